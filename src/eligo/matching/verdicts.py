@@ -1,0 +1,52 @@
+"""Verdict vocabulary and result records for criteria and trials."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class CriterionVerdict(str, Enum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class TrialVerdict(str, Enum):
+    ELIGIBLE = "eligible"
+    POSSIBLY_ELIGIBLE = "possibly_eligible"
+    INELIGIBLE = "ineligible"
+
+
+class Outcome(BaseModel):
+    """What one rule says about one profile: a verdict and the evidence behind it.
+
+    `evidence` is a full sentence a clinician can check, naming the fact used, its date and
+    the threshold ("ANC 800/µL on 2026-11-02; the trial needs ≥ 1,000/µL"), or saying what is
+    missing ("No recent ANC in the profile").
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    verdict: CriterionVerdict
+    evidence: str
+    # Profile fields that would settle an `unknown` ("labs.anc", "therapies").
+    missing: tuple[str, ...] = ()
+
+    @classmethod
+    def met(cls, evidence: str) -> Outcome:
+        return cls(verdict=CriterionVerdict.MET, evidence=evidence)
+
+    @classmethod
+    def not_met(cls, evidence: str) -> Outcome:
+        return cls(verdict=CriterionVerdict.NOT_MET, evidence=evidence)
+
+    @classmethod
+    def unknown(cls, evidence: str, *missing: str) -> Outcome:
+        return cls(verdict=CriterionVerdict.UNKNOWN, evidence=evidence, missing=missing)
+
+    @classmethod
+    def not_applicable(cls, evidence: str) -> Outcome:
+        return cls(verdict=CriterionVerdict.NOT_APPLICABLE, evidence=evidence)

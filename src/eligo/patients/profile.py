@@ -1,0 +1,166 @@
+"""`PatientProfile`: what is known about one child, every fact optional and dated where it matters.
+
+`None` always means "not known"; it is never read as "no". The evaluation date is not
+part of the profile: it is passed explicitly so that results are reproducible.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Fact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Sex(str, Enum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class DiseaseState(str, Enum):
+    """The trials' own words for the course of the disease (see the CCLG guide's definitions)."""
+
+    RELAPSED = "relapsed"  # came back after a response (recurrent)
+    REFRACTORY = "refractory"  # never responded adequately to induction
+    PROGRESSIVE = "progressive"  # grew or spread on or after treatment
+    PERSISTENT = "persistent"  # partial response but disease remains
+    NEWLY_DIAGNOSED = "newly_diagnosed"
+    IN_REMISSION = "in_remission"
+
+
+class DiseaseSites(Fact):
+    """Where the disease is now and how it can be seen; each flag is yes / no / unknown (None)."""
+
+    bone: bool | None = None
+    bone_marrow: bool | None = None
+    soft_tissue: bool | None = None
+    mibg_avid: bool | None = None
+    fdg_pet_avid: bool | None = None
+    # Longest diameter of the largest measurable lesion, in mm.
+    largest_lesion_mm: float | None = Field(default=None, ge=0, le=1000)
+    curie_score: int | None = Field(default=None, ge=0, le=30)
+    biopsy_confirmed: bool | None = None
+    # Disease outside bone and bone marrow (soft tissue, lymph nodes, organs).
+    outside_bone_and_marrow: bool | None = None
+
+
+class Biomarkers(Fact):
+    alk: Literal["mutation", "amplification", "wild_type"] | None = None
+    mycn_amplified: bool | None = None
+
+
+class LabResult(Fact):
+    """One dated laboratory value as reported, unit kept as written ("/mcL", "x10^9/L", "g/dL")."""
+
+    test: str  # canonical lab name from criteria/vocab/labs.yaml, e.g. "anc", "platelets", "creatinine"
+    value: float
+    unit: str | None = None
+    date: date | None = None
+    upper_limit_normal: float | None = Field(default=None, gt=0)  # in the same unit as value
+    transfused_within_days: int | None = Field(default=None, ge=0)  # last transfusion of this product
+
+
+class PerformanceScore(Fact):
+    scale: Literal["lansky", "karnofsky", "ecog"]
+    score: int = Field(ge=0, le=100)
+    date: date | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> PerformanceScore:
+        if self.scale == "ecog" and self.score > 5:
+            raise ValueError("an ECOG score is 0 to 5")
+        return self
+
+
+class Therapy(Fact):
+    """A drug or regimen the child has had, with dates; classes come from the drug vocabulary."""
+
+    agent: str
+    classes: tuple[str, ...] = ()  # explicit classes override the vocabulary lookup
+    start: date | None = None
+    end: date | None = None  # last dose; None with ongoing=True means still receiving it
+    ongoing: bool = False
+    response: Literal["complete", "partial", "minor", "stable", "progression", "unknown"] | None = None
+    progressed_on_therapy: bool | None = None
+    cumulative_dose: float | None = Field(default=None, ge=0)
+    cumulative_dose_unit: str | None = None  # e.g. "mCi/kg" for 131I-MIBG
+
+
+class Radiation(Fact):
+    field: Literal["small_port", "large_field", "substantial_marrow", "craniospinal", "total_body", "whole_abdominal", "whole_lung", "other"]
+    end: date | None = None
+
+
+class Transplant(Fact):
+    type: Literal["autologous", "allogeneic"]
+    date: date | None = None
+    myeloablative: bool | None = None
+
+
+class Location(Fact):
+    place: str | None = None  # town, UK postcode, US ZIP or "lat,lon" as typed
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    max_travel_km: float | None = Field(default=None, gt=0)
+
+
+class PatientProfile(Fact):
+    """Everything Eligo may use to evaluate criteria for one child."""
+
+    birth_date: date | None = None
+    age_years: float | None = Field(default=None, ge=0, le=120)  # used when birth_date is absent
+    sex: Sex | None = None
+    diagnosis: str | None = None  # "neuroblastoma", "ganglioneuroblastoma", ...
+    histologically_confirmed: bool | None = None
+    high_risk: bool | None = None
+    disease_states: tuple[DiseaseState, ...] = ()
+    disease_sites: DiseaseSites = DiseaseSites()
+    biomarkers: Biomarkers = Biomarkers()
+    labs: tuple[LabResult, ...] = ()
+    performance: tuple[PerformanceScore, ...] = ()
+    life_expectancy_months: float | None = Field(default=None, ge=0)
+    therapies: tuple[Therapy, ...] = ()
+    radiation: tuple[Radiation, ...] = ()
+    transplants: tuple[Transplant, ...] = ()
+    stored_stem_cells_cd34_per_kg: float | None = Field(default=None, ge=0)  # CD34+ cells/kg, e.g. 2e6
+    cardiac_ejection_fraction: float | None = Field(default=None, ge=0, le=100)
+    cardiac_shortening_fraction: float | None = Field(default=None, ge=0, le=100)
+    max_toxicity_grade: int | None = Field(default=None, ge=0, le=5)  # worst unresolved toxicity (CTCAE)
+    active_infection: bool | None = None
+    pregnant: bool | None = None
+    breastfeeding: bool | None = None
+    last_live_vaccine: date | None = None
+    # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
+    conditions: tuple[str, ...] = ()
+    location: Location | None = None
+
+    @model_validator(mode="after")
+    def _age_consistent(self) -> PatientProfile:
+        if self.birth_date and self.age_years is not None:
+            raise ValueError("give birth_date or age_years, not both")
+        return self
+
+    def age_in_months_on(self, on: date) -> int | None:
+        """Completed months of age on the evaluation date (calendar arithmetic, so a first
+        birthday is exactly 12 months), or None when unknown."""
+        if self.birth_date is not None:
+            born = self.birth_date
+            if born > on:
+                return None
+            months = (on.year - born.year) * 12 + on.month - born.month
+            return months - 1 if on.day < born.day else months
+        if self.age_years is not None:
+            return int(self.age_years * 12 + 1e-9)
+        return None
+
+    def age_on(self, on: date) -> float | None:
+        """Age in years for display and ranking; compare bounds with `age_in_months_on`."""
+        months = self.age_in_months_on(on)
+        if self.birth_date is None:
+            return self.age_years
+        return None if months is None else months / 12
