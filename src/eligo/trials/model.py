@@ -24,6 +24,8 @@ class Record(BaseModel):
 
 class SourceFormat(str, Enum):
     CTGOV_V2 = "ctgov_v2"
+    # The retired API v1 JSON (`FullStudiesResponse`), still found in old downloads.
+    CTGOV_V1_JSON = "ctgov_v1_json"
     CTGOV_LEGACY_XML = "ctgov_legacy_xml"
     OVERLAY = "overlay"
 
@@ -122,6 +124,9 @@ class Trial(Record):
     acronym: str | None = None
     overall_status: str | None = None  # RECRUITING, ACTIVE_NOT_RECRUITING, AVAILABLE, ...
     expanded_access_status: str | None = None
+    # Families need to know why a trial stopped, and what a stale ("UNKNOWN") trial last said.
+    why_stopped: str | None = None
+    last_known_status: str | None = None
     has_expanded_access: bool | None = None
     start_date: str | None = None
     primary_completion_date: str | None = None

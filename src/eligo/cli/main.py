@@ -1,0 +1,353 @@
+"""The `eligo` command line: thin commands that parse options, call the core and print."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from eligo.cli import render
+from eligo.explain import payloads
+
+app = typer.Typer(
+    help="Eligo: find clinical trials a child could join, criterion by criterion. "
+    "Eligo does not decide eligibility; the study team does.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text for people, json for programs")]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="ELIGO_DATABASE_URL", help="Database URL or SQLite file (default: user data dir)"),
+]
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today); pins results for tests")
+]
+
+STATUS_ALIASES = {
+    "open": ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"),
+    "active": ("ACTIVE_NOT_RECRUITING",),
+    "expanded_access": ("AVAILABLE",),
+    "available": ("AVAILABLE",),
+}
+
+
+def _open_store(db: str | None) -> Any:
+    from eligo.store import open_store
+
+    if db and "://" not in db:
+        db = f"sqlite:///{Path(db).expanduser().resolve()}"
+    return open_store(db)
+
+
+def _emit(data: dict[str, Any], fmt: OutputFormat, text: str) -> None:
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(text)
+
+
+def _date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise CliError(f"--on: {value!r} is not a date in YYYY-MM-DD form") from error
+
+
+def _statuses(values: list[str] | None) -> tuple[str, ...]:
+    result: list[str] = []
+    for value in values or []:
+        for part in value.split(","):
+            word = part.strip().lower().replace(" ", "_").replace("-", "_")
+            if not word:
+                continue
+            result.extend(STATUS_ALIASES.get(word, (word.upper(),)))
+    return tuple(dict.fromkeys(result))
+
+
+def _phases(values: list[str] | None) -> tuple[str, ...]:
+    out = []
+    for value in values or []:
+        for part in value.split(","):
+            word = part.strip().upper().replace(" ", "").replace("_", "")
+            if word:
+                out.append({"EARLYPHASE1": "EARLY_PHASE1"}.get(word, word if word.startswith("PHASE") or word == "NA" else f"PHASE{word}"))
+    return tuple(out)
+
+
+def _age_months(value: str | None) -> int | None:
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(y|yr|yrs|years?|m|mo|months?)?\s*", value.lower())
+    if not match:
+        raise CliError(f"--age: {value!r} is not an age (examples: 7, 7y, 18m)")
+    number = float(match.group(1))
+    months = number if (match.group(2) or "y").startswith("m") else number * 12
+    if months > 130 * 12:
+        raise CliError(f"--age: {value!r} is not a plausible age")
+    return int(months)
+
+
+def _near(value: str | None, within: float | None) -> tuple[tuple[float, float] | None, str | None]:
+    if value is None:
+        if within is not None:
+            raise CliError("--within needs --near PLACE")
+        return None, None
+    from eligo.geo import geocode
+
+    try:
+        place = geocode(value)
+    except ValueError as error:
+        raise CliError(f"--near: {error}") from error
+    if place is None:
+        raise CliError(f"--near: could not find the place {value!r} (try a town, a UK postcode, a US ZIP or lat,lon)")
+    return (place.lat, place.lon), place.name
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    from eligo.patients.errors import ProfileError
+
+    try:
+        yield
+    except (CliError, ProfileError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files, directories or .zip archives")] = None,
+    bundled: Annotated[bool, typer.Option("--bundled", help="Load the neuroblastoma trials shipped with Eligo")] = False,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Import registry records (CT.gov API v2 JSON, legacy XML, curated YAML overlays)."""
+    from eligo.ingest import import_paths
+
+    with _errors():
+        sources = list(paths or [])
+        if bundled:
+            from eligo.trials.bundled import bundled_paths
+
+            sources.extend(bundled_paths())
+        if not sources:
+            raise CliError("nothing to import: give PATH... or --bundled")
+        for path in sources:
+            if not path.exists():
+                raise CliError(f"{path}: no such file or directory")
+        store = _open_store(db)
+        show_progress = fmt is OutputFormat.text and sys.stderr.isatty()
+        summary = import_paths(store, sources, progress=show_progress)
+        for problem in summary.problems:
+            typer.echo(f"problem: {problem}", err=True)
+        _emit(payloads.import_payload(summary), fmt, render.import_summary(summary))
+        if summary.failed:
+            raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="Words, a drug or an NCT id")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help="recruiting, not_yet_recruiting, open, active, ...")] = None,
+    phase: Annotated[list[str] | None, typer.Option("--phase", help="1, 2, 1/2 as PHASE1,PHASE2, early_phase1")] = None,
+    study_type: Annotated[list[str] | None, typer.Option("--type", help="interventional, observational, expanded_access")] = None,
+    age: Annotated[str | None, typer.Option("--age", help="The child's age: 7, 7y or 18m")] = None,
+    sex: Annotated[str | None, typer.Option("--sex", help="female or male")] = None,
+    country: Annotated[list[str] | None, typer.Option("--country")] = None,
+    near: Annotated[str | None, typer.Option("--near", help="Town, UK postcode, US ZIP or lat,lon")] = None,
+    within: Annotated[float | None, typer.Option("--within", help="Kilometres from --near")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Search trials by text and filters, nearest open sites first when --near is given."""
+    from eligo.store import SearchQuery
+
+    with _errors():
+        if sex is not None and sex.lower() not in ("female", "male"):
+            raise CliError("--sex: use female or male")
+        point, _ = _near(near, within)
+        if within is not None and within <= 0:
+            raise CliError("--within must be a positive number of kilometres")
+        search_query = SearchQuery(
+            text=query,
+            statuses=_statuses(status),
+            phases=_phases(phase),
+            study_types=tuple(t.strip().upper() for t in study_type or []),
+            age_months=_age_months(age),
+            sex=sex.lower() if sex else None,  # type: ignore[arg-type]
+            countries=tuple(country or []),
+            near=point,
+            within_km=within,
+            limit=limit,
+        )
+        hits = _open_store(db).search(search_query)
+        _emit(payloads.search_payload(hits), fmt, render.search_results(hits))
+
+
+@app.command()
+def show(
+    nct_id: Annotated[str, typer.Argument(help="NCT id")],
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Show one trial."""
+    with _errors():
+        trial = _open_store(db).get(nct_id.strip().upper())
+        if trial is None:
+            raise CliError(f"{nct_id}: no such trial in the store (import it first)")
+        _emit(payloads.trial_payload(trial), fmt, render.trial(trial))
+
+
+@app.command()
+def criteria(
+    nct_id: Annotated[str | None, typer.Argument(help="NCT id")] = None,
+    stats: Annotated[bool, typer.Option("--stats", help="Share of computable criteria across the store")] = False,
+    reparse: Annotated[bool, typer.Option("--reparse", help="Bring stored rules up to the current parser")] = False,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Show a trial's criteria as typed rules with their questions, or parser statistics."""
+    from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
+    from eligo.criteria.stats import criteria_stats
+
+    with _errors():
+        store = _open_store(db)
+        if reparse:
+            count = 0
+            for trial in store.iter_trials():
+                store.save_criteria(trial.nct_id, PARSER_VERSION, parse_trial(trial).to_json())
+                count += 1
+            typer.echo(f"reparsed {count} trials with parser version {PARSER_VERSION}", err=fmt is OutputFormat.json)
+        if stats:
+            parsed = (ParsedCriteria.from_json(tree) for _, tree in store.iter_criteria())
+            data = criteria_stats(parsed, PARSER_VERSION)
+            _emit(data, fmt, render.stats(data))
+            return
+        if nct_id is None:
+            if reparse:
+                return
+            raise CliError("give an NCT id, --stats or --reparse")
+        trial = store.get(nct_id.strip().upper())
+        if trial is None:
+            raise CliError(f"{nct_id}: no such trial in the store")
+        from eligo.matching.match import load_parsed
+
+        parsed_trial = load_parsed(store, trial.nct_id) or parse_trial(trial)
+        _emit(payloads.criteria_payload(parsed_trial), fmt, render.criteria(parsed_trial))
+
+
+@app.command()
+def check(
+    nct_id: Annotated[str, typer.Argument(help="NCT id")],
+    patient: Annotated[Path, typer.Option("--patient", help="Patient profile JSON (docs/schemas/patient-profile.json)")],
+    answers: Annotated[Path | None, typer.Option("--answers", help="Pre-screener answers JSON")] = None,
+    on: OnOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Evaluate one trial's criteria for one child."""
+    from eligo.matching.evaluate import evaluate_trial
+    from eligo.matching.match import load_parsed
+    from eligo.patients.answers import load_answers
+    from eligo.patients.load import load_profile
+
+    with _errors():
+        profile = load_profile(patient)
+        given = load_answers(answers) if answers else None
+        when = _date(on)
+        store = _open_store(db)
+        parsed = load_parsed(store, nct_id.strip().upper())
+        if parsed is None:
+            raise CliError(f"{nct_id}: no such trial in the store")
+        result = evaluate_trial(parsed, profile, when, given)
+        _emit(payloads.check_payload(result), fmt, render.check(result))
+
+
+@app.command()
+def match(
+    patient: Annotated[Path, typer.Option("--patient", help="Patient profile JSON")],
+    answers: Annotated[Path | None, typer.Option("--answers", help="Pre-screener answers JSON")] = None,
+    near: Annotated[str | None, typer.Option("--near", help="Town, UK postcode, US ZIP or lat,lon")] = None,
+    within: Annotated[float | None, typer.Option("--within", help="Kilometres from --near")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help="Only trials with these statuses (e.g. open)")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="Narrow by text instead of the profile's diagnosis")] = None,
+    on: OnOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 1000,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Rank trials for one child: eligible, then possibly eligible, then ineligible."""
+    from eligo.matching.match import candidate_query, match_profile
+    from eligo.patients.answers import load_answers
+    from eligo.patients.load import load_profile
+
+    with _errors():
+        profile = load_profile(patient)
+        given = load_answers(answers) if answers else None
+        when = _date(on)
+        if near is None and within is None and profile.location and profile.location.lat is not None:
+            point: tuple[float, float] | None = (profile.location.lat, profile.location.lon or 0.0)
+            within = profile.location.max_travel_km
+        elif near is None and profile.location and profile.location.place:
+            point, _ = _near(profile.location.place, None)
+            within = within or profile.location.max_travel_km
+        else:
+            point, _ = _near(near, within)
+        search_query = candidate_query(
+            profile, when, text=query, near=point, within_km=within, statuses=_statuses(status), limit=limit
+        )
+        matches = match_profile(_open_store(db), profile, when, answers=given, query=search_query)
+        _emit(payloads.match_payload(matches), fmt, render.matches(matches))
+
+
+@app.command()
+def sync(
+    condition: Annotated[str | None, typer.Option("--condition", help="query.cond, e.g. neuroblastoma")] = None,
+    term: Annotated[str | None, typer.Option("--term", help="query.term")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help="filter.overallStatus")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only studies updated since YYYY-MM-DD")] = None,
+    base_url: Annotated[
+        str, typer.Option("--base-url", envvar="ELIGO_CTGOV_BASE_URL", help="ClinicalTrials.gov API base URL")
+    ] = "https://clinicaltrials.gov",
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Pull studies from the ClinicalTrials.gov API v2 into the store; resumable and incremental."""
+    from eligo.ingest import sync_registry
+
+    with _errors():
+        since_date = date.fromisoformat(since) if since else None
+        report = sync_registry(
+            _open_store(db), base_url, condition=condition, term=term, statuses=_statuses(status), since=since_date
+        )
+        data = report.model_dump(mode="json")
+        _emit(data, fmt, render.sync_report(data))
+        if report.failed:
+            raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

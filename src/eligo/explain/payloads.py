@@ -1,0 +1,177 @@
+"""The stable JSON shapes that the CLI's `--format json` and the web API both return.
+
+Every shape here has a JSON Schema in docs/schemas/; tests validate real output against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.matching.match import Match
+from eligo.matching.results import CriterionResult, TrialResult
+from eligo.store import ImportSummary, SearchHit, SiteHit
+from eligo.trials.model import Trial
+
+JSON = dict[str, Any]
+
+
+def site_payload(site: SiteHit | None) -> JSON | None:
+    if site is None:
+        return None
+    return {
+        "facility": site.facility,
+        "city": site.city,
+        "country": site.country,
+        "status": site.status,
+        "lat": site.lat,
+        "lon": site.lon,
+        "distance_km": None if site.distance_km is None else round(site.distance_km, 1),
+    }
+
+
+def trial_payload(trial: Trial) -> JSON:
+    """`eligo show --format json`: the record users need, flat names first, then the rest."""
+    record = trial.model_dump(mode="json")
+    return {
+        "nct_id": trial.nct_id,
+        "title": trial.title,
+        "official_title": trial.official_title,
+        "acronym": trial.acronym,
+        "overall_status": trial.overall_status,
+        "phases": list(trial.phases),
+        "study_type": trial.study_type,
+        "conditions": list(trial.conditions),
+        "sponsor": trial.sponsor,
+        "minimum_age": trial.eligibility.minimum_age,
+        "maximum_age": trial.eligibility.maximum_age,
+        "sex": trial.eligibility.sex,
+        "eligibility_criteria": trial.eligibility.criteria,
+        "last_update_date": trial.last_update_date,
+        "locations": [
+            {
+                "facility": site.facility,
+                "city": site.city,
+                "state": site.state,
+                "country": site.country,
+                "status": site.status,
+                "lat": site.geo.lat if site.geo else None,
+                "lon": site.geo.lon if site.geo else None,
+            }
+            for site in trial.locations
+        ],
+        "record": record,
+    }
+
+
+def search_payload(hits: Sequence[SearchHit]) -> JSON:
+    return {
+        "results": [
+            {
+                "nct_id": hit.nct_id,
+                "title": hit.title,
+                "overall_status": hit.overall_status,
+                "phases": list(hit.phases),
+                "score": round(hit.score, 4),
+                "nearest_site": site_payload(hit.nearest_site),
+                "sites_within": [site_payload(site) for site in hit.sites_within],
+            }
+            for hit in hits
+        ]
+    }
+
+
+def _criterion_payload(node: ParsedCriterion) -> JSON:
+    return {
+        "id": node.id,
+        "section": node.section,
+        "kind": node.kind,
+        "group_op": node.group_op,
+        "text": node.text,
+        "start": node.start,
+        "end": node.end,
+        "notes": list(node.notes),
+        "rule": None if node.rule is None else node.rule.model_dump(mode="json"),
+        "partial": node.partial,
+        "computable": node.computable,
+        "question": node.question,
+        "children": [_criterion_payload(child) for child in node.children],
+    }
+
+
+def criteria_payload(parsed: ParsedCriteria) -> JSON:
+    return {
+        "nct_id": parsed.nct_id,
+        "parser_version": parsed.parser_version,
+        "criteria": [_criterion_payload(node) for node in parsed.criteria],
+    }
+
+
+def _result_payload(result: CriterionResult) -> JSON:
+    return {
+        "id": result.id,
+        "section": result.section,
+        "text": result.text,
+        "verdict": result.verdict.value,
+        "evidence": result.evidence,
+        "rules_out": result.rules_out,
+        "source": result.source,
+        "question": result.question,
+        "missing": list(result.missing),
+        "children": [_result_payload(child) for child in result.children],
+    }
+
+
+def check_payload(result: TrialResult) -> JSON:
+    return {
+        "nct_id": result.nct_id,
+        "verdict": result.verdict.value,
+        "evaluated_on": result.evaluated_on.isoformat(),
+        "ruled_out_by": list(result.ruled_out_by),
+        "counts": result.counts(),
+        "criteria": [_result_payload(item) for item in result.criteria],
+        "open_questions": [question.model_dump(mode="json") for question in result.open_questions],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def match_payload(matches: Iterable[Match]) -> JSON:
+    results = []
+    for match in matches:
+        counts = match.result.counts()
+        results.append(
+            {
+                "nct_id": match.hit.nct_id,
+                "title": match.hit.title,
+                "overall_status": match.hit.overall_status,
+                "verdict": match.result.verdict.value,
+                "score": match.score,
+                "met": counts["met"],
+                "not_met": counts["not_met"],
+                "unknown": counts["unknown"],
+                "not_applicable": counts["not_applicable"],
+                "distance_km": None if match.distance_km is None else round(match.distance_km, 1),
+                "nearest_site": site_payload(match.hit.nearest_site),
+                "ruled_out_by": list(match.result.ruled_out_by),
+                "open_questions": len(match.result.open_questions),
+            }
+        )
+    return {"results": results, "disclaimer": DISCLAIMER}
+
+
+def import_payload(summary: ImportSummary) -> JSON:
+    return {
+        "imported": summary.imported,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "skipped": summary.skipped,
+        "failed": summary.failed,
+        "problems": list(summary.problems),
+    }
+
+
+DISCLAIMER = (
+    "Eligo does not decide eligibility: the study team does. "
+    "These results are a guide to discuss with your child's doctor."
+)

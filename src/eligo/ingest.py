@@ -1,0 +1,58 @@
+"""Bring records into the store: files and archives, and the live registry, with rules parsed once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from eligo.criteria.parse import PARSER_VERSION, parse_trial
+from eligo.store import ImportSummary, TrialStore
+from eligo.trials.model import Trial
+
+
+def derive_criteria(trial: Trial) -> tuple[str, str]:
+    """Parse a trial's criteria at import so that matching never re-parses them."""
+    return PARSER_VERSION, parse_trial(trial).to_json()
+
+
+def _records(paths: Sequence[Path]) -> Iterator[Any]:
+    from eligo.trials.readers import read_path
+
+    for path in paths:
+        yield from read_path(path)
+
+
+def import_paths(store: TrialStore, paths: Sequence[Path], *, progress: bool = False) -> ImportSummary:
+    """Import every record under `paths`; bad records are counted and named, never fatal."""
+    items: Iterable[Any] = _records(paths)
+    if not progress:
+        return store.import_records(items, derive_criteria=derive_criteria)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def report(summary: ImportSummary) -> None:
+            done = summary.imported + summary.updated + summary.unchanged + summary.skipped + summary.failed
+            bar.update(task, description=f"importing: {done:,} records read")
+
+        return store.import_records(items, derive_criteria=derive_criteria, on_progress=report)
+
+
+def sync_registry(
+    store: TrialStore,
+    base_url: str,
+    *,
+    condition: str | None = None,
+    term: str | None = None,
+    statuses: Sequence[str] = (),
+    since: date | None = None,
+) -> Any:
+    """Pull studies from the ClinicalTrials.gov API v2 through the same importer."""
+    from eligo.trials.sync import SyncClient, SyncQuery, sync
+
+    client = SyncClient(base_url)
+    query = SyncQuery(condition=condition, term=term, statuses=tuple(statuses))
+    return sync(store, client, query, since=since, derive_criteria=derive_criteria)

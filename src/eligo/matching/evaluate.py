@@ -1,0 +1,180 @@
+"""Evaluate one rule, or a trial's whole criteria tree, against a patient profile.
+
+Verdicts are computed in *condition space*: a criterion is `met` when what it states is true
+of the child. Whether that helps or harms depends on the section: an inclusion criterion that
+is `not_met`, or an exclusion criterion that is `met`, rules the child out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from functools import cache
+from importlib import import_module
+from typing import Any
+
+from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.criteria.rules import AllOf, AnyOf, Rule
+from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict
+from eligo.patients.answers import Answer, Answers
+from eligo.patients.profile import PatientProfile
+from eligo.matching.results import CriterionResult, OpenQuestion, TrialResult
+
+Evaluator = Callable[[Any, PatientProfile, date], Outcome]
+
+EVALUATOR_MODULES = ("eligo.matching.evaluators.clinical", "eligo.matching.evaluators.labs", "eligo.matching.evaluators.therapy")
+
+MET, NOT_MET, UNKNOWN, NA = (
+    CriterionVerdict.MET,
+    CriterionVerdict.NOT_MET,
+    CriterionVerdict.UNKNOWN,
+    CriterionVerdict.NOT_APPLICABLE,
+)
+
+
+@cache
+def _evaluators() -> Mapping[type, Evaluator]:
+    table: dict[type, Evaluator] = {}
+    for name in EVALUATOR_MODULES:
+        table.update(import_module(name).EVALUATORS)
+    return table
+
+
+def evaluate_rule(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
+    """One rule against one profile on one date; never raises for missing or odd facts."""
+    if isinstance(rule, AllOf | AnyOf):
+        parts = [evaluate_rule(part, profile, on) for part in rule.rules]
+        verdict = combine_all([p.verdict for p in parts]) if isinstance(rule, AllOf) else combine_any(
+            [p.verdict for p in parts]
+        )
+        missing = tuple(field for part in parts for field in part.missing)
+        evidence = "; ".join(part.evidence for part in parts if part.evidence)
+        return Outcome(verdict=verdict, evidence=evidence, missing=missing)
+    evaluator = _evaluators().get(type(rule))
+    if evaluator is None:
+        return Outcome.unknown(f"Eligo cannot yet evaluate a '{rule.kind}' rule; please answer the question.")
+    try:
+        return evaluator(rule, profile, on)
+    except (ValueError, ArithmeticError) as error:  # an odd value must never become a silent verdict
+        return Outcome.unknown(f"Could not evaluate this criterion: {error}")
+
+
+def combine_all(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
+    """Logical AND over three-valued verdicts; not-applicable parts are ignored."""
+    relevant = [v for v in verdicts if v is not NA]
+    if not relevant:
+        return NA
+    if NOT_MET in relevant:
+        return NOT_MET
+    return UNKNOWN if UNKNOWN in relevant else MET
+
+
+def combine_any(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
+    """Logical OR over three-valued verdicts; not-applicable parts are ignored."""
+    relevant = [v for v in verdicts if v is not NA]
+    if not relevant:
+        return NA
+    if MET in relevant:
+        return MET
+    return UNKNOWN if UNKNOWN in relevant else NOT_MET
+
+
+def rules_out(section: str, verdict: CriterionVerdict) -> bool:
+    return (section == "inclusion" and verdict is NOT_MET) or (section == "exclusion" and verdict is MET)
+
+
+def _from_answer(answer: Answer) -> Outcome:
+    if answer is Answer.YES:
+        return Outcome.met("You answered “Yes”.")
+    if answer is Answer.NO:
+        return Outcome.not_met("You answered “No”.")
+    return Outcome.unknown("You answered “Not sure”: a question to ask your child's doctor.")
+
+
+def _leaf_outcome(node: ParsedCriterion, profile: PatientProfile, on: date) -> Outcome:
+    if node.rule is None:
+        return Outcome.unknown("This criterion is not computed from the profile; please answer the question.")
+    outcome = evaluate_rule(node.rule, profile, on)
+    if not node.partial or outcome.verdict is NA:
+        return outcome
+    # Only part of the text became a rule. A failed inclusion clause still rules the child out
+    # (the clauses of one inclusion criterion are conjunctive); anything else stays open.
+    if node.section == "inclusion" and outcome.verdict is NOT_MET:
+        return outcome
+    return Outcome.unknown(
+        f"{outcome.evidence} Part of this criterion was not computed; please answer the question.".strip(),
+        *outcome.missing,
+    )
+
+
+def _evaluate_node(node: ParsedCriterion, profile: PatientProfile, on: date, answers: Answers) -> CriterionResult:
+    children = tuple(_evaluate_node(child, profile, on, answers) for child in node.children)
+    source = "profile"
+    if children and node.rule is None:
+        verdicts = [child.verdict for child in children]
+        # In an exclusion section every listed condition excludes on its own (OR); in an
+        # inclusion section a heading needs all its items (AND) and an any-of needs one.
+        any_group = node.section == "exclusion" or node.group_op == "any"
+        verdict = combine_any(verdicts) if any_group else combine_all(verdicts)
+        outcome = Outcome(verdict=verdict, evidence="")
+    else:
+        outcome = _leaf_outcome(node, profile, on)
+    answer = answers.get(node.id)
+    if outcome.verdict is UNKNOWN and answer is not None:
+        outcome = _from_answer(answer)
+        source = "answer"
+    elif outcome.verdict is UNKNOWN:
+        source = "none"
+    return CriterionResult(
+        id=node.id,
+        section=node.section,
+        text=node.text,
+        verdict=outcome.verdict,
+        evidence=outcome.evidence,
+        missing=outcome.missing,
+        question=node.question,
+        computable=node.computable,
+        rules_out=rules_out(node.section, outcome.verdict),
+        source=source,
+        children=children,
+    )
+
+
+def _open_questions(results: Iterable[CriterionResult]) -> list[OpenQuestion]:
+    """The unknown criteria deepest in the tree that a person could answer."""
+    found: list[OpenQuestion] = []
+    for result in results:
+        if result.verdict is not UNKNOWN:
+            continue
+        unknown_children = [child for child in result.children if child.verdict is UNKNOWN]
+        if unknown_children and not result.question:
+            found.extend(_open_questions(unknown_children))
+        else:
+            found.append(
+                OpenQuestion(id=result.id, section=result.section, question=result.question, text=result.text)
+            )
+    return found
+
+
+def evaluate_trial(
+    parsed: ParsedCriteria, profile: PatientProfile, on: date, answers: Answers | None = None
+) -> TrialResult:
+    """Per-criterion verdicts, the trial verdict, the reasons and the questions still open."""
+    answers = answers or Answers()
+    results = tuple(_evaluate_node(node, profile, on, answers) for node in parsed.criteria)
+    ruled_out = tuple(result.id for result in results if result.rules_out)
+    open_questions = tuple(_open_questions(results))
+    if ruled_out:
+        verdict = TrialVerdict.INELIGIBLE
+    elif any(result.verdict is UNKNOWN for result in results):
+        verdict = TrialVerdict.POSSIBLY_ELIGIBLE
+    else:
+        verdict = TrialVerdict.ELIGIBLE
+    return TrialResult(
+        nct_id=parsed.nct_id,
+        verdict=verdict,
+        criteria=results,
+        ruled_out_by=ruled_out,
+        open_questions=open_questions,
+        evaluated_on=on,
+    )

@@ -1,0 +1,101 @@
+"""Match one child against the store: narrow to candidates, evaluate their stored rules, rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
+from eligo.matching.evaluate import evaluate_trial
+from eligo.matching.results import TrialResult
+from eligo.matching.verdicts import TrialVerdict
+from eligo.patients.answers import Answers
+from eligo.patients.profile import PatientProfile
+from eligo.store import SearchHit, SearchQuery, TrialStore
+
+# Site and study statuses under which a family can still be referred.
+OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
+_VERDICT_ORDER = {TrialVerdict.ELIGIBLE: 0, TrialVerdict.POSSIBLY_ELIGIBLE: 1, TrialVerdict.INELIGIBLE: 2}
+_STATUS_ORDER = {"RECRUITING": 0, "AVAILABLE": 0, "ENROLLING_BY_INVITATION": 1, "NOT_YET_RECRUITING": 1}
+MAX_CANDIDATES = 1000
+
+
+@dataclass(frozen=True)
+class Match:
+    """One trial's evaluation for the child, with what ranking used."""
+
+    hit: SearchHit
+    result: TrialResult
+    score: float
+
+    @property
+    def distance_km(self) -> float | None:
+        return self.hit.nearest_site.distance_km if self.hit.nearest_site else None
+
+
+def candidate_query(
+    profile: PatientProfile,
+    on: date,
+    *,
+    text: str | None = None,
+    near: tuple[float, float] | None = None,
+    within_km: float | None = None,
+    statuses: Sequence[str] = (),
+    limit: int = MAX_CANDIDATES,
+) -> SearchQuery:
+    """The cheap filters the store can apply before any rule is evaluated."""
+    return SearchQuery(
+        text=text if text is not None else profile.diagnosis,
+        statuses=tuple(statuses),
+        age_months=profile.age_in_months_on(on),
+        sex=profile.sex.value if profile.sex else None,
+        near=near,
+        within_km=within_km,
+        limit=limit,
+    )
+
+
+def load_parsed(store: TrialStore, nct_id: str) -> ParsedCriteria | None:
+    """The stored rules when current; parsed now (not stored) when missing or stale."""
+    stored = store.get_criteria(nct_id)
+    if stored is not None and stored[0] == PARSER_VERSION:
+        return ParsedCriteria.from_json(stored[1])
+    trial = store.get(nct_id)
+    return parse_trial(trial) if trial is not None else None
+
+
+def score_of(result: TrialResult) -> float:
+    """0–1: the share of applicable criteria confirmed in the child's favour, 0 when ruled out."""
+    if result.verdict is TrialVerdict.INELIGIBLE:
+        return 0.0
+    counts = result.counts()
+    applicable = counts["met"] + counts["unknown"] + counts["not_met"]
+    return round(counts["met"] / applicable, 3) if applicable else 0.0
+
+
+def rank_key(match: Match) -> tuple[int, float, int, float]:
+    status = _STATUS_ORDER.get(match.hit.overall_status or "", 2)
+    distance = match.distance_km if match.distance_km is not None else float("inf")
+    return (_VERDICT_ORDER[match.result.verdict], -match.score, status, distance)
+
+
+def match_profile(
+    store: TrialStore,
+    profile: PatientProfile,
+    on: date,
+    *,
+    answers: Answers | None = None,
+    query: SearchQuery | None = None,
+) -> list[Match]:
+    """Every candidate trial evaluated and ranked: eligible, then possibly, then ineligible."""
+    query = query or candidate_query(profile, on)
+    matches: list[Match] = []
+    for hit in store.search(query):
+        parsed = load_parsed(store, hit.nct_id)
+        if parsed is None:
+            continue
+        result = evaluate_trial(parsed, profile, on, answers)
+        matches.append(Match(hit=hit, result=result, score=score_of(result)))
+    matches.sort(key=rank_key)
+    return matches

@@ -1,0 +1,45 @@
+"""Read a `PatientProfile` from JSON, reporting every bad field at once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from eligo.patients.errors import ProfileError
+from eligo.patients.profile import PatientProfile
+
+MAX_PROFILE_BYTES = 1_000_000
+
+
+def profile_from_data(data: Any, *, source: str = "profile") -> PatientProfile:
+    if not isinstance(data, dict):
+        raise ProfileError(source, ["expected a JSON object with the profile's fields"])
+    try:
+        return PatientProfile.model_validate(data)
+    except ValidationError as error:
+        raise ProfileError(source, [_describe(item) for item in error.errors()]) from error
+
+
+def _describe(item: Any) -> str:
+    where = ".".join(str(part) for part in item.get("loc", ())) or "(profile)"
+    message = str(item.get("msg", "invalid"))
+    if item.get("type") == "extra_forbidden":
+        message = "unknown field"
+    return f"{where}: {message}"
+
+
+def load_profile(path: Path) -> PatientProfile:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ProfileError(str(path), [f"cannot read the file: {error.strerror}"]) from error
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise ProfileError(str(path), [f"the file is larger than {MAX_PROFILE_BYTES} bytes"])
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ProfileError(str(path), [f"not valid JSON: {error}"]) from error
+    return profile_from_data(data, source=str(path))

@@ -1,0 +1,84 @@
+"""The store's tables as SQLAlchemy Core objects; migrations create them, the repository reads and writes them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+metadata = MetaData()
+
+trials = Table(
+    "trials",
+    metadata,
+    Column("nct_id", String(64), primary_key=True),
+    # The effective record (base plus overlays) as Trial.model_dump_json().
+    Column("record", Text, nullable=False),
+    # The registry's record before overlays were applied; NULL when no overlay touches the trial.
+    Column("base_record", Text, nullable=True),
+    Column("last_update_date", String(10), nullable=True),
+    Column("overall_status", String(64), nullable=True),
+    Column("study_type", String(64), nullable=True),
+    # "|PHASE1|PHASE2|": delimiters on both ends so one LIKE finds any phase.
+    Column("phases", String(200), nullable=False, default=""),
+    Column("min_age_months", Integer, nullable=True),
+    Column("max_age_months", Integer, nullable=True),
+    Column("sex", String(16), nullable=True),
+    Column("conditions", Text, nullable=False, default=""),
+    Column("source_format", String(32), nullable=True),
+    Column("imported_at", String(32), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Index("ix_trials_overall_status", "overall_status"),
+    Index("ix_trials_study_type", "study_type"),
+    Index("ix_trials_last_update_date", "last_update_date"),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nct_id", String(64), ForeignKey("trials.nct_id", ondelete="CASCADE"), nullable=False),
+    Column("facility", Text, nullable=True),
+    Column("city", Text, nullable=True),
+    Column("state", Text, nullable=True),
+    Column("zip", String(32), nullable=True),
+    Column("country", Text, nullable=True),
+    Column("status", String(64), nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Index("ix_sites_nct_id", "nct_id"),
+    Index("ix_sites_lat_lon", "lat", "lon"),
+    Index("ix_sites_country", "country"),
+)
+
+criteria = Table(
+    "criteria",
+    metadata,
+    Column("nct_id", String(64), ForeignKey("trials.nct_id", ondelete="CASCADE"), primary_key=True),
+    Column("parser_version", String(64), nullable=False),
+    Column("tree", Text, nullable=False),
+    Column("parsed_at", String(32), nullable=False),
+    Index("ix_criteria_parser_version", "parser_version"),
+)
+
+# No foreign key: a patch may arrive before the trial it patches.
+overlays = Table(
+    "overlays",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nct_id", String(64), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("patch", Text, nullable=False),
+    UniqueConstraint("nct_id", "source", name="uq_overlays_nct_id_source"),
+)
+
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# The full-text index is dialect-specific and lives outside this metadata:
+# SQLite: FTS5 table `trials_fts` whose rowid is the trials rowid;
+# PostgreSQL: `trials.search_vector` tsvector with a GIN index.
+FTS_TABLE = "trials_fts"
+FTS_COLUMNS = ("nct_id", "title", "conditions", "keywords", "mesh", "interventions", "summary")
