@@ -21,7 +21,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/eligo import --bundled
-	$(BIN)/eligo search neuroblastoma
+	$(BIN)/eligo serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	./scripts/ensure-chromium.sh

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +25,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -92,7 +92,11 @@ def _phases(values: list[str] | None) -> tuple[str, ...]:
         for part in value.split(","):
             word = part.strip().upper().replace(" ", "").replace("_", "")
             if word:
-                out.append({"EARLYPHASE1": "EARLY_PHASE1"}.get(word, word if word.startswith("PHASE") or word == "NA" else f"PHASE{word}"))
+                out.append(
+                    {"EARLYPHASE1": "EARLY_PHASE1"}.get(
+                        word, word if word.startswith("PHASE") or word == "NA" else f"PHASE{word}"
+                    )
+                )
     return tuple(out)
 
 
@@ -139,7 +143,9 @@ def _errors() -> Iterator[None]:
 @app.command("import")
 def import_(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files, directories or .zip archives")] = None,
-    bundled: Annotated[bool, typer.Option("--bundled", help="Load the neuroblastoma trials shipped with Eligo")] = False,
+    bundled: Annotated[
+        bool, typer.Option("--bundled", help="Load the neuroblastoma trials shipped with Eligo")
+    ] = False,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
@@ -170,9 +176,13 @@ def import_(
 @app.command()
 def search(
     query: Annotated[str | None, typer.Argument(help="Words, a drug or an NCT id")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help="recruiting, not_yet_recruiting, open, active, ...")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="recruiting, not_yet_recruiting, open, active, ...")
+    ] = None,
     phase: Annotated[list[str] | None, typer.Option("--phase", help="1, 2, 1/2 as PHASE1,PHASE2, early_phase1")] = None,
-    study_type: Annotated[list[str] | None, typer.Option("--type", help="interventional, observational, expanded_access")] = None,
+    study_type: Annotated[
+        list[str] | None, typer.Option("--type", help="interventional, observational, expanded_access")
+    ] = None,
     age: Annotated[str | None, typer.Option("--age", help="The child's age: 7, 7y or 18m")] = None,
     sex: Annotated[str | None, typer.Option("--sex", help="female or male")] = None,
     country: Annotated[list[str] | None, typer.Option("--country")] = None,
@@ -262,7 +272,9 @@ def criteria(
 @app.command()
 def check(
     nct_id: Annotated[str, typer.Argument(help="NCT id")],
-    patient: Annotated[Path, typer.Option("--patient", help="Patient profile JSON (docs/schemas/patient-profile.json)")],
+    patient: Annotated[
+        Path, typer.Option("--patient", help="Patient profile JSON (docs/schemas/patient-profile.json)")
+    ],
     answers: Annotated[Path | None, typer.Option("--answers", help="Pre-screener answers JSON")] = None,
     on: OnOption = None,
     db: DbOption = None,
@@ -292,8 +304,12 @@ def match(
     answers: Annotated[Path | None, typer.Option("--answers", help="Pre-screener answers JSON")] = None,
     near: Annotated[str | None, typer.Option("--near", help="Town, UK postcode, US ZIP or lat,lon")] = None,
     within: Annotated[float | None, typer.Option("--within", help="Kilometres from --near")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help="Only trials with these statuses (e.g. open)")] = None,
-    query: Annotated[str | None, typer.Option("--query", help="Narrow by text instead of the profile's diagnosis")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="Only trials with these statuses (e.g. open)")
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="Narrow by text instead of the profile's diagnosis")
+    ] = None,
     on: OnOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 1000,
     db: DbOption = None,
@@ -347,6 +363,39 @@ def sync(
         _emit(data, fmt, render.sync_report(data))
         if report.failed:
             raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=32)] = 1,
+    db: DbOption = None,
+) -> None:
+    """Start the Eligo website and JSON API."""
+    import os
+
+    import uvicorn
+
+    from eligo.web.settings import InsecureSettings, WebSettings
+
+    with _errors():
+        if db:
+            os.environ["ELIGO_DATABASE_URL"] = db if "://" in db else f"sqlite:///{Path(db).expanduser().resolve()}"
+        try:
+            WebSettings.from_env()
+        except InsecureSettings as error:
+            raise CliError(str(error)) from error
+        typer.echo(f"Eligo is running on http://{host}:{port}/ (press Ctrl+C to stop)", err=True)
+        uvicorn.run(
+            "eligo.web.app:app_factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry point

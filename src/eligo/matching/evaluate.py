@@ -15,14 +15,18 @@ from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.criteria.rules import AllOf, AnyOf, Rule
+from eligo.matching.results import CriterionResult, OpenQuestion, TrialResult
 from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
-from eligo.matching.results import CriterionResult, OpenQuestion, TrialResult
 
 Evaluator = Callable[[Any, PatientProfile, date], Outcome]
 
-EVALUATOR_MODULES = ("eligo.matching.evaluators.clinical", "eligo.matching.evaluators.labs", "eligo.matching.evaluators.therapy")
+EVALUATOR_MODULES = (
+    "eligo.matching.evaluators.clinical",
+    "eligo.matching.evaluators.labs",
+    "eligo.matching.evaluators.therapy",
+)
 
 MET, NOT_MET, UNKNOWN, NA = (
     CriterionVerdict.MET,
@@ -44,8 +48,10 @@ def evaluate_rule(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
     """One rule against one profile on one date; never raises for missing or odd facts."""
     if isinstance(rule, AllOf | AnyOf):
         parts = [evaluate_rule(part, profile, on) for part in rule.rules]
-        verdict = combine_all([p.verdict for p in parts]) if isinstance(rule, AllOf) else combine_any(
-            [p.verdict for p in parts]
+        verdict = (
+            combine_all([p.verdict for p in parts])
+            if isinstance(rule, AllOf)
+            else combine_any([p.verdict for p in parts])
         )
         missing = tuple(field for part in parts for field in part.missing)
         evidence = "; ".join(part.evidence for part in parts if part.evidence)
@@ -150,9 +156,7 @@ def _open_questions(results: Iterable[CriterionResult]) -> list[OpenQuestion]:
         if unknown_children and not result.question:
             found.extend(_open_questions(unknown_children))
         else:
-            found.append(
-                OpenQuestion(id=result.id, section=result.section, question=result.question, text=result.text)
-            )
+            found.append(OpenQuestion(id=result.id, section=result.section, question=result.question, text=result.text))
     return found
 
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 
-class CriterionVerdict(str, Enum):
+class CriterionVerdict(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "not_applicable"
 
 
-class TrialVerdict(str, Enum):
+class TrialVerdict(StrEnum):
     ELIGIBLE = "eligible"
     POSSIBLY_ELIGIBLE = "possibly_eligible"
     INELIGIBLE = "ineligible"

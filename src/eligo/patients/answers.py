@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -12,15 +12,25 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from eligo.patients.errors import ProfileError
 
 
-class Answer(str, Enum):
+class Answer(StrEnum):
     YES = "yes"
     NO = "no"
     NOT_SURE = "not_sure"
 
 
-_SPELLINGS = {"yes": Answer.YES, "y": Answer.YES, "true": Answer.YES, "no": Answer.NO, "n": Answer.NO,
-              "false": Answer.NO, "not_sure": Answer.NOT_SURE, "not sure": Answer.NOT_SURE,
-              "unsure": Answer.NOT_SURE, "unknown": Answer.NOT_SURE, "dont_know": Answer.NOT_SURE}
+_SPELLINGS = {
+    "yes": Answer.YES,
+    "y": Answer.YES,
+    "true": Answer.YES,
+    "no": Answer.NO,
+    "n": Answer.NO,
+    "false": Answer.NO,
+    "not_sure": Answer.NOT_SURE,
+    "not sure": Answer.NOT_SURE,
+    "unsure": Answer.NOT_SURE,
+    "unknown": Answer.NOT_SURE,
+    "dont_know": Answer.NOT_SURE,
+}
 
 
 def parse_answer(value: object) -> Answer:

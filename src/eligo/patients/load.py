@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from eligo.criteria.units import UnitError, plausible, to_canonical, vocabulary
 from eligo.patients.errors import ProfileError
 from eligo.patients.profile import PatientProfile
 
@@ -18,9 +21,35 @@ def profile_from_data(data: Any, *, source: str = "profile") -> PatientProfile:
     if not isinstance(data, dict):
         raise ProfileError(source, ["expected a JSON object with the profile's fields"])
     try:
-        return PatientProfile.model_validate(data)
+        profile = PatientProfile.model_validate(data)
     except ValidationError as error:
         raise ProfileError(source, [_describe(item) for item in error.errors()]) from error
+    problems = list(_lab_problems(profile))
+    if problems:
+        raise ProfileError(source, problems)
+    return profile
+
+
+def _lab_problems(profile: PatientProfile) -> Iterator[str]:
+    """Unknown tests and absurd values are refused; a unit Eligo cannot read is kept (the
+    criteria that need it become `unknown` with the reason)."""
+    known = vocabulary().tests
+    for index, lab in enumerate(profile.labs):
+        where = f"labs.{index}"
+        if lab.test not in known:
+            yield f"{where}.test: unknown test {lab.test!r} (use one of {', '.join(sorted(known))})"
+            continue
+        if not math.isfinite(lab.value) or lab.value < 0:
+            yield f"{where}.value: {lab.test} {lab.value:g} is not a possible value"
+            continue
+        if not lab.unit:
+            continue
+        try:
+            canonical = float(to_canonical(lab.test, lab.value, lab.unit).magnitude)
+        except UnitError:
+            continue
+        if not plausible(lab.test, canonical):
+            yield f"{where}.value: {lab.test} {lab.value:g} {lab.unit} is outside any plausible range"
 
 
 def _describe(item: Any) -> str:

@@ -6,8 +6,8 @@ part of the profile: it is passed explicitly so that results are reproducible.
 
 from __future__ import annotations
 
-from datetime import date
-from enum import Enum
+import datetime as dt
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -17,12 +17,12 @@ class Fact(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Sex(str, Enum):
+class Sex(StrEnum):
     FEMALE = "female"
     MALE = "male"
 
 
-class DiseaseState(str, Enum):
+class DiseaseState(StrEnum):
     """The trials' own words for the course of the disease (see the CCLG guide's definitions)."""
 
     RELAPSED = "relapsed"  # came back after a response (recurrent)
@@ -60,7 +60,7 @@ class LabResult(Fact):
     test: str  # canonical lab name from criteria/vocab/labs.yaml, e.g. "anc", "platelets", "creatinine"
     value: float
     unit: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     upper_limit_normal: float | None = Field(default=None, gt=0)  # in the same unit as value
     transfused_within_days: int | None = Field(default=None, ge=0)  # last transfusion of this product
 
@@ -68,7 +68,7 @@ class LabResult(Fact):
 class PerformanceScore(Fact):
     scale: Literal["lansky", "karnofsky", "ecog"]
     score: int = Field(ge=0, le=100)
-    date: date | None = None
+    date: dt.date | None = None
 
     @model_validator(mode="after")
     def _range(self) -> PerformanceScore:
@@ -82,8 +82,8 @@ class Therapy(Fact):
 
     agent: str
     classes: tuple[str, ...] = ()  # explicit classes override the vocabulary lookup
-    start: date | None = None
-    end: date | None = None  # last dose; None with ongoing=True means still receiving it
+    start: dt.date | None = None
+    end: dt.date | None = None  # last dose; None with ongoing=True means still receiving it
     ongoing: bool = False
     response: Literal["complete", "partial", "minor", "stable", "progression", "unknown"] | None = None
     progressed_on_therapy: bool | None = None
@@ -92,13 +92,22 @@ class Therapy(Fact):
 
 
 class Radiation(Fact):
-    field: Literal["small_port", "large_field", "substantial_marrow", "craniospinal", "total_body", "whole_abdominal", "whole_lung", "other"]
-    end: date | None = None
+    field: Literal[
+        "small_port",
+        "large_field",
+        "substantial_marrow",
+        "craniospinal",
+        "total_body",
+        "whole_abdominal",
+        "whole_lung",
+        "other",
+    ]
+    end: dt.date | None = None
 
 
 class Transplant(Fact):
     type: Literal["autologous", "allogeneic"]
-    date: date | None = None
+    date: dt.date | None = None
     myeloablative: bool | None = None
 
 
@@ -112,7 +121,7 @@ class Location(Fact):
 class PatientProfile(Fact):
     """Everything Eligo may use to evaluate criteria for one child."""
 
-    birth_date: date | None = None
+    birth_date: dt.date | None = None
     age_years: float | None = Field(default=None, ge=0, le=120)  # used when birth_date is absent
     sex: Sex | None = None
     diagnosis: str | None = None  # "neuroblastoma", "ganglioneuroblastoma", ...
@@ -134,7 +143,7 @@ class PatientProfile(Fact):
     active_infection: bool | None = None
     pregnant: bool | None = None
     breastfeeding: bool | None = None
-    last_live_vaccine: date | None = None
+    last_live_vaccine: dt.date | None = None
     # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
     conditions: tuple[str, ...] = ()
     location: Location | None = None
@@ -145,7 +154,7 @@ class PatientProfile(Fact):
             raise ValueError("give birth_date or age_years, not both")
         return self
 
-    def age_in_months_on(self, on: date) -> int | None:
+    def age_in_months_on(self, on: dt.date) -> int | None:
         """Completed months of age on the evaluation date (calendar arithmetic, so a first
         birthday is exactly 12 months), or None when unknown."""
         if self.birth_date is not None:
@@ -158,7 +167,7 @@ class PatientProfile(Fact):
             return int(self.age_years * 12 + 1e-9)
         return None
 
-    def age_on(self, on: date) -> float | None:
+    def age_on(self, on: dt.date) -> float | None:
         """Age in years for display and ranking; compare bounds with `age_in_months_on`."""
         months = self.age_in_months_on(on)
         if self.birth_date is None:

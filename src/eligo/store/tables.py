@@ -14,6 +14,7 @@ trials = Table(
     Column("record", Text, nullable=False),
     # The registry's record before overlays were applied; NULL when no overlay touches the trial.
     Column("base_record", Text, nullable=True),
+    Column("title", Text, nullable=False),
     Column("last_update_date", String(10), nullable=True),
     Column("overall_status", String(64), nullable=True),
     Column("study_type", String(64), nullable=True),

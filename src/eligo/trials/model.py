@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -22,7 +22,7 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class SourceFormat(str, Enum):
+class SourceFormat(StrEnum):
     CTGOV_V2 = "ctgov_v2"
     # The retired API v1 JSON (`FullStudiesResponse`), still found in old downloads.
     CTGOV_V1_JSON = "ctgov_v1_json"
@@ -164,7 +164,9 @@ class Trial(Record):
             raise ValueError(f"not a valid trial id: {value!r} (expected NCT followed by 8 digits)")
         return value
 
-    @field_validator("start_date", "primary_completion_date", "completion_date", "last_update_date", "first_posted_date")
+    @field_validator(
+        "start_date", "primary_completion_date", "completion_date", "last_update_date", "first_posted_date"
+    )
     @classmethod
     def _partial_date(cls, value: str | None) -> str | None:
         if value is not None and not PARTIAL_DATE_PATTERN.match(value):
@@ -183,7 +185,9 @@ class Trial(Record):
 class ImportProblem(Exception):
     """A record that could not be read, named precisely enough for a person to fix it."""
 
-    def __init__(self, message: str, *, file: str | None = None, record: str | None = None, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, file: str | None = None, record: str | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
@@ -191,5 +195,9 @@ class ImportProblem(Exception):
         self.field = field
 
     def __str__(self) -> str:
-        where = [part for part in (self.file, self.record and f"record {self.record}", self.field and f"field {self.field}") if part]
+        where = [
+            part
+            for part in (self.file, self.record and f"record {self.record}", self.field and f"field {self.field}")
+            if part
+        ]
         return f"{': '.join(where)}: {self.message}" if where else self.message

@@ -39,4 +39,4 @@ AnyOf.model_rebuild()
 
 RULE_ADAPTER: TypeAdapter[Rule] = TypeAdapter(Rule)
 
-__all__ = ["AllOf", "AnyOf", "CriterionContext", "RULE_ADAPTER", "Rule", "RuleBase", "Section"]
+__all__ = ["RULE_ADAPTER", "AllOf", "AnyOf", "CriterionContext", "Rule", "RuleBase", "Section"]

@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("nct_id", sa.String(64), primary_key=True),
         sa.Column("record", sa.Text, nullable=False),
         sa.Column("base_record", sa.Text, nullable=True),
+        sa.Column("title", sa.Text, nullable=False),
         sa.Column("last_update_date", sa.String(10), nullable=True),
         sa.Column("overall_status", sa.String(64), nullable=True),
         sa.Column("study_type", sa.String(64), nullable=True),

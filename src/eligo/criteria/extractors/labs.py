@@ -1,0 +1,390 @@
+"""Reading laboratory criteria into lab rules: "ANC >= 1,000/mcL", "AST/ALT =< 5 x ULN",
+"Creatinine =< ULN OR GFR >= 70 mL/min/1.73 m^2", the age/sex creatinine table, conditional
+platelet limits and transfusion qualifiers.
+
+An extractor returns None rather than a rule it is unsure of: when a lab is named without a
+threshold, a unit cannot be read or measure the test, a threshold is implausible for the test
+("Creatinine < 2.0 ng/dL"), or the text holds limits Eligo does not model (sex-specific
+values outside the creatinine table). The criterion then becomes a question to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
+from eligo.criteria.rules.labs import (
+    AgeSexLimit,
+    CreatinineForAgeRule,
+    LabCondition,
+    LabThresholdRule,
+    TransfusionDependenceRule,
+)
+from eligo.criteria.units import Comparator, UnitError, convert, display_unit, lab_spec, plausible, vocabulary
+
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
+_COUNT = r"(\d+|one|two|three|four|five|six|seven|ten|fourteen)"
+
+_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
+    (r"greater than or equal to|equal to or greater than|equal or greater than|more than or equal to", ">="),
+    (r"less than or equal to|equal to or less than|equal or less than", "<="),
+    (r"no less than|not less than|of at least|at least|a minimum of|minimum of", ">="),
+    (r"no more than|not more than|not exceeding|not to exceed|at most|up to|a maximum of|maximum of", "<="),
+    (r">\s*=|=\s*>|>/=|≥|⩾|≧", ">="),
+    (r"<\s*=|=\s*<|</=|≤|⩽|≦", "<="),
+    (r"greater than|more than|higher than|above|over|exceeding|>", ">"),
+    (r"less than|lower than|fewer than|below|under|<", "<"),
+)
+_COMPARATOR = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(_COMPARATORS)), re.I)
+
+_ULN = re.compile(
+    rf"\s*(?:(?P<multiple>{_NUMBER}|two|three|four|five|ten)\s*(?:x|×|times)\s*)?(?:the\s+)?(?:institutional\s+)?"
+    r"(?:upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|ULN|upper\s+normal\s+limit|"
+    r"(?:maximum\s+)?normal(?:\s+value|\s+limit)?)(?:\s*\(\s*ULN\s*\))?(?P<for_age>\s+for\s+age)?",
+    re.I,
+)
+_NUMBER_AT = re.compile(rf"\s*(?P<number>{_NUMBER})")
+_FILLER_GAP = re.compile(r"^[\s/,()\[\]:;-]*(?:(?:and/or|and|or|&)[\s/,()\[\]:-]*)?$", re.I)
+_OR = re.compile(r"\bor\b(?!\s*/)", re.I)
+_BOUNDARY = re.compile(r";|\.(?=\s|$)")
+_LEFTOVER_LIMIT = re.compile(
+    r"(?:[<>≤≥]|=<|=>|\bless than\b|\bgreater than\b|\bat least\b|\bmore than\b)\s*=?\s*\d[\d,.]*"
+    r"(?!\s*(?:days?|weeks?|months?|hours?|years?)\b)",
+    re.I,
+)
+_SEX_SPECIFIC = re.compile(r"\b(?:males?|females?|boys?|girls?|men|women)\b", re.I)
+
+_ALLOWED = re.compile(
+    r"transfusions?\s+(?:support\s+)?(?:is\s+|are\s+)?(?:acceptable|allowed|permitted)|may\s+(?:be\s+)?transfus"
+    r"|may\s+receive\b[^.;]*transfusion|with\s+or\s+without\s+transfusion",
+    re.I,
+)
+_INDEPENDENT = re.compile(
+    r"independent\s+of\s+(?:\w+\s+){0,3}transfusions?|transfusion[- ]independent|without\s+(?:\w+\s+)?transfusions?"
+    r"|\bno\s+(?:\w+\s+){0,3}transfusions?\s+(?:within|in|during|for)",
+    re.I,
+)
+_WINDOW = re.compile(
+    rf"transfus\w*\s+(?:within|in|during|for)\s+(?:at\s+least\s+)?(?:the\s+)?(?:(?:past|last|previous|prior)\s+)?"
+    rf"{_COUNT}\s*(day|week)s?",
+    re.I,
+)
+_RECENCY = re.compile(
+    rf"(?<!transfusion )(?<!transfusions )within\s+(?:the\s+)?(?:(?:past|last)\s+)?{_COUNT}\s*(day|week)s?\s+"
+    r"(?:prior\s+to|before|of)\s+(?:enrol?lment|registration|study\s+entry|screening|randomi[sz]ation|treatment)",
+    re.I,
+)
+_NO_STEM_CELLS = re.compile(r"if\s+(?:no\s+)?stem\s+cells\s+are\s+not\s+available|if\s+no\s+stem\s+cells", re.I)
+_STEM_CELLS = re.compile(r"if\s+stem\s+cells\s+are\s+available", re.I)
+_SCOPE = re.compile(r"\(\s*applicable\s+only\s+(?:for|to)\s+([^)]*)\)", re.I)
+_NOTE = re.compile(r"\((?:\s*note\b|[^()]*=)[^()]*\)", re.I)  # "(note that ...)", "(APC = neutrophils and ...)"
+
+_AGE_ROW = re.compile(
+    r"Age\s+(?P<ge>>=|≥)?\s*(?P<lo>\d+)\s*(?P<lo_unit>months?|years?)?\s*"
+    r"(?:to\s*<\s*(?P<hi>\d+)\s*(?P<hi_unit>months?|years?))?\s*:\s*"
+    rf"(?P<male>{_NUMBER})\s*mg/dL\s+for\s+males\s+and\s+(?P<female>{_NUMBER})\s*mg/dL\s+for\s+females",
+    re.I,
+)
+_TRANSFUSION_DEPENDENCE = re.compile(
+    rf"transfusion\s+dependen\w*[^.]*?more\s+than\s+{_COUNT}\s+units?\s+of\s+(?:RBCs?|red\s+(?:blood\s+)?cells?|packed\s+red)"
+    rf"[^.]*?{_COUNT}[- ](day|week)",
+    re.I,
+)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\\", "")).strip()
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _WORD_NUMBERS[word.lower()]
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "")) if text.lower() not in _WORD_NUMBERS else float(_WORD_NUMBERS[text.lower()])
+
+
+def _days(count: str, unit: str) -> int:
+    return _count(count) * (7 if unit.lower().startswith("week") else 1)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    test: str
+
+
+@cache
+def _synonym_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    patterns: list[tuple[int, re.Pattern[str], str]] = []
+    for spec in vocabulary().tests.values():
+        after = f"(?!{spec.not_followed_by})" if spec.not_followed_by else ""
+        for synonym in spec.synonyms:
+            flags = 0 if synonym != synonym.lower() else re.I
+            body = re.escape(synonym).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
+            pattern = re.compile(rf"(?<![\w-]){body}(?![\w-]){after}(?!\s*transfus)", flags)
+            patterns.append((len(synonym), pattern, spec.test))
+    patterns.sort(key=lambda item: -item[0])
+    return tuple((pattern, test) for _, pattern, test in patterns)
+
+
+def _mentions(text: str) -> list[_Mention]:
+    taken: list[_Mention] = []
+    for pattern, test in _synonym_patterns():
+        for match in pattern.finditer(text):
+            if not any(m.start < match.end() and match.start() < m.end for m in taken):
+                taken.append(_Mention(match.start(), match.end(), test))
+    return sorted(taken, key=lambda m: m.start)
+
+
+@dataclass
+class _Group:
+    tests: list[str]
+    start: int
+    end: int
+
+
+def _groups(masked: str, mentions: Sequence[_Mention]) -> list[_Group]:
+    groups: list[_Group] = []
+    for mention in mentions:
+        if groups and _FILLER_GAP.match(masked[groups[-1].end : mention.start]):
+            group = groups[-1]
+            group.end = mention.end
+            if mention.test not in group.tests:
+                group.tests.append(mention.test)
+        else:
+            groups.append(_Group([mention.test], mention.start, mention.end))
+    return groups
+
+
+@dataclass(frozen=True)
+class _Threshold:
+    comparator: Comparator
+    end: int  # offset in the clause just after the threshold
+    value: float | None = None
+    unit: str | None = None
+    unit_assumed: bool = False
+    uln_multiple: float | None = None
+    for_age: bool = False
+
+
+def _comparator(clause: str) -> tuple[Comparator, int] | None:
+    match = _COMPARATOR.search(clause)
+    if match is None or match.start() > 45 or re.search(r"\d", clause[: match.start()]):
+        return None
+    index = int(next(name for name, value in match.groupdict().items() if value is not None)[1:])
+    return _COMPARATORS[index][1], match.end()
+
+
+def _unit_after(test: str, rest: str) -> tuple[str, int] | None:
+    """The longest run of up to five words right after a number that is a unit for `test`."""
+    head = re.split(r"[(;]|,(?!\d)", rest, maxsplit=1)[0]
+    tokens = list(re.finditer(r"\S+", head))[:5]
+    if not tokens or tokens[0].start() > 1:
+        return None
+    for count in range(len(tokens), 0, -1):
+        end = tokens[count - 1].end()
+        candidate = head[:end].strip().rstrip(".,;:)]")
+        try:
+            convert(test, 1.0, candidate, lab_spec(test).display)
+        except UnitError:
+            continue
+        return display_unit(candidate), len(head[:end].rstrip().rstrip(".,;:)]"))
+    return None
+
+
+def _threshold(test: str, clause: str) -> _Threshold | None:
+    found = _comparator(clause)
+    if found is None:
+        return None
+    comparator, position = found
+    uln = _ULN.match(clause, position)
+    if uln is not None:
+        multiple = uln.group("multiple")
+        return _Threshold(
+            comparator,
+            uln.end(),
+            uln_multiple=_number(multiple) if multiple else 1.0,
+            for_age=bool(uln.group("for_age")),
+        )
+    number = _NUMBER_AT.match(clause, position)
+    if number is None:
+        return None
+    value = _number(number.group("number"))
+    spec = lab_spec(test)
+    unit = _unit_after(test, clause[number.end() :])
+    if unit is not None:
+        shown, length = unit
+        threshold = _Threshold(comparator, number.end() + length, value=value, unit=shown)
+    elif spec.assumed_unit is not None:
+        threshold = _Threshold(
+            comparator, number.end(), value=value, unit=display_unit(spec.assumed_unit), unit_assumed=True
+        )
+    else:
+        return None
+    try:
+        canonical = convert(test, value, threshold.unit or "", spec.display)
+    except UnitError:
+        return None
+    return threshold if plausible(test, canonical) else None
+
+
+def _transfusion(test: str, own: str, general: str) -> tuple[Literal["independent", "allowed"] | None, int | None]:
+    if lab_spec(test).transfusion_product is None:
+        return None, None
+    for text in (own, general):
+        if _ALLOWED.search(text):
+            return "allowed", None
+        if _INDEPENDENT.search(text):
+            window = _WINDOW.search(text)
+            return "independent", _days(*window.groups()) if window else None
+    return None, None
+
+
+def _condition(text: str) -> LabCondition | None:
+    if _NO_STEM_CELLS.search(text):
+        return "no_stem_cells_available"
+    if _STEM_CELLS.search(text):
+        return "stem_cells_available"
+    return None
+
+
+def _combine(rules: Sequence[Rule], any_of: bool) -> Rule:
+    if len(rules) == 1:
+        return rules[0]
+    kind = AnyOf if any_of else AllOf
+    flat: list[Rule] = []
+    for rule in rules:
+        flat.extend(rule.rules if isinstance(rule, kind) else (rule,))
+    return kind(rules=tuple(flat))
+
+
+def _dedupe(rules: list[LabThresholdRule]) -> list[LabThresholdRule]:
+    """One requirement stated twice ("Hb >= 9 g/dL ... to have Hb >= 9 g/dL") is one rule;
+    the statement with a transfusion qualifier wins."""
+    kept: dict[tuple[object, ...], LabThresholdRule] = {}
+    for rule in rules:
+        key = (rule.test, rule.comparator, rule.value, rule.unit, rule.uln_multiple, rule.condition)
+        if key not in kept or (rule.transfusion and not kept[key].transfusion):
+            kept[key] = rule
+    return list(kept.values())
+
+
+def _age_rows(text: str) -> list[AgeSexLimit]:
+    rows = []
+    for match in _AGE_ROW.finditer(text):
+        lo_unit = match.group("lo_unit") or match.group("hi_unit") or "years"
+        lo = int(match.group("lo")) * (1 if lo_unit.lower().startswith("month") else 12)
+        hi = None
+        if match.group("hi"):
+            hi = int(match.group("hi")) * (1 if match.group("hi_unit").lower().startswith("month") else 12)
+        rows.append(
+            AgeSexLimit(
+                min_months=lo, max_months=hi, male=_number(match.group("male")), female=_number(match.group("female"))
+            )
+        )
+    return rows
+
+
+def extract_transfusion_dependence(ctx: CriterionContext) -> Rule | None:
+    """Transfusion dependence: "RBC transfusion dependence, defined as requiring more than 2 units
+    of RBCs transfused during the 4-week period prior to screening"."""
+    match = _TRANSFUSION_DEPENDENCE.search(_clean(ctx.text))
+    if match is None:
+        return None
+    units, count, unit = match.groups()
+    return TransfusionDependenceRule(min_units_exclusive=_count(units), window_days=_days(count, unit))
+
+
+def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
+    """Every lab named in the criterion with its threshold, joined by AND / OR as written."""
+    text = _clean(ctx.text)
+    if _AGE_ROW.fullmatch(text.strip(" .;")):
+        return None  # a row of a creatinine table: its parent criterion reads the whole table
+    rows = _age_rows(" ".join([text, *(_clean(child) for child in ctx.children)]))
+    masked = _AGE_ROW.sub(lambda m: " " * len(m.group()), text)
+    masked = _NOTE.sub(lambda m: " " * len(m.group()), masked)
+    masked = _SCOPE.sub(lambda m: " " * len(m.group()), masked)
+    groups = _groups(masked, _mentions(masked))
+    if not groups:
+        return None
+    scope_match = _SCOPE.search(text)
+    scope = scope_match.group(1).strip() if scope_match else None
+    recency = _RECENCY.search(text)
+    max_age_days = _days(*recency.groups()) if recency else None
+    general = text[: groups[0].start]
+
+    alternatives: list[list[Rule]] = [[]]
+    previous_end = len(general)  # where the previous group's threshold ended
+    any_of_tests = ctx.section == "exclusion"  # "AST/ALT > 5 x ULN" excludes when either is high
+    for index, group in enumerate(groups):
+        next_start = groups[index + 1].start if index + 1 < len(groups) else len(text)
+        clause = masked[group.end : next_start]
+        gap = text[previous_end : group.start]
+        if index > 0 and _OR.search(gap):
+            alternatives.append([])
+        boundaries = list(_BOUNDARY.finditer(gap))
+        lead = gap[boundaries[-1].end() :] if boundaries else gap
+        parts: list[LabThresholdRule] = []
+        for test in group.tests:
+            threshold = _threshold(test, clause)
+            if threshold is None:
+                return None
+            rest = clause[threshold.end :]
+            if _LEFTOVER_LIMIT.search(rest) or _SEX_SPECIFIC.search(clause):
+                return None
+            stop = _BOUNDARY.search(text, group.end + threshold.end)
+            clause_end = min(stop.start() if stop else len(text), next_start)
+            own = lead + text[group.start : clause_end]
+            threshold_end = group.end + threshold.end
+            transfusion, window = _transfusion(test, own, general)
+            parts.append(
+                LabThresholdRule(
+                    scope=scope,
+                    test=test,
+                    comparator=threshold.comparator,
+                    value=threshold.value,
+                    unit=threshold.unit,
+                    unit_assumed=threshold.unit_assumed,
+                    uln_multiple=threshold.uln_multiple,
+                    for_age=threshold.for_age,
+                    transfusion=transfusion,
+                    transfusion_window_days=window,
+                    max_age_days=max_age_days,
+                    condition=_condition(own),
+                )
+            )
+            previous_end = threshold_end
+        group_rules: list[Rule] = [_for_age_table(rule, rows) for rule in _dedupe(parts)]
+        alternatives[-1].append(_combine(group_rules, any_of_tests))
+    joined = [_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run]
+    return _combine(joined, any_of=True) if joined else None
+
+
+def _dedupe_rules(rules: list[Rule]) -> list[Rule]:
+    labs = [rule for rule in rules if isinstance(rule, LabThresholdRule)]
+    if len(labs) != len(rules):
+        return rules
+    return list(_dedupe(labs))
+
+
+def _for_age_table(rule: LabThresholdRule, rows: Sequence[AgeSexLimit]) -> Rule:
+    """The age/sex table in place of "Age-adjusted serum creatinine =< 1.5 x normal for age"."""
+    if rule.test != "creatinine" or not rows or rule.uln_multiple is None or not rule.for_age:
+        return rule
+    comparator = "<" if rule.comparator == "<" else "<="
+    return CreatinineForAgeRule(
+        scope=rule.scope, comparator=comparator, rows=tuple(rows), stated_multiple=rule.uln_multiple
+    )
+
+
+EXTRACTORS: tuple[Callable[[CriterionContext], Rule | None], ...] = (
+    extract_transfusion_dependence,
+    extract_lab_thresholds,
+)

@@ -1,0 +1,425 @@
+"""Turns therapy-history criterion text into washout, prior-therapy, cumulative-dose and
+stored-stem-cell rules, using the phrases of `vocab/therapy.yaml`.
+
+A criterion that states several therapy conditions in separate sentences ("At least 2 weeks
+since any anti-tumor therapy. Three months ... radiation ... Prior 131I-MIBG is allowed if ...")
+becomes one `AllOf`. Criteria about toxicity recovery, allergies or scans that merely mention a
+therapy are left to other extractors (None).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from eligo.criteria.drugs import Phrase, therapy_vocabulary, vocabulary
+from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
+from eligo.criteria.rules.therapy import (
+    ALL_RADIATION_FIELDS,
+    CumulativeDoseRule,
+    Exposure,
+    PriorTherapyRule,
+    StemCellRule,
+    WashoutRule,
+)
+
+_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "twenty-eight": 28,
+}  # fmt: skip
+_NUMBER = r"\d+|" + "|".join(_NUMBERS)
+_UNITS = r"hours?|hrs?|days?|weeks?|wks?|months?|years?"
+_DURATION = re.compile(rf"(?P<gt>>\s*)?\b(?P<num>{_NUMBER})[\s-]*(?P<unit>{_UNITS})\b", re.I)
+_LONGER_FOR = re.compile(
+    rf"\(?\s*(?P<num>{_NUMBER})\s*(?P<unit>days?|weeks?)\s+if\s+prior\s+(?P<what>[\w-]+)\s*\)?", re.I
+)
+_SENTENCE = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|eg|vs|approx)\.", re.I)
+
+_NOT_MINE = re.compile(
+    r"allerg|recovered from|toxic effects|toxicity|hypersensitiv|swallow|MIBG avid|avid within|biopsy|"
+    r"cardiotoxic|contracepti|pregnan|scan must",
+    re.I,
+)
+_ELAPSED = re.compile(
+    r"at least|minimum|must have elapsed|should have elapsed|must not have received|must be discontinued|"
+    r"discontinued a minimum|eligible \S+ \w+ after|no (?:\w+ ){0,4}within|is required following|"
+    r"since|(?:prior|previous) (?:to|before)?.*\ballowed if",
+    re.I,
+)
+_OFF_TREATMENT = re.compile(r"not been off (?:treatment|therapy) for", re.I)
+_REFERENCE = re.compile(
+    r"(?:prior to|before|of|from|until)\s+(?:the\s+)?(?:start of\s+|first day of\s+(?:administration of\s+)?)?"
+    r"(?P<ref>protocol therapy|enrol?lment|study entry|registration|randomi[sz]ation|screening|"
+    r"(?:1st|first) dose of (?:study (?:drug|agent|treatment)|[\w-]+)|MIBG therapy|"
+    r"study (?:drug|treatment)|treatment start)",
+    re.I,
+)
+_HALF_LIVES = re.compile(
+    rf"(?P<num>{_NUMBER})\s*(?:PK\s+|elimination\s+)?half[- ]lives(?P<rest>[^.]*?whichever is (?:longer|shorter)|)",
+    re.I,
+)
+_EXCEPT = re.compile(r"\bEXCEPT(?: for)?\s+(?P<what>[^.;]+)", re.I)
+_CURRENT = re.compile(
+    r"at the time of (?:enrol?lment|study entry|registration)|currently|are receiving|be receiving|\bon the following",
+    re.I,
+)
+_CD34 = re.compile(
+    r"(?P<mant>\d+(?:\.\d+)?)\s*[x×]\s*10\s*\^?\s*(?P<exp>\d+)\s*(?:cluster of differentiation 34\s*)?\(?CD34\)?\s*\+?",
+    re.I,
+)
+_CUMULATIVE = re.compile(
+    r"cumulative[^.]*?(?:not exceed|<=|≤|less than or equal to|below|<)\s*"
+    r"(?P<max>\d+(?:\.\d+)?)\s*(?P<unit>m?Ci/kg|MBq/kg|GBq/kg)",
+    re.I,
+)
+
+
+_STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
+
+
+def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
+    """A therapy-history rule for one criterion, or None when the text is not about one."""
+    text = ctx.text.strip()
+    if not text or (_NOT_MINE.search(text) and not re.search(r"at least|must have elapsed", text, re.I)):
+        return None
+    whole = _stem_cells(text)
+    if whole is not None:
+        return whole
+    rules: list[Rule] = []
+    for sentence in _sentences(text):
+        rules.extend(_clause_rules(sentence, ctx))
+    if not rules:
+        return None
+    if len(rules) == 1:
+        return rules[0]
+    # Several conditions in one exclusion are alternatives: any one of them excludes.
+    return AnyOf(rules=tuple(rules)) if ctx.section == "exclusion" else AllOf(rules=tuple(rules))
+
+
+def _clause_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
+    """Rules of one sentence, split into clauses ("A within 14 days or B within 7 days";
+    "X within 1 week; Y within 4 weeks") only when every clause makes a rule of its own."""
+    for splitter in (r";\s+", r",?\s+or\s+(?=[^,;]*\bwithin\b)", r",\s+or\s+"):
+        parts = [part for part in re.split(splitter, sentence) if part.strip()]
+        if len(parts) < 2:
+            continue
+        found = [_sentence_rules(part, ctx) for part in parts]
+        if all(found) and (not splitter.startswith(",?") or all(_DURATION.search(part) for part in parts)):
+            return [rule for rules in found for rule in rules]
+    return _sentence_rules(sentence, ctx)
+
+
+def _sentences(text: str) -> list[str]:
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(1) + "\x00", text)
+    return [part.replace("\x00", ".").strip() for part in _SENTENCE.split(protected) if part.strip()]
+
+
+def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
+    if _NOT_MINE.search(sentence) and not re.search(r"at least|must have elapsed", sentence, re.I):
+        return []
+    mibg_allowed = _prior_mibg_allowed(sentence)
+    if mibg_allowed:
+        return mibg_allowed
+    prior = _prior_therapy(sentence, ctx)
+    if prior is not None:
+        return [prior]
+    washout = _washout(sentence, ctx)
+    return [washout] if washout is not None else []
+
+
+# --- exposures ---------------------------------------------------------------------------------
+
+
+def _exposure(text: str, **overrides: Any) -> Exposure | None:
+    """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""
+    text = re.sub(r"\((?:radiotherapy|radiation) is excluded\)|excluding radiotherapy", "", text, flags=re.I)
+    except_match = _EXCEPT.search(text)
+    excluded: tuple[str, ...] = ()
+    if except_match:
+        excluded = _agents_named(except_match.group("what"))
+        if excluded:
+            text = text[: except_match.start()]
+    matched = _phrases_in(text)
+    classes = _most_general([c for p in matched for c in p.classes])
+    fields = tuple(dict.fromkeys(f for p in matched for f in p.radiation_fields))
+    transplant = next((p.transplant for p in matched if p.transplant), None)
+    live = any(p.live_vaccine for p in matched)
+    agents: tuple[str, ...] = ()
+    if not matched:
+        agents = _agents_named(text)
+        if not agents:
+            return None
+    # Only phrases whose classes survived the any-of reduction name the exposure.
+    named = [p for p in matched if set(p.classes) & set(classes) or not p.classes]
+    labels = list(dict.fromkeys(p.label for p in named)) or list(agents)
+    examples = tuple(dict.fromkeys(e for p in named for e in p.examples)) if len(named) == 1 else ()
+    if transplant == "autologous" and _myeloablative(text):
+        labels = ["autologous stem cell infusion after high-dose (myeloablative) therapy"]
+    values: dict[str, Any] = {
+        "therapy_classes": classes,
+        "agents": agents,
+        "excluded_agents": excluded,
+        "radiation_fields": fields,
+        "transplant": transplant,
+        "myeloablative": _myeloablative(text) if transplant == "autologous" else None,
+        "live_vaccine": live,
+        "label": _join(labels),
+        "examples": examples,
+    }
+    values.update(overrides)
+    return Exposure.model_validate(values)
+
+
+def _phrases_in(text: str) -> list[Phrase]:
+    taken: list[tuple[int, int]] = []
+    found: list[Phrase] = []
+    for phrase in therapy_vocabulary().phrases:
+        for match in phrase.regex.finditer(text):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            if phrase not in found:
+                found.append(phrase)
+    groups_with_specific = {p.group for p in found if p.group and not p.fallback}
+    return [p for p in found if not (p.fallback and p.group in groups_with_specific)]
+
+
+def _most_general(classes: list[str]) -> tuple[str, ...]:
+    """Drops classes already covered by a broader class in the same list (any-of semantics)."""
+    drugs = vocabulary()
+    unique = list(dict.fromkeys(classes))
+    return tuple(c for c in unique if not any(o != c and o in drugs.closure([c]) for o in unique))
+
+
+def _agents_named(text: str) -> tuple[str, ...]:
+    drugs = vocabulary()
+    words = re.findall(r"[\w][\w.\-/]*", text)
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in (4, 3, 2, 1):
+            drug = drugs.drug(" ".join(words[i : i + size])) if i + size <= len(words) else None
+            if drug is not None and len(" ".join(words[i : i + size])) > 2:
+                found.append(drug.name)
+                i += size
+                break
+        else:
+            i += 1
+    return tuple(dict.fromkeys(found))
+
+
+def _myeloablative(text: str) -> bool | None:
+    if re.search(r"non-?\s?myeloablative", text, re.I):
+        return False
+    if re.search(r"myeloablative", text, re.I):
+        return True
+    return None
+
+
+def _join(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+# --- rule kinds ---------------------------------------------------------------------------------
+
+
+def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
+    longer_for: dict[str, int] = {}
+    longer = _LONGER_FOR.search(sentence)
+    if longer:
+        cls = _class_word(longer.group("what"))
+        if cls is not None:
+            longer_for[cls] = _days(longer.group("num"), longer.group("unit"))
+            sentence = sentence[: longer.start()] + sentence[longer.end() :]
+    duration = _DURATION.search(sentence)
+    if duration is None:
+        return None
+    off_treatment = bool(_OFF_TREATMENT.search(sentence))
+    if _ELAPSED.search(sentence) and not off_treatment:
+        mode = "elapsed"
+    elif off_treatment or re.search(r"\bwithin\b", sentence, re.I):
+        mode = "within"
+    else:
+        return None
+    exposure = _exposure(_target_text(sentence))
+    if off_treatment:
+        exposure = Exposure(therapy_classes=("systemic_anticancer_therapy",), label="anti-cancer treatment")
+    if exposure is None and ctx.parent_text:
+        exposure = _exposure(ctx.parent_text)
+    if exposure is None:
+        return None
+    if re.search(r"any anti-?tumou?r therapy", sentence, re.I) and not exposure.radiation_fields:
+        exposure = exposure.model_copy(update={"radiation_fields": ALL_RADIATION_FIELDS})
+    amount = _number(duration.group("num"))
+    unit = duration.group("unit").lower()
+    window: dict[str, int] = {}
+    if unit.startswith("h"):
+        window["min_hours"] = amount
+    elif unit.startswith("m"):
+        window["min_months"] = amount
+    elif unit.startswith("y"):
+        window["min_months"] = 12 * amount
+    else:
+        window["min_days"] = _days(duration.group("num"), unit)
+    half = _HALF_LIVES.search(sentence)
+    reference = _REFERENCE.search(sentence) or (_REFERENCE.search(ctx.parent_text) if ctx.parent_text else None)
+    return WashoutRule(
+        exposure=exposure,
+        mode=mode,
+        strictly_more=bool(duration.group("gt")) or off_treatment,
+        longer_for=longer_for if "min_days" in window else {},
+        half_lives=_number(half.group("num")) if half else None,
+        whichever_longer=not (half and "shorter" in half.group("rest").lower()),
+        reference=_reference_text(reference.group("ref")) if reference else "enrollment",
+        **window,
+    )
+
+
+def _target_text(sentence: str) -> str:
+    """The sentence without its reference point ("before 1st dose of GM-CSF" is not an exposure)."""
+    return _REFERENCE.sub("", sentence)
+
+
+def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | None:
+    parent = ctx.parent_text or ""
+    if re.search(r"not eligible post allogeneic|(?:previously )?received (?:an )?allogene?ic", sentence, re.I):
+        exposure = _exposure(sentence)
+        if exposure is None:
+            return None
+        condition = "not_received" if ctx.section == "inclusion" else "received"
+        return PriorTherapyRule(
+            exposure=exposure.model_copy(update={"transplant": "allogeneic", "myeloablative": None}),
+            condition=condition,
+        )
+    if re.search(r"eligible at any time|regardless of response", sentence, re.I):
+        exposure = _exposure(re.split(r",? (?:to support|regardless)", sentence, flags=re.I)[0])
+        if exposure is None:
+            return None
+        if exposure.transplant == "autologous":
+            exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
+        return PriorTherapyRule(exposure=exposure, condition="permitted")
+    if re.search(
+        r"did not have (?:tumou?r )?(?:relapse|progression)|without (?:relapse|progression) (?:on|while)",
+        sentence,
+        re.I,
+    ):
+        exposure = _exposure(re.split(r"are eligible|eligible if", sentence, flags=re.I)[0])
+        return PriorTherapyRule(exposure=exposure, condition="no_progression_on") if exposure else None
+    if re.search(r"concomitant", sentence, re.I):
+        agents = _agents_named(sentence)
+        if len(agents) < 2:
+            return None
+        exposure = Exposure(agents=agents, label=" and ".join(agents))
+        return PriorTherapyRule(exposure=exposure, condition="not_concomitant")
+    current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
+    if _DURATION.search(sentence) and not re.search(r"at the time of", sentence, re.I):
+        return None
+    received = re.search(
+        r"(?:received|had|with) (?:any )?(?:prior|previous) (?:treatment|therapy|exposure)|"
+        r"prior (?:treatment|therapy) with|previous(?:ly)? (?:treated|received)|"
+        r"are receiving|be receiving|^(?:prior|previous) ",
+        sentence,
+        re.I,
+    )
+    heading_current = bool(_CURRENT.search(parent)) and ctx.section == "exclusion"
+    if not received and not heading_current:
+        return None
+    exposure = _exposure(re.sub(r"at the time of [\w ]+|or while on study", "", sentence, flags=re.I))
+    if exposure is None:
+        return None
+    if (
+        exposure.covers_therapies
+        and not exposure.transplant
+        and "systemic_corticosteroid" in _closure_of(exposure)
+        and re.search(r"EXCEPT", sentence)
+    ):
+        exposure = exposure.model_copy(
+            update={
+                "caveat_classes": ("systemic_corticosteroid",),
+                "caveat": _STEROID_CAVEAT,
+            }
+        )
+    negative = re.search(r"must not|not be receiving|no prior|not have received", sentence, re.I)
+    condition = "not_received" if negative else "received"
+    return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
+
+
+def _closure_of(exposure: Exposure) -> frozenset[str]:
+    drugs = vocabulary()
+    return frozenset(c for c in drugs.data.classes if drugs.closure([c]) & set(exposure.therapy_classes))
+
+
+def _prior_mibg_allowed(sentence: str) -> list[Rule]:
+    """'Prior 131I-MIBG therapy is allowed if > 6 months previous and if ... stem cells ... and if
+    cumulative 131I-MIBG dose will not exceed 60 mCi/kg'."""
+    if not re.search(r"prior .{0,30}MIBG.{0,20}\ballowed if", sentence, re.I):
+        return []
+    exposure = Exposure(therapy_classes=("mibg_therapy",), label="131I-MIBG therapy")
+    rules: list[Rule] = []
+    duration = _DURATION.search(sentence)
+    if duration is not None:
+        unit = duration.group("unit").lower()
+        window = (
+            {"min_months": _number(duration.group("num"))}
+            if unit.startswith("m")
+            else {"min_days": _days(duration.group("num"), unit)}
+        )
+        rules.append(
+            WashoutRule(exposure=exposure, strictly_more=bool(duration.group("gt")), reference="MIBG therapy", **window)
+        )
+    if re.search(r"stem cells", sentence, re.I):
+        # "adequate" is quantified by the same trial's stem-cell criterion: 1.0 x 10^6 CD34+ cells/kg.
+        rules.append(StemCellRule(min_cd34_per_kg=1e6, only_after="mibg_therapy"))
+    cumulative = _CUMULATIVE.search(sentence)
+    if cumulative is not None:
+        rules.append(
+            CumulativeDoseRule(
+                exposure=exposure, max_dose=float(cumulative.group("max")), unit=cumulative.group("unit")
+            )
+        )
+    return rules
+
+
+def _stem_cells(text: str) -> Rule | None:
+    if not re.search(r"stem cell (?:product|harvest)|stored (?:stem cells|PBSC)|CD34", text, re.I):
+        return None
+    amount = _CD34.search(text)
+    if amount is None:
+        return None
+    value = float(amount.group("mant")) * 10 ** int(amount.group("exp"))
+    needed_for = None
+    dose = re.search(r"(?:at )?doses? (?:of )?(>\s*\d+(?:\.\d+)?\s*mCi/kg)\s+if needed", text, re.I)
+    if dose is not None:
+        needed_for = f"131I-MIBG doses {dose.group(1).replace(' ', '')}"
+    elif re.search(r"if needed|if required", text, re.I):
+        needed_for = "the planned treatment, if needed"
+    return StemCellRule(min_cd34_per_kg=value, needed_for=needed_for)
+
+
+# --- numbers --------------------------------------------------------------------------------------
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBERS[text.lower()]
+
+
+def _days(num: str, unit: str) -> int:
+    return _number(num) * (7 if unit.lower().startswith("w") else 1)
+
+
+def _class_word(word: str) -> str | None:
+    key = word.lower().rstrip("s")
+    return key if vocabulary().is_class(key) else None
+
+
+def _reference_text(ref: str) -> str:
+    lowered = ref.lower()
+    if lowered.startswith("enrol"):
+        return "enrollment"
+    return ref if ref[:3] in ("MIB", "1st") else lowered
+
+
+EXTRACTORS: tuple[Callable[[CriterionContext], Rule | None], ...] = (extract_therapy_rule,)

@@ -1,0 +1,302 @@
+"""The criteria pipeline: a trial's eligibility text and structured fields in, a tree of rules and questions out.
+
+Every node of `eligo.criteria.tree` becomes a `ParsedCriterion`:
+
+- a *criterion* gets the rule its extractors find (or none) and a question: the rule's own
+  question, else a plain-language question quoting the text (wording in vocab/questions.yaml);
+- a *group* or *heading* gets no rule and no question (`question == ""`): it evaluates from its
+  children with `group_op`;
+- the children of a criterion with `group_op=None` (table rows, exceptions) are detail the
+  parent's extractor already read: they carry no rule and no question and are not counted.
+
+Arm and cohort scoping: a criterion that starts "Arm A:", "Cohort B1:", "Part 2:" carries that
+scope on its rule (the prefix is removed before extraction). Sibling criteria of one scope
+family ("Arm", "Cohort") and the same rule kind (or all without a rule), with different scopes,
+are alternatives -- the child needs to fit one arm -- so parse wraps them in an any-of group with
+id "<first id>+<second id>+..." at the place of the first.
+
+`parse_trial` also turns the registry's structured fields into criteria: id "age" (minimum /
+maximum age) and id "sex" (when the trial is for one sex only), before the text criteria.
+
+PARSER_VERSION: bump it whenever the same input can give different output -- a change to the
+splitter's heuristics, to question wording or structure vocabularies, to the node records, or
+to the set of extractors -- so stored parses can be found stale and re-parsed (see
+`eligo.criteria.stats`). Then run tests/criteria/regen_golden.py and review the diff by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from eligo.criteria.extractors import extract
+from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule, RuleBase
+from eligo.criteria.rules.base import Section
+from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
+from eligo.trials.model import Trial
+
+PARSER_VERSION = "1"
+
+_SCOPE = re.compile(
+    r"^(?P<scope>(?P<family>arm|cohort|part|stratum|group|dose level)\s+[A-Z0-9][A-Za-z0-9.\-]{0,5})"
+    r"\s*[:\-]\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+class ParsedCriterion(BaseModel):
+    """One node of a trial's criteria with its rule (or none) and the question a family answers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    section: Section
+    kind: NodeKind
+    group_op: GroupOp | None = None
+    text: str
+    source_text: str
+    start: int
+    end: int
+    notes: tuple[str, ...] = ()
+    rule: Rule | None = None
+    # True when the rule covers only some of the text; `unparsed` holds the rest and
+    # `open_question` asks about it (evaluate the rule, and add the open question as unknown).
+    partial: bool = False
+    unparsed: tuple[str, ...] = ()
+    question: str = ""
+    open_question: str = ""
+    computable: bool = False
+    children: tuple[ParsedCriterion, ...] = ()
+
+    def walk(self) -> Iterator[ParsedCriterion]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+class ParsedCriteria(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    nct_id: str
+    parser_version: str = PARSER_VERSION
+    criteria: tuple[ParsedCriterion, ...] = ()
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> ParsedCriteria:
+        return cls.model_validate_json(data)
+
+
+@cache
+def _wording() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(
+        resources.files("eligo.criteria.vocab").joinpath("questions.yaml").read_text("utf-8")
+    )
+    return loaded
+
+
+def shorten(text: str, limit: int | None = None) -> str:
+    """Cut a long criterion for quoting: at a sentence end if one is near, else at a word."""
+    wording = _wording()
+    limit = limit or int(wording["max_quote_chars"])
+    ellipsis = str(wording["ellipsis"])
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    sentence_end = max(head.rfind(". "), head.rfind("; "))
+    if sentence_end >= limit // 2:
+        return head[: sentence_end + 1].rstrip(";") + " " + ellipsis
+    return head[: head.rfind(" ")].rstrip(",;:") + " " + ellipsis
+
+
+def free_text_question(section: Section, text: str, template: str = "free_text") -> str:
+    return str(_wording()[template][section]).format(text=shorten(text))
+
+
+def is_computable(rule: Rule) -> bool:
+    """A rule a profile can settle: no attestation anywhere inside it."""
+    if isinstance(rule, AllOf | AnyOf):
+        return all(is_computable(part) for part in rule.rules)
+    return type(rule).computable
+
+
+def _detail(node: CriteriaNode) -> ParsedCriterion:
+    return ParsedCriterion(
+        id=node.id,
+        section=node.section,
+        kind=node.kind,
+        group_op=node.group_op,
+        text=node.text,
+        source_text=node.source_text,
+        start=node.start,
+        end=node.end,
+        notes=node.notes,
+        children=tuple(_detail(child) for child in node.children),
+    )
+
+
+def _parse_node(node: CriteriaNode, parent_text: str | None) -> ParsedCriterion:
+    if node.kind != "criterion":
+        children = tuple(_parse_node(child, node.text or parent_text) for child in node.children)
+        return _detail(node).model_copy(update={"children": _combine_scopes(children)})
+    match = _SCOPE.match(node.text)
+    scope = match["scope"] if match else None
+    body = match["rest"] if match else node.text
+    ctx = CriterionContext(
+        text=body,
+        section=node.section,
+        parent_text=parent_text,
+        children=tuple(child.text for child in node.children) if node.group_op is None else (),
+    )
+    found = extract(ctx)
+    rule = found.rule
+    if rule is not None and scope is not None:
+        rule = rule.model_copy(update={"scope": scope})
+    if node.group_op is None:
+        children = tuple(_detail(child) for child in node.children)
+    else:
+        children = _combine_scopes(tuple(_parse_node(child, node.text) for child in node.children))
+    return _detail(node).model_copy(
+        update={
+            "rule": rule,
+            "partial": found.partial,
+            "unparsed": found.unparsed,
+            "question": rule.question(node.section)
+            if rule is not None
+            else free_text_question(node.section, node.text),
+            "open_question": free_text_question(node.section, " ".join(found.unparsed), "remainder")
+            if found.partial
+            else "",
+            "computable": rule is not None and is_computable(rule),
+            "children": children,
+        }
+    )
+
+
+def _scope_key(item: ParsedCriterion) -> tuple[str, str] | None:
+    if item.kind != "criterion":
+        return None
+    if item.rule is not None and item.rule.scope is not None:
+        match = _SCOPE.match(item.text)
+        family = match["family"].lower() if match else "scope"
+        return family, item.rule.kind
+    match = _SCOPE.match(item.text)
+    return (match["family"].lower(), "") if match and item.rule is None else None
+
+
+def _combine_scopes(items: tuple[ParsedCriterion, ...]) -> tuple[ParsedCriterion, ...]:
+    """Arm- or cohort-scoped siblings of one kind become alternatives (an any-of group)."""
+    members: dict[tuple[str, str], list[int]] = {}
+    for index, item in enumerate(items):
+        key = _scope_key(item)
+        if key is not None:
+            members.setdefault(key, []).append(index)
+    # One criterion per arm ("Cohort B1: ...", "Cohort B2: ...") -> all of that family are alternatives,
+    # whatever their rule kinds; several per arm -> alternatives only within one rule kind.
+    families: dict[str, list[int]] = {}
+    for (family, _kind), found in members.items():
+        families.setdefault(family, []).extend(found)
+    for family, found in families.items():
+        scopes = [_SCOPE.match(items[i].text) for i in found]
+        if len({match["scope"].lower() for match in scopes if match}) == len(found):
+            members = {key: value for key, value in members.items() if key[0] != family}
+            members[(family, "*")] = sorted(found)
+    groups = {tuple(found) for found in members.values() if len(found) >= 2}
+    if not groups:
+        return items
+    first_of = {found[0]: found for found in groups}
+    grouped = {index for found in groups for index in found}
+    out: list[ParsedCriterion] = []
+    for index, item in enumerate(items):
+        if index in first_of:
+            parts = [items[i] for i in first_of[index]]
+            out.append(
+                ParsedCriterion(
+                    id="+".join(part.id for part in parts),
+                    section=item.section,
+                    kind="group",
+                    group_op="any",
+                    text="",
+                    source_text="",
+                    start=parts[0].start,
+                    end=parts[0].start,
+                    children=tuple(parts),
+                )
+            )
+        elif index not in grouped:
+            out.append(item)
+    return tuple(out)
+
+
+def parse_criteria(text: str) -> tuple[ParsedCriterion, ...]:
+    """Parse eligibility text (CT.gov markdown, legacy XML text or plain lines)."""
+    tree = split_criteria(text)
+    return _combine_scopes(tuple(_parse_node(node, None) for node in tree.inclusion)) + _combine_scopes(
+        tuple(_parse_node(node, None) for node in tree.exclusion)
+    )
+
+
+def _structured(trial: Trial) -> list[ParsedCriterion]:
+    """Minimum / maximum age and sex from the registry's eligibility module, as rules."""
+    eligibility = trial.eligibility
+    found: list[ParsedCriterion] = []
+    try:
+        from eligo.criteria.rules.clinical import AgeRule, SexRule
+    except ImportError:  # the clinical rule kinds are optional while they are being written
+        return found
+    age: RuleBase | None = None
+    if eligibility.minimum_age or eligibility.maximum_age:
+        from_registry = getattr(AgeRule, "from_registry", None)
+        age = from_registry(eligibility.minimum_age, eligibility.maximum_age) if from_registry else None
+    if age is not None:
+        low, high = eligibility.minimum_age, eligibility.maximum_age
+        text = f"Age: {low} to {high}" if low and high else f"Age: at least {low}" if low else f"Age: at most {high}"
+        found.append(_structured_criterion("age", text, age))
+    sex = (eligibility.sex or "").upper()
+    if sex in ("FEMALE", "MALE"):
+        found.append(_structured_criterion("sex", f"Sex: {sex.lower()} only", SexRule(sex=sex.lower())))
+    return found
+
+
+def _structured_criterion(node_id: str, text: str, rule: Any) -> ParsedCriterion:
+    return ParsedCriterion(
+        id=node_id,
+        section="inclusion",
+        kind="criterion",
+        text=text,
+        source_text="",  # from the registry's fields, not from the criteria text
+        start=0,
+        end=0,
+        rule=rule,
+        question=rule.question("inclusion"),
+        computable=is_computable(rule),
+    )
+
+
+def parse_trial(trial: Trial) -> ParsedCriteria:
+    """A trial's criteria: structured age / sex first, then the parsed eligibility text."""
+    text = trial.eligibility.criteria or ""
+    return ParsedCriteria(
+        nct_id=trial.nct_id,
+        criteria=tuple(_structured(trial)) + parse_criteria(text),
+    )
+
+
+__all__ = [
+    "PARSER_VERSION",
+    "ParsedCriteria",
+    "ParsedCriterion",
+    "free_text_question",
+    "is_computable",
+    "parse_criteria",
+    "parse_trial",
+    "shorten",
+]

@@ -1,0 +1,72 @@
+"""How much of a set of parsed trials' criteria the rules cover: counts by outcome and rule kind.
+
+Each *leaf criterion* counts once, in exactly one bucket:
+- `computable`: a rule a profile can settle, covering the whole text;
+- `partial`: a computable rule covering only part of the text (the rest is an open question);
+- `attestation`: a rule a person answers (consent, assent, willingness) -- typed, not computable;
+- `free_text`: no rule; the family is asked the text itself.
+Leaves are criteria without children, or whose children are detail rows (a creatinine table),
+plus criteria with sub-criteria (they state a condition of their own). Groups, headings and
+detail rows are not criteria. `by_kind` counts the rule kinds inside each leaf's rule (an
+`all_of` of a lab and a washout counts one of each). `stale` counts trials parsed by another
+parser version than `current_version`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.criteria.rules import AllOf, AnyOf, Rule
+
+
+def leaf_criteria(criteria: Iterable[ParsedCriterion]) -> Iterator[ParsedCriterion]:
+    for node in criteria:
+        if node.kind == "criterion":
+            yield node
+        if node.group_op is not None:
+            yield from leaf_criteria(node.children)
+
+
+def _kinds(rule: Rule) -> Iterator[str]:
+    if isinstance(rule, AllOf | AnyOf):
+        for part in rule.rules:
+            yield from _kinds(part)
+    else:
+        yield rule.kind
+
+
+def bucket(node: ParsedCriterion) -> str:
+    if node.rule is None:
+        return "free_text"
+    if not node.computable:
+        return "attestation"
+    return "partial" if node.partial else "computable"
+
+
+def criteria_stats(parsed: Iterable[ParsedCriteria], current_version: str) -> dict[str, Any]:
+    buckets: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    stale = 0
+    for trial in parsed:
+        stale += trial.parser_version != current_version
+        for node in leaf_criteria(trial.criteria):
+            buckets[bucket(node)] += 1
+            if node.rule is not None:
+                by_kind.update(_kinds(node.rule))
+    total = sum(buckets.values())
+    return {
+        "criteria": total,
+        "computable": buckets["computable"],
+        "share": round(buckets["computable"] / total, 3) if total else 0.0,
+        "partial": buckets["partial"],
+        "attestation": buckets["attestation"],
+        "free_text": buckets["free_text"],
+        "by_kind": dict(sorted(by_kind.items())),
+        "stale": stale,
+    }
+
+
+__all__ = ["bucket", "criteria_stats", "leaf_criteria"]

@@ -1,0 +1,506 @@
+"""Splitting eligibility text into a tree of sections, groups, headings and criteria, with exact source offsets.
+
+`split_criteria` never fails on text: whatever it cannot read as structure stays a plain criterion.
+
+How the tree is recovered (each step works on the output of the one before):
+
+1. Lines. Section headings ("Inclusion Criteria:", "EXCLUSION CRITERIA", "Key inclusion criteria")
+   switch section; text before any heading is inclusion. Old NCI headings ("DISEASE
+   CHARACTERISTICS:", "PATIENT CHARACTERISTICS:", "PRIOR CONCURRENT THERAPY:") are inclusion
+   headings that own everything up to the next one. A line with a marker (`*` `-` `•` `+`,
+   `1.` `1)` `(1)`, `a.` `a)` `(a)`, `iv.`) starts an item. An unmarked line continues the item
+   before it when it is indented deeper than that item's marker, starts lower-case, or the item
+   ends mid-sentence ("... as measured in"); otherwise it starts an unmarked item.
+   "Note:" lines become notes of the item before them.
+2. Indentation. Deeper markers nest under shallower ones; an unmarked label line ("Age:",
+   "Hematopoietic") owns the marked lines that follow it at its own indentation.
+3. Flat lists (CT.gov markdown often has every line at one level). In each list of siblings:
+   a run of three or more table rows ("Age 2 to < 6 years: 0.8 mg/dL ...") becomes the
+   children of the item before it; an item with no children that introduces others (ends with
+   ":", says "the following" / "indicated below" / "either", or ends on "have"/"with"...) takes
+   the siblings after it. How far it reaches depends on what it is:
+   - a sentence ("Patients must have at least ONE of the following:") reaches until a line that
+     starts with the trial's subject word ("Patients ...") when its first child did not, or, when
+     its first child is "Label: sentence", until a line that is not so labelled (a single stray
+     line between two labelled ones stays in);
+   - a label heading with a colon ("Radiation:", "Stem Cell Transplant (SCT):") reaches until
+     another label heading, taking lines that qualify the one before ("For ...", "Except ...")
+     or share a content word with the heading ("radiation" / "radiated");
+   - a short label without a colon ("Bone disease", "Organ Function") is a heading only when the
+     line after it is "Label: ..." or shares a content word with it; it then takes lines of the
+     same shape as its first child and lines that qualify the one before.
+   Where a flat group ends is a best guess. It matters for any-of groups, so their cues are the
+   strict ones; an all-of heading that reaches one line too far changes only the context an
+   extractor sees, not the verdict, because all-of nests inside the all-of of a section.
+4. Operators. "at least one" / "one of" / "any of" / "either" -> any; siblings joined by a
+   trailing "or" become an any-of group (the whole list, or a new group around the run); "the
+   following" without a count is all-of in inclusion and any-of in exclusion (excluded if any
+   applies). A criterion with children is `group_op="all"` (it and its children must hold),
+   except when the children are table rows or exceptions ("EXCEPT for the following"): then
+   `group_op=None` and the children are detail read by the parent's rule, not criteria.
+
+Ids are positional ("inc-2.3" = third child of the second inclusion item), so they are stable
+for the same text and parser version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+# Same values as eligo.criteria.rules.base.Section; the splitter does not depend on the rule kinds.
+Section = Literal["inclusion", "exclusion"]
+NodeKind = Literal["criterion", "group", "heading"]
+GroupOp = Literal["all", "any"]
+
+
+class CriteriaNode(BaseModel):
+    """One item of eligibility text: a criterion, a group with an operator, or a heading."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    section: Section
+    kind: NodeKind
+    # How children combine; None on a criterion whose children are detail rows (or no children).
+    group_op: GroupOp | None = None
+    text: str  # escapes undone, whitespace collapsed, line wraps joined
+    source_text: str  # exactly original[start:end]
+    start: int
+    end: int
+    notes: tuple[str, ...] = ()
+    children: tuple[CriteriaNode, ...] = ()
+
+    def walk(self) -> Iterator[CriteriaNode]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+class CriteriaTree(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    inclusion: tuple[CriteriaNode, ...] = ()
+    exclusion: tuple[CriteriaNode, ...] = ()
+
+    @property
+    def roots(self) -> tuple[CriteriaNode, ...]:
+        return self.inclusion + self.exclusion
+
+    def walk(self) -> Iterator[CriteriaNode]:
+        for root in self.roots:
+            yield from root.walk()
+
+
+@dataclass(frozen=True)
+class _Cues:
+    nci_headings: frozenset[str]
+    subject_words: frozenset[str]
+    subordinate_starts: tuple[str, ...]
+    join_end_words: frozenset[str]
+    opener_end_words: frozenset[str]
+    topic_stopwords: frozenset[str]
+
+
+@cache
+def _cues() -> _Cues:
+    raw = yaml.safe_load(resources.files("eligo.criteria.vocab").joinpath("structure.yaml").read_text("utf-8"))
+    return _Cues(
+        nci_headings=frozenset(raw["nci_headings"]),
+        subject_words=frozenset(raw["subject_words"]),
+        subordinate_starts=tuple(raw["subordinate_starts"]),
+        join_end_words=frozenset(raw["join_end_words"]),
+        opener_end_words=frozenset(raw["opener_end_words"]),
+        topic_stopwords=frozenset(raw["topic_stopwords"]),
+    )
+
+
+_ESCAPE = re.compile(r"\\([\\<>=\[\]^*_~#()\-.+!|`{}])")
+_MARKER = re.compile(
+    r"(?P<marker>[*\-•+·▪◦‣–]|\d{1,2}[.)]|\(\d{1,2}\)|[a-zA-Z][.)]|\([a-zA-Z]\)"
+    r"|[ivxIVX]{1,5}[.)]|\([ivxIVX]{1,5}\))[ \t]+(?=\S)"
+)
+_SECTION = re.compile(
+    r"^(?:key|main|major|general|specific|other)?\s*(?:criteria\s+for\s+)?(?P<which>inclusion|exclusion|inclusionary|exclusionary)"
+    r"(?:\s+criteria|\s+criterion)?(?:\s*\([^)]*\))?\s*(?::\s*(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
+_NOTE = re.compile(r"^(?:\*\*)?(?:note|nb|n\.b\.)\s*(?:\*\*)?\s*[:\-]", re.IGNORECASE)
+_LABEL = re.compile(r"^(?P<label>[A-Za-z0-9][^:;.]{0,90}?)\s*:\s*(?P<rest>.*)$")
+_LABEL_VERB = re.compile(r"\b(must|should|will|shall|have|has|had|are|is|was|were|be|may|can|cannot)\b", re.IGNORECASE)
+_VALUE_START = re.compile(r"^(?:[<>≤≥=]|\d|less|greater|at least|no more|not more|within|up to)", re.IGNORECASE)
+_ANY_CUE = re.compile(r"\b(at least (one|1) of|one or more of|any one of|one of|any of|either)\b", re.IGNORECASE)
+_ALL_CUE = re.compile(r"\b(all of|each of|both of)\b", re.IGNORECASE)
+_FOLLOWING = re.compile(r"\b(the following|indicated below|listed below|as follows|defined by)\b", re.IGNORECASE)
+_EXCEPT = re.compile(r"\bexcept(?:ion)?s?\b[^.]*\b(the following|below)\s*:?$", re.IGNORECASE)
+_OR_END = re.compile(r"(?:^|[\s;,])(?:or|and/or)\s*[;,:]?$", re.IGNORECASE)
+_ROW = re.compile(r"^(?P<first>[A-Za-z]+)\b[^:]*\d[^:]*:\s*(?:[<>≤≥=]\s*)?\d")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+
+
+def unescape(text: str) -> str:
+    """Undo CT.gov markdown escapes and collapse whitespace (what extractors and people read)."""
+    return " ".join(_ESCAPE.sub(r"\1", text).split())
+
+
+@dataclass
+class _Item:
+    section: Section
+    start: int
+    end: int
+    indent: float  # the marker's column; unmarked headings sit half a column left of their items
+    marked: bool
+    text: str = ""
+    nci: bool = False
+    note: bool = False
+    rows: bool = False  # children are table rows / exceptions read by this item's rule
+    synthetic_any: bool = False
+    children: list[_Item] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _words(text: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def _ends_with_word(text: str, words: frozenset[str]) -> bool:
+    tail = _words(text[-40:])
+    return bool(tail) and tail[-1] in words and not text.rstrip().endswith((".", ";", ")"))
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    """("Radiation", "") for "Radiation:", ("Cohort B1", "Measurable NBL") for "Cohort B1: Measurable NBL"."""
+    match = _LABEL.match(text)
+    if match is None or _LABEL_VERB.search(match["label"]) or len(match["label"].split()) > 8:
+        return None
+    return match["label"], match["rest"]
+
+
+def _shape(text: str) -> str:
+    label = _label(text)
+    if label is None:
+        return "plain"
+    if not label[1]:
+        return "heading"
+    return "value" if _VALUE_START.match(label[1]) else "sentence"
+
+
+def _subordinate(text: str) -> bool:
+    lowered = text.lower()
+    return text[:1].islower() or any(
+        lowered.startswith(start + " ") or lowered.startswith(start + ",") for start in _cues().subordinate_starts
+    )
+
+
+def _topic(text: str) -> set[str]:
+    stop = _cues().topic_stopwords
+    return {word[:5] for word in _words(text) if len(word) >= 4 and word not in stop}
+
+
+def _short_label(text: str) -> bool:
+    words = text.split()
+    return (
+        1 <= len(words) <= 4
+        and not any(ch.isdigit() for ch in text)
+        and not text.endswith((".", ";", ","))
+        and _LABEL_VERB.search(text) is None
+        and text[:1].isupper()
+    )
+
+
+def _is_opener(text: str) -> bool:
+    stripped = text.rstrip()
+    # Only the last sentence can introduce the lines after it, and not when it lists inline ("fields: a, b").
+    last = re.split(r"(?<=[.;])\s+(?=[A-Z])", stripped)[-1]
+    cue = _FOLLOWING.search(last)
+    return (
+        stripped.endswith(":") or (cue is not None and ":" not in last[cue.end() :].rstrip(":")) or _dangling(stripped)
+    )
+
+
+def _dangling(text: str) -> bool:
+    """An item ending like "Patients must have": its sentence goes on in the lines below."""
+    return _ends_with_word(text, _cues().opener_end_words)
+
+
+def _first_word(text: str) -> str:
+    words = _words(text[:40])
+    return words[0] if words else ""
+
+
+# ---------------------------------------------------------------- step 1 and 2: lines and indentation
+
+
+def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
+    cues = _cues()
+    roots: dict[Section, list[_Item]] = {"inclusion": [], "exclusion": []}
+    section: Section = "inclusion"
+    stack: list[_Item] = []
+    current: _Item | None = None  # the item (or note) an unmarked line may continue
+    blank_before = False
+    pending_notes: list[tuple[_Item, _Item]] = []
+
+    def place(item: _Item) -> None:
+        while stack and stack[-1].indent >= item.indent and not (stack[-1].nci and not item.nci):
+            stack.pop()
+        (stack[-1].children if stack else roots[section]).append(item)
+        stack.append(item)
+
+    for match in re.finditer(r"[^\n]*\n?", original):
+        line_start = match.start()
+        line = match.group().rstrip("\r\n")
+        content = line.strip()
+        if not content:
+            blank_before = True
+            continue
+        lead = len(line) - len(line.lstrip())
+        column = len(line[:lead].expandtabs(4))
+        body_start = line_start + lead
+        marker = _MARKER.match(line, lead)
+        if marker is not None:
+            body_start = line_start + marker.end()
+        body_end = line_start + len(line.rstrip())
+        body = original[body_start:body_end]
+        plain = unescape(body).strip("*_# ").strip()
+
+        section_match = _SECTION.match(plain)
+        if section_match is not None and len(plain) < 120 and not (section_match["rest"] or "").strip():
+            section = "exclusion" if section_match["which"].lower().startswith("exclusion") else "inclusion"
+            stack.clear()
+            current = None
+            blank_before = False
+            continue
+        if plain.rstrip(":").strip().lower() in cues.nci_headings and marker is None:
+            section = "inclusion"
+            stack.clear()
+            item = _Item(section, body_start, body_end, -1, False, text=unescape(body), nci=True)
+            roots[section].append(item)
+            stack.append(item)
+            current = None
+            blank_before = False
+            continue
+
+        if marker is None and current is not None and _continues(current, original, body, column, blank_before):
+            current.end = body_end
+            current.text = unescape(original[current.start : current.end])
+            blank_before = False
+            continue
+
+        item = _Item(section, body_start, body_end, column, marker is not None, text=unescape(body))
+        item.note = _NOTE.match(item.text) is not None
+        if item.note:
+            current = item
+            owner = stack[-1] if stack else None
+            if owner is not None and not owner.nci:
+                pending_notes.append((owner, item))  # its text is final once continuation lines joined
+            else:
+                item.note = False
+                place(item)
+        else:
+            if marker is None and (_label(item.text) or ("", ""))[1] == "" and item.text.endswith(":"):
+                item.indent = column - 0.5  # "Age:" owns the marked lines at its own column
+            place(item)
+            current = item
+        blank_before = False
+
+    for owner, note in pending_notes:
+        owner.notes.append(note.text)
+    return roots["inclusion"], roots["exclusion"]
+
+
+def _continues(current: _Item, original: str, body: str, column: int, blank_before: bool) -> bool:
+    if current.nci:
+        return False
+    text = unescape(body)
+    if current.marked:
+        if column > current.indent and not (blank_before and _label(text) is not None and text.endswith(":")):
+            return True
+        return not blank_before and text[:1].islower()
+    if blank_before:
+        return False
+    previous = current.text
+    if text[:1].islower() or text[:1] in ")],;":
+        return True
+    return previous.endswith((",", "-", "(", "/")) or _ends_with_word(previous, _cues().join_end_words)
+
+
+# ---------------------------------------------------------------- step 3 and 4: flat lists and operators
+
+
+def _restructure(items: list[_Item], section: Section) -> list[_Item]:
+    items = _absorb_rows(items)
+    items = _capture(items, 0, None, section)[0]
+    for item in items:
+        if item.children and not item.rows:
+            item.children = _restructure(item.children, section)
+    return _link_or(items)
+
+
+def _absorb_rows(items: list[_Item]) -> list[_Item]:
+    out: list[_Item] = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        run_end = index
+        first = _ROW.match(item.text)
+        if first is not None and out and not out[-1].children and _ROW.match(out[-1].text) is None:
+            while run_end < len(items):
+                row = _ROW.match(items[run_end].text)
+                if row is None or row["first"].lower() != first["first"].lower() or items[run_end].children:
+                    break
+                run_end += 1
+            if run_end - index >= 3:
+                out[-1].children = items[index:run_end]
+                out[-1].rows = True
+                index = run_end
+                continue
+        out.append(item)
+        index += 1
+    return out
+
+
+def _opener_style(item: _Item, following: _Item | None) -> str | None:
+    """How a childless item takes the siblings after it: "sentence", "label", "short", or not at all."""
+    if item.children or following is None or item.nci or _OR_END.search(item.text):
+        return None
+    shape = _shape(item.text)
+    if shape == "heading":
+        return "label"
+    if _EXCEPT.search(item.text):
+        return "short"
+    if _is_opener(item.text):
+        return "dangling" if _dangling(item.text) and not _FOLLOWING.search(item.text) else "sentence"
+    if _short_label(item.text) and (
+        _shape(following.text) in ("sentence", "value") or _topic(item.text) & _topic(following.text)
+    ):
+        return "short"
+    return None
+
+
+def _capture(items: list[_Item], index: int, opener: _Item | None, section: Section) -> tuple[list[_Item], int]:
+    """Take items from `index` while they belong to `opener` (all of them when opener is None)."""
+    taken: list[_Item] = []
+    style = None if opener is None else _opener_style(opener, items[index] if index < len(items) else None)
+    while index < len(items):
+        item = items[index]
+        if opener is not None and taken and not _belongs(opener, style, taken, item, items, index):
+            break
+        index += 1
+        following = items[index] if index < len(items) else None
+        if _opener_style(item, following) is not None:
+            item.children, index = _capture(items, index, item, section)
+        taken.append(item)
+    return taken, index
+
+
+def _belongs(opener: _Item, style: str | None, taken: list[_Item], item: _Item, items: list[_Item], index: int) -> bool:
+    first, previous = taken[0], taken[-1]
+    shape = _shape(item.text)
+    if _OR_END.search(previous.text):
+        return True
+    if style == "dangling":
+        return _subordinate(item.text)
+    if style == "sentence":
+        subject = _first_word(item.text)
+        if subject in _cues().subject_words and _first_word(first.text) != subject:
+            return False
+        if _is_opener(item.text) or _subordinate(item.text):
+            return True
+        if _shape(first.text) == "sentence" and shape not in ("sentence", "heading"):
+            following = items[index + 1] if index + 1 < len(items) else None
+            return following is not None and _shape(following.text) in ("sentence", "heading")
+        return True
+    if style == "label":
+        if shape == "heading":
+            return False
+        return (
+            _subordinate(item.text)
+            or bool(_topic(opener.text) & _topic(item.text))
+            or (_shape(first.text) != "plain" and shape == _shape(first.text))
+        )
+    # "short" labels and exception lists
+    return _subordinate(item.text) or (_shape(first.text) != "plain" and shape == _shape(first.text))
+
+
+def _link_or(items: list[_Item]) -> list[_Item]:
+    """Siblings joined by a trailing "or" become one any-of group."""
+    if len(items) < 2:
+        return items
+    out: list[_Item] = []
+    index = 0
+    while index < len(items):
+        run_end = index
+        while run_end + 1 < len(items) and _OR_END.search(items[run_end].text):
+            run_end += 1
+        if run_end > index and run_end - index + 1 < len(items):
+            members = items[index : run_end + 1]
+            group = _Item(members[0].section, members[0].start, members[-1].end, members[0].indent, False)
+            group.synthetic_any = True
+            group.children = members
+            out.append(group)
+        else:
+            out.extend(items[index : run_end + 1])
+        index = run_end + 1
+    return out
+
+
+def _all_linked(items: list[_Item]) -> bool:
+    return len(items) >= 2 and all(_OR_END.search(item.text) for item in items[:-1])
+
+
+def _kind(item: _Item) -> tuple[NodeKind, GroupOp | None]:
+    if item.synthetic_any:
+        return "group", "any"
+    if not item.children:
+        return "criterion", None
+    if item.rows or _EXCEPT.search(item.text):
+        return "criterion", None
+    any_children = _all_linked(item.children)
+    if item.nci or _shape(item.text) == "heading" or _short_label(item.text):
+        return "heading", "any" if any_children else "all"
+    if _ANY_CUE.search(item.text) or any_children:
+        return "group", "any"
+    if _is_opener(item.text):
+        if _ALL_CUE.search(item.text):
+            return "group", "all"
+        return "group", "any" if item.section == "exclusion" else "all"
+    return "criterion", "all"
+
+
+def _freeze(item: _Item, node_id: str, original: str) -> CriteriaNode:
+    kind, op = _kind(item)
+    return CriteriaNode(
+        id=node_id,
+        section=item.section,
+        kind=kind,
+        group_op=op,
+        text="" if item.synthetic_any else item.text,
+        source_text=original[item.start : item.end],
+        start=item.start,
+        end=item.end,
+        notes=tuple(item.notes),
+        children=tuple(_freeze(child, f"{node_id}.{n}", original) for n, child in enumerate(item.children, 1)),
+    )
+
+
+def split_criteria(text: str) -> CriteriaTree:
+    """Split eligibility text into inclusion and exclusion trees (see the module docstring for how)."""
+    inclusion, exclusion = _read_items(text)
+    return CriteriaTree(
+        inclusion=tuple(
+            _freeze(item, f"inc-{n}", text) for n, item in enumerate(_restructure(inclusion, "inclusion"), 1)
+        ),
+        exclusion=tuple(
+            _freeze(item, f"exc-{n}", text) for n, item in enumerate(_restructure(exclusion, "exclusion"), 1)
+        ),
+    )
+
+
+__all__ = ["CriteriaNode", "CriteriaTree", "GroupOp", "NodeKind", "split_criteria", "unescape"]

@@ -1,0 +1,257 @@
+"""Laboratory units: reading units as trials and parents write them, converting values into
+each test's canonical unit with Pint, and comparing thresholds exactly at the boundary.
+
+The lab vocabulary (`vocab/labs.yaml`) and the extra Pint definitions (`vocab/units.txt`) are
+loaded and validated once. Anything Eligo cannot convert raises `UnitError`, which callers turn
+into an `unknown` verdict with the reason; a unit is never guessed silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import pint
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Comparator = Literal[">=", ">", "<=", "<"]
+
+# Converted values are compared after rounding both sides to this many significant digits,
+# so that 1.0 × 10⁹/L and 1,000/µL meet a "≥ 1,000/µL" threshold exactly despite binary
+# floating-point artefacts (~1e-16 relative); no laboratory reports anywhere near 9 digits.
+SIGNIFICANT_DIGITS = 9
+
+
+class UnitError(ValueError):
+    """A unit Eligo does not know, or one that cannot be converted to the test's unit."""
+
+
+class LabSpec(BaseModel):
+    """One laboratory test as the vocabulary describes it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    test: str
+    label: str
+    name: str
+    synonyms: tuple[str, ...] = Field(min_length=1)
+    not_followed_by: str | None = None
+    canonical_unit: str
+    display: str
+    assumed_unit: str | None = None
+    plausible: tuple[float, float]
+    molar_mass_g_per_mol: float | None = Field(default=None, gt=0)
+    transfusion_product: str | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> LabSpec:
+        low, high = self.plausible
+        if low >= high:
+            raise ValueError(f"{self.test}: plausible range is empty")
+        return self
+
+
+class UnitAlias(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    display: str
+    pint: str
+    written: tuple[str, ...]
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    transfusion_independence_default_days: int = Field(gt=0)
+    stale_after_days: int = Field(gt=0)
+
+
+class LabVocabulary(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tests: Mapping[str, LabSpec]
+    units: tuple[UnitAlias, ...]
+    policy: Policy
+    questions: Mapping[str, str]
+    comparators: Mapping[str, str]
+
+
+@cache
+def _load() -> LabVocabulary:
+    raw: dict[str, Any] = yaml.safe_load(resources.files("eligo.criteria").joinpath("vocab/labs.yaml").read_text())
+    raw["tests"] = {name: {"test": name, **spec} for name, spec in raw["tests"].items()}
+    return LabVocabulary.model_validate(raw)
+
+
+@cache
+def vocabulary() -> LabVocabulary:
+    """The lab vocabulary, loaded once; every unit in it is checked against the registry."""
+    vocab = _load()
+    ureg = registry()
+    for spec in vocab.tests.values():
+        ureg.parse_expression(spec.canonical_unit)
+        if spec.assumed_unit is not None:
+            _parse(spec.assumed_unit)
+    for alias in vocab.units:
+        ureg.parse_expression(alias.pint)
+    return vocab
+
+
+@cache
+def registry() -> Any:
+    """Pint's default registry plus Eligo's laboratory definitions (`vocab/units.txt`)."""
+    ureg: Any = pint.UnitRegistry()
+    with resources.as_file(resources.files("eligo.criteria").joinpath("vocab/units.txt")) as path:
+        ureg.load_definitions(str(path))
+    return ureg
+
+
+def lab_spec(test: str) -> LabSpec:
+    spec = vocabulary().tests.get(test)
+    if spec is None:
+        raise UnitError(f"'{test}' is not a laboratory test Eligo knows")
+    return spec
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_POWER_OF_TEN = re.compile(r"^(?:x|\*)?10(?:\^|e|E|\*\*)?(\d{1,2})/(L|l|uL|ul|mm\^?3)$")
+_LOST_SUPERSCRIPT = re.compile(r"^x10(9|12|3)/(L|l)$")  # "x109/L": "× 10⁹/L" with the superscript lost
+
+
+def _clean(written: str) -> str:
+    text = written.strip().translate(_SUPERSCRIPTS)
+    text = text.replace("µ", "u").replace("μ", "u").replace("×", "x").replace("X", "x").replace("\\", "")
+    text = re.sub(r"\b(?:cells?|cell count)\b", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"\bmc(?=[lLg]|mol)", "u", text)
+    text = re.sub(r"^per", "/", text)
+    return text.rstrip(".")
+
+
+@cache
+def _alias_table() -> Mapping[str, UnitAlias]:
+    return {_clean(written): alias for alias in _load().units for written in alias.written}
+
+
+def _superscript(digits: str) -> str:
+    return digits.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+@cache
+def _parse(written: str) -> tuple[Any, str]:
+    """(Pint quantity for one `written` unit, display string), or UnitError."""
+    ureg = registry()
+    key = _clean(written)
+    if not key:
+        raise UnitError("no unit was given")
+    alias = _alias_table().get(key)
+    if alias is not None:
+        return ureg.parse_expression(alias.pint), alias.display
+    match = _POWER_OF_TEN.match(key) or _LOST_SUPERSCRIPT.match(key)
+    if match:
+        exponent, volume = match.groups()
+        per = "liter" if volume in ("L", "l") else "microliter" if volume in ("uL", "ul") else "millimeter ** 3"
+        shown = "L" if per == "liter" else "µL" if per == "microliter" else "mm³"
+        return ureg.parse_expression(f"1e{exponent} / {per}"), f"× 10{_superscript(exponent)}/{shown}"
+    try:
+        quantity = ureg.parse_expression(key)
+    except Exception as error:  # Pint's parser raises many kinds (tokenize, syntax, undefined) on free text
+        raise UnitError(f"'{written}' is not a unit Eligo recognises") from error
+    if not isinstance(quantity, ureg.Quantity):
+        raise UnitError(f"'{written}' is not a unit Eligo recognises")
+    return quantity, key
+
+
+def parse_unit(written: str) -> Any:
+    """The Pint quantity one `written` unit stands for ("x 10E9/L" -> 1e9 / liter)."""
+    return _parse(written)[0]
+
+
+def display_unit(written: str) -> str:
+    """How Eligo writes a unit: "/mcL" -> "/µL", "x 10E9/L" -> "× 10⁹/L", "g/dl" -> "g/dL"."""
+    return _parse(written)[1]
+
+
+def is_unit(written: str) -> bool:
+    try:
+        _parse(written)
+    except UnitError:
+        return False
+    return True
+
+
+def _molar_context(spec: LabSpec) -> dict[str, Any]:
+    if spec.molar_mass_g_per_mol is None:
+        return {}
+    return {"mw": registry().Quantity(spec.molar_mass_g_per_mol, "g/mol")}
+
+
+def convert(test: str, value: float, from_unit: str, to_unit: str) -> float:
+    """`value` of `test` written in `from_unit`, expressed in `to_unit` (both as written)."""
+    return _convert(lab_spec(test), value, from_unit, parse_unit(to_unit), to_unit)
+
+
+def _convert(spec: LabSpec, value: float, from_unit: str, target: Any, to_unit: str) -> float:
+    if not math.isfinite(value):
+        raise UnitError(f"{spec.label} value {value} is not a number")
+    source = parse_unit(from_unit) * value
+    try:
+        if source.dimensionality == target.dimensionality:
+            result = source.to(target.units)
+        else:
+            context = _molar_context(spec)
+            if not context:
+                raise pint.errors.DimensionalityError(source.units, target.units)
+            result = source.to(target.units, "chemistry", **context)
+    except pint.errors.DimensionalityError as error:
+        raise UnitError(f"{spec.label} in '{from_unit}' cannot be converted to '{to_unit}'") from error
+    return float(result.magnitude / target.magnitude)
+
+
+def to_canonical(test: str, value: float, unit: str) -> Any:
+    """`value` of `test` written in `unit`, as a Pint quantity in the test's canonical unit.
+
+    Raises UnitError naming the unit when it is unknown or cannot measure this test.
+    """
+    spec = lab_spec(test)
+    target = registry().parse_expression(spec.canonical_unit)
+    return registry().Quantity(_convert(spec, value, unit, target, spec.display), spec.canonical_unit)
+
+
+def plausible(test: str, canonical_value: float) -> bool:
+    low, high = lab_spec(test).plausible
+    return math.isfinite(canonical_value) and low <= canonical_value <= high
+
+
+def _rounded(value: float) -> Decimal:
+    return Decimal(f"{value:.{SIGNIFICANT_DIGITS}g}")
+
+
+def satisfies(value: float, comparator: Comparator, threshold: float) -> bool:
+    """`value comparator threshold`, exact at the boundary after unit conversion."""
+    left, right = _rounded(value), _rounded(threshold)
+    if comparator == ">=":
+        return left >= right
+    if comparator == ">":
+        return left > right
+    if comparator == "<=":
+        return left <= right
+    return left < right
+
+
+def format_number(value: float) -> str:
+    """A value for evidence: thousands separators, at most 3 decimals (6 significant digits
+    for small values), never "e+06"."""
+    rounded = Decimal(f"{value:.6g}")
+    if abs(rounded) >= Decimal("0.01"):
+        rounded = rounded.quantize(Decimal("0.001"))
+    if rounded == rounded.to_integral_value():
+        return f"{int(rounded):,}"
+    text = f"{rounded:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,165 @@
+"""TrialStore: the one object callers use to put trials in, get them out, and search them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from eligo.store.engine import create_store_engine, resolve_url, upgrade_to_head
+from eligo.store.importer import BatchImporter
+from eligo.store.outcomes import ImportSummary, UpsertOutcome
+from eligo.store.overlays import load_patches
+from eligo.store.search import SearchHit, SearchQuery, run_search
+from eligo.store.tables import criteria, sync_state, trials
+from eligo.store.writer import DeriveCriteria, delete_study, load_states, prepare, write_studies
+from eligo.trials.model import Trial
+
+
+class TrialStore:
+    """Trials, their parsed criteria, overlays and sync state in one database (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def upsert(self, trial: Trial, *, criteria: tuple[str, str] | None = None) -> UpsertOutcome:
+        """Store one study; `criteria` is (parser_version, tree_json) for it, written with it."""
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            states = load_states(connection, [trial.nct_id])
+            patches = load_patches(connection, [trial.nct_id]).get(trial.nct_id, ())
+            outcome, study = prepare(trial, states.get(trial.nct_id), patches, now, criteria_tree=criteria)
+            if study is not None:
+                write_studies(connection, [study], now)
+        return outcome
+
+    def import_records(
+        self,
+        items: Iterable[Any],
+        *,
+        derive_criteria: DeriveCriteria | None = None,
+        on_progress: Callable[[ImportSummary], None] | None = None,
+        batch_size: int = 500,
+    ) -> ImportSummary:
+        """Import Trials, OverlayPatches and ImportProblems as a reader yields them.
+
+        Each study is atomic: one that fails (including `derive_criteria` raising) is counted and named
+        in `problems`, and leaves no trace; the others go on. Committed every `batch_size` studies, after
+        which `on_progress` gets a snapshot of the counts.
+        """
+        importer = BatchImporter(
+            self.engine, derive_criteria=derive_criteria, on_progress=on_progress, batch_size=batch_size
+        )
+        return importer.run(items)
+
+    def delete(self, nct_id: str) -> bool:
+        """Remove a study with its sites and criteria; True when it was there. Its overlays stay."""
+        with self.engine.begin() as connection:
+            return delete_study(connection, nct_id)
+
+    def save_criteria(self, nct_id: str, version: str, tree_json: str) -> None:
+        values = {"parser_version": version, "tree": tree_json, "parsed_at": datetime.now(UTC).isoformat()}
+        with self.engine.begin() as connection:
+            upsert = _insert_for(self.dialect)(criteria).values(nct_id=nct_id, **values)
+            connection.execute(upsert.on_conflict_do_update(index_elements=[criteria.c.nct_id], set_=values))
+
+    def set_sync_state(self, key: str, value: Any) -> None:
+        """Keep a JSON-serialisable value (the live-sync cursor) under `key`."""
+        encoded = json.dumps(value, sort_keys=True)
+        with self.engine.begin() as connection:
+            upsert = _insert_for(self.dialect)(sync_state).values(key=key, value=encoded)
+            connection.execute(upsert.on_conflict_do_update(index_elements=[sync_state.c.key], set_={"value": encoded}))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, nct_id: str) -> Trial | None:
+        with self.engine.connect() as connection:
+            record = connection.scalar(select(trials.c.record).where(trials.c.nct_id == nct_id.strip().upper()))
+        return Trial.model_validate_json(record) if record is not None else None
+
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(trials)) or 0)
+
+    def iter_trials(self, batch: int = 500) -> Iterator[Trial]:
+        """Every stored trial in id order, read a page at a time so memory stays flat and writes may interleave."""
+        after = ""
+        while True:
+            with self.engine.connect() as connection:
+                records = connection.execute(
+                    select(trials.c.nct_id, trials.c.record)
+                    .where(trials.c.nct_id > after)
+                    .order_by(trials.c.nct_id)
+                    .limit(batch)
+                ).all()
+            if not records:
+                return
+            for row in records:
+                yield Trial.model_validate_json(row.record)
+            after = records[-1].nct_id
+
+    def get_criteria(self, nct_id: str) -> tuple[str, str] | None:
+        """(parser_version, tree_json) stored for the trial, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(criteria.c.parser_version, criteria.c.tree).where(criteria.c.nct_id == nct_id)
+            ).one_or_none()
+        return (row.parser_version, row.tree) if row is not None else None
+
+    def iter_criteria(self, version: str | None = None, batch: int = 500) -> Iterator[tuple[str, str]]:
+        """(nct_id, tree_json) for every stored criteria tree, optionally only those of one parser version."""
+        after = ""
+        while True:
+            query = select(criteria.c.nct_id, criteria.c.tree).where(criteria.c.nct_id > after)
+            if version is not None:
+                query = query.where(criteria.c.parser_version == version)
+            with self.engine.connect() as connection:
+                rows = connection.execute(query.order_by(criteria.c.nct_id).limit(batch)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield row.nct_id, row.tree
+            after = rows[-1].nct_id
+
+    def stale_criteria_count(self, version: str) -> int:
+        """Trials whose criteria were parsed by another parser version, or never parsed."""
+        query = (
+            select(func.count())
+            .select_from(trials.outerjoin(criteria, criteria.c.nct_id == trials.c.nct_id))
+            .where(or_(criteria.c.nct_id.is_(None), criteria.c.parser_version != version))
+        )
+        with self.engine.connect() as connection:
+            return int(connection.scalar(query) or 0)
+
+    def get_sync_state(self, key: str) -> Any | None:
+        with self.engine.connect() as connection:
+            value = connection.scalar(select(sync_state.c.value).where(sync_state.c.key == key))
+        return json.loads(value) if value is not None else None
+
+    def search(self, query: SearchQuery) -> list[SearchHit]:
+        with self.engine.connect() as connection:
+            return run_search(connection, query)
+
+
+def _insert_for(dialect: str) -> Any:
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def open_store(url: str | None = None) -> TrialStore:
+    """Open (creating and migrating as needed) the store at `url`, $ELIGO_DATABASE_URL, or the user's data directory."""
+    engine = create_store_engine(resolve_url(url))
+    upgrade_to_head(engine)
+    return TrialStore(engine)

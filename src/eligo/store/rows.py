@@ -1,0 +1,135 @@
+"""Turning a Trial into the column values the store keeps beside its JSON: ages, hash, sites, search text."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from eligo.trials.model import Location, Trial
+
+_AGE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
+_DAYS_PER_MONTH = 365.25 / 12
+_MONTHS_PER_UNIT = {
+    "year": 12.0,
+    "month": 1.0,
+    "week": 7 / _DAYS_PER_MONTH,
+    "day": 1 / _DAYS_PER_MONTH,
+    "hour": 1 / (24 * _DAYS_PER_MONTH),
+    "minute": 1 / (24 * 60 * _DAYS_PER_MONTH),
+}
+
+
+def age_in_months(text: str | None) -> int | None:
+    """Whole months in a registry age ("1 Year", "18 Months", "6 Weeks", "30 Days"); None when absent or unreadable.
+
+    Rounded down: a child of that many whole months is at least this old.
+    """
+    if not text:
+        return None
+    match = _AGE_PATTERN.match(text)
+    if match is None:
+        return None
+    months = float(match.group(1)) * _MONTHS_PER_UNIT[match.group(2).lower()]
+    return math.floor(months + 1e-9)
+
+
+def content_hash(trial: Trial) -> str:
+    """sha256 of the record without provenance, so re-reading the same study from another file is 'unchanged'."""
+    return hashlib.sha256(trial.model_dump_json(exclude={"provenance"}).encode()).hexdigest()
+
+
+_NCT_NUMBER = re.compile(r"^NCT(\d{8})$")
+# Non-NCT ids hash into a range above every NCT number.
+_HASHED_ROWID_BASE = 10**10
+
+
+def fts_rowid(nct_id: str) -> int:
+    """The SQLite full-text row of a trial: a pure function of its id, so no rowid has to survive a VACUUM."""
+    match = _NCT_NUMBER.match(nct_id)
+    if match is not None:
+        return int(match.group(1))
+    return _HASHED_ROWID_BASE + int(hashlib.sha256(nct_id.encode()).hexdigest()[:12], 16)
+
+
+def phases_text(phases: tuple[str, ...]) -> str:
+    return f"|{'|'.join(phases)}|" if phases else ""
+
+
+def phases_from_text(text: str | None) -> tuple[str, ...]:
+    return tuple(part for part in (text or "").split("|") if part)
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """The text of one trial, by field, as the full-text index weighs it."""
+
+    title: str
+    conditions: str
+    keywords: str
+    mesh: str
+    interventions: str
+    summary: str
+
+
+def search_text(trial: Trial) -> SearchText:
+    titles = [trial.brief_title, trial.official_title, trial.acronym]
+    names: list[str] = []
+    for intervention in trial.interventions:
+        names.append(intervention.name)
+        names.extend(intervention.other_names)
+    return SearchText(
+        title=" ".join(t for t in titles if t),
+        conditions=" ".join(trial.conditions),
+        keywords=" ".join(trial.keywords),
+        mesh=" ".join((*trial.condition_mesh_terms, *trial.intervention_mesh_terms)),
+        interventions=" ".join(names),
+        summary=" ".join(t for t in (trial.brief_summary, trial.detailed_description) if t),
+    )
+
+
+Geocoder = Callable[[str, str, str | None], tuple[float, float] | None]
+
+
+@lru_cache(maxsize=1)
+def _geocoder() -> Geocoder | None:
+    # Imported late: geocoding loads a gazetteer, and a store without eligo.geo still works, just without it.
+    try:
+        from eligo.geo import geocode_city
+    except ImportError:
+        return None
+    found: Geocoder = geocode_city
+    return found
+
+
+def site_point(location: Location) -> tuple[float, float] | None:
+    if location.geo is not None:
+        return location.geo.lat, location.geo.lon
+    if location.city and location.country:
+        geocode = _geocoder()
+        return geocode(location.city, location.country, location.state) if geocode else None
+    return None
+
+
+def site_rows(trial: Trial) -> list[dict[str, Any]]:
+    rows = []
+    for location in trial.locations:
+        point = site_point(location)
+        rows.append(
+            {
+                "nct_id": trial.nct_id,
+                "facility": location.facility,
+                "city": location.city,
+                "state": location.state,
+                "zip": location.zip,
+                "country": location.country,
+                "status": location.status,
+                "lat": point[0] if point else None,
+                "lon": point[1] if point else None,
+            }
+        )
+    return rows

@@ -1,0 +1,172 @@
+"""Writing studies: deciding imported / updated / unchanged / older, and replacing a study's rows in one go."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+
+from eligo.store.outcomes import UpsertOutcome
+from eligo.store.overlays import apply_overlays
+from eligo.store.rows import (
+    age_in_months,
+    content_hash,
+    fts_rowid,
+    phases_text,
+    search_text,
+    site_rows,
+)
+from eligo.store.tables import criteria, sites, trials
+from eligo.trials.model import Trial
+
+DeriveCriteria = Callable[[Trial], tuple[str, str]]
+
+_FTS_INSERT = text(
+    "INSERT INTO trials_fts (rowid, nct_id, title, conditions, keywords, mesh, interventions, summary) "
+    "VALUES (:rowid, :nct_id, :title, :conditions, :keywords, :mesh, :interventions, :summary)"
+)
+_FTS_DELETE = text("DELETE FROM trials_fts WHERE rowid IN :rowids").bindparams(bindparam("rowids", expanding=True))
+# Weighted as the search ranks them: title A, conditions/keywords/MeSH B, interventions C, summary D.
+_TSVECTOR_UPDATE = text(
+    "UPDATE trials SET search_vector = "
+    "setweight(to_tsvector('english', CAST(:title AS text)), 'A') || "
+    "setweight(to_tsvector('english', CAST(:subjects AS text)), 'B') || "
+    "setweight(to_tsvector('english', CAST(:interventions AS text)), 'C') || "
+    "setweight(to_tsvector('english', CAST(:summary AS text)), 'D') "
+    "WHERE nct_id = :nct_id"
+)
+
+
+@dataclass(frozen=True)
+class StoredState:
+    last_update_date: str | None
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class PreparedStudy:
+    """Everything one study writes, computed before any row is touched."""
+
+    trial: Trial
+    outcome: UpsertOutcome
+    row: dict[str, Any]
+    sites: list[dict[str, Any]]
+    criteria: tuple[str, str] | None
+
+
+def load_states(connection: Connection, nct_ids: Sequence[str]) -> dict[str, StoredState]:
+    rows = connection.execute(
+        select(trials.c.nct_id, trials.c.last_update_date, trials.c.content_hash).where(trials.c.nct_id.in_(nct_ids))
+    )
+    return {row.nct_id: StoredState(row.last_update_date, row.content_hash) for row in rows}
+
+
+def decide(incoming: Trial, incoming_hash: str, stored: StoredState | None) -> UpsertOutcome:
+    if stored is None:
+        return UpsertOutcome.IMPORTED
+    if stored.content_hash == incoming_hash:
+        return UpsertOutcome.UNCHANGED
+    # Partial ISO dates ("2018", "2018-03", "2018-03-15") compare correctly as text.
+    if incoming.last_update_date and stored.last_update_date and incoming.last_update_date < stored.last_update_date:
+        return UpsertOutcome.SKIPPED_OLDER
+    return UpsertOutcome.UPDATED
+
+
+def prepare(
+    base: Trial,
+    stored: StoredState | None,
+    patches: Sequence[str],
+    now: datetime,
+    *,
+    criteria_tree: tuple[str, str] | None = None,
+    derive_criteria: DeriveCriteria | None = None,
+) -> tuple[UpsertOutcome, PreparedStudy | None]:
+    """The outcome for one incoming study and, when it is to be written, its rows (None for unchanged / older)."""
+    effective = apply_overlays(base, patches)
+    digest = content_hash(effective)
+    outcome = decide(effective, digest, stored)
+    if outcome in (UpsertOutcome.UNCHANGED, UpsertOutcome.SKIPPED_OLDER):
+        return outcome, None
+    if criteria_tree is None and derive_criteria is not None:
+        criteria_tree = derive_criteria(effective)
+    if effective.provenance is not None:
+        effective = effective.model_copy(
+            update={"provenance": effective.provenance.model_copy(update={"imported_at": now})}
+        )
+    eligibility = effective.eligibility
+    row = {
+        "nct_id": effective.nct_id,
+        "record": effective.model_dump_json(),
+        "base_record": base.model_dump_json() if patches else None,
+        "title": effective.title,
+        "last_update_date": effective.last_update_date,
+        "overall_status": effective.overall_status,
+        "study_type": effective.study_type,
+        "phases": phases_text(effective.phases),
+        "min_age_months": age_in_months(eligibility.minimum_age),
+        "max_age_months": age_in_months(eligibility.maximum_age),
+        "sex": eligibility.sex.upper() if eligibility.sex else None,
+        "conditions": "; ".join(effective.conditions),
+        "source_format": effective.provenance.source_format.value if effective.provenance else None,
+        "imported_at": now.isoformat(),
+        "content_hash": digest,
+    }
+    return outcome, PreparedStudy(effective, outcome, row, site_rows(effective), criteria_tree)
+
+
+def write_studies(connection: Connection, studies: Sequence[PreparedStudy], now: datetime) -> None:
+    """Insert new studies and replace existing ones (trial row, sites, full-text entry, criteria) in bulk."""
+    if not studies:
+        return
+    replaced = [s.trial.nct_id for s in studies if s.outcome is UpsertOutcome.UPDATED]
+    if replaced:
+        connection.execute(delete(sites).where(sites.c.nct_id.in_(replaced)))
+        connection.execute(delete(criteria).where(criteria.c.nct_id.in_(replaced)))
+        if connection.dialect.name == "sqlite":
+            connection.execute(_FTS_DELETE, {"rowids": [fts_rowid(nct_id) for nct_id in replaced]})
+        updates = [{**s.row, "key": s.trial.nct_id} for s in studies if s.outcome is UpsertOutcome.UPDATED]
+        connection.execute(update(trials).where(trials.c.nct_id == bindparam("key")), updates)
+    new_rows = [s.row for s in studies if s.outcome is UpsertOutcome.IMPORTED]
+    if new_rows:
+        connection.execute(insert(trials), new_rows)
+    site_params = [site for s in studies for site in s.sites]
+    if site_params:
+        connection.execute(insert(sites), site_params)
+    criteria_params = [
+        {"nct_id": s.trial.nct_id, "parser_version": s.criteria[0], "tree": s.criteria[1], "parsed_at": now.isoformat()}
+        for s in studies
+        if s.criteria is not None
+    ]
+    if criteria_params:
+        connection.execute(insert(criteria), criteria_params)
+    _index_text(connection, (s.trial for s in studies))
+
+
+def _index_text(connection: Connection, studies: Iterable[Trial]) -> None:
+    params = []
+    for trial in studies:
+        words = search_text(trial)
+        params.append({"nct_id": trial.nct_id, **asdict(words)})
+    if connection.dialect.name == "postgresql":
+        pg_params = [
+            {
+                "nct_id": p["nct_id"],
+                "title": p["title"],
+                "subjects": " ".join((p["conditions"], p["keywords"], p["mesh"])),
+                "interventions": p["interventions"],
+                "summary": p["summary"],
+            }
+            for p in params
+        ]
+        connection.execute(_TSVECTOR_UPDATE, pg_params)
+    else:
+        connection.execute(_FTS_INSERT, [{**p, "rowid": fts_rowid(p["nct_id"])} for p in params])
+
+
+def delete_study(connection: Connection, nct_id: str) -> bool:
+    if connection.dialect.name == "sqlite":
+        connection.execute(_FTS_DELETE, {"rowids": [fts_rowid(nct_id)]})
+    return connection.execute(delete(trials).where(trials.c.nct_id == nct_id)).rowcount > 0

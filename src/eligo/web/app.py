@@ -1,0 +1,73 @@
+"""The FastAPI application: wiring of settings, store, sessions, templates and routes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from eligo.store import TrialStore, open_store
+from eligo.web import errors
+from eligo.web.security import HardeningMiddleware
+from eligo.web.sessions import SessionBackend, SessionManager
+from eligo.web.settings import WebSettings
+from eligo.web.templating import configure_templates
+
+WEB_ROOT = Path(str(files("eligo.web")))
+
+
+def create_app(settings: WebSettings | None = None, *, store: TrialStore | None = None) -> FastAPI:
+    """Build the app; tests pass their own store and settings."""
+    settings = settings or WebSettings.from_env()
+    settings.check()
+    store = store or open_store(settings.database_url)
+    app = FastAPI(
+        title="Eligo",
+        summary="Clinical trials a child with relapsed or refractory neuroblastoma could join. "
+        "Eligo does not decide eligibility; the study team does.",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.store = store
+    backend: SessionBackend = store  # the store implements the session backend protocol
+    app.state.sessions = SessionManager(backend, settings.secret_key, days=settings.session_days, secure=settings.https)
+    app.state.templates = configure_templates(Jinja2Templates(directory=str(WEB_ROOT / "templates")))
+
+    app.add_exception_handler(RequestValidationError, errors.handle_validation)
+    app.add_exception_handler(StarletteHTTPException, errors.handle_http)
+    app.add_exception_handler(errors.EligoHTTPError, errors.handle_http)
+    app.add_exception_handler(Exception, errors.handle_unexpected)
+
+    @app.middleware("http")
+    async def session_middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        manager: SessionManager = request.app.state.sessions
+        if request.url.path.startswith("/static/"):
+            return await call_next(request)
+        session = manager.load(request)
+        request.state.session = session
+        response = await call_next(request)
+        manager.save(session, response)
+        return response
+
+    app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
+
+    from eligo.web.routes import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_factory() -> Any:  # pragma: no cover - used by `eligo serve` workers
+    return create_app()

@@ -1,0 +1,211 @@
+"""HTML pages: thin handlers that call the same core functions as the CLI and render templates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from eligo.explain import payloads
+from eligo.patients.errors import ProfileError
+from eligo.patients.form import profile_from_form
+from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
+from eligo.web import views
+from eligo.web.errors import EligoHTTPError
+from eligo.web.forms import require_csrf
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    session = request.state.session
+    context = {"csrf_token": session.csrf_token, "has_profile": session.profile is not None, **context}
+    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, template, context, status_code=status
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    return _render(request, "home.html", {"conditions": views.browse_conditions(request), "form": {}})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    q: Text = None,
+    status: Text = None,
+    phase: Text = None,
+    age: Text = None,
+    near: Text = None,
+    within: Text = None,
+) -> HTMLResponse:
+    form = {
+        "q": q or "",
+        "status": status or "",
+        "phase": phase or "",
+        "age": age or "",
+        "near": near or "",
+        "within": within or "",
+    }
+    try:
+        query, place = views.search_query_from_form(form)
+    except ValueError as error:
+        return _render(request, "home.html", {"form": form, "error": str(error), "conditions": []}, status=422)
+    results = views.search_with_verdicts(request, query)
+    return _render(request, "search.html", {"form": form, "results": results, "place": place})
+
+
+@router.get("/trials/{nct_id}", response_class=HTMLResponse)
+def trial_page(request: Request, nct_id: str) -> HTMLResponse:
+    page = views.trial_page(request, nct_id)
+    return _render(request, "trial.html", page)
+
+
+@router.post("/trials/{nct_id}/answers")
+async def save_answers(request: Request, nct_id: str) -> Response:
+    form = await require_csrf(request)
+    views.save_answers_from_form(request, nct_id, form)
+    return RedirectResponse(f"/trials/{nct_id}#prescreener", status_code=303)
+
+
+@router.post("/trials/{nct_id}/answers/clear")
+async def clear_answers(request: Request, nct_id: str) -> Response:
+    await require_csrf(request)
+    views.require_trial(request, nct_id)
+    request.state.session.set_answers(nct_id, {})
+    return RedirectResponse(f"/trials/{nct_id}#prescreener", status_code=303)
+
+
+@router.get("/match", response_class=HTMLResponse)
+def match_form(request: Request) -> HTMLResponse:
+    session = request.state.session
+    return _render(request, "match_form.html", {"form": session.data.get("profile_form") or {}, "errors": []})
+
+
+@router.post("/match", response_class=HTMLResponse)
+async def match_submit(request: Request) -> Response:
+    form = await require_csrf(request)
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    try:
+        profile, data = profile_from_form(fields)
+    except ProfileError as error:
+        return _render(request, "match_form.html", {"form": fields, "errors": error.problems}, status=422)
+    request.state.session.set_profile(data, fields)
+    del profile
+    return RedirectResponse("/match/results", status_code=303)
+
+
+@router.post("/match/upload", response_class=HTMLResponse)
+async def match_upload(request: Request, profile_file: Annotated[UploadFile, Form()]) -> Response:
+    await require_csrf(request)
+    raw = await profile_file.read(MAX_PROFILE_BYTES + 1)
+    try:
+        if len(raw) > MAX_PROFILE_BYTES:
+            raise ProfileError("upload", [f"the file is larger than {MAX_PROFILE_BYTES} bytes"])
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ProfileError("upload", [f"not a JSON file: {error}"]) from error
+        profile_from_data(data, source="upload")
+    except ProfileError as error:
+        return _render(request, "match_form.html", {"form": {}, "errors": error.problems}, status=422)
+    request.state.session.set_profile(data, {})
+    return RedirectResponse("/match/results", status_code=303)
+
+
+@router.post("/match/forget")
+async def forget_profile(request: Request) -> Response:
+    await require_csrf(request)
+    request.state.session.set_profile(None)
+    return RedirectResponse("/match", status_code=303)
+
+
+@router.get("/match/results", response_class=HTMLResponse)
+def match_results(request: Request) -> Response:
+    found = views.session_matches(request)
+    if found is None:
+        return RedirectResponse("/match", status_code=303)
+    matches, on = found
+    return _render(request, "match_results.html", {"matches": matches, "on": on})
+
+
+@router.get("/match/results.json")
+def match_results_json(request: Request) -> Response:
+    found = views.session_matches(request)
+    if found is None:
+        raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
+    body = json.dumps(payloads.match_payload(found[0]), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"content-disposition": 'attachment; filename="eligo-matches.json"'},
+    )
+
+
+@router.get("/match/results.csv")
+def match_results_csv(request: Request) -> Response:
+    found = views.session_matches(request)
+    if found is None:
+        raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "nct_id",
+            "title",
+            "status",
+            "verdict",
+            "score",
+            "met",
+            "not_met",
+            "unknown",
+            "distance_km",
+            "nearest_site",
+            "evaluated_on",
+        ]
+    )
+    for row in payloads.match_payload(found[0])["results"]:
+        site = row["nearest_site"] or {}
+        writer.writerow(
+            [
+                row["nct_id"],
+                _csv_safe(row["title"]),
+                row["overall_status"],
+                row["verdict"],
+                row["score"],
+                row["met"],
+                row["not_met"],
+                row["unknown"],
+                row["distance_km"],
+                _csv_safe(", ".join(filter(None, [site.get("facility"), site.get("city")]))),
+                found[1].isoformat(),
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="eligo-matches.csv"'},
+    )
+
+
+def _csv_safe(value: str | None) -> str:
+    """Stop spreadsheet formula injection from registry text."""
+    text = value or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary(request: Request) -> HTMLResponse:
+    return _render(request, "glossary.html", {"glossary": views.glossary()})
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about(request: Request) -> HTMLResponse:
+    return _render(request, "about.html", {"today": date.today()})

@@ -1,0 +1,80 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  var WORDS = {
+    inclusion: { met: "Yes", not_met: "No — rules out", unknown: "Not sure yet", not_applicable: "Does not apply" },
+    exclusion: { met: "Yes — rules out", not_met: "No", unknown: "Not sure yet", not_applicable: "Does not apply" }
+  };
+  var VERDICTS = {
+    eligible: "Likely to qualify",
+    possibly_eligible: "Might qualify — questions remain",
+    ineligible: "Probably does not qualify"
+  };
+
+  function walk(items, visit) {
+    items.forEach(function (item) { visit(item); walk(item.children || [], visit); });
+  }
+
+  function render(form, data) {
+    var box = document.getElementById("verdict");
+    if (box) {
+      var c = data.counts;
+      box.textContent = "";
+      var p = document.createElement("p");
+      var badge = document.createElement("span");
+      badge.className = "verdict verdict-" + data.verdict;
+      badge.textContent = VERDICTS[data.verdict] || data.verdict;
+      p.appendChild(badge);
+      box.appendChild(p);
+      var counts = document.createElement("p");
+      counts.textContent = c.met + " criteria look met, " + c.not_met + " look not met, " + c.unknown + " still open.";
+      box.appendChild(counts);
+    }
+    walk(data.criteria, function (item) {
+      var out = form.querySelector('[data-outcome="' + CSS.escape(item.id) + '"]');
+      var li = document.getElementById("c-" + item.id);
+      if (li) { li.classList.toggle("rules-out", item.rules_out); }
+      if (!out) { return; }
+      out.className = "outcome outcome-" + item.verdict;
+      out.textContent = "";
+      var label = document.createElement("span");
+      label.className = "label";
+      label.textContent = (WORDS[item.section] || {})[item.verdict] || item.verdict;
+      out.appendChild(label);
+      if (item.evidence) { out.appendChild(document.createTextNode(" — " + item.evidence)); }
+    });
+  }
+
+  function enhancePrescreener(form) {
+    var nct = form.getAttribute("data-nct");
+    var csrf = form.getAttribute("data-csrf");
+    form.addEventListener("change", function (event) {
+      var input = event.target;
+      if (!input || input.type !== "radio" || input.name.indexOf("a:") !== 0) { return; }
+      var answers = {};
+      answers[input.name.slice(2)] = input.value;
+      fetch("/api/trials/" + encodeURIComponent(nct) + "/answers", {
+        method: "PUT",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ answers: answers })
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      }).then(function (data) { render(form, data); }).catch(function () {
+        // Fall back to the plain form: the "Save my answers" button still works.
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.prescreener").forEach(enhancePrescreener);
+    document.querySelectorAll("a.print").forEach(function (link) {
+      link.hidden = false;
+      link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
+    });
+    var errors = document.getElementById("form-errors");
+    if (errors) { errors.focus(); }
+  });
+})();

@@ -1,0 +1,255 @@
+"""What each page shows, assembled from the core functions (the CLI calls the same ones)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+from fastapi import Request
+from starlette.datastructures import FormData
+
+from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.geo import geocode, haversine_km
+from eligo.matching.evaluate import evaluate_trial
+from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, load_parsed, match_profile
+from eligo.matching.results import TrialResult
+from eligo.patients.answers import Answer, Answers, parse_answer
+from eligo.patients.load import profile_from_data
+from eligo.patients.profile import PatientProfile
+from eligo.store import SearchHit, SearchQuery, TrialStore
+from eligo.trials.model import Location, Trial
+from eligo.web.errors import EligoHTTPError
+
+ID_PATTERN = re.compile(r"^[A-Z0-9-]{4,40}$")
+MAX_WITHIN_KM = 20_000
+
+
+def store_of(request: Request) -> TrialStore:
+    store: TrialStore = request.app.state.store
+    return store
+
+
+def require_trial(request: Request, nct_id: str) -> Trial:
+    key = nct_id.strip().upper()
+    trial = store_of(request).get(key) if ID_PATTERN.match(key) else None
+    if trial is None:
+        raise EligoHTTPError(404, "not_found", f"There is no trial {nct_id[:40]!r} in Eligo.")
+    return trial
+
+
+def session_profile(request: Request) -> PatientProfile | None:
+    data = request.state.session.profile
+    if data is None:
+        return None
+    try:
+        return profile_from_data(data, source="session")
+    except ValueError:
+        request.state.session.set_profile(None)
+        return None
+
+
+def session_answers(request: Request, nct_id: str) -> Answers:
+    stored = request.state.session.answers_for(nct_id)
+    return Answers(by_id={key: Answer(value) for key, value in stored.items() if value in {a.value for a in Answer}})
+
+
+def leaf_ids(parsed: ParsedCriteria) -> set[str]:
+    ids: set[str] = set()
+
+    def walk(node: ParsedCriterion) -> None:
+        if node.question:
+            ids.add(node.id)
+        for child in node.children:
+            walk(child)
+
+    for node in parsed.criteria:
+        walk(node)
+    return ids
+
+
+def save_answers_from_form(request: Request, nct_id: str, form: FormData) -> Answers:
+    trial = require_trial(request, nct_id)
+    parsed = load_parsed(store_of(request), trial.nct_id)
+    known = leaf_ids(parsed) if parsed else set()
+    answers = dict(request.state.session.answers_for(trial.nct_id))
+    for key, value in form.multi_items():
+        if not key.startswith("a:") or not isinstance(value, str):
+            continue
+        criterion_id = key[2:]
+        if criterion_id not in known:
+            raise EligoHTTPError(422, "unknown_criterion", f"{criterion_id[:40]!r} is not a criterion of this trial.")
+        if value == "":
+            answers.pop(criterion_id, None)
+            continue
+        try:
+            answers[criterion_id] = parse_answer(value).value
+        except ValueError as error:
+            raise EligoHTTPError(422, "invalid_answer", str(error)) from error
+    request.state.session.set_answers(trial.nct_id, answers)
+    return Answers(by_id={key: Answer(value) for key, value in answers.items()})
+
+
+@dataclass(frozen=True)
+class SiteView:
+    location: Location
+    distance_km: float | None
+    open: bool
+
+
+def sites_by_distance(trial: Trial, origin: tuple[float, float] | None) -> list[SiteView]:
+    views = []
+    for site in trial.locations:
+        distance = None
+        if origin and site.geo:
+            distance = haversine_km(origin[0], origin[1], site.geo.lat, site.geo.lon)
+        is_open = (site.status or trial.overall_status or "") in OPEN_STATUSES
+        views.append(SiteView(site, distance, is_open))
+    return sorted(views, key=lambda view: (not view.open, view.distance_km if view.distance_km is not None else 1e9))
+
+
+def profile_origin(profile: PatientProfile | None) -> tuple[float, float] | None:
+    if profile is None or profile.location is None:
+        return None
+    if profile.location.lat is not None and profile.location.lon is not None:
+        return profile.location.lat, profile.location.lon
+    if profile.location.place:
+        try:
+            place = geocode(profile.location.place)
+        except ValueError:
+            return None
+        return (place.lat, place.lon) if place else None
+    return None
+
+
+def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
+    trial = require_trial(request, nct_id)
+    store = store_of(request)
+    parsed = load_parsed(store, trial.nct_id)
+    profile = session_profile(request)
+    answers = session_answers(request, trial.nct_id)
+    on = date.today()
+    result: TrialResult | None = None
+    if parsed is not None:
+        result = evaluate_trial(parsed, profile or PatientProfile(), on, answers)
+    from eligo.matching.similar import similar_trials
+
+    return {
+        "trial": trial,
+        "parsed": parsed,
+        "result": result,
+        "results_by_id": {item.id: item for top in (result.criteria if result else ()) for item in top.walk()},
+        "answers": {key: value.value for key, value in answers.by_id.items()},
+        "profile_active": profile is not None,
+        "sites": sites_by_distance(trial, profile_origin(profile)),
+        "similar": similar_trials(store, trial, limit=5, origin=profile_origin(profile)),
+        "on": on,
+    }
+
+
+def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | None]:
+    """Turn the search form's fields into a query; ValueError with a message people can act on."""
+    statuses: tuple[str, ...] = ()
+    if form.get("status") == "open":
+        statuses = OPEN_STATUSES
+    elif form.get("status"):
+        statuses = (form["status"].upper(),)
+    phases = (form["phase"].upper(),) if form.get("phase") else ()
+    age_months = None
+    if form.get("age"):
+        try:
+            age = float(form["age"])
+        except ValueError as error:
+            raise ValueError("Age: please enter a number of years, for example 7.") from error
+        if not 0 <= age <= 120:
+            raise ValueError("Age: please enter an age between 0 and 120 years.")
+        age_months = int(age * 12)
+    near, place, within = None, None, None
+    if form.get("near"):
+        try:
+            found = geocode(form["near"])
+        except ValueError as error:
+            raise ValueError(f"Near: {error}") from error
+        if found is None:
+            raise ValueError(f"Near: we could not find “{form['near']}”. Try a town, a UK postcode or a US ZIP code.")
+        near, place = (found.lat, found.lon), found.name
+        within = 300.0
+    if form.get("within"):
+        try:
+            within = float(form["within"])
+        except ValueError as error:
+            raise ValueError("Distance: please enter a number of kilometres.") from error
+        if not 0 < within <= MAX_WITHIN_KM:
+            raise ValueError("Distance: please enter between 1 and 20,000 km.")
+        if near is None:
+            raise ValueError("Distance: please also say near which place.")
+    query = SearchQuery(
+        text=form.get("q") or None,
+        statuses=statuses,
+        phases=phases,
+        age_months=age_months,
+        near=near,
+        within_km=within,
+        limit=50,
+    )
+    return query, place
+
+
+@dataclass(frozen=True)
+class SearchResultView:
+    hit: SearchHit
+    trial: Trial | None
+    verdict: str | None
+
+
+def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchResultView]:
+    store = store_of(request)
+    profile = session_profile(request)
+    results = []
+    for hit in store.search(query):
+        verdict = None
+        if profile is not None:
+            parsed = load_parsed(store, hit.nct_id)
+            if parsed is not None:
+                answers = session_answers(request, hit.nct_id)
+                verdict = evaluate_trial(parsed, profile, date.today(), answers).verdict.value
+        results.append(SearchResultView(hit, store.get(hit.nct_id), verdict))
+    return results
+
+
+def browse_conditions(request: Request) -> list[tuple[str, int]]:
+    counts: list[tuple[str, int]] = store_of(request).condition_counts(limit=12)
+    return counts
+
+
+def session_matches(request: Request) -> tuple[list[Match], date] | None:
+    profile = session_profile(request)
+    if profile is None:
+        return None
+    on = date.today()
+    origin = profile_origin(profile)
+    within = profile.location.max_travel_km if profile.location else None
+    query = candidate_query(profile, on, near=origin, within_km=within if origin else None)
+    store = store_of(request)
+    matches = []
+    for found in match_profile(store, profile, on, query=query):
+        answers = session_answers(request, found.hit.nct_id)
+        if answers.by_id:
+            parsed = load_parsed(store, found.hit.nct_id)
+            if parsed is not None:
+                found = Match(found.hit, evaluate_trial(parsed, profile, on, answers), found.score)
+        matches.append(found)
+    return matches, on
+
+
+@cache
+def glossary() -> list[dict[str, str]]:
+    text = files("eligo.web").joinpath("glossary.yaml").read_text(encoding="utf-8")
+    entries = yaml.safe_load(text)
+    if not isinstance(entries, list):
+        raise ValueError("eligo/web/glossary.yaml must be a list of entries")
+    return [dict(entry) for entry in entries]

@@ -1,0 +1,114 @@
+"""Shared fixtures: the same store tests run on SQLite and on a real PostgreSQL server, one fresh database each."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import OperationalError
+
+from eligo.store import TrialStore, open_store
+from eligo.store.engine import resolve_url
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# Unique per process: xdist workers, and other people's test runs on the same server, never share a name.
+_PREFIX = f"eligo_test_{os.getpid()}"
+_counter = itertools.count()
+
+
+def shared_data_dir() -> Path:
+    """/work/shared/data: sample registry records every test suite may read."""
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    if not path.is_dir():
+        pytest.fail(f"shared test data is missing: expected a directory at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    return shared_data_dir()
+
+
+def _postgres_required() -> bool:
+    return os.environ.get("ELIGO_REQUIRE_POSTGRES") == "1" or bool(os.environ.get("CI"))
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[Engine]:
+    """An autocommit engine on the server's maintenance database, for CREATE / DROP DATABASE."""
+    raw = os.environ.get("ELIGO_TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL
+    url = resolve_url(raw)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        engine.dispose()
+        message = f"no PostgreSQL server answers at {url.render_as_string()}: {str(error).strip().splitlines()[0]}"
+        if _postgres_required():
+            pytest.fail(f"{message} (ELIGO_REQUIRE_POSTGRES=1 or CI is set, so PostgreSQL tests must run)")
+        pytest.skip(f"{message}; set ELIGO_TEST_DATABASE_URL to run the PostgreSQL half of the suite")
+    yield engine
+    engine.dispose()
+
+
+def _database_url(admin: Engine, name: str) -> URL:
+    return admin.url.set(database=name)
+
+
+def _drop(admin: Engine, name: str) -> None:
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_dropper(postgres_admin: Engine) -> Iterator[ThreadPoolExecutor]:
+    """Drops finished test databases in the background: DROP DATABASE waits for a checkpoint, tests need not."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-test-db") as dropper:
+        yield dropper
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin: Engine, postgres_dropper: ThreadPoolExecutor) -> Iterator[str]:
+    """A database with every migration applied, built once per worker and copied for each test."""
+    name = f"{_PREFIX}_template"
+    _drop(postgres_admin, name)
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    store = open_store(_database_url(postgres_admin, name).render_as_string(hide_password=False))
+    store.close()
+    yield name
+    _drop(postgres_admin, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"], ids=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty, migrated-on-open database of each backend, dropped after the test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'eligo.db'}"
+        return
+    admin: Engine = request.getfixturevalue("postgres_admin")
+    template: str = request.getfixturevalue("postgres_template")
+    dropper: ThreadPoolExecutor = request.getfixturevalue("postgres_dropper")
+    name = f"{_PREFIX}_{next(_counter)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield _database_url(admin, name).render_as_string(hide_password=False)
+    finally:
+        dropper.submit(_drop, admin, name)
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[TrialStore]:
+    opened = open_store(database_url)
+    try:
+        yield opened
+    finally:
+        opened.close()

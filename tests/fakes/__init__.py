@@ -1,0 +1,1 @@
+"""Real, local stand-ins for remote services the tests must not reach."""

@@ -1,0 +1,87 @@
+"""Golden cases for clinical rules against profiles (tests/matching/golden_eval/clinical.yaml)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eligo.criteria.rules import RULE_ADAPTER, AllOf, AnyOf, Rule
+from eligo.criteria.rules.clinical import AgeRule, ClinicalRule
+from eligo.matching.evaluators.clinical import EVALUATORS
+from eligo.matching.verdicts import CriterionVerdict, Outcome
+from eligo.patients.profile import PatientProfile
+
+GOLDEN = Path(__file__).parent / "golden_eval" / "clinical.yaml"
+CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+NA = CriterionVerdict.NOT_APPLICABLE
+
+
+def _combine(verdicts: list[CriterionVerdict], any_of: bool) -> CriterionVerdict:
+    """The three-valued AND / OR of eligo.matching.evaluate, ignoring not-applicable parts."""
+    relevant = [v for v in verdicts if v is not NA]
+    decisive = CriterionVerdict.MET if any_of else CriterionVerdict.NOT_MET
+    if not relevant:
+        return NA
+    if decisive in relevant:
+        return decisive
+    if CriterionVerdict.UNKNOWN in relevant:
+        return CriterionVerdict.UNKNOWN
+    return CriterionVerdict.NOT_MET if any_of else CriterionVerdict.MET
+
+
+def evaluate(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
+    if isinstance(rule, AllOf | AnyOf):
+        parts = [evaluate(part, profile, on) for part in rule.rules]
+        verdict = _combine([p.verdict for p in parts], isinstance(rule, AnyOf))
+        return Outcome(verdict=verdict, evidence="; ".join(p.evidence for p in parts))
+    return EVALUATORS[type(rule)](rule, profile, on)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_golden(case: dict[str, Any]) -> None:
+    rule = RULE_ADAPTER.validate_python(case["rule"])
+    profile = PatientProfile.model_validate(case["profile"])
+    outcome = evaluate(rule, profile, case["date"])
+    assert outcome.verdict.value == case["verdict"], outcome.evidence
+    for expected in case["evidence"]:
+        assert expected.lower() in outcome.evidence.lower(), outcome.evidence
+    if "missing" in case:
+        assert sorted(outcome.missing) == sorted(case["missing"]), outcome.missing
+
+
+def test_every_clinical_kind_has_an_evaluator_and_a_golden_case() -> None:
+    kinds = set(get_args(ClinicalRule))
+    assert set(EVALUATORS) == kinds
+    covered = {case["rule"]["kind"] for case in CASES}
+    assert {cls.model_fields["kind"].default for cls in kinds} <= covered | {"all_of"}
+
+
+def test_unknowns_name_what_is_missing() -> None:
+    for case in CASES:
+        rule = RULE_ADAPTER.validate_python(case["rule"])
+        outcome = evaluate(rule, PatientProfile.model_validate(case["profile"]), case["date"])
+        if outcome.verdict is CriterionVerdict.UNKNOWN and rule.computable and "missing" in case:
+            assert outcome.missing, case["id"]
+
+
+@given(
+    born=st.dates(min_value=date(1990, 1, 1), max_value=date(2026, 1, 1)),
+    on=st.dates(min_value=date(2026, 1, 2), max_value=date(2030, 12, 31)),
+    low=st.integers(min_value=0, max_value=300),
+    span=st.integers(min_value=0, max_value=300),
+)
+def test_age_verdict_agrees_with_completed_months(born: date, on: date, low: int, span: int) -> None:
+    """An inclusive-minimum, exclusive-maximum rule is met exactly when low ≤ months < high."""
+    high = low + span + 1
+    rule = AgeRule(min_months=low, max_months=high, max_inclusive=False, unit="months")
+    profile = PatientProfile(birth_date=born)
+    months = profile.age_in_months_on(on)
+    assert months is not None
+    outcome = EVALUATORS[AgeRule](rule, profile, on)
+    assert (outcome.verdict is CriterionVerdict.MET) == (low <= months < high)
