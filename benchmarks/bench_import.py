@@ -18,6 +18,7 @@ from pathlib import Path
 from corpus import ensure_corpus
 from measure import (
     WORKDIR,
+    admin_execute,
     drop_postgres,
     fresh_postgres,
     fresh_sqlite,
@@ -38,11 +39,11 @@ def worker(args: argparse.Namespace) -> None:
         from eligo.ingest import derive_criteria as derive
     baseline = peak_rss_mb()
     if args.backend == "read":
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         counts = {"trials": 0, "problems": 0}
         for item in read_path(Path(args.input)):
             counts["trials" if type(item).__name__ == "Trial" else "problems"] += 1
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         done = counts["trials"]
         failed = counts["problems"]
     else:
@@ -55,11 +56,11 @@ def worker(args: argparse.Namespace) -> None:
             if args.verbose:
                 print(f"  {summary}", file=sys.stderr, flush=True)
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         summary = store.import_records(
             read_path(Path(args.input)), derive_criteria=derive, on_progress=progress, batch_size=args.batch_size
         )
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         done = summary.imported + summary.updated
         failed = summary.failed
         if failed:
@@ -70,6 +71,9 @@ def worker(args: argparse.Namespace) -> None:
         "studies": done,
         "failed": failed,
         "studies_per_s": round(done / elapsed, 1) if elapsed else 0.0,
+        # CPU seconds of this process (not the database server's): steadier than wall time on a busy machine.
+        "cpu_s": round(cpu, 1),
+        "studies_per_cpu_s": round(done / cpu, 1) if cpu else 0.0,
         "baseline_rss_mb": round(baseline, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }))
@@ -87,6 +91,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--keep-sqlite", type=Path, default=None,
                         help="copy the last SQLite store (with parsed criteria when --parse) here for bench_match/web")
+    parser.add_argument("--keep-postgres", default=None,
+                        help="keep the last PostgreSQL store under this database name (for bench_search)")
     parser.add_argument("--verbose", action="store_true")
     # worker mode
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -137,12 +143,17 @@ def main() -> None:
                     else:
                         fresh_sqlite(sqlite_path)
                 if backend == "postgresql":
-                    drop_postgres(PG_DATABASE)
+                    if args.keep_postgres:
+                        drop_postgres(args.keep_postgres)
+                        admin_execute(f'ALTER DATABASE "{PG_DATABASE}" RENAME TO "{args.keep_postgres}"')
+                    else:
+                        drop_postgres(PG_DATABASE)
                 print(f"  {row}", file=sys.stderr, flush=True)
                 rows.append(row)
     print_table(rows, ["size", "backend", "parse", "studies", "failed", "seconds", "studies_per_s",
-                       "baseline_rss_mb", "peak_rss_mb"])
-    print(f"results: {save_results('import', {'rows': rows})}", file=sys.stderr)
+                       "cpu_s", "studies_per_cpu_s", "baseline_rss_mb", "peak_rss_mb"])
+    tag = f"import-{args.sizes}-{args.backends}-{args.parse}".replace(",", "_")
+    print(f"results: {save_results(tag, {'rows': rows})}", file=sys.stderr)
 
 
 if __name__ == "__main__":

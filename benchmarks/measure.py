@@ -79,7 +79,7 @@ def fresh_sqlite(path: Path) -> str:
     return sqlite_url(path)
 
 
-def _admin_execute(sql: str) -> None:
+def admin_execute(sql: str) -> None:
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
@@ -89,7 +89,7 @@ def _admin_execute(sql: str) -> None:
 def fresh_postgres(name: str) -> str:
     """Drop and recreate database `name` on the benchmark server; returns its URL."""
     drop_postgres(name)
-    _admin_execute(f'CREATE DATABASE "{name}"')
+    admin_execute(f'CREATE DATABASE "{name}"')
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
@@ -98,7 +98,7 @@ def postgres_url(name: str) -> str:
 
 
 def drop_postgres(name: str) -> None:
-    _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_worker(script: str, args: Sequence[str], *, timeout: float | None = None) -> dict[str, Any]:

@@ -68,14 +68,20 @@ def _drop(admin: Engine, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_dropper(postgres_admin: Engine) -> Iterator[ThreadPoolExecutor]:
-    """Drops finished test databases in the background: DROP DATABASE waits for a checkpoint, tests need not."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-test-db") as dropper:
-        yield dropper
+def postgres_finished(postgres_admin: Engine) -> Iterator[list[str]]:
+    """Test databases to drop when the worker is done.
+
+    Each DROP DATABASE waits for a checkpoint, which costs up to seconds while another worker writes;
+    drops waiting at the same time share one checkpoint, so they run together at the end.
+    """
+    finished: list[str] = []
+    yield finished
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="drop-test-db") as pool:
+        list(pool.map(lambda name: _drop(postgres_admin, name), finished))
 
 
 @pytest.fixture(scope="session")
-def postgres_template(postgres_admin: Engine, postgres_dropper: ThreadPoolExecutor) -> Iterator[str]:
+def postgres_template(postgres_admin: Engine, postgres_finished: list[str]) -> Iterator[str]:
     """A database with every migration applied, built once per worker and copied for each test."""
     name = f"{_PREFIX}_template"
     _drop(postgres_admin, name)
@@ -95,14 +101,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     admin: Engine = request.getfixturevalue("postgres_admin")
     template: str = request.getfixturevalue("postgres_template")
-    dropper: ThreadPoolExecutor = request.getfixturevalue("postgres_dropper")
+    finished: list[str] = request.getfixturevalue("postgres_finished")
     name = f"{_PREFIX}_{next(_counter)}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     try:
         yield _database_url(admin, name).render_as_string(hide_password=False)
     finally:
-        dropper.submit(_drop, admin, name)
+        finished.append(name)
 
 
 @pytest.fixture

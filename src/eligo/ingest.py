@@ -10,6 +10,7 @@ from typing import Any
 from eligo.criteria.parse import PARSER_VERSION, parse_trial
 from eligo.store import ImportSummary, TrialStore
 from eligo.trials.model import Trial
+from eligo.trials.sync import SyncClient, SyncQuery, SyncReport, sync
 
 
 def derive_criteria(trial: Trial) -> tuple[str, str]:
@@ -41,6 +42,22 @@ def import_paths(store: TrialStore, paths: Sequence[Path], *, progress: bool = F
         return store.import_records(items, derive_criteria=derive_criteria, on_progress=report)
 
 
+class _ParsingStore:
+    """The store as sync sees it: every page's records are imported with their rules parsed."""
+
+    def __init__(self, store: TrialStore) -> None:
+        self.store = store
+
+    def import_records(self, items: Iterable[Any]) -> ImportSummary:
+        return self.store.import_records(items, derive_criteria=derive_criteria)
+
+    def get_sync_state(self, key: str) -> Any:
+        return self.store.get_sync_state(key)
+
+    def set_sync_state(self, key: str, value: Any) -> None:
+        self.store.set_sync_state(key, value)
+
+
 def sync_registry(
     store: TrialStore,
     base_url: str,
@@ -49,10 +66,9 @@ def sync_registry(
     term: str | None = None,
     statuses: Sequence[str] = (),
     since: date | None = None,
-) -> Any:
+    full: bool = False,
+) -> SyncReport:
     """Pull studies from the ClinicalTrials.gov API v2 through the same importer."""
-    from eligo.trials.sync import SyncClient, SyncQuery, sync
-
-    client = SyncClient(base_url)
-    query = SyncQuery(condition=condition, term=term, statuses=tuple(statuses))
-    return sync(store, client, query, since=since, derive_criteria=derive_criteria)
+    query = SyncQuery(cond=condition, term=term, statuses=tuple(statuses))
+    with SyncClient(base_url) as client:
+        return sync(_ParsingStore(store), client, query, since=since, full=full)

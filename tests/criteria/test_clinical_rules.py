@@ -10,8 +10,9 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from eligo.criteria.extractors.clinical import EXTRACTORS
-from eligo.criteria.rules import RULE_ADAPTER, AllOf, AnyOf, CriterionContext, Rule, Section
+from eligo.criteria.extractors.clinical import EXTRACTORS as CLINICAL
+from eligo.criteria.extractors.conditional import EXTRACTORS as CONDITIONAL
+from eligo.criteria.rules import RULE_ADAPTER, AllOf, AnyOf, ConditionalRule, CriterionContext, Rule, Section
 from eligo.criteria.rules.clinical import (
     AgeRule,
     AttestationRule,
@@ -23,6 +24,7 @@ from eligo.criteria.rules.clinical import (
     LifeExpectancyRule,
     OrganFunctionRule,
     PerformanceRule,
+    PermittedRule,
     PregnancyRule,
     RiskGroupRule,
     SexRule,
@@ -35,9 +37,12 @@ CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
 SEEDS = ("NCT03363373", "NCT04751383", "NCT01711554", "NCT01370330")
 
 
-def extract(text: str, section: Section = "inclusion") -> Rule | None:
+def extract(
+    text: str, section: Section = "inclusion", chain: tuple[Any, ...] = (*CONDITIONAL, *CLINICAL)
+) -> Rule | None:
+    """Conditional and permissive statements read first, as in eligo.criteria.extractors."""
     ctx = CriterionContext(text=text, section=section)
-    for extractor in EXTRACTORS:
+    for extractor in chain:
         rule = extractor(ctx)
         if rule is not None:
             return rule
@@ -85,6 +90,9 @@ EXAMPLES: list[Rule] = [
     ConditionRule(conditions=("active_infection", "arrhythmia"), label="Uncontrolled illness", open_ended=True),
     PregnancyRule(topic="pregnant", breastfeeding=True, present=False),
     PregnancyRule(topic="contraception", sex="male"),
+    PermittedRule(who="children with known bone marrow disease", provided="as long as they meet the blood counts"),
+    ConditionalRule(if_present=ConditionRule(conditions=("hepatitis_b",)), condition="hepatitis B",
+                    requirement="the HBV viral load must be undetectable"),
     AttestationRule(subject="ability", action="swallow capsules whole", negated=True),
 ]
 
@@ -193,7 +201,7 @@ def test_therapy_and_permission_texts_are_left_alone() -> None:
         "Except for patients with a history of progressive disease, patients whose only site(s) of disease have "
         "been radiated are eligible if at least one lesion meets at least one of the criteria listed above",
     ):
-        assert extract(text) is None, text
+        assert extract(text, chain=CLINICAL) is None, text
 
 
 def test_vocab_loads_once_and_is_consistent() -> None:

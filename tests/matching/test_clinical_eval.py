@@ -11,8 +11,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eligo.criteria.rules import RULE_ADAPTER, AllOf, AnyOf, Rule
+from eligo.criteria.rules import RULE_ADAPTER, AllOf, AnyOf, ConditionalRule, Rule
 from eligo.criteria.rules.clinical import AgeRule, ClinicalRule
+from eligo.matching.evaluate import evaluate_conditional
 from eligo.matching.evaluators.clinical import EVALUATORS
 from eligo.matching.verdicts import CriterionVerdict, Outcome
 from eligo.patients.profile import PatientProfile
@@ -36,6 +37,8 @@ def _combine(verdicts: list[CriterionVerdict], any_of: bool) -> CriterionVerdict
 
 
 def evaluate(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
+    if isinstance(rule, ConditionalRule):
+        return evaluate_conditional(rule, profile, on)
     if isinstance(rule, AllOf | AnyOf):
         parts = [evaluate(part, profile, on) for part in rule.rules]
         verdict = _combine([p.verdict for p in parts], isinstance(rule, AnyOf))
@@ -60,6 +63,7 @@ def test_every_clinical_kind_has_an_evaluator_and_a_golden_case() -> None:
     assert set(EVALUATORS) == kinds
     covered = {case["rule"]["kind"] for case in CASES}
     assert {cls.model_fields["kind"].default for cls in kinds} <= covered | {"all_of"}
+    assert "conditional" in covered
 
 
 def test_unknowns_name_what_is_missing() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import make_trial, site
 from sqlalchemy import text
+from store_builders import make_trial, site
 
 from eligo.store import ImportSummary, SearchQuery, TrialStore
 from eligo.store.rows import age_in_months

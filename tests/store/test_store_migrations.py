@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from conftest import make_trial
 from sqlalchemy import inspect, text
+from store_builders import make_trial
 
 from eligo.store import SearchQuery, open_store
 from eligo.store.engine import alembic_config, resolve_url
@@ -19,7 +19,7 @@ TABLES = {"trials", "sites", "criteria", "overlays", "sync_state", "alembic_vers
 def test_open_migrates_an_empty_database_and_is_idempotent(empty_database_url: str) -> None:
     store = open_store(empty_database_url)
     try:
-        assert TABLES <= set(inspect(store.engine).get_table_names())
+        assert set(inspect(store.engine).get_table_names()) >= TABLES
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with store.engine.connect() as connection:
             assert connection.scalar(text("SELECT version_num FROM alembic_version")) == head

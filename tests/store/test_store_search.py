@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import drug, make_trial, site
 from pydantic import ValidationError
+from store_builders import drug, make_trial, site
 
 from eligo.store import SearchQuery, TrialStore
 from eligo.trials.model import Eligibility

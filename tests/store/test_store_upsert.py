@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_trial, site
+from store_builders import make_trial, site
 
 from eligo.store import SearchQuery, TrialStore, UpsertOutcome
 from eligo.trials.model import Provenance, SourceFormat

@@ -207,7 +207,7 @@ def search(
             phases=_phases(phase),
             study_types=tuple(t.strip().upper() for t in study_type or []),
             age_months=_age_months(age),
-            sex=sex.lower() if sex else None,  # type: ignore[arg-type]
+            sex=sex.lower() if sex else None,
             countries=tuple(country or []),
             near=point,
             within_km=within,
@@ -341,10 +341,11 @@ def match(
 
 @app.command()
 def sync(
-    condition: Annotated[str | None, typer.Option("--condition", help="query.cond, e.g. neuroblastoma")] = None,
+    condition: Annotated[str, typer.Option("--condition", help="query.cond")] = "neuroblastoma",
     term: Annotated[str | None, typer.Option("--term", help="query.term")] = None,
     status: Annotated[list[str] | None, typer.Option("--status", help="filter.overallStatus")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only studies updated since YYYY-MM-DD")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Fetch everything, not only what changed since the last run")] = False,
     base_url: Annotated[
         str, typer.Option("--base-url", envvar="ELIGO_CTGOV_BASE_URL", help="ClinicalTrials.gov API base URL")
     ] = "https://clinicaltrials.gov",
@@ -353,13 +354,30 @@ def sync(
 ) -> None:
     """Pull studies from the ClinicalTrials.gov API v2 into the store; resumable and incremental."""
     from eligo.ingest import sync_registry
+    from eligo.trials.sync import SyncError
 
     with _errors():
-        since_date = date.fromisoformat(since) if since else None
-        report = sync_registry(
-            _open_store(db), base_url, condition=condition, term=term, statuses=_statuses(status), since=since_date
-        )
-        data = report.model_dump(mode="json")
+        try:
+            since_date = date.fromisoformat(since) if since else None
+        except ValueError as error:
+            raise CliError(f"--since: {since!r} is not a date in YYYY-MM-DD form") from error
+        try:
+            report = sync_registry(
+                _open_store(db),
+                base_url,
+                condition=condition,
+                term=term,
+                statuses=_statuses(status),
+                since=since_date,
+                full=full,
+            )
+        except SyncError as error:
+            raise CliError(f"sync stopped: {error} (run the same command again to resume)") from error
+        data = payloads.sync_payload(report)
+        for problem in report.problems:
+            typer.echo(f"problem: {problem}", err=True)
+        for warning in report.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         _emit(data, fmt, render.sync_report(data))
         if report.failed:
             raise typer.Exit(1)

@@ -36,7 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from eligo.criteria.extractors import extract
-from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule, RuleBase
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule, RuleBase
 from eligo.criteria.rules.base import Section
 from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
 from eligo.trials.model import Trial
@@ -122,9 +122,17 @@ def free_text_question(section: Section, text: str, template: str = "free_text")
 
 
 def is_computable(rule: Rule) -> bool:
-    """A rule a profile can settle: no attestation anywhere inside it."""
+    """A rule a profile can settle: no attestation, and no untyped conditional requirement, inside it."""
     if isinstance(rule, AllOf | AnyOf):
         return all(is_computable(part) for part in rule.rules)
+    if isinstance(rule, ConditionalRule):
+        # Computable only when the requirement is typed and computable too; otherwise a person
+        # (usually the doctor) answers it whenever the condition is present.
+        return (
+            is_computable(rule.if_present)
+            and rule.requirement_rule is not None
+            and is_computable(rule.requirement_rule)
+        )
     return type(rule).computable
 
 

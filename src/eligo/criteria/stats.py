@@ -3,12 +3,17 @@
 Each *leaf criterion* counts once, in exactly one bucket:
 - `computable`: a rule a profile can settle, covering the whole text;
 - `partial`: a computable rule covering only part of the text (the rest is an open question);
-- `attestation`: a rule a person answers (consent, assent, willingness) -- typed, not computable;
+- `attestation`: a typed rule that a person answers at least in part -- consent, assent,
+  willingness, a clinician's judgement (`clinician_review`), or a `conditional` whose requirement
+  is untyped or a judgement (the profile settles it only when the condition is known absent);
 - `free_text`: no rule; the family is asked the text itself.
+Permissive statements (`permitted`: "patients with marrow disease will be eligible as long as
+...") count as computable: they are typed and always evaluate, from no fact, to not_applicable.
 Leaves are criteria without children, or whose children are detail rows (a creatinine table),
 plus criteria with sub-criteria (they state a condition of their own). Groups, headings and
 detail rows are not criteria. `by_kind` counts the rule kinds inside each leaf's rule (an
-`all_of` of a lab and a washout counts one of each). `stale` counts trials parsed by another
+`all_of` of a lab and a washout counts one of each; a `conditional` counts itself and its
+parts). `stale` counts trials parsed by another
 parser version than `current_version`.
 """
 
@@ -19,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.criteria.rules import AllOf, AnyOf, Rule
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, Rule
 
 
 def leaf_criteria(criteria: Iterable[ParsedCriterion]) -> Iterator[ParsedCriterion]:
@@ -34,6 +39,11 @@ def _kinds(rule: Rule) -> Iterator[str]:
     if isinstance(rule, AllOf | AnyOf):
         for part in rule.rules:
             yield from _kinds(part)
+    elif isinstance(rule, ConditionalRule):
+        yield rule.kind
+        yield from _kinds(rule.if_present)
+        if rule.requirement_rule is not None:
+            yield from _kinds(rule.requirement_rule)
     else:
         yield rule.kind
 

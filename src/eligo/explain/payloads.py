@@ -13,6 +13,7 @@ from eligo.matching.match import Match
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.store import ImportSummary, SearchHit, SiteHit
 from eligo.trials.model import Trial
+from eligo.trials.sync import SyncReport
 
 JSON = dict[str, Any]
 
@@ -168,6 +169,24 @@ def import_payload(summary: ImportSummary) -> JSON:
         "skipped": summary.skipped,
         "failed": summary.failed,
         "problems": list(summary.problems),
+    }
+
+
+def sync_payload(report: SyncReport) -> JSON:
+    return {
+        "pages": report.pages,
+        "studies": report.studies,
+        "imported": report.imported,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": report.skipped,
+        "failed": report.failed,
+        "problems": list(report.problems),
+        "resumed_from": report.resumed_from,
+        "since": report.since.isoformat() if report.since else None,
+        "total_count": report.total_count,
+        "completed": report.completed,
+        "warnings": list(report.warnings),
     }
 
 

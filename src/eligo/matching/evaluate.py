@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.criteria.rules import AllOf, AnyOf, Rule
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, Rule
 from eligo.matching.results import CriterionResult, OpenQuestion, TrialResult
 from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict
 from eligo.patients.answers import Answer, Answers
@@ -56,6 +56,8 @@ def evaluate_rule(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
         missing = tuple(field for part in parts for field in part.missing)
         evidence = "; ".join(part.evidence for part in parts if part.evidence)
         return Outcome(verdict=verdict, evidence=evidence, missing=missing)
+    if isinstance(rule, ConditionalRule):
+        return evaluate_conditional(rule, profile, on)
     evaluator = _evaluators().get(type(rule))
     if evaluator is None:
         return Outcome.unknown(f"Eligo cannot yet evaluate a '{rule.kind}' rule; please answer the question.")
@@ -63,6 +65,31 @@ def evaluate_rule(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
         return evaluator(rule, profile, on)
     except (ValueError, ArithmeticError) as error:  # an odd value must never become a silent verdict
         return Outcome.unknown(f"Could not evaluate this criterion: {error}")
+
+
+def evaluate_conditional(rule: ConditionalRule, profile: PatientProfile, on: date) -> Outcome:
+    """Not applicable when the condition is known absent; else the requirement decides, and an
+    untyped requirement (or an unknown condition) leaves the question open."""
+    condition = evaluate_rule(rule.if_present, profile, on)
+    if condition.verdict in (NOT_MET, NA):
+        return Outcome.not_applicable(
+            f"{condition.evidence} This criterion is only about children with {rule.condition}.".strip()
+        )
+    if condition.verdict is UNKNOWN:
+        return Outcome.unknown(
+            f"{condition.evidence} If your child has {rule.condition}: {rule.requirement}".strip(),
+            *condition.missing,
+        )
+    if rule.requirement_rule is None:
+        return Outcome.unknown(
+            f"{condition.evidence} So this applies: {rule.requirement} (not computed; please answer the question)."
+        )
+    requirement = evaluate_rule(rule.requirement_rule, profile, on)
+    return Outcome(
+        verdict=requirement.verdict,
+        evidence=f"{condition.evidence} So this applies: {requirement.evidence}",
+        missing=requirement.missing,
+    )
 
 
 def combine_all(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
@@ -114,15 +141,27 @@ def _leaf_outcome(node: ParsedCriterion, profile: PatientProfile, on: date) -> O
 
 
 def _evaluate_node(node: ParsedCriterion, profile: PatientProfile, on: date, answers: Answers) -> CriterionResult:
-    children = tuple(_evaluate_node(child, profile, on, answers) for child in node.children)
+    # Children of a criterion without a group operator are detail its own rule reads (the rows
+    # of an age-adjusted table, "EXCEPT for" items): they are shown, not evaluated on their own.
+    combine = node.group_op is not None
+    children = tuple(_evaluate_node(child, profile, on, answers) for child in node.children) if combine else ()
     source = "profile"
-    if children and node.rule is None:
+    if children:
         verdicts = [child.verdict for child in children]
         # In an exclusion section every listed condition excludes on its own (OR); in an
         # inclusion section a heading needs all its items (AND) and an any-of needs one.
         any_group = node.section == "exclusion" or node.group_op == "any"
         verdict = combine_any(verdicts) if any_group else combine_all(verdicts)
+        if verdict is MET and node.group_op == "any":
+            children = _set_aside_other_arms(children)
         outcome = Outcome(verdict=verdict, evidence="")
+        if node.rule is not None:
+            # A criterion with its own rule *and* sub-criteria ("fully recovered…" over the
+            # washouts) needs both: its rule and its items are one requirement.
+            own = _leaf_outcome(node, profile, on)
+            both = [own.verdict, verdict]
+            combined = combine_any(both) if node.section == "exclusion" else combine_all(both)
+            outcome = Outcome(verdict=combined, evidence=own.evidence, missing=own.missing)
     else:
         outcome = _leaf_outcome(node, profile, on)
     answer = answers.get(node.id)
@@ -133,6 +172,7 @@ def _evaluate_node(node: ParsedCriterion, profile: PatientProfile, on: date, ans
         source = "none"
     return CriterionResult(
         id=node.id,
+        scope=node.rule.scope if node.rule is not None else None,
         section=node.section,
         text=node.text,
         verdict=outcome.verdict,
@@ -143,6 +183,25 @@ def _evaluate_node(node: ParsedCriterion, profile: PatientProfile, on: date, ans
         rules_out=rules_out(node.section, outcome.verdict),
         source=source,
         children=children,
+    )
+
+
+def _set_aside_other_arms(children: tuple[CriterionResult, ...]) -> tuple[CriterionResult, ...]:
+    """Once the child fits one arm or cohort of an any-of, the other arms' limits do not apply
+    to them: show those as not applicable rather than as reasons against."""
+    if not any(child.scope and child.verdict is MET for child in children):
+        return children
+    return tuple(
+        child.model_copy(
+            update={
+                "verdict": NA,
+                "rules_out": False,
+                "evidence": f"{child.evidence} This limit is for {child.scope}; your child fits another arm.".strip(),
+            }
+        )
+        if child.scope and child.verdict is not MET
+        else child
+        for child in children
     )
 
 

@@ -17,6 +17,8 @@ class CriterionResult(BaseModel):
     id: str
     section: Literal["inclusion", "exclusion"]
     text: str
+    # The arm or cohort the criterion is limited to, when it says so.
+    scope: str | None = None
     verdict: CriterionVerdict
     evidence: str
     missing: tuple[str, ...] = ()

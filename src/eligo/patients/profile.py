@@ -146,12 +146,19 @@ class PatientProfile(Fact):
     last_live_vaccine: dt.date | None = None
     # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
     conditions: tuple[str, ...] = ()
+    # Conditions the family or doctor has said the child does NOT have (same plain names). Needed
+    # because absence from `conditions` means "not known"; a condition-dependent criterion
+    # ("for patients with chronic hepatitis B, ...") is not applicable once its condition is here.
+    conditions_absent: tuple[str, ...] = ()
     location: Location | None = None
 
     @model_validator(mode="after")
     def _age_consistent(self) -> PatientProfile:
         if self.birth_date and self.age_years is not None:
             raise ValueError("give birth_date or age_years, not both")
+        both = {c.strip().lower() for c in self.conditions} & {c.strip().lower() for c in self.conditions_absent}
+        if both:
+            raise ValueError(f"conditions both present and absent: {sorted(both)}")
         return self
 
     def age_in_months_on(self, on: dt.date) -> int | None:

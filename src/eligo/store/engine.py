@@ -46,6 +46,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # 64 MiB of page cache: a batch of full-text inserts touches many index pages.
+        cursor.execute("PRAGMA cache_size=-65536")
     finally:
         cursor.close()
 

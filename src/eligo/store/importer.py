@@ -54,6 +54,10 @@ class BatchImporter:
                 else:
                     self.summary.fail(f"cannot import a {type(item).__name__}: expected a Trial or an overlay patch")
             self._flush(connection, pending)
+            if connection.dialect.name == "sqlite":
+                # Fresh statistics let the planner choose, e.g., the sites(lat, lon) index for a near-me search.
+                connection.exec_driver_sql("PRAGMA optimize")
+                connection.commit()
         return self.summary
 
     def _flush(self, connection: Connection, pending: dict[str, Trial]) -> None:

@@ -78,6 +78,16 @@ sync_state = Table(
     Column("value", Text, nullable=False),
 )
 
+# Server-side visitor sessions of eligo.web (migration 0002; read and written by eligo.store.sessions).
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Index("ix_web_sessions_expires_at", "expires_at"),
+)
+
 # The full-text index is dialect-specific and lives outside this metadata:
 # SQLite: FTS5 table `trials_fts` whose rowid is the trials rowid;
 # PostgreSQL: `trials.search_vector` tsvector with a GIN index.

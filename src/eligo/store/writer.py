@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -149,7 +149,7 @@ def _index_text(connection: Connection, studies: Iterable[Trial]) -> None:
     params = []
     for trial in studies:
         words = search_text(trial)
-        params.append({"nct_id": trial.nct_id, **asdict(words)})
+        params.append({"nct_id": trial.nct_id, **words.__dict__})
     if connection.dialect.name == "postgresql":
         pg_params = [
             {

@@ -31,7 +31,7 @@ class WebSettings(BaseModel):
         env = os.environ
         environment = env.get("ELIGO_ENV", "development")
         settings = cls(
-            environment=environment,  # type: ignore[arg-type]
+            environment=environment,
             secret_key=env.get("ELIGO_SECRET_KEY", DEV_SECRET),
             database_url=env.get("ELIGO_DATABASE_URL"),
             max_body_bytes=int(env.get("ELIGO_MAX_BODY_BYTES", "1000000")),

@@ -1,4 +1,4 @@
-"""Turning one criterion's text into a typed rule: the therapy, labs and clinical extractors, tried in turn.
+"""Turning one criterion's text into a typed rule: the conditional, therapy, labs and clinical extractors, in turn.
 
 A criterion often states several conditions ("bilirubin <2x normal and AST/ALT <10x normal";
 "Prior Therapy: ... At least 2 weeks ... Three months ... Cytokine therapy ..."). `extract`
@@ -22,8 +22,10 @@ from eligo.criteria.rules import AllOf, CriterionContext, Rule
 
 Extractor = Callable[[CriterionContext], Rule | None]
 
-# Order matters: a washout sentence mentions drugs *and* lab-like numbers, so therapy reads first.
-_MODULES = ("therapy", "labs", "clinical")
+# Order matters: conditional and permissive statements mention drugs, labs and conditions that
+# the others would read as plain rules, so they read first; a washout sentence mentions drugs
+# *and* lab-like numbers, so therapy reads before labs.
+_MODULES = ("conditional", "therapy", "labs", "clinical")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 
 
@@ -90,7 +92,7 @@ def extract(ctx: CriterionContext) -> Extraction:
 
 
 def extract_rule(ctx: CriterionContext) -> Rule | None:
-    """Therapy, then labs, then clinical extractors; None when none reads the criterion."""
+    """Conditional, therapy, labs, then clinical extractors; None when none reads the criterion."""
     return extract(ctx).rule
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Literal, cast
 
-from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
 from eligo.criteria.rules.clinical import (
     AgeRule,
     AttestationRule,
@@ -203,11 +203,14 @@ def extract_age(context: CriterionContext) -> Rule | None:
     subgroup = _SUBGROUP_AGE.match(text)
     if subgroup is not None:
         # "Patients with pheochromocytoma ... must be between 1 and 12 years of age": the limit
-        # applies to that subgroup only, which the scope says.
+        # applies to that subgroup only -- a conditional on the diagnosis, never a limit for all.
         inner = _age_rule("age " + subgroup.group(2))
-        if inner is not None:
-            return inner.model_copy(update={"scope": subgroup.group(1)})
-        return None
+        diagnoses = _diagnoses_in(subgroup.group(1))
+        if inner is None or not diagnoses:
+            return None
+        names = " or ".join(clinical_vocab().diagnoses[name].display for name in diagnoses)
+        return ConditionalRule(if_present=DiagnosisRule(diagnoses=tuple(diagnoses)), condition=names,
+                               requirement=f"must be {subgroup.group(2)}", requirement_rule=inner)
     head = re.match(r"^(.*?\b(?:years?|months?)(?: of age| old)?)\s+and\s+((?:is )?able to .+)$", text, re.I)
     if head is not None:
         age, ability = _age_rule(head.group(1)), _attestation(head.group(2))
@@ -491,6 +494,24 @@ def extract_disease_site(context: CriterionContext) -> Rule | None:
         dx = _diagnoses_in(measurable_dx.group(1))
         return AllOf(scope=scope, rules=(DiagnosisRule(scope=scope, diagnoses=tuple(dx)), size))
     return _site_rule(rest, scope)
+
+
+def extract_resection_cohort(context: CriterionContext) -> Rule | None:
+    """"Patients with relapsed resectable pulmonary osteosarcoma who are scheduled for a surgical
+    resection": diagnosis and state are profile facts; resectable lung disease with surgery
+    scheduled is the surgeon's call."""
+    text = context.text.strip().rstrip(".")
+    match = re.match(r"^Patients with (?P<state>relapsed|recurrent) resectable (?P<site>pulmonary|lung) "
+                     r"(?P<dx>[\w ]+?) who are scheduled for (?:a )?surgical resection$", text, re.IGNORECASE)
+    if match is None:
+        return None
+    diagnoses = _diagnoses_in(match["dx"])
+    if not diagnoses:
+        return None
+    surgery = AttestationRule(subject="clinician_review",
+                              action="can the disease in your child's lungs be removed by surgery, and is that "
+                                     "operation scheduled")
+    return AllOf(rules=(DiagnosisRule(diagnoses=tuple(diagnoses)), DiseaseStateRule(states=("relapsed",)), surgery))
 
 
 def extract_biomarker(context: CriterionContext) -> Rule | None:
@@ -796,6 +817,7 @@ def extract_attestation(context: CriterionContext) -> Rule | None:
 
 EXTRACTORS: tuple[Extractor, ...] = (
     extract_pregnancy,
+    extract_resection_cohort,
     extract_disease_with_diagnosis,
     extract_risk_group,
     extract_age,

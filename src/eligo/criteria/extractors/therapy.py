@@ -42,6 +42,7 @@ _NOT_MINE = re.compile(
     r"cardiotoxic|contracepti|pregnan|scan must",
     re.I,
 )
+_PREGNANCY = re.compile(r"pregnan|contracepti|birth control", re.I)
 _ELAPSED = re.compile(
     r"at least|minimum|must have elapsed|should have elapsed|must not have received|must be discontinued|"
     r"discontinued a minimum|eligible \S+ \w+ after|no (?:\w+ ){0,4}within|is required following|"
@@ -84,6 +85,8 @@ def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
     text = ctx.text.strip()
     if not text or (_NOT_MINE.search(text) and not re.search(r"at least|must have elapsed", text, re.I)):
         return None
+    if _PREGNANCY.search(text):
+        return None  # "at least 28 days before she starts taking lenalidomide" is about contraception
     whole = _stem_cells(text)
     if whole is not None:
         return whole

@@ -320,11 +320,19 @@ class DiseaseSiteRule(RuleBase):
     curie_score_min: int | None = Field(default=None, ge=1, le=30)
     # "MIBG avid within 6 weeks prior to enrollment": how recent the scan must be.
     within_days: int | None = Field(default=None, gt=0)
+    # "these patients must have had a biopsy confirming neuroblastoma": the current disease is
+    # biopsy-proven (profile.disease_sites.biopsy_confirmed); the biopsy's timing is the study team's check.
+    biopsy_confirmed: bool = False
+    # "known to be MIBG non-avid": the rule holds when NONE of the listed sites is present.
+    negated: bool = False
 
     @model_validator(mode="after")
     def _something(self) -> DiseaseSiteRule:
-        if not self.sites and self.min_lesion_mm is None and self.curie_score_min is None:
-            raise ValueError("a disease-site rule needs a site, a lesion size or a Curie score")
+        if not self.sites and self.min_lesion_mm is None and self.curie_score_min is None and not self.biopsy_confirmed:
+            raise ValueError("a disease-site rule needs a site, a lesion size, a Curie score or a biopsy")
+        if self.negated and (not self.sites or self.mode != "any" or self.min_lesion_mm is not None
+                             or self.curie_score_min is not None or self.biopsy_confirmed):
+            raise ValueError("a negated disease-site rule lists sites only, in mode 'any'")
         if len(set(self.sites)) != len(self.sites):
             raise ValueError("sites must not repeat")
         if self.mode == "only" and (not self.sites or not set(self.sites) <= _ONLY_SITES):
@@ -338,10 +346,14 @@ class DiseaseSiteRule(RuleBase):
             items.append(_q("site_lesion", mm=f"{self.min_lesion_mm:g} mm"))
         if self.curie_score_min is not None:
             items.append(_q("site_curie", score=str(self.curie_score_min)))
+        if self.biopsy_confirmed:
+            items.append(_q("site_biopsy"))
         return items
 
     def question(self, section: Section) -> str:
         items = self.item_texts()
+        if self.negated:
+            return _q("site_none", sites=_join(items))
         key = {"any": "site_any", "all": "site_all", "only": "site_only"}[self.mode]
         if self.mode == "all" and len(items) == 1:
             key = "site_any"
@@ -573,7 +585,9 @@ class AttestationRule(RuleBase):
 
     kind: Literal["attestation"] = "attestation"
     computable: ClassVar[bool] = False
-    subject: Literal["consent", "assent", "willingness", "ability"]
+    # clinician_review: a judgement for the child's doctor or the study chair ("must be approved
+    # by the study chair", "disease that would compromise their ability to withstand therapy").
+    subject: Literal["consent", "assent", "willingness", "ability", "clinician_review"]
     action: str = Field(min_length=3)  # plain-language verb phrase: "sign the informed consent form"
     negated: bool = False  # "Inability to swallow capsules", "Patient declines participation"
 
@@ -586,6 +600,23 @@ class AttestationRule(RuleBase):
     def question(self, section: Section) -> str:
         key = self.subject + ("_negated" if self.negated else "")
         return _q(key, action=self.action)
+
+
+class PermittedRule(RuleBase):
+    """A permissive statement: the trial allows a group it might seem to exclude ("patients with
+    known bone marrow disease will be eligible as long as they meet hematologic criteria").
+
+    It states no condition the child must meet, so it always evaluates to not_applicable, with
+    the allowance as evidence; the criteria it refers to are evaluated where they are written.
+    It counts as computable: no fact and no person is needed to settle it.
+    """
+
+    kind: Literal["permitted"] = "permitted"
+    who: str = Field(min_length=3)  # plain words: "children with bone marrow disease"
+    provided: str | None = None  # the trial's proviso, verbatim ("as long as they meet ...")
+
+    def question(self, section: Section) -> str:
+        return _q("permitted", who=self.who)
 
 
 ClinicalRule = Union[
@@ -603,6 +634,7 @@ ClinicalRule = Union[
     ConditionRule,
     PregnancyRule,
     AttestationRule,
+    PermittedRule,
 ]
 
 __all__ = [
@@ -619,6 +651,7 @@ __all__ = [
     "LifeExpectancyRule",
     "OrganFunctionRule",
     "PerformanceRule",
+    "PermittedRule",
     "PregnancyRule",
     "RiskGroupRule",
     "SexRule",

@@ -19,6 +19,7 @@ from eligo.criteria.rules.clinical import (
     LifeExpectancyRule,
     OrganFunctionRule,
     PerformanceRule,
+    PermittedRule,
     PregnancyRule,
     RiskGroupRule,
     SexRule,
@@ -180,6 +181,35 @@ def _site_flag(profile: PatientProfile, site: str) -> bool | None:
 
 
 def evaluate_disease_site(rule: DiseaseSiteRule, profile: PatientProfile, on: date) -> Outcome:
+    """Sites, size and Curie score by `mode`; a biopsy requirement is one more condition (AND);
+    a negated rule holds when none of its sites is present."""
+    located = rule.sites or rule.min_lesion_mm is not None or rule.curie_score_min is not None
+    outcome = _sites_outcome(rule, profile) if located else None
+    if rule.negated and outcome is not None:
+        flipped = {"met": Outcome.not_met, "not_met": Outcome.met}.get(outcome.verdict.value)
+        evidence = f"{outcome.evidence[:-1]}; the trial's condition is that none of them is present."
+        if flipped is None:
+            return Outcome.unknown(evidence, *outcome.missing)
+        return flipped(evidence)
+    if not rule.biopsy_confirmed:
+        return outcome if outcome is not None else Outcome.unknown("No disease-site condition.")
+    biopsy = profile.disease_sites.biopsy_confirmed
+    said = ("The profile does not say whether a biopsy confirmed the current disease" if biopsy is None
+            else f"Current disease confirmed by biopsy: {_yes_no(biopsy)}")
+    note = "the trial needs biopsy confirmation (its timing is checked by the study team)"
+    if outcome is None:
+        if biopsy is None:
+            return Outcome.unknown(f"{said}; {note}.", "disease_sites.biopsy_confirmed")
+        return (Outcome.met if biopsy else Outcome.not_met)(f"{said}; {note}.")
+    evidence = f"{outcome.evidence} {said}; {note}."
+    if outcome.verdict.value == "not_met" or biopsy is False:
+        return Outcome.not_met(evidence)
+    if outcome.verdict.value == "met" and biopsy:
+        return Outcome.met(evidence)
+    return Outcome.unknown(evidence, *outcome.missing, *(() if biopsy else ("disease_sites.biopsy_confirmed",)))
+
+
+def _sites_outcome(rule: DiseaseSiteRule, profile: PatientProfile) -> Outcome:
     sites = profile.disease_sites
     findings: list[tuple[str, bool | None, str]] = []  # (label, holds, missing field)
     for site in rule.sites:
@@ -351,7 +381,10 @@ def _condition_state(name: str, profile: PatientProfile) -> tuple[bool | None, s
     entry = clinical_vocab().condition_found(name, profile.conditions)
     if entry is not None:
         return True, f"the profile lists '{entry}'"
-    # `conditions` lists what the child has; a condition not listed is unknown, not absent.
+    absent = clinical_vocab().condition_found(name, profile.conditions_absent)
+    if absent is not None:
+        return False, f"the profile says the child does not have '{absent}'"
+    # A condition in neither list is unknown, not absent.
     return None, f"the profile does not mention {display}"
 
 
@@ -424,8 +457,18 @@ def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -
 
 
 def evaluate_attestation(rule: AttestationRule, profile: PatientProfile, on: date) -> Outcome:
+    if rule.subject == "clinician_review":
+        return Outcome.unknown(f"A judgement for the child's doctor and the study team ({rule.action}); "
+                               "no profile fact settles it.")
     return Outcome.unknown(
         f"The family and the study team answer this ({rule.subject}: {rule.action}); no profile fact settles it."
+    )
+
+
+def evaluate_permitted(rule: PermittedRule, profile: PatientProfile, on: date) -> Outcome:
+    proviso = f" ({rule.provided})" if rule.provided else ""
+    return Outcome.not_applicable(
+        f"The trial allows {rule.who}{proviso}; this statement rules no one out (the other criteria still apply)."
     )
 
 
@@ -444,4 +487,5 @@ EVALUATORS: Mapping[type, Callable[[Any, PatientProfile, date], Outcome]] = {
     ConditionRule: evaluate_condition,
     PregnancyRule: evaluate_pregnancy,
     AttestationRule: evaluate_attestation,
+    PermittedRule: evaluate_permitted,
 }

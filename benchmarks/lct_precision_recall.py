@@ -1,0 +1,236 @@
+"""Precision and recall of extracted thresholds against the LCT corpus's brat annotations.
+
+Run:  .venv/bin/python benchmarks/lct_precision_recall.py [--data DIR] [--examples N]
+
+Method. Each NCT*.txt is parsed with `parse_criteria`; each leaf criterion (as
+`eligo.criteria.stats.leaf_criteria` counts them) owns the character span of itself and its
+detail rows. Within a criterion we compare two multisets of tuples:
+
+- gold, from the .ann file: every Eq-Comparison whose trigger starts inside the span and that is
+  - `age`: the Numeric-Filter of an Age event; Operator GT/GTEQ/LT/LTEQ/BETWEEN and Values with the
+    Temporal-Unit (years when none is annotated) become ("age", "min"|"max", months);
+  - `lab`: the Numeric-Filter of an Observation event with an Operator and a numeric Value,
+    ("lab", direction, value), direction ">" for GT/GTEQ and "<" for LT/LTEQ;
+  - `window`: the Temporality of any event, with a numeric Value and a Temporal-Unit,
+    ("window", days) with week = 7, month = 30, year = 12 months = 360 days, hour = 1/24;
+- extracted, from the rules: AgeRule min/max months; LabThresholdRule comparator direction and
+  `value` (or `uln_multiple`, which the annotators write as the number before "x ULN"); every
+  time window of a rule (WashoutRule min_days / min_hours / min_months / longer_for, and
+  within_days / within_months / window_days / max_age_days / transfusion_window_days of other kinds).
+
+Values match after normalising (months for ages, days for windows, both rounded to 0.1);
+operators match on direction only ("≥ 1,000" and "> 1,000" agree); lab units are not compared
+(the annotation's units are free text). Gold comparisons outside every leaf criterion (headings)
+count as false negatives. Prints JSON: per type TP/FP/FN, precision, recall, F1, and examples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eligo.criteria.parse import ParsedCriterion, parse_criteria
+from eligo.criteria.rules import AllOf, AnyOf, Rule
+from eligo.criteria.rules.clinical import AgeRule
+from eligo.criteria.rules.labs import LabThresholdRule
+from eligo.criteria.rules.therapy import WashoutRule
+from eligo.criteria.stats import leaf_criteria
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "lct-criteria"
+UNIT_DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.0, "year": 360.0}  # a year is 12 months
+UNIT_MONTHS = {"day": 1 / 30, "week": 7 / 30, "month": 1.0, "year": 12.0}
+WINDOW_FIELDS_DAYS = ("within_days", "window_days", "max_age_days", "transfusion_window_days")
+Gold = tuple[str, str, float]
+
+
+@dataclass
+class Brat:
+    spans: dict[str, tuple[str, int, int, str]] = field(default_factory=dict)  # T id -> type, start, end, text
+    events: dict[str, tuple[str, str, list[tuple[str, str]]]] = field(default_factory=dict)  # type, trigger, args
+    values: dict[str, str] = field(default_factory=dict)  # T/E id -> attribute value
+
+
+def read_brat(text: str) -> Brat:
+    brat = Brat()
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 3:
+            kind, _, offsets = parts[1].partition(" ")
+            first = offsets.split(";")[0].split()
+            brat.spans[parts[0]] = (kind, int(first[0]), int(first[1]), parts[2])
+        elif line.startswith("E") and len(parts) >= 2:
+            items = [item.split(":", 1) for item in parts[1].split()]
+            (kind, trigger), args = items[0], [(role, target) for role, target in items[1:]]
+            brat.events[parts[0]] = (kind, trigger, args)
+        elif line.startswith("A") and len(parts) >= 2:
+            fields = parts[1].split()
+            if len(fields) == 3:
+                brat.values[fields[1]] = fields[2]
+    return brat
+
+
+def _number(text: str) -> float | None:
+    match = re.search(r"\d[\d,]*(?:\.\d+)?|\.\d+", text)
+    if match is None:
+        return None
+    try:
+        return float(match.group().replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _comparison(brat: Brat, event_id: str) -> tuple[int, str | None, list[float], str | None] | None:
+    """(start, operator, values, temporal unit) of an Eq-Comparison event."""
+    if event_id not in brat.events:
+        return None
+    kind, trigger, args = brat.events[event_id]
+    if kind != "Eq-Comparison" or trigger not in brat.spans:
+        return None
+    operator = unit = None
+    values: list[float] = []
+    for role, target in args:
+        if role.startswith("Operator"):
+            operator = brat.values.get(target)
+        elif role.startswith("Value") and target in brat.spans:
+            number = _number(brat.spans[target][3])
+            if number is not None:
+                values.append(number)
+        elif role.startswith("Temporal-Unit"):
+            unit = brat.values.get(target)
+    return brat.spans[trigger][1], operator, values, unit
+
+
+def gold_tuples(brat: Brat) -> Iterator[tuple[int, Gold]]:
+    for kind, _, args in brat.events.values():
+        for role, target in args:
+            found = _comparison(brat, target)
+            if found is None:
+                continue
+            start, operator, values, unit = found
+            if kind == "Age" and role.startswith("Numeric-Filter") and values and operator:
+                months = UNIT_MONTHS.get(unit or "year")
+                if months is None:
+                    continue
+                bounds = {"GT": ["min"], "GTEQ": ["min"], "LT": ["max"], "LTEQ": ["max"], "BETWEEN": ["min", "max"]}
+                for bound, value in zip(bounds.get(operator, []), sorted(values), strict=False):
+                    yield start, ("age", bound, round(value * months, 1))
+            elif kind == "Observation" and role.startswith("Numeric-Filter") and values and operator:
+                direction = {"GT": ">", "GTEQ": ">", "LT": "<", "LTEQ": "<"}.get(operator)
+                if direction is not None:
+                    yield start, ("lab", direction, round(values[0], 3))
+            elif role.startswith("Temporality") and values and unit in UNIT_DAYS:
+                for value in values:
+                    yield start, ("window", "", round(value * UNIT_DAYS[unit], 1))
+
+
+def _leaf_rules(rule: Rule) -> Iterator[Rule]:
+    if isinstance(rule, AllOf | AnyOf):
+        for part in rule.rules:
+            yield from _leaf_rules(part)
+    else:
+        yield rule
+
+
+def extracted_tuples(rule: Rule) -> Iterator[Gold]:
+    for part in _leaf_rules(rule):
+        if isinstance(part, AgeRule):
+            if part.min_months is not None:
+                yield ("age", "min", float(part.min_months))
+            if part.max_months is not None:
+                yield ("age", "max", float(part.max_months))
+        elif isinstance(part, LabThresholdRule):
+            number = part.value if part.value is not None else part.uln_multiple
+            if number is not None:
+                yield ("lab", part.comparator[0], round(number, 3))
+        if isinstance(part, WashoutRule):
+            days = part.min_days or ((part.min_hours or 0) / 24) or (part.min_months or 0) * 30
+            yield ("window", "", round(float(days), 1))
+            for longer in part.longer_for.values():
+                yield ("window", "", float(longer))
+        else:
+            data = part.model_dump()
+            for name in WINDOW_FIELDS_DAYS:
+                if isinstance(data.get(name), int):
+                    yield ("window", "", float(data[name]))
+            if isinstance(data.get("within_months"), int):
+                yield ("window", "", float(data["within_months"] * 30))
+
+
+def _span(node: ParsedCriterion) -> tuple[int, int]:
+    nodes = [node] if node.group_op is not None else list(node.walk())  # detail rows belong to their parent
+    return min(n.start for n in nodes), max(n.end for n in nodes)
+
+
+def evaluate(folder: Path, examples: int) -> dict[str, Any]:
+    counts: dict[str, Counter[str]] = {kind: Counter() for kind in ("age", "lab", "window")}
+    samples: dict[str, dict[str, list[dict[str, Any]]]] = {kind: {"fp": [], "fn": []} for kind in counts}
+
+    def note(kind: str, which: str, nct: str, text: str, item: Gold) -> None:
+        if len(samples[kind][which]) < examples:
+            samples[kind][which].append({"trial": nct, "criterion": text[:200], "tuple": list(item)})
+
+    for path in sorted(folder.glob("NCT*.txt")):
+        text = path.read_text("utf-8")
+        ann = path.with_suffix(".ann")
+        brat = read_brat(ann.read_text("utf-8")) if ann.exists() else Brat()
+        gold = list(gold_tuples(brat))
+        placed = [False] * len(gold)
+        for node in leaf_criteria(parse_criteria(text)):
+            start, end = _span(node)
+            mine = [g for i, (at, g) in enumerate(gold) if start <= at < end and not placed[i]]
+            for i, (at, _) in enumerate(gold):
+                if start <= at < end:
+                    placed[i] = True
+            ours = Counter(extracted_tuples(node.rule)) if node.rule is not None else Counter()
+            theirs = Counter(mine)
+            for item, n in (ours & theirs).items():
+                counts[item[0]]["tp"] += n
+            for item, n in (ours - theirs).items():
+                counts[item[0]]["fp"] += n
+                note(item[0], "fp", path.stem, node.text, item)
+            for item, n in (theirs - ours).items():
+                counts[item[0]]["fn"] += n
+                note(item[0], "fn", path.stem, node.text, item)
+        for i, (at, item) in enumerate(gold):
+            if not placed[i]:
+                counts[item[0]]["fn"] += 1
+                counts[item[0]]["fn_outside_criteria"] += 1
+                note(item[0], "fn", path.stem, text[max(0, at - 60) : at + 60], item)
+    report: dict[str, Any] = {}
+    for kind, tally in counts.items():
+        tp, fp, fn = tally["tp"], tally["fp"], tally["fn"]
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        report[kind] = {
+            "gold": tp + fn,
+            "extracted": tp + fp,
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "fn_outside_criteria": tally["fn_outside_criteria"],
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "examples": samples[kind],
+        }
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--examples", type=int, default=8)
+    args = parser.parse_args()
+    print(json.dumps(evaluate(args.data, args.examples), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
