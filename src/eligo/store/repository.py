@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,8 @@ from eligo.store.engine import create_store_engine, resolve_url, upgrade_to_head
 from eligo.store.importer import BatchImporter
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
 from eligo.store.overlays import load_patches
-from eligo.store.search import SearchHit, SearchQuery, run_search
+from eligo.store import sessions
+from eligo.store.search import OPEN_STATUSES, SearchHit, SearchQuery, run_search
 from eligo.store.tables import criteria, sync_state, trials
 from eligo.store.writer import DeriveCriteria, delete_study, load_states, prepare, write_studies
 from eligo.trials.model import Trial
@@ -152,6 +154,26 @@ class TrialStore:
     def search(self, query: SearchQuery) -> list[SearchHit]:
         with self.engine.connect() as connection:
             return run_search(connection, query)
+
+    def condition_counts(self, limit: int = 12) -> list[tuple[str, int]]:
+        """The most common conditions among open trials, for "browse by condition"."""
+        open_trials = select(trials.c.conditions).where(trials.c.overall_status.in_(OPEN_STATUSES))
+        tally: Counter[str] = Counter()
+        with self.engine.connect() as connection:
+            for (text,) in connection.execute(open_trials):
+                tally.update({name.strip() for name in (text or "").split(";") if name.strip()})
+        return tally.most_common(limit)
+
+    # -- web sessions (the web layer's SessionBackend) ------------------------------------------
+
+    def load_session(self, session_id: str, now: datetime) -> dict[str, Any] | None:
+        return sessions.load_session(self.engine, session_id, now)
+
+    def save_session(self, session_id: str, data: dict[str, Any], expires_at: datetime) -> None:
+        sessions.save_session(self.engine, session_id, data, expires_at)
+
+    def delete_session(self, session_id: str) -> None:
+        sessions.delete_session(self.engine, session_id)
 
 
 def _insert_for(dialect: str) -> Any:
