@@ -118,8 +118,10 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
         cells = []
         for column in columns:
             value = row.get(column, "")
-            cells.append(f"{value:,.1f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int)
-                         else str(value))
+            if isinstance(value, float):
+                cells.append(f"{value:,.1f}" if abs(value) >= 10 or value == 0 else f"{value:.3g}")
+            else:
+                cells.append(f"{value:,}" if isinstance(value, int) else str(value))
         print("| " + " | ".join(cells) + " |")
 
 

@@ -103,8 +103,18 @@ def test_bad_inputs_are_named_counted_and_lose_nothing(db: str, tmp_path: Path, 
     assert summary["imported"] == 1  # the one good record inside the zip
     assert summary["failed"] >= 9
     problems = "\n".join(summary["problems"])
-    for name in ("empty.json", "malformed.json", "truncated.json", "truncated.xml", "no-id.json", "bad-id.json",
-                 "wrong-type.json", "clash.json", "junk.bin", "cut.json"):
+    for name in (
+        "empty.json",
+        "malformed.json",
+        "truncated.json",
+        "truncated.xml",
+        "no-id.json",
+        "bad-id.json",
+        "wrong-type.json",
+        "clash.json",
+        "junk.bin",
+        "cut.json",
+    ):
         assert name in problems, f"{name} not named in:\n{problems}"
     assert "nctId" in problems and "NCT123" in problems and "enrollment" in problems.lower()
     assert "problem:" in result.stderr
@@ -131,7 +141,9 @@ def test_search_near_leeds_puts_leeds_sites_first(db: str) -> None:
     validate("search", data)
     assert data["results"], "a bundled or overlay trial has a Leeds site"
     first = data["results"][0]
-    assert first["nearest_site"]["city"] and "Leeds" in (first["nearest_site"]["city"] + (first["nearest_site"]["facility"] or ""))
+    assert first["nearest_site"]["city"] and "Leeds" in (
+        first["nearest_site"]["city"] + (first["nearest_site"]["facility"] or "")
+    )
     distances = [row["nearest_site"]["distance_km"] for row in data["results"]]
     assert all(distance <= 100 for distance in distances)
     assert distances == sorted(distances)
@@ -171,8 +183,18 @@ def test_criteria_tree_and_stats(db: str) -> None:
 def test_check_and_match_with_the_example_profile(db: str, tmp_path: Path) -> None:
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"inc-1": "yes"}))
-    checked = run_json("check", "NCT04751383", "--patient", str(EXAMPLE_PROFILE), "--answers", str(answers),
-                       "--on", "2026-11-23", "--db", db)
+    checked = run_json(
+        "check",
+        "NCT04751383",
+        "--patient",
+        str(EXAMPLE_PROFILE),
+        "--answers",
+        str(answers),
+        "--on",
+        "2026-11-23",
+        "--db",
+        db,
+    )
     validate("check", checked)
     assert checked["verdict"] in {"eligible", "possibly_eligible", "ineligible"}
     assert "study team" in checked["disclaimer"]
@@ -213,11 +235,11 @@ def test_bad_profile_names_every_bad_field(db: str, tmp_path: Path) -> None:
     assert run("match", "--patient", str(broken), "--db", db).exit_code == 2
     bad_answers = tmp_path / "answers.json"
     bad_answers.write_text(json.dumps({"inc-1": "maybe"}))
-    result = run("check", "NCT04751383", "--patient", str(EXAMPLE_PROFILE), "--answers", str(bad_answers),
-                 "--db", db)
+    result = run("check", "NCT04751383", "--patient", str(EXAMPLE_PROFILE), "--answers", str(bad_answers), "--db", db)
     assert result.exit_code == 2 and "inc-1" in result.stderr
-    assert run("check", "NCT04751383", "--patient", str(EXAMPLE_PROFILE), "--on", "yesterday",
-               "--db", db).exit_code == 2
+    assert (
+        run("check", "NCT04751383", "--patient", str(EXAMPLE_PROFILE), "--on", "yesterday", "--db", db).exit_code == 2
+    )
 
 
 def test_sync_pulls_from_the_registry_api_and_is_incremental(database_url: str) -> None:

@@ -63,3 +63,17 @@ def test_every_case_is_well_formed() -> None:
         assert case["name"] == path.stem, f"{path.name}: name should be the file stem"
         assert {"verdict", "criteria", "ruled_out_by"} <= case["expected"].keys(), path.name
         assert bool(case.get("known_engine_bug")) == bool(case.get("known_engine_bug_criteria")), path.name
+
+
+def test_a_trial_without_criteria_is_never_eligible() -> None:
+    from datetime import date
+
+    from eligo.criteria.parse import ParsedCriteria
+    from eligo.matching.evaluate import evaluate_trial
+    from eligo.matching.verdicts import TrialVerdict
+    from eligo.patients.profile import PatientProfile
+
+    empty = ParsedCriteria(nct_id="NCT00000001", parser_version="1", criteria=())
+    result = evaluate_trial(empty, PatientProfile(age_years=7), date(2026, 11, 23))
+    assert result.verdict is TrialVerdict.POSSIBLY_ELIGIBLE
+    assert [question.id for question in result.open_questions] == ["no-criteria"]

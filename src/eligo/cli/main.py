@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from eligo.cli import render
+from eligo.cli.users import mail_app, users_app
 from eligo.explain import payloads
 
 app = typer.Typer(
@@ -23,6 +24,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(users_app, name="users")
+app.add_typer(mail_app, name="mail")
 
 
 class OutputFormat(StrEnum):
@@ -345,7 +348,9 @@ def sync(
     term: Annotated[str | None, typer.Option("--term", help="query.term")] = None,
     status: Annotated[list[str] | None, typer.Option("--status", help="filter.overallStatus")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only studies updated since YYYY-MM-DD")] = None,
-    full: Annotated[bool, typer.Option("--full", help="Fetch everything, not only what changed since the last run")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Fetch everything, not only what changed since the last run")
+    ] = False,
     base_url: Annotated[
         str, typer.Option("--base-url", envvar="ELIGO_CTGOV_BASE_URL", help="ClinicalTrials.gov API base URL")
     ] = "https://clinicaltrials.gov",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
@@ -26,6 +27,9 @@ Comparator = Literal[">=", ">", "<=", "<"]
 # so that 1.0 × 10⁹/L and 1,000/µL meet a "≥ 1,000/µL" threshold exactly despite binary
 # floating-point artefacts (~1e-16 relative); no laboratory reports anywhere near 9 digits.
 SIGNIFICANT_DIGITS = 9
+
+
+_REGISTRY_LOCK = threading.RLock()
 
 
 class UnitError(ValueError):
@@ -198,6 +202,13 @@ def convert(test: str, value: float, from_unit: str, to_unit: str) -> float:
 
 
 def _convert(spec: LabSpec, value: float, from_unit: str, target: Any, to_unit: str) -> float:
+    # Pint enables a context by mutating the shared registry, so conversions from concurrent web
+    # requests (FastAPI's thread pool) must not interleave.
+    with _REGISTRY_LOCK:
+        return _convert_unlocked(spec, value, from_unit, target, to_unit)
+
+
+def _convert_unlocked(spec: LabSpec, value: float, from_unit: str, target: Any, to_unit: str) -> float:
     if not math.isfinite(value):
         raise UnitError(f"{spec.label} value {value} is not a number")
     source = parse_unit(from_unit) * value
@@ -220,8 +231,9 @@ def to_canonical(test: str, value: float, unit: str) -> Any:
     Raises UnitError naming the unit when it is unknown or cannot measure this test.
     """
     spec = lab_spec(test)
-    target = registry().parse_expression(spec.canonical_unit)
-    return registry().Quantity(_convert(spec, value, unit, target, spec.display), spec.canonical_unit)
+    with _REGISTRY_LOCK:
+        target = registry().parse_expression(spec.canonical_unit)
+        return registry().Quantity(_convert_unlocked(spec, value, unit, target, spec.display), spec.canonical_unit)
 
 
 def plausible(test: str, canonical_value: float) -> bool:

@@ -227,8 +227,21 @@ def evaluate_trial(
     results = tuple(_evaluate_node(node, profile, on, answers) for node in parsed.criteria)
     ruled_out = tuple(result.id for result in results if result.rules_out)
     open_questions = tuple(_open_questions(results))
+    decided = [result for result in results if result.verdict is not NA]
     if ruled_out:
         verdict = TrialVerdict.INELIGIBLE
+    elif not decided:
+        # A record with no criteria to check says nothing about the child: never "eligible".
+        verdict = TrialVerdict.POSSIBLY_ELIGIBLE
+        open_questions = (
+            *open_questions,
+            OpenQuestion(
+                id="no-criteria",
+                section="inclusion",
+                question="This record lists no eligibility criteria Eligo can check: ask the study team who can join.",
+                text="",
+            ),
+        )
     elif any(result.verdict is UNKNOWN for result in results):
         verdict = TrialVerdict.POSSIBLY_ELIGIBLE
     else:

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from eligo.store import sessions
 from eligo.store.engine import create_store_engine, resolve_url, upgrade_to_head
 from eligo.store.importer import BatchImporter
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
 from eligo.store.overlays import load_patches
-from eligo.store import sessions
 from eligo.store.search import OPEN_STATUSES, SearchHit, SearchQuery, run_search
 from eligo.store.tables import criteria, sync_state, trials
 from eligo.store.writer import DeriveCriteria, delete_study, load_states, prepare, write_studies

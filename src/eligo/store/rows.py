@@ -24,6 +24,7 @@ _MONTHS_PER_UNIT = {
 }
 
 
+@lru_cache(maxsize=4096)
 def age_in_months(text: str | None) -> int | None:
     """Whole months in a registry age ("1 Year", "18 Months", "6 Weeks", "30 Days"); None when absent or unreadable.
 

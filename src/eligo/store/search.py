@@ -37,6 +37,14 @@ OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", 
 _ID_MATCH_SCORE = 1_000_000.0
 # bm25 weights in FTS5 column order: nct_id (unindexed), title, conditions, keywords, mesh, interventions, summary.
 _BM25 = "bm25(trials_fts, 0.0, 10.0, 4.0, 4.0, 4.0, 2.0, 1.0)"
+# Scoring every match of a word found in most trials costs 0.1-1 s on 100,000 trials (FTS5 and ts_rank_cd alike
+# read each match's positions). Past this many matches only a pool of the newest registrations is scored; the
+# pool widens by _POOL_GROWTH while filters leave fewer hits than asked for, and is dropped past _POOL_MAX.
+TEXT_POOL = 1_000
+_POOL_GROWTH = 8
+_POOL_MAX = 64_000
+# A near search without text looks within radius / 16, then / 4, then the whole radius.
+_RING_GROWTH = 4.0
 
 
 class SearchQuery(BaseModel):
@@ -94,36 +102,72 @@ def run_search(connection: Connection, query: SearchQuery) -> list[SearchHit]:
         words = parse_query_text(query.text)
         if words.empty:
             return []
-    base = _ranked_trials(connection.dialect.name, words).where(*_filters(query))
+    pool = None
+    if words is not None and words.terms and _count_matches(connection, words, TEXT_POOL + 1) > TEXT_POOL:
+        pool = TEXT_POOL
+    wanted = query.offset + query.limit
+    while True:
+        hits = _search_once(connection, query, words, pool)
+        if pool is None or len(hits) >= wanted:
+            return hits
+        pool = pool * _POOL_GROWTH if pool * _POOL_GROWTH <= _POOL_MAX else None
+
+
+def _search_once(
+    connection: Connection, query: SearchQuery, words: QueryText | None, pool: int | None
+) -> list[SearchHit]:
+    base = _ranked_trials(connection.dialect.name, words, pool).where(*_filters(query))
     if query.near is not None and query.within_km is not None:
         return _search_within(connection, base, query, query.near, query.within_km, has_text=words is not None)
-    ordered = base.order_by(literal_column("score").desc(), *_default_order()).limit(query.limit).offset(query.offset)
+    # Without text every score is 0: ordering by the date alone lets ix_trials_filter_order answer the LIMIT.
+    score_order: list[Any] = [literal_column("score").desc()] if words is not None else []
+    ordered = base.order_by(*score_order, *_default_order()).limit(query.limit).offset(query.offset)
     hits = [_hit(row) for row in connection.execute(ordered)]
     if query.near is not None and hits:
         hits = _with_nearest_sites(connection, hits, query.near)
     return hits
 
 
+def _count_matches(connection: Connection, words: QueryText, cap: int) -> int:
+    """Full-text matches of the words, counted no further than `cap` (cheap: no scoring)."""
+    if connection.dialect.name == "postgresql":
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM trials WHERE search_vector @@ "
+            "websearch_to_tsquery('english', :ts_text) LIMIT :cap) AS matches"
+        )
+        params: dict[str, Any] = {"ts_text": words.websearch(), "cap": cap}
+    else:
+        sql = "SELECT count(*) FROM (SELECT 1 FROM trials_fts WHERE trials_fts MATCH :fts_match LIMIT :cap)"
+        params = {"fts_match": words.fts5_match(), "cap": cap}
+    return int(connection.execute(text(sql), params).scalar_one())
+
+
 def _default_order() -> list[Any]:
     return [trials.c.last_update_date.desc(), trials.c.nct_id]
 
 
-def _ranked_trials(dialect: str, words: QueryText | None) -> Select[Any]:
+def _ranked_trials(dialect: str, words: QueryText | None, pool: int | None) -> Select[Any]:
     columns = (trials.c.nct_id, trials.c.title, trials.c.overall_status, trials.c.phases)
     if words is None:
         return select(*columns, literal(0.0, Float).label("score"))
     if dialect == "postgresql":
-        return _ranked_postgresql(columns, words)
-    return _ranked_sqlite(columns, words)
+        return _ranked_postgresql(columns, words, pool)
+    return _ranked_sqlite(columns, words, pool)
 
 
-def _ranked_postgresql(columns: tuple[Any, ...], words: QueryText) -> Select[Any]:
+def _ranked_postgresql(columns: tuple[Any, ...], words: QueryText, pool: int | None) -> Select[Any]:
     vector: ColumnElement[Any] = literal_column("trials.search_vector")
     conditions: list[ColumnElement[bool]] = []
     rank: ColumnElement[Any] = literal(0.0, Float)
     if words.terms:
         tsquery = func.websearch_to_tsquery(literal_column("'english'"), bindparam("ts_text", words.websearch()))
-        conditions.append(vector.bool_op("@@")(tsquery))
+        matches = vector.bool_op("@@")(tsquery)
+        if pool is None:
+            conditions.append(matches)
+        else:
+            # The newest registrations first, as SQLite's pool: the primary key index walked backwards.
+            newest = select(trials.c.nct_id).where(matches).order_by(trials.c.nct_id.desc()).limit(pool)
+            conditions.append(trials.c.nct_id.in_(newest.scalar_subquery()))
         rank = func.ts_rank_cd(vector, tsquery)
     if words.ids:
         conditions.append(trials.c.nct_id.in_(words.ids))
@@ -131,16 +175,21 @@ def _ranked_postgresql(columns: tuple[Any, ...], words: QueryText) -> Select[Any
     return select(*columns, rank.label("score")).where(or_(*conditions))
 
 
-def _ranked_sqlite(columns: tuple[Any, ...], words: QueryText) -> Select[Any]:
+def _ranked_sqlite(columns: tuple[Any, ...], words: QueryText, pool: int | None) -> Select[Any]:
     # A named id is a second source of hits, with a rank no text match reaches (bm25: lower is better).
     # MATERIALIZED keeps bm25() inside the FTS5 scan: if SQLite flattened it into the outer query it would refuse it.
     parts = []
     params: dict[str, Any] = {}
     if words.terms:
         not_named = " AND nct_id NOT IN :named_ids" if words.ids else ""
-        parts.append(
+        matches = (
             f"SELECT nct_id AS hit_id, {_BM25} AS rank FROM trials_fts WHERE trials_fts MATCH :fts_match{not_named}"
         )
+        if pool is not None:
+            # The full-text rowid is the NCT number, so FTS5 walks rowids down and scores only the pool.
+            matches = f"SELECT * FROM ({matches} ORDER BY rowid DESC LIMIT :pool)"
+            params["pool"] = pool
+        parts.append(matches)
         params["fts_match"] = words.fts5_match()
     if words.ids:
         parts.append(f"SELECT nct_id AS hit_id, {-_ID_MATCH_SCORE} AS rank FROM trials WHERE nct_id IN :named_ids")
@@ -192,7 +241,7 @@ def _hit(row: Any, nearest: SiteHit | None = None, within: Sequence[SiteHit] = (
     )
 
 
-def _site_hit(row: Any, near: tuple[float, float]) -> SiteHit:
+def _site_hit(row: Any, near: tuple[float, float], distance: float | None = None) -> SiteHit:
     return SiteHit(
         facility=row.facility,
         city=row.city,
@@ -200,8 +249,11 @@ def _site_hit(row: Any, near: tuple[float, float]) -> SiteHit:
         status=row.status,
         lat=row.lat,
         lon=row.lon,
-        distance_km=haversine_km(near[0], near[1], row.lat, row.lon),
+        distance_km=haversine_km(near[0], near[1], row.lat, row.lon) if distance is None else distance,
     )
+
+
+DISTANCE_BAND_KM = 10.0
 
 
 def _search_within(
@@ -213,37 +265,62 @@ def _search_within(
     *,
     has_text: bool,
 ) -> list[SearchHit]:
+    wanted = query.offset + query.limit
+    # Without text the order is by nearest site, so every trial with a site inside a smaller radius comes before
+    # every trial without one: search rings outwards and stop once one holds a full page (exact, not a guess).
+    reach = radius if has_text else radius / _RING_GROWTH**2
+    while True:
+        by_trial = _sites_within(connection, base, near, reach)
+        if reach >= radius or len(by_trial) >= wanted:
+            break
+        reach = min(radius, reach * _RING_GROWTH)
+
+    def order(entry: tuple[Any, list[tuple[float, Any]]]) -> tuple[int, float, float, str]:
+        # A family asking "near me" wants the nearest trials first: distance in 10 km bands, then
+        # relevance inside a band, then the exact distance.
+        row, found = entry
+        nearest = min(distance for distance, _ in found)
+        return (int(nearest // DISTANCE_BAND_KM), -float(row.score) if has_text else 0.0, nearest, row.nct_id)
+
+    page = sorted(by_trial.values(), key=order)[query.offset : query.offset + query.limit]
+    if reach < radius and page:
+        # Each hit lists all its sites within the asked radius, not just those in the ring that found it.
+        by_trial = _sites_within(
+            connection, base.where(trials.c.nct_id.in_([row.nct_id for row, _ in page])), near, radius
+        )
+        page = [by_trial[row.nct_id] for row, _ in page]
+    hits = []
+    for row, found in page:
+        found.sort(key=lambda pair: pair[0])
+        within = [_site_hit(site, near, distance) for distance, site in found]
+        hits.append(_hit(row, within[0], within))
+    return hits
+
+
+def _sites_within(
+    connection: Connection, base: Select[Any], near: tuple[float, float], radius: float
+) -> dict[str, tuple[Any, list[tuple[float, Any]]]]:
+    """Open sites within the radius, by trial: (the trial's row, [(distance, site row)])."""
     # The box uses the sites(lat, lon) index; the exact distance is then checked here, per site.
     candidates = base.subquery("candidates")
-    box = bounding_box(near, radius)
     site_rows = select(
         candidates, sites.c.facility, sites.c.city, sites.c.country, sites.c.status, sites.c.lat, sites.c.lon
     ).join(sites, sites.c.nct_id == candidates.c.nct_id)
     site_rows = site_rows.where(
-        _in_box(box),
+        _in_box(bounding_box(near, radius)),
         # A site that gives no status of its own takes the study's.
         or_(
             sites.c.status.in_(OPEN_STATUSES),
             and_(sites.c.status.is_(None), candidates.c.overall_status.in_(OPEN_STATUSES)),
         ),
     )
-    by_trial: dict[str, tuple[Any, list[SiteHit]]] = {}
+    # Plain tuples until the page is known: a wide radius finds tens of thousands of sites.
+    by_trial: dict[str, tuple[Any, list[tuple[float, Any]]]] = {}
     for row in connection.execute(site_rows):
-        site = _site_hit(row, near)
-        if site.distance_km > radius:
-            continue
-        by_trial.setdefault(row.nct_id, (row, []))[1].append(site)
-    ranked = []
-    for row, found in by_trial.values():
-        found.sort(key=lambda site: site.distance_km)
-        ranked.append(_hit(row, found[0], found))
-
-    def order(hit: SearchHit) -> tuple[float, float, str]:
-        distance = hit.nearest_site.distance_km if hit.nearest_site else float("inf")
-        return (-hit.score if has_text else 0.0, distance, hit.nct_id)
-
-    ranked.sort(key=order)
-    return ranked[query.offset : query.offset + query.limit]
+        distance = haversine_km(near[0], near[1], row.lat, row.lon)
+        if distance <= radius:
+            by_trial.setdefault(row.nct_id, (row, []))[1].append((distance, row))
+    return by_trial
 
 
 def _with_nearest_sites(connection: Connection, hits: list[SearchHit], near: tuple[float, float]) -> list[SearchHit]:

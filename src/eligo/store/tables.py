@@ -30,6 +30,30 @@ trials = Table(
     Index("ix_trials_overall_status", "overall_status"),
     Index("ix_trials_study_type", "study_type"),
     Index("ix_trials_last_update_date", "last_update_date"),
+    # Covering indexes for search (migration 0003): filters and hits read these, never the JSON record.
+    Index(
+        "ix_trials_filter_order",
+        "last_update_date",
+        "overall_status",
+        "study_type",
+        "min_age_months",
+        "max_age_months",
+        "sex",
+        "phases",
+        "nct_id",
+    ),
+    Index(
+        "ix_trials_search_by_id",
+        "nct_id",
+        "overall_status",
+        "study_type",
+        "min_age_months",
+        "max_age_months",
+        "sex",
+        "phases",
+        "last_update_date",
+        "title",
+    ),
 )
 
 sites = Table(
@@ -86,6 +110,87 @@ web_sessions = Table(
     Column("data", Text, nullable=False),
     Column("expires_at", String(32), nullable=False),
     Index("ix_web_sessions_expires_at", "expires_at"),
+)
+
+# -- accounts (migration 0004; read and written by eligo.store.accounts, .outbox and .ratelimits) ----------------
+# Times are UTC ISO-8601 strings with microseconds, so they compare correctly as text on both dialects.
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("confirmed_at", String(32), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("email", name="uq_users_email"),
+)
+
+# A coordinator may manage a whole trial (facility "") or one site of it. No foreign key to trials:
+# a re-import may delete and re-create a trial, and the link must survive that.
+coordinator_sites = Table(
+    "coordinator_sites",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("nct_id", String(64), nullable=False),
+    Column("facility", Text, nullable=False, default=""),
+    UniqueConstraint("user_id", "nct_id", "facility", name="uq_coordinator_sites_link"),
+    Index("ix_coordinator_sites_nct_id", "nct_id"),
+)
+
+# Only the sha256 of a token is kept: a copy of the database does not hand out working links.
+account_tokens = Table(
+    "account_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("used_at", String(32), nullable=True),
+    Index("ix_account_tokens_user_id", "user_id"),
+)
+
+# Which web sessions are signed in as which user: lets a password reset or an account deletion end them all.
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("session_id", String(128), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_user_sessions_user_id", "user_id"),
+)
+
+# Mail waits here, written in the same transaction as the action that sends it, until `deliver_outbox` sends it.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    # Emptied once sent: bodies carry single-use links.
+    Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | sending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", String(32), nullable=False),
+    Column("claimed_until", String(32), nullable=True),
+    Column("last_error", String(200), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("sent_at", String(32), nullable=True),
+    Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+# Fixed-window counters shared by every worker; `key` is a sha256, so no address or IP is stored.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("window_start", String(32), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("locked_until", String(32), nullable=True),
 )
 
 # The full-text index is dialect-specific and lives outside this metadata:

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
 
 from eligo.store.outcomes import UpsertOutcome
 from eligo.store.overlays import apply_overlays
 from eligo.store.rows import (
     age_in_months,
-    content_hash,
     fts_rowid,
     phases_text,
     search_text,
     site_rows,
 )
-from eligo.store.tables import criteria, sites, trials
+from eligo.store.tables import FTS_COLUMNS, criteria, sites, trials
 from eligo.trials.model import Trial
 
 DeriveCriteria = Callable[[Trial], tuple[str, str]]
 
-_FTS_INSERT = text(
-    "INSERT INTO trials_fts (rowid, nct_id, title, conditions, keywords, mesh, interventions, summary) "
-    "VALUES (:rowid, :nct_id, :title, :conditions, :keywords, :mesh, :interventions, :summary)"
-)
+_FTS_INSERT_SQLITE = f"INSERT INTO trials_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?' * len(FTS_COLUMNS)})"
 _FTS_DELETE = text("DELETE FROM trials_fts WHERE rowid IN :rowids").bindparams(bindparam("rowids", expanding=True))
 # Weighted as the search ranks them: title A, conditions/keywords/MeSH B, interventions C, summary D.
 _TSVECTOR_UPDATE = text(
@@ -86,20 +83,23 @@ def prepare(
 ) -> tuple[UpsertOutcome, PreparedStudy | None]:
     """The outcome for one incoming study and, when it is to be written, its rows (None for unchanged / older)."""
     effective = apply_overlays(base, patches)
-    digest = content_hash(effective)
+    # One serialisation serves both the hash (which leaves provenance out) and the stored record.
+    bare = effective.model_dump_json(exclude={"provenance"})
+    digest = hashlib.sha256(bare.encode()).hexdigest()
     outcome = decide(effective, digest, stored)
     if outcome in (UpsertOutcome.UNCHANGED, UpsertOutcome.SKIPPED_OLDER):
         return outcome, None
     if criteria_tree is None and derive_criteria is not None:
         criteria_tree = derive_criteria(effective)
+    provenance = "null"
     if effective.provenance is not None:
-        effective = effective.model_copy(
-            update={"provenance": effective.provenance.model_copy(update={"imported_at": now})}
-        )
+        provenance = effective.provenance.model_copy(update={"imported_at": now}).model_dump_json()
+    # provenance is Trial's last field, so this is exactly what model_dump_json() would give.
+    record = f'{bare[:-1]},"provenance":{provenance}}}'
     eligibility = effective.eligibility
     row = {
         "nct_id": effective.nct_id,
-        "record": effective.model_dump_json(),
+        "record": record,
         "base_record": base.model_dump_json() if patches else None,
         "title": effective.title,
         "last_update_date": effective.last_update_date,
@@ -131,10 +131,10 @@ def write_studies(connection: Connection, studies: Sequence[PreparedStudy], now:
         connection.execute(update(trials).where(trials.c.nct_id == bindparam("key")), updates)
     new_rows = [s.row for s in studies if s.outcome is UpsertOutcome.IMPORTED]
     if new_rows:
-        connection.execute(insert(trials), new_rows)
+        _insert_many(connection, trials, new_rows)
     site_params = [site for s in studies for site in s.sites]
     if site_params:
-        connection.execute(insert(sites), site_params)
+        _insert_many(connection, sites, site_params)
     criteria_params = [
         {"nct_id": s.trial.nct_id, "parser_version": s.criteria[0], "tree": s.criteria[1], "parsed_at": now.isoformat()}
         for s in studies
@@ -163,7 +163,22 @@ def _index_text(connection: Connection, studies: Iterable[Trial]) -> None:
         ]
         connection.execute(_TSVECTOR_UPDATE, pg_params)
     else:
-        connection.execute(_FTS_INSERT, [{**p, "rowid": fts_rowid(p["nct_id"])} for p in params])
+        connection.exec_driver_sql(
+            _FTS_INSERT_SQLITE,
+            [(fts_rowid(p["nct_id"]), *(p[name] for name in FTS_COLUMNS)) for p in params],
+        )
+
+
+def _insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT every row (all with the same keys) in one executemany."""
+    if connection.dialect.name != "sqlite":
+        # psycopg's insertmanyvalues batching already folds the rows into multi-row VALUES.
+        connection.execute(insert(table), rows)
+        return
+    # SQLAlchemy builds a parameter dict per row (a third of the store's import time); the driver takes tuples.
+    names = list(rows[0])
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+    connection.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
 
 
 def delete_study(connection: Connection, nct_id: str) -> bool:

@@ -50,6 +50,12 @@ class Session:
         self.changed = True
 
     @property
+    def user_id(self) -> int | None:
+        """The signed-in user's id as the session claims it; eligo.web.routes.account checks the claim."""
+        value = self.data.get("user_id")
+        return value if isinstance(value, int) else None
+
+    @property
     def profile(self) -> dict[str, Any] | None:
         profile = self.data.get("profile")
         return profile if isinstance(profile, dict) else None
@@ -99,6 +105,19 @@ class SessionManager:
                 path="/",
             )
 
+    def rotate(self, session: Session) -> None:
+        """Give the session a new id (keeping its data) and forget the old one: done at sign-in, so an id
+        planted in a visitor's browser before they sign in is worthless after."""
+        self.backend.delete_session(session.id)
+        session.id = secrets.token_urlsafe(32)
+        session.csrf_token = self.csrf_for(session.id)
+        session.is_new = True
+        session.changed = True
+
     def destroy(self, session: Session, response: Response) -> None:
         self.backend.delete_session(session.id)
-        response.delete_cookie(COOKIE, path="/")
+        # Nothing of it may be written back after the response, nor its cookie set again.
+        session.data = {}
+        session.changed = False
+        session.is_new = False
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=self.secure)

@@ -28,7 +28,8 @@
       p.appendChild(badge);
       box.appendChild(p);
       var counts = document.createElement("p");
-      counts.textContent = c.met + " criteria look met, " + c.not_met + " look not met, " + c.unknown + " still open.";
+      counts.textContent = c.met + (c.met === 1 ? " criterion looks" : " criteria look") + " met, " +
+        c.not_met + (c.not_met === 1 ? " looks" : " look") + " not met, " + c.unknown + " still open.";
       box.appendChild(counts);
     }
     walk(data.criteria, function (item) {
@@ -46,25 +47,46 @@
     });
   }
 
+  function checkedAnswers(form) {
+    var answers = {};
+    form.querySelectorAll('input[type="radio"]:checked').forEach(function (input) {
+      if (input.name.indexOf("a:") === 0) { answers[input.name.slice(2)] = input.value; }
+    });
+    return answers;
+  }
+
   function enhancePrescreener(form) {
     var nct = form.getAttribute("data-nct");
     var csrf = form.getAttribute("data-csrf");
-    form.addEventListener("change", function (event) {
-      var input = event.target;
-      if (!input || input.type !== "radio" || input.name.indexOf("a:") !== 0) { return; }
-      var answers = {};
-      answers[input.name.slice(2)] = input.value;
+    // One request at a time, each carrying every checked answer: quick clicks can neither
+    // overwrite each other on the server nor paint an older verdict over a newer one.
+    var busy = false;
+    var again = false;
+    function send() {
+      if (busy) { again = true; return; }
+      busy = true;
+      again = false;
       fetch("/api/trials/" + encodeURIComponent(nct) + "/answers", {
         method: "PUT",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify({ answers: answers })
+        body: JSON.stringify({ answers: checkedAnswers(form) })
       }).then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
-      }).then(function (data) { render(form, data); }).catch(function () {
+      }).then(function (data) {
+        if (!again) { render(form, data); }
+      }).catch(function () {
         // Fall back to the plain form: the "Save my answers" button still works.
+      }).then(function () {
+        busy = false;
+        if (again) { send(); }
       });
+    }
+    form.addEventListener("change", function (event) {
+      var input = event.target;
+      if (!input || input.type !== "radio" || input.name.indexOf("a:") !== 0) { return; }
+      send();
     });
   }
 

@@ -1,0 +1,258 @@
+"""Account pages: sign up, confirm, sign in and out, reset a password, see, export and delete an account.
+
+Thin handlers over eligo.accounts. Answers never tell whether an address has an account, and log no
+address: a visitor who reads them learns only what the owner of the address would.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from eligo.accounts import ratelimit, users
+from eligo.accounts.export import delete_account, export_user
+from eligo.accounts.passwords import WeakPassword
+from eligo.accounts.records import SIGNUP_ROLES, User, normalise_email
+from eligo.store import accounts as account_rows
+from eligo.store.repository import TrialStore
+from eligo.web.forms import require_csrf
+from eligo.web.settings import WebSettings
+
+router = APIRouter(prefix="/account", include_in_schema=False)
+
+SIGN_IN_FAILED = (
+    "That email address and password do not match an account that is ready to use. "
+    "If you have just signed up, open the link in the email we sent you first."
+)
+TOO_MANY = "Too many attempts. Please wait 15 minutes and try again, or set a new password."
+CHECK_EMAIL_SIGNUP = (
+    "Thank you. We have sent an email to the address you gave. Open the link in it to finish "
+    "setting up your account. If nothing arrives within a few minutes, check your spam folder."
+)
+CHECK_EMAIL_RESET = (
+    "If an account uses that email address, we have sent it a link to set a new password. "
+    "The link works once, for 1 hour."
+)
+BAD_LINK = "This link does not work any more: it may have been used already, or be too old."
+NO_STORE = {"cache-control": "no-store"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _store(request: Request) -> TrialStore:
+    store: TrialStore = request.app.state.store
+    return store
+
+
+def _settings(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def _client(request: Request) -> str:
+    # The peer address; behind a proxy, run uvicorn with --proxy-headers so this is the visitor's.
+    return request.client.host if request.client else "unknown"
+
+
+def current_user(request: Request) -> User | None:
+    """The signed-in user, checking the session's claim against the store (it may have been signed out)."""
+    session = request.state.session
+    user_id = session.user_id
+    if user_id is None:
+        return None
+    user = users.session_user(_store(request), session.id, user_id)
+    if user is None:
+        session.data.pop("user_id", None)
+        session.changed = True
+    return user
+
+
+def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    context = {"csrf_token": request.state.session.csrf_token, "signup_roles": SIGNUP_ROLES, **context}
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status, headers=NO_STORE
+    )
+    return response
+
+
+def _message(
+    request: Request, title: str, text: str, status: int = 200, link: tuple[str, str] | None = None
+) -> Response:
+    return _render(request, "account/message.html", {"title": title, "text": text, "link": link}, status)
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+# -- sign up and confirm ----------------------------------------------------------------------------
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_form(request: Request) -> Response:
+    return _render(request, "account/signup.html", {"form": {}})
+
+
+@router.post("/signup")
+async def signup(request: Request) -> Response:
+    form = await require_csrf(request)
+    email, role, password = _field(form, "email"), _field(form, "role"), _field(form, "password")
+    values = {"email": email, "role": role}
+    store, settings = _store(request), _settings(request)
+    if not ratelimit.allow(store, "signup:ip", _client(request), _now()):
+        return _render(request, "account/signup.html", {"form": values, "error": TOO_MANY}, 429)
+    try:
+        users.sign_up(store, email, password, role, settings.public_url, _now())
+    except (users.AccountError, WeakPassword) as error:
+        return _render(request, "account/signup.html", {"form": values, "error": str(error)}, 422)
+    return _message(request, "Check your email", CHECK_EMAIL_SIGNUP)
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm(request: Request, token: str) -> Response:
+    if users.confirm(_store(request), token, _now()) is None:
+        return _message(request, "Link not valid", BAD_LINK, 400, ("/account/login", "Sign in"))
+    return _message(
+        request, "Your email address is confirmed", "Your account is ready.", link=("/account/login", "Sign in")
+    )
+
+
+# -- sign in and out --------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, changed: str | None = None) -> Response:
+    notice = "Your password was changed. Please sign in with the new one." if changed else None
+    return _render(request, "account/login.html", {"form": {}, "notice": notice})
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await require_csrf(request)
+    email, password = normalise_email(_field(form, "email")), _field(form, "password")
+    store, now, client = _store(request), _now(), _client(request)
+    if ratelimit.blocked(store, [("login:ip", client), ("login:account", email)], now) is not None:
+        return _render(request, "account/login.html", {"form": {"email": email}, "error": TOO_MANY}, 429)
+    outcome = users.authenticate(store, email, password, now)
+    if outcome.user is None:
+        if outcome.reason != "unconfirmed":  # they know the password: no guessing to slow down
+            ratelimit.hit(store, "login:ip", client, now)
+            ratelimit.hit(store, "login:account", email, now)
+        return _render(request, "account/login.html", {"form": {"email": email}, "error": SIGN_IN_FAILED}, 401)
+    ratelimit.clear(store, "login:account", email)
+    session = request.state.session
+    request.app.state.sessions.rotate(session)
+    session.data["user_id"] = outcome.user.id
+    users.bind_session(store, session.id, outcome.user, now)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    await require_csrf(request)
+    session = request.state.session
+    users.end_session(_store(request), session.id)
+    response = RedirectResponse("/", status_code=303)
+    request.app.state.sessions.destroy(session, response)
+    return response
+
+
+# -- password reset ---------------------------------------------------------------------------------
+
+
+@router.get("/reset", response_class=HTMLResponse)
+def reset_request_form(request: Request) -> Response:
+    return _render(request, "account/reset_request.html", {"form": {}})
+
+
+@router.post("/reset")
+async def reset_request(request: Request) -> Response:
+    form = await require_csrf(request)
+    email = normalise_email(_field(form, "email"))
+    store, now = _store(request), _now()
+    if not ratelimit.allow(store, "reset:ip", _client(request), now):
+        return _render(request, "account/reset_request.html", {"form": {"email": email}, "error": TOO_MANY}, 429)
+    # Over the per-address limit the answer is the same, but no more mail goes to that inbox.
+    send = ratelimit.allow(store, "reset:account", email, now)
+    users.request_reset(store, email, _settings(request).public_url, now, send=send)
+    return _message(request, "Check your email", CHECK_EMAIL_RESET)
+
+
+@router.get("/reset/{token}", response_class=HTMLResponse)
+def reset_form(request: Request, token: str) -> Response:
+    if not users.reset_token_valid(_store(request), token, _now()):
+        return _message(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
+    return _render(request, "account/reset_form.html", {"token": token})
+
+
+@router.post("/reset/{token}")
+async def reset(request: Request, token: str) -> Response:
+    form = await require_csrf(request)
+    store = _store(request)
+    try:
+        user = users.reset_password(store, token, _field(form, "password"), _settings(request).public_url, _now())
+    except WeakPassword as error:
+        return _render(request, "account/reset_form.html", {"token": token, "error": str(error)}, 422)
+    if user is None:
+        return _message(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
+    ratelimit.clear(store, "login:account", user.email)
+    session = request.state.session
+    if session.user_id is not None:  # every session of the user was ended; this one may have been one
+        session.data.pop("user_id", None)
+        session.changed = True
+    return RedirectResponse("/account/login?changed=1", status_code=303)
+
+
+# -- the account itself -----------------------------------------------------------------------------
+
+
+@router.get("", response_class=HTMLResponse)
+def profile(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return RedirectResponse("/account/login", status_code=303)
+    return _profile(request, user)
+
+
+def _profile(request: Request, user: User, error: str | None = None, status: int = 200) -> Response:
+    with _store(request).engine.connect() as connection:
+        sites = account_rows.sites_of(connection, user.id)
+    return _render(request, "account/profile.html", {"user": user, "sites": sites, "error": error}, status)
+
+
+@router.get("/export.json")
+def export(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return RedirectResponse("/account/login", status_code=303)
+    data = export_user(_store(request), user, _now())
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        media_type="application/json",
+        headers={**NO_STORE, "content-disposition": 'attachment; filename="eligo-account.json"'},
+    )
+
+
+@router.post("/delete")
+async def delete(request: Request) -> Response:
+    form = await require_csrf(request)
+    user = current_user(request)
+    if user is None:
+        return RedirectResponse("/account/login", status_code=303)
+    store, now = _store(request), _now()
+    if ratelimit.blocked(store, [("login:account", user.email)], now) is not None:
+        return _profile(request, user, TOO_MANY, 429)
+    if not users.check_password(store, user, _field(form, "password")):
+        ratelimit.hit(store, "login:account", user.email, now)
+        return _profile(request, user, "That password is not right. Your account has not been deleted.", 401)
+    delete_account(store, user)
+    response = _message(request, "Your account is deleted", "Your account and everything saved with it are gone.")
+    request.app.state.sessions.destroy(request.state.session, response)
+    return response
