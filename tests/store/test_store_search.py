@@ -152,7 +152,7 @@ def test_distance_keeps_only_open_sites_within_reach(store: TrialStore) -> None:
     assert _ids(store, near=LONDON, within_km=5) == ["NCT00000001"]
 
 
-def test_distance_with_text_orders_by_relevance(store: TrialStore) -> None:
+def test_distance_with_text_orders_nearest_band_first_then_relevance(store: TrialStore) -> None:
     store.upsert(
         make_trial(
             "NCT00000001",
@@ -162,8 +162,13 @@ def test_distance_with_text_orders_by_relevance(store: TrialStore) -> None:
         )
     )
     store.upsert(make_trial("NCT00000002", brief_title="Naxitamab", locations=(site("Far", *NEW_YORK),)))
+    # Within reach, a family sees the nearest trial first even when a farther one matches better.
     hits = store.search(SearchQuery(text="naxitamab", near=PHILADELPHIA, within_km=200))
-    assert [hit.nct_id for hit in hits] == ["NCT00000002", "NCT00000001"]
+    assert [hit.nct_id for hit in hits] == ["NCT00000001", "NCT00000002"]
+    # In the same 10 km band, relevance decides.
+    store.upsert(make_trial("NCT00000003", brief_title="Naxitamab", locations=(site("Also near", *PHILADELPHIA),)))
+    hits = store.search(SearchQuery(text="naxitamab", near=PHILADELPHIA, within_km=200))
+    assert [hit.nct_id for hit in hits] == ["NCT00000003", "NCT00000001", "NCT00000002"]
 
 
 def test_near_without_radius_reports_the_nearest_site(store: TrialStore) -> None:

@@ -110,3 +110,13 @@ def test_sync_state_round_trips(store: TrialStore) -> None:
     store.set_sync_state("ctgov", {"since": "2024-01-01", "page": None})
     store.set_sync_state("ctgov", {"since": "2024-02-01", "page": "abc"})
     assert store.get_sync_state("ctgov") == {"since": "2024-02-01", "page": "abc"}
+
+
+def test_get_many_and_criteria_many_read_in_one_go(store: TrialStore) -> None:
+    store.upsert(make_trial("NCT00000001"), criteria=("1", '{"tree": 1}'))
+    store.upsert(make_trial("NCT00000002"))
+    found = store.get_many(["nct00000002", "NCT00000001", "NCT00000009"])
+    assert sorted(found) == ["NCT00000001", "NCT00000002"]
+    assert found["NCT00000001"] == store.get("NCT00000001")
+    assert store.get_many([]) == {}
+    assert store.get_criteria_many(["NCT00000001", "NCT00000002"]) == {"NCT00000001": ("1", '{"tree": 1}')}

@@ -56,9 +56,9 @@ def candidate_query(
     )
 
 
-def load_parsed(store: TrialStore, nct_id: str) -> ParsedCriteria | None:
+def load_parsed(store: TrialStore, nct_id: str, stored: tuple[str, str] | None = None) -> ParsedCriteria | None:
     """The stored rules when current; parsed now (not stored) when missing or stale."""
-    stored = store.get_criteria(nct_id)
+    stored = stored if stored is not None else store.get_criteria(nct_id)
     if stored is not None and stored[0] == PARSER_VERSION:
         return ParsedCriteria.from_json(stored[1])
     trial = store.get(nct_id)
@@ -91,8 +91,11 @@ def match_profile(
     """Every candidate trial evaluated and ranked: eligible, then possibly, then ineligible."""
     query = query or candidate_query(profile, on)
     matches: list[Match] = []
-    for hit in store.search(query):
-        parsed = load_parsed(store, hit.nct_id)
+    hits = store.search(query)
+    # One query for every candidate's stored rules: matching never re-parses current rules.
+    stored = store.get_criteria_many(hit.nct_id for hit in hits)
+    for hit in hits:
+        parsed = load_parsed(store, hit.nct_id, stored.get(hit.nct_id))
         if parsed is None:
             continue
         result = evaluate_trial(parsed, profile, on, answers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +61,7 @@ STOPWORDS = frozenset(
 )
 OPEN = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
 WEIGHTS = {"conditions": 0.35, "classes": 0.25, "ages": 0.1, "text": 0.3}
-CANDIDATES_PER_TERM = 40
+CANDIDATES_PER_TERM = 25
 
 
 @dataclass(frozen=True)
@@ -145,16 +145,15 @@ def _nearest_km(trial: Trial, origin: tuple[float, float] | None) -> float | Non
     return min(distances) if distances else None
 
 
-def _candidates(store: TrialStore, trial: Trial) -> Iterable[Trial]:
-    seen = {trial.nct_id}
+def _candidates(store: TrialStore, trial: Trial) -> list[Trial]:
+    seen: dict[str, None] = {}
     probes = [*trial.conditions[:3], *(item.name for item in trial.interventions[:3])]
     for probe in probes:
         for hit in store.search(SearchQuery(text=probe, limit=CANDIDATES_PER_TERM)):
-            if hit.nct_id not in seen:
-                seen.add(hit.nct_id)
-                other = store.get(hit.nct_id)
-                if other is not None:
-                    yield other
+            if hit.nct_id != trial.nct_id:
+                seen.setdefault(hit.nct_id)
+    found = store.get_many(seen)
+    return [found[nct_id] for nct_id in seen if nct_id in found]
 
 
 def similar_trials(

@@ -92,6 +92,15 @@ class TrialStore:
             record = connection.scalar(select(trials.c.record).where(trials.c.nct_id == nct_id.strip().upper()))
         return Trial.model_validate_json(record) if record is not None else None
 
+    def get_many(self, nct_ids: Iterable[str]) -> dict[str, Trial]:
+        """The stored trials among `nct_ids`, in one query (absent ids are simply missing)."""
+        wanted = list(dict.fromkeys(nct_id.strip().upper() for nct_id in nct_ids))
+        if not wanted:
+            return {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(trials.c.nct_id, trials.c.record).where(trials.c.nct_id.in_(wanted)))
+            return {row.nct_id: Trial.model_validate_json(row.record) for row in rows}
+
     def count(self) -> int:
         with self.engine.connect() as connection:
             return int(connection.scalar(select(func.count()).select_from(trials)) or 0)
@@ -120,6 +129,17 @@ class TrialStore:
                 select(criteria.c.parser_version, criteria.c.tree).where(criteria.c.nct_id == nct_id)
             ).one_or_none()
         return (row.parser_version, row.tree) if row is not None else None
+
+    def get_criteria_many(self, nct_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """{nct_id: (parser_version, tree_json)} for the stored trees among `nct_ids`, in one query."""
+        wanted = list(dict.fromkeys(nct_ids))
+        if not wanted:
+            return {}
+        query = select(criteria.c.nct_id, criteria.c.parser_version, criteria.c.tree).where(
+            criteria.c.nct_id.in_(wanted)
+        )
+        with self.engine.connect() as connection:
+            return {row.nct_id: (row.parser_version, row.tree) for row in connection.execute(query)}
 
     def iter_criteria(self, version: str | None = None, batch: int = 500) -> Iterator[tuple[str, str]]:
         """(nct_id, tree_json) for every stored criteria tree, optionally only those of one parser version."""
