@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
@@ -149,6 +150,22 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
         "similar": similar_trials(store, trial, limit=5, origin=profile_origin(profile)),
         "on": on,
     }
+
+
+class SearchParams(BaseModel):
+    """The search form's fields, as the pages and the API both take them from the query string."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: str | None = Field(default=None, max_length=200)
+    status: str | None = Field(default=None, max_length=40)
+    phase: str | None = Field(default=None, max_length=40)
+    age: str | None = Field(default=None, max_length=10)
+    near: str | None = Field(default=None, max_length=100)
+    within: str | None = Field(default=None, max_length=10)
+
+    def as_form(self) -> dict[str, str]:
+        return {name: value or "" for name, value in self.model_dump().items()}
 
 
 def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | None]:

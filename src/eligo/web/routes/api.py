@@ -59,21 +59,9 @@ def _profile(data: dict[str, Any]) -> PatientProfile:
 @router.get("/search", summary="Search trials")
 def api_search(
     request: Request,
-    q: Text = None,
-    status: Text = None,
-    phase: Text = None,
-    age: Text = None,
-    near: Text = None,
-    within: Text = None,
+    params: Annotated[views.SearchParams, Query()],
 ) -> dict[str, Any]:
-    form = {
-        "q": q or "",
-        "status": status or "",
-        "phase": phase or "",
-        "age": age or "",
-        "near": near or "",
-        "within": within or "",
-    }
+    form = params.as_form()
     try:
         query, _ = views.search_query_from_form(form)
     except ValueError as error:

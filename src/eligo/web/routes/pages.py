@@ -39,21 +39,9 @@ def home(request: Request) -> HTMLResponse:
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
-    q: Text = None,
-    status: Text = None,
-    phase: Text = None,
-    age: Text = None,
-    near: Text = None,
-    within: Text = None,
+    params: Annotated[views.SearchParams, Query()],
 ) -> HTMLResponse:
-    form = {
-        "q": q or "",
-        "status": status or "",
-        "phase": phase or "",
-        "age": age or "",
-        "near": near or "",
-        "within": within or "",
-    }
+    form = params.as_form()
     try:
         query, place = views.search_query_from_form(form)
     except ValueError as error:
