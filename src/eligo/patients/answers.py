@@ -36,10 +36,11 @@ _SPELLINGS = {
 def parse_answer(value: object) -> Answer:
     if isinstance(value, bool):
         return Answer.YES if value else Answer.NO
-    if isinstance(value, str) and value.strip().lower().replace("-", "_") in _SPELLINGS:
-        return _SPELLINGS[value.strip().lower().replace("-", "_")]
-    if isinstance(value, str) and value.strip().lower() in _SPELLINGS:
-        return _SPELLINGS[value.strip().lower()]
+    if isinstance(value, str):
+        word = value.strip().lower().replace("-", "_")
+        found = _SPELLINGS.get(word) or _SPELLINGS.get(word.replace("_", " "))
+        if found is not None:
+            return found
     raise ValueError(f"{value!r} is not an answer (use yes, no or not_sure)")
 
 

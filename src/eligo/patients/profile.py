@@ -91,17 +91,21 @@ class Therapy(Fact):
     cumulative_dose_unit: str | None = None  # e.g. "mCi/kg" for 131I-MIBG
 
 
+# Radiation fields as the trials name them; washout rules use the same words.
+RadiationField = Literal[
+    "small_port",
+    "large_field",
+    "substantial_marrow",
+    "craniospinal",
+    "total_body",
+    "whole_abdominal",
+    "whole_lung",
+    "other",
+]
+
+
 class Radiation(Fact):
-    field: Literal[
-        "small_port",
-        "large_field",
-        "substantial_marrow",
-        "craniospinal",
-        "total_body",
-        "whole_abdominal",
-        "whole_lung",
-        "other",
-    ]
+    field: RadiationField
     end: dt.date | None = None
 
 

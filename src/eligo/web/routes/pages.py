@@ -82,11 +82,10 @@ async def match_submit(request: Request) -> Response:
     form = await require_csrf(request)
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
     try:
-        profile, data = profile_from_form(fields)
+        _, data = profile_from_form(fields)
     except ProfileError as error:
         return _render(request, "match_form.html", {"form": fields, "errors": error.problems}, status=422)
     request.state.session.set_profile(data, fields)
-    del profile
     return RedirectResponse("/match/results", status_code=303)
 
 
