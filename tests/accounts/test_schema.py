@@ -1,4 +1,4 @@
-"""Migration 0004 creates the account tables exactly as eligo.store.tables declares them."""
+"""Migrations 0004 and 0005 create the account and user-content tables exactly as eligo.store.tables declares them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,20 @@ from alembic.migration import MigrationContext
 from eligo.store import TrialStore
 from eligo.store.tables import metadata
 
-ACCOUNT_TABLES = {"users", "coordinator_sites", "account_tokens", "user_sessions", "outbox", "rate_limits"}
+ACCOUNT_TABLES = {
+    "users",
+    "coordinator_sites",
+    "account_tokens",
+    "user_sessions",
+    "outbox",
+    "rate_limits",
+    "child_profiles",
+    "notes",
+    "share_links",
+    "alert_subscriptions",
+    "alert_matches",
+    "referrals",
+}
 
 
 def _table_of(diff: object) -> str | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Column, Connection, RowMapping, delete, insert, select, update
+from sqlalchemy import Column, Connection, RowMapping, Table, delete, insert, select, update
 
 from eligo.accounts.records import Role, SiteLink, TokenPurpose, User, stamp, unstamp
 from eligo.store.tables import account_tokens, coordinator_sites, metadata, outbox, user_sessions, users, web_sessions
@@ -191,7 +191,27 @@ def end_sessions(connection: Connection, user_id: int, *, keep: str | None = Non
 # -- export and deletion ----------------------------------------------------------------------------
 
 # Never exported: they are secrets about the account, not information about the person.
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "body", "claimed_until", "last_error"})
+SECRET_COLUMNS = frozenset(
+    {
+        "password_hash",
+        "token_hash",
+        "passcode_hash",
+        "confirm_token_hash",
+        "unsubscribe_token_hash",
+        "claimed_until",
+        "last_error",
+    }
+)
+# Outbox bodies carry single-use links; a note's body is the user's own words and is exported.
+SECRET_TABLE_COLUMNS = frozenset({("outbox", "body")})
+
+
+def _visible(table: Table) -> list[Column[Any]]:
+    return [
+        column
+        for column in table.columns
+        if column.name not in SECRET_COLUMNS and (table.name, column.name) not in SECRET_TABLE_COLUMNS
+    ]
 
 
 def user_owned_columns() -> list[Column[Any]]:
@@ -205,13 +225,36 @@ def user_owned_columns() -> list[Column[Any]]:
     return found
 
 
+def _dependent_columns() -> list[tuple[Column[Any], Column[Any]]]:
+    """(child column, owned parent id column) for tables that belong to a user through a parent row
+    (alert matches through their subscription), in dependency order."""
+    owned = {column.table for column in user_owned_columns()}
+    found = []
+    for table in metadata.sorted_tables:
+        if table in owned:
+            continue
+        for column in table.columns:
+            for key in column.foreign_keys:
+                if key.column.table in owned:
+                    found.append((column, key.column))
+    return found
+
+
+def _owned_ids(parent: Column[Any], user_id: int) -> Any:
+    owner = next(column for column in parent.table.columns if column in user_owned_columns())
+    return select(parent).where(owner == user_id).scalar_subquery()
+
+
 def export_rows(connection: Connection, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every row about the user, by table, secrets left out; a session's saved data is decoded."""
     exported: dict[str, list[dict[str, Any]]] = {}
     for column in user_owned_columns():
         table = column.table
-        visible = [c for c in table.columns if c.name not in SECRET_COLUMNS]
-        found = connection.execute(select(*visible).where(column == user_id))
+        found = connection.execute(select(*_visible(table)).where(column == user_id))
+        exported[table.name] = [dict(row._mapping) for row in found]
+    for column, parent in _dependent_columns():
+        table = column.table
+        found = connection.execute(select(*_visible(table)).where(column.in_(_owned_ids(parent, user_id))))
         exported[table.name] = [dict(row._mapping) for row in found]
     saved = connection.execute(
         select(web_sessions.c.data, web_sessions.c.expires_at)
@@ -229,6 +272,8 @@ def delete_user(connection: Connection, user_id: int, email: str) -> None:
     """Remove the user and every row about them; explicit deletes, so nothing depends on cascades being on."""
     end_sessions(connection, user_id)
     connection.execute(delete(outbox).where(outbox.c.recipient == email))
+    for column, parent in reversed(_dependent_columns()):
+        connection.execute(delete(column.table).where(column.in_(_owned_ids(parent, user_id))))
     for column in reversed(user_owned_columns()):
         connection.execute(delete(column.table).where(column == user_id))
     connection.execute(delete(users).where(users.c.id == user_id))

@@ -193,6 +193,133 @@ rate_limits = Table(
     Column("locked_until", String(32), nullable=True),
 )
 
+# -- what users keep: child profiles, notes, share links, alerts, referrals (issue 5) -----------------
+# Every table here points at users.id (directly, or through a parent that does), so account export
+# and deletion find its rows without being told (store.accounts.user_owned_columns).
+
+# A child profile saved by a signed-in user (the PatientProfile JSON), for matches and alerts.
+child_profiles = Table(
+    "child_profiles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("profile", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index("ix_child_profiles_user_id", "user_id"),
+)
+
+# A private note anchored to text of a trial page, in the spirit of the W3C Web Annotation
+# TextQuoteSelector (quote with prefix and suffix) plus a TextPositionSelector (offsets) as a hint.
+# `field` names the part of the trial the text was in ("summary", "criteria", ...).
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("nct_id", String(64), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("quote", Text, nullable=False),
+    Column("prefix", Text, nullable=False, default=""),
+    Column("suffix", Text, nullable=False, default=""),
+    Column("position_start", Integer, nullable=True),
+    Column("position_end", Integer, nullable=True),
+    Column("body", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index("ix_notes_user_id_nct_id", "user_id", "nct_id"),
+)
+
+# A read-only link for a doctor: one note (note_id) or all of the user's notes on a trial (note_id NULL),
+# with the pre-screener answers copied in when the user chose to share them. Only hashes of the token
+# and of the passcode are kept.
+share_links = Table(
+    "share_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("nct_id", String(64), nullable=False),
+    Column("note_id", Integer, ForeignKey("notes.id", ondelete="CASCADE"), nullable=True),
+    Column("answers", Text, nullable=True),
+    Column("passcode_hash", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("revoked_at", String(32), nullable=True),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", String(32), nullable=True),
+    Column("last_opened_at", String(32), nullable=True),
+    UniqueConstraint("token_hash", name="uq_share_links_token_hash"),
+    Index("ix_share_links_user_id", "user_id"),
+)
+
+# "Sign up as a volunteer": alerts for a search (kind "search", `search` holds its parameters as JSON)
+# or for a saved child profile (kind "profile"). Visitors without an account subscribe by email only
+# (user_id NULL). Double opt-in: confirmed_at stays NULL until the emailed link is opened.
+alert_subscriptions = Table(
+    "alert_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("email", String(320), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("search", Text, nullable=True),
+    Column("profile_id", Integer, ForeignKey("child_profiles.id", ondelete="CASCADE"), nullable=True),
+    Column("label", Text, nullable=False),
+    Column("frequency", String(16), nullable=False),  # daily | immediate
+    Column("confirm_token_hash", String(64), nullable=True),
+    Column("unsubscribe_token_hash", String(64), nullable=False),
+    Column("confirmed_at", String(32), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("last_sent_at", String(32), nullable=True),
+    UniqueConstraint("unsubscribe_token_hash", name="uq_alert_subscriptions_unsubscribe"),
+    Index("ix_alert_subscriptions_email", "email"),
+    Index("ix_alert_subscriptions_user_id", "user_id"),
+)
+
+# One row per (subscription, trial, reason) ever alerted: the unique constraint is what makes an
+# alert go out at most once, however often the same import is run. `outbox_id` is set when the
+# alert has been put into an email (a digest or an immediate alert).
+alert_matches = Table(
+    "alert_matches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subscription_id", Integer, ForeignKey("alert_subscriptions.id", ondelete="CASCADE"), nullable=False),
+    Column("nct_id", String(64), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("outbox_id", Integer, nullable=True),
+    UniqueConstraint("subscription_id", "nct_id", "reason", name="uq_alert_matches_once"),
+    Index("ix_alert_matches_outbox_id", "outbox_id"),
+)
+
+# "Connect with a study center": a family's referral to one site of a trial. `shared` holds the
+# pre-screener answers and verdict when the family chose to send them; `history` is the JSON list of
+# status changes [{"status", "at", "by"}].
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("nct_id", String(64), nullable=False),
+    Column("facility", Text, nullable=False),
+    Column("site_email", String(320), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("contact_email", String(320), nullable=False),
+    Column("phone", String(64), nullable=False, default=""),
+    Column("preferred_contact", String(16), nullable=False),
+    Column("message", Text, nullable=False, default=""),
+    Column("shared", Text, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("history", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index("ix_referrals_user_id", "user_id"),
+    Index("ix_referrals_nct_id", "nct_id"),
+)
+
 # The full-text index is dialect-specific and lives outside this metadata:
 # SQLite: FTS5 table `trials_fts` whose rowid is the trials rowid;
 # PostgreSQL: `trials.search_vector` tsvector with a GIN index.

@@ -61,10 +61,13 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
 
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
 
-    from eligo.web.routes import account, api, pages
+    from eligo.web.routes import account, alerts, api, notes, pages, referrals
 
     app.include_router(api.router)
     app.include_router(account.router)
+    app.include_router(notes.router)
+    app.include_router(alerts.router)
+    app.include_router(referrals.router)
     app.include_router(pages.router)
     app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -71,7 +71,7 @@ def _scope(text: str) -> tuple[str | None, str]:
     match = _SCOPE.match(text)
     if match is None:
         return None, text
-    return match.group(1), text[match.end():]
+    return match.group(1), text[match.end() :]
 
 
 _SYMBOL_CMP: dict[str, Cmp] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
@@ -89,8 +89,11 @@ def _sentences(text: str) -> list[str]:
     for i, char in enumerate(text):
         depth += (char in "([" and 1) or 0
         depth -= (char in ")]" and 1) or 0
-        if char == "." and depth <= 0 and (i + 1 == len(text) or text[i + 1] == " ") and (
-            i + 2 >= len(text) or text[i + 2].isupper()
+        if (
+            char == "."
+            and depth <= 0
+            and (i + 1 == len(text) or text[i + 1] == " ")
+            and (i + 2 >= len(text) or text[i + 2].isupper())
         ):
             parts.append(text[start:i].strip())
             start = i + 1
@@ -146,8 +149,13 @@ def _age_bounds(text: str) -> tuple[dict[str, object], str] | None:
             low, high = _months(g[1], g[2] or g[5]), _months(g[4], g[5])
             if low is None or high is None:
                 return None
-            fields = {"min_months": low[0], "min_inclusive": g[0] == "≥", "max_months": high[0],
-                      "max_inclusive": g[3] == "≤", "unit": high[1]}
+            fields = {
+                "min_months": low[0],
+                "min_inclusive": g[0] == "≥",
+                "max_months": high[0],
+                "max_inclusive": g[3] == "≤",
+                "unit": high[1],
+            }
         elif name == "range":
             if g[1] is None and not had_lead and not re.match(r"^between", t, re.I):
                 return None
@@ -166,9 +174,8 @@ def _age_bounds(text: str) -> tuple[dict[str, object], str] | None:
             if value is None:
                 return None
             key = "min_months" if g[0] in "≥>" else "max_months"
-            fields = {key: value[0], "unit": value[1],
-                      key.replace("months", "inclusive"): g[0] in "≥≤"}
-        return fields, t[match.end():]
+            fields = {key: value[0], "unit": value[1], key.replace("months", "inclusive"): g[0] in "≥≤"}
+        return fields, t[match.end() :]
     return None
 
 
@@ -209,8 +216,12 @@ def extract_age(context: CriterionContext) -> Rule | None:
         if inner is None or not diagnoses:
             return None
         names = " or ".join(clinical_vocab().diagnoses[name].display for name in diagnoses)
-        return ConditionalRule(if_present=DiagnosisRule(diagnoses=tuple(diagnoses)), condition=names,
-                               requirement=f"must be {subgroup.group(2)}", requirement_rule=inner)
+        return ConditionalRule(
+            if_present=DiagnosisRule(diagnoses=tuple(diagnoses)),
+            condition=names,
+            requirement=f"must be {subgroup.group(2)}",
+            requirement_rule=inner,
+        )
     head = re.match(r"^(.*?\b(?:years?|months?)(?: of age| old)?)\s+and\s+((?:is )?able to .+)$", text, re.I)
     if head is not None:
         age, ability = _age_rule(head.group(1)), _attestation(head.group(2))
@@ -253,7 +264,7 @@ _CONFIRMED = re.compile(r"histologically (?:or cytologically )?(?:confirmed|prov
 
 
 def extract_diagnosis(context: CriterionContext) -> Rule | None:
-    """"Patients must have a history of histologically or cytologically confirmed NBL or
+    """ "Patients must have a history of histologically or cytologically confirmed NBL or
     osteosarcoma", "Diagnosis of neuroblastoma as defined per INRC"."""
     text = context.text.strip().rstrip(".")
     if _PERMISSIVE.search(text) or _states_in(text) or re.search(r"high[- ]risk", text, re.I):
@@ -268,10 +279,16 @@ def extract_diagnosis(context: CriterionContext) -> Rule | None:
     if match is None:
         return None
     names = _diagnoses_in(match.group("dx"))
-    leftover = re.sub(
-        rf"(?<![\w-]){_phrase_regex([s for n in names for s in clinical_vocab().diagnoses[n].synonyms])}(?![\w-])",
-        "", match.group("dx"), flags=re.IGNORECASE,
-    ) if names else match.group("dx")
+    leftover = (
+        re.sub(
+            rf"(?<![\w-]){_phrase_regex([s for n in names for s in clinical_vocab().diagnoses[n].synonyms])}(?![\w-])",
+            "",
+            match.group("dx"),
+            flags=re.IGNORECASE,
+        )
+        if names
+        else match.group("dx")
+    )
     if not names or re.sub(r"\b(or|and|a|an|the|with|/|,)\b|[\s,/()]", "", leftover, flags=re.IGNORECASE):
         return None
     confirmation = None
@@ -282,7 +299,7 @@ def extract_diagnosis(context: CriterionContext) -> Rule | None:
 
 
 def extract_risk_group(context: CriterionContext) -> Rule | None:
-    """"Patients must have high-risk neuroblastoma" (diagnosis and risk group together)."""
+    """ "Patients must have high-risk neuroblastoma" (diagnosis and risk group together)."""
     match = re.match(r"^(?:patients must have )?high[- ]risk (neuroblastoma|NBL)\.?$", context.text.strip(), re.I)
     if match is None:
         return None
@@ -302,7 +319,7 @@ def _state_definition(text: str) -> tuple[str, str | None]:
 
 
 def extract_disease_with_diagnosis(context: CriterionContext) -> Rule | None:
-    """"Relapsed/refractory high-risk neuroblastoma (NBL) (defined as ...) or", "Relapsed
+    """ "Relapsed/refractory high-risk neuroblastoma (NBL) (defined as ...) or", "Relapsed
     osteosarcoma (...)", "Diagnosis: Refractory or relapsed neuroblastoma with original
     diagnosis based on ...", "High-risk neuroblastoma patients with either primary refractory
     disease or incomplete response to salvage treatment (...) evaluable in bone and/or bone marrow"."""
@@ -328,14 +345,19 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
         re.IGNORECASE,
     )
     if salvage is not None:
-        return AllOf(rules=(
-            DiagnosisRule(diagnoses=("neuroblastoma",)),
-            RiskGroupRule(),
-            DiseaseStateRule(states=("refractory", "persistent"),
-                             definition="primary refractory disease or incomplete response to salvage treatment ("
-                             + salvage.group("defn") + ")"),
-            DiseaseSiteRule(sites=("bone", "bone_marrow")),
-        ))
+        return AllOf(
+            rules=(
+                DiagnosisRule(diagnoses=("neuroblastoma",)),
+                RiskGroupRule(),
+                DiseaseStateRule(
+                    states=("refractory", "persistent"),
+                    definition="primary refractory disease or incomplete response to salvage treatment ("
+                    + salvage.group("defn")
+                    + ")",
+                ),
+                DiseaseSiteRule(sites=("bone", "bone_marrow")),
+            )
+        )
     head, definition = _state_definition(text)
     base = re.match(r"^(?P<body>.+?)(?:\s+with original diagnosis (?P<orig>.+))?$", head, re.IGNORECASE)
     if base is None:
@@ -349,13 +371,27 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
     if risk is not None:
         prefix = prefix[: risk.start()]
     states = _states_in(prefix)
-    state_words = re.sub(rf"\b{_phrase_regex([p for s in clinical_vocab().disease_states.values() for p in s.phrases])}"
-                         r"\b|\bor\b|[/, ]", "", prefix, flags=re.IGNORECASE)
+    state_words = re.sub(
+        rf"\b{_phrase_regex([p for s in clinical_vocab().disease_states.values() for p in s.phrases])}"
+        r"\b|\bor\b|[/, ]",
+        "",
+        prefix,
+        flags=re.IGNORECASE,
+    )
     diagnoses = _diagnoses_in(dx_text)
-    dx_rest = re.sub(r"\bor related tumou?rs?\b|\(NBL\)|\bor\b|[/ ]", "",
-                     re.sub(_phrase_regex([s for n in diagnoses for s in clinical_vocab().diagnoses[n].synonyms]),
-                            "", dx_text, flags=re.IGNORECASE) if diagnoses else dx_text,
-                     flags=re.IGNORECASE)
+    dx_rest = re.sub(
+        r"\bor related tumou?rs?\b|\(NBL\)|\bor\b|[/ ]",
+        "",
+        re.sub(
+            _phrase_regex([s for n in diagnoses for s in clinical_vocab().diagnoses[n].synonyms]),
+            "",
+            dx_text,
+            flags=re.IGNORECASE,
+        )
+        if diagnoses
+        else dx_text,
+        flags=re.IGNORECASE,
+    )
     if not states or state_words or not diagnoses or dx_rest:
         return None
     if definition is not None:
@@ -377,7 +413,7 @@ _NEVER = re.compile(r"\bnever had a relapse\s*/?\s*(?:or\s+)?progression\b", re.
 
 
 def extract_disease_state(context: CriterionContext) -> Rule | None:
-    """"Recurrent/progressive disease at any time prior to enrollment", "Refractory disease:
+    """ "Recurrent/progressive disease at any time prior to enrollment", "Refractory disease:
     ... AND patient has never had a relapse/progression", "Failure to respond to standard
     therapy ... or development of progressive disease at any time (...)"."""
     text = context.text.strip().rstrip(".")
@@ -387,8 +423,9 @@ def extract_disease_state(context: CriterionContext) -> Rule | None:
     headed = _STATE_HEADED.match(text)
     if headed is not None:
         state = _states_in(headed.group(1))
-        return DiseaseStateRule(states=tuple(state), never_relapsed=bool(_NEVER.search(text)),
-                                definition=headed.group(2).strip())
+        return DiseaseStateRule(
+            states=tuple(state), never_relapsed=bool(_NEVER.search(text)), definition=headed.group(2).strip()
+        )
     sentences = _sentences(text)
     if len(sentences) > 1:
         parts = [extract_disease_state(context.model_copy(update={"text": s})) or _site_rule(s) for s in sentences]
@@ -406,8 +443,12 @@ def extract_disease_state(context: CriterionContext) -> Rule | None:
         if rest and not re.match(r"^(at any time|prior to|regardless|before)", rest, re.I):
             return None
         return DiseaseStateRule(states=tuple(_states_in(simple.group("states"))), definition=rest or None)
-    failure = re.match(r"^failure to respond to (?:standard |frontline |initial )?therapy.*\bor development of "
-                       r"progressive disease\b.*$", text, re.IGNORECASE)
+    failure = re.match(
+        r"^failure to respond to (?:standard |frontline |initial )?therapy.*\bor development of "
+        r"progressive disease\b.*$",
+        text,
+        re.IGNORECASE,
+    )
     if failure is not None:
         return DiseaseStateRule(states=("refractory", "progressive"), definition=text)
     return None
@@ -427,25 +468,37 @@ _SITE_PHRASES: list[tuple[str, Site]] = [
 def _site_rule(text: str, scope: str | None = None) -> DiseaseSiteRule | None:
     t = _norm(text).rstrip(".")
     within = None
-    recent = re.search(r"within (\d+) (weeks?|days?)(?: (?:prior to|of|before) (?:enrollment|study entry))?", t,
-                       re.IGNORECASE)
+    recent = re.search(
+        r"within (\d+) (weeks?|days?)(?: (?:prior to|of|before) (?:enrollment|study entry))?", t, re.IGNORECASE
+    )
     if recent is not None:
         within = int(recent.group(1)) * (7 if recent.group(2).lower().startswith("w") else 1)
     patterns: list[tuple[str, dict[str, object]]] = [
-        (r"^evaluable (?:neuroblastoma|NBL|disease) outside (?:of )?bone and bone marrow$",
-         {"sites": ("outside_bone_and_marrow",)}),
+        (
+            r"^evaluable (?:neuroblastoma|NBL|disease) outside (?:of )?bone and bone marrow$",
+            {"sites": ("outside_bone_and_marrow",)},
+        ),
         (r"^(?:disease )?evaluable in bone and/or bone marrow$", {"sites": ("bone", "bone_marrow")}),
-        (r"^(?:tumou?rs? must be shown to be )?MIBG avid(?: within \d+ (?:weeks?|days?)(?: prior to enrollment)?)?$",
-         {"sites": ("mibg_avid",)}),
-        (r"^disease evaluable by MIBG scan must be present within \d+ (?:weeks?|days?) of study entry"
-         r"(?: and subsequent to any intervening therapy)?$", {"sites": ("mibg_avid",)}),
-        (r"^≥ one (?:metaiodobenzylguanidine \(MIBG\)|MIBG) avid bone site(?: or diffuse MIBG uptake)?$",
-         {"sites": ("bone", "mibg_avid"), "mode": "all"}),
+        (
+            r"^(?:tumou?rs? must be shown to be )?MIBG avid(?: within \d+ (?:weeks?|days?)(?: prior to enrollment)?)?$",
+            {"sites": ("mibg_avid",)},
+        ),
+        (
+            r"^disease evaluable by MIBG scan must be present within \d+ (?:weeks?|days?) of study entry"
+            r"(?: and subsequent to any intervening therapy)?$",
+            {"sites": ("mibg_avid",)},
+        ),
+        (
+            r"^≥ one (?:metaiodobenzylguanidine \(MIBG\)|MIBG) avid bone site(?: or diffuse MIBG uptake)?$",
+            {"sites": ("bone", "mibg_avid"), "mode": "all"},
+        ),
         (r"^any amount of (?:neuroblastoma )?tumou?r cells in the bone marrow\b.*$", {"sites": ("bone_marrow",)}),
         (r"^(bone|bone marrow|soft tissue) disease$", {}),
         (r"^≥ one soft tissue lesion\b.*$", {"sites": ("soft_tissue",)}),
-        (r"^evaluable NBL \((?:iobenguane \[MIBG\]|MIBG) and/or bone marrow disease only\)$",
-         {"sites": ("mibg_avid", "bone_marrow"), "mode": "only"}),
+        (
+            r"^evaluable NBL \((?:iobenguane \[MIBG\]|MIBG) and/or bone marrow disease only\)$",
+            {"sites": ("mibg_avid", "bone_marrow"), "mode": "only"},
+        ),
         (r"^curie score (?:of )?≥ ?(\d+)$", {"curie": 1}),
     ]
     for pattern, fields in patterns:
@@ -485,8 +538,9 @@ def extract_disease_site(context: CriterionContext) -> Rule | None:
         return None
     scope, rest = _scope(text)
     rest = re.sub(r"^(?:SIZE|MIBG uptake|sites? of disease):\s*", "", rest, flags=re.IGNORECASE)
-    measurable_dx = re.match(r"^Measurable (NBL|neuroblastoma|osteosarcoma)\b\s*\((?:defined as )?(.+)\)$", rest,
-                             re.IGNORECASE)
+    measurable_dx = re.match(
+        r"^Measurable (NBL|neuroblastoma|osteosarcoma)\b\s*\((?:defined as )?(.+)\)$", rest, re.IGNORECASE
+    )
     if measurable_dx is not None:
         size = _measurable(_norm(measurable_dx.group(2)), scope)
         if size is None:
@@ -497,41 +551,54 @@ def extract_disease_site(context: CriterionContext) -> Rule | None:
 
 
 def extract_resection_cohort(context: CriterionContext) -> Rule | None:
-    """"Patients with relapsed resectable pulmonary osteosarcoma who are scheduled for a surgical
+    """ "Patients with relapsed resectable pulmonary osteosarcoma who are scheduled for a surgical
     resection": diagnosis and state are profile facts; resectable lung disease with surgery
     scheduled is the surgeon's call."""
     text = context.text.strip().rstrip(".")
-    match = re.match(r"^Patients with (?P<state>relapsed|recurrent) resectable (?P<site>pulmonary|lung) "
-                     r"(?P<dx>[\w ]+?) who are scheduled for (?:a )?surgical resection$", text, re.IGNORECASE)
+    match = re.match(
+        r"^Patients with (?P<state>relapsed|recurrent) resectable (?P<site>pulmonary|lung) "
+        r"(?P<dx>[\w ]+?) who are scheduled for (?:a )?surgical resection$",
+        text,
+        re.IGNORECASE,
+    )
     if match is None:
         return None
     diagnoses = _diagnoses_in(match["dx"])
     if not diagnoses:
         return None
-    surgery = AttestationRule(subject="clinician_review",
-                              action="can the disease in your child's lungs be removed by surgery, and is that "
-                                     "operation scheduled")
+    surgery = AttestationRule(
+        subject="clinician_review",
+        action="can the disease in your child's lungs be removed by surgery, and is that operation scheduled",
+    )
     return AllOf(rules=(DiagnosisRule(diagnoses=tuple(diagnoses)), DiseaseStateRule(states=("relapsed",)), surgery))
 
 
 def extract_biomarker(context: CriterionContext) -> Rule | None:
-    """"Documented ALK mutation or amplification", "MYCN non-amplified tumour"."""
+    """ "Documented ALK mutation or amplification", "MYCN non-amplified tumour"."""
     text = context.text.strip().rstrip(".")
     if _PERMISSIVE.search(text) or _THERAPY.search(text):
         return None
     scope, rest = _scope(text)
     lead = r"^(?:patients must have (?:a )?)?(?:(?:documented|known|confirmed|evidence of)\s+(?:an? )?)?"
-    alk = re.match(lead + r"ALK (aberration|alteration|mutation|amplification)(?:s)?"
-                   r"(?: \((?:activating )?mutation or amplification\)| or (mutation|amplification))?"
-                   r"(?: in (?:the )?tumou?r(?: tissue)?)?$", rest, re.IGNORECASE)
+    alk = re.match(
+        lead + r"ALK (aberration|alteration|mutation|amplification)(?:s)?"
+        r"(?: \((?:activating )?mutation or amplification\)| or (mutation|amplification))?"
+        r"(?: in (?:the )?tumou?r(?: tissue)?)?$",
+        rest,
+        re.IGNORECASE,
+    )
     if alk is not None:
         kinds = {alk.group(1).lower(), (alk.group(2) or "").lower()}
         if kinds & {"aberration", "alteration"}:
             kinds = {"mutation", "amplification"}
         order = tuple(k for k in ("mutation", "amplification") if k in kinds)
         return BiomarkerRule(scope=scope, marker="alk", alterations=order)
-    mycn = re.match(lead + r"(?:tumou?rs? (?:with|must have|must be) )?MYCN[- ](non-amplified|not amplified|"
-                    r"amplified|amplification)(?: tumou?rs?| neuroblastoma| disease)?$", rest, re.IGNORECASE)
+    mycn = re.match(
+        lead + r"(?:tumou?rs? (?:with|must have|must be) )?MYCN[- ](non-amplified|not amplified|"
+        r"amplified|amplification)(?: tumou?rs?| neuroblastoma| disease)?$",
+        rest,
+        re.IGNORECASE,
+    )
     if mycn is not None:
         present = not mycn.group(1).lower().startswith("no")
         return BiomarkerRule(scope=scope, marker="mycn", alterations=("amplification",), present=present)
@@ -552,11 +619,15 @@ def extract_performance(context: CriterionContext) -> Rule | None:
     lansky_age = re.search(r"lansky\s*\(?\s*(?:for patients\s*)?≤ ?(\d+) years?", text, re.IGNORECASE)
     if lansky_age is not None:
         fields["lansky_through_age_years"] = int(lansky_age.group(1))
-    ecog = re.search(r"(?:ECOG|eastern cooperative oncology group)\)?[^;.]*?(?:(≤|<) ?(\d)\b|\b0 ?(?:-|to|or) ?(\d)\b)",
-                     text, re.IGNORECASE)
+    ecog = re.search(
+        r"(?:ECOG|eastern cooperative oncology group)\)?[^;.]*?(?:(≤|<) ?(\d)\b|\b0 ?(?:-|to|or) ?(\d)\b)",
+        text,
+        re.IGNORECASE,
+    )
     if ecog is not None:
-        fields["ecog_max"] = int(ecog.group(2)) - (1 if ecog.group(1) == "<" else 0) if ecog.group(2) else int(
-            ecog.group(3))
+        fields["ecog_max"] = (
+            int(ecog.group(2)) - (1 if ecog.group(1) == "<" else 0) if ecog.group(2) else int(ecog.group(3))
+        )
 
     def minimum(segment: str) -> int | None:
         for pattern in (r"≥ ?(\d+)", r"> ?(\d+)", r"(\d+) ?%? or (?:higher|more|greater)", r"(\d+) ?%? ?(?:-|to) ?100"):
@@ -603,19 +674,30 @@ def extract_life_expectancy(context: CriterionContext) -> Rule | None:
 def extract_toxicity(context: CriterionContext) -> Rule | None:
     """Toxicity and organ-dysfunction grades (CTCAE)."""
     text = _norm(context.text).rstrip(".")
-    organ = re.match(r"^(?:existing )?(major organ dysfunction) > ?grade (\d)(?:,? with the exception of (.+))?$",
-                     text, re.IGNORECASE)
+    organ = re.match(
+        r"^(?:existing )?(major organ dysfunction) > ?grade (\d)(?:,? with the exception of (.+))?$",
+        text,
+        re.IGNORECASE,
+    )
     if organ is not None:
         exceptions = tuple(e.strip() for e in re.split(r",\s*", organ.group(3) or "") if e.strip())
-        return ToxicityGradeRule(comparator=">", grade=int(organ.group(2)), what=organ.group(1).lower(),
-                                      exceptions=exceptions)
-    resolved = re.search(r"acute toxicity of any previous therapy must have resolved to grade (\d) or less"
-                         r"( or stabilized)?", text, re.IGNORECASE)
+        return ToxicityGradeRule(
+            comparator=">", grade=int(organ.group(2)), what=organ.group(1).lower(), exceptions=exceptions
+        )
+    resolved = re.search(
+        r"acute toxicity of any previous therapy must have resolved to grade (\d) or less"
+        r"( or stabilized)?",
+        text,
+        re.IGNORECASE,
+    )
     if resolved is not None:
-        return ToxicityGradeRule(comparator="<=", grade=int(resolved.group(1)),
-                                      or_stabilized=bool(resolved.group(2)))
-    if re.match(r"^patients must have fully recovered from the acute toxic effects of all prior "
-                r"(?:chemotherapy|therapy)[\w, ]*?prior to (?:study )?enrollment$", text, re.IGNORECASE):
+        return ToxicityGradeRule(comparator="<=", grade=int(resolved.group(1)), or_stabilized=bool(resolved.group(2)))
+    if re.match(
+        r"^patients must have fully recovered from the acute toxic effects of all prior "
+        r"(?:chemotherapy|therapy)[\w, ]*?prior to (?:study )?enrollment$",
+        text,
+        re.IGNORECASE,
+    ):
         return ToxicityGradeRule(comparator="<=", grade=1, fully_recovered=True)
     named: list[tuple[int, str]] = []
     remainder = text
@@ -635,8 +717,10 @@ def extract_cardiac(context: CriterionContext) -> Rule | None:
     """Ejection / shortening fraction thresholds, alone or as alternatives."""
     text = _norm(context.text).rstrip(".; ")
     text = re.sub(r";?\s*OR$", "", text).strip()
-    pattern = (r"(?P<m>(?:left ventricular )?ejection fraction|LVEF|fractional shortening|shortening fraction)"
-               r"(?: \((?:LVEF|EF|SF)\))?\s*(?:of\s*)?\(?\s*(?P<c>[≥>≤<])\s*(?P<v>\d+(?:\.\d+)?)\s*%\)?")
+    pattern = (
+        r"(?P<m>(?:left ventricular )?ejection fraction|LVEF|fractional shortening|shortening fraction)"
+        r"(?: \((?:LVEF|EF|SF)\))?\s*(?:of\s*)?\(?\s*(?P<c>[≥>≤<])\s*(?P<v>\d+(?:\.\d+)?)\s*%\)?"
+    )
     found = list(re.finditer(pattern, text, re.IGNORECASE))
     if not found:
         return None
@@ -644,14 +728,16 @@ def extract_cardiac(context: CriterionContext) -> Rule | None:
     for match in found:
         remainder = remainder.replace(match.group(0), "")
     # How it was measured (echocardiogram, MUGA) does not change the threshold.
-    remainder = re.sub(r"\b(?:documented|measured|assessed|as measured)?\s*(?:by|on|via) .*$", "", remainder,
-                       flags=re.IGNORECASE)
+    remainder = re.sub(
+        r"\b(?:documented|measured|assessed|as measured)?\s*(?:by|on|via) .*$", "", remainder, flags=re.IGNORECASE
+    )
     remainder = re.sub(r"\b(?:normal|or|and)\b|[\s,;()]", "", remainder, flags=re.IGNORECASE)
     if remainder:
         return None
     rules = [
         OrganFunctionRule(
-            measure="ejection_fraction" if "ejection" in m.group("m").lower() or "LVEF" in m.group("m")
+            measure="ejection_fraction"
+            if "ejection" in m.group("m").lower() or "LVEF" in m.group("m")
             else "shortening_fraction",
             comparator=_SYMBOL_CMP[m.group("c")],
             percent=float(m.group("v")),
@@ -679,7 +765,7 @@ def _consume_conditions(text: str) -> list[str] | None:
             if match is not None:
                 if name not in names:
                     names.append(name)
-                rest = rest[match.end():].strip()
+                rest = rest[match.end() :].strip()
                 rest = re.sub(r"^(?:,\s*)?(?:or|and|and/or)?\s*", "", rest, flags=re.IGNORECASE).strip(" ,/")
                 break
         else:
@@ -697,7 +783,7 @@ def _qualifier(text: str) -> tuple[str | None, str]:
     for qualifier in sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True):
         match = re.search(rf"(?<![\w-]){re.escape(qualifier)}(?![\w-])", text, re.IGNORECASE)
         if match is not None:
-            return qualifier, (text[: match.start()] + " " + text[match.end():]).strip()
+            return qualifier, (text[: match.start()] + " " + text[match.end() :]).strip()
     return None, text
 
 
@@ -706,8 +792,12 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     text = context.text.strip().rstrip(".")
     if _PERMISSIVE.search(text) or re.search(r"\b(unless|if|except|who are receiving|required)\b", text, re.I):
         return None
-    umbrella = re.match(r"^(?P<head>.+?)\.?\s*(?:,\s*)?(?:this )?includ(?:es|ing),? but (?:is )?not limited to,?\s*"
-                        r"(?P<items>.+)$", text, re.IGNORECASE)
+    umbrella = re.match(
+        r"^(?P<head>.+?)\.?\s*(?:,\s*)?(?:this )?includ(?:es|ing),? but (?:is )?not limited to,?\s*"
+        r"(?P<items>.+)$",
+        text,
+        re.IGNORECASE,
+    )
     if umbrella is not None:
         items = re.split(r",\s*(?:or\s+)?|\s+or\s+", umbrella.group("items"))
         names: list[str] = []
@@ -733,7 +823,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     span = re.search(r"\b(?:in|within) the (?:last|past) (\d+) months\b", body, re.IGNORECASE)
     if span is not None:
         window = int(span.group(1))
-        body = (body[: span.start()] + body[span.end():]).strip()
+        body = (body[: span.start()] + body[span.end() :]).strip()
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     qualifier, names_found = None, _consume_conditions(_strip_framing(body))
@@ -752,26 +842,43 @@ def extract_pregnancy(context: CriterionContext) -> Rule | None:
     """Pregnancy, breastfeeding, pregnancy tests and contraception."""
     text = context.text.strip()
     low = text.lower()
-    if not re.search(r"pregnan|breast ?feeding|breast-feeding|nursing|lactat|contracept|birth control|hcg|"
-                     r"childbearing|condom", low):
+    if not re.search(
+        r"pregnan|breast ?feeding|breast-feeding|nursing|lactat|contracept|birth control|hcg|"
+        r"childbearing|condom",
+        low,
+    ):
         return None
     parts: list[Rule] = []
     if re.match(r"^(?:pregnant|breast ?feeding)", low) or re.search(
         r"no patients who are pregnant|pregnant women are excluded|breast feeding women are not eligible|"
-        r"^(?:pregnancy|lactation)", low
+        r"^(?:pregnancy|lactation)",
+        low,
     ):
         if context.section != "exclusion":
             return None
         pregnant = bool(re.search(r"pregnan", low.split("because")[0] if "are excluded" in low else low))
-        breastfeeding = bool(re.search(r"lactat|breast ?feeding women|or breast ?feeding|and breast ?feeding|"
-                                       r"breast-feeding|^breast ?feeding", low)) and "should be discontinued" not in low
+        breastfeeding = (
+            bool(
+                re.search(
+                    r"lactat|breast ?feeding women|or breast ?feeding|and breast ?feeding|"
+                    r"breast-feeding|^breast ?feeding",
+                    low,
+                )
+            )
+            and "should be discontinued" not in low
+        )
         if "no patients who are pregnant" in low:
             pregnant, breastfeeding = True, "lactat" in low
         return PregnancyRule(topic="pregnant", pregnant=pregnant or not breastfeeding, breastfeeding=breastfeeding)
     if re.search(r"must not be (?:nursing|pregnant|breast ?feeding)", low):
-        parts.append(PregnancyRule(topic="pregnant", pregnant=True,
-                                   breastfeeding=bool(re.search(r"nursing|breast ?feeding|lactat", low)),
-                                   present=False))
+        parts.append(
+            PregnancyRule(
+                topic="pregnant",
+                pregnant=True,
+                breastfeeding=bool(re.search(r"nursing|breast ?feeding|lactat", low)),
+                present=False,
+            )
+        )
     if re.search(r"negative (?:urine or serum |serum or urine |serum |urine )?(?:pregnancy test|beta-human)", low):
         parts.append(PregnancyRule(topic="negative_test"))
     contraception = re.search(r"contracept|birth control|condom", low)
@@ -802,8 +909,7 @@ def _attestation(text: str) -> AttestationRule | None:
         return AttestationRule(subject="ability", action=unable.group(1).strip(), negated=True)
     declines = re.match(r"^patient declines participation in ([^;]+)", t, re.IGNORECASE)
     if declines is not None:
-        return AttestationRule(subject="willingness", action=f"take part in {declines.group(1).strip()}",
-                               negated=True)
+        return AttestationRule(subject="willingness", action=f"take part in {declines.group(1).strip()}", negated=True)
     willing = re.match(r"^(?:patients? (?:and/or (?:their )?parents? )?)?(?:must be )?willing to (.+)$", t, re.I)
     if willing is not None:
         return AttestationRule(subject="willingness", action=willing.group(1))

@@ -33,11 +33,16 @@ _CARDIOTOXIC = re.compile(r"^(?:history of )?treatment with cardiotoxic agents$"
 
 
 def _one_condition(text: str) -> tuple[Rule, str] | None:
-    item = re.sub(r"^(?:known )?(?:history or current symptoms of|current symptoms of)\s+", "", text.strip(" ,."),
-                  flags=re.IGNORECASE)
+    item = re.sub(
+        r"^(?:known )?(?:history or current symptoms of|current symptoms of)\s+",
+        "",
+        text.strip(" ,."),
+        flags=re.IGNORECASE,
+    )
     if _CARDIOTOXIC.match(item):
-        exposure = Exposure(therapy_classes=("anthracycline",),
-                            label="heart-toxic chemotherapy (anthracyclines such as doxorubicin)")
+        exposure = Exposure(
+            therapy_classes=("anthracycline",), label="heart-toxic chemotherapy (anthracyclines such as doxorubicin)"
+        )
         return PriorTherapyRule(exposure=exposure, condition="received"), "treatment with heart-toxic medicines"
     names = _consume_conditions(item) or _consume_conditions(_strip_framing(item))
     if names:
@@ -78,11 +83,15 @@ def condition_rule(text: str) -> tuple[Rule, str] | None:
 
 _JUDGEMENTS: tuple[tuple[str, str], ...] = (
     (r"approved by the study chair", "has the study chair approved your child's entry to the trial"),
-    (r"potential to interfere with the safety or efficacy",
-     "is the other cancer (and its treatment) one that cannot interfere with judging the safety and effect "
-     "of the trial treatment"),
-    (r"New York Heart Association.*class (\w+) or better",
-     "is your child's heart function New York Heart Association class {0} or better"),
+    (
+        r"potential to interfere with the safety or efficacy",
+        "is the other cancer (and its treatment) one that cannot interfere with judging the safety and effect "
+        "of the trial treatment",
+    ),
+    (
+        r"New York Heart Association.*class (\w+) or better",
+        "is your child's heart function New York Heart Association class {0} or better",
+    ),
 )
 
 
@@ -104,8 +113,9 @@ def _conditional(cond_text: str, requirement: str) -> ConditionalRule | None:
         return None
     rule, words = found
     requirement = requirement.strip(" ,;.")
-    return ConditionalRule(if_present=rule, condition=words, requirement=requirement,
-                           requirement_rule=_requirement_rule(requirement))
+    return ConditionalRule(
+        if_present=rule, condition=words, requirement=requirement, requirement_rule=_requirement_rule(requirement)
+    )
 
 
 _LEADS: tuple[tuple[str, str | None], ...] = (
@@ -116,11 +126,16 @@ _LEADS: tuple[tuple[str, str | None], ...] = (
     # "Sinusoidal obstruction syndrome (SOS) if present, must be stable or improving clinically"
     (r"^(?P<cond>.+?),? if present,? (?P<req>must .+)$", None),
     # "Patients with a history of venous or arterial thrombosis personally before the age of 40 years unless ..."
-    (r"^Patients with (?:a )?history of (?P<cond>.+?)(?: personally)?(?: before the age of \d+ years)? "
-     r"(?P<req>unless .+)$", "exclusion"),
+    (
+        r"^Patients with (?:a )?history of (?P<cond>.+?)(?: personally)?(?: before the age of \d+ years)? "
+        r"(?P<req>unless .+)$",
+        "exclusion",
+    ),
     # "Patients with a prior or concurrent malignancy whose natural history ... are eligible for this trial"
-    (r"^Patients with (?:a |an )?(?P<cond>.+?) (?P<req>whose .+?) (?:are|is) eligible(?: for this (?:trial|study))?$",
-     None),
+    (
+        r"^Patients with (?:a |an )?(?P<cond>.+?) (?P<req>whose .+?) (?:are|is) eligible(?: for this (?:trial|study))?$",
+        None,
+    ),
     # "Patients with X must / should / will be required / cannot / who have ..."
     (r"^Patients with (?P<cond>.+?) (?P<req>(?:who have |must |should |will be required |cannot ).+)$", None),
 )
@@ -145,14 +160,21 @@ def extract_conditional(context: CriterionContext) -> Rule | None:
 
 _PERMITS: tuple[tuple[str, str], ...] = (
     # "Patients with known bone marrow metastatic disease will be eligible for study as long as ..."
-    (r"^Patients (?P<who>(?:with|who) .+?),? (?:will be|are) eligible(?: for (?:this )?study)?,? "
-     r"(?P<prov>as long as .+)$", "children {who}"),
+    (
+        r"^Patients (?P<who>(?:with|who) .+?),? (?:will be|are) eligible(?: for (?:this )?study)?,? "
+        r"(?P<prov>as long as .+)$",
+        "children {who}",
+    ),
     # "Except for patients with a history of progressive disease, patients whose only site(s) ... are eligible if ..."
-    (r"^Except for patients with (?P<exc>.+?), patients (?P<who>whose .+?) are eligible (?P<prov>if .+)$",
-     "children {who} (except those with {exc})"),
+    (
+        r"^Except for patients with (?P<exc>.+?), patients (?P<who>whose .+?) are eligible (?P<prov>if .+)$",
+        "children {who} (except those with {exc})",
+    ),
     # "For recurrent/progressive or refractory disease a biopsy is not required regardless of ..."
-    (r"^For (?P<who>[\w/ ]+ disease),? a biopsy is not required(?P<prov>.*)$",
-     "children with {who} to join without a biopsy"),
+    (
+        r"^For (?P<who>[\w/ ]+ disease),? a biopsy is not required(?P<prov>.*)$",
+        "children with {who} to join without a biopsy",
+    ),
 )
 
 
@@ -195,9 +217,13 @@ def extract_biopsy(context: CriterionContext) -> Rule | None:
         if persistent["lead"]:
             return AllOf(rules=(DiseaseSiteRule(sites=("mibg_avid",)), conditional))
         return conditional
-    non_avid = re.match(r"^If a tumou?r is known to be MIBG non-avid, then (?P<req>a patient must have at least one "
-                        r"(?:fludeoxyglucose \(FDG\)-positron emission tomography \(PET\)|FDG-PET) avid bone site .*"
-                        r"biopsy confirmation .+)$", text, re.IGNORECASE)
+    non_avid = re.match(
+        r"^If a tumou?r is known to be MIBG non-avid, then (?P<req>a patient must have at least one "
+        r"(?:fludeoxyglucose \(FDG\)-positron emission tomography \(PET\)|FDG-PET) avid bone site .*"
+        r"biopsy confirmation .+)$",
+        text,
+        re.IGNORECASE,
+    )
     if non_avid is not None:
         return ConditionalRule(
             if_present=_MIBG_NON_AVID,
@@ -205,11 +231,19 @@ def extract_biopsy(context: CriterionContext) -> Rule | None:
             requirement=non_avid["req"],
             requirement_rule=DiseaseSiteRule(sites=("bone", "fdg_pet_avid"), mode="all", biopsy_confirmed=True),
         )
-    if re.match(r"^FDG-PET avid \(only if tumou?r is known to be MIBG non-avid\); these patients must have had a "
-                r"biopsy confirming", text, re.IGNORECASE):
+    if re.match(
+        r"^FDG-PET avid \(only if tumou?r is known to be MIBG non-avid\); these patients must have had a "
+        r"biopsy confirming",
+        text,
+        re.IGNORECASE,
+    ):
         return AllOf(rules=(_MIBG_NON_AVID, DiseaseSiteRule(sites=("fdg_pet_avid",), biopsy_confirmed=True)))
-    if re.match(r"^Non-avid lesion \(both MIBG and FDG-PET non-avid\); these patients must have had a biopsy "
-                r"confirming", text, re.IGNORECASE):
+    if re.match(
+        r"^Non-avid lesion \(both MIBG and FDG-PET non-avid\); these patients must have had a biopsy "
+        r"confirming",
+        text,
+        re.IGNORECASE,
+    ):
         return AllOf(rules=(DiseaseSiteRule(sites=("mibg_avid", "fdg_pet_avid"), negated=True), _BIOPSY))
     return None
 
@@ -218,10 +252,14 @@ def extract_biopsy(context: CriterionContext) -> Rule | None:
 
 
 def extract_clinician_review(context: CriterionContext) -> Rule | None:
-    """"Disease of any major organ system that would compromise their ability to withstand therapy"."""
+    """ "Disease of any major organ system that would compromise their ability to withstand therapy"."""
     text = context.text.strip().rstrip(".")
-    match = re.match(r"^(?:Patients with )?(?P<what>(?:a )?disease of any major organ system that would compromise "
-                     r"their ability to withstand (?:the )?therapy)\b", text, re.IGNORECASE)
+    match = re.match(
+        r"^(?:Patients with )?(?P<what>(?:a )?disease of any major organ system that would compromise "
+        r"their ability to withstand (?:the )?therapy)\b",
+        text,
+        re.IGNORECASE,
+    )
     if match is None or context.section != "exclusion":
         return None
     what = match["what"].replace("their ability", "your child's ability")

@@ -57,9 +57,7 @@ class ConditionalRule(RuleBase):
         return template.format(condition=self.condition, requirement=requirement.rstrip(". "))
 
 
-Rule = Annotated[
-    Union[ClinicalRule, LabRule, TherapyRule, AllOf, AnyOf, ConditionalRule], Field(discriminator="kind")
-]
+Rule = Annotated[Union[ClinicalRule, LabRule, TherapyRule, AllOf, AnyOf, ConditionalRule], Field(discriminator="kind")]
 
 AllOf.model_rebuild()
 AnyOf.model_rebuild()

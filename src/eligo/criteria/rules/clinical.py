@@ -198,11 +198,15 @@ class AgeRule(RuleBase):
 
     def question(self, section: Section) -> str:
         if self.min_months is not None and self.max_months is not None:
-            low = f"at least {self._amount(self.min_months)}" if self.min_inclusive else (
-                f"older than {self._amount(self.min_months)}"
+            low = (
+                f"at least {self._amount(self.min_months)}"
+                if self.min_inclusive
+                else (f"older than {self._amount(self.min_months)}")
             )
-            high = f"{self._amount(self.max_months)} or younger" if self.max_inclusive else (
-                f"younger than {self._amount(self.max_months)}"
+            high = (
+                f"{self._amount(self.max_months)} or younger"
+                if self.max_inclusive
+                else (f"younger than {self._amount(self.max_months)}")
             )
             span = f"{low} and {high}"
         elif self.min_months is not None:
@@ -330,8 +334,13 @@ class DiseaseSiteRule(RuleBase):
     def _something(self) -> DiseaseSiteRule:
         if not self.sites and self.min_lesion_mm is None and self.curie_score_min is None and not self.biopsy_confirmed:
             raise ValueError("a disease-site rule needs a site, a lesion size, a Curie score or a biopsy")
-        if self.negated and (not self.sites or self.mode != "any" or self.min_lesion_mm is not None
-                             or self.curie_score_min is not None or self.biopsy_confirmed):
+        if self.negated and (
+            not self.sites
+            or self.mode != "any"
+            or self.min_lesion_mm is not None
+            or self.curie_score_min is not None
+            or self.biopsy_confirmed
+        ):
             raise ValueError("a negated disease-site rule lists sites only, in mode 'any'")
         if len(set(self.sites)) != len(self.sites):
             raise ValueError("sites must not repeat")
@@ -484,8 +493,12 @@ class ToxicityGradeRule(RuleBase):
                 stabilized=" or at least stable" if self.or_stabilized else "",
             )
         exceptions = f", apart from {_join(list(self.exceptions), 'and')}" if self.exceptions else ""
-        return _q("toxicity_min", what=self.what or "a side effect or organ problem", grade=str(self.grade),
-                  exceptions=exceptions)
+        return _q(
+            "toxicity_min",
+            what=self.what or "a side effect or organ problem",
+            grade=str(self.grade),
+            exceptions=exceptions,
+        )
 
 
 class OrganFunctionRule(RuleBase):
@@ -574,8 +587,11 @@ class PregnancyRule(RuleBase):
             return _q("pregnant_present" if self.present else "pregnant_absent", states=states)
         if self.topic == "negative_test":
             return _q("negative_test")
-        who = {"female": "girls old enough to become pregnant", "male": "boys old enough to father a child",
-               "any": "young people old enough to have children"}[self.sex]
+        who = {
+            "female": "girls old enough to become pregnant",
+            "male": "boys old enough to father a child",
+            "any": "young people old enough to have children",
+        }[self.sex]
         return _q("contraception", who=who)
 
 

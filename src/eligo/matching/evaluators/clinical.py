@@ -143,8 +143,9 @@ def evaluate_diagnosis(rule: DiagnosisRule, profile: PatientProfile, on: date) -
 def evaluate_risk_group(rule: RiskGroupRule, profile: PatientProfile, on: date) -> Outcome:
     needs = "high-risk" if rule.high_risk else "not high-risk"
     if profile.high_risk is None:
-        return Outcome.unknown(f"The profile does not say whether the disease is high-risk; the trial needs {needs}.",
-                               "high_risk")
+        return Outcome.unknown(
+            f"The profile does not say whether the disease is high-risk; the trial needs {needs}.", "high_risk"
+        )
     verdict = Outcome.met if profile.high_risk == rule.high_risk else Outcome.not_met
     return verdict(f"High-risk: {_yes_no(profile.high_risk)}; the trial needs {needs} disease.")
 
@@ -194,8 +195,11 @@ def evaluate_disease_site(rule: DiseaseSiteRule, profile: PatientProfile, on: da
     if not rule.biopsy_confirmed:
         return outcome if outcome is not None else Outcome.unknown("No disease-site condition.")
     biopsy = profile.disease_sites.biopsy_confirmed
-    said = ("The profile does not say whether a biopsy confirmed the current disease" if biopsy is None
-            else f"Current disease confirmed by biopsy: {_yes_no(biopsy)}")
+    said = (
+        "The profile does not say whether a biopsy confirmed the current disease"
+        if biopsy is None
+        else f"Current disease confirmed by biopsy: {_yes_no(biopsy)}"
+    )
     note = "the trial needs biopsy confirmation (its timing is checked by the study team)"
     if outcome is None:
         if biopsy is None:
@@ -225,8 +229,9 @@ def _sites_outcome(rule: DiseaseSiteRule, profile: PatientProfile) -> Outcome:
         label = f"Curie score {score} (needs ≥ {rule.curie_score_min})" if score is not None else "Curie score"
         findings.append((label, holds, "disease_sites.curie_score"))
 
-    known = [f"{label}: {_yes_no(holds)}" if "(" not in label else label for label, holds, _ in findings
-             if holds is not None]
+    known = [
+        f"{label}: {_yes_no(holds)}" if "(" not in label else label for label, holds, _ in findings if holds is not None
+    ]
     said = ("Profile: " + "; ".join(known)) if known else "The profile does not say where the disease is"
     missing = tuple(field for _, holds, field in findings if holds is None)
     recency = f" (scan within {rule.within_days} days)" if rule.within_days else ""
@@ -294,8 +299,9 @@ def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: dat
     if rule.lansky_min is not None and rule.karnofsky_min is not None:
         months = profile.age_in_months_on(on)
         if months is None:
-            return Outcome.unknown(f"Age unknown, so the right scale (Lansky or Karnofsky) is unknown; {needs}.",
-                                   "birth_date")
+            return Outcome.unknown(
+                f"Age unknown, so the right scale (Lansky or Karnofsky) is unknown; {needs}.", "birth_date"
+            )
         # Lansky through the given age in completed years ("=< 16 years"), Karnofsky after it.
         if months // 12 <= rule.lansky_through_age_years:
             checks.append(("lansky", rule.lansky_min, True))
@@ -317,8 +323,9 @@ def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: dat
         return (Outcome.met if holds else Outcome.not_met)(f"{_score_text(score)}; {needs}.")
     # No mapping between scales is assumed: a Karnofsky score for a young child is not read as Lansky.
     wanted = tuple(f"performance.{scale}" for scale, _, _ in checks)
-    return Outcome.unknown(f"No {' or '.join(s.split('.')[1].capitalize() for s in wanted)} score in the profile; "
-                           f"{needs}.", *wanted)
+    return Outcome.unknown(
+        f"No {' or '.join(s.split('.')[1].capitalize() for s in wanted)} score in the profile; {needs}.", *wanted
+    )
 
 
 def evaluate_life_expectancy(rule: LifeExpectancyRule, profile: PatientProfile, on: date) -> Outcome:
@@ -341,8 +348,9 @@ def evaluate_toxicity(rule: ToxicityGradeRule, profile: PatientProfile, on: date
     have = f"Worst unresolved toxicity grade {worst}"
     if rule.comparator == "<=":
         if rule.fully_recovered and worst == 1:
-            return Outcome.unknown(f"{have}; whether grade 1 counts as fully recovered is for the study team.",
-                                   "max_toxicity_grade")
+            return Outcome.unknown(
+                f"{have}; whether grade 1 counts as fully recovered is for the study team.", "max_toxicity_grade"
+            )
         if worst <= rule.grade:
             return Outcome.met(f"{have}; {needs}.")
         if rule.what is not None or rule.or_stabilized:
@@ -352,15 +360,17 @@ def evaluate_toxicity(rule: ToxicityGradeRule, profile: PatientProfile, on: date
     if worst <= rule.grade:
         return Outcome.not_met(f"{have}; {needs}.")
     if rule.exceptions or rule.what is not None:
-        return Outcome.unknown(f"{have}; the profile does not say which problem it is; {needs}.",
-                               "max_toxicity_grade")
+        return Outcome.unknown(f"{have}; the profile does not say which problem it is; {needs}.", "max_toxicity_grade")
     return Outcome.met(f"{have}; {needs}.")
 
 
 def evaluate_organ_function(rule: OrganFunctionRule, profile: PatientProfile, on: date) -> Outcome:
     name = "Ejection fraction" if rule.measure == "ejection_fraction" else "Shortening fraction"
-    value = (profile.cardiac_ejection_fraction if rule.measure == "ejection_fraction"
-             else profile.cardiac_shortening_fraction)
+    value = (
+        profile.cardiac_ejection_fraction
+        if rule.measure == "ejection_fraction"
+        else profile.cardiac_shortening_fraction
+    )
     needs = f"the trial's condition is {name.lower()} {SYMBOL[rule.comparator]} {rule.percent:g}%"
     if value is None:
         return Outcome.unknown(f"No {name.lower()} in the profile; {needs}.", f"cardiac_{rule.measure}")
@@ -399,8 +409,11 @@ def evaluate_condition(rule: ConditionRule, profile: PatientProfile, on: date) -
     if rule.within_months:
         subject += f" in the last {rule.within_months} months"
     needs = f"the trial's condition is {'having' if rule.present else 'not having'} {subject}"
-    missing = tuple("active_infection" if c == "active_infection" else "conditions"
-                    for c, (value, _) in zip(rule.conditions, states, strict=True) if value is not True)
+    missing = tuple(
+        "active_infection" if c == "active_infection" else "conditions"
+        for c, (value, _) in zip(rule.conditions, states, strict=True)
+        if value is not True
+    )
     found = any(value for value, _ in states)
     # A qualifier ("life-threatening") or a time window is not in the profile: a bare
     # "yes" cannot settle it, though a "no" still does.
@@ -426,8 +439,10 @@ def _pregnancy_not_applicable(rule: PregnancyRule, profile: PatientProfile, on: 
         return None
     threshold = ages.female_min_age_years if sex is Sex.FEMALE else ages.male_min_age_years
     if months < threshold * 12:
-        return (f"Age {describe_months(months)} on {on.isoformat()}; Eligo treats this criterion as not applying "
-                f"to a {sex.value} child under {threshold}.")
+        return (
+            f"Age {describe_months(months)} on {on.isoformat()}; Eligo treats this criterion as not applying "
+            f"to a {sex.value} child under {threshold}."
+        )
     return None
 
 
@@ -440,10 +455,14 @@ def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -
     if rule.topic == "negative_test":
         if profile.pregnant:
             return Outcome.not_met("The profile says the child is pregnant; the trial needs a negative test.")
-        return Outcome.unknown("The study team does the pregnancy test at screening; no result in the profile.",
-                               "pregnant")
-    facts = [(name, getattr(profile, name)) for name, on_ in (("pregnant", rule.pregnant),
-                                                               ("breastfeeding", rule.breastfeeding)) if on_]
+        return Outcome.unknown(
+            "The study team does the pregnancy test at screening; no result in the profile.", "pregnant"
+        )
+    facts = [
+        (name, getattr(profile, name))
+        for name, on_ in (("pregnant", rule.pregnant), ("breastfeeding", rule.breastfeeding))
+        if on_
+    ]
     said = "; ".join(f"{name}: {'unknown' if value is None else _yes_no(value)}" for name, value in facts)
     states = " or ".join(name for name, _ in facts)
     needs = f"the trial's condition is {'being' if rule.present else 'not being'} {states}"
@@ -458,8 +477,9 @@ def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -
 
 def evaluate_attestation(rule: AttestationRule, profile: PatientProfile, on: date) -> Outcome:
     if rule.subject == "clinician_review":
-        return Outcome.unknown(f"A judgement for the child's doctor and the study team ({rule.action}); "
-                               "no profile fact settles it.")
+        return Outcome.unknown(
+            f"A judgement for the child's doctor and the study team ({rule.action}); no profile fact settles it."
+        )
     return Outcome.unknown(
         f"The family and the study team answer this ({rule.subject}: {rule.action}); no profile fact settles it."
     )

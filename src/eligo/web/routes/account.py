@@ -222,9 +222,14 @@ def profile(request: Request) -> Response:
 
 
 def _profile(request: Request, user: User, error: str | None = None, status: int = 200) -> Response:
+    from eligo.web.routes import alerts, notes, referrals
+
     with _store(request).engine.connect() as connection:
         sites = account_rows.sites_of(connection, user.id)
-    return _render(request, "account/profile.html", {"user": user, "sites": sites, "error": error}, status)
+    context: dict[str, Any] = {"user": user, "sites": sites, "error": error}
+    for feature in (notes, alerts, referrals):
+        context.update(feature.account_context(request, user))
+    return _render(request, "account/profile.html", context, status)
 
 
 @router.get("/export.json")

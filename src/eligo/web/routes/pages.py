@@ -18,6 +18,7 @@ from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
+from eligo.web.routes import alerts, notes, referrals
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -53,6 +54,8 @@ def search_page(
 @router.get("/trials/{nct_id}", response_class=HTMLResponse)
 def trial_page(request: Request, nct_id: str) -> HTMLResponse:
     page = views.trial_page(request, nct_id)
+    for feature in (notes, alerts, referrals):
+        page.update(feature.trial_context(request, nct_id))
     return _render(request, "trial.html", page)
 
 
