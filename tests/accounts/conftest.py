@@ -41,11 +41,11 @@ class Inbox:
     def to(self, address: str) -> list[Message]:
         return [message for message in self.messages if message["To"] == address]
 
-    def link(self, address: str, path: str) -> str:
+    def link(self, address: str, path: str, base: str = PUBLIC_URL) -> str:
         """The path of the last link to `path` emailed to `address` (relative, for the test client)."""
         bodies = [message.get_payload(decode=True) for message in self.to(address)]
         texts = [body.decode("utf-8") for body in bodies if isinstance(body, bytes)]
-        links: list[str] = [found for text in texts for found in re.findall(re.escape(PUBLIC_URL) + r"(\S+)", text)]
+        links: list[str] = [found for text in texts for found in re.findall(re.escape(base) + r"(\S+)", text)]
         matching = [link for link in links if link.startswith(path)]
         assert matching, f"no {path} link was emailed"
         return matching[-1]

@@ -58,10 +58,10 @@ def load_bundled(store: TrialStore) -> TrialStore:
 
 
 @contextmanager
-def serve(store: TrialStore) -> Iterator[str]:
-    """Serve the app on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    app = create_app(WebSettings(environment="test"), store=store)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+def serve(store: TrialStore, settings: WebSettings | None = None, port: int = 0) -> Iterator[str]:
+    """Serve the app on 127.0.0.1 (a free port unless `port` is given) in a thread; yields the base URL."""
+    app = create_app(settings or WebSettings(environment="test"), store=store)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="eligo-live-server", daemon=True)
     thread.start()

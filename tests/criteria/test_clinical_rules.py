@@ -91,8 +91,11 @@ EXAMPLES: list[Rule] = [
     PregnancyRule(topic="pregnant", breastfeeding=True, present=False),
     PregnancyRule(topic="contraception", sex="male"),
     PermittedRule(who="children with known bone marrow disease", provided="as long as they meet the blood counts"),
-    ConditionalRule(if_present=ConditionRule(conditions=("hepatitis_b",)), condition="hepatitis B",
-                    requirement="the HBV viral load must be undetectable"),
+    ConditionalRule(
+        if_present=ConditionRule(conditions=("hepatitis_b",)),
+        condition="hepatitis B",
+        requirement="the HBV viral load must be undetectable",
+    ),
     AttestationRule(subject="ability", action="swallow capsules whole", negated=True),
 ]
 
@@ -108,8 +111,12 @@ def test_every_kind_round_trips_through_json_and_asks_a_question(rule: Rule) -> 
 
 def test_examples_cover_every_clinical_kind() -> None:
     kinds = {rule.kind for rule in EXAMPLES}
-    golden = {leaf.kind for case in CASES if case["expected"] for leaf in _leaves(
-        RULE_ADAPTER.validate_python(case["expected"]))}
+    golden = {
+        leaf.kind
+        for case in CASES
+        if case["expected"]
+        for leaf in _leaves(RULE_ADAPTER.validate_python(case["expected"]))
+    }
     assert kinds == golden | {"sex"}
 
 
@@ -187,8 +194,10 @@ def test_questions_use_parents_language() -> None:
     infection = extract("Active life-threatening infection", "exclusion")
     assert infection is not None
     assert infection.question("exclusion") == "Does your child have an active infection (life-threatening)?"
-    consent = extract("All patients and/or their parents or legally authorized representatives must have the "
-                      "ability to understand and the willingness to sign a written informed consent")
+    consent = extract(
+        "All patients and/or their parents or legally authorized representatives must have the "
+        "ability to understand and the willingness to sign a written informed consent"
+    )
     assert consent is not None
     assert consent.question("inclusion").startswith("Are you (and your child, where old enough) willing to")
 

@@ -91,7 +91,5 @@ def differences(case: dict[str, Any]) -> list[str]:
         lines.append(f"{criterion}: a leaf criterion the case does not list (engine: {got[criterion]})")
     for criterion in sorted(wanted.keys() & got.keys()):
         if wanted[criterion] != got[criterion]:
-            lines.append(
-                f"{criterion}: expected {wanted[criterion]}, got {got[criterion]} -- {why.get(criterion, '')}"
-            )
+            lines.append(f"{criterion}: expected {wanted[criterion]}, got {got[criterion]} -- {why.get(criterion, '')}")
     return lines
