@@ -66,33 +66,49 @@ def worker(args: argparse.Namespace) -> None:
         if failed:
             print(f"  {failed} failed, first: {summary.problems[:3]}", file=sys.stderr)
         store.close()
-    print(json.dumps({
-        "seconds": round(elapsed, 2),
-        "studies": done,
-        "failed": failed,
-        "studies_per_s": round(done / elapsed, 1) if elapsed else 0.0,
-        # CPU seconds of this process (not the database server's): steadier than wall time on a busy machine.
-        "cpu_s": round(cpu, 1),
-        "studies_per_cpu_s": round(done / cpu, 1) if cpu else 0.0,
-        "baseline_rss_mb": round(baseline, 1),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": round(elapsed, 2),
+                "studies": done,
+                "failed": failed,
+                "studies_per_s": round(done / elapsed, 1) if elapsed else 0.0,
+                # CPU seconds of this process (not the database server's): steadier than wall time on a busy machine.
+                "cpu_s": round(cpu, 1),
+                "studies_per_cpu_s": round(done / cpu, 1) if cpu else 0.0,
+                "baseline_rss_mb": round(baseline, 1),
+                "peak_rss_mb": round(peak_rss_mb(), 1),
+            }
+        )
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated corpus sizes")
     parser.add_argument("--backends", default="read,sqlite,postgresql")
-    parser.add_argument("--parse", choices=("no", "yes", "both"), default="no",
-                        help="derive_criteria at import (the criteria parser runs per study)")
-    parser.add_argument("--parse-max", type=int, default=10_000,
-                        help="largest size run with parsing (it is far slower)")
+    parser.add_argument(
+        "--parse",
+        choices=("no", "yes", "both"),
+        default="no",
+        help="derive_criteria at import (the criteria parser runs per study)",
+    )
+    parser.add_argument(
+        "--parse-max", type=int, default=10_000, help="largest size run with parsing (it is far slower)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--keep-sqlite", type=Path, default=None,
-                        help="copy the last SQLite store (with parsed criteria when --parse) here for bench_match/web")
-    parser.add_argument("--keep-postgres", default=None,
-                        help="keep the last PostgreSQL store under this database name (for bench_search)")
+    parser.add_argument(
+        "--keep-sqlite",
+        type=Path,
+        default=None,
+        help="copy the last SQLite store (with parsed criteria when --parse) here for bench_match/web",
+    )
+    parser.add_argument(
+        "--keep-postgres",
+        default=None,
+        help="keep the last PostgreSQL store under this database name (for bench_search)",
+    )
     parser.add_argument("--verbose", action="store_true")
     # worker mode
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -125,14 +141,21 @@ def main() -> None:
                     url = fresh_sqlite(sqlite_path)
                 elif backend == "postgresql":
                     url = fresh_postgres(PG_DATABASE)
-                worker_args = ["--backend", backend, "--input", str(corpus), "--url", url,
-                               "--batch-size", str(args.batch_size)]
+                worker_args = [
+                    "--backend",
+                    backend,
+                    "--input",
+                    str(corpus),
+                    "--url",
+                    url,
+                    "--batch-size",
+                    str(args.batch_size),
+                ]
                 if parse:
                     worker_args.append("--parse-flag")
                 if args.verbose:
                     worker_args.append("--verbose")
-                print(f"import {size:,} -> {backend} parse={'yes' if parse else 'no'} ...", file=sys.stderr,
-                      flush=True)
+                print(f"import {size:,} -> {backend} parse={'yes' if parse else 'no'} ...", file=sys.stderr, flush=True)
                 result = run_worker("bench_import.py", worker_args)
                 row = {"size": size, "backend": backend, "parse": "yes" if parse else "no", **result}
                 if backend == "sqlite":
@@ -150,8 +173,22 @@ def main() -> None:
                         drop_postgres(PG_DATABASE)
                 print(f"  {row}", file=sys.stderr, flush=True)
                 rows.append(row)
-    print_table(rows, ["size", "backend", "parse", "studies", "failed", "seconds", "studies_per_s",
-                       "cpu_s", "studies_per_cpu_s", "baseline_rss_mb", "peak_rss_mb"])
+    print_table(
+        rows,
+        [
+            "size",
+            "backend",
+            "parse",
+            "studies",
+            "failed",
+            "seconds",
+            "studies_per_s",
+            "cpu_s",
+            "studies_per_cpu_s",
+            "baseline_rss_mb",
+            "peak_rss_mb",
+        ],
+    )
     tag = f"import-{args.sizes}-{args.backends}-{args.parse}".replace(",", "_")
     print(f"results: {save_results(tag, {'rows': rows})}", file=sys.stderr)
 

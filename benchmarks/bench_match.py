@@ -1,11 +1,17 @@
 """match_profile wall time against a store whose criteria were parsed at import, over varied profiles.
 
 Profiles vary the example (docs/examples/child-relapsed.json): age, sex, diagnosis, disease state,
-labs, and for a third of the runs a place + radius. Each run also times the store search alone, so the
-table shows how much of a match is search and how much is loading and evaluating rules.
+labs, and for a third of the runs a place + radius. Two passes over the same profiles:
+
+- cold: matching's in-process caches are emptied before each run (parsed trees, shared rules, unit
+  conversions), as for the first match of a new process (vocabularies and Pint already loaded);
+- warm: the caches were first filled by a pass over other profiles (same diagnoses, other ages, sexes and
+  lab values), as in a long-lived web worker.
+
+The store search alone is timed too, so the table shows how much of a match is search.
 
     # a store built with criteria parsed (bench_import --parse yes --keep-sqlite PATH)
-    .venv/bin/python benchmarks/bench_match.py --store /tmp/eligo-bench/store-10k-parsed.db --runs 40
+    .venv/bin/python benchmarks/bench_match.py --store /tmp/eligo-bench/store-10k-parsed.db --runs 20
     # or build a small one here
     .venv/bin/python benchmarks/bench_match.py --build 500
 """
@@ -28,8 +34,16 @@ from measure import WORKDIR, print_table, save_results, sqlite_url, summarize_ms
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "docs" / "examples" / "child-relapsed.json"
-DIAGNOSES = ("neuroblastoma", "neuroblastoma", "neuroblastoma", "osteosarcoma", "ewing sarcoma", "rhabdomyosarcoma",
-             "medulloblastoma", "wilms tumor")
+DIAGNOSES = (
+    "neuroblastoma",
+    "neuroblastoma",
+    "neuroblastoma",
+    "osteosarcoma",
+    "ewing sarcoma",
+    "rhabdomyosarcoma",
+    "medulloblastoma",
+    "wilms tumor",
+)
 ON = date(2026, 11, 20)
 
 
@@ -53,6 +67,12 @@ def profiles(runs: int, seed: int) -> list[tuple[dict[str, Any], tuple[float, fl
     return out
 
 
+def _timed(run: Any) -> tuple[Any, float, float]:
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = run()
+    return result, time.perf_counter() - t0, time.process_time() - c0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=None, help="SQLite store with parsed criteria")
@@ -60,60 +80,99 @@ def main() -> None:
     parser.add_argument("--build", type=int, default=None, help="build a store of this many studies, parsed")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--profile", action="store_true", help="cProfile the runs, print the top functions")
+    parser.add_argument("--passes", default="cold,warm", help="cold, warm or both (comma-separated)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the timed runs, print the top functions")
     args = parser.parse_args()
+    passes = [name.strip() for name in args.passes.split(",") if name.strip()]
+    if not passes or set(passes) - {"cold", "warm"}:
+        parser.error("--passes takes cold, warm or cold,warm")
 
     if args.build:
         args.store = WORKDIR / f"match-{args.build}.db"
-        subprocess.run([sys.executable, str(Path(__file__).with_name("bench_import.py")), "--sizes", str(args.build),
-                        "--backends", "sqlite", "--parse", "yes", "--keep-sqlite", str(args.store)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("bench_import.py")),
+                "--sizes",
+                str(args.build),
+                "--backends",
+                "sqlite",
+                "--parse",
+                "yes",
+                "--keep-sqlite",
+                str(args.store),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     url = args.url or sqlite_url(args.store)
 
-    from eligo.matching.match import candidate_query, match_profile
+    from eligo.matching.match import candidate_query, match_profile, reset_caches
+    from eligo.matching.parsed_cache import PARSED_CACHE
     from eligo.patients.load import profile_from_data
     from eligo.store import open_store
 
     store = open_store(url)
     stored, parsed = store.count(), sum(1 for _ in store.iter_criteria())
-    cases = profiles(args.runs, args.seed)
-    # One untimed run: first use loads vocabularies and warms the page cache.
-    match_profile(store, profile_from_data(cases[0][0]), ON)
+
+    def prepared(seed: int) -> list[tuple[Any, Any]]:
+        out = []
+        for data, near, within in profiles(args.runs, seed):
+            profile = profile_from_data(data)
+            out.append((profile, candidate_query(profile, ON, near=near, within_km=within)))
+        return out
+
+    cases = prepared(args.seed)
+    # One untimed run: first use loads the vocabularies and Pint and warms the page cache; a web
+    # worker has done this before its first request.
+    match_profile(store, cases[0][0], ON, query=cases[0][1])
     profiler = None
     if args.profile:
         import cProfile
 
         profiler = cProfile.Profile()
-    totals, cpus, searches, candidates, eligible = [], [], [], [], []
-    for data, near, within in cases:
-        profile = profile_from_data(data)
-        query = candidate_query(profile, ON, near=near, within_km=within)
-        t0 = time.perf_counter()
-        hits = store.search(query)
-        searches.append(time.perf_counter() - t0)
-        if profiler:
-            profiler.enable()
-        t0, c0 = time.perf_counter(), time.process_time()
-        matches = match_profile(store, profile, ON, query=query)
-        totals.append(time.perf_counter() - t0)
-        cpus.append(time.process_time() - c0)
-        if profiler:
-            profiler.disable()
-        candidates.append(len(hits))
-        eligible.append(sum(1 for m in matches if m.result.verdict.value != "ineligible"))
+    rows: list[dict[str, Any]] = []
+    candidates: list[int] = []
+    eligible: list[int] = []
+    searches = [_timed(lambda q=query: store.search(q))[1] for _, query in cases]
+    for name in passes:
+        if name == "warm":
+            # Warm as a long-lived web worker is: other children's matches (same diagnoses, other ages,
+            # sexes and lab values) have filled the caches; this child's own lab values are new to them.
+            reset_caches()
+            for profile, query in prepared(args.seed + 1):
+                match_profile(store, profile, ON, query=query)
+            hits_before, misses_before = PARSED_CACHE.hits, PARSED_CACHE.misses
+        totals, cpus = [], []
+        for profile, query in cases:
+            if name == "cold":
+                reset_caches()
+            if profiler:
+                profiler.enable()
+            matches, wall, cpu = _timed(lambda p=profile, q=query: match_profile(store, p, ON, query=q))
+            if profiler:
+                profiler.disable()
+            totals.append(wall)
+            cpus.append(cpu)
+            if name == passes[0]:
+                candidates.append(len(matches))
+                eligible.append(sum(1 for m in matches if m.result.verdict.value != "ineligible"))
+        rows.append({"part": f"match_profile, {name} (wall)", **summarize_ms(totals)})
+        rows.append({"part": f"match_profile, {name} (CPU of this process)", **summarize_ms(cpus)})
+        per_candidate = [t / c * 1000 for t, c in zip(totals, candidates, strict=True) if c]
+        if per_candidate:
+            print(f"{name}: ms per evaluated candidate (median): {statistics.median(per_candidate):.3f}")
+        if name == "warm":
+            hits, misses = PARSED_CACHE.hits - hits_before, PARSED_CACHE.misses - misses_before
+            print(f"warm: parsed-criteria cache {hits:,} hits, {misses:,} misses; {len(PARSED_CACHE):,} trees held")
+    rows.append({"part": "store.search alone", **summarize_ms(searches)})
     store.close()
-    rows = [
-        {"part": "match_profile (total)", **summarize_ms(totals)},
-        {"part": "match_profile (CPU time of this process)", **summarize_ms(cpus)},
-        {"part": "store.search alone", **summarize_ms(searches)},
-    ]
-    print(f"store: {stored:,} trials, {parsed:,} with parsed criteria; candidates per run: median "
-          f"{statistics.median(candidates):.0f}, max {max(candidates)}; not-ineligible median "
-          f"{statistics.median(eligible):.0f}")
+    print(
+        f"store: {stored:,} trials, {parsed:,} with parsed criteria; candidates evaluated per run: median "
+        f"{statistics.median(candidates):.0f}, max {max(candidates)}; not-ineligible median "
+        f"{statistics.median(eligible):.0f}"
+    )
     print_table(rows, ["part", "n", "median_ms", "p95_ms", "p99_ms", "max_ms"])
-    per_candidate = [t / c * 1000 for t, c in zip(totals, candidates, strict=True) if c]
-    if per_candidate:
-        print(f"ms per candidate trial (median): {statistics.median(per_candidate):.2f}")
     if profiler:
         import io
         import pstats

@@ -63,17 +63,27 @@ def build_queries(size: int, seed: int, per_family: int) -> list[tuple[str, dict
         queries.append(("drug", {"text": rng.choice(drugs).split()[0]}))
         ids = [nct_id(rng.randrange(size)) for _ in range(rng.choice((1, 1, 2)))]
         queries.append(("nct", {"text": " ".join(ids)}))
-        queries.append(("filters", {
-            "statuses": rng.choice(STATUS_SETS),
-            "phases": rng.choice(PHASE_SETS),
-            "age_months": rng.randint(6, 240),
-            "sex": rng.choice((None, "female", "male")),
-        }))
-        queries.append(("text+filters", {
-            "text": text(),
-            "statuses": rng.choice(STATUS_SETS),
-            "age_months": rng.randint(6, 240),
-        }))
+        queries.append(
+            (
+                "filters",
+                {
+                    "statuses": rng.choice(STATUS_SETS),
+                    "phases": rng.choice(PHASE_SETS),
+                    "age_months": rng.randint(6, 240),
+                    "sex": rng.choice((None, "female", "male")),
+                },
+            )
+        )
+        queries.append(
+            (
+                "text+filters",
+                {
+                    "text": text(),
+                    "statuses": rng.choice(STATUS_SETS),
+                    "age_months": rng.randint(6, 240),
+                },
+            )
+        )
         near: dict[str, Any] = {"near": place(), "within_km": rng.choice((25.0, 50.0, 100.0, 300.0))}
         if rng.random() < 0.5:
             near["text"] = text()
@@ -109,8 +119,10 @@ def worker(args: argparse.Namespace) -> None:
             times.setdefault("all", []).append(elapsed)
             per_query[index].append(elapsed)
     slowest = sorted(
-        ((round(statistics.median(t) * 1000, 1), family, str(fields))
-         for (family, fields), t in zip(queries, per_query, strict=True)),
+        (
+            (round(statistics.median(t) * 1000, 1), family, str(fields))
+            for (family, fields), t in zip(queries, per_query, strict=True)
+        ),
         reverse=True,
     )[:8]
     rows = []
@@ -143,13 +155,27 @@ def main() -> None:
     if args.build:
         args.sqlite = WORKDIR / f"search-{args.size}.db"
         built_pg = f"eligo_bench_search_{args.size}"
-        for backend, keep in (("sqlite", ["--keep-sqlite", str(args.sqlite)]),
-                              ("postgresql", ["--keep-postgres", built_pg])):
+        for backend, keep in (
+            ("sqlite", ["--keep-sqlite", str(args.sqlite)]),
+            ("postgresql", ["--keep-postgres", built_pg]),
+        ):
             import subprocess
 
-            subprocess.run([sys.executable, str(Path(__file__).with_name("bench_import.py")), "--sizes",
-                            str(args.size), "--backends", backend, "--seed", str(args.seed), *keep], check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(Path(__file__).with_name("bench_import.py")),
+                    "--sizes",
+                    str(args.size),
+                    "--backends",
+                    backend,
+                    "--seed",
+                    str(args.seed),
+                    *keep,
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         args.postgres = built_pg
 
     targets = []
@@ -160,8 +186,21 @@ def main() -> None:
     all_rows = []
     for backend, url in targets:
         print(f"search {args.size:,} on {backend} ...", file=sys.stderr, flush=True)
-        result = run_worker("bench_search.py", ["--url", url, "--size", str(args.size), "--seed", str(args.seed),
-                                                "--per-family", str(args.per_family), "--rounds", str(args.rounds)])
+        result = run_worker(
+            "bench_search.py",
+            [
+                "--url",
+                url,
+                "--size",
+                str(args.size),
+                "--seed",
+                str(args.seed),
+                "--per-family",
+                str(args.per_family),
+                "--rounds",
+                str(args.rounds),
+            ],
+        )
         for row in result["rows"]:
             all_rows.append({"backend": backend, "size": args.size, **row})
         for median, family, fields in result["slowest"]:

@@ -1,11 +1,24 @@
 """Web latency under load: uvicorn with 2 workers on 127.0.0.1, a bounded asyncio + httpx load generator.
 
 Scenarios: a trial page (GET /trials/{id}), a search page (GET /search?q=neuroblastoma&age=7) and a match
-(POST /api/match with docs/examples/child-relapsed.json). Each scenario sends a fixed number of requests
-from --concurrency connections and stops early at --time-cap seconds; localhost only. Clients keep the
-session cookie the app sets, as a browser would (--no-cookies: each request a new visitor).
+(POST /api/match with docs/examples/child-relapsed.json). Two kinds of run, both localhost only and bounded
+in requests and time:
 
-    .venv/bin/python benchmarks/bench_web.py --store /tmp/eligo-bench/store-10k-parsed.db --size 10000
+- closed loop (always): --concurrency connections each send a request as soon as the last one returned,
+  until --requests are done or --time-cap seconds pass. Measures the most requests/s the server gives; the
+  latency it reports is mostly queueing (Little's law: latency = connections / throughput).
+- open loop (--rate R[,R...]): requests are scheduled at a fixed rate R for --duration seconds and sent over
+  up to --concurrency connections; each latency is measured from the request's *scheduled* time, so time
+  spent waiting for a free connection or in the server's queue counts (no coordinated omission). Requests
+  still unsent --drain seconds after the last scheduled one are counted as "late", with the time they had
+  waited as a lower bound of their latency (they are in the percentiles, never dropped).
+
+Each row also gives the server's CPU milliseconds per request (its processes' user + system time over the
+run): the service time, steadier than latency when the machine is shared. Clients keep the session cookie
+the app sets, as a browser would (--no-cookies: each request a new visitor). The app writes sessions to the
+store: point --store at a copy.
+
+    .venv/bin/python benchmarks/bench_web.py --store /tmp/eligo-bench/web-10k.db --size 10000 --rate 20,50
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ from measure import print_table, save_results, sqlite_url, summarize_ms
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "docs" / "examples" / "child-relapsed.json"
 HOST = "127.0.0.1"
+REQUEST_TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -44,6 +58,30 @@ class Scenario:
     statuses: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    late: int = 0
+
+    def fresh(self, requests: int | None = None) -> Scenario:
+        return Scenario(self.name, self.method, self.paths, self.requests if requests is None else requests, self.body)
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server and its worker processes (Linux /proc).
+
+    Steadier than latency on a shared machine: it is the service time the requests cost, whatever else runs.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def free_port() -> int:
@@ -55,8 +93,20 @@ def free_port() -> int:
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ELIGO_DATABASE_URL": url, "ELIGO_ENV": "development"}
     uvicorn = Path(sys.executable).with_name("uvicorn")
-    command = [str(uvicorn), "--factory", "eligo.web.app:app_factory", "--host", HOST, "--port", str(port),
-               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    command = [
+        str(uvicorn),
+        "--factory",
+        "eligo.web.app:app_factory",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     return subprocess.Popen(command, env=env, cwd=REPO)
 
 
@@ -75,34 +125,43 @@ def wait_ready(base: str, probe: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"server not ready after {timeout:.0f} s: {last}")
 
 
-async def run_scenario(base: str, scenario: Scenario, concurrency: int, time_cap: float, *, cookies: bool) -> None:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+def new_clients(base: str, count: int) -> list[httpx.AsyncClient]:
+    # One client (and cookie jar) per connection: each behaves as one visitor.
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    return [httpx.AsyncClient(base_url=base, limits=limits, timeout=REQUEST_TIMEOUT_S) for _ in range(count)]
+
+
+async def send(client: httpx.AsyncClient, scenario: Scenario, index: int, since: float, *, cookies: bool) -> None:
+    """One request; its latency counts from `since` (the send time, or the scheduled time in an open loop)."""
+    path = scenario.paths[index % len(scenario.paths)]
+    try:
+        if scenario.method == "POST":
+            response = await client.post(path, json=scenario.body)
+        else:
+            response = await client.get(path)
+        await response.aread()
+    except httpx.HTTPError as error:
+        scenario.errors[type(error).__name__] += 1
+        return
+    scenario.latencies.append(time.perf_counter() - since)
+    scenario.statuses[response.status_code] += 1
+    if not cookies:
+        client.cookies.clear()
+
+
+async def closed_loop(base: str, scenario: Scenario, concurrency: int, time_cap: float, *, cookies: bool) -> None:
     sent = 0
     deadline = time.perf_counter() + time_cap
 
     async def one_client(client: httpx.AsyncClient) -> None:
         nonlocal sent
         while sent < scenario.requests and time.perf_counter() < deadline:
-            path = scenario.paths[sent % len(scenario.paths)]
+            index = sent
             sent += 1
-            started = time.perf_counter()
-            try:
-                if scenario.method == "POST":
-                    response = await client.post(path, json=scenario.body)
-                else:
-                    response = await client.get(path)
-                await response.aread()
-            except httpx.HTTPError as error:
-                scenario.errors[type(error).__name__] += 1
-                continue
-            scenario.latencies.append(time.perf_counter() - started)
-            scenario.statuses[response.status_code] += 1
-            if not cookies:
-                client.cookies.clear()
+            await send(client, scenario, index, time.perf_counter(), cookies=cookies)
 
     started = time.perf_counter()
-    # One client (and cookie jar) per connection: each behaves as one visitor.
-    clients = [httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) for _ in range(concurrency)]
+    clients = new_clients(base, concurrency)
     try:
         await asyncio.gather(*(one_client(client) for client in clients))
     finally:
@@ -110,65 +169,159 @@ async def run_scenario(base: str, scenario: Scenario, concurrency: int, time_cap
     scenario.seconds = time.perf_counter() - started
 
 
+async def open_loop(
+    base: str, scenario: Scenario, rate: float, concurrency: int, drain: float, *, cookies: bool
+) -> None:
+    """scenario.requests arrivals, one every 1/rate seconds, over at most `concurrency` connections."""
+    queue: asyncio.Queue[tuple[int, float]] = asyncio.Queue()
+    started = time.perf_counter()
+    last_arrival = started + (scenario.requests - 1) / rate
+    deadline = last_arrival + drain
+
+    async def schedule() -> None:
+        for index in range(scenario.requests):
+            at = started + index / rate
+            delay = at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            queue.put_nowait((index, at))
+
+    async def connection(client: httpx.AsyncClient) -> None:
+        while True:
+            index, at = await queue.get()
+            if time.perf_counter() > deadline:
+                # Never sent: count it, with the wait so far as a lower bound of its latency.
+                scenario.late += 1
+                scenario.latencies.append(time.perf_counter() - at)
+            else:
+                await send(client, scenario, index, at, cookies=cookies)
+            queue.task_done()
+
+    clients = new_clients(base, concurrency)
+    workers = [asyncio.create_task(connection(client)) for client in clients]
+    try:
+        await schedule()
+        await queue.join()
+    finally:
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        await asyncio.gather(*(client.aclose() for client in clients))
+    scenario.seconds = time.perf_counter() - started
+
+
+def row_of(scenario: Scenario, mode: str, offered: float | None, cpu_s: float) -> dict[str, Any]:
+    done = len(scenario.latencies) - scenario.late
+    return {
+        "scenario": scenario.name,
+        "mode": mode,
+        "offered_per_s": offered if offered is not None else "",
+        "requests": done,
+        "seconds": round(scenario.seconds, 1),
+        "req_per_s": round(done / scenario.seconds, 1) if scenario.seconds else 0.0,
+        **{key: value for key, value in summarize_ms(scenario.latencies).items() if key != "n"},
+        "statuses": dict(scenario.statuses),
+        "errors": dict(scenario.errors),
+        "late": scenario.late,
+        "server_cpu_ms_per_req": round(cpu_s * 1000 / done, 1) if done else 0.0,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=None, help="SQLite store (ideally with parsed criteria)")
     parser.add_argument("--url", default=None, help="any store URL instead of --store")
     parser.add_argument("--size", type=int, default=10_000, help="studies in the store (for trial ids)")
+    parser.add_argument("--trial-ids", type=int, default=200, help="distinct trial pages requested")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=1000, help="per page scenario")
-    parser.add_argument("--match-requests", type=int, default=200)
-    parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per scenario at most")
+    parser.add_argument("--scenarios", default="trial,search,match", help="comma-separated: trial, search, match")
+    parser.add_argument("--requests", type=int, default=1000, help="closed loop: per page scenario")
+    parser.add_argument("--match-requests", type=int, default=200, help="closed loop: match scenario")
+    parser.add_argument("--time-cap", type=float, default=60.0, help="closed loop: seconds per scenario at most")
+    parser.add_argument("--no-closed", action="store_true", help="skip the closed-loop runs")
+    parser.add_argument("--rate", default="", help="open loop: comma-separated offered rates, requests/s")
+    parser.add_argument("--match-rate", default=None, help="open loop rates for the match scenario (default --rate)")
+    parser.add_argument("--duration", type=float, default=20.0, help="open loop: seconds of arrivals per rate")
+    parser.add_argument("--drain", type=float, default=30.0, help="open loop: seconds after the last arrival")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-cookies", action="store_true", help="every request a new visitor (no session cookie)")
     args = parser.parse_args()
     url = args.url or sqlite_url(args.store)
+    rates = [float(rate) for rate in args.rate.split(",") if rate]
+    match_rates = rates if args.match_rate is None else [float(rate) for rate in args.match_rate.split(",") if rate]
+    cookies = not args.no_cookies
 
     rng = random.Random(args.seed)
-    trial_paths = [f"/trials/{nct_id(rng.randrange(args.size))}" for _ in range(200)]
-    scenarios = [
-        Scenario("trial page", "GET", trial_paths, args.requests),
-        Scenario("search page", "GET", ["/search?q=neuroblastoma&age=7"], args.requests),
-        Scenario("api match", "POST", ["/api/match"], args.match_requests,
-                 body={"profile": json.loads(EXAMPLE.read_text()), "on": "2026-11-20"}),
-    ]
+    trial_paths = [f"/trials/{nct_id(rng.randrange(args.size))}" for _ in range(args.trial_ids)]
+    known = {
+        "trial": Scenario("trial page", "GET", trial_paths, args.requests),
+        "search": Scenario("search page", "GET", ["/search?q=neuroblastoma&age=7"], args.requests),
+        "match": Scenario(
+            "api match",
+            "POST",
+            ["/api/match"],
+            args.match_requests,
+            body={"profile": json.loads(EXAMPLE.read_text()), "on": "2026-11-20"},
+        ),
+    }
+    chosen = [known[name.strip()] for name in args.scenarios.split(",") if name.strip()]
     port = free_port()
     base = f"http://{HOST}:{port}"
     server = start_server(url, port, args.workers)
     rows = []
     try:
         wait_ready(base, trial_paths[0])
-        for scenario in scenarios:
+        for template in chosen:
             # Warm both workers (templates, vocabularies, connections) before timing.
-            warm = Scenario(scenario.name, scenario.method, scenario.paths, 2 * args.workers * 2, scenario.body)
-            asyncio.run(run_scenario(base, warm, args.workers * 2, args.time_cap, cookies=not args.no_cookies))
-            print(f"web: {scenario.name} ...", file=sys.stderr, flush=True)
-            asyncio.run(run_scenario(base, scenario, args.concurrency, args.time_cap, cookies=not args.no_cookies))
-            done = len(scenario.latencies)
-            rows.append({
-                "scenario": scenario.name,
-                "requests": done,
-                "seconds": round(scenario.seconds, 1),
-                "req_per_s": round(done / scenario.seconds, 1) if scenario.seconds else 0.0,
-                **{key: value for key, value in summarize_ms(scenario.latencies).items() if key != "n"},
-                "statuses": dict(scenario.statuses),
-                "errors": dict(scenario.errors),
-            })
+            warm = template.fresh(2 * args.workers * 2)
+            asyncio.run(closed_loop(base, warm, args.workers * 2, args.time_cap, cookies=cookies))
+            if not args.no_closed:
+                print(f"web: {template.name}, closed loop ...", file=sys.stderr, flush=True)
+                scenario = template.fresh()
+                cpu = server_cpu_seconds(server.pid)
+                asyncio.run(closed_loop(base, scenario, args.concurrency, args.time_cap, cookies=cookies))
+                rows.append(row_of(scenario, "closed", None, server_cpu_seconds(server.pid) - cpu))
+            for rate in match_rates if template.name == "api match" else rates:
+                print(f"web: {template.name}, open loop at {rate:g}/s ...", file=sys.stderr, flush=True)
+                scenario = template.fresh(max(1, round(rate * args.duration)))
+                cpu = server_cpu_seconds(server.pid)
+                asyncio.run(open_loop(base, scenario, rate, args.concurrency, args.drain, cookies=cookies))
+                rows.append(row_of(scenario, "open", rate, server_cpu_seconds(server.pid) - cpu))
     finally:
         server.terminate()
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
-    print_table(rows, ["scenario", "requests", "seconds", "req_per_s", "median_ms", "p95_ms", "p99_ms", "max_ms",
-                       "statuses", "errors"])
-    failures = sum(sum(n for code, n in row["statuses"].items() if code >= 500) + sum(row["errors"].values())
-                   for row in rows)
+    print_table(
+        rows,
+        [
+            "scenario",
+            "mode",
+            "offered_per_s",
+            "requests",
+            "seconds",
+            "req_per_s",
+            "median_ms",
+            "p95_ms",
+            "p99_ms",
+            "max_ms",
+            "server_cpu_ms_per_req",
+            "statuses",
+            "errors",
+            "late",
+        ],
+    )
+    failures = sum(
+        sum(n for code, n in row["statuses"].items() if code >= 500) + sum(row["errors"].values()) + row["late"]
+        for row in rows
+    )
     if failures:
-        print(f"WARNING: {failures} requests failed (5xx or transport errors); latencies include them",
-              file=sys.stderr)
-    payload = {"rows": rows, "concurrency": args.concurrency, "cookies": not args.no_cookies}
+        print(
+            f"WARNING: {failures} requests failed (5xx, transport errors or never sent); see the table", file=sys.stderr
+        )
+    payload = {"rows": rows, "concurrency": args.concurrency, "cookies": cookies, "workers": args.workers}
     print(f"results: {save_results('web', payload)}", file=sys.stderr)
 
 

@@ -285,8 +285,13 @@ def load_templates() -> Templates:
         inclusion += inc
         exclusion += exc
     return Templates(
-        tuple(records), tuple(t for t in titles if t), tuple(summaries), tuple(inclusion), tuple(exclusion),
-        tuple(whole), tuple(neuro),
+        tuple(records),
+        tuple(t for t in titles if t),
+        tuple(summaries),
+        tuple(inclusion),
+        tuple(exclusion),
+        tuple(whole),
+        tuple(neuro),
     )
 
 
@@ -480,8 +485,10 @@ def ensure_corpus(path: Path, count: int, seed: int = 0) -> Path:
     started = time.perf_counter()
     writer = write_zip if path.suffix == ".zip" else write_jsonl
     size = writer(path, count, seed)
-    print(f"corpus: wrote {count:,} studies to {path} ({size / 1e6:.0f} MB) in {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)
+    print(
+        f"corpus: wrote {count:,} studies to {path} ({size / 1e6:.0f} MB) in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     marker.write_text(wanted)
     return path
 

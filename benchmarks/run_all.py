@@ -44,8 +44,17 @@ def main() -> None:
 
     if "import" in only:
         run("bench_import.py", "--sizes", sizes, "--backends", backends)
-        run("bench_import.py", "--sizes", str(parsed), "--backends", backends.replace("read,", ""), "--parse", "yes",
-            "--parse-max", str(parsed))
+        run(
+            "bench_import.py",
+            "--sizes",
+            str(parsed),
+            "--backends",
+            backends.replace("read,", ""),
+            "--parse",
+            "yes",
+            "--parse-max",
+            str(parsed),
+        )
     if "search" in only:
         run("bench_import.py", "--sizes", str(small), "--backends", "sqlite", "--keep-sqlite", str(search_db))
         search_args = ["--size", str(small), "--sqlite", str(search_db)]
@@ -58,13 +67,27 @@ def main() -> None:
     if "parse" in only:
         run("bench_parse.py", "--count", str(parsed), "--max-seconds", "600", "--by-extractor")
     if ("match" in only or "web" in only) and not match_db.exists():
-        run("bench_import.py", "--sizes", str(parsed), "--backends", "sqlite", "--parse", "yes",
-            "--parse-max", str(parsed), "--keep-sqlite", str(match_db))
+        run(
+            "bench_import.py",
+            "--sizes",
+            str(parsed),
+            "--backends",
+            "sqlite",
+            "--parse",
+            "yes",
+            "--parse-max",
+            str(parsed),
+            "--keep-sqlite",
+            str(match_db),
+        )
     if "match" in only:
         run("bench_match.py", "--store", str(match_db), "--runs", "40")
     if "web" in only:
-        requests = ["--requests", "1000", "--match-requests", "200"] if args.full else [
-            "--requests", "200", "--match-requests", "30"]
+        requests = (
+            ["--requests", "1000", "--match-requests", "200"]
+            if args.full
+            else ["--requests", "200", "--match-requests", "30"]
+        )
         run("bench_web.py", "--store", str(match_db), "--size", str(parsed), *requests)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from eligo.alerts.detect import ImportWatch
 from eligo.criteria.parse import PARSER_VERSION, parse_trial
 from eligo.store import ImportSummary, TrialStore
 from eligo.trials.model import Trial
@@ -26,8 +27,14 @@ def _records(paths: Sequence[Path]) -> Iterator[Any]:
 
 
 def import_paths(store: TrialStore, paths: Sequence[Path], *, progress: bool = False) -> ImportSummary:
-    """Import every record under `paths`; bad records are counted and named, never fatal."""
-    items: Iterable[Any] = _records(paths)
+    """Import every record under `paths`; bad records are counted and named, never fatal; then record alerts."""
+    watch = ImportWatch.start(store)
+    summary = _import(store, watch.observe(_records(paths)), progress=progress)
+    watch.record_alerts()
+    return summary
+
+
+def _import(store: TrialStore, items: Iterable[Any], *, progress: bool) -> ImportSummary:
     if not progress:
         return store.import_records(items, derive_criteria=derive_criteria)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -49,7 +56,10 @@ class _ParsingStore:
         self.store = store
 
     def import_records(self, items: Iterable[Any]) -> ImportSummary:
-        return self.store.import_records(items, derive_criteria=derive_criteria)
+        watch = ImportWatch.start(self.store)
+        summary = self.store.import_records(watch.observe(items), derive_criteria=derive_criteria)
+        watch.record_alerts()
+        return summary
 
     def get_sync_state(self, key: str) -> Any:
         return self.store.get_sync_state(key)

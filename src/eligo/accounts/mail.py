@@ -29,6 +29,7 @@ MAX_ATTEMPTS = 30
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 CLAIM_LEASE = timedelta(minutes=5)
+_OWN_HEADERS = frozenset({"from", "to", "subject", "date", "message-id", "content-type"})
 
 
 class SmtpSettings(BaseModel):
@@ -55,10 +56,20 @@ class DeliveryReport:
 
 
 def queue_email(
-    connection: Connection, to: str, subject: str, text_body: str, *, now: datetime, user_id: int | None = None
+    connection: Connection,
+    to: str,
+    subject: str,
+    text_body: str,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
-    """Queue a plain-text message inside the caller's transaction; returns its outbox id."""
-    return outbox.queue(connection, to, subject, text_body, user_id, now)
+    """Queue a plain-text message inside the caller's transaction; returns its outbox id.
+
+    `headers` adds headers such as List-Unsubscribe; the standard ones (From, To, Subject...) are Eligo's own.
+    """
+    return outbox.queue(connection, to, subject, text_body, user_id, now, headers)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -89,7 +100,14 @@ def _message(smtp: SmtpSettings, item: outbox.OutgoingMessage, now: datetime) ->
     message["Subject"] = item.subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain="eligo")
+    for name, value in item.headers.items():
+        if name.lower() not in _OWN_HEADERS:
+            message[name] = value
     message.set_content(item.body)
+    if item.headers:
+        # A List-Unsubscribe URL is one long token: folding at 78 would turn it into an RFC 2047 encoded word,
+        # which mail clients do not read as a link. Header lines may be up to 998 characters (RFC 5322).
+        message.policy = message.policy.clone(max_line_length=998)
     return message
 
 

@@ -30,6 +30,17 @@ RULES: dict[str, Rule] = {
     "reset:ip": Rule(limit=10, window=timedelta(hours=1), lock=timedelta(hours=1)),
     # Over this, reset requests for one address are answered as usual but send nothing: no mail-bombing.
     "reset:account": Rule(limit=3, window=timedelta(hours=1), lock=timedelta(hours=1)),
+    # Alert subscriptions email a confirmation link: per client, and per address (over it, answered as usual
+    # but nothing is sent, so nobody can fill someone's inbox with confirmation requests).
+    "alerts:ip": Rule(limit=20, window=timedelta(hours=1), lock=timedelta(hours=1)),
+    "alerts:address": Rule(limit=5, window=timedelta(hours=1), lock=timedelta(hours=1)),
+    # Wrong share-link passcodes from one client across all links (each link also locks itself after 5).
+    "share:ip": Rule(limit=20, window=timedelta(minutes=15), lock=timedelta(minutes=15)),
+    # Making a share link hashes a passcode (slow on purpose): a person shares a few, not hundreds.
+    "share:create": Rule(limit=30, window=timedelta(hours=1), lock=timedelta(hours=1)),
+    # Referrals email study teams: a family writes to a few sites, not dozens a day.
+    "referral:user": Rule(limit=10, window=timedelta(days=1), lock=timedelta(days=1)),
+    "referral:ip": Rule(limit=30, window=timedelta(days=1), lock=timedelta(days=1)),
 }
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from eligo.cli import render
+from eligo.cli.alerts import alerts_app
 from eligo.cli.users import mail_app, users_app
 from eligo.explain import payloads
 
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(users_app, name="users")
 app.add_typer(mail_app, name="mail")
+app.add_typer(alerts_app, name="alerts")
 
 
 class OutputFormat(StrEnum):

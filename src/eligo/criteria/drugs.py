@@ -100,6 +100,10 @@ class Vocabulary:
         """The vocabulary entry an agent name refers to, or None."""
         return self._by_key.get(normalize_name(agent))
 
+    def drug_by_key(self, key: str) -> Drug | None:
+        """The vocabulary entry for an already normalised name (`normalize_name`), or None."""
+        return self._by_key.get(key)
+
     def drugs_in(self, agent: str) -> tuple[Drug, ...]:
         """The drugs an agent string names: itself, or each part of a regimen ("A + B")."""
         whole = self.drug(agent)

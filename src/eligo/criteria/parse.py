@@ -136,25 +136,29 @@ def is_computable(rule: Rule) -> bool:
     return type(rule).computable
 
 
+def _node_fields(node: CriteriaNode) -> dict[str, Any]:
+    """What a parsed criterion copies from its tree node."""
+    return {
+        "id": node.id,
+        "section": node.section,
+        "kind": node.kind,
+        "group_op": node.group_op,
+        "text": node.text,
+        "source_text": node.source_text,
+        "start": node.start,
+        "end": node.end,
+        "notes": node.notes,
+    }
+
+
 def _detail(node: CriteriaNode) -> ParsedCriterion:
-    return ParsedCriterion(
-        id=node.id,
-        section=node.section,
-        kind=node.kind,
-        group_op=node.group_op,
-        text=node.text,
-        source_text=node.source_text,
-        start=node.start,
-        end=node.end,
-        notes=node.notes,
-        children=tuple(_detail(child) for child in node.children),
-    )
+    return ParsedCriterion(**_node_fields(node), children=tuple(_detail(child) for child in node.children))
 
 
-def _parse_node(node: CriteriaNode, parent_text: str | None) -> ParsedCriterion:
+def _parse_node(node: CriteriaNode, parent_text: str | None, prefilter: bool) -> ParsedCriterion:
     if node.kind != "criterion":
-        children = tuple(_parse_node(child, node.text or parent_text) for child in node.children)
-        return _detail(node).model_copy(update={"children": _combine_scopes(children)})
+        children = tuple(_parse_node(child, node.text or parent_text, prefilter) for child in node.children)
+        return ParsedCriterion(**_node_fields(node), children=_combine_scopes(children))
     match = _SCOPE.match(node.text)
     scope = match["scope"] if match else None
     body = match["rest"] if match else node.text
@@ -164,28 +168,23 @@ def _parse_node(node: CriteriaNode, parent_text: str | None) -> ParsedCriterion:
         parent_text=parent_text,
         children=tuple(child.text for child in node.children) if node.group_op is None else (),
     )
-    found = extract(ctx)
+    found = extract(ctx, prefilter=prefilter)
     rule = found.rule
     if rule is not None and scope is not None:
         rule = rule.model_copy(update={"scope": scope})
     if node.group_op is None:
         children = tuple(_detail(child) for child in node.children)
     else:
-        children = _combine_scopes(tuple(_parse_node(child, node.text) for child in node.children))
-    return _detail(node).model_copy(
-        update={
-            "rule": rule,
-            "partial": found.partial,
-            "unparsed": found.unparsed,
-            "question": rule.question(node.section)
-            if rule is not None
-            else free_text_question(node.section, node.text),
-            "open_question": free_text_question(node.section, " ".join(found.unparsed), "remainder")
-            if found.partial
-            else "",
-            "computable": rule is not None and is_computable(rule),
-            "children": children,
-        }
+        children = _combine_scopes(tuple(_parse_node(child, node.text, prefilter) for child in node.children))
+    return ParsedCriterion(
+        **_node_fields(node),
+        rule=rule,
+        partial=found.partial,
+        unparsed=found.unparsed,
+        question=rule.question(node.section) if rule is not None else free_text_question(node.section, node.text),
+        open_question=free_text_question(node.section, " ".join(found.unparsed), "remainder") if found.partial else "",
+        computable=rule is not None and is_computable(rule),
+        children=children,
     )
 
 
@@ -244,11 +243,14 @@ def _combine_scopes(items: tuple[ParsedCriterion, ...]) -> tuple[ParsedCriterion
     return tuple(out)
 
 
-def parse_criteria(text: str) -> tuple[ParsedCriterion, ...]:
-    """Parse eligibility text (CT.gov markdown, legacy XML text or plain lines)."""
+def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterion, ...]:
+    """Parse eligibility text (CT.gov markdown, legacy XML text or plain lines).
+
+    `prefilter=False` runs every extractor on every criterion (the output is the same; for tests).
+    """
     tree = split_criteria(text)
-    return _combine_scopes(tuple(_parse_node(node, None) for node in tree.inclusion)) + _combine_scopes(
-        tuple(_parse_node(node, None) for node in tree.exclusion)
+    return _combine_scopes(tuple(_parse_node(node, None, prefilter) for node in tree.inclusion)) + _combine_scopes(
+        tuple(_parse_node(node, None, prefilter) for node in tree.exclusion)
     )
 
 
@@ -289,12 +291,12 @@ def _structured_criterion(node_id: str, text: str, rule: Any) -> ParsedCriterion
     )
 
 
-def parse_trial(trial: Trial) -> ParsedCriteria:
+def parse_trial(trial: Trial, *, prefilter: bool = True) -> ParsedCriteria:
     """A trial's criteria: structured age / sex first, then the parsed eligibility text."""
     text = trial.eligibility.criteria or ""
     return ParsedCriteria(
         nct_id=trial.nct_id,
-        criteria=tuple(_structured(trial)) + parse_criteria(text),
+        criteria=tuple(_structured(trial)) + parse_criteria(text, prefilter=prefilter),
     )
 
 

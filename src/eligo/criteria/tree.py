@@ -48,7 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -143,6 +143,7 @@ _EXCEPT = re.compile(r"\bexcept(?:ion)?s?\b[^.]*\b(the following|below)\s*:?$", 
 _OR_END = re.compile(r"(?:^|[\s;,])(?:or|and/or)\s*[;,:]?$", re.IGNORECASE)
 _ROW = re.compile(r"^(?P<first>[A-Za-z]+)\b[^:]*\d[^:]*:\s*(?:[<>≤≥=]\s*)?\d")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 
 
 def unescape(text: str) -> str:
@@ -175,6 +176,9 @@ def _ends_with_word(text: str, words: frozenset[str]) -> bool:
     return bool(tail) and tail[-1] in words and not text.rstrip().endswith((".", ";", ")"))
 
 
+# The restructuring steps ask the same questions of each line several times; a small cache
+# answers the repeats within one trial's criteria.
+@lru_cache(maxsize=256)
 def _label(text: str) -> tuple[str, str] | None:
     """("Radiation", "") for "Radiation:", ("Cohort B1", "Measurable NBL") for "Cohort B1: Measurable NBL"."""
     match = _LABEL.match(text)
@@ -183,6 +187,7 @@ def _label(text: str) -> tuple[str, str] | None:
     return match["label"], match["rest"]
 
 
+@lru_cache(maxsize=256)
 def _shape(text: str) -> str:
     label = _label(text)
     if label is None:
@@ -215,10 +220,11 @@ def _short_label(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=256)
 def _is_opener(text: str) -> bool:
     stripped = text.rstrip()
     # Only the last sentence can introduce the lines after it, and not when it lists inline ("fields: a, b").
-    last = re.split(r"(?<=[.;])\s+(?=[A-Z])", stripped)[-1]
+    last = _SENTENCE_END.split(stripped)[-1]
     cue = _FOLLOWING.search(last)
     return (
         stripped.endswith(":") or (cue is not None and ":" not in last[cue.end() :].rstrip(":")) or _dangling(stripped)
@@ -268,7 +274,8 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
             body_start = line_start + marker.end()
         body_end = line_start + len(line.rstrip())
         body = original[body_start:body_end]
-        plain = unescape(body).strip("*_# ").strip()
+        text = unescape(body)
+        plain = text.strip("*_# ").strip()
 
         section_match = _SECTION.match(plain)
         if section_match is not None and len(plain) < 120 and not (section_match["rest"] or "").strip():
@@ -280,20 +287,20 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
         if plain.rstrip(":").strip().lower() in cues.nci_headings and marker is None:
             section = "inclusion"
             stack.clear()
-            item = _Item(section, body_start, body_end, -1, False, text=unescape(body), nci=True)
+            item = _Item(section, body_start, body_end, -1, False, text=text, nci=True)
             roots[section].append(item)
             stack.append(item)
             current = None
             blank_before = False
             continue
 
-        if marker is None and current is not None and _continues(current, original, body, column, blank_before):
+        if marker is None and current is not None and _continues(current, text, column, blank_before):
             current.end = body_end
             current.text = unescape(original[current.start : current.end])
             blank_before = False
             continue
 
-        item = _Item(section, body_start, body_end, column, marker is not None, text=unescape(body))
+        item = _Item(section, body_start, body_end, column, marker is not None, text=text)
         item.note = _NOTE.match(item.text) is not None
         if item.note:
             current = item
@@ -315,10 +322,10 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
     return roots["inclusion"], roots["exclusion"]
 
 
-def _continues(current: _Item, original: str, body: str, column: int, blank_before: bool) -> bool:
+def _continues(current: _Item, text: str, column: int, blank_before: bool) -> bool:
+    """Whether a line without a marker (`text`, unescaped) continues the item before it."""
     if current.nci:
         return False
-    text = unescape(body)
     if current.marked:
         if column > current.indent and not (blank_before and _label(text) is not None and text.endswith(":")):
             return True

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
-from eligo.matching.evaluate import evaluate_trial
+from eligo.matching.evaluate import RuleOutcomes, evaluate_trial
+from eligo.matching.evaluators.labs import clear_conversions
+from eligo.matching.parsed_cache import PARSED_CACHE, ParsedCriteriaCache
 from eligo.matching.results import TrialResult
 from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answers
@@ -87,18 +89,30 @@ def match_profile(
     *,
     answers: Answers | None = None,
     query: SearchQuery | None = None,
+    cache: ParsedCriteriaCache = PARSED_CACHE,
 ) -> list[Match]:
-    """Every candidate trial evaluated and ranked: eligible, then possibly, then ineligible."""
+    """Every candidate trial evaluated and ranked: eligible, then possibly, then ineligible.
+
+    Candidates' rules come from `cache` (the process-wide one unless given), which reads only the
+    trees it does not hold yet; each distinct rule is evaluated once for the whole match.
+    """
     query = query or candidate_query(profile, on)
     matches: list[Match] = []
     hits = store.search(query)
-    # One query for every candidate's stored rules: matching never re-parses current rules.
-    stored = store.get_criteria_many(hit.nct_id for hit in hits)
+    cached = cache.criteria_for(store, (hit.nct_id for hit in hits))
+    outcomes = RuleOutcomes(profile, on)
     for hit in hits:
-        parsed = load_parsed(store, hit.nct_id, stored.get(hit.nct_id))
-        if parsed is None:
+        criteria = cached.get(hit.nct_id)
+        if criteria is None:
             continue
-        result = evaluate_trial(parsed, profile, on, answers)
+        result = evaluate_trial(criteria.parsed, profile, on, answers, outcomes=outcomes, reuse=criteria.reuse)
         matches.append(Match(hit=hit, result=result, score=score_of(result)))
     matches.sort(key=rank_key)
     return matches
+
+
+def reset_caches() -> None:
+    """Forget what matching keeps between calls in this process (parsed trees, shared rules, unit
+    conversions), so the next match runs as the first one in a new process would."""
+    PARSED_CACHE.clear()
+    clear_conversions()

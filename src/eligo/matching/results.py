@@ -64,12 +64,17 @@ class TrialResult(BaseModel):
     def counts(self) -> dict[str, int]:
         """How many leaf criteria are confirmed in the child's favour, against, or open."""
         tally = {"met": 0, "not_met": 0, "unknown": 0, "not_applicable": 0}
-        for leaf in self.leaves():
-            if leaf.verdict is CriterionVerdict.NOT_APPLICABLE:
+        # An explicit stack rather than `leaves()`: ranking counts every candidate of a match.
+        stack = list(self.criteria)
+        while stack:
+            node = stack.pop()
+            if node.children:
+                stack.extend(node.children)
+            elif node.verdict is CriterionVerdict.NOT_APPLICABLE:
                 tally["not_applicable"] += 1
-            elif leaf.verdict is CriterionVerdict.UNKNOWN:
+            elif node.verdict is CriterionVerdict.UNKNOWN:
                 tally["unknown"] += 1
-            elif leaf.rules_out:
+            elif node.rules_out:
                 tally["not_met"] += 1
             else:
                 tally["met"] += 1

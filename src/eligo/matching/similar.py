@@ -1,5 +1,10 @@
 """Similar trials: shared conditions and MeSH terms, intervention classes, eligibility features
-and text similarity (TF-IDF over titles and summaries), each match explained in words."""
+and text similarity (TF-IDF over titles and summaries), each match explained in words.
+
+A trial's ranking changes only when the store's data does, so it is kept per (store data version, trial)
+in a bounded in-process cache; only the distance reason, which depends on the visitor, is worked out
+per request.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from eligo.geo import haversine_km
-from eligo.store import SearchQuery, TrialStore
+from eligo.store import TrialStore
+from eligo.store.cache import BoundedCache
 from eligo.store.rows import age_in_months
+from eligo.store.search import TrialSketch
 from eligo.trials.model import Trial
 
 WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
@@ -61,7 +69,12 @@ STOPWORDS = frozenset(
 )
 OPEN = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
 WEIGHTS = {"conditions": 0.35, "classes": 0.25, "ages": 0.1, "text": 0.3}
-CANDIDATES_PER_TERM = 25
+# Candidates: the trials that best match any of up to 3 conditions and 3 interventions of the trial.
+PROBES_PER_KIND = 3
+MAX_CANDIDATES = 80
+# Entries kept per trial: the API shows 10, the trial page 5.
+KEPT = 10
+CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -82,29 +95,84 @@ class SimilarTrial:
         }
 
 
-def _terms(trial: Trial) -> set[str]:
-    return {term.lower() for term in (*trial.conditions, *trial.condition_mesh_terms)}
+@dataclass(frozen=True)
+class _Features:
+    terms: frozenset[str]
+    classes: frozenset[str]
+    tokens: Counter[str]
+    ages: tuple[float, float]
 
 
-def _classes(trial: Trial) -> set[str]:
+@dataclass(frozen=True)
+class _Ranked:
+    """One similar trial with the reasons that hold for every visitor, and where its open sites are."""
+
+    nct_id: str
+    title: str
+    overall_status: str | None
+    score: float
+    shared: tuple[str, ...]
+    is_open: bool
+    sites: tuple[tuple[float, float], ...]
+
+    def explained(self, base_km: float | None, origin: tuple[float, float] | None) -> SimilarTrial:
+        reasons = list(self.shared)
+        other_km = _nearest_km(self.sites, origin)
+        if base_km is not None and other_km is not None and base_km - other_km >= 10:
+            reasons.append(f"{base_km - other_km:,.0f} km closer")
+        if self.is_open:
+            reasons.append("open to new patients")
+        return SimilarTrial(
+            self.nct_id, self.title, self.overall_status, self.score, tuple(reasons) or ("similar wording",)
+        )
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    sites: tuple[tuple[float, float], ...]
+    ranked: tuple[_Ranked, ...]
+
+
+_CACHE: BoundedCache[tuple[str, str], _Ranking] = BoundedCache(CACHE_SIZE)
+
+
+@lru_cache(maxsize=8192)
+def _classes_of(name: str) -> frozenset[str]:
     from eligo.criteria.drugs import classes_of
 
-    found: set[str] = set()
-    for intervention in trial.interventions:
-        for name in (intervention.name, *intervention.other_names):
-            found |= set(classes_of(name))
-    return found
+    return classes_of(name)
 
 
-def _tokens(trial: Trial) -> Counter[str]:
-    text = " ".join(filter(None, [trial.title, trial.brief_summary or "", " ".join(trial.conditions)])).lower()
-    return Counter(word for word in WORD.findall(text) if word not in STOPWORDS)
+def _features(
+    conditions: Sequence[str],
+    mesh_terms: Sequence[str],
+    intervention_names: Sequence[str],
+    title: str,
+    summary: str,
+    ages: tuple[int | None, int | None],
+) -> _Features:
+    classes: frozenset[str] = frozenset().union(*(_classes_of(name) for name in intervention_names))
+    text = " ".join(filter(None, [title, summary, " ".join(conditions)])).lower()
+    low, high = ages
+    return _Features(
+        terms=frozenset(term.lower() for term in (*conditions, *mesh_terms)),
+        classes=classes,
+        tokens=Counter(word for word in WORD.findall(text) if word not in STOPWORDS),
+        ages=(float(low or 0), float(high if high is not None else 1200)),
+    )
 
 
-def _age_range(trial: Trial) -> tuple[float, float]:
-    low = age_in_months(trial.eligibility.minimum_age)
-    high = age_in_months(trial.eligibility.maximum_age)
-    return float(low or 0), float(high if high is not None else 1200)
+def _trial_features(trial: Trial) -> _Features:
+    names = [name for item in trial.interventions for name in (item.name, *item.other_names)]
+    ages = (age_in_months(trial.eligibility.minimum_age), age_in_months(trial.eligibility.maximum_age))
+    return _features(trial.conditions, trial.condition_mesh_terms, names, trial.title, trial.brief_summary or "", ages)
+
+
+def _sketch_features(sketch: TrialSketch) -> _Features:
+    ages = (sketch.min_age_months, sketch.max_age_months)
+    return _features(
+        sketch.conditions, sketch.mesh_terms, sketch.intervention_names, sketch.title, sketch.brief_summary or "", ages
+    )
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -113,7 +181,7 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
     return shared / union if union > 0 else 1.0
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
@@ -134,62 +202,73 @@ def _tfidf(docs: Sequence[Counter[str]]) -> list[dict[str, float]]:
     ]
 
 
-def _nearest_km(trial: Trial, origin: tuple[float, float] | None) -> float | None:
-    if origin is None:
+def _nearest_km(sites: Sequence[tuple[float, float]], origin: tuple[float, float] | None) -> float | None:
+    if origin is None or not sites:
         return None
-    distances = [
-        haversine_km(origin[0], origin[1], site.geo.lat, site.geo.lon)
-        for site in trial.locations
-        if site.geo and (site.status or trial.overall_status) in OPEN
-    ]
-    return min(distances) if distances else None
+    return min(haversine_km(origin[0], origin[1], lat, lon) for lat, lon in sites)
 
 
-def _candidates(store: TrialStore, trial: Trial) -> list[Trial]:
-    seen: dict[str, None] = {}
-    probes = [*trial.conditions[:3], *(item.name for item in trial.interventions[:3])]
-    for probe in probes:
-        for hit in store.search(SearchQuery(text=probe, limit=CANDIDATES_PER_TERM)):
-            if hit.nct_id != trial.nct_id:
-                seen.setdefault(hit.nct_id)
-    found = store.get_many(seen)
-    return [found[nct_id] for nct_id in seen if nct_id in found]
+def _candidates(store: TrialStore, trial: Trial) -> list[TrialSketch]:
+    probes = [*trial.conditions[:PROBES_PER_KIND], *(item.name for item in trial.interventions[:PROBES_PER_KIND])]
+    return store.similar_candidates(list(dict.fromkeys(probes)), trial.nct_id, MAX_CANDIDATES)
+
+
+def _rank(store: TrialStore, trial: Trial) -> _Ranking:
+    others = _candidates(store, trial)
+    base = _trial_features(trial)
+    features = [_sketch_features(other) for other in others]
+    vectors = _tfidf([base.tokens, *(item.tokens for item in features)])
+    scored = []
+    for other, item, vector in zip(others, features, vectors[1:], strict=True):
+        parts = {
+            "conditions": _jaccard(base.terms, item.terms),
+            "classes": _jaccard(base.classes, item.classes),
+            "ages": _overlap(base.ages, item.ages),
+            "text": _cosine(vectors[0], vector),
+        }
+        shared = []
+        if terms := sorted(base.terms & item.terms):
+            shared.append("also " + ", ".join(terms[:3]))
+        if classes := sorted(base.classes & item.classes):
+            shared.append("also " + ", ".join(name.replace("_", " ") for name in classes[:2]))
+        if parts["ages"] > 0.5:
+            shared.append("similar ages")
+        score = sum(WEIGHTS[name] * value for name, value in parts.items())
+        scored.append((other, score, tuple(shared)))
+    scored.sort(key=lambda entry: (-entry[1], (entry[0].overall_status or "") not in OPEN))
+    kept = scored[:KEPT]
+    points = store.open_site_points([trial.nct_id, *(other.nct_id for other, _, _ in kept)])
+    ranked = tuple(
+        _Ranked(
+            nct_id=other.nct_id,
+            title=other.title,
+            overall_status=other.overall_status,
+            score=score,
+            shared=shared,
+            is_open=(other.overall_status or "") in OPEN,
+            sites=tuple(points.get(other.nct_id, ())),
+        )
+        for other, score, shared in kept
+    )
+    return _Ranking(sites=tuple(points.get(trial.nct_id, ())), ranked=ranked)
 
 
 def similar_trials(
-    store: TrialStore, trial: Trial, *, limit: int = 5, origin: tuple[float, float] | None = None
+    store: TrialStore,
+    trial: Trial,
+    *,
+    limit: int = 5,
+    origin: tuple[float, float] | None = None,
+    data_version: str | None = None,
 ) -> list[SimilarTrial]:
-    """Trials most like `trial`, open ones first among equals, with the reasons in words."""
-    others = list(_candidates(store, trial))
-    if not others:
-        return []
-    vectors = _tfidf([_tokens(trial), *(_tokens(other) for other in others)])
-    base_terms, base_classes, base_ages = _terms(trial), _classes(trial), _age_range(trial)
-    base_km = _nearest_km(trial, origin)
-    found = []
-    for other, vector in zip(others, vectors[1:], strict=True):
-        terms, classes = _terms(other), _classes(other)
-        parts = {
-            "conditions": _jaccard(base_terms, terms),
-            "classes": _jaccard(base_classes, classes),
-            "ages": _overlap(base_ages, _age_range(other)),
-            "text": _cosine(vectors[0], vector),
-        }
-        score = sum(WEIGHTS[name] * value for name, value in parts.items())
-        reasons = []
-        if shared := sorted(base_terms & terms):
-            reasons.append("also " + ", ".join(shared[:3]))
-        if shared_classes := sorted(base_classes & classes):
-            reasons.append("also " + ", ".join(name.replace("_", " ") for name in shared_classes[:2]))
-        if parts["ages"] > 0.5:
-            reasons.append("similar ages")
-        other_km = _nearest_km(other, origin)
-        if base_km is not None and other_km is not None and base_km - other_km >= 10:
-            reasons.append(f"{base_km - other_km:,.0f} km closer")
-        if (other.overall_status or "") in OPEN:
-            reasons.append("open to new patients")
-        found.append(
-            SimilarTrial(other.nct_id, other.title, other.overall_status, score, tuple(reasons) or ("similar wording",))
-        )
-    found.sort(key=lambda item: (-item.score, (item.overall_status or "") not in OPEN))
-    return found[:limit]
+    """Trials most like `trial` (as stored), open ones first among equals, with the reasons in words.
+
+    At most `KEPT`. `data_version` is the store's, when the caller has just read it.
+    """
+    key = (data_version or store.data_version(), trial.nct_id)
+    ranking = _CACHE.get(key)
+    if ranking is None:
+        ranking = _rank(store, trial)
+        _CACHE.put(key, ranking)
+    base_km = _nearest_km(ranking.sites, origin)
+    return [entry.explained(base_km, origin) for entry in ranking.ranked[:limit]]

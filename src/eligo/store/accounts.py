@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlalchemy import Column, Connection, RowMapping, Table, delete, insert, select, update
 
 from eligo.accounts.records import Role, SiteLink, TokenPurpose, User, stamp, unstamp
+from eligo.store import alerts as alert_rows
 from eligo.store.tables import account_tokens, coordinator_sites, metadata, outbox, user_sessions, users, web_sessions
 
 
@@ -203,7 +204,7 @@ SECRET_COLUMNS = frozenset(
     }
 )
 # Outbox bodies carry single-use links; a note's body is the user's own words and is exported.
-SECRET_TABLE_COLUMNS = frozenset({("outbox", "body")})
+SECRET_TABLE_COLUMNS = frozenset({("outbox", "body"), ("outbox", "headers")})
 
 
 def _visible(table: Table) -> list[Column[Any]]:
@@ -272,6 +273,8 @@ def delete_user(connection: Connection, user_id: int, email: str) -> None:
     """Remove the user and every row about them; explicit deletes, so nothing depends on cascades being on."""
     end_sessions(connection, user_id)
     connection.execute(delete(outbox).where(outbox.c.recipient == email))
+    # Alerts the person subscribed to with this address while signed out (user_id NULL) go too.
+    alert_rows.delete_for_email(connection, email)
     for column, parent in reversed(_dependent_columns()):
         connection.execute(delete(column.table).where(column.in_(_owned_ids(parent, user_id))))
     for column in reversed(user_owned_columns()):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, or_, select, update
@@ -18,14 +19,24 @@ class OutgoingMessage:
     subject: str
     body: str
     attempts: int
+    headers: dict[str, str] = field(default_factory=dict)
 
 
-def queue(connection: Connection, recipient: str, subject: str, body: str, user_id: int | None, now: datetime) -> int:
+def queue(
+    connection: Connection,
+    recipient: str,
+    subject: str,
+    body: str,
+    user_id: int | None,
+    now: datetime,
+    headers: dict[str, str] | None = None,
+) -> int:
     values = {
         "user_id": user_id,
         "recipient": recipient,
         "subject": subject,
         "body": body,
+        "headers": json.dumps(headers) if headers else None,
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": stamp(now),
@@ -57,11 +68,17 @@ def claim(engine: Engine, now: datetime, lease: timedelta, limit: int) -> list[O
             if result.rowcount != 1:
                 continue  # another sender got there first
             row = connection.execute(
-                select(outbox.c.id, outbox.c.recipient, outbox.c.subject, outbox.c.body, outbox.c.attempts).where(
-                    outbox.c.id == message_id
-                )
+                select(
+                    outbox.c.id,
+                    outbox.c.recipient,
+                    outbox.c.subject,
+                    outbox.c.body,
+                    outbox.c.attempts,
+                    outbox.c.headers,
+                ).where(outbox.c.id == message_id)
             ).one()
-        claimed.append(OutgoingMessage(int(row.id), row.recipient, row.subject, row.body, int(row.attempts)))
+        headers = json.loads(row.headers) if row.headers else {}
+        claimed.append(OutgoingMessage(int(row.id), row.recipient, row.subject, row.body, int(row.attempts), headers))
     return claimed
 
 
@@ -70,7 +87,7 @@ def mark_sent(engine: Engine, message_id: int, now: datetime) -> None:
         connection.execute(
             update(outbox)
             .where(outbox.c.id == message_id, outbox.c.status == "sending")
-            .values(status="sent", sent_at=stamp(now), body="", claimed_until=None, last_error=None)
+            .values(status="sent", sent_at=stamp(now), body="", headers=None, claimed_until=None, last_error=None)
         )
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eligo.store import sessions
@@ -16,7 +17,16 @@ from eligo.store.engine import create_store_engine, resolve_url, upgrade_to_head
 from eligo.store.importer import BatchImporter
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
 from eligo.store.overlays import load_patches
-from eligo.store.search import OPEN_STATUSES, SearchHit, SearchQuery, run_search
+from eligo.store.search import (
+    OPEN_STATUSES,
+    SearchHit,
+    SearchQuery,
+    TrialSketch,
+    open_site_points,
+    run_search,
+    similar_candidates,
+    sketches,
+)
 from eligo.store.tables import criteria, sync_state, trials
 from eligo.store.writer import DeriveCriteria, delete_study, load_states, prepare, write_studies
 from eligo.trials.model import Trial
@@ -46,6 +56,7 @@ class TrialStore:
             outcome, study = prepare(trial, states.get(trial.nct_id), patches, now, criteria_tree=criteria)
             if study is not None:
                 write_studies(connection, [study], now)
+                _bump_data_version(connection)
         return outcome
 
     def import_records(
@@ -62,21 +73,52 @@ class TrialStore:
         in `problems`, and leaves no trace; the others go on. Committed every `batch_size` studies, after
         which `on_progress` gets a snapshot of the counts.
         """
+
+        def committed(summary: ImportSummary) -> None:
+            self._bump_data_version()
+            if on_progress is not None:
+                on_progress(summary)
+
         importer = BatchImporter(
-            self.engine, derive_criteria=derive_criteria, on_progress=on_progress, batch_size=batch_size
+            self.engine, derive_criteria=derive_criteria, on_progress=committed, batch_size=batch_size
         )
-        return importer.run(items)
+        try:
+            return importer.run(items)
+        finally:
+            self._bump_data_version()
 
     def delete(self, nct_id: str) -> bool:
         """Remove a study with its sites and criteria; True when it was there. Its overlays stay."""
         with self.engine.begin() as connection:
-            return delete_study(connection, nct_id)
+            deleted = delete_study(connection, nct_id)
+            # Last, as every writer does: the version row is locked only after the data rows (no deadlock).
+            _bump_data_version(connection)
+            return deleted
 
     def save_criteria(self, nct_id: str, version: str, tree_json: str) -> None:
         values = {"parser_version": version, "tree": tree_json, "parsed_at": datetime.now(UTC).isoformat()}
         with self.engine.begin() as connection:
             upsert = _insert_for(self.dialect)(criteria).values(nct_id=nct_id, **values)
             connection.execute(upsert.on_conflict_do_update(index_elements=[criteria.c.nct_id], set_=values))
+            _bump_data_version(connection)
+
+    def _bump_data_version(self) -> None:
+        with self.engine.begin() as connection:
+            _bump_data_version(connection)
+
+    def data_version(self) -> str:
+        """A token that changes whenever trials or their criteria are written: caches of derived data key on it.
+
+        Random, so no two stores share one; a store from before versions existed is given one here.
+        """
+        with self.engine.connect() as connection:
+            value = connection.scalar(select(sync_state.c.value).where(sync_state.c.key == DATA_VERSION_KEY))
+        if value is None:
+            with self.engine.begin() as connection:
+                first = _insert_for(self.dialect)(sync_state).values(key=DATA_VERSION_KEY, value=_new_version())
+                connection.execute(first.on_conflict_do_nothing(index_elements=[sync_state.c.key]))
+                value = connection.scalar(select(sync_state.c.value).where(sync_state.c.key == DATA_VERSION_KEY))
+        return str(json.loads(str(value)))
 
     def set_sync_state(self, key: str, value: Any) -> None:
         """Keep a JSON-serialisable value (the live-sync cursor) under `key`."""
@@ -175,6 +217,23 @@ class TrialStore:
         with self.engine.connect() as connection:
             return run_search(connection, query)
 
+    def similar_candidates(self, probes: Sequence[str], exclude: str, limit: int) -> list[TrialSketch]:
+        """The trials that best match any of `probes`, best first, as sketches: one search, one read."""
+        with self.engine.connect() as connection:
+            ids = similar_candidates(connection, probes, exclude, limit)
+            found = sketches(connection, ids)
+        return [found[nct_id] for nct_id in ids if nct_id in found]
+
+    def sketches(self, nct_ids: Iterable[str]) -> dict[str, TrialSketch]:
+        """What similarity scoring reads of each stored trial among `nct_ids`, in one query, no Trial validation."""
+        with self.engine.connect() as connection:
+            return sketches(connection, nct_ids)
+
+    def open_site_points(self, nct_ids: Iterable[str]) -> dict[str, list[tuple[float, float]]]:
+        """(lat, lon) of each trial's open sites among `nct_ids`, in one query."""
+        with self.engine.connect() as connection:
+            return open_site_points(connection, nct_ids)
+
     def condition_counts(self, limit: int = 12) -> list[tuple[str, int]]:
         """The most common conditions among open trials, for "browse by condition"."""
         open_trials = select(trials.c.conditions).where(trials.c.overall_status.in_(OPEN_STATUSES))
@@ -189,11 +248,27 @@ class TrialStore:
     def load_session(self, session_id: str, now: datetime) -> dict[str, Any] | None:
         return sessions.load_session(self.engine, session_id, now)
 
-    def save_session(self, session_id: str, data: dict[str, Any], expires_at: datetime) -> None:
-        sessions.save_session(self.engine, session_id, data, expires_at)
+    def update_session(
+        self, session_id: str, change: Callable[[dict[str, Any]], None], expires_at: datetime, now: datetime
+    ) -> dict[str, Any]:
+        return sessions.update_session(self.engine, session_id, change, expires_at, now)
 
     def delete_session(self, session_id: str) -> None:
         sessions.delete_session(self.engine, session_id)
+
+
+DATA_VERSION_KEY = "store.data_version"
+
+
+def _new_version() -> str:
+    return json.dumps(uuid.uuid4().hex)
+
+
+def _bump_data_version(connection: Connection) -> None:
+    upsert = _insert_for(connection.dialect.name)(sync_state).values(key=DATA_VERSION_KEY, value=_new_version())
+    connection.execute(
+        upsert.on_conflict_do_update(index_elements=[sync_state.c.key], set_={"value": upsert.excluded.value})
+    )
 
 
 def _insert_for(dialect: str) -> Any:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -341,3 +343,129 @@ def _with_nearest_sites(connection: Connection, hits: list[SearchHit], near: tup
         hit.model_copy(update={"nearest_site": nearest[hit.nct_id][1]}) if hit.nct_id in nearest else hit
         for hit in hits
     ]
+
+
+# -- sketches: a few fields of many trials at once, without building Trial records -----------------------
+
+
+@dataclass(frozen=True)
+class TrialSketch:
+    """A stored trial as result cards and similarity scoring see it: indexed columns and a few record fields."""
+
+    nct_id: str
+    title: str
+    overall_status: str | None
+    conditions: tuple[str, ...]
+    mesh_terms: tuple[str, ...]
+    intervention_names: tuple[str, ...]
+    brief_summary: str | None
+    min_age_months: int | None
+    max_age_months: int | None
+
+
+def similar_candidates(connection: Connection, probes: Sequence[str], exclude: str, limit: int) -> list[str]:
+    """Ids of the trials that best match any of `probes` (conditions, drug names), best first, never `exclude`.
+
+    One ranked full-text query for all probes: a trial matching several ranks higher. On SQLite only the title
+    and subject columns are searched (a drug named in a summary says little); PostgreSQL ranks by its weights.
+    """
+    words = [found for found in (parse_query_text(probe) for probe in probes) if found.terms]
+    if not words:
+        return []
+    if connection.dialect.name == "postgresql":
+        queries = [
+            func.websearch_to_tsquery(literal_column("'english'"), bindparam(f"probe_{index}", found.websearch()))
+            for index, found in enumerate(words)
+        ]
+        tsquery: ColumnElement[Any] = queries[0]
+        for query in queries[1:]:
+            tsquery = tsquery.op("||")(query)
+        vector: ColumnElement[Any] = literal_column("trials.search_vector")
+        ranked = (
+            select(trials.c.nct_id)
+            .where(vector.bool_op("@@")(tsquery), trials.c.nct_id != exclude)
+            .order_by(func.ts_rank_cd(vector, tsquery).desc(), trials.c.nct_id)
+            .limit(limit)
+        )
+        return list(connection.scalars(ranked))
+    either = " OR ".join(
+        "(" + " AND ".join('"' + " ".join(parts) + '"' for parts in found.terms) + ")" for found in words
+    )
+    # Nothing but the rank in the query: any other test or order on a row reads its stored columns for every
+    # match, not only the page (a third of the time again).
+    sql = text(f"SELECT nct_id FROM trials_fts WHERE trials_fts MATCH :fts_match ORDER BY {_BM25} LIMIT :limit")
+    match = "{title conditions keywords mesh interventions} : (" + either + ")"
+    found = connection.scalars(sql, {"fts_match": match, "limit": limit + 1})
+    return [nct_id for nct_id in found if nct_id != exclude][:limit]
+
+
+# The record fields a sketch reads, taken out of the JSON by the database (in C, one parse per row) rather
+# than by json.loads of the whole 8 KB record here: a third of the time of a search page.
+_SKETCH_FIELDS = ("conditions", "condition_mesh_terms", "interventions", "brief_summary")
+
+
+def _sketch_fields(dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        parts = ", ".join(f"CAST(trials.record AS json) -> '{name}'" for name in _SKETCH_FIELDS)
+        return literal_column(f"json_build_array({parts})")
+    return func.json_extract(trials.c.record, *(f"$.{name}" for name in _SKETCH_FIELDS))
+
+
+def sketches(connection: Connection, nct_ids: Iterable[str]) -> dict[str, TrialSketch]:
+    wanted = list(dict.fromkeys(nct_ids))
+    if not wanted:
+        return {}
+    rows = connection.execute(
+        select(
+            trials.c.nct_id,
+            trials.c.title,
+            trials.c.overall_status,
+            trials.c.min_age_months,
+            trials.c.max_age_months,
+            _sketch_fields(connection.dialect.name).label("fields"),
+        ).where(trials.c.nct_id.in_(wanted))
+    )
+    found = {}
+    for row in rows:
+        fields = row.fields if isinstance(row.fields, list) else json.loads(row.fields)
+        conditions, mesh_terms, interventions, brief_summary = fields
+        names = []
+        for intervention in interventions or ():
+            names.append(intervention.get("name") or "")
+            names.extend(intervention.get("other_names") or ())
+        found[row.nct_id] = TrialSketch(
+            nct_id=row.nct_id,
+            title=row.title,
+            overall_status=row.overall_status,
+            conditions=tuple(conditions or ()),
+            mesh_terms=tuple(mesh_terms or ()),
+            intervention_names=tuple(name for name in names if name),
+            brief_summary=brief_summary,
+            min_age_months=row.min_age_months,
+            max_age_months=row.max_age_months,
+        )
+    return found
+
+
+def open_site_points(connection: Connection, nct_ids: Iterable[str]) -> dict[str, list[tuple[float, float]]]:
+    wanted = list(dict.fromkeys(nct_ids))
+    if not wanted:
+        return {}
+    rows = connection.execute(
+        select(sites.c.nct_id, sites.c.lat, sites.c.lon)
+        .join(trials, trials.c.nct_id == sites.c.nct_id)
+        .where(
+            sites.c.nct_id.in_(wanted),
+            sites.c.lat.is_not(None),
+            sites.c.lon.is_not(None),
+            # A site that gives no status of its own takes the study's.
+            or_(
+                sites.c.status.in_(OPEN_STATUSES),
+                and_(sites.c.status.is_(None), trials.c.overall_status.in_(OPEN_STATUSES)),
+            ),
+        )
+    )
+    points: dict[str, list[tuple[float, float]]] = {}
+    for row in rows:
+        points.setdefault(row.nct_id, []).append((row.lat, row.lon))
+    return points

@@ -173,6 +173,8 @@ outbox = Table(
     Column("subject", Text, nullable=False),
     # Emptied once sent: bodies carry single-use links.
     Column("body", Text, nullable=False),
+    # Extra headers as a JSON object (List-Unsubscribe on alert emails; added by migration 0005); emptied once sent.
+    Column("headers", Text, nullable=True),
     Column("status", String(16), nullable=False),  # pending | sending | sent | failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", String(32), nullable=False),

@@ -53,10 +53,11 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
         manager: SessionManager = request.app.state.sessions
         if request.url.path.startswith("/static/"):
             return await call_next(request)
-        session = manager.load(request)
+        # The session is read and written in the thread pool: a database call here would stall the event loop.
+        session = await manager.open(request)
         request.state.session = session
         response = await call_next(request)
-        manager.save(session, response)
+        await manager.close(session, response)
         return response
 
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
@@ -68,6 +69,8 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
     app.include_router(notes.router)
     app.include_router(alerts.router)
     app.include_router(referrals.router)
+    # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
+    app.state.templates.env.globals["shows_referrals_link"] = referrals.shows_dashboard_link
     app.include_router(pages.router)
     app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

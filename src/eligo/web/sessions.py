@@ -1,53 +1,109 @@
 """Visitor sessions kept on the server: a random id in a signed, HttpOnly cookie, data in the store.
 
 The pre-screener answers and the child's profile a visitor enters live here and nowhere else.
+
+A session is written only when a request changed it, and then as a merge, not an overwrite: the request's
+changes (answers per criterion, the keys it set) are applied to the data as stored *now*, atomically, so two
+requests of one visitor running at once (two tabs, or a script and a form) never undo each other's answers.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.concurrency import run_in_threadpool
 
 COOKIE = "eligo_session"
+ANSWERS = "answers"
+# (trial, criterion, answer): criterion None clears the trial's answers; answer None removes one.
+AnswerChange = tuple[str, str | None, str | None]
 
 
 class SessionBackend(Protocol):
     def load_session(self, session_id: str, now: datetime) -> dict[str, Any] | None: ...
 
-    def save_session(self, session_id: str, data: dict[str, Any], expires_at: datetime) -> None: ...
+    def update_session(
+        self, session_id: str, change: Callable[[dict[str, Any]], None], expires_at: datetime, now: datetime
+    ) -> dict[str, Any]:
+        """Apply `change` to the stored data (empty when none) atomically; return the data written."""
+        ...
 
     def delete_session(self, session_id: str) -> None: ...
 
 
 class Session:
-    """One visitor's server-side data; written back only when changed."""
+    """One visitor's server-side data, and what this request changed in it."""
 
     def __init__(self, session_id: str, data: dict[str, Any], *, is_new: bool, csrf_token: str) -> None:
         self.id = session_id
         self.data = data
         self.is_new = is_new
-        self.changed = False
         # Derived from the session id, so a visitor who only reads pages costs no database write.
         self.csrf_token = csrf_token
+        self._loaded_keys = set(data)
+        self._touched: set[str] = set()
+        self._answer_changes: list[AnswerChange] = []
+        self._replace = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._touched or self._answer_changes or self._replace)
+
+    @changed.setter
+    def changed(self, value: bool) -> None:
+        """`changed = True` after editing `data` directly: every key but the answers is written as it is now."""
+        if value:
+            self._touched |= (self._loaded_keys | set(self.data)) - {ANSWERS}
+        else:
+            self._touched.clear()
+            self._answer_changes.clear()
+            self._replace = False
 
     def answers_for(self, nct_id: str) -> dict[str, str]:
-        answers = self.data.get("answers", {}).get(nct_id, {})
+        answers = self._all_answers().get(nct_id, {})
         return dict(answers) if isinstance(answers, dict) else {}
 
-    def set_answers(self, nct_id: str, answers: dict[str, str]) -> None:
-        all_answers = dict(self.data.get("answers", {}))
+    def update_answers(self, nct_id: str, changes: Mapping[str, str | None]) -> dict[str, str]:
+        """Set (or, with None, remove) answers one criterion at a time; returns the trial's answers now."""
+        current = self.answers_for(nct_id)
+        for criterion_id, value in changes.items():
+            if current.get(criterion_id) == value:
+                continue
+            if value is None:
+                current.pop(criterion_id)
+            else:
+                current[criterion_id] = value
+            self._answer_changes.append((nct_id, criterion_id, value))
+        self._apply_local(nct_id, current)
+        return current
+
+    def set_answers(self, nct_id: str, answers: Mapping[str, str]) -> None:
+        """Replace the trial's answers (empty: clear them)."""
+        if self.answers_for(nct_id) == dict(answers):
+            return
+        self._answer_changes.append((nct_id, None, None))
+        self._answer_changes.extend((nct_id, key, value) for key, value in answers.items())
+        self._apply_local(nct_id, dict(answers))
+
+    def _all_answers(self) -> dict[str, Any]:
+        answers = self.data.get(ANSWERS)
+        return answers if isinstance(answers, dict) else {}
+
+    def _apply_local(self, nct_id: str, answers: dict[str, str]) -> None:
+        all_answers = dict(self._all_answers())
         if answers:
             all_answers[nct_id] = answers
         else:
             all_answers.pop(nct_id, None)
-        self.data["answers"] = all_answers
-        self.changed = True
+        self.data[ANSWERS] = all_answers
 
     @property
     def user_id(self) -> int | None:
@@ -61,9 +117,52 @@ class Session:
         return profile if isinstance(profile, dict) else None
 
     def set_profile(self, profile: dict[str, Any] | None, form: dict[str, str] | None = None) -> None:
+        form = form or {}
+        if self.data.get("profile") == profile and self.data.get("profile_form") == form:
+            return
         self.data["profile"] = profile
-        self.data["profile_form"] = form or {}
-        self.changed = True
+        self.data["profile_form"] = form
+        self._touched |= {"profile", "profile_form"}
+
+    def write_whole(self) -> None:
+        """Write all of `data` next time, replacing what is stored: for a new id, which has nothing stored yet."""
+        self._replace = True
+
+    def merge_into(self, stored: dict[str, Any]) -> None:
+        """Apply this request's changes to the data as stored now (the backend calls this, maybe more than once)."""
+        if self._replace:
+            stored.clear()
+            stored.update(copy.deepcopy(self.data))
+            return
+        for key in self._touched:
+            if key in self.data:
+                stored[key] = copy.deepcopy(self.data[key])
+            else:
+                stored.pop(key, None)
+        if not self._answer_changes:
+            return
+        raw = stored.get(ANSWERS)
+        all_answers: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
+        for nct_id, criterion_id, value in self._answer_changes:
+            trial = all_answers.get(nct_id)
+            answers: dict[str, str] = dict(trial) if isinstance(trial, dict) else {}
+            if criterion_id is None:
+                answers = {}
+            elif value is None:
+                answers.pop(criterion_id, None)
+            else:
+                answers[criterion_id] = value
+            if answers:
+                all_answers[nct_id] = answers
+            else:
+                all_answers.pop(nct_id, None)
+        stored[ANSWERS] = all_answers
+
+    def written(self, stored: dict[str, Any]) -> None:
+        """The backend wrote `stored`: it is now this session's data, with nothing left to write."""
+        self.data = stored
+        self._loaded_keys = set(stored)
+        self.changed = False
 
 
 class SessionManager:
@@ -74,26 +173,54 @@ class SessionManager:
         self.days = days
         self.secure = secure
 
-    def load(self, request: Request) -> Session:
+    def _session_id(self, request: Request) -> str | None:
         cookie = request.cookies.get(COOKIE)
-        if cookie:
-            try:
-                session_id = str(self.signer.loads(cookie))
-            except BadSignature:
-                session_id = ""
-            if session_id:
-                data = self.backend.load_session(session_id, datetime.now(UTC))
-                return Session(session_id, data or {}, is_new=False, csrf_token=self.csrf_for(session_id))
+        if not cookie:
+            return None
+        try:
+            return str(self.signer.loads(cookie)) or None
+        except BadSignature:
+            return None
+
+    def load(self, request: Request) -> Session:
+        session_id = self._session_id(request)
+        if session_id is not None:
+            data = self.backend.load_session(session_id, datetime.now(UTC))
+            return Session(session_id, data or {}, is_new=False, csrf_token=self.csrf_for(session_id))
+        return self._new_session()
+
+    def _new_session(self) -> Session:
         session_id = secrets.token_urlsafe(32)
         return Session(session_id, {}, is_new=True, csrf_token=self.csrf_for(session_id))
+
+    async def open(self, request: Request) -> Session:
+        """`load` for the async middleware: the database is read in the thread pool, never on the event loop."""
+        if self._session_id(request) is None:
+            return self._new_session()
+        return await run_in_threadpool(self.load, request)
 
     def csrf_for(self, session_id: str) -> str:
         return hmac.new(self.key, session_id.encode(), hashlib.sha256).hexdigest()
 
+    def flush(self, session: Session) -> None:
+        """Write this request's changes now (merged into the stored data); a no-op when there are none."""
+        if not session.changed:
+            return
+        now = datetime.now(UTC)
+        stored = self.backend.update_session(session.id, session.merge_into, now + timedelta(days=self.days), now)
+        session.written(stored)
+
     def save(self, session: Session, response: Response) -> None:
+        self.flush(session)
+        self._set_cookie(session, response)
+
+    async def close(self, session: Session, response: Response) -> None:
+        """`save` for the async middleware."""
         if session.changed:
-            expires = datetime.now(UTC) + timedelta(days=self.days)
-            self.backend.save_session(session.id, session.data, expires)
+            await run_in_threadpool(self.flush, session)
+        self._set_cookie(session, response)
+
+    def _set_cookie(self, session: Session, response: Response) -> None:
         if session.is_new:
             response.set_cookie(
                 COOKIE,
@@ -112,7 +239,7 @@ class SessionManager:
         session.id = secrets.token_urlsafe(32)
         session.csrf_token = self.csrf_for(session.id)
         session.is_new = True
-        session.changed = True
+        session.write_whole()
 
     def destroy(self, session: Session, response: Response) -> None:
         self.backend.delete_session(session.id)

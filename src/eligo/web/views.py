@@ -14,15 +14,18 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 
-from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, ParsedCriterion
 from eligo.geo import geocode, haversine_km
 from eligo.matching.evaluate import evaluate_trial
 from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, load_parsed, match_profile
 from eligo.matching.results import TrialResult
+from eligo.matching.similar import similar_trials
 from eligo.patients.answers import Answer, Answers, parse_answer
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
 from eligo.store import SearchHit, SearchQuery, TrialStore
+from eligo.store.cache import BoundedCache
+from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.web.errors import EligoHTTPError
 
@@ -35,9 +38,29 @@ def store_of(request: Request) -> TrialStore:
     return store
 
 
+# Validated Trial records of the trials viewed most recently, per store data version (up to ~100 KB each).
+_TRIALS: BoundedCache[tuple[str, str], Trial] = BoundedCache(512)
+
+
+def data_version(request: Request) -> str:
+    """The store's data version, read once per request: the key of every cache a page uses."""
+    version = getattr(request.state, "data_version", None)
+    if not isinstance(version, str):
+        version = store_of(request).data_version()
+        request.state.data_version = version
+    return version
+
+
 def require_trial(request: Request, nct_id: str) -> Trial:
     key = nct_id.strip().upper()
-    trial = store_of(request).get(key) if ID_PATTERN.match(key) else None
+    trial = None
+    if ID_PATTERN.match(key):
+        cache_key = (data_version(request), key)
+        trial = _TRIALS.get(cache_key)
+        if trial is None:
+            trial = store_of(request).get(key)
+            if trial is not None:
+                _TRIALS.put(cache_key, trial)
     if trial is None:
         raise EligoHTTPError(404, "not_found", f"There is no trial {nct_id[:40]!r} in Eligo.")
     return trial
@@ -52,6 +75,37 @@ def session_profile(request: Request) -> PatientProfile | None:
     except ValueError:
         request.state.session.set_profile(None)
         return None
+
+
+# Rules of the trials viewed most recently, per store data version: validating a stored tree into rules costs
+# milliseconds, parsing a trial whose tree is missing or stale (a new parser version) tens (~40 KB kept each).
+_PARSED: BoundedCache[tuple[str, str], ParsedCriteria] = BoundedCache(1024)
+
+
+def parsed_criteria_many(request: Request, nct_ids: list[str]) -> dict[str, ParsedCriteria]:
+    """The trials' rules: from the cache, else all the missing ones in one query (parsed now where stale)."""
+    store, version = store_of(request), data_version(request)
+    found = {}
+    missing = []
+    for nct_id in nct_ids:
+        cached = _PARSED.get((version, nct_id))
+        if cached is None:
+            missing.append(nct_id)
+        else:
+            found[nct_id] = cached
+    stored = store.get_criteria_many(missing)
+    for nct_id in missing:
+        tree = stored.get(nct_id)
+        parsed = ParsedCriteria.from_json(tree[1]) if tree and tree[0] == PARSER_VERSION else None
+        parsed = parsed or load_parsed(store, nct_id, tree)
+        if parsed is not None:
+            _PARSED.put((version, nct_id), parsed)
+            found[nct_id] = parsed
+    return found
+
+
+def parsed_criteria(request: Request, nct_id: str) -> ParsedCriteria | None:
+    return parsed_criteria_many(request, [nct_id]).get(nct_id)
 
 
 def session_answers(request: Request, nct_id: str) -> Answers:
@@ -75,9 +129,10 @@ def leaf_ids(parsed: ParsedCriteria) -> set[str]:
 
 def save_answers_from_form(request: Request, nct_id: str, form: FormData) -> Answers:
     trial = require_trial(request, nct_id)
-    parsed = load_parsed(store_of(request), trial.nct_id)
+    parsed = parsed_criteria(request, trial.nct_id)
     known = leaf_ids(parsed) if parsed else set()
-    answers = dict(request.state.session.answers_for(trial.nct_id))
+    # Only what this form changes, criterion by criterion: answers saved meanwhile by another request stay.
+    changes: dict[str, str | None] = {}
     for key, value in form.multi_items():
         if not key.startswith("a:") or not isinstance(value, str):
             continue
@@ -85,13 +140,13 @@ def save_answers_from_form(request: Request, nct_id: str, form: FormData) -> Ans
         if criterion_id not in known:
             raise EligoHTTPError(422, "unknown_criterion", f"{criterion_id[:40]!r} is not a criterion of this trial.")
         if value == "":
-            answers.pop(criterion_id, None)
+            changes[criterion_id] = None
             continue
         try:
-            answers[criterion_id] = parse_answer(value).value
+            changes[criterion_id] = parse_answer(value).value
         except ValueError as error:
             raise EligoHTTPError(422, "invalid_answer", str(error)) from error
-    request.state.session.set_answers(trial.nct_id, answers)
+    answers = request.state.session.update_answers(trial.nct_id, changes)
     return Answers(by_id={key: Answer(value) for key, value in answers.items()})
 
 
@@ -127,18 +182,34 @@ def profile_origin(profile: PatientProfile | None) -> tuple[float, float] | None
     return None
 
 
+# A new visitor's view of a trial (no profile, no answers) is the same for everyone on a given day.
+_BLANK_RESULTS: BoundedCache[tuple[str, str, date], TrialResult] = BoundedCache(1024)
+
+
+def _evaluated(
+    parsed: ParsedCriteria, profile: PatientProfile | None, answers: Answers, on: date, key: tuple[str, str]
+) -> TrialResult:
+    if profile is not None or answers.by_id:
+        return evaluate_trial(parsed, profile or PatientProfile(), on, answers)
+    result = _BLANK_RESULTS.get((*key, on))
+    if result is None:
+        result = evaluate_trial(parsed, PatientProfile(), on, answers)
+        _BLANK_RESULTS.put((*key, on), result)
+    return result
+
+
 def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
+    """Everything the trial page shows, in a fixed number of queries whatever the trial or the store."""
     trial = require_trial(request, nct_id)
     store = store_of(request)
-    parsed = load_parsed(store, trial.nct_id)
+    parsed = parsed_criteria(request, trial.nct_id)
     profile = session_profile(request)
+    origin = profile_origin(profile)
     answers = session_answers(request, trial.nct_id)
     on = date.today()
     result: TrialResult | None = None
     if parsed is not None:
-        result = evaluate_trial(parsed, profile or PatientProfile(), on, answers)
-    from eligo.matching.similar import similar_trials
-
+        result = _evaluated(parsed, profile, answers, on, (data_version(request), trial.nct_id))
     return {
         "trial": trial,
         "parsed": parsed,
@@ -146,8 +217,8 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
         "results_by_id": {item.id: item for top in (result.criteria if result else ()) for item in top.walk()},
         "answers": {key: value.value for key, value in answers.by_id.items()},
         "profile_active": profile is not None,
-        "sites": sites_by_distance(trial, profile_origin(profile)),
-        "similar": similar_trials(store, trial, limit=5, origin=profile_origin(profile)),
+        "sites": sites_by_distance(trial, origin),
+        "similar": similar_trials(store, trial, limit=5, origin=origin, data_version=data_version(request)),
         "on": on,
     }
 
@@ -219,28 +290,49 @@ def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | Non
 @dataclass(frozen=True)
 class SearchResultView:
     hit: SearchHit
-    trial: Trial | None
+    # What a result card shows of the record (its brief summary), read without validating the whole Trial.
+    trial: TrialSketch | None
     verdict: str | None
 
 
+# The same searches come back all day ("neuroblastoma" above all): a page of hits with its card text is kept
+# per (store data version, query). Verdicts depend on the visitor and are never kept.
+SearchPage = tuple[tuple[SearchHit, ...], dict[str, TrialSketch]]
+_SEARCHES: BoundedCache[tuple[str, SearchQuery], SearchPage] = BoundedCache(256)
+
+
 def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchResultView]:
+    """One page of hits with their records and, when a profile is active, the child's verdict on each:
+    a fixed number of queries and at most `query.limit` evaluations, whatever the number of matches."""
     store = store_of(request)
     profile = session_profile(request)
-    results = []
-    for hit in store.search(query):
-        verdict = None
-        if profile is not None:
-            parsed = load_parsed(store, hit.nct_id)
-            if parsed is not None:
-                answers = session_answers(request, hit.nct_id)
-                verdict = evaluate_trial(parsed, profile, date.today(), answers).verdict.value
-        results.append(SearchResultView(hit, store.get(hit.nct_id), verdict))
-    return results
+    key = (data_version(request), query)
+    found = _SEARCHES.get(key)
+    if found is None:
+        searched = tuple(store.search(query))
+        found = (searched, store.sketches(hit.nct_id for hit in searched))
+        _SEARCHES.put(key, found)
+    hits, records = found
+    ids = [hit.nct_id for hit in hits]
+    verdicts: dict[str, str] = {}
+    if profile is not None:
+        on = date.today()
+        for nct_id, parsed in parsed_criteria_many(request, ids).items():
+            verdicts[nct_id] = evaluate_trial(parsed, profile, on, session_answers(request, nct_id)).verdict.value
+    return [SearchResultView(hit, records.get(hit.nct_id), verdicts.get(hit.nct_id)) for hit in hits]
+
+
+# "Browse by condition" tallies every open trial: once per store data version, not once per home page.
+_CONDITION_COUNTS: BoundedCache[str, list[tuple[str, int]]] = BoundedCache(4)
 
 
 def browse_conditions(request: Request) -> list[tuple[str, int]]:
-    counts: list[tuple[str, int]] = store_of(request).condition_counts(limit=12)
-    return counts
+    version = data_version(request)
+    counts = _CONDITION_COUNTS.get(version)
+    if counts is None:
+        counts = store_of(request).condition_counts(limit=12)
+        _CONDITION_COUNTS.put(version, counts)
+    return list(counts)
 
 
 def session_matches(request: Request) -> tuple[list[Match], date] | None:
@@ -256,7 +348,7 @@ def session_matches(request: Request) -> tuple[list[Match], date] | None:
     for found in match_profile(store, profile, on, query=query):
         answers = session_answers(request, found.hit.nct_id)
         if answers.by_id:
-            parsed = load_parsed(store, found.hit.nct_id)
+            parsed = parsed_criteria(request, found.hit.nct_id)
             if parsed is not None:
                 found = Match(found.hit, evaluate_trial(parsed, profile, on, answers), found.score)
         matches.append(found)

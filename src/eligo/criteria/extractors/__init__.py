@@ -8,16 +8,21 @@ others none, the result is *partial*: the rules found are kept and the parts lef
 returned as `unparsed`. A partial criterion is evaluated as: the parsed rule decides what it
 can, and the unparsed remainder is one more open question for the family (so a partial
 criterion is never reported `met` on the strength of its parsed part alone).
+
+An extractor whose trigger words (`eligo.criteria.extractors.prefilter`) are all missing from a
+criterion is skipped: it could not have read it. `prefilter=False` runs every extractor, for tests.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import ModuleType
 
+from eligo.criteria.extractors.prefilter import Trigger, TriggerIndex
 from eligo.criteria.rules import AllOf, CriterionContext, Rule
 
 Extractor = Callable[[CriterionContext], Rule | None]
@@ -43,17 +48,38 @@ def _load(name: str) -> ModuleType | None:
         return None
 
 
-def extractors() -> tuple[Extractor, ...]:
-    found: list[Extractor] = []
+@cache
+def _chain() -> tuple[tuple[Extractor, Trigger | None], ...]:
+    """Every extractor in order, with its trigger (None: it always runs)."""
+    found: list[tuple[Extractor, Trigger | None]] = []
     for name in _MODULES:
         module = _load(name)
         if module is not None:
-            found.extend(getattr(module, "EXTRACTORS", ()))
+            declared = getattr(module, "triggers", None)
+            triggers: Mapping[Extractor, Trigger] = declared() if declared is not None else {}
+            found.extend((extractor, triggers.get(extractor)) for extractor in getattr(module, "EXTRACTORS", ()))
     return tuple(found)
 
 
-def _first_rule(ctx: CriterionContext, chain: tuple[Extractor, ...]) -> Rule | None:
-    for extractor in chain:
+@cache
+def _index() -> TriggerIndex:
+    return TriggerIndex([trigger for _, trigger in _chain()])
+
+
+def extractors() -> tuple[Extractor, ...]:
+    return tuple(extractor for extractor, _ in _chain())
+
+
+def trigger_of(extractor: Extractor) -> Trigger | None:
+    """The words without which `extractor` reads nothing (None: it is never skipped)."""
+    return next((trigger for known, trigger in _chain() if known is extractor), None)
+
+
+def _first_rule(ctx: CriterionContext, prefilter: bool) -> Rule | None:
+    firing = _index().firing(ctx.text, ctx.parent_text) if prefilter else -1  # -1: every bit set
+    for position, (extractor, _) in enumerate(_chain()):
+        if not firing >> position & 1:
+            continue
         try:
             rule = extractor(ctx)
         except ValueError:  # a rule that fails its own validation is no reading of the text
@@ -68,10 +94,9 @@ def _parts(text: str) -> list[str]:
     return sentences if len(sentences) > 1 else [part.strip() for part in text.split(";") if part.strip()]
 
 
-def extract(ctx: CriterionContext) -> Extraction:
+def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     """The rule for one criterion, sentence by sentence when the whole does not read as one."""
-    chain = extractors()
-    whole = _first_rule(ctx, chain)
+    whole = _first_rule(ctx, prefilter)
     if whole is not None:
         return Extraction(whole)
     parts = _parts(ctx.text)
@@ -80,7 +105,7 @@ def extract(ctx: CriterionContext) -> Extraction:
     rules: list[Rule] = []
     unparsed: list[str] = []
     for part in parts:
-        rule = _first_rule(ctx.model_copy(update={"text": part}), chain)
+        rule = _first_rule(ctx.model_copy(update={"text": part}), prefilter)
         if rule is None:
             unparsed.append(part)
         else:
@@ -96,4 +121,4 @@ def extract_rule(ctx: CriterionContext) -> Rule | None:
     return extract(ctx).rule
 
 
-__all__ = ["Extraction", "Extractor", "extract", "extract_rule", "extractors"]
+__all__ = ["Extraction", "Extractor", "extract", "extract_rule", "extractors", "trigger_of"]

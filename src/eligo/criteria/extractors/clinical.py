@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Literal, cast
 
+from eligo.criteria.extractors.prefilter import Trigger, phrase_words
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
 from eligo.criteria.rules.clinical import (
     AgeRule,
@@ -51,20 +53,28 @@ _THERAPY = re.compile(
 _LAB_UNITS = re.compile(r"mg/dl|/mcl|/mm|x ?10|g/dl|u/l|ml/min|umol|µmol", re.IGNORECASE)
 
 
-def _norm(text: str) -> str:
-    """Comparators as symbols, escapes and spacing tidied."""
-    text = text.replace("\\", "")
-    for old, new in (("=<", "≤"), ("<=", "≤"), ("=>", "≥"), (">=", "≥"), ("≧", "≥"), ("≦", "≤"), ("˂", "<")):
-        text = text.replace(old, new)
-    words = (
+_COMPARATOR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), symbol)
+    for pattern, symbol in (
         (r"greater than or equal to|at least|no less than|not less than|equal or above|or more than", "≥"),
         (r"less than or equal to|no more than|not more than|up to", "≤"),
         (r"greater than|more than|older than|above|over", ">"),
         (r"less than|younger than|under|below", "<"),
     )
-    for pattern, symbol in words:
-        text = re.sub(rf"\b(?:{pattern})\b", symbol, text, flags=re.IGNORECASE)
-    return re.sub(r"\s+", " ", text).strip()
+)
+_SPACES = re.compile(r"\s+")
+
+
+# Most extractors normalise the same criterion text; the cache makes that once per criterion.
+@lru_cache(maxsize=64)
+def _norm(text: str) -> str:
+    """Comparators as symbols, escapes and spacing tidied."""
+    text = text.replace("\\", "")
+    for old, new in (("=<", "≤"), ("<=", "≤"), ("=>", "≥"), (">=", "≥"), ("≧", "≥"), ("≦", "≤"), ("˂", "<")):
+        text = text.replace(old, new)
+    for pattern, symbol in _COMPARATOR_WORDS:
+        text = pattern.sub(symbol, text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def _scope(text: str) -> tuple[str | None, str]:
@@ -77,30 +87,41 @@ def _scope(text: str) -> tuple[str | None, str]:
 _SYMBOL_CMP: dict[str, Cmp] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
 
 
-def _phrase_regex(phrases: list[str]) -> str:
+@cache
+def _phrase_regex(phrases: tuple[str, ...]) -> str:
     ordered = sorted(phrases, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(p) for p in ordered) + ")"
 
 
+_BRACKET_OR_STOP = re.compile(r"[()\[\].]")
+
+
 def _sentences(text: str) -> list[str]:
     """Split on sentence ends outside parentheses."""
+    return list(_sentence_parts(text))
+
+
+# Several extractors split the same criterion; cached as a tuple so no caller can change it.
+@lru_cache(maxsize=64)
+def _sentence_parts(text: str) -> tuple[str, ...]:
     parts: list[str] = []
     depth, start = 0, 0
-    for i, char in enumerate(text):
-        depth += (char in "([" and 1) or 0
-        depth -= (char in ")]" and 1) or 0
-        if (
-            char == "."
-            and depth <= 0
-            and (i + 1 == len(text) or text[i + 1] == " ")
-            and (i + 2 >= len(text) or text[i + 2].isupper())
+    # Only brackets and full stops change the outcome, so only they are visited.
+    for found in _BRACKET_OR_STOP.finditer(text):
+        i, char = found.start(), found.group()
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif (
+            depth <= 0 and (i + 1 == len(text) or text[i + 1] == " ") and (i + 2 >= len(text) or text[i + 2].isupper())
         ):
             parts.append(text[start:i].strip())
             start = i + 1
     tail = text[start:].strip().rstrip(".")
     if tail:
         parts.append(tail)
-    return [p for p in parts if p]
+    return tuple(p for p in parts if p)
 
 
 # --- age -----------------------------------------------------------------------------------
@@ -126,21 +147,29 @@ def _months(value: str, unit: str | None) -> tuple[int, Literal["years", "months
     return int(months), kind
 
 
-def _age_bounds(text: str) -> tuple[dict[str, object], str] | None:
-    """Parse an age clause at the start of `text`; return the AgeRule fields and the rest."""
-    t = _AGE_LEAD.sub("", text, count=1)
-    had_lead = t != text
-    patterns: list[tuple[str, str]] = [
+def _age_patterns(unit_optional: bool) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    patterns = (
         # "≥ 1 or < 18 years": the trials write "or" but mean both limits (a range), so it is read as "and".
         ("pair", rf"^([≥>])\s*{_NUM}\s*{_UNIT}?\s*(?:of age\s*)?(?:or|and|,|to)\s*([≤<])\s*{_NUM}\s*{_UNIT}"),
         ("range", rf"^(?:between\s+)?{_NUM}\s*{_UNIT}?\s*(?:-|–|to|and)\s*{_NUM}\s*{_UNIT}"),
         ("suffix_min", rf"^{_NUM}\s*{_UNIT}\s*(?:of age\s*|old\s*)?(?:or|and)\s*(?:older|>|≥|more)"),
         ("suffix_max", rf"^{_NUM}\s*{_UNIT}\s*(?:of age\s*|old\s*)?(?:or|and)\s*(?:younger|less|<)"),
         ("plus", rf"^{_NUM}\s*\+\s*{_UNIT}?"),
-        ("single", rf"^([≥>≤<])\s*{_NUM}\s*{_UNIT}" + ("?" if had_lead else "")),
-    ]
-    for name, pattern in patterns:
-        match = re.match(pattern, t, re.IGNORECASE)
+        ("single", rf"^([≥>≤<])\s*{_NUM}\s*{_UNIT}" + ("?" if unit_optional else "")),
+    )
+    return tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in patterns)
+
+
+# After an "Age:" lead a bare number is an age; without one it needs its unit.
+_AGE_PATTERNS = {True: _age_patterns(unit_optional=True), False: _age_patterns(unit_optional=False)}
+
+
+def _age_bounds(text: str) -> tuple[dict[str, object], str] | None:
+    """Parse an age clause at the start of `text`; return the AgeRule fields and the rest."""
+    t = _AGE_LEAD.sub("", text, count=1)
+    had_lead = t != text
+    for name, pattern in _AGE_PATTERNS[had_lead]:
+        match = pattern.match(t)
         if match is None:
             continue
         g = match.groups()
@@ -233,30 +262,45 @@ def extract_age(context: CriterionContext) -> Rule | None:
 # --- diagnosis, risk, disease state --------------------------------------------------------------
 
 
+@cache
+def _synonyms_pattern(synonyms: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the synonyms as a whole word (longest first), ignoring case."""
+    return re.compile(rf"(?<![\w-]){_phrase_regex(synonyms)}(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _diagnosis_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, _synonyms_pattern(term.synonyms)) for name, term in clinical_vocab().diagnoses.items())
+
+
+@cache
+def _state_patterns() -> tuple[tuple[DiseaseStateName, re.Pattern[str]], ...]:
+    return tuple(
+        (cast(DiseaseStateName, name), re.compile(rf"\b{_phrase_regex(term.phrases)}\b", re.IGNORECASE))
+        for name, term in clinical_vocab().disease_states.items()
+    )
+
+
 def _diagnoses_in(text: str) -> list[str]:
     found: list[tuple[int, str]] = []
-    for name, term in clinical_vocab().diagnoses.items():
-        match = re.search(rf"(?<![\w-]){_phrase_regex(list(term.synonyms))}(?![\w-])", text, re.IGNORECASE)
+    for name, pattern in _diagnosis_patterns():
+        match = pattern.search(text)
         if match is not None:
             found.append((match.start(), name))
     return [name for _, name in sorted(found)]
 
 
 def _first_diagnosis(text: str) -> int | None:
-    starts = [
-        m.start()
-        for term in clinical_vocab().diagnoses.values()
-        if (m := re.search(rf"(?<![\w-]){_phrase_regex(list(term.synonyms))}(?![\w-])", text, re.IGNORECASE))
-    ]
+    starts = [m.start() for _, pattern in _diagnosis_patterns() if (m := pattern.search(text))]
     return min(starts) if starts else None
 
 
 def _states_in(text: str) -> list[DiseaseStateName]:
     found: list[tuple[int, DiseaseStateName]] = []
-    for name, term in clinical_vocab().disease_states.items():
-        match = re.search(rf"\b{_phrase_regex(list(term.phrases))}\b", text, re.IGNORECASE)
+    for name, pattern in _state_patterns():
+        match = pattern.search(text)
         if match is not None:
-            found.append((match.start(), cast(DiseaseStateName, name)))
+            found.append((match.start(), name))
     return [name for _, name in sorted(found)]
 
 
@@ -280,11 +324,8 @@ def extract_diagnosis(context: CriterionContext) -> Rule | None:
         return None
     names = _diagnoses_in(match.group("dx"))
     leftover = (
-        re.sub(
-            rf"(?<![\w-]){_phrase_regex([s for n in names for s in clinical_vocab().diagnoses[n].synonyms])}(?![\w-])",
-            "",
-            match.group("dx"),
-            flags=re.IGNORECASE,
+        _synonyms_pattern(tuple(s for n in names for s in clinical_vocab().diagnoses[n].synonyms)).sub(
+            "", match.group("dx")
         )
         if names
         else match.group("dx")
@@ -371,19 +412,13 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
     if risk is not None:
         prefix = prefix[: risk.start()]
     states = _states_in(prefix)
-    state_words = re.sub(
-        rf"\b{_phrase_regex([p for s in clinical_vocab().disease_states.values() for p in s.phrases])}"
-        r"\b|\bor\b|[/, ]",
-        "",
-        prefix,
-        flags=re.IGNORECASE,
-    )
+    state_words = _state_words().sub("", prefix)
     diagnoses = _diagnoses_in(dx_text)
     dx_rest = re.sub(
         r"\bor related tumou?rs?\b|\(NBL\)|\bor\b|[/ ]",
         "",
         re.sub(
-            _phrase_regex([s for n in diagnoses for s in clinical_vocab().diagnoses[n].synonyms]),
+            _phrase_regex(tuple(s for n in diagnoses for s in clinical_vocab().diagnoses[n].synonyms)),
             "",
             dx_text,
             flags=re.IGNORECASE,
@@ -406,6 +441,13 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
         parts.append(RiskGroupRule())
     parts.append(DiseaseStateRule(states=tuple(states), definition=definition))
     return AllOf(rules=tuple(parts))
+
+
+@cache
+def _state_words() -> re.Pattern[str]:
+    """Every disease-state phrase, "or", "/", "," and spaces: what may precede a diagnosis."""
+    phrases = tuple(p for s in clinical_vocab().disease_states.values() for p in s.phrases)
+    return re.compile(rf"\b{_phrase_regex(phrases)}" r"\b|\bor\b|[/, ]", re.IGNORECASE)
 
 
 _STATE_HEADED = re.compile(r"^(refractory|persistent|relapsed|recurrent|progressive) disease:\s*(.+)$", re.I)
@@ -755,33 +797,59 @@ def _condition_patterns() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
 
 
+@cache
+def _condition_at_start() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """All condition synonyms as one alternation, longest first, each in its own group.
+
+    A regex alternation tries its branches in order at the same position, so `match` finds the
+    synonym that trying the synonyms one by one (longest first) would find; `lastindex` names it.
+    """
+    pairs = _condition_patterns()
+    pattern = "|".join(f"({re.escape(synonym)})(?!\\w)" for synonym, _ in pairs)
+    return re.compile(pattern, re.IGNORECASE), tuple(name for _, name in pairs)
+
+
+_LIST_JOINER = re.compile(r"^(?:,\s*)?(?:or|and|and/or)?\s*", re.IGNORECASE)
+
+
 def _consume_conditions(text: str) -> list[str] | None:
     """Read "A, B or C" where every item is a known condition; None if anything is left over."""
+    pattern, synonym_names = _condition_at_start()
     names: list[str] = []
     rest = text.strip(" .,;")
     while rest:
-        for synonym, name in _condition_patterns():
-            match = re.match(rf"{re.escape(synonym)}(?!\w)", rest, re.IGNORECASE)
-            if match is not None:
-                if name not in names:
-                    names.append(name)
-                rest = rest[match.end() :].strip()
-                rest = re.sub(r"^(?:,\s*)?(?:or|and|and/or)?\s*", "", rest, flags=re.IGNORECASE).strip(" ,/")
-                break
-        else:
+        match = pattern.match(rest)
+        if match is None or match.lastindex is None:
             return None
+        name = synonym_names[match.lastindex - 1]
+        if name not in names:
+            names.append(name)
+        rest = rest[match.end() :].strip()
+        rest = _LIST_JOINER.sub("", rest).strip(" ,/")
     return names or None
 
 
-def _strip_framing(text: str) -> str:
+@cache
+def _framing_pattern() -> re.Pattern[str]:
     framing = sorted(clinical_vocab().condition_framing, key=len, reverse=True)
-    pattern = rf"\b(?:{'|'.join(re.escape(f) for f in framing)})\b"
-    return re.sub(r"\s+", " ", re.sub(pattern, " ", text, flags=re.IGNORECASE)).strip(" .,;")
+    return re.compile(rf"\b(?:{'|'.join(re.escape(f) for f in framing)})\b", re.IGNORECASE)
+
+
+def _strip_framing(text: str) -> str:
+    return _SPACES.sub(" ", _framing_pattern().sub(" ", text)).strip(" .,;")
+
+
+@cache
+def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (qualifier, re.compile(rf"(?<![\w-]){re.escape(qualifier)}(?![\w-])", re.IGNORECASE))
+        for qualifier in sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True)
+    )
 
 
 def _qualifier(text: str) -> tuple[str | None, str]:
-    for qualifier in sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True):
-        match = re.search(rf"(?<![\w-]){re.escape(qualifier)}(?![\w-])", text, re.IGNORECASE)
+    for qualifier, pattern in _qualifier_patterns():
+        match = pattern.search(text)
         if match is not None:
             return qualifier, (text[: match.start()] + " " + text[match.end() :]).strip()
     return None, text
@@ -938,3 +1006,39 @@ EXTRACTORS: tuple[Extractor, ...] = (
     extract_attestation,
     extract_diagnosis,
 )
+
+# Words each extractor's patterns need (see eligo.criteria.extractors.prefilter); `_site_rule` is
+# also reached from extract_disease_state, whose multi-sentence criteria may be all sites.
+_SITE_WORDS = ("bone", "mibg", "soft", "curie", "measur", "diameter", "lesion")
+_STATE_WORDS = ("refractory", "persistent", "relapsed", "recurrent", "progressive", "failure")
+
+
+@cache
+def triggers() -> dict[Extractor, Trigger]:
+    fixed: dict[Extractor, tuple[str, ...]] = {
+        extract_pregnancy: ("pregnan", "breast", "nursing", "lactat", "contracept", "birth", "hcg", "childbearing",
+                            "condom"),
+        extract_resection_cohort: ("resectable",),
+        extract_risk_group: ("risk",),
+        # Units of `_UNIT`, the "age" lead (a bare number then needs no unit), "18+", and
+        # "Patients with X must be ..." subgroups.
+        extract_age: ("age", "year", "yr", "mo", "+", "patients"),
+        extract_performance: ("lansky", "karnofsky", "kps", "ecog", "eastern"),
+        extract_life_expectancy: ("expectancy",),
+        extract_toxicity: ("grade", "recovered"),
+        extract_cardiac: ("ejection", "lvef", "shortening"),
+        extract_biomarker: ("alk", "mycn"),
+        extract_disease_site: _SITE_WORDS,
+        extract_disease_state: _STATE_WORDS + _SITE_WORDS,
+        extract_attestation: ("consent", "assent", "able", "inability", "declines", "willing"),
+    }  # fmt: skip
+    found = {extractor: Trigger(words) for extractor, words in fixed.items()}
+    # A diagnosis (a condition) must be named for these to read anything.
+    diagnoses = phrase_words(s for term in clinical_vocab().diagnoses.values() for s in term.synonyms)
+    if diagnoses is not None:
+        found[extract_disease_with_diagnosis] = Trigger(("neuroblastoma", *diagnoses))
+        found[extract_diagnosis] = Trigger(diagnoses)
+    conditions = phrase_words(s for term in clinical_vocab().conditions.values() for s in term.synonyms)
+    if conditions is not None:
+        found[extract_condition] = Trigger(("allergic", *conditions))
+    return found

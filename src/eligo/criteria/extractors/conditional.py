@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from eligo.criteria.extractors.clinical import _age_rule, _consume_conditions, _diagnoses_in, _strip_framing
+from eligo.criteria.extractors.prefilter import Trigger
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
 from eligo.criteria.rules.clinical import (
     AttestationRule,
@@ -133,7 +134,8 @@ _LEADS: tuple[tuple[str, str | None], ...] = (
     ),
     # "Patients with a prior or concurrent malignancy whose natural history ... are eligible for this trial"
     (
-        r"^Patients with (?:a |an )?(?P<cond>.+?) (?P<req>whose .+?) (?:are|is) eligible(?: for this (?:trial|study))?$",
+        r"^Patients with (?:a |an )?(?P<cond>.+?) (?P<req>whose .+?) (?:are|is) eligible"
+        r"(?: for this (?:trial|study))?$",
         None,
     ),
     # "Patients with X must / should / will be required / cannot / who have ..."
@@ -273,4 +275,15 @@ EXTRACTORS: tuple[Extractor, ...] = (
     extract_conditional,
 )
 
-__all__ = ["EXTRACTORS", "condition_rule"]
+
+def triggers() -> dict[Extractor, Trigger]:
+    """Words every pattern of each extractor contains (see eligo.criteria.extractors.prefilter)."""
+    return {
+        extract_biopsy: Trigger(("biopsy",)),
+        extract_permitted: Trigger(("eligible", "biopsy")),
+        extract_clinician_review: Trigger(("organ",)),
+        extract_conditional: Trigger(("patients", "present")),  # "Patients with ...", "... if present, ..."
+    }
+
+
+__all__ = ["EXTRACTORS", "condition_rule", "triggers"]

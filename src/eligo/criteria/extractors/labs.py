@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
+from eligo.criteria.extractors.prefilter import Trigger, TriggerText, phrase_words
 from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
 from eligo.criteria.rules.labs import (
     AgeSexLimit,
@@ -121,22 +122,27 @@ class _Mention:
 
 
 @cache
-def _synonym_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    patterns: list[tuple[int, re.Pattern[str], str]] = []
+def _synonym_patterns() -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
+    """(pattern, test, a word the synonym cannot match without) for every synonym, longest first."""
+    patterns: list[tuple[int, re.Pattern[str], str, str | None]] = []
     for spec in vocabulary().tests.values():
         after = f"(?!{spec.not_followed_by})" if spec.not_followed_by else ""
         for synonym in spec.synonyms:
             flags = 0 if synonym != synonym.lower() else re.I
             body = re.escape(synonym).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
             pattern = re.compile(rf"(?<![\w-]){body}(?![\w-]){after}(?!\s*transfus)", flags)
-            patterns.append((len(synonym), pattern, spec.test))
+            word = phrase_words([synonym], case_sensitive=not flags)
+            patterns.append((len(synonym), pattern, spec.test, word[0] if word else None))
     patterns.sort(key=lambda item: -item[0])
-    return tuple((pattern, test) for _, pattern, test in patterns)
+    return tuple((pattern, test, word) for _, pattern, test, word in patterns)
 
 
 def _mentions(text: str) -> list[_Mention]:
     taken: list[_Mention] = []
-    for pattern, test in _synonym_patterns():
+    words = TriggerText.of(text)
+    for pattern, test, word in _synonym_patterns():
+        if word is not None and not words.contains(word):
+            continue  # the synonym cannot be there (see eligo.criteria.extractors.prefilter); scanning is slow
         for match in pattern.finditer(text):
             if not any(m.start < match.end() and match.start() < m.end for m in taken):
                 taken.append(_Mention(match.start(), match.end(), test))
@@ -191,12 +197,30 @@ def _unit_after(test: str, rest: str) -> tuple[str, int] | None:
     for count in range(len(tokens), 0, -1):
         end = tokens[count - 1].end()
         candidate = head[:end].strip().rstrip(".,;:)]")
-        try:
-            convert(test, 1.0, candidate, lab_spec(test).display)
-        except UnitError:
+        if not _measures(test, candidate):
             continue
         return display_unit(candidate), len(head[:end].rstrip().rstrip(".,;:)]"))
     return None
+
+
+# Unit conversion with Pint is slow and depends only on the vocabulary and its arguments, while
+# trials write the same few units and thresholds over and over: both answers are cached.
+@lru_cache(maxsize=1024)
+def _measures(test: str, written: str) -> bool:
+    """Whether `written` is a unit `test` can be expressed in."""
+    try:
+        convert(test, 1.0, written, lab_spec(test).display)
+    except UnitError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _in_display_unit(test: str, value: float, written: str) -> float | None:
+    try:
+        return convert(test, value, written, lab_spec(test).display)
+    except UnitError:
+        return None
 
 
 def _threshold(test: str, clause: str) -> _Threshold | None:
@@ -228,9 +252,8 @@ def _threshold(test: str, clause: str) -> _Threshold | None:
         )
     else:
         return None
-    try:
-        canonical = convert(test, value, threshold.unit or "", spec.display)
-    except UnitError:
+    canonical = _in_display_unit(test, value, threshold.unit or "")
+    if canonical is None:
         return None
     return threshold if plausible(test, canonical) else None
 
@@ -388,3 +411,21 @@ EXTRACTORS: tuple[Callable[[CriterionContext], Rule | None], ...] = (
     extract_transfusion_dependence,
     extract_lab_thresholds,
 )
+
+
+@cache
+def triggers() -> dict[Callable[[CriterionContext], Rule | None], Trigger]:
+    """Words without which each extractor reads nothing (see eligo.criteria.extractors.prefilter):
+    a lab threshold needs a lab's name, matched case-sensitively where the vocabulary says so."""
+    found: dict[Callable[[CriterionContext], Rule | None], Trigger] = {
+        extract_transfusion_dependence: Trigger(("transfusion",))
+    }
+    words: list[str] = []
+    for spec in vocabulary().tests.values():
+        for synonym in spec.synonyms:
+            word = phrase_words([synonym], case_sensitive=synonym != synonym.lower())
+            if word is None:
+                return found
+            words.extend(word)
+    found[extract_lab_thresholds] = Trigger(tuple(dict.fromkeys(words)))
+    return found

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
 
-from eligo.criteria.drugs import Phrase, therapy_vocabulary, vocabulary
+from eligo.criteria.drugs import Phrase, normalize_name, therapy_vocabulary, vocabulary
+from eligo.criteria.extractors.prefilter import GatedPattern, Trigger
 from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
 from eligo.criteria.rules.therapy import (
     ALL_RADIATION_FIELDS,
@@ -30,9 +32,14 @@ _NUMBERS = {
 }  # fmt: skip
 _NUMBER = r"\d+|" + "|".join(_NUMBERS)
 _UNITS = r"hours?|hrs?|days?|weeks?|wks?|months?|years?"
-_DURATION = re.compile(rf"(?P<gt>>\s*)?\b(?P<num>{_NUMBER})[\s-]*(?P<unit>{_UNITS})\b", re.I)
-_LONGER_FOR = re.compile(
-    rf"\(?\s*(?P<num>{_NUMBER})\s*(?P<unit>days?|weeks?)\s+if\s+prior\s+(?P<what>[\w-]+)\s*\)?", re.I
+# Most of a criterion's sentences hold no duration, no "prior ..." and so on, and a failed scan with
+# these patterns is slow: GatedPattern first checks for words without which they cannot match.
+_DURATION = GatedPattern(
+    rf"(?P<gt>>\s*)?\b(?P<num>{_NUMBER})[\s-]*(?P<unit>{_UNITS})\b",
+    ("hour", "hr", "day", "week", "wk", "month", "year"),
+)
+_LONGER_FOR = GatedPattern(
+    rf"\(?\s*(?P<num>{_NUMBER})\s*(?P<unit>days?|weeks?)\s+if\s+prior\s+(?P<what>[\w-]+)\s*\)?", ("prior",)
 )
 _SENTENCE = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
 _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|eg|vs|approx)\.", re.I)
@@ -42,29 +49,44 @@ _NOT_MINE = re.compile(
     r"cardiotoxic|contracepti|pregnan|scan must",
     re.I,
 )
-_PREGNANCY = re.compile(r"pregnan|contracepti|birth control", re.I)
-_ELAPSED = re.compile(
+_PREGNANCY = GatedPattern(r"pregnan|contracepti|birth control", ("pregnan", "contracepti", "birth"))
+_ELAPSED = GatedPattern(
     r"at least|minimum|must have elapsed|should have elapsed|must not have received|must be discontinued|"
     r"discontinued a minimum|eligible \S+ \w+ after|no (?:\w+ ){0,4}within|is required following|"
     r"since|(?:prior|previous) (?:to|before)?.*\ballowed if",
-    re.I,
+    ("least", "minimum", "elapsed", "received", "discontinued", "eligible", "within", "following", "since", "allowed"),
 )
 _OFF_TREATMENT = re.compile(r"not been off (?:treatment|therapy) for", re.I)
-_REFERENCE = re.compile(
+_REFERENCE = GatedPattern(
     r"(?:prior to|before|of|from|until)\s+(?:the\s+)?(?:start of\s+|first day of\s+(?:administration of\s+)?)?"
     r"(?P<ref>protocol therapy|enrol?lment|study entry|registration|randomi[sz]ation|screening|"
     r"(?:1st|first) dose of (?:study (?:drug|agent|treatment)|[\w-]+)|MIBG therapy|"
     r"study (?:drug|treatment)|treatment start)",
-    re.I,
+    ("protocol", "enrol", "entry", "registration", "randomi", "screening", "dose", "mibg", "study", "start"),
 )
-_HALF_LIVES = re.compile(
+_HALF_LIVES = GatedPattern(
     rf"(?P<num>{_NUMBER})\s*(?:PK\s+|elimination\s+)?half[- ]lives(?P<rest>[^.]*?whichever is (?:longer|shorter)|)",
-    re.I,
+    ("lives",),
 )
 _EXCEPT = re.compile(r"\bEXCEPT(?: for)?\s+(?P<what>[^.;]+)", re.I)
-_CURRENT = re.compile(
+_CURRENT = GatedPattern(
     r"at the time of (?:enrol?lment|study entry|registration)|currently|are receiving|be receiving|\bon the following",
-    re.I,
+    ("time", "currently", "receiving", "following"),
+)
+_ALLOGENEIC = GatedPattern(r"not eligible post allogeneic|(?:previously )?received (?:an )?allogene?ic", ("alloge",))
+_PERMITTED = GatedPattern(r"eligible at any time|regardless of response", ("eligible", "regardless"))
+_NO_PROGRESSION_ON = GatedPattern(
+    r"did not have (?:tumou?r )?(?:relapse|progression)|without (?:relapse|progression) (?:on|while)",
+    ("relapse", "progression"),
+)
+_RECEIVED = GatedPattern(
+    r"(?:received|had|with) (?:any )?(?:prior|previous) (?:treatment|therapy|exposure)|"
+    r"prior (?:treatment|therapy) with|previous(?:ly)? (?:treated|received)|"
+    r"are receiving|be receiving|^(?:prior|previous) ",
+    ("prior", "previous", "receiving"),
+)
+_STORED_CELLS = GatedPattern(
+    r"stem cell (?:product|harvest)|stored (?:stem cells|PBSC)|CD34", ("stem", "stored", "cd34")
 )
 _CD34 = re.compile(
     r"(?P<mant>\d+(?:\.\d+)?)\s*[x×]\s*10\s*\^?\s*(?P<exp>\d+)\s*(?:cluster of differentiation 34\s*)?\(?CD34\)?\s*\+?",
@@ -135,7 +157,9 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
 # --- exposures ---------------------------------------------------------------------------------
 
 
-def _exposure(text: str, **overrides: Any) -> Exposure | None:
+# Siblings under one heading look up the heading's exposure in turn; exposures are immutable.
+@lru_cache(maxsize=64)
+def _exposure(text: str) -> Exposure | None:
     """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""
     text = re.sub(r"\((?:radiotherapy|radiation) is excluded\)|excluding radiotherapy", "", text, flags=re.I)
     except_match = _EXCEPT.search(text)
@@ -171,15 +195,19 @@ def _exposure(text: str, **overrides: Any) -> Exposure | None:
         "label": _join(labels),
         "examples": examples,
     }
-    values.update(overrides)
     return Exposure.model_validate(values)
+
+
+@cache
+def _phrase_patterns() -> tuple[tuple[Phrase, re.Pattern[str]], ...]:
+    return tuple((phrase, phrase.regex) for phrase in therapy_vocabulary().phrases)
 
 
 def _phrases_in(text: str) -> list[Phrase]:
     taken: list[tuple[int, int]] = []
     found: list[Phrase] = []
-    for phrase in therapy_vocabulary().phrases:
-        for match in phrase.regex.finditer(text):
+    for phrase, regex in _phrase_patterns():
+        for match in regex.finditer(text):
             span = match.span()
             if any(span[0] < end and start < span[1] for start, end in taken):
                 continue
@@ -197,15 +225,21 @@ def _most_general(classes: list[str]) -> tuple[str, ...]:
     return tuple(c for c in unique if not any(o != c and o in drugs.closure([c]) for o in unique))
 
 
+_AGENT_WORD = re.compile(r"[\w][\w.\-/]*")
+
+
 def _agents_named(text: str) -> tuple[str, ...]:
     drugs = vocabulary()
-    words = re.findall(r"[\w][\w.\-/]*", text)
+    words = _AGENT_WORD.findall(text)
+    # normalize_name(" ".join(run)) is the concatenation of each word's key (the space is
+    # dropped, and no letter or digit changes across it), so each word is normalised once.
+    keys = [normalize_name(word) for word in words]
     found: list[str] = []
     i = 0
     while i < len(words):
         for size in (4, 3, 2, 1):
-            drug = drugs.drug(" ".join(words[i : i + size])) if i + size <= len(words) else None
-            if drug is not None and len(" ".join(words[i : i + size])) > 2:
+            drug = drugs.drug_by_key("".join(keys[i : i + size])) if i + size <= len(words) else None
+            if drug is not None and sum(len(word) for word in words[i : i + size]) + size - 1 > 2:
                 found.append(drug.name)
                 i += size
                 break
@@ -288,7 +322,7 @@ def _target_text(sentence: str) -> str:
 
 def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | None:
     parent = ctx.parent_text or ""
-    if re.search(r"not eligible post allogeneic|(?:previously )?received (?:an )?allogene?ic", sentence, re.I):
+    if _ALLOGENEIC.search(sentence):
         exposure = _exposure(sentence)
         if exposure is None:
             return None
@@ -297,18 +331,14 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
             exposure=exposure.model_copy(update={"transplant": "allogeneic", "myeloablative": None}),
             condition=condition,
         )
-    if re.search(r"eligible at any time|regardless of response", sentence, re.I):
+    if _PERMITTED.search(sentence):
         exposure = _exposure(re.split(r",? (?:to support|regardless)", sentence, flags=re.I)[0])
         if exposure is None:
             return None
         if exposure.transplant == "autologous":
             exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
         return PriorTherapyRule(exposure=exposure, condition="permitted")
-    if re.search(
-        r"did not have (?:tumou?r )?(?:relapse|progression)|without (?:relapse|progression) (?:on|while)",
-        sentence,
-        re.I,
-    ):
+    if _NO_PROGRESSION_ON.search(sentence):
         exposure = _exposure(re.split(r"are eligible|eligible if", sentence, flags=re.I)[0])
         return PriorTherapyRule(exposure=exposure, condition="no_progression_on") if exposure else None
     if re.search(r"concomitant", sentence, re.I):
@@ -317,19 +347,13 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
             return None
         exposure = Exposure(agents=agents, label=" and ".join(agents))
         return PriorTherapyRule(exposure=exposure, condition="not_concomitant")
-    current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
     if _DURATION.search(sentence) and not re.search(r"at the time of", sentence, re.I):
         return None
-    received = re.search(
-        r"(?:received|had|with) (?:any )?(?:prior|previous) (?:treatment|therapy|exposure)|"
-        r"prior (?:treatment|therapy) with|previous(?:ly)? (?:treated|received)|"
-        r"are receiving|be receiving|^(?:prior|previous) ",
-        sentence,
-        re.I,
-    )
+    received = _RECEIVED.search(sentence)
     heading_current = bool(_CURRENT.search(parent)) and ctx.section == "exclusion"
     if not received and not heading_current:
         return None
+    current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
     exposure = _exposure(re.sub(r"at the time of [\w ]+|or while on study", "", sentence, flags=re.I))
     if exposure is None:
         return None
@@ -387,7 +411,7 @@ def _prior_mibg_allowed(sentence: str) -> list[Rule]:
 
 
 def _stem_cells(text: str) -> Rule | None:
-    if not re.search(r"stem cell (?:product|harvest)|stored (?:stem cells|PBSC)|CD34", text, re.I):
+    if not _STORED_CELLS.search(text):
         return None
     amount = _CD34.search(text)
     if amount is None:
@@ -426,3 +450,25 @@ def _reference_text(ref: str) -> str:
 
 
 EXTRACTORS: tuple[Callable[[CriterionContext], Rule | None], ...] = (extract_therapy_rule,)
+
+
+def triggers() -> dict[Callable[[CriterionContext], Rule | None], Trigger]:
+    """Words without which extract_therapy_rule reads nothing (see eligo.criteria.extractors.prefilter).
+
+    Stored stem cells ("stem", "stored", "cd34"); prior 131I-MIBG ("mibg"); each branch of
+    `_prior_therapy` (allogeneic, "eligible at any time", "regardless of response", "did not have
+    relapse / progression", "concomitant", "prior / previous", "receiving"); a washout's duration
+    unit (`_UNITS`). An exclusion heading that says "currently" / "at the time of" / "on the
+    following" (`_CURRENT`) makes any named therapy under it a rule: its words count from the parent.
+    """
+    return {
+        extract_therapy_rule: Trigger(
+            words=(
+                "stem", "stored", "cd34", "mibg",
+                "alloge", "eligible", "regardless", "relapse", "progression", "concomitant",
+                "prior", "previous", "receiving",
+                "hour", "hr", "day", "week", "wk", "month", "year",
+            ),
+            parent_words=("time", "currently", "receiving", "following"),
+        )
+    }  # fmt: skip

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from eligo.criteria.rules.labs import CreatinineForAgeRule, LabThresholdRule, TransfusionDependenceRule
@@ -32,6 +33,28 @@ from eligo.criteria.units import (
 )
 from eligo.matching.verdicts import Outcome
 from eligo.patients.profile import LabResult, PatientProfile, Sex
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _conversion(test: str, value: float, from_unit: str, to_unit: str) -> float | str:
+    """`convert` remembered, or the message of its UnitError. Pint takes ~0.3 ms a conversion behind a
+    process-wide lock, and a match converts the same few profile values and trial thresholds for
+    hundreds of trials; the exact value is the key, so the result is the very float Pint gave."""
+    try:
+        return convert(test, value, from_unit, to_unit)
+    except UnitError as error:
+        return str(error)
+
+
+def _converted(test: str, value: float, from_unit: str, to_unit: str) -> float:
+    result = _conversion(test, value, from_unit, to_unit)
+    if isinstance(result, str):
+        raise UnitError(result)
+    return result
+
+
+def clear_conversions() -> None:
+    _conversion.cache_clear()
 
 
 def latest_result(profile: PatientProfile, test: str, on: date) -> LabResult | None:
@@ -130,14 +153,14 @@ def _compare(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[boo
     if result.unit is None:
         return None, f"{label} {format_number(result.value)} {_when(result)} has no unit recorded; {needs}."
     trial_unit = rule.unit or ""
-    value = convert(rule.test, result.value, result.unit, trial_unit)
+    value = _converted(rule.test, result.value, result.unit, trial_unit)
     written = _shown(result.value, display_unit(result.unit))
     converted = _shown(value, trial_unit)
     shown = written if written == converted else f"{written} = {converted}"
     assumed = f" (the trial gives no unit; {trial_unit} assumed)" if rule.unit_assumed else ""
     canonical_unit = lab_spec(rule.test).display
     if trial_unit != canonical_unit and rule.value is not None:
-        threshold_canonical = convert(rule.test, rule.value, trial_unit, canonical_unit)
+        threshold_canonical = _converted(rule.test, rule.value, trial_unit, canonical_unit)
         needs += f" (= {_shown(threshold_canonical, canonical_unit)})"
     holds = satisfies(value, rule.comparator, rule.value or 0.0)
     return holds, f"{label} {shown} {_when(result)}; {needs}{assumed}."
@@ -166,7 +189,7 @@ def evaluate_lab_threshold(rule: LabThresholdRule, profile: PatientProfile, on: 
     if stale is not None:
         return stale
     try:
-        canonical = convert(rule.test, result.value, result.unit, spec.display) if result.unit else None
+        canonical = _converted(rule.test, result.value, result.unit, spec.display) if result.unit else None
     except UnitError as error:
         return Outcome.unknown(f"Cannot read the {spec.label} result: {error}.", f"labs.{rule.test}")
     if canonical is not None and not plausible(rule.test, canonical):
@@ -217,10 +240,10 @@ def evaluate_creatinine_for_age(rule: CreatinineForAgeRule, profile: PatientProf
             f"Creatinine {format_number(result.value)} {_when(result)} has no unit recorded.", "labs.creatinine"
         )
     try:
-        value = convert("creatinine", result.value, result.unit, rule.unit)
+        value = _converted("creatinine", result.value, result.unit, rule.unit)
     except UnitError as error:
         return Outcome.unknown(f"Cannot read the creatinine result: {error}.", "labs.creatinine")
-    if not plausible("creatinine", convert("creatinine", value, rule.unit, "mg/dL")):
+    if not plausible("creatinine", _converted("creatinine", value, rule.unit, "mg/dL")):
         return Outcome.unknown(
             "The creatinine value is outside the plausible range; please check it.", "labs.creatinine"
         )

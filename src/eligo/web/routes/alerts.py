@@ -1,21 +1,333 @@
-"""Trial alerts: subscribe to a search or a saved child profile, double opt-in, unsubscribe (issue 5)."""
+"""Trial alerts: subscribe to a search or a saved child profile, double opt-in, unsubscribe (issue 5).
+
+Thin handlers over eligo.alerts. What a visitor is told never depends on whether the address already has
+alerts or an account; another user's alert or profile, and any of them without a session, is a 404.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
-from eligo.accounts.records import User
+from eligo.accounts import ratelimit
+from eligo.accounts.records import User, normalise_email
+from eligo.alerts import subscriptions as alerts
+from eligo.alerts.records import AlertSearch, SavedProfile, Subscription
+from eligo.store.repository import TrialStore
+from eligo.web import views
+from eligo.web.errors import EligoHTTPError
+from eligo.web.forms import require_csrf
+from eligo.web.routes.account import current_user
+from eligo.web.settings import WebSettings
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(prefix="/alerts", include_in_schema=False)
+
+NO_STORE = {"cache-control": "no-store"}
+CHECK_EMAIL = (
+    "Thank you. If the address is right, an email is on its way with a link to confirm this alert. "
+    "Nothing is sent until that link is opened. If nothing arrives within a few minutes, check your spam folder."
+)
+TOO_MANY = "Too many requests from here. Please wait an hour and try again."
+BAD_LINK = "This link does not work any more: it may have been used already, or be more than 7 days old."
+GONE = "This alert is already cancelled, or the link is not complete. Either way, it will send you nothing more."
+SEARCH_FIELDS = ("q", "status", "phase", "age", "near", "within")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _store(request: Request) -> TrialStore:
+    store: TrialStore = request.app.state.store
+    return store
+
+
+def _settings(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    context = {"csrf_token": request.state.session.csrf_token, **context}
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status, headers=NO_STORE
+    )
+    return response
+
+
+def _message(
+    request: Request, title: str, text: str, status: int = 200, link: tuple[str, str] | None = None
+) -> HTMLResponse:
+    return _render(request, "account/message.html", {"title": title, "text": text, "link": link}, status)
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _not_found() -> EligoHTTPError:
+    return EligoHTTPError(404, "not_found", "We could not find that alert or profile.")
+
+
+def _signed_in(request: Request) -> User:
+    """The user, or 404: an object endpoint says nothing to someone who is not signed in as its owner."""
+    user = current_user(request)
+    if user is None:
+        raise _not_found()
+    return user
+
+
+def _object_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 18:
+        raise _not_found()
+    return int(raw)
+
+
+# -- subscribe to a search --------------------------------------------------------------------------
+
+
+def _search_from(fields: dict[str, str]) -> AlertSearch:
+    """The search to watch from the search form's fields; ValueError with a message naming the field."""
+    try:
+        params = views.SearchParams.model_validate(fields)
+    except ValidationError as error:
+        names = ", ".join(str(item["loc"][0]) for item in error.errors() if item.get("loc"))
+        raise ValueError(f"Some of the search is too long ({names}). Please shorten it and try again.") from error
+    form = params.as_form()
+    query, place = views.search_query_from_form(form)
+    return alerts.search_alert(form, query, place)
+
+
+def _subscribe_page(
+    request: Request, fields: dict[str, str], values: dict[str, str], error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    search: AlertSearch | None = None
+    try:
+        search = _search_from(fields)
+    except ValueError as problem:
+        error, status = str(problem), 422
+    context = {
+        "search": search,
+        "label": alerts.describe(search) if search is not None else None,
+        "fields": {name: fields.get(name, "") for name in SEARCH_FIELDS},
+        "values": values,
+        "error": error,
+    }
+    return _render(request, "alerts/subscribe.html", context, status)
+
+
+@router.get("/new", response_class=HTMLResponse)
+def subscribe_form(request: Request) -> Response:
+    fields = {name: value for name, value in request.query_params.items() if name in SEARCH_FIELDS}
+    user = current_user(request)
+    return _subscribe_page(request, fields, {"email": user.email if user else "", "frequency": "daily"})
+
+
+@router.post("/subscribe")
+async def subscribe(request: Request) -> Response:
+    form = await require_csrf(request)
+    fields = {name: _field(form, name) for name in SEARCH_FIELDS}
+    email, frequency = _field(form, "email"), _field(form, "frequency")
+    values = {"email": email, "frequency": frequency}
+    store, settings, now, user = _store(request), _settings(request), _now(), current_user(request)
+    try:
+        search = _search_from(fields)
+    except ValueError as error:
+        return _subscribe_page(request, fields, values, str(error), 422)
+    if not ratelimit.allow(store, "alerts:ip", _client(request), now):
+        return _subscribe_page(request, fields, values, TOO_MANY, 429)
+    # Over the per-address limit the answer is the same, but no more mail goes to that inbox.
+    send = ratelimit.allow(store, "alerts:address", normalise_email(email)[:320], now)
+    try:
+        outcome = alerts.subscribe(
+            store,
+            email=email,
+            frequency=frequency,
+            label=alerts.describe(search),
+            search=search,
+            user=user,
+            base_url=settings.public_url,
+            secret=settings.secret_key,
+            now=now,
+            send=send,
+        )
+    except alerts.AlertError as error:
+        return _subscribe_page(request, fields, values, str(error), 422)
+    return _outcome_page(request, outcome)
+
+
+def _outcome_page(request: Request, outcome: alerts.Outcome) -> HTMLResponse:
+    if outcome == "check_email":
+        return _message(request, "Check your email", CHECK_EMAIL)
+    text = (
+        "Your alert is on. We will email you when a matching trial opens."
+        if outcome == "active"
+        else "You already have this alert, so nothing has changed."
+    )
+    return _message(request, "Your alert is on", text, link=("/account#alerts", "See your alerts"))
+
+
+# -- confirm and unsubscribe (links in emails) ------------------------------------------------------
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm(request: Request, token: str) -> Response:
+    subscription = alerts.confirm(_store(request), token, _now())
+    if subscription is None:
+        return _message(request, "Link not valid", BAD_LINK, 400, ("/search?q=neuroblastoma", "Search trials"))
+    how = "once a day at most" if subscription.frequency == "daily" else "as soon as we find one"
+    text = (
+        f"Your alert is on: we will email {subscription.email} {how} when a trial opens that matches "
+        f"“{subscription.label}”. Every email has a link to stop them."
+    )
+    return _message(request, "Your alert is confirmed", text, link=("/search?q=neuroblastoma", "Search trials"))
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_form(request: Request, token: str) -> Response:
+    subscription = alerts.by_unsubscribe_token(_store(request), token)
+    if subscription is None:
+        return _message(request, "Nothing to stop", GONE, 404)
+    return _render(request, "alerts/unsubscribe.html", {"subscription": subscription, "token": token})
+
+
+@router.post("/unsubscribe/{token}")
+async def unsubscribe(request: Request, token: str) -> Response:
+    form = await request.form()
+    # RFC 8058 one-click: the mail client posts "List-Unsubscribe=One-Click" with no cookie. The token in
+    # the address is what authorises the request; the page's own form carries a CSRF token as every form does.
+    if _field(form, "List-Unsubscribe") != "One-Click":
+        await require_csrf(request)
+    subscription = alerts.unsubscribe(_store(request), token)
+    if subscription is None:
+        return _message(request, "Nothing to stop", GONE, 404)
+    text = f"You will get no more emails for “{subscription.label}”."
+    return _message(request, "You are unsubscribed", text, link=("/search?q=neuroblastoma", "Search trials"))
+
+
+# -- a signed-in user's alerts and saved profiles ---------------------------------------------------
+
+
+@router.post("/{subscription_id}/cancel")
+async def cancel(request: Request, subscription_id: str) -> Response:
+    await require_csrf(request)
+    user = _signed_in(request)
+    if not alerts.cancel(_store(request), user, _object_id(subscription_id)):
+        raise _not_found()
+    return RedirectResponse("/account#alerts", status_code=303)
+
+
+def _save_page(request: Request, values: dict[str, str], error: str | None = None, status: int = 200) -> HTMLResponse:
+    return _render(request, "alerts/save_profile.html", {"values": values, "error": error}, status)
+
+
+@router.get("/profiles/new", response_class=HTMLResponse)
+def save_profile_form(request: Request) -> Response:
+    if current_user(request) is None:
+        return RedirectResponse("/account/login", status_code=303)
+    if request.state.session.profile is None:
+        return RedirectResponse("/match", status_code=303)
+    return _save_page(request, {"name": "", "alert": "1", "frequency": "daily"})
+
+
+@router.post("/profiles")
+async def save_profile(request: Request) -> Response:
+    form = await require_csrf(request)
+    user = current_user(request)
+    if user is None:
+        return RedirectResponse("/account/login", status_code=303)
+    data = request.state.session.profile
+    if data is None:
+        return RedirectResponse("/match", status_code=303)
+    values = {"name": _field(form, "name"), "alert": _field(form, "alert"), "frequency": _field(form, "frequency")}
+    store, now = _store(request), _now()
+    try:
+        if values["alert"] and values["frequency"] not in ("daily", "immediate"):
+            raise alerts.AlertError("Choose how often to hear from us: a daily summary, or at once.")
+        saved = alerts.save_profile(store, user, values["name"], data, now)
+    except alerts.AlertError as error:
+        return _save_page(request, values, str(error), 422)
+    if values["alert"]:
+        _watch_profile(request, user, saved, values["frequency"])
+    return RedirectResponse("/account#profiles", status_code=303)
+
+
+def _watch_profile(request: Request, user: User, saved: SavedProfile, frequency: str) -> alerts.Outcome:
+    settings = _settings(request)
+    return alerts.subscribe(
+        _store(request),
+        email=user.email,
+        frequency=frequency,
+        label=alerts.describe_profile(saved.name),
+        profile=saved,
+        user=user,
+        base_url=settings.public_url,
+        secret=settings.secret_key,
+        now=_now(),
+    )
+
+
+@router.post("/profiles/{profile_id}/watch")
+async def watch_profile(request: Request, profile_id: str) -> Response:
+    form = await require_csrf(request)
+    user = _signed_in(request)
+    saved = alerts.profile_of(_store(request), user, _object_id(profile_id))
+    if saved is None:
+        raise _not_found()
+    frequency = _field(form, "frequency") or "daily"
+    try:
+        _watch_profile(request, user, saved, frequency)
+    except alerts.AlertError as error:
+        raise EligoHTTPError(422, "invalid_frequency", str(error)) from error
+    return RedirectResponse("/account#profiles", status_code=303)
+
+
+@router.post("/profiles/{profile_id}/use")
+async def use_profile(request: Request, profile_id: str) -> Response:
+    await require_csrf(request)
+    user = _signed_in(request)
+    saved = alerts.profile_of(_store(request), user, _object_id(profile_id))
+    if saved is None:
+        raise _not_found()
+    request.state.session.set_profile(saved.profile, {})
+    return RedirectResponse("/match/results", status_code=303)
+
+
+@router.post("/profiles/{profile_id}/delete")
+async def delete_profile(request: Request, profile_id: str) -> Response:
+    await require_csrf(request)
+    user = _signed_in(request)
+    if not alerts.delete_profile(_store(request), user, _object_id(profile_id)):
+        raise _not_found()
+    return RedirectResponse("/account#profiles", status_code=303)
+
+
+# -- what other pages show --------------------------------------------------------------------------
 
 
 def trial_context(request: Request, nct_id: str) -> dict[str, Any]:
-    """What the trial page needs from this feature, merged into its template context."""
+    """What the trial page needs from this feature, merged into its template context (it uses the trial's
+    own conditions, already in the page's context)."""
     return {}
 
 
 def account_context(request: Request, user: User) -> dict[str, Any]:
     """What the account page needs from this feature, merged into its template context."""
-    return {}
+    store = _store(request)
+    subscriptions = alerts.subscriptions_of(store, user)
+    watched: dict[int, Subscription] = {
+        s.profile_id: s for s in subscriptions if s.kind == "profile" and s.profile_id is not None
+    }
+    return {
+        "alert_subscriptions": [s for s in subscriptions if s.kind == "search"],
+        "saved_profiles": [(profile, watched.get(profile.id)) for profile in alerts.profiles_of(store, user)],
+    }

@@ -6,11 +6,12 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from eligo.explain import payloads
 from eligo.matching.evaluate import evaluate_trial
-from eligo.matching.match import candidate_query, load_parsed, match_profile
+from eligo.matching.match import candidate_query, match_profile
 from eligo.patients.answers import Answers
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
@@ -77,7 +78,7 @@ def api_trial(request: Request, nct_id: str) -> dict[str, Any]:
 @router.get("/trials/{nct_id}/criteria", summary="The trial's criteria as typed rules with questions")
 def api_criteria(request: Request, nct_id: str) -> dict[str, Any]:
     trial = views.require_trial(request, nct_id)
-    parsed = load_parsed(views.store_of(request), trial.nct_id)
+    parsed = views.parsed_criteria(request, trial.nct_id)
     if parsed is None:
         raise EligoHTTPError(404, "not_found", "This trial has no criteria.")
     return payloads.criteria_payload(parsed)
@@ -86,7 +87,7 @@ def api_criteria(request: Request, nct_id: str) -> dict[str, Any]:
 @router.post("/trials/{nct_id}/check", summary="Evaluate one trial for a child, as `eligo check`")
 def api_check(request: Request, nct_id: str, body: Annotated[CheckRequest, Body()]) -> dict[str, Any]:
     trial = views.require_trial(request, nct_id)
-    parsed = load_parsed(views.store_of(request), trial.nct_id)
+    parsed = views.parsed_criteria(request, trial.nct_id)
     if parsed is None:
         raise EligoHTTPError(404, "not_found", "This trial has no criteria.")
     answers = Answers.from_mapping(body.answers)
@@ -94,8 +95,8 @@ def api_check(request: Request, nct_id: str, body: Annotated[CheckRequest, Body(
     return payloads.check_payload(result)
 
 
-@router.post("/match", summary="Rank trials for a child, as `eligo match`")
-def api_match(request: Request, body: Annotated[MatchRequest, Body()]) -> dict[str, Any]:
+@router.post("/match", summary="Rank trials for a child, as `eligo match`", response_class=JSONResponse)
+def api_match(request: Request, body: Annotated[MatchRequest, Body()]) -> JSONResponse:
     profile = _profile(body.profile)
     on = body.on or date.today()
     near = None
@@ -109,7 +110,9 @@ def api_match(request: Request, body: Annotated[MatchRequest, Body()]) -> dict[s
     matches = match_profile(
         views.store_of(request), profile, on, answers=Answers.from_mapping(body.answers), query=search
     )
-    return payloads.match_payload(matches)
+    # Encoded once, here in the thread pool: a returned dict would be validated and walked again by
+    # jsonable_encoder on the event loop, where it holds up every other request of this worker.
+    return JSONResponse(payloads.match_payload(matches))
 
 
 @router.get("/trials/{nct_id}/similar", summary="Similar trials with the reasons")
@@ -117,7 +120,7 @@ def api_similar(request: Request, nct_id: str) -> dict[str, Any]:
     from eligo.matching.similar import similar_trials
 
     trial = views.require_trial(request, nct_id)
-    found = similar_trials(views.store_of(request), trial, limit=10, origin=None)
+    found = similar_trials(views.store_of(request), trial, limit=10, data_version=views.data_version(request))
     return {"nct_id": trial.nct_id, "similar": [item.as_json() for item in found]}
 
 
@@ -128,20 +131,17 @@ def api_answers(request: Request, nct_id: str, body: Annotated[AnswersRequest, B
     if request.headers.get("x-csrf-token") != request.state.session.csrf_token:
         raise EligoHTTPError(403, "csrf", "This page has expired. Please reload it.")
     trial = views.require_trial(request, nct_id)
-    parsed = load_parsed(views.store_of(request), trial.nct_id)
+    parsed = views.parsed_criteria(request, trial.nct_id)
     if parsed is None:
         raise EligoHTTPError(404, "not_found", "This trial has no criteria.")
     known = views.leaf_ids(parsed)
     unknown_ids = [key for key in body.answers if key not in known]
     if unknown_ids:
         raise EligoHTTPError(422, "unknown_criterion", f"Not criteria of this trial: {', '.join(unknown_ids[:5])}")
-    current = request.state.session.answers_for(trial.nct_id)
-    for key, value in body.answers.items():
-        if value:
-            current[key] = value
-        else:
-            current.pop(key, None)
-    request.state.session.set_answers(trial.nct_id, current)
+    session = request.state.session
+    session.update_answers(trial.nct_id, {key: value or None for key, value in body.answers.items()})
+    # Saved now, merged with what the visitor's other requests saved meanwhile, so the verdict below counts them.
+    request.app.state.sessions.flush(session)
     profile = views.session_profile(request) or PatientProfile()
     result = evaluate_trial(parsed, profile, date.today(), views.session_answers(request, trial.nct_id))
     return payloads.check_payload(result)

@@ -1,21 +1,347 @@
-"""Referrals to a study site, and the coordinators' dashboard (issue 5)."""
+"""Referrals to a study site, and the coordinators' dashboard (issue 5).
+
+Thin handlers over eligo.referrals. A referral is shown only to its author and to coordinators of its site;
+to anyone else (and to nobody signed in) it does not exist: 404, never 403. Private pages are no-store.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from eligo.accounts import ratelimit
 from eligo.accounts.records import User
+from eligo.matching.evaluate import evaluate_trial
+from eligo.matching.match import load_parsed
+from eligo.patients.profile import PatientProfile
+from eligo.referrals import service
+from eligo.referrals.form import MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_PHONE_CHARS, InvalidReferral, check_request
+from eligo.referrals.records import Referral, SharedSummary
+from eligo.referrals.sites import SiteChoice, find_site, site_choices
+from eligo.referrals.summary import ANSWER_WORDS, shared_summary
+from eligo.referrals.workflow import STATUSES, TransitionRefused, info, moves_for, parse_status
+from eligo.store.repository import TrialStore
+from eligo.trials.model import Trial
+from eligo.web import views
+from eligo.web.errors import MESSAGES, EligoHTTPError
+from eligo.web.forms import require_csrf
+from eligo.web.routes.account import NO_STORE, current_user
+from eligo.web.settings import WebSettings
+from eligo.web.templating import verdict_words
 
 router = APIRouter(include_in_schema=False)
+
+TOO_MANY = (
+    "You have sent a lot of requests today, so Eligo has paused sending more for a day. "
+    "If a study team has not answered, please phone them; the number is on the trial's page."
+)
+FORM_FIELDS = ("name", "contact_email", "phone", "preferred_contact", "message", "include_answers", "site")
+# What templates need to show statuses and answers in words.
+WORDS: dict[str, Any] = {"status_info": info, "answer_words": ANSWER_WORDS, "statuses": STATUSES}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _store(request: Request) -> TrialStore:
+    store: TrialStore = request.app.state.store
+    return store
+
+
+def _settings(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _not_found() -> EligoHTTPError:
+    return EligoHTTPError(404, "not_found", MESSAGES[404])
+
+
+def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    context = {"csrf_token": request.state.session.csrf_token, **WORDS, **context}
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status, headers=NO_STORE
+    )
+    return response
+
+
+def _referral_id(value: str) -> int:
+    # Ids are positive integers; anything else is simply not a referral (404, like an unknown id).
+    if not value.isdigit() or len(value) > 12:
+        raise _not_found()
+    return int(value)
+
+
+def shows_dashboard_link(request: Request) -> bool:
+    """For the navigation in base.html: whether the signed-in user has a referrals dashboard."""
+    session = getattr(request.state, "session", None)
+    if session is None or session.user_id is None:
+        return False
+    cached = getattr(request.state, "referrals_nav", None)
+    if cached is None:
+        user = current_user(request)
+        cached = user is not None and service.team_links(_store(request), user) is not None
+        request.state.referrals_nav = cached
+    return bool(cached)
+
+
+# -- the trial page and the account page ------------------------------------------------------------
 
 
 def trial_context(request: Request, nct_id: str) -> dict[str, Any]:
     """What the trial page needs from this feature, merged into its template context."""
-    return {}
+    user = current_user(request)
+    if user is None:
+        return {"referral_viewer": "anonymous", "my_referrals": [], **WORDS}
+    viewer = "sender" if service.may_send(user) else "team" if user.role in service.TEAM_ROLES else "other"
+    mine = service.referrals_of(_store(request), user, nct_id.strip().upper()) if viewer == "sender" else []
+    return {"referral_viewer": viewer, "my_referrals": mine, **WORDS}
 
 
 def account_context(request: Request, user: User) -> dict[str, Any]:
     """What the account page needs from this feature, merged into its template context."""
-    return {}
+    store = _store(request)
+    links = service.team_links(store, user)
+    waiting = service.waiting(store, links) if links else 0
+    return {
+        "my_referrals": service.referrals_of(store, user),
+        "referral_dashboard": links is not None,
+        "referrals_waiting": waiting,
+        **WORDS,
+    }
+
+
+# -- sending a referral ----------------------------------------------------------------------------
+
+
+def _sender(request: Request) -> User | Response:
+    """The signed-in user who may send referrals, or the response that says why not."""
+    user = current_user(request)
+    if user is None:
+        return RedirectResponse("/account/login", status_code=303)
+    if not service.may_send(user):
+        return _render(
+            request,
+            "account/message.html",
+            {
+                "title": "Requests come from families and clinicians",
+                "text": "You are signed in with a study coordinator or administrator account, which receives "
+                "requests rather than sending them.",
+                "link": ("/referrals/dashboard", "Go to your referrals dashboard")
+                if service.team_links(_store(request), user) is not None
+                else ("/account", "Go to your account"),
+            },
+            403,
+        )
+    return user
+
+
+def _answers_summary(request: Request, trial: Trial) -> SharedSummary | None:
+    """The visitor's answers on this trial and the verdict, computed as the trial page computes them."""
+    parsed = load_parsed(_store(request), trial.nct_id)
+    if parsed is None:
+        return None
+    answers = views.session_answers(request, trial.nct_id)
+    result = evaluate_trial(parsed, views.session_profile(request) or PatientProfile(), date.today(), answers)
+    return shared_summary(result, request.state.session.answers_for(trial.nct_id), verdict_words(result.verdict.value))
+
+
+def _form_page(
+    request: Request,
+    trial: Trial,
+    user: User,
+    form: dict[str, str],
+    problems: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    origin = views.profile_origin(views.session_profile(request))
+    sites = site_choices(trial, origin)
+    return _render(
+        request,
+        "referrals/form.html",
+        {
+            "trial": trial,
+            "user": user,
+            "sites": sites,
+            "reachable": [site for site in sites if site.can_receive],
+            "form": form,
+            "problems": problems or {},
+            "error": error,
+            "answer_count": len(request.state.session.answers_for(trial.nct_id)),
+            "has_criteria": load_parsed(_store(request), trial.nct_id) is not None,
+            "limits": {"name": MAX_NAME_CHARS, "message": MAX_MESSAGE_CHARS, "phone": MAX_PHONE_CHARS},
+        },
+        status,
+    )
+
+
+@router.get("/trials/{nct_id}/refer", response_class=HTMLResponse)
+def referral_form(request: Request, nct_id: str, site: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    trial = views.require_trial(request, nct_id)
+    user = _sender(request)
+    if not isinstance(user, User):
+        return user
+    sites = [choice for choice in site_choices(trial) if choice.can_receive]
+    chosen = site if site else (sites[0].key if len(sites) == 1 else "")
+    form = {"contact_email": user.email, "preferred_contact": "email", "site": chosen}
+    return _form_page(request, trial, user, form)
+
+
+@router.post("/trials/{nct_id}/refer")
+async def send_referral(request: Request, nct_id: str) -> Response:
+    form_data = await require_csrf(request)
+    trial = views.require_trial(request, nct_id)
+    user = _sender(request)
+    if not isinstance(user, User):
+        return user
+    fields = {name: value for name in FORM_FIELDS if isinstance(value := form_data.get(name), str)}
+    problems: dict[str, str] = {}
+    site: SiteChoice | None = find_site(trial, fields.get("site", ""))
+    if site is None:
+        problems["site"] = "Study site: please choose one of the sites listed."
+    elif not site.can_receive:
+        phone = f" on {site.phone}" if site.phone else ""
+        problems["site"] = (
+            f"Study site: {site.facility} has no email address in the registry; please phone them{phone}."
+        )
+    try:
+        checked = check_request(fields)
+    except InvalidReferral as invalid:
+        problems = {**problems, **invalid.problems}
+    if problems or site is None:
+        return _form_page(request, trial, user, fields, problems=problems, status=422)
+    store, now, client = _store(request), _now(), _client(request)
+    keys = [("referral:user", str(user.id)), ("referral:ip", client)]
+    if ratelimit.blocked(store, keys, now) is not None:
+        return _form_page(request, trial, user, fields, error=TOO_MANY, status=429)
+    shared = _answers_summary(request, trial) if checked.include_answers else None
+    referral = service.send_referral(store, user, trial, site, checked, shared, _settings(request).public_url, now)
+    for kind, subject in keys:
+        ratelimit.hit(store, kind, subject, now)
+    return RedirectResponse(f"/referrals/{referral.id}/sent", status_code=303)
+
+
+@router.get("/referrals/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, status: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    user = current_user(request)
+    links = service.team_links(_store(request), user) if user is not None else None
+    if user is None or links is None:
+        raise _not_found()
+    chosen = parse_status(status) if status else None
+    notice = None
+    if status and chosen is None:
+        notice = "There is no such status; showing every request."
+    referrals, counts = service.dashboard(_store(request), links, chosen)
+    return _render(
+        request,
+        "referrals/dashboard.html",
+        {"user": user, "links": links, "referrals": referrals, "counts": counts, "chosen": chosen, "notice": notice},
+    )
+
+
+@router.get("/referrals/{referral_id}/sent", response_class=HTMLResponse)
+def sent(request: Request, referral_id: str) -> Response:
+    user = current_user(request)
+    referral = service.family_referral(_store(request), user, _referral_id(referral_id)) if user else None
+    if referral is None:
+        raise _not_found()
+    trial = _store(request).get(referral.nct_id)
+    return _render(request, "referrals/sent.html", {"referral": referral, "trial": trial})
+
+
+# -- one referral: the family's view and the study team's -----------------------------------------
+
+
+def _find(request: Request, referral_id: str) -> tuple[User, Referral, str]:
+    """The referral with who is looking at it ("team" or "family"); 404 for anyone else."""
+    number = _referral_id(referral_id)
+    user = current_user(request)
+    if user is None:
+        raise _not_found()
+    store = _store(request)
+    referral = service.team_referral(store, user, number)
+    if referral is not None:
+        return user, referral, "team"
+    referral = service.family_referral(store, user, number)
+    if referral is not None:
+        return user, referral, "family"
+    raise _not_found()
+
+
+def _detail(
+    request: Request,
+    user: User,
+    referral: Referral,
+    viewer: str,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return _render(
+        request,
+        "referrals/detail.html",
+        {
+            "user": user,
+            "referral": referral,
+            "viewer": viewer,
+            "trial": _store(request).get(referral.nct_id),
+            "moves": moves_for(referral.status, "coordinator" if viewer == "team" else "family"),
+            "error": error,
+            "notice": notice,
+        },
+        status,
+    )
+
+
+NOTICES = {
+    "changed": "Saved. The family will get an email about the change.",
+    "withdrawn": "Your request is withdrawn. We have told the study team.",
+}
+
+
+@router.get("/referrals/{referral_id}", response_class=HTMLResponse)
+def detail(request: Request, referral_id: str, done: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+    user, referral, viewer = _find(request, referral_id)
+    return _detail(request, user, referral, viewer, notice=NOTICES.get(done or ""))
+
+
+@router.post("/referrals/{referral_id}/status")
+async def change_status(request: Request, referral_id: str) -> Response:
+    form = await require_csrf(request)
+    user, referral, viewer = _find(request, referral_id)
+    if viewer != "team":
+        raise _not_found()
+    value = form.get("status")
+    target = parse_status(value) if isinstance(value, str) else None
+    if target is None:
+        return _detail(request, user, referral, viewer, error="Please choose the new status.", status=422)
+    try:
+        service.change_status(_store(request), referral, target, "coordinator", _settings(request).public_url, _now())
+    except TransitionRefused as refused:
+        _, current, _ = _find(request, referral_id)
+        return _detail(request, user, current, viewer, error=str(refused), status=409)
+    return RedirectResponse(f"/referrals/{referral.id}?done=changed", status_code=303)
+
+
+@router.post("/referrals/{referral_id}/withdraw")
+async def withdraw(request: Request, referral_id: str) -> Response:
+    await require_csrf(request)
+    user, referral, viewer = _find(request, referral_id)
+    if viewer != "family":
+        raise _not_found()
+    try:
+        service.change_status(_store(request), referral, "withdrawn", "family", _settings(request).public_url, _now())
+    except TransitionRefused as refused:
+        _, current, _ = _find(request, referral_id)
+        return _detail(request, user, current, viewer, error=str(refused), status=409)
+    return RedirectResponse(f"/referrals/{referral.id}?done=withdrawn", status_code=303)

@@ -25,6 +25,8 @@ def _stamp(name: str, nullable: bool = False) -> sa.Column[str]:
 
 
 def upgrade() -> None:
+    # Alert emails carry List-Unsubscribe headers (RFC 8058) through the outbox.
+    op.add_column("outbox", sa.Column("headers", sa.Text, nullable=True))
     op.create_table(
         "child_profiles",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -139,3 +141,4 @@ def downgrade() -> None:
         for index in indexes:
             op.drop_index(index, table_name=table)
         op.drop_table(table)
+    op.drop_column("outbox", "headers")

@@ -1,0 +1,158 @@
+"""Parsed criteria trees kept in memory between matches, keyed by the stored tree they were read from.
+
+Reading a candidate's rules costs more than evaluating them: the tree JSON is large and pydantic
+validates every node. The web app is long-lived, so trees are kept in a bounded LRU keyed by
+(store, nct_id, parser version, stamp), where the stamp is the stored tree's `parsed_at` (or, for a
+trial parsed now because its stored rules are missing or stale, the record's content hash). Every
+write of a tree or record gives a new stamp, so a changed trial is simply a new key: nothing has to
+be invalidated, and entries for old versions age out.
+
+Equal rules are shared: trials repeat the same rules word for word ("ANC ≥ 1,000/µL", "Lansky ≥ 50"),
+so each distinct rule JSON is validated once and every tree that has it holds the same object. That
+makes cold loads cheaper and lets one match evaluate each distinct rule once
+(`eligo.matching.evaluate.RuleOutcomes`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
+from eligo.criteria.rules import RULE_ADAPTER, Rule
+from eligo.matching.evaluate import ResultReuse
+from eligo.store import TrialStore
+from eligo.store.candidates import content_hashes, criteria_stamps, criteria_trees, records_with_hashes
+
+# About 25-40 KB of memory per tree (rules shared): 4,096 trees is 100-160 MB at most.
+DEFAULT_MAX_TREES = 4096
+# Distinct rules seen; past this the table starts again (trees already loaded keep their rules).
+MAX_SHARED_RULES = 65536
+
+CacheKey = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class CachedCriteria:
+    """A trial's parsed criteria, and the results of its last evaluation for matches to reuse."""
+
+    parsed: ParsedCriteria
+    reuse: ResultReuse = field(default_factory=ResultReuse, compare=False)
+
+
+def _store_scope(store: TrialStore) -> str:
+    return store.engine.url.render_as_string(hide_password=True)
+
+
+def _nodes(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for node in items:
+        yield node
+        yield from _nodes(node.get("children", ()))
+
+
+class ParsedCriteriaCache:
+    """A bounded, thread-safe LRU of parsed criteria trees, with the distinct rules they share."""
+
+    def __init__(self, max_trees: int = DEFAULT_MAX_TREES) -> None:
+        if max_trees < 1:
+            raise ValueError("max_trees must be at least 1")
+        self.max_trees = max_trees
+        self._trees: OrderedDict[CacheKey, CachedCriteria] = OrderedDict()
+        self._rules: dict[str, Rule] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._trees)
+
+    def clear(self) -> None:
+        """Forget every tree and shared rule (a new process starts like this)."""
+        with self._lock:
+            self._trees.clear()
+            self._rules.clear()
+            self.hits = self.misses = 0
+
+    def criteria_for(self, store: TrialStore, nct_ids: Iterable[str]) -> dict[str, CachedCriteria]:
+        """{nct_id: parsed criteria} for the stored trials among `nct_ids`: the stored rules when
+        current, else parsed now from the record (not stored), as `match.load_parsed` does one by one."""
+        wanted = list(dict.fromkeys(nct_ids))
+        scope = _store_scope(store)
+        stamps = criteria_stamps(store, wanted)
+        keys = {
+            nct_id: (scope, nct_id, PARSER_VERSION, stamp.parsed_at)
+            for nct_id, stamp in stamps.items()
+            if stamp.parser_version == PARSER_VERSION
+        }
+        found = self._lookup(keys)
+        missing = [nct_id for nct_id in keys if nct_id not in found]
+        if missing:
+            for nct_id, stored in criteria_trees(store, missing).items():
+                # Re-read with its own stamp: the row may have been rewritten since the stamps were read.
+                if stored.stamp.parser_version == PARSER_VERSION:
+                    tree = self.load_tree(stored.tree_json)
+                    found[nct_id] = self._put((scope, nct_id, PARSER_VERSION, stored.stamp.parsed_at), tree)
+        unparsed = [nct_id for nct_id in wanted if nct_id not in found]
+        if unparsed:
+            found.update(self._parsed_now(store, scope, unparsed))
+        return found
+
+    def _parsed_now(self, store: TrialStore, scope: str, nct_ids: list[str]) -> dict[str, CachedCriteria]:
+        """Trials without current stored rules, parsed from their records (cached by record hash)."""
+        keys = {
+            nct_id: (scope, nct_id, PARSER_VERSION, f"record:{digest}")
+            for nct_id, digest in content_hashes(store, nct_ids).items()
+        }
+        found = self._lookup(keys)
+        missing = [nct_id for nct_id in keys if nct_id not in found]
+        for nct_id, (digest, trial) in records_with_hashes(store, missing).items():
+            found[nct_id] = self._put((scope, nct_id, PARSER_VERSION, f"record:{digest}"), parse_trial(trial))
+        return found
+
+    def _lookup(self, keys: dict[str, CacheKey]) -> dict[str, CachedCriteria]:
+        found: dict[str, CachedCriteria] = {}
+        with self._lock:
+            for nct_id, key in keys.items():
+                tree = self._trees.get(key)
+                if tree is not None:
+                    self._trees.move_to_end(key)
+                    found[nct_id] = tree
+            self.hits += len(found)
+            self.misses += len(keys) - len(found)
+        return found
+
+    def _put(self, key: CacheKey, parsed: ParsedCriteria) -> CachedCriteria:
+        entry = CachedCriteria(parsed)
+        with self._lock:
+            self._trees[key] = entry
+            self._trees.move_to_end(key)
+            while len(self._trees) > self.max_trees:
+                self._trees.popitem(last=False)
+        return entry
+
+    def load_tree(self, tree_json: str | bytes) -> ParsedCriteria:
+        """`ParsedCriteria.from_json`, with each distinct rule validated once and shared."""
+        data = json.loads(tree_json)
+        for node in _nodes(data.get("criteria", ())):
+            rule = node.get("rule")
+            if isinstance(rule, dict):
+                node["rule"] = self._shared_rule(rule)
+        return ParsedCriteria.model_validate(data)
+
+    def _shared_rule(self, data: dict[str, Any]) -> Rule:
+        key = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        rule = self._rules.get(key)
+        if rule is None:
+            rule = RULE_ADAPTER.validate_python(data)
+            if len(self._rules) >= MAX_SHARED_RULES:
+                self._rules.clear()
+            # setdefault is atomic: two threads validating the same rule end up sharing one object.
+            rule = self._rules.setdefault(key, rule)
+        return rule
+
+
+PARSED_CACHE = ParsedCriteriaCache()

@@ -1,0 +1,89 @@
+"""Which sites of a trial a family can write to, and at which address: the site's own, else the trial's.
+
+A registry record often gives a site only a phone number; the trial's central contact then takes the
+referral. A site with neither address can only be phoned, and the form says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from eligo.geo import haversine_km
+from eligo.matching.match import OPEN_STATUSES
+from eligo.trials.model import Contact, Location, Trial
+
+
+@dataclass(frozen=True)
+class SiteChoice:
+    key: str  # stable across re-imports that reorder sites: the form posts it back
+    facility: str  # as stored with the referral and matched against coordinators' site links
+    place: str
+    status: str | None
+    open: bool
+    distance_km: float | None
+    email: str | None  # where a referral to this site goes
+    email_is_central: bool  # the address is the trial's central contact, not the site's own
+    phone: str | None
+
+    @property
+    def can_receive(self) -> bool:
+        return self.email is not None
+
+
+def site_key(location: Location) -> str:
+    identity = "|".join(part or "" for part in (location.facility, location.city, location.state, location.country))
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+
+
+def facility_name(location: Location) -> str:
+    if location.facility and location.facility.strip():
+        return " ".join(location.facility.split())
+    return f"Study site in {location.city}" if location.city else "Study site"
+
+
+def _first(contacts: tuple[Contact, ...], field: str) -> str | None:
+    for contact in contacts:
+        value = getattr(contact, field)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _phone(contacts: tuple[Contact, ...]) -> str | None:
+    for contact in contacts:
+        if contact.phone and contact.phone.strip():
+            extension = f" ext. {contact.phone_ext.strip()}" if contact.phone_ext and contact.phone_ext.strip() else ""
+            return contact.phone.strip() + extension
+    return None
+
+
+def site_choices(trial: Trial, origin: tuple[float, float] | None = None) -> list[SiteChoice]:
+    """The trial's sites, open ones first and then nearest first when `origin` (lat, lon) is known."""
+    central_email = _first(trial.central_contacts, "email")
+    central_phone = _phone(trial.central_contacts)
+    choices = []
+    for location in trial.locations:
+        own_email = _first(location.contacts, "email")
+        distance = None
+        if origin is not None and location.geo is not None:
+            distance = haversine_km(origin[0], origin[1], location.geo.lat, location.geo.lon)
+        status = location.status or trial.overall_status
+        choices.append(
+            SiteChoice(
+                key=site_key(location),
+                facility=facility_name(location),
+                place=", ".join(part for part in (location.city, location.state, location.country) if part),
+                status=status,
+                open=(status or "") in OPEN_STATUSES,
+                distance_km=distance,
+                email=own_email or central_email,
+                email_is_central=own_email is None and central_email is not None,
+                phone=_phone(location.contacts) or central_phone,
+            )
+        )
+    return sorted(choices, key=lambda c: (not c.open, c.distance_km if c.distance_km is not None else 1e9))
+
+
+def find_site(trial: Trial, key: str) -> SiteChoice | None:
+    return next((choice for choice in site_choices(trial) if choice.key == key), None)
