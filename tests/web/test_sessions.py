@@ -162,3 +162,35 @@ def test_answers_saved_by_script_and_form_merge(client: TestClient) -> None:
     reloaded = client.get(f"/trials/{TRIAL}").text
     assert f'name="a:{first["id"]}" value="yes" checked' in reloaded
     assert f'name="a:{second["id"]}" value="not_sure" checked' in reloaded
+
+
+def test_expired_sessions_and_their_sign_in_bindings_are_purged(store: TrialStore) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+
+    from eligo.store.tables import user_sessions, users, web_sessions
+
+    manager = _manager(store)
+    now = datetime.now(UTC)
+    with store.engine.begin() as connection:
+        user_id = connection.execute(
+            insert(users)
+            .values(email="p@example.org", password_hash="x", role="family", created_at=now.isoformat())
+            .returning(users.c.id)
+        ).scalar_one()
+        for session_id, expires in (("old", now - timedelta(days=1)), ("live", now + timedelta(days=1))):
+            connection.execute(
+                insert(web_sessions).values(
+                    id=session_id, data='{"profile": {"age_years": 7}}', expires_at=expires.isoformat()
+                )
+            )
+            connection.execute(
+                insert(user_sessions).values(session_id=session_id, user_id=user_id, created_at=now.isoformat())
+            )
+
+    assert manager.purge_if_due(now) == 1
+    assert manager.purge_if_due(now) == 0  # not again within the hour
+    with store.engine.connect() as connection:
+        assert set(connection.scalars(select(web_sessions.c.id))) == {"live"}
+        assert set(connection.scalars(select(user_sessions.c.session_id))) == {"live"}

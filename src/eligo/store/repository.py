@@ -256,6 +256,9 @@ class TrialStore:
     def delete_session(self, session_id: str) -> None:
         sessions.delete_session(self.engine, session_id)
 
+    def purge_expired_sessions(self, now: datetime) -> int:
+        return sessions.purge_expired(self.engine, now)
+
 
 DATA_VERSION_KEY = "store.data_version"
 

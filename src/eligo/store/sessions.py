@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from eligo.store.tables import web_sessions
+from eligo.store.tables import user_sessions, web_sessions
 
 
 def load_session(engine: Engine, session_id: str, now: datetime) -> dict[str, Any] | None:
@@ -85,6 +85,9 @@ def delete_session(engine: Engine, session_id: str) -> None:
 
 
 def purge_expired(engine: Engine, now: datetime) -> int:
+    """Delete expired sessions (they may hold a child's profile and answers) and their sign-in bindings."""
+    expired = select(web_sessions.c.id).where(web_sessions.c.expires_at <= now.isoformat())
     with engine.begin() as connection:
+        connection.execute(delete(user_sessions).where(user_sessions.c.session_id.in_(expired)))
         result = connection.execute(delete(web_sessions).where(web_sessions.c.expires_at <= now.isoformat()))
     return int(result.rowcount or 0)

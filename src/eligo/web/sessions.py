@@ -13,6 +13,7 @@ import copy
 import hashlib
 import hmac
 import secrets
+import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.concurrency import run_in_threadpool
 
 COOKIE = "eligo_session"
+PURGE_EVERY = timedelta(hours=1)
 ANSWERS = "answers"
 # (trial, criterion, answer): criterion None clears the trial's answers; answer None removes one.
 AnswerChange = tuple[str, str | None, str | None]
@@ -37,6 +39,8 @@ class SessionBackend(Protocol):
         ...
 
     def delete_session(self, session_id: str) -> None: ...
+
+    def purge_expired_sessions(self, now: datetime) -> int: ...
 
 
 class Session:
@@ -172,6 +176,18 @@ class SessionManager:
         self.key = hashlib.sha256(b"eligo-csrf:" + secret_key.encode()).digest()
         self.days = days
         self.secure = secure
+        # Expired sessions (a child's profile, answers) are deleted at most this often, by whichever
+        # request comes first; the time is per worker process.
+        self._next_purge = datetime.min.replace(tzinfo=UTC)
+        self._purge_lock = threading.Lock()
+
+    def purge_if_due(self, now: datetime) -> int:
+        """Delete expired sessions if the last purge in this process is over PURGE_EVERY old."""
+        with self._purge_lock:
+            if now < self._next_purge:
+                return 0
+            self._next_purge = now + PURGE_EVERY
+        return self.backend.purge_expired_sessions(now)
 
     def _session_id(self, request: Request) -> str | None:
         cookie = request.cookies.get(COOKIE)
@@ -185,7 +201,9 @@ class SessionManager:
     def load(self, request: Request) -> Session:
         session_id = self._session_id(request)
         if session_id is not None:
-            data = self.backend.load_session(session_id, datetime.now(UTC))
+            now = datetime.now(UTC)
+            self.purge_if_due(now)
+            data = self.backend.load_session(session_id, now)
             return Session(session_id, data or {}, is_new=False, csrf_token=self.csrf_for(session_id))
         return self._new_session()
 
