@@ -6,7 +6,13 @@ labs, and for a third of the runs a place + radius. Two passes over the same pro
 - cold: matching's in-process caches are emptied before each run (parsed trees, shared rules, unit
   conversions), as for the first match of a new process (vocabularies and Pint already loaded);
 - warm: the caches were first filled by a pass over other profiles (same diagnoses, other ages, sexes and
-  lab values), as in a long-lived web worker.
+  lab values), as in a long-lived web worker;
+- frozen: as warm, then `gc.collect(); gc.freeze()` before the timed runs, as `eligo serve` workers do
+  after warming up, so full collections no longer walk the cached trees;
+- relaxed: as frozen, with the collector's thresholds raised (`gc.set_threshold(RELAXED_GC)`) during the
+  timed runs, so a match triggers fewer collections.
+
+The time spent in garbage collection during each pass is reported (longest pause and total).
 
 The store search alone is timed too, so the table shows how much of a match is search.
 
@@ -19,6 +25,7 @@ The store search alone is timed too, so the table shows how much of a match is s
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import statistics
@@ -45,6 +52,8 @@ DIAGNOSES = (
     "wilms tumor",
 )
 ON = date(2026, 11, 20)
+RELAXED_GC = (50_000, 20, 100)
+PASSES = ("cold", "warm", "frozen", "relaxed")
 
 
 def profiles(runs: int, seed: int) -> list[tuple[dict[str, Any], tuple[float, float] | None, float | None]]:
@@ -80,12 +89,12 @@ def main() -> None:
     parser.add_argument("--build", type=int, default=None, help="build a store of this many studies, parsed")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--passes", default="cold,warm", help="cold, warm or both (comma-separated)")
+    parser.add_argument("--passes", default=",".join(PASSES), help=f"some of {', '.join(PASSES)}")
     parser.add_argument("--profile", action="store_true", help="cProfile the timed runs, print the top functions")
     args = parser.parse_args()
     passes = [name.strip() for name in args.passes.split(",") if name.strip()]
-    if not passes or set(passes) - {"cold", "warm"}:
-        parser.error("--passes takes cold, warm or cold,warm")
+    if not passes or set(passes) - set(PASSES):
+        parser.error(f"--passes takes some of {', '.join(PASSES)}, comma-separated")
 
     if args.build:
         args.store = WORKDIR / f"match-{args.build}.db"
@@ -135,15 +144,34 @@ def main() -> None:
     candidates: list[int] = []
     eligible: list[int] = []
     searches = [_timed(lambda q=query: store.search(q))[1] for _, query in cases]
+    pauses: list[float] = []
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            pauses.append(time.perf_counter() - started.pop())
+
+    gc.callbacks.append(on_gc)
+    thresholds = gc.get_threshold()
     for name in passes:
-        if name == "warm":
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        if name != "cold":
             # Warm as a long-lived web worker is: other children's matches (same diagnoses, other ages,
             # sexes and lab values) have filled the caches; this child's own lab values are new to them.
             reset_caches()
             for profile, query in prepared(args.seed + 1):
                 match_profile(store, profile, ON, query=query)
             hits_before, misses_before = PARSED_CACHE.hits, PARSED_CACHE.misses
+            if name in ("frozen", "relaxed"):
+                gc.collect()
+                gc.freeze()
+            if name == "relaxed":
+                gc.set_threshold(*RELAXED_GC)
         totals, cpus = [], []
+        pauses.clear()
         for profile, query in cases:
             if name == "cold":
                 reset_caches()
@@ -162,7 +190,11 @@ def main() -> None:
         per_candidate = [t / c * 1000 for t, c in zip(totals, candidates, strict=True) if c]
         if per_candidate:
             print(f"{name}: ms per evaluated candidate (median): {statistics.median(per_candidate):.3f}")
-        if name == "warm":
+        print(
+            f"{name}: {len(pauses)} collections, longest {max(pauses, default=0) * 1000:.0f} ms, "
+            f"total {sum(pauses) * 1000:.0f} ms; {gc.get_freeze_count():,} objects frozen"
+        )
+        if name != "cold":
             hits, misses = PARSED_CACHE.hits - hits_before, PARSED_CACHE.misses - misses_before
             print(f"warm: parsed-criteria cache {hits:,} hits, {misses:,} misses; {len(PARSED_CACHE):,} trees held")
     rows.append({"part": "store.search alone", **summarize_ms(searches)})

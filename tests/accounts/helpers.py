@@ -33,4 +33,15 @@ def log_in(client: TestClient, email: str, password: str = PASSWORD) -> Response
 def sign_up_confirmed(client: TestClient, inbox: Inbox, deliver: object, email: str) -> None:
     assert sign_up(client, email).status_code == 200
     deliver()  # type: ignore[operator]
-    assert client.get(inbox.link(email, "/account/confirm/")).status_code == 200
+    assert open_emailed_link(client, inbox.link(email, "/account/confirm/")).status_code == 200
+
+
+def open_emailed_link(client: TestClient, path: str) -> Response:
+    """Open a confirmation link from an email and press the button on the page, as its reader does."""
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    found = re.search(r'<form method="post" action="([^"]+)">', page.text)
+    assert found, f"{path} has no button to press"
+    data = {"csrf_token": csrf(client, path)}
+    response: Response = client.post(found.group(1), data=data, follow_redirects=False)
+    return response

@@ -13,6 +13,7 @@ from eligo.alerts.digest import send_pending
 from eligo.store import TrialStore
 from eligo.web.settings import DEV_SECRET
 from tests.accounts.conftest import PUBLIC_URL, SmtpServer
+from tests.accounts.helpers import open_emailed_link
 from tests.alerts.helpers import (
     ABERDEEN,
     LEEDS,
@@ -40,7 +41,7 @@ def _confirmed(client: TestClient, smtp: SmtpServer, deliver: Callable[[], None]
     deliver()
     [message] = smtp.inbox.to(email)
     assert message["Subject"] == "Confirm your Eligo trial alert"
-    confirmed = client.get(smtp.inbox.link(email, "/alerts/confirm/"))
+    confirmed = open_emailed_link(client, smtp.inbox.link(email, "/alerts/confirm/"))
     assert confirmed.status_code == 200 and "Your alert is confirmed" in confirmed.text
 
 
@@ -193,7 +194,7 @@ def test_daily_digests_wait_a_day(
     response = subscribe(app_client, EMAIL, frequency="daily")
     assert response.status_code == 200
     deliver()
-    app_client.get(smtp.inbox.link(EMAIL, "/alerts/confirm/"))
+    open_emailed_link(app_client, smtp.inbox.link(EMAIL, "/alerts/confirm/"))
     now = datetime.now(UTC)
     import_studies(store, tmp_path, study("NCT90000011", sites=(site(LEEDS),)))
     assert _send(store, now) == 1

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from eligo.store import TrialStore
 from eligo.store.tables import alert_matches, alert_subscriptions, child_profiles, outbox
 from tests.accounts.conftest import SmtpServer
-from tests.accounts.helpers import PASSWORD, csrf, log_in, post, sign_up_confirmed
+from tests.accounts.helpers import PASSWORD, csrf, log_in, open_emailed_link, post, sign_up_confirmed
 from tests.alerts.helpers import outbox_count, subscribe, subscription_count
 from tests.alerts.test_profiles import save_profile, signed_in_with_child
 
@@ -69,6 +69,7 @@ def test_every_alert_post_needs_the_csrf_token(app_client: TestClient, smtp: Smt
         f"/alerts/profiles/{profile_id}/watch",
         f"/alerts/profiles/{profile_id}/delete",
         "/alerts/unsubscribe/some-token",
+        "/alerts/confirm/some-token",
     ):
         response = app_client.post(path, data={"email": "a@example.org", "name": "x"}, follow_redirects=False)
         assert response.status_code == 403, path
@@ -102,7 +103,7 @@ def test_bad_input_gets_a_clear_message(app_client: TestClient) -> None:
     assert response.status_code == 422 and "Enter an email address like name@example.org." in response.text
     response = subscribe(app_client, "a@example.org", frequency="hourly")
     assert response.status_code == 422 and "how often" in response.text
-    assert app_client.get("/alerts/confirm/" + "x" * 300).status_code == 400
+    assert open_emailed_link(app_client, "/alerts/confirm/" + "x" * 300).status_code == 400
     assert app_client.get("/alerts/unsubscribe/nope").status_code == 404
 
 
@@ -112,7 +113,7 @@ def test_the_answer_does_not_tell_whether_an_address_is_known(
     sign_up_confirmed(app_client, smtp.inbox, deliver, "known@example.org")
     first = subscribe(app_client, "known@example.org")
     deliver()
-    app_client.get(smtp.inbox.link("known@example.org", "/alerts/confirm/"))
+    open_emailed_link(app_client, smtp.inbox.link("known@example.org", "/alerts/confirm/"))
     again = subscribe(app_client, "known@example.org")
     fresh = subscribe(app_client, "fresh@example.org")
     for response in (first, again, fresh):
@@ -140,7 +141,7 @@ def test_export_includes_and_deletion_removes_alerts_and_profiles(
     with TestClient(app_client.app) as visitor:  # signed out, same address: one confirmed, one not
         subscribe(visitor, email)
         deliver()
-        visitor.get(smtp.inbox.link(email, "/alerts/confirm/"))
+        open_emailed_link(visitor, smtp.inbox.link(email, "/alerts/confirm/"))
         subscribe(visitor, email, {"q": "osteosarcoma", "status": "", "phase": "", "age": "", "near": "", "within": ""})
     with store.engine.begin() as connection:
         connection.execute(

@@ -71,6 +71,7 @@ class MailSite:
         page.get_by_role("button", name="Create account").click()
         self.deliver()
         page.goto(self.link(email, "/account/confirm/"))
+        page.get_by_role("button", name="Confirm my email address").click()
         page.goto(f"{self.url}/account/login")
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password", exact=True).fill(password)

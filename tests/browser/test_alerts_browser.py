@@ -19,5 +19,6 @@ def test_subscribe_from_search_and_confirm_from_the_email(page: Page, mail_site:
 
     mail_site.deliver()
     page.goto(mail_site.link("browser-alerts@example.org", "/alerts/confirm/"))
+    page.get_by_role("button", name="Confirm my alert").click()
     expect(page.get_by_role("heading", name="Your alert is confirmed")).to_be_visible()
     expect(page.get_by_text("as soon as we find one")).to_be_visible()

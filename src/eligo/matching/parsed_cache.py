@@ -26,7 +26,13 @@ from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
 from eligo.criteria.rules import RULE_ADAPTER, Rule
 from eligo.matching.evaluate import ResultReuse
 from eligo.store import TrialStore
-from eligo.store.candidates import content_hashes, criteria_stamps, criteria_trees, records_with_hashes
+from eligo.store.candidates import (
+    content_hashes,
+    criteria_stamps,
+    criteria_trees,
+    records_with_hashes,
+    trials_with_criteria,
+)
 
 # About 25-40 KB of memory per tree (rules shared): 4,096 trees is 100-160 MB at most.
 DEFAULT_MAX_TREES = 4096
@@ -100,6 +106,14 @@ class ParsedCriteriaCache:
         if unparsed:
             found.update(self._parsed_now(store, scope, unparsed))
         return found
+
+    def warm(self, store: TrialStore, statuses: Iterable[str], limit: int | None = None) -> int:
+        """Load the stored trees of up to `limit` (default: as many as the cache holds) trials in
+        `statuses`, most recently updated first, so a new worker's first matches read no trees.
+        Returns how many trees the cache holds for them."""
+        wanted = trials_with_criteria(store, statuses, min(limit or self.max_trees, self.max_trees))
+        # In pages, so the raw JSON of thousands of trees is never in memory at once.
+        return sum(len(self.criteria_for(store, wanted[i : i + 500])) for i in range(0, len(wanted), 500))
 
     def _parsed_now(self, store: TrialStore, scope: str, nct_ids: list[str]) -> dict[str, CachedCriteria]:
         """Trials without current stored rules, parsed from their records (cached by record hash)."""

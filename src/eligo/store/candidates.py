@@ -66,6 +66,19 @@ def criteria_trees(store: TrialStore, nct_ids: Iterable[str]) -> dict[str, Store
         }
 
 
+def trials_with_criteria(store: TrialStore, statuses: Iterable[str], limit: int) -> list[str]:
+    """Up to `limit` ids of trials in one of `statuses` that have stored criteria, most recently updated first."""
+    query = (
+        select(trials.c.nct_id)
+        .join(criteria, criteria.c.nct_id == trials.c.nct_id)
+        .where(trials.c.overall_status.in_(list(statuses)))
+        .order_by(trials.c.last_update_date.desc().nulls_last(), trials.c.nct_id)
+        .limit(limit)
+    )
+    with store.engine.connect() as connection:
+        return [row.nct_id for row in connection.execute(query)]
+
+
 def content_hashes(store: TrialStore, nct_ids: Iterable[str]) -> dict[str, str]:
     """{nct_id: content hash of the stored record} for the stored trials among `nct_ids`."""
     wanted = _wanted(nct_ids)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -39,6 +40,8 @@ CHECK_EMAIL_RESET = (
 )
 BAD_LINK = "This link does not work any more: it may have been used already, or be too old."
 NO_STORE = {"cache-control": "no-store"}
+NEXT_KEY = "after_sign_in"
+MAX_NEXT_CHARS = 500
 
 
 def _now() -> datetime:
@@ -92,12 +95,31 @@ def _field(form: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def safe_next(value: str | None) -> str | None:
+    """`value` if it is a path on this site to return to after signing in, else None.
+
+    Browsers read "//host", "/\\host" and "/<tab>/host" as another site, so only printable ASCII without
+    backslashes, starting with exactly one slash, is kept: never an open redirect.
+    """
+    if not value or len(value) > MAX_NEXT_CHARS or not value.startswith("/") or value.startswith("//"):
+        return None
+    if any(not (33 <= ord(char) <= 126) or char == "\\" for char in value):
+        return None
+    return value
+
+
+def login_path(next_path: str | None) -> str:
+    """The sign-in page, returning to `next_path` (when it is safe) afterwards."""
+    safe = safe_next(next_path)
+    return "/account/login?" + urlencode({"next": safe}) if safe else "/account/login"
+
+
 # -- sign up and confirm ----------------------------------------------------------------------------
 
 
 @router.get("/signup", response_class=HTMLResponse)
-def signup_form(request: Request) -> Response:
-    return _render(request, "account/signup.html", {"form": {}})
+def signup_form(request: Request, next: str | None = None) -> Response:
+    return _render(request, "account/signup.html", {"form": {}, "next": safe_next(next)})
 
 
 @router.post("/signup")
@@ -105,53 +127,78 @@ async def signup(request: Request) -> Response:
     form = await require_csrf(request)
     email, role, password = _field(form, "email"), _field(form, "role"), _field(form, "password")
     values = {"email": email, "role": role}
+    next_path = safe_next(_field(form, "next"))
     store, settings = _store(request), _settings(request)
     if not ratelimit.allow(store, "signup:ip", _client(request), _now()):
-        return _render(request, "account/signup.html", {"form": values, "error": TOO_MANY}, 429)
+        return _render(request, "account/signup.html", {"form": values, "error": TOO_MANY, "next": next_path}, 429)
     try:
         users.sign_up(store, email, password, role, settings.public_url, _now())
     except (users.AccountError, WeakPassword) as error:
-        return _render(request, "account/signup.html", {"form": values, "error": str(error)}, 422)
+        return _render(request, "account/signup.html", {"form": values, "error": str(error), "next": next_path}, 422)
+    if next_path:  # the confirmation link is usually opened in this browser: offer the way back there
+        request.state.session.data[NEXT_KEY] = next_path
+        request.state.session.changed = True
     return _message(request, "Check your email", CHECK_EMAIL_SIGNUP)
 
 
+def confirm_page(request: Request, title: str, text: str, action: str, button: str) -> HTMLResponse:
+    """A page whose button does what an emailed link asks. Mail scanners fetch links before the reader
+    does; only the reader presses the button (a POST with the CSRF token), so a GET changes nothing."""
+    return _render(request, "account/confirm.html", {"title": title, "text": text, "action": action, "button": button})
+
+
 @router.get("/confirm/{token}", response_class=HTMLResponse)
-def confirm(request: Request, token: str) -> Response:
+def confirm_form(request: Request, token: str) -> Response:
+    return confirm_page(
+        request,
+        "Confirm your email address",
+        "Press the button to confirm that this is your email address and finish setting up your account.",
+        request.url.path,
+        "Confirm my email address",
+    )
+
+
+@router.post("/confirm/{token}")
+async def confirm(request: Request, token: str) -> Response:
+    await require_csrf(request)
     if users.confirm(_store(request), token, _now()) is None:
         return _message(request, "Link not valid", BAD_LINK, 400, ("/account/login", "Sign in"))
-    return _message(
-        request, "Your email address is confirmed", "Your account is ready.", link=("/account/login", "Sign in")
-    )
+    next_path = request.state.session.data.get(NEXT_KEY)
+    sign_in = login_path(next_path if isinstance(next_path, str) else None)
+    return _message(request, "Your email address is confirmed", "Your account is ready.", link=(sign_in, "Sign in"))
 
 
 # -- sign in and out --------------------------------------------------------------------------------
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, changed: str | None = None) -> Response:
+def login_form(request: Request, changed: str | None = None, next: str | None = None) -> Response:
     notice = "Your password was changed. Please sign in with the new one." if changed else None
-    return _render(request, "account/login.html", {"form": {}, "notice": notice})
+    return _render(request, "account/login.html", {"form": {}, "notice": notice, "next": safe_next(next)})
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
     form = await require_csrf(request)
     email, password = normalise_email(_field(form, "email")), _field(form, "password")
+    next_path = safe_next(_field(form, "next"))
+    again = {"form": {"email": email}, "next": next_path}
     store, now, client = _store(request), _now(), _client(request)
     if ratelimit.blocked(store, [("login:ip", client), ("login:account", email)], now) is not None:
-        return _render(request, "account/login.html", {"form": {"email": email}, "error": TOO_MANY}, 429)
+        return _render(request, "account/login.html", {**again, "error": TOO_MANY}, 429)
     outcome = users.authenticate(store, email, password, now)
     if outcome.user is None:
         if outcome.reason != "unconfirmed":  # they know the password: no guessing to slow down
             ratelimit.hit(store, "login:ip", client, now)
             ratelimit.hit(store, "login:account", email, now)
-        return _render(request, "account/login.html", {"form": {"email": email}, "error": SIGN_IN_FAILED}, 401)
+        return _render(request, "account/login.html", {**again, "error": SIGN_IN_FAILED}, 401)
     ratelimit.clear(store, "login:account", email)
     session = request.state.session
     request.app.state.sessions.rotate(session)
     session.data["user_id"] = outcome.user.id
+    session.data.pop(NEXT_KEY, None)
     users.bind_session(store, session.id, outcome.user, now)
-    return RedirectResponse("/account", status_code=303)
+    return RedirectResponse(next_path or "/account", status_code=303)
 
 
 @router.post("/logout")

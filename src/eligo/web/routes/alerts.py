@@ -21,7 +21,7 @@ from eligo.store.repository import TrialStore
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
-from eligo.web.routes.account import current_user
+from eligo.web.routes.account import confirm_page, current_user
 from eligo.web.settings import WebSettings
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
@@ -180,7 +180,19 @@ def _outcome_page(request: Request, outcome: alerts.Outcome) -> HTMLResponse:
 
 
 @router.get("/confirm/{token}", response_class=HTMLResponse)
-def confirm(request: Request, token: str) -> Response:
+def confirm_form(request: Request, token: str) -> Response:
+    return confirm_page(
+        request,
+        "Confirm your alert",
+        "Press the button to start getting emails about new trials. Until you do, we send you nothing.",
+        request.url.path,
+        "Confirm my alert",
+    )
+
+
+@router.post("/confirm/{token}")
+async def confirm(request: Request, token: str) -> Response:
+    await require_csrf(request)
     subscription = alerts.confirm(_store(request), token, _now())
     if subscription is None:
         return _message(request, "Link not valid", BAD_LINK, 400, ("/search?q=neuroblastoma", "Search trials"))
