@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from eligo.accounts.mail import deliver_outbox
 from eligo.store import TrialStore, open_store
@@ -72,6 +72,7 @@ class MailSite:
         self.deliver()
         page.goto(self.link(email, "/account/confirm/"))
         page.get_by_role("button", name="Confirm my email address").click()
+        expect(page.get_by_role("heading", name="Your email address is confirmed")).to_be_visible()
         page.goto(f"{self.url}/account/login")
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password", exact=True).fill(password)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, FloatRect, Page, ViewportSize, expect, sync_playwright
 
 from eligo.accounts import users
 from eligo.ingest import import_paths
@@ -28,9 +28,14 @@ from tests.browser.flows import PAGES, TRIAL, answer, fill_match_form
 from tests.browser.live import DESKTOP, PHONE, launch_chromium, load_bundled, serve, sqlite_server
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-WIDTHS: dict[str, ViewportSize] = {"phone": {"width": PHONE["width"], "height": 800}, "desktop": DESKTOP}
+WIDTHS: dict[str, ViewportSize] = {
+    "phone": {"width": PHONE["width"], "height": PHONE["height"]},
+    "desktop": {"width": DESKTOP["width"], "height": DESKTOP["height"]},
+}
 # Long pages (a trial's full criteria, the glossary) are cut at this height to keep each PNG small.
 MAX_HEIGHT = {"phone": 3600, "desktop": 2000}
+# Forms are captured whole, down to their button: they are plain and compress well.
+WHOLE = {"match"}
 # A capture around one element (a note beside its criterion) is shorter still: the element is the point.
 AROUND_HEIGHT = {"phone": 1400, "desktop": 900}
 
@@ -69,8 +74,8 @@ def shoot(page: Page, target: Path, kind: str, top: float = 0, most: int | None 
     width = page.viewport_size["width"] if page.viewport_size else DESKTOP["width"]
     height = page.evaluate("document.documentElement.scrollHeight")
     top = max(0.0, min(top, height - most))
-    clip = {"x": 0, "y": top, "width": width, "height": min(height - top, most)}
-    page.screenshot(path=target, full_page=True, clip=clip)  # type: ignore[arg-type]
+    clip: FloatRect = {"x": 0, "y": top, "width": width, "height": min(height - top, most)}
+    page.screenshot(path=target, full_page=True, clip=clip)
     return target
 
 
@@ -101,7 +106,8 @@ def take(browser: Browser, base_url: str, out: Path = OUT) -> list[Path]:
             page.goto(base_url + path)
             if name == "trial":
                 save_answers(page)
-            written.append(shoot(page, out / f"{name}-{kind}.png", kind))
+            whole = page.evaluate("document.documentElement.scrollHeight") if name in WHOLE else None
+            written.append(shoot(page, out / f"{name}-{kind}.png", kind, most=whole))
         fill_match_form(page, base_url)
         written.append(shoot(page, out / f"match-results-{kind}.png", kind))
         context.close()
@@ -131,7 +137,8 @@ def select_words(page: Page, selector: str, words: str) -> None:
                 window.getSelection().removeAllRanges();
                 window.getSelection().addRange(range);
                 const box = range.getBoundingClientRect();
-                document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true, clientX: box.right, clientY: box.bottom}));
+                const where = {bubbles: true, clientX: box.right, clientY: box.bottom};
+                document.dispatchEvent(new MouseEvent("mouseup", where));
                 return;
             }
             throw new Error("words not found: " + words);
@@ -142,7 +149,7 @@ def select_words(page: Page, selector: str, words: str) -> None:
 
 @contextmanager
 def visitor(browser: Browser) -> Iterator[Page]:
-    context: BrowserContext = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
+    context: BrowserContext = browser.new_context(viewport=WIDTHS["desktop"], device_scale_factor=1)
     context.set_default_timeout(15_000)
     try:
         yield context.new_page()
@@ -192,6 +199,7 @@ def take_signed_in(browser: Browser, site: MailSite, out: Path = OUT) -> list[Pa
         if family.get_by_role("heading", name="Check your email").is_visible():
             site.deliver()
             family.goto(site.link(FAMILY, "/alerts/confirm/"))
+            family.get_by_role("button", name="Confirm my alert").click()
 
         family.goto(f"{site.url}/trials/{REFERRAL_TRIAL}")
         save_answers(family, REFERRAL_TRIAL, REFERRAL_ANSWERS)

@@ -143,7 +143,8 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_saved(
     trials: TrialStore, app_client: TestClient
 ) -> None:
     page = app_client.get(f"/trials/{TRIAL}").text
-    assert 'Sign in</a> or <a href="/account/signup">create an account</a>' in page
+    back = f"?next=/trials/{TRIAL}%23notes"  # signing in returns here
+    assert f'<a href="/account/login{back}">Sign in</a> or <a href="/account/signup{back}">create' in page
     assert "notes.js" not in page and "annotatable" not in page
     response = add_note(app_client, CRITERION_WORDS, "hello")
     assert response.status_code == 303 and response.headers["location"] == "/account/login"

@@ -249,7 +249,7 @@ def test_one_note_only_and_the_answers_as_they_were(family: TestClient, visitor:
     assert "shared note" in page and "not shared note" not in page
     table = page[page.index("Answers to the trial") :]
     assert "histologically or cytologically confirmed NBL" in table  # the criterion's own words
-    assert "<td>Yes</td>" in table and "<td>Not sure</td>" in table
+    assert '<td data-label="Answer">Yes</td>' in table and '<td data-label="Answer">Not sure</td>' in table
     [row] = rows(store)
     snapshot = json.loads(row.answers)
     assert {item["id"]: item["answer"] for item in snapshot["answers"]} == {"inc-1": "yes", "exc-4": "not_sure"}

@@ -162,7 +162,8 @@ def test_not_signed_in_the_trial_page_explains_and_links_to_sign_in(site: Site) 
     page = visitor.get(f"/trials/{TRIAL}")
     section = page.text[page.text.index('id="connect"') :]
     assert "Connect with a study center" in page.text
-    assert 'href="/account/login"' in section and 'href="/account/signup"' in section
+    back = f"?next=/trials/{TRIAL}%23connect"  # signing in returns here
+    assert f'href="/account/login{back}"' in section and f'href="/account/signup{back}"' in section
     assert f'href="/trials/{TRIAL}/refer"' not in section
     assert visitor.get(f"/trials/{TRIAL}/refer", follow_redirects=False).headers["location"] == "/account/login"
 

@@ -22,6 +22,9 @@ from eligo.web.settings import WebSettings
 from eligo.web.templating import configure_templates
 
 WEB_ROOT = Path(str(files("eligo.web")))
+# A match allocates hundreds of thousands of short-lived objects; at the default (700, 10, 10) that
+# is hundreds of collections per match. Measured in benchmarks/bench_match.py (pass "relaxed").
+WORKER_GC_THRESHOLDS = (50_000, 20, 100)
 
 
 def create_app(settings: WebSettings | None = None, *, store: TrialStore | None = None) -> FastAPI:
@@ -79,11 +82,11 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
 
 def warm_worker(app: FastAPI) -> None:
     """Prepare a long-lived worker before its first request: load the parsed criteria of open trials,
-    then move everything alive now out of the garbage collector's sight.
+    then move everything alive now out of the garbage collector's sight and collect less often.
 
     The parsed trees are hundreds of thousands of long-lived objects; without `gc.freeze()` every
-    full collection walks them all, a 0.5 s pause in the middle of some request. This is a
-    process-wide setting, so it is made here, in the workers' entry point, not in library code.
+    full collection walks them all, a 0.5 s pause in the middle of some request. These are
+    process-wide settings, so they are made here, in the workers' entry point, not in library code.
     """
     from eligo.matching.match import OPEN_STATUSES
     from eligo.matching.parsed_cache import PARSED_CACHE
@@ -91,6 +94,7 @@ def warm_worker(app: FastAPI) -> None:
     PARSED_CACHE.warm(app.state.store, OPEN_STATUSES)
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
 
 
 def app_factory() -> Any:  # pragma: no cover - used by `eligo serve` workers

@@ -76,6 +76,9 @@ async def handle_http(request: Request, exc: Exception) -> Response:
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
-    # Log the type and path only: request bodies may hold health data.
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    # Log the type and the route only: request bodies may hold health data, and paths may hold secret
+    # tokens (share links, confirmation and reset links), so the route's pattern stands in for the path.
+    route = request.scope.get("route")
+    where = getattr(route, "path", None) or "an unknown route"
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, where)
     return render_error(request, 500, "internal", MESSAGES[500], [])

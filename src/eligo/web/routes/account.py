@@ -7,9 +7,8 @@ address: a visitor who reads them learns only what the owner of the address woul
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,9 +18,8 @@ from eligo.accounts.export import delete_account, export_user
 from eligo.accounts.passwords import WeakPassword
 from eligo.accounts.records import SIGNUP_ROLES, User, normalise_email
 from eligo.store import accounts as account_rows
-from eligo.store.repository import TrialStore
 from eligo.web.forms import require_csrf
-from eligo.web.settings import WebSettings
+from eligo.web.requests import client_of, settings_of, store_of, utc_now
 
 router = APIRouter(prefix="/account", include_in_schema=False)
 
@@ -44,32 +42,13 @@ NEXT_KEY = "after_sign_in"
 MAX_NEXT_CHARS = 500
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _store(request: Request) -> TrialStore:
-    store: TrialStore = request.app.state.store
-    return store
-
-
-def _settings(request: Request) -> WebSettings:
-    settings: WebSettings = request.app.state.settings
-    return settings
-
-
-def _client(request: Request) -> str:
-    # The peer address; behind a proxy, run uvicorn with --proxy-headers so this is the visitor's.
-    return request.client.host if request.client else "unknown"
-
-
 def current_user(request: Request) -> User | None:
     """The signed-in user, checking the session's claim against the store (it may have been signed out)."""
     session = request.state.session
     user_id = session.user_id
     if user_id is None:
         return None
-    user = users.session_user(_store(request), session.id, user_id)
+    user = users.session_user(store_of(request), session.id, user_id)
     if user is None:
         session.data.pop("user_id", None)
         session.changed = True
@@ -128,11 +107,11 @@ async def signup(request: Request) -> Response:
     email, role, password = _field(form, "email"), _field(form, "role"), _field(form, "password")
     values = {"email": email, "role": role}
     next_path = safe_next(_field(form, "next"))
-    store, settings = _store(request), _settings(request)
-    if not ratelimit.allow(store, "signup:ip", _client(request), _now()):
+    store, settings = store_of(request), settings_of(request)
+    if not ratelimit.allow(store, "signup:ip", client_of(request), utc_now()):
         return _render(request, "account/signup.html", {"form": values, "error": TOO_MANY, "next": next_path}, 429)
     try:
-        users.sign_up(store, email, password, role, settings.public_url, _now())
+        users.sign_up(store, email, password, role, settings.public_url, utc_now())
     except (users.AccountError, WeakPassword) as error:
         return _render(request, "account/signup.html", {"form": values, "error": str(error), "next": next_path}, 422)
     if next_path:  # the confirmation link is usually opened in this browser: offer the way back there
@@ -153,7 +132,7 @@ def confirm_form(request: Request, token: str) -> Response:
         request,
         "Confirm your email address",
         "Press the button to confirm that this is your email address and finish setting up your account.",
-        request.url.path,
+        "/account/confirm/" + quote(token, safe=""),
         "Confirm my email address",
     )
 
@@ -161,7 +140,7 @@ def confirm_form(request: Request, token: str) -> Response:
 @router.post("/confirm/{token}")
 async def confirm(request: Request, token: str) -> Response:
     await require_csrf(request)
-    if users.confirm(_store(request), token, _now()) is None:
+    if users.confirm(store_of(request), token, utc_now()) is None:
         return _message(request, "Link not valid", BAD_LINK, 400, ("/account/login", "Sign in"))
     next_path = request.state.session.data.get(NEXT_KEY)
     sign_in = login_path(next_path if isinstance(next_path, str) else None)
@@ -183,7 +162,7 @@ async def login(request: Request) -> Response:
     email, password = normalise_email(_field(form, "email")), _field(form, "password")
     next_path = safe_next(_field(form, "next"))
     again = {"form": {"email": email}, "next": next_path}
-    store, now, client = _store(request), _now(), _client(request)
+    store, now, client = store_of(request), utc_now(), client_of(request)
     if ratelimit.blocked(store, [("login:ip", client), ("login:account", email)], now) is not None:
         return _render(request, "account/login.html", {**again, "error": TOO_MANY}, 429)
     outcome = users.authenticate(store, email, password, now)
@@ -205,7 +184,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     await require_csrf(request)
     session = request.state.session
-    users.end_session(_store(request), session.id)
+    users.end_session(store_of(request), session.id)
     response = RedirectResponse("/", status_code=303)
     request.app.state.sessions.destroy(session, response)
     return response
@@ -223,18 +202,18 @@ def reset_request_form(request: Request) -> Response:
 async def reset_request(request: Request) -> Response:
     form = await require_csrf(request)
     email = normalise_email(_field(form, "email"))
-    store, now = _store(request), _now()
-    if not ratelimit.allow(store, "reset:ip", _client(request), now):
+    store, now = store_of(request), utc_now()
+    if not ratelimit.allow(store, "reset:ip", client_of(request), now):
         return _render(request, "account/reset_request.html", {"form": {"email": email}, "error": TOO_MANY}, 429)
     # Over the per-address limit the answer is the same, but no more mail goes to that inbox.
     send = ratelimit.allow(store, "reset:account", email, now)
-    users.request_reset(store, email, _settings(request).public_url, now, send=send)
+    users.request_reset(store, email, settings_of(request).public_url, now, send=send)
     return _message(request, "Check your email", CHECK_EMAIL_RESET)
 
 
 @router.get("/reset/{token}", response_class=HTMLResponse)
 def reset_form(request: Request, token: str) -> Response:
-    if not users.reset_token_valid(_store(request), token, _now()):
+    if not users.reset_token_valid(store_of(request), token, utc_now()):
         return _message(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
     return _render(request, "account/reset_form.html", {"token": token})
 
@@ -242,9 +221,9 @@ def reset_form(request: Request, token: str) -> Response:
 @router.post("/reset/{token}")
 async def reset(request: Request, token: str) -> Response:
     form = await require_csrf(request)
-    store = _store(request)
+    store = store_of(request)
     try:
-        user = users.reset_password(store, token, _field(form, "password"), _settings(request).public_url, _now())
+        user = users.reset_password(store, token, _field(form, "password"), settings_of(request).public_url, utc_now())
     except WeakPassword as error:
         return _render(request, "account/reset_form.html", {"token": token, "error": str(error)}, 422)
     if user is None:
@@ -271,7 +250,7 @@ def profile(request: Request) -> Response:
 def _profile(request: Request, user: User, error: str | None = None, status: int = 200) -> Response:
     from eligo.web.routes import alerts, notes, referrals
 
-    with _store(request).engine.connect() as connection:
+    with store_of(request).engine.connect() as connection:
         sites = account_rows.sites_of(connection, user.id)
     context: dict[str, Any] = {"user": user, "sites": sites, "error": error}
     for feature in (notes, alerts, referrals):
@@ -284,7 +263,7 @@ def export(request: Request) -> Response:
     user = current_user(request)
     if user is None:
         return RedirectResponse("/account/login", status_code=303)
-    data = export_user(_store(request), user, _now())
+    data = export_user(store_of(request), user, utc_now())
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2, default=str),
         media_type="application/json",
@@ -298,7 +277,7 @@ async def delete(request: Request) -> Response:
     user = current_user(request)
     if user is None:
         return RedirectResponse("/account/login", status_code=303)
-    store, now = _store(request), _now()
+    store, now = store_of(request), utc_now()
     if ratelimit.blocked(store, [("login:account", user.email)], now) is not None:
         return _profile(request, user, TOO_MANY, 429)
     if not users.check_password(store, user, _field(form, "password")):

@@ -6,8 +6,8 @@ alerts or an account; another user's alert or profile, and any of them without a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,12 +17,11 @@ from eligo.accounts import ratelimit
 from eligo.accounts.records import User, normalise_email
 from eligo.alerts import subscriptions as alerts
 from eligo.alerts.records import AlertSearch, SavedProfile, Subscription
-from eligo.store.repository import TrialStore
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
-from eligo.web.routes.account import confirm_page, current_user
-from eligo.web.settings import WebSettings
+from eligo.web.requests import client_of, settings_of, store_of, utc_now
+from eligo.web.routes.account import confirm_page, current_user, login_path
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
 
@@ -35,24 +34,6 @@ TOO_MANY = "Too many requests from here. Please wait an hour and try again."
 BAD_LINK = "This link does not work any more: it may have been used already, or be more than 7 days old."
 GONE = "This alert is already cancelled, or the link is not complete. Either way, it will send you nothing more."
 SEARCH_FIELDS = ("q", "status", "phase", "age", "near", "within")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _store(request: Request) -> TrialStore:
-    store: TrialStore = request.app.state.store
-    return store
-
-
-def _settings(request: Request) -> WebSettings:
-    settings: WebSettings = request.app.state.settings
-    return settings
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -138,12 +119,12 @@ async def subscribe(request: Request) -> Response:
     fields = {name: _field(form, name) for name in SEARCH_FIELDS}
     email, frequency = _field(form, "email"), _field(form, "frequency")
     values = {"email": email, "frequency": frequency}
-    store, settings, now, user = _store(request), _settings(request), _now(), current_user(request)
+    store, settings, now, user = store_of(request), settings_of(request), utc_now(), current_user(request)
     try:
         search = _search_from(fields)
     except ValueError as error:
         return _subscribe_page(request, fields, values, str(error), 422)
-    if not ratelimit.allow(store, "alerts:ip", _client(request), now):
+    if not ratelimit.allow(store, "alerts:ip", client_of(request), now):
         return _subscribe_page(request, fields, values, TOO_MANY, 429)
     # Over the per-address limit the answer is the same, but no more mail goes to that inbox.
     send = ratelimit.allow(store, "alerts:address", normalise_email(email)[:320], now)
@@ -185,7 +166,7 @@ def confirm_form(request: Request, token: str) -> Response:
         request,
         "Confirm your alert",
         "Press the button to start getting emails about new trials. Until you do, we send you nothing.",
-        request.url.path,
+        "/alerts/confirm/" + quote(token, safe=""),
         "Confirm my alert",
     )
 
@@ -193,7 +174,7 @@ def confirm_form(request: Request, token: str) -> Response:
 @router.post("/confirm/{token}")
 async def confirm(request: Request, token: str) -> Response:
     await require_csrf(request)
-    subscription = alerts.confirm(_store(request), token, _now())
+    subscription = alerts.confirm(store_of(request), token, utc_now())
     if subscription is None:
         return _message(request, "Link not valid", BAD_LINK, 400, ("/search?q=neuroblastoma", "Search trials"))
     how = "once a day at most" if subscription.frequency == "daily" else "as soon as we find one"
@@ -206,7 +187,7 @@ async def confirm(request: Request, token: str) -> Response:
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe_form(request: Request, token: str) -> Response:
-    subscription = alerts.by_unsubscribe_token(_store(request), token)
+    subscription = alerts.by_unsubscribe_token(store_of(request), token)
     if subscription is None:
         return _message(request, "Nothing to stop", GONE, 404)
     return _render(request, "alerts/unsubscribe.html", {"subscription": subscription, "token": token})
@@ -219,7 +200,7 @@ async def unsubscribe(request: Request, token: str) -> Response:
     # the address is what authorises the request; the page's own form carries a CSRF token as every form does.
     if _field(form, "List-Unsubscribe") != "One-Click":
         await require_csrf(request)
-    subscription = alerts.unsubscribe(_store(request), token)
+    subscription = alerts.unsubscribe(store_of(request), token)
     if subscription is None:
         return _message(request, "Nothing to stop", GONE, 404)
     text = f"You will get no more emails for “{subscription.label}”."
@@ -233,7 +214,7 @@ async def unsubscribe(request: Request, token: str) -> Response:
 async def cancel(request: Request, subscription_id: str) -> Response:
     await require_csrf(request)
     user = _signed_in(request)
-    if not alerts.cancel(_store(request), user, _object_id(subscription_id)):
+    if not alerts.cancel(store_of(request), user, _object_id(subscription_id)):
         raise _not_found()
     return RedirectResponse("/account#alerts", status_code=303)
 
@@ -245,7 +226,7 @@ def _save_page(request: Request, values: dict[str, str], error: str | None = Non
 @router.get("/profiles/new", response_class=HTMLResponse)
 def save_profile_form(request: Request) -> Response:
     if current_user(request) is None:
-        return RedirectResponse("/account/login", status_code=303)
+        return RedirectResponse(login_path("/alerts/profiles/new"), status_code=303)
     if request.state.session.profile is None:
         return RedirectResponse("/match", status_code=303)
     return _save_page(request, {"name": "", "alert": "1", "frequency": "daily"})
@@ -261,7 +242,7 @@ async def save_profile(request: Request) -> Response:
     if data is None:
         return RedirectResponse("/match", status_code=303)
     values = {"name": _field(form, "name"), "alert": _field(form, "alert"), "frequency": _field(form, "frequency")}
-    store, now = _store(request), _now()
+    store, now = store_of(request), utc_now()
     try:
         if values["alert"] and values["frequency"] not in ("daily", "immediate"):
             raise alerts.AlertError("Choose how often to hear from us: a daily summary, or at once.")
@@ -274,9 +255,9 @@ async def save_profile(request: Request) -> Response:
 
 
 def _watch_profile(request: Request, user: User, saved: SavedProfile, frequency: str) -> alerts.Outcome:
-    settings = _settings(request)
+    settings = settings_of(request)
     return alerts.subscribe(
-        _store(request),
+        store_of(request),
         email=user.email,
         frequency=frequency,
         label=alerts.describe_profile(saved.name),
@@ -284,7 +265,7 @@ def _watch_profile(request: Request, user: User, saved: SavedProfile, frequency:
         user=user,
         base_url=settings.public_url,
         secret=settings.secret_key,
-        now=_now(),
+        now=utc_now(),
     )
 
 
@@ -292,7 +273,7 @@ def _watch_profile(request: Request, user: User, saved: SavedProfile, frequency:
 async def watch_profile(request: Request, profile_id: str) -> Response:
     form = await require_csrf(request)
     user = _signed_in(request)
-    saved = alerts.profile_of(_store(request), user, _object_id(profile_id))
+    saved = alerts.profile_of(store_of(request), user, _object_id(profile_id))
     if saved is None:
         raise _not_found()
     frequency = _field(form, "frequency") or "daily"
@@ -307,7 +288,7 @@ async def watch_profile(request: Request, profile_id: str) -> Response:
 async def use_profile(request: Request, profile_id: str) -> Response:
     await require_csrf(request)
     user = _signed_in(request)
-    saved = alerts.profile_of(_store(request), user, _object_id(profile_id))
+    saved = alerts.profile_of(store_of(request), user, _object_id(profile_id))
     if saved is None:
         raise _not_found()
     request.state.session.set_profile(saved.profile, {})
@@ -318,7 +299,7 @@ async def use_profile(request: Request, profile_id: str) -> Response:
 async def delete_profile(request: Request, profile_id: str) -> Response:
     await require_csrf(request)
     user = _signed_in(request)
-    if not alerts.delete_profile(_store(request), user, _object_id(profile_id)):
+    if not alerts.delete_profile(store_of(request), user, _object_id(profile_id)):
         raise _not_found()
     return RedirectResponse("/account#profiles", status_code=303)
 
@@ -334,7 +315,7 @@ def trial_context(request: Request, nct_id: str) -> dict[str, Any]:
 
 def account_context(request: Request, user: User) -> dict[str, Any]:
     """What the account page needs from this feature, merged into its template context."""
-    store = _store(request)
+    store = store_of(request)
     subscriptions = alerts.subscriptions_of(store, user)
     watched: dict[int, Subscription] = {
         s.profile_id: s for s in subscriptions if s.kind == "profile" and s.profile_id is not None

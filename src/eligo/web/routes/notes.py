@@ -28,6 +28,7 @@ from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
+from eligo.web.requests import client_of, store_of, utc_now
 from eligo.web.routes.account import NO_STORE, current_user
 
 router = APIRouter(include_in_schema=False)
@@ -43,19 +44,6 @@ REVOKED = "This link was withdrawn by the person who shared it."
 ACCESS_KEY = "shared_access"
 # Row ids as the store's integer columns hold them: a larger number is simply not found.
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _store(request: Request) -> TrialStore:
-    store: TrialStore = request.app.state.store
-    return store
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _field(form: Any, name: str) -> str:
@@ -88,7 +76,7 @@ def _signed_in(request: Request, message: str) -> User:
 
 def _own_note(request: Request, note_id: int) -> tuple[User, Note]:
     user = _signed_in(request, NO_NOTE)
-    note = note_ops.note_of(_store(request), user.id, note_id)
+    note = note_ops.note_of(store_of(request), user.id, note_id)
     if note is None:
         raise EligoHTTPError(404, "not_found", NO_NOTE)
     return user, note
@@ -106,7 +94,7 @@ def trial_context(request: Request, nct_id: str) -> dict[str, Any]:
     user = current_user(request)
     if user is None:
         return {"notes_view": None, "notes_signed_in": False}
-    store = _store(request)
+    store = store_of(request)
     trial = views.require_trial(request, nct_id)
     parsed = load_parsed(store, trial.nct_id)
     placed = note_ops.place_notes(trial, parsed, note_ops.notes_of(store, user.id, trial.nct_id))
@@ -120,20 +108,20 @@ def trial_context(request: Request, nct_id: str) -> dict[str, Any]:
         "notes_orphaned": [item for item in placed if item.orphaned],
         "note_fields": FIELDS,
         "note_form": submitted or {},
-        "share_rows": [_share_row(link, _now()) for link in links],
+        "share_rows": [_share_row(link, utc_now()) for link in links],
         "note_limits": {"body": note_ops.MAX_BODY_CHARS, "quote": note_ops.MAX_QUOTE_CHARS},
     }
 
 
 def account_context(request: Request, user: User) -> dict[str, Any]:
     """What the account page needs from this feature, merged into its template context."""
-    store = _store(request)
+    store = store_of(request)
     by_trial: dict[str, list[Note]] = {}
     for note in note_ops.notes_of(store, user.id):
         by_trial.setdefault(note.nct_id, []).append(note)
     links = share_ops.shares_of(store, user.id)
     titles = {nct_id: _title(store, nct_id) for nct_id in {*by_trial, *(link.nct_id for link in links)}}
-    now = _now()
+    now = utc_now()
     return {
         "notes_by_trial": [(nct_id, titles[nct_id], items) for nct_id, items in sorted(by_trial.items())],
         "share_rows": [_share_row(link, now, titles[link.nct_id]) for link in links],
@@ -199,9 +187,9 @@ async def create_note(request: Request, nct_id: str) -> Response:
         prefix=_field(form, "prefix")[:200],
         suffix=_field(form, "suffix")[:200],
     )
-    store = _store(request)
+    store = store_of(request)
     try:
-        note = note_ops.create_note(store, user.id, trial, load_parsed(store, trial.nct_id), draft, _now())
+        note = note_ops.create_note(store, user.id, trial, load_parsed(store, trial.nct_id), draft, utc_now())
     except note_ops.NoteError as error:
         values = {"quote": draft.quote, "body": draft.body, "field": draft.field}
         return _trial_with_errors(request, trial.nct_id, {**values, "error": error.message, "at": error.field}, 422)
@@ -219,7 +207,7 @@ def _edit_context(request: Request, note: Note, body: str, error: str | None = N
         "note": note,
         "body": body,
         "error": error,
-        "trial_title": _title(_store(request), note.nct_id),
+        "trial_title": _title(store_of(request), note.nct_id),
         "max_body": note_ops.MAX_BODY_CHARS,
     }
 
@@ -230,7 +218,7 @@ async def edit(request: Request, note_id: RowId) -> Response:
     user, note = _own_note(request, note_id)
     body = _field(form, "body")
     try:
-        edited = note_ops.edit_note(_store(request), user.id, note.id, body, _now())
+        edited = note_ops.edit_note(store_of(request), user.id, note.id, body, utc_now())
     except note_ops.NoteError as error:
         return _render(request, "notes/edit.html", _edit_context(request, note, body, error.message), 422)
     if edited is None:
@@ -242,7 +230,7 @@ async def edit(request: Request, note_id: RowId) -> Response:
 async def delete(request: Request, note_id: RowId) -> Response:
     await require_csrf(request)
     user, note = _own_note(request, note_id)
-    note_ops.delete_note(_store(request), user.id, note.id)
+    note_ops.delete_note(store_of(request), user.id, note.id)
     return RedirectResponse(f"/trials/{note.nct_id}#notes", status_code=303)
 
 
@@ -252,7 +240,7 @@ async def delete(request: Request, note_id: RowId) -> Response:
 def _share_form(
     request: Request, trial: Trial, user: User, values: dict[str, str], error: str | None = None, status: int = 200
 ) -> Response:
-    store = _store(request)
+    store = store_of(request)
     parsed = load_parsed(store, trial.nct_id)
     placed = note_ops.place_notes(trial, parsed, note_ops.notes_of(store, user.id, trial.nct_id))
     context = {
@@ -281,13 +269,13 @@ def share_form(request: Request, nct_id: str, note: str = "") -> Response:
 def _snapshot(request: Request, trial: Trial) -> dict[str, Any] | None:
     """The visitor's answers on this trial and the verdict they saw, or None when they gave no answers."""
     answers = views.session_answers(request, trial.nct_id)
-    parsed = load_parsed(_store(request), trial.nct_id)
+    parsed = load_parsed(store_of(request), trial.nct_id)
     if not answers.by_id or parsed is None:
         return None
     profile = views.session_profile(request)
     result = evaluate_trial(parsed, profile or PatientProfile(), date.today(), answers)
     given = {key: value.value for key, value in answers.by_id.items()}
-    return share_ops.answers_snapshot(result, given, _now(), used_profile=profile is not None)
+    return share_ops.answers_snapshot(result, given, utc_now(), used_profile=profile is not None)
 
 
 @router.post("/trials/{nct_id}/share")
@@ -298,7 +286,7 @@ async def create_share(request: Request, nct_id: str) -> Response:
     if user is None:
         return RedirectResponse("/account/login", status_code=303)
     values = {name: _field(form, name) for name in ("what", "answers", "passcode_choice", "days")}
-    store, now = _store(request), _now()
+    store, now = store_of(request), utc_now()
     try:
         what = values["what"]
         note_id = None if what == "all" else _int(what)
@@ -332,9 +320,9 @@ async def create_share(request: Request, nct_id: str) -> Response:
 async def revoke(request: Request, share_id: RowId) -> Response:
     form = await require_csrf(request)
     user = _signed_in(request, NO_SHARE)
-    store = _store(request)
+    store = store_of(request)
     link = share_ops.share_of(store, user.id, share_id)
-    if link is None or not share_ops.revoke(store, user.id, share_id, _now()):
+    if link is None or not share_ops.revoke(store, user.id, share_id, utc_now()):
         raise EligoHTTPError(404, "not_found", NO_SHARE)
     if _field(form, "back") == "account":
         return RedirectResponse("/account#share-links", status_code=303)
@@ -394,10 +382,10 @@ def _passcode_form(request: Request, token: str, error: str | None = None, statu
 
 @router.get("/shared/{token}", response_class=HTMLResponse)
 def shared(request: Request, token: str) -> Response:
-    found = share_ops.find_share(_store(request), token)
+    found = share_ops.find_share(store_of(request), token)
     if found is None:
         return _not_found(request)
-    link, now = found[0], _now()
+    link, now = found[0], utc_now()
     closed = _closed(request, link, now)
     if closed is not None:
         return closed
@@ -411,7 +399,7 @@ def shared(request: Request, token: str) -> Response:
 @router.post("/shared/{token}")
 async def shared_passcode(request: Request, token: str) -> Response:
     form = await require_csrf(request)
-    store, now, client = _store(request), _now(), _client(request)
+    store, now, client = store_of(request), utc_now(), client_of(request)
     found = share_ops.find_share(store, token)
     if found is None:
         return _not_found(request)
@@ -443,7 +431,7 @@ def _shared_notes(store: TrialStore, link: ShareLink) -> list[Note]:
 
 
 def _shared_page(request: Request, link: ShareLink) -> Response:
-    store = _store(request)
+    store = store_of(request)
     trial = store.get(link.nct_id)
     notes = _shared_notes(store, link)
     placed: list[PlacedNote]

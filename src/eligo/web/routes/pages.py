@@ -22,13 +22,18 @@ from eligo.web.routes import alerts, notes, referrals
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
+# Pages that show the visitor's answers, child profile, notes or referrals: no shared or browser cache may
+# keep them (a family computer, a hospital proxy).
+PRIVATE = {"cache-control": "no-store"}
 
 
-def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+def _render(
+    request: Request, template: str, context: dict[str, Any], status: int = 200, *, private: bool = False
+) -> HTMLResponse:
     session = request.state.session
     context = {"csrf_token": session.csrf_token, "has_profile": session.profile is not None, **context}
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, template, context, status_code=status
+        request, template, context, status_code=status, headers=PRIVATE if private else None
     )
 
 
@@ -48,7 +53,7 @@ def search_page(
     except ValueError as error:
         return _render(request, "home.html", {"form": form, "error": str(error), "conditions": []}, status=422)
     results = views.search_with_verdicts(request, query)
-    return _render(request, "search.html", {"form": form, "results": results, "place": place})
+    return _render(request, "search.html", {"form": form, "results": results, "place": place}, private=True)
 
 
 @router.get("/trials/{nct_id}", response_class=HTMLResponse)
@@ -56,7 +61,7 @@ def trial_page(request: Request, nct_id: str) -> HTMLResponse:
     page = views.trial_page(request, nct_id)
     for feature in (notes, alerts, referrals):
         page.update(feature.trial_context(request, nct_id))
-    return _render(request, "trial.html", page)
+    return _render(request, "trial.html", page, private=True)
 
 
 @router.post("/trials/{nct_id}/answers")
@@ -77,7 +82,8 @@ async def clear_answers(request: Request, nct_id: str) -> Response:
 @router.get("/match", response_class=HTMLResponse)
 def match_form(request: Request) -> HTMLResponse:
     session = request.state.session
-    return _render(request, "match_form.html", {"form": session.data.get("profile_form") or {}, "errors": []})
+    form = session.data.get("profile_form") or {}
+    return _render(request, "match_form.html", {"form": form, "errors": []}, private=True)
 
 
 @router.post("/match", response_class=HTMLResponse)
@@ -87,7 +93,7 @@ async def match_submit(request: Request) -> Response:
     try:
         _, data = profile_from_form(fields)
     except ProfileError as error:
-        return _render(request, "match_form.html", {"form": fields, "errors": error.problems}, status=422)
+        return _render(request, "match_form.html", {"form": fields, "errors": error.problems}, 422, private=True)
     request.state.session.set_profile(data, fields)
     return RedirectResponse("/match/results", status_code=303)
 
@@ -123,7 +129,7 @@ def match_results(request: Request) -> Response:
     if found is None:
         return RedirectResponse("/match", status_code=303)
     matches, on = found
-    return _render(request, "match_results.html", {"matches": matches, "on": on})
+    return _render(request, "match_results.html", {"matches": matches, "on": on}, private=True)
 
 
 @router.get("/match/results.json")
@@ -135,7 +141,7 @@ def match_results_json(request: Request) -> Response:
     return Response(
         body,
         media_type="application/json",
-        headers={"content-disposition": 'attachment; filename="eligo-matches.json"'},
+        headers={**PRIVATE, "content-disposition": 'attachment; filename="eligo-matches.json"'},
     )
 
 
@@ -181,7 +187,7 @@ def match_results_csv(request: Request) -> Response:
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": 'attachment; filename="eligo-matches.csv"'},
+        headers={**PRIVATE, "content-disposition": 'attachment; filename="eligo-matches.csv"'},
     )
 
 

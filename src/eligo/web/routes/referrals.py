@@ -6,7 +6,7 @@ to anyone else (and to nobody signed in) it does not exist: 404, never 403. Priv
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -23,13 +23,12 @@ from eligo.referrals.records import Referral, SharedSummary
 from eligo.referrals.sites import SiteChoice, find_site, site_choices
 from eligo.referrals.summary import ANSWER_WORDS, shared_summary
 from eligo.referrals.workflow import STATUSES, TransitionRefused, info, moves_for, parse_status
-from eligo.store.repository import TrialStore
 from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import MESSAGES, EligoHTTPError
 from eligo.web.forms import require_csrf
+from eligo.web.requests import client_of, settings_of, store_of, utc_now
 from eligo.web.routes.account import NO_STORE, current_user
-from eligo.web.settings import WebSettings
 from eligo.web.templating import verdict_words
 
 router = APIRouter(include_in_schema=False)
@@ -41,24 +40,6 @@ TOO_MANY = (
 FORM_FIELDS = ("name", "contact_email", "phone", "preferred_contact", "message", "include_answers", "site")
 # What templates need to show statuses and answers in words.
 WORDS: dict[str, Any] = {"status_info": info, "answer_words": ANSWER_WORDS, "statuses": STATUSES}
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _store(request: Request) -> TrialStore:
-    store: TrialStore = request.app.state.store
-    return store
-
-
-def _settings(request: Request) -> WebSettings:
-    settings: WebSettings = request.app.state.settings
-    return settings
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _not_found() -> EligoHTTPError:
@@ -88,7 +69,7 @@ def shows_dashboard_link(request: Request) -> bool:
     cached = getattr(request.state, "referrals_nav", None)
     if cached is None:
         user = current_user(request)
-        cached = user is not None and service.team_links(_store(request), user) is not None
+        cached = user is not None and service.team_links(store_of(request), user) is not None
         request.state.referrals_nav = cached
     return bool(cached)
 
@@ -102,13 +83,13 @@ def trial_context(request: Request, nct_id: str) -> dict[str, Any]:
     if user is None:
         return {"referral_viewer": "anonymous", "my_referrals": [], **WORDS}
     viewer = "sender" if service.may_send(user) else "team" if user.role in service.TEAM_ROLES else "other"
-    mine = service.referrals_of(_store(request), user, nct_id.strip().upper()) if viewer == "sender" else []
+    mine = service.referrals_of(store_of(request), user, nct_id.strip().upper()) if viewer == "sender" else []
     return {"referral_viewer": viewer, "my_referrals": mine, **WORDS}
 
 
 def account_context(request: Request, user: User) -> dict[str, Any]:
     """What the account page needs from this feature, merged into its template context."""
-    store = _store(request)
+    store = store_of(request)
     links = service.team_links(store, user)
     waiting = service.waiting(store, links) if links else 0
     return {
@@ -136,7 +117,7 @@ def _sender(request: Request) -> User | Response:
                 "text": "You are signed in with a study coordinator or administrator account, which receives "
                 "requests rather than sending them.",
                 "link": ("/referrals/dashboard", "Go to your referrals dashboard")
-                if service.team_links(_store(request), user) is not None
+                if service.team_links(store_of(request), user) is not None
                 else ("/account", "Go to your account"),
             },
             403,
@@ -146,7 +127,7 @@ def _sender(request: Request) -> User | Response:
 
 def _answers_summary(request: Request, trial: Trial) -> SharedSummary | None:
     """The visitor's answers on this trial and the verdict, computed as the trial page computes them."""
-    parsed = load_parsed(_store(request), trial.nct_id)
+    parsed = load_parsed(store_of(request), trial.nct_id)
     if parsed is None:
         return None
     answers = views.session_answers(request, trial.nct_id)
@@ -177,7 +158,7 @@ def _form_page(
             "problems": problems or {},
             "error": error,
             "answer_count": len(request.state.session.answers_for(trial.nct_id)),
-            "has_criteria": load_parsed(_store(request), trial.nct_id) is not None,
+            "has_criteria": load_parsed(store_of(request), trial.nct_id) is not None,
             "limits": {"name": MAX_NAME_CHARS, "message": MAX_MESSAGE_CHARS, "phone": MAX_PHONE_CHARS},
         },
         status,
@@ -219,12 +200,12 @@ async def send_referral(request: Request, nct_id: str) -> Response:
         problems = {**problems, **invalid.problems}
     if problems or site is None:
         return _form_page(request, trial, user, fields, problems=problems, status=422)
-    store, now, client = _store(request), _now(), _client(request)
+    store, now, client = store_of(request), utc_now(), client_of(request)
     keys = [("referral:user", str(user.id)), ("referral:ip", client)]
     if ratelimit.blocked(store, keys, now) is not None:
         return _form_page(request, trial, user, fields, error=TOO_MANY, status=429)
     shared = _answers_summary(request, trial) if checked.include_answers else None
-    referral = service.send_referral(store, user, trial, site, checked, shared, _settings(request).public_url, now)
+    referral = service.send_referral(store, user, trial, site, checked, shared, settings_of(request).public_url, now)
     for kind, subject in keys:
         ratelimit.hit(store, kind, subject, now)
     return RedirectResponse(f"/referrals/{referral.id}/sent", status_code=303)
@@ -233,14 +214,14 @@ async def send_referral(request: Request, nct_id: str) -> Response:
 @router.get("/referrals/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, status: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     user = current_user(request)
-    links = service.team_links(_store(request), user) if user is not None else None
+    links = service.team_links(store_of(request), user) if user is not None else None
     if user is None or links is None:
         raise _not_found()
     chosen = parse_status(status) if status else None
     notice = None
     if status and chosen is None:
         notice = "There is no such status; showing every request."
-    referrals, counts = service.dashboard(_store(request), links, chosen)
+    referrals, counts = service.dashboard(store_of(request), links, chosen)
     return _render(
         request,
         "referrals/dashboard.html",
@@ -251,10 +232,10 @@ def dashboard(request: Request, status: Annotated[str | None, Query(max_length=4
 @router.get("/referrals/{referral_id}/sent", response_class=HTMLResponse)
 def sent(request: Request, referral_id: str) -> Response:
     user = current_user(request)
-    referral = service.family_referral(_store(request), user, _referral_id(referral_id)) if user else None
+    referral = service.family_referral(store_of(request), user, _referral_id(referral_id)) if user else None
     if referral is None:
         raise _not_found()
-    trial = _store(request).get(referral.nct_id)
+    trial = store_of(request).get(referral.nct_id)
     return _render(request, "referrals/sent.html", {"referral": referral, "trial": trial})
 
 
@@ -267,7 +248,7 @@ def _find(request: Request, referral_id: str) -> tuple[User, Referral, str]:
     user = current_user(request)
     if user is None:
         raise _not_found()
-    store = _store(request)
+    store = store_of(request)
     referral = service.team_referral(store, user, number)
     if referral is not None:
         return user, referral, "team"
@@ -294,7 +275,7 @@ def _detail(
             "user": user,
             "referral": referral,
             "viewer": viewer,
-            "trial": _store(request).get(referral.nct_id),
+            "trial": store_of(request).get(referral.nct_id),
             "moves": moves_for(referral.status, "coordinator" if viewer == "team" else "family"),
             "error": error,
             "notice": notice,
@@ -326,7 +307,9 @@ async def change_status(request: Request, referral_id: str) -> Response:
     if target is None:
         return _detail(request, user, referral, viewer, error="Please choose the new status.", status=422)
     try:
-        service.change_status(_store(request), referral, target, "coordinator", _settings(request).public_url, _now())
+        service.change_status(
+            store_of(request), referral, target, "coordinator", settings_of(request).public_url, utc_now()
+        )
     except TransitionRefused as refused:
         _, current, _ = _find(request, referral_id)
         return _detail(request, user, current, viewer, error=str(refused), status=409)
@@ -340,7 +323,9 @@ async def withdraw(request: Request, referral_id: str) -> Response:
     if viewer != "family":
         raise _not_found()
     try:
-        service.change_status(_store(request), referral, "withdrawn", "family", _settings(request).public_url, _now())
+        service.change_status(
+            store_of(request), referral, "withdrawn", "family", settings_of(request).public_url, utc_now()
+        )
     except TransitionRefused as refused:
         _, current, _ = _find(request, referral_id)
         return _detail(request, user, current, viewer, error=str(refused), status=409)
