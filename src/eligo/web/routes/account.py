@@ -19,7 +19,16 @@ from eligo.accounts.passwords import WeakPassword
 from eligo.accounts.records import SIGNUP_ROLES, User, normalise_email
 from eligo.store import accounts as account_rows
 from eligo.web.forms import require_csrf
-from eligo.web.requests import client_of, settings_of, store_of, utc_now
+from eligo.web.requests import (
+    NO_STORE,
+    client_of,
+    form_text,
+    message_page,
+    render_private,
+    settings_of,
+    store_of,
+    utc_now,
+)
 
 router = APIRouter(prefix="/account", include_in_schema=False)
 
@@ -37,7 +46,6 @@ CHECK_EMAIL_RESET = (
     "The link works once, for 1 hour."
 )
 BAD_LINK = "This link does not work any more: it may have been used already, or be too old."
-NO_STORE = {"cache-control": "no-store"}
 NEXT_KEY = "after_sign_in"
 MAX_NEXT_CHARS = 500
 
@@ -56,22 +64,7 @@ def current_user(request: Request) -> User | None:
 
 
 def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context = {"csrf_token": request.state.session.csrf_token, "signup_roles": SIGNUP_ROLES, **context}
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status, headers=NO_STORE
-    )
-    return response
-
-
-def _message(
-    request: Request, title: str, text: str, status: int = 200, link: tuple[str, str] | None = None
-) -> Response:
-    return _render(request, "account/message.html", {"title": title, "text": text, "link": link}, status)
-
-
-def _field(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
+    return render_private(request, template, {"signup_roles": SIGNUP_ROLES, **context}, status)
 
 
 def safe_next(value: str | None) -> str | None:
@@ -104,9 +97,9 @@ def signup_form(request: Request, next: str | None = None) -> Response:
 @router.post("/signup")
 async def signup(request: Request) -> Response:
     form = await require_csrf(request)
-    email, role, password = _field(form, "email"), _field(form, "role"), _field(form, "password")
+    email, role, password = form_text(form, "email"), form_text(form, "role"), form_text(form, "password")
     values = {"email": email, "role": role}
-    next_path = safe_next(_field(form, "next"))
+    next_path = safe_next(form_text(form, "next"))
     store, settings = store_of(request), settings_of(request)
     if not ratelimit.allow(store, "signup:ip", client_of(request), utc_now()):
         return _render(request, "account/signup.html", {"form": values, "error": TOO_MANY, "next": next_path}, 429)
@@ -117,7 +110,7 @@ async def signup(request: Request) -> Response:
     if next_path:  # the confirmation link is usually opened in this browser: offer the way back there
         request.state.session.data[NEXT_KEY] = next_path
         request.state.session.changed = True
-    return _message(request, "Check your email", CHECK_EMAIL_SIGNUP)
+    return message_page(request, "Check your email", CHECK_EMAIL_SIGNUP)
 
 
 def confirm_page(request: Request, title: str, text: str, action: str, button: str) -> HTMLResponse:
@@ -141,10 +134,10 @@ def confirm_form(request: Request, token: str) -> Response:
 async def confirm(request: Request, token: str) -> Response:
     await require_csrf(request)
     if users.confirm(store_of(request), token, utc_now()) is None:
-        return _message(request, "Link not valid", BAD_LINK, 400, ("/account/login", "Sign in"))
+        return message_page(request, "Link not valid", BAD_LINK, 400, ("/account/login", "Sign in"))
     next_path = request.state.session.data.get(NEXT_KEY)
     sign_in = login_path(next_path if isinstance(next_path, str) else None)
-    return _message(request, "Your email address is confirmed", "Your account is ready.", link=(sign_in, "Sign in"))
+    return message_page(request, "Your email address is confirmed", "Your account is ready.", link=(sign_in, "Sign in"))
 
 
 # -- sign in and out --------------------------------------------------------------------------------
@@ -159,8 +152,8 @@ def login_form(request: Request, changed: str | None = None, next: str | None = 
 @router.post("/login")
 async def login(request: Request) -> Response:
     form = await require_csrf(request)
-    email, password = normalise_email(_field(form, "email")), _field(form, "password")
-    next_path = safe_next(_field(form, "next"))
+    email, password = normalise_email(form_text(form, "email")), form_text(form, "password")
+    next_path = safe_next(form_text(form, "next"))
     again = {"form": {"email": email}, "next": next_path}
     store, now, client = store_of(request), utc_now(), client_of(request)
     if ratelimit.blocked(store, [("login:ip", client), ("login:account", email)], now) is not None:
@@ -201,20 +194,20 @@ def reset_request_form(request: Request) -> Response:
 @router.post("/reset")
 async def reset_request(request: Request) -> Response:
     form = await require_csrf(request)
-    email = normalise_email(_field(form, "email"))
+    email = normalise_email(form_text(form, "email"))
     store, now = store_of(request), utc_now()
     if not ratelimit.allow(store, "reset:ip", client_of(request), now):
         return _render(request, "account/reset_request.html", {"form": {"email": email}, "error": TOO_MANY}, 429)
     # Over the per-address limit the answer is the same, but no more mail goes to that inbox.
     send = ratelimit.allow(store, "reset:account", email, now)
     users.request_reset(store, email, settings_of(request).public_url, now, send=send)
-    return _message(request, "Check your email", CHECK_EMAIL_RESET)
+    return message_page(request, "Check your email", CHECK_EMAIL_RESET)
 
 
 @router.get("/reset/{token}", response_class=HTMLResponse)
 def reset_form(request: Request, token: str) -> Response:
     if not users.reset_token_valid(store_of(request), token, utc_now()):
-        return _message(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
+        return message_page(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
     return _render(request, "account/reset_form.html", {"token": token})
 
 
@@ -223,11 +216,13 @@ async def reset(request: Request, token: str) -> Response:
     form = await require_csrf(request)
     store = store_of(request)
     try:
-        user = users.reset_password(store, token, _field(form, "password"), settings_of(request).public_url, utc_now())
+        user = users.reset_password(
+            store, token, form_text(form, "password"), settings_of(request).public_url, utc_now()
+        )
     except WeakPassword as error:
         return _render(request, "account/reset_form.html", {"token": token, "error": str(error)}, 422)
     if user is None:
-        return _message(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
+        return message_page(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
     ratelimit.clear(store, "login:account", user.email)
     session = request.state.session
     if session.user_id is not None:  # every session of the user was ended; this one may have been one
@@ -280,10 +275,10 @@ async def delete(request: Request) -> Response:
     store, now = store_of(request), utc_now()
     if ratelimit.blocked(store, [("login:account", user.email)], now) is not None:
         return _profile(request, user, TOO_MANY, 429)
-    if not users.check_password(store, user, _field(form, "password")):
+    if not users.check_password(store, user, form_text(form, "password")):
         ratelimit.hit(store, "login:account", user.email, now)
         return _profile(request, user, "That password is not right. Your account has not been deleted.", 401)
     delete_account(store, user)
-    response = _message(request, "Your account is deleted", "Your account and everything saved with it are gone.")
+    response = message_page(request, "Your account is deleted", "Your account and everything saved with it are gone.")
     request.app.state.sessions.destroy(request.state.session, response)
     return response

@@ -20,7 +20,7 @@ from eligo.alerts.records import AlertSearch, SavedProfile, Subscription
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
-from eligo.web.requests import client_of, settings_of, store_of, utc_now
+from eligo.web.requests import client_of, form_text, message_page, render_private, settings_of, store_of, utc_now
 from eligo.web.routes.account import confirm_page, current_user, login_path
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
@@ -34,25 +34,6 @@ TOO_MANY = "Too many requests from here. Please wait an hour and try again."
 BAD_LINK = "This link does not work any more: it may have been used already, or be more than 7 days old."
 GONE = "This alert is already cancelled, or the link is not complete. Either way, it will send you nothing more."
 SEARCH_FIELDS = ("q", "status", "phase", "age", "near", "within")
-
-
-def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context = {"csrf_token": request.state.session.csrf_token, **context}
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status, headers=NO_STORE
-    )
-    return response
-
-
-def _message(
-    request: Request, title: str, text: str, status: int = 200, link: tuple[str, str] | None = None
-) -> HTMLResponse:
-    return _render(request, "account/message.html", {"title": title, "text": text, "link": link}, status)
-
-
-def _field(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
 
 
 def _not_found() -> EligoHTTPError:
@@ -103,7 +84,7 @@ def _subscribe_page(
         "values": values,
         "error": error,
     }
-    return _render(request, "alerts/subscribe.html", context, status)
+    return render_private(request, "alerts/subscribe.html", context, status)
 
 
 @router.get("/new", response_class=HTMLResponse)
@@ -116,8 +97,8 @@ def subscribe_form(request: Request) -> Response:
 @router.post("/subscribe")
 async def subscribe(request: Request) -> Response:
     form = await require_csrf(request)
-    fields = {name: _field(form, name) for name in SEARCH_FIELDS}
-    email, frequency = _field(form, "email"), _field(form, "frequency")
+    fields = {name: form_text(form, name) for name in SEARCH_FIELDS}
+    email, frequency = form_text(form, "email"), form_text(form, "frequency")
     values = {"email": email, "frequency": frequency}
     store, settings, now, user = store_of(request), settings_of(request), utc_now(), current_user(request)
     try:
@@ -148,13 +129,13 @@ async def subscribe(request: Request) -> Response:
 
 def _outcome_page(request: Request, outcome: alerts.Outcome) -> HTMLResponse:
     if outcome == "check_email":
-        return _message(request, "Check your email", CHECK_EMAIL)
+        return message_page(request, "Check your email", CHECK_EMAIL)
     text = (
         "Your alert is on. We will email you when a matching trial opens."
         if outcome == "active"
         else "You already have this alert, so nothing has changed."
     )
-    return _message(request, "Your alert is on", text, link=("/account#alerts", "See your alerts"))
+    return message_page(request, "Your alert is on", text, link=("/account#alerts", "See your alerts"))
 
 
 # -- confirm and unsubscribe (links in emails) ------------------------------------------------------
@@ -176,21 +157,21 @@ async def confirm(request: Request, token: str) -> Response:
     await require_csrf(request)
     subscription = alerts.confirm(store_of(request), token, utc_now())
     if subscription is None:
-        return _message(request, "Link not valid", BAD_LINK, 400, ("/search?q=neuroblastoma", "Search trials"))
+        return message_page(request, "Link not valid", BAD_LINK, 400, ("/search?q=neuroblastoma", "Search trials"))
     how = "once a day at most" if subscription.frequency == "daily" else "as soon as we find one"
     text = (
         f"Your alert is on: we will email {subscription.email} {how} when a trial opens that matches "
         f"“{subscription.label}”. Every email has a link to stop them."
     )
-    return _message(request, "Your alert is confirmed", text, link=("/search?q=neuroblastoma", "Search trials"))
+    return message_page(request, "Your alert is confirmed", text, link=("/search?q=neuroblastoma", "Search trials"))
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe_form(request: Request, token: str) -> Response:
     subscription = alerts.by_unsubscribe_token(store_of(request), token)
     if subscription is None:
-        return _message(request, "Nothing to stop", GONE, 404)
-    return _render(request, "alerts/unsubscribe.html", {"subscription": subscription, "token": token})
+        return message_page(request, "Nothing to stop", GONE, 404)
+    return render_private(request, "alerts/unsubscribe.html", {"subscription": subscription, "token": token})
 
 
 @router.post("/unsubscribe/{token}")
@@ -198,13 +179,13 @@ async def unsubscribe(request: Request, token: str) -> Response:
     form = await request.form()
     # RFC 8058 one-click: the mail client posts "List-Unsubscribe=One-Click" with no cookie. The token in
     # the address is what authorises the request; the page's own form carries a CSRF token as every form does.
-    if _field(form, "List-Unsubscribe") != "One-Click":
+    if form_text(form, "List-Unsubscribe") != "One-Click":
         await require_csrf(request)
     subscription = alerts.unsubscribe(store_of(request), token)
     if subscription is None:
-        return _message(request, "Nothing to stop", GONE, 404)
+        return message_page(request, "Nothing to stop", GONE, 404)
     text = f"You will get no more emails for “{subscription.label}”."
-    return _message(request, "You are unsubscribed", text, link=("/search?q=neuroblastoma", "Search trials"))
+    return message_page(request, "You are unsubscribed", text, link=("/search?q=neuroblastoma", "Search trials"))
 
 
 # -- a signed-in user's alerts and saved profiles ---------------------------------------------------
@@ -220,7 +201,7 @@ async def cancel(request: Request, subscription_id: str) -> Response:
 
 
 def _save_page(request: Request, values: dict[str, str], error: str | None = None, status: int = 200) -> HTMLResponse:
-    return _render(request, "alerts/save_profile.html", {"values": values, "error": error}, status)
+    return render_private(request, "alerts/save_profile.html", {"values": values, "error": error}, status)
 
 
 @router.get("/profiles/new", response_class=HTMLResponse)
@@ -241,7 +222,11 @@ async def save_profile(request: Request) -> Response:
     data = request.state.session.profile
     if data is None:
         return RedirectResponse("/match", status_code=303)
-    values = {"name": _field(form, "name"), "alert": _field(form, "alert"), "frequency": _field(form, "frequency")}
+    values = {
+        "name": form_text(form, "name"),
+        "alert": form_text(form, "alert"),
+        "frequency": form_text(form, "frequency"),
+    }
     store, now = store_of(request), utc_now()
     try:
         if values["alert"] and values["frequency"] not in ("daily", "immediate"):
@@ -276,7 +261,7 @@ async def watch_profile(request: Request, profile_id: str) -> Response:
     saved = alerts.profile_of(store_of(request), user, _object_id(profile_id))
     if saved is None:
         raise _not_found()
-    frequency = _field(form, "frequency") or "daily"
+    frequency = form_text(form, "frequency") or "daily"
     try:
         _watch_profile(request, user, saved, frequency)
     except alerts.AlertError as error:

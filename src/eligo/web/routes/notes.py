@@ -28,8 +28,8 @@ from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
-from eligo.web.requests import client_of, store_of, utc_now
-from eligo.web.routes.account import NO_STORE, current_user
+from eligo.web.requests import NO_STORE, client_of, form_text, render_private, store_of, utc_now
+from eligo.web.routes.account import current_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,24 +46,9 @@ ACCESS_KEY = "shared_access"
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def _field(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
 def _int(text: str) -> int | None:
     text = text.strip()
     return int(text) if text.isdigit() and len(text) <= 12 else None
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
-) -> HTMLResponse:
-    context = {"csrf_token": request.state.session.csrf_token, **context}
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status, headers=headers or NO_STORE
-    )
-    return response
 
 
 def _signed_in(request: Request, message: str) -> User:
@@ -178,14 +163,14 @@ async def create_note(request: Request, nct_id: str) -> Response:
     user = current_user(request)
     if user is None:
         return RedirectResponse("/account/login", status_code=303)
-    start, end = _int(_field(form, "start")), _int(_field(form, "end"))
+    start, end = _int(form_text(form, "start")), _int(form_text(form, "end"))
     draft = note_ops.NoteDraft(
-        quote=_field(form, "quote"),
-        body=_field(form, "body"),
-        field=_field(form, "field"),
+        quote=form_text(form, "quote"),
+        body=form_text(form, "body"),
+        field=form_text(form, "field"),
         position=Span(start, end) if start is not None and end is not None and start < end else None,
-        prefix=_field(form, "prefix")[:200],
-        suffix=_field(form, "suffix")[:200],
+        prefix=form_text(form, "prefix")[:200],
+        suffix=form_text(form, "suffix")[:200],
     )
     store = store_of(request)
     try:
@@ -199,7 +184,7 @@ async def create_note(request: Request, nct_id: str) -> Response:
 @router.get("/notes/{note_id}/edit", response_class=HTMLResponse)
 def edit_form(request: Request, note_id: RowId) -> Response:
     _, note = _own_note(request, note_id)
-    return _render(request, "notes/edit.html", _edit_context(request, note, note.body))
+    return render_private(request, "notes/edit.html", _edit_context(request, note, note.body))
 
 
 def _edit_context(request: Request, note: Note, body: str, error: str | None = None) -> dict[str, Any]:
@@ -216,11 +201,11 @@ def _edit_context(request: Request, note: Note, body: str, error: str | None = N
 async def edit(request: Request, note_id: RowId) -> Response:
     form = await require_csrf(request)
     user, note = _own_note(request, note_id)
-    body = _field(form, "body")
+    body = form_text(form, "body")
     try:
         edited = note_ops.edit_note(store_of(request), user.id, note.id, body, utc_now())
     except note_ops.NoteError as error:
-        return _render(request, "notes/edit.html", _edit_context(request, note, body, error.message), 422)
+        return render_private(request, "notes/edit.html", _edit_context(request, note, body, error.message), 422)
     if edited is None:
         raise EligoHTTPError(404, "not_found", NO_NOTE)
     return RedirectResponse(f"/trials/{note.nct_id}#note-{note.id}", status_code=303)
@@ -253,7 +238,7 @@ def _share_form(
         "min_passcode": share_ops.MIN_PASSCODE_CHARS,
         "max_passcode": share_ops.MAX_PASSCODE_CHARS,
     }
-    return _render(request, "notes/share.html", context, status)
+    return render_private(request, "notes/share.html", context, status)
 
 
 @router.get("/trials/{nct_id}/share", response_class=HTMLResponse)
@@ -285,7 +270,7 @@ async def create_share(request: Request, nct_id: str) -> Response:
     user = current_user(request)
     if user is None:
         return RedirectResponse("/account/login", status_code=303)
-    values = {name: _field(form, name) for name in ("what", "answers", "passcode_choice", "days")}
+    values = {name: form_text(form, name) for name in ("what", "answers", "passcode_choice", "days")}
     store, now = store_of(request), utc_now()
     try:
         what = values["what"]
@@ -303,7 +288,7 @@ async def create_share(request: Request, nct_id: str) -> Response:
                     "You have not answered any of this trial's questions yet, so there are no answers to share.",
                     "answers",
                 )
-        passcode = _field(form, "passcode") if values["passcode_choice"] == "choose" else None
+        passcode = form_text(form, "passcode") if values["passcode_choice"] == "choose" else None
         if not ratelimit.allow(store, "share:create", str(user.id), now):
             raise share_ops.ShareError("You have made many share links in the last hour. Please try again later.", "")
         made = share_ops.create_share(
@@ -313,7 +298,7 @@ async def create_share(request: Request, nct_id: str) -> Response:
         return _share_form(request, trial, user, values, error.message, 422)
     url = f"{request.app.state.settings.public_url.rstrip('/')}/shared/{made.token}"
     context = {"trial": trial, "url": url, "passcode": made.passcode, "expires": _time(made.link.expires_at)}
-    return _render(request, "notes/share_created.html", context)
+    return render_private(request, "notes/share_created.html", context)
 
 
 @router.post("/shares/{share_id}/revoke")
@@ -324,7 +309,7 @@ async def revoke(request: Request, share_id: RowId) -> Response:
     link = share_ops.share_of(store, user.id, share_id)
     if link is None or not share_ops.revoke(store, user.id, share_id, utc_now()):
         raise EligoHTTPError(404, "not_found", NO_SHARE)
-    if _field(form, "back") == "account":
+    if form_text(form, "back") == "account":
         return RedirectResponse("/account#share-links", status_code=303)
     return RedirectResponse(f"/trials/{link.nct_id}#share-links", status_code=303)
 
@@ -333,11 +318,13 @@ async def revoke(request: Request, share_id: RowId) -> Response:
 
 
 def _shared_message(request: Request, title: str, text: str, status: int) -> Response:
-    return _render(request, "notes/shared_message.html", {"title": title, "text": text}, status, SHARED_HEADERS)
+    return render_private(request, "notes/shared_message.html", {"title": title, "text": text}, status, SHARED_HEADERS)
 
 
 def _not_found(request: Request) -> Response:
-    return _render(request, "error.html", {"status": 404, "message": NOT_FOUND, "details": []}, 404, SHARED_HEADERS)
+    return render_private(
+        request, "error.html", {"status": 404, "message": NOT_FOUND, "details": []}, 404, SHARED_HEADERS
+    )
 
 
 def _locked(request: Request, until: datetime | None) -> Response:
@@ -377,7 +364,7 @@ def _grant_access(request: Request, link: ShareLink, now: datetime) -> None:
 
 def _passcode_form(request: Request, token: str, error: str | None = None, status: int = 200) -> Response:
     context = {"token": token, "error": error, "max_passcode": share_ops.MAX_PASSCODE_CHARS}
-    return _render(request, "notes/shared_passcode.html", context, status, SHARED_HEADERS)
+    return render_private(request, "notes/shared_passcode.html", context, status, SHARED_HEADERS)
 
 
 @router.get("/shared/{token}", response_class=HTMLResponse)
@@ -409,7 +396,7 @@ async def shared_passcode(request: Request, token: str) -> Response:
         return closed
     if ratelimit.blocked(store, [("share:ip", client)], now) is not None:
         return _passcode_form(request, token, CLIENT_THROTTLED, 429)
-    attempt = share_ops.try_passcode(store, link, passcode_hash, _field(form, "passcode"), now)
+    attempt = share_ops.try_passcode(store, link, passcode_hash, form_text(form, "passcode"), now)
     if attempt.outcome == "opened":
         _grant_access(request, link, now)
         return RedirectResponse(f"/shared/{token}", status_code=303, headers=SHARED_HEADERS)
@@ -449,4 +436,4 @@ def _shared_page(request: Request, link: ShareLink) -> Response:
         "expires": _time(link.expires_at),
         "one_note": link.note_id is not None,
     }
-    return _render(request, "notes/shared.html", context, headers=SHARED_HEADERS)
+    return render_private(request, "notes/shared.html", context, headers=SHARED_HEADERS)

@@ -27,8 +27,8 @@ from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import MESSAGES, EligoHTTPError
 from eligo.web.forms import require_csrf
-from eligo.web.requests import client_of, settings_of, store_of, utc_now
-from eligo.web.routes.account import NO_STORE, current_user
+from eligo.web.requests import client_of, render_private, settings_of, store_of, utc_now
+from eligo.web.routes.account import current_user
 from eligo.web.templating import verdict_words
 
 router = APIRouter(include_in_schema=False)
@@ -47,11 +47,7 @@ def _not_found() -> EligoHTTPError:
 
 
 def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context = {"csrf_token": request.state.session.csrf_token, **WORDS, **context}
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status, headers=NO_STORE
-    )
-    return response
+    return render_private(request, template, {**WORDS, **context}, status)
 
 
 def _referral_id(value: str) -> int:
