@@ -14,10 +14,11 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 
-from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, ParsedCriterion
+from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.geo import geocode, haversine_km
 from eligo.matching.evaluate import evaluate_trial
-from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, load_parsed, match_profile
+from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile
+from eligo.matching.parsed_cache import PARSED_CACHE
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
 from eligo.patients.answers import Answer, Answers, parse_answer
@@ -77,31 +78,10 @@ def session_profile(request: Request) -> PatientProfile | None:
         return None
 
 
-# Rules of the trials viewed most recently, per store data version: validating a stored tree into rules costs
-# milliseconds, parsing a trial whose tree is missing or stale (a new parser version) tens (~40 KB kept each).
-_PARSED: BoundedCache[tuple[str, str], ParsedCriteria] = BoundedCache(1024)
-
-
 def parsed_criteria_many(request: Request, nct_ids: list[str]) -> dict[str, ParsedCriteria]:
-    """The trials' rules: from the cache, else all the missing ones in one query (parsed now where stale)."""
-    store, version = store_of(request), data_version(request)
-    found = {}
-    missing = []
-    for nct_id in nct_ids:
-        cached = _PARSED.get((version, nct_id))
-        if cached is None:
-            missing.append(nct_id)
-        else:
-            found[nct_id] = cached
-    stored = store.get_criteria_many(missing)
-    for nct_id in missing:
-        tree = stored.get(nct_id)
-        parsed = ParsedCriteria.from_json(tree[1]) if tree and tree[0] == PARSER_VERSION else None
-        parsed = parsed or load_parsed(store, nct_id, tree)
-        if parsed is not None:
-            _PARSED.put((version, nct_id), parsed)
-            found[nct_id] = parsed
-    return found
+    """The trials' rules, from the same bounded cache that matching uses (warmed when a worker starts)."""
+    found = PARSED_CACHE.criteria_for(store_of(request), nct_ids)
+    return {nct_id: cached.parsed for nct_id, cached in found.items()}
 
 
 def parsed_criteria(request: Request, nct_id: str) -> ParsedCriteria | None:
