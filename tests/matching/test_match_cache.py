@@ -1,5 +1,5 @@
-"""Matching through the parsed-criteria cache, shared rule outcomes and reused results gives exactly
-what evaluating each stored tree afresh gives: same trials, same results, same order."""
+"""Matching through the parsed-criteria cache, shared rule outcomes and results built on demand gives
+exactly what evaluating each stored tree afresh gives: same trials, same results, same order."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from golden_profiles_support import case_paths, load_case
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
-from eligo.matching.evaluate import RuleOutcomes, evaluate_trial
+from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
 from eligo.matching.evaluators import labs
 from eligo.matching.match import Match, load_parsed, match_profile, rank_key, score_of
 from eligo.matching.parsed_cache import ParsedCriteriaCache
@@ -51,8 +51,8 @@ def _uncached(store: TrialStore, profile: PatientProfile, on: date, answers: Ans
     for hit in store.search(EVERY_TRIAL):
         parsed = load_parsed(store, hit.nct_id)
         assert parsed is not None
-        result = evaluate_trial(parsed, profile, on, answers)
-        matches.append(Match(hit=hit, result=result, score=score_of(result)))
+        evaluation = evaluate(parsed, profile, on, answers)
+        matches.append(Match(hit=hit, evaluation=evaluation, score=score_of(evaluation)))
     matches.sort(key=rank_key)
     return matches
 
@@ -68,7 +68,7 @@ def test_cached_matching_equals_uncached_over_golden_profiles(store: TrialStore)
     cache = ParsedCriteriaCache()
     expected = [_uncached(store, profile, on, answers) for profile, on, answers in cases]
     assert all(len(matches) == store.count() for matches in expected)
-    # Cold (empty cache), then warm twice: the second warm pass reuses results other profiles left behind.
+    # Cold (empty cache), then warm twice.
     for _ in range(3):
         for (profile, on, answers), reference in zip(cases, expected, strict=True):
             got = match_profile(store, profile, on, answers=answers, query=EVERY_TRIAL, cache=cache)

@@ -91,6 +91,16 @@ def test_status_phase_type_sex_country_and_id_filters(store: TrialStore) -> None
     assert _ids(store, nct_ids=("nct00000003", "NCT00000004")) == ["NCT00000003"]
 
 
+def test_unstated_status_can_join_a_status_filter(store: TrialStore) -> None:
+    store.upsert(make_trial("NCT00000001"))
+    store.upsert(make_trial("NCT00000002", overall_status="COMPLETED"))
+    store.upsert(make_trial("NCT00000003", overall_status=None))
+    assert _ids(store, statuses=("RECRUITING",)) == ["NCT00000001"]
+    assert sorted(_ids(store, statuses=("RECRUITING",), or_unstated_status=True)) == ["NCT00000001", "NCT00000003"]
+    # Without a status filter it changes nothing.
+    assert len(_ids(store, or_unstated_status=True)) == 3
+
+
 @pytest.mark.parametrize(
     ("age_months", "expected"),
     [

@@ -19,7 +19,7 @@ from typing import Any
 
 from eligo.alerts.records import Reason, SavedProfile, Subscription
 from eligo.geo import geocode
-from eligo.matching.evaluate import evaluate_trial
+from eligo.matching.evaluate import evaluate
 from eligo.matching.match import candidate_query, load_parsed
 from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.errors import ProfileError
@@ -143,10 +143,7 @@ class ImportWatch:
         possible = []
         for hit in hits:
             parsed = load_parsed(self.store, hit.nct_id, stored.get(hit.nct_id))
-            if (
-                parsed is not None
-                and evaluate_trial(parsed, watch.profile, self.on).verdict is not TrialVerdict.INELIGIBLE
-            ):
+            if parsed is not None and evaluate(parsed, watch.profile, self.on).verdict is not TrialVerdict.INELIGIBLE:
                 possible.append(hit)
         return possible
 

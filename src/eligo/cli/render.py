@@ -114,10 +114,10 @@ def matches(found: Sequence[Match]) -> str:
         return "No candidate trials in the store for this profile."
     lines = []
     for item in found:
-        counts = item.result.counts()
+        counts = item.evaluation.counts
         distance = f", {item.distance_km:,.0f} km" if item.distance_km is not None else ""
         lines.append(
-            f"{item.result.verdict.value:<18} {item.hit.nct_id}  {item.hit.title}\n"
+            f"{item.evaluation.verdict.value:<18} {item.hit.nct_id}  {item.hit.title}\n"
             f"{'':19}{counts['met']} met, {counts['not_met']} against, {counts['unknown']} open{distance}"
         )
     lines.append("\n" + DISCLAIMER)

@@ -140,13 +140,14 @@ def check_payload(result: TrialResult) -> JSON:
 def match_payload(matches: Iterable[Match]) -> JSON:
     results = []
     for match in matches:
-        counts = match.result.counts()
+        evaluation = match.evaluation
+        counts = evaluation.counts
         results.append(
             {
                 "nct_id": match.hit.nct_id,
                 "title": match.hit.title,
                 "overall_status": match.hit.overall_status,
-                "verdict": match.result.verdict.value,
+                "verdict": evaluation.verdict.value,
                 "score": match.score,
                 "met": counts["met"],
                 "not_met": counts["not_met"],
@@ -154,8 +155,8 @@ def match_payload(matches: Iterable[Match]) -> JSON:
                 "not_applicable": counts["not_applicable"],
                 "distance_km": None if match.distance_km is None else round(match.distance_km, 1),
                 "nearest_site": site_payload(match.hit.nearest_site),
-                "ruled_out_by": list(match.result.ruled_out_by),
-                "open_questions": len(match.result.open_questions),
+                "ruled_out_by": list(evaluation.ruled_out_by),
+                "open_questions": evaluation.open_question_count,
             }
         )
     return {"results": results, "disclaimer": DISCLAIMER}

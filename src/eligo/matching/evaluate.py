@@ -7,7 +7,7 @@ is `not_met`, or an exclusion criterion that is `met`, rules the child out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from importlib import import_module
@@ -15,7 +15,7 @@ from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, Rule
-from eligo.matching.results import CriterionResult, OpenQuestion, TrialResult
+from eligo.matching.results import CriterionResult, OpenQuestion, Source, TrialResult
 from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
@@ -151,67 +151,47 @@ class RuleOutcomes:
         return outcome
 
 
-_CriterionKey = tuple[str, str, tuple[str, ...], str, tuple[int, ...]]
-
-
-class ResultReuse:
-    """For one cached tree: the result each criterion got the last time it was evaluated, and the
-    trial's result, handed out again when everything they are built from is the same.
-
-    A criterion's result is built from the criterion itself plus its verdict, evidence, missing
-    facts, source and its children's results; when those are equal (the children: the very same
-    objects) the result would be equal, so the earlier object is returned instead of a new one.
-    Most criteria come out the same for most children ("not computed; please answer the
-    question", "not applicable for a young child"), so a warm match builds few new objects.
-
-    The parsed-criteria cache keeps one with each tree, shared by concurrent matches: entries are
-    immutable tuples, replaced whole and checked on every read, so a race only costs a rebuild.
-    Each entry keeps alive the objects whose ids its key holds, so those ids cannot be reused.
-    """
-
-    def __init__(self) -> None:
-        self._criteria: dict[int, tuple[ParsedCriterion, _CriterionKey, CriterionResult]] = {}
-        self._questions: dict[str, OpenQuestion] = {}
-        self._trial: tuple[tuple[int, ...], date, TrialResult] | None = None
-
-    def criterion(
-        self, node: ParsedCriterion, outcome: Outcome, source: str, children: tuple[CriterionResult, ...]
-    ) -> CriterionResult:
-        # Plain strings and ints only, so the collector can stop tracking the key.
-        key = (outcome.verdict.value, outcome.evidence, outcome.missing, source, tuple([id(c) for c in children]))
-        last = self._criteria.get(id(node))
-        if last is not None and last[0] is node and last[1] == key:
-            return last[2]
-        result = _criterion_result(node, outcome, source, children)
-        self._criteria[id(node)] = (node, key, result)
-        return result
-
-    def question(self, result: CriterionResult) -> OpenQuestion:
-        known = self._questions.get(result.id)
-        if (
-            known is not None
-            and known.question == result.question
-            and known.text == result.text
-            and known.section == result.section
-        ):
-            return known
-        question = self._questions[result.id] = _question_of(result)
-        return question
-
-    def trial(self, results: tuple[CriterionResult, ...], on: date) -> TrialResult | None:
-        last = self._trial
-        if last is not None and last[1] == on and last[0] == tuple([id(r) for r in results]):
-            return last[2]
-        return None
-
-    def keep_trial(self, results: tuple[CriterionResult, ...], on: date, trial: TrialResult) -> None:
-        self._trial = (tuple([id(r) for r in results]), on, trial)
-
-
 # A group's outcome before its own rule (if any) is combined in: its items' verdict, no evidence.
 _GROUP_OUTCOMES = {verdict: Outcome(verdict=verdict, evidence="") for verdict in CriterionVerdict}
 # Every free-text criterion's outcome until someone answers it.
 _NOT_COMPUTED = Outcome.unknown("This criterion is not computed from the profile; please answer the question.")
+_NO_CRITERIA = OpenQuestion(
+    id="no-criteria",
+    section="inclusion",
+    question="This record lists no eligibility criteria Eligo can check: ask the study team who can join.",
+    text="",
+)
+
+
+class TreePlan:
+    """A criteria tree laid out for evaluation: the nodes that get a result, in pre-order.
+
+    Children of a criterion without a group operator are detail its own rule reads (the rows of an
+    age-adjusted table, "EXCEPT for" items): they are shown with it, not evaluated on their own, so
+    they get no slot. In pre-order every child comes after its parent, so one backwards sweep over
+    the slots evaluates children before the groups that combine them. Built once per tree: the
+    parsed-criteria cache keeps one with each tree it holds.
+    """
+
+    __slots__ = ("any_group", "kids", "nodes", "parsed", "scopes", "top")
+
+    def __init__(self, parsed: ParsedCriteria) -> None:
+        self.parsed = parsed
+        self.nodes: list[ParsedCriterion] = []
+        self.kids: list[tuple[int, ...]] = []
+        self.top = tuple([self._add(node) for node in parsed.criteria])
+        # In an exclusion section every listed condition excludes on its own (OR); in an inclusion
+        # section a heading needs all its items (AND) and an any-of needs one.
+        self.any_group = [node.section == "exclusion" or node.group_op == "any" for node in self.nodes]
+        self.scopes = [node.rule.scope if node.rule is not None else None for node in self.nodes]
+
+    def _add(self, node: ParsedCriterion) -> int:
+        index = len(self.nodes)
+        self.nodes.append(node)
+        self.kids.append(())
+        if node.group_op is not None and node.children:
+            self.kids[index] = tuple([self._add(child) for child in node.children])
+        return index
 
 
 def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
@@ -230,98 +210,186 @@ def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
     )
 
 
-def _evaluate_node(
-    node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapping[str, Answer], reuse: ResultReuse | None
-) -> CriterionResult:
-    # Children of a criterion without a group operator are detail its own rule reads (the rows
-    # of an age-adjusted table, "EXCEPT for" items): they are shown, not evaluated on their own.
-    combine = node.group_op is not None
-    children = tuple([_evaluate_node(child, outcomes, answers, reuse) for child in node.children]) if combine else ()
-    source = "profile"
-    if children:
-        verdicts = [child.verdict for child in children]
-        # In an exclusion section every listed condition excludes on its own (OR); in an
-        # inclusion section a heading needs all its items (AND) and an any-of needs one.
-        any_group = node.section == "exclusion" or node.group_op == "any"
-        verdict = combine_any(verdicts) if any_group else combine_all(verdicts)
-        if verdict is MET and node.group_op == "any":
-            children = _set_aside_other_arms(children)
-        outcome = _GROUP_OUTCOMES[verdict]
-        if node.rule is not None:
-            # A criterion with its own rule *and* sub-criteria ("fully recovered…" over the
-            # washouts) needs both: its rule and its items are one requirement.
-            own = _leaf_outcome(node, outcomes)
-            both = [own.verdict, verdict]
-            combined = combine_any(both) if node.section == "exclusion" else combine_all(both)
-            outcome = Outcome(verdict=combined, evidence=own.evidence, missing=own.missing)
-    else:
-        outcome = _leaf_outcome(node, outcomes)
-    if outcome.verdict is UNKNOWN:
-        answer = answers.get(node.id)
-        if answer is not None:
-            outcome = _from_answer(answer)
-            source = "answer"
+def _sweep(
+    plan: TreePlan, outcomes: RuleOutcomes, answers: Mapping[str, Answer]
+) -> tuple[list[Outcome], list[Source], set[int]]:
+    """Every slot's outcome (after the family's answers), where it came from, and the slots set
+    aside because they are another arm's limits."""
+    nodes, kids, any_group, scopes = plan.nodes, plan.kids, plan.any_group, plan.scopes
+    size = len(nodes)
+    results: list[Outcome] = [_NOT_COMPUTED] * size
+    sources: list[Source] = ["profile"] * size
+    aside: set[int] = set()
+    for index in range(size - 1, -1, -1):
+        node = nodes[index]
+        members = kids[index]
+        if members:
+            verdicts = [results[member].verdict for member in members]
+            verdict = combine_any(verdicts) if any_group[index] else combine_all(verdicts)
+            # Once the child fits one arm or cohort of an any-of, the other arms' limits do not
+            # apply to them: shown as not applicable rather than as reasons against.
+            fits = verdict is MET and node.group_op == "any"
+            if fits and any(scopes[m] and results[m].verdict is MET for m in members):
+                aside.update(m for m in members if scopes[m] and results[m].verdict is not MET)
+            outcome = _GROUP_OUTCOMES[verdict]
+            if node.rule is not None:
+                # A criterion with its own rule *and* sub-criteria ("fully recovered…" over the
+                # washouts) needs both: its rule and its items are one requirement.
+                own = _leaf_outcome(node, outcomes)
+                both = (own.verdict, verdict)
+                combined = combine_any(both) if node.section == "exclusion" else combine_all(both)
+                outcome = Outcome(verdict=combined, evidence=own.evidence, missing=own.missing)
         else:
-            source = "none"
-    if reuse is not None:
-        return reuse.criterion(node, outcome, source, children)
-    return _criterion_result(node, outcome, source, children)
+            outcome = _leaf_outcome(node, outcomes)
+        if outcome.verdict is UNKNOWN:
+            answer = answers.get(node.id)
+            if answer is not None:
+                outcome = _ANSWERED[answer]
+                sources[index] = "answer"
+            else:
+                sources[index] = "none"
+        results[index] = outcome
+    return results, sources, aside
 
 
-def _criterion_result(
-    node: ParsedCriterion, outcome: Outcome, source: str, children: tuple[CriterionResult, ...]
-) -> CriterionResult:
-    return CriterionResult(
-        id=node.id,
-        scope=node.rule.scope if node.rule is not None else None,
-        section=node.section,
-        text=node.text,
-        verdict=outcome.verdict,
-        evidence=outcome.evidence,
-        missing=outcome.missing,
-        question=node.question,
-        computable=node.computable,
-        rules_out=rules_out(node.section, outcome.verdict),
-        source=source,
-        children=children,
-    )
+class Evaluation:
+    """One trial's criteria evaluated for one child on one date.
 
+    The verdict, the tallies, the criteria that rule the child out and the open questions are
+    worked out at once; the per-criterion results (`result()`) are built only when something reads
+    them, so a match can rank a thousand trials and build the details of the few on screen.
+    """
 
-def _set_aside_other_arms(children: tuple[CriterionResult, ...]) -> tuple[CriterionResult, ...]:
-    """Once the child fits one arm or cohort of an any-of, the other arms' limits do not apply
-    to them: show those as not applicable rather than as reasons against."""
-    if not any(child.scope and child.verdict is MET for child in children):
-        return children
-    return tuple(
-        child.model_copy(
-            update={
-                "verdict": NA,
-                "rules_out": False,
-                "evidence": f"{child.evidence} This limit is for {child.scope}; your child fits another arm.".strip(),
-            }
+    __slots__ = ("_open", "_result", "aside", "counts", "on", "outcomes", "plan", "ruled_out_by", "sources", "verdict")
+
+    def __init__(
+        self, plan: TreePlan, profile: PatientProfile, on: date, answers: Answers | None, outcomes: RuleOutcomes
+    ) -> None:
+        if outcomes.profile is not profile or outcomes.on != on:
+            raise ValueError("outcomes were computed for another profile or date")
+        self.plan = plan
+        self.on = on
+        answered = answers.by_id if answers is not None else {}
+        self.outcomes, self.sources, self.aside = _sweep(plan, outcomes, answered)
+        self._result: TrialResult | None = None
+        top, nodes, results = plan.top, plan.nodes, self.outcomes
+        self.ruled_out_by = tuple([nodes[i].id for i in top if rules_out(nodes[i].section, results[i].verdict)])
+        self._open: list[int] = []
+        for index in top:
+            self._find_open(index)
+        self.counts = self._tally()
+        if self.ruled_out_by:
+            self.verdict = TrialVerdict.INELIGIBLE
+        elif not self.decided:
+            # A record with no criteria to check says nothing about the child: never "eligible".
+            self.verdict = TrialVerdict.POSSIBLY_ELIGIBLE
+        elif any(results[i].verdict is UNKNOWN for i in top):
+            self.verdict = TrialVerdict.POSSIBLY_ELIGIBLE
+        else:
+            self.verdict = TrialVerdict.ELIGIBLE
+
+    @property
+    def nct_id(self) -> str:
+        return self.plan.parsed.nct_id
+
+    @property
+    def decided(self) -> bool:
+        """Whether any criterion applies to the child at all."""
+        return any(self.outcomes[i].verdict is not NA for i in self.plan.top)
+
+    @property
+    def open_question_count(self) -> int:
+        return len(self._open) + (0 if self.decided else 1)
+
+    def _verdict_at(self, index: int) -> CriterionVerdict:
+        return NA if index in self.aside else self.outcomes[index].verdict
+
+    def _find_open(self, index: int) -> None:
+        """The unknown criteria deepest in the tree that a person could answer."""
+        if self._verdict_at(index) is not UNKNOWN:
+            return
+        unknown = [kid for kid in self.plan.kids[index] if self._verdict_at(kid) is UNKNOWN]
+        if unknown and not self.plan.nodes[index].question:
+            for kid in unknown:
+                self._find_open(kid)
+        else:
+            self._open.append(index)
+
+    def _tally(self) -> dict[str, int]:
+        """How many leaf criteria are confirmed in the child's favour, against, or open."""
+        tally = {"met": 0, "not_met": 0, "unknown": 0, "not_applicable": 0}
+        kids, results, aside = self.plan.kids, self.outcomes, self.aside
+        for index, node in enumerate(self.plan.nodes):
+            if kids[index]:
+                continue
+            verdict = NA if index in aside else results[index].verdict
+            if verdict is NA:
+                tally["not_applicable"] += 1
+            elif verdict is UNKNOWN:
+                tally["unknown"] += 1
+            elif rules_out(node.section, verdict):
+                tally["not_met"] += 1
+            else:
+                tally["met"] += 1
+        return tally
+
+    def result(self) -> TrialResult:
+        """Every criterion's verdict, evidence and source, as pages, reports and the API show them."""
+        if self._result is None:
+            questions = [_question_of(self.plan.nodes[index]) for index in self._open]
+            if not self.decided:
+                questions.append(_NO_CRITERIA)
+            self._result = TrialResult(
+                nct_id=self.nct_id,
+                verdict=self.verdict,
+                criteria=tuple([self._criterion(index) for index in self.plan.top]),
+                ruled_out_by=self.ruled_out_by,
+                open_questions=tuple(questions),
+                evaluated_on=self.on,
+            )
+        return self._result
+
+    def _criterion(self, index: int) -> CriterionResult:
+        node, outcome, scope = self.plan.nodes[index], self.outcomes[index], self.plan.scopes[index]
+        verdict, evidence = outcome.verdict, outcome.evidence
+        if index in self.aside:
+            verdict = NA
+            evidence = f"{evidence} This limit is for {scope}; your child fits another arm.".strip()
+        return CriterionResult(
+            id=node.id,
+            scope=scope,
+            section=node.section,
+            text=node.text,
+            verdict=verdict,
+            evidence=evidence,
+            missing=outcome.missing,
+            question=node.question,
+            computable=node.computable,
+            rules_out=rules_out(node.section, verdict),
+            source=self.sources[index],
+            children=tuple([self._criterion(kid) for kid in self.plan.kids[index]]),
         )
-        if child.scope and child.verdict is not MET
-        else child
-        for child in children
-    )
 
 
-def _question_of(result: CriterionResult) -> OpenQuestion:
-    return OpenQuestion(id=result.id, section=result.section, question=result.question, text=result.text)
+def _question_of(node: ParsedCriterion) -> OpenQuestion:
+    return OpenQuestion(id=node.id, section=node.section, question=node.question, text=node.text)
 
 
-def _open_questions(results: Iterable[CriterionResult], reuse: ResultReuse | None) -> list[OpenQuestion]:
-    """The unknown criteria deepest in the tree that a person could answer."""
-    found: list[OpenQuestion] = []
-    for result in results:
-        if result.verdict is not UNKNOWN:
-            continue
-        unknown_children = [child for child in result.children if child.verdict is UNKNOWN]
-        if unknown_children and not result.question:
-            found.extend(_open_questions(unknown_children, reuse))
-        else:
-            found.append(reuse.question(result) if reuse is not None else _question_of(result))
-    return found
+def evaluate(
+    criteria: ParsedCriteria | TreePlan,
+    profile: PatientProfile,
+    on: date,
+    answers: Answers | None = None,
+    *,
+    outcomes: RuleOutcomes | None = None,
+) -> Evaluation:
+    """The trial verdict, tallies, reasons and open questions; per-criterion results on demand.
+
+    `outcomes` shares rule outcomes between the trials of one match (same profile and date); it
+    does not change the result.
+    """
+    plan = criteria if isinstance(criteria, TreePlan) else TreePlan(criteria)
+    return Evaluation(plan, profile, on, answers, outcomes if outcomes is not None else RuleOutcomes(profile, on))
 
 
 def evaluate_trial(
@@ -331,51 +399,6 @@ def evaluate_trial(
     answers: Answers | None = None,
     *,
     outcomes: RuleOutcomes | None = None,
-    reuse: ResultReuse | None = None,
 ) -> TrialResult:
-    """Per-criterion verdicts, the trial verdict, the reasons and the questions still open.
-
-    `outcomes` shares rule outcomes between the trials of one match (same profile and date);
-    `reuse` is the tree's own ResultReuse, shared between matches. Neither changes the result.
-    """
-    if outcomes is None:
-        outcomes = RuleOutcomes(profile, on)
-    elif outcomes.profile is not profile or outcomes.on != on:
-        raise ValueError("outcomes were computed for another profile or date")
-    answered = answers.by_id if answers is not None else {}
-    results = tuple(_evaluate_node(node, outcomes, answered, reuse) for node in parsed.criteria)
-    earlier = reuse.trial(results, on) if reuse is not None else None
-    if earlier is not None:
-        return earlier
-    ruled_out = tuple(result.id for result in results if result.rules_out)
-    open_questions = tuple(_open_questions(results, reuse))
-    decided = [result for result in results if result.verdict is not NA]
-    if ruled_out:
-        verdict = TrialVerdict.INELIGIBLE
-    elif not decided:
-        # A record with no criteria to check says nothing about the child: never "eligible".
-        verdict = TrialVerdict.POSSIBLY_ELIGIBLE
-        open_questions = (
-            *open_questions,
-            OpenQuestion(
-                id="no-criteria",
-                section="inclusion",
-                question="This record lists no eligibility criteria Eligo can check: ask the study team who can join.",
-                text="",
-            ),
-        )
-    elif any(result.verdict is UNKNOWN for result in results):
-        verdict = TrialVerdict.POSSIBLY_ELIGIBLE
-    else:
-        verdict = TrialVerdict.ELIGIBLE
-    trial = TrialResult(
-        nct_id=parsed.nct_id,
-        verdict=verdict,
-        criteria=results,
-        ruled_out_by=ruled_out,
-        open_questions=open_questions,
-        evaluated_on=on,
-    )
-    if reuse is not None:
-        reuse.keep_trial(results, on, trial)
-    return trial
+    """Per-criterion verdicts, the trial verdict, the reasons and the questions still open."""
+    return evaluate(parsed, profile, on, answers, outcomes=outcomes).result()

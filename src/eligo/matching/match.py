@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
-from eligo.matching.evaluate import RuleOutcomes, evaluate_trial
+from eligo.matching.evaluate import Evaluation, RuleOutcomes, evaluate
 from eligo.matching.evaluators.labs import clear_conversions
 from eligo.matching.parsed_cache import PARSED_CACHE, ParsedCriteriaCache
 from eligo.matching.results import TrialResult
@@ -28,8 +28,13 @@ class Match:
     """One trial's evaluation for the child, with what ranking used."""
 
     hit: SearchHit
-    result: TrialResult
+    evaluation: Evaluation
     score: float
+
+    @property
+    def result(self) -> TrialResult:
+        """Every criterion's verdict and evidence, built the first time it is read."""
+        return self.evaluation.result()
 
     @property
     def distance_km(self) -> float | None:
@@ -44,12 +49,14 @@ def candidate_query(
     near: tuple[float, float] | None = None,
     within_km: float | None = None,
     statuses: Sequence[str] = (),
+    or_unstated_status: bool = False,
     limit: int = MAX_CANDIDATES,
 ) -> SearchQuery:
     """The cheap filters the store can apply before any rule is evaluated."""
     return SearchQuery(
         text=text if text is not None else profile.diagnosis,
         statuses=tuple(statuses),
+        or_unstated_status=or_unstated_status,
         age_months=profile.age_in_months_on(on),
         sex=profile.sex.value if profile.sex else None,
         near=near,
@@ -67,11 +74,11 @@ def load_parsed(store: TrialStore, nct_id: str, stored: tuple[str, str] | None =
     return parse_trial(trial) if trial is not None else None
 
 
-def score_of(result: TrialResult) -> float:
+def score_of(evaluation: Evaluation) -> float:
     """0–1: the share of applicable criteria confirmed in the child's favour, 0 when ruled out."""
-    if result.verdict is TrialVerdict.INELIGIBLE:
+    if evaluation.verdict is TrialVerdict.INELIGIBLE:
         return 0.0
-    counts = result.counts()
+    counts = evaluation.counts
     applicable = counts["met"] + counts["unknown"] + counts["not_met"]
     return round(counts["met"] / applicable, 3) if applicable else 0.0
 
@@ -79,7 +86,7 @@ def score_of(result: TrialResult) -> float:
 def rank_key(match: Match) -> tuple[int, float, int, float]:
     status = _STATUS_ORDER.get(match.hit.overall_status or "", 2)
     distance = match.distance_km if match.distance_km is not None else float("inf")
-    return (_VERDICT_ORDER[match.result.verdict], -match.score, status, distance)
+    return (_VERDICT_ORDER[match.evaluation.verdict], -match.score, status, distance)
 
 
 def match_profile(
@@ -94,7 +101,9 @@ def match_profile(
     """Every candidate trial evaluated and ranked: eligible, then possibly, then ineligible.
 
     Candidates' rules come from `cache` (the process-wide one unless given), which reads only the
-    trees it does not hold yet; each distinct rule is evaluated once for the whole match.
+    trees it does not hold yet; each distinct rule is evaluated once for the whole match. Each
+    match carries its trial's verdict and tallies; the per-criterion results are built only for
+    the matches something reads them from (`Match.result`).
     """
     query = query or candidate_query(profile, on)
     matches: list[Match] = []
@@ -105,8 +114,8 @@ def match_profile(
         criteria = cached.get(hit.nct_id)
         if criteria is None:
             continue
-        result = evaluate_trial(criteria.parsed, profile, on, answers, outcomes=outcomes, reuse=criteria.reuse)
-        matches.append(Match(hit=hit, result=result, score=score_of(result)))
+        evaluation = evaluate(criteria.plan, profile, on, answers, outcomes=outcomes)
+        matches.append(Match(hit=hit, evaluation=evaluation, score=score_of(evaluation)))
     matches.sort(key=rank_key)
     return matches
 

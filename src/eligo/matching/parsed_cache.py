@@ -24,7 +24,7 @@ from typing import Any
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
 from eligo.criteria.rules import RULE_ADAPTER, Rule
-from eligo.matching.evaluate import ResultReuse
+from eligo.matching.evaluate import TreePlan
 from eligo.store import TrialStore
 from eligo.store.candidates import (
     content_hashes,
@@ -44,10 +44,10 @@ CacheKey = tuple[str, str, str, str]
 
 @dataclass(frozen=True)
 class CachedCriteria:
-    """A trial's parsed criteria, and the results of its last evaluation for matches to reuse."""
+    """A trial's parsed criteria, laid out for evaluation."""
 
     parsed: ParsedCriteria
-    reuse: ResultReuse = field(default_factory=ResultReuse, compare=False)
+    plan: TreePlan = field(compare=False)
 
 
 def _store_scope(store: TrialStore) -> str:
@@ -140,7 +140,7 @@ class ParsedCriteriaCache:
         return found
 
     def _put(self, key: CacheKey, parsed: ParsedCriteria) -> CachedCriteria:
-        entry = CachedCriteria(parsed)
+        entry = CachedCriteria(parsed, TreePlan(parsed))
         with self._lock:
             self._trees[key] = entry
             self._trees.move_to_end(key)

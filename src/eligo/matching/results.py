@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict
 
 from eligo.matching.verdicts import CriterionVerdict, TrialVerdict
 
+# Where a criterion's verdict came from: the profile's facts, a pre-screener answer, or nothing yet.
+Source = Literal["profile", "answer", "none"]
+
 
 class CriterionResult(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -26,8 +29,7 @@ class CriterionResult(BaseModel):
     computable: bool = False
     # True when this criterion, as evaluated, rules the child out.
     rules_out: bool = False
-    # Where the verdict came from: the profile's facts, a pre-screener answer, or nothing yet.
-    source: Literal["profile", "answer", "none"] = "profile"
+    source: Source = "profile"
     children: tuple[CriterionResult, ...] = ()
 
     def walk(self) -> Iterator[CriterionResult]:

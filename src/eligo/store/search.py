@@ -54,6 +54,8 @@ class SearchQuery(BaseModel):
 
     text: str | None = None
     statuses: tuple[str, ...] = ()
+    # With `statuses`: also trials whose record states no status (a transcribed page may not).
+    or_unstated_status: bool = False
     phases: tuple[str, ...] = ()
     study_types: tuple[str, ...] = ()
     age_months: int | None = Field(default=None, ge=0)
@@ -207,7 +209,8 @@ def _ranked_sqlite(columns: tuple[Any, ...], words: QueryText, pool: int | None)
 def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if query.statuses:
-        where.append(trials.c.overall_status.in_(query.statuses))
+        listed = trials.c.overall_status.in_(query.statuses)
+        where.append(or_(listed, trials.c.overall_status.is_(None)) if query.or_unstated_status else listed)
     if query.study_types:
         where.append(trials.c.study_type.in_(query.study_types))
     if query.phases:

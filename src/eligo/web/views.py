@@ -16,11 +16,12 @@ from starlette.datastructures import FormData
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.geo import geocode, haversine_km
-from eligo.matching.evaluate import evaluate_trial
-from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile
+from eligo.matching.evaluate import evaluate, evaluate_trial
+from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile, rank_key, score_of
 from eligo.matching.parsed_cache import PARSED_CACHE
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
+from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answer, Answers, parse_answer
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
@@ -298,7 +299,7 @@ def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchRes
     if profile is not None:
         on = date.today()
         for nct_id, parsed in parsed_criteria_many(request, ids).items():
-            verdicts[nct_id] = evaluate_trial(parsed, profile, on, session_answers(request, nct_id)).verdict.value
+            verdicts[nct_id] = evaluate(parsed, profile, on, session_answers(request, nct_id)).verdict.value
     return [SearchResultView(hit, records.get(hit.nct_id), verdicts.get(hit.nct_id)) for hit in hits]
 
 
@@ -315,14 +316,19 @@ def browse_conditions(request: Request) -> list[tuple[str, int]]:
     return list(counts)
 
 
-def session_matches(request: Request) -> tuple[list[Match], date] | None:
+def session_matches(request: Request, *, include_closed: bool = False) -> tuple[list[Match], date] | None:
+    """The visitor's child matched against the store: unless `include_closed`, only trials that are
+    open or whose record states no status (never hide a trial that may be open)."""
     profile = session_profile(request)
     if profile is None:
         return None
     on = date.today()
     origin = profile_origin(profile)
     within = profile.location.max_travel_km if profile.location else None
-    query = candidate_query(profile, on, near=origin, within_km=within if origin else None)
+    statuses = () if include_closed else OPEN_STATUSES
+    query = candidate_query(
+        profile, on, near=origin, within_km=within if origin else None, statuses=statuses, or_unstated_status=True
+    )
     store = store_of(request)
     matches = []
     for found in match_profile(store, profile, on, query=query):
@@ -330,8 +336,11 @@ def session_matches(request: Request) -> tuple[list[Match], date] | None:
         if answers.by_id:
             parsed = parsed_criteria(request, found.hit.nct_id)
             if parsed is not None:
-                found = Match(found.hit, evaluate_trial(parsed, profile, on, answers), found.score)
+                evaluation = evaluate(parsed, profile, on, answers)
+                found = Match(found.hit, evaluation, score_of(evaluation))
         matches.append(found)
+    # The family's answers can move a trial up or down.
+    matches.sort(key=rank_key)
     return matches, on
 
 
@@ -342,3 +351,29 @@ def glossary() -> list[dict[str, str]]:
     if not isinstance(entries, list):
         raise ValueError("eligo/web/glossary.yaml must be a list of entries")
     return [dict(entry) for entry in entries]
+
+
+MATCHES_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class MatchPage:
+    """One page of a child's ranked matches, with the tallies of the whole list."""
+
+    matches: list[Match]
+    total: int
+    page: int
+    pages: int
+    first: int
+    tallies: dict[str, int]
+
+
+def match_page(matches: list[Match], page: int) -> MatchPage:
+    """Page `page` (1-based, clamped to the pages there are) of the ranked list."""
+    pages = max(1, -(-len(matches) // MATCHES_PER_PAGE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * MATCHES_PER_PAGE
+    tallies = {verdict.value: 0 for verdict in TrialVerdict}
+    for found in matches:
+        tallies[found.evaluation.verdict.value] += 1
+    return MatchPage(matches[start : start + MATCHES_PER_PAGE], len(matches), page, pages, start + 1, tallies)

@@ -123,18 +123,23 @@ async def forget_profile(request: Request) -> Response:
     return RedirectResponse("/match", status_code=303)
 
 
+# "?closed=1": also trials that are not recruiting (completed, suspended, ...); open ones only by default.
+Closed = Annotated[bool, Query()]
+
+
 @router.get("/match/results", response_class=HTMLResponse)
-def match_results(request: Request) -> Response:
-    found = views.session_matches(request)
+def match_results(request: Request, closed: Closed = False, page: Annotated[int, Query(ge=1)] = 1) -> Response:
+    found = views.session_matches(request, include_closed=closed)
     if found is None:
         return RedirectResponse("/match", status_code=303)
     matches, on = found
-    return _render(request, "match_results.html", {"matches": matches, "on": on}, private=True)
+    context = {"results": views.match_page(matches, page), "on": on, "closed": closed}
+    return _render(request, "match_results.html", context, private=True)
 
 
 @router.get("/match/results.json")
-def match_results_json(request: Request) -> Response:
-    found = views.session_matches(request)
+def match_results_json(request: Request, closed: Closed = False) -> Response:
+    found = views.session_matches(request, include_closed=closed)
     if found is None:
         raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
     body = json.dumps(payloads.match_payload(found[0]), ensure_ascii=False, indent=2)
@@ -146,8 +151,8 @@ def match_results_json(request: Request) -> Response:
 
 
 @router.get("/match/results.csv")
-def match_results_csv(request: Request) -> Response:
-    found = views.session_matches(request)
+def match_results_csv(request: Request, closed: Closed = False) -> Response:
+    found = views.session_matches(request, include_closed=closed)
     if found is None:
         raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
     buffer = io.StringIO()

@@ -1,0 +1,85 @@
+"""The child's match list on the web: open trials by default (and those whose record states no status),
+closed ones on request, twenty to a page with the tallies of the whole list, and the downloads
+following the same choice."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from eligo.store import TrialStore
+from eligo.trials.model import Eligibility, Provenance, SourceFormat, Trial
+from tests.web.conftest import csrf_of
+
+FORM = {
+    "age_years": "7",
+    "sex": "female",
+    "state_relapsed": "on",
+    "lab_anc": "1500",
+    "lab_anc_unit": "/mcL",
+}
+
+
+def _submit(client: TestClient) -> str:
+    response = client.post("/match", data={"csrf_token": csrf_of(client.get("/match").text), **FORM})
+    assert response.status_code == 200
+    return response.text
+
+
+def _listed(html: str) -> list[str]:
+    return re.findall(r'<h2><a href="/trials/([A-Z0-9-]+)">', html)
+
+
+def test_open_trials_by_default_and_closed_ones_on_request(client: TestClient) -> None:
+    html = _submit(client)
+    shown = _listed(html)
+    # No status in the record (transcribed from a listing page): never hidden.
+    assert "NCT04751383" in shown
+    # ACTIVE_NOT_RECRUITING: only when the family asks for trials that are not recruiting.
+    assert "NCT01711554" not in shown
+    assert 'name="closed"' in html and "open to new patients" in html
+    with_closed = client.get("/match/results", params={"closed": "1"}).text
+    assert "NCT01711554" in _listed(with_closed)
+    assert set(shown) < set(_listed(with_closed))
+    assert 'href="/match/results.csv?closed=1"' in with_closed
+    default_csv = client.get("/match/results.csv").text
+    closed_csv = client.get("/match/results.csv", params={"closed": "1"}).text
+    assert "NCT01711554" not in default_csv and "NCT01711554" in closed_csv
+    closed_json = client.get("/match/results.json", params={"closed": "1"}).json()
+    assert {row["nct_id"] for row in closed_json["results"]} == set(_listed(with_closed))
+
+
+def test_long_lists_come_twenty_to_a_page(client: TestClient, loaded_store: TrialStore) -> None:
+    for number in range(45):
+        loaded_store.upsert(
+            Trial(
+                nct_id=f"NCT09{number:06d}",
+                brief_title=f"Relapsed neuroblastoma study {number}",
+                overall_status="RECRUITING",
+                conditions=("Neuroblastoma",),
+                last_update_date="2024-01-15",
+                eligibility=Eligibility(minimum_age="1 Year", maximum_age="21 Years", sex="ALL"),
+                provenance=Provenance(source_format=SourceFormat.CTGOV_V2, source_file="test.json"),
+            )
+        )
+    first = _submit(client)
+    total = len(client.get("/match/results.json").json()["results"])
+    assert total >= 45
+    pages = -(-total // 20)
+    assert len(_listed(first)) == 20
+    assert f"Page 1 of {pages}" in first and 'rel="next" href="/match/results?page=2"' in first
+    assert f"{total:,} trials open to new patients checked" in first
+    seen = list(_listed(first))
+    for page in range(2, pages + 1):
+        html = client.get("/match/results", params={"page": page}).text
+        assert f"Page {page} of {pages}" in html
+        assert f'<ol class="cards matches" start="{(page - 1) * 20 + 1}">' in html
+        seen.extend(_listed(html))
+    # Every trial once, in the order of the full list.
+    assert seen == [row["nct_id"] for row in client.get("/match/results.json").json()["results"]]
+    # Past the end shows the last page; nonsense is a clear 422, never a 500.
+    assert f"Page {pages} of {pages}" in client.get("/match/results", params={"page": 999}).text
+    for bad in ("0", "two"):
+        response = client.get("/match/results", params={"page": bad})
+        assert response.status_code == 422
