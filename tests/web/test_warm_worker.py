@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from eligo.criteria.units import registry
 from eligo.matching.match import OPEN_STATUSES, match_profile, reset_caches
 from eligo.matching.parsed_cache import PARSED_CACHE
 from eligo.patients.load import load_profile
@@ -41,8 +42,15 @@ def test_warm_up_loads_open_trials_and_freezes_them(loaded_store: TrialStore, fr
     cold = [(m.hit.nct_id, m.result.verdict, m.score) for m in match_profile(loaded_store, profile, ON)]
     reset_caches()
 
-    warm_worker(create_app(WebSettings(environment="test"), store=loaded_store))
+    app = create_app(WebSettings(environment="test"), store=loaded_store)
+    warm_worker(app)
 
+    # The first requests find the unit registry built and every page template compiled.
+    assert registry.cache_info().currsize == 1
+    environment = app.state.templates.env
+    assert environment.cache is not None
+    compiled = {key[1] for key in environment.cache}
+    assert {"trial.html", "match_results.html", "search.html"} <= compiled
     open_ids = _open_ids(loaded_store)
     assert open_ids
     assert len(PARSED_CACHE) == len(open_ids)

@@ -88,10 +88,19 @@ def warm_worker(app: FastAPI) -> None:
     full collection walks them all, a 0.5 s pause in the middle of some request. These are
     process-wide settings, so they are made here, in the workers' entry point, not in library code.
     """
+    from eligo.criteria.units import registry
+    from eligo.geo import geocode
     from eligo.matching.match import OPEN_STATUSES
     from eligo.matching.parsed_cache import PARSED_CACHE
 
     PARSED_CACHE.warm(app.state.store, OPEN_STATUSES)
+    # What the first request of each kind would otherwise build while a visitor waits: the unit
+    # registry (lab values), the place index (distances) and the compiled page templates.
+    registry()
+    geocode("London")
+    environment = app.state.templates.env
+    for name in environment.list_templates(filter_func=lambda name: name.endswith(".html")):
+        environment.get_template(name)
     gc.collect()
     gc.freeze()
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
