@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import OperationalError
 
+from eligo.cache_dir import CACHE_DIR_ENV
 from eligo.store import TrialStore, open_store
 from eligo.store.engine import resolve_url
 
@@ -20,6 +23,25 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Unique per process: xdist workers, and other people's test runs on the same server, never share a name.
 _PREFIX = f"eligo_test_{os.getpid()}"
 _counter = itertools.count()
+
+
+_test_cache_dirs: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Rebuildable caches (the city index, Pint's parsed definitions) go to a fresh directory, never the user's.
+
+    xdist workers share their controller's, so the city index is built once per run.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get(CACHE_DIR_ENV):
+        return
+    _test_cache_dirs.append(tempfile.mkdtemp(prefix="eligo-test-cache-"))
+    os.environ[CACHE_DIR_ENV] = _test_cache_dirs[-1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for directory in _test_cache_dirs:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def shared_data_dir() -> Path:

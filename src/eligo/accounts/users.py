@@ -13,13 +13,12 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal
 
-import yaml
-
 from eligo.accounts import passwords, tokens
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import ROLES, SIGNUP_ROLES, Role, SiteLink, User, normalise_email
 from eligo.store import accounts as rows
 from eligo.store.repository import TrialStore
+from eligo.yamlfile import load_yaml
 
 # Deliberately loose: the confirmation email is the real check.
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
@@ -41,7 +40,7 @@ class SignIn:
 
 @cache
 def _emails() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(files("eligo.accounts").joinpath("emails.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(files("eligo.accounts").joinpath("emails.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not all({"subject", "body"} <= set(entry) for entry in data.values()):
         raise ValueError("eligo/accounts/emails.yaml must map names to a subject and a body")
     return data

@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 from functools import cache
 from importlib.resources import files
 
-import yaml
-
 from eligo.accounts.mail import queue_email
 from eligo.accounts.users import email_text
 from eligo.alerts.records import PendingAlert, Reason, Subscription
 from eligo.alerts.subscriptions import CONFIRM_LIFETIME, unsubscribe_token
 from eligo.store import TrialStore
 from eligo.store import alerts as rows
+from eligo.yamlfile import load_yaml
 
 log = logging.getLogger("eligo.alerts")
 
@@ -43,7 +42,7 @@ class _Raced(Exception):
 
 @cache
 def _reasons() -> dict[str, str]:
-    data = yaml.safe_load(files("eligo.alerts").joinpath("reasons.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(files("eligo.alerts").joinpath("reasons.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict) or set(data) != {"new", "opened", "site_opened", "qualifies"}:
         raise ValueError("eligo/alerts/reasons.yaml must word each reason: new, opened, site_opened, qualifies")
     return {str(key): str(value) for key, value in data.items()}

@@ -14,10 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from eligo.cli import render
 from eligo.cli.alerts import alerts_app
 from eligo.cli.users import mail_app, users_app
-from eligo.explain import payloads
 
 app = typer.Typer(
     help="Eligo: find clinical trials a child could join, criterion by criterion. "
@@ -155,6 +153,8 @@ def import_(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Import registry records (CT.gov API v2 JSON, legacy XML, curated YAML overlays)."""
+    from eligo.cli import render
+    from eligo.explain import payloads
     from eligo.ingest import import_paths
 
     with _errors():
@@ -198,6 +198,8 @@ def search(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Search trials by text and filters, nearest open sites first when --near is given."""
+    from eligo.cli import render
+    from eligo.explain import payloads
     from eligo.store import SearchQuery
 
     with _errors():
@@ -229,6 +231,9 @@ def show(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Show one trial."""
+    from eligo.cli import render
+    from eligo.explain import payloads
+
     with _errors():
         trial = _open_store(db).get(nct_id.strip().upper())
         if trial is None:
@@ -245,8 +250,10 @@ def criteria(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Show a trial's criteria as typed rules with their questions, or parser statistics."""
+    from eligo.cli import render
     from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
     from eligo.criteria.stats import criteria_stats
+    from eligo.explain import payloads
 
     with _errors():
         store = _open_store(db)
@@ -286,6 +293,8 @@ def check(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Evaluate one trial's criteria for one child."""
+    from eligo.cli import render
+    from eligo.explain import payloads
     from eligo.matching.evaluate import evaluate_trial
     from eligo.matching.match import load_parsed
     from eligo.patients.answers import load_answers
@@ -321,6 +330,8 @@ def match(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Rank trials for one child: eligible, then possibly eligible, then ineligible."""
+    from eligo.cli import render
+    from eligo.explain import payloads
     from eligo.matching.match import candidate_query, match_profile
     from eligo.patients.answers import load_answers
     from eligo.patients.load import load_profile
@@ -360,6 +371,8 @@ def sync(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Pull studies from the ClinicalTrials.gov API v2 into the store; resumable and incremental."""
+    from eligo.cli import render
+    from eligo.explain import payloads
     from eligo.ingest import sync_registry
     from eligo.trials.sync import SyncError
 

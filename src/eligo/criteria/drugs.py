@@ -10,8 +10,9 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from eligo.yamlfile import load_yaml
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # Splits a regimen written as one string ("irinotecan/temozolomide", "dinutuximab + GM-CSF").
@@ -156,7 +157,7 @@ def load_vocabulary(raw: Mapping[str, object]) -> Vocabulary:
 def vocabulary() -> Vocabulary:
     """The shipped vocabulary, validated on first use."""
     text = resources.files("eligo.criteria").joinpath("vocab", "drugs.yaml").read_text(encoding="utf-8")
-    return load_vocabulary(yaml.safe_load(text))
+    return load_vocabulary(load_yaml(text))
 
 
 def classes_of(agent: str) -> frozenset[str]:
@@ -242,7 +243,7 @@ class TherapyVocabulary(BaseModel):
 def therapy_vocabulary() -> TherapyVocabulary:
     """Extraction phrases and question wording for therapy rules, validated on first use."""
     text = resources.files("eligo.criteria").joinpath("vocab", "therapy.yaml").read_text(encoding="utf-8")
-    return TherapyVocabulary.model_validate(yaml.safe_load(text))
+    return TherapyVocabulary.model_validate(load_yaml(text))
 
 
 def questions() -> QuestionTemplates:

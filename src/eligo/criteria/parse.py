@@ -32,7 +32,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from eligo.criteria.extractors import extract
@@ -40,6 +39,7 @@ from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext
 from eligo.criteria.rules.base import Section
 from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
 from eligo.trials.model import Trial
+from eligo.yamlfile import load_yaml
 
 PARSER_VERSION = "1"
 
@@ -97,7 +97,7 @@ class ParsedCriteria(BaseModel):
 
 @cache
 def _wording() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(
+    loaded: dict[str, Any] = load_yaml(
         resources.files("eligo.criteria.vocab").joinpath("questions.yaml").read_text("utf-8")
     )
     return loaded

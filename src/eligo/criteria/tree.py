@@ -52,8 +52,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from eligo.yamlfile import load_yaml
 
 # Same values as eligo.criteria.rules.base.Section; the splitter does not depend on the rule kinds.
 Section = Literal["inclusion", "exclusion"]
@@ -111,7 +112,7 @@ class _Cues:
 
 @cache
 def _cues() -> _Cues:
-    raw = yaml.safe_load(resources.files("eligo.criteria.vocab").joinpath("structure.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files("eligo.criteria.vocab").joinpath("structure.yaml").read_text("utf-8"))
     return _Cues(
         nci_headings=frozenset(raw["nci_headings"]),
         subject_words=frozenset(raw["subject_words"]),

@@ -6,14 +6,16 @@ Every shape here has a JSON Schema in docs/schemas/; tests validate real output 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.matching.match import Match
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.store import ImportSummary, SearchHit, SiteHit
 from eligo.trials.model import Trial
-from eligo.trials.sync import SyncReport
+
+if TYPE_CHECKING:  # the sync module brings httpx and rich: not loaded for match, check or criteria
+    from eligo.trials.sync import SyncReport
 
 JSON = dict[str, Any]
 

@@ -7,7 +7,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal, get_args
 
-import yaml
+from eligo.yamlfile import load_yaml
 
 Status = Literal["new", "contacted", "screening", "enrolled", "not_eligible", "withdrawn"]
 STATUSES: tuple[Status, ...] = get_args(Status)
@@ -40,7 +40,7 @@ def _status(value: object, where: str) -> Status:
 
 @cache
 def workflow() -> dict[Status, StatusInfo]:
-    data = yaml.safe_load(files("eligo.referrals").joinpath("workflow.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(files("eligo.referrals").joinpath("workflow.yaml").read_text(encoding="utf-8"))
     entries = data.get("statuses") if isinstance(data, dict) else None
     if not isinstance(entries, dict) or set(entries) != set(STATUSES):
         raise ValueError(f"eligo/referrals/workflow.yaml must describe exactly the statuses {', '.join(STATUSES)}")

@@ -7,17 +7,17 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
 from fastapi.templating import Jinja2Templates
 
 from eligo.explain.payloads import DISCLAIMER
+from eligo.yamlfile import load_yaml
 
 
 @cache
 def wording() -> dict[str, Any]:
     """User-facing words for statuses, phases and verdicts, kept in a data file."""
     text = files("eligo.web").joinpath("wording.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if not isinstance(data, dict):
         raise ValueError("eligo/web/wording.yaml must be a mapping")
     return data

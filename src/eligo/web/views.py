@@ -9,7 +9,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
@@ -30,6 +29,7 @@ from eligo.store.cache import BoundedCache
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.web.errors import EligoHTTPError
+from eligo.yamlfile import load_yaml
 
 ID_PATTERN = re.compile(r"^[A-Z0-9-]{4,40}$")
 MAX_WITHIN_KM = 20_000
@@ -347,7 +347,7 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
 @cache
 def glossary() -> list[dict[str, str]]:
     text = files("eligo.web").joinpath("glossary.yaml").read_text(encoding="utf-8")
-    entries = yaml.safe_load(text)
+    entries = load_yaml(text)
     if not isinstance(entries, list):
         raise ValueError("eligo/web/glossary.yaml must be a list of entries")
     return [dict(entry) for entry in entries]

@@ -10,10 +10,10 @@ from functools import cache
 from importlib import resources
 from typing import ClassVar, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.criteria.rules.base import RuleBase, Section
+from eligo.yamlfile import load_yaml
 
 Comparator = Literal[">=", ">", "<=", "<"]
 SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
@@ -106,7 +106,7 @@ class ClinicalVocab(_Vocab):
 def clinical_vocab() -> ClinicalVocab:
     """Load and validate the clinical vocabulary once per process."""
     text = resources.files("eligo.criteria").joinpath("vocab/clinical.yaml").read_text(encoding="utf-8")
-    return ClinicalVocab.model_validate(yaml.safe_load(text))
+    return ClinicalVocab.model_validate(load_yaml(text))
 
 
 def _q(key: str, **fields: str) -> str:
