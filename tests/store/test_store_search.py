@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from store_builders import drug, make_trial, site
 
 from eligo.store import SearchQuery, TrialStore
+from eligo.store import search as search_module
 from eligo.trials.model import Eligibility
 
 
@@ -191,3 +192,40 @@ def test_near_without_radius_reports_the_nearest_site(store: TrialStore) -> None
 def test_radius_across_the_antimeridian(store: TrialStore) -> None:
     store.upsert(make_trial("NCT00000001", locations=(site("Fiji east", -17.0, 179.9),)))
     assert _ids(store, near=(-17.0, -179.9), within_km=50) == ["NCT00000001"]
+
+
+def test_text_pool_widens_only_as_far_as_it_must(store: TrialStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Broad words score only a pool of the newest matches; a pool that would hold every match is
+    skipped for scoring them all, and a long list (a match's candidates) starts wide."""
+    for number in range(10):
+        young = number in (0, 3, 6, 8, 9)
+        ages = Eligibility(minimum_age="1 Year", maximum_age="5 Years" if young else "21 Years")
+        store.upsert(make_trial(f"NCT0000{number:04d}", brief_title="Neuroblastoma study", eligibility=ages))
+    every = {hit.nct_id: hit.score for hit in store.search(SearchQuery(text="neuroblastoma", limit=10))}
+    monkeypatch.setattr(search_module, "TEXT_POOL", 4)
+    monkeypatch.setattr(search_module, "_POOL_GROWTH", 2)
+    monkeypatch.setattr(search_module, "_POOL_MAX", 64)
+    pools: list[int | None] = []
+    once = search_module._search_once
+
+    def recorded(connection: object, query: SearchQuery, words: object, pool: int | None) -> object:
+        pools.append(pool)
+        return once(connection, query, words, pool)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_module, "_search_once", recorded)
+    # A short page from the newest four matches (equal scores: then by date and id).
+    assert set(_ids(store, text="neuroblastoma", limit=2)) <= {f"NCT0000{n:04d}" for n in range(6, 10)}
+    assert pools == [4]
+    # Filters leave one of the newest four: widened to eight, which holds enough.
+    pools.clear()
+    assert len(_ids(store, text="neuroblastoma", age_months=180, limit=2)) == 2
+    assert pools == [4, 8]
+    # A long list starts wider; past eight, a pool of sixteen would hold all ten matches: every match instead.
+    pools.clear()
+    older = sorted(nct_id for nct_id in every if int(nct_id[-4:]) in (1, 2, 4, 5, 7))
+    assert sorted(_ids(store, text="neuroblastoma", age_months=180, limit=6)) == older
+    assert pools == [8, None]
+    pools.clear()
+    hits = store.search(SearchQuery(text="neuroblastoma", limit=10))
+    assert pools == [8, None]
+    assert {hit.nct_id: hit.score for hit in hits} == every

@@ -106,15 +106,24 @@ def run_search(connection: Connection, query: SearchQuery) -> list[SearchHit]:
         words = parse_query_text(query.text)
         if words.empty:
             return []
+    wanted = query.offset + query.limit
     pool = None
     if words is not None and words.terms and _count_matches(connection, words, TEXT_POOL + 1) > TEXT_POOL:
-        pool = TEXT_POOL
-    wanted = query.offset + query.limit
+        # A long list (a match's candidates) would rarely fill from the first pool once filtered.
+        pool = TEXT_POOL if wanted <= TEXT_POOL // 2 else _wider_pool(connection, words, TEXT_POOL)
     while True:
         hits = _search_once(connection, query, words, pool)
-        if pool is None or len(hits) >= wanted:
+        if pool is None or words is None or len(hits) >= wanted:
             return hits
-        pool = pool * _POOL_GROWTH if pool * _POOL_GROWTH <= _POOL_MAX else None
+        pool = _wider_pool(connection, words, pool)
+
+
+def _wider_pool(connection: Connection, words: QueryText, pool: int) -> int | None:
+    """The next pool, or None (score every match) once a pool would hold all the matches anyway."""
+    wider = pool * _POOL_GROWTH
+    if wider > _POOL_MAX or _count_matches(connection, words, wider + 1) <= wider:
+        return None
+    return wider
 
 
 def _search_once(
