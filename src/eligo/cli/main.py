@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -332,10 +333,11 @@ def match(
     """Rank trials for one child: eligible, then possibly eligible, then ineligible."""
     from eligo.cli import render
     from eligo.explain import payloads
-    from eligo.matching.match import candidate_query, match_profile
+    from eligo.matching.match import RELAXED_GC_THRESHOLDS, candidate_query, match_profile
     from eligo.patients.answers import load_answers
     from eligo.patients.load import load_profile
 
+    gc.set_threshold(*RELAXED_GC_THRESHOLDS)
     with _errors():
         profile = load_profile(patient)
         given = load_answers(answers) if answers else None

@@ -21,6 +21,10 @@ OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", 
 _VERDICT_ORDER = {TrialVerdict.ELIGIBLE: 0, TrialVerdict.POSSIBLY_ELIGIBLE: 1, TrialVerdict.INELIGIBLE: 2}
 _STATUS_ORDER = {"RECRUITING": 0, "AVAILABLE": 0, "ENROLLING_BY_INVITATION": 1, "NOT_YET_RECRUITING": 1}
 MAX_CANDIDATES = 1000
+# For the entry points that match (serve workers, the CLI): a match allocates hundreds of thousands of
+# short-lived objects, hundreds of collections at the default (700, 10, 10). Process-wide, so set by
+# entry points, never here. Measured in benchmarks/bench_match.py (passes "relaxed", "cold-relaxed").
+RELAXED_GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from eligo.matching.match import RELAXED_GC_THRESHOLDS
 from eligo.store import TrialStore, open_store
 from eligo.web import errors
 from eligo.web.security import HardeningMiddleware
@@ -22,9 +23,7 @@ from eligo.web.settings import WebSettings
 from eligo.web.templating import configure_templates
 
 WEB_ROOT = Path(str(files("eligo.web")))
-# A match allocates hundreds of thousands of short-lived objects; at the default (700, 10, 10) that
-# is hundreds of collections per match. Measured in benchmarks/bench_match.py (pass "relaxed").
-WORKER_GC_THRESHOLDS = (50_000, 20, 100)
+WORKER_GC_THRESHOLDS = RELAXED_GC_THRESHOLDS
 
 
 def create_app(settings: WebSettings | None = None, *, store: TrialStore | None = None) -> FastAPI:
