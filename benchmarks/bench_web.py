@@ -1,4 +1,4 @@
-"""Web latency under load: uvicorn with 2 workers on 127.0.0.1, a bounded asyncio + httpx load generator.
+"""Web latency under load: `eligo serve` with 2 workers on 127.0.0.1, a bounded asyncio + httpx load generator.
 
 Scenarios: a trial page (GET /trials/{id}), a search page (GET /search?q=neuroblastoma&age=7) and a match
 (POST /api/match with docs/examples/child-relapsed.json). Two kinds of run, both localhost only and bounded
@@ -91,22 +91,10 @@ def free_port() -> int:
 
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """`eligo serve`, as users run it (its workers warm up, and share one socket with Nagle off)."""
     env = {**os.environ, "ELIGO_DATABASE_URL": url, "ELIGO_ENV": "development"}
-    uvicorn = Path(sys.executable).with_name("uvicorn")
-    command = [
-        str(uvicorn),
-        "--factory",
-        "eligo.web.app:app_factory",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
+    eligo = Path(sys.executable).with_name("eligo")
+    command = [str(eligo), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
     return subprocess.Popen(command, env=env, cwd=REPO)
 
 
@@ -245,6 +233,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="open loop: seconds of arrivals per rate")
     parser.add_argument("--drain", type=float, default=30.0, help="open loop: seconds after the last arrival")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--settle", type=float, default=10.0, help="seconds to wait after the first worker is ready")
     parser.add_argument("--no-cookies", action="store_true", help="every request a new visitor (no session cookie)")
     args = parser.parse_args()
     url = args.url or sqlite_url(args.store)
@@ -272,6 +261,8 @@ def main() -> None:
     rows = []
     try:
         wait_ready(base, trial_paths[0])
+        # The first worker answers as soon as it has warmed up; give the others time to finish theirs.
+        time.sleep(args.settle)
         for template in chosen:
             # Warm both workers (templates, vocabularies, connections) before timing.
             warm = template.fresh(2 * args.workers * 2)

@@ -415,8 +415,7 @@ def serve(
     """Start the Eligo website and JSON API."""
     import os
 
-    import uvicorn
-
+    from eligo.web.server import serve as run_server
     from eligo.web.settings import InsecureSettings, WebSettings
 
     with _errors():
@@ -427,15 +426,7 @@ def serve(
         except InsecureSettings as error:
             raise CliError(str(error)) from error
         typer.echo(f"Eligo is running on http://{host}:{port}/ (press Ctrl+C to stop)", err=True)
-        uvicorn.run(
-            "eligo.web.app:app_factory",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            access_log=False,
-        )
+        run_server(host, port, workers)
 
 
 def main() -> None:  # pragma: no cover - console entry point
