@@ -15,7 +15,7 @@ from eligo.explain import payloads
 from eligo.patients.errors import ProfileError
 from eligo.patients.form import profile_from_form
 from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
-from eligo.web import views
+from eligo.web import blank_pages, views
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
 from eligo.web.routes import alerts, notes, referrals
@@ -57,11 +57,23 @@ def search_page(
 
 
 @router.get("/trials/{nct_id}", response_class=HTMLResponse)
-def trial_page(request: Request, nct_id: str) -> HTMLResponse:
+def trial_page(request: Request, nct_id: str) -> Response:
+    if not blank_pages.is_blank(request):
+        return _render_trial(request, nct_id)
+    token = request.state.session.csrf_token
+    key = (views.data_version(request), nct_id, date.today())
+    body = blank_pages.get(key, token)
+    if body is None:
+        rendered = _render_trial(request, nct_id, csrf_token=blank_pages.TOKEN_PLACEHOLDER)
+        body = blank_pages.keep(key, bytes(rendered.body), token)
+    return HTMLResponse(body, headers=PRIVATE)
+
+
+def _render_trial(request: Request, nct_id: str, **extra: Any) -> HTMLResponse:
     page = views.trial_page(request, nct_id)
     for feature in (notes, alerts, referrals):
         page.update(feature.trial_context(request, nct_id))
-    return _render(request, "trial.html", page, private=True)
+    return _render(request, "trial.html", {**page, **extra}, private=True)
 
 
 @router.post("/trials/{nct_id}/answers")
