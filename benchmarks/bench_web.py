@@ -31,6 +31,7 @@ import random
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -139,7 +140,6 @@ async def send(client: httpx.AsyncClient, scenario: Scenario, index: int, since:
 
 async def closed_loop(base: str, scenario: Scenario, concurrency: int, time_cap: float, *, cookies: bool) -> None:
     sent = 0
-    deadline = time.perf_counter() + time_cap
 
     async def one_client(client: httpx.AsyncClient) -> None:
         nonlocal sent
@@ -148,8 +148,9 @@ async def closed_loop(base: str, scenario: Scenario, concurrency: int, time_cap:
             sent += 1
             await send(client, scenario, index, time.perf_counter(), cookies=cookies)
 
-    started = time.perf_counter()
     clients = new_clients(base, concurrency)
+    started = time.perf_counter()
+    deadline = started + time_cap
     try:
         await asyncio.gather(*(one_client(client) for client in clients))
     finally:
@@ -162,6 +163,9 @@ async def open_loop(
 ) -> None:
     """scenario.requests arrivals, one every 1/rate seconds, over at most `concurrency` connections."""
     queue: asyncio.Queue[tuple[int, float]] = asyncio.Queue()
+    # Clients first: creating 50 of them takes a second or more (each loads a CA bundle), and arrivals
+    # scheduled meanwhile would count that as latency.
+    clients = new_clients(base, concurrency)
     started = time.perf_counter()
     last_arrival = started + (scenario.requests - 1) / rate
     deadline = last_arrival + drain
@@ -185,7 +189,6 @@ async def open_loop(
                 await send(client, scenario, index, at, cookies=cookies)
             queue.task_done()
 
-    clients = new_clients(base, concurrency)
     workers = [asyncio.create_task(connection(client)) for client in clients]
     try:
         await schedule()
@@ -196,6 +199,65 @@ async def open_loop(
         await asyncio.gather(*workers, return_exceptions=True)
         await asyncio.gather(*(client.aclose() for client in clients))
     scenario.seconds = time.perf_counter() - started
+
+
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local method, body = "%(method)s", %(body)s
+local headers = {["Content-Type"] = "application/json"}
+local n = 0
+request = function()
+  n = n + 1
+  if method == "POST" then return wrk.format("POST", paths[(n %% #paths) + 1], headers, body) end
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %%d %%d %%.3f %%.3f %%.3f %%.3f %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def wrk_closed_loop(base: str, scenario: Scenario, concurrency: int, seconds: float, server_pid: int) -> dict[str, Any]:
+    """Closed loop with wrk (C, Debian's package): the load generator costs the machine almost nothing.
+
+    wrk keeps no cookies, so every request is a new visitor; non-2xx answers count as errors.
+    """
+    lua = WRK_SCRIPT % {
+        "paths": ", ".join(json.dumps(path) for path in scenario.paths),
+        "method": scenario.method,
+        "body": json.dumps(json.dumps(scenario.body)) if scenario.body is not None else "nil",
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    try:
+        cpu = server_cpu_seconds(server_pid)
+        command = ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds:g}s", "--timeout", "30s", "-s", script.name, base]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        cpu = server_cpu_seconds(server_pid) - cpu
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in output.splitlines() if line.startswith("WRK "))
+    requests, micros, median, p95, p99, longest, errors = line.split()[1:]
+    done = int(requests)
+    return {
+        "scenario": scenario.name,
+        "mode": f"closed (wrk, {concurrency} conn.)",
+        "offered_per_s": "",
+        "requests": done,
+        "seconds": round(int(micros) / 1e6, 1),
+        "req_per_s": round(done / (int(micros) / 1e6), 1),
+        "median_ms": float(median),
+        "p95_ms": float(p95),
+        "p99_ms": float(p99),
+        "max_ms": float(longest),
+        "statuses": {},
+        "errors": {"wrk": int(errors)} if int(errors) else {},
+        "late": 0,
+        "server_cpu_ms_per_req": round(cpu * 1000 / done, 1) if done else 0.0,
+    }
 
 
 def row_of(scenario: Scenario, mode: str, offered: float | None, cpu_s: float) -> dict[str, Any]:
@@ -228,6 +290,7 @@ def main() -> None:
     parser.add_argument("--match-requests", type=int, default=200, help="closed loop: match scenario")
     parser.add_argument("--time-cap", type=float, default=60.0, help="closed loop: seconds per scenario at most")
     parser.add_argument("--no-closed", action="store_true", help="skip the closed-loop runs")
+    parser.add_argument("--wrk", type=float, default=0.0, help="also a closed loop with wrk for this many seconds")
     parser.add_argument("--rate", default="", help="open loop: comma-separated offered rates, requests/s")
     parser.add_argument("--match-rate", default=None, help="open loop rates for the match scenario (default --rate)")
     parser.add_argument("--duration", type=float, default=20.0, help="open loop: seconds of arrivals per rate")
@@ -273,6 +336,9 @@ def main() -> None:
                 cpu = server_cpu_seconds(server.pid)
                 asyncio.run(closed_loop(base, scenario, args.concurrency, args.time_cap, cookies=cookies))
                 rows.append(row_of(scenario, "closed", None, server_cpu_seconds(server.pid) - cpu))
+            if args.wrk:
+                print(f"web: {template.name}, closed loop with wrk ...", file=sys.stderr, flush=True)
+                rows.append(wrk_closed_loop(base, template, args.concurrency, args.wrk, server.pid))
             for rate in match_rates if template.name == "api match" else rates:
                 print(f"web: {template.name}, open loop at {rate:g}/s ...", file=sys.stderr, flush=True)
                 scenario = template.fresh(max(1, round(rate * args.duration)))
