@@ -67,3 +67,28 @@ def test_new_store_data_renders_afresh(client: TestClient, loaded_store: TrialSt
     loaded_store.upsert(trial.model_copy(update={"brief_title": "A brand-new title for this trial"}))
     after = TestClient(client.app).get(TRIAL).text
     assert "A brand-new title for this trial" in after
+
+
+def test_searches_are_shared_between_blank_visitors_only(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    searched: list[object] = []
+    search_of = views.search_with_verdicts
+
+    def counted(request: Any, query: Any) -> Any:
+        searched.append(query)
+        return search_of(request, query)
+
+    monkeypatch.setattr(views, "search_with_verdicts", counted)
+    path = "/search?q=neuroblastoma&age=7"
+    first, second = client.get(path), TestClient(client.app).get(path)
+    assert first.status_code == second.status_code == 200
+    assert first.text == second.text and "NCT04751383" in first.text
+    assert len(searched) == 1
+    # Other words are another page.
+    assert client.get("/search?q=naxitamab").status_code == 200
+    assert len(searched) == 2
+    # A visitor with a child profile gets their own page, with verdicts.
+    form = {"csrf_token": csrf_of(client.get("/match").text), "age_years": "7", "state_relapsed": "on"}
+    assert client.post("/match", data=form).status_code == 200
+    personal = client.get(path)
+    assert len(searched) == 3
+    assert personal.text != first.text

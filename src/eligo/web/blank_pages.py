@@ -1,8 +1,8 @@
-"""Trial pages as a visitor who has brought nothing sees them, rendered once and served again.
+"""Pages as a visitor who has brought nothing sees them (trial pages, searches), rendered once and served again.
 
 A visitor with an empty session (not signed in, no child profile, no answers anywhere) sees exactly
 what every such visitor sees on the same day from the same store data, except for the CSRF token
-in its forms. Those pages are rendered with a placeholder token, kept per (store data version, trial,
+in its forms. Those pages are rendered with a placeholder token, kept per (page, store data version,
 day), and served with the visitor's own token put in. Anything in the session makes the page
 personal, and it is rendered afresh as before.
 """
@@ -10,7 +10,6 @@ personal, and it is rendered afresh as before.
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from fastapi import Request
 
@@ -21,7 +20,8 @@ TOKEN_PLACEHOLDER = secrets.token_hex(32)
 # About 30-60 KB a page: at most ~30 MB per worker.
 MAX_PAGES = 512
 
-_PAGES: BoundedCache[tuple[str, str, date], bytes] = BoundedCache(MAX_PAGES)
+PageKey = tuple[object, ...]
+_PAGES: BoundedCache[PageKey, bytes] = BoundedCache(MAX_PAGES)
 
 
 def is_blank(request: Request) -> bool:
@@ -30,12 +30,12 @@ def is_blank(request: Request) -> bool:
     return session is not None and not session.data
 
 
-def get(key: tuple[str, str, date], csrf_token: str) -> bytes | None:
+def get(key: PageKey, csrf_token: str) -> bytes | None:
     body = _PAGES.get(key)
     return None if body is None else body.replace(TOKEN_PLACEHOLDER.encode(), csrf_token.encode())
 
 
-def keep(key: tuple[str, str, date], body: bytes, csrf_token: str) -> bytes:
+def keep(key: PageKey, body: bytes, csrf_token: str) -> bytes:
     """Remember a page rendered with the placeholder; the page with `csrf_token` put in."""
     _PAGES.put(key, body)
     return body.replace(TOKEN_PLACEHOLDER.encode(), csrf_token.encode())

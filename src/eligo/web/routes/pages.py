@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -46,26 +47,36 @@ def home(request: Request) -> HTMLResponse:
 def search_page(
     request: Request,
     params: Annotated[views.SearchParams, Query()],
-) -> HTMLResponse:
+) -> Response:
     form = params.as_form()
     try:
         query, place = views.search_query_from_form(form)
     except ValueError as error:
         return _render(request, "home.html", {"form": form, "error": str(error), "conditions": []}, status=422)
-    results = views.search_with_verdicts(request, query)
-    return _render(request, "search.html", {"form": form, "results": results, "place": place}, private=True)
+
+    def render(**extra: Any) -> HTMLResponse:
+        results = views.search_with_verdicts(request, query)
+        context = {"form": form, "results": results, "place": place, **extra}
+        return _render(request, "search.html", context, private=True)
+
+    return _shared_when_blank(request, ("search", tuple(sorted(form.items()))), render)
 
 
 @router.get("/trials/{nct_id}", response_class=HTMLResponse)
 def trial_page(request: Request, nct_id: str) -> Response:
+    return _shared_when_blank(request, ("trial", nct_id), lambda **extra: _render_trial(request, nct_id, **extra))
+
+
+def _shared_when_blank(request: Request, page: tuple[object, ...], render: Callable[..., HTMLResponse]) -> Response:
+    """`render()` for a visitor with anything in their session; for the others, the page they all see on
+    this day from this store data, rendered once (`eligo.web.blank_pages`)."""
     if not blank_pages.is_blank(request):
-        return _render_trial(request, nct_id)
+        return render()
     token = request.state.session.csrf_token
-    key = (views.data_version(request), nct_id, date.today())
+    key = (*page, views.data_version(request), date.today())
     body = blank_pages.get(key, token)
     if body is None:
-        rendered = _render_trial(request, nct_id, csrf_token=blank_pages.TOKEN_PLACEHOLDER)
-        body = blank_pages.keep(key, bytes(rendered.body), token)
+        body = blank_pages.keep(key, bytes(render(csrf_token=blank_pages.TOKEN_PLACEHOLDER).body), token)
     return HTMLResponse(body, headers=PRIVATE)
 
 
