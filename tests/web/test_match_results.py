@@ -69,7 +69,7 @@ def test_long_lists_come_twenty_to_a_page(client: TestClient, loaded_store: Tria
     pages = -(-total // 20)
     assert len(_listed(first)) == 20
     assert f"Page 1 of {pages}" in first and 'rel="next" href="/match/results?page=2"' in first
-    assert f"{total:,} trials open to new patients checked" in first
+    assert f"{total:,} trials checked (open to new patients, or no status given)" in first
     seen = list(_listed(first))
     for page in range(2, pages + 1):
         html = client.get("/match/results", params={"page": page}).text
