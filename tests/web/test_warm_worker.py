@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from eligo.criteria.units import registry
-from eligo.matching.match import OPEN_STATUSES, match_profile, reset_caches
+from eligo.matching.match import OPEN_STATUSES, RELAXED_GC_THRESHOLDS, match_profile, reset_caches
 from eligo.matching.parsed_cache import PARSED_CACHE
 from eligo.patients.load import load_profile
 from eligo.store import SearchQuery, TrialStore
-from eligo.web.app import WORKER_GC_THRESHOLDS, create_app, warm_worker
+from eligo.web.app import create_app, warm_worker
 from eligo.web.settings import WebSettings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "child-relapsed.json"
@@ -55,7 +55,7 @@ def test_warm_up_loads_open_trials_and_freezes_them(loaded_store: TrialStore, fr
     assert open_ids
     assert len(PARSED_CACHE) == len(open_ids)
     assert gc.get_freeze_count() > 0
-    assert gc.get_threshold() == WORKER_GC_THRESHOLDS
+    assert gc.get_threshold() == RELAXED_GC_THRESHOLDS
     misses = PARSED_CACHE.misses
     warm = [(m.hit.nct_id, m.result.verdict, m.score) for m in match_profile(loaded_store, profile, ON)]
     assert warm == cold

@@ -260,7 +260,19 @@ class Evaluation:
     them, so a match can rank a thousand trials and build the details of the few on screen.
     """
 
-    __slots__ = ("_open", "_result", "aside", "counts", "on", "outcomes", "plan", "ruled_out_by", "sources", "verdict")
+    __slots__ = (
+        "_open",
+        "_result",
+        "aside",
+        "counts",
+        "decided",
+        "on",
+        "outcomes",
+        "plan",
+        "ruled_out_by",
+        "sources",
+        "verdict",
+    )
 
     def __init__(
         self, plan: TreePlan, profile: PatientProfile, on: date, answers: Answers | None, outcomes: RuleOutcomes
@@ -278,6 +290,8 @@ class Evaluation:
         for index in top:
             self._find_open(index)
         self.counts = self._tally()
+        # Whether any criterion applies to the child at all.
+        self.decided = any(results[i].verdict is not NA for i in top)
         if self.ruled_out_by:
             self.verdict = TrialVerdict.INELIGIBLE
         elif not self.decided:
@@ -291,11 +305,6 @@ class Evaluation:
     @property
     def nct_id(self) -> str:
         return self.plan.parsed.nct_id
-
-    @property
-    def decided(self) -> bool:
-        """Whether any criterion applies to the child at all."""
-        return any(self.outcomes[i].verdict is not NA for i in self.plan.top)
 
     @property
     def open_question_count(self) -> int:

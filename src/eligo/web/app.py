@@ -23,7 +23,6 @@ from eligo.web.settings import WebSettings
 from eligo.web.templating import configure_templates
 
 WEB_ROOT = Path(str(files("eligo.web")))
-WORKER_GC_THRESHOLDS = RELAXED_GC_THRESHOLDS
 
 
 def create_app(settings: WebSettings | None = None, *, store: TrialStore | None = None) -> FastAPI:
@@ -102,7 +101,7 @@ def warm_worker(app: FastAPI) -> None:
         environment.get_template(name)
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*WORKER_GC_THRESHOLDS)
+    gc.set_threshold(*RELAXED_GC_THRESHOLDS)
 
 
 def app_factory() -> Any:  # pragma: no cover - used by `eligo serve` workers

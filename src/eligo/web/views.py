@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.geo import geocode, haversine_km
-from eligo.matching.evaluate import evaluate, evaluate_trial
+from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
 from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile, rank_key, score_of
 from eligo.matching.parsed_cache import PARSED_CACHE
 from eligo.matching.results import TrialResult
@@ -298,8 +298,10 @@ def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchRes
     verdicts: dict[str, str] = {}
     if profile is not None:
         on = date.today()
+        outcomes = RuleOutcomes(profile, on)
         for nct_id, parsed in parsed_criteria_many(request, ids).items():
-            verdicts[nct_id] = evaluate(parsed, profile, on, session_answers(request, nct_id)).verdict.value
+            answers = session_answers(request, nct_id)
+            verdicts[nct_id] = evaluate(parsed, profile, on, answers, outcomes=outcomes).verdict.value
     return [SearchResultView(hit, records.get(hit.nct_id), verdicts.get(hit.nct_id)) for hit in hits]
 
 
