@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from eligo.cache_dir import CACHE_DIR_ENV
 from eligo.store import TrialStore, open_store
 from eligo.store.engine import resolve_url
+from tests.support.data import data_dir
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Unique per process: xdist workers, and other people's test runs on the same server, never share a name.
@@ -44,17 +45,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def shared_data_dir() -> Path:
-    """/work/shared/data: sample registry records every test suite may read."""
-    path = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    if not path.is_dir():
-        pytest.fail(f"shared test data is missing: expected a directory at {path}")
-    return path
-
-
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    return shared_data_dir()
+def test_data() -> Path:
+    """tests/data: the registry samples the repository carries (see tests/data/README.md)."""
+    return data_dir()
 
 
 def _postgres_required() -> bool:

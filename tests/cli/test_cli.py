@@ -66,11 +66,11 @@ def test_import_then_reimport_reports_unchanged(database_url: str) -> None:
     assert again["unchanged"] == first["imported"]
 
 
-def test_bad_inputs_are_named_counted_and_lose_nothing(db: str, tmp_path: Path, shared_data: Path) -> None:
+def test_bad_inputs_are_named_counted_and_lose_nothing(db: str, tmp_path: Path, test_data: Path) -> None:
     store = open_store(db)
     before = {nct: store.get(nct) for nct in BUNDLED}
     count_before = store.count()
-    sample = json.loads((shared_data / "ctgov-samples" / "v2-json" / "NCT05594173.json").read_text())
+    sample = json.loads((test_data / "ctgov-samples" / "v2-json" / "NCT05594173.json").read_text())
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "empty.json").write_text("")

@@ -1,7 +1,8 @@
 """The keyword prefilters skip only work that could not have found anything.
 
-Over every criteria text of the seed trials and the shared real data (ClinicalTrials.gov samples
-and the LCT corpus), split into chunks so that xdist can share them out:
+Over every criteria text of the seed trials, the registry samples in tests/data (ClinicalTrials.gov
+records and part of the LCT corpus) and the golden rule cases, split into chunks so that xdist can
+share them out:
 - parsing with and without the extractor prefilter gives identical output;
 - no extractor returns a rule for a criterion its trigger lets it skip (whatever the chain order);
 - `TriggerIndex` agrees with `Trigger.fires`;
@@ -12,11 +13,13 @@ and the LCT corpus), split into chunks so that xdist can share them out:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 from criteria_seeds import BUNDLED
 
 from eligo.criteria.extractors import _chain, _index, therapy
@@ -27,24 +30,32 @@ from eligo.criteria.rules import CriterionContext
 from eligo.criteria.tree import CriteriaNode, split_criteria
 from eligo.trials.model import Trial
 from eligo.trials.readers import read_path
+from tests.support.data import CTGOV_SAMPLES, LCT_CRITERIA, data_dir, sample_files
 
 CHUNKS = 8
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+GOLDEN_RULES = Path(__file__).resolve().parent / "golden_rules"
 
 
 @cache
 def _texts() -> tuple[tuple[str, str], ...]:
-    """(where, eligibility text) for the seeds, the CT.gov samples and the LCT corpus."""
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared test data is missing: expected a directory at {SHARED_DATA}")
+    """(where, eligibility text) for the seeds, the CT.gov samples, the LCT texts and the golden cases.
+
+    The golden cases are single criteria chosen for the hard wording each rule kind reads, so they
+    reach extractors that whole registry texts about other diseases rarely do.
+    """
     found: list[tuple[str, str]] = []
-    for root in (BUNDLED, SHARED_DATA / "ctgov-samples"):
+    for root in (BUNDLED, data_dir(CTGOV_SAMPLES)):
         for item in read_path(root):
             if isinstance(item, Trial) and item.eligibility.criteria:
                 found.append((f"{root.name}/{item.nct_id}", item.eligibility.criteria))
-    for path in sorted((SHARED_DATA / "lct-criteria").glob("NCT*.txt")):
+    for path in sample_files(LCT_CRITERIA, "NCT*.txt"):
         found.append((f"lct/{path.stem}", path.read_text("utf-8")))
-    assert len(found) > 1000
+    for path in sorted(GOLDEN_RULES.glob("*.yaml")):
+        for number, case in enumerate(yaml.safe_load(path.read_text("utf-8"))):
+            found.append((f"golden/{path.stem}[{number}]", case["text"]))
+    sources = Counter(where.split("/")[0] for where, _ in found)
+    assert set(sources) == {BUNDLED.name, CTGOV_SAMPLES.name, "lct", "golden"}, sources
+    assert len(found) > 350
     return tuple(found)
 
 

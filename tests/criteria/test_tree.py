@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligo.criteria.tree import CriteriaNode, CriteriaTree, split_criteria
+from tests.support.data import LCT_CRITERIA, LEGACY_XML, TREC_XML, sample_files
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def offsets_hold(text: str, tree: CriteriaTree) -> None:
@@ -189,12 +189,12 @@ def test_offsets_hold_for_generated_bullet_lists(items: list[tuple[str, str, boo
 
 
 def _lct_texts() -> list[Path]:
-    return sorted((DATA / "lct-criteria").glob("NCT*.txt"))
+    return sample_files(LCT_CRITERIA, "NCT*.txt")
 
 
 def _xml_criteria() -> list[tuple[str, str]]:
     found = []
-    for path in sorted((DATA / "ctgov-samples").glob("*/NCT*.xml")):
+    for path in sample_files(LEGACY_XML, "NCT*.xml") + sample_files(TREC_XML, "NCT*.xml"):
         try:
             block = ElementTree.parse(path).find(".//eligibility/criteria/textblock")
         except ElementTree.ParseError:
@@ -204,7 +204,6 @@ def _xml_criteria() -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.skipif(not (DATA / "lct-criteria").exists(), reason="shared real data not present")
 def test_every_lct_criteria_text_splits_with_valid_offsets() -> None:
     count = 0
     for path in _lct_texts():
@@ -215,7 +214,6 @@ def test_every_lct_criteria_text_splits_with_valid_offsets() -> None:
     assert count == len(_lct_texts())
 
 
-@pytest.mark.skipif(not (DATA / "ctgov-samples").exists(), reason="shared real data not present")
 def test_every_legacy_xml_criteria_text_splits_with_valid_offsets() -> None:
     for _name, text in _xml_criteria():
         tree = split_criteria(text)

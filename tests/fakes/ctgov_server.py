@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ctgov-samples" / "v2-json"
+from tests.support.data import V2_JSON, sample_files
+
 _RANGE = re.compile(r"^AREA\[LastUpdatePostDate\]RANGE\[([^,\]]+),([^\]]+)\]$")
 
 
-def load_v2_samples(directory: Path = SAMPLES) -> list[dict[str, Any]]:
+def load_v2_samples(directory: Path = V2_JSON) -> list[dict[str, Any]]:
     """The real registry records in API v2 shape (top-level "protocolSection"), in NCT id order."""
-    if not directory.is_dir():
-        raise RuntimeError(f"shared registry samples are missing: {directory} (the fake serves real records)")
     studies = []
-    for path in sorted(directory.glob("*.json")):
+    for path in sample_files(directory, "*.json"):
         record = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(record, dict) and "protocolSection" in record:
             studies.append(record)

@@ -1,4 +1,4 @@
-"""The shared ClinicalTrials.gov API v2 samples, read by the real reader, stored and found on both backends."""
+"""The ClinicalTrials.gov JSON samples in tests/data, read by the real reader, stored and found on both backends."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from eligo.trials.model import Trial
 from eligo.trials.readers import read_path
 
 
-def test_import_every_v2_json_sample(store: TrialStore, shared_data: Path) -> None:
-    folder = shared_data / "ctgov-samples" / "v2-json"
+def test_import_every_v2_json_sample(store: TrialStore, test_data: Path) -> None:
+    folder = test_data / "ctgov-samples" / "v2-json"
     read = [item.nct_id for item in read_path(folder) if isinstance(item, Trial)]
     # One sample file (NCT02278341.json) holds another copy of NCT02552212: the second read is "unchanged".
     expected = sorted(set(read))

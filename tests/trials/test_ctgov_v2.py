@@ -11,11 +11,10 @@ import pytest
 
 from eligo.trials.ctgov_v2 import study_to_trial
 from eligo.trials.model import ImportProblem, SourceFormat, Trial
+from tests.support.data import SAMPLE_COUNTS, V2_JSON, sample_files
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ctgov-samples" / "v2-json"
-if not SAMPLES.is_dir():
-    raise RuntimeError(f"shared registry samples are missing: {SAMPLES} (tests need the real data)")
-V2_FILES = sorted(SAMPLES.glob("*.json"))
+SAMPLES = V2_JSON
+V2_FILES = sample_files(SAMPLES, "*.json")
 
 
 def load(name: str) -> dict[str, Any]:
@@ -24,7 +23,7 @@ def load(name: str) -> dict[str, Any]:
 
 
 def test_all_sixteen_samples_are_present() -> None:
-    assert len(V2_FILES) == 16
+    assert len(V2_FILES) == SAMPLE_COUNTS[V2_JSON] == 16
 
 
 @pytest.mark.parametrize("path", V2_FILES, ids=lambda path: path.name)

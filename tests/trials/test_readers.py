@@ -1,4 +1,4 @@
-"""Format detection and streaming reads of registry files, directories and bulk zips, on the real samples."""
+"""Format detection and streaming reads of registry files, directories and bulk zips, on the real samples in tests/data."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from typing import Any
 
 from eligo.trials.model import ImportProblem, SourceFormat, Trial
 from eligo.trials.readers import read_path
+from tests.support.data import LEGACY_XML, SAMPLE_COUNTS, TREC_XML, V2_JSON, data_dir
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ctgov-samples"
-if not DATA.is_dir():
-    raise RuntimeError(f"shared registry samples are missing: {DATA} (tests need the real data)")
-V2 = DATA / "v2-json"
-LEGACY = DATA / "legacy-xml"
-TREC = DATA / "trec2022-legacy-xml"
+V2 = data_dir(V2_JSON)
+LEGACY = data_dir(LEGACY_XML)
+TREC = data_dir(TREC_XML)
 V2_STUDIES = ["NCT00763412.json", "NCT02210780.json", "NCT05594173.json", "NCT06171568.json"]
 
 
@@ -32,7 +30,8 @@ def study(name: str) -> dict[str, Any]:
 
 
 def test_every_sample_file_reads_without_problems() -> None:
-    for folder, count in ((V2, 16), (LEGACY, 60), (TREC, 65)):
+    for folder, count in ((V2, 16), (LEGACY, 15), (TREC, 11)):
+        assert SAMPLE_COUNTS[folder] == count
         trials, problems = split(list(read_path(folder)))
         assert problems == []
         assert len(trials) == count
