@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from criteria_seeds import BUNDLED
+from tests.support.data import CTGOV_SAMPLES, LCT_CRITERIA, data_dir, sample_files
 
 from eligo.criteria.extractors import _chain, _index, therapy
 from eligo.criteria.extractors.labs import _synonym_patterns
@@ -30,7 +31,6 @@ from eligo.criteria.rules import CriterionContext
 from eligo.criteria.tree import CriteriaNode, split_criteria
 from eligo.trials.model import Trial
 from eligo.trials.readers import read_path
-from tests.support.data import CTGOV_SAMPLES, LCT_CRITERIA, data_dir, sample_files
 
 CHUNKS = 8
 GOLDEN_RULES = Path(__file__).resolve().parent / "golden_rules"

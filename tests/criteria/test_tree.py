@@ -6,14 +6,12 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pytest
 from criteria_seeds import seed_trial
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from eligo.criteria.tree import CriteriaNode, CriteriaTree, split_criteria
 from tests.support.data import LCT_CRITERIA, LEGACY_XML, TREC_XML, sample_files
 
+from eligo.criteria.tree import CriteriaNode, CriteriaTree, split_criteria
 
 
 def offsets_hold(text: str, tree: CriteriaTree) -> None:
@@ -215,7 +213,9 @@ def test_every_lct_criteria_text_splits_with_valid_offsets() -> None:
 
 
 def test_every_legacy_xml_criteria_text_splits_with_valid_offsets() -> None:
-    for _name, text in _xml_criteria():
+    found = _xml_criteria()
+    assert len(found) > 20
+    for _name, text in found:
         tree = split_criteria(text)
         offsets_hold(text, tree)
         assert all(re.sub(r"\s+", "", node.text) for node in tree.walk() if node.kind != "group")

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.data import SAMPLE_COUNTS, V2_JSON, sample_files
 
 from eligo.trials.ctgov_v2 import study_to_trial
 from eligo.trials.model import ImportProblem, SourceFormat, Trial
-from tests.support.data import SAMPLE_COUNTS, V2_JSON, sample_files
 
 SAMPLES = V2_JSON
 V2_FILES = sample_files(SAMPLES, "*.json")

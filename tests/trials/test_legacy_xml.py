@@ -6,11 +6,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from tests.support.data import LEGACY_XML, SAMPLE_COUNTS, TREC_XML, sample_files
 
 from eligo.trials.legacy_xml import clinical_study_to_trial
 from eligo.trials.model import ImportProblem, SourceFormat, Trial
 from eligo.trials.registry_terms import enum_word, partial_date, phase_words
-from tests.support.data import LEGACY_XML, SAMPLE_COUNTS, TREC_XML, sample_files
 
 LEGACY = LEGACY_XML
 TREC = TREC_XML

@@ -1,4 +1,4 @@
-"""Format detection and streaming reads of registry files, directories and bulk zips, on the real samples in tests/data."""
+"""Format detection and streaming reads of registry files, directories and bulk zips, on the samples in tests/data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from tests.support.data import LEGACY_XML, SAMPLE_COUNTS, TREC_XML, V2_JSON, data_dir
+
 from eligo.trials.model import ImportProblem, SourceFormat, Trial
 from eligo.trials.readers import read_path
-from tests.support.data import LEGACY_XML, SAMPLE_COUNTS, TREC_XML, V2_JSON, data_dir
 
 V2 = data_dir(V2_JSON)
 LEGACY = data_dir(LEGACY_XML)
