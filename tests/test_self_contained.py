@@ -18,7 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("src", "tests")
-SKIPPED_DIRS = {"__pycache__", "data"}  # tests/data holds registry records, not code or configuration
+SKIPPED = (ROOT / "tests" / "data",)  # registry records copied verbatim, not code or configuration
 
 # A path that names the development data: "/work/shared..." or a "../shared" segment. Written so
 # that these patterns do not match their own source text.
@@ -30,7 +30,7 @@ def _files(*suffixes: str) -> list[Path]:
     found = []
     for top in SCANNED:
         for path in sorted((ROOT / top).rglob("*")):
-            if path.suffix in suffixes and not SKIPPED_DIRS & set(path.relative_to(ROOT).parts[:-1]):
+            if path.suffix in suffixes and not any(path.is_relative_to(folder) for folder in SKIPPED):
                 found.append(path)
     return found
 
