@@ -65,7 +65,15 @@ class AgentDose(Record):
     route: Route | None = None
     # Days within a cycle, 1-based; negative for days before day 1 ("days -4 to 0" of GM-CSF priming).
     days: tuple[int, ...] = ()
+    # "daily" with no day list: every day of the cycle (only meaningful with a cycle length).
+    every_day: bool = False
+    # The cycles these days apply to ("days 1, 8 and 15 of cycles 1-2"); last_cycle None = all later ones.
+    first_cycle: int = Field(default=1, ge=1)
+    last_cycle: int | None = Field(default=None, ge=1)
+    frequency: str | None = None  # "once daily", "twice daily"
+    # The longest infusion stated, in hours, and the words as written ("over 30-60 minutes").
     infusion_hours: float | None = Field(default=None, gt=0)
+    infusion_text: str | None = None
     # True when the text says the agent is given as an inpatient (hospital stay), None when it is silent.
     inpatient: bool | None = None
     # The sentence the facts were read from, so a reader can check them.
@@ -96,6 +104,8 @@ class ArmSchedule(Record):
     cycle_length_days: int | None = Field(default=None, gt=0)
     cycles: int | None = Field(default=None, gt=0)
     max_duration: Duration | None = None
+    # The sentence the cycle length (or, without one, the number of cycles) was read from.
+    cycle_evidence: str | None = None
     # Conditions on continuing, as written ("in the absence of disease progression or unacceptable toxicity").
     conditions: tuple[str, ...] = ()
     procedures: tuple[Procedure, ...] = ()
@@ -139,9 +149,13 @@ class WeeksSummary(Record):
 
 
 class DayKind(StrEnum):
-    CLINIC = "clinic"
-    INPATIENT = "inpatient"
-    HOME = "home"
+    """Where a day is spent, from the routes of what is given that day."""
+
+    INPATIENT = "inpatient"  # the text says the agent is given as an inpatient
+    CLINIC = "clinic"  # an infusion, radiation or another route that needs a hospital or clinic
+    INJECTION = "injection"  # an injection under the skin: at home or at the clinic, the text does not say
+    UNSTATED = "unstated"  # something is given, but the text does not say how
+    HOME = "home"  # medicine by mouth only
 
 
 class ScheduledDay(Record):
