@@ -5,13 +5,13 @@ The public interface (kept stable for the web side):
 - `extract_schedule(trial) -> TrialSchedule`
 - `family_weeks(schedule) -> WeeksSummary` (its `.summary` is one plain sentence)
 - `first_cycles(schedule, start, cycles=2, arm=None) -> list[ScheduledDay]`
-- `to_ics(trial, schedule, start, cycles=2, arm=None) -> bytes`
+- `to_ics(trial, schedule, start, cycles=2, arm=None, *, stamp=None) -> bytes`
 - `schedule_payload(trial, schedule, start=None) -> dict` (the `eligo schedule --format json` shape)
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from eligo.schedule.records import (
@@ -78,12 +78,20 @@ def first_cycles(schedule: TrialSchedule, start: date, cycles: int = 2, arm: str
     return expected_days(schedule, start, cycles=cycles, arm=arm)
 
 
-def to_ics(trial: Trial, schedule: TrialSchedule, start: date, cycles: int = 2, arm: str | None = None) -> bytes:
+def to_ics(
+    trial: Trial,
+    schedule: TrialSchedule,
+    start: date,
+    cycles: int = 2,
+    arm: str | None = None,
+    *,
+    stamp: datetime | None = None,
+) -> bytes:
     """An iCalendar file of `first_cycles(...)`, every event marked as an estimate from the registry text
-    that the study team will replace with the real plan."""
+    that the study team will replace with the real plan. `stamp` (the DTSTAMP) defaults to now."""
     from eligo.schedule.ics import calendar_bytes
 
-    return calendar_bytes(trial, schedule, start, cycles=cycles, arm=arm)
+    return calendar_bytes(trial, schedule, start, cycles=cycles, arm=arm, stamp=stamp)
 
 
 def schedule_payload(trial: Trial, schedule: TrialSchedule, start: date | None = None) -> dict[str, Any]:

@@ -1,13 +1,48 @@
-"""The JSON shape of `eligo schedule --format json` (docs/schemas/schedule.json)."""
+"""The JSON shape of `eligo schedule --format json` (docs/schemas/schedule.json, generated from `SchedulePayload`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from eligo.schedule.records import TrialSchedule
+from pydantic import Field
+
+from eligo.schedule.days import expected_days
+from eligo.schedule.records import Record, ScheduledDay, TrialSchedule, WeeksSummary
+from eligo.schedule.weeks import summarise
 from eligo.trials.model import Trial
 
 
+class SchedulePayload(Record):
+    """A trial's schedule as read from its text, what it means for the family's weeks, and (with a start
+    date) the expected days of the first cycles."""
+
+    nct_id: str
+    title: str
+    schedule: TrialSchedule
+    weeks: WeeksSummary
+    start: date | None = None
+    cycles: int = Field(ge=1)
+    calendar: tuple[ScheduledDay, ...] = ()
+    caveat: str
+
+
+def build_payload(
+    trial: Trial, schedule: TrialSchedule, start: date | None, *, cycles: int = 2, arm: str | None = None
+) -> SchedulePayload:
+    weeks = summarise(schedule)
+    calendar = tuple(expected_days(schedule, start, cycles=cycles, arm=arm)) if start is not None else ()
+    return SchedulePayload(
+        nct_id=trial.nct_id,
+        title=trial.title,
+        schedule=schedule,
+        weeks=weeks,
+        start=start,
+        cycles=cycles,
+        calendar=calendar,
+        caveat=weeks.caveat,
+    )
+
+
 def payload(trial: Trial, schedule: TrialSchedule, start: date | None) -> dict[str, Any]:
-    return {"nct_id": trial.nct_id, "schedule": schedule.model_dump(mode="json")}
+    return build_payload(trial, schedule, start).model_dump(mode="json")

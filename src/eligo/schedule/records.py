@@ -128,8 +128,12 @@ class ArmWeeks(Record):
     """What one arm means for the family's weeks, estimated from the registry text."""
 
     label: str
+    # Counted over the first cycle; None when the text gives no treatment days at all.
     clinic_days_per_cycle: int | None = None
     inpatient_days_per_cycle: int | None = None
+    # Injections under the skin (at home or at the clinic) and days whose route the text does not give.
+    injection_days_per_cycle: int | None = None
+    unstated_days_per_cycle: int | None = None
     home_medicine_days_per_cycle: int | None = None
     # Days with infusions of several hours (a long day at the clinic or a stay).
     long_infusion_days_per_cycle: int | None = None
