@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from eligo.schedule.agents import Lexicon, agent_clauses, build_lexicon, display_name, is_agent, read_clause
+from eligo.schedule.agents import DaySpec, Lexicon, agent_clauses, build_lexicon, display_name, is_agent, read_clause
 from eligo.schedule.patterns import SchedulePatterns, patterns
 from eligo.schedule.records import (
     UNIT_DAYS,
@@ -211,7 +211,7 @@ class _Reader:
         else:
             return False
         for names, facts in clauses:
-            specs = facts.day_specs or [None]
+            specs: list[DaySpec | None] = [*facts.day_specs] or [None]
             for name in names:
                 for spec in specs:
                     first, last = (spec.first_cycle, spec.last_cycle) if spec else (1, None)

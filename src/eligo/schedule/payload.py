@@ -46,3 +46,14 @@ def build_payload(
 
 def payload(trial: Trial, schedule: TrialSchedule, start: date | None) -> dict[str, Any]:
     return build_payload(trial, schedule, start).model_dump(mode="json")
+
+
+def schedule_schema() -> dict[str, Any]:
+    """The JSON Schema of `SchedulePayload` as serialised (docs/schemas/schedule.json; a test keeps it current)."""
+    schema = SchedulePayload.model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "eligo:schedule",
+        **schema,
+        "title": "eligo schedule --format json",
+    }

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 class Record(BaseModel):
     """Base for every schedule record: immutable, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Every field is always written, so the generated schema of the JSON output lists them all as required.
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 class Route(StrEnum):
