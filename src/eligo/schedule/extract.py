@@ -239,10 +239,13 @@ class _Reader:
         if lengths and then is not None:
             # "at 30 days, at 2, 4, 6, 9, and 12 months, and then yearly for 4 years": the last visit
             # before "then" plus what follows it.
+            # A visit days or weeks after treatment ("at 30 days") is too short to change the length a
+            # family reads, and adding it would turn "1 year" into "395 days".
             landmarks = [
                 duration
                 for match in rules.regex("landmark").finditer(sentence[: then.start()])
                 if (duration := _duration(match.group("n"), match.group("unit"), self.rules))
+                and duration.unit in (DurationUnit.MONTHS, DurationUnit.YEARS)
             ]
             head = max(landmarks, key=lambda d: d.days, default=None)
             after = [duration for start, duration in lengths if start > then.start()]
