@@ -12,7 +12,11 @@ from eligo.trials.model import ArmGroup, Intervention, Trial
 def _trial(description: str = "", arms: tuple[ArmGroup, ...] = (), *names: str, summary: str | None = None) -> Trial:
     interventions = tuple(Intervention(type="DRUG", name=name) for name in names)
     return Trial(
-        nct_id="NCT00000001", detailed_description=description, brief_summary=summary, arm_groups=arms, interventions=interventions
+        nct_id="NCT00000001",
+        detailed_description=description,
+        brief_summary=summary,
+        arm_groups=arms,
+        interventions=interventions,
     )
 
 
@@ -56,7 +60,9 @@ def test_intervention_description_speaks_for_its_own_agent() -> None:
 
 def test_single_drug_arm_description_without_the_drug_name() -> None:
     arm = ArmGroup(label="Ganaxolone", description="Intravenous", intervention_names=("Ganaxolone",))
-    trial = Trial(nct_id="NCT00000003", arm_groups=(arm,), interventions=(Intervention(type="DRUG", name="Ganaxolone"),))
+    trial = Trial(
+        nct_id="NCT00000003", arm_groups=(arm,), interventions=(Intervention(type="DRUG", name="Ganaxolone"),)
+    )
     (agent,) = extract_schedule(trial).arms[0].agents
     assert agent.route is Route.IV
 
@@ -108,7 +114,9 @@ def test_timing_text_that_cannot_be_read_is_kept_word_for_word() -> None:
 
 
 def test_a_second_different_cycle_length_is_shown_not_merged() -> None:
-    text = "OUTLINE: Cycles repeat every 21 days for up to 4 cycles. Later cycles repeat every 42 days for up to 6 cycles."
+    text = (
+        "OUTLINE: Cycles repeat every 21 days for up to 4 cycles. Later cycles repeat every 42 days for up to 6 cycles."
+    )
     arm = extract_schedule(_trial(text)).arms[0]
     assert (arm.cycle_length_days, arm.cycles) == (21, 4)
     assert arm.unparsed == ("Later cycles repeat every 42 days for up to 6 cycles.",)
@@ -120,7 +128,11 @@ def test_a_second_different_cycle_length_is_shown_not_merged() -> None:
         ("Patients are followed up at 30 days, at 2, 4, 6, 9, and 12 months, and then yearly for 4 years.", 5, "years"),
         ("Patients are followed up every 3 months for 2 years, then every 6 months for 3 years.", 5, "years"),
         ("Patients will be followed for up to five years after first dose.", 5, "years"),
-        ("After completion of treatment, patients are followed up at 30 days and then every 3 months for 1 year.", 1, "years"),
+        (
+            "After completion of treatment, patients are followed up at 30 days and then every 3 months for 1 year.",
+            1,
+            "years",
+        ),
         ("Long-term follow-up continues for 10 years.", 10, "years"),
     ],
 )

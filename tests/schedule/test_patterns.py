@@ -21,7 +21,14 @@ def _raw(name: str) -> dict[str, Any]:
 
 def test_shipped_files_load() -> None:
     assert patterns().version >= 1
-    assert {route.route for route in patterns().routes} == {"iv", "oral", "subcutaneous", "intramuscular", "intrathecal", "radiation"}
+    assert {route.route for route in patterns().routes} == {
+        "iv",
+        "oral",
+        "subcutaneous",
+        "intramuscular",
+        "intrathecal",
+        "radiation",
+    }
     assert "estimate" in wording().caveat
 
 

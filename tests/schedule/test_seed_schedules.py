@@ -40,7 +40,10 @@ def test_naxitamab_gm_csf_priming_cycles_every_4_weeks_up_to_101_weeks_then_5_ye
     # the text never says how either is given: no route is guessed
     assert agents["GM-CSF"].route is None and agents["naxitamab"].route is None
     assert arm.cycle_length_days == 28
-    assert arm.max_duration is not None and (arm.max_duration.amount, arm.max_duration.unit) == (101, DurationUnit.WEEKS)
+    assert arm.max_duration is not None and (arm.max_duration.amount, arm.max_duration.unit) == (
+        101,
+        DurationUnit.WEEKS,
+    )
     assert schedule.follow_up is not None
     assert (schedule.follow_up.amount, schedule.follow_up.unit) == (5, DurationUnit.YEARS)
     # the later 8-weekly cycles contradict the first cycle length: shown as written, not merged

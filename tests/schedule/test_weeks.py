@@ -95,7 +95,9 @@ def test_arms_that_differ_are_named() -> None:
         nct_id="NCT00000001",
         arms=(
             ArmSchedule(label="Arm A", agents=(AgentDose(name="x", route=Route.IV, days=(1,)),), cycle_length_days=21),
-            ArmSchedule(label="Arm B", agents=(AgentDose(name="y", route=Route.ORAL, days=(1, 2)),), cycle_length_days=28),
+            ArmSchedule(
+                label="Arm B", agents=(AgentDose(name="y", route=Route.ORAL, days=(1, 2)),), cycle_length_days=28
+            ),
         ),
         patterns_version=1,
     )
@@ -107,4 +109,7 @@ def test_day_kinds_cover_every_route() -> None:
 
     assert day_kind([AgentDose(name="r", route=Route.RADIATION)]) is DayKind.CLINIC
     assert day_kind([AgentDose(name="u")]) is DayKind.UNSTATED
-    assert day_kind([AgentDose(name="o", route=Route.ORAL), AgentDose(name="s", route=Route.SUBCUTANEOUS)]) is DayKind.INJECTION
+    assert (
+        day_kind([AgentDose(name="o", route=Route.ORAL), AgentDose(name="s", route=Route.SUBCUTANEOUS)])
+        is DayKind.INJECTION
+    )
