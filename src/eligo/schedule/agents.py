@@ -52,10 +52,21 @@ class Lexicon:
         ]
 
 
-def _aliases(intervention: Intervention) -> list[tuple[str, str]]:
+def regimen_parts(name: str) -> list[str]:
+    """ "GM-CSF + Naxitamab" -> ["GM-CSF", "Naxitamab"]; a single agent's name is one part."""
+    return [part.strip() for part in _REGIMEN_SEPARATORS.split(name) if part.strip()]
+
+
+def agent_name(intervention: Intervention) -> str | None:
+    """The name shown for an intervention that is one agent; None for a regimen or a procedure."""
+    parts = regimen_parts(intervention.name)
+    return display_name(parts[0]) if len(parts) == 1 and is_agent(intervention) else None
+
+
+def aliases(intervention: Intervention) -> list[tuple[str, str]]:
     """(alias, canonical) pairs for one intervention: each part of a regimen is its own agent."""
     pairs: list[tuple[str, str]] = []
-    parts = [part for part in _REGIMEN_SEPARATORS.split(intervention.name) if part.strip()]
+    parts = regimen_parts(intervention.name)
     for part in parts:
         canonical = display_name(part.strip())
         pairs.append((part.strip(), canonical))
@@ -81,7 +92,7 @@ def build_lexicon(interventions: tuple[Intervention, ...]) -> Lexicon:
     drugs = vocabulary()
     for intervention in interventions:
         if is_agent(intervention):
-            for alias, name in _aliases(intervention):
+            for alias, name in aliases(intervention):
                 if len(alias) >= _MIN_ALIAS:
                     canonical.setdefault(alias.casefold(), name)
                     drug = drugs.drug(alias)

@@ -3,9 +3,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from eligo.schedule.agents import DaySpec, Lexicon, agent_clauses, build_lexicon, display_name, is_agent, read_clause
+from eligo.schedule.agents import (
+    DaySpec,
+    Lexicon,
+    agent_clauses,
+    agent_name,
+    aliases,
+    build_lexicon,
+    is_agent,
+    read_clause,
+)
 from eligo.schedule.patterns import SchedulePatterns, patterns
 from eligo.schedule.records import (
     UNIT_DAYS,
@@ -277,8 +287,41 @@ def _sum(parts: list[Duration]) -> Duration | None:
 
 
 def _single_agent(interventions: list[Intervention]) -> str | None:
+    """The one agent an arm gives, whose name its text may leave out ("Intravenous"); None for a regimen."""
     agents = [intervention for intervention in interventions if is_agent(intervention)]
-    return display_name(agents[0].name) if len(agents) == 1 else None
+    return agent_name(agents[0]) if len(agents) == 1 else None
+
+
+_TYPE_PREFIX = re.compile(r"^[A-Za-z ]{2,30}:\s*")
+
+
+def _arm_interventions(trial: Trial, label: str) -> list[Intervention]:
+    """The interventions one arm gives: linked by the intervention's arm labels or named in the arm's
+    record (legacy XML writes "Drug: Crizotinib"); an intervention linked to no arm is every arm's."""
+    group = next((g for g in trial.arm_groups if g.label == label), None)
+    named = {_TYPE_PREFIX.sub("", name).casefold() for name in group.intervention_names} if group else set()
+    everyone_named = {_TYPE_PREFIX.sub("", name).casefold() for g in trial.arm_groups for name in g.intervention_names}
+    return [
+        intervention
+        for intervention in trial.interventions
+        if label in intervention.arm_group_labels
+        or intervention.name.casefold() in named
+        or (not intervention.arm_group_labels and intervention.name.casefold() not in everyone_named)
+    ]
+
+
+def _drop_other_arms_agents(arm: _Arm, own: list[Intervention], trial: Trial) -> None:
+    """An arm does not give another arm's agent: "a placebo identical to dimethyl fumarate capsules" names
+    the drug without giving it."""
+    mine = {canonical.casefold() for intervention in own for _, canonical in aliases(intervention)}
+    others = {
+        canonical.casefold()
+        for intervention in trial.interventions
+        if intervention not in own
+        for _, canonical in aliases(intervention)
+    }
+    for key in [key for key, agent in arm.agents.items() if agent.name.casefold() in others - mine]:
+        del arm.agents[key]
 
 
 def extract(trial: Trial) -> TrialSchedule:
@@ -290,18 +333,11 @@ def extract(trial: Trial) -> TrialSchedule:
     arms = [_Arm(label) for label in labels] or [_Arm(rules.single_arm_label)]
     single = len(arms) == 1
 
-    def linked(label: str) -> list[Intervention]:
-        return [
-            intervention
-            for intervention in trial.interventions
-            if single or not intervention.arm_group_labels or label in intervention.arm_group_labels
-        ]
-
     for arm in arms:
         group = next((g for g in trial.arm_groups if g.label == arm.label), None)
-        interventions = linked(arm.label)
+        interventions = list(trial.interventions) if single else _arm_interventions(trial, arm.label)
         if group is not None and group.description:
-            default = _single_agent([i for i in interventions if i.name in group.intervention_names] or interventions)
+            default = _single_agent(interventions)
             for sentence in sentences(group.description):
                 reader.read(arm, sentence, default)
         for section in sections:
@@ -310,8 +346,10 @@ def extract(trial: Trial) -> TrialSchedule:
                     reader.read(arm, sentence)
         for intervention in interventions:
             for sentence in sentences(intervention.description or ""):
-                reader.read(arm, sentence, display_name(intervention.name) if is_agent(intervention) else None)
+                reader.read(arm, sentence, agent_name(intervention))
 
+        if not single:
+            _drop_other_arms_agents(arm, interventions, trial)
     # Text written once for the whole trial: read straight into a lone arm; with several arms it only
     # fills what an arm's own text leaves silent, and what it cannot place stays visible on the trial.
     shared = arms[0] if single else _Arm("shared")
