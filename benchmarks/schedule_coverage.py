@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,8 +55,25 @@ def _share(count: int, total: int) -> float:
     return round(100 * count / total, 1) if total else 0.0
 
 
+_CYCLE_WORDS = re.compile(r"\b(?:cycles?|courses?)\b", re.IGNORECASE)
+
+
+def mentions_cycles(trial: Trial) -> bool:
+    """Whether the trial's arms, interventions or descriptions use the word cycle or course at all: the
+    arms that could have a cycle length to read."""
+    texts = [trial.brief_summary, trial.detailed_description]
+    texts += [arm.description for arm in trial.arm_groups] + [i.description for i in trial.interventions]
+    return any(_CYCLE_WORDS.search(text) for text in texts if text)
+
+
 def summarise(pairs: list[tuple[Trial, TrialSchedule]]) -> dict[str, Any]:
     report: dict[str, Any] = {"trials": len(pairs)}
+    cyclic = [arm for trial, schedule in pairs if mentions_cycles(trial) for arm in schedule.arms]
+    read = sum(arm.cycle_length_days is not None for arm in cyclic)
+    report["arms_of_trials_mentioning_cycles"] = {
+        "arms": len(cyclic),
+        "cycle_length": {"count": read, "percent": _share(read, len(cyclic))},
+    }
     for scope, keep in (
         ("all_arms", lambda t: True),
         ("interventional_arms", lambda t: t.study_type == "INTERVENTIONAL"),
@@ -96,7 +114,8 @@ def coverage(data: Path, examples: int) -> dict[str, Any]:
 
 def table(report: dict[str, Any]) -> str:
     rows = [
-        "| source | scope | arms | cycle length | days per cycle | both | a route | cycles or max. duration | unparsed text |"
+        "| source | scope | arms | cycle length | days per cycle | both | a route "
+        "| cycles or max. duration | unparsed text |"
     ]
     rows.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     named = [("overall (real data)", report["overall_real_data"]), *report["per_source"].items()]
@@ -105,6 +124,18 @@ def table(report: dict[str, Any]) -> str:
             part = data[scope]
             cells = " | ".join(f"{part[m]['count']} ({part[m]['percent']}%)" for m in MEASURES)
             rows.append(f"| {name} | {scope.replace('_', ' ')} | {part['arms']} | {cells} |")
+    rows += [
+        "",
+        "| source | arms of trials whose text says cycle or course | with a cycle length "
+        "| trials with a follow-up length |",
+    ]
+    rows.append("| --- | ---: | ---: | ---: |")
+    for name, data in named:
+        cyclic, follow = data["arms_of_trials_mentioning_cycles"], data["follow_up_length"]
+        rows.append(
+            f"| {name} | {cyclic['arms']} | {cyclic['cycle_length']['count']} ({cyclic['cycle_length']['percent']}%) "
+            f"| {follow['count']} of {data['trials']} ({follow['percent']}%) |"
+        )
     return "\n".join(rows)
 
 
