@@ -26,7 +26,8 @@ class ArmSection:
 
 
 def clean(text: str) -> str:
-    return _SPACES.sub(" ", _ESCAPE.sub(r"\1", text)).strip()
+    """One paragraph on one line: legacy XML wraps its text at about 70 characters."""
+    return _SPACES.sub(" ", _ESCAPE.sub(r"\1", text).replace("\n", " ")).strip()
 
 
 def paragraphs(text: str) -> list[str]:
