@@ -36,20 +36,36 @@ class Mention:
     end: int
 
 
+_WORD = re.compile(r"\w+")
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """The agent names one trial's text may use, each mapped to the name shown to families."""
+    """The agent names one trial's text may use, each mapped to the name shown to families.
 
-    canonical: dict[str, str]
-    regex: re.Pattern[str] | None
+    Names are found word by word: `by_first_word` maps the first word of each name (case folded) to
+    (the name case folded, its length, the name shown), longest first, so a sentence is
+    scanned once whatever the size of the drug vocabulary.
+    """
+
+    by_first_word: dict[str, tuple[tuple[str, int, str], ...]]
 
     def mentions(self, sentence: str) -> list[Mention]:
-        if self.regex is None:
-            return []
-        return [
-            Mention(self.canonical[match.group(0).casefold()], match.start(), match.end())
-            for match in self.regex.finditer(sentence)
-        ]
+        found: list[Mention] = []
+        resume = 0
+        for word in _WORD.finditer(sentence):
+            start = word.start()
+            candidates = self.by_first_word.get(word.group(0).casefold())
+            if start < resume or candidates is None or (start > 0 and sentence[start - 1] in "-_"):
+                continue
+            for folded, length, shown in candidates:
+                end = start + length
+                after = sentence[end : end + 1]
+                if sentence[start:end].casefold() == folded and not (after.isalnum() or after in "-_"):
+                    found.append(Mention(shown, start, end))
+                    resume = end
+                    break
+        return found
 
 
 def regimen_parts(name: str) -> list[str]:
@@ -105,10 +121,12 @@ def build_lexicon(interventions: tuple[Intervention, ...]) -> Lexicon:
         for alias in drug.names:
             if len(alias) >= _MIN_ALIAS:
                 canonical.setdefault(alias.casefold(), name)
-    if not canonical:
-        return Lexicon({}, None)
-    alternatives = "|".join(re.escape(alias) for alias in sorted(canonical, key=len, reverse=True))
-    return Lexicon(canonical, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE))
+    by_first_word: dict[str, list[tuple[str, int, str]]] = {}
+    for folded, shown in canonical.items():
+        first = _WORD.search(folded)
+        if first is not None and first.start() == 0:
+            by_first_word.setdefault(first.group(0), []).append((folded, len(folded), shown))
+    return Lexicon({word: tuple(sorted(names, key=lambda name: -name[1])) for word, names in by_first_word.items()})
 
 
 @dataclass(slots=True)
