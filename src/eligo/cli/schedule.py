@@ -67,9 +67,12 @@ def render(data: SchedulePayload) -> str:
                 facts.append(f"days {day_ranges(agent.days)}")
             elif agent.every_day:
                 facts.append("every day")
-            if agent.first_cycle > 1 or agent.last_cycle is not None:
-                last = agent.last_cycle or "on"
-                facts.append(f"cycles {agent.first_cycle}-{last}" if last != agent.first_cycle else f"cycle {last}")
+            if agent.last_cycle is None and agent.first_cycle > 1:
+                facts.append(f"from cycle {agent.first_cycle}")
+            elif agent.last_cycle is not None and agent.last_cycle == agent.first_cycle:
+                facts.append(f"cycle {agent.first_cycle} only")
+            elif agent.last_cycle is not None:
+                facts.append(f"cycles {agent.first_cycle}-{agent.last_cycle}")
             if agent.inpatient:
                 facts.append("in hospital")
             lines.append(f"  {agent.name}: {', '.join(facts)}")
