@@ -152,3 +152,27 @@ def test_absurd_numbers_are_not_read() -> None:
     arm = extract_schedule(_trial("OUTLINE: Treatment repeats every 900 days for up to 5000 cycles.")).arms[0]
     assert arm.cycle_length_days is None and arm.cycles is None
     assert arm.unparsed  # kept visible instead
+
+
+def test_a_route_in_the_agents_own_name_and_dotted_abbreviations() -> None:
+    trial = Trial(
+        nct_id="NCT00000004",
+        interventions=(
+            Intervention(
+                type="DRUG",
+                name="Placebo tablet",
+                other_names=("Corn starch tablet",),
+                description="Corn starch tablet, 8 g t.i.d. for 28 days",
+            ),
+        ),
+    )
+    (agent,) = extract_schedule(trial).arms[0].agents
+    assert (agent.route, agent.frequency) == (Route.ORAL, "three times daily")
+
+
+def test_regimen_names_split_on_combined_with() -> None:
+    from eligo.schedule.agents import regimen_parts
+
+    assert regimen_parts("Camrelizumab combined with apatinib mesylate") == ["Camrelizumab", "apatinib mesylate"]
+    assert regimen_parts("GM-CSF + Naxitamab") == ["GM-CSF", "Naxitamab"]
+    assert regimen_parts("131I-MIBG") == ["131I-MIBG"]

@@ -14,7 +14,9 @@ from eligo.trials.model import Intervention
 # Intervention types that name something given to the child; others (procedures, devices,
 # behavioural, "other") are read as procedures, not agents. Legacy XML spells them in title case.
 AGENT_TYPES = frozenset({"DRUG", "BIOLOGICAL", "RADIATION", "GENETIC", "COMBINATION_PRODUCT", "DIETARY_SUPPLEMENT"})
-_REGIMEN_SEPARATORS = re.compile(r"\s*(?:\+|/|,|;|&|\band\b|\bplus\b)\s*", re.IGNORECASE)
+_REGIMEN_SEPARATORS = re.compile(
+    r"\s*(?:\+|/|,|;|&|\band\b|\bplus\b|\b(?:in\s+)?combin(?:ed|ation)\s+with\b)\s*", re.IGNORECASE
+)
 _PARENTHESIS = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
 # A part between two agent names that only joins them ("cyclophosphamide and topotecan", "A, B"):
 # the first agent then shares what the sentence says about the second.
@@ -289,6 +291,9 @@ def agent_clauses(sentence: str, mentions: list[Mention], patterns: SchedulePatt
         end = mentions[index + 1].start if index + 1 < len(mentions) else len(sentence)
         own = sentence[mention.end : end]
         facts = read_clause(own, patterns)
+        if facts.route is None:
+            # A name can carry its route: "Corn starch tablet", "Dupilumab injection".
+            facts.route = read_clause(sentence[mention.start : mention.end], patterns).route
         names = [*waiting, mention.name]
         if facts.empty and index + 1 < len(mentions) and _JOINER_END.search(own) and len(own) < 60:
             waiting = names
