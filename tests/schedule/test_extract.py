@@ -39,7 +39,8 @@ def test_day_lists(text: str, days: tuple[int, ...]) -> None:
 
 def test_agents_sharing_a_clause_share_its_route_and_days() -> None:
     trial = _trial(
-        "Once a dose is found, intravenous chemotherapy (cyclophosphamide and topotecan) will be given on days 1-5 of the cycle.",
+        "Once a dose is found, intravenous chemotherapy (cyclophosphamide and topotecan) "
+        "will be given on days 1-5 of the cycle.",
         (),
         "cyclophosphamide",
         "topotecan",
@@ -69,7 +70,8 @@ def test_single_drug_arm_description_without_the_drug_name() -> None:
 
 def test_subcutaneous_inpatient_and_daily_for_n_days() -> None:
     trial = _trial(
-        "OUTLINE: Patients receive filgrastim SC daily for 10 days as an inpatient. Courses repeat every 3 weeks for a maximum of 6 cycles.",
+        "OUTLINE: Patients receive filgrastim SC daily for 10 days as an inpatient. "
+        "Courses repeat every 3 weeks for a maximum of 6 cycles.",
         (),
         "filgrastim",
     )
