@@ -70,7 +70,7 @@ def test_text_output_and_ics_file(db: str, tmp_path: Path) -> None:
     target = tmp_path / "naxitamab.ics"
     result = run("schedule", "NCT03363373", "--db", db, "--start", "2027-01-04", "--ics", str(target))
     assert result.exit_code == 0, result.output
-    assert "every 4 weeks, for up to 101 weeks (about 2 years); then check-ups for up to 5 years" in result.stdout
+    assert "(about 2 years); then check-ups until 5 years after the first treatment" in result.stdout
     assert "Not read (as written): Subsequent cycles are repeated every 8 weeks" in result.stdout
     assert "Mon 2027-01-04  cycle 1 day  -4" in result.stdout
     events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")

@@ -46,7 +46,7 @@ def test_naxitamab_trial_weeks_say_where_is_not_stated() -> None:
     assert arm.unstated_days_per_cycle == 10 and arm.clinic_days_per_cycle == 0
     assert weeks.summary == (
         "10 treatment days (the registry text does not say whether at home or at the clinic), every 4 weeks, "
-        "for up to 101 weeks (about 2 years); then check-ups for up to 5 years."
+        "for up to 101 weeks (about 2 years); then check-ups until 5 years after the first treatment."
     )
 
 

@@ -138,6 +138,7 @@ class _Arm:
 class _FollowUp:
     length: Duration | None = None
     evidence: str | None = None
+    from_start: bool = False
 
 
 @dataclass(slots=True)
@@ -262,12 +263,9 @@ class _Reader:
             length = _sum(([head] if head else []) + after)
         elif lengths:
             length = max((duration for _, duration in lengths), key=lambda d: d.days)
-        if length is not None and (self.follow_up.length is None or self.follow_up.evidence is None):
-            self.follow_up = _FollowUp(length, sentence)
-        elif self.follow_up.evidence is None:
-            self.follow_up = _FollowUp(None, sentence)
-        elif length is not None and self.follow_up.length is None:
-            self.follow_up = _FollowUp(length, sentence)
+        from_start = length is not None and rules.regex("from_start").search(sentence) is not None
+        if self.follow_up.evidence is None or (length is not None and self.follow_up.length is None):
+            self.follow_up = _FollowUp(length, sentence, from_start)
 
 
 def _sum(parts: list[Duration]) -> Duration | None:
@@ -371,6 +369,7 @@ def extract(trial: Trial) -> TrialSchedule:
         arms=tuple(arm.record() for arm in arms),
         follow_up=reader.follow_up.length,
         follow_up_evidence=reader.follow_up.evidence,
+        follow_up_from_start=reader.follow_up.from_start,
         unparsed=trial_unparsed,
         patterns_version=rules.version,
     )

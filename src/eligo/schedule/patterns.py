@@ -101,13 +101,15 @@ class FollowUpPatterns(_Model):
     landmark_examples: tuple[str, ...] = Field(min_length=1)
     then: str
     then_examples: tuple[str, ...] = Field(min_length=1)
+    from_start: str
+    from_start_examples: tuple[str, ...] = Field(min_length=1)
 
     def regex(self, name: str) -> re.Pattern[str]:
         return _compiled(str(getattr(self, name)), re.IGNORECASE)
 
     @model_validator(mode="after")
     def _proven(self) -> FollowUpPatterns:
-        for name in ("cue", "length", "landmark", "then"):
+        for name in ("cue", "length", "landmark", "then", "from_start"):
             _compile(getattr(self, name), re.IGNORECASE)
             _check_examples((self.regex(name),), getattr(self, f"{name}_examples"), ())
         return self

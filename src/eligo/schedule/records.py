@@ -118,6 +118,8 @@ class TrialSchedule(Record):
     nct_id: str
     arms: tuple[ArmSchedule, ...] = ()
     follow_up: Duration | None = None
+    # True when the follow-up length counts from the first treatment ("5 years after first dose").
+    follow_up_from_start: bool = False
     follow_up_evidence: str | None = None
     # Schedule-like sentences from the summary or description that belong to no single arm.
     unparsed: tuple[str, ...] = ()
@@ -147,6 +149,7 @@ class WeeksSummary(Record):
     nct_id: str
     arms: tuple[ArmWeeks, ...] = ()
     follow_up: Duration | None = None
+    follow_up_from_start: bool = False
     # One sentence for the trial (its first arm with a schedule), e.g.
     # "about 9 clinic days every 4 weeks, for up to 2 years; then check-ups for 5 years".
     summary: str

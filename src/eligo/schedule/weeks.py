@@ -64,7 +64,17 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def arm_weeks(arm: ArmSchedule, follow_up: Duration | None, follow_up_stated: bool) -> ArmWeeks:
+def _follow_up_clause(schedule: TrialSchedule, words: Wording) -> str | None:
+    """ "then check-ups for up to 5 years", "... until 5 years after the first treatment", or None."""
+    if schedule.follow_up is not None:
+        phrase = words.follow_up_from_start if schedule.follow_up_from_start else words.follow_up
+        return phrase.format(length=say_length(schedule.follow_up, words))
+    return words.follow_up_unknown if schedule.follow_up_evidence is not None else None
+
+
+def arm_weeks(arm: ArmSchedule, schedule: TrialSchedule) -> ArmWeeks:
+    """One arm's first cycle counted by where each day is spent, and its summary sentence."""
+    follow_up = schedule.follow_up
     words = wording()
     plan = cycle_plan(arm, 1)
     kinds = {day: day_kind(agents) for day, agents in plan.items()}
@@ -116,10 +126,9 @@ def arm_weeks(arm: ArmSchedule, follow_up: Duration | None, follow_up_stated: bo
     else:
         sentence = ""
     if sentence:
-        if follow_up is not None:
-            sentence += f"; {words.follow_up.format(length=say_length(follow_up, words))}"
-        elif follow_up_stated:
-            sentence += f"; {words.follow_up_unknown}"
+        follow_up_clause = _follow_up_clause(schedule, words)
+        if follow_up_clause:
+            sentence += f"; {follow_up_clause}"
         summary = sentence[0].upper() + sentence[1:] + "."
     else:
         summary = _agents_only(arm, words)
@@ -157,8 +166,7 @@ def _agents_only(arm: ArmSchedule, words: Wording) -> str:
 
 def summarise(schedule: TrialSchedule) -> WeeksSummary:
     words = wording()
-    stated = schedule.follow_up_evidence is not None
-    arms = tuple(arm_weeks(arm, schedule.follow_up, stated) for arm in schedule.arms)
+    arms = tuple(arm_weeks(arm, schedule) for arm in schedule.arms)
     described = [
         weeks for arm, weeks in zip(schedule.arms, arms, strict=True) if cycle_plan(arm, 1) or arm.cycle_length_days
     ]
@@ -169,5 +177,10 @@ def summarise(schedule: TrialSchedule) -> WeeksSummary:
     else:
         summary = words.another_arm.format(label=described[0].label, summary=described[0].summary)
     return WeeksSummary(
-        nct_id=schedule.nct_id, arms=arms, follow_up=schedule.follow_up, summary=summary, caveat=words.caveat
+        nct_id=schedule.nct_id,
+        arms=arms,
+        follow_up=schedule.follow_up,
+        follow_up_from_start=schedule.follow_up_from_start,
+        summary=summary,
+        caveat=words.caveat,
     )

@@ -71,6 +71,7 @@ class Wording(_Model):
     for_cycles_only: Counted
     for_duration: str
     follow_up: str
+    follow_up_from_start: str
     follow_up_unknown: str
     follow_up_alone: str
     nothing: str
