@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, func, literal_column, select
+from sqlalchemy import ColumnElement, Connection, func, literal_column, select
 
 from eligo.store.search import OPEN_STATUSES
 from eligo.store.tables import trials
@@ -23,6 +24,7 @@ class OpenTrialRow:
 
 def open_trial_rows(connection: Connection) -> list[OpenTrialRow]:
     """Every trial whose overall status is open to new patients, ordered by id."""
+    interventions: ColumnElement[Any]
     if connection.dialect.name == "postgresql":
         interventions = literal_column("CAST(trials.record AS json) -> 'interventions'")
     else:
