@@ -82,3 +82,12 @@ def test_ics_is_reproducible_with_a_pinned_stamp() -> None:
     trial = bundled_trial("NCT03363373")
     schedule = extract_schedule(trial)
     assert to_ics(trial, schedule, START, stamp=STAMP) == to_ics(trial, schedule, START, stamp=STAMP)
+
+
+def test_ics_without_a_stamp_is_the_same_file_all_day() -> None:
+    trial = bundled_trial("NCT01711554")
+    schedule = extract_schedule(trial)
+    first = to_ics(trial, schedule, START)
+    assert to_ics(trial, schedule, START) == first
+    stamp = Calendar.from_ical(first).walk("VEVENT")[0].decoded("DTSTAMP")
+    assert (stamp.hour, stamp.minute, stamp.second) == (0, 0, 0)

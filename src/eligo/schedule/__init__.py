@@ -88,7 +88,8 @@ def to_ics(
     stamp: datetime | None = None,
 ) -> bytes:
     """An iCalendar file of `first_cycles(...)`, every event marked as an estimate from the registry text
-    that the study team will replace with the real plan. `stamp` (the DTSTAMP) defaults to now."""
+    that the study team will replace with the real plan. `stamp` (the DTSTAMP) defaults to the start of
+    today (UTC), so the same request gives the same file all day."""
     from eligo.schedule.ics import calendar_bytes
 
     return calendar_bytes(trial, schedule, start, cycles=cycles, arm=arm, stamp=stamp)

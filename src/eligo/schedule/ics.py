@@ -50,9 +50,10 @@ def calendar_bytes(
     arm: str | None = None,
     stamp: datetime | None = None,
 ) -> bytes:
-    """The .ics file. `stamp` (DTSTAMP) defaults to now; tests pin it so the file is reproducible."""
+    """The .ics file. `stamp` (DTSTAMP) defaults to the start of today (UTC), so the same request gives
+    the same file all day; tests pin it."""
     words = wording().calendar
-    moment = stamp or datetime.now(UTC)
+    moment = stamp or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     days = expected_days(schedule, start, cycles=cycles, arm=arm)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
