@@ -95,7 +95,8 @@ def expected_days(
                     notes=_notes(agents),
                 )
             )
-    return found
+    # A cycle's days before its day 1 (GM-CSF from day -4) can fall before the previous cycle's last days.
+    return sorted(found, key=lambda day: (day.date, day.cycle))
 
 
 def day_ranges(days: Iterable[int]) -> str:
