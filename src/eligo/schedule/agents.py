@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from eligo.criteria.drugs import vocabulary
 from eligo.schedule.patterns import SchedulePatterns
@@ -41,30 +42,64 @@ class Mention:
 _WORD = re.compile(r"\w+")
 
 
+# (name case folded, its length, the name shown, whether it comes from the drug vocabulary)
+_Entry = tuple[str, int, str, bool]
+_Index = dict[str, tuple[_Entry, ...]]
+
+
+def _index(names: dict[str, str], *, from_vocabulary: bool) -> _Index:
+    """Names (case folded -> shown) by their first word, longest first."""
+    grouped: dict[str, list[_Entry]] = {}
+    for folded, shown in names.items():
+        first = _WORD.match(folded)
+        if first is not None:
+            grouped.setdefault(first.group(0), []).append((folded, len(folded), shown, from_vocabulary))
+    return {word: tuple(sorted(entries, key=lambda entry: -entry[1])) for word, entries in grouped.items()}
+
+
+@cache
+def _vocabulary_index() -> _Index:
+    """Every name of the drug vocabulary, built once: most of a trial's lexicon is the same for all trials."""
+    names: dict[str, str] = {}
+    for drug in vocabulary().data.drugs:
+        for alias in drug.names:
+            if len(alias) >= _MIN_ALIAS:
+                names.setdefault(alias.casefold(), display_name(drug.name))
+    return _index(names, from_vocabulary=True)
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """The agent names one trial's text may use, each mapped to the name shown to families.
 
-    Names are found word by word: `by_first_word` maps the first word of each name (case folded) to
-    (the name case folded, its length, the name shown), longest first, so a sentence is
-    scanned once whatever the size of the drug vocabulary.
+    Names are found word by word, through the trial's own names (`own`) and the drug vocabulary's
+    (`shared`), each keyed by first word, so a sentence is scanned once whatever the size of the
+    vocabulary. `renamed` gives a vocabulary drug the trial's own name for it.
     """
 
-    by_first_word: dict[str, tuple[tuple[str, int, str], ...]]
+    own: _Index
+    shared: _Index
+    renamed: dict[str, str]
+
+    def _candidates(self, word: str) -> tuple[_Entry, ...]:
+        own, shared = self.own.get(word, ()), self.shared.get(word, ())
+        if not shared:
+            return own
+        # Longest first; at equal length the trial's own spelling (listed first, the sort is stable).
+        return tuple(sorted((*own, *shared), key=lambda entry: -entry[1]))
 
     def mentions(self, sentence: str) -> list[Mention]:
         found: list[Mention] = []
         resume = 0
         for word in _WORD.finditer(sentence):
             start = word.start()
-            candidates = self.by_first_word.get(word.group(0).casefold())
-            if start < resume or candidates is None or (start > 0 and sentence[start - 1] in "-_"):
+            if start < resume or (start > 0 and sentence[start - 1] in "-_"):
                 continue
-            for folded, length, shown in candidates:
+            for folded, length, shown, from_vocabulary in self._candidates(word.group(0).casefold()):
                 end = start + length
                 after = sentence[end : end + 1]
                 if sentence[start:end].casefold() == folded and not (after.isalnum() or after in "-_"):
-                    found.append(Mention(shown, start, end))
+                    found.append(Mention(self.renamed.get(shown, shown) if from_vocabulary else shown, start, end))
                     resume = end
                     break
         return found
@@ -103,32 +138,22 @@ def is_agent(intervention: Intervention) -> bool:
 
 
 def build_lexicon(interventions: tuple[Intervention, ...]) -> Lexicon:
-    canonical: dict[str, str] = {}
+    own: dict[str, str] = {}
     # A vocabulary drug the trial names in its interventions keeps the trial's name for it, so that
     # "Granulocyte-Macrophage Colony Stimulating Factor (GM-CSF)" is one agent, "GM-CSF".
-    trial_name_of: dict[str, str] = {}
+    renamed: dict[str, str] = {}
     drugs = vocabulary()
     for intervention in interventions:
         if is_agent(intervention):
             for alias, name in aliases(intervention):
                 if len(alias) >= _MIN_ALIAS:
-                    canonical.setdefault(alias.casefold(), name)
+                    own.setdefault(alias.casefold(), name)
                     drug = drugs.drug(alias)
                     if drug is not None:
-                        trial_name_of.setdefault(drug.name, name)
+                        renamed.setdefault(display_name(drug.name), name)
     # The drug vocabulary catches agents a record names only in its text ("intravenous chemotherapy
     # (cyclophosphamide and topotecan)" under an intervention called "Chemotherapy").
-    for drug in drugs.data.drugs:
-        name = trial_name_of.get(drug.name, display_name(drug.name))
-        for alias in drug.names:
-            if len(alias) >= _MIN_ALIAS:
-                canonical.setdefault(alias.casefold(), name)
-    by_first_word: dict[str, list[tuple[str, int, str]]] = {}
-    for folded, shown in canonical.items():
-        first = _WORD.search(folded)
-        if first is not None and first.start() == 0:
-            by_first_word.setdefault(first.group(0), []).append((folded, len(folded), shown))
-    return Lexicon({word: tuple(sorted(names, key=lambda name: -name[1])) for word, names in by_first_word.items()})
+    return Lexicon(_index(own, from_vocabulary=False), _vocabulary_index(), renamed)
 
 
 @dataclass(slots=True)
