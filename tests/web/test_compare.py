@@ -102,6 +102,10 @@ def test_the_units_control_overrides_the_place(client: TestClient) -> None:
         "/units", data={"csrf_token": token, "units": "miles", "next": "//evil.example/"}, follow_redirects=False
     )
     assert away.headers["location"] == "/"
+    backslash = client.post(
+        "/units", data={"csrf_token": token, "units": "km", "next": "/\\evil.example"}, follow_redirects=False
+    )
+    assert backslash.headers["location"] == "/"
 
 
 def test_three_shortlisted_trials_compare_side_by_side_on_every_factor(client: TestClient) -> None:

@@ -29,8 +29,10 @@ MAX_START_YEARS = 3
 
 
 def _back(value: str, fallback: str) -> str:
-    """A path on this site to go back to after a form; never another site."""
-    if value.startswith("/") and not value.startswith("//") and "\\" not in value and len(value) <= 1000:
+    """A path on this site to go back to after a form; never another site. Browsers read "//host",
+    "/\\host" and control characters as another site, so only printable ASCII without backslashes is kept."""
+    printable = all(33 <= ord(char) <= 126 and char != "\\" for char in value)
+    if printable and value.startswith("/") and not value.startswith("//") and len(value) <= 1000:
         return value
     return fallback
 
