@@ -27,7 +27,7 @@ from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answer, Answers, parse_answer
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
-from eligo.schedule import extract_schedule, family_weeks
+from eligo.schedule import TrialSchedule, WeeksSummary, extract_schedule, family_weeks
 from eligo.store import SearchHit, SearchQuery, TrialStore
 from eligo.store.cache import BoundedCache
 from eligo.store.search import TrialSketch
@@ -206,7 +206,7 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
         "sites": sites_by_distance(trial, origin),
         "similar": similar_trials(store, trial, limit=5, origin=origin, data_version=data_version(request)),
         "on": on,
-        **treatment_context(trial),
+        **treatment_context(request, trial),
         "side_effects": side_effects_view(trial.adverse_events),
         "wording_compare": compare_wording(),
         "registry_link": compare_wording().registry_link(trial.nct_id),
@@ -215,10 +215,23 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
     }
 
 
-def treatment_context(trial: Trial) -> dict[str, Any]:
-    """The schedule read from the registry text, and what it means for the family's weeks."""
-    schedule = extract_schedule(trial)
-    weeks = family_weeks(schedule)
+# Reading a schedule from registry text takes 5-80 ms a trial: once per trial and store data version.
+_SCHEDULES: BoundedCache[tuple[str, str], tuple[TrialSchedule, WeeksSummary]] = BoundedCache(512)
+
+
+def schedule_of(request: Request, trial: Trial) -> tuple[TrialSchedule, WeeksSummary]:
+    """The trial's schedule read from its registry text, and what it means for the family's weeks."""
+    key = (data_version(request), trial.nct_id)
+    found = _SCHEDULES.get(key)
+    if found is None:
+        schedule = extract_schedule(trial)
+        found = (schedule, family_weeks(schedule))
+        _SCHEDULES.put(key, found)
+    return found
+
+
+def treatment_context(request: Request, trial: Trial) -> dict[str, Any]:
+    schedule, weeks = schedule_of(request, trial)
     return {"schedule": schedule, "weeks": weeks, "arm_weeks": {arm.label: arm for arm in weeks.arms}}
 
 

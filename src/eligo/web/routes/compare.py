@@ -16,7 +16,7 @@ from eligo.geo import geocode
 from eligo.geo.units import UNITS, parse_units
 from eligo.matching.evaluate import evaluate_trial
 from eligo.patients.profile import PatientProfile
-from eligo.schedule import extract_schedule, family_weeks, first_cycles, to_ics
+from eligo.schedule import first_cycles, to_ics
 from eligo.web import views, visitor
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
@@ -103,7 +103,7 @@ def compare_columns(request: Request, ids: list[str], origin: tuple[float, float
         criteria = parsed.get(trial.nct_id)
         if criteria is not None and (profile is not None or answers.by_id):
             result = evaluate_trial(criteria, profile or PatientProfile(), on, answers)
-        weeks = family_weeks(extract_schedule(trial))
+        _, weeks = views.schedule_of(request, trial)
         columns.append(compare_column(trial, criteria, weeks, origin, result))
     return columns
 
@@ -152,13 +152,13 @@ Arm = Annotated[str | None, Query(max_length=300)]
 @router.get("/trials/{nct_id}/calendar", response_class=HTMLResponse)
 def calendar(request: Request, nct_id: str, start: Text = None, arm: Arm = None) -> Response:
     trial = views.require_trial(request, nct_id)
-    schedule = extract_schedule(trial)
+    schedule, weeks = views.schedule_of(request, trial)
     picked = _start_date(start) or date.today()
     arms = [item.label for item in schedule.arms]
     days = first_cycles(schedule, picked, arm=arm if arm in arms else None)
     context = {
         "trial": trial,
-        "weeks": family_weeks(schedule),
+        "weeks": weeks,
         "start": picked,
         "days": days,
         "arms": arms,
@@ -170,7 +170,7 @@ def calendar(request: Request, nct_id: str, start: Text = None, arm: Arm = None)
 @router.get("/trials/{nct_id}/schedule.ics")
 def calendar_ics(request: Request, nct_id: str, start: Text = None, arm: Arm = None) -> Response:
     trial = views.require_trial(request, nct_id)
-    schedule = extract_schedule(trial)
+    schedule, _ = views.schedule_of(request, trial)
     picked = _start_date(start) or date.today()
     arms = [item.label for item in schedule.arms]
     body = to_ics(trial, schedule, picked, arm=arm if arm in arms else None)
