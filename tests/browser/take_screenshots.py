@@ -227,6 +227,27 @@ def take_signed_in(browser: Browser, site: MailSite, out: Path = OUT) -> list[Pa
     return written
 
 
+COMPARE_SEARCH = "/search?q=neuroblastoma&near=Leeds"
+COMPARE_COUNT = 2
+
+
+def take_compare(browser: Browser, base_url: str, out: Path = OUT) -> list[Path]:
+    """The compare page (issue #16): three trials shortlisted from a search near Leeds, at both widths."""
+    out.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=WIDTHS["desktop"], device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.goto(base_url + COMPARE_SEARCH)
+        for _ in range(3):
+            page.locator("button.shortlist-add").first.click()
+            page.wait_for_load_state()
+        page.goto(base_url + "/compare")
+        expect(page.locator(".compare-screen tr[data-factor]").first).to_be_visible()
+        return both_widths(page, out, "compare")
+    finally:
+        context.close()
+
+
 @contextmanager
 def mail_server(directory: Path) -> Iterator[MailSite]:
     """Like the `mail_site` fixture: the bundled trials on SQLite, served with an in-process SMTP server."""
@@ -249,6 +270,7 @@ def main() -> int:
         try:
             with sqlite_server(Path(directory)) as base_url:
                 written = take(browser, base_url)
+                written += take_compare(browser, base_url)
             with mail_server(Path(directory)) as site:
                 written += take_signed_in(browser, site)
         finally:

@@ -35,7 +35,7 @@ def test_match_form_lists_trials_with_verdicts_and_reasons(page: Page, live_url:
 
     # Naxitamab (NCT03363373) has a site in Leeds, where this family lives.
     naxitamab = cards.filter(has_text="NCT03363373")
-    expect(naxitamab).to_contain_text("0 km away")
+    expect(naxitamab).to_contain_text("0 miles away")  # a UK family sees miles (issue #16)
     expect(naxitamab.locator("summary", has_text="still open")).to_be_visible()
     expect(naxitamab).to_contain_text(re.compile("criterion looks met|criteria look met"))
     expect(page.locator("body")).not_to_contain_text("1 criteria")

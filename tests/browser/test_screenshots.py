@@ -8,7 +8,16 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.conftest import MailSite
-from tests.browser.take_screenshots import OUT, PUBLIC_COUNT, SIGNED_IN_COUNT, SIGNED_IN_NAMES, take, take_signed_in
+from tests.browser.take_screenshots import (
+    COMPARE_COUNT,
+    OUT,
+    PUBLIC_COUNT,
+    SIGNED_IN_COUNT,
+    SIGNED_IN_NAMES,
+    take,
+    take_compare,
+    take_signed_in,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,10 +30,12 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def test_take_screenshots(browser: Browser, live_url: str, mail_site: MailSite) -> None:
     written = take(browser, live_url)
     assert len(written) == PUBLIC_COUNT
+    written += take_compare(browser, live_url)
+    assert len(written) == PUBLIC_COUNT + COMPARE_COUNT
     signed_in = take_signed_in(browser, mail_site)
     assert {path.stem.rsplit("-", 1)[0] for path in signed_in} == set(SIGNED_IN_NAMES)
     written += signed_in
-    assert len(written) == PUBLIC_COUNT + SIGNED_IN_COUNT
+    assert len(written) == PUBLIC_COUNT + COMPARE_COUNT + SIGNED_IN_COUNT
     assert len(set(written)) == len(written)
     for path in written:
         assert path.parent == OUT and path.read_bytes()[:8] == PNG, path

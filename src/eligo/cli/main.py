@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from eligo.cli.alerts import alerts_app
+from eligo.cli.schedule import schedule_command
 from eligo.cli.users import mail_app, users_app
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app = typer.Typer(
 app.add_typer(users_app, name="users")
 app.add_typer(mail_app, name="mail")
 app.add_typer(alerts_app, name="alerts")
+app.command("schedule")(schedule_command)
 
 
 class OutputFormat(StrEnum):

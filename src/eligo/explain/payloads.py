@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.geo.units import rounded_pair
 from eligo.matching.match import Match
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.store import ImportSummary, SearchHit, SiteHit
@@ -30,7 +31,7 @@ def site_payload(site: SiteHit | None) -> JSON | None:
         "status": site.status,
         "lat": site.lat,
         "lon": site.lon,
-        "distance_km": None if site.distance_km is None else round(site.distance_km, 1),
+        **rounded_pair(site.distance_km),
     }
 
 
@@ -155,7 +156,7 @@ def match_payload(matches: Iterable[Match]) -> JSON:
                 "not_met": counts["not_met"],
                 "unknown": counts["unknown"],
                 "not_applicable": counts["not_applicable"],
-                "distance_km": None if match.distance_km is None else round(match.distance_km, 1),
+                **rounded_pair(match.distance_km),
                 "nearest_site": site_payload(match.hit.nearest_site),
                 "ruled_out_by": list(evaluation.ruled_out_by),
                 "open_questions": evaluation.open_question_count,

@@ -322,6 +322,17 @@ referrals = Table(
     Index("ix_referrals_nct_id", "nct_id"),
 )
 
+# A signed-in family's shortlist of trials to compare (issue #16); a visitor's lives in their web session.
+shortlist_items = Table(
+    "shortlist_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("nct_id", String(64), nullable=False),
+    Column("added_at", String(32), nullable=False),
+    UniqueConstraint("user_id", "nct_id", name="uq_shortlist_items_user_trial"),
+)
+
 # The full-text index is dialect-specific and lives outside this metadata:
 # SQLite: FTS5 table `trials_fts` whose rowid is the trials rowid;
 # PostgreSQL: `trials.search_vector` tsvector with a GIN index.

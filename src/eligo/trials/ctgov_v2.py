@@ -9,6 +9,10 @@ from pydantic import ValidationError
 
 from eligo.trials.model import (
     NCT_ID_PATTERN,
+    AdverseEvent,
+    AdverseEventCount,
+    AdverseEventGroup,
+    AdverseEvents,
     ArmGroup,
     Contact,
     Eligibility,
@@ -263,11 +267,58 @@ def _v2_trial(study: JsonObject, f: _Fields, source_format: SourceFormat, member
                 )
                 for item, at in f.objs(f.obj(ps, "referencesModule", p), "references", _join(p, "referencesModule"))
             ),
+            adverse_events=_adverse_events(f, f.obj(study, "resultsSection", ""), "resultsSection"),
             provenance=Provenance(source_format=source_format, source_file=f.file, source_member=member),
         )
     except ValidationError as err:
         first = err.errors()[0]
         raise f.problem(first["msg"], ".".join(str(part) for part in first["loc"])) from None
+
+
+def _adverse_events(f: _Fields, results: JsonObject, where: str) -> AdverseEvents | None:
+    """The posted adverse events (serious and other, by organ system, with counts per group); None when absent."""
+    module = f.obj(results, "adverseEventsModule", where)
+    if not module:
+        return None
+    at = _join(where, "adverseEventsModule")
+
+    def group(item: JsonObject, path: str) -> AdverseEventGroup:
+        return AdverseEventGroup(
+            id=f.required_text(item, "id", path),
+            title=f.text(item, "title", path) or f.required_text(item, "id", path),
+            description=f.text(item, "description", path),
+            serious_affected=f.integer(item, "seriousNumAffected", path),
+            serious_at_risk=f.integer(item, "seriousNumAtRisk", path),
+            other_affected=f.integer(item, "otherNumAffected", path),
+            other_at_risk=f.integer(item, "otherNumAtRisk", path),
+        )
+
+    def event(item: JsonObject, path: str, serious: bool) -> AdverseEvent:
+        counts = tuple(
+            AdverseEventCount(
+                group_id=f.required_text(stat, "groupId", stat_at),
+                affected=f.integer(stat, "numAffected", stat_at),
+                at_risk=f.integer(stat, "numAtRisk", stat_at),
+            )
+            for stat, stat_at in f.objs(item, "stats", path)
+        )
+        return AdverseEvent(
+            term=f.required_text(item, "term", path),
+            organ_system=f.text(item, "organSystem", path),
+            serious=serious,
+            counts=counts,
+        )
+
+    events = [event(item, path, True) for item, path in f.objs(module, "seriousEvents", at)]
+    events += [event(item, path, False) for item, path in f.objs(module, "otherEvents", at)]
+    threshold = module.get("frequencyThreshold")
+    return AdverseEvents(
+        time_frame=f.text(module, "timeFrame", at),
+        description=f.text(module, "description", at),
+        frequency_threshold=str(threshold) if isinstance(threshold, int | float | str) and threshold != "" else None,
+        groups=tuple(group(item, path) for item, path in f.objs(module, "eventGroups", at)),
+        events=tuple(events),
+    )
 
 
 def _eligibility(f: _Fields, module: JsonObject, where: str) -> Eligibility:

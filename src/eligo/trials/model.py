@@ -113,6 +113,44 @@ class Eligibility(Record):
     std_ages: tuple[str, ...] = ()  # CHILD / ADULT / OLDER_ADULT
 
 
+class AdverseEventGroup(Record):
+    """One group of participants the posted results count events in (usually an arm)."""
+
+    id: str
+    title: str
+    description: str | None = None
+    serious_affected: int | None = Field(default=None, ge=0)
+    serious_at_risk: int | None = Field(default=None, ge=0)
+    other_affected: int | None = Field(default=None, ge=0)
+    other_at_risk: int | None = Field(default=None, ge=0)
+
+
+class AdverseEventCount(Record):
+    group_id: str
+    affected: int | None = Field(default=None, ge=0)
+    at_risk: int | None = Field(default=None, ge=0)
+
+
+class AdverseEvent(Record):
+    """One adverse event term as the registry's posted results list it, with its counts per group."""
+
+    term: str
+    organ_system: str | None = None
+    serious: bool
+    counts: tuple[AdverseEventCount, ...] = ()
+
+
+class AdverseEvents(Record):
+    """The adverse events a study posted with its results (API v2 `resultsSection.adverseEventsModule`)."""
+
+    time_frame: str | None = None
+    description: str | None = None
+    # Other (not serious) events are listed only when at least this share (%) of a group had them.
+    frequency_threshold: str | None = None
+    groups: tuple[AdverseEventGroup, ...] = ()
+    events: tuple[AdverseEvent, ...] = ()
+
+
 class Trial(Record):
     """One study, in ClinicalTrials.gov API v2 vocabulary (enum values as the API spells them)."""
 
@@ -154,6 +192,8 @@ class Trial(Record):
     overall_officials: tuple[Official, ...] = ()
     locations: tuple[Location, ...] = ()
     references: tuple[Reference, ...] = ()
+    # Only for studies that posted results with adverse events; None otherwise (most records).
+    adverse_events: AdverseEvents | None = None
     provenance: Provenance | None = None
 
     @field_validator("nct_id")

@@ -64,13 +64,14 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
 
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
 
-    from eligo.web.routes import account, alerts, api, notes, pages, referrals
+    from eligo.web.routes import account, alerts, api, compare, notes, pages, referrals
 
     app.include_router(api.router)
     app.include_router(account.router)
     app.include_router(notes.router)
     app.include_router(alerts.router)
     app.include_router(referrals.router)
+    app.include_router(compare.router)
     # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
     app.state.templates.env.globals["shows_referrals_link"] = referrals.shows_dashboard_link
     app.include_router(pages.router)

@@ -9,7 +9,10 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from eligo.compare.schedule_words import days_text, route_text
+from eligo.compare.vocab import wording as compare_words
 from eligo.explain.payloads import DISCLAIMER
+from eligo.geo.units import distance_text
 from eligo.yamlfile import load_yaml
 
 
@@ -61,12 +64,15 @@ def pretty_date(value: str | date | None) -> str:
 def configure_templates(templates: Jinja2Templates) -> Jinja2Templates:
     env = templates.env
     env.autoescape = True
-    env.globals.update(disclaimer=DISCLAIMER, wording=wording)
+    env.globals.update(disclaimer=DISCLAIMER, wording=wording, compare_words=compare_words)
     env.filters.update(
         status_words=status_words,
         phase_words=phase_words,
         verdict_words=verdict_words,
         criterion_verdict_words=criterion_verdict_words,
         pretty_date=pretty_date,
+        days_text=days_text,
+        route_text=route_text,
+        distance=distance_text,
     )
     return templates

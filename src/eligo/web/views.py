@@ -13,6 +13,9 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 
+from eligo.browse.catalogue import Catalogue, build_catalogue
+from eligo.compare.side_effects import side_effects_view
+from eligo.compare.vocab import wording as compare_wording
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.geo import geocode, haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
@@ -24,10 +27,12 @@ from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answer, Answers, parse_answer
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
+from eligo.schedule import TrialSchedule, WeeksSummary, extract_schedule, family_weeks
 from eligo.store import SearchHit, SearchQuery, TrialStore
 from eligo.store.cache import BoundedCache
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
+from eligo.web import visitor
 from eligo.web.errors import EligoHTTPError
 from eligo.yamlfile import load_yaml
 
@@ -201,7 +206,33 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
         "sites": sites_by_distance(trial, origin),
         "similar": similar_trials(store, trial, limit=5, origin=origin, data_version=data_version(request)),
         "on": on,
+        **treatment_context(request, trial),
+        "side_effects": side_effects_view(trial.adverse_events),
+        "wording_compare": compare_wording(),
+        "registry_link": compare_wording().registry_link(trial.nct_id),
+        "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
+        "shortlisted": visitor.shortlist_ids(request),
     }
+
+
+# Reading a schedule from registry text takes 5-80 ms a trial: once per trial and store data version.
+_SCHEDULES: BoundedCache[tuple[str, str], tuple[TrialSchedule, WeeksSummary]] = BoundedCache(512)
+
+
+def schedule_of(request: Request, trial: Trial) -> tuple[TrialSchedule, WeeksSummary]:
+    """The trial's schedule read from its registry text, and what it means for the family's weeks."""
+    key = (data_version(request), trial.nct_id)
+    found = _SCHEDULES.get(key)
+    if found is None:
+        schedule = extract_schedule(trial)
+        found = (schedule, family_weeks(schedule))
+        _SCHEDULES.put(key, found)
+    return found
+
+
+def treatment_context(request: Request, trial: Trial) -> dict[str, Any]:
+    schedule, weeks = schedule_of(request, trial)
+    return {"schedule": schedule, "weeks": weeks, "arm_weeks": {arm.label: arm for arm in weeks.arms}}
 
 
 class SearchParams(BaseModel):
@@ -305,17 +336,22 @@ def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchRes
     return [SearchResultView(hit, records.get(hit.nct_id), verdicts.get(hit.nct_id)) for hit in hits]
 
 
-# "Browse by condition" tallies every open trial: once per store data version, not once per home page.
-_CONDITION_COUNTS: BoundedCache[str, list[tuple[str, int]]] = BoundedCache(4)
+# Browsing reads every open trial: once per store data version, not once per home page.
+_CATALOGUES: BoundedCache[str, Catalogue] = BoundedCache(4)
+
+
+def catalogue(request: Request) -> Catalogue:
+    """The browse catalogue; the home page's counts and the browse lists are both read from it."""
+    version = data_version(request)
+    found = _CATALOGUES.get(version)
+    if found is None:
+        found = build_catalogue(store_of(request))
+        _CATALOGUES.put(version, found)
+    return found
 
 
 def browse_conditions(request: Request) -> list[tuple[str, int]]:
-    version = data_version(request)
-    counts = _CONDITION_COUNTS.get(version)
-    if counts is None:
-        counts = store_of(request).condition_counts(limit=12)
-        _CONDITION_COUNTS.put(version, counts)
-    return list(counts)
+    return catalogue(request).condition_counts(limit=12)
 
 
 def session_matches(request: Request, *, include_closed: bool = False) -> tuple[list[Match], date] | None:

@@ -16,7 +16,7 @@ from eligo.explain import payloads
 from eligo.patients.errors import ProfileError
 from eligo.patients.form import profile_from_form
 from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
-from eligo.web import blank_pages, views
+from eligo.web import blank_pages, views, visitor
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import require_csrf
 from eligo.web.routes import alerts, notes, referrals
@@ -40,7 +40,12 @@ def _render(
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    return _render(request, "home.html", {"conditions": views.browse_conditions(request), "form": {}})
+    context = {
+        "conditions": views.browse_conditions(request),
+        "treatment_types": views.catalogue(request).treatment_type_counts(),
+        "form": {},
+    }
+    return _render(request, "home.html", context)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -56,7 +61,14 @@ def search_page(
 
     def render(**extra: Any) -> HTMLResponse:
         results = views.search_with_verdicts(request, query)
-        context = {"form": form, "results": results, "place": place, **extra}
+        context = {
+            "form": form,
+            "results": results,
+            "place": place,
+            "units": visitor.units_for(request, form.get("near")),
+            "shortlisted": visitor.shortlist_ids(request),
+            **extra,
+        }
         return _render(request, "search.html", context, private=True)
 
     return _shared_when_blank(request, ("search", tuple(sorted(form.items()))), render)
@@ -156,7 +168,14 @@ def match_results(request: Request, closed: Closed = False, page: Annotated[int,
     if found is None:
         return RedirectResponse("/match", status_code=303)
     matches, on = found
-    context = {"results": views.match_page(matches, page), "on": on, "closed": closed}
+    profile = views.session_profile(request)
+    context = {
+        "results": views.match_page(matches, page),
+        "on": on,
+        "closed": closed,
+        "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
+        "shortlisted": visitor.shortlist_ids(request),
+    }
     return _render(request, "match_results.html", context, private=True)
 
 
