@@ -19,7 +19,7 @@ from typing import Any
 from eligo.geo import haversine_km
 from eligo.store import TrialStore
 from eligo.store.cache import BoundedCache
-from eligo.store.rows import age_in_months
+from eligo.store.rows import age_columns
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Trial
 
@@ -164,7 +164,7 @@ def _features(
 
 def _trial_features(trial: Trial) -> _Features:
     names = [name for item in trial.interventions for name in (item.name, *item.other_names)]
-    ages = (age_in_months(trial.eligibility.minimum_age), age_in_months(trial.eligibility.maximum_age))
+    ages = age_columns(trial)
     return _features(trial.conditions, trial.condition_mesh_terms, names, trial.title, trial.brief_summary or "", ages)
 
 
