@@ -83,3 +83,39 @@ def test_long_lists_come_twenty_to_a_page(client: TestClient, loaded_store: Tria
     for bad in ("0", "two"):
         response = client.get("/match/results", params={"page": bad})
         assert response.status_code == 422
+
+
+def _submit_with(client: TestClient, **fields: str) -> str:
+    data = {"csrf_token": csrf_of(client.get("/match").text), **FORM, **fields}
+    response = client.post("/match", data=data)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_childs_place_limits_the_list_as_eligo_match_does(client: TestClient, loaded_store: TrialStore) -> None:
+    """Issue #10: the web and the CLI start from the same `patients.origin.origin`."""
+    from datetime import date
+
+    from eligo.matching.match import OPEN_STATUSES, candidate_query, match_profile
+    from eligo.patients.form import profile_from_form
+    from eligo.patients.origin import origin
+
+    _submit_with(client, place="Leeds", max_travel_km="300")
+    rows = client.get("/match/results.json").json()["results"]
+    assert rows and all(row["distance_km"] is not None and row["distance_km"] <= 300 for row in rows)
+    profile, _ = profile_from_form({**FORM, "place": "Leeds", "max_travel_km": "300"})
+    start = origin(profile)
+    assert start is not None and start.within_km == 300
+    on = date.today()
+    query = candidate_query(
+        profile, on, near=start.point, within_km=start.within_km, statuses=OPEN_STATUSES, or_unstated_status=True
+    )
+    assert [row["nct_id"] for row in rows] == [
+        m.hit.nct_id for m in match_profile(loaded_store, profile, on, query=query)
+    ]
+
+
+def test_a_place_that_cannot_be_found_lists_trials_without_distances(client: TestClient) -> None:
+    _submit_with(client, place="Nowhereville Qqq")
+    rows = client.get("/match/results.json").json()["results"]
+    assert rows and all(row["distance_km"] is None for row in rows)

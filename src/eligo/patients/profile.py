@@ -121,6 +121,13 @@ class Location(Fact):
     lon: float | None = Field(default=None, ge=-180, le=180)
     max_travel_km: float | None = Field(default=None, gt=0)
 
+    @model_validator(mode="after")
+    def _point_whole(self) -> Location:
+        # Half a point would be searched around as longitude 0.0 or silently dropped; say so instead.
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither (one without the other is not a place)")
+        return self
+
 
 class PatientProfile(Fact):
     """Everything Eligo may use to evaluate criteria for one child."""

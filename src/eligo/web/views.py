@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.geo import geocode, haversine_km
+from eligo.geo import haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
 from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile, rank_key, score_of
 from eligo.matching.parsed_cache import PARSED_CACHE
@@ -23,6 +23,7 @@ from eligo.matching.similar import similar_trials
 from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answer, Answers, parse_answer
 from eligo.patients.load import profile_from_data
+from eligo.patients.origin import Origin, OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.store import SearchHit, SearchQuery, TrialStore
 from eligo.store.cache import BoundedCache
@@ -150,17 +151,18 @@ def sites_by_distance(trial: Trial, origin: tuple[float, float] | None) -> list[
 
 
 def profile_origin(profile: PatientProfile | None) -> tuple[float, float] | None:
-    if profile is None or profile.location is None:
+    """Where the child's sites are measured from, as `eligo match` reads it (`patients.origin`)."""
+    start = _profile_start(profile)
+    return start.point if start else None
+
+
+def _profile_start(profile: PatientProfile | None) -> Origin | None:
+    try:
+        return origin(profile)
+    except OriginError:
+        # The place a visitor typed in the form and no longer found: pages show sites without distances
+        # rather than an error on every page (the match list says nothing is measured from it either).
         return None
-    if profile.location.lat is not None and profile.location.lon is not None:
-        return profile.location.lat, profile.location.lon
-    if profile.location.place:
-        try:
-            place = geocode(profile.location.place)
-        except ValueError:
-            return None
-        return (place.lat, place.lon) if place else None
-    return None
 
 
 # A new visitor's view of a trial (no profile, no answers) is the same for everyone on a given day.
@@ -237,16 +239,7 @@ def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | Non
         if not 0 <= age <= 120:
             raise ValueError("Age: please enter an age between 0 and 120 years.")
         age_months = int(age * 12)
-    near, place, within = None, None, None
-    if form.get("near"):
-        try:
-            found = geocode(form["near"])
-        except ValueError as error:
-            raise ValueError(f"Near: {error}") from error
-        if found is None:
-            raise ValueError(f"Near: we could not find “{form['near']}”. Try a town, a UK postcode or a US ZIP code.")
-        near, place = (found.lat, found.lon), found.name
-        within = 300.0
+    within: float | None = None
     if form.get("within"):
         try:
             within = float(form["within"])
@@ -254,8 +247,20 @@ def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | Non
             raise ValueError("Distance: please enter a number of kilometres.") from error
         if not 0 < within <= MAX_WITHIN_KM:
             raise ValueError("Distance: please enter between 1 and 20,000 km.")
-        if near is None:
-            raise ValueError("Distance: please also say near which place.")
+    try:
+        start = origin(None, form.get("near") or None, within)
+    except OriginError as error:
+        if error.reason == "no_place":
+            raise ValueError("Distance: please also say near which place.") from error
+        if error.reason == "not_found":
+            raise ValueError(
+                f"Near: we could not find “{form['near']}”. Try a town, a UK postcode or a US ZIP code."
+            ) from error
+        raise ValueError(f"Near: {error.problem}") from error
+    near = start.point if start else None
+    place = start.place if start else None
+    if start is not None and start.within_km is None:
+        within = 300.0  # a search near a place, with no distance given, looks within 300 km
     query = SearchQuery(
         text=form.get("q") or None,
         statuses=statuses,
@@ -325,11 +330,15 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
     if profile is None:
         return None
     on = date.today()
-    origin = profile_origin(profile)
-    within = profile.location.max_travel_km if profile.location else None
+    start = _profile_start(profile)
     statuses = () if include_closed else OPEN_STATUSES
     query = candidate_query(
-        profile, on, near=origin, within_km=within if origin else None, statuses=statuses, or_unstated_status=True
+        profile,
+        on,
+        near=start.point if start else None,
+        within_km=start.within_km if start else None,
+        statuses=statuses,
+        or_unstated_status=True,
     )
     store = store_of(request)
     matches = []
