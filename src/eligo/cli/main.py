@@ -17,6 +17,7 @@ import typer
 
 from eligo.cli.alerts import alerts_app
 from eligo.cli.users import mail_app, users_app
+from eligo.trials.statuses import OPEN_STATUSES
 
 app = typer.Typer(
     help="Eligo: find clinical trials a child could join, criterion by criterion. "
@@ -48,7 +49,7 @@ OnOption = Annotated[
 ]
 
 STATUS_ALIASES = {
-    "open": ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"),
+    "open": OPEN_STATUSES,
     "active": ("ACTIVE_NOT_RECRUITING",),
     "expanded_access": ("AVAILABLE",),
     "available": ("AVAILABLE",),

@@ -16,8 +16,6 @@ from eligo.patients.answers import Answers
 from eligo.patients.profile import PatientProfile
 from eligo.store import SearchHit, SearchQuery, TrialStore
 
-# Site and study statuses under which a family can still be referred.
-OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
 _VERDICT_ORDER = {TrialVerdict.ELIGIBLE: 0, TrialVerdict.POSSIBLY_ELIGIBLE: 1, TrialVerdict.INELIGIBLE: 2}
 _STATUS_ORDER = {"RECRUITING": 0, "AVAILABLE": 0, "ENROLLING_BY_INVITATION": 1, "NOT_YET_RECRUITING": 1}
 MAX_CANDIDATES = 1000

@@ -22,6 +22,7 @@ from eligo.store.cache import BoundedCache
 from eligo.store.rows import age_columns
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Trial
+from eligo.trials.statuses import OPEN_STATUSES
 
 WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
 STOPWORDS = frozenset(
@@ -67,7 +68,6 @@ STOPWORDS = frozenset(
         "during",
     ]
 )
-OPEN = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
 WEIGHTS = {"conditions": 0.35, "classes": 0.25, "ages": 0.1, "text": 0.3}
 # Candidates: the trials that best match any of up to 3 conditions and 3 interventions of the trial.
 PROBES_PER_KIND = 3
@@ -235,7 +235,7 @@ def _rank(store: TrialStore, trial: Trial) -> _Ranking:
             shared.append("similar ages")
         score = sum(WEIGHTS[name] * value for name, value in parts.items())
         scored.append((other, score, tuple(shared)))
-    scored.sort(key=lambda entry: (-entry[1], (entry[0].overall_status or "") not in OPEN))
+    scored.sort(key=lambda entry: (-entry[1], (entry[0].overall_status or "") not in OPEN_STATUSES))
     kept = scored[:KEPT]
     points = store.open_site_points([trial.nct_id, *(other.nct_id for other, _, _ in kept)])
     ranked = tuple(
@@ -245,7 +245,7 @@ def _rank(store: TrialStore, trial: Trial) -> _Ranking:
             overall_status=other.overall_status,
             score=score,
             shared=shared,
-            is_open=(other.overall_status or "") in OPEN,
+            is_open=(other.overall_status or "") in OPEN_STATUSES,
             sites=tuple(points.get(other.nct_id, ())),
         )
         for other, score, shared in kept

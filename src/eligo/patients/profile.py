@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -31,6 +31,11 @@ class DiseaseState(StrEnum):
     PERSISTENT = "persistent"  # partial response but disease remains
     NEWLY_DIAGNOSED = "newly_diagnosed"
     IN_REMISSION = "in_remission"
+
+
+# Where disease can be, as rules name it; each is also a yes / no / unknown flag of `DiseaseSites`.
+DiseaseSite = Literal["bone", "bone_marrow", "soft_tissue", "mibg_avid", "fdg_pet_avid", "outside_bone_and_marrow"]
+DISEASE_SITES: tuple[DiseaseSite, ...] = get_args(DiseaseSite)
 
 
 class DiseaseSites(Fact):
@@ -102,6 +107,7 @@ RadiationField = Literal[
     "whole_lung",
     "other",
 ]
+RADIATION_FIELDS: tuple[RadiationField, ...] = get_args(RadiationField)
 
 
 class Radiation(Fact):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Literal, cast
 
+from eligo.criteria.comparators import Comparator as Cmp
 from eligo.criteria.extractors.prefilter import Trigger, phrase_words
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
 from eligo.criteria.rules.clinical import (
@@ -34,7 +35,6 @@ from eligo.criteria.rules.clinical import (
 )
 
 Extractor = Callable[[CriterionContext], Rule | None]
-Cmp = Literal[">=", ">", "<=", "<"]
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _SCOPE = re.compile(r"^((?:Arm|Cohort|Part|Stratum|Group|Dose level)\s+[A-Z]?\d*[A-Za-z]?\d*)\s*:\s*", re.IGNORECASE)

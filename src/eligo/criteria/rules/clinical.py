@@ -11,11 +11,13 @@ from typing import ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from eligo.criteria.comparators import Comparator
 from eligo.criteria.rules.base import RuleBase, Section
+from eligo.patients.profile import DISEASE_SITES as SITES
+from eligo.patients.profile import DiseaseSite as Site
 from eligo.trials.ages import AgeLimits, registry_age_limits
 from eligo.yamlfile import load_yaml
 
-Comparator = Literal[">=", ">", "<=", "<"]
 SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
@@ -279,8 +281,6 @@ class DiseaseStateRule(RuleBase):
 
 # --- disease sites, biomarkers ----------------------------------------------------------------
 
-SITES = ("bone", "bone_marrow", "soft_tissue", "mibg_avid", "fdg_pet_avid", "outside_bone_and_marrow")
-Site = Literal["bone", "bone_marrow", "soft_tissue", "mibg_avid", "fdg_pet_avid", "outside_bone_and_marrow"]
 _ONLY_SITES = frozenset({"bone", "bone_marrow", "mibg_avid"})
 
 

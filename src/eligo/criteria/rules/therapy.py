@@ -11,17 +11,6 @@ from eligo.criteria.drugs import questions, vocabulary
 from eligo.criteria.rules.base import RuleBase, Section
 from eligo.patients.profile import RadiationField
 
-ALL_RADIATION_FIELDS: tuple[RadiationField, ...] = (
-    "small_port",
-    "large_field",
-    "substantial_marrow",
-    "craniospinal",
-    "total_body",
-    "whole_abdominal",
-    "whole_lung",
-    "other",
-)
-
 
 class Exposure(BaseModel):
     """What a therapy-history rule is about: drug classes or named agents, radiation fields,
