@@ -30,9 +30,9 @@ def _string_collections(tree: ast.AST) -> list[tuple[frozenset[str], int]]:
         elements: list[ast.expr] | None = None
         if isinstance(node, ast.Tuple | ast.List | ast.Set):
             elements = list(node.elts)
-        if elements and len(elements) > 1:
-            if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in elements):
-                found.append((frozenset(str(e.value) for e in elements if isinstance(e, ast.Constant)), node.lineno))
+        strings = [e.value for e in elements or () if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if elements and len(elements) > 1 and len(strings) == len(elements):
+            found.append((frozenset(strings), node.lineno))
     return found
 
 
@@ -53,8 +53,8 @@ def test_each_fact_is_written_once(name: str) -> None:
 
 
 def test_the_tuples_are_the_literals() -> None:
-    assert COMPARATORS == get_args(Comparator)
-    assert RADIATION_FIELDS == get_args(RadiationField)
-    assert DISEASE_SITES == get_args(DiseaseSite)
+    assert get_args(Comparator) == COMPARATORS
+    assert get_args(RadiationField) == RADIATION_FIELDS
+    assert get_args(DiseaseSite) == DISEASE_SITES
     # Each disease site is also a yes / no / unknown flag of the profile.
     assert set(DISEASE_SITES) <= set(DiseaseSites.model_fields)
