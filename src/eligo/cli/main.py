@@ -305,7 +305,10 @@ def check(
 @app.command()
 def match(
     patient: Annotated[Path, typer.Option("--patient", help="Patient profile JSON")],
-    answers: Annotated[Path | None, typer.Option("--answers", help="Pre-screener answers JSON")] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="Pre-screener answers JSON, for every trial or per trial id"),
+    ] = None,
     near: Annotated[str | None, typer.Option("--near", help="Town, UK postcode, US ZIP or lat,lon")] = None,
     within: Annotated[float | None, typer.Option("--within", help="Kilometres from --near")] = None,
     status: Annotated[
@@ -323,14 +326,14 @@ def match(
     from eligo.cli import render
     from eligo.explain import payloads
     from eligo.matching.match import RELAXED_GC_THRESHOLDS, candidate_query, match_profile
-    from eligo.patients.answers import load_answers
+    from eligo.patients.answers import load_answers_by_trial
     from eligo.patients.load import load_profile
     from eligo.patients.origin import origin
 
     gc.set_threshold(*RELAXED_GC_THRESHOLDS)
     with _errors():
         profile = load_profile(patient)
-        given = load_answers(answers) if answers else None
+        given = load_answers_by_trial(answers) if answers else None
         when = _date(on)
         start = origin(profile, near, within)
         search_query = candidate_query(

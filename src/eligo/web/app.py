@@ -88,8 +88,8 @@ def warm_worker(app: FastAPI) -> None:
     """
     from eligo.criteria.units import registry
     from eligo.geo import geocode
-    from eligo.matching.match import OPEN_STATUSES
     from eligo.matching.parsed_cache import PARSED_CACHE
+    from eligo.trials.statuses import OPEN_STATUSES
 
     PARSED_CACHE.warm(app.state.store, OPEN_STATUSES)
     # What the first request of each kind would otherwise build while a visitor waits: the unit

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.geo import haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
-from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile, rank_key, score_of
+from eligo.matching.match import Match, candidate_query, match_profile
 from eligo.matching.parsed_cache import PARSED_CACHE
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
@@ -29,6 +29,7 @@ from eligo.store import SearchHit, SearchQuery, TrialStore
 from eligo.store.cache import BoundedCache
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
+from eligo.trials.statuses import OPEN_STATUSES
 from eligo.web.errors import EligoHTTPError
 from eligo.yamlfile import load_yaml
 
@@ -340,19 +341,9 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
         statuses=statuses,
         or_unstated_status=True,
     )
-    store = store_of(request)
-    matches = []
-    for found in match_profile(store, profile, on, query=query):
-        answers = session_answers(request, found.hit.nct_id)
-        if answers.by_id:
-            parsed = parsed_criteria(request, found.hit.nct_id)
-            if parsed is not None:
-                evaluation = evaluate(parsed, profile, on, answers)
-                found = Match(found.hit, evaluation, score_of(evaluation))
-        matches.append(found)
-    # The family's answers can move a trial up or down.
-    matches.sort(key=rank_key)
-    return matches, on
+    # The family's answers count in each trial's verdict and so in the ranking, as `eligo match --answers` does.
+    answers = {nct_id: session_answers(request, nct_id) for nct_id in request.state.session.answered_trials()}
+    return match_profile(store_of(request), profile, on, answers=answers, query=query), on
 
 
 @cache
