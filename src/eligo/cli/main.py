@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 import sys
@@ -325,12 +324,15 @@ def match(
     """Rank trials for one child: eligible, then possibly eligible, then ineligible."""
     from eligo.cli import render
     from eligo.explain import payloads
-    from eligo.matching.match import RELAXED_GC_THRESHOLDS, candidate_query, match_profile
+    from eligo.matching.match import candidate_query, match_profile
     from eligo.patients.answers import load_answers_by_trial
     from eligo.patients.load import load_profile
     from eligo.patients.origin import origin
+    from eligo.process import Caches, relax_gc
 
-    gc.set_threshold(*RELAXED_GC_THRESHOLDS)
+    # This command is the entry point: it sets the process's GC and owns its caches.
+    relax_gc()
+    caches = Caches()
     with _errors():
         profile = load_profile(patient)
         given = load_answers_by_trial(answers) if answers else None
@@ -345,7 +347,7 @@ def match(
             statuses=_statuses(status),
             limit=limit,
         )
-        matches = match_profile(_open_store(db), profile, when, answers=given, query=search_query)
+        matches = match_profile(_open_store(db), profile, when, answers=given, query=search_query, cache=caches.parsed)
         _emit(payloads.match_payload(matches), fmt, render.matches(matches))
 
 

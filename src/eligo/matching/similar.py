@@ -133,7 +133,8 @@ class _Ranking:
     ranked: tuple[_Ranked, ...]
 
 
-_CACHE: BoundedCache[tuple[str, str], _Ranking] = BoundedCache(CACHE_SIZE)
+# Rankings by (store data version, trial id); the process that keeps one owns it (`eligo.process.Caches`).
+RankingCache = BoundedCache[tuple[str, str], _Ranking]
 
 
 @lru_cache(maxsize=8192)
@@ -260,15 +261,18 @@ def similar_trials(
     limit: int = 5,
     origin: tuple[float, float] | None = None,
     data_version: str | None = None,
+    cache: RankingCache | None = None,
 ) -> list[SimilarTrial]:
     """Trials most like `trial` (as stored), open ones first among equals, with the reasons in words.
 
-    At most `KEPT`. `data_version` is the store's, when the caller has just read it.
+    At most `KEPT`. `data_version` is the store's, when the caller has just read it; `cache` keeps
+    the ranking for the next call (none: ranked afresh).
     """
     key = (data_version or store.data_version(), trial.nct_id)
-    ranking = _CACHE.get(key)
+    ranking = cache.get(key) if cache is not None else None
     if ranking is None:
         ranking = _rank(store, trial)
-        _CACHE.put(key, ranking)
+        if cache is not None:
+            cache.put(key, ranking)
     base_km = _nearest_km(ranking.sites, origin)
     return [entry.explained(base_km, origin) for entry in ranking.ranked[:limit]]

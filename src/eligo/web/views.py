@@ -17,7 +17,6 @@ from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.geo import haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
 from eligo.matching.match import Match, candidate_query, match_profile
-from eligo.matching.parsed_cache import PARSED_CACHE
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
 from eligo.matching.verdicts import TrialVerdict
@@ -25,8 +24,8 @@ from eligo.patients.answers import Answer, Answers, parse_answer
 from eligo.patients.load import profile_from_data
 from eligo.patients.origin import Origin, OriginError, origin
 from eligo.patients.profile import PatientProfile
+from eligo.process import Caches, SearchPage
 from eligo.store import SearchHit, SearchQuery, TrialStore
-from eligo.store.cache import BoundedCache
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.trials.statuses import OPEN_STATUSES
@@ -42,8 +41,10 @@ def store_of(request: Request) -> TrialStore:
     return store
 
 
-# Validated Trial records of the trials viewed most recently, per store data version (up to ~100 KB each).
-_TRIALS: BoundedCache[tuple[str, str], Trial] = BoundedCache(512)
+def caches_of(request: Request) -> Caches:
+    """The caches of this worker, made by its entry point (`eligo.web.app.app_factory`)."""
+    caches: Caches = request.app.state.caches
+    return caches
 
 
 def data_version(request: Request) -> str:
@@ -60,11 +61,11 @@ def require_trial(request: Request, nct_id: str) -> Trial:
     trial = None
     if ID_PATTERN.match(key):
         cache_key = (data_version(request), key)
-        trial = _TRIALS.get(cache_key)
+        trial = caches_of(request).trials.get(cache_key)
         if trial is None:
             trial = store_of(request).get(key)
             if trial is not None:
-                _TRIALS.put(cache_key, trial)
+                caches_of(request).trials.put(cache_key, trial)
     if trial is None:
         raise EligoHTTPError(404, "not_found", f"There is no trial {nct_id[:40]!r} in Eligo.")
     return trial
@@ -83,7 +84,7 @@ def session_profile(request: Request) -> PatientProfile | None:
 
 def parsed_criteria_many(request: Request, nct_ids: list[str]) -> dict[str, ParsedCriteria]:
     """The trials' rules, from the same bounded cache that matching uses (warmed when a worker starts)."""
-    found = PARSED_CACHE.criteria_for(store_of(request), nct_ids)
+    found = caches_of(request).parsed.criteria_for(store_of(request), nct_ids)
     return {nct_id: cached.parsed for nct_id, cached in found.items()}
 
 
@@ -166,19 +167,22 @@ def _profile_start(profile: PatientProfile | None) -> Origin | None:
         return None
 
 
-# A new visitor's view of a trial (no profile, no answers) is the same for everyone on a given day.
-_BLANK_RESULTS: BoundedCache[tuple[str, str, date], TrialResult] = BoundedCache(1024)
-
-
 def _evaluated(
-    parsed: ParsedCriteria, profile: PatientProfile | None, answers: Answers, on: date, key: tuple[str, str]
+    request: Request,
+    parsed: ParsedCriteria,
+    profile: PatientProfile | None,
+    answers: Answers,
+    on: date,
+    key: tuple[str, str],
 ) -> TrialResult:
     if profile is not None or answers.by_id:
         return evaluate_trial(parsed, profile or PatientProfile(), on, answers)
-    result = _BLANK_RESULTS.get((*key, on))
+    # A new visitor's view of a trial (no profile, no answers) is the same for everyone on a given day.
+    blank = caches_of(request).blank_results
+    result = blank.get((*key, on))
     if result is None:
         result = evaluate_trial(parsed, PatientProfile(), on, answers)
-        _BLANK_RESULTS.put((*key, on), result)
+        blank.put((*key, on), result)
     return result
 
 
@@ -193,7 +197,7 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
     on = date.today()
     result: TrialResult | None = None
     if parsed is not None:
-        result = _evaluated(parsed, profile, answers, on, (data_version(request), trial.nct_id))
+        result = _evaluated(request, parsed, profile, answers, on, (data_version(request), trial.nct_id))
     return {
         "trial": trial,
         "parsed": parsed,
@@ -202,7 +206,9 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
         "answers": {key: value.value for key, value in answers.by_id.items()},
         "profile_active": profile is not None,
         "sites": sites_by_distance(trial, origin),
-        "similar": similar_trials(store, trial, limit=5, origin=origin, data_version=data_version(request)),
+        "similar": similar_trials(
+            store, trial, limit=5, origin=origin, data_version=data_version(request), cache=caches_of(request).similar
+        ),
         "on": on,
     }
 
@@ -282,23 +288,20 @@ class SearchResultView:
     verdict: str | None
 
 
-# The same searches come back all day ("neuroblastoma" above all): a page of hits with its card text is kept
-# per (store data version, query). Verdicts depend on the visitor and are never kept.
-SearchPage = tuple[tuple[SearchHit, ...], dict[str, TrialSketch]]
-_SEARCHES: BoundedCache[tuple[str, SearchQuery], SearchPage] = BoundedCache(256)
-
-
 def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchResultView]:
     """One page of hits with their records and, when a profile is active, the child's verdict on each:
     a fixed number of queries and at most `query.limit` evaluations, whatever the number of matches."""
     store = store_of(request)
     profile = session_profile(request)
+    # A page of hits with its card text is kept per (store data version, query); verdicts depend on the
+    # visitor and are never kept.
+    searches = caches_of(request).searches
     key = (data_version(request), query)
-    found = _SEARCHES.get(key)
+    found: SearchPage | None = searches.get(key)
     if found is None:
         searched = tuple(store.search(query))
         found = (searched, store.sketches(hit.nct_id for hit in searched))
-        _SEARCHES.put(key, found)
+        searches.put(key, found)
     hits, records = found
     ids = [hit.nct_id for hit in hits]
     verdicts: dict[str, str] = {}
@@ -311,16 +314,12 @@ def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchRes
     return [SearchResultView(hit, records.get(hit.nct_id), verdicts.get(hit.nct_id)) for hit in hits]
 
 
-# "Browse by condition" tallies every open trial: once per store data version, not once per home page.
-_CONDITION_COUNTS: BoundedCache[str, list[tuple[str, int]]] = BoundedCache(4)
-
-
 def browse_conditions(request: Request) -> list[tuple[str, int]]:
     version = data_version(request)
-    counts = _CONDITION_COUNTS.get(version)
+    counts = caches_of(request).condition_counts.get(version)
     if counts is None:
         counts = store_of(request).condition_counts(limit=12)
-        _CONDITION_COUNTS.put(version, counts)
+        caches_of(request).condition_counts.put(version, counts)
     return list(counts)
 
 
@@ -343,7 +342,10 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
     )
     # The family's answers count in each trial's verdict and so in the ranking, as `eligo match --answers` does.
     answers = {nct_id: session_answers(request, nct_id) for nct_id in request.state.session.answered_trials()}
-    return match_profile(store_of(request), profile, on, answers=answers, query=query), on
+    matches = match_profile(
+        store_of(request), profile, on, answers=answers, query=query, cache=caches_of(request).parsed
+    )
+    return matches, on
 
 
 @cache

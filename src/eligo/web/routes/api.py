@@ -108,7 +108,12 @@ def api_match(request: Request, body: Annotated[MatchRequest, Body()]) -> JSONRe
         near = query.near
     search = candidate_query(profile, on, near=near, within_km=body.within_km if near else None, limit=body.limit)
     matches = match_profile(
-        views.store_of(request), profile, on, answers=Answers.from_mapping(body.answers), query=search
+        views.store_of(request),
+        profile,
+        on,
+        answers=Answers.from_mapping(body.answers),
+        query=search,
+        cache=views.caches_of(request).parsed,
     )
     # Encoded once, here in the thread pool: a returned dict would be validated and walked again by
     # jsonable_encoder on the event loop, where it holds up every other request of this worker.
@@ -120,7 +125,13 @@ def api_similar(request: Request, nct_id: str) -> dict[str, Any]:
     from eligo.matching.similar import similar_trials
 
     trial = views.require_trial(request, nct_id)
-    found = similar_trials(views.store_of(request), trial, limit=10, data_version=views.data_version(request))
+    found = similar_trials(
+        views.store_of(request),
+        trial,
+        limit=10,
+        data_version=views.data_version(request),
+        cache=views.caches_of(request).similar,
+    )
     return {"nct_id": trial.nct_id, "similar": [item.as_json() for item in found]}
 
 
