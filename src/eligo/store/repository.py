@@ -18,7 +18,6 @@ from eligo.store.importer import BatchImporter
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
 from eligo.store.overlays import load_patches
 from eligo.store.search import (
-    OPEN_STATUSES,
     SearchHit,
     SearchQuery,
     TrialSketch,
@@ -30,6 +29,7 @@ from eligo.store.search import (
 from eligo.store.tables import criteria, sync_state, trials
 from eligo.store.writer import DeriveCriteria, delete_study, load_states, prepare, write_studies
 from eligo.trials.model import Trial
+from eligo.trials.statuses import OPEN_STATUSES
 
 
 class TrialStore:

@@ -29,10 +29,10 @@ from eligo.criteria.rules.clinical import (
     PerformanceRule,
     PregnancyRule,
     RiskGroupRule,
-    Site,
     ToxicityGradeRule,
     clinical_vocab,
 )
+from eligo.patients.profile import DiseaseSite as Site
 
 Extractor = Callable[[CriterionContext], Rule | None]
 
