@@ -9,8 +9,15 @@ from typing import get_args
 
 import pytest
 
-from eligo.criteria.comparators import COMPARATORS, Comparator
-from eligo.patients.profile import DISEASE_SITES, RADIATION_FIELDS, DiseaseSite, DiseaseSites, RadiationField
+from eligo.criteria.terms import (
+    COMPARATORS,
+    DISEASE_SITES,
+    RADIATION_FIELDS,
+    Comparator,
+    DiseaseSite,
+    RadiationField,
+)
+from eligo.patients.profile import DiseaseSites
 from eligo.trials.statuses import OPEN_STATUSES
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "eligo"

@@ -27,7 +27,7 @@ import pint
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.cache_dir import cache_dir
-from eligo.criteria.comparators import Comparator
+from eligo.criteria.terms import Comparator
 from eligo.yamlfile import load_yaml
 
 # Converted values are compared after rounding both sides to this many significant digits,

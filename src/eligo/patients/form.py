@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from eligo.criteria.terms import DISEASE_SITES
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
-from eligo.patients.profile import DISEASE_SITES, PatientProfile
+from eligo.patients.profile import PatientProfile
 
 MAX_FIELD_CHARS = 200
 LAB_FIELDS = ("anc", "platelets", "hemoglobin", "creatinine", "total_bilirubin", "alt", "ast")

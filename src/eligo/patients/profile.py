@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from eligo.criteria.terms import RadiationField
 
 
 class Fact(BaseModel):
@@ -31,11 +33,6 @@ class DiseaseState(StrEnum):
     PERSISTENT = "persistent"  # partial response but disease remains
     NEWLY_DIAGNOSED = "newly_diagnosed"
     IN_REMISSION = "in_remission"
-
-
-# Where disease can be, as rules name it; each is also a yes / no / unknown flag of `DiseaseSites`.
-DiseaseSite = Literal["bone", "bone_marrow", "soft_tissue", "mibg_avid", "fdg_pet_avid", "outside_bone_and_marrow"]
-DISEASE_SITES: tuple[DiseaseSite, ...] = get_args(DiseaseSite)
 
 
 class DiseaseSites(Fact):
@@ -94,20 +91,6 @@ class Therapy(Fact):
     progressed_on_therapy: bool | None = None
     cumulative_dose: float | None = Field(default=None, ge=0)
     cumulative_dose_unit: str | None = None  # e.g. "mCi/kg" for 131I-MIBG
-
-
-# Radiation fields as the trials name them; washout rules use the same words.
-RadiationField = Literal[
-    "small_port",
-    "large_field",
-    "substantial_marrow",
-    "craniospinal",
-    "total_body",
-    "whole_abdominal",
-    "whole_lung",
-    "other",
-]
-RADIATION_FIELDS: tuple[RadiationField, ...] = get_args(RadiationField)
 
 
 class Radiation(Fact):

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Literal, cast
 
-from eligo.criteria.comparators import Comparator as Cmp
 from eligo.criteria.extractors.prefilter import Trigger, phrase_words
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
 from eligo.criteria.rules.clinical import (
@@ -32,7 +31,8 @@ from eligo.criteria.rules.clinical import (
     ToxicityGradeRule,
     clinical_vocab,
 )
-from eligo.patients.profile import DiseaseSite as Site
+from eligo.criteria.terms import Comparator as Cmp
+from eligo.criteria.terms import DiseaseSite as Site
 
 Extractor = Callable[[CriterionContext], Rule | None]
 

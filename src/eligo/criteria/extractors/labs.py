@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
 
-from eligo.criteria.comparators import Comparator
 from eligo.criteria.extractors.prefilter import Trigger, TriggerText, phrase_words
 from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
 from eligo.criteria.rules.labs import (
@@ -26,6 +25,7 @@ from eligo.criteria.rules.labs import (
     LabThresholdRule,
     TransfusionDependenceRule,
 )
+from eligo.criteria.terms import Comparator
 from eligo.criteria.units import UnitError, convert, display_unit, lab_spec, plausible, vocabulary
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}

@@ -24,7 +24,7 @@ from eligo.criteria.rules.therapy import (
     StemCellRule,
     WashoutRule,
 )
-from eligo.patients.profile import RADIATION_FIELDS as ALL_RADIATION_FIELDS
+from eligo.criteria.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
 
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

@@ -11,10 +11,10 @@ from typing import ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from eligo.criteria.comparators import Comparator
 from eligo.criteria.rules.base import RuleBase, Section
-from eligo.patients.profile import DISEASE_SITES as SITES
-from eligo.patients.profile import DiseaseSite as Site
+from eligo.criteria.terms import DISEASE_SITES as SITES
+from eligo.criteria.terms import Comparator
+from eligo.criteria.terms import DiseaseSite as Site
 from eligo.trials.ages import AgeLimits, registry_age_limits
 from eligo.yamlfile import load_yaml
 
