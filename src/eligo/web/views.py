@@ -162,8 +162,8 @@ def _profile_start(profile: PatientProfile | None) -> Origin | None:
     try:
         return origin(profile)
     except OriginError:
-        # The place a visitor typed in the form and no longer found: pages show sites without distances
-        # rather than an error on every page (the match list says nothing is measured from it either).
+        # A place the visitor typed that the gazetteer cannot find: every page would fail on it, so pages
+        # show sites without distances and the match list is not limited by distance, as before this was shared.
         return None
 
 
