@@ -9,7 +9,7 @@ labs, and for a third of the runs a place + radius. Two passes over the same pro
   lab values), as in a long-lived web worker;
 - frozen: as warm, then `gc.collect(); gc.freeze()` before the timed runs, as `eligo serve` workers do
   after warming up, so full collections no longer walk the cached trees;
-- relaxed: as frozen, with the collector's thresholds raised (`gc.set_threshold(RELAXED_GC)`) during the
+- relaxed: as frozen, with the collector's thresholds raised (`eligo.process.RELAXED_GC_THRESHOLDS`) during the
   timed runs, so a match triggers fewer collections;
 - cold-relaxed: as cold, with the thresholds raised the same way.
 
@@ -40,6 +40,8 @@ from typing import Any
 from corpus import CITIES
 from measure import WORKDIR, print_table, save_results, sqlite_url, summarize_ms
 
+from eligo.process import RELAXED_GC_THRESHOLDS
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "docs" / "examples" / "child-relapsed.json"
 DIAGNOSES = (
@@ -53,7 +55,6 @@ DIAGNOSES = (
     "wilms tumor",
 )
 ON = date(2026, 11, 20)
-RELAXED_GC = (50_000, 20, 100)
 PASSES = ("cold", "cold-relaxed", "warm", "frozen", "relaxed")
 
 
@@ -117,9 +118,10 @@ def main() -> None:
         )
     url = args.url or sqlite_url(args.store)
 
-    from eligo.matching.match import candidate_query, match_profile, reset_caches
-    from eligo.matching.parsed_cache import PARSED_CACHE
+    from eligo.matching.evaluators.labs import clear_conversions
+    from eligo.matching.match import candidate_query, match_profile
     from eligo.patients.load import profile_from_data
+    from eligo.process import Caches
     from eligo.store import open_store
 
     store = open_store(url)
@@ -135,7 +137,9 @@ def main() -> None:
     cases = prepared(args.seed)
     # One untimed run: first use loads the vocabularies and Pint and warms the page cache; a web
     # worker has done this before its first request.
-    match_profile(store, cases[0][0], ON, query=cases[0][1])
+    # The benchmark is the entry point here: it owns the caches, as a serve worker or the CLI does.
+    caches = Caches()
+    match_profile(store, cases[0][0], ON, query=cases[0][1], cache=caches.parsed)
     profiler = None
     if args.profile:
         import cProfile
@@ -162,23 +166,28 @@ def main() -> None:
         if not name.startswith("cold"):
             # Warm as a long-lived web worker is: other children's matches (same diagnoses, other ages,
             # sexes and lab values) have filled the caches; this child's own lab values are new to them.
-            reset_caches()
+            caches = Caches()
+            clear_conversions()
             for profile, query in prepared(args.seed + 1):
-                match_profile(store, profile, ON, query=query)
-            hits_before, misses_before = PARSED_CACHE.hits, PARSED_CACHE.misses
+                match_profile(store, profile, ON, query=query, cache=caches.parsed)
+            hits_before, misses_before = caches.parsed.hits, caches.parsed.misses
             if name in ("frozen", "relaxed"):
                 gc.collect()
                 gc.freeze()
         if name in ("relaxed", "cold-relaxed"):
-            gc.set_threshold(*RELAXED_GC)
+            gc.set_threshold(*RELAXED_GC_THRESHOLDS)
         totals, cpus = [], []
         pauses.clear()
         for profile, query in cases:
             if name.startswith("cold"):
-                reset_caches()
+                # As a new process would: caches of its own, no unit conversions remembered.
+                caches = Caches()
+                clear_conversions()
             if profiler:
                 profiler.enable()
-            matches, wall, cpu = _timed(lambda p=profile, q=query: match_profile(store, p, ON, query=q))
+            matches, wall, cpu = _timed(
+                lambda p=profile, q=query, c=caches.parsed: match_profile(store, p, ON, query=q, cache=c)
+            )
             if profiler:
                 profiler.disable()
             totals.append(wall)
@@ -196,8 +205,8 @@ def main() -> None:
             f"total {sum(pauses) * 1000:.0f} ms; {gc.get_freeze_count():,} objects frozen"
         )
         if not name.startswith("cold"):
-            hits, misses = PARSED_CACHE.hits - hits_before, PARSED_CACHE.misses - misses_before
-            print(f"warm: parsed-criteria cache {hits:,} hits, {misses:,} misses; {len(PARSED_CACHE):,} trees held")
+            hits, misses = caches.parsed.hits - hits_before, caches.parsed.misses - misses_before
+            print(f"warm: parsed-criteria cache {hits:,} hits, {misses:,} misses; {len(caches.parsed):,} trees held")
     rows.append({"part": "store.search alone", **summarize_ms(searches)})
     store.close()
     print(

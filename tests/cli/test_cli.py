@@ -253,3 +253,66 @@ def test_sync_pulls_from_the_registry_api_and_is_incremental(database_url: str) 
     store = open_store(database_url)
     assert store.get("NCT05594173") is not None
     assert store.get_criteria("NCT05594173") is not None  # rules parsed at import, as for files
+
+
+def test_match_location_needs_both_lat_and_lon(db: str, tmp_path: Path) -> None:
+    """Issue #10: a latitude without a longitude is a clear error, not a search around longitude 0.0."""
+    child = json.loads(EXAMPLE_PROFILE.read_text())
+    child["location"] = {"lat": 53.8, "max_travel_km": 300}
+    half = tmp_path / "half.json"
+    half.write_text(json.dumps(child))
+    result = run("match", "--patient", str(half), "--on", "2026-11-23", "--db", db)
+    assert result.exit_code == 2 and "both lat and lon" in result.stderr
+    # The same place as a whole point gives the same trials as the place's name.
+    child["location"] = {"lat": 53.7965, "lon": -1.5478, "max_travel_km": 300}
+    whole = tmp_path / "whole.json"
+    whole.write_text(json.dumps(child))
+    by_point = run_json("match", "--patient", str(whole), "--on", "2026-11-23", "--db", db)
+    by_name = run_json("match", "--patient", str(EXAMPLE_PROFILE), "--on", "2026-11-23", "--db", db)
+    assert by_point["results"] and all(row["distance_km"] <= 300 for row in by_point["results"])
+    assert {row["nct_id"] for row in by_point["results"]} == {row["nct_id"] for row in by_name["results"]}
+
+
+def test_match_origin_errors_name_the_option_or_the_profile(db: str, tmp_path: Path) -> None:
+    result = run("match", "--patient", str(EXAMPLE_PROFILE), "--near", "Nowhereville Qqq", "--db", db)
+    assert result.exit_code == 2 and "--near: could not find" in result.stderr
+    result = run("match", "--patient", str(EXAMPLE_PROFILE), "--within", "0", "--db", db)
+    assert result.exit_code == 2 and "--within:" in result.stderr
+    child = json.loads(EXAMPLE_PROFILE.read_text())
+    child["location"] = {"place": "Nowhereville Qqq"}
+    lost = tmp_path / "lost.json"
+    lost.write_text(json.dumps(child))
+    result = run("match", "--patient", str(lost), "--db", db)
+    assert result.exit_code == 2 and "the profile's location.place: could not find" in result.stderr
+
+
+def test_match_takes_answers_per_trial(db: str, tmp_path: Path) -> None:
+    """Issue #10: `eligo match --answers` maps trial ids to answers, as the website keeps them."""
+    case = json.loads((ROOT / "tests/matching/golden_profiles/nct01370330_eligible_with_answers.json").read_text())
+    patient = tmp_path / "child.json"
+    patient.write_text(json.dumps(case["profile"]))
+    per_trial = tmp_path / "per-trial.json"
+    per_trial.write_text(json.dumps({"NCT01370330": case["answers"]}))
+    flat = tmp_path / "flat.json"
+    flat.write_text(json.dumps(case["answers"]))
+    common = ("--patient", str(patient), "--on", case["on"], "--db", db)
+    answered = {row["nct_id"]: row for row in run_json("match", *common, "--answers", str(per_trial))["results"]}
+    unanswered = {row["nct_id"]: row for row in run_json("match", *common)["results"]}
+    checked = run_json("check", "NCT01370330", *common, "--answers", str(flat))
+    assert answered["NCT01370330"]["verdict"] == checked["verdict"] == case["expected"]["verdict"]
+    assert answered["NCT01370330"] != unanswered["NCT01370330"]
+    assert {k: v for k, v in answered.items() if k != "NCT01370330"} == {
+        k: v for k, v in unanswered.items() if k != "NCT01370330"
+    }
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps({"NCT01370330": case["answers"], "inc-1": "yes"}))
+    result = run("match", *common, "--answers", str(mixed))
+    assert result.exit_code == 2 and "mixes trial ids with criterion ids" in result.stderr
+    not_an_id = tmp_path / "not-an-id.json"
+    not_an_id.write_text(json.dumps({"trial one": {"inc-1": "yes"}}))
+    result = run("match", *common, "--answers", str(not_an_id))
+    assert result.exit_code == 2 and "is not a trial id" in result.stderr
+    bad_answer = tmp_path / "bad-answer.json"
+    bad_answer.write_text(json.dumps({"NCT01370330": {"inc-1": "maybe"}}))
+    result = run("match", *common, "--answers", str(bad_answer))
+    assert result.exit_code == 2 and "NCT01370330.inc-1" in result.stderr

@@ -9,8 +9,8 @@ from sqlalchemy import text
 from store_builders import make_trial, site
 
 from eligo.store import ImportSummary, SearchQuery, TrialStore
-from eligo.store.rows import age_in_months
-from eligo.trials.model import ImportProblem, Location, Trial
+from eligo.store.rows import age_columns
+from eligo.trials.model import Eligibility, ImportProblem, Location, Trial
 from eligo.trials.overlay import OverlayPatch
 
 
@@ -155,19 +155,25 @@ def test_overlay_before_its_trial_waits_for_it(store: TrialStore) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text_age", "months"),
+    ("minimum", "maximum", "columns"),
     [
-        ("1 Year", 12),
-        ("18 Months", 18),
-        ("6 Weeks", 1),
-        ("30 Days", 0),
-        ("31 Days", 1),
-        ("21 Years", 252),
-        ("N/A", None),
-        (None, None),
-        ("", None),
-        ("2 Years ", 24),
+        ("1 Year", None, (12, None)),
+        ("18 Months", None, (18, None)),
+        ("6 Weeks", None, (1, None)),
+        ("30 Days", None, (None, None)),
+        ("31 Days", None, (1, None)),
+        # The upper limit with the age rule's semantics (issue #10): "21 Years" runs to 21 years 11 months,
+        # a limit in weeks or days rounds up, and a limit in months ends at that month.
+        (None, "21 Years", (None, 263)),
+        ("6 Months", "21 Years", (6, 252)),
+        (None, "6 Weeks", (None, 2)),
+        (None, "30 Days", (None, 1)),
+        ("N/A", None, (None, None)),
+        (None, None, (None, None)),
+        ("", None, (None, None)),
+        ("2 Years ", None, (24, None)),
     ],
 )
-def test_age_in_months(text_age: str | None, months: int | None) -> None:
-    assert age_in_months(text_age) == months
+def test_age_columns(minimum: str | None, maximum: str | None, columns: tuple[int | None, int | None]) -> None:
+    trial = make_trial(eligibility=Eligibility(minimum_age=minimum, maximum_age=maximum))
+    assert age_columns(trial) == columns

@@ -60,3 +60,25 @@ def test_default_url_is_a_file_in_the_user_data_directory(monkeypatch: pytest.Mo
     assert (tmp_path / "data").exists()
     monkeypatch.setenv("ELIGO_DATABASE_URL", "sqlite:///from-env.db")
     assert resolve_url(None).database == "from-env.db"
+
+
+def test_age_columns_are_reread_with_the_age_rule_semantics(empty_database_url: str) -> None:
+    """Revision 0006 (issue #10): a store written when "21 Years" was kept as 252 months finds 21y4m children."""
+    store = open_store(empty_database_url)
+    try:
+        store.upsert(make_trial())  # "1 Year" to "21 Years"
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE trials SET max_age_months = 252"))
+    finally:
+        store.close()
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", resolve_url(empty_database_url).render_as_string(hide_password=False))
+    command.downgrade(config, "0005")
+    command.upgrade(config, "head")
+    again = open_store(empty_database_url)
+    try:
+        assert [hit.nct_id for hit in again.search(SearchQuery(age_months=256))] == ["NCT00000001"]
+        with again.engine.connect() as connection:
+            assert connection.execute(text("SELECT min_age_months, max_age_months FROM trials")).one() == (12, 263)
+    finally:
+        again.close()

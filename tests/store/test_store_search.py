@@ -108,7 +108,9 @@ def test_unstated_status_can_join_a_status_filter(store: TrialStore) -> None:
         (11, ["NCT00000003"]),
         (12, ["NCT00000001", "NCT00000003"]),
         (252, ["NCT00000001", "NCT00000003"]),
-        (253, ["NCT00000003"]),
+        # "Maximum Age: 21 Years" runs to 21 years 11 months, as the age rule reads it (issue #10).
+        (253, ["NCT00000001", "NCT00000003"]),
+        (263, ["NCT00000001", "NCT00000003"]),
         (264, ["NCT00000002", "NCT00000003"]),
         (0, ["NCT00000003"]),
     ],

@@ -85,3 +85,18 @@ def test_similar_trials_have_reasons(client: TestClient) -> None:
     similar = client.get("/api/trials/NCT04751383/similar").json()["similar"]
     assert similar, "the bundled neuroblastoma trials should be similar to each other"
     assert all(item["reasons"] for item in similar)
+
+
+def test_match_measures_from_the_profile_location_as_eligo_match_does(client: TestClient) -> None:
+    """Issue #10: one `origin` for the CLI, the pages and the API."""
+    profile = json.loads(EXAMPLE.read_text())  # lives in Leeds, travels up to 300 km
+    matched = client.post("/api/match", json={"profile": profile, "on": "2026-11-23"}).json()["results"]
+    assert matched and all(row["distance_km"] is not None and row["distance_km"] <= 300 for row in matched)
+    nowhere = client.post("/api/match", json={"profile": profile, "near": "Nowhereville Qqq"})
+    assert nowhere.status_code == 422
+    _assert_error_shape(nowhere.json(), 422)
+    assert nowhere.json()["error"]["code"] == "invalid_place"
+    half = {**profile, "location": {"lat": 53.8}}
+    refused = client.post("/api/match", json={"profile": half})
+    assert refused.status_code == 422
+    assert "both lat and lon" in refused.text

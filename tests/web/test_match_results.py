@@ -83,3 +83,75 @@ def test_long_lists_come_twenty_to_a_page(client: TestClient, loaded_store: Tria
     for bad in ("0", "two"):
         response = client.get("/match/results", params={"page": bad})
         assert response.status_code == 422
+
+
+def _submit_with(client: TestClient, **fields: str) -> str:
+    data = {"csrf_token": csrf_of(client.get("/match").text), **FORM, **fields}
+    response = client.post("/match", data=data)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_childs_place_limits_the_list_as_eligo_match_does(client: TestClient, loaded_store: TrialStore) -> None:
+    """Issue #10: the web and the CLI start from the same `patients.origin.origin`."""
+    from datetime import date
+
+    from eligo.matching.match import candidate_query, match_profile
+    from eligo.patients.form import profile_from_form
+    from eligo.patients.origin import origin
+    from eligo.trials.statuses import OPEN_STATUSES
+
+    _submit_with(client, place="Leeds", max_travel_km="300")
+    rows = client.get("/match/results.json").json()["results"]
+    assert rows and all(row["distance_km"] is not None and row["distance_km"] <= 300 for row in rows)
+    profile, _ = profile_from_form({**FORM, "place": "Leeds", "max_travel_km": "300"})
+    start = origin(profile)
+    assert start is not None and start.within_km == 300
+    on = date.today()
+    query = candidate_query(
+        profile, on, near=start.point, within_km=start.within_km, statuses=OPEN_STATUSES, or_unstated_status=True
+    )
+    assert [row["nct_id"] for row in rows] == [
+        m.hit.nct_id for m in match_profile(loaded_store, profile, on, query=query)
+    ]
+
+
+def test_a_place_that_cannot_be_found_lists_trials_without_distances(client: TestClient) -> None:
+    _submit_with(client, place="Nowhereville Qqq")
+    rows = client.get("/match/results.json").json()["results"]
+    assert rows and all(row["distance_km"] is None for row in rows)
+
+
+def test_answers_on_a_trial_page_count_in_the_match_list(client: TestClient, loaded_store: TrialStore) -> None:
+    """Issue #10: the web passes each trial's answers to `match_profile` instead of re-ranking by hand."""
+    from datetime import date
+
+    from eligo.matching.match import candidate_query, match_profile
+    from eligo.patients.answers import Answers
+    from eligo.patients.form import profile_from_form
+    from eligo.trials.statuses import OPEN_STATUSES
+
+    _submit(client)
+    before = client.get("/match/results.json").json()["results"]
+    nct_id = before[0]["nct_id"]
+    profile, _ = profile_from_form(FORM)
+    on = date.today()
+    query = candidate_query(profile, on, statuses=OPEN_STATUSES, or_unstated_status=True)
+    (first,) = [m for m in match_profile(loaded_store, profile, on, query=query) if m.hit.nct_id == nct_id]
+    # "No" to an open inclusion question rules the trial out, so it must leave the top of the list.
+    criterion = next(q.id for q in first.result.open_questions if q.section == "inclusion")
+    trial_page = client.get(f"/trials/{nct_id}").text
+    response = client.post(
+        f"/trials/{nct_id}/answers",
+        data={"csrf_token": csrf_of(trial_page), f"a:{criterion}": "no"},
+        follow_redirects=False,
+    )
+    assert response.status_code in (200, 303)
+    after = client.get("/match/results.json").json()["results"]
+    answers = {nct_id: Answers.from_mapping({criterion: "no"})}
+    expected = match_profile(loaded_store, profile, on, answers=answers, query=query)
+    assert [(row["nct_id"], row["verdict"]) for row in after] == [
+        (m.hit.nct_id, m.evaluation.verdict.value) for m in expected
+    ]
+    assert next(row for row in after if row["nct_id"] == nct_id)["verdict"] == "ineligible"
+    assert after[0]["nct_id"] != nct_id

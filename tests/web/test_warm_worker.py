@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from eligo.criteria.units import registry
-from eligo.matching.match import OPEN_STATUSES, RELAXED_GC_THRESHOLDS, match_profile, reset_caches
-from eligo.matching.parsed_cache import PARSED_CACHE
+from eligo.matching.evaluators.labs import clear_conversions
+from eligo.matching.match import OPEN_STATUSES, match_profile
 from eligo.patients.load import load_profile
+from eligo.process import RELAXED_GC_THRESHOLDS, Caches
 from eligo.store import SearchQuery, TrialStore
 from eligo.web.app import create_app, warm_worker
 from eligo.web.settings import WebSettings
@@ -23,13 +24,13 @@ ON = date(2026, 11, 20)
 
 
 @pytest.fixture
-def fresh_caches() -> Iterator[None]:
+def fresh_caches() -> Iterator[Caches]:
+    """A worker's own caches (issue #10: nothing process-wide to reset), and the GC settings put back."""
     thresholds = gc.get_threshold()
-    reset_caches()
-    yield
+    clear_conversions()
+    yield Caches()
     gc.unfreeze()
     gc.set_threshold(*thresholds)
-    reset_caches()
 
 
 def _open_ids(store: TrialStore) -> set[str]:
@@ -37,13 +38,13 @@ def _open_ids(store: TrialStore) -> set[str]:
     return {hit.nct_id for hit in hits}
 
 
-def test_warm_up_loads_open_trials_and_freezes_them(loaded_store: TrialStore, fresh_caches: None) -> None:
+def test_warm_up_loads_open_trials_and_freezes_them(loaded_store: TrialStore, fresh_caches: Caches) -> None:
     profile = load_profile(EXAMPLE)
     cold = [(m.hit.nct_id, m.result.verdict, m.score) for m in match_profile(loaded_store, profile, ON)]
-    reset_caches()
 
-    app = create_app(WebSettings(environment="test"), store=loaded_store)
+    app = create_app(WebSettings(environment="test"), store=loaded_store, caches=fresh_caches)
     warm_worker(app)
+    parsed = fresh_caches.parsed
 
     # The first requests find the unit registry built and every page template compiled.
     assert registry.cache_info().currsize == 1
@@ -53,18 +54,18 @@ def test_warm_up_loads_open_trials_and_freezes_them(loaded_store: TrialStore, fr
     assert {"trial.html", "match_results.html", "search.html"} <= compiled
     open_ids = _open_ids(loaded_store)
     assert open_ids
-    assert len(PARSED_CACHE) == len(open_ids)
+    assert len(parsed) == len(open_ids)
     assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == RELAXED_GC_THRESHOLDS
-    misses = PARSED_CACHE.misses
-    warm = [(m.hit.nct_id, m.result.verdict, m.score) for m in match_profile(loaded_store, profile, ON)]
+    misses = parsed.misses
+    warm = [(m.hit.nct_id, m.result.verdict, m.score) for m in match_profile(loaded_store, profile, ON, cache=parsed)]
     assert warm == cold
     matched_open = {nct_id for nct_id, _, _ in warm} & open_ids
     assert matched_open
     # Only the closed trials among the candidates were read now.
-    assert PARSED_CACHE.misses - misses == len({nct_id for nct_id, _, _ in warm} - open_ids)
+    assert parsed.misses - misses == len({nct_id for nct_id, _, _ in warm} - open_ids)
 
 
-def test_warm_up_respects_the_limit(loaded_store: TrialStore, fresh_caches: None) -> None:
-    assert PARSED_CACHE.warm(loaded_store, OPEN_STATUSES, limit=1) == 1
-    assert len(PARSED_CACHE) == 1
+def test_warm_up_respects_the_limit(loaded_store: TrialStore, fresh_caches: Caches) -> None:
+    assert fresh_caches.parsed.warm(loaded_store, OPEN_STATUSES, limit=1) == 1
+    assert len(fresh_caches.parsed) == 1

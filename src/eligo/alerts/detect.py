@@ -18,12 +18,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from eligo.alerts.records import Reason, SavedProfile, Subscription
-from eligo.geo import geocode
 from eligo.matching.evaluate import evaluate
 from eligo.matching.match import candidate_query, load_parsed
 from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
+from eligo.patients.origin import OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.store import OPEN_STATUSES, SearchHit, SearchQuery, TrialStore
 from eligo.store import alerts as rows
@@ -240,21 +240,10 @@ def _profile_watch(subscription: Subscription, saved: SavedProfile) -> _ProfileW
     except ProfileError:
         log.warning("saved profile %d can no longer be read; its alert %d is skipped", saved.id, subscription.id)
         return None
-    origin = _origin(profile)
-    within = profile.location.max_travel_km if profile.location and origin else None
-    return _ProfileWatch(subscription, profile, origin, within)
-
-
-def _origin(profile: PatientProfile) -> tuple[float, float] | None:
-    location = profile.location
-    if location is None:
-        return None
-    if location.lat is not None and location.lon is not None:
-        return location.lat, location.lon
-    if location.place:
-        try:
-            place = geocode(location.place)
-        except ValueError:
-            return None
-        return (place.lat, place.lon) if place else None
-    return None
+    try:
+        start = origin(profile)
+    except OriginError as error:
+        # A place no longer found: the alert still runs, without a distance limit, as the match page does.
+        log.warning("saved profile %d: %s; its alert %d measures no distances", saved.id, error, subscription.id)
+        start = None
+    return _ProfileWatch(subscription, profile, start.point if start else None, start.within_km if start else None)

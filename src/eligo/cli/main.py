@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 import sys
@@ -18,6 +17,7 @@ import typer
 from eligo.cli.alerts import alerts_app
 from eligo.cli.schedule import schedule_command
 from eligo.cli.users import mail_app, users_app
+from eligo.trials.statuses import OPEN_STATUSES
 
 app = typer.Typer(
     help="Eligo: find clinical trials a child could join, criterion by criterion. "
@@ -50,7 +50,7 @@ OnOption = Annotated[
 ]
 
 STATUS_ALIASES = {
-    "open": ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"),
+    "open": OPEN_STATUSES,
     "active": ("ACTIVE_NOT_RECRUITING",),
     "expanded_access": ("AVAILABLE",),
     "available": ("AVAILABLE",),
@@ -119,28 +119,17 @@ def _age_months(value: str | None) -> int | None:
     return int(months)
 
 
-def _near(value: str | None, within: float | None) -> tuple[tuple[float, float] | None, str | None]:
-    if value is None:
-        if within is not None:
-            raise CliError("--within needs --near PLACE")
-        return None, None
-    from eligo.geo import geocode
-
-    try:
-        place = geocode(value)
-    except ValueError as error:
-        raise CliError(f"--near: {error}") from error
-    if place is None:
-        raise CliError(f"--near: could not find the place {value!r} (try a town, a UK postcode, a US ZIP or lat,lon)")
-    return (place.lat, place.lon), place.name
-
-
 @contextmanager
 def _errors() -> Iterator[None]:
     from eligo.patients.errors import ProfileError
+    from eligo.patients.origin import OriginError
 
     try:
         yield
+    except OriginError as error:
+        flag = f"--{error.field}" if error.field in ("near", "within") else f"the profile's {error.field}"
+        typer.echo(f"error: {flag}: {error.problem}", err=True)
+        raise typer.Exit(2) from error
     except (CliError, ProfileError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
@@ -203,14 +192,13 @@ def search(
     """Search trials by text and filters, nearest open sites first when --near is given."""
     from eligo.cli import render
     from eligo.explain import payloads
+    from eligo.patients.origin import origin
     from eligo.store import SearchQuery
 
     with _errors():
         if sex is not None and sex.lower() not in ("female", "male"):
             raise CliError("--sex: use female or male")
-        point, _ = _near(near, within)
-        if within is not None and within <= 0:
-            raise CliError("--within must be a positive number of kilometres")
+        start = origin(None, near, within)
         search_query = SearchQuery(
             text=query,
             statuses=_statuses(status),
@@ -219,8 +207,8 @@ def search(
             age_months=_age_months(age),
             sex=sex.lower() if sex else None,
             countries=tuple(country or []),
-            near=point,
-            within_km=within,
+            near=start.point if start else None,
+            within_km=start.within_km if start else None,
             limit=limit,
         )
         hits = _open_store(db).search(search_query)
@@ -318,7 +306,10 @@ def check(
 @app.command()
 def match(
     patient: Annotated[Path, typer.Option("--patient", help="Patient profile JSON")],
-    answers: Annotated[Path | None, typer.Option("--answers", help="Pre-screener answers JSON")] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="Pre-screener answers JSON, for every trial or per trial id"),
+    ] = None,
     near: Annotated[str | None, typer.Option("--near", help="Town, UK postcode, US ZIP or lat,lon")] = None,
     within: Annotated[float | None, typer.Option("--within", help="Kilometres from --near")] = None,
     status: Annotated[
@@ -335,27 +326,30 @@ def match(
     """Rank trials for one child: eligible, then possibly eligible, then ineligible."""
     from eligo.cli import render
     from eligo.explain import payloads
-    from eligo.matching.match import RELAXED_GC_THRESHOLDS, candidate_query, match_profile
-    from eligo.patients.answers import load_answers
+    from eligo.matching.match import candidate_query, match_profile
+    from eligo.patients.answers import load_answers_by_trial
     from eligo.patients.load import load_profile
+    from eligo.patients.origin import origin
+    from eligo.process import Caches, relax_gc
 
-    gc.set_threshold(*RELAXED_GC_THRESHOLDS)
+    # This command is the entry point: it sets the process's GC and owns its caches.
+    relax_gc()
+    caches = Caches()
     with _errors():
         profile = load_profile(patient)
-        given = load_answers(answers) if answers else None
+        given = load_answers_by_trial(answers) if answers else None
         when = _date(on)
-        if near is None and within is None and profile.location and profile.location.lat is not None:
-            point: tuple[float, float] | None = (profile.location.lat, profile.location.lon or 0.0)
-            within = profile.location.max_travel_km
-        elif near is None and profile.location and profile.location.place:
-            point, _ = _near(profile.location.place, None)
-            within = within or profile.location.max_travel_km
-        else:
-            point, _ = _near(near, within)
+        start = origin(profile, near, within)
         search_query = candidate_query(
-            profile, when, text=query, near=point, within_km=within, statuses=_statuses(status), limit=limit
+            profile,
+            when,
+            text=query,
+            near=start.point if start else None,
+            within_km=start.within_km if start else None,
+            statuses=_statuses(status),
+            limit=limit,
         )
-        matches = match_profile(_open_store(db), profile, when, answers=given, query=search_query)
+        matches = match_profile(_open_store(db), profile, when, answers=given, query=search_query, cache=caches.parsed)
         _emit(payloads.match_payload(matches), fmt, render.matches(matches))
 
 

@@ -35,7 +35,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from eligo.criteria.extractors import extract
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule, RuleBase
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
 from eligo.criteria.rules.base import Section
 from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
 from eligo.trials.model import Trial
@@ -262,10 +262,8 @@ def _structured(trial: Trial) -> list[ParsedCriterion]:
         from eligo.criteria.rules.clinical import AgeRule, SexRule
     except ImportError:  # the clinical rule kinds are optional while they are being written
         return found
-    age: RuleBase | None = None
-    if eligibility.minimum_age or eligibility.maximum_age:
-        from_registry = getattr(AgeRule, "from_registry", None)
-        age = from_registry(eligibility.minimum_age, eligibility.maximum_age) if from_registry else None
+    # The same limits the store's age prefilter reads, so the two never disagree.
+    age = AgeRule.from_limits(eligibility.age_limits)
     if age is not None:
         low, high = eligibility.minimum_age, eligibility.maximum_age
         text = f"Age: {low} to {high}" if low and high else f"Age: at least {low}" if low else f"Age: at most {high}"

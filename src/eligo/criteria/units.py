@@ -21,15 +21,14 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pint
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.cache_dir import cache_dir
+from eligo.criteria.terms import Comparator
 from eligo.yamlfile import load_yaml
-
-Comparator = Literal[">=", ">", "<=", "<"]
 
 # Converted values are compared after rounding both sides to this many significant digits,
 # so that 1.0 × 10⁹/L and 1,000/µL meet a "≥ 1,000/µL" threshold exactly despite binary

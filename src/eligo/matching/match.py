@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
 from eligo.matching.evaluate import Evaluation, RuleOutcomes, evaluate
-from eligo.matching.evaluators.labs import clear_conversions
-from eligo.matching.parsed_cache import PARSED_CACHE, ParsedCriteriaCache
+from eligo.matching.parsed_cache import ParsedCriteriaCache
 from eligo.matching.results import TrialResult
 from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answers
 from eligo.patients.profile import PatientProfile
 from eligo.store import SearchHit, SearchQuery, TrialStore
+from eligo.trials.statuses import OPEN_STATUSES as OPEN_STATUSES  # where the web and the tests have long looked
 
-# Site and study statuses under which a family can still be referred.
-OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
 _VERDICT_ORDER = {TrialVerdict.ELIGIBLE: 0, TrialVerdict.POSSIBLY_ELIGIBLE: 1, TrialVerdict.INELIGIBLE: 2}
 _STATUS_ORDER = {"RECRUITING": 0, "AVAILABLE": 0, "ENROLLING_BY_INVITATION": 1, "NOT_YET_RECRUITING": 1}
 MAX_CANDIDATES = 1000
-# For the entry points that match (serve workers, the CLI): a match allocates hundreds of thousands of
-# short-lived objects, hundreds of collections at the default (700, 10, 10). Process-wide, so set by
-# entry points, never here. Measured in benchmarks/bench_match.py (passes "relaxed", "cold-relaxed").
-RELAXED_GC_THRESHOLDS = (50_000, 20, 100)
+
+
+# The visitor's pre-screener answers: the same for every trial, or per trial (NCT id → answers).
+AnswersFor = Answers | Mapping[str, Answers] | None
+
+
+def answers_for(answers: AnswersFor, nct_id: str) -> Answers | None:
+    """The answers that apply to one trial: its own when given per trial, else the shared ones."""
+    if answers is None or isinstance(answers, Answers):
+        return answers
+    return answers.get(nct_id)
 
 
 @dataclass(frozen=True)
@@ -98,18 +103,22 @@ def match_profile(
     profile: PatientProfile,
     on: date,
     *,
-    answers: Answers | None = None,
+    answers: AnswersFor = None,
     query: SearchQuery | None = None,
-    cache: ParsedCriteriaCache = PARSED_CACHE,
+    cache: ParsedCriteriaCache | None = None,
 ) -> list[Match]:
     """Every candidate trial evaluated and ranked: eligible, then possibly, then ineligible.
 
-    Candidates' rules come from `cache` (the process-wide one unless given), which reads only the
-    trees it does not hold yet; each distinct rule is evaluated once for the whole match. Each
-    match carries its trial's verdict and tallies; the per-criterion results are built only for
-    the matches something reads them from (`Match.result`).
+    `answers` are the pre-screener answers, one set for every trial or a set per trial (NCT id →
+    answers, as a web visitor gives them trial by trial); they count in each verdict and so in the
+    ranking. Candidates' rules come from `cache` (the one the entry point keeps in
+    `eligo.process.Caches`; none: one for this call only), which reads only the trees it does not
+    hold yet; each distinct rule is evaluated once for the whole match. Each match carries its
+    trial's verdict and tallies; the per-criterion results are built only for the matches
+    something reads them from (`Match.result`).
     """
     query = query or candidate_query(profile, on)
+    cache = cache if cache is not None else ParsedCriteriaCache()
     matches: list[Match] = []
     hits = store.search(query)
     cached = cache.criteria_for(store, (hit.nct_id for hit in hits))
@@ -118,14 +127,7 @@ def match_profile(
         criteria = cached.get(hit.nct_id)
         if criteria is None:
             continue
-        evaluation = evaluate(criteria.plan, profile, on, answers, outcomes=outcomes)
+        evaluation = evaluate(criteria.plan, profile, on, answers_for(answers, hit.nct_id), outcomes=outcomes)
         matches.append(Match(hit=hit, evaluation=evaluation, score=score_of(evaluation)))
     matches.sort(key=rank_key)
     return matches
-
-
-def reset_caches() -> None:
-    """Forget what matching keeps between calls in this process (parsed trees, shared rules, unit
-    conversions), so the next match runs as the first one in a new process would."""
-    PARSED_CACHE.clear()
-    clear_conversions()

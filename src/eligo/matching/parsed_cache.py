@@ -167,6 +167,3 @@ class ParsedCriteriaCache:
             # setdefault is atomic: two threads validating the same rule end up sharing one object.
             rule = self._rules.setdefault(key, rule)
         return rule
-
-
-PARSED_CACHE = ParsedCriteriaCache()

@@ -19,9 +19,10 @@ from typing import Any
 from eligo.geo import haversine_km
 from eligo.store import TrialStore
 from eligo.store.cache import BoundedCache
-from eligo.store.rows import age_in_months
+from eligo.store.rows import age_columns
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Trial
+from eligo.trials.statuses import OPEN_STATUSES
 
 WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
 STOPWORDS = frozenset(
@@ -67,7 +68,6 @@ STOPWORDS = frozenset(
         "during",
     ]
 )
-OPEN = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
 WEIGHTS = {"conditions": 0.35, "classes": 0.25, "ages": 0.1, "text": 0.3}
 # Candidates: the trials that best match any of up to 3 conditions and 3 interventions of the trial.
 PROBES_PER_KIND = 3
@@ -133,7 +133,8 @@ class _Ranking:
     ranked: tuple[_Ranked, ...]
 
 
-_CACHE: BoundedCache[tuple[str, str], _Ranking] = BoundedCache(CACHE_SIZE)
+# Rankings by (store data version, trial id); the process that keeps one owns it (`eligo.process.Caches`).
+RankingCache = BoundedCache[tuple[str, str], _Ranking]
 
 
 @lru_cache(maxsize=8192)
@@ -164,7 +165,7 @@ def _features(
 
 def _trial_features(trial: Trial) -> _Features:
     names = [name for item in trial.interventions for name in (item.name, *item.other_names)]
-    ages = (age_in_months(trial.eligibility.minimum_age), age_in_months(trial.eligibility.maximum_age))
+    ages = age_columns(trial)
     return _features(trial.conditions, trial.condition_mesh_terms, names, trial.title, trial.brief_summary or "", ages)
 
 
@@ -235,7 +236,7 @@ def _rank(store: TrialStore, trial: Trial) -> _Ranking:
             shared.append("similar ages")
         score = sum(WEIGHTS[name] * value for name, value in parts.items())
         scored.append((other, score, tuple(shared)))
-    scored.sort(key=lambda entry: (-entry[1], (entry[0].overall_status or "") not in OPEN))
+    scored.sort(key=lambda entry: (-entry[1], (entry[0].overall_status or "") not in OPEN_STATUSES))
     kept = scored[:KEPT]
     points = store.open_site_points([trial.nct_id, *(other.nct_id for other, _, _ in kept)])
     ranked = tuple(
@@ -245,7 +246,7 @@ def _rank(store: TrialStore, trial: Trial) -> _Ranking:
             overall_status=other.overall_status,
             score=score,
             shared=shared,
-            is_open=(other.overall_status or "") in OPEN,
+            is_open=(other.overall_status or "") in OPEN_STATUSES,
             sites=tuple(points.get(other.nct_id, ())),
         )
         for other, score, shared in kept
@@ -260,15 +261,18 @@ def similar_trials(
     limit: int = 5,
     origin: tuple[float, float] | None = None,
     data_version: str | None = None,
+    cache: RankingCache | None = None,
 ) -> list[SimilarTrial]:
     """Trials most like `trial` (as stored), open ones first among equals, with the reasons in words.
 
-    At most `KEPT`. `data_version` is the store's, when the caller has just read it.
+    At most `KEPT`. `data_version` is the store's, when the caller has just read it; `cache` keeps
+    the ranking for the next call (none: ranked afresh).
     """
     key = (data_version or store.data_version(), trial.nct_id)
-    ranking = _CACHE.get(key)
+    ranking = cache.get(key) if cache is not None else None
     if ranking is None:
         ranking = _rank(store, trial)
-        _CACHE.put(key, ranking)
+        if cache is not None:
+            cache.put(key, ranking)
     base_km = _nearest_km(ranking.sites, origin)
     return [entry.explained(base_km, origin) for entry in ranking.ranked[:limit]]

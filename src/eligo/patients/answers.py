@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from eligo.patients.errors import ProfileError
+from eligo.trials.model import TRIAL_ID_PATTERN
 
 
 class Answer(StrEnum):
@@ -68,17 +69,57 @@ class Answers(BaseModel):
         return cls(by_id=parsed)
 
 
-def load_answers(path: Path) -> Answers:
-    """Read a JSON object {criterion id: "yes" | "no" | "not_sure"} (or {"answers": {...}})."""
+def _read_answers_json(path: Path) -> object:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ProfileError(str(path), [f"not readable as JSON: {error}"]) from error
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
+    return data
+
+
+def load_answers(path: Path) -> Answers:
+    """Read a JSON object {criterion id: "yes" | "no" | "not_sure"} (or {"answers": {...}})."""
+    data = _read_answers_json(path)
     if not isinstance(data, dict):
         raise ProfileError(str(path), ["expected a JSON object mapping criterion ids to yes / no / not_sure"])
     try:
         return Answers.from_mapping(data, source=str(path))
     except ValidationError as error:  # pragma: no cover - from_mapping validates first
         raise ProfileError(str(path), [str(error)]) from error
+
+
+MAX_ANSWERED_TRIALS = 10_000
+
+
+def load_answers_by_trial(path: Path) -> Answers | dict[str, Answers]:
+    """Read answers for `eligo match`: either one object {criterion id: answer} for every trial (as
+    `eligo check` takes), or {trial id: {criterion id: answer}} with each trial's own answers."""
+    data = _read_answers_json(path)
+    if not isinstance(data, dict):
+        raise ProfileError(str(path), ["expected a JSON object of answers, or of trial ids mapping to answers"])
+    nested = [key for key, value in data.items() if isinstance(value, dict)]
+    if not nested:
+        return Answers.from_mapping(data, source=str(path))
+    if len(nested) != len(data):
+        flat = sorted(set(data) - set(nested))[:5]
+        raise ProfileError(
+            str(path), [f"mixes trial ids with criterion ids ({', '.join(flat)}): use one form or the other"]
+        )
+    if len(data) > MAX_ANSWERED_TRIALS:
+        raise ProfileError(str(path), [f"answers for more than {MAX_ANSWERED_TRIALS:,} trials"])
+    problems: list[str] = []
+    by_trial: dict[str, Answers] = {}
+    for key, answers in data.items():
+        nct_id = str(key).strip().upper()
+        if not TRIAL_ID_PATTERN.match(nct_id):
+            problems.append(f"{str(key)[:40]!r} is not a trial id (NCT followed by 8 digits)")
+            continue
+        try:
+            by_trial[nct_id] = Answers.from_mapping(answers, source=f"{path}: {nct_id}")
+        except ProfileError as error:
+            problems.extend(f"{nct_id}.{problem}" for problem in error.problems)
+    if problems:
+        raise ProfileError(str(path), problems)
+    return by_trial

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from eligo.criteria.terms import DISEASE_SITES
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
 
 MAX_FIELD_CHARS = 200
 LAB_FIELDS = ("anc", "platelets", "hemoglobin", "creatinine", "total_bilirubin", "alt", "ast")
-SITE_FIELDS = ("bone", "bone_marrow", "soft_tissue", "mibg_avid", "fdg_pet_avid", "outside_bone_and_marrow")
 STATE_FIELDS = ("relapsed", "refractory", "progressive", "persistent")
 THERAPY_ROWS = 6
 
@@ -60,7 +60,7 @@ def profile_from_form(form: Mapping[str, str]) -> tuple[PatientProfile, dict[str
     if states:
         data["disease_states"] = states
     sites: dict[str, Any] = {}
-    for site in SITE_FIELDS:
+    for site in DISEASE_SITES:
         if (flag := _tri(form.get(f"site_{site}"))) is not None:
             sites[site] = flag
     if (lesion := _number(form, "largest_lesion_mm", problems)) is not None:

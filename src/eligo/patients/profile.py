@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from eligo.criteria.terms import RadiationField
+
 
 class Fact(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -91,19 +93,6 @@ class Therapy(Fact):
     cumulative_dose_unit: str | None = None  # e.g. "mCi/kg" for 131I-MIBG
 
 
-# Radiation fields as the trials name them; washout rules use the same words.
-RadiationField = Literal[
-    "small_port",
-    "large_field",
-    "substantial_marrow",
-    "craniospinal",
-    "total_body",
-    "whole_abdominal",
-    "whole_lung",
-    "other",
-]
-
-
 class Radiation(Fact):
     field: RadiationField
     end: dt.date | None = None
@@ -120,6 +109,13 @@ class Location(Fact):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     max_travel_km: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _point_whole(self) -> Location:
+        # Half a point would be searched around as longitude 0.0 or silently dropped; say so instead.
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither (one without the other is not a place)")
+        return self
 
 
 class PatientProfile(Fact):

@@ -10,8 +10,8 @@ import hashlib
 from dataclasses import dataclass
 
 from eligo.geo import haversine_km
-from eligo.matching.match import OPEN_STATUSES
 from eligo.trials.model import Contact, Location, Trial
+from eligo.trials.statuses import OPEN_STATUSES
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
 from eligo.store.repository import TrialStore, open_store
-from eligo.store.search import OPEN_STATUSES, SearchHit, SearchQuery, SiteHit
+from eligo.store.search import SearchHit, SearchQuery, SiteHit
+from eligo.trials.statuses import OPEN_STATUSES
 
 __all__ = [
     "OPEN_STATUSES",

@@ -17,8 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from eligo.accounts.records import stamp, unstamp
 from eligo.alerts.records import AlertSearch, Frequency, Kind, PendingAlert, Reason, Subscription
-from eligo.store.search import OPEN_STATUSES
 from eligo.store.tables import alert_matches, alert_subscriptions, sites, trials
+from eligo.trials.statuses import OPEN_STATUSES
 
 _COLUMNS = (
     alert_subscriptions.c.id,

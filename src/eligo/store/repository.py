@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +17,6 @@ from eligo.store.importer import BatchImporter
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
 from eligo.store.overlays import load_patches
 from eligo.store.search import (
-    OPEN_STATUSES,
     SearchHit,
     SearchQuery,
     TrialSketch,
@@ -233,15 +231,6 @@ class TrialStore:
         """(lat, lon) of each trial's open sites among `nct_ids`, in one query."""
         with self.engine.connect() as connection:
             return open_site_points(connection, nct_ids)
-
-    def condition_counts(self, limit: int = 12) -> list[tuple[str, int]]:
-        """The most common conditions among open trials, for "browse by condition"."""
-        open_trials = select(trials.c.conditions).where(trials.c.overall_status.in_(OPEN_STATUSES))
-        tally: Counter[str] = Counter()
-        with self.engine.connect() as connection:
-            for (text,) in connection.execute(open_trials):
-                tally.update({name.strip() for name in (text or "").split(";") if name.strip()})
-        return tally.most_common(limit)
 
     # -- web sessions (the web layer's SessionBackend) ------------------------------------------
 

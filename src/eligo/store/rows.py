@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,31 +11,17 @@ from typing import Any
 
 from eligo.trials.model import Location, Trial
 
-_AGE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
-_DAYS_PER_MONTH = 365.25 / 12
-_MONTHS_PER_UNIT = {
-    "year": 12.0,
-    "month": 1.0,
-    "week": 7 / _DAYS_PER_MONTH,
-    "day": 1 / _DAYS_PER_MONTH,
-    "hour": 1 / (24 * _DAYS_PER_MONTH),
-    "minute": 1 / (24 * 60 * _DAYS_PER_MONTH),
-}
 
+def age_columns(trial: Trial) -> tuple[int | None, int | None]:
+    """(youngest, oldest) completed months of age the trial admits, both inclusive, for the age prefilter.
 
-@lru_cache(maxsize=4096)
-def age_in_months(text: str | None) -> int | None:
-    """Whole months in a registry age ("1 Year", "18 Months", "6 Weeks", "30 Days"); None when absent or unreadable.
-
-    Rounded down: a child of that many whole months is at least this old.
+    Read from `Eligibility.age_limits`, which the age rule reads too: "Maximum Age: 21 Years" runs
+    to 21 years 11 months in both.
     """
-    if not text:
-        return None
-    match = _AGE_PATTERN.match(text)
-    if match is None:
-        return None
-    months = float(match.group(1)) * _MONTHS_PER_UNIT[match.group(2).lower()]
-    return math.floor(months + 1e-9)
+    limits = trial.eligibility.age_limits
+    if limits is None:
+        return None, None
+    return limits.youngest_months, limits.oldest_months
 
 
 def content_hash(trial: Trial) -> str:

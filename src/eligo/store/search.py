@@ -34,7 +34,8 @@ from eligo.store.rows import phases_from_text
 from eligo.store.tables import sites, trials
 
 # A site counts as "within reach" only when it is open to new patients (its own status, API v2 words).
-OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
+from eligo.trials.statuses import OPEN_STATUSES
+
 # Named ids outrank any text relevance.
 _ID_MATCH_SCORE = 1_000_000.0
 # bm25 weights in FTS5 column order: nct_id (unindexed), title, conditions, keywords, mesh, interventions, summary.

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select, tex
 from eligo.store.outcomes import UpsertOutcome
 from eligo.store.overlays import apply_overlays
 from eligo.store.rows import (
-    age_in_months,
+    age_columns,
     fts_rowid,
     phases_text,
     search_text,
@@ -97,6 +97,7 @@ def prepare(
     # provenance is Trial's last field, so this is exactly what model_dump_json() would give.
     record = f'{bare[:-1]},"provenance":{provenance}}}'
     eligibility = effective.eligibility
+    youngest, oldest = age_columns(effective)
     row = {
         "nct_id": effective.nct_id,
         "record": record,
@@ -106,8 +107,8 @@ def prepare(
         "overall_status": effective.overall_status,
         "study_type": effective.study_type,
         "phases": phases_text(effective.phases),
-        "min_age_months": age_in_months(eligibility.minimum_age),
-        "max_age_months": age_in_months(eligibility.maximum_age),
+        "min_age_months": youngest,
+        "max_age_months": oldest,
         "sex": eligibility.sex.upper() if eligibility.sex else None,
         "conditions": "; ".join(effective.conditions),
         "source_format": effective.provenance.source_format.value if effective.provenance else None,

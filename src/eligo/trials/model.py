@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from eligo.trials.ages import AgeLimits, registry_age_limits
 
 NCT_ID_PATTERN = re.compile(r"^NCT\d{8}$")
 # Overlay trials that are not on ClinicalTrials.gov get an id in their own registry
@@ -111,6 +114,14 @@ class Eligibility(Record):
     sex: str | None = None  # ALL / FEMALE / MALE
     healthy_volunteers: bool | None = None
     std_ages: tuple[str, ...] = ()  # CHILD / ADULT / OLDER_ADULT
+
+    @cached_property
+    def age_limits(self) -> AgeLimits | None:
+        """The age limits in months, read once per record; the store's prefilter and the age rule both use them.
+
+        Cached on the frozen record: build a new Eligibility rather than `model_copy(update=...)` its ages.
+        """
+        return registry_age_limits(self.minimum_age, self.maximum_age)
 
 
 class AdverseEventGroup(Record):

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from eligo.matching.match import RELAXED_GC_THRESHOLDS
+from eligo.process import Caches, relax_gc
 from eligo.store import TrialStore, open_store
 from eligo.web import errors
 from eligo.web.security import HardeningMiddleware
@@ -25,8 +25,10 @@ from eligo.web.templating import configure_templates
 WEB_ROOT = Path(str(files("eligo.web")))
 
 
-def create_app(settings: WebSettings | None = None, *, store: TrialStore | None = None) -> FastAPI:
-    """Build the app; tests pass their own store and settings."""
+def create_app(
+    settings: WebSettings | None = None, *, store: TrialStore | None = None, caches: Caches | None = None
+) -> FastAPI:
+    """Build the app; tests pass their own store and settings. `caches` are the worker's (new ones if not given)."""
     settings = settings or WebSettings.from_env()
     settings.check()
     store = store or open_store(settings.database_url)
@@ -41,6 +43,7 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.caches = caches if caches is not None else Caches()
     backend: SessionBackend = store  # the store implements the session backend protocol
     app.state.sessions = SessionManager(backend, settings.secret_key, days=settings.session_days, secure=settings.https)
     app.state.templates = configure_templates(Jinja2Templates(directory=str(WEB_ROOT / "templates")))
@@ -89,10 +92,10 @@ def warm_worker(app: FastAPI) -> None:
     """
     from eligo.criteria.units import registry
     from eligo.geo import geocode
-    from eligo.matching.match import OPEN_STATUSES
-    from eligo.matching.parsed_cache import PARSED_CACHE
+    from eligo.trials.statuses import OPEN_STATUSES
 
-    PARSED_CACHE.warm(app.state.store, OPEN_STATUSES)
+    caches: Caches = app.state.caches
+    caches.parsed.warm(app.state.store, OPEN_STATUSES)
     # What the first request of each kind would otherwise build while a visitor waits: the unit
     # registry (lab values), the place index (distances) and the compiled page templates.
     registry()
@@ -102,10 +105,11 @@ def warm_worker(app: FastAPI) -> None:
         environment.get_template(name)
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*RELAXED_GC_THRESHOLDS)
+    relax_gc()
 
 
 def app_factory() -> Any:  # pragma: no cover - used by `eligo serve` workers
-    app = create_app()
+    # The worker's entry point: it owns the caches its requests share.
+    app = create_app(caches=Caches())
     warm_worker(app)
     return app

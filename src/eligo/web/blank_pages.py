@@ -13,15 +13,11 @@ import secrets
 
 from fastapi import Request
 
-from eligo.store.cache import BoundedCache
+from eligo.process import PageKey
+from eligo.web.views import caches_of
 
 # Random per process, so it cannot occur in registry text, and hex, so escaping leaves it alone.
 TOKEN_PLACEHOLDER = secrets.token_hex(32)
-# About 30-60 KB a page: at most ~30 MB per worker.
-MAX_PAGES = 512
-
-PageKey = tuple[object, ...]
-_PAGES: BoundedCache[PageKey, bytes] = BoundedCache(MAX_PAGES)
 
 
 def is_blank(request: Request) -> bool:
@@ -30,16 +26,12 @@ def is_blank(request: Request) -> bool:
     return session is not None and not session.data
 
 
-def get(key: PageKey, csrf_token: str) -> bytes | None:
-    body = _PAGES.get(key)
+def get(request: Request, key: PageKey, csrf_token: str) -> bytes | None:
+    body = caches_of(request).blank_pages.get(key)
     return None if body is None else body.replace(TOKEN_PLACEHOLDER.encode(), csrf_token.encode())
 
 
-def keep(key: PageKey, body: bytes, csrf_token: str) -> bytes:
-    """Remember a page rendered with the placeholder; the page with `csrf_token` put in."""
-    _PAGES.put(key, body)
+def keep(request: Request, key: PageKey, body: bytes, csrf_token: str) -> bytes:
+    """Remember a page rendered with the placeholder (in the worker's `Caches`); the page with `csrf_token` put in."""
+    caches_of(request).blank_pages.put(key, body)
     return body.replace(TOKEN_PLACEHOLDER.encode(), csrf_token.encode())
-
-
-def clear() -> None:
-    _PAGES.clear()

@@ -71,6 +71,10 @@ class Session:
             self._answer_changes.clear()
             self._replace = False
 
+    def answered_trials(self) -> list[str]:
+        """The ids of the trials this visitor has answered questions on."""
+        return [nct_id for nct_id, answers in self._all_answers().items() if isinstance(answers, dict) and answers]
+
     def answers_for(self, nct_id: str) -> dict[str, str]:
         answers = self._all_answers().get(nct_id, {})
         return dict(answers) if isinstance(answers, dict) else {}

@@ -17,21 +17,22 @@ from eligo.browse.catalogue import Catalogue, build_catalogue
 from eligo.compare.side_effects import side_effects_view
 from eligo.compare.vocab import wording as compare_wording
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.geo import geocode, haversine_km
+from eligo.geo import haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
-from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile, rank_key, score_of
-from eligo.matching.parsed_cache import PARSED_CACHE
+from eligo.matching.match import Match, candidate_query, match_profile
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
 from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answer, Answers, parse_answer
 from eligo.patients.load import profile_from_data
+from eligo.patients.origin import Origin, OriginError, origin
 from eligo.patients.profile import PatientProfile
+from eligo.process import Caches, SearchPage
 from eligo.schedule import TrialSchedule, WeeksSummary, extract_schedule, family_weeks
 from eligo.store import SearchHit, SearchQuery, TrialStore
-from eligo.store.cache import BoundedCache
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
+from eligo.trials.statuses import OPEN_STATUSES
 from eligo.web import visitor
 from eligo.web.errors import EligoHTTPError
 from eligo.yamlfile import load_yaml
@@ -45,8 +46,10 @@ def store_of(request: Request) -> TrialStore:
     return store
 
 
-# Validated Trial records of the trials viewed most recently, per store data version (up to ~100 KB each).
-_TRIALS: BoundedCache[tuple[str, str], Trial] = BoundedCache(512)
+def caches_of(request: Request) -> Caches:
+    """The caches of this worker, made by its entry point (`eligo.web.app.app_factory`)."""
+    caches: Caches = request.app.state.caches
+    return caches
 
 
 def data_version(request: Request) -> str:
@@ -63,11 +66,11 @@ def require_trial(request: Request, nct_id: str) -> Trial:
     trial = None
     if ID_PATTERN.match(key):
         cache_key = (data_version(request), key)
-        trial = _TRIALS.get(cache_key)
+        trial = caches_of(request).trials.get(cache_key)
         if trial is None:
             trial = store_of(request).get(key)
             if trial is not None:
-                _TRIALS.put(cache_key, trial)
+                caches_of(request).trials.put(cache_key, trial)
     if trial is None:
         raise EligoHTTPError(404, "not_found", f"There is no trial {nct_id[:40]!r} in Eligo.")
     return trial
@@ -86,7 +89,7 @@ def session_profile(request: Request) -> PatientProfile | None:
 
 def parsed_criteria_many(request: Request, nct_ids: list[str]) -> dict[str, ParsedCriteria]:
     """The trials' rules, from the same bounded cache that matching uses (warmed when a worker starts)."""
-    found = PARSED_CACHE.criteria_for(store_of(request), nct_ids)
+    found = caches_of(request).parsed.criteria_for(store_of(request), nct_ids)
     return {nct_id: cached.parsed for nct_id, cached in found.items()}
 
 
@@ -155,32 +158,36 @@ def sites_by_distance(trial: Trial, origin: tuple[float, float] | None) -> list[
 
 
 def profile_origin(profile: PatientProfile | None) -> tuple[float, float] | None:
-    if profile is None or profile.location is None:
+    """Where the child's sites are measured from, as `eligo match` reads it (`patients.origin`)."""
+    start = _profile_start(profile)
+    return start.point if start else None
+
+
+def _profile_start(profile: PatientProfile | None) -> Origin | None:
+    try:
+        return origin(profile)
+    except OriginError:
+        # A place the visitor typed that the gazetteer cannot find: every page would fail on it, so pages
+        # show sites without distances and the match list is not limited by distance, as before this was shared.
         return None
-    if profile.location.lat is not None and profile.location.lon is not None:
-        return profile.location.lat, profile.location.lon
-    if profile.location.place:
-        try:
-            place = geocode(profile.location.place)
-        except ValueError:
-            return None
-        return (place.lat, place.lon) if place else None
-    return None
-
-
-# A new visitor's view of a trial (no profile, no answers) is the same for everyone on a given day.
-_BLANK_RESULTS: BoundedCache[tuple[str, str, date], TrialResult] = BoundedCache(1024)
 
 
 def _evaluated(
-    parsed: ParsedCriteria, profile: PatientProfile | None, answers: Answers, on: date, key: tuple[str, str]
+    request: Request,
+    parsed: ParsedCriteria,
+    profile: PatientProfile | None,
+    answers: Answers,
+    on: date,
+    key: tuple[str, str],
 ) -> TrialResult:
     if profile is not None or answers.by_id:
         return evaluate_trial(parsed, profile or PatientProfile(), on, answers)
-    result = _BLANK_RESULTS.get((*key, on))
+    # A new visitor's view of a trial (no profile, no answers) is the same for everyone on a given day.
+    blank = caches_of(request).blank_results
+    result = blank.get((*key, on))
     if result is None:
         result = evaluate_trial(parsed, PatientProfile(), on, answers)
-        _BLANK_RESULTS.put((*key, on), result)
+        blank.put((*key, on), result)
     return result
 
 
@@ -195,7 +202,7 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
     on = date.today()
     result: TrialResult | None = None
     if parsed is not None:
-        result = _evaluated(parsed, profile, answers, on, (data_version(request), trial.nct_id))
+        result = _evaluated(request, parsed, profile, answers, on, (data_version(request), trial.nct_id))
     return {
         "trial": trial,
         "parsed": parsed,
@@ -204,7 +211,9 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
         "answers": {key: value.value for key, value in answers.by_id.items()},
         "profile_active": profile is not None,
         "sites": sites_by_distance(trial, origin),
-        "similar": similar_trials(store, trial, limit=5, origin=origin, data_version=data_version(request)),
+        "similar": similar_trials(
+            store, trial, limit=5, origin=origin, data_version=data_version(request), cache=caches_of(request).similar
+        ),
         "on": on,
         **treatment_context(request, trial),
         "side_effects": side_effects_view(trial.adverse_events),
@@ -215,18 +224,15 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
     }
 
 
-# Reading a schedule from registry text takes 5-80 ms a trial: once per trial and store data version.
-_SCHEDULES: BoundedCache[tuple[str, str], tuple[TrialSchedule, WeeksSummary]] = BoundedCache(512)
-
-
 def schedule_of(request: Request, trial: Trial) -> tuple[TrialSchedule, WeeksSummary]:
     """The trial's schedule read from its registry text, and what it means for the family's weeks."""
     key = (data_version(request), trial.nct_id)
-    found = _SCHEDULES.get(key)
+    schedules = caches_of(request).schedules
+    found = schedules.get(key)
     if found is None:
         schedule = extract_schedule(trial)
         found = (schedule, family_weeks(schedule))
-        _SCHEDULES.put(key, found)
+        schedules.put(key, found)
     return found
 
 
@@ -268,16 +274,7 @@ def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | Non
         if not 0 <= age <= 120:
             raise ValueError("Age: please enter an age between 0 and 120 years.")
         age_months = int(age * 12)
-    near, place, within = None, None, None
-    if form.get("near"):
-        try:
-            found = geocode(form["near"])
-        except ValueError as error:
-            raise ValueError(f"Near: {error}") from error
-        if found is None:
-            raise ValueError(f"Near: we could not find “{form['near']}”. Try a town, a UK postcode or a US ZIP code.")
-        near, place = (found.lat, found.lon), found.name
-        within = 300.0
+    within: float | None = None
     if form.get("within"):
         try:
             within = float(form["within"])
@@ -285,8 +282,20 @@ def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | Non
             raise ValueError("Distance: please enter a number of kilometres.") from error
         if not 0 < within <= MAX_WITHIN_KM:
             raise ValueError("Distance: please enter between 1 and 20,000 km.")
-        if near is None:
-            raise ValueError("Distance: please also say near which place.")
+    try:
+        start = origin(None, form.get("near") or None, within)
+    except OriginError as error:
+        if error.reason == "no_place":
+            raise ValueError("Distance: please also say near which place.") from error
+        if error.reason == "not_found":
+            raise ValueError(
+                f"Near: we could not find “{form['near']}”. Try a town, a UK postcode or a US ZIP code."
+            ) from error
+        raise ValueError(f"Near: {error.problem}") from error
+    near = start.point if start else None
+    place = start.place if start else None
+    if start is not None and start.within_km is None:
+        within = 300.0  # a search near a place, with no distance given, looks within 300 km
     query = SearchQuery(
         text=form.get("q") or None,
         statuses=statuses,
@@ -307,23 +316,20 @@ class SearchResultView:
     verdict: str | None
 
 
-# The same searches come back all day ("neuroblastoma" above all): a page of hits with its card text is kept
-# per (store data version, query). Verdicts depend on the visitor and are never kept.
-SearchPage = tuple[tuple[SearchHit, ...], dict[str, TrialSketch]]
-_SEARCHES: BoundedCache[tuple[str, SearchQuery], SearchPage] = BoundedCache(256)
-
-
 def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchResultView]:
     """One page of hits with their records and, when a profile is active, the child's verdict on each:
     a fixed number of queries and at most `query.limit` evaluations, whatever the number of matches."""
     store = store_of(request)
     profile = session_profile(request)
+    # A page of hits with its card text is kept per (store data version, query); verdicts depend on the
+    # visitor and are never kept.
+    searches = caches_of(request).searches
     key = (data_version(request), query)
-    found = _SEARCHES.get(key)
+    found: SearchPage | None = searches.get(key)
     if found is None:
         searched = tuple(store.search(query))
         found = (searched, store.sketches(hit.nct_id for hit in searched))
-        _SEARCHES.put(key, found)
+        searches.put(key, found)
     hits, records = found
     ids = [hit.nct_id for hit in hits]
     verdicts: dict[str, str] = {}
@@ -336,17 +342,14 @@ def search_with_verdicts(request: Request, query: SearchQuery) -> list[SearchRes
     return [SearchResultView(hit, records.get(hit.nct_id), verdicts.get(hit.nct_id)) for hit in hits]
 
 
-# Browsing reads every open trial: once per store data version, not once per home page.
-_CATALOGUES: BoundedCache[str, Catalogue] = BoundedCache(4)
-
-
 def catalogue(request: Request) -> Catalogue:
     """The browse catalogue; the home page's counts and the browse lists are both read from it."""
     version = data_version(request)
-    found = _CATALOGUES.get(version)
+    catalogues = caches_of(request).catalogues
+    found = catalogues.get(version)
     if found is None:
         found = build_catalogue(store_of(request))
-        _CATALOGUES.put(version, found)
+        catalogues.put(version, found)
     return found
 
 
@@ -361,24 +364,21 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
     if profile is None:
         return None
     on = date.today()
-    origin = profile_origin(profile)
-    within = profile.location.max_travel_km if profile.location else None
+    start = _profile_start(profile)
     statuses = () if include_closed else OPEN_STATUSES
     query = candidate_query(
-        profile, on, near=origin, within_km=within if origin else None, statuses=statuses, or_unstated_status=True
+        profile,
+        on,
+        near=start.point if start else None,
+        within_km=start.within_km if start else None,
+        statuses=statuses,
+        or_unstated_status=True,
     )
-    store = store_of(request)
-    matches = []
-    for found in match_profile(store, profile, on, query=query):
-        answers = session_answers(request, found.hit.nct_id)
-        if answers.by_id:
-            parsed = parsed_criteria(request, found.hit.nct_id)
-            if parsed is not None:
-                evaluation = evaluate(parsed, profile, on, answers)
-                found = Match(found.hit, evaluation, score_of(evaluation))
-        matches.append(found)
-    # The family's answers can move a trial up or down.
-    matches.sort(key=rank_key)
+    # The family's answers count in each trial's verdict and so in the ranking, as `eligo match --answers` does.
+    answers = {nct_id: session_answers(request, nct_id) for nct_id in request.state.session.answered_trials()}
+    matches = match_profile(
+        store_of(request), profile, on, answers=answers, query=query, cache=caches_of(request).parsed
+    )
     return matches, on
 
 

@@ -28,13 +28,13 @@ from eligo.criteria.rules.clinical import (
     PerformanceRule,
     PregnancyRule,
     RiskGroupRule,
-    Site,
     ToxicityGradeRule,
     clinical_vocab,
 )
+from eligo.criteria.terms import Comparator as Cmp
+from eligo.criteria.terms import DiseaseSite as Site
 
 Extractor = Callable[[CriterionContext], Rule | None]
-Cmp = Literal[">=", ">", "<=", "<"]
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _SCOPE = re.compile(r"^((?:Arm|Cohort|Part|Stratum|Group|Dose level)\s+[A-Z]?\d*[A-Za-z]?\d*)\s*:\s*", re.IGNORECASE)

@@ -25,7 +25,8 @@ from eligo.criteria.rules.labs import (
     LabThresholdRule,
     TransfusionDependenceRule,
 )
-from eligo.criteria.units import Comparator, UnitError, convert, display_unit, lab_spec, plausible, vocabulary
+from eligo.criteria.terms import Comparator
+from eligo.criteria.units import UnitError, convert, display_unit, lab_spec, plausible, vocabulary
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"

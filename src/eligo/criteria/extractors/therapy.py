@@ -18,13 +18,13 @@ from eligo.criteria.drugs import Phrase, normalize_name, therapy_vocabulary, voc
 from eligo.criteria.extractors.prefilter import GatedPattern, Trigger
 from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
 from eligo.criteria.rules.therapy import (
-    ALL_RADIATION_FIELDS,
     CumulativeDoseRule,
     Exposure,
     PriorTherapyRule,
     StemCellRule,
     WashoutRule,
 )
+from eligo.criteria.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
 
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

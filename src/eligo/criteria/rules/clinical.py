@@ -4,7 +4,6 @@ and attestations (consent, assent)."""
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache
 from importlib import resources
@@ -13,9 +12,12 @@ from typing import ClassVar, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.criteria.rules.base import RuleBase, Section
+from eligo.criteria.terms import DISEASE_SITES as SITES
+from eligo.criteria.terms import Comparator
+from eligo.criteria.terms import DiseaseSite as Site
+from eligo.trials.ages import AgeLimits, registry_age_limits
 from eligo.yamlfile import load_yaml
 
-Comparator = Literal[">=", ">", "<=", "<"]
 SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
@@ -132,9 +134,6 @@ def describe_months(months: int) -> str:
 
 # --- age ----------------------------------------------------------------------------------
 
-_REGISTRY_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day)s?\s*$", re.IGNORECASE)
-_DAYS_PER_MONTH = 365.25 / 12
-
 
 class AgeRule(RuleBase):
     """The child's age lies in a range, compared on completed months of age.
@@ -166,22 +165,16 @@ class AgeRule(RuleBase):
         return self
 
     @classmethod
-    def from_registry(cls, min_text: str | None, max_text: str | None) -> AgeRule | None:
-        """Read ClinicalTrials.gov `minimumAge` / `maximumAge` ("1 Year", "18 Months", "N/A").
+    def from_limits(cls, limits: AgeLimits | None) -> AgeRule | None:
+        """The rule for a trial's registry age limits (`Eligibility.age_limits`); both limits inclusive."""
+        if limits is None:
+            return None
+        return cls(min_months=limits.min_months, max_months=limits.max_months, unit=limits.unit)
 
-        Both limits are inclusive. Limits in weeks or days are rounded to whole months on
-        the permissive side (minimum down, maximum up): no trial in scope draws a line
-        finer than a month, and rounding the other way could wrongly turn a child away.
-        """
-        low = _registry_months(min_text, upper=False)
-        high = _registry_months(max_text, upper=True)
-        if low is None and high is None:
-            return None
-        units = {m.group(2).lower() for t in (min_text, max_text) if t and (m := _REGISTRY_AGE.match(t))}
-        unit: Literal["years", "months"] = "months" if units - {"year"} else "years"
-        if low == 0 and high is None:
-            return None
-        return cls(min_months=low or None, max_months=high, unit=unit)
+    @classmethod
+    def from_registry(cls, min_text: str | None, max_text: str | None) -> AgeRule | None:
+        """Read `minimumAge` / `maximumAge` text; an unreadable age raises `UnreadableAge`."""
+        return cls.from_limits(registry_age_limits(min_text, max_text, strict=True))
 
     def bounds_text(self) -> str:
         parts = []
@@ -215,22 +208,6 @@ class AgeRule(RuleBase):
             top = self._amount(self.max_months or 0)
             span = f"{top} or younger" if self.max_inclusive else f"younger than {top}"
         return _q("age_at_diagnosis" if self.at_diagnosis else "age", range=span)
-
-
-def _registry_months(text: str | None, *, upper: bool) -> int | None:
-    if text is None or text.strip().upper() in {"", "N/A", "NA"}:
-        return None
-    match = _REGISTRY_AGE.match(text)
-    if match is None:
-        raise ValueError(f"unreadable registry age {text!r}")
-    value, unit = float(match.group(1)), match.group(2).lower()
-    if unit == "year":
-        months = value * 12
-    elif unit == "month":
-        months = value
-    else:
-        months = value * (7 if unit == "week" else 1) / _DAYS_PER_MONTH
-    return math.ceil(months - 1e-9) if upper else math.floor(months + 1e-9)
 
 
 # --- sex, diagnosis, risk, disease state ----------------------------------------------------
@@ -304,8 +281,6 @@ class DiseaseStateRule(RuleBase):
 
 # --- disease sites, biomarkers ----------------------------------------------------------------
 
-SITES = ("bone", "bone_marrow", "soft_tissue", "mibg_avid", "fdg_pet_avid", "outside_bone_and_marrow")
-Site = Literal["bone", "bone_marrow", "soft_tissue", "mibg_avid", "fdg_pet_avid", "outside_bone_and_marrow"]
 _ONLY_SITES = frozenset({"bone", "bone_marrow", "mibg_avid"})
 
 

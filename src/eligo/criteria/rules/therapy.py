@@ -9,18 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from eligo.criteria.drugs import questions, vocabulary
 from eligo.criteria.rules.base import RuleBase, Section
-from eligo.patients.profile import RadiationField
-
-ALL_RADIATION_FIELDS: tuple[RadiationField, ...] = (
-    "small_port",
-    "large_field",
-    "substantial_marrow",
-    "craniospinal",
-    "total_body",
-    "whole_abdominal",
-    "whole_lung",
-    "other",
-)
+from eligo.criteria.terms import RadiationField
 
 
 class Exposure(BaseModel):

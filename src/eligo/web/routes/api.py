@@ -15,6 +15,7 @@ from eligo.matching.match import candidate_query, match_profile
 from eligo.patients.answers import Answers
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
+from eligo.patients.origin import OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
@@ -99,16 +100,25 @@ def api_check(request: Request, nct_id: str, body: Annotated[CheckRequest, Body(
 def api_match(request: Request, body: Annotated[MatchRequest, Body()]) -> JSONResponse:
     profile = _profile(body.profile)
     on = body.on or date.today()
-    near = None
-    if body.near:
-        try:
-            query, _ = views.search_query_from_form({"near": body.near, "within": str(body.within_km or 300)})
-        except ValueError as error:
-            raise EligoHTTPError(422, "invalid_place", str(error)) from error
-        near = query.near
-    search = candidate_query(profile, on, near=near, within_km=body.within_km if near else None, limit=body.limit)
+    # Where sites are measured from, as `eligo match` reads it: `near`, else the profile's location.
+    try:
+        start = origin(profile, body.near, body.within_km)
+    except OriginError as error:
+        raise EligoHTTPError(422, "invalid_place", str(error)) from error
+    search = candidate_query(
+        profile,
+        on,
+        near=start.point if start else None,
+        within_km=start.within_km if start else None,
+        limit=body.limit,
+    )
     matches = match_profile(
-        views.store_of(request), profile, on, answers=Answers.from_mapping(body.answers), query=search
+        views.store_of(request),
+        profile,
+        on,
+        answers=Answers.from_mapping(body.answers),
+        query=search,
+        cache=views.caches_of(request).parsed,
     )
     # Encoded once, here in the thread pool: a returned dict would be validated and walked again by
     # jsonable_encoder on the event loop, where it holds up every other request of this worker.
@@ -120,7 +130,13 @@ def api_similar(request: Request, nct_id: str) -> dict[str, Any]:
     from eligo.matching.similar import similar_trials
 
     trial = views.require_trial(request, nct_id)
-    found = similar_trials(views.store_of(request), trial, limit=10, data_version=views.data_version(request))
+    found = similar_trials(
+        views.store_of(request),
+        trial,
+        limit=10,
+        data_version=views.data_version(request),
+        cache=views.caches_of(request).similar,
+    )
     return {"nct_id": trial.nct_id, "similar": [item.as_json() for item in found]}
 
 

@@ -86,9 +86,9 @@ def _shared_when_blank(request: Request, page: tuple[object, ...], render: Calla
         return render()
     token = request.state.session.csrf_token
     key = (*page, views.data_version(request), date.today())
-    body = blank_pages.get(key, token)
+    body = blank_pages.get(request, key, token)
     if body is None:
-        body = blank_pages.keep(key, bytes(render(csrf_token=blank_pages.TOKEN_PLACEHOLDER).body), token)
+        body = blank_pages.keep(request, key, bytes(render(csrf_token=blank_pages.TOKEN_PLACEHOLDER).body), token)
     return HTMLResponse(body, headers=PRIVATE)
 
 

@@ -1,0 +1,134 @@
+"""The import graph of src/eligo, read from the source with `ast`, has no cycle among the engine packages (issue #10).
+
+Scope: the engine packages only (ENGINE below), and a cycle counts when it stays among them. Cycles
+that pass through the store and the people features (accounts, alerts, notes, referrals) are left
+to a later issue; `test_cycles_outside_the_engine_do_not_grow` names the ones there are today so a
+new one fails loudly too. Every import counts: module level, inside functions (the lazy imports
+the CLI uses for start-up time) and under `TYPE_CHECKING`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "eligo"
+# The packages the rule engine is made of; `rules` is where the rule kinds are headed.
+ENGINE = frozenset({"trials", "criteria", "rules", "patients", "matching", "explain"})
+# Today's cycles through the store and the people features (a later issue), as strongly connected sets.
+KNOWN_OUTSIDE = [frozenset({"accounts", "alerts", "explain", "matching", "notes", "referrals", "store"})]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(path: Path, modules: Iterable[str]) -> set[str]:
+    """Every eligo module `path` imports, wherever the import statement is."""
+    known = set(modules)
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                source = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                source = node.module or ""
+            found.add(source)
+            # `from eligo.store import rows` imports the module eligo.store.rows.
+            found.update(f"{source}.{alias.name}" for alias in node.names if f"{source}.{alias.name}" in known)
+    return {module for module in found if module in known}
+
+
+def package_of(module: str) -> str:
+    """The folder (or top-level module) under eligo a module belongs to: eligo.criteria.rules.labs -> criteria."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def package_graph() -> dict[str, set[str]]:
+    paths = sorted(PACKAGE.rglob("*.py"))
+    modules = {module_name(path) for path in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        source = package_of(module_name(path))
+        graph.setdefault(source, set())
+        for target in imported_modules(path, modules):
+            if package_of(target) != source:
+                graph[source].add(package_of(target))
+    return graph
+
+
+def cycles(graph: Mapping[str, Iterable[str]]) -> list[frozenset[str]]:
+    """The strongly connected sets of more than one node (Tarjan's algorithm, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[frozenset[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(graph.get(target, ())))))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                members = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.add(member)
+                    if member == node:
+                        break
+                if len(members) > 1:
+                    found.append(frozenset(members))
+    return found
+
+
+def test_the_graph_is_read_from_every_kind_of_import() -> None:
+    graph = package_graph()
+    assert {"criteria", "trials"} <= graph["matching"]  # module level
+    assert "web" in graph["cli"]  # only inside a function: `eligo serve` imports the web lazily
+    assert "matching" in graph["explain"]
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [frozenset({"a", "b", "c"})]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_cycle_among_the_engine_packages() -> None:
+    graph = package_graph()
+    engine = {source: targets & ENGINE for source, targets in graph.items() if source in ENGINE}
+    found = cycles(engine)
+    assert not found, f"import cycles among the engine packages: {[sorted(c) for c in found]}"
+
+
+def test_cycles_outside_the_engine_do_not_grow() -> None:
+    found = cycles(package_graph())
+    assert all(any(cycle <= known for known in KNOWN_OUTSIDE) for cycle in found), [sorted(c) for c in found]

@@ -1,0 +1,67 @@
+"""Each shared fact is written once in src/eligo (issue #10): the open statuses, the comparators, the radiation
+fields and the disease sites. Anything else that needs one imports it, so the copies cannot drift apart."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from eligo.criteria.terms import (
+    COMPARATORS,
+    DISEASE_SITES,
+    RADIATION_FIELDS,
+    Comparator,
+    DiseaseSite,
+    RadiationField,
+)
+from eligo.patients.profile import DiseaseSites
+from eligo.trials.statuses import OPEN_STATUSES
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "eligo"
+
+FACTS = {
+    "open statuses": frozenset(OPEN_STATUSES),
+    "comparators": frozenset(COMPARATORS),
+    "radiation fields": frozenset(RADIATION_FIELDS),
+    "disease sites": frozenset(DISEASE_SITES),
+}
+
+
+def _string_collections(tree: ast.AST) -> list[tuple[frozenset[str], int]]:
+    """Every tuple, list or set literal (and Literal[...] subscript) made only of strings, with its line."""
+    found = []
+    for node in ast.walk(tree):
+        elements: list[ast.expr] | None = None
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            elements = list(node.elts)
+        strings = [e.value for e in elements or () if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if elements and len(elements) > 1 and len(strings) == len(elements):
+            found.append((frozenset(strings), node.lineno))
+    return found
+
+
+def _where_written() -> dict[str, list[str]]:
+    written: dict[str, list[str]] = {name: [] for name in FACTS}
+    for path in sorted(SRC.rglob("*.py")):
+        for values, line in _string_collections(ast.parse(path.read_text(encoding="utf-8"))):
+            for name, fact in FACTS.items():
+                if values == fact:
+                    written[name].append(f"{path.relative_to(SRC)}:{line}")
+    return written
+
+
+@pytest.mark.parametrize("name", sorted(FACTS))
+def test_each_fact_is_written_once(name: str) -> None:
+    places = _where_written()[name]
+    assert len(places) == 1, f"{name} written {len(places)} times: {places}"
+
+
+def test_the_tuples_are_the_literals() -> None:
+    assert get_args(Comparator) == COMPARATORS
+    assert get_args(RadiationField) == RADIATION_FIELDS
+    assert get_args(DiseaseSite) == DISEASE_SITES
+    # Each disease site is also a yes / no / unknown flag of the profile.
+    assert set(DISEASE_SITES) <= set(DiseaseSites.model_fields)
