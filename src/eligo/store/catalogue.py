@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, literal_column, select
 
-from eligo.store.search import OPEN_STATUSES
 from eligo.store.tables import trials
+from eligo.trials.statuses import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
