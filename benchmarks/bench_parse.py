@@ -161,7 +161,7 @@ def compare(variants: list[Variant], args: argparse.Namespace) -> list[dict[str,
 
 
 def by_extractor(trials: list[Any]) -> list[dict[str, Any]]:
-    from eligo.criteria.extractors import extractors, trigger_of
+    from eligo.rules.extract import extractors, trigger_of
     from eligo.criteria.extractors.prefilter import TriggerText
     from eligo.criteria.parse import parse_trial
     from eligo.criteria.rules import CriterionContext

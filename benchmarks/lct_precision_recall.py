@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from eligo.criteria.parse import ParsedCriterion, parse_criteria
-from eligo.criteria.rules import AllOf, AnyOf, Rule
+from eligo.criteria.rules import AllOf, AnyOf
+from eligo.rules.registry import Rule
 from eligo.criteria.rules.clinical import AgeRule
 from eligo.criteria.rules.labs import LabThresholdRule
 from eligo.criteria.rules.therapy import WashoutRule

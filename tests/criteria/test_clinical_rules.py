@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from eligo.criteria.extractors.clinical import EXTRACTORS as CLINICAL
 from eligo.criteria.extractors.conditional import EXTRACTORS as CONDITIONAL
-from eligo.criteria.rules import RULE_ADAPTER, AllOf, AnyOf, ConditionalRule, CriterionContext, Rule, Section
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Section
+from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.criteria.rules.clinical import (
     AgeRule,
     AttestationRule,

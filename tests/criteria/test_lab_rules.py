@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from eligo.criteria.extractors.labs import EXTRACTORS
-from eligo.criteria.rules import RULE_ADAPTER, CriterionContext, Rule
+from eligo.criteria.rules import CriterionContext
+from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.criteria.rules.labs import LabThresholdRule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "labs.yaml"

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from criteria_seeds import BUNDLED
 
-from eligo.criteria.extractors import _chain, _index, therapy
+from eligo.criteria.extractors import therapy
+from eligo.rules.extract import _chain, _index
 from eligo.criteria.extractors.labs import _synonym_patterns
 from eligo.criteria.extractors.prefilter import GatedPattern, Trigger, TriggerIndex, TriggerText, phrase_words
 from eligo.criteria.parse import parse_criteria

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eligo.criteria.rules import RULE_ADAPTER
+from eligo.rules.registry import RULE_ADAPTER
 from eligo.criteria.rules.clinical import AgeRule, ClinicalRule
 from eligo.matching.evaluate import evaluate_rule as evaluate
 from eligo.matching.evaluators.clinical import EVALUATORS

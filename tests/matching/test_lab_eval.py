@@ -8,7 +8,7 @@ from typing import Any, get_args
 import pytest
 import yaml
 
-from eligo.criteria.rules import RULE_ADAPTER
+from eligo.rules.registry import RULE_ADAPTER
 from eligo.criteria.rules.labs import LabRule
 from eligo.matching.evaluate import evaluate_rule as evaluate
 from eligo.matching.evaluators.labs import EVALUATORS

@@ -27,17 +27,19 @@ to the set of extractors -- so stored parses can be found stale and re-parsed (s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from eligo.criteria.extractors import extract
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule, RuleBase
+from eligo.criteria.rules import ConditionalRule, CriterionContext, RuleBase
 from eligo.criteria.rules.base import Section
 from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
+from eligo.rules.extract import extract
+from eligo.rules.registry import Rule
+from eligo.rules.walk import fold
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
@@ -123,17 +125,21 @@ def free_text_question(section: Section, text: str, template: str = "free_text")
 
 def is_computable(rule: Rule) -> bool:
     """A rule a profile can settle: no attestation, and no untyped conditional requirement, inside it."""
-    if isinstance(rule, AllOf | AnyOf):
-        return all(is_computable(part) for part in rule.rules)
-    if isinstance(rule, ConditionalRule):
-        # Computable only when the requirement is typed and computable too; otherwise a person
-        # (usually the doctor) answers it whenever the condition is present.
-        return (
-            is_computable(rule.if_present)
-            and rule.requirement_rule is not None
-            and is_computable(rule.requirement_rule)
-        )
+    return fold(rule, _leaf_computable, _all_computable, _all_computable, _conditional_computable)
+
+
+def _leaf_computable(rule: Rule) -> bool:
     return type(rule).computable
+
+
+def _all_computable(_rule: Rule, parts: Sequence[bool]) -> bool:
+    return all(parts)
+
+
+def _conditional_computable(rule: ConditionalRule, visit: Callable[[Rule], bool]) -> bool:
+    # Computable only when the requirement is typed and computable too; otherwise a person
+    # (usually the doctor) answers it whenever the condition is present.
+    return visit(rule.if_present) and rule.requirement_rule is not None and visit(rule.requirement_rule)
 
 
 def _node_fields(node: CriteriaNode) -> dict[str, Any]:

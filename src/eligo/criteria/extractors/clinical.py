@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from eligo.criteria.extractors.prefilter import Trigger, phrase_words
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext
 from eligo.criteria.rules.clinical import (
     AgeRule,
     AttestationRule,
@@ -33,7 +33,10 @@ from eligo.criteria.rules.clinical import (
     clinical_vocab,
 )
 
-Extractor = Callable[[CriterionContext], Rule | None]
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+Extractor = Callable[[CriterionContext], "Rule | None"]
 Cmp = Literal[">=", ">", "<=", "<"]
 
 _NUM = r"(\d+(?:\.\d+)?)"
