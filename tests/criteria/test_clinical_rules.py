@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from eligo.criteria.extractors.clinical import EXTRACTORS as CLINICAL
 from eligo.criteria.extractors.conditional import EXTRACTORS as CONDITIONAL
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Section
-from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.criteria.rules.clinical import (
     AgeRule,
     AttestationRule,
@@ -32,6 +31,7 @@ from eligo.criteria.rules.clinical import (
     ToxicityGradeRule,
     clinical_vocab,
 )
+from eligo.rules.registry import RULE_ADAPTER, Rule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "clinical.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))

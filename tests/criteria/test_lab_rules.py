@@ -10,8 +10,8 @@ import yaml
 
 from eligo.criteria.extractors.labs import EXTRACTORS
 from eligo.criteria.rules import CriterionContext
-from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.criteria.rules.labs import LabThresholdRule
+from eligo.rules.registry import RULE_ADAPTER, Rule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "labs.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text())

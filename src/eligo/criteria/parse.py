@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict
 
 from eligo.criteria.rules import ConditionalRule, CriterionContext, RuleBase
 from eligo.criteria.rules.base import Section
+from eligo.criteria.rules.clinical import AgeRule, SexRule
 from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
 from eligo.rules.extract import extract
 from eligo.rules.registry import Rule
@@ -74,6 +75,9 @@ class ParsedCriterion(BaseModel):
     question: str = ""
     open_question: str = ""
     computable: bool = False
+    # Set when reading this criterion failed unexpectedly (a bug, not a trial's wording): the
+    # criterion stays free text, the rest of the trial is parsed, and `eligo criteria` shows why.
+    problem: str | None = None
     children: tuple[ParsedCriterion, ...] = ()
 
     def walk(self) -> Iterator[ParsedCriterion]:
@@ -174,20 +178,29 @@ def _parse_node(node: CriteriaNode, parent_text: str | None, prefilter: bool) ->
         parent_text=parent_text,
         children=tuple(child.text for child in node.children) if node.group_op is None else (),
     )
-    found = extract(ctx, prefilter=prefilter)
-    rule = found.rule
-    if rule is not None and scope is not None:
-        rule = rule.model_copy(update={"scope": scope})
     if node.group_op is None:
         children = tuple(_detail(child) for child in node.children)
     else:
         children = _combine_scopes(tuple(_parse_node(child, node.text, prefilter) for child in node.children))
+    try:
+        found = extract(ctx, prefilter=prefilter)
+        rule = found.rule
+        if rule is not None and scope is not None:
+            rule = rule.model_copy(update={"scope": scope})
+        question = rule.question(node.section) if rule is not None else free_text_question(node.section, node.text)
+    except Exception as error:  # a bug in one reader: recorded on the criterion, never hidden
+        return ParsedCriterion(
+            **_node_fields(node),
+            question=free_text_question(node.section, node.text),
+            problem=f"{type(error).__name__}: {error}"[:500],
+            children=children,
+        )
     return ParsedCriterion(
         **_node_fields(node),
         rule=rule,
         partial=found.partial,
         unparsed=found.unparsed,
-        question=rule.question(node.section) if rule is not None else free_text_question(node.section, node.text),
+        question=question,
         open_question=free_text_question(node.section, " ".join(found.unparsed), "remainder") if found.partial else "",
         computable=rule is not None and is_computable(rule),
         children=children,
@@ -264,14 +277,9 @@ def _structured(trial: Trial) -> list[ParsedCriterion]:
     """Minimum / maximum age and sex from the registry's eligibility module, as rules."""
     eligibility = trial.eligibility
     found: list[ParsedCriterion] = []
-    try:
-        from eligo.criteria.rules.clinical import AgeRule, SexRule
-    except ImportError:  # the clinical rule kinds are optional while they are being written
-        return found
     age: RuleBase | None = None
     if eligibility.minimum_age or eligibility.maximum_age:
-        from_registry = getattr(AgeRule, "from_registry", None)
-        age = from_registry(eligibility.minimum_age, eligibility.maximum_age) if from_registry else None
+        age = AgeRule.from_registry(eligibility.minimum_age, eligibility.maximum_age)
     if age is not None:
         low, high = eligibility.minimum_age, eligibility.maximum_age
         text = f"Age: {low} to {high}" if low and high else f"Age: at least {low}" if low else f"Age: at most {high}"

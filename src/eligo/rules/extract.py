@@ -1,4 +1,4 @@
-"""Turning one criterion's text into a typed rule: the registry's extractor chain (`eligo.rules.registry.CHAIN`), in turn.
+"""Turning one criterion's text into a typed rule: the registry's extractor chain, each in turn.
 
 A criterion often states several conditions ("bilirubin <2x normal and AST/ALT <10x normal";
 "Prior Therapy: ... At least 2 weeks ... Three months ... Cytokine therapy ..."). `extract`
@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+
+from pydantic import ValidationError
 
 from eligo.criteria.extractors.prefilter import Trigger, TriggerIndex
 from eligo.criteria.rules import AllOf, CriterionContext
@@ -63,7 +65,7 @@ def _first_rule(ctx: CriterionContext, prefilter: bool) -> Rule | None:
             continue
         try:
             rule = extractor(ctx)
-        except ValueError:  # a rule that fails its own validation is no reading of the text
+        except ValidationError:  # a rule that fails its own validation is no reading of the text
             continue
         if rule is not None:
             return rule

@@ -71,7 +71,7 @@ BY_NAME: dict[str, RuleKind] = _checked(KINDS)
 if TYPE_CHECKING:
     Rule: TypeAlias = RuleBase
 else:
-    Rule = Annotated[Union[tuple(kind.model for kind in KINDS)], Field(discriminator="kind")]  # noqa: UP007
+    Rule = Annotated[Union[tuple(kind.model for kind in KINDS)], Field(discriminator="kind")]
 for _composite in (AllOf, AnyOf, ConditionalRule):
     _composite.model_rebuild(_types_namespace={"Rule": Rule})
 RULE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Rule)

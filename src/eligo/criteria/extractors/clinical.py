@@ -12,6 +12,8 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal, cast
 
+from pydantic import ValidationError
+
 from eligo.criteria.extractors.prefilter import Trigger, phrase_words
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext
 from eligo.criteria.rules.clinical import (
@@ -224,7 +226,7 @@ def _age_rule(text: str) -> AgeRule | None:
     at_diagnosis = bool(re.search(r"diagnosis", tail, re.IGNORECASE))
     try:
         return AgeRule(scope=scope, at_diagnosis=at_diagnosis, **fields)
-    except ValueError:
+    except ValidationError:  # limits the model refuses (an empty range) are no reading of the text
         return None
 
 
@@ -696,7 +698,7 @@ def extract_performance(context: CriterionContext) -> Rule | None:
         return None
     try:
         return PerformanceRule(**fields)
-    except ValueError:
+    except ValidationError:  # limits the model refuses (an empty range) are no reading of the text
         return None
 
 

@@ -9,10 +9,9 @@ requirement is kept verbatim and typed only where its meaning is clear.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from eligo.criteria.extractors.clinical import _age_rule, _consume_conditions, _diagnoses_in, _strip_framing
 from eligo.criteria.extractors.prefilter import Trigger
