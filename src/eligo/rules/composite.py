@@ -26,5 +26,5 @@ CONDITIONAL = RuleKind(
     composite=True,
 )  # fmt: skip
 # An all_of asks its parts' questions in turn; its own steps read criteria that name several kinds at once.
-ALL_OF = RuleKind(AllOf, wording, (), None, clinical.CROSS_KIND_STEPS, composite=True)
-ANY_OF = RuleKind(AnyOf, wording, (), None, produced_by="lab_threshold", composite=True)
+ALL_OF = RuleKind(AllOf, wording, ("all_of",), None, clinical.CROSS_KIND_STEPS, composite=True)
+ANY_OF = RuleKind(AnyOf, wording, ("any_of",), None, produced_by="lab_threshold", composite=True)

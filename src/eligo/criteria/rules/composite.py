@@ -11,9 +11,19 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from eligo.criteria.rules.base import RuleBase, Section
+from eligo.criteria.rules.clinical import clinical_vocab
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+
+def _joined(template_key: str, questions: list[str]) -> str:
+    """The parts' questions in order, each joined to the next by the template ("{first} And: {rest}")."""
+    template = clinical_vocab().questions[template_key]
+    joined = questions[-1]
+    for question in reversed(questions[:-1]):
+        joined = template.format(first=question, rest=joined)
+    return joined
 
 
 class AllOf(RuleBase):
@@ -23,7 +33,7 @@ class AllOf(RuleBase):
     rules: tuple[Rule, ...] = Field(min_length=2)
 
     def question(self, section: Section) -> str:
-        return " And: ".join(rule.question(section) for rule in self.rules)
+        return _joined("all_of", [rule.question(section) for rule in self.rules])
 
 
 class AnyOf(RuleBase):
@@ -33,7 +43,7 @@ class AnyOf(RuleBase):
     rules: tuple[Rule, ...] = Field(min_length=2)
 
     def question(self, section: Section) -> str:
-        return " Or: ".join(rule.question(section) for rule in self.rules)
+        return _joined("any_of", [rule.question(section) for rule in self.rules])
 
 
 class ConditionalRule(RuleBase):
@@ -54,8 +64,6 @@ class ConditionalRule(RuleBase):
     requirement_rule: Rule | None = None
 
     def question(self, section: Section) -> str:
-        from eligo.criteria.rules.clinical import clinical_vocab
-
         template = clinical_vocab().questions[f"conditional_{section}"]
         requirement = self.requirement[0].upper() + self.requirement[1:]
         return template.format(condition=self.condition, requirement=requirement.rstrip(". "))
