@@ -88,7 +88,7 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     rules: list[Rule] = []
     unparsed: list[str] = []
     for part in parts:
-        rule = _first_rule(ctx.model_copy(update={"text": part}), prefilter)
+        rule = _first_rule(ctx.with_text(part), prefilter)
         if rule is None:
             unparsed.append(part)
         else:

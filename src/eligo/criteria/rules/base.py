@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+import re
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 Section = Literal["inclusion", "exclusion"]
 
@@ -36,14 +37,54 @@ class RuleBase(BaseModel):
         raise NotImplementedError
 
 
+_COMPARATOR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), symbol)
+    for pattern, symbol in (
+        (r"greater than or equal to|at least|no less than|not less than|equal or above|or more than", "≥"),
+        (r"less than or equal to|no more than|not more than|up to", "≤"),
+        (r"greater than|more than|older than|above|over", ">"),
+        (r"less than|younger than|under|below", "<"),
+    )
+)
+_SYMBOLS = (("=<", "≤"), ("<=", "≤"), ("=>", "≥"), (">=", "≥"), ("≧", "≥"), ("≦", "≤"), ("˂", "<"))
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_comparators(text: str) -> str:
+    """Comparators as symbols ("at least" and ">=" -> "≥"), backslashes dropped, spacing tidied."""
+    text = text.replace("\\", "")
+    for old, new in _SYMBOLS:
+        text = text.replace(old, new)
+    for pattern, symbol in _COMPARATOR_WORDS:
+        text = pattern.sub(symbol, text)
+    return _SPACES.sub(" ", text).strip()
+
+
 class CriterionContext(BaseModel):
-    """What an extractor sees of one criterion: its cleaned text and its neighbours in the tree."""
+    """What an extractor sees of one criterion: its cleaned text and its neighbours in the tree.
+
+    Build a new context for another text (never `model_copy(update={"text": ...})`): `normalized`
+    is worked out from `text` when the context is made, once for every extractor that reads it.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str  # escapes undone ("\\>=" -> ">="), whitespace normalised, line-wrap repaired
+    # `text` through `normalize_comparators`: what the numeric extractors match against.
+    normalized: str = ""
     section: Section
     # The heading or parent criterion ("Radiation:", "Stem Cell Transplant (SCT):", "Organ Function").
     parent_text: str | None = None
     # Direct children's texts, e.g. the rows of an age-adjusted creatinine table.
     children: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalize(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("text"), str):
+            return {**data, "normalized": normalize_comparators(data["text"])}
+        return data
+
+    def with_text(self, text: str) -> CriterionContext:
+        """The same criterion's neighbours around another text (a sentence or clause of it)."""
+        return CriterionContext(text=text, section=self.section, parent_text=self.parent_text, children=self.children)
