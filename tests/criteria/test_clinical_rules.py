@@ -21,7 +21,6 @@ from eligo.criteria.rules.clinical import (
     DiagnosisRule,
     DiseaseSiteRule,
     DiseaseStateRule,
-    LifeExpectancyRule,
     OrganFunctionRule,
     PerformanceRule,
     PermittedRule,
@@ -31,6 +30,7 @@ from eligo.criteria.rules.clinical import (
     ToxicityGradeRule,
     clinical_vocab,
 )
+from eligo.rules.life_expectancy import LifeExpectancyRule
 from eligo.rules.registry import RULE_ADAPTER, Rule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "clinical.yaml"

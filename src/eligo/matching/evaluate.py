@@ -17,6 +17,7 @@ from eligo.matching.results import CriterionResult, OpenQuestion, Source, TrialR
 from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
+from eligo.rules.kind import Evaluator
 from eligo.rules.registry import EVALUATORS, Rule
 from eligo.rules.walk import fold
 
@@ -30,20 +31,27 @@ MET, NOT_MET, UNKNOWN, NA = (
 
 def evaluate_rule(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
     """One rule against one profile on one date; never raises for missing or odd facts."""
+    evaluator = EVALUATORS.get(type(rule))
+    if evaluator is not None:  # most rules are one plain kind: no walk needed
+        return _evaluated(evaluator, rule, profile, on)
 
     def leaf(part: Rule) -> Outcome:
-        evaluator = EVALUATORS.get(type(part))
-        if evaluator is None:
+        found = EVALUATORS.get(type(part))
+        if found is None:
             return Outcome.unknown(f"Eligo cannot yet evaluate a '{part.kind}' rule; please answer the question.")
-        try:
-            return evaluator(part, profile, on)
-        except UnitError as error:  # a unit Eligo cannot convert is an open question, never a silent verdict
-            return Outcome.unknown(f"Could not evaluate this criterion: {error}")
+        return _evaluated(found, part, profile, on)
 
     def conditional(part: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Outcome:
         return _conditional(part, visit)
 
     return fold(rule, leaf, _all_of, _any_of, conditional)
+
+
+def _evaluated(evaluator: Evaluator, rule: Rule, profile: PatientProfile, on: date) -> Outcome:
+    try:
+        return evaluator(rule, profile, on)
+    except UnitError as error:  # a unit Eligo cannot convert is an open question, never a silent verdict
+        return Outcome.unknown(f"Could not evaluate this criterion: {error}")
 
 
 def _combined(parts: Sequence[Outcome], verdict: CriterionVerdict) -> Outcome:

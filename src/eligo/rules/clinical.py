@@ -34,10 +34,6 @@ PERFORMANCE = RuleKind(
     model.PerformanceRule, wording, ("performance",), evaluate.evaluate_performance,
     _steps(extract.extract_performance),
 )  # fmt: skip
-LIFE_EXPECTANCY = RuleKind(
-    model.LifeExpectancyRule, wording, ("life_expectancy",), evaluate.evaluate_life_expectancy,
-    _steps(extract.extract_life_expectancy),
-)  # fmt: skip
 TOXICITY_GRADE = RuleKind(
     model.ToxicityGradeRule, wording, ("toxicity_max", "toxicity_recovered", "toxicity_min"),
     evaluate.evaluate_toxicity, _steps(extract.extract_toxicity),

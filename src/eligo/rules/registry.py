@@ -17,7 +17,7 @@ from pydantic import Field, TypeAdapter
 
 from eligo.criteria.rules.base import RuleBase
 from eligo.criteria.rules.composite import AllOf, AnyOf, ConditionalRule
-from eligo.rules import clinical, composite, labs, therapy
+from eligo.rules import clinical, composite, labs, life_expectancy, therapy
 from eligo.rules.kind import Evaluator, RuleKind, Step
 
 KINDS: tuple[RuleKind, ...] = (
@@ -36,7 +36,7 @@ KINDS: tuple[RuleKind, ...] = (
     clinical.AGE,
     clinical.SEX,
     clinical.PERFORMANCE,
-    clinical.LIFE_EXPECTANCY,
+    life_expectancy.KIND,
     clinical.TOXICITY_GRADE,
     clinical.ORGAN_FUNCTION,
     clinical.BIOMARKER,

@@ -26,7 +26,6 @@ from eligo.criteria.rules.clinical import (
     DiseaseSiteRule,
     DiseaseStateName,
     DiseaseStateRule,
-    LifeExpectancyRule,
     OrganFunctionRule,
     PerformanceRule,
     PregnancyRule,
@@ -35,6 +34,7 @@ from eligo.criteria.rules.clinical import (
     ToxicityGradeRule,
     clinical_vocab,
 )
+from eligo.rules.life_expectancy import extract_life_expectancy
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
@@ -682,22 +682,6 @@ def extract_performance(context: CriterionContext) -> Rule | None:
         return None
 
 
-def extract_life_expectancy(context: CriterionContext) -> Rule | None:
-    text = context.normalized.rstrip(".")
-    match = re.match(
-        r"^(?:patients must have an? )?(?:expected )?life expectancy(?: must be)?:?\s*(?:of\s*)?([≥>≤<])\s*"
-        r"(\d+|six|twelve|three)\s*(days?|weeks?|months?|years?)$",
-        text,
-        re.IGNORECASE,
-    )
-    if match is None:
-        return None
-    words = {"three": 3, "six": 6, "twelve": 12}
-    amount = int(match.group(2)) if match.group(2).isdigit() else words[match.group(2).lower()]
-    unit = match.group(3).lower().rstrip("s") + "s"
-    return LifeExpectancyRule(comparator=_SYMBOL_CMP[match.group(1)], amount=amount, unit=unit)
-
-
 def extract_toxicity(context: CriterionContext) -> Rule | None:
     """Toxicity and organ-dysfunction grades (CTCAE)."""
     text = context.normalized.rstrip(".")
@@ -1009,7 +993,6 @@ def triggers() -> dict[Extractor, Trigger]:
         # "Patients with X must be ..." subgroups.
         extract_age: ("age", "year", "yr", "mo", "+", "patients"),
         extract_performance: ("lansky", "karnofsky", "kps", "ecog", "eastern"),
-        extract_life_expectancy: ("expectancy",),
         extract_toxicity: ("grade", "recovered"),
         extract_cardiac: ("ejection", "lvef", "shortening"),
         extract_biomarker: ("alk", "mycn"),
