@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from eligo.criteria.parse import parse_trial
 from eligo.rules.extract import _chain
 from eligo.rules.kind import RuleKind
+from eligo.rules.patterns import KindPatterns, patterns
 from eligo.rules.registry import BY_NAME, CHAIN, EVALUATORS, KINDS, RULE_ADAPTER
 from eligo.rules.walk import walk
 from eligo.trials.model import Eligibility, Trial
@@ -115,3 +117,18 @@ def test_registry_fields_golden(case: dict[str, Any]) -> None:
     structured = {node.id: node.rule for node in parse_trial(trial).criteria}
     expected = {key: RULE_ADAPTER.validate_python(rule) for key, rule in case["expected"].items()}
     assert structured == expected
+
+
+def test_every_pattern_block_belongs_to_a_registered_kind_and_gates_its_steps() -> None:
+    blocks = patterns()
+    assert blocks, "criteria/vocab/patterns.yaml has no blocks"
+    for name, block in blocks.items():
+        assert name in BY_NAME, f"patterns.yaml block {name!r} names no registered kind"
+        assert [step.trigger for step in BY_NAME[name].steps] == [block.trigger]
+
+
+def test_a_pattern_block_refuses_bad_data() -> None:
+    with pytest.raises(ValidationError, match="does not compile"):
+        KindPatterns.model_validate({"patterns": ["(unclosed"], "triggers": ["word"]})
+    with pytest.raises(ValidationError, match="ASCII without spaces"):
+        KindPatterns.model_validate({"patterns": ["x"], "triggers": ["two words"]})
