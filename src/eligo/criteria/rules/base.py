@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Literal
+from functools import cached_property
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict
 
 Section = Literal["inclusion", "exclusion"]
 
@@ -63,27 +64,24 @@ def normalize_comparators(text: str) -> str:
 class CriterionContext(BaseModel):
     """What an extractor sees of one criterion: its cleaned text and its neighbours in the tree.
 
-    Build a new context for another text (never `model_copy(update={"text": ...})`): `normalized`
-    is worked out from `text` when the context is made, once for every extractor that reads it.
+    Build a new context for another text with `with_text` (never `model_copy(update={"text": ...})`,
+    which would carry the first text's `normalized` along).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str  # escapes undone ("\\>=" -> ">="), whitespace normalised, line-wrap repaired
-    # `text` through `normalize_comparators`: what the numeric extractors match against.
-    normalized: str = ""
     section: Section
     # The heading or parent criterion ("Radiation:", "Stem Cell Transplant (SCT):", "Organ Function").
     parent_text: str | None = None
     # Direct children's texts, e.g. the rows of an age-adjusted creatinine table.
     children: tuple[str, ...] = ()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _normalize(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("text"), str):
-            return {**data, "normalized": normalize_comparators(data["text"])}
-        return data
+    @cached_property
+    def normalized(self) -> str:
+        """`text` through `normalize_comparators`, what the numeric extractors match against: worked
+        out once per context, on first use, for every extractor that reads it."""
+        return normalize_comparators(self.text)
 
     def with_text(self, text: str) -> CriterionContext:
         """The same criterion's neighbours around another text (a sentence or clause of it)."""
