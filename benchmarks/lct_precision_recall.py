@@ -36,11 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from eligo.criteria.parse import ParsedCriterion, parse_criteria
-from eligo.criteria.rules import AllOf, AnyOf, Rule
+from eligo.criteria.rules import AllOf, AnyOf
 from eligo.criteria.rules.clinical import AgeRule
 from eligo.criteria.rules.labs import LabThresholdRule
 from eligo.criteria.rules.therapy import WashoutRule
 from eligo.criteria.stats import leaf_criteria
+from eligo.rules.registry import Rule
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "lct-criteria"

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from eligo.criteria.extractors.clinical import EXTRACTORS as CLINICAL
 from eligo.criteria.extractors.conditional import EXTRACTORS as CONDITIONAL
-from eligo.criteria.rules import RULE_ADAPTER, AllOf, AnyOf, ConditionalRule, CriterionContext, Rule, Section
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Section
 from eligo.criteria.rules.clinical import (
     AgeRule,
     AttestationRule,
@@ -21,7 +21,6 @@ from eligo.criteria.rules.clinical import (
     DiagnosisRule,
     DiseaseSiteRule,
     DiseaseStateRule,
-    LifeExpectancyRule,
     OrganFunctionRule,
     PerformanceRule,
     PermittedRule,
@@ -31,6 +30,8 @@ from eligo.criteria.rules.clinical import (
     ToxicityGradeRule,
     clinical_vocab,
 )
+from eligo.rules.life_expectancy import LifeExpectancyRule
+from eligo.rules.registry import RULE_ADAPTER, Rule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "clinical.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))

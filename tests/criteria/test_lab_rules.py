@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from eligo.criteria.extractors.labs import EXTRACTORS
-from eligo.criteria.rules import RULE_ADAPTER, CriterionContext, Rule
+from eligo.criteria.rules import CriterionContext
 from eligo.criteria.rules.labs import LabThresholdRule
+from eligo.rules.registry import RULE_ADAPTER, Rule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "labs.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text())

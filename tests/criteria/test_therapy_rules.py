@@ -10,8 +10,9 @@ import yaml
 from pydantic import ValidationError
 
 from eligo.criteria.extractors.therapy import EXTRACTORS, extract_therapy_rule
-from eligo.criteria.rules import RULE_ADAPTER, CriterionContext
+from eligo.criteria.rules import CriterionContext
 from eligo.criteria.rules.therapy import Exposure, PriorTherapyRule, StemCellRule, WashoutRule
+from eligo.rules.registry import RULE_ADAPTER
 
 GOLDEN: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "golden_rules" / "therapy.yaml").read_text())
 

@@ -11,12 +11,12 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eligo.criteria.rules import RULE_ADAPTER
 from eligo.criteria.rules.clinical import AgeRule, ClinicalRule
 from eligo.matching.evaluate import evaluate_rule as evaluate
 from eligo.matching.evaluators.clinical import EVALUATORS
 from eligo.matching.verdicts import CriterionVerdict
 from eligo.patients.profile import PatientProfile
+from eligo.rules.registry import RULE_ADAPTER
 
 GOLDEN = Path(__file__).parent / "golden_eval" / "clinical.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))

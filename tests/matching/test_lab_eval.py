@@ -8,12 +8,12 @@ from typing import Any, get_args
 import pytest
 import yaml
 
-from eligo.criteria.rules import RULE_ADAPTER
 from eligo.criteria.rules.labs import LabRule
 from eligo.matching.evaluate import evaluate_rule as evaluate
 from eligo.matching.evaluators.labs import EVALUATORS
 from eligo.matching.verdicts import CriterionVerdict
 from eligo.patients.profile import PatientProfile
+from eligo.rules.registry import RULE_ADAPTER
 
 GOLDEN = Path(__file__).parent / "golden_eval" / "labs.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text())

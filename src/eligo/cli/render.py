@@ -66,6 +66,8 @@ def _criterion_lines(node: ParsedCriterion, depth: int) -> list[str]:
     lines = [f"{pad}[{node.id}] ({kind}) {node.text}"]
     if node.question:
         lines.append(f"{pad}    Q: {node.question}")
+    if node.problem:
+        lines.append(f"{pad}    ! parse problem (kept as free text): {node.problem}")
     for child in node.children:
         lines.extend(_criterion_lines(child, depth + 1))
     return lines

@@ -27,17 +27,20 @@ to the set of extractors -- so stored parses can be found stale and re-parsed (s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from eligo.criteria.extractors import extract
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
+from eligo.criteria.rules import ConditionalRule, CriterionContext, RuleBase
 from eligo.criteria.rules.base import Section
+from eligo.criteria.rules.clinical import AgeRule, SexRule
 from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
+from eligo.rules.extract import extract
+from eligo.rules.registry import Rule
+from eligo.rules.walk import fold
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
@@ -72,6 +75,9 @@ class ParsedCriterion(BaseModel):
     question: str = ""
     open_question: str = ""
     computable: bool = False
+    # Set when reading this criterion failed unexpectedly (a bug, not a trial's wording): the
+    # criterion stays free text, the rest of the trial is parsed, and `eligo criteria` shows why.
+    problem: str | None = None
     children: tuple[ParsedCriterion, ...] = ()
 
     def walk(self) -> Iterator[ParsedCriterion]:
@@ -123,17 +129,21 @@ def free_text_question(section: Section, text: str, template: str = "free_text")
 
 def is_computable(rule: Rule) -> bool:
     """A rule a profile can settle: no attestation, and no untyped conditional requirement, inside it."""
-    if isinstance(rule, AllOf | AnyOf):
-        return all(is_computable(part) for part in rule.rules)
-    if isinstance(rule, ConditionalRule):
-        # Computable only when the requirement is typed and computable too; otherwise a person
-        # (usually the doctor) answers it whenever the condition is present.
-        return (
-            is_computable(rule.if_present)
-            and rule.requirement_rule is not None
-            and is_computable(rule.requirement_rule)
-        )
+    return fold(rule, _leaf_computable, _all_computable, _all_computable, _conditional_computable)
+
+
+def _leaf_computable(rule: Rule) -> bool:
     return type(rule).computable
+
+
+def _all_computable(_rule: Rule, parts: Sequence[bool]) -> bool:
+    return all(parts)
+
+
+def _conditional_computable(rule: ConditionalRule, visit: Callable[[Rule], bool]) -> bool:
+    # Computable only when the requirement is typed and computable too; otherwise a person
+    # (usually the doctor) answers it whenever the condition is present.
+    return visit(rule.if_present) and rule.requirement_rule is not None and visit(rule.requirement_rule)
 
 
 def _node_fields(node: CriteriaNode) -> dict[str, Any]:
@@ -168,20 +178,29 @@ def _parse_node(node: CriteriaNode, parent_text: str | None, prefilter: bool) ->
         parent_text=parent_text,
         children=tuple(child.text for child in node.children) if node.group_op is None else (),
     )
-    found = extract(ctx, prefilter=prefilter)
-    rule = found.rule
-    if rule is not None and scope is not None:
-        rule = rule.model_copy(update={"scope": scope})
     if node.group_op is None:
         children = tuple(_detail(child) for child in node.children)
     else:
         children = _combine_scopes(tuple(_parse_node(child, node.text, prefilter) for child in node.children))
+    try:
+        found = extract(ctx, prefilter=prefilter)
+        rule = found.rule
+        if rule is not None and scope is not None:
+            rule = rule.model_copy(update={"scope": scope})
+        question = rule.question(node.section) if rule is not None else free_text_question(node.section, node.text)
+    except Exception as error:  # a bug in one reader: recorded on the criterion, never hidden
+        return ParsedCriterion(
+            **_node_fields(node),
+            question=free_text_question(node.section, node.text),
+            problem=f"{type(error).__name__}: {error}"[:500],
+            children=children,
+        )
     return ParsedCriterion(
         **_node_fields(node),
         rule=rule,
         partial=found.partial,
         unparsed=found.unparsed,
-        question=rule.question(node.section) if rule is not None else free_text_question(node.section, node.text),
+        question=question,
         open_question=free_text_question(node.section, " ".join(found.unparsed), "remainder") if found.partial else "",
         computable=rule is not None and is_computable(rule),
         children=children,
@@ -258,12 +277,8 @@ def _structured(trial: Trial) -> list[ParsedCriterion]:
     """Minimum / maximum age and sex from the registry's eligibility module, as rules."""
     eligibility = trial.eligibility
     found: list[ParsedCriterion] = []
-    try:
-        from eligo.criteria.rules.clinical import AgeRule, SexRule
-    except ImportError:  # the clinical rule kinds are optional while they are being written
-        return found
     # The same limits the store's age prefilter reads, so the two never disagree.
-    age = AgeRule.from_limits(eligibility.age_limits)
+    age: RuleBase | None = AgeRule.from_limits(eligibility.age_limits)
     if age is not None:
         low, high = eligibility.minimum_age, eligibility.maximum_age
         text = f"Age: {low} to {high}" if low and high else f"Age: at least {low}" if low else f"Age: at most {high}"

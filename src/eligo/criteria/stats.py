@@ -24,7 +24,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, Rule
+from eligo.criteria.rules import AllOf, AnyOf
+from eligo.rules.registry import Rule
+from eligo.rules.walk import walk
 
 
 def leaf_criteria(criteria: Iterable[ParsedCriterion]) -> Iterator[ParsedCriterion]:
@@ -36,16 +38,8 @@ def leaf_criteria(criteria: Iterable[ParsedCriterion]) -> Iterator[ParsedCriteri
 
 
 def _kinds(rule: Rule) -> Iterator[str]:
-    if isinstance(rule, AllOf | AnyOf):
-        for part in rule.rules:
-            yield from _kinds(part)
-    elif isinstance(rule, ConditionalRule):
-        yield rule.kind
-        yield from _kinds(rule.if_present)
-        if rule.requirement_rule is not None:
-            yield from _kinds(rule.requirement_rule)
-    else:
-        yield rule.kind
+    """The kinds inside a rule: a conditional counts itself and its parts, an all_of / any_of only its parts."""
+    return (part.kind for part in walk(rule) if not isinstance(part, AllOf | AnyOf))
 
 
 def bucket(node: ParsedCriterion) -> str:

@@ -220,6 +220,10 @@ def _parse(written: str) -> tuple[Any, str]:
         raise UnitError(f"'{written}' is not a unit Eligo recognises") from error
     if not isinstance(quantity, ureg.Quantity):
         raise UnitError(f"'{written}' is not a unit Eligo recognises")
+    magnitude = float(quantity.magnitude)
+    if not math.isfinite(magnitude) or magnitude <= 0:
+        # "0 mg/dL", "1e999/L": a number where the unit should be; dividing by it would fail later.
+        raise UnitError(f"'{written}' is not a unit Eligo recognises")
     return quantity, key
 
 

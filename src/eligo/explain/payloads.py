@@ -100,6 +100,7 @@ def _criterion_payload(node: ParsedCriterion) -> JSON:
         "partial": node.partial,
         "computable": node.computable,
         "question": node.question,
+        "problem": node.problem,
         "children": [_criterion_payload(child) for child in node.children],
     }
 

@@ -9,24 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from functools import cache
-from importlib import import_module
-from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, Rule
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
+from eligo.criteria.units import UnitError
 from eligo.matching.results import CriterionResult, OpenQuestion, Source, TrialResult
 from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
-
-Evaluator = Callable[[Any, PatientProfile, date], Outcome]
-
-EVALUATOR_MODULES = (
-    "eligo.matching.evaluators.clinical",
-    "eligo.matching.evaluators.labs",
-    "eligo.matching.evaluators.therapy",
-)
+from eligo.rules.kind import Evaluator
+from eligo.rules.registry import EVALUATORS, Rule
+from eligo.rules.walk import fold
 
 MET, NOT_MET, UNKNOWN, NA = (
     CriterionVerdict.MET,
@@ -36,41 +29,47 @@ MET, NOT_MET, UNKNOWN, NA = (
 )
 
 
-@cache
-def _evaluators() -> Mapping[type, Evaluator]:
-    table: dict[type, Evaluator] = {}
-    for name in EVALUATOR_MODULES:
-        table.update(import_module(name).EVALUATORS)
-    return table
-
-
 def evaluate_rule(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
     """One rule against one profile on one date; never raises for missing or odd facts."""
-    if isinstance(rule, AllOf | AnyOf):
-        parts = [evaluate_rule(part, profile, on) for part in rule.rules]
-        verdict = (
-            combine_all([p.verdict for p in parts])
-            if isinstance(rule, AllOf)
-            else combine_any([p.verdict for p in parts])
-        )
-        missing = tuple(field for part in parts for field in part.missing)
-        evidence = "; ".join(part.evidence for part in parts if part.evidence)
-        return Outcome(verdict=verdict, evidence=evidence, missing=missing)
-    if isinstance(rule, ConditionalRule):
-        return evaluate_conditional(rule, profile, on)
-    evaluator = _evaluators().get(type(rule))
-    if evaluator is None:
-        return Outcome.unknown(f"Eligo cannot yet evaluate a '{rule.kind}' rule; please answer the question.")
+    evaluator = EVALUATORS.get(type(rule))
+    if evaluator is not None:  # most rules are one plain kind: no walk needed
+        return _evaluated(evaluator, rule, profile, on)
+
+    def leaf(part: Rule) -> Outcome:
+        found = EVALUATORS.get(type(part))
+        if found is None:
+            return Outcome.unknown(f"Eligo cannot yet evaluate a '{part.kind}' rule; please answer the question.")
+        return _evaluated(found, part, profile, on)
+
+    def conditional(part: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Outcome:
+        return _conditional(part, visit)
+
+    return fold(rule, leaf, _all_of, _any_of, conditional)
+
+
+def _evaluated(evaluator: Evaluator, rule: Rule, profile: PatientProfile, on: date) -> Outcome:
     try:
         return evaluator(rule, profile, on)
-    except (ValueError, ArithmeticError) as error:  # an odd value must never become a silent verdict
+    except UnitError as error:  # a unit Eligo cannot convert is an open question, never a silent verdict
         return Outcome.unknown(f"Could not evaluate this criterion: {error}")
 
 
-def evaluate_conditional(rule: ConditionalRule, profile: PatientProfile, on: date) -> Outcome:
-    """Not applicable when the condition is known absent; else the requirement decides, and an
-    untyped requirement (or an unknown condition) leaves the question open."""
-    condition = evaluate_rule(rule.if_present, profile, on)
+def _combined(parts: Sequence[Outcome], verdict: CriterionVerdict) -> Outcome:
+    missing = tuple(field for part in parts for field in part.missing)
+    evidence = "; ".join(part.evidence for part in parts if part.evidence)
+    return Outcome(verdict=verdict, evidence=evidence, missing=missing)
+
+
+def _all_of(_rule: AllOf, parts: Sequence[Outcome]) -> Outcome:
+    return _combined(parts, combine_all([p.verdict for p in parts]))
+
+
+def _any_of(_rule: AnyOf, parts: Sequence[Outcome]) -> Outcome:
+    return _combined(parts, combine_any([p.verdict for p in parts]))
+
+
+def _conditional(rule: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Outcome:
+    condition = visit(rule.if_present)
     if condition.verdict in (NOT_MET, NA):
         return Outcome.not_applicable(
             f"{condition.evidence} This criterion is only about children with {rule.condition}.".strip()
@@ -84,7 +83,7 @@ def evaluate_conditional(rule: ConditionalRule, profile: PatientProfile, on: dat
         return Outcome.unknown(
             f"{condition.evidence} So this applies: {rule.requirement} (not computed; please answer the question)."
         )
-    requirement = evaluate_rule(rule.requirement_rule, profile, on)
+    requirement = visit(rule.requirement_rule)
     return Outcome(
         verdict=requirement.verdict,
         evidence=f"{condition.evidence} So this applies: {requirement.evidence}",

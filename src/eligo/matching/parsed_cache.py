@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
-from eligo.criteria.rules import RULE_ADAPTER, Rule
 from eligo.matching.evaluate import TreePlan
+from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.store import TrialStore
 from eligo.store.candidates import (
     content_hashes,

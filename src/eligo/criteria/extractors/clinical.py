@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
+
+from pydantic import ValidationError
 
 from eligo.criteria.extractors.prefilter import Trigger, phrase_words
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext
+from eligo.criteria.rules.base import normalize_comparators
 from eligo.criteria.rules.clinical import (
     AgeRule,
     AttestationRule,
@@ -23,7 +26,6 @@ from eligo.criteria.rules.clinical import (
     DiseaseSiteRule,
     DiseaseStateName,
     DiseaseStateRule,
-    LifeExpectancyRule,
     OrganFunctionRule,
     PerformanceRule,
     PregnancyRule,
@@ -33,8 +35,12 @@ from eligo.criteria.rules.clinical import (
 )
 from eligo.criteria.terms import Comparator as Cmp
 from eligo.criteria.terms import DiseaseSite as Site
+from eligo.rules.life_expectancy import extract_life_expectancy
 
-Extractor = Callable[[CriterionContext], Rule | None]
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+Extractor = Callable[[CriterionContext], "Rule | None"]
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _SCOPE = re.compile(r"^((?:Arm|Cohort|Part|Stratum|Group|Dose level)\s+[A-Z]?\d*[A-Za-z]?\d*)\s*:\s*", re.IGNORECASE)
@@ -53,28 +59,7 @@ _THERAPY = re.compile(
 _LAB_UNITS = re.compile(r"mg/dl|/mcl|/mm|x ?10|g/dl|u/l|ml/min|umol|µmol", re.IGNORECASE)
 
 
-_COMPARATOR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), symbol)
-    for pattern, symbol in (
-        (r"greater than or equal to|at least|no less than|not less than|equal or above|or more than", "≥"),
-        (r"less than or equal to|no more than|not more than|up to", "≤"),
-        (r"greater than|more than|older than|above|over", ">"),
-        (r"less than|younger than|under|below", "<"),
-    )
-)
 _SPACES = re.compile(r"\s+")
-
-
-# Most extractors normalise the same criterion text; the cache makes that once per criterion.
-@lru_cache(maxsize=64)
-def _norm(text: str) -> str:
-    """Comparators as symbols, escapes and spacing tidied."""
-    text = text.replace("\\", "")
-    for old, new in (("=<", "≤"), ("<=", "≤"), ("=>", "≥"), (">=", "≥"), ("≧", "≥"), ("≦", "≤"), ("˂", "<")):
-        text = text.replace(old, new)
-    for pattern, symbol in _COMPARATOR_WORDS:
-        text = pattern.sub(symbol, text)
-    return _SPACES.sub(" ", text).strip()
 
 
 def _scope(text: str) -> tuple[str | None, str]:
@@ -212,7 +197,7 @@ def _age_rule(text: str) -> AgeRule | None:
     if _LAB_UNITS.search(text) or (":" in text.split("age", 1)[-1][:40] and "Age:" not in text):
         return None
     scope, rest = _scope(text)
-    parsed = _age_bounds(_norm(rest))
+    parsed = _age_bounds(normalize_comparators(rest))
     if parsed is None:
         return None
     fields, tail = parsed
@@ -221,7 +206,7 @@ def _age_rule(text: str) -> AgeRule | None:
     at_diagnosis = bool(re.search(r"diagnosis", tail, re.IGNORECASE))
     try:
         return AgeRule(scope=scope, at_diagnosis=at_diagnosis, **fields)
-    except ValueError:
+    except ValidationError:  # limits the model refuses (an empty range) are no reading of the text
         return None
 
 
@@ -470,7 +455,7 @@ def extract_disease_state(context: CriterionContext) -> Rule | None:
         )
     sentences = _sentences(text)
     if len(sentences) > 1:
-        parts = [extract_disease_state(context.model_copy(update={"text": s})) or _site_rule(s) for s in sentences]
+        parts = [extract_disease_state(context.with_text(s)) or _site_rule(s) for s in sentences]
         if all(parts):
             return AllOf(rules=tuple(p for p in parts if p is not None))
         return None
@@ -508,7 +493,7 @@ _SITE_PHRASES: list[tuple[str, Site]] = [
 
 
 def _site_rule(text: str, scope: str | None = None) -> DiseaseSiteRule | None:
-    t = _norm(text).rstrip(".")
+    t = normalize_comparators(text).rstrip(".")
     within = None
     recent = re.search(
         r"within (\d+) (weeks?|days?)(?: (?:prior to|of|before) (?:enrollment|study entry))?", t, re.IGNORECASE
@@ -584,7 +569,7 @@ def extract_disease_site(context: CriterionContext) -> Rule | None:
         r"^Measurable (NBL|neuroblastoma|osteosarcoma)\b\s*\((?:defined as )?(.+)\)$", rest, re.IGNORECASE
     )
     if measurable_dx is not None:
-        size = _measurable(_norm(measurable_dx.group(2)), scope)
+        size = _measurable(normalize_comparators(measurable_dx.group(2)), scope)
         if size is None:
             return None
         dx = _diagnoses_in(measurable_dx.group(1))
@@ -652,7 +637,7 @@ def extract_biomarker(context: CriterionContext) -> Rule | None:
 
 def extract_performance(context: CriterionContext) -> Rule | None:
     """Lansky / Karnofsky / ECOG thresholds, with the Lansky-Karnofsky age split."""
-    text = _norm(context.text)
+    text = context.normalized
     if not re.search(r"\b(lansky|karnofsky|KPS|ECOG|eastern cooperative oncology group)\b", text, re.IGNORECASE):
         return None
     if context.section == "exclusion":
@@ -693,29 +678,13 @@ def extract_performance(context: CriterionContext) -> Rule | None:
         return None
     try:
         return PerformanceRule(**fields)
-    except ValueError:
+    except ValidationError:  # limits the model refuses (an empty range) are no reading of the text
         return None
-
-
-def extract_life_expectancy(context: CriterionContext) -> Rule | None:
-    text = _norm(context.text).rstrip(".")
-    match = re.match(
-        r"^(?:patients must have an? )?(?:expected )?life expectancy(?: must be)?:?\s*(?:of\s*)?([≥>≤<])\s*"
-        r"(\d+|six|twelve|three)\s*(days?|weeks?|months?|years?)$",
-        text,
-        re.IGNORECASE,
-    )
-    if match is None:
-        return None
-    words = {"three": 3, "six": 6, "twelve": 12}
-    amount = int(match.group(2)) if match.group(2).isdigit() else words[match.group(2).lower()]
-    unit = match.group(3).lower().rstrip("s") + "s"
-    return LifeExpectancyRule(comparator=_SYMBOL_CMP[match.group(1)], amount=amount, unit=unit)
 
 
 def extract_toxicity(context: CriterionContext) -> Rule | None:
     """Toxicity and organ-dysfunction grades (CTCAE)."""
-    text = _norm(context.text).rstrip(".")
+    text = context.normalized.rstrip(".")
     organ = re.match(
         r"^(?:existing )?(major organ dysfunction) > ?grade (\d)(?:,? with the exception of (.+))?$",
         text,
@@ -757,7 +726,7 @@ def extract_toxicity(context: CriterionContext) -> Rule | None:
 
 def extract_cardiac(context: CriterionContext) -> Rule | None:
     """Ejection / shortening fraction thresholds, alone or as alternatives."""
-    text = _norm(context.text).rstrip(".; ")
+    text = context.normalized.rstrip(".; ")
     text = re.sub(r";?\s*OR$", "", text).strip()
     pattern = (
         r"(?P<m>(?:left ventricular )?ejection fraction|LVEF|fractional shortening|shortening fraction)"
@@ -1024,7 +993,6 @@ def triggers() -> dict[Extractor, Trigger]:
         # "Patients with X must be ..." subgroups.
         extract_age: ("age", "year", "yr", "mo", "+", "patients"),
         extract_performance: ("lansky", "karnofsky", "kps", "ecog", "eastern"),
-        extract_life_expectancy: ("expectancy",),
         extract_toxicity: ("grade", "recovered"),
         extract_cardiac: ("ejection", "lvef", "shortening"),
         extract_biomarker: ("alk", "mycn"),

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from eligo.criteria.extractors.clinical import _age_rule, _consume_conditions, _diagnoses_in, _strip_framing
 from eligo.criteria.extractors.prefilter import Trigger
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Rule
+from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext
 from eligo.criteria.rules.clinical import (
     AttestationRule,
     ConditionRule,
@@ -26,7 +27,10 @@ from eligo.criteria.rules.clinical import (
 )
 from eligo.criteria.rules.therapy import Exposure, PriorTherapyRule
 
-Extractor = Callable[[CriterionContext], Rule | None]
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+Extractor = Callable[[CriterionContext], "Rule | None"]
 
 # --- the condition ---------------------------------------------------------------------------
 

@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from eligo.criteria.extractors.prefilter import Trigger, TriggerText, phrase_words
-from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
+from eligo.criteria.rules import AllOf, AnyOf, CriterionContext
 from eligo.criteria.rules.labs import (
     AgeSexLimit,
     CreatinineForAgeRule,
@@ -27,6 +27,9 @@ from eligo.criteria.rules.labs import (
 )
 from eligo.criteria.terms import Comparator
 from eligo.criteria.units import UnitError, convert, display_unit, lab_spec, plausible, vocabulary
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eligo.criteria.drugs import Phrase, normalize_name, therapy_vocabulary, vocabulary
 from eligo.criteria.extractors.prefilter import GatedPattern, Trigger
-from eligo.criteria.rules import AllOf, AnyOf, CriterionContext, Rule
+from eligo.criteria.rules import AllOf, AnyOf, CriterionContext
 from eligo.criteria.rules.therapy import (
     CumulativeDoseRule,
     Exposure,
@@ -25,6 +25,9 @@ from eligo.criteria.rules.therapy import (
     WashoutRule,
 )
 from eligo.criteria.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
 
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

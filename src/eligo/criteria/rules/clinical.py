@@ -411,29 +411,6 @@ class PerformanceRule(RuleBase):
         return _q("performance", scores=self.thresholds_text())
 
 
-_PERIOD_DAYS: dict[str, float] = {"days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25}
-
-
-class LifeExpectancyRule(RuleBase):
-    """Expected survival compared with an amount kept exactly as written (6 weeks stays 6 weeks)."""
-
-    kind: Literal["life_expectancy"] = "life_expectancy"
-    comparator: Comparator
-    amount: int = Field(gt=0, le=1000)
-    unit: Literal["days", "weeks", "months", "years"]
-
-    @property
-    def months(self) -> float:
-        return self.amount * _PERIOD_DAYS[self.unit] / _PERIOD_DAYS["months"]
-
-    def span_text(self) -> str:
-        words = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}[self.comparator]
-        return f"{words} {self.amount} {self.unit if self.amount != 1 else self.unit[:-1]}"
-
-    def question(self, section: Section) -> str:
-        return _q("life_expectancy", span=self.span_text())
-
-
 class ToxicityGradeRule(RuleBase):
     """The worst CTCAE grade of a toxicity or organ dysfunction compared with `grade`.
 
@@ -619,7 +596,6 @@ ClinicalRule = Union[
     DiseaseSiteRule,
     BiomarkerRule,
     PerformanceRule,
-    LifeExpectancyRule,
     ToxicityGradeRule,
     OrganFunctionRule,
     ConditionRule,
@@ -639,7 +615,6 @@ __all__ = [
     "DiagnosisRule",
     "DiseaseSiteRule",
     "DiseaseStateRule",
-    "LifeExpectancyRule",
     "OrganFunctionRule",
     "PerformanceRule",
     "PermittedRule",

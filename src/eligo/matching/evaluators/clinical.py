@@ -16,7 +16,6 @@ from eligo.criteria.rules.clinical import (
     DiagnosisRule,
     DiseaseSiteRule,
     DiseaseStateRule,
-    LifeExpectancyRule,
     OrganFunctionRule,
     PerformanceRule,
     PermittedRule,
@@ -328,15 +327,6 @@ def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: dat
     )
 
 
-def evaluate_life_expectancy(rule: LifeExpectancyRule, profile: PatientProfile, on: date) -> Outcome:
-    needs = f"the trial needs {rule.span_text()}"
-    months = profile.life_expectancy_months
-    if months is None:
-        return Outcome.unknown(f"No life expectancy in the profile; {needs}.", "life_expectancy_months")
-    holds = _COMPARE[rule.comparator](months, rule.months)
-    return (Outcome.met if holds else Outcome.not_met)(f"Life expectancy about {months:g} months; {needs}.")
-
-
 def evaluate_toxicity(rule: ToxicityGradeRule, profile: PatientProfile, on: date) -> Outcome:
     worst = profile.max_toxicity_grade
     what = rule.what or ("organ dysfunction or toxicity" if rule.comparator == ">" else "acute toxicity")
@@ -501,7 +491,6 @@ EVALUATORS: Mapping[type, Callable[[Any, PatientProfile, date], Outcome]] = {
     DiseaseSiteRule: evaluate_disease_site,
     BiomarkerRule: evaluate_biomarker,
     PerformanceRule: evaluate_performance,
-    LifeExpectancyRule: evaluate_life_expectancy,
     ToxicityGradeRule: evaluate_toxicity,
     OrganFunctionRule: evaluate_organ_function,
     ConditionRule: evaluate_condition,

@@ -1,0 +1,107 @@
+"""Turning one criterion's text into a typed rule: the registry's extractor chain, each in turn.
+
+A criterion often states several conditions ("bilirubin <2x normal and AST/ALT <10x normal";
+"Prior Therapy: ... At least 2 weeks ... Three months ... Cytokine therapy ..."). `extract`
+tries the whole text first; when no extractor reads it, it tries each sentence (then each
+";"-clause) on its own and combines what it finds into `AllOf`. When some parts give rules and
+others none, the result is *partial*: the rules found are kept and the parts left over are
+returned as `unparsed`. A partial criterion is evaluated as: the parsed rule decides what it
+can, and the unparsed remainder is one more open question for the family (so a partial
+criterion is never reported `met` on the strength of its parsed part alone).
+
+An extractor whose trigger words (`eligo.criteria.extractors.prefilter`) are all missing from a
+criterion is skipped: it could not have read it. `prefilter=False` runs every extractor, for tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from pydantic import ValidationError
+
+from eligo.criteria.extractors.prefilter import Trigger, TriggerIndex
+from eligo.criteria.rules import AllOf, CriterionContext
+from eligo.rules.registry import CHAIN, Rule
+
+Extractor = Callable[[CriterionContext], "Rule | None"]
+
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    rule: Rule | None
+    partial: bool = False
+    unparsed: tuple[str, ...] = ()
+
+
+@cache
+def _chain() -> tuple[tuple[Extractor, Trigger | None], ...]:
+    """Every extractor in precedence order, with its trigger (None: it always runs)."""
+    return tuple((step.extract, step.trigger) for step in CHAIN)
+
+
+@cache
+def _index() -> TriggerIndex:
+    return TriggerIndex([trigger for _, trigger in _chain()])
+
+
+def extractors() -> tuple[Extractor, ...]:
+    return tuple(extractor for extractor, _ in _chain())
+
+
+def trigger_of(extractor: Extractor) -> Trigger | None:
+    """The words without which `extractor` reads nothing (None: it is never skipped)."""
+    return next((trigger for known, trigger in _chain() if known is extractor), None)
+
+
+def _first_rule(ctx: CriterionContext, prefilter: bool) -> Rule | None:
+    firing = _index().firing(ctx.text, ctx.parent_text) if prefilter else -1  # -1: every bit set
+    for position, (extractor, _) in enumerate(_chain()):
+        if not firing >> position & 1:
+            continue
+        try:
+            rule = extractor(ctx)
+        except ValidationError:  # a rule that fails its own validation is no reading of the text
+            continue
+        if rule is not None:
+            return rule
+    return None
+
+
+def _parts(text: str) -> list[str]:
+    sentences = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
+    return sentences if len(sentences) > 1 else [part.strip() for part in text.split(";") if part.strip()]
+
+
+def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
+    """The rule for one criterion, sentence by sentence when the whole does not read as one."""
+    whole = _first_rule(ctx, prefilter)
+    if whole is not None:
+        return Extraction(whole)
+    parts = _parts(ctx.text)
+    if len(parts) < 2:
+        return Extraction(None)
+    rules: list[Rule] = []
+    unparsed: list[str] = []
+    for part in parts:
+        rule = _first_rule(ctx.with_text(part), prefilter)
+        if rule is None:
+            unparsed.append(part)
+        else:
+            rules.append(rule)
+    if not rules:
+        return Extraction(None)
+    combined: Rule = rules[0] if len(rules) == 1 else AllOf(rules=tuple(rules))
+    return Extraction(combined, partial=bool(unparsed), unparsed=tuple(unparsed))
+
+
+def extract_rule(ctx: CriterionContext) -> Rule | None:
+    """Conditional, therapy, labs, then clinical extractors; None when none reads the criterion."""
+    return extract(ctx).rule
+
+
+__all__ = ["Extraction", "Extractor", "extract", "extract_rule", "extractors", "trigger_of"]

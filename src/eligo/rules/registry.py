@@ -1,0 +1,84 @@
+"""The one ordered list of rule kinds, and everything derived from it: the `Rule` union, the evaluator
+map and the extractor chain.
+
+The order is the extraction precedence: the chain tries each kind's steps in this order and the
+first rule found wins. Conditional and permissive statements read first (they mention drugs, labs
+and conditions that other kinds would read as plain rules); a washout sentence mentions drugs *and*
+lab-like numbers, so therapy reads before labs; the clinical kinds follow, the catch-all diagnosis
+last. Adding a kind: its module (model, question, extractor, evaluator, `RuleKind` record), one
+line here, a block of phrases in the vocabularies and golden cases (docs/adding-a-rule-kind.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
+
+from pydantic import Field, TypeAdapter
+
+from eligo.criteria.rules.base import RuleBase
+from eligo.criteria.rules.composite import AllOf, AnyOf, ConditionalRule
+from eligo.rules import clinical, composite, labs, life_expectancy, therapy
+from eligo.rules.kind import Evaluator, RuleKind, Step
+
+KINDS: tuple[RuleKind, ...] = (
+    composite.CONDITIONAL,
+    therapy.WASHOUT,
+    therapy.PRIOR_THERAPY,
+    therapy.CUMULATIVE_DOSE,
+    therapy.STORED_STEM_CELLS,
+    labs.TRANSFUSION_DEPENDENCE,
+    labs.LAB_THRESHOLD,
+    labs.CREATININE_FOR_AGE,
+    clinical.PREGNANCY,
+    composite.ALL_OF,
+    composite.ANY_OF,
+    clinical.RISK_GROUP,
+    clinical.AGE,
+    clinical.SEX,
+    clinical.PERFORMANCE,
+    life_expectancy.KIND,
+    clinical.TOXICITY_GRADE,
+    clinical.ORGAN_FUNCTION,
+    clinical.BIOMARKER,
+    clinical.DISEASE_SITE,
+    clinical.DISEASE_STATE,
+    clinical.CONDITION,
+    clinical.ATTESTATION,
+    clinical.DIAGNOSIS,
+    clinical.PERMITTED,
+)
+
+
+def _checked(kinds: tuple[RuleKind, ...]) -> dict[str, RuleKind]:
+    """Kinds by name; a kind registered twice, or produced by an unknown kind, fails the import."""
+    by_name: dict[str, RuleKind] = {}
+    for kind in kinds:
+        if kind.name in by_name:
+            raise RuntimeError(f"rule kind {kind.name!r} is registered twice")
+        by_name[kind.name] = kind
+    for kind in kinds:
+        if kind.produced_by is not None and not by_name[kind.produced_by].steps:
+            raise RuntimeError(f"rule kind {kind.name!r} is produced by {kind.produced_by!r}, which reads nothing")
+        if kind.evaluate is None and not kind.composite:
+            raise RuntimeError(f"rule kind {kind.name!r} has no evaluator")
+    return by_name
+
+
+BY_NAME: dict[str, RuleKind] = _checked(KINDS)
+
+# The union of every kind, discriminated by `kind`, as stored rule JSON reads and writes it.
+# The type checker sees the base class: the union exists only at run time, built from the list above.
+if TYPE_CHECKING:
+    Rule: TypeAlias = RuleBase
+else:
+    Rule = Annotated[Union[tuple(kind.model for kind in KINDS)], Field(discriminator="kind")]
+for _composite in (AllOf, AnyOf, ConditionalRule):
+    _composite.model_rebuild(_types_namespace={"Rule": Rule})
+RULE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Rule)
+
+EVALUATORS: dict[type, Evaluator] = {kind.model: kind.evaluate for kind in KINDS if kind.evaluate is not None}
+
+# Every extractor in precedence order, with its trigger.
+CHAIN: tuple[Step, ...] = tuple(step for kind in KINDS for step in kind.steps)
+
+__all__ = ["BY_NAME", "CHAIN", "EVALUATORS", "KINDS", "RULE_ADAPTER", "Rule", "RuleKind"]
