@@ -3,7 +3,10 @@
 Each case is one JSON file in golden_profiles/. `expected.criteria` lists every leaf criterion
 (as `eligo.criteria.stats.leaf_criteria` counts them) with its verdict; `expected.verdict` and
 `expected.ruled_out_by` are the trial's; `expected.open_questions`, when present, the ids of the
-questions still open. A case whose expectation the engine does not meet yet, because the
+questions still open; `expected.temporary` and `expected.eligible_from`, when present, the criteria
+against the child today that waiting or a transfusion clears and the day every wait is over (issue
+#13); `expected.wording`, when present, phrases the explanation (`eligo.explain.verdicts`) must say
+and `expected.not_wording` phrases it must not. A case whose expectation the engine does not meet yet, because the
 engine is wrong, says why in `known_engine_bug` (its test is a strict xfail).
 """
 
@@ -60,6 +63,8 @@ def observed(case: dict[str, Any]) -> dict[str, Any]:
         "verdict": result.verdict.value,
         "ruled_out_by": list(result.ruled_out_by),
         "open_questions": [question.id for question in result.open_questions],
+        "temporary": list(result.temporary),
+        "eligible_from": result.eligible_from.isoformat() if result.eligible_from else None,
         "criteria": {leaf: verdicts[leaf] for leaf in leaves},
     }
 
@@ -83,6 +88,9 @@ def differences(case: dict[str, Any]) -> list[str]:
         lines.append(
             f"open_questions: expected {sorted(expected['open_questions'])}, got {sorted(actual['open_questions'])}"
         )
+    for key in ("temporary", "eligible_from"):
+        if key in expected and expected[key] != actual[key]:
+            lines.append(f"{key}: expected {expected[key]}, got {actual[key]}")
     wanted: dict[str, str] = expected["criteria"]
     got: dict[str, str] = actual["criteria"]
     for criterion in sorted(wanted.keys() - got.keys()):

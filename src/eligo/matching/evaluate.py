@@ -7,7 +7,7 @@ is `not_met`, or an exclusion criterion that is `met`, rules the child out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
 from importlib import import_module
@@ -15,8 +15,9 @@ from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, Rule
+from eligo.matching.remedies import Later, later_of
 from eligo.matching.results import CriterionResult, OpenQuestion, Source, TrialResult
-from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict
+from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
 
@@ -92,26 +93,6 @@ def evaluate_conditional(rule: ConditionalRule, profile: PatientProfile, on: dat
     )
 
 
-def combine_all(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
-    """Logical AND over three-valued verdicts; not-applicable parts are ignored."""
-    relevant = [v for v in verdicts if v is not NA]
-    if not relevant:
-        return NA
-    if NOT_MET in relevant:
-        return NOT_MET
-    return UNKNOWN if UNKNOWN in relevant else MET
-
-
-def combine_any(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
-    """Logical OR over three-valued verdicts; not-applicable parts are ignored."""
-    relevant = [v for v in verdicts if v is not NA]
-    if not relevant:
-        return NA
-    if MET in relevant:
-        return MET
-    return UNKNOWN if UNKNOWN in relevant else NOT_MET
-
-
 def rules_out(section: str, verdict: CriterionVerdict) -> bool:
     return (section == "inclusion" and verdict is NOT_MET) or (section == "exclusion" and verdict is MET)
 
@@ -141,6 +122,7 @@ class RuleOutcomes:
         self.profile = profile
         self.on = on
         self._seen: dict[int, tuple[Rule, Outcome]] = {}
+        self._later: dict[int, tuple[Rule, Later | None]] = {}
 
     def outcome(self, rule: Rule) -> Outcome:
         seen = self._seen.get(id(rule))
@@ -149,6 +131,15 @@ class RuleOutcomes:
         outcome = evaluate_rule(rule, self.profile, self.on)
         self._seen[id(rule)] = (rule, outcome)
         return outcome
+
+    def later(self, rule: Rule) -> Later | None:
+        """What waiting or a transfusion makes of the rule's outcome (see `eligo.matching.remedies`)."""
+        seen = self._later.get(id(rule))
+        if seen is not None and seen[0] is rule:
+            return seen[1]
+        later = later_of(rule, self.profile, self.on, self.outcome(rule), evaluate_rule)
+        self._later[id(rule)] = (rule, later)
+        return later
 
 
 # A group's outcome before its own rule (if any) is combined in: its items' verdict, no evidence.
@@ -252,6 +243,53 @@ def _sweep(
     return results, sources, aside
 
 
+def _later_sweep(
+    plan: TreePlan, outcomes: RuleOutcomes, results: list[Outcome], sources: list[Source]
+) -> dict[int, Later]:
+    """The slots whose verdict waiting or a transfusion changes, with what it becomes and from when.
+
+    Leaves against the child today ask `RuleOutcomes.later`; groups combine their members' later
+    verdicts as `_sweep` combines today's. A verdict that came from a family's answer stays as given.
+    """
+    nodes, kids, any_group = plan.nodes, plan.kids, plan.any_group
+    later: dict[int, Later] = {}
+    for index in range(len(nodes) - 1, -1, -1):
+        node, members, now = nodes[index], kids[index], results[index]
+        if sources[index] == "answer":
+            continue
+        if not members:
+            if node.rule is None or not rules_out(node.section, now.verdict):
+                continue
+            found = outcomes.later(node.rule)
+            if found is not None and node.partial and found.verdict is MET:
+                found = Later(verdict=UNKNOWN, clears_on=found.clears_on, remedy=found.remedy)
+            if found is not None and found.verdict is not now.verdict:
+                later[index] = found
+            continue
+        changed = [later[m] for m in members if m in later]
+        own = outcomes.later(node.rule) if node.rule is not None and rules_out(node.section, now.verdict) else None
+        if not changed and own is None:
+            continue
+        verdicts = [later[m].verdict if m in later else results[m].verdict for m in members]
+        verdict = combine_any(verdicts) if any_group[index] else combine_all(verdicts)
+        if node.rule is not None:
+            mine = own.verdict if own is not None else _leaf_outcome(node, outcomes).verdict
+            both = (mine, verdict)
+            verdict = combine_any(both) if node.section == "exclusion" else combine_all(both)
+        if verdict is now.verdict:
+            continue
+        parts = [*changed, *([own] if own is not None else [])]
+        dates = [part.clears_on for part in parts if part.clears_on is not None]
+        if any_group[index] and node.section == "inclusion" and verdict is MET:
+            # One option is enough: the first one that comes to fit.
+            fitting = [part.clears_on for part in changed if part.verdict is MET and part.clears_on is not None]
+            dates = [min(fitting)] if fitting else []
+        later[index] = Later(
+            verdict=verdict, clears_on=max(dates) if dates else None, remedy="wait" if dates else "transfusion"
+        )
+    return later
+
+
 class Evaluation:
     """One trial's criteria evaluated for one child on one date.
 
@@ -266,11 +304,14 @@ class Evaluation:
         "aside",
         "counts",
         "decided",
+        "eligible_from",
+        "later",
         "on",
         "outcomes",
         "plan",
         "ruled_out_by",
         "sources",
+        "temporary",
         "verdict",
     )
 
@@ -285,7 +326,14 @@ class Evaluation:
         self.outcomes, self.sources, self.aside = _sweep(plan, outcomes, answered)
         self._result: TrialResult | None = None
         top, nodes, results = plan.top, plan.nodes, self.outcomes
-        self.ruled_out_by = tuple([nodes[i].id for i in top if rules_out(nodes[i].section, results[i].verdict)])
+        against = [i for i in top if rules_out(nodes[i].section, results[i].verdict)]
+        self.later = _later_sweep(plan, outcomes, results, self.sources) if against else {}
+        # Against the child today but cleared by waiting or a transfusion: not a reason they cannot join.
+        temporary = [i for i in against if i in self.later and not rules_out(nodes[i].section, self.later[i].verdict)]
+        self.ruled_out_by = tuple([nodes[i].id for i in against if i not in temporary])
+        self.temporary = tuple([nodes[i].id for i in temporary])
+        dates = [when for i in temporary if (when := self.later[i].clears_on) is not None]
+        self.eligible_from: date | None = max(dates) if dates and not self.ruled_out_by else None
         self._open: list[int] = []
         for index in top:
             self._find_open(index)
@@ -294,6 +342,8 @@ class Evaluation:
         self.decided = any(results[i].verdict is not NA for i in top)
         if self.ruled_out_by:
             self.verdict = TrialVerdict.INELIGIBLE
+        elif self.temporary:
+            self.verdict = TrialVerdict.POSSIBLY_ELIGIBLE
         elif not self.decided:
             # A record with no criteria to check says nothing about the child: never "eligible".
             self.verdict = TrialVerdict.POSSIBLY_ELIGIBLE
@@ -355,6 +405,8 @@ class Evaluation:
                 ruled_out_by=self.ruled_out_by,
                 open_questions=tuple(questions),
                 evaluated_on=self.on,
+                temporary=self.temporary,
+                eligible_from=self.eligible_from,
             )
         return self._result
 
@@ -364,6 +416,8 @@ class Evaluation:
         if index in self.aside:
             verdict = NA
             evidence = f"{evidence} This limit is for {scope}; your child fits another arm.".strip()
+        later = self.later.get(index)
+        remedied = later is not None and not rules_out(node.section, later.verdict)
         return CriterionResult(
             id=node.id,
             scope=scope,
@@ -374,7 +428,9 @@ class Evaluation:
             missing=outcome.missing,
             question=node.question,
             computable=node.computable,
-            rules_out=rules_out(node.section, verdict),
+            rules_out=rules_out(node.section, verdict) and not remedied,
+            remedy=later.remedy if later is not None and remedied else None,
+            clears_on=later.clears_on if later is not None and remedied else None,
             source=self.sources[index],
             children=tuple([self._criterion(kid) for kid in self.plan.kids[index]]),
         )

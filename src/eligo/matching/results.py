@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from eligo.matching.remedies import Remedy
 from eligo.matching.verdicts import CriterionVerdict, TrialVerdict
 
 # Where a criterion's verdict came from: the profile's facts, a pre-screener answer, or nothing yet.
@@ -27,8 +28,13 @@ class CriterionResult(BaseModel):
     missing: tuple[str, ...] = ()
     question: str = ""
     computable: bool = False
-    # True when this criterion, as evaluated, rules the child out.
+    # True when this criterion, as evaluated, rules the child out: against the child today and
+    # neither waiting nor a transfusion the trial allows changes that.
     rules_out: bool = False
+    # Against the child today, but waiting (until `clears_on`) or a transfusion the trial allows
+    # changes that: a temporary barrier, never a reason the child cannot take part.
+    remedy: Remedy | None = None
+    clears_on: date | None = None
     source: Source = "profile"
     children: tuple[CriterionResult, ...] = ()
 
@@ -56,6 +62,24 @@ class TrialResult(BaseModel):
     ruled_out_by: tuple[str, ...]
     open_questions: tuple[OpenQuestion, ...]
     evaluated_on: date
+    # Top-level criteria against the child today that waiting or a transfusion would clear.
+    temporary: tuple[str, ...] = ()
+    # The first day every waiting time among `temporary` has passed (None when none is dated, or
+    # when something else rules the child out).
+    eligible_from: date | None = None
+
+    def deciding(self) -> tuple[CriterionResult, ...]:
+        """The top-level criteria whose outcome decides the verdict: those that rule the child out;
+        else the temporary barriers and the open ones; none when the child looks eligible."""
+        if self.ruled_out_by:
+            wanted = set(self.ruled_out_by)
+        elif self.verdict is TrialVerdict.ELIGIBLE:
+            return ()
+        else:
+            wanted = set(self.temporary) | {
+                item.id for item in self.criteria if item.verdict is CriterionVerdict.UNKNOWN
+            }
+        return tuple(item for item in self.criteria if item.id in wanted)
 
     def leaves(self) -> Iterator[CriterionResult]:
         for result in self.criteria:
@@ -76,7 +100,7 @@ class TrialResult(BaseModel):
                 tally["not_applicable"] += 1
             elif node.verdict is CriterionVerdict.UNKNOWN:
                 tally["unknown"] += 1
-            elif node.rules_out:
+            elif node.rules_out or node.remedy is not None:  # against the child today, for good or not yet
                 tally["not_met"] += 1
             else:
                 tally["met"] += 1
