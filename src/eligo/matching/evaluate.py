@@ -15,8 +15,9 @@ from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, Rule
+from eligo.criteria.rules.clinical import DiagnosisRule
 from eligo.matching.remedies import Later, later_of
-from eligo.matching.results import CriterionResult, OpenQuestion, Source, TrialResult
+from eligo.matching.results import CriterionResult, OpenQuestion, SetAside, Source, TrialResult
 from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
@@ -55,7 +56,10 @@ def evaluate_rule(rule: Rule, profile: PatientProfile, on: date) -> Outcome:
             else combine_any([p.verdict for p in parts])
         )
         missing = tuple(field for part in parts for field in part.missing)
-        evidence = "; ".join(part.evidence for part in parts if part.evidence)
+        # A failure's evidence is that of the parts that failed: a part that agrees with the child,
+        # named beside a failure, reads as a contradiction ("relapsed; the trial needs relapsed").
+        deciding = [part for part in parts if part.verdict is NOT_MET] if verdict is NOT_MET else parts
+        evidence = "; ".join(part.evidence for part in deciding if part.evidence)
         return Outcome(verdict=verdict, evidence=evidence, missing=missing)
     if isinstance(rule, ConditionalRule):
         return evaluate_conditional(rule, profile, on)
@@ -304,11 +308,14 @@ class Evaluation:
         "aside",
         "counts",
         "decided",
+        "deciding",
         "eligible_from",
         "later",
+        "moot",
         "on",
         "outcomes",
         "plan",
+        "rule_outcomes",
         "ruled_out_by",
         "sources",
         "temporary",
@@ -324,6 +331,8 @@ class Evaluation:
         self.on = on
         answered = answers.by_id if answers is not None else {}
         self.outcomes, self.sources, self.aside = _sweep(plan, outcomes, answered)
+        self.rule_outcomes = outcomes
+        self.moot = self._moot()
         self._result: TrialResult | None = None
         top, nodes, results = plan.top, plan.nodes, self.outcomes
         against = [i for i in top if rules_out(nodes[i].section, results[i].verdict)]
@@ -351,6 +360,18 @@ class Evaluation:
             self.verdict = TrialVerdict.POSSIBLY_ELIGIBLE
         else:
             self.verdict = TrialVerdict.ELIGIBLE
+        self.deciding = self._deciding()
+
+    def _deciding(self) -> tuple[str, ...]:
+        """The top-level criteria whose outcome decides the verdict (see `TrialResult.deciding`)."""
+        if self.ruled_out_by:
+            return self.ruled_out_by
+        if self.verdict is TrialVerdict.ELIGIBLE:
+            return ()
+        nodes = self.plan.nodes
+        return tuple(
+            [nodes[i].id for i in self.plan.top if nodes[i].id in self.temporary or self._verdict_at(i) is UNKNOWN]
+        )
 
     @property
     def nct_id(self) -> str:
@@ -374,14 +395,57 @@ class Evaluation:
         else:
             self._open.append(index)
 
+    def _moot(self) -> set[int]:
+        """The options of an inclusion any-of group that decide nothing (with everything under them):
+        all but the fitting ones once one fits, the ones that do not fit while it is still open.
+        They are neither reasons against the child nor counted as not met."""
+        moot: set[int] = set()
+        nodes, kids = self.plan.nodes, self.plan.kids
+        for index, members in enumerate(kids):
+            node = nodes[index]
+            if not members or node.group_op != "any" or node.section != "inclusion" or index in moot:
+                continue
+            group = self._verdict_at(index)
+            if group is not MET and group is not UNKNOWN:
+                continue
+            for member in members:
+                verdict = self._verdict_at(member)
+                if member not in self.aside and (verdict is NOT_MET or (group is MET and verdict is not MET)):
+                    stack = [member]
+                    while stack:
+                        below = stack.pop()
+                        moot.add(below)
+                        stack.extend(kids[below])
+        return moot
+
+    def _set_aside(self, index: int) -> SetAside | None:
+        """Why a criterion is set aside, for the words beside it (see `CriterionResult.set_aside`)."""
+        if index in self.aside:
+            return "other_group"
+        if index not in self.moot:
+            return None
+        rule = self.plan.nodes[index].rule
+        if rule is not None and any(
+            self.rule_outcomes.outcome(part).verdict is NOT_MET for part in _diagnosis_rules(rule)
+        ):
+            return "other_group"
+        parent = self._parent_group(index)
+        return "not_needed" if parent is not None and self._verdict_at(parent) is MET else "other_option"
+
+    def _parent_group(self, index: int) -> int | None:
+        for candidate in range(index - 1, -1, -1):
+            if index in self.plan.kids[candidate]:
+                return candidate
+        return None
+
     def _tally(self) -> dict[str, int]:
         """How many leaf criteria are confirmed in the child's favour, against, or open."""
         tally = {"met": 0, "not_met": 0, "unknown": 0, "not_applicable": 0}
-        kids, results, aside = self.plan.kids, self.outcomes, self.aside
+        kids, results, aside, moot = self.plan.kids, self.outcomes, self.aside, self.moot
         for index, node in enumerate(self.plan.nodes):
             if kids[index]:
                 continue
-            verdict = NA if index in aside else results[index].verdict
+            verdict = NA if index in aside or index in moot else results[index].verdict
             if verdict is NA:
                 tally["not_applicable"] += 1
             elif verdict is UNKNOWN:
@@ -407,6 +471,7 @@ class Evaluation:
                 evaluated_on=self.on,
                 temporary=self.temporary,
                 eligible_from=self.eligible_from,
+                deciding=self.deciding,
             )
         return self._result
 
@@ -418,6 +483,7 @@ class Evaluation:
             evidence = f"{evidence} This limit is for {scope}; your child fits another arm.".strip()
         later = self.later.get(index)
         remedied = later is not None and not rules_out(node.section, later.verdict)
+        set_aside = self._set_aside(index)
         return CriterionResult(
             id=node.id,
             scope=scope,
@@ -428,12 +494,20 @@ class Evaluation:
             missing=outcome.missing,
             question=node.question,
             computable=node.computable,
-            rules_out=rules_out(node.section, verdict) and not remedied,
+            rules_out=rules_out(node.section, verdict) and not remedied and set_aside is None,
+            set_aside=set_aside,
             remedy=later.remedy if later is not None and remedied else None,
             clears_on=later.clears_on if later is not None and remedied else None,
             source=self.sources[index],
             children=tuple([self._criterion(kid) for kid in self.plan.kids[index]]),
         )
+
+
+def _diagnosis_rules(rule: Rule) -> list[Rule]:
+    """The diagnosis rules a rule is made of: an option for another diagnosis is another group's."""
+    if isinstance(rule, AllOf | AnyOf):
+        return [found for part in rule.rules for found in _diagnosis_rules(part)]
+    return [rule] if isinstance(rule, DiagnosisRule) else []
 
 
 def _question_of(node: ParsedCriterion) -> OpenQuestion:

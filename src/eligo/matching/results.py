@@ -13,6 +13,10 @@ from eligo.matching.verdicts import CriterionVerdict, TrialVerdict
 
 # Where a criterion's verdict came from: the profile's facts, a pre-screener answer, or nothing yet.
 Source = Literal["profile", "answer", "none"]
+# Why a criterion decides nothing for this child although it is not met: it is the limit of an arm or
+# cohort for another group of patients; an option of an any-of group that another option already
+# fulfils; or an option that does not fit while another option of the group may still.
+SetAside = Literal["other_group", "not_needed", "other_option"]
 
 
 class CriterionResult(BaseModel):
@@ -35,6 +39,7 @@ class CriterionResult(BaseModel):
     # changes that: a temporary barrier, never a reason the child cannot take part.
     remedy: Remedy | None = None
     clears_on: date | None = None
+    set_aside: SetAside | None = None
     source: Source = "profile"
     children: tuple[CriterionResult, ...] = ()
 
@@ -68,17 +73,12 @@ class TrialResult(BaseModel):
     # when something else rules the child out).
     eligible_from: date | None = None
 
-    def deciding(self) -> tuple[CriterionResult, ...]:
-        """The top-level criteria whose outcome decides the verdict: those that rule the child out;
-        else the temporary barriers and the open ones; none when the child looks eligible."""
-        if self.ruled_out_by:
-            wanted = set(self.ruled_out_by)
-        elif self.verdict is TrialVerdict.ELIGIBLE:
-            return ()
-        else:
-            wanted = set(self.temporary) | {
-                item.id for item in self.criteria if item.verdict is CriterionVerdict.UNKNOWN
-            }
+    # The top-level criteria whose outcome decides the verdict: those that rule the child out; else
+    # the temporary barriers and the open ones; none when the child looks eligible.
+    deciding: tuple[str, ...] = ()
+
+    def deciding_criteria(self) -> tuple[CriterionResult, ...]:
+        wanted = set(self.deciding)
         return tuple(item for item in self.criteria if item.id in wanted)
 
     def leaves(self) -> Iterator[CriterionResult]:
@@ -96,7 +96,7 @@ class TrialResult(BaseModel):
             node = stack.pop()
             if node.children:
                 stack.extend(node.children)
-            elif node.verdict is CriterionVerdict.NOT_APPLICABLE:
+            elif node.verdict is CriterionVerdict.NOT_APPLICABLE or node.set_aside is not None:
                 tally["not_applicable"] += 1
             elif node.verdict is CriterionVerdict.UNKNOWN:
                 tally["unknown"] += 1
