@@ -16,7 +16,7 @@ from typing import Any
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, Rule
 from eligo.criteria.rules.clinical import DiagnosisRule
-from eligo.matching.remedies import Later, later_of
+from eligo.matching.remedies import Later, combined, later_of
 from eligo.matching.results import CriterionResult, OpenQuestion, SetAside, Source, TrialResult
 from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any
 from eligo.patients.answers import Answer, Answers
@@ -283,14 +283,8 @@ def _later_sweep(
         if verdict is now.verdict:
             continue
         parts = [*changed, *([own] if own is not None else [])]
-        dates = [part.clears_on for part in parts if part.clears_on is not None]
-        if any_group[index] and node.section == "inclusion" and verdict is MET:
-            # One option is enough: the first one that comes to fit.
-            fitting = [part.clears_on for part in changed if part.verdict is MET and part.clears_on is not None]
-            dates = [min(fitting)] if fitting else []
-        later[index] = Later(
-            verdict=verdict, clears_on=max(dates) if dates else None, remedy="wait" if dates else "transfusion"
-        )
+        one_is_enough = any_group[index] and node.section == "inclusion" and verdict is MET
+        later[index] = combined(verdict, parts, one_is_enough=one_is_enough)
     return later
 
 
@@ -395,11 +389,12 @@ class Evaluation:
         else:
             self._open.append(index)
 
-    def _moot(self) -> set[int]:
+    def _moot(self) -> dict[int, SetAside]:
         """The options of an inclusion any-of group that decide nothing (with everything under them):
-        all but the fitting ones once one fits, the ones that do not fit while it is still open.
-        They are neither reasons against the child nor counted as not met."""
-        moot: set[int] = set()
+        all but the fitting ones once one fits ("not_needed"), the ones that do not fit while the
+        group is still open ("other_option"). They are neither reasons against the child nor counted
+        as not met."""
+        moot: dict[int, SetAside] = {}
         nodes, kids = self.plan.nodes, self.plan.kids
         for index, members in enumerate(kids):
             node = nodes[index]
@@ -408,13 +403,14 @@ class Evaluation:
             group = self._verdict_at(index)
             if group is not MET and group is not UNKNOWN:
                 continue
+            why: SetAside = "not_needed" if group is MET else "other_option"
             for member in members:
                 verdict = self._verdict_at(member)
                 if member not in self.aside and (verdict is NOT_MET or (group is MET and verdict is not MET)):
                     stack = [member]
                     while stack:
                         below = stack.pop()
-                        moot.add(below)
+                        moot[below] = why
                         stack.extend(kids[below])
         return moot
 
@@ -422,21 +418,15 @@ class Evaluation:
         """Why a criterion is set aside, for the words beside it (see `CriterionResult.set_aside`)."""
         if index in self.aside:
             return "other_group"
-        if index not in self.moot:
+        why = self.moot.get(index)
+        if why is None:
             return None
         rule = self.plan.nodes[index].rule
         if rule is not None and any(
             self.rule_outcomes.outcome(part).verdict is NOT_MET for part in _diagnosis_rules(rule)
         ):
             return "other_group"
-        parent = self._parent_group(index)
-        return "not_needed" if parent is not None and self._verdict_at(parent) is MET else "other_option"
-
-    def _parent_group(self, index: int) -> int | None:
-        for candidate in range(index - 1, -1, -1):
-            if index in self.plan.kids[candidate]:
-                return candidate
-        return None
+        return why
 
     def _tally(self) -> dict[str, int]:
         """How many leaf criteria are confirmed in the child's favour, against, or open."""
@@ -475,7 +465,11 @@ class Evaluation:
             )
         return self._result
 
-    def _criterion(self, index: int) -> CriterionResult:
+    def _is_options(self, index: int) -> bool:
+        node = self.plan.nodes[index]
+        return node.group_op == "any" and node.section == "inclusion"
+
+    def _criterion(self, index: int, *, option: bool = False) -> CriterionResult:
         node, outcome, scope = self.plan.nodes[index], self.outcomes[index], self.plan.scopes[index]
         verdict, evidence = outcome.verdict, outcome.evidence
         if index in self.aside:
@@ -499,7 +493,8 @@ class Evaluation:
             remedy=later.remedy if later is not None and remedied else None,
             clears_on=later.clears_on if later is not None and remedied else None,
             source=self.sources[index],
-            children=tuple([self._criterion(kid) for kid in self.plan.kids[index]]),
+            option=option,
+            children=tuple([self._criterion(kid, option=self._is_options(index)) for kid in self.plan.kids[index]]),
         )
 
 

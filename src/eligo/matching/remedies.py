@@ -29,7 +29,9 @@ from eligo.criteria.units import lab_spec
 from eligo.matching.verdicts import CriterionVerdict, Outcome, combine_all, combine_any
 from eligo.patients.profile import PatientProfile
 
-Remedy = Literal["wait", "transfusion"]
+# "wait": a washout or recovery window; "age": a minimum age the child reaches soon; "transfusion":
+# a blood count the trial lets a transfusion bring up.
+Remedy = Literal["wait", "age", "transfusion"]
 
 # How far ahead a waiting time counts as "waiting" rather than "no": washouts and recovery windows
 # in the seed trials run up to six months (allogeneic transplant); a minimum age counts only when
@@ -72,7 +74,8 @@ def _first_change(
         else:
             high = middle
     day = on + timedelta(days=high)
-    return Later(verdict=evaluate(rule, profile, day).verdict, clears_on=day, remedy="wait")
+    remedy: Remedy = "age" if isinstance(rule, AgeRule) else "wait"
+    return Later(verdict=evaluate(rule, profile, day).verdict, clears_on=day, remedy=remedy)
 
 
 def _transfusable(rule: LabThresholdRule) -> bool:
@@ -81,6 +84,23 @@ def _transfusable(rule: LabThresholdRule) -> bool:
         and rule.comparator in (">", ">=")
         and lab_spec(rule.test).transfusion_product is not None
     )
+
+
+def combined(verdict: CriterionVerdict, changed: list[Later], *, one_is_enough: bool) -> Later:
+    """The later verdict of a group whose `changed` parts clear: when all of them have (or, for an
+    option group that then fits, when the first fitting one has), and by what remedy."""
+    dated = [later for later in changed if later.clears_on is not None]
+    if one_is_enough:
+        fitting = [later for later in dated if later.verdict is MET]
+        dated = [min(fitting, key=_day)] if fitting else []
+    if not dated:
+        return Later(verdict=verdict, clears_on=None, remedy="transfusion")
+    last = max(dated, key=_day)
+    return Later(verdict=verdict, clears_on=last.clears_on, remedy=last.remedy)
+
+
+def _day(later: Later) -> date:
+    return later.clears_on or date.min
 
 
 def later_of(rule: Rule, profile: PatientProfile, on: date, now: Outcome, evaluate: Evaluate) -> Later | None:
@@ -97,13 +117,7 @@ def later_of(rule: Rule, profile: PatientProfile, on: date, now: Outcome, evalua
         if verdict is now.verdict:
             return None
         changed = [later for later in laters if later is not None]
-        dates = [later.clears_on for later in changed if later.clears_on is not None]
-        if isinstance(rule, AnyOf) and verdict is MET:
-            # One option is enough: the earliest option that comes to fit.
-            fitting = [later.clears_on for later in changed if later.verdict is MET and later.clears_on]
-            dates = fitting[:1] and [min(fitting)]
-        remedy: Remedy = "wait" if dates else "transfusion"
-        return Later(verdict=verdict, clears_on=max(dates) if dates else None, remedy=remedy)
+        return combined(verdict, changed, one_is_enough=isinstance(rule, AnyOf) and verdict is MET)
     if isinstance(rule, ConditionalRule):
         if rule.requirement_rule is None or now.verdict not in (MET, NOT_MET):
             return None

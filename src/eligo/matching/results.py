@@ -40,6 +40,8 @@ class CriterionResult(BaseModel):
     remedy: Remedy | None = None
     clears_on: date | None = None
     set_aside: SetAside | None = None
+    # One option of an inclusion "at least one of" group: alone it neither admits nor rules out.
+    option: bool = False
     source: Source = "profile"
     children: tuple[CriterionResult, ...] = ()
 
