@@ -29,7 +29,8 @@ def _failures(items: tuple[CriterionResult, ...]) -> list[CriterionResult]:
 
 def test_the_pattern_catches_the_reported_contradiction() -> None:
     assert SAME_VALUE.search(
-        "Diagnosis neuroblastoma; the trial needs osteosarcoma.; Disease recorded as relapsed; the trial needs relapsed."
+        "Diagnosis neuroblastoma; the trial needs osteosarcoma.; "
+        "Disease recorded as relapsed; the trial needs relapsed."
     )
     assert not SAME_VALUE.search("Diagnosis neuroblastoma; the trial needs osteosarcoma.")
 
