@@ -10,6 +10,8 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 from eligo.explain.payloads import DISCLAIMER
+from eligo.explain.verdicts import criterion_label, explain, group_label
+from eligo.explain.verdicts import wording as explain_wording
 from eligo.yamlfile import load_yaml
 
 
@@ -61,12 +63,14 @@ def pretty_date(value: str | date | None) -> str:
 def configure_templates(templates: Jinja2Templates) -> Jinja2Templates:
     env = templates.env
     env.autoescape = True
-    env.globals.update(disclaimer=DISCLAIMER, wording=wording)
+    env.globals.update(disclaimer=DISCLAIMER, wording=wording, explain=explain, explain_wording=explain_wording)
     env.filters.update(
         status_words=status_words,
         phase_words=phase_words,
         verdict_words=verdict_words,
         criterion_verdict_words=criterion_verdict_words,
         pretty_date=pretty_date,
+        criterion_label=criterion_label,
+        group_label=group_label,
     )
     return templates

@@ -198,6 +198,8 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
         "results_by_id": {item.id: item for top in (result.criteria if result else ()) for item in top.walk()},
         "answers": {key: value.value for key, value in answers.by_id.items()},
         "profile_active": profile is not None,
+        # Whether anything is known about the child: before that, no verdict words, only how many questions.
+        "checked": profile is not None or bool(answers.by_id),
         "sites": sites_by_distance(trial, origin),
         "similar": similar_trials(store, trial, limit=5, origin=origin, data_version=data_version(request)),
         "on": on,
