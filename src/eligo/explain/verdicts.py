@@ -15,6 +15,7 @@ from importlib.resources import files
 
 from pydantic import BaseModel, ConfigDict
 
+from eligo.criteria.parse import ParsedCriterion
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.matching.verdicts import CriterionVerdict, TrialVerdict
 from eligo.yamlfile import load_yaml
@@ -69,6 +70,9 @@ class WaitingWords(_Words):
 
 
 class Wording(_Words):
+    # The file's other parts (availability, kinds, early phase) are read by eligo.explain.availability.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
     headline: Headlines
     known: str
     known_waiting: str
@@ -219,3 +223,15 @@ def explain(result: TrialResult, *, checked: bool = True) -> Explanation:
         waiting=waiting,
         eligible_from=result.eligible_from,
     )
+
+
+def asks_life_expectancy(node: ParsedCriterion) -> bool:
+    return node.rule is not None and node.rule.kind == "life_expectancy"
+
+
+def life_expectancy_last(nodes: list[ParsedCriterion]) -> list[ParsedCriterion]:
+    """The criteria in the order a family is asked: how long a child is expected to live comes last
+    (and is explained), after everything a parent can answer from the child's records."""
+    return [node for node in nodes if not asks_life_expectancy(node)] + [
+        node for node in nodes if asks_life_expectancy(node)
+    ]

@@ -9,8 +9,9 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from eligo.explain.availability import words as availability_words
 from eligo.explain.payloads import DISCLAIMER
-from eligo.explain.verdicts import criterion_label, explain, group_label
+from eligo.explain.verdicts import asks_life_expectancy, criterion_label, explain, group_label, life_expectancy_last
 from eligo.explain.verdicts import wording as explain_wording
 from eligo.yamlfile import load_yaml
 
@@ -63,7 +64,13 @@ def pretty_date(value: str | date | None) -> str:
 def configure_templates(templates: Jinja2Templates) -> Jinja2Templates:
     env = templates.env
     env.autoescape = True
-    env.globals.update(disclaimer=DISCLAIMER, wording=wording, explain=explain, explain_wording=explain_wording)
+    env.globals.update(
+        disclaimer=DISCLAIMER,
+        wording=wording,
+        explain=explain,
+        explain_wording=explain_wording,
+        availability_words=availability_words,
+    )
     env.filters.update(
         status_words=status_words,
         phase_words=phase_words,
@@ -72,5 +79,7 @@ def configure_templates(templates: Jinja2Templates) -> Jinja2Templates:
         pretty_date=pretty_date,
         criterion_label=criterion_label,
         group_label=group_label,
+        life_expectancy_last=life_expectancy_last,
     )
+    env.tests.update(life_expectancy=asks_life_expectancy)
     return templates

@@ -14,10 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.explain.availability import KIND_ORDER, Availability, TrialFacts, availability, early_phase_caution
+from eligo.explain.verdicts import asks_life_expectancy
 from eligo.geo import geocode, haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
-from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile, rank_key, score_of
+from eligo.matching.match import OPEN_STATUSES, Match, candidate_query, match_profile, score_of
 from eligo.matching.parsed_cache import PARSED_CACHE
+from eligo.matching.ranking import family_rank_key
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
 from eligo.matching.verdicts import TrialVerdict
@@ -29,6 +32,7 @@ from eligo.store.cache import BoundedCache
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.web.errors import EligoHTTPError
+from eligo.web.templating import wording
 from eligo.yamlfile import load_yaml
 
 ID_PATTERN = re.compile(r"^[A-Z0-9-]{4,40}$")
@@ -92,6 +96,16 @@ def parsed_criteria(request: Request, nct_id: str) -> ParsedCriteria | None:
 def session_answers(request: Request, nct_id: str) -> Answers:
     stored = request.state.session.answers_for(nct_id)
     return Answers(by_id={key: Answer(value) for key, value in stored.items() if value in {a.value for a in Answer}})
+
+
+def walk_criteria(parsed: ParsedCriteria) -> list[ParsedCriterion]:
+    found: list[ParsedCriterion] = []
+    stack = list(reversed(parsed.criteria))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(reversed(node.children))
+    return found
 
 
 def leaf_ids(parsed: ParsedCriteria) -> set[str]:
@@ -191,8 +205,23 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
     result: TrialResult | None = None
     if parsed is not None:
         result = _evaluated(parsed, profile, answers, on, (data_version(request), trial.nct_id))
+    sites = sites_by_distance(trial, origin)
+    first_open = next((view for view in sites if view.open and view.location.status), None)
     return {
         "trial": trial,
+        "availability": availability(
+            facts_of_trial(trial),
+            on,
+            wording()["status"],
+            site_status=first_open.location.status if first_open else None,
+            site_name=", ".join(filter(None, (first_open.location.facility, first_open.location.city)))
+            if first_open
+            else None,
+        ),
+        "early_phase_caution": early_phase_caution(trial.phases),
+        "life_expectancy_ids": [node.id for node in walk_criteria(parsed) if asks_life_expectancy(node)]
+        if parsed
+        else [],
         "parsed": parsed,
         "result": result,
         "results_by_id": {item.id: item for top in (result.criteria if result else ()) for item in top.walk()},
@@ -200,7 +229,7 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
         "profile_active": profile is not None,
         # Whether anything is known about the child: before that, no verdict words, only how many questions.
         "checked": profile is not None or bool(answers.by_id),
-        "sites": sites_by_distance(trial, origin),
+        "sites": sites,
         "similar": similar_trials(store, trial, limit=5, origin=origin, data_version=data_version(request)),
         "on": on,
     }
@@ -343,9 +372,67 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
                 evaluation = evaluate(parsed, profile, on, answers)
                 found = Match(found.hit, evaluation, score_of(evaluation))
         matches.append(found)
-    # The family's answers can move a trial up or down.
-    matches.sort(key=rank_key)
+    found_open = match_availability(request, matches, on)
+    if not include_closed:
+        # Set aside what a family cannot join now (an end date passed, not recruiting); the visitor can
+        # ask to see them, each with the reason.
+        matches = [found for found in matches if found_open[found.hit.nct_id].open]
+    # The family's answers can move a trial up or down; treatment trials before expanded-access and
+    # palliative protocols of the same verdict; nearer before further within a verdict.
+    matches.sort(key=lambda found: family_rank_key(found, KIND_ORDER[found_open[found.hit.nct_id].kind]))
     return matches, on
+
+
+def match_availability(request: Request, matches: list[Match], on: date) -> dict[str, Availability]:
+    """Each match's availability, read in one query and kept for the rest of the request."""
+    kept: dict[str, Availability] = getattr(request.state, "match_availability", {})
+    missing = [found.hit.nct_id for found in matches if found.hit.nct_id not in kept]
+    if missing:
+        records = store_of(request).sketches(missing)
+        for found in matches:
+            if found.hit.nct_id in kept:
+                continue
+            sketch = records.get(found.hit.nct_id)
+            site = found.hit.nearest_site
+            kept[found.hit.nct_id] = availability(
+                facts_of_sketch(sketch, found.hit.phases)
+                if sketch
+                else TrialFacts(overall_status=found.hit.overall_status),
+                on,
+                wording()["status"],
+                site_status=site.status if site else None,
+                site_name=", ".join(filter(None, (site.facility, site.city))) if site else None,
+            )
+        request.state.match_availability = kept
+    return kept
+
+
+def facts_of_sketch(sketch: TrialSketch, phases: tuple[str, ...] = ()) -> TrialFacts:
+    return TrialFacts(
+        overall_status=sketch.overall_status,
+        study_type=sketch.study_type,
+        primary_completion_date=sketch.primary_completion_date,
+        completion_date=sketch.completion_date,
+        last_update_date=sketch.last_update_date,
+        title=sketch.title,
+        summary=sketch.brief_summary,
+        overlay_sources=sketch.overlay_sources,
+        phases=phases,
+    )
+
+
+def facts_of_trial(trial: Trial) -> TrialFacts:
+    return TrialFacts(
+        overall_status=trial.overall_status,
+        study_type=trial.study_type,
+        primary_completion_date=trial.primary_completion_date,
+        completion_date=trial.completion_date,
+        last_update_date=trial.last_update_date,
+        title=trial.title,
+        summary=trial.brief_summary,
+        overlay_sources=trial.provenance.overlay_sources if trial.provenance else (),
+        phases=trial.phases,
+    )
 
 
 @cache

@@ -156,7 +156,12 @@ def match_results(request: Request, closed: Closed = False, page: Annotated[int,
     if found is None:
         return RedirectResponse("/match", status_code=303)
     matches, on = found
-    context = {"results": views.match_page(matches, page), "on": on, "closed": closed}
+    context = {
+        "results": views.match_page(matches, page),
+        "on": on,
+        "closed": closed,
+        "availability": views.match_availability(request, matches, on),
+    }
     return _render(request, "match_results.html", context, private=True)
 
 
@@ -193,6 +198,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
             "distance_km",
             "nearest_site",
             "evaluated_on",
+            "eligible_from",
         ]
     )
     for row in payloads.match_payload(found[0])["results"]:
@@ -210,6 +216,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
                 row["distance_km"],
                 _csv_safe(", ".join(filter(None, [site.get("facility"), site.get("city")]))),
                 found[1].isoformat(),
+                row["eligible_from"] or "",
             ]
         )
     return Response(
