@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.explain.verdicts import criterion_label, explain
 from eligo.matching.evaluate import Evaluation
 from eligo.matching.match import Match
 from eligo.matching.results import CriterionResult, TrialResult
@@ -120,6 +121,8 @@ def _result_payload(result: CriterionResult) -> JSON:
         "verdict": result.verdict.value,
         "evidence": result.evidence,
         "rules_out": result.rules_out,
+        "label": criterion_label(result),
+        "set_aside": result.set_aside,
         "remedy": result.remedy,
         "clears_on": result.clears_on.isoformat() if result.clears_on else None,
         "source": result.source,
@@ -150,9 +153,12 @@ def deciding_payload(evaluation: Evaluation) -> list[JSON]:
 
 
 def check_payload(result: TrialResult) -> JSON:
+    told = explain(result)
     return {
         "nct_id": result.nct_id,
         "verdict": result.verdict.value,
+        "headline": told.headline,
+        "known": told.known,
         "evaluated_on": result.evaluated_on.isoformat(),
         "eligible_from": result.eligible_from.isoformat() if result.eligible_from else None,
         "ruled_out_by": list(result.ruled_out_by),

@@ -4,7 +4,7 @@
 
   var WORDS = {
     inclusion: { met: "Yes", not_met: "No — rules out", unknown: "Not sure yet", not_applicable: "Does not apply" },
-    exclusion: { met: "Yes — rules out", not_met: "No", unknown: "Not sure yet", not_applicable: "Does not apply" }
+    exclusion: { met: "Yes — rules out", not_met: "Does not apply to your child", unknown: "Not sure yet", not_applicable: "Does not apply" }
   };
   var VERDICTS = {
     eligible: "Likely to qualify",
@@ -24,12 +24,12 @@
       var p = document.createElement("p");
       var badge = document.createElement("span");
       badge.className = "verdict verdict-" + data.verdict;
-      badge.textContent = VERDICTS[data.verdict] || data.verdict;
+      badge.textContent = data.headline || VERDICTS[data.verdict] || data.verdict;
       p.appendChild(badge);
       box.appendChild(p);
       var counts = document.createElement("p");
-      counts.textContent = c.met + (c.met === 1 ? " criterion looks" : " criteria look") + " met, " +
-        c.not_met + (c.not_met === 1 ? " looks" : " look") + " not met, " + c.unknown + " still open.";
+      counts.textContent = data.known ? "Checked so far: " + data.known + "." :
+        c.met + " met, " + c.not_met + " not met, " + c.unknown + " still open.";
       box.appendChild(counts);
     }
     walk(data.criteria, function (item) {
@@ -37,13 +37,13 @@
       var li = document.getElementById("c-" + item.id);
       if (li) { li.classList.toggle("rules-out", item.rules_out); }
       if (!out) { return; }
-      out.className = "outcome outcome-" + item.verdict;
+      out.className = "outcome outcome-" + item.verdict + (item.set_aside ? " outcome-aside" : item.remedy ? " outcome-waiting" : "");
       out.textContent = "";
       var label = document.createElement("span");
       label.className = "label";
-      label.textContent = (WORDS[item.section] || {})[item.verdict] || item.verdict;
+      label.textContent = item.label || (WORDS[item.section] || {})[item.verdict] || item.verdict;
       out.appendChild(label);
-      if (item.evidence) { out.appendChild(document.createTextNode(" — " + item.evidence)); }
+      if (item.evidence && !item.set_aside) { out.appendChild(document.createTextNode(" — " + item.evidence)); }
     });
   }
 
