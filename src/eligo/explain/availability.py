@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from eligo.matching.match import OPEN_STATUSES
+from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
 Kind = Literal["treatment", "expanded_access", "palliative"]
@@ -84,6 +85,20 @@ class TrialFacts:
     summary: str | None = None
     overlay_sources: tuple[str, ...] = ()
     phases: tuple[str, ...] = ()
+
+
+def facts_of_trial(trial: Trial) -> TrialFacts:
+    return TrialFacts(
+        overall_status=trial.overall_status,
+        study_type=trial.study_type,
+        primary_completion_date=trial.primary_completion_date,
+        completion_date=trial.completion_date,
+        last_update_date=trial.last_update_date,
+        title=trial.title,
+        summary=trial.brief_summary,
+        overlay_sources=trial.provenance.overlay_sources if trial.provenance else (),
+        phases=trial.phases,
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.explain.availability import KIND_ORDER, Availability, TrialFacts, availability, early_phase_caution
+from eligo.explain.availability import (
+    KIND_ORDER,
+    Availability,
+    TrialFacts,
+    availability,
+    early_phase_caution,
+    facts_of_trial,
+)
 from eligo.explain.verdicts import asks_life_expectancy
 from eligo.geo import geocode, haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
@@ -418,20 +425,6 @@ def facts_of_sketch(sketch: TrialSketch, phases: tuple[str, ...] = ()) -> TrialF
         summary=sketch.brief_summary,
         overlay_sources=sketch.overlay_sources,
         phases=phases,
-    )
-
-
-def facts_of_trial(trial: Trial) -> TrialFacts:
-    return TrialFacts(
-        overall_status=trial.overall_status,
-        study_type=trial.study_type,
-        primary_completion_date=trial.primary_completion_date,
-        completion_date=trial.completion_date,
-        last_update_date=trial.last_update_date,
-        title=trial.title,
-        summary=trial.brief_summary,
-        overlay_sources=trial.provenance.overlay_sources if trial.provenance else (),
-        phases=trial.phases,
     )
 
 
