@@ -8,7 +8,7 @@
   };
   var VERDICTS = {
     eligible: "Likely to qualify",
-    possibly_eligible: "Might qualify — questions remain",
+    possibly_eligible: "Might qualify",
     ineligible: "Probably does not qualify"
   };
 
@@ -31,6 +31,26 @@
       counts.textContent = data.known ? "Checked so far: " + data.known + "." :
         c.met + " met, " + c.not_met + " not met, " + c.unknown + " still open.";
       box.appendChild(counts);
+      // Only the criteria that decide: those that rule the child out, then those that waiting or a
+      // transfusion clears (the server-rendered page says the same).
+      [["rules_out", "Why your child may not qualify", "reasons-against"],
+       ["temporary", "Not yet — but this can change", "reasons-waiting"]].forEach(function (part) {
+        var items = (data.deciding || []).filter(function (item) { return item.why === part[0]; });
+        if (!items.length) { return; }
+        var heading = document.createElement("h3");
+        heading.textContent = part[1];
+        box.appendChild(heading);
+        var list = document.createElement("ul");
+        list.className = part[2];
+        items.forEach(function (item) {
+          var li = document.createElement("li");
+          var quote = document.createElement("q");
+          quote.textContent = item.text.length > 200 ? item.text.slice(0, 197) + "..." : item.text;
+          li.appendChild(quote);
+          list.appendChild(li);
+        });
+        box.appendChild(list);
+      });
     }
     walk(data.criteria, function (item) {
       var out = form.querySelector('[data-outcome="' + CSS.escape(item.id) + '"]');
