@@ -215,16 +215,23 @@ def _ranked_sqlite(columns: tuple[Any, ...], words: QueryText, pool: int | None)
     )
 
 
+def status_filter(statuses: Sequence[str], *, or_unstated: bool = False) -> ColumnElement[bool]:
+    """Trials in one of `statuses`; with `or_unstated`, also every trial whose record states no status.
+
+    A record that states no overall status but a site's ("Recruiting" in Leeds) has that status there.
+    """
+    listed = trials.c.overall_status.in_(list(statuses))
+    unstated = trials.c.overall_status.is_(None)
+    if or_unstated:
+        return or_(listed, unstated)
+    at_a_site = and_(unstated, exists().where(sites.c.nct_id == trials.c.nct_id, sites.c.status.in_(list(statuses))))
+    return or_(listed, at_a_site)
+
+
 def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if query.statuses:
-        listed = trials.c.overall_status.in_(query.statuses)
-        unstated = trials.c.overall_status.is_(None)
-        # A record that states no overall status but a site's ("Recruiting" in Leeds) has that status there.
-        at_a_site = and_(
-            unstated, exists().where(sites.c.nct_id == trials.c.nct_id, sites.c.status.in_(query.statuses))
-        )
-        where.append(or_(listed, unstated) if query.or_unstated_status else or_(listed, at_a_site))
+        where.append(status_filter(query.statuses, or_unstated=query.or_unstated_status))
     if query.study_types:
         where.append(trials.c.study_type.in_(query.study_types))
     if query.phases:
