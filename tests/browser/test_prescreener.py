@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -10,7 +12,9 @@ from tests.browser.flows import TRIAL, answer
 pytestmark = pytest.mark.browser
 
 RULES_OUT = "Probably does not qualify"
-QUESTIONS_REMAIN = "Might qualify — questions remain"
+# Before anything is known a trial says only how many questions it asks; once answered, how many remain (issue #13).
+NOT_CHECKED = re.compile(r"Not checked yet: \d+ questions")
+QUESTIONS_REMAIN = re.compile(r"Might qualify — \d+ questions? still open")
 
 
 def radio(page: Page, criterion: str, value: str) -> Locator:
@@ -31,7 +35,7 @@ def open_trial_from_search(page: Page, live_url: str) -> None:
 def check_answers_update_verdict_and_persist(page: Page, live_url: str) -> None:
     open_trial_from_search(page, live_url)
     verdict = page.locator("#verdict")
-    expect(verdict).to_contain_text(QUESTIONS_REMAIN)
+    expect(verdict).to_contain_text(NOT_CHECKED)
     before = verdict.inner_text()
 
     answer(page, "inc-1", "yes")

@@ -3,7 +3,12 @@
 Each case is one JSON file in golden_profiles/. `expected.criteria` lists every leaf criterion
 (as `eligo.criteria.stats.leaf_criteria` counts them) with its verdict; `expected.verdict` and
 `expected.ruled_out_by` are the trial's; `expected.open_questions`, when present, the ids of the
-questions still open. A case whose expectation the engine does not meet yet, because the
+questions still open; `expected.temporary` and `expected.eligible_from`, when present, the criteria
+against the child today that waiting or a transfusion clears and the day every wait is over (issue
+#13); `expected.wording`, when present, phrases the explanation (`eligo.explain.verdicts`: headline,
+what is known, the reasons against and the temporary barriers) must say, `expected.not_wording`
+phrases it must not, and `expected.labels` the words beside given criteria (a group's heading words
+for an any-of group). A case whose expectation the engine does not meet yet, because the
 engine is wrong, says why in `known_engine_bug` (its test is a strict xfail).
 """
 
@@ -17,6 +22,7 @@ from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, parse_trial
 from eligo.criteria.stats import leaf_criteria
+from eligo.explain.verdicts import criterion_label, explain, group_label
 from eligo.matching.evaluate import evaluate_trial
 from eligo.matching.results import TrialResult
 from eligo.patients.answers import Answers
@@ -60,6 +66,8 @@ def observed(case: dict[str, Any]) -> dict[str, Any]:
         "verdict": result.verdict.value,
         "ruled_out_by": list(result.ruled_out_by),
         "open_questions": [question.id for question in result.open_questions],
+        "temporary": list(result.temporary),
+        "eligible_from": result.eligible_from.isoformat() if result.eligible_from else None,
         "criteria": {leaf: verdicts[leaf] for leaf in leaves},
     }
 
@@ -67,6 +75,45 @@ def observed(case: dict[str, Any]) -> dict[str, Any]:
 def evidence(case: dict[str, Any]) -> dict[str, str]:
     result = evaluate_case(case)
     return {node.id: node.evidence for root in result.criteria for node in root.walk()}
+
+
+def explanation_text(case: dict[str, Any]) -> str:
+    """Everything the explanation says, one line per part, as a family reads it."""
+    told = explain(evaluate_case(case))
+    lines = [told.headline, told.known]
+    lines += [f"{reason.label} {reason.text} {reason.evidence}" for reason in (*told.against, *told.waiting)]
+    return "\n".join(lines)
+
+
+def labels(case: dict[str, Any]) -> dict[str, str]:
+    result = evaluate_case(case)
+    found = {}
+    for root in result.criteria:
+        for node in root.walk():
+            is_options = node.children and node.id in case["expected"].get("any_groups", ())
+            found[node.id] = group_label(node) if is_options else criterion_label(node)
+    return found
+
+
+def wording_differences(case: dict[str, Any]) -> list[str]:
+    expected = case["expected"]
+    lines: list[str] = []
+    if not ({"wording", "not_wording", "labels"} & expected.keys()):
+        return lines
+    text = explanation_text(case)
+    lines += [
+        f"wording: missing {phrase!r} in:\n{text}" for phrase in expected.get("wording", ()) if phrase not in text
+    ]
+    lines += [
+        f"wording: should not say {phrase!r} in:\n{text}"
+        for phrase in expected.get("not_wording", ())
+        if phrase in text
+    ]
+    said = labels(case)
+    for criterion, label in expected.get("labels", {}).items():
+        if said.get(criterion) != label:
+            lines.append(f"label of {criterion}: expected {label!r}, got {said.get(criterion)!r}")
+    return lines
 
 
 def differences(case: dict[str, Any]) -> list[str]:
@@ -83,6 +130,9 @@ def differences(case: dict[str, Any]) -> list[str]:
         lines.append(
             f"open_questions: expected {sorted(expected['open_questions'])}, got {sorted(actual['open_questions'])}"
         )
+    for key in ("temporary", "eligible_from"):
+        if key in expected and expected[key] != actual[key]:
+            lines.append(f"{key}: expected {expected[key]}, got {actual[key]}")
     wanted: dict[str, str] = expected["criteria"]
     got: dict[str, str] = actual["criteria"]
     for criterion in sorted(wanted.keys() - got.keys()):
@@ -92,4 +142,4 @@ def differences(case: dict[str, Any]) -> list[str]:
     for criterion in sorted(wanted.keys() & got.keys()):
         if wanted[criterion] != got[criterion]:
             lines.append(f"{criterion}: expected {wanted[criterion]}, got {got[criterion]} -- {why.get(criterion, '')}")
-    return lines
+    return lines + wording_differences(case)

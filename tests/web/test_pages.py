@@ -101,7 +101,9 @@ def test_match_form_to_results_with_downloads(client: TestClient) -> None:
     response = client.post("/match", data=form)
     assert response.status_code == 200
     assert "Trials for your child" in response.text
-    assert "NCT04751383" in response.text
+    assert "NCT03363373" in response.text
+    # Its expected end (January 2024) has passed: set aside unless the family asks (issue #13).
+    assert "/trials/NCT04751383" not in response.text
     csv_text = client.get("/match/results.csv").text
     assert csv_text.splitlines()[0].startswith("nct_id,title,status,verdict")
     data = client.get("/match/results.json").json()

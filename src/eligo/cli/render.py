@@ -8,6 +8,7 @@ from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.explain.payloads import DISCLAIMER
+from eligo.explain.verdicts import criterion_label, explain
 from eligo.matching.match import Match
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.store import ImportSummary, SearchHit
@@ -92,6 +93,8 @@ def stats(data: dict[str, Any]) -> str:
 def _result_lines(result: CriterionResult, depth: int) -> list[str]:
     pad = "  " * depth
     flag = " ← rules the child out" if result.rules_out else ""
+    if result.remedy is not None or result.set_aside is not None:
+        flag = f" ← {criterion_label(result)}"
     lines = [f"{pad}{_MARK[result.verdict.value]}[{result.id}] {result.text}{flag}"]
     if result.evidence:
         lines.append(f"{pad}     {result.evidence}")
@@ -101,7 +104,18 @@ def _result_lines(result: CriterionResult, depth: int) -> list[str]:
 
 
 def check(result: TrialResult) -> str:
-    lines = [f"{result.nct_id}: {result.verdict.value.replace('_', ' ')} (on {result.evaluated_on})"]
+    told = explain(result)
+    lines = [
+        f"{result.nct_id}: {result.verdict.value.replace('_', ' ')} (on {result.evaluated_on})",
+        f"{told.headline}. Checked so far: {told.known}.",
+    ]
+    if result.eligible_from:
+        lines.append(f"eligible from: {result.eligible_from.isoformat()}")
+    for reason in told.against:
+        lines.append(f"rules out: [{reason.id}] {reason.text}")
+    for reason in told.waiting:
+        lines.append(f"not yet: [{reason.id}] {reason.label}")
+    lines.append("")
     for item in result.criteria:
         lines.extend(_result_lines(item, 0))
     if result.open_questions:
@@ -118,6 +132,8 @@ def matches(found: Sequence[Match]) -> str:
     for item in found:
         counts = item.evaluation.counts
         distance = f", {item.distance_km:,.0f} km" if item.distance_km is not None else ""
+        if item.evaluation.eligible_from is not None:
+            distance += f", eligible from {item.evaluation.eligible_from.isoformat()}"
         lines.append(
             f"{item.evaluation.verdict.value:<18} {item.hit.nct_id}  {item.hit.title}\n"
             f"{'':19}{counts['met']} met, {counts['not_met']} against, {counts['unknown']} open{distance}"

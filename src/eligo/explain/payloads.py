@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.explain.verdicts import criterion_label, explain
 from eligo.geo.units import rounded_pair
+from eligo.matching.evaluate import Evaluation
 from eligo.matching.match import Match
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.store import ImportSummary, SearchHit, SiteHit
@@ -121,6 +123,10 @@ def _result_payload(result: CriterionResult) -> JSON:
         "verdict": result.verdict.value,
         "evidence": result.evidence,
         "rules_out": result.rules_out,
+        "label": criterion_label(result),
+        "set_aside": result.set_aside,
+        "remedy": result.remedy,
+        "clears_on": result.clears_on.isoformat() if result.clears_on else None,
         "source": result.source,
         "question": result.question,
         "missing": list(result.missing),
@@ -128,12 +134,46 @@ def _result_payload(result: CriterionResult) -> JSON:
     }
 
 
+def _why(criterion_id: str, ruled_out_by: Sequence[str], temporary: Sequence[str]) -> str:
+    if criterion_id in ruled_out_by:
+        return "rules_out"
+    return "temporary" if criterion_id in temporary else "open"
+
+
+def deciding_payload(evaluation: Evaluation) -> list[JSON]:
+    """The criteria that decide the verdict, with their text and how each decides."""
+    texts = {node.id: (node.section, node.text) for node in (evaluation.plan.nodes[i] for i in evaluation.plan.top)}
+    return [
+        {
+            "id": criterion_id,
+            "section": texts[criterion_id][0],
+            "text": texts[criterion_id][1],
+            "why": _why(criterion_id, evaluation.ruled_out_by, evaluation.temporary),
+        }
+        for criterion_id in evaluation.deciding
+    ]
+
+
 def check_payload(result: TrialResult) -> JSON:
+    told = explain(result)
     return {
         "nct_id": result.nct_id,
         "verdict": result.verdict.value,
+        "headline": told.headline,
+        "known": told.known,
         "evaluated_on": result.evaluated_on.isoformat(),
+        "eligible_from": result.eligible_from.isoformat() if result.eligible_from else None,
         "ruled_out_by": list(result.ruled_out_by),
+        "temporary": list(result.temporary),
+        "deciding": [
+            {
+                "id": item.id,
+                "section": item.section,
+                "text": item.text,
+                "why": _why(item.id, result.ruled_out_by, result.temporary),
+            }
+            for item in result.deciding_criteria()
+        ],
         "counts": result.counts(),
         "criteria": [_result_payload(item) for item in result.criteria],
         "open_questions": [question.model_dump(mode="json") for question in result.open_questions],
@@ -160,6 +200,9 @@ def match_payload(matches: Iterable[Match]) -> JSON:
                 **rounded_pair(match.distance_km),
                 "nearest_site": site_payload(match.hit.nearest_site),
                 "ruled_out_by": list(evaluation.ruled_out_by),
+                "temporary": list(evaluation.temporary),
+                "eligible_from": evaluation.eligible_from.isoformat() if evaluation.eligible_from else None,
+                "deciding": deciding_payload(evaluation),
                 "open_questions": evaluation.open_question_count,
             }
         )

@@ -12,9 +12,11 @@ from datetime import date
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
+from eligo.criteria.rules.clinical import DiagnosisRule
 from eligo.criteria.units import UnitError
-from eligo.matching.results import CriterionResult, OpenQuestion, Source, TrialResult
-from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict
+from eligo.matching.remedies import Later, combined, later_of
+from eligo.matching.results import CriterionResult, OpenQuestion, SetAside, Source, TrialResult
+from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
 from eligo.rules.kind import Evaluator
@@ -56,7 +58,10 @@ def _evaluated(evaluator: Evaluator, rule: Rule, profile: PatientProfile, on: da
 
 def _combined(parts: Sequence[Outcome], verdict: CriterionVerdict) -> Outcome:
     missing = tuple(field for part in parts for field in part.missing)
-    evidence = "; ".join(part.evidence for part in parts if part.evidence)
+    # A failure's evidence is that of the parts that failed: a part that agrees with the child,
+    # named beside a failure, reads as a contradiction ("relapsed; the trial needs relapsed").
+    deciding = [part for part in parts if part.verdict is NOT_MET] if verdict is NOT_MET else parts
+    evidence = "; ".join(part.evidence for part in deciding if part.evidence)
     return Outcome(verdict=verdict, evidence=evidence, missing=missing)
 
 
@@ -91,26 +96,6 @@ def _conditional(rule: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Out
     )
 
 
-def combine_all(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
-    """Logical AND over three-valued verdicts; not-applicable parts are ignored."""
-    relevant = [v for v in verdicts if v is not NA]
-    if not relevant:
-        return NA
-    if NOT_MET in relevant:
-        return NOT_MET
-    return UNKNOWN if UNKNOWN in relevant else MET
-
-
-def combine_any(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
-    """Logical OR over three-valued verdicts; not-applicable parts are ignored."""
-    relevant = [v for v in verdicts if v is not NA]
-    if not relevant:
-        return NA
-    if MET in relevant:
-        return MET
-    return UNKNOWN if UNKNOWN in relevant else NOT_MET
-
-
 def rules_out(section: str, verdict: CriterionVerdict) -> bool:
     return (section == "inclusion" and verdict is NOT_MET) or (section == "exclusion" and verdict is MET)
 
@@ -140,6 +125,7 @@ class RuleOutcomes:
         self.profile = profile
         self.on = on
         self._seen: dict[int, tuple[Rule, Outcome]] = {}
+        self._later: dict[int, tuple[Rule, Later | None]] = {}
 
     def outcome(self, rule: Rule) -> Outcome:
         seen = self._seen.get(id(rule))
@@ -148,6 +134,15 @@ class RuleOutcomes:
         outcome = evaluate_rule(rule, self.profile, self.on)
         self._seen[id(rule)] = (rule, outcome)
         return outcome
+
+    def later(self, rule: Rule) -> Later | None:
+        """What waiting or a transfusion makes of the rule's outcome (see `eligo.matching.remedies`)."""
+        seen = self._later.get(id(rule))
+        if seen is not None and seen[0] is rule:
+            return seen[1]
+        later = later_of(rule, self.profile, self.on, self.outcome(rule), evaluate_rule)
+        self._later[id(rule)] = (rule, later)
+        return later
 
 
 # A group's outcome before its own rule (if any) is combined in: its items' verdict, no evidence.
@@ -251,6 +246,47 @@ def _sweep(
     return results, sources, aside
 
 
+def _later_sweep(
+    plan: TreePlan, outcomes: RuleOutcomes, results: list[Outcome], sources: list[Source]
+) -> dict[int, Later]:
+    """The slots whose verdict waiting or a transfusion changes, with what it becomes and from when.
+
+    Leaves against the child today ask `RuleOutcomes.later`; groups combine their members' later
+    verdicts as `_sweep` combines today's. A verdict that came from a family's answer stays as given.
+    """
+    nodes, kids, any_group = plan.nodes, plan.kids, plan.any_group
+    later: dict[int, Later] = {}
+    for index in range(len(nodes) - 1, -1, -1):
+        node, members, now = nodes[index], kids[index], results[index]
+        if sources[index] == "answer":
+            continue
+        if not members:
+            if node.rule is None or not rules_out(node.section, now.verdict):
+                continue
+            found = outcomes.later(node.rule)
+            if found is not None and node.partial and found.verdict is MET:
+                found = Later(verdict=UNKNOWN, clears_on=found.clears_on, remedy=found.remedy)
+            if found is not None and found.verdict is not now.verdict:
+                later[index] = found
+            continue
+        changed = [later[m] for m in members if m in later]
+        own = outcomes.later(node.rule) if node.rule is not None and rules_out(node.section, now.verdict) else None
+        if not changed and own is None:
+            continue
+        verdicts = [later[m].verdict if m in later else results[m].verdict for m in members]
+        verdict = combine_any(verdicts) if any_group[index] else combine_all(verdicts)
+        if node.rule is not None:
+            mine = own.verdict if own is not None else _leaf_outcome(node, outcomes).verdict
+            both = (mine, verdict)
+            verdict = combine_any(both) if node.section == "exclusion" else combine_all(both)
+        if verdict is now.verdict:
+            continue
+        parts = [*changed, *([own] if own is not None else [])]
+        one_is_enough = any_group[index] and node.section == "inclusion" and verdict is MET
+        later[index] = combined(verdict, parts, one_is_enough=one_is_enough)
+    return later
+
+
 class Evaluation:
     """One trial's criteria evaluated for one child on one date.
 
@@ -265,11 +301,17 @@ class Evaluation:
         "aside",
         "counts",
         "decided",
+        "deciding",
+        "eligible_from",
+        "later",
+        "moot",
         "on",
         "outcomes",
         "plan",
+        "rule_outcomes",
         "ruled_out_by",
         "sources",
+        "temporary",
         "verdict",
     )
 
@@ -282,9 +324,18 @@ class Evaluation:
         self.on = on
         answered = answers.by_id if answers is not None else {}
         self.outcomes, self.sources, self.aside = _sweep(plan, outcomes, answered)
+        self.rule_outcomes = outcomes
+        self.moot = self._moot()
         self._result: TrialResult | None = None
         top, nodes, results = plan.top, plan.nodes, self.outcomes
-        self.ruled_out_by = tuple([nodes[i].id for i in top if rules_out(nodes[i].section, results[i].verdict)])
+        against = [i for i in top if rules_out(nodes[i].section, results[i].verdict)]
+        self.later = _later_sweep(plan, outcomes, results, self.sources) if against else {}
+        # Against the child today but cleared by waiting or a transfusion: not a reason they cannot join.
+        temporary = [i for i in against if i in self.later and not rules_out(nodes[i].section, self.later[i].verdict)]
+        self.ruled_out_by = tuple([nodes[i].id for i in against if i not in temporary])
+        self.temporary = tuple([nodes[i].id for i in temporary])
+        dates = [when for i in temporary if (when := self.later[i].clears_on) is not None]
+        self.eligible_from: date | None = max(dates) if dates and not self.ruled_out_by else None
         self._open: list[int] = []
         for index in top:
             self._find_open(index)
@@ -293,6 +344,8 @@ class Evaluation:
         self.decided = any(results[i].verdict is not NA for i in top)
         if self.ruled_out_by:
             self.verdict = TrialVerdict.INELIGIBLE
+        elif self.temporary:
+            self.verdict = TrialVerdict.POSSIBLY_ELIGIBLE
         elif not self.decided:
             # A record with no criteria to check says nothing about the child: never "eligible".
             self.verdict = TrialVerdict.POSSIBLY_ELIGIBLE
@@ -300,6 +353,18 @@ class Evaluation:
             self.verdict = TrialVerdict.POSSIBLY_ELIGIBLE
         else:
             self.verdict = TrialVerdict.ELIGIBLE
+        self.deciding = self._deciding()
+
+    def _deciding(self) -> tuple[str, ...]:
+        """The top-level criteria whose outcome decides the verdict (see `TrialResult.deciding`)."""
+        if self.ruled_out_by:
+            return self.ruled_out_by
+        if self.verdict is TrialVerdict.ELIGIBLE:
+            return ()
+        nodes = self.plan.nodes
+        return tuple(
+            [nodes[i].id for i in self.plan.top if nodes[i].id in self.temporary or self._verdict_at(i) is UNKNOWN]
+        )
 
     @property
     def nct_id(self) -> str:
@@ -323,14 +388,53 @@ class Evaluation:
         else:
             self._open.append(index)
 
+    def _moot(self) -> dict[int, SetAside]:
+        """The options of an inclusion any-of group that decide nothing (with everything under them):
+        all but the fitting ones once one fits ("not_needed"), the ones that do not fit while the
+        group is still open ("other_option"). They are neither reasons against the child nor counted
+        as not met."""
+        moot: dict[int, SetAside] = {}
+        nodes, kids = self.plan.nodes, self.plan.kids
+        for index, members in enumerate(kids):
+            node = nodes[index]
+            if not members or node.group_op != "any" or node.section != "inclusion" or index in moot:
+                continue
+            group = self._verdict_at(index)
+            if group is not MET and group is not UNKNOWN:
+                continue
+            why: SetAside = "not_needed" if group is MET else "other_option"
+            for member in members:
+                verdict = self._verdict_at(member)
+                if member not in self.aside and (verdict is NOT_MET or (group is MET and verdict is not MET)):
+                    stack = [member]
+                    while stack:
+                        below = stack.pop()
+                        moot[below] = why
+                        stack.extend(kids[below])
+        return moot
+
+    def _set_aside(self, index: int) -> SetAside | None:
+        """Why a criterion is set aside, for the words beside it (see `CriterionResult.set_aside`)."""
+        if index in self.aside:
+            return "other_group"
+        why = self.moot.get(index)
+        if why is None:
+            return None
+        rule = self.plan.nodes[index].rule
+        if rule is not None and any(
+            self.rule_outcomes.outcome(part).verdict is NOT_MET for part in _diagnosis_rules(rule)
+        ):
+            return "other_group"
+        return why
+
     def _tally(self) -> dict[str, int]:
         """How many leaf criteria are confirmed in the child's favour, against, or open."""
         tally = {"met": 0, "not_met": 0, "unknown": 0, "not_applicable": 0}
-        kids, results, aside = self.plan.kids, self.outcomes, self.aside
+        kids, results, aside, moot = self.plan.kids, self.outcomes, self.aside, self.moot
         for index, node in enumerate(self.plan.nodes):
             if kids[index]:
                 continue
-            verdict = NA if index in aside else results[index].verdict
+            verdict = NA if index in aside or index in moot else results[index].verdict
             if verdict is NA:
                 tally["not_applicable"] += 1
             elif verdict is UNKNOWN:
@@ -354,15 +458,25 @@ class Evaluation:
                 ruled_out_by=self.ruled_out_by,
                 open_questions=tuple(questions),
                 evaluated_on=self.on,
+                temporary=self.temporary,
+                eligible_from=self.eligible_from,
+                deciding=self.deciding,
             )
         return self._result
 
-    def _criterion(self, index: int) -> CriterionResult:
+    def _is_options(self, index: int) -> bool:
+        node = self.plan.nodes[index]
+        return node.group_op == "any" and node.section == "inclusion"
+
+    def _criterion(self, index: int, *, option: bool = False) -> CriterionResult:
         node, outcome, scope = self.plan.nodes[index], self.outcomes[index], self.plan.scopes[index]
         verdict, evidence = outcome.verdict, outcome.evidence
         if index in self.aside:
             verdict = NA
             evidence = f"{evidence} This limit is for {scope}; your child fits another arm.".strip()
+        later = self.later.get(index)
+        remedied = later is not None and not rules_out(node.section, later.verdict)
+        set_aside = self._set_aside(index)
         return CriterionResult(
             id=node.id,
             scope=scope,
@@ -373,10 +487,21 @@ class Evaluation:
             missing=outcome.missing,
             question=node.question,
             computable=node.computable,
-            rules_out=rules_out(node.section, verdict),
+            rules_out=rules_out(node.section, verdict) and not remedied and set_aside is None,
+            set_aside=set_aside,
+            remedy=later.remedy if later is not None and remedied else None,
+            clears_on=later.clears_on if later is not None and remedied else None,
             source=self.sources[index],
-            children=tuple([self._criterion(kid) for kid in self.plan.kids[index]]),
+            option=option,
+            children=tuple([self._criterion(kid, option=self._is_options(index)) for kid in self.plan.kids[index]]),
         )
+
+
+def _diagnosis_rules(rule: Rule) -> list[Rule]:
+    """The diagnosis rules a rule is made of: an option for another diagnosis is another group's."""
+    if isinstance(rule, AllOf | AnyOf):
+        return [found for part in rule.rules for found in _diagnosis_rules(part)]
+    return [rule] if isinstance(rule, DiagnosisRule) else []
 
 
 def _question_of(node: ParsedCriterion) -> OpenQuestion:

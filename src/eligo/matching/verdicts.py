@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -50,3 +51,23 @@ class Outcome(BaseModel):
     @classmethod
     def not_applicable(cls, evidence: str) -> Outcome:
         return cls(verdict=CriterionVerdict.NOT_APPLICABLE, evidence=evidence)
+
+
+def combine_all(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
+    """Logical AND over three-valued verdicts; not-applicable parts are ignored."""
+    relevant = [v for v in verdicts if v is not CriterionVerdict.NOT_APPLICABLE]
+    if not relevant:
+        return CriterionVerdict.NOT_APPLICABLE
+    if CriterionVerdict.NOT_MET in relevant:
+        return CriterionVerdict.NOT_MET
+    return CriterionVerdict.UNKNOWN if CriterionVerdict.UNKNOWN in relevant else CriterionVerdict.MET
+
+
+def combine_any(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
+    """Logical OR over three-valued verdicts; not-applicable parts are ignored."""
+    relevant = [v for v in verdicts if v is not CriterionVerdict.NOT_APPLICABLE]
+    if not relevant:
+        return CriterionVerdict.NOT_APPLICABLE
+    if CriterionVerdict.MET in relevant:
+        return CriterionVerdict.MET
+    return CriterionVerdict.UNKNOWN if CriterionVerdict.UNKNOWN in relevant else CriterionVerdict.NOT_MET

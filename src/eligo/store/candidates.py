@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from eligo.store.repository import TrialStore
+from eligo.store.search import status_filter
 from eligo.store.tables import criteria, trials
 from eligo.trials.model import Trial
 
@@ -71,7 +72,7 @@ def trials_with_criteria(store: TrialStore, statuses: Iterable[str], limit: int)
     query = (
         select(trials.c.nct_id)
         .join(criteria, criteria.c.nct_id == trials.c.nct_id)
-        .where(trials.c.overall_status.in_(list(statuses)))
+        .where(status_filter(list(statuses)))
         .order_by(trials.c.last_update_date.desc().nulls_last(), trials.c.nct_id)
         .limit(limit)
     )

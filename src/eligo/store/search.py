@@ -216,11 +216,23 @@ def _ranked_sqlite(columns: tuple[Any, ...], words: QueryText, pool: int | None)
     )
 
 
+def status_filter(statuses: Sequence[str], *, or_unstated: bool = False) -> ColumnElement[bool]:
+    """Trials in one of `statuses`; with `or_unstated`, also every trial whose record states no status.
+
+    A record that states no overall status but a site's ("Recruiting" in Leeds) has that status there.
+    """
+    listed = trials.c.overall_status.in_(list(statuses))
+    unstated = trials.c.overall_status.is_(None)
+    if or_unstated:
+        return or_(listed, unstated)
+    at_a_site = and_(unstated, exists().where(sites.c.nct_id == trials.c.nct_id, sites.c.status.in_(list(statuses))))
+    return or_(listed, at_a_site)
+
+
 def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if query.statuses:
-        listed = trials.c.overall_status.in_(query.statuses)
-        where.append(or_(listed, trials.c.overall_status.is_(None)) if query.or_unstated_status else listed)
+        where.append(status_filter(query.statuses, or_unstated=query.or_unstated_status))
     if query.study_types:
         where.append(trials.c.study_type.in_(query.study_types))
     if query.phases:
@@ -374,6 +386,13 @@ class TrialSketch:
     brief_summary: str | None
     min_age_months: int | None
     max_age_months: int | None
+    # What a family needs to know about whether they can still join (issue #13): the registry's dates,
+    # the kind of study, and the sources of any overlay facts.
+    study_type: str | None = None
+    primary_completion_date: str | None = None
+    completion_date: str | None = None
+    last_update_date: str | None = None
+    overlay_sources: tuple[str, ...] = ()
 
 
 def similar_candidates(connection: Connection, probes: Sequence[str], exclude: str, limit: int) -> list[str]:
@@ -414,7 +433,17 @@ def similar_candidates(connection: Connection, probes: Sequence[str], exclude: s
 
 # The record fields a sketch reads, taken out of the JSON by the database (in C, one parse per row) rather
 # than by json.loads of the whole 8 KB record here: a third of the time of a search page.
-_SKETCH_FIELDS = ("conditions", "condition_mesh_terms", "interventions", "brief_summary")
+_SKETCH_FIELDS = (
+    "conditions",
+    "condition_mesh_terms",
+    "interventions",
+    "brief_summary",
+    "study_type",
+    "primary_completion_date",
+    "completion_date",
+    "last_update_date",
+    "provenance",
+)
 
 
 def _sketch_fields(dialect: str) -> ColumnElement[Any]:
@@ -441,7 +470,7 @@ def sketches(connection: Connection, nct_ids: Iterable[str]) -> dict[str, TrialS
     found = {}
     for row in rows:
         fields = row.fields if isinstance(row.fields, list) else json.loads(row.fields)
-        conditions, mesh_terms, interventions, brief_summary = fields
+        conditions, mesh_terms, interventions, brief_summary, study_type, primary, completion, updated, source = fields
         names = []
         for intervention in interventions or ():
             names.append(intervention.get("name") or "")
@@ -456,6 +485,11 @@ def sketches(connection: Connection, nct_ids: Iterable[str]) -> dict[str, TrialS
             brief_summary=brief_summary,
             min_age_months=row.min_age_months,
             max_age_months=row.max_age_months,
+            study_type=study_type,
+            primary_completion_date=primary,
+            completion_date=completion,
+            last_update_date=updated,
+            overlay_sources=tuple((source or {}).get("overlay_sources") or ()),
         )
     return found
 

@@ -11,7 +11,10 @@ from fastapi.templating import Jinja2Templates
 
 from eligo.compare.schedule_words import days_text, route_text
 from eligo.compare.vocab import wording as compare_words
+from eligo.explain.availability import words as availability_words
 from eligo.explain.payloads import DISCLAIMER
+from eligo.explain.verdicts import asks_life_expectancy, criterion_label, explain, group_label, life_expectancy_last
+from eligo.explain.verdicts import wording as explain_wording
 from eligo.geo.units import distance_text
 from eligo.yamlfile import load_yaml
 
@@ -64,7 +67,14 @@ def pretty_date(value: str | date | None) -> str:
 def configure_templates(templates: Jinja2Templates) -> Jinja2Templates:
     env = templates.env
     env.autoescape = True
-    env.globals.update(disclaimer=DISCLAIMER, wording=wording, compare_words=compare_words)
+    env.globals.update(
+        disclaimer=DISCLAIMER,
+        wording=wording,
+        compare_words=compare_words,
+        explain=explain,
+        explain_wording=explain_wording,
+        availability_words=availability_words,
+    )
     env.filters.update(
         status_words=status_words,
         phase_words=phase_words,
@@ -74,5 +84,9 @@ def configure_templates(templates: Jinja2Templates) -> Jinja2Templates:
         days_text=days_text,
         route_text=route_text,
         distance=distance_text,
+        criterion_label=criterion_label,
+        group_label=group_label,
+        life_expectancy_last=life_expectancy_last,
     )
+    env.tests.update(life_expectancy=asks_life_expectancy)
     return templates

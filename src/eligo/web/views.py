@@ -17,9 +17,19 @@ from eligo.browse.catalogue import Catalogue, build_catalogue
 from eligo.compare.side_effects import side_effects_view
 from eligo.compare.vocab import wording as compare_wording
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.explain.availability import (
+    KIND_ORDER,
+    Availability,
+    TrialFacts,
+    availability,
+    early_phase_caution,
+    facts_of_trial,
+)
+from eligo.explain.verdicts import asks_life_expectancy
 from eligo.geo import haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
 from eligo.matching.match import Match, candidate_query, match_profile
+from eligo.matching.ranking import family_rank_key
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
 from eligo.matching.verdicts import TrialVerdict
@@ -35,6 +45,7 @@ from eligo.trials.model import Location, Trial
 from eligo.trials.statuses import OPEN_STATUSES
 from eligo.web import visitor
 from eligo.web.errors import EligoHTTPError
+from eligo.web.templating import wording
 from eligo.yamlfile import load_yaml
 
 ID_PATTERN = re.compile(r"^[A-Z0-9-]{4,40}$")
@@ -100,6 +111,16 @@ def parsed_criteria(request: Request, nct_id: str) -> ParsedCriteria | None:
 def session_answers(request: Request, nct_id: str) -> Answers:
     stored = request.state.session.answers_for(nct_id)
     return Answers(by_id={key: Answer(value) for key, value in stored.items() if value in {a.value for a in Answer}})
+
+
+def walk_criteria(parsed: ParsedCriteria) -> list[ParsedCriterion]:
+    found: list[ParsedCriterion] = []
+    stack = list(reversed(parsed.criteria))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(reversed(node.children))
+    return found
 
 
 def leaf_ids(parsed: ParsedCriteria) -> set[str]:
@@ -203,14 +224,31 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
     result: TrialResult | None = None
     if parsed is not None:
         result = _evaluated(request, parsed, profile, answers, on, (data_version(request), trial.nct_id))
+    sites = sites_by_distance(trial, origin)
+    first_open = next((view for view in sites if view.open and view.location.status), None)
     return {
         "trial": trial,
+        "availability": availability(
+            facts_of_trial(trial),
+            on,
+            wording()["status"],
+            site_status=first_open.location.status if first_open else None,
+            site_name=", ".join(filter(None, (first_open.location.facility, first_open.location.city)))
+            if first_open
+            else None,
+        ),
+        "early_phase_caution": early_phase_caution(trial.phases),
+        "life_expectancy_ids": [node.id for node in walk_criteria(parsed) if asks_life_expectancy(node)]
+        if parsed
+        else [],
         "parsed": parsed,
         "result": result,
         "results_by_id": {item.id: item for top in (result.criteria if result else ()) for item in top.walk()},
         "answers": {key: value.value for key, value in answers.by_id.items()},
         "profile_active": profile is not None,
-        "sites": sites_by_distance(trial, origin),
+        # Whether anything is known about the child: before that, no verdict words, only how many questions.
+        "checked": profile is not None or bool(answers.by_id),
+        "sites": sites,
         "similar": similar_trials(
             store, trial, limit=5, origin=origin, data_version=data_version(request), cache=caches_of(request).similar
         ),
@@ -379,7 +417,53 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
     matches = match_profile(
         store_of(request), profile, on, answers=answers, query=query, cache=caches_of(request).parsed
     )
+    found_open = match_availability(request, matches, on)
+    if not include_closed:
+        # Set aside what a family cannot join now (an end date passed, not recruiting); the visitor can
+        # ask to see them, each with the reason.
+        matches = [found for found in matches if found_open[found.hit.nct_id].open]
+    # Treatment trials before expanded-access and palliative protocols of the same verdict; nearer
+    # before further within a verdict.
+    matches.sort(key=lambda found: family_rank_key(found, KIND_ORDER[found_open[found.hit.nct_id].kind]))
     return matches, on
+
+
+def match_availability(request: Request, matches: list[Match], on: date) -> dict[str, Availability]:
+    """Each match's availability, read in one query and kept for the rest of the request."""
+    kept: dict[str, Availability] = getattr(request.state, "match_availability", {})
+    missing = [found.hit.nct_id for found in matches if found.hit.nct_id not in kept]
+    if missing:
+        records = store_of(request).sketches(missing)
+        for found in matches:
+            if found.hit.nct_id in kept:
+                continue
+            sketch = records.get(found.hit.nct_id)
+            site = found.hit.nearest_site
+            kept[found.hit.nct_id] = availability(
+                facts_of_sketch(sketch, found.hit.phases)
+                if sketch
+                else TrialFacts(overall_status=found.hit.overall_status),
+                on,
+                wording()["status"],
+                site_status=site.status if site else None,
+                site_name=", ".join(filter(None, (site.facility, site.city))) if site else None,
+            )
+        request.state.match_availability = kept
+    return kept
+
+
+def facts_of_sketch(sketch: TrialSketch, phases: tuple[str, ...] = ()) -> TrialFacts:
+    return TrialFacts(
+        overall_status=sketch.overall_status,
+        study_type=sketch.study_type,
+        primary_completion_date=sketch.primary_completion_date,
+        completion_date=sketch.completion_date,
+        last_update_date=sketch.last_update_date,
+        title=sketch.title,
+        summary=sketch.brief_summary,
+        overlay_sources=sketch.overlay_sources,
+        phases=phases,
+    )
 
 
 @cache

@@ -175,6 +175,7 @@ def match_results(request: Request, closed: Closed = False, page: Annotated[int,
         "closed": closed,
         "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
         "shortlisted": visitor.shortlist_ids(request),
+        "availability": views.match_availability(request, matches, on),
     }
     return _render(request, "match_results.html", context, private=True)
 
@@ -212,6 +213,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
             "distance_km",
             "nearest_site",
             "evaluated_on",
+            "eligible_from",
         ]
     )
     for row in payloads.match_payload(found[0])["results"]:
@@ -229,6 +231,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
                 row["distance_km"],
                 _csv_safe(", ".join(filter(None, [site.get("facility"), site.get("city")]))),
                 found[1].isoformat(),
+                row["eligible_from"] or "",
             ]
         )
     return Response(

@@ -4,11 +4,11 @@
 
   var WORDS = {
     inclusion: { met: "Yes", not_met: "No — rules out", unknown: "Not sure yet", not_applicable: "Does not apply" },
-    exclusion: { met: "Yes — rules out", not_met: "No", unknown: "Not sure yet", not_applicable: "Does not apply" }
+    exclusion: { met: "Yes — rules out", not_met: "Does not apply to your child", unknown: "Not sure yet", not_applicable: "Does not apply" }
   };
   var VERDICTS = {
     eligible: "Likely to qualify",
-    possibly_eligible: "Might qualify — questions remain",
+    possibly_eligible: "Might qualify",
     ineligible: "Probably does not qualify"
   };
 
@@ -24,26 +24,46 @@
       var p = document.createElement("p");
       var badge = document.createElement("span");
       badge.className = "verdict verdict-" + data.verdict;
-      badge.textContent = VERDICTS[data.verdict] || data.verdict;
+      badge.textContent = data.headline || VERDICTS[data.verdict] || data.verdict;
       p.appendChild(badge);
       box.appendChild(p);
       var counts = document.createElement("p");
-      counts.textContent = c.met + (c.met === 1 ? " criterion looks" : " criteria look") + " met, " +
-        c.not_met + (c.not_met === 1 ? " looks" : " look") + " not met, " + c.unknown + " still open.";
+      counts.textContent = data.known ? "Checked so far: " + data.known + "." :
+        c.met + " met, " + c.not_met + " not met, " + c.unknown + " still open.";
       box.appendChild(counts);
+      // Only the criteria that decide: those that rule the child out, then those that waiting or a
+      // transfusion clears (the server-rendered page says the same).
+      [["rules_out", "Why your child may not qualify", "reasons-against"],
+       ["temporary", "Not yet — but this can change", "reasons-waiting"]].forEach(function (part) {
+        var items = (data.deciding || []).filter(function (item) { return item.why === part[0]; });
+        if (!items.length) { return; }
+        var heading = document.createElement("h3");
+        heading.textContent = part[1];
+        box.appendChild(heading);
+        var list = document.createElement("ul");
+        list.className = part[2];
+        items.forEach(function (item) {
+          var li = document.createElement("li");
+          var quote = document.createElement("q");
+          quote.textContent = item.text.length > 200 ? item.text.slice(0, 197) + "..." : item.text;
+          li.appendChild(quote);
+          list.appendChild(li);
+        });
+        box.appendChild(list);
+      });
     }
     walk(data.criteria, function (item) {
       var out = form.querySelector('[data-outcome="' + CSS.escape(item.id) + '"]');
       var li = document.getElementById("c-" + item.id);
       if (li) { li.classList.toggle("rules-out", item.rules_out); }
       if (!out) { return; }
-      out.className = "outcome outcome-" + item.verdict;
+      out.className = "outcome outcome-" + item.verdict + (item.set_aside ? " outcome-aside" : item.remedy ? " outcome-waiting" : "");
       out.textContent = "";
       var label = document.createElement("span");
       label.className = "label";
-      label.textContent = (WORDS[item.section] || {})[item.verdict] || item.verdict;
+      label.textContent = item.label || (WORDS[item.section] || {})[item.verdict] || item.verdict;
       out.appendChild(label);
-      if (item.evidence) { out.appendChild(document.createTextNode(" — " + item.evidence)); }
+      if (item.evidence && !item.set_aside) { out.appendChild(document.createTextNode(" — " + item.evidence)); }
     });
   }
 
