@@ -174,6 +174,8 @@ def import_(
         summary = import_paths(store, sources, progress=show_progress)
         for problem in summary.problems:
             typer.echo(f"problem: {problem}", err=True)
+        for warning in summary.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         _emit(payloads.import_payload(summary), fmt, render.import_summary(summary))
         if summary.failed:
             raise typer.Exit(1)

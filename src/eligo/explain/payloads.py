@@ -172,6 +172,7 @@ def import_payload(summary: ImportSummary) -> JSON:
         "skipped": summary.skipped,
         "failed": summary.failed,
         "problems": list(summary.problems),
+        "warnings": list(summary.warnings),
     }
 
 

@@ -12,7 +12,7 @@ from eligo.store.outcomes import ImportSummary
 from eligo.store.overlays import load_patches, overlay_patch_type, save_patch
 from eligo.store.tables import trials
 from eligo.store.writer import DeriveCriteria, PreparedStudy, load_states, prepare, write_studies
-from eligo.trials.model import ImportProblem, Trial
+from eligo.trials.model import ImportNote, ImportProblem, Trial
 
 ProgressCallback = Callable[[ImportSummary], None]
 
@@ -48,6 +48,8 @@ class BatchImporter:
                         self._flush(connection, pending)
                 elif isinstance(item, ImportProblem):
                     self.summary.fail(str(item))
+                elif isinstance(item, ImportNote):
+                    self.summary.warn(str(item))
                 elif patch_type is not None and isinstance(item, patch_type):
                     self._flush(connection, pending)
                     self._overlay(connection, item)
