@@ -400,7 +400,7 @@ def sync(
         data = payloads.sync_payload(report)
         for problem in report.problems:
             typer.echo(f"problem: {problem}", err=True)
-        for warning in report.warnings:
+        for warning in [*report.warnings, *report.record_warnings]:
             typer.echo(f"warning: {warning}", err=True)
         _emit(data, fmt, render.sync_report(data))
         if report.failed:

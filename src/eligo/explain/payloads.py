@@ -191,6 +191,7 @@ def sync_payload(report: SyncReport) -> JSON:
         "total_count": report.total_count,
         "completed": report.completed,
         "warnings": list(report.warnings),
+        "record_warnings": list(report.record_warnings),
     }
 
 

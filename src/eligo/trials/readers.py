@@ -253,7 +253,7 @@ def _read_json_stream(opener: Opener, path: tuple[str, ...], file: str, member: 
 
     A study that is too deep, too large, not UTF-8 or not valid JSON is named by its index and skipped.
     """
-    name = ".".join(path)
+    name = ".".join(path) or "item"
     count = 0
     with opener() as stream:
         try:

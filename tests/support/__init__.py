@@ -1,0 +1,1 @@
+"""Helpers shared by test modules (kept out of conftest.py so tests import them explicitly)."""
