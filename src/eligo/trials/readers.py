@@ -361,11 +361,31 @@ def _read_zip(path: Path) -> ReadResult:
         yield ImportProblem(f"unreadable zip: {err}", file=file)
         return
     with archive:
+        overlap = _overlapping(archive.infolist())
+        if overlap is not None:
+            yield ImportProblem(overlap, file=file)
+            return
         for info in archive.infolist():
             # Directory entries and macOS resource forks carry no records.
             if info.is_dir() or info.filename.startswith("__MACOSX/"):
                 continue
             yield from _read_member(archive, info, file)
+
+
+def _overlapping(infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why the archive is refused when two entries share bytes, else None.
+
+    No archiver writes overlapping entries; a zip bomb does, so that 60 KB of one compressed member is read
+    over and over (9.8 GB of reading). Each entry takes at least its 30-byte local header and its
+    compressed data from where it starts, so the next entry may not start before that.
+    """
+    previous: zipfile.ZipInfo | None = None
+    for info in sorted(infos, key=lambda entry: entry.header_offset):
+        if previous is not None and info.header_offset < previous.header_offset + 30 + previous.compress_size:
+            first, second = printable(previous.filename), printable(info.filename)
+            return f"entries overlap ({first!r} and {second!r} share bytes), as in a zip bomb: the archive is not read"
+        previous = info
+    return None
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> ReadResult:
