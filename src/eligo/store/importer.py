@@ -107,7 +107,9 @@ class BatchImporter:
         for attempt in range(MAX_WRITE_ATTEMPTS):
             try:
                 with writer.begin():
-                    written = self._write(writer, self._recheck(writer, batch, ids, states, patches, prepared, now), now)
+                    written = self._write(
+                        writer, self._recheck(writer, batch, ids, states, patches, prepared, now), now
+                    )
             except OperationalError as error:
                 if not _retryable(error) or attempt == MAX_WRITE_ATTEMPTS - 1:
                     for trial in batch:

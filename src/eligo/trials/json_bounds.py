@@ -34,7 +34,14 @@ _SKIP_INSIDE = re.compile(rb"(?:[^\"\[\]{}0-9]+|%s|%s)*" % (_STRING, _DIGITS), r
 _SKIP_OUTSIDE = re.compile(rb"(?:[^\"\[\]{},0-9]+|%s)*" % _DIGITS, re.DOTALL)
 # The rest of a string after its opening quote, up to (not including) the closing quote or the buffer's end.
 _STRING_REST = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
+_DIGIT_RUN = re.compile(rb"[0-9]*")
 _WHITESPACE = b" \t\r\n"
+
+
+def _end(pattern: re.Pattern[bytes], data: bytes, pos: int) -> int:
+    """Where `pattern` (which may match nothing, so always matches) stops matching from `pos`."""
+    match = pattern.match(data, pos)
+    return pos if match is None else match.end()
 
 
 class JsonBoundsError(Exception):
@@ -102,7 +109,7 @@ class _Slice:
     def scan(self) -> str | None:
         data, pos, depth = self.data, 0, 0
         while True:
-            pos = _SKIP_INSIDE.match(data, pos).end()
+            pos = _end(_SKIP_INSIDE, data, pos)
             if pos >= len(data):
                 return None
             char = data[pos]
@@ -225,7 +232,7 @@ class _Splitter:
             self.pos = len(_BOM)
         while True:
             if self.in_string:
-                end = _STRING_REST.match(self.buf, self.pos).end()
+                end = _end(_STRING_REST, self.buf, self.pos)
                 if end < len(self.buf) and self.buf[end] == ord('"'):
                     self._end_string(end)
                     yield from self.keys
@@ -239,7 +246,7 @@ class _Splitter:
                 continue
             inside = self.record is not None and self.depth > self.target_depth
             skip = _SKIP_INSIDE if inside else _SKIP_OUTSIDE
-            end = skip.match(self.buf, self.pos).end()
+            end = _end(skip, self.buf, self.pos)
             if end >= len(self.buf):
                 # Digits at the buffer's end may go on in the next chunk: look at them again then.
                 while not self.eof and end > self.pos and self.buf[end - 1] in b"0123456789":
@@ -256,7 +263,7 @@ class _Splitter:
             elif token in b"0123456789":
                 self._fault(_too_long_number())
                 # Skip the rest of the number so the scan goes on after it.
-                self.pos = re.compile(rb"[0-9]*").match(self.buf, end).end()
+                self.pos = _end(_DIGIT_RUN, self.buf, end)
             elif token in b"[{":
                 yield from self._open(token)
             elif token in b"]}":
@@ -330,7 +337,7 @@ class _Splitter:
         """Walk past a container that is not on the path to the studies, bounding its depth like a study's."""
         depth = 1
         while depth:
-            end = _SKIP_INSIDE.match(self.buf, self.pos).end()
+            end = _end(_SKIP_INSIDE, self.buf, self.pos)
             if end >= len(self.buf):
                 self.pos = end
                 if not self._more():
@@ -340,12 +347,12 @@ class _Splitter:
             char = self.buf[end]
             if char == ord('"'):
                 # An unclosed string in this chunk: read past it.
-                rest = _STRING_REST.match(self.buf, end + 1).end()
+                rest = _end(_STRING_REST, self.buf, end + 1)
                 while rest >= len(self.buf) or self.buf[rest] != ord('"'):
                     self.pos = rest
                     if not self._more():
                         raise JsonBoundsError(self._truncated("inside a string"))
-                    rest = _STRING_REST.match(self.buf, self.pos).end()
+                    rest = _end(_STRING_REST, self.buf, self.pos)
                 self.pos = rest + 1
                 continue
             if char in b"0123456789":
@@ -401,6 +408,6 @@ def split_array(stream: IO[bytes], path: tuple[str, ...]) -> Iterator[Item]:
 def top_level_keys(stream: IO[bytes]) -> Iterator[str]:
     """The keys of a top-level object, in order, without building any value (bounded like `split_array`)."""
     # A path no document has: nothing is split, every value is walked past with its depth bounded.
-    for item in _Splitter(stream, ("\0",), report_keys=True).items():
+    for item in _Splitter(stream, (b"\0",), report_keys=True).items():
         if isinstance(item, str):
             yield item

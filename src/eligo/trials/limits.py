@@ -83,7 +83,10 @@ def bounded(
     for field, what in excess.items():
         several = f" in {what.count:,} entries" if what.count > 1 else ""
         yield ImportNote(
-            f"trimmed{several}: {what.largest:,} {what.unit}, kept {what.limit:,}", file=file, record=record, field=field
+            f"trimmed{several}: {what.largest:,} {what.unit}, kept {what.limit:,}",
+            file=file,
+            record=record,
+            field=field,
         )
     yield trimmed
 
@@ -111,9 +114,7 @@ def _trim(record: R, path: str, excess: dict[str, _Excess]) -> R:
     return record.model_copy(update=changes) if changes else record
 
 
-def _trim_list(
-    value: tuple[object, ...], name: str, where: str, excess: dict[str, _Excess]
-) -> tuple[object, ...]:
+def _trim_list(value: tuple[object, ...], name: str, where: str, excess: dict[str, _Excess]) -> tuple[object, ...]:
     limit = LIST_ITEMS.get(name, DEFAULT_LIST_ITEMS)
     items = value
     if len(items) > limit:

@@ -187,7 +187,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
-    """`text` with control characters and undecodable file-name bytes shown as escapes, safe on a terminal and in JSON."""
+    """`text` with control characters and undecodable file-name bytes escaped: safe on a terminal and in JSON."""
     shown = _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
     # A POSIX file name that is not UTF-8 arrives as lone surrogates, which no UTF-8 output can carry.
     return shown.encode("utf-8", "backslashreplace").decode("utf-8") if _has_surrogates(shown) else shown
@@ -202,11 +202,7 @@ def _has_surrogates(text: str) -> bool:
 
 
 def _located(message: str, file: str | None, record: str | None, field: str | None) -> str:
-    where = [
-        printable(part)
-        for part in (file, record and f"record {record}", field and f"field {field}")
-        if part
-    ]
+    where = [printable(part) for part in (file, record and f"record {record}", field and f"field {field}") if part]
     return f"{': '.join(where)}: {printable(message)}" if where else printable(message)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -15,8 +14,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from eligo.trials.ctgov_v2 import study_to_trial
-from eligo.trials.legacy_xml import ROOT_TAG, clinical_study_to_trial
 from eligo.trials.json_bounds import JsonBoundsError, decode, split_array, top_level_keys
+from eligo.trials.legacy_xml import ROOT_TAG, clinical_study_to_trial
 from eligo.trials.limits import bounded
 from eligo.trials.model import ImportNote, ImportProblem, Trial, printable
 

@@ -137,9 +137,7 @@ class SyncClient:
                     "stopped paging instead of looping"
                 )
                 logger.warning(warning)
-                yield Page(
-                    page.studies, None, token, page.url, page.total_count, warning, page.refused, page.positions
-                )
+                yield Page(page.studies, None, token, page.url, page.total_count, warning, page.refused, page.positions)
                 return
             yield page
             if page.next_page_token is None:
