@@ -26,7 +26,10 @@ SAVE_EVERY_SECONDS = 0.2
 
 
 def saver(url: str, out: Path, stop: Path) -> None:
-    """Save one more answer every 0.2 s until `stop` exists; write each save's latency (s) and any error."""
+    """Save one more answer every 0.2 s until `stop` exists; write each save's latency (s) and any error.
+
+    `out` with the suffix ".ready" appears after the first save, so the clock starts with the saver running.
+    """
     from eligo.store import open_store
     from eligo.store.sessions import update_session
 
@@ -46,6 +49,8 @@ def saver(url: str, out: Path, stop: Path) -> None:
         except Exception as error:  # measured and reported, never hidden
             errors.append(f"{type(error).__name__}: {error}")
         latencies.append(time.perf_counter() - started)
+        if number == 0:
+            out.with_suffix(".ready").touch()
         number += 1
         time.sleep(max(0.0, SAVE_EVERY_SECONDS - latencies[-1]))
     out.write_text(json.dumps({"latencies": latencies, "errors": errors}))
@@ -54,9 +59,14 @@ def saver(url: str, out: Path, stop: Path) -> None:
 
 def _with_saver(url: str, label: str, work: Any) -> tuple[Any, dict[str, Any]]:
     out, stop = WORKDIR / f"saver-{label}.json", WORKDIR / f"saver-{label}.stop"
-    stop.unlink(missing_ok=True)
+    ready = out.with_suffix(".ready")
+    for stale in (stop, ready):
+        stale.unlink(missing_ok=True)
     process = subprocess.Popen([sys.executable, __file__, "--saver", url, str(out), str(stop)])
-    time.sleep(2.0)  # the saver's imports and first saves
+    while not ready.exists():  # its start-up (imports, opening the store) is not part of the measurement
+        if process.poll() is not None:
+            raise RuntimeError(f"the answer saver exited with status {process.returncode} before its first save")
+        time.sleep(0.1)
     try:
         result = work()
     finally:
@@ -72,7 +82,7 @@ def measure(backend: str, corpus: Path) -> dict[str, Any]:
 
     url = fresh_sqlite(WORKDIR / "live.db") if backend == "sqlite" else fresh_postgres(PG_DATABASE)
     store = open_store(url)
-    _, idle = _with_saver(url, f"{backend}-idle", lambda: time.sleep(10))
+    _, idle = _with_saver(url, f"{backend}-idle", lambda: time.sleep(20))
 
     def run_import() -> tuple[Any, float]:
         started = time.perf_counter()
@@ -89,6 +99,7 @@ def measure(backend: str, corpus: Path) -> dict[str, Any]:
         "studies": summary.imported,
         "failed": summary.failed,
         "studies/s": summary.imported / elapsed,
+        "idle saves": len(idle["latencies"]),
         "saves": len(busy["latencies"]),
         "save errors": len(busy["errors"]) + len(idle["errors"]),
         "idle save p50 ms": idle_ms["median_ms"],

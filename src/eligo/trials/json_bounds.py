@@ -58,7 +58,7 @@ def _too_long_number() -> str:
 
 def check_bounds(data: bytes) -> None:
     """Raise `JsonBoundsError` when `data` nests deeper than `MAX_DEPTH` or holds a number that is too long."""
-    problem = _Slice(data).scan()
+    problem = _scan(data)
     if problem is not None:
         raise JsonBoundsError(problem)
 
@@ -100,30 +100,25 @@ def decode(data: bytes, *, checked: bool = False) -> object:
         raise JsonBoundsError(f"truncated or invalid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
 
 
-class _Slice:
-    """The depth and number check over bytes already in memory (a study slice, a JSON Lines line)."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def scan(self) -> str | None:
-        data, pos, depth = self.data, 0, 0
-        while True:
-            pos = _end(_SKIP_INSIDE, data, pos)
-            if pos >= len(data):
-                return None
-            char = data[pos]
-            if char in b"[{":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return _too_deep()
-            elif char in b"]}":
-                depth -= 1
-            elif char in b"0123456789":
-                return _too_long_number()
-            else:  # an unclosed string: the decoder names it precisely
-                return None
-            pos += 1
+def _scan(data: bytes) -> str | None:
+    """What is out of bounds in bytes already in memory (a study, a JSON Lines line), or None."""
+    pos, depth = 0, 0
+    while True:
+        pos = _end(_SKIP_INSIDE, data, pos)
+        if pos >= len(data):
+            return None
+        char = data[pos]
+        if char in b"[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _too_deep()
+        elif char in b"]}":
+            depth -= 1
+        elif char in b"0123456789":
+            return _too_long_number()
+        else:  # an unclosed string: the decoder names it precisely
+            return None
+        pos += 1
 
 
 @dataclass
