@@ -45,6 +45,6 @@ def test_table_rows_and_exception_lists_are_still_recognised() -> None:
         "  * Surgery\n"
     )
     rows, exceptions = tree.inclusion
-    assert [child.text for child in rows.children][0].startswith("ANC 1")
+    assert rows.children[0].text.startswith("ANC 1")
     assert len(rows.children) == 3
     assert exceptions.kind == "criterion" and len(exceptions.children) == 1

@@ -9,33 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.confined import read_confined
+from tests.support.studies import deep, study, study_bytes, with_raw_enrollment
 
-from eligo.trials.bundled import bundled_paths
-
-_TEMPLATE = next(path for path in bundled_paths() if path.name == "NCT01370330.json")
 MiB = 1024 * 1024
-
-
-def study(number: int) -> dict[str, Any]:
-    """A real bundled study under another NCT id."""
-    record: dict[str, Any] = json.loads(_TEMPLATE.read_text(encoding="utf-8"))
-    record["protocolSection"]["identificationModule"]["nctId"] = f"NCT{number:08d}"
-    return record
-
-
-def study_bytes(number: int) -> bytes:
-    return json.dumps(study(number)).encode()
-
-
-def with_raw_enrollment(number: int, raw: bytes) -> bytes:
-    """A study whose enrollment count is `raw` bytes, as a hostile exporter would write them."""
-    record = study(number)
-    record["protocolSection"].setdefault("designModule", {})["enrollmentInfo"] = {"count": 12345}
-    return json.dumps(record).encode().replace(b'"count": 12345', b'"count": ' + raw)
-
-
-def deep(levels: int) -> bytes:
-    return b"[" * levels + b"]" * levels
 
 
 def summary(items: list[dict[str, Any]]) -> tuple[list[str], list[str]]:

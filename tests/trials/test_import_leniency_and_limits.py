@@ -8,19 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.support.studies import study
+
 from eligo.store import TrialStore
-from eligo.trials.bundled import bundled_paths
 from eligo.trials.limits import LIST_ITEMS, MAX_CRITERIA_CHARS, TEXT_CHARS
 from eligo.trials.model import ImportNote, ImportProblem, Trial
 from eligo.trials.readers import read_path
-
-_TEMPLATE = next(path for path in bundled_paths() if path.name == "NCT01370330.json")
-
-
-def study(number: int) -> dict[str, Any]:
-    record: dict[str, Any] = json.loads(_TEMPLATE.read_text(encoding="utf-8"))
-    record["protocolSection"]["identificationModule"]["nctId"] = f"NCT{number:08d}"
-    return record
 
 
 def read(tmp_path: Path, *studies: dict[str, Any]) -> list[Trial | ImportProblem | ImportNote]:
