@@ -42,7 +42,9 @@ def worker(args: argparse.Namespace) -> None:
         started, cpu_started = time.perf_counter(), time.process_time()
         counts = {"trials": 0, "problems": 0}
         for item in read_path(Path(args.input)):
-            counts["trials" if type(item).__name__ == "Trial" else "problems"] += 1
+            kind = type(item).__name__
+            if kind in ("Trial", "ImportProblem"):  # notes (a field trimmed, an empty entry) are neither
+                counts["trials" if kind == "Trial" else "problems"] += 1
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         done = counts["trials"]
         failed = counts["problems"]

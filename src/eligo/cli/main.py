@@ -165,6 +165,8 @@ def import_(
         summary = import_paths(store, sources, progress=show_progress)
         for problem in summary.problems:
             typer.echo(f"problem: {problem}", err=True)
+        for warning in summary.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         _emit(payloads.import_payload(summary), fmt, render.import_summary(summary))
         if summary.failed:
             raise typer.Exit(1)
@@ -394,7 +396,7 @@ def sync(
         data = payloads.sync_payload(report)
         for problem in report.problems:
             typer.echo(f"problem: {problem}", err=True)
-        for warning in report.warnings:
+        for warning in [*report.warnings, *report.record_warnings]:
             typer.echo(f"warning: {warning}", err=True)
         _emit(data, fmt, render.sync_report(data))
         if report.failed:

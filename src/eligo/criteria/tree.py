@@ -140,11 +140,38 @@ _VALUE_START = re.compile(r"^(?:[<>≤≥=]|\d|less|greater|at least|no more|not
 _ANY_CUE = re.compile(r"\b(at least (one|1) of|one or more of|any one of|one of|any of|either)\b", re.IGNORECASE)
 _ALL_CUE = re.compile(r"\b(all of|each of|both of)\b", re.IGNORECASE)
 _FOLLOWING = re.compile(r"\b(the following|indicated below|listed below|as follows|defined by)\b", re.IGNORECASE)
-_EXCEPT = re.compile(r"\bexcept(?:ion)?s?\b[^.]*\b(the following|below)\s*:?$", re.IGNORECASE)
+# "EXCEPT for the following:" is read in two linear steps (the phrase at the end, then "except" in the same
+# sentence before it): one pattern spanning both backtracks over the whole line at every "except".
+_EXCEPT_END = re.compile(r"\b(?:the following|below)\s*:?$", re.IGNORECASE)
+_EXCEPT_WORD = re.compile(r"\bexcept(?:ion)?s?\b", re.IGNORECASE)
 _OR_END = re.compile(r"(?:^|[\s;,])(?:or|and/or)\s*[;,:]?$", re.IGNORECASE)
-_ROW = re.compile(r"^(?P<first>[A-Za-z]+)\b[^:]*\d[^:]*:\s*(?:[<>≤≥=]\s*)?\d")
+# A table row ("ANC 1,000 x 10^9/L: >= 1.0"): a leading word, a digit before the first colon, a value after it.
+# Matched in steps, as "[^:]*\d[^:]*:" as one pattern is quadratic on a long line with digits and no colon.
+_ROW_FIRST = re.compile(r"[A-Za-z]+\b")
+_ROW_VALUE = re.compile(r":\s*(?:[<>≤≥=]\s*)?\d")
+_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
+
+
+def _row_word(text: str) -> str | None:
+    """The leading word of a table row, or None when `text` is not one."""
+    first = _ROW_FIRST.match(text)
+    if first is None:
+        return None
+    colon = text.find(":", first.end())
+    if colon < 0 or _DIGIT.search(text, first.end(), colon) is None or _ROW_VALUE.match(text, colon) is None:
+        return None
+    return first.group()
+
+
+def _excepts_following(text: str) -> bool:
+    """Whether the text ends like "EXCEPT for the following:" (the children are exceptions, not a group)."""
+    end = _EXCEPT_END.search(text)
+    if end is None:
+        return False
+    sentence_start = text.rfind(".", 0, end.start()) + 1
+    return _EXCEPT_WORD.search(text, sentence_start, end.start()) is not None
 
 
 def unescape(text: str) -> str:
@@ -357,11 +384,11 @@ def _absorb_rows(items: list[_Item]) -> list[_Item]:
     while index < len(items):
         item = items[index]
         run_end = index
-        first = _ROW.match(item.text)
-        if first is not None and out and not out[-1].children and _ROW.match(out[-1].text) is None:
+        first = _row_word(item.text)
+        if first is not None and out and not out[-1].children and _row_word(out[-1].text) is None:
             while run_end < len(items):
-                row = _ROW.match(items[run_end].text)
-                if row is None or row["first"].lower() != first["first"].lower() or items[run_end].children:
+                row = _row_word(items[run_end].text)
+                if row is None or row.lower() != first.lower() or items[run_end].children:
                     break
                 run_end += 1
             if run_end - index >= 3:
@@ -381,7 +408,7 @@ def _opener_style(item: _Item, following: _Item | None) -> str | None:
     shape = _shape(item.text)
     if shape == "heading":
         return "label"
-    if _EXCEPT.search(item.text):
+    if _excepts_following(item.text):
         return "short"
     if _is_opener(item.text):
         return "dangling" if _dangling(item.text) and not _FOLLOWING.search(item.text) else "sentence"
@@ -468,7 +495,7 @@ def _kind(item: _Item) -> tuple[NodeKind, GroupOp | None]:
         return "group", "any"
     if not item.children:
         return "criterion", None
-    if item.rows or _EXCEPT.search(item.text):
+    if item.rows or _excepts_following(item.text):
         return "criterion", None
     any_children = _all_linked(item.children)
     if item.nci or _shape(item.text) == "heading" or _short_label(item.text):

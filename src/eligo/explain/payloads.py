@@ -217,6 +217,7 @@ def import_payload(summary: ImportSummary) -> JSON:
         "skipped": summary.skipped,
         "failed": summary.failed,
         "problems": list(summary.problems),
+        "warnings": list(summary.warnings),
     }
 
 
@@ -235,6 +236,7 @@ def sync_payload(report: SyncReport) -> JSON:
         "total_count": report.total_count,
         "completed": report.completed,
         "warnings": list(report.warnings),
+        "record_warnings": list(report.record_warnings),
     }
 
 

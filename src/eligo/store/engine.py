@@ -52,8 +52,15 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+# Execution options of a connection that writes: on SQLite its transactions BEGIN IMMEDIATE, taking the
+# write lock first (waiting up to the busy timeout). A deferred BEGIN that reads and then writes fails at
+# once with "database is locked" when another connection wrote in between, however long the busy timeout.
+WRITE_OPTIONS: dict[str, Any] = {"eligo_write": True}
+
+
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    immediate = connection.get_execution_options().get("eligo_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_store_engine(url: URL) -> Engine:

@@ -23,6 +23,8 @@ class ImportSummary:
     # Overlay patches stored (and applied where their trial was already there).
     overlays: int = 0
     problems: list[str] = field(default_factory=list)
+    # Records imported with something left out or trimmed (an empty list entry, an over-long title), named.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -42,7 +44,17 @@ class ImportSummary:
         self.failed += 1
         self.problems.append(message)
 
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
     def snapshot(self) -> ImportSummary:
         return ImportSummary(
-            self.imported, self.updated, self.unchanged, self.skipped, self.failed, self.overlays, list(self.problems)
+            self.imported,
+            self.updated,
+            self.unchanged,
+            self.skipped,
+            self.failed,
+            self.overlays,
+            list(self.problems),
+            list(self.warnings),
         )

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eligo.store import sessions
-from eligo.store.engine import create_store_engine, resolve_url, upgrade_to_head
+from eligo.store.engine import WRITE_OPTIONS, create_store_engine, resolve_url, upgrade_to_head
 from eligo.store.importer import BatchImporter
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
 from eligo.store.overlays import load_patches
@@ -48,7 +48,8 @@ class TrialStore:
     def upsert(self, trial: Trial, *, criteria: tuple[str, str] | None = None) -> UpsertOutcome:
         """Store one study; `criteria` is (parser_version, tree_json) for it, written with it."""
         now = datetime.now(UTC)
-        with self.engine.begin() as connection:
+        # It reads, then writes: on SQLite the transaction must take the write lock first (see WRITE_OPTIONS).
+        with self.engine.connect().execution_options(**WRITE_OPTIONS) as connection, connection.begin():
             states = load_states(connection, [trial.nct_id])
             patches = load_patches(connection, [trial.nct_id]).get(trial.nct_id, ())
             outcome, study = prepare(trial, states.get(trial.nct_id), patches, now, criteria_tree=criteria)

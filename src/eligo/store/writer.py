@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql
 
 from eligo.store.outcomes import UpsertOutcome
 from eligo.store.overlays import apply_overlays
@@ -122,17 +123,10 @@ def write_studies(connection: Connection, studies: Sequence[PreparedStudy], now:
     """Insert new studies and replace existing ones (trial row, sites, full-text entry, criteria) in bulk."""
     if not studies:
         return
-    replaced = [s.trial.nct_id for s in studies if s.outcome is UpsertOutcome.UPDATED]
-    if replaced:
-        connection.execute(delete(sites).where(sites.c.nct_id.in_(replaced)))
-        connection.execute(delete(criteria).where(criteria.c.nct_id.in_(replaced)))
-        if connection.dialect.name == "sqlite":
-            connection.execute(_FTS_DELETE, {"rowids": [fts_rowid(nct_id) for nct_id in replaced]})
-        updates = [{**s.row, "key": s.trial.nct_id} for s in studies if s.outcome is UpsertOutcome.UPDATED]
-        connection.execute(update(trials).where(trials.c.nct_id == bindparam("key")), updates)
-    new_rows = [s.row for s in studies if s.outcome is UpsertOutcome.IMPORTED]
-    if new_rows:
-        _insert_many(connection, trials, new_rows)
+    if connection.dialect.name == "postgresql":
+        _upsert_postgresql(connection, studies)
+    else:
+        _write_trial_rows(connection, studies)
     site_params = [site for s in studies for site in s.sites]
     if site_params:
         _insert_many(connection, sites, site_params)
@@ -144,6 +138,42 @@ def write_studies(connection: Connection, studies: Sequence[PreparedStudy], now:
     if criteria_params:
         connection.execute(insert(criteria), criteria_params)
     _index_text(connection, (s.trial for s in studies))
+
+
+def _upsert_postgresql(connection: Connection, studies: Sequence[PreparedStudy]) -> None:
+    """Trial rows inserted or, when present, replaced, so a concurrent import of the same records is no error.
+
+    Under READ COMMITTED an INSERT that meets another transaction's uncommitted row waits for it and then
+    takes the ON CONFLICT branch; the DELETEs after it are new statements, so they see (and replace) the
+    sites and criteria the other import committed. Rows go in NCT id order, so two imports never deadlock.
+    """
+    rows = sorted((s.row for s in studies), key=lambda row: str(row["nct_id"]))
+    statement = postgresql.insert(trials)
+    names = [name for name in rows[0] if name != "nct_id"]
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[trials.c.nct_id], set_={name: statement.excluded[name] for name in names}
+        ),
+        rows,
+    )
+    ids = [str(row["nct_id"]) for row in rows]
+    connection.execute(delete(sites).where(sites.c.nct_id.in_(ids)))
+    connection.execute(delete(criteria).where(criteria.c.nct_id.in_(ids)))
+
+
+def _write_trial_rows(connection: Connection, studies: Sequence[PreparedStudy]) -> None:
+    """SQLite: the importer holds the write lock (BEGIN IMMEDIATE) and decided each outcome under it."""
+    replaced = [s.trial.nct_id for s in studies if s.outcome is UpsertOutcome.UPDATED]
+    if replaced:
+        connection.execute(delete(sites).where(sites.c.nct_id.in_(replaced)))
+        connection.execute(delete(criteria).where(criteria.c.nct_id.in_(replaced)))
+        if connection.dialect.name == "sqlite":
+            connection.execute(_FTS_DELETE, {"rowids": [fts_rowid(nct_id) for nct_id in replaced]})
+        updates = [{**s.row, "key": s.trial.nct_id} for s in studies if s.outcome is UpsertOutcome.UPDATED]
+        connection.execute(update(trials).where(trials.c.nct_id == bindparam("key")), updates)
+    new_rows = [s.row for s in studies if s.outcome is UpsertOutcome.IMPORTED]
+    if new_rows:
+        _insert_many(connection, trials, new_rows)
 
 
 def _index_text(connection: Connection, studies: Iterable[Trial]) -> None:

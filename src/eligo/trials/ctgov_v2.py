@@ -17,6 +17,7 @@ from eligo.trials.model import (
     Contact,
     Eligibility,
     GeoPoint,
+    ImportNote,
     ImportProblem,
     Intervention,
     Location,
@@ -31,15 +32,27 @@ from eligo.trials.model import (
 from eligo.trials.registry_terms import age_text, enum_word, partial_date, phase_words, yes_no
 
 JsonObject = Mapping[str, Any]
+# Counts (enrollment) are stored as 32-bit integers; a larger one is an error in the file, not a trial's size.
+_MAX_COUNT = 2**31 - 1
+_MAX_COUNT_DIGITS = 10
 
 
-def study_to_trial(study: JsonObject, *, source_file: str | None = None, member: str | None = None) -> Trial:
+def study_to_trial(
+    study: JsonObject,
+    *,
+    source_file: str | None = None,
+    member: str | None = None,
+    notes: list[ImportNote] | None = None,
+) -> Trial:
     """Map one study to a `Trial`; raises `ImportProblem` naming the field when the study is malformed.
+
+    Empty list entries (`"collaborators": [{}]`) are dropped and a single value where a list is expected is
+    read as a list of one; each such repair is added to `notes` (when given) naming the field.
 
     Accepts an API v2 study (`{"protocolSection": ...}`), a v1 study (`{"ProtocolSection": ...}`),
     a v1 `FullStudies` entry (`{"Rank": 1, "Study": {...}}`) or a v1 envelope holding exactly one study.
     """
-    fields = _Fields(source_file)
+    fields = _Fields(source_file, notes)
     if not isinstance(study, Mapping):
         raise fields.problem(f"expected a study object, got {_kind(study)}", None)
     if "protocolSection" in study:
@@ -61,12 +74,17 @@ def _join(path: str, key: str) -> str:
 class _Fields:
     """Typed reads from decoded JSON: a value of the wrong type is an `ImportProblem` naming its path."""
 
-    def __init__(self, source_file: str | None) -> None:
+    def __init__(self, source_file: str | None, notes: list[ImportNote] | None = None) -> None:
         self.file = source_file
         self.record: str | None = None
+        self.notes = notes
 
     def problem(self, message: str, field: str | None) -> ImportProblem:
         return ImportProblem(message, file=self.file, record=self.record, field=field)
+
+    def note(self, message: str, field: str) -> None:
+        if self.notes is not None:
+            self.notes.append(ImportNote(message, file=self.file, record=self.record, field=field))
 
     def obj(self, parent: JsonObject, key: str, path: str) -> JsonObject:
         value = parent.get(key)
@@ -82,10 +100,18 @@ class _Fields:
         if value is None:
             return []
         where = _join(path, key)
+        if isinstance(value, Mapping):
+            # Some exporters write a list of one as the object itself.
+            self.note("one object where a list is expected: read as a list of one", where)
+            value = [value]
         if not isinstance(value, list):
             raise self.problem(f"expected a list, got {_kind(value)}", where)
         items: list[tuple[JsonObject, str]] = []
         for index, item in enumerate(value):
+            if item is None or (isinstance(item, Mapping) and not item):
+                # Registry export tools write [{}] for "none": nothing to read, not a broken study.
+                self.note("empty entry left out", f"{where}[{index}]")
+                continue
             if not isinstance(item, Mapping):
                 raise self.problem(f"expected an object, got {_kind(item)}", f"{where}[{index}]")
             items.append((item, f"{where}[{index}]"))
@@ -110,18 +136,23 @@ class _Fields:
         if value is None:
             return ()
         where = _join(path, key)
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        if isinstance(value, str):
+            self.note("one text where a list is expected: read as a list of one", where)
+            value = [value]
+        if not isinstance(value, list) or not all(item is None or isinstance(item, str) for item in value):
             raise self.problem(f"expected a list of text, got {_kind(value)}", where)
-        return tuple(item.strip() for item in value if item.strip())
+        if any(item is None for item in value):
+            self.note("empty entry left out", where)
+        return tuple(item.strip() for item in value if item is not None and item.strip())
 
     def integer(self, parent: JsonObject, key: str, path: str) -> int | None:
         value = parent.get(key)
         # v1 JSON writes counts as text ("63"); bool is an int in Python but never a count.
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= _MAX_COUNT_DIGITS:
             return int(value)
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        if value is None or (isinstance(value, int) and not isinstance(value, bool) and abs(value) <= _MAX_COUNT):
             return value
-        raise self.problem(f"expected a whole number, got {value!r}", _join(path, key))
+        raise self.problem(f"expected a whole number up to {_MAX_COUNT:,}, got {str(value)[:40]}", _join(path, key))
 
     def number(self, parent: JsonObject, key: str, path: str) -> float | None:
         value = parent.get(key)

@@ -233,6 +233,30 @@ class Trial(Record):
         return self.lead_sponsor.name if self.lead_sponsor else None
 
 
+# Control characters (C0, DEL, C1) in a file or zip member name would reach a terminal as escape sequences.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters and undecodable file-name bytes escaped: safe on a terminal and in JSON."""
+    shown = _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+    # A POSIX file name that is not UTF-8 arrives as lone surrogates, which no UTF-8 output can carry.
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8") if _has_surrogates(shown) else shown
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _located(message: str, file: str | None, record: str | None, field: str | None) -> str:
+    where = [printable(part) for part in (file, record and f"record {record}", field and f"field {field}") if part]
+    return f"{': '.join(where)}: {printable(message)}" if where else printable(message)
+
+
 class ImportProblem(Exception):
     """A record that could not be read, named precisely enough for a person to fix it."""
 
@@ -246,9 +270,22 @@ class ImportProblem(Exception):
         self.field = field
 
     def __str__(self) -> str:
-        where = [
-            part
-            for part in (self.file, self.record and f"record {self.record}", self.field and f"field {self.field}")
-            if part
-        ]
-        return f"{': '.join(where)}: {self.message}" if where else self.message
+        return _located(self.message, self.file, self.record, self.field)
+
+
+class ImportNote:
+    """A record that was imported with something dropped, reshaped or trimmed, named for the import summary."""
+
+    def __init__(
+        self, message: str, *, file: str | None = None, record: str | None = None, field: str | None = None
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.record = record
+        self.field = field
+
+    def __str__(self) -> str:
+        return _located(self.message, self.file, self.record, self.field)
+
+    def __repr__(self) -> str:
+        return f"ImportNote({str(self)!r})"

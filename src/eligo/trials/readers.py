@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -14,11 +13,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-import ijson
-
 from eligo.trials.ctgov_v2 import study_to_trial
+from eligo.trials.json_bounds import JsonBoundsError, decode, split_array, top_level_keys
 from eligo.trials.legacy_xml import ROOT_TAG, clinical_study_to_trial
-from eligo.trials.model import ImportProblem, Trial
+from eligo.trials.limits import bounded
+from eligo.trials.model import ImportNote, ImportProblem, Trial, printable
 
 if TYPE_CHECKING:
     from eligo.trials.overlay import OverlayPatch
@@ -33,7 +32,7 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _YAML_START = re.compile(r"^(---|%YAML|[A-Za-z_][\w .-]*:(\s|$)|-\s)")
 
 Opener = Callable[[], IO[bytes]]
-ReadResult = Iterator["Trial | OverlayPatch | ImportProblem"]
+ReadResult = Iterator["Trial | OverlayPatch | ImportProblem | ImportNote"]
 
 
 class Kind(StrEnum):
@@ -59,7 +58,7 @@ def read_path(path: Path) -> ReadResult:
     elif path.exists():
         yield from _read_file(path)
     else:
-        yield ImportProblem("no such file or directory", file=str(path))
+        yield ImportProblem("no such file or directory", file=printable(str(path)))
 
 
 def sniff(head: bytes) -> Kind:
@@ -105,7 +104,7 @@ def _head(opener: Opener) -> bytes:
 
 
 def _read_file(path: Path) -> ReadResult:
-    name = str(path)
+    name = printable(str(path))
 
     def opener() -> IO[bytes]:
         return path.open("rb")
@@ -159,13 +158,20 @@ def _placed(problem: ImportProblem, file: str, member: str | None, position: str
     return problem
 
 
-def _convert(study: object, file: str, member: str | None, position: str | None) -> Trial | ImportProblem:
+def _convert(
+    study: object, file: str, member: str | None, position: str | None, source_member: str | None = None
+) -> ReadResult:
+    """The trial a decoded study maps to, after any notes about what was left out; or the problem."""
     if not isinstance(study, dict):
-        return _problem(f"expected a study object, got {type(study).__name__}", file, member, position)
+        yield _problem(f"expected a study object, got {type(study).__name__}", file, member, position)
+        return
+    notes: list[ImportNote] = []
     try:
-        return study_to_trial(study, source_file=file, member=member)
+        trial = study_to_trial(study, source_file=file, member=source_member or member, notes=notes)
     except ImportProblem as problem:
-        return _placed(problem, file, member, position)
+        yield _placed(problem, file, member, position)
+        return
+    yield from bounded(trial, notes, file=file, record=trial.nct_id)
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -186,44 +192,35 @@ def _read_json(opener: Opener, file: str, member: str | None) -> ReadResult:
     elif shape is _JsonShape.STUDY:
         yield from _read_json_document(opener, file, member)
     else:
-        prefix = {
-            _JsonShape.PAGE: "studies.item",
-            _JsonShape.V1_ENVELOPE: "FullStudiesResponse.FullStudies.item",
-            _JsonShape.ARRAY: "item",
+        path = {
+            _JsonShape.PAGE: ("studies",),
+            _JsonShape.V1_ENVELOPE: ("FullStudiesResponse", "FullStudies"),
+            _JsonShape.ARRAY: (),
         }[shape]
-        yield from _read_json_stream(opener, prefix, file, member)
+        yield from _read_json_stream(opener, path, file, member)
 
 
 def _json_shape(opener: Opener) -> _JsonShape:
-    """Decide the JSON layout without reading a large file whole: first line, then top-level keys."""
+    """Decide the JSON layout without building any value: first line, then the top-level keys."""
     with opener() as stream:
         first_line = stream.readline(_MAX_LINE_BYTES).strip().removeprefix(_BOM)
         rest = stream.read(_SNIFF_BYTES).lstrip()
     if first_line.startswith(b"{") and first_line.endswith(b"}") and rest.startswith(b"{"):
         return _JsonShape.LINES
+    if _head(opener).removeprefix(_BOM).lstrip().startswith(b"["):
+        return _JsonShape.ARRAY
     with opener() as stream:
         try:
-            for prefix, event, value in ijson.parse(_skip_bom(stream)):
-                if prefix == "" and event == "start_array":
-                    return _JsonShape.ARRAY
-                if prefix == "" and event == "map_key":
-                    if value == "studies":
-                        return _JsonShape.PAGE
-                    if value == "FullStudiesResponse":
-                        return _JsonShape.V1_ENVELOPE
-                    if value in ("protocolSection", "ProtocolSection", "Study"):
-                        return _JsonShape.STUDY
-                elif prefix == "" and event == "end_map":
-                    break
-        except ijson.JSONError:
-            pass  # reading it as one document reports the error with its position
+            for key in top_level_keys(stream):
+                if key == "studies":
+                    return _JsonShape.PAGE
+                if key == "FullStudiesResponse":
+                    return _JsonShape.V1_ENVELOPE
+                if key in ("protocolSection", "ProtocolSection", "Study"):
+                    return _JsonShape.STUDY
+        except JsonBoundsError:
+            pass  # reading it as one document reports the fault
     return _JsonShape.STUDY
-
-
-def _skip_bom(stream: IO[bytes]) -> IO[bytes]:
-    if stream.read(len(_BOM)) != _BOM:
-        stream.seek(0)
-    return stream
 
 
 def _read_json_document(opener: Opener, file: str, member: str | None) -> ReadResult:
@@ -234,54 +231,86 @@ def _read_json_document(opener: Opener, file: str, member: str | None) -> ReadRe
         yield _problem(f"a single JSON study larger than {limit} MB is not read", file, member)
         return
     try:
-        document = json.loads(data.removeprefix(_BOM))
-    except json.JSONDecodeError as err:
-        yield _problem(f"truncated or invalid JSON at line {err.lineno} column {err.colno}: {err.msg}", file, member)
+        document = decode(data)
+    except JsonBoundsError as err:
+        yield _problem(str(err), file, member)
         return
-    except UnicodeDecodeError:
-        yield _problem("not UTF-8 text", file, member)
-        return
-    yield _convert(document, file, member, None)
+    yield from _convert(document, file, member, None)
 
 
-def _read_json_stream(opener: Opener, prefix: str, file: str, member: str | None) -> ReadResult:
-    """Yield each study of a page, envelope or array as ijson completes it; memory holds one study."""
+_NCT_IN_BYTES = re.compile(rb'"(?:nctId|NCTId)"\s*:\s*"(NCT\d{8})"')
+
+
+def _record_name(position: str, data: bytes | None) -> str:
+    """Where a refused record was, with its NCT id when one can be seen in its bytes."""
+    found = _NCT_IN_BYTES.search(data) if data is not None else None
+    return f"{position} ({found.group(1).decode()})" if found else position
+
+
+def _read_json_stream(opener: Opener, path: tuple[str, ...], file: str, member: str | None) -> ReadResult:
+    """Yield each study of a page, envelope or array as the splitter cuts it out; memory holds one study.
+
+    A study that is too deep, too large, not UTF-8 or not valid JSON is named by its index and skipped.
+    """
+    name = ".".join(path) or "item"
     count = 0
     with opener() as stream:
         try:
-            for count, study in enumerate(ijson.items(_skip_bom(stream), prefix, use_float=True), start=1):
-                yield _convert(study, file, member, f"{prefix.removesuffix('.item')}[{count - 1}]")
-        except ijson.JSONError as err:
-            yield _problem(f"truncated or invalid JSON after {count} complete record(s): {err}", file, member)
+            for item in split_array(stream, path):
+                count = item.index + 1
+                position = f"{name}[{item.index}]"
+                if item.data is None:
+                    yield _problem(item.problem or "unreadable", file, member, position)
+                    continue
+                try:
+                    study = decode(item.data, checked=True)
+                except JsonBoundsError as err:
+                    yield _problem(str(err), file, member, _record_name(position, item.data))
+                    continue
+                yield from _convert(study, file, member, position)
+        except JsonBoundsError as err:
+            yield _problem(f"{err} (after {count} record(s))", file, member)
+
+
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Each line, or None for one longer than `_MAX_LINE_BYTES` (read past in pieces, never held whole)."""
+    number = 0
+    while True:
+        line = stream.readline(_MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) <= _MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield number, line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(_MAX_LINE_BYTES)
+        yield number, None
 
 
 def _read_json_lines(opener: Opener, file: str, member: str | None) -> ReadResult:
     with opener() as stream:
-        for number, raw in enumerate(stream, start=1):
-            line = raw.strip().removeprefix(_BOM) if number == 1 else raw.strip()
+        for number, raw in _lines(stream):
+            where = f"{member} line {number}" if member else f"line {number}"
+            if raw is None:
+                limit = _MAX_LINE_BYTES // (1024 * 1024)
+                yield ImportProblem(f"a line longer than {limit} MB is not read", file=file, record=where)
+                continue
+            line = raw.strip()
             if not line:
                 continue
-            where = f"{member} line {number}" if member else f"line {number}"
             try:
-                study = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield ImportProblem(f"invalid JSON at column {err.colno}: {err.msg}", file=file, record=where)
+                study = decode(line)
+            except JsonBoundsError as err:
+                yield ImportProblem(str(err), file=file, record=_record_name(where, line))
                 continue
-            except UnicodeDecodeError:
-                yield ImportProblem("not UTF-8 text", file=file, record=where)
-                continue
-            if not isinstance(study, dict):
-                yield ImportProblem(f"expected a study object, got {type(study).__name__}", file=file, record=where)
-                continue
-            try:
-                yield study_to_trial(study, source_file=file, member=where)
-            except ImportProblem as problem:
-                # The line number is what a person needs to find the record; the NCT id goes in the message.
-                if problem.record and problem.record != where:
-                    problem.message = f"{problem.record}: {problem.message}"
-                problem.record = where
-                problem.file = problem.file or file
-                yield problem
+            for result in _convert(study, file, None, None, where):
+                if isinstance(result, ImportProblem):
+                    # The line number is what a person needs to find the record; the NCT id goes in the message.
+                    if result.record and result.record != where:
+                        result.message = f"{result.record}: {result.message}"
+                    result.record = where
+                yield result
 
 
 # --- XML ----------------------------------------------------------------------------------------
@@ -302,9 +331,11 @@ def _read_xml(opener: Opener, file: str, member: str | None) -> ReadResult:
                     continue
                 count += 1
                 try:
-                    yield clinical_study_to_trial(element, source_file=file, member=member)
+                    trial = clinical_study_to_trial(element, source_file=file, member=member)
                 except ImportProblem as problem:
                     yield _placed(problem, file, member, f"{ROOT_TAG}[{count - 1}]")
+                else:
+                    yield from bounded(trial, [], file=file, record=trial.nct_id)
                 if open_elements:
                     open_elements[-1].remove(element)
                 element.clear()
@@ -322,13 +353,17 @@ def _read_xml(opener: Opener, file: str, member: str | None) -> ReadResult:
 
 def _read_zip(path: Path) -> ReadResult:
     """The registry's bulk download: every member is read by its content; a bad member is one problem."""
-    file = str(path)
+    file = printable(str(path))
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as err:
         yield ImportProblem(f"unreadable zip: {err}", file=file)
         return
     with archive:
+        overlap = _overlapping(archive.infolist())
+        if overlap is not None:
+            yield ImportProblem(overlap, file=file)
+            return
         for info in archive.infolist():
             # Directory entries and macOS resource forks carry no records.
             if info.is_dir() or info.filename.startswith("__MACOSX/"):
@@ -336,8 +371,24 @@ def _read_zip(path: Path) -> ReadResult:
             yield from _read_member(archive, info, file)
 
 
+def _overlapping(infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why the archive is refused when two entries share bytes, else None.
+
+    No archiver writes overlapping entries; a zip bomb does, so that 60 KB of one compressed member is read
+    over and over (9.8 GB of reading). Each entry takes at least its 30-byte local header and its
+    compressed data from where it starts, so the next entry may not start before that.
+    """
+    previous: zipfile.ZipInfo | None = None
+    for info in sorted(infos, key=lambda entry: entry.header_offset):
+        if previous is not None and info.header_offset < previous.header_offset + 30 + previous.compress_size:
+            first, second = printable(previous.filename), printable(info.filename)
+            return f"entries overlap ({first!r} and {second!r} share bytes), as in a zip bomb: the archive is not read"
+        previous = info
+    return None
+
+
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> ReadResult:
-    member = info.filename
+    member = printable(info.filename)
     if info.file_size > MAX_WHOLE_DOCUMENT_BYTES:
         yield _problem(f"member larger than {MAX_WHOLE_DOCUMENT_BYTES // (1024 * 1024)} MB is not read", file, member)
         return

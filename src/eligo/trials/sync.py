@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import random
@@ -16,7 +17,9 @@ from typing import Any, Protocol
 import httpx
 
 from eligo.trials.ctgov_v2 import study_to_trial
-from eligo.trials.model import ImportProblem, Trial
+from eligo.trials.json_bounds import JsonBoundsError, decode, split_array
+from eligo.trials.limits import bounded
+from eligo.trials.model import ImportNote, ImportProblem, Trial
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,10 @@ class Page:
     total_count: int | None = None
     # Set when paging stopped early because the server misbehaved (a repeated page token).
     warning: str | None = None
+    # Studies of the page that could not be read (too deep, a huge number, bad UTF-8): (index, why).
+    refused: tuple[tuple[int, str], ...] = ()
+    # Each study's index in the page as served (studies refused above leave gaps).
+    positions: tuple[int, ...] = ()
 
 
 def _describe(token: str | None) -> str:
@@ -130,7 +137,7 @@ class SyncClient:
                     "stopped paging instead of looping"
                 )
                 logger.warning(warning)
-                yield Page(page.studies, None, token, page.url, page.total_count, warning)
+                yield Page(page.studies, None, token, page.url, page.total_count, warning, page.refused, page.positions)
                 return
             yield page
             if page.next_page_token is None:
@@ -193,11 +200,39 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 def _parse_page(response: httpx.Response, token: str | None) -> Page:
-    """Raises ValueError for a body that is not a complete API v2 page (e.g. cut off in transit)."""
-    body = json.loads(response.content)
+    """Raises ValueError for a body that is not a complete API v2 page (e.g. cut off in transit).
+
+    The studies are cut out one by one with their depth and number sizes bounded, so a hostile study is
+    named and skipped (its neighbours import) and can neither exhaust the stack nor the memory.
+    """
+    content = response.content
+    studies: list[RawStudy] = []
+    refused: list[tuple[int, str]] = []
+    positions: list[int] = []
+    first = last = None
+    try:
+        for item in split_array(io.BytesIO(content), ("studies",)):
+            first = item.start if first is None else first
+            last = item.end
+            if item.data is None:
+                refused.append((item.index, item.problem or "unreadable"))
+                continue
+            try:
+                study = decode(item.data, checked=True)
+            except JsonBoundsError as error:
+                refused.append((item.index, str(error)))
+                continue
+            if isinstance(study, dict):
+                studies.append(study)
+                positions.append(item.index)
+            else:
+                refused.append((item.index, f"expected a study object, got {type(study).__name__}"))
+        # What is left without the studies (the page token, the count) is small and bounded in turn.
+        body = decode(content if first is None or last is None else content[:first] + content[last:])
+    except JsonBoundsError as error:
+        raise ValueError(str(error)) from None
     if not isinstance(body, dict) or not isinstance(body.get("studies", []), list):
         raise ValueError("expected an object with a 'studies' list")
-    studies = [study for study in body.get("studies", []) if isinstance(study, dict)]
     next_token = body.get("nextPageToken")
     total = body.get("totalCount")
     return Page(
@@ -206,6 +241,8 @@ def _parse_page(response: httpx.Response, token: str | None) -> Page:
         page_token=token,
         url=str(response.url),
         total_count=int(total) if isinstance(total, int) else None,
+        refused=tuple(refused),
+        positions=tuple(positions),
     )
 
 
@@ -219,6 +256,7 @@ class ImportSummaryLike(Protocol):
     skipped: int
     failed: int
     problems: list[str]
+    warnings: list[str]
 
 
 class SyncStore(Protocol):
@@ -247,16 +285,19 @@ class SyncReport:
     total_count: int | None = None
     completed: bool = False
     warnings: list[str] = field(default_factory=list)
+    # Studies imported with something left out or trimmed (an empty list entry, an over-long title), named.
+    record_warnings: list[str] = field(default_factory=list)
 
     def add(self, page: Page, summary: ImportSummaryLike) -> None:
         self.pages += 1
-        self.studies += len(page.studies)
+        self.studies += len(page.studies) + len(page.refused)
         self.imported += summary.imported
         self.updated += summary.updated
         self.unchanged += summary.unchanged
         self.skipped += summary.skipped
         self.failed += summary.failed
         self.problems.extend(summary.problems)
+        self.record_warnings.extend(summary.warnings)
         if page.total_count is not None:
             self.total_count = page.total_count
         if page.warning:
@@ -320,12 +361,18 @@ def sync(
     return report
 
 
-def _to_records(page: Page) -> Iterator[Trial | ImportProblem]:
+def _to_records(page: Page) -> Iterator[Trial | ImportProblem | ImportNote]:
     """Map raw studies with the same importer as files; a bad study becomes an ImportProblem."""
-    for index, study in enumerate(page.studies):
+    for index, why in page.refused:
+        yield ImportProblem(why, file=page.url, record=f"study {index + 1} of {_describe(page.page_token)}")
+    for order, study in enumerate(page.studies):
+        index = page.positions[order] if order < len(page.positions) else order
+        notes: list[ImportNote] = []
         try:
-            yield study_to_trial(study, source_file=page.url, member=None)
+            trial = study_to_trial(study, source_file=page.url, member=None, notes=notes)
         except ImportProblem as problem:
             if problem.record is None:
                 problem.record = f"study {index + 1} of {_describe(page.page_token)}"
             yield problem
+            continue
+        yield from bounded(trial, notes, file=page.url, record=trial.nct_id)
