@@ -118,10 +118,10 @@ def main() -> None:
         )
     url = args.url or sqlite_url(args.store)
 
-    from eligo.matching.evaluators.labs import clear_conversions
     from eligo.matching.match import candidate_query, match_profile
     from eligo.patients.load import profile_from_data
     from eligo.process import Caches
+    from eligo.rules.evaluators.labs import clear_conversions
     from eligo.store import open_store
 
     store = open_store(url)

@@ -49,10 +49,16 @@ def imported_modules(path: Path, modules: Iterable[str]) -> set[str]:
     return {module for module in found if module in known}
 
 
+# The rule kinds are moving from criteria/ (rules/, extractors/) into rules/, one module per kind
+# (issue #10); until the move is finished the two folders are one layer of the engine.
+LAYERS = {"rules": "criteria"}
+
+
 def package_of(module: str) -> str:
     """The folder (or top-level module) under eligo a module belongs to: eligo.criteria.rules.labs -> criteria."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 else parts[0]
+    package = parts[1] if len(parts) > 1 else parts[0]
+    return LAYERS.get(package, package)
 
 
 def package_graph() -> dict[str, set[str]]:

@@ -9,7 +9,8 @@ from typing import get_args
 
 import pytest
 
-from eligo.criteria.terms import (
+from eligo.patients.profile import DiseaseSites
+from eligo.terms import (
     COMPARATORS,
     DISEASE_SITES,
     RADIATION_FIELDS,
@@ -17,7 +18,6 @@ from eligo.criteria.terms import (
     DiseaseSite,
     RadiationField,
 )
-from eligo.patients.profile import DiseaseSites
 from eligo.trials.statuses import OPEN_STATUSES
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "eligo"

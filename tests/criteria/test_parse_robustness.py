@@ -21,14 +21,14 @@ from eligo.criteria.extractors import labs
 from eligo.criteria.parse import ParsedCriterion, parse_criteria, parse_trial
 from eligo.criteria.rules import CriterionContext
 from eligo.criteria.rules.labs import LabThresholdRule
-from eligo.criteria.units import UnitError, convert
 from eligo.matching.evaluate import evaluate_rule
-from eligo.matching.verdicts import CriterionVerdict
 from eligo.patients.profile import PatientProfile
 from eligo.rules.extract import extract
+from eligo.rules.verdicts import CriterionVerdict
 from eligo.trials.ctgov_v2 import study_to_trial
 from eligo.trials.model import Trial
 from eligo.trials.readers import read_path
+from eligo.units import UnitError, convert
 
 TESTS = Path(__file__).resolve().parents[1]
 BUNDLED = TESTS.parent / "src" / "eligo" / "trials" / "bundled"

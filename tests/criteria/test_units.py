@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eligo.criteria.units import (
+from eligo.units import (
     UnitError,
     convert,
     display_unit,

@@ -11,7 +11,7 @@ import pytest
 
 from eligo.cache_dir import CACHE_DIR_ENV
 from eligo.criteria import units
-from eligo.criteria.units import new_registry, vocabulary
+from eligo.units import new_registry, vocabulary
 
 # Units that reach Pint's own parser rather than the alias table (see units._parse).
 FREE_TEXT = ["mL/min/1.73m^2", "mL/min/std_bsa", "1e9 / liter", "1e3 / microliter", "IU/L", "gm/dL", "mg/kg", "pmol/L"]

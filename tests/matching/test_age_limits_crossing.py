@@ -13,10 +13,10 @@ import pytest
 
 from eligo.criteria.parse import PARSER_VERSION, parse_trial
 from eligo.criteria.rules.clinical import AgeRule
-from eligo.matching.evaluators.clinical import evaluate_age
 from eligo.matching.match import candidate_query, match_profile
-from eligo.matching.verdicts import CriterionVerdict
 from eligo.patients.profile import PatientProfile
+from eligo.rules.evaluators.clinical import evaluate_age
+from eligo.rules.verdicts import CriterionVerdict
 from eligo.store import SearchQuery, TrialStore
 from eligo.trials.model import Eligibility, Trial
 

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from eligo.criteria.rules.clinical import AgeRule, ClinicalRule
 from eligo.matching.evaluate import evaluate_rule as evaluate
-from eligo.matching.evaluators.clinical import EVALUATORS
-from eligo.matching.verdicts import CriterionVerdict
 from eligo.patients.profile import PatientProfile
+from eligo.rules.evaluators.clinical import EVALUATORS
 from eligo.rules.registry import RULE_ADAPTER
+from eligo.rules.verdicts import CriterionVerdict
 
 GOLDEN = Path(__file__).parent / "golden_eval" / "clinical.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))

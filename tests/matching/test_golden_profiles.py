@@ -73,8 +73,8 @@ def test_a_trial_without_criteria_is_never_eligible() -> None:
 
     from eligo.criteria.parse import ParsedCriteria
     from eligo.matching.evaluate import evaluate_trial
-    from eligo.matching.verdicts import TrialVerdict
     from eligo.patients.profile import PatientProfile
+    from eligo.rules.verdicts import TrialVerdict
 
     empty = ParsedCriteria(nct_id="NCT00000001", parser_version="1", criteria=())
     result = evaluate_trial(empty, PatientProfile(age_years=7), date(2026, 11, 23))

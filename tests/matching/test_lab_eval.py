@@ -10,10 +10,10 @@ import yaml
 
 from eligo.criteria.rules.labs import LabRule
 from eligo.matching.evaluate import evaluate_rule as evaluate
-from eligo.matching.evaluators.labs import EVALUATORS
-from eligo.matching.verdicts import CriterionVerdict
 from eligo.patients.profile import PatientProfile
+from eligo.rules.evaluators.labs import EVALUATORS
 from eligo.rules.registry import RULE_ADAPTER
+from eligo.rules.verdicts import CriterionVerdict
 
 GOLDEN = Path(__file__).parent / "golden_eval" / "labs.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text())

@@ -13,12 +13,12 @@ from golden_profiles_support import case_paths, load_case
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
-from eligo.matching.evaluators import labs
 from eligo.matching.match import Match, load_parsed, match_profile, rank_key, score_of
 from eligo.matching.parsed_cache import ParsedCriteriaCache
 from eligo.patients.answers import Answers
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
+from eligo.rules.evaluators import labs
 from eligo.store import SearchQuery, TrialStore
 from eligo.trials.bundled import bundled_paths
 from eligo.trials.model import Trial
@@ -167,7 +167,7 @@ def test_rule_outcomes_belong_to_one_profile_and_date() -> None:
 
 
 def test_remembered_conversions_are_pints_own_and_failures_keep_their_reason() -> None:
-    from eligo.criteria.units import UnitError, convert
+    from eligo.units import UnitError, convert
 
     labs.clear_conversions()
     for value in (0.5, 1.0, 1.2, 1000.0):

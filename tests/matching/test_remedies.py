@@ -13,8 +13,8 @@ from eligo.matching.evaluate import evaluate, evaluate_rule
 from eligo.matching.match import Match
 from eligo.matching.ranking import distance_band, family_rank_key
 from eligo.matching.remedies import Later, later_of
-from eligo.matching.verdicts import CriterionVerdict
 from eligo.patients.profile import PatientProfile
+from eligo.rules.verdicts import CriterionVerdict
 from eligo.store import SearchHit, SiteHit
 
 ON = date(2026, 12, 1)

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from eligo.criteria.rules.therapy import CumulativeDoseRule, PriorTherapyRule, StemCellRule, WashoutRule
-from eligo.matching.evaluators.therapy import EVALUATORS, therapy_classes
 from eligo.patients.profile import PatientProfile, Therapy
+from eligo.rules.evaluators.therapy import EVALUATORS, therapy_classes
 from eligo.rules.registry import RULE_ADAPTER
 
 GOLDEN: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "golden_eval" / "therapy.yaml").read_text())

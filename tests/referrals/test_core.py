@@ -8,13 +8,13 @@ import pytest
 
 from eligo.accounts import users
 from eligo.matching.results import CriterionResult, TrialResult
-from eligo.matching.verdicts import CriterionVerdict, TrialVerdict
 from eligo.referrals import service
 from eligo.referrals.form import InvalidReferral, check_request
 from eligo.referrals.records import ReferralRequest
 from eligo.referrals.sites import site_choices
 from eligo.referrals.summary import shared_summary, summary_text
 from eligo.referrals.workflow import STATUSES, TransitionRefused, check_move, moves_for, workflow
+from eligo.rules.verdicts import CriterionVerdict, TrialVerdict
 from eligo.store import TrialStore
 from eligo.trials.model import Trial
 from eligo.trials.readers import read_path

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from eligo.criteria.units import registry
-from eligo.matching.evaluators.labs import clear_conversions
 from eligo.matching.match import OPEN_STATUSES, match_profile
 from eligo.patients.load import load_profile
 from eligo.process import RELAXED_GC_THRESHOLDS, Caches
+from eligo.rules.evaluators.labs import clear_conversions
 from eligo.store import SearchQuery, TrialStore
+from eligo.units import registry
 from eligo.web.app import create_app, warm_worker
 from eligo.web.settings import WebSettings
 

@@ -20,11 +20,11 @@ from typing import Any
 from eligo.alerts.records import Reason, SavedProfile, Subscription
 from eligo.matching.evaluate import evaluate
 from eligo.matching.match import candidate_query, load_parsed
-from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
 from eligo.patients.origin import OriginError, origin
 from eligo.patients.profile import PatientProfile
+from eligo.rules.verdicts import TrialVerdict
 from eligo.store import OPEN_STATUSES, SearchHit, SearchQuery, TrialStore
 from eligo.store import alerts as rows
 from eligo.store import profiles as profile_rows

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from eligo.criteria.parse import ParsedCriterion
 from eligo.matching.results import CriterionResult, TrialResult
-from eligo.matching.verdicts import CriterionVerdict, TrialVerdict
+from eligo.rules.verdicts import CriterionVerdict, TrialVerdict
 from eligo.yamlfile import load_yaml
 
 

@@ -13,15 +13,15 @@ from datetime import date
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
 from eligo.criteria.rules.clinical import DiagnosisRule
-from eligo.criteria.units import UnitError
 from eligo.matching.remedies import Later, combined, later_of
 from eligo.matching.results import CriterionResult, OpenQuestion, SetAside, Source, TrialResult
-from eligo.matching.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
 from eligo.rules.kind import Evaluator
 from eligo.rules.registry import EVALUATORS, Rule
+from eligo.rules.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any
 from eligo.rules.walk import fold
+from eligo.units import UnitError
 
 MET, NOT_MET, UNKNOWN, NA = (
     CriterionVerdict.MET,

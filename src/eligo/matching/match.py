@@ -10,9 +10,9 @@ from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
 from eligo.matching.evaluate import Evaluation, RuleOutcomes, evaluate
 from eligo.matching.parsed_cache import ParsedCriteriaCache
 from eligo.matching.results import TrialResult
-from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answers
 from eligo.patients.profile import PatientProfile
+from eligo.rules.verdicts import TrialVerdict
 from eligo.store import SearchHit, SearchQuery, TrialStore
 from eligo.trials.statuses import OPEN_STATUSES as OPEN_STATUSES  # where the web and the tests have long looked
 

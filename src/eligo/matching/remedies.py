@@ -22,13 +22,13 @@ from datetime import date, timedelta
 from typing import Literal
 
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
-from eligo.rules.registry import Rule
 from eligo.criteria.rules.clinical import AgeRule
 from eligo.criteria.rules.labs import LabThresholdRule
 from eligo.criteria.rules.therapy import WashoutRule
-from eligo.criteria.units import lab_spec
-from eligo.matching.verdicts import CriterionVerdict, Outcome, combine_all, combine_any
 from eligo.patients.profile import PatientProfile
+from eligo.rules.registry import Rule
+from eligo.rules.verdicts import CriterionVerdict, Outcome, combine_all, combine_any
+from eligo.units import lab_spec
 
 # "wait": a washout or recovery window; "age": a minimum age the child reaches soon; "transfusion":
 # a blood count the trial lets a transfusion bring up.

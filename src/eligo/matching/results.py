@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from eligo.matching.remedies import Remedy
-from eligo.matching.verdicts import CriterionVerdict, TrialVerdict
+from eligo.rules.verdicts import CriterionVerdict, TrialVerdict
 
 # Where a criterion's verdict came from: the profile's facts, a pre-screener answer, or nothing yet.
 Source = Literal["profile", "answer", "none"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from eligo.criteria.terms import DISEASE_SITES
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
+from eligo.terms import DISEASE_SITES
 
 MAX_FIELD_CHARS = 200
 LAB_FIELDS = ("anc", "platelets", "hemoglobin", "creatinine", "total_bilirubin", "alt", "ast")

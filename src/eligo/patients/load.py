@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from eligo.criteria.units import UnitError, plausible, to_canonical, vocabulary
 from eligo.patients.errors import ProfileError
 from eligo.patients.profile import PatientProfile
+from eligo.units import UnitError, plausible, to_canonical, vocabulary
 
 MAX_PROFILE_BYTES = 1_000_000
 

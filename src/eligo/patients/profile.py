@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from eligo.criteria.terms import RadiationField
+from eligo.terms import RadiationField
 
 
 class Fact(BaseModel):

@@ -1,5 +1,5 @@
 """The kind records of the rules about the child and the disease (models in `eligo.criteria.rules.clinical`,
-extractors in `eligo.criteria.extractors.clinical`, evaluators in `eligo.matching.evaluators.clinical`)."""
+extractors in `eligo.criteria.extractors.clinical`, evaluators in `eligo.rules.evaluators.clinical`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from eligo.criteria.extractors import clinical as extract
 from eligo.criteria.rules import clinical as model
-from eligo.matching.evaluators import clinical as evaluate
+from eligo.rules.evaluators import clinical as evaluate
 from eligo.rules.kind import RuleKind, Step
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from eligo.criteria.extractors.prefilter import Trigger
 from eligo.criteria.rules.base import CriterionContext, RuleBase
-from eligo.matching.verdicts import Outcome
 from eligo.patients.profile import PatientProfile
+from eligo.rules.verdicts import Outcome
 
 Extractor = Callable[[CriterionContext], Any]  # returns a Rule or None (the union is built from the kinds)
 Evaluator = Callable[[Any, PatientProfile, date], Outcome]

@@ -1,5 +1,5 @@
 """The kind records of the laboratory rules (models in `eligo.criteria.rules.labs`, extractors in
-`eligo.criteria.extractors.labs`, evaluators in `eligo.matching.evaluators.labs`)."""
+`eligo.criteria.extractors.labs`, evaluators in `eligo.rules.evaluators.labs`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 from eligo.criteria.extractors import labs as extract
 from eligo.criteria.rules import labs as model
-from eligo.criteria.units import vocabulary
-from eligo.matching.evaluators import labs as evaluate
+from eligo.rules.evaluators import labs as evaluate
 from eligo.rules.kind import RuleKind, Step
+from eligo.units import vocabulary
 
 
 def wording() -> Mapping[str, str]:

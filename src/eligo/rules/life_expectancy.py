@@ -11,11 +11,11 @@ from pydantic import Field
 
 from eligo.criteria.rules.base import CriterionContext, RuleBase, Section
 from eligo.criteria.rules.clinical import clinical_vocab
-from eligo.criteria.terms import Comparator
-from eligo.matching.verdicts import Outcome
 from eligo.patients.profile import PatientProfile
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
+from eligo.rules.verdicts import Outcome
+from eligo.terms import Comparator
 
 _PERIOD_DAYS: dict[str, float] = {"days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25}
 _FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}

@@ -1,5 +1,5 @@
 """The kind records of the therapy-history rules (models in `eligo.criteria.rules.therapy`, the
-extractor in `eligo.criteria.extractors.therapy`, evaluators in `eligo.matching.evaluators.therapy`)."""
+extractor in `eligo.criteria.extractors.therapy`, evaluators in `eligo.rules.evaluators.therapy`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from eligo.criteria.drugs import questions
 from eligo.criteria.extractors import therapy as extract
 from eligo.criteria.rules import therapy as model
-from eligo.matching.evaluators import therapy as evaluate
+from eligo.rules.evaluators import therapy as evaluate
 from eligo.rules.kind import RuleKind, Step
 
 

@@ -90,9 +90,9 @@ def warm_worker(app: FastAPI) -> None:
     full collection walks them all, a 0.5 s pause in the middle of some request. These are
     process-wide settings, so they are made here, in the workers' entry point, not in library code.
     """
-    from eligo.criteria.units import registry
     from eligo.geo import geocode
     from eligo.trials.statuses import OPEN_STATUSES
+    from eligo.units import registry
 
     caches: Caches = app.state.caches
     caches.parsed.warm(app.state.store, OPEN_STATUSES)

@@ -32,12 +32,12 @@ from eligo.matching.match import Match, candidate_query, match_profile
 from eligo.matching.ranking import family_rank_key
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
-from eligo.matching.verdicts import TrialVerdict
 from eligo.patients.answers import Answer, Answers, parse_answer
 from eligo.patients.load import profile_from_data
 from eligo.patients.origin import Origin, OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.process import Caches, SearchPage
+from eligo.rules.verdicts import TrialVerdict
 from eligo.schedule import TrialSchedule, WeeksSummary, extract_schedule, family_weeks
 from eligo.store import SearchHit, SearchQuery, TrialStore
 from eligo.store.search import TrialSketch

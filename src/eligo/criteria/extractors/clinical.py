@@ -33,9 +33,9 @@ from eligo.criteria.rules.clinical import (
     ToxicityGradeRule,
     clinical_vocab,
 )
-from eligo.criteria.terms import Comparator as Cmp
-from eligo.criteria.terms import DiseaseSite as Site
 from eligo.rules.life_expectancy import extract_life_expectancy
+from eligo.terms import Comparator as Cmp
+from eligo.terms import DiseaseSite as Site
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule

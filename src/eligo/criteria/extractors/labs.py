@@ -25,8 +25,8 @@ from eligo.criteria.rules.labs import (
     LabThresholdRule,
     TransfusionDependenceRule,
 )
-from eligo.criteria.terms import Comparator
-from eligo.criteria.units import UnitError, convert, display_unit, lab_spec, plausible, vocabulary
+from eligo.terms import Comparator
+from eligo.units import UnitError, convert, display_unit, lab_spec, plausible, vocabulary
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule

@@ -24,7 +24,7 @@ from eligo.criteria.rules.therapy import (
     StemCellRule,
     WashoutRule,
 )
-from eligo.criteria.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
+from eligo.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule

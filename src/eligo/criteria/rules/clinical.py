@@ -12,9 +12,9 @@ from typing import ClassVar, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.criteria.rules.base import RuleBase, Section
-from eligo.criteria.terms import DISEASE_SITES as SITES
-from eligo.criteria.terms import Comparator
-from eligo.criteria.terms import DiseaseSite as Site
+from eligo.terms import DISEASE_SITES as SITES
+from eligo.terms import Comparator
+from eligo.terms import DiseaseSite as Site
 from eligo.trials.ages import AgeLimits, registry_age_limits
 from eligo.yamlfile import load_yaml
 

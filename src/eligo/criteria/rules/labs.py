@@ -8,8 +8,8 @@ from typing import Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.criteria.rules.base import RuleBase, Section
-from eligo.criteria.terms import Comparator
-from eligo.criteria.units import format_number, lab_spec, vocabulary
+from eligo.terms import Comparator
+from eligo.units import format_number, lab_spec, vocabulary
 
 # A lab requirement that applies only in one situation ("Platelets > 50 × 10⁹/L if stem cells
 # are not available"); settled from `PatientProfile.stored_stem_cells_cd34_per_kg`.

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from eligo.criteria.drugs import questions, vocabulary
 from eligo.criteria.rules.base import RuleBase, Section
-from eligo.criteria.terms import RadiationField
+from eligo.terms import RadiationField
 
 
 class Exposure(BaseModel):

@@ -26,8 +26,8 @@ from eligo.criteria.rules.clinical import (
     clinical_vocab,
     describe_months,
 )
-from eligo.matching.verdicts import Outcome
 from eligo.patients.profile import PatientProfile, PerformanceScore, Sex
+from eligo.rules.verdicts import Outcome
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,

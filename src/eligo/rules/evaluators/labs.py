@@ -21,7 +21,9 @@ from functools import lru_cache
 from typing import Any
 
 from eligo.criteria.rules.labs import CreatinineForAgeRule, LabThresholdRule, TransfusionDependenceRule
-from eligo.criteria.units import (
+from eligo.patients.profile import LabResult, PatientProfile, Sex
+from eligo.rules.verdicts import Outcome
+from eligo.units import (
     UnitError,
     convert,
     display_unit,
@@ -31,8 +33,6 @@ from eligo.criteria.units import (
     satisfies,
     vocabulary,
 )
-from eligo.matching.verdicts import Outcome
-from eligo.patients.profile import LabResult, PatientProfile, Sex
 
 
 @lru_cache(maxsize=8192, typed=True)

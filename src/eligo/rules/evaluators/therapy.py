@@ -38,8 +38,8 @@ from eligo.criteria.rules.therapy import (
     WashoutRule,
     cd34_text,
 )
-from eligo.matching.verdicts import Outcome
 from eligo.patients.profile import PatientProfile, Therapy
+from eligo.rules.verdicts import Outcome
 
 _MCI_PER_KG = {"mcikg": 1.0, "mbqkg": 1 / 37, "gbqkg": 1000 / 37}  # 1 mCi = 37 MBq
 

@@ -1,8 +1,9 @@
 """Laboratory units: reading units as trials and parents write them, converting values into
 each test's canonical unit with Pint, and comparing thresholds exactly at the boundary.
 
-The lab vocabulary (`vocab/labs.yaml`) and the extra Pint definitions (`vocab/units.txt`) are
-loaded and validated once. Anything Eligo cannot convert raises `UnitError`, which callers turn
+The lab vocabulary (`criteria/vocab/labs.yaml`) and the extra Pint definitions
+(`criteria/vocab/units.txt`) are loaded and validated once. It sits below both the criteria and the
+child's profile, which convert with it, so neither imports the other for units. Anything Eligo cannot convert raises `UnitError`, which callers turn
 into an `unknown` verdict with the reason; a unit is never guessed silently.
 """
 
@@ -27,7 +28,7 @@ import pint
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.cache_dir import cache_dir
-from eligo.criteria.terms import Comparator
+from eligo.terms import Comparator
 from eligo.yamlfile import load_yaml
 
 # Converted values are compared after rounding both sides to this many significant digits,
