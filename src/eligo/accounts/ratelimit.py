@@ -27,6 +27,9 @@ RULES: dict[str, Rule] = {
     "login:account": Rule(limit=5, window=timedelta(minutes=15), lock=timedelta(minutes=15)),
     "login:ip": Rule(limit=20, window=timedelta(minutes=15), lock=timedelta(minutes=15)),
     "signup:ip": Rule(limit=10, window=timedelta(hours=1), lock=timedelta(hours=1)),
+    # Sign-ups for an address that has an account mail its owner a reminder: over this, answered as usual
+    # but nothing is sent (issue #11: 30 mails in seconds before).
+    "signup:address": Rule(limit=3, window=timedelta(hours=1), lock=timedelta(hours=1)),
     "reset:ip": Rule(limit=10, window=timedelta(hours=1), lock=timedelta(hours=1)),
     # Over this, reset requests for one address are answered as usual but send nothing: no mail-bombing.
     "reset:account": Rule(limit=3, window=timedelta(hours=1), lock=timedelta(hours=1)),

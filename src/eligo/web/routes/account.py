@@ -103,8 +103,10 @@ async def signup(request: Request) -> Response:
     store, settings = store_of(request), settings_of(request)
     if not ratelimit.allow(store, "signup:ip", client_of(request), utc_now()):
         return _render(request, "account/signup.html", {"form": values, "error": TOO_MANY, "next": next_path}, 429)
+    # Counted for every sign-up, known address or not, so the answer never depends on whether it has an account.
+    remind = ratelimit.allow(store, "signup:address", normalise_email(email), utc_now())
     try:
-        users.sign_up(store, email, password, role, settings.public_url, utc_now())
+        users.sign_up(store, email, password, role, settings.public_url, utc_now(), remind=remind)
     except (users.AccountError, WeakPassword) as error:
         return _render(request, "account/signup.html", {"form": values, "error": str(error), "next": next_path}, 422)
     if next_path:  # the confirmation link is usually opened in this browser: offer the way back there
