@@ -41,6 +41,11 @@ RULES: dict[str, Rule] = {
     "share:ip": Rule(limit=20, window=timedelta(minutes=15), lock=timedelta(minutes=15)),
     # Making a share link hashes a passcode (slow on purpose): a person shares a few, not hundreds.
     "share:create": Rule(limit=30, window=timedelta(hours=1), lock=timedelta(hours=1)),
+    # Matching a profile over the JSON API costs server time: a script may match many children, but not
+    # flood the site (issue #11: six clients at once slowed every page a hundredfold).
+    "api:match": Rule(limit=30, window=timedelta(minutes=1), lock=timedelta(minutes=1)),
+    # Anonymous visitors whose sessions are stored (a profile, answers): new ones per client per hour.
+    "session:ip": Rule(limit=60, window=timedelta(hours=1), lock=timedelta(hours=1)),
     # Referrals email study teams: a family writes to a few sites, not dozens a day.
     "referral:user": Rule(limit=10, window=timedelta(days=1), lock=timedelta(days=1)),
     "referral:ip": Rule(limit=30, window=timedelta(days=1), lock=timedelta(days=1)),

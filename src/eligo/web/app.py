@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eligo.matching.match import RELAXED_GC_THRESHOLDS
 from eligo.store import TrialStore, open_store
-from eligo.web import errors
+from eligo.web import api_docs, errors
 from eligo.web.security import HardeningMiddleware
 from eligo.web.sessions import SessionBackend, SessionManager
 from eligo.web.settings import WebSettings
@@ -35,7 +35,8 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
         summary="Clinical trials a child with relapsed or refractory neuroblastoma could join. "
         "Eligo does not decide eligibility; the study team does.",
         version="0.1.0",
-        docs_url="/api/docs",
+        # /api/docs is eligo.web.api_docs: FastAPI's own page loads Swagger UI from a CDN.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -53,7 +54,7 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
     @app.middleware("http")
     async def session_middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         manager: SessionManager = request.app.state.sessions
-        if request.url.path.startswith("/static/"):
+        if request.url.path.startswith(("/static/", api_docs.ASSETS)):
             return await call_next(request)
         # The session is read and written in the thread pool: a database call here would stall the event loop.
         session = await manager.open(request)
@@ -63,6 +64,7 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
         return response
 
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
+    api_docs.install(app)
 
     from eligo.web.routes import account, alerts, api, notes, pages, referrals
 
@@ -74,7 +76,8 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
     # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
     app.state.templates.env.globals["shows_referrals_link"] = referrals.shows_dashboard_link
     app.include_router(pages.router)
-    app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
+    hsts = settings.environment == "production" and settings.https
+    app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes, hsts=hsts)
     return app
 
 
