@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from eligo.matching.match import RELAXED_GC_THRESHOLDS
 from eligo.store import TrialStore, open_store
@@ -78,6 +79,9 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
     app.include_router(pages.router)
     hsts = settings.environment == "production" and settings.https
     app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes, hsts=hsts)
+    # Outermost, so every rate limit keys on the real client: X-Forwarded-For is believed only from the
+    # trusted proxies (uvicorn's own copy of this middleware is off; see eligo.web.server).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
 
 
