@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from eligo.accounts import ratelimit
 from eligo.matching.match import RELAXED_GC_THRESHOLDS
 from eligo.store import TrialStore, open_store
 from eligo.web import api_docs, errors
 from eligo.web.security import HardeningMiddleware
-from eligo.web.sessions import SessionBackend, SessionManager
+from eligo.web.sessions import SessionBackend, SessionLimits, SessionManager, SessionRefused
 from eligo.web.settings import WebSettings
 from eligo.web.templating import configure_templates
 
@@ -44,7 +46,18 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
     app.state.settings = settings
     app.state.store = store
     backend: SessionBackend = store  # the store implements the session backend protocol
-    app.state.sessions = SessionManager(backend, settings.secret_key, days=settings.session_days, secure=settings.https)
+    limits = SessionLimits(
+        max_bytes=settings.max_session_bytes,
+        max_sessions=settings.max_sessions,
+        anonymous_days=settings.anonymous_session_days,
+    )
+
+    def admit(client: str) -> bool:
+        return ratelimit.allow(store, "session:ip", client, datetime.now(UTC))
+
+    app.state.sessions = SessionManager(
+        backend, settings.secret_key, days=settings.session_days, secure=settings.https, limits=limits, admit=admit
+    )
     app.state.templates = configure_templates(Jinja2Templates(directory=str(WEB_ROOT / "templates")))
 
     app.add_exception_handler(RequestValidationError, errors.handle_validation)
@@ -61,7 +74,10 @@ def create_app(settings: WebSettings | None = None, *, store: TrialStore | None 
         session = await manager.open(request)
         request.state.session = session
         response = await call_next(request)
-        await manager.close(session, response)
+        try:
+            await manager.close(session, response)
+        except SessionRefused as refused:  # nothing of this request's changes was kept: say so
+            return errors.render_error(request, refused.status, refused.code, refused.message, [])
         return response
 
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")

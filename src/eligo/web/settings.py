@@ -33,6 +33,10 @@ class WebSettings(BaseModel):
     database_url: str | None = None
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     session_days: int = Field(default=30, gt=0)
+    # Anonymous visitors' sessions: idle days before deletion, size of one, how many are kept at most.
+    anonymous_session_days: int = Field(default=3, gt=0)
+    max_session_bytes: int = Field(default=128_000, gt=0)
+    max_sessions: int = Field(default=20_000, gt=0)
     # Cookies get the Secure flag when Eligo is served over HTTPS (behind a TLS proxy in production).
     https: bool = False
     # Links in emails point here; no trailing slash.
@@ -59,6 +63,9 @@ class WebSettings(BaseModel):
             trusted_proxies=_addresses(env.get("ELIGO_TRUSTED_PROXIES", "127.0.0.1")),
             database_url=env.get("ELIGO_DATABASE_URL"),
             max_body_bytes=int(env.get("ELIGO_MAX_BODY_BYTES", "1000000")),
+            anonymous_session_days=int(env.get("ELIGO_ANONYMOUS_SESSION_DAYS", "3")),
+            max_session_bytes=int(env.get("ELIGO_MAX_SESSION_BYTES", "128000")),
+            max_sessions=int(env.get("ELIGO_MAX_SESSIONS", "20000")),
             https=_flag(env.get("ELIGO_HTTPS", "0")),
             public_url=env.get("ELIGO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             smtp=SmtpSettings(
