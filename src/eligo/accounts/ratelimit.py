@@ -65,20 +65,21 @@ def blocked(store: TrialStore, keys: list[tuple[str, str]], now: datetime) -> da
     return max(found) if found else None
 
 
-def hit(store: TrialStore, kind: str, subject: str, now: datetime) -> bool:
-    """Count one event; True when this event reached the limit (the key is now locked)."""
+def hit(store: TrialStore, kind: str, subject: str, now: datetime, *, limit: int | None = None) -> bool:
+    """Count one event; True when this event reached the limit (the key is now locked).
+
+    `limit` replaces the rule's own where an operator set it (the match API's requests a minute)."""
     rule = RULES[kind]
-    reached = ratelimits.count(
-        store.engine, key(kind, subject), now, limit=rule.limit, window=rule.window, lock=rule.lock
-    )
-    return reached >= rule.limit
+    most = limit or rule.limit
+    reached = ratelimits.count(store.engine, key(kind, subject), now, limit=most, window=rule.window, lock=rule.lock)
+    return reached >= most
 
 
-def allow(store: TrialStore, kind: str, subject: str, now: datetime) -> bool:
+def allow(store: TrialStore, kind: str, subject: str, now: datetime, *, limit: int | None = None) -> bool:
     """For requests limited by volume (sign-up, reset): count it, and say whether it may go ahead."""
     if blocked(store, [(kind, subject)], now) is not None:
         return False
-    hit(store, kind, subject, now)  # the `limit`-th still goes ahead; it locks the key for the next
+    hit(store, kind, subject, now, limit=limit)  # the `limit`-th still goes ahead; it locks the key for the next
     return True
 
 

@@ -14,6 +14,7 @@ from platformdirs import user_data_dir
 from pydantic import BaseModel, ConfigDict, Field
 
 from eligo.accounts.mail import SmtpSettings
+from eligo.accounts.ratelimit import RULES
 
 # Only for settings built in code (tests); a site started from the environment never signs with it.
 DEV_SECRET = "eligo-development-secret-do-not-use-in-production"
@@ -37,6 +38,8 @@ class WebSettings(BaseModel):
     anonymous_session_days: int = Field(default=3, gt=0)
     max_session_bytes: int = Field(default=128_000, gt=0)
     max_sessions: int = Field(default=20_000, gt=0)
+    # POST /api/match per client a minute; 0 turns the limit off (a private deployment, a benchmark).
+    api_match_per_minute: int = Field(default=RULES["api:match"].limit, ge=0)
     # Cookies get the Secure flag when Eligo is served over HTTPS (behind a TLS proxy in production).
     https: bool = False
     # Links in emails point here; no trailing slash.
@@ -66,6 +69,7 @@ class WebSettings(BaseModel):
             anonymous_session_days=int(env.get("ELIGO_ANONYMOUS_SESSION_DAYS", "3")),
             max_session_bytes=int(env.get("ELIGO_MAX_SESSION_BYTES", "128000")),
             max_sessions=int(env.get("ELIGO_MAX_SESSIONS", "20000")),
+            api_match_per_minute=int(env.get("ELIGO_API_MATCH_PER_MINUTE", str(RULES["api:match"].limit))),
             https=_flag(env.get("ELIGO_HTTPS", "0")),
             public_url=env.get("ELIGO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             smtp=SmtpSettings(

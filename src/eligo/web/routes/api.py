@@ -19,7 +19,7 @@ from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
-from eligo.web.requests import client_of, utc_now
+from eligo.web.requests import client_of, settings_of, utc_now
 
 router = APIRouter(prefix="/api", tags=["api"])
 Text = Annotated[str | None, Query(max_length=200)]
@@ -103,7 +103,10 @@ def api_check(request: Request, nct_id: str, body: Annotated[CheckRequest, Body(
     response_class=JSONResponse,
 )
 def api_match(request: Request, body: Annotated[MatchRequest, Body()]) -> JSONResponse:
-    if not ratelimit.allow(views.store_of(request), "api:match", client_of(request), utc_now()):
+    per_minute = settings_of(request).api_match_per_minute
+    if per_minute and not ratelimit.allow(
+        views.store_of(request), "api:match", client_of(request), utc_now(), limit=per_minute
+    ):
         raise EligoHTTPError(429, "rate_limited", "Too many matches from your address. Please wait a minute.")
     profile = _profile(body.profile)
     on = body.on or date.today()
