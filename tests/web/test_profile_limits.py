@@ -10,6 +10,9 @@ from fastapi.testclient import TestClient
 
 from eligo.accounts.ratelimit import RULES
 from eligo.patients.limits import MAX_DEPTH, MAX_LIST_ITEMS, MAX_TEXT_CHARS
+from eligo.store import TrialStore
+from eligo.web.app import create_app
+from eligo.web.settings import WebSettings
 from tests.web.conftest import csrf_of
 
 DEEP = "[" * 5000 + "]" * 5000
@@ -108,3 +111,10 @@ def test_the_match_api_is_rate_limited_per_client(client: TestClient) -> None:
     assert limited.json()["error"]["code"] == "rate_limited"
     # The other endpoints are not counted against it.
     assert client.get("/api/search", params={"q": "neuroblastoma"}).status_code == 200
+
+
+def test_the_operator_sets_the_match_api_limit_or_turns_it_off(loaded_store: TrialStore) -> None:
+    for per_minute, expected in ((2, [200, 200, 429]), (0, [200, 200, 200])):
+        settings = WebSettings(environment="test", api_match_per_minute=per_minute)
+        with TestClient(create_app(settings, store=loaded_store), client=(f"192.0.2.{per_minute}", 1)) as client:
+            assert [match(client, {"age_years": 5}).status_code for _ in range(3)] == expected
