@@ -38,6 +38,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     _test_cache_dirs.append(tempfile.mkdtemp(prefix="eligo-test-cache-"))
     os.environ[CACHE_DIR_ENV] = _test_cache_dirs[-1]
+    # Settings read from the environment make a development secret: never in the user's data directory.
+    os.environ.setdefault("ELIGO_SECRET_FILE", os.path.join(_test_cache_dirs[-1], "secret_key"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -3,8 +3,9 @@ each test's canonical unit with Pint, and comparing thresholds exactly at the bo
 
 The lab vocabulary (`criteria/vocab/labs.yaml`) and the extra Pint definitions
 (`criteria/vocab/units.txt`) are loaded and validated once. It sits below both the criteria and the
-child's profile, which convert with it, so neither imports the other for units. Anything Eligo cannot convert raises `UnitError`, which callers turn
-into an `unknown` verdict with the reason; a unit is never guessed silently.
+child's profile, which convert with it, so neither imports the other for units. Anything Eligo
+cannot convert raises `UnitError`, which callers turn into an `unknown` verdict with the reason;
+a unit is never guessed silently.
 """
 
 from __future__ import annotations

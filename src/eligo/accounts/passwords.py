@@ -43,6 +43,19 @@ def check_policy(password: str, email: str) -> None:
         raise WeakPassword("That password is too common. A few unrelated words together work well.")
 
 
+# Rows of keys and runs of letters or digits people slide along for a secret they will not remember.
+_RUNS = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qwertzuiop", "azertyuiop")
+
+
+def guessable(secret: str) -> bool:
+    """True for a secret anyone would try first: a common password, one repeated character, or a straight
+    run along the alphabet, the digits or a keyboard row (forwards or backwards)."""
+    lowered = secret.strip().lower()
+    if lowered in common_passwords() or len(set(lowered)) <= 1:
+        return True
+    return any(lowered in run or lowered in run[::-1] for run in _RUNS)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

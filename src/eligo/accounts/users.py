@@ -59,8 +59,11 @@ def valid_email(email: str) -> str:
     return normal
 
 
-def sign_up(store: TrialStore, email: str, password: str, role: str, base_url: str, now: datetime) -> None:
-    """Create an unconfirmed account and email a confirmation link; for a known address, email a reminder.
+def sign_up(
+    store: TrialStore, email: str, password: str, role: str, base_url: str, now: datetime, *, remind: bool = True
+) -> None:
+    """Create an unconfirmed account and email a confirmation link; for a known address, email a reminder
+    (unless `remind` is False: the caller's per-address cap was reached, and the owner's inbox is spared).
 
     Raises AccountError / WeakPassword for input that is wrong whoever asks (checked before the address is
     looked up, so errors never depend on whether it has an account).
@@ -74,6 +77,8 @@ def sign_up(store: TrialStore, email: str, password: str, role: str, base_url: s
     with store.engine.begin() as connection:
         existing = rows.user_by_email(connection, address)
         if existing is not None:
+            if not remind:
+                return
             subject, body = email_text("already_registered", base_url=base_url)
             queue_email(connection, address, subject, body, now=now, user_id=existing[0].id)
             return
@@ -97,11 +102,15 @@ def authenticate(store: TrialStore, email: str, password: str, now: datetime) ->
     address = normalise_email(email)
     with store.engine.connect() as connection:
         found = rows.user_by_email(connection, address) if len(address) <= MAX_EMAIL_CHARS else None
+    # Exactly one hash verification over at most MAX_LENGTH characters on every path: an unknown address
+    # and a known one with an over-long password take the same time, so neither tells the address exists.
+    bounded = password[: passwords.MAX_LENGTH]
     if found is None:
-        passwords.verify_password(passwords.dummy_hash(), password[: passwords.MAX_LENGTH])
+        passwords.verify_password(passwords.dummy_hash(), bounded)
         return SignIn(None, "unknown")
     user, stored = found
-    if len(password) > passwords.MAX_LENGTH or not passwords.verify_password(stored, password):
+    matches = passwords.verify_password(stored, bounded)
+    if len(password) > passwords.MAX_LENGTH or not matches:
         return SignIn(None, "wrong_password")
     if not user.confirmed:
         return SignIn(None, "unconfirmed")

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,9 @@ from eligo.cli.alerts import alerts_app
 from eligo.cli.schedule import schedule_command
 from eligo.cli.users import mail_app, users_app
 from eligo.trials.statuses import OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from eligo.web.settings import WebSettings
 
 app = typer.Typer(
     help="Eligo: find clinical trials a child could join, criterion by criterion. "
@@ -409,6 +412,18 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, max=32)] = 1,
     db: DbOption = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="Address or network of a reverse proxy whose X-Forwarded-For names the real client "
+            "(repeatable; default 127.0.0.1, or $ELIGO_TRUSTED_PROXIES)",
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option("--forwarded-allow-ips", help="The same as comma-separated --trusted-proxy (uvicorn's name)"),
+    ] = None,
 ) -> None:
     """Start the Eligo website and JSON API."""
     import os
@@ -419,12 +434,31 @@ def serve(
     with _errors():
         if db:
             os.environ["ELIGO_DATABASE_URL"] = db if "://" in db else f"sqlite:///{Path(db).expanduser().resolve()}"
+        proxies = [*(trusted_proxy or []), *(forwarded_allow_ips or "").split(",")]
+        if any(item.strip() for item in proxies):
+            # The workers build their settings from the environment: this is how the option reaches them.
+            os.environ["ELIGO_TRUSTED_PROXIES"] = ",".join(item.strip() for item in proxies if item.strip())
         try:
-            WebSettings.from_env()
+            settings = WebSettings.from_env()
         except InsecureSettings as error:
             raise CliError(str(error)) from error
+        for line in startup_notes(settings):
+            typer.echo(line, err=True)
         typer.echo(f"Eligo is running on http://{host}:{port}/ (press Ctrl+C to stop)", err=True)
         run_server(host, port, workers)
+
+
+def startup_notes(settings: WebSettings) -> list[str]:
+    """What `eligo serve` says before it starts: where the secret comes from, which proxies are believed."""
+    notes = []
+    if settings.secret_file is not None:
+        notes.append(
+            f"{settings.environment} mode: signing sessions and links with this installation's own secret, "
+            f"kept in {settings.secret_file} (set ELIGO_SECRET_KEY to choose one; production requires it)"
+        )
+    trusted = ", ".join(settings.trusted_proxies) or "none"
+    notes.append(f"client addresses for rate limits: X-Forwarded-For is believed from {trusted} only")
+    return notes
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from eligo.accounts.passwords import hash_password, verify_password
+from eligo.accounts.passwords import guessable, hash_password, verify_password
 from eligo.accounts.records import stamp
 from eligo.matching.results import TrialResult
 from eligo.notes.records import ShareLink
@@ -79,6 +79,11 @@ def check_passcode(passcode: str) -> str:
         raise ShareError(f"Please choose a passcode of at least {MIN_PASSCODE_CHARS} characters.", "passcode")
     if len(passcode) > MAX_PASSCODE_CHARS:
         raise ShareError(f"Please choose a passcode of at most {MAX_PASSCODE_CHARS} characters.", "passcode")
+    if guessable(passcode):
+        # A link locks after a few wrong tries, but "123456" or "password" would be among the first.
+        raise ShareError(
+            "That passcode is too easy to guess. Choose something less common, or let Eligo make one.", "passcode"
+        )
     return passcode
 
 

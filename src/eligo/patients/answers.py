@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from eligo.patients.errors import ProfileError
+from eligo.patients.limits import MAX_PROFILE_BYTES, parse_json
 from eligo.trials.model import TRIAL_ID_PATTERN
 
 
@@ -71,9 +71,11 @@ class Answers(BaseModel):
 
 def _read_answers_json(path: Path) -> object:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ProfileError(str(path), [f"not readable as JSON: {error}"]) from error
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROFILE_BYTES + 1)
+    except OSError as error:
+        raise ProfileError(str(path), [f"not readable: {error.strerror}"]) from error
+    data = parse_json(raw, str(path))
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
     return data

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,10 +10,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from eligo.patients.errors import ProfileError
+from eligo.patients.limits import MAX_PROFILE_BYTES, parse_json
 from eligo.patients.profile import PatientProfile
 from eligo.units import UnitError, plausible, to_canonical, vocabulary
 
-MAX_PROFILE_BYTES = 1_000_000
+__all__ = ["MAX_PROFILE_BYTES", "load_profile", "profile_from_bytes", "profile_from_data"]
 
 
 def profile_from_data(data: Any, *, source: str = "profile") -> PatientProfile:
@@ -60,15 +60,16 @@ def _describe(item: Any) -> str:
     return f"{where}: {message}"
 
 
+def profile_from_bytes(raw: bytes, *, source: str) -> tuple[PatientProfile, dict[str, Any]]:
+    """The profile in an uploaded or read JSON file, and the data it was built from; ProfileError if unusable."""
+    data = parse_json(raw, source)
+    return profile_from_data(data, source=source), data
+
+
 def load_profile(path: Path) -> PatientProfile:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROFILE_BYTES + 1)  # never more than the limit, whatever the file's size
     except OSError as error:
         raise ProfileError(str(path), [f"cannot read the file: {error.strerror}"]) from error
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise ProfileError(str(path), [f"the file is larger than {MAX_PROFILE_BYTES} bytes"])
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ProfileError(str(path), [f"not valid JSON: {error}"]) from error
-    return profile_from_data(data, source=str(path))
+    return profile_from_bytes(raw, source=str(path))[0]

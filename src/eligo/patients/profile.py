@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from eligo.patients.limits import MAX_LIST_ITEMS, MAX_TEXT_CHARS
 from eligo.terms import RadiationField
+
+# Everything a visitor may send is bounded (issue #11): a list over the limit is a field-level error.
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 
 
 class Fact(BaseModel):
@@ -59,9 +63,9 @@ class Biomarkers(Fact):
 class LabResult(Fact):
     """One dated laboratory value as reported, unit kept as written ("/mcL", "x10^9/L", "g/dL")."""
 
-    test: str  # canonical lab name from criteria/vocab/labs.yaml, e.g. "anc", "platelets", "creatinine"
+    test: Text  # canonical lab name from criteria/vocab/labs.yaml, e.g. "anc", "platelets", "creatinine"
     value: float
-    unit: str | None = None
+    unit: Text | None = None
     date: dt.date | None = None
     upper_limit_normal: float | None = Field(default=None, gt=0)  # in the same unit as value
     transfused_within_days: int | None = Field(default=None, ge=0)  # last transfusion of this product
@@ -82,15 +86,17 @@ class PerformanceScore(Fact):
 class Therapy(Fact):
     """A drug or regimen the child has had, with dates; classes come from the drug vocabulary."""
 
-    agent: str
-    classes: tuple[str, ...] = ()  # explicit classes override the vocabulary lookup
+    agent: Text
+    classes: tuple[Text, ...] = Field(
+        default=(), max_length=MAX_LIST_ITEMS
+    )  # explicit classes override the vocabulary lookup
     start: dt.date | None = None
     end: dt.date | None = None  # last dose; None with ongoing=True means still receiving it
     ongoing: bool = False
     response: Literal["complete", "partial", "minor", "stable", "progression", "unknown"] | None = None
     progressed_on_therapy: bool | None = None
     cumulative_dose: float | None = Field(default=None, ge=0)
-    cumulative_dose_unit: str | None = None  # e.g. "mCi/kg" for 131I-MIBG
+    cumulative_dose_unit: Text | None = None  # e.g. "mCi/kg" for 131I-MIBG
 
 
 class Radiation(Fact):
@@ -105,7 +111,7 @@ class Transplant(Fact):
 
 
 class Location(Fact):
-    place: str | None = None  # town, UK postcode, US ZIP or "lat,lon" as typed
+    place: Text | None = None  # town, UK postcode, US ZIP or "lat,lon" as typed
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     max_travel_km: float | None = Field(default=None, gt=0)
@@ -124,18 +130,18 @@ class PatientProfile(Fact):
     birth_date: dt.date | None = None
     age_years: float | None = Field(default=None, ge=0, le=120)  # used when birth_date is absent
     sex: Sex | None = None
-    diagnosis: str | None = None  # "neuroblastoma", "ganglioneuroblastoma", ...
+    diagnosis: Text | None = None  # "neuroblastoma", "ganglioneuroblastoma", ...
     histologically_confirmed: bool | None = None
     high_risk: bool | None = None
-    disease_states: tuple[DiseaseState, ...] = ()
+    disease_states: tuple[DiseaseState, ...] = Field(default=(), max_length=len(DiseaseState))
     disease_sites: DiseaseSites = DiseaseSites()
     biomarkers: Biomarkers = Biomarkers()
-    labs: tuple[LabResult, ...] = ()
-    performance: tuple[PerformanceScore, ...] = ()
+    labs: tuple[LabResult, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    performance: tuple[PerformanceScore, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     life_expectancy_months: float | None = Field(default=None, ge=0)
-    therapies: tuple[Therapy, ...] = ()
-    radiation: tuple[Radiation, ...] = ()
-    transplants: tuple[Transplant, ...] = ()
+    therapies: tuple[Therapy, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    radiation: tuple[Radiation, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    transplants: tuple[Transplant, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     stored_stem_cells_cd34_per_kg: float | None = Field(default=None, ge=0)  # CD34+ cells/kg, e.g. 2e6
     cardiac_ejection_fraction: float | None = Field(default=None, ge=0, le=100)
     cardiac_shortening_fraction: float | None = Field(default=None, ge=0, le=100)
@@ -145,12 +151,20 @@ class PatientProfile(Fact):
     breastfeeding: bool | None = None
     last_live_vaccine: dt.date | None = None
     # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
-    conditions: tuple[str, ...] = ()
+    conditions: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     # Conditions the family or doctor has said the child does NOT have (same plain names). Needed
     # because absence from `conditions` means "not known"; a condition-dependent criterion
     # ("for patients with chronic hepatitis B, ...") is not applicable once its condition is here.
-    conditions_absent: tuple[str, ...] = ()
+    conditions_absent: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     location: Location | None = None
+
+    @field_validator("birth_date")
+    @classmethod
+    def _born_already(cls, value: dt.date | None) -> dt.date | None:
+        # A day of slack: a child born today where the family lives may be born "tomorrow" in UTC.
+        if value is not None and value > dt.date.today() + dt.timedelta(days=1):
+            raise ValueError("the birth date is in the future")
+        return value
 
     @model_validator(mode="after")
     def _age_consistent(self) -> PatientProfile:

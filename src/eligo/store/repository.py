@@ -249,6 +249,9 @@ class TrialStore:
     def purge_expired_sessions(self, now: datetime) -> int:
         return sessions.purge_expired(self.engine, now)
 
+    def count_sessions(self, now: datetime) -> int:
+        return sessions.count_live(self.engine, now)
+
 
 DATA_VERSION_KEY = "store.data_version"
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -91,3 +91,12 @@ def purge_expired(engine: Engine, now: datetime) -> int:
         connection.execute(delete(user_sessions).where(user_sessions.c.session_id.in_(expired)))
         result = connection.execute(delete(web_sessions).where(web_sessions.c.expires_at <= now.isoformat()))
     return int(result.rowcount or 0)
+
+
+def count_live(engine: Engine, now: datetime) -> int:
+    """Sessions stored and not expired (the web layer caps their number)."""
+    with engine.connect() as connection:
+        found = connection.scalar(
+            select(func.count()).select_from(web_sessions).where(web_sessions.c.expires_at > now.isoformat())
+        )
+    return int(found or 0)

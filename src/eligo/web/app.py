@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from eligo.accounts import ratelimit
 from eligo.process import Caches, relax_gc
 from eligo.store import TrialStore, open_store
-from eligo.web import errors
+from eligo.web import api_docs, errors
 from eligo.web.security import HardeningMiddleware
-from eligo.web.sessions import SessionBackend, SessionManager
+from eligo.web.sessions import SessionBackend, SessionLimits, SessionManager, SessionRefused
 from eligo.web.settings import WebSettings
 from eligo.web.templating import configure_templates
 
@@ -37,7 +40,8 @@ def create_app(
         summary="Clinical trials a child with relapsed or refractory neuroblastoma could join. "
         "Eligo does not decide eligibility; the study team does.",
         version="0.1.0",
-        docs_url="/api/docs",
+        # /api/docs is eligo.web.api_docs: FastAPI's own page loads Swagger UI from a CDN.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -45,7 +49,18 @@ def create_app(
     app.state.store = store
     app.state.caches = caches if caches is not None else Caches()
     backend: SessionBackend = store  # the store implements the session backend protocol
-    app.state.sessions = SessionManager(backend, settings.secret_key, days=settings.session_days, secure=settings.https)
+    limits = SessionLimits(
+        max_bytes=settings.max_session_bytes,
+        max_sessions=settings.max_sessions,
+        anonymous_days=settings.anonymous_session_days,
+    )
+
+    def admit(client: str) -> bool:
+        return ratelimit.allow(store, "session:ip", client, datetime.now(UTC))
+
+    app.state.sessions = SessionManager(
+        backend, settings.secret_key, days=settings.session_days, secure=settings.https, limits=limits, admit=admit
+    )
     app.state.templates = configure_templates(Jinja2Templates(directory=str(WEB_ROOT / "templates")))
 
     app.add_exception_handler(RequestValidationError, errors.handle_validation)
@@ -56,16 +71,20 @@ def create_app(
     @app.middleware("http")
     async def session_middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         manager: SessionManager = request.app.state.sessions
-        if request.url.path.startswith("/static/"):
+        if request.url.path.startswith(("/static/", api_docs.ASSETS)):
             return await call_next(request)
         # The session is read and written in the thread pool: a database call here would stall the event loop.
         session = await manager.open(request)
         request.state.session = session
         response = await call_next(request)
-        await manager.close(session, response)
+        try:
+            await manager.close(session, response)
+        except SessionRefused as refused:  # nothing of this request's changes was kept: say so
+            return errors.render_error(request, refused.status, refused.code, refused.message, [])
         return response
 
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
+    api_docs.install(app)
 
     from eligo.web.routes import account, alerts, api, compare, notes, pages, referrals
 
@@ -78,7 +97,11 @@ def create_app(
     # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
     app.state.templates.env.globals["shows_referrals_link"] = referrals.shows_dashboard_link
     app.include_router(pages.router)
-    app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
+    hsts = settings.environment == "production" and settings.https
+    app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes, hsts=hsts)
+    # Outermost, so every rate limit keys on the real client: X-Forwarded-For is believed only from the
+    # trusted proxies (uvicorn's own copy of this middleware is off; see eligo.web.server).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
 
 

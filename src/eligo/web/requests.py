@@ -29,7 +29,8 @@ def settings_of(request: Request) -> WebSettings:
 
 
 def client_of(request: Request) -> str:
-    """The peer address, for rate limits only; behind a proxy run uvicorn with --proxy-headers."""
+    """The client's address, for rate limits only: behind a trusted proxy (`eligo serve --trusted-proxy`), the
+    one its X-Forwarded-For names."""
     return request.client.host if request.client else "unknown"
 
 

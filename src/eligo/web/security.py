@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
+from fastapi import HTTPException
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,16 +25,37 @@ SECURITY_HEADERS = {
 }
 
 
-class BodyTooLarge(Exception):
-    pass
+# Browsers keep to HTTPS for a year once they have seen this over HTTPS; subdomains are left to their owners.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+# Set in the request's scope when its body grew past the limit while it was read.
+BODY_TOO_LARGE = "eligo.body_too_large"
+
+
+class BodyTooLarge(HTTPException):
+    """A body that grew past the limit while it was read (chunked, no Content-Length to refuse up front).
+
+    An HTTPException, so that whatever is reading the body when it is raised (FastAPI's JSON or form
+    parsing, a route) lets it through to the app's error handler, which answers 413 in the one error
+    shape; a plain exception became a 500 there before the middleware below could answer.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail="The request body is too large.")
 
 
 class HardeningMiddleware:
-    """Adds security headers and refuses request bodies over `max_body_bytes` (413)."""
+    """Adds security headers and refuses request bodies over `max_body_bytes` (413).
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    `hsts` adds Strict-Transport-Security: only for a production site served over HTTPS, where a browser
+    that once reached it must never again be talked into plain HTTP.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool = False) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.headers = dict(SECURITY_HEADERS)
+        if hsts:
+            self.headers["strict-transport-security"] = STRICT_TRANSPORT_SECURITY
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,13 +73,16 @@ class HardeningMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    # Marked on the request too: on the way out the exception may arrive wrapped (an
+                    # ExceptionGroup from a middleware's task group, FastAPI's "error parsing the body").
+                    scope[BODY_TOO_LARGE] = True
                     raise BodyTooLarge
             return message
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     headers.setdefault(name, value)
             await send(message)
 
@@ -76,7 +101,7 @@ class HardeningMiddleware:
         headers = [
             (b"content-type", b"application/json" if is_api else b"text/html; charset=utf-8"),
             (b"content-length", str(len(body)).encode()),
-        ] + [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+        ] + [(name.encode(), value.encode()) for name, value in self.headers.items()]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

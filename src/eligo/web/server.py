@@ -18,8 +18,16 @@ APP = "eligo.web.app:app_factory"
 
 
 def config(host: str, port: int, workers: int) -> uvicorn.Config:
+    # proxy_headers off: the app applies X-Forwarded-For itself, from ELIGO_TRUSTED_PROXIES only.
     return uvicorn.Config(
-        APP, factory=True, host=host, port=port, workers=workers, log_level="warning", access_log=False
+        APP,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
     )
 
 

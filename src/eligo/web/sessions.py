@@ -2,6 +2,9 @@
 
 The pre-screener answers and the child's profile a visitor enters live here and nowhere else.
 
+Storage is bounded (issue #11): each session's data, the number of stored sessions, and the anonymous ones
+a client may start per hour; an anonymous session expires after a few idle days, a signed-in one later.
+
 A session is written only when a request changed it, and then as a merge, not an overwrite: the request's
 changes (answers per criterion, the keys it set) are applied to the data as stored *now*, atomically, so two
 requests of one visitor running at once (two tabs, or a script and a form) never undo each other's answers.
@@ -12,15 +15,20 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.concurrency import run_in_threadpool
+
+from eligo.web.errors import EligoHTTPError
+from eligo.web.requests import client_of
 
 COOKIE = "eligo_session"
 PURGE_EVERY = timedelta(hours=1)
@@ -42,14 +50,44 @@ class SessionBackend(Protocol):
 
     def purge_expired_sessions(self, now: datetime) -> int: ...
 
+    def count_sessions(self, now: datetime) -> int:
+        """Sessions stored and not yet expired."""
+        ...
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """What one visitor's session may hold, and how many anonymous visitors' sessions are kept."""
+
+    # A profile within its limits and answers to dozens of trials take a few tens of KB.
+    max_bytes: int = 128_000
+    # All stored sessions together (each at most max_bytes); beyond it no new anonymous session is kept.
+    max_sessions: int = 20_000
+    # An anonymous session nobody has changed for this long is deleted (a signed-in one lasts `days`).
+    anonymous_days: int = 3
+
+
+class SessionRefused(EligoHTTPError):
+    """A session that cannot be stored: too large, too many started by one client, or no room left."""
+
+
+SESSION_TOO_LARGE = "What you have saved here is too large to keep. Clear some answers or the profile, then try again."
+TOO_MANY_SESSIONS = "Too many visitors from your network have started saving answers this hour. Please try later."
+SESSIONS_FULL = "Eligo is keeping as many visitors' answers as it can just now. Please try again later."
+
 
 class Session:
     """One visitor's server-side data, and what this request changed in it."""
 
-    def __init__(self, session_id: str, data: dict[str, Any], *, is_new: bool, csrf_token: str) -> None:
+    def __init__(
+        self, session_id: str, data: dict[str, Any], *, is_new: bool, csrf_token: str, stored: bool = False
+    ) -> None:
         self.id = session_id
         self.data = data
         self.is_new = is_new
+        # Whether the store holds it: the first write of an anonymous session is what the limits count.
+        self.stored = stored
+        self.client = "unknown"
         # Derived from the session id, so a visitor who only reads pages costs no database write.
         self.csrf_token = csrf_token
         self._loaded_keys = set(data)
@@ -174,8 +212,20 @@ class Session:
 
 
 class SessionManager:
-    def __init__(self, backend: SessionBackend, secret_key: str, *, days: int, secure: bool) -> None:
+    def __init__(
+        self,
+        backend: SessionBackend,
+        secret_key: str,
+        *,
+        days: int,
+        secure: bool,
+        limits: SessionLimits | None = None,
+        admit: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`admit(client)` counts a new anonymous session of that client and says whether it may be stored."""
         self.backend = backend
+        self.limits = limits or SessionLimits()
+        self.admit = admit
         self.signer = URLSafeSerializer(secret_key, salt="eligo-session")
         self.key = hashlib.sha256(b"eligo-csrf:" + secret_key.encode()).digest()
         self.days = days
@@ -208,8 +258,13 @@ class SessionManager:
             now = datetime.now(UTC)
             self.purge_if_due(now)
             data = self.backend.load_session(session_id, now)
-            return Session(session_id, data or {}, is_new=False, csrf_token=self.csrf_for(session_id))
-        return self._new_session()
+            session = Session(
+                session_id, data or {}, is_new=False, csrf_token=self.csrf_for(session_id), stored=data is not None
+            )
+        else:
+            session = self._new_session()
+        session.client = client_of(request)
+        return session
 
     def _new_session(self) -> Session:
         session_id = secrets.token_urlsafe(32)
@@ -218,7 +273,9 @@ class SessionManager:
     async def open(self, request: Request) -> Session:
         """`load` for the async middleware: the database is read in the thread pool, never on the event loop."""
         if self._session_id(request) is None:
-            return self._new_session()
+            session = self._new_session()
+            session.client = client_of(request)
+            return session
         return await run_in_threadpool(self.load, request)
 
     def csrf_for(self, session_id: str) -> str:
@@ -229,8 +286,29 @@ class SessionManager:
         if not session.changed:
             return
         now = datetime.now(UTC)
-        stored = self.backend.update_session(session.id, session.merge_into, now + timedelta(days=self.days), now)
+        anonymous = session.user_id is None
+        if anonymous and not session.stored:
+            self._admit(session, now)
+        days = min(self.days, self.limits.anonymous_days) if anonymous else self.days
+
+        def change(stored: dict[str, Any]) -> None:
+            session.merge_into(stored)
+            encoded = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            if len(encoded) > self.limits.max_bytes:
+                raise SessionRefused(413, "session_too_large", SESSION_TOO_LARGE)
+
+        stored = self.backend.update_session(session.id, change, now + timedelta(days=days), now)
         session.written(stored)
+        session.stored = True
+
+    def _admit(self, session: Session, now: datetime) -> None:
+        """Refuse to store one more anonymous session when its client started too many, or there is no room."""
+        if self.admit is not None and not self.admit(session.client):
+            raise SessionRefused(429, "too_many_sessions", TOO_MANY_SESSIONS)
+        if self.backend.count_sessions(now) >= self.limits.max_sessions:
+            self.backend.purge_expired_sessions(now)  # room made by the idle ones first
+            if self.backend.count_sessions(now) >= self.limits.max_sessions:
+                raise SessionRefused(503, "sessions_full", SESSIONS_FULL)
 
     def save(self, session: Session, response: Response) -> None:
         self.flush(session)
@@ -261,6 +339,7 @@ class SessionManager:
         session.id = secrets.token_urlsafe(32)
         session.csrf_token = self.csrf_for(session.id)
         session.is_new = True
+        session.stored = False
         session.write_whole()
 
     def destroy(self, session: Session, response: Response) -> None:

@@ -18,7 +18,7 @@ from eligo.accounts.export import delete_account, export_user
 from eligo.accounts.passwords import WeakPassword
 from eligo.accounts.records import SIGNUP_ROLES, User, normalise_email
 from eligo.store import accounts as account_rows
-from eligo.web.forms import require_csrf
+from eligo.web.forms import CsrfForm
 from eligo.web.requests import (
     NO_STORE,
     client_of,
@@ -95,16 +95,17 @@ def signup_form(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/signup")
-async def signup(request: Request) -> Response:
-    form = await require_csrf(request)
+def signup(request: Request, form: CsrfForm) -> Response:
     email, role, password = form_text(form, "email"), form_text(form, "role"), form_text(form, "password")
     values = {"email": email, "role": role}
     next_path = safe_next(form_text(form, "next"))
     store, settings = store_of(request), settings_of(request)
     if not ratelimit.allow(store, "signup:ip", client_of(request), utc_now()):
         return _render(request, "account/signup.html", {"form": values, "error": TOO_MANY, "next": next_path}, 429)
+    # Counted for every sign-up, known address or not, so the answer never depends on whether it has an account.
+    remind = ratelimit.allow(store, "signup:address", normalise_email(email), utc_now())
     try:
-        users.sign_up(store, email, password, role, settings.public_url, utc_now())
+        users.sign_up(store, email, password, role, settings.public_url, utc_now(), remind=remind)
     except (users.AccountError, WeakPassword) as error:
         return _render(request, "account/signup.html", {"form": values, "error": str(error), "next": next_path}, 422)
     if next_path:  # the confirmation link is usually opened in this browser: offer the way back there
@@ -131,8 +132,7 @@ def confirm_form(request: Request, token: str) -> Response:
 
 
 @router.post("/confirm/{token}")
-async def confirm(request: Request, token: str) -> Response:
-    await require_csrf(request)
+def confirm(request: Request, token: str, _csrf: CsrfForm) -> Response:
     if users.confirm(store_of(request), token, utc_now()) is None:
         return message_page(request, "Link not valid", BAD_LINK, 400, ("/account/login", "Sign in"))
     next_path = request.state.session.data.get(NEXT_KEY)
@@ -150,8 +150,7 @@ def login_form(request: Request, changed: str | None = None, next: str | None = 
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
-    form = await require_csrf(request)
+def login(request: Request, form: CsrfForm) -> Response:
     email, password = normalise_email(form_text(form, "email")), form_text(form, "password")
     next_path = safe_next(form_text(form, "next"))
     again = {"form": {"email": email}, "next": next_path}
@@ -174,8 +173,7 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
-    await require_csrf(request)
+def logout(request: Request, _csrf: CsrfForm) -> Response:
     session = request.state.session
     users.end_session(store_of(request), session.id)
     response = RedirectResponse("/", status_code=303)
@@ -192,8 +190,7 @@ def reset_request_form(request: Request) -> Response:
 
 
 @router.post("/reset")
-async def reset_request(request: Request) -> Response:
-    form = await require_csrf(request)
+def reset_request(request: Request, form: CsrfForm) -> Response:
     email = normalise_email(form_text(form, "email"))
     store, now = store_of(request), utc_now()
     if not ratelimit.allow(store, "reset:ip", client_of(request), now):
@@ -212,8 +209,7 @@ def reset_form(request: Request, token: str) -> Response:
 
 
 @router.post("/reset/{token}")
-async def reset(request: Request, token: str) -> Response:
-    form = await require_csrf(request)
+def reset(request: Request, token: str, form: CsrfForm) -> Response:
     store = store_of(request)
     try:
         user = users.reset_password(
@@ -267,8 +263,7 @@ def export(request: Request) -> Response:
 
 
 @router.post("/delete")
-async def delete(request: Request) -> Response:
-    form = await require_csrf(request)
+def delete(request: Request, form: CsrfForm) -> Response:
     user = current_user(request)
     if user is None:
         return RedirectResponse("/account/login", status_code=303)

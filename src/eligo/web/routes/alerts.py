@@ -19,7 +19,7 @@ from eligo.alerts import subscriptions as alerts
 from eligo.alerts.records import AlertSearch, SavedProfile, Subscription
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
-from eligo.web.forms import require_csrf
+from eligo.web.forms import CsrfForm, PostedForm, check_csrf
 from eligo.web.requests import client_of, form_text, message_page, render_private, settings_of, store_of, utc_now
 from eligo.web.routes.account import confirm_page, current_user, login_path
 
@@ -95,8 +95,7 @@ def subscribe_form(request: Request) -> Response:
 
 
 @router.post("/subscribe")
-async def subscribe(request: Request) -> Response:
-    form = await require_csrf(request)
+def subscribe(request: Request, form: CsrfForm) -> Response:
     fields = {name: form_text(form, name) for name in SEARCH_FIELDS}
     email, frequency = form_text(form, "email"), form_text(form, "frequency")
     values = {"email": email, "frequency": frequency}
@@ -153,8 +152,7 @@ def confirm_form(request: Request, token: str) -> Response:
 
 
 @router.post("/confirm/{token}")
-async def confirm(request: Request, token: str) -> Response:
-    await require_csrf(request)
+def confirm(request: Request, token: str, _csrf: CsrfForm) -> Response:
     subscription = alerts.confirm(store_of(request), token, utc_now())
     if subscription is None:
         return message_page(request, "Link not valid", BAD_LINK, 400, ("/search?q=neuroblastoma", "Search trials"))
@@ -175,12 +173,11 @@ def unsubscribe_form(request: Request, token: str) -> Response:
 
 
 @router.post("/unsubscribe/{token}")
-async def unsubscribe(request: Request, token: str) -> Response:
-    form = await request.form()
+def unsubscribe(request: Request, token: str, form: PostedForm) -> Response:
     # RFC 8058 one-click: the mail client posts "List-Unsubscribe=One-Click" with no cookie. The token in
     # the address is what authorises the request; the page's own form carries a CSRF token as every form does.
     if form_text(form, "List-Unsubscribe") != "One-Click":
-        await require_csrf(request)
+        check_csrf(request, form)
     subscription = alerts.unsubscribe(store_of(request), token)
     if subscription is None:
         return message_page(request, "Nothing to stop", GONE, 404)
@@ -192,8 +189,7 @@ async def unsubscribe(request: Request, token: str) -> Response:
 
 
 @router.post("/{subscription_id}/cancel")
-async def cancel(request: Request, subscription_id: str) -> Response:
-    await require_csrf(request)
+def cancel(request: Request, subscription_id: str, _csrf: CsrfForm) -> Response:
     user = _signed_in(request)
     if not alerts.cancel(store_of(request), user, _object_id(subscription_id)):
         raise _not_found()
@@ -214,8 +210,7 @@ def save_profile_form(request: Request) -> Response:
 
 
 @router.post("/profiles")
-async def save_profile(request: Request) -> Response:
-    form = await require_csrf(request)
+def save_profile(request: Request, form: CsrfForm) -> Response:
     user = current_user(request)
     if user is None:
         return RedirectResponse("/account/login", status_code=303)
@@ -255,8 +250,7 @@ def _watch_profile(request: Request, user: User, saved: SavedProfile, frequency:
 
 
 @router.post("/profiles/{profile_id}/watch")
-async def watch_profile(request: Request, profile_id: str) -> Response:
-    form = await require_csrf(request)
+def watch_profile(request: Request, profile_id: str, form: CsrfForm) -> Response:
     user = _signed_in(request)
     saved = alerts.profile_of(store_of(request), user, _object_id(profile_id))
     if saved is None:
@@ -270,8 +264,7 @@ async def watch_profile(request: Request, profile_id: str) -> Response:
 
 
 @router.post("/profiles/{profile_id}/use")
-async def use_profile(request: Request, profile_id: str) -> Response:
-    await require_csrf(request)
+def use_profile(request: Request, profile_id: str, _csrf: CsrfForm) -> Response:
     user = _signed_in(request)
     saved = alerts.profile_of(store_of(request), user, _object_id(profile_id))
     if saved is None:
@@ -281,8 +274,7 @@ async def use_profile(request: Request, profile_id: str) -> Response:
 
 
 @router.post("/profiles/{profile_id}/delete")
-async def delete_profile(request: Request, profile_id: str) -> Response:
-    await require_csrf(request)
+def delete_profile(request: Request, profile_id: str, _csrf: CsrfForm) -> Response:
     user = _signed_in(request)
     if not alerts.delete_profile(store_of(request), user, _object_id(profile_id)):
         raise _not_found()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from eligo.accounts import ratelimit
 from eligo.explain import payloads
 from eligo.matching.evaluate import evaluate_trial
 from eligo.matching.match import candidate_query, match_profile
@@ -19,6 +20,7 @@ from eligo.patients.origin import OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
+from eligo.web.requests import client_of, settings_of, utc_now
 
 router = APIRouter(prefix="/api", tags=["api"])
 Text = Annotated[str | None, Query(max_length=200)]
@@ -96,8 +98,17 @@ def api_check(request: Request, nct_id: str, body: Annotated[CheckRequest, Body(
     return payloads.check_payload(result)
 
 
-@router.post("/match", summary="Rank trials for a child, as `eligo match`", response_class=JSONResponse)
+@router.post(
+    "/match",
+    summary="Rank trials for a child, as `eligo match` (at most 30 a minute from one client)",
+    response_class=JSONResponse,
+)
 def api_match(request: Request, body: Annotated[MatchRequest, Body()]) -> JSONResponse:
+    per_minute = settings_of(request).api_match_per_minute
+    if per_minute and not ratelimit.allow(
+        views.store_of(request), "api:match", client_of(request), utc_now(), limit=per_minute
+    ):
+        raise EligoHTTPError(429, "rate_limited", "Too many matches from your address. Please wait a minute.")
     profile = _profile(body.profile)
     on = body.on or date.today()
     # Where sites are measured from, as `eligo match` reads it: `near`, else the profile's location.

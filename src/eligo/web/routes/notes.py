@@ -27,7 +27,7 @@ from eligo.store.repository import TrialStore
 from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
-from eligo.web.forms import require_csrf
+from eligo.web.forms import CsrfForm
 from eligo.web.requests import NO_STORE, client_of, form_text, render_private, store_of, utc_now
 from eligo.web.routes.account import current_user
 
@@ -157,8 +157,7 @@ def _trial_with_errors(request: Request, nct_id: str, form: dict[str, Any], stat
 
 
 @router.post("/trials/{nct_id}/notes")
-async def create_note(request: Request, nct_id: str) -> Response:
-    form = await require_csrf(request)
+def create_note(request: Request, nct_id: str, form: CsrfForm) -> Response:
     trial = views.require_trial(request, nct_id)
     user = current_user(request)
     if user is None:
@@ -198,8 +197,7 @@ def _edit_context(request: Request, note: Note, body: str, error: str | None = N
 
 
 @router.post("/notes/{note_id}/edit")
-async def edit(request: Request, note_id: RowId) -> Response:
-    form = await require_csrf(request)
+def edit(request: Request, note_id: RowId, form: CsrfForm) -> Response:
     user, note = _own_note(request, note_id)
     body = form_text(form, "body")
     try:
@@ -212,8 +210,7 @@ async def edit(request: Request, note_id: RowId) -> Response:
 
 
 @router.post("/notes/{note_id}/delete")
-async def delete(request: Request, note_id: RowId) -> Response:
-    await require_csrf(request)
+def delete(request: Request, note_id: RowId, _csrf: CsrfForm) -> Response:
     user, note = _own_note(request, note_id)
     note_ops.delete_note(store_of(request), user.id, note.id)
     return RedirectResponse(f"/trials/{note.nct_id}#notes", status_code=303)
@@ -264,8 +261,7 @@ def _snapshot(request: Request, trial: Trial) -> dict[str, Any] | None:
 
 
 @router.post("/trials/{nct_id}/share")
-async def create_share(request: Request, nct_id: str) -> Response:
-    form = await require_csrf(request)
+def create_share(request: Request, nct_id: str, form: CsrfForm) -> Response:
     trial = views.require_trial(request, nct_id)
     user = current_user(request)
     if user is None:
@@ -302,8 +298,7 @@ async def create_share(request: Request, nct_id: str) -> Response:
 
 
 @router.post("/shares/{share_id}/revoke")
-async def revoke(request: Request, share_id: RowId) -> Response:
-    form = await require_csrf(request)
+def revoke(request: Request, share_id: RowId, form: CsrfForm) -> Response:
     user = _signed_in(request, NO_SHARE)
     store = store_of(request)
     link = share_ops.share_of(store, user.id, share_id)
@@ -384,8 +379,7 @@ def shared(request: Request, token: str) -> Response:
 
 
 @router.post("/shared/{token}")
-async def shared_passcode(request: Request, token: str) -> Response:
-    form = await require_csrf(request)
+def shared_passcode(request: Request, token: str, form: CsrfForm) -> Response:
     store, now, client = store_of(request), utc_now(), client_of(request)
     found = share_ops.find_share(store, token)
     if found is None:

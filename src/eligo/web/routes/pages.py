@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from eligo.explain import payloads
 from eligo.patients.errors import ProfileError
 from eligo.patients.form import profile_from_form
-from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
+from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_bytes
 from eligo.web import blank_pages, views, visitor
 from eligo.web.errors import EligoHTTPError
-from eligo.web.forms import require_csrf
+from eligo.web.forms import CsrfForm
 from eligo.web.routes import alerts, notes, referrals
 
 router = APIRouter(include_in_schema=False)
@@ -100,15 +100,13 @@ def _render_trial(request: Request, nct_id: str, **extra: Any) -> HTMLResponse:
 
 
 @router.post("/trials/{nct_id}/answers")
-async def save_answers(request: Request, nct_id: str) -> Response:
-    form = await require_csrf(request)
+def save_answers(request: Request, nct_id: str, form: CsrfForm) -> Response:
     views.save_answers_from_form(request, nct_id, form)
     return RedirectResponse(f"/trials/{nct_id}#prescreener", status_code=303)
 
 
 @router.post("/trials/{nct_id}/answers/clear")
-async def clear_answers(request: Request, nct_id: str) -> Response:
-    await require_csrf(request)
+def clear_answers(request: Request, nct_id: str, _csrf: CsrfForm) -> Response:
     views.require_trial(request, nct_id)
     request.state.session.set_answers(nct_id, {})
     return RedirectResponse(f"/trials/{nct_id}#prescreener", status_code=303)
@@ -122,8 +120,7 @@ def match_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/match", response_class=HTMLResponse)
-async def match_submit(request: Request) -> Response:
-    form = await require_csrf(request)
+def match_submit(request: Request, form: CsrfForm) -> Response:
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
     try:
         _, data = profile_from_form(fields)
@@ -134,17 +131,10 @@ async def match_submit(request: Request) -> Response:
 
 
 @router.post("/match/upload", response_class=HTMLResponse)
-async def match_upload(request: Request, profile_file: Annotated[UploadFile, Form()]) -> Response:
-    await require_csrf(request)
-    raw = await profile_file.read(MAX_PROFILE_BYTES + 1)
+def match_upload(request: Request, profile_file: Annotated[UploadFile, Form()], _csrf: CsrfForm) -> Response:
+    raw = profile_file.file.read(MAX_PROFILE_BYTES + 1)  # spooled by the form parser; never more than the limit
     try:
-        if len(raw) > MAX_PROFILE_BYTES:
-            raise ProfileError("upload", [f"the file is larger than {MAX_PROFILE_BYTES} bytes"])
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ProfileError("upload", [f"not a JSON file: {error}"]) from error
-        profile_from_data(data, source="upload")
+        _, data = profile_from_bytes(raw, source="upload")
     except ProfileError as error:
         return _render(request, "match_form.html", {"form": {}, "errors": error.problems}, status=422)
     request.state.session.set_profile(data, {})
@@ -152,8 +142,7 @@ async def match_upload(request: Request, profile_file: Annotated[UploadFile, For
 
 
 @router.post("/match/forget")
-async def forget_profile(request: Request) -> Response:
-    await require_csrf(request)
+def forget_profile(request: Request, _csrf: CsrfForm) -> Response:
     request.state.session.set_profile(None)
     return RedirectResponse("/match", status_code=303)
 

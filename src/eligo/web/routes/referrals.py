@@ -26,7 +26,7 @@ from eligo.referrals.workflow import STATUSES, TransitionRefused, info, moves_fo
 from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import MESSAGES, EligoHTTPError
-from eligo.web.forms import require_csrf
+from eligo.web.forms import CsrfForm
 from eligo.web.requests import client_of, render_private, settings_of, store_of, utc_now
 from eligo.web.routes.account import current_user
 from eligo.web.templating import verdict_words
@@ -174,8 +174,7 @@ def referral_form(request: Request, nct_id: str, site: Annotated[str | None, Que
 
 
 @router.post("/trials/{nct_id}/refer")
-async def send_referral(request: Request, nct_id: str) -> Response:
-    form_data = await require_csrf(request)
+def send_referral(request: Request, nct_id: str, form_data: CsrfForm) -> Response:
     trial = views.require_trial(request, nct_id)
     user = _sender(request)
     if not isinstance(user, User):
@@ -293,8 +292,7 @@ def detail(request: Request, referral_id: str, done: Annotated[str | None, Query
 
 
 @router.post("/referrals/{referral_id}/status")
-async def change_status(request: Request, referral_id: str) -> Response:
-    form = await require_csrf(request)
+def change_status(request: Request, referral_id: str, form: CsrfForm) -> Response:
     user, referral, viewer = _find(request, referral_id)
     if viewer != "team":
         raise _not_found()
@@ -313,8 +311,7 @@ async def change_status(request: Request, referral_id: str) -> Response:
 
 
 @router.post("/referrals/{referral_id}/withdraw")
-async def withdraw(request: Request, referral_id: str) -> Response:
-    await require_csrf(request)
+def withdraw(request: Request, referral_id: str, _csrf: CsrfForm) -> Response:
     user, referral, viewer = _find(request, referral_id)
     if viewer != "family":
         raise _not_found()
