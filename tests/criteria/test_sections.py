@@ -111,3 +111,9 @@ def test_section_source_round_trips_and_is_left_out_under_a_heading() -> None:
     headless = ParsedCriteria(nct_id="NCT00000001", criteria=parse_criteria("- Patients with HIV are excluded\n"))
     assert ParsedCriteria.from_json(headless.to_json()) == headless
     assert headless.criteria[0].section_source == "wording"
+
+
+def test_a_heading_pattern_without_a_stem_is_refused() -> None:
+    text = CASES_FILE.parents[3].joinpath("src/eligo/criteria/vocab/sections.yaml").read_text("utf-8")
+    with pytest.raises(ValueError, match="holds none of the stems"):
+        load_vocab(text.replace("neutral_headings:\n", 'neutral_headings:\n  - "study\\\\s+requirements"\n', 1))

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from eligo.yamlfile import load_yaml
 
@@ -55,6 +55,7 @@ class SectionVocab(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    stems: tuple[str, ...]
     qualifiers: tuple[str, ...]
     free_lead_words: int
     heading_forms: tuple[str, ...]
@@ -92,12 +93,24 @@ class SectionVocab(BaseModel):
             raise ValueError("sections must list exactly inclusion and exclusion")
         return value
 
+    @model_validator(mode="after")
+    def _stems_cover_headings(self) -> SectionVocab:
+        # Lines without a stem skip the heading patterns, so every pattern alternative must hold one.
+        patterns = [*self.neutral_headings]
+        for phrases in self.sections.values():
+            patterns += phrases.which.split("|") + list(phrases.sentences)
+        for pattern in patterns:
+            if not any(stem in pattern.lower() for stem in self.stems):
+                raise ValueError(f"heading pattern {pattern!r} holds none of the stems {self.stems}")
+        return self
+
 
 @dataclass(frozen=True)
 class _Compiled:
     headings: tuple[tuple[HeadingKind, bool, re.Pattern[str]], ...]  # (kind, is a sentence, pattern)
     sentence_ends: frozenset[str]
     inline: re.Pattern[str]
+    stems: tuple[str, ...]
     exclusion_wording: tuple[re.Pattern[str], ...]
     negation_wording: tuple[re.Pattern[str], ...]
 
@@ -143,6 +156,7 @@ def _compiled() -> _Compiled:
         headings=tuple(headings),
         sentence_ends=frozenset(vocab.sentence_ends),
         inline=re.compile(vocab.inline_heading),
+        stems=vocab.stems,
         exclusion_wording=tuple(re.compile(p, re.IGNORECASE) for p in vocab.exclusion_wording),
         negation_wording=tuple(re.compile(p, re.IGNORECASE) for p in vocab.negation_wording),
     )
@@ -160,6 +174,9 @@ def heading(line: str) -> Heading | None:
     """
     if len(line) > _MAX_HEADING or not line:
         return None
+    lowered = line.lower()
+    if not any(stem in lowered for stem in _compiled().stems):
+        return None  # most lines: no regex work (every heading pattern holds one of these stems)
     # A lower-case line without a colon is the wrapped end of a sentence ("... an\n exclusion
     # criterion.", "... meet the\n eligibility criteria for the subprotocols"), unless it is a
     # bare heading of a few words ("exclusion criteria").
@@ -183,6 +200,8 @@ def heading(line: str) -> Heading | None:
 
 def inline_heading_starts(line: str) -> list[int]:
     """Offsets in `line` where a capitalised "Exclusion Criteria:" starts in the middle of the text."""
+    if "riteri" not in line and "RITERI" not in line:
+        return []
     return [match.start() for match in _compiled().inline.finditer(line) if line[: match.start()].strip()]
 
 
