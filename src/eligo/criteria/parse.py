@@ -32,11 +32,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 from eligo.criteria.rules import ConditionalRule, CriterionContext, RuleBase
 from eligo.criteria.rules.base import Section
 from eligo.criteria.rules.clinical import AgeRule, SexRule
+from eligo.criteria.sections import SectionSource
 from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
 from eligo.rules.extract import extract
 from eligo.rules.registry import Rule
@@ -44,7 +45,7 @@ from eligo.rules.walk import fold
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 _SCOPE = re.compile(
     r"^(?P<scope>(?P<family>arm|cohort|part|stratum|group|dose level)\s+[A-Z0-9][A-Za-z0-9.\-]{0,5})"
@@ -60,6 +61,9 @@ class ParsedCriterion(BaseModel):
 
     id: str
     section: Section
+    # "heading" when a heading declared the section; "wording"/"default" when it was inferred
+    # (see eligo.criteria.sections): an inferred section never rules a child out on its own.
+    section_source: SectionSource = "heading"
     kind: NodeKind
     group_op: GroupOp | None = None
     text: str
@@ -84,6 +88,15 @@ class ParsedCriterion(BaseModel):
         yield self
         for child in self.children:
             yield from child.walk()
+
+    @model_serializer(mode="wrap")
+    def _without_usual_source(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Almost every criterion sits under a heading; leaving the usual value out keeps stored
+        # parses and golden files readable and unchanged for headed text.
+        data: dict[str, Any] = handler(self)
+        if data.get("section_source") == "heading":
+            del data["section_source"]
+        return data
 
 
 class ParsedCriteria(BaseModel):
@@ -151,6 +164,7 @@ def _node_fields(node: CriteriaNode) -> dict[str, Any]:
     return {
         "id": node.id,
         "section": node.section,
+        "section_source": node.section_source,
         "kind": node.kind,
         "group_op": node.group_op,
         "text": node.text,
@@ -248,6 +262,7 @@ def _combine_scopes(items: tuple[ParsedCriterion, ...]) -> tuple[ParsedCriterion
                 ParsedCriterion(
                     id="+".join(part.id for part in parts),
                     section=item.section,
+                    section_source=item.section_source,
                     kind="group",
                     group_op="any",
                     text="",

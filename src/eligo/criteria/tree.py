@@ -4,8 +4,13 @@
 
 How the tree is recovered (each step works on the output of the one before):
 
-1. Lines. Section headings ("Inclusion Criteria:", "EXCLUSION CRITERIA", "Key inclusion criteria")
-   switch section; text before any heading is inclusion. Old NCI headings ("DISEASE
+1. Lines. Section headings switch section: the phrases real registries use ("Inclusion Criteria:",
+   "EXCLUSION:", "Key exclusion criteria", "Patients will be excluded if", "Non-inclusion
+   criteria", see `eligo.criteria.sections` and vocab/sections.yaml), also with markdown, a list
+   marker, an inline first criterion after the colon, or in the middle of a line. Items under no
+   heading (or under a neutral "Eligibility criteria:") take their section from their own
+   wording and record how in `section_source` ("wording" / "default"); an item under a heading
+   is never moved, however it is phrased. Old NCI headings ("DISEASE
    CHARACTERISTICS:", "PATIENT CHARACTERISTICS:", "PRIOR CONCURRENT THERAPY:") are inclusion
    headings that own everything up to the next one. A line with a marker (`*` `-` `•` `+`,
    `1.` `1)` `(1)`, `a.` `a)` `(a)`, `iv.`) starts an item. An unmarked line continues the item
@@ -50,10 +55,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from eligo.criteria.sections import SectionSource, heading, inline_heading_starts, wording
 from eligo.yamlfile import load_yaml
 
 # Same values as eligo.criteria.rules.base.Section; the splitter does not depend on the rule kinds.
@@ -69,6 +76,8 @@ class CriteriaNode(BaseModel):
 
     id: str
     section: Section
+    # Whether a heading declared the section or it was inferred (uncertain: never decisive).
+    section_source: SectionSource = "heading"
     kind: NodeKind
     # How children combine; None on a criterion whose children are detail rows (or no children).
     group_op: GroupOp | None = None
@@ -128,11 +137,6 @@ _MARKER = re.compile(
     r"(?P<marker>[*\-•+·▪◦‣–]|\d{1,2}[.)]|\(\d{1,2}\)|[a-zA-Z][.)]|\([a-zA-Z]\)"
     r"|[ivxIVX]{1,5}[.)]|\([ivxIVX]{1,5}\))[ \t]+(?=\S)"
 )
-_SECTION = re.compile(
-    r"^(?:key|main|major|general|specific|other)?\s*(?:criteria\s+for\s+)?(?P<which>inclusion|exclusion|inclusionary|exclusionary)"
-    r"(?:\s+criteria|\s+criterion)?(?:\s*\([^)]*\))?\s*(?::\s*(?P<rest>.*))?$",
-    re.IGNORECASE,
-)
 _NOTE = re.compile(r"^(?:\*\*)?(?:note|nb|n\.b\.)\s*(?:\*\*)?\s*[:\-]", re.IGNORECASE)
 _LABEL = re.compile(r"^(?P<label>[A-Za-z0-9][^:;.]{0,90}?)\s*:\s*(?P<rest>.*)$")
 _LABEL_VERB = re.compile(r"\b(must|should|will|shall|have|has|had|are|is|was|were|be|may|can|cannot)\b", re.IGNORECASE)
@@ -187,6 +191,7 @@ class _Item:
     indent: float  # the marker's column; unmarked headings sit half a column left of their items
     marked: bool
     text: str = ""
+    section_source: SectionSource = "heading"
     nci: bool = False
     note: bool = False
     rows: bool = False  # children are table rows / exceptions read by this item's rule
@@ -272,10 +277,31 @@ def _first_word(text: str) -> str:
 # ---------------------------------------------------------------- step 1 and 2: lines and indentation
 
 
+def _lines(original: str) -> Iterator[tuple[int, str]]:
+    """(start, line) for each line, a line split where a heading starts in its middle."""
+    for match in re.finditer(r"[^\n]*\n?", original):
+        line = match.group().rstrip("\r\n")
+        for begin, finish in pairwise([0, *inline_heading_starts(line), len(line)]):
+            yield match.start() + begin, line[begin:finish]
+
+
+def _heading_end(body: str, plain: str, rest_offset: int) -> int:
+    """Where, in `body`, the text after a heading's colon starts (`plain` is `body` unescaped and stripped)."""
+    colon = plain[:rest_offset].rstrip()[-1:]
+    count = plain[:rest_offset].count(colon) if colon else 0
+    index = -1
+    for _ in range(count):
+        index = body.find(colon, index + 1)
+        if index < 0:
+            return len(body)
+    return index + 1 + len(body[index + 1 :]) - len(body[index + 1 :].lstrip())
+
+
 def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
     cues = _cues()
     roots: dict[Section, list[_Item]] = {"inclusion": [], "exclusion": []}
     section: Section = "inclusion"
+    source: SectionSource = "default"
     stack: list[_Item] = []
     current: _Item | None = None  # the item (or note) an unmarked line may continue
     blank_before = False
@@ -287,9 +313,7 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
         (stack[-1].children if stack else roots[section]).append(item)
         stack.append(item)
 
-    for match in re.finditer(r"[^\n]*\n?", original):
-        line_start = match.start()
-        line = match.group().rstrip("\r\n")
+    for line_start, line in _lines(original):
         content = line.strip()
         if not content:
             blank_before = True
@@ -305,15 +329,23 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
         text = unescape(body)
         plain = text.strip("*_# ").strip()
 
-        section_match = _SECTION.match(plain)
-        if section_match is not None and len(plain) < 120 and not (section_match["rest"] or "").strip():
-            section = "exclusion" if section_match["which"].lower().startswith("exclusion") else "inclusion"
+        found = heading(plain)
+        if found is not None:
+            section = found.section or "inclusion"
+            source = "heading" if found.section is not None else "default"
             stack.clear()
             current = None
             blank_before = False
-            continue
+            if found.rest_offset >= len(plain):
+                continue
+            # "Exclusion Criteria: pregnancy": the text after the colon is the section's first item.
+            body_start += _heading_end(body, plain, found.rest_offset)
+            marker = None
+            body = original[body_start:body_end]
+            text = unescape(body)
         if plain.rstrip(":").strip().lower() in cues.nci_headings and marker is None:
             section = "inclusion"
+            source = "heading"
             stack.clear()
             item = _Item(section, body_start, body_end, -1, False, text=text, nci=True)
             roots[section].append(item)
@@ -328,7 +360,7 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
             blank_before = False
             continue
 
-        item = _Item(section, body_start, body_end, column, marker is not None, text=text)
+        item = _Item(section, body_start, body_end, column, marker is not None, text=text, section_source=source)
         item.note = _NOTE.match(item.text) is not None
         if item.note:
             current = item
@@ -347,7 +379,33 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
 
     for owner, note in pending_notes:
         owner.notes.append(note.text)
-    return roots["inclusion"], roots["exclusion"]
+    return _by_wording(roots["inclusion"], roots["exclusion"])
+
+
+def _by_wording(inclusion: list[_Item], exclusion: list[_Item]) -> tuple[list[_Item], list[_Item]]:
+    """Give each top-level item under no heading the section its own wording says (see sections.yaml)."""
+    if all(item.section_source == "heading" for item in inclusion):
+        return inclusion, exclusion
+    kept: list[_Item] = []
+    moved = False
+    for item in inclusion:
+        if item.section_source != "heading":
+            section, source = wording(item.text)
+            _set_section(item, section, source)
+            if section == "exclusion":
+                exclusion.append(item)
+                moved = True
+                continue
+        kept.append(item)
+    if moved:
+        exclusion.sort(key=lambda item: item.start)
+    return kept, exclusion
+
+
+def _set_section(item: _Item, section: Section, source: SectionSource) -> None:
+    item.section, item.section_source = section, source
+    for child in item.children:
+        _set_section(child, section, source)
 
 
 def _continues(current: _Item, text: str, column: int, blank_before: bool) -> bool:
@@ -478,6 +536,7 @@ def _link_or(items: list[_Item]) -> list[_Item]:
             members = items[index : run_end + 1]
             group = _Item(members[0].section, members[0].start, members[-1].end, members[0].indent, False)
             group.synthetic_any = True
+            group.section_source = members[0].section_source
             group.children = members
             out.append(group)
         else:
@@ -514,6 +573,7 @@ def _freeze(item: _Item, node_id: str, original: str) -> CriteriaNode:
     return CriteriaNode(
         id=node_id,
         section=item.section,
+        section_source=item.section_source,
         kind=kind,
         group_op=op,
         text="" if item.synthetic_any else item.text,

@@ -192,6 +192,14 @@ def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
     if node.rule is None:
         return _NOT_COMPUTED
     outcome = outcomes.outcome(node.rule)
+    if node.section_source != "heading" and rules_out(node.section, outcome.verdict):
+        # No heading said which section this is (eligo.criteria.sections inferred it), so a
+        # verdict against the child is a question for a person, never a decision.
+        return Outcome.unknown(
+            f"{outcome.evidence} The trial's text has no section heading here, so whether this is a "
+            "requirement or an exclusion needs checking.".strip(),
+            *outcome.missing,
+        )
     if not node.partial or outcome.verdict is NA:
         return outcome
     # Only part of the text became a rule. A failed inclusion clause still rules the child out

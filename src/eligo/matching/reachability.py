@@ -1,0 +1,259 @@
+"""Whether a realistic profile can meet, and can fail, a rule: profiles built to do each, evaluated.
+
+For each rule the check builds candidate profiles over realistic values
+(vocab/realistic_values.yaml) of what the rule reads (age, a lab value or its ULN multiple, a
+performance score, life expectancy, cardiac function, sex, pregnancy and breastfeeding),
+evaluates the rule on each with `evaluate_rule`, and says:
+`meetable` (some candidate is met), `unmeetable` (every candidate is not met: a rule nobody can
+meet, such as "AST <= 2.5 U/L" read from "<= 2.5 x ULN", or a contradictory range), or
+`unchecked` (a kind or shape the check builds no profiles for, or only unknown verdicts). The
+same for failing (`unfailable`: always met). Composite rules (`all_of`, `any_of`) combine their
+parts' candidates, so "age >= 18 and age < 12" is found unmeetable as a whole.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from eligo.criteria.rules import AllOf, AnyOf
+from eligo.criteria.rules.clinical import (
+    AgeRule,
+    OrganFunctionRule,
+    PerformanceRule,
+    PregnancyRule,
+    SexRule,
+)
+from eligo.criteria.rules.labs import LabThresholdRule
+from eligo.matching.evaluate import evaluate_rule
+from eligo.patients.profile import LabResult, PatientProfile, PerformanceScore
+from eligo.rules.life_expectancy import LifeExpectancyRule
+from eligo.rules.registry import Rule
+from eligo.rules.verdicts import CriterionVerdict
+from eligo.units import lab_spec
+from eligo.yamlfile import load_yaml
+
+Reach = Literal["meetable", "unmeetable", "unchecked"]
+FailReach = Literal["failable", "unfailable", "unchecked"]
+# One candidate: profile field (or "lab:<test>") -> value; merged field by field for composites.
+Candidate = dict[str, Any]
+
+_MAX_COMBINED = 4000  # candidates tried for one composite rule; bounds the work on long all_of lists
+
+
+class Range(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low: float
+    high: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pair(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            if len(value) != 2:
+                raise ValueError(f"a range is [low, high], not {value!r}")
+            return {"low": value[0], "high": value[1]}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low <= self.high:
+            raise ValueError(f"range low {self.low} is above high {self.high}")
+        return self
+
+
+class RealisticValues(BaseModel):
+    """realistic_values.yaml as read; every lab named must exist in the lab vocabulary."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    labs: dict[str, Range]
+    uln_multiple: Range
+    age_years: Range
+    life_expectancy_months: Range
+    ejection_fraction_percent: Range
+    shortening_fraction_percent: Range
+    grid_points: int = Field(ge=5, le=2000)
+
+    @model_validator(mode="after")
+    def _known_labs(self) -> RealisticValues:
+        for test in self.labs:
+            lab_spec(test)  # raises for a name the lab vocabulary does not know
+        return self
+
+
+@cache
+def realistic_values() -> RealisticValues:
+    text = resources.files("eligo.matching.vocab").joinpath("realistic_values.yaml").read_text("utf-8")
+    return RealisticValues.model_validate(load_yaml(text))
+
+
+@dataclass(frozen=True)
+class RuleReach:
+    meet: Reach
+    fail: FailReach
+    tried: int  # candidate profiles evaluated
+
+
+def _grid(span: Range, points: int, log: bool) -> list[float]:
+    if log and span.low > 0:
+        low, high = math.log(span.low), math.log(span.high)
+        return [math.exp(low + (high - low) * i / (points - 1)) for i in range(points)]
+    return [span.low + (span.high - span.low) * i / (points - 1) for i in range(points)]
+
+
+def _candidates(rule: Rule) -> list[Candidate] | None:
+    """Candidates over what `rule` reads, or None for a kind the check does not cover."""
+    values = realistic_values()
+    points = values.grid_points
+    if isinstance(rule, AgeRule):
+        return [{"age_years": age} for age in _grid(values.age_years, points * 4, log=False)]
+    if isinstance(rule, SexRule):
+        return [{"sex": "female"}, {"sex": "male"}]
+    if isinstance(rule, PregnancyRule) and rule.topic == "pregnant":
+        return [
+            {"sex": sex, "age_years": 30.0, "pregnant": pregnant, "breastfeeding": feeding}
+            for sex in ("female", "male")
+            for pregnant in (True, False)
+            for feeding in (True, False)
+            if sex == "female" or not (pregnant or feeding)
+        ]
+    if isinstance(rule, LabThresholdRule):
+        if rule.condition is not None:
+            return None
+        extra: dict[str, Any] = {}
+        if rule.transfusion == "independent":
+            extra["transfused_within_days"] = 3650
+        if rule.uln_multiple is not None:
+            return [
+                {f"lab:{rule.test}": {"value": multiple, "upper_limit_normal": 1.0, **extra}}
+                for multiple in _grid(values.uln_multiple, points, log=True)
+            ]
+        span = values.labs.get(rule.test)
+        if span is None:
+            return None
+        unit = lab_spec(rule.test).display
+        return [
+            {f"lab:{rule.test}": {"value": value, "unit": unit, **extra}} for value in _grid(span, points, log=True)
+        ]
+    if isinstance(rule, PerformanceRule):
+        scores = [("lansky", s) for s in range(10, 101, 10)] + [("karnofsky", s) for s in range(10, 101, 10)]
+        scores += [("ecog", s) for s in range(5)]
+        # Lansky applies to children and Karnofsky / ECOG to adults: try each at both ages.
+        return [{"performance": (scale, score), "age_years": age} for scale, score in scores for age in (8.0, 30.0)]
+    if isinstance(rule, LifeExpectancyRule):
+        return [{"life_expectancy_months": m} for m in _grid(values.life_expectancy_months, points, log=True)]
+    if isinstance(rule, OrganFunctionRule):
+        field = "cardiac_ejection_fraction" if rule.measure == "ejection_fraction" else "cardiac_shortening_fraction"
+        span = (
+            values.ejection_fraction_percent
+            if field == "cardiac_ejection_fraction"
+            else values.shortening_fraction_percent
+        )
+        return [{field: percent} for percent in _grid(span, points, log=False)]
+    return None
+
+
+def _profile(candidate: Candidate, on: date) -> PatientProfile:
+    fields: dict[str, Any] = {}
+    labs: list[LabResult] = []
+    for key, value in candidate.items():
+        if key.startswith("lab:"):
+            labs.append(LabResult(test=key[4:], date=on, **value))
+        elif key == "performance":
+            fields["performance"] = (PerformanceScore(scale=value[0], score=value[1], date=on),)
+        else:
+            fields[key] = value
+    return PatientProfile(labs=tuple(labs), **fields)
+
+
+def _parts(rule: Rule) -> tuple[Rule, ...] | None:
+    return rule.rules if isinstance(rule, AllOf | AnyOf) else None
+
+
+def _all_candidates(rule: Rule) -> list[Candidate] | None:
+    """Candidates for a rule or a composite: each part's candidates, completed with the first of every other part's."""
+    parts = _parts(rule)
+    if parts is None:
+        return _candidates(rule)
+    per_part = [_all_candidates(part) for part in parts]
+    # An any_of with a part the check cannot build is never "unmeetable" (that part might hold).
+    # An all_of still is when its buildable parts contradict each other; the others evaluate to
+    # unknown, so such a rule can come out unmeetable or unchecked, never wrongly meetable.
+    if isinstance(rule, AnyOf) and any(found is None for found in per_part):
+        return None
+    lists = [found for found in per_part if found]
+    if not lists:
+        return None
+    out: list[Candidate] = []
+    for index, own in enumerate(lists):
+        for candidate in own:
+            merged: Candidate = {}
+            for other_index, other in enumerate(lists):
+                if other_index != index:
+                    merged.update(other[0])
+            merged.update(candidate)
+            out.append(merged)
+    return out[:_MAX_COMBINED]
+
+
+def _focused(rule: Rule, on: date) -> Iterator[list[Candidate]]:
+    """For an all_of, candidates where every other part is held at a value that meets it (then at one that fails)."""
+    parts = _parts(rule)
+    if not isinstance(rule, AllOf) or parts is None:
+        return
+    meeting: list[list[Candidate]] = []
+    for part in parts:
+        found = _all_candidates(part) or []
+        meeting.append([c for c in found if evaluate_rule(part, _profile(c, on), on).verdict is CriterionVerdict.MET])
+    for index, part in enumerate(parts):
+        own = _all_candidates(part) or []
+        combined: list[Candidate] = []
+        for candidate in own:
+            merged: Candidate = {}
+            for other_index, others in enumerate(meeting):
+                if other_index != index and others:
+                    merged.update(others[len(others) // 2])
+            merged.update(candidate)
+            combined.append(merged)
+        yield combined
+
+
+def reach(rule: Rule, on: date) -> RuleReach:
+    """Try `rule` on profiles built to meet it and to fail it (see the module docstring)."""
+    candidates = _all_candidates(rule)
+    if not candidates:
+        return RuleReach("unchecked", "unchecked", 0)
+    verdicts = {evaluate_rule(rule, _profile(c, on), on).verdict for c in candidates}
+    tried = len(candidates)
+    for extra in _focused(rule, on):
+        if CriterionVerdict.MET in verdicts and CriterionVerdict.NOT_MET in verdicts:
+            break
+        verdicts |= {evaluate_rule(rule, _profile(c, on), on).verdict for c in extra}
+        tried += len(extra)
+    meet: Reach = (
+        "meetable"
+        if CriterionVerdict.MET in verdicts or CriterionVerdict.NOT_APPLICABLE in verdicts
+        else "unmeetable"
+        if verdicts == {CriterionVerdict.NOT_MET}
+        else "unchecked"
+    )
+    fail: FailReach = (
+        "failable"
+        if CriterionVerdict.NOT_MET in verdicts
+        else "unfailable"
+        if verdicts <= {CriterionVerdict.MET, CriterionVerdict.NOT_APPLICABLE}
+        else "unchecked"
+    )
+    return RuleReach(meet, fail, tried)
+
+
+__all__ = ["RealisticValues", "RuleReach", "reach", "realistic_values"]
