@@ -10,7 +10,7 @@ import pint
 import pytest
 
 from eligo.cache_dir import CACHE_DIR_ENV
-from eligo.criteria import units
+from eligo import units
 from eligo.units import new_registry, vocabulary
 
 # Units that reach Pint's own parser rather than the alias table (see units._parse).

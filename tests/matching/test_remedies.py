@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from eligo.criteria.parse import ParsedCriteria
-from eligo.criteria.rules import AllOf, Rule
+from eligo.criteria.rules import AllOf
+from eligo.rules.registry import Rule
 from eligo.criteria.rules.clinical import AgeRule
 from eligo.criteria.rules.labs import LabThresholdRule
 from eligo.matching.evaluate import evaluate, evaluate_rule

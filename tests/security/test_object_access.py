@@ -45,7 +45,18 @@ TOKEN_ROUTES = {
 # Routes on a trial that act on the signed-in user's own things: a stranger is sent to sign in.
 MY_TRIAL_ROUTES = {"/trials/{nct_id}/notes", "/trials/{nct_id}/share", "/trials/{nct_id}/refer"}
 # Public trial pages; what they show of a visitor is only their own session's.
-PUBLIC_ROUTES = {"/trials/{nct_id}", "/trials/{nct_id}/answers", "/trials/{nct_id}/answers/clear"}
+PUBLIC_ROUTES = {
+    "/trials/{nct_id}",
+    "/trials/{nct_id}/answers",
+    "/trials/{nct_id}/answers/clear",
+    "/trials/{nct_id}/calendar",
+    "/trials/{nct_id}/schedule.ics",
+}
+# Public lists of open trials, addressed by a vocabulary word: nobody's things, the same for everyone.
+CATALOGUE_ROUTES = {
+    "/browse/condition/{name:path}": "/browse/condition/Neuroblastoma",
+    "/browse/treatment/{key}": "/browse/treatment/antibody",
+}
 # Pages of one's own things with no id in the address.
 MY_PAGES = ("/account", "/account/export.json", "/alerts/profiles/new")
 FORM = {"body": "changed", "status": "contacted", "frequency": "daily", "back": "account", "passcode": "x" * 8}
@@ -98,7 +109,7 @@ def _counts(world: World) -> list[int]:
 
 
 def test_every_parameterised_route_is_classified(world: World) -> None:
-    known = set(OBJECT_ROUTES) | TOKEN_ROUTES | MY_TRIAL_ROUTES | PUBLIC_ROUTES
+    known = set(OBJECT_ROUTES) | TOKEN_ROUTES | MY_TRIAL_ROUTES | PUBLIC_ROUTES | set(CATALOGUE_ROUTES)
     assert set(_routes(world)) == known, "classify the new route here, so that its access is tested"
 
 
@@ -159,6 +170,17 @@ def test_trial_pages_show_only_the_visitors_own_things(world: World) -> None:
     assert world.bob.client.get(f"/trials/{TRIAL}").status_code == 200
     assert "bob-note-Qx7" in world.bob.client.get(f"/trials/{TRIAL}").text
     assert _counts(world)[2:] == before[2:]  # bob may have added a note or a link of his own; nothing else moved
+
+
+def test_catalogue_pages_show_nobody_elses_things(world: World) -> None:
+    before = _counts(world)
+    for path, address in sorted(CATALOGUE_ROUTES.items()):
+        for method in sorted(_routes(world)[path]):
+            for client in (world.bob.client, world.nobody, world.gosh):
+                response = _call(client, method, address)
+                assert response.status_code < 500, (method, address)
+                assert _leaks(response, world.alice) == [], (method, address)
+    assert _counts(world) == before
 
 
 def test_token_routes_refuse_a_made_up_token_and_show_nothing(world: World) -> None:
