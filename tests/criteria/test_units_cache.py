@@ -9,8 +9,8 @@ from typing import Any
 import pint
 import pytest
 
-from eligo.cache_dir import CACHE_DIR_ENV
 from eligo import units
+from eligo.cache_dir import CACHE_DIR_ENV
 from eligo.units import new_registry, vocabulary
 
 # Units that reach Pint's own parser rather than the alias table (see units._parse).

@@ -110,7 +110,7 @@ def test_match_list_shows_the_leeds_site_recruiting_and_labels_palliative_care(c
     page = _match(client)
     naxitamab = _card(page, "NCT03363373")
     assert "Recruiting at Leeds Children’s Hospital, Leeds (the record gives no overall status)" in naxitamab
-    assert "0 km away" in naxitamab
+    assert "0 miles away" in naxitamab  # a Leeds family sees miles (issue #16)
     assert "Palliative" in _card(page, "NCT01370330")
 
 
