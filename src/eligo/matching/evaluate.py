@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.criteria.questions import Unit, part_id, units
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
 from eligo.criteria.rules.clinical import DiagnosisRule
 from eligo.matching.remedies import Later, combined, later_of
@@ -94,6 +95,59 @@ def _conditional(rule: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Out
         evidence=f"{condition.evidence} So this applies: {requirement.evidence}",
         missing=requirement.missing,
     )
+
+
+def _answered_parts(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapping[str, Answer]) -> Outcome | None:
+    """The criterion's outcome with the family's answers to its parts ("inc-13#1") filling what the
+    profile leaves open; None when no part is answered. Parts follow `eligo.criteria.questions.units`."""
+    if node.rule is None or not node.parts:
+        return None
+    found = units(node.rule)
+    given = {index: answers[part_id(node.id, index)] for index in range(len(found)) if part_id(node.id, index) in answers}
+    if not given:
+        return None
+    position = {_unit_key(unit): index for index, unit in enumerate(found)}
+
+    def part(index: int, computed: Callable[[], Outcome]) -> Outcome:
+        outcome = computed()
+        if outcome.verdict is UNKNOWN and index in given:
+            return _ANSWERED[given[index]]
+        return outcome
+
+    def leaf(rule: Rule) -> Outcome:
+        return part(position[id(rule)], lambda: outcomes.outcome(rule))
+
+    def conditional(rule: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Outcome:
+        condition_index = position[(id(rule), "condition")]
+        condition = part(condition_index, lambda: visit_whole(rule.if_present))
+        if condition.verdict in (NOT_MET, NA):
+            return Outcome.not_applicable(
+                f"{condition.evidence} This criterion is only about children with {rule.condition}.".strip()
+            )
+        if condition.verdict is UNKNOWN:
+            return Outcome.unknown(f"If your child has {rule.condition}: {rule.requirement}", *condition.missing)
+        if rule.requirement_rule is None:
+            requirement_index = position[(id(rule), "requirement")]
+            requirement = part(
+                requirement_index, lambda: Outcome.unknown(f"So this applies: {rule.requirement}; please answer.")
+            )
+        else:
+            requirement = visit(rule.requirement_rule)
+        return Outcome(
+            verdict=requirement.verdict,
+            evidence=f"{condition.evidence} So this applies: {requirement.evidence}".strip(),
+            missing=requirement.missing,
+        )
+
+    def visit_whole(rule: Rule) -> Outcome:
+        # A condition is asked as one question, whatever rules it is made of.
+        return evaluate_rule(rule, outcomes.profile, outcomes.on)
+
+    return fold(node.rule, leaf, _all_of, _any_of, conditional)
+
+
+def _unit_key(unit: Unit) -> object:
+    return id(unit.rule) if unit.kind == "leaf" else (id(unit.rule), unit.kind)
 
 
 def rules_out(section: str, verdict: CriterionVerdict) -> bool:
@@ -237,9 +291,13 @@ def _sweep(
             outcome = _leaf_outcome(node, outcomes)
         if outcome.verdict is UNKNOWN:
             answer = answers.get(node.id)
+            by_parts = _answered_parts(node, outcomes, answers) if answer is None else None
             if answer is not None:
                 outcome = _ANSWERED[answer]
                 sources[index] = "answer"
+            elif by_parts is not None:
+                outcome = by_parts
+                sources[index] = "answer" if by_parts.verdict is not UNKNOWN else "none"
             else:
                 sources[index] = "none"
         results[index] = outcome
