@@ -34,7 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from eligo.criteria.questions import QuestionPart, question_parts
+from eligo.criteria.questions import QuestionPart, exception_in, question_parts
 from eligo.criteria.rules import ConditionalRule, CriterionContext, RuleBase
 from eligo.criteria.rules.base import Section
 from eligo.criteria.rules.clinical import AgeRule, SexRule
@@ -205,7 +205,7 @@ def _parse_node(node: CriteriaNode, parent_text: str | None, prefilter: bool) ->
         partial=found.partial,
         unparsed=found.unparsed,
         question=question,
-        parts=question_parts(node.id, node.section, rule, shorten),
+        parts=question_parts(node.id, node.section, rule, shorten, exception_in(ctx.children)),
         open_question=free_text_question(node.section, " ".join(found.unparsed), "remainder") if found.partial else "",
         computable=rule is not None and is_computable(rule),
         children=children,

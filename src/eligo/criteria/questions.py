@@ -82,6 +82,8 @@ class QuestionPart(BaseModel):
     follows: str | None = None
     # True for a conditional's condition: "No" makes the criterion not applicable.
     condition: bool = False
+    # True for an exception the trial states under the criterion: "Yes" lifts the criterion.
+    exception: bool = False
 
 
 @cache
@@ -111,17 +113,31 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def exception_in(details: tuple[str, ...]) -> str | None:
+    """The first of a criterion's sub-items that states an exception to it, if any."""
+    leads = tuple(str(lead).lower() for lead in _wording()["exception_leads"])
+    for text in details:
+        if text.strip().lower().startswith(leads):
+            return text.strip()
+    return None
+
+
 def question_parts(
-    criterion_id: str, section: Section, rule: Rule | None, quote: Callable[[str], str]
+    criterion_id: str,
+    section: Section,
+    rule: Rule | None,
+    quote: Callable[[str], str],
+    exception: str | None = None,
 ) -> tuple[QuestionPart, ...]:
     """The criterion's questions one idea each; () when its rule is one plain question (or none).
 
-    `quote` shortens the trial's words for display (`eligo.criteria.parse.shorten`).
+    `quote` shortens the trial's words for display (`eligo.criteria.parse.shorten`); `exception`
+    is the trial's exception to the criterion, asked last (after "Yes" to a one-part criterion).
     """
     if rule is None:
         return ()
     found = units(rule)
-    if len(found) < 2:
+    if len(found) < 2 and exception is None:
         return ()
     parts: list[QuestionPart] = []
     for index, unit in enumerate(found):
@@ -147,7 +163,20 @@ def question_parts(
                 )
             )
         else:
-            parts.append(QuestionPart(id=part_id(criterion_id, index), question=unit.rule.question(section), follows=follows))
+            parts.append(
+                QuestionPart(id=part_id(criterion_id, index), question=unit.rule.question(section), follows=follows)
+            )
+    if exception is not None:
+        words = quote(exception)
+        parts.append(
+            QuestionPart(
+                id=part_id(criterion_id, len(found)),
+                question=str(_wording()["exception"]).format(text=words),
+                quote=words,
+                follows=parts[0].id if len(found) == 1 else None,
+                exception=True,
+            )
+        )
     return tuple(parts)
 
 
@@ -159,4 +188,13 @@ def split_part_id(answer_id: str) -> tuple[str, int] | None:
     return head, int(tail) - 1
 
 
-__all__ = ["PART_SEPARATOR", "QuestionPart", "Unit", "part_id", "question_parts", "split_part_id", "units"]
+__all__ = [
+    "PART_SEPARATOR",
+    "QuestionPart",
+    "Unit",
+    "exception_in",
+    "part_id",
+    "question_parts",
+    "split_part_id",
+    "units",
+]

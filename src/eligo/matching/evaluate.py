@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.criteria.questions import Unit, part_id, units
+from eligo.criteria.questions import QuestionPart, Unit, part_id, units
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
 from eligo.criteria.rules.clinical import DiagnosisRule
 from eligo.matching.remedies import Later, combined, later_of
@@ -97,14 +97,36 @@ def _conditional(rule: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Out
     )
 
 
+def _with_exception(node: ParsedCriterion, outcome: Outcome, answer: Answer | None = None) -> Outcome:
+    """A criterion against the child stays open while the trial's exception to it may fit them
+    ("The only exception is for patients known to require 2 mg/kg or less of hydrocortisone …")."""
+    exception = _exception_of(node)
+    if exception is None or not rules_out(node.section, outcome.verdict):
+        return outcome
+    if answer is Answer.YES:
+        lifted = NOT_MET if node.section == "exclusion" else MET
+        return Outcome(
+            verdict=lifted,
+            evidence=f"{outcome.evidence} You answered that the trial's exception fits your child.".strip(),
+        )
+    if answer is Answer.NO:
+        return outcome
+    return Outcome.unknown(
+        f"{outcome.evidence} Unless the trial's exception fits your child: “{exception.quote}”".strip(),
+        *outcome.missing,
+    )
+
+
 def _answered_parts(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapping[str, Answer]) -> Outcome | None:
     """The criterion's outcome with the family's answers to its parts ("inc-13#1") filling what the
     profile leaves open; None when no part is answered. Parts follow `eligo.criteria.questions.units`."""
     if node.rule is None or not node.parts:
         return None
     found = units(node.rule)
-    given = {index: answers[part_id(node.id, index)] for index in range(len(found)) if part_id(node.id, index) in answers}
-    if not given:
+    given = {
+        index: answers[part_id(node.id, index)] for index in range(len(found)) if part_id(node.id, index) in answers
+    }
+    if not any(part.id in answers for part in node.parts):
         return None
     position = {_unit_key(unit): index for index, unit in enumerate(found)}
 
@@ -143,7 +165,9 @@ def _answered_parts(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapp
         # A condition is asked as one question, whatever rules it is made of.
         return evaluate_rule(rule, outcomes.profile, outcomes.on)
 
-    return fold(node.rule, leaf, _all_of, _any_of, conditional)
+    exception = _exception_of(node)
+    outcome = fold(node.rule, leaf, _all_of, _any_of, conditional)
+    return _with_exception(node, outcome, answers.get(exception.id) if exception is not None else None)
 
 
 def _unit_key(unit: Unit) -> object:
@@ -242,10 +266,14 @@ class TreePlan:
         return index
 
 
+def _exception_of(node: ParsedCriterion) -> QuestionPart | None:
+    return next((part for part in node.parts if part.exception), None)
+
+
 def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
     if node.rule is None:
         return _NOT_COMPUTED
-    outcome = outcomes.outcome(node.rule)
+    outcome = _with_exception(node, outcomes.outcome(node.rule))
     if not node.partial or outcome.verdict is NA:
         return outcome
     # Only part of the text became a rule. A failed inclusion clause still rules the child out
