@@ -4,6 +4,7 @@ the truth, and the answer a parent of a child without a condition gives never ru
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import date
 
@@ -11,7 +12,7 @@ import pytest
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion, parse_trial
 from eligo.criteria.rules import ConditionalRule
-from eligo.matching.evaluate import evaluate_trial
+from eligo.matching.evaluate import evaluate, evaluate_trial
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.patients.answers import Answers
 from eligo.patients.profile import PatientProfile
@@ -164,3 +165,17 @@ def test_the_hydrocortisone_exception_is_asked_and_lifts_the_exclusion() -> None
     assert _result_of(ruled, "exc-10.1").rules_out
     lifted = evaluate_trial(parsed, PatientProfile(), ON, Answers.from_mapping({**asked, exception.id: "yes"}))
     assert _result_of(lifted, "exc-10.1").verdict is CriterionVerdict.NOT_MET
+
+
+@pytest.mark.parametrize("nct_id", SEEDS)
+def test_part_answers_give_the_same_verdict_fast_and_in_full(nct_id: str) -> None:
+    """Random answers to parts and whole criteria: the verdict worked out at once equals the built result's."""
+    parsed = PARSED[nct_id]
+    ids = [answer_id for _node, answer_id, _question in _asked(parsed)]
+    rng = random.Random(13)
+    for _ in range(40):
+        chosen = {answer_id: rng.choice(("yes", "no", "not_sure")) for answer_id in rng.sample(ids, k=len(ids) // 3)}
+        answers = Answers.from_mapping(chosen)
+        fast = evaluate(parsed, PatientProfile(), ON, answers)
+        assert fast.verdict is fast.result().verdict
+        assert fast.verdict is evaluate_trial(parsed, PatientProfile(), ON, answers).verdict
