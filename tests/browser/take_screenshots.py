@@ -51,7 +51,7 @@ NOTE = "Ask Dr Patel whether the 2019 biopsy report is enough."
 PASSCODE = "harbour-blue-42"
 ALERT_SEARCH = "/alerts/new?q=neuroblastoma&status=open&near=Leeds&within=300&age=7"
 ANSWERS = (("inc-1", "yes"), ("inc-4", "yes"), ("inc-7", "not_sure"), ("exc-4", "no"))
-REFERRAL_ANSWERS = (("inc-1", "yes"), ("inc-2", "yes"), ("inc-3", "not_sure"), ("exc-1", "no"))
+REFERRAL_ANSWERS = (("inc-1#1", "yes"), ("inc-1#2", "yes"), ("inc-2", "yes"), ("inc-3", "not_sure"), ("exc-1", "no"))
 PUBLIC_COUNT = 2 * (len(PAGES) + 1)
 SIGNED_IN_NAMES = (
     "trial-notes",
