@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.criteria.questions import QuestionPart, Unit, part_id, units
+from eligo.criteria.questions import QuestionPart, part_id, units
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
 from eligo.criteria.rules.clinical import DiagnosisRule
 from eligo.matching.remedies import Later, combined, later_of
@@ -128,7 +128,6 @@ def _answered_parts(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapp
     }
     if not any(part.id in answers for part in node.parts):
         return None
-    position = {_unit_key(unit): index for index, unit in enumerate(found)}
 
     def part(index: int, computed: Callable[[], Outcome]) -> Outcome:
         outcome = computed()
@@ -136,12 +135,23 @@ def _answered_parts(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapp
             return _ANSWERED[given[index]]
         return outcome
 
-    def leaf(rule: Rule) -> Outcome:
-        return part(position[id(rule)], lambda: outcomes.outcome(rule))
+    # Part numbers follow the rule's structure (as `units` lists them), never object identity: the
+    # parsed-criteria cache may hand out one object for two equal parts of one criterion.
+    def visit(rule: Rule, start: int) -> Outcome:
+        if isinstance(rule, AllOf | AnyOf):
+            found_parts: list[Outcome] = []
+            index = start
+            for member in rule.rules:
+                found_parts.append(visit(member, index))
+                index += len(units(member))
+            return _all_of(rule, found_parts) if isinstance(rule, AllOf) else _any_of(rule, found_parts)
+        if isinstance(rule, ConditionalRule):
+            return conditional(rule, start)
+        return part(start, lambda: outcomes.outcome(rule))
 
-    def conditional(rule: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Outcome:
-        condition_index = position[(id(rule), "condition")]
-        condition = part(condition_index, lambda: visit_whole(rule.if_present))
+    def conditional(rule: ConditionalRule, start: int) -> Outcome:
+        # The condition is asked as one question, whatever rules it is made of.
+        condition = part(start, lambda: evaluate_rule(rule.if_present, outcomes.profile, outcomes.on))
         if condition.verdict in (NOT_MET, NA):
             return Outcome.not_applicable(
                 f"{condition.evidence} This criterion is only about children with {rule.condition}.".strip()
@@ -149,29 +159,20 @@ def _answered_parts(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapp
         if condition.verdict is UNKNOWN:
             return Outcome.unknown(f"If your child has {rule.condition}: {rule.requirement}", *condition.missing)
         if rule.requirement_rule is None:
-            requirement_index = position[(id(rule), "requirement")]
             requirement = part(
-                requirement_index, lambda: Outcome.unknown(f"So this applies: {rule.requirement}; please answer.")
+                start + 1, lambda: Outcome.unknown(f"So this applies: {rule.requirement}; please answer.")
             )
         else:
-            requirement = visit(rule.requirement_rule)
+            requirement = visit(rule.requirement_rule, start + 1)
         return Outcome(
             verdict=requirement.verdict,
             evidence=f"{condition.evidence} So this applies: {requirement.evidence}".strip(),
             missing=requirement.missing,
         )
 
-    def visit_whole(rule: Rule) -> Outcome:
-        # A condition is asked as one question, whatever rules it is made of.
-        return evaluate_rule(rule, outcomes.profile, outcomes.on)
-
     exception = _exception_of(node)
-    outcome = fold(node.rule, leaf, _all_of, _any_of, conditional)
+    outcome = visit(node.rule, 0)
     return _with_exception(node, outcome, answers.get(exception.id) if exception is not None else None)
-
-
-def _unit_key(unit: Unit) -> object:
-    return id(unit.rule) if unit.kind == "leaf" else (id(unit.rule), unit.kind)
 
 
 def rules_out(section: str, verdict: CriterionVerdict) -> bool:
