@@ -51,7 +51,7 @@ NOTE = "Ask Dr Patel whether the 2019 biopsy report is enough."
 PASSCODE = "harbour-blue-42"
 ALERT_SEARCH = "/alerts/new?q=neuroblastoma&status=open&near=Leeds&within=300&age=7"
 ANSWERS = (("inc-1", "yes"), ("inc-4", "yes"), ("inc-7", "not_sure"), ("exc-4", "no"))
-REFERRAL_ANSWERS = (("inc-1", "yes"), ("inc-2", "yes"), ("inc-3", "not_sure"), ("exc-1", "no"))
+REFERRAL_ANSWERS = (("inc-1#1", "yes"), ("inc-1#2", "yes"), ("inc-2", "yes"), ("inc-3", "not_sure"), ("exc-1", "no"))
 PUBLIC_COUNT = 2 * (len(PAGES) + 1)
 SIGNED_IN_NAMES = (
     "trial-notes",
@@ -112,6 +112,31 @@ def take(browser: Browser, base_url: str, out: Path = OUT) -> list[Path]:
         written.append(shoot(page, out / f"match-results-{kind}.png", kind))
         context.close()
     return written
+
+
+# The HIV question of the trial page answered "No" (never had HIV), as a parent would (issue #13).
+# `hiv-before` was taken from the code before the question was split (answer id "inc-13": "No" ruled
+# the child out); `take_hiv` regenerates the after picture with the condition question's own id.
+HIV_ANSWER = ("inc-13#1", "no")
+HIV_NAME = "trial-hiv-no-after"
+
+
+def take_hiv(browser: Browser, base_url: str, out: Path = OUT, name: str = HIV_NAME) -> Path:
+    """The phone view around the HIV criterion after the parent answered "No", verdict box included."""
+    out.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=WIDTHS["phone"], device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/trials/{TRIAL}")
+        answer(page, *HIV_ANSWER)
+        page.get_by_role("button", name="Save my answers").click()
+        page.wait_for_url(f"**/trials/{TRIAL}*")
+        top = page.evaluate(
+            "() => document.querySelector('[data-criterion=\"inc-13\"]').getBoundingClientRect().top + window.scrollY"
+        )
+        return shoot(page, out / f"{name}-phone.png", "phone", max(0.0, top - 120), AROUND_HEIGHT["phone"])
+    finally:
+        context.close()
 
 
 def save_answers(page: Page, trial: str = TRIAL, answers: tuple[tuple[str, str], ...] = ANSWERS) -> None:
@@ -271,6 +296,7 @@ def main() -> int:
             with sqlite_server(Path(directory)) as base_url:
                 written = take(browser, base_url)
                 written += take_compare(browser, base_url)
+                written.append(take_hiv(browser, base_url))
             with mail_server(Path(directory)) as site:
                 written += take_signed_in(browser, site)
         finally:

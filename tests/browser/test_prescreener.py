@@ -108,3 +108,31 @@ def test_without_javascript_save_my_answers_persists(no_js_page: Page, live_url:
     page.wait_for_url(f"**/trials/{TRIAL}*")
     expect(page.locator("form.prescreener input[type=radio]:checked")).to_have_count(0)
     expect(verdict).to_have_text(before)
+
+
+def test_no_to_the_hiv_question_never_rules_the_child_out(page: Page, live_url: str) -> None:
+    """Issue #13: "Has your child ever had HIV infection?" answered "No" (never had it) is not a red mark,
+    does not move the verdict to "Probably does not qualify", and the follow-up appears only after "Yes"."""
+    page.goto(f"{live_url}/trials/{TRIAL}")
+    verdict = page.locator("#verdict")
+    criterion = page.locator('li[data-criterion="inc-13"]')
+    expect(criterion).to_contain_text("Has your child ever had HIV infection?")
+    expect(criterion).not_to_contain_text("Answer")
+    follow_up = criterion.locator('fieldset[data-follows="inc-13#1"]')
+    expect(follow_up).to_be_hidden()
+
+    answer(page, "inc-13#1", "no")
+    expect(page.locator('[data-outcome="inc-13"]')).to_contain_text("You answered")
+    expect(criterion).not_to_have_class(re.compile(r"\brules-out\b"))
+    expect(page.locator('[data-outcome="inc-13"]')).not_to_contain_text("rules out")
+    expect(verdict).not_to_contain_text(RULES_OUT)
+    expect(follow_up).to_be_hidden()
+
+    answer(page, "inc-13#1", "yes")
+    expect(follow_up).to_be_visible()
+    expect(follow_up).to_contain_text("anti-retroviral therapy")
+    answer(page, "inc-13#1", "no")
+    expect(follow_up).to_be_hidden()
+    page.reload()
+    expect(radio(page, "inc-13#1", "no")).to_be_checked()
+    expect(verdict).not_to_contain_text(RULES_OUT)

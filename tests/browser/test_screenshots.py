@@ -16,6 +16,7 @@ from tests.browser.take_screenshots import (
     SIGNED_IN_NAMES,
     take,
     take_compare,
+    take_hiv,
     take_signed_in,
 )
 
@@ -39,3 +40,8 @@ def test_take_screenshots(browser: Browser, live_url: str, mail_site: MailSite) 
     assert len(set(written)) == len(written)
     for path in written:
         assert path.parent == OUT and path.read_bytes()[:8] == PNG, path
+
+
+def test_take_the_hiv_answer_screenshot(browser: Browser, live_url: str) -> None:
+    path = take_hiv(browser, live_url)
+    assert path.parent == OUT and path.read_bytes()[:8] == PNG, path

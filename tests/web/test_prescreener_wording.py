@@ -140,3 +140,17 @@ def test_the_trial_page_shows_alternatives_as_alternatives(client: TestClient) -
     assert "For another group of patients" in _text(osteosarcoma.group(0))
     assert "rules-out" not in osteosarcoma.group(0)
     assert "One of these is needed" in _text(page)
+
+
+def test_the_hiv_criterion_asks_its_condition_first_and_no_does_not_rule_out(client: TestClient) -> None:
+    """Issue #13: the condition is its own question, the follow-up waits for "Yes", and "No" is not a red mark."""
+    page = client.get("/trials/NCT04751383").text
+    assert "Has your child ever had HIV infection?" in page
+    assert 'name="a:inc-13#1"' in page and 'data-follows="inc-13#1" hidden' in page
+    assert "Answer “Yes” if" not in page and " And: " not in page
+    client.post("/trials/NCT04751383/answers", data={"csrf_token": csrf_of(page), "a:inc-13#1": "no"})
+    after = client.get("/trials/NCT04751383").text
+    assert 'name="a:inc-13#1" value="no" checked' in after
+    criterion = re.search(r'<li class="criterion([^"]*)" id="c-inc-13"', after)
+    assert criterion is not None and "rules-out" not in criterion.group(1)
+    assert "Probably does not qualify" not in _verdict_box(after)

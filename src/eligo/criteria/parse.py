@@ -34,6 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
+from eligo.criteria.questions import QuestionPart, exception_in, question_parts
 from eligo.criteria.rules import ConditionalRule, CriterionContext, RuleBase
 from eligo.criteria.rules.base import Section
 from eligo.criteria.rules.clinical import AgeRule, SexRule
@@ -77,6 +78,9 @@ class ParsedCriterion(BaseModel):
     partial: bool = False
     unparsed: tuple[str, ...] = ()
     question: str = ""
+    # A compound or conditional criterion's questions, one idea each (eligo.criteria.questions);
+    # empty when `question` asks one thing. The pre-screener asks these instead of `question`.
+    parts: tuple[QuestionPart, ...] = ()
     open_question: str = ""
     computable: bool = False
     # Set when reading this criterion failed unexpectedly (a bug, not a trial's wording): the
@@ -215,6 +219,7 @@ def _parse_node(node: CriteriaNode, parent_text: str | None, prefilter: bool) ->
         partial=found.partial,
         unparsed=found.unparsed,
         question=question,
+        parts=question_parts(node.id, node.section, rule, shorten, exception_in(ctx.children)),
         open_question=free_text_question(node.section, " ".join(found.unparsed), "remainder") if found.partial else "",
         computable=rule is not None and is_computable(rule),
         children=children,

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.criteria.questions import QuestionPart, part_id, units
 from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
 from eligo.criteria.rules.clinical import DiagnosisRule
 from eligo.matching.remedies import Later, combined, later_of
@@ -94,6 +95,84 @@ def _conditional(rule: ConditionalRule, visit: Callable[[Rule], Outcome]) -> Out
         evidence=f"{condition.evidence} So this applies: {requirement.evidence}",
         missing=requirement.missing,
     )
+
+
+def _with_exception(node: ParsedCriterion, outcome: Outcome, answer: Answer | None = None) -> Outcome:
+    """A criterion against the child stays open while the trial's exception to it may fit them
+    ("The only exception is for patients known to require 2 mg/kg or less of hydrocortisone …")."""
+    exception = _exception_of(node)
+    if exception is None or not rules_out(node.section, outcome.verdict):
+        return outcome
+    if answer is Answer.YES:
+        lifted = NOT_MET if node.section == "exclusion" else MET
+        return Outcome(
+            verdict=lifted,
+            evidence=f"{outcome.evidence} You answered that the trial's exception fits your child.".strip(),
+        )
+    if answer is Answer.NO:
+        return outcome
+    return Outcome.unknown(
+        f"{outcome.evidence} Unless the trial's exception fits your child: “{exception.quote}”".strip(),
+        *outcome.missing,
+    )
+
+
+def _answered_parts(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapping[str, Answer]) -> Outcome | None:
+    """The criterion's outcome with the family's answers to its parts ("inc-13#1") filling what the
+    profile leaves open; None when no part is answered. Parts follow `eligo.criteria.questions.units`."""
+    if node.rule is None or not node.parts:
+        return None
+    found = units(node.rule)
+    given = {
+        index: answers[part_id(node.id, index)] for index in range(len(found)) if part_id(node.id, index) in answers
+    }
+    if not any(part.id in answers for part in node.parts):
+        return None
+
+    def part(index: int, computed: Callable[[], Outcome]) -> Outcome:
+        outcome = computed()
+        if outcome.verdict is UNKNOWN and index in given:
+            return _ANSWERED[given[index]]
+        return outcome
+
+    # Part numbers follow the rule's structure (as `units` lists them), never object identity: the
+    # parsed-criteria cache may hand out one object for two equal parts of one criterion.
+    def visit(rule: Rule, start: int) -> Outcome:
+        if isinstance(rule, AllOf | AnyOf):
+            found_parts: list[Outcome] = []
+            index = start
+            for member in rule.rules:
+                found_parts.append(visit(member, index))
+                index += len(units(member))
+            return _all_of(rule, found_parts) if isinstance(rule, AllOf) else _any_of(rule, found_parts)
+        if isinstance(rule, ConditionalRule):
+            return conditional(rule, start)
+        return part(start, lambda: outcomes.outcome(rule))
+
+    def conditional(rule: ConditionalRule, start: int) -> Outcome:
+        # The condition is asked as one question, whatever rules it is made of.
+        condition = part(start, lambda: evaluate_rule(rule.if_present, outcomes.profile, outcomes.on))
+        if condition.verdict in (NOT_MET, NA):
+            return Outcome.not_applicable(
+                f"{condition.evidence} This criterion is only about children with {rule.condition}.".strip()
+            )
+        if condition.verdict is UNKNOWN:
+            return Outcome.unknown(f"If your child has {rule.condition}: {rule.requirement}", *condition.missing)
+        if rule.requirement_rule is None:
+            requirement = part(
+                start + 1, lambda: Outcome.unknown(f"So this applies: {rule.requirement}; please answer.")
+            )
+        else:
+            requirement = visit(rule.requirement_rule, start + 1)
+        return Outcome(
+            verdict=requirement.verdict,
+            evidence=f"{condition.evidence} So this applies: {requirement.evidence}".strip(),
+            missing=requirement.missing,
+        )
+
+    exception = _exception_of(node)
+    outcome = visit(node.rule, 0)
+    return _with_exception(node, outcome, answers.get(exception.id) if exception is not None else None)
 
 
 def rules_out(section: str, verdict: CriterionVerdict) -> bool:
@@ -188,10 +267,14 @@ class TreePlan:
         return index
 
 
+def _exception_of(node: ParsedCriterion) -> QuestionPart | None:
+    return next((part for part in node.parts if part.exception), None)
+
+
 def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
     if node.rule is None:
         return _NOT_COMPUTED
-    outcome = outcomes.outcome(node.rule)
+    outcome = _with_exception(node, outcomes.outcome(node.rule))
     if node.section_source != "heading" and rules_out(node.section, outcome.verdict):
         # No heading said which section this is (eligo.criteria.sections inferred it), so a
         # verdict against the child is a question for a person, never a decision.
@@ -245,9 +328,13 @@ def _sweep(
             outcome = _leaf_outcome(node, outcomes)
         if outcome.verdict is UNKNOWN:
             answer = answers.get(node.id)
+            by_parts = _answered_parts(node, outcomes, answers) if answer is None else None
             if answer is not None:
                 outcome = _ANSWERED[answer]
                 sources[index] = "answer"
+            elif by_parts is not None:
+                outcome = by_parts
+                sources[index] = "answer" if by_parts.verdict is not UNKNOWN else "none"
             else:
                 sources[index] = "none"
         results[index] = outcome

@@ -16,17 +16,23 @@ def shared_summary(result: TrialResult, answers: Mapping[str, str], verdict_word
     given = []
     for top in result.criteria:
         for node in top.walk():
-            answer = answers.get(node.id)
-            if answer in ANSWER_WORDS:
-                given.append(
-                    SharedAnswer(
-                        criterion_id=node.id,
-                        section=node.section,
-                        criterion=node.text,
-                        question=node.question,
-                        answer=answer,
+            # The criterion's own answer, then its parts' ("inc-13#1"), asked one idea each (issue #13).
+            prefix = f"{node.id}#"
+            parts = [k for k in answers if k.startswith(prefix) and k[len(prefix) :].isdigit()]
+            keys = [node.id, *sorted(parts, key=lambda k: int(k[len(prefix) :]))]
+            for key in keys:
+                answer = answers.get(key)
+                if answer in ANSWER_WORDS:
+                    question = node.question if key == node.id else f"Part {key[len(prefix) :]} of: {node.question}"
+                    given.append(
+                        SharedAnswer(
+                            criterion_id=key,
+                            section=node.section,
+                            criterion=node.text,
+                            question=question,
+                            answer=answer,
+                        )
                     )
-                )
     return SharedSummary(
         verdict=result.verdict.value,
         verdict_words=verdict_words,

@@ -124,11 +124,14 @@ def walk_criteria(parsed: ParsedCriteria) -> list[ParsedCriterion]:
 
 
 def leaf_ids(parsed: ParsedCriteria) -> set[str]:
+    """Every id a family may answer: each criterion with a question, and each part of a compound or
+    conditional one ("inc-13#1")."""
     ids: set[str] = set()
 
     def walk(node: ParsedCriterion) -> None:
         if node.question:
             ids.add(node.id)
+        ids.update(part.id for part in node.parts)
         for child in node.children:
             walk(child)
 

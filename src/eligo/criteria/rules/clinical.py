@@ -67,6 +67,8 @@ class ClinicalVocab(_Vocab):
     pregnancy: PregnancyAges
     performance: PerformanceVocab
     questions: dict[str, str]
+    # A disease-course definition's opening words (lower case) -> the trial's words with a gloss.
+    disease_state_words: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _cross_references(self) -> ClinicalVocab:
@@ -275,8 +277,13 @@ class DiseaseStateRule(RuleBase):
 
     def question(self, section: Section) -> str:
         vocab = clinical_vocab()
+        # Where the states only approximate the trial's own words ("incomplete response to salvage
+        # treatment" is not "persistent"), the question asks in the trial's words, with a gloss.
+        for lead, words in vocab.disease_state_words.items():
+            if self.definition is not None and self.definition.lower().startswith(lead):
+                return _q("disease_state_words", words=words)
         text = _q("disease_state", states=_join([vocab.disease_states[s].display for s in self.states]))
-        return text + (_q("never_relapsed") if self.never_relapsed else "")
+        return text.rstrip("?") + _q("never_relapsed") if self.never_relapsed else text
 
 
 # --- disease sites, biomarkers ----------------------------------------------------------------

@@ -221,10 +221,10 @@ class StemCellRule(RuleBase):
 
     def question(self, section: Section) -> str:
         q = questions()
-        text = q.stem_cells.format(amount=cd34_text(self.min_cd34_per_kg))
+        amount = cd34_text(self.min_cd34_per_kg)
         if self.only_after is not None:
-            text = q.stem_cells_after.format(label=vocabulary().label(self.only_after), rest=text[0].lower() + text[1:])
-        return text
+            return q.stem_cells_after.format(label=vocabulary().label(self.only_after), amount=amount)
+        return q.stem_cells.format(amount=amount)
 
 
 def period_text(days: int | None, hours: int | None, months: int | None) -> str:

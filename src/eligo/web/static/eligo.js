@@ -75,6 +75,14 @@
     return answers;
   }
 
+  // A conditional criterion's follow-up is asked only after "Yes" to its condition ("Has your child
+  // ever had HIV infection?"); any other answer hides it again.
+  function showFollowUps(form, partId, value) {
+    form.querySelectorAll("fieldset.follow-up").forEach(function (part) {
+      if (part.getAttribute("data-follows") === partId) { part.hidden = value !== "yes"; }
+    });
+  }
+
   function enhancePrescreener(form) {
     var nct = form.getAttribute("data-nct");
     var csrf = form.getAttribute("data-csrf");
@@ -106,6 +114,7 @@
     form.addEventListener("change", function (event) {
       var input = event.target;
       if (!input || input.type !== "radio" || input.name.indexOf("a:") !== 0) { return; }
+      showFollowUps(form, input.name.slice(2), input.value);
       send();
     });
   }
