@@ -28,7 +28,7 @@ from eligo.web import views
 from eligo.web.errors import MESSAGES, EligoHTTPError
 from eligo.web.forms import CsrfForm
 from eligo.web.requests import client_of, render_private, settings_of, store_of, utc_now
-from eligo.web.routes.account import current_user
+from eligo.web.routes.account import current_user, login_path
 from eligo.web.templating import verdict_words
 
 router = APIRouter(include_in_schema=False)
@@ -287,6 +287,20 @@ NOTICES = {
 
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
 def detail(request: Request, referral_id: str, done: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+    if current_user(request) is None:
+        # The link in the study team's (and the family's) email: sign in, then come straight back. Every
+        # number gets this same page with the same 404, so it says nothing about which referrals exist.
+        return _render(
+            request,
+            "account/message.html",
+            {
+                "title": "Please sign in to see this request",
+                "text": "Requests are private to the family who sent them and the study team they went to. "
+                "Sign in and you will come straight back to this page.",
+                "link": (login_path(f"/referrals/{_referral_id(referral_id)}"), "Sign in"),
+            },
+            404,
+        )
     user, referral, viewer = _find(request, referral_id)
     return _detail(request, user, referral, viewer, notice=NOTICES.get(done or ""))
 

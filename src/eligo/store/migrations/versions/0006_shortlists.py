@@ -1,7 +1,7 @@
 """Shortlists: the trials a signed-in family keeps to compare (issue #16).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0006_shortlists
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision: str | None = "0005"
+revision = "0006_shortlists"
+# Chained after 0006 (age limits), which was written at the same time: one head, not two.
+down_revision: str | None = "0006"
 branch_labels: str | None = None
 depends_on: str | None = None
 
