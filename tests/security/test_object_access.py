@@ -33,6 +33,7 @@ OBJECT_ROUTES = {
     "/referrals/{referral_id}/sent": "referral",
     "/referrals/{referral_id}/status": "referral",
     "/referrals/{referral_id}/withdraw": "referral",
+    "/referrals/{referral_id}/notes": "referral",
 }
 # Routes whose secret token in the address is the authority (links sent by email or shared by a family).
 TOKEN_ROUTES = {
@@ -45,10 +46,22 @@ TOKEN_ROUTES = {
 # Routes on a trial that act on the signed-in user's own things: a stranger is sent to sign in.
 MY_TRIAL_ROUTES = {"/trials/{nct_id}/notes", "/trials/{nct_id}/share", "/trials/{nct_id}/refer"}
 # Public trial pages; what they show of a visitor is only their own session's.
-PUBLIC_ROUTES = {"/trials/{nct_id}", "/trials/{nct_id}/answers", "/trials/{nct_id}/answers/clear"}
+PUBLIC_ROUTES = {
+    "/trials/{nct_id}",
+    "/trials/{nct_id}/answers",
+    "/trials/{nct_id}/answers/clear",
+    "/trials/{nct_id}/letter",
+}
 # Pages of one's own things with no id in the address.
 MY_PAGES = ("/account", "/account/export.json", "/alerts/profiles/new")
-FORM = {"body": "changed", "status": "contacted", "frequency": "daily", "back": "account", "passcode": "x" * 8}
+FORM = {
+    "body": "changed",
+    "note": "changed",
+    "status": "contacted",
+    "frequency": "daily",
+    "back": "account",
+    "passcode": "x" * 8,
+}
 
 
 def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
@@ -121,7 +134,7 @@ def test_another_users_objects_are_not_found(world: World) -> None:
                 assert response.status_code == 404, (who, method, address, response.status_code)
                 assert _leaks(response, alice) == [], (who, method, address)
                 tried += 1
-    assert tried == 3 * 12  # eleven routes, one with two methods, as three visitors
+    assert tried == 3 * 13  # twelve routes, one with two methods, as three visitors
     assert _counts(world) == before  # nothing was changed, withdrawn or deleted
 
 

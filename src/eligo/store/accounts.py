@@ -216,7 +216,8 @@ SECRET_COLUMNS = frozenset(
     }
 )
 # Outbox bodies carry single-use links; a note's body is the user's own words and is exported.
-SECRET_TABLE_COLUMNS = frozenset({("outbox", "body"), ("outbox", "headers")})
+# The study team's notes on a referral are theirs, not the family's (issue #15): never in the family's export.
+SECRET_TABLE_COLUMNS = frozenset({("outbox", "body"), ("outbox", "headers"), ("referrals", "team_notes")})
 
 
 def _visible(table: Table) -> list[Column[Any]]:

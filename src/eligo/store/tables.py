@@ -316,6 +316,9 @@ referrals = Table(
     Column("shared", Text, nullable=True),
     Column("status", String(16), nullable=False),
     Column("history", Text, nullable=False),
+    # The study team's own notes (JSON list, migration 0007): shown at the site only and left out of the
+    # family's export; they go with the referral when the family deletes their account.
+    Column("team_notes", Text, nullable=True),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
     Index("ix_referrals_user_id", "user_id"),
