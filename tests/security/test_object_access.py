@@ -38,6 +38,7 @@ OBJECT_ROUTES = {
 # Routes whose secret token in the address is the authority (links sent by email or shared by a family).
 TOKEN_ROUTES = {
     "/shared/{token}",
+    "/shared/{token}/reply",
     "/account/confirm/{token}",
     "/account/reset/{token}",
     "/alerts/confirm/{token}",
