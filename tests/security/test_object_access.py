@@ -52,7 +52,11 @@ PUBLIC_ROUTES = {
     "/trials/{nct_id}/answers",
     "/trials/{nct_id}/answers/clear",
     "/trials/{nct_id}/letter",
+    "/trials/{nct_id}/calendar",
+    "/trials/{nct_id}/schedule.ics",
 }
+# Public catalogue pages (issue #16): a condition or treatment type in the address, nobody's things.
+CATALOGUE_ROUTES = {"/browse/condition/{name:path}", "/browse/treatment/{key}"}
 # Pages of one's own things with no id in the address.
 MY_PAGES = ("/account", "/account/export.json", "/alerts/profiles/new")
 FORM = {
@@ -112,7 +116,7 @@ def _counts(world: World) -> list[int]:
 
 
 def test_every_parameterised_route_is_classified(world: World) -> None:
-    known = set(OBJECT_ROUTES) | TOKEN_ROUTES | MY_TRIAL_ROUTES | PUBLIC_ROUTES
+    known = set(OBJECT_ROUTES) | TOKEN_ROUTES | MY_TRIAL_ROUTES | PUBLIC_ROUTES | CATALOGUE_ROUTES
     assert set(_routes(world)) == known, "classify the new route here, so that its access is tested"
 
 

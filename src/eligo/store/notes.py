@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from eligo.accounts.records import stamp, unstamp
 from eligo.notes.anchor import Span, TextQuote
@@ -87,11 +87,11 @@ def delete_note(connection: Connection, user_id: int, note_id: int) -> bool:
     """Delete the note and the links that share only it (explicitly: cascades may be off)."""
     if note_of(connection, user_id, note_id) is None:
         return False
-    connection.execute(delete(note_replies).where(note_replies.c.note_id == note_id))
-    for share_id in connection.scalars(
-        select(share_links.c.id).where(share_links.c.note_id == note_id, share_links.c.user_id == user_id)
-    ):
-        connection.execute(delete(note_replies).where(note_replies.c.share_id == share_id))
+    # Replies go first: to the note itself, and through the links that shared only it.
+    only_this = select(share_links.c.id).where(share_links.c.note_id == note_id, share_links.c.user_id == user_id)
+    connection.execute(
+        delete(note_replies).where(or_(note_replies.c.note_id == note_id, note_replies.c.share_id.in_(only_this)))
+    )
     connection.execute(delete(share_links).where(share_links.c.note_id == note_id, share_links.c.user_id == user_id))
     connection.execute(delete(notes).where(notes.c.id == note_id, notes.c.user_id == user_id))
     return True
