@@ -8,9 +8,12 @@ import pytest
 from typer.testing import CliRunner
 
 from eligo.cli.main import app
+from eligo.ingest import import_paths
+from eligo.trials.bundled import bundled_paths
 from tests.accounts.conftest import PASSWORD, SmtpServer
 
 runner = CliRunner()
+MARSDEN = "The Royal Marsden Hospital"
 
 
 def test_create_admin_link_coordinator_and_list(database_url: str) -> None:
@@ -33,11 +36,14 @@ def test_create_admin_link_coordinator_and_list(database_url: str) -> None:
         from datetime import UTC, datetime
 
         users.sign_up(store, "nurse@example.org", PASSWORD, "clinician", "http://x", datetime.now(UTC))
+        # Coordinators are linked to listed sites of trials in the store (issue #15).
+        import_paths(store, bundled_paths())
     finally:
         store.close()
-    args = ["users", "link-coordinator", "nurse@example.org", "nct03363373", "--facility", "Great Ormond Street", *db]
+    marsden = "the royal marsden hospital"
+    args = ["users", "link-coordinator", "nurse@example.org", "nct03363373", "--facility", marsden, *db]
     linked = runner.invoke(app, args)
-    assert linked.exit_code == 0 and "now coordinates NCT03363373" in linked.output
+    assert linked.exit_code == 0 and "now coordinates NCT03363373" in linked.output, linked.output
     assert "already" in runner.invoke(app, args).output
 
     listed = runner.invoke(app, ["users", "list", "--format", "json", *db])
@@ -45,7 +51,7 @@ def test_create_admin_link_coordinator_and_list(database_url: str) -> None:
     rows = {row["email"]: row for row in json.loads(listed.output)["users"]}
     assert rows["boss@example.org"]["role"] == "admin" and rows["boss@example.org"]["confirmed"] is True
     assert rows["nurse@example.org"]["role"] == "coordinator"
-    assert rows["nurse@example.org"]["sites"] == [{"nct_id": "NCT03363373", "facility": "Great Ormond Street"}]
+    assert rows["nurse@example.org"]["sites"] == [{"nct_id": "NCT03363373", "facility": MARSDEN}]
     assert "boss@example.org\tadmin\tconfirmed" in runner.invoke(app, ["users", "list", *db]).output
 
 

@@ -12,15 +12,16 @@ from sqlalchemy import select
 
 from eligo.store.tables import metadata, users
 from tests.accounts.conftest import PASSWORD
-from tests.accounts.helpers import post
+from tests.accounts.helpers import csrf, post
 from tests.alerts.helpers import subscribe
-from tests.notes.helpers import add_note, make_share
+from tests.notes.helpers import add_note, make_share, share_link
 from tests.referrals.conftest import TRIAL, Site, refer, sent_id
 
 EMAIL = "everything@family.example"
 NOTE = "Ask Dr Patel about the 6-week rule"
 MESSAGE = "Our daughter relapsed in March; we live near Leeds."
 CRITERION_WORDS = "Patients must have high-risk neuroblastoma"
+REPLY = "Reply-trace-5521: the biopsy is recent enough"
 
 
 def _use_every_feature(site: Site) -> None:
@@ -30,7 +31,15 @@ def _use_every_feature(site: Site) -> None:
     assert saved.status_code == 303, saved.text
     assert subscribe(family, EMAIL).status_code in (200, 303)
     assert add_note(family, CRITERION_WORDS, NOTE, trial=TRIAL).status_code == 303
-    assert make_share(family, trial=TRIAL).status_code == 200
+    made = make_share(family, trial=TRIAL)
+    assert made.status_code == 200
+    # A doctor replies to the shared note (issue #15): the reply is the family's data too.
+    path, passcode = share_link(made)
+    doctor = site.client()
+    doctor.post(path, data={"csrf_token": csrf(doctor), "passcode": passcode})
+    note_id = doctor.get(path).text.split('name="note_id" value="')[1].split('"')[0]
+    reply = {"csrf_token": csrf(doctor), "note_id": note_id, "name": "Dr Okafor", "body": REPLY}
+    assert doctor.post(f"{path}/reply", data=reply, follow_redirects=False).status_code == 303
     sent_id(refer(family, message=MESSAGE, include_answers="yes"))
     # A signed-out alert for the same address, made from another browser.
     assert subscribe(site.client(), EMAIL, frequency="daily").status_code in (200, 303)
@@ -42,7 +51,7 @@ def test_export_holds_every_feature_and_deletion_leaves_nothing(site: Site) -> N
     family = site.clients[0]
 
     exported = json.loads(family.get("/account/export.json").text)
-    for table in ("child_profiles", "alert_subscriptions", "notes", "share_links", "referrals"):
+    for table in ("child_profiles", "alert_subscriptions", "notes", "share_links", "referrals", "note_replies"):
         assert exported.get(table), f"the export has no {table}"
     assert exported["notes"][0]["body"] == NOTE
     assert exported["referrals"][0]["message"] == MESSAGE
@@ -58,7 +67,7 @@ def test_export_holds_every_feature_and_deletion_leaves_nothing(site: Site) -> N
         for table in metadata.sorted_tables:
             for row in connection.execute(select(table)):
                 values = json.dumps([str(value) for value in row], ensure_ascii=False)
-                for trace in (EMAIL, NOTE, MESSAGE, "Mia"):
+                for trace in (EMAIL, NOTE, MESSAGE, "Mia", REPLY):
                     assert trace not in values, f"{trace!r} left in {table.name}"
                 if table.name == "web_sessions":  # the signed-in session held the child's details
                     assert "age_years" not in values

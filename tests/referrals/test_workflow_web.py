@@ -11,11 +11,16 @@ from eligo.store.tables import referrals
 from tests.referrals.conftest import LEEDS, LEEDS_EMAIL, TRIAL, Site, refer, sent_id, token_of
 
 
-def _move(client: object, referral_id: int, status: str) -> object:
+def _move(client: object, referral_id: int, status: str, **fields: str) -> object:
+    """Post the status form; a final state (enrolled, not eligible, withdrawn) is confirmed as asked (issue #15)."""
     page = client.get("/account")  # type: ignore[attr-defined]  # a final referral's page has no form
+    if status in ("enrolled", "not_eligible", "withdrawn"):
+        fields = {"confirmed": "yes", **fields}
+    if status in ("not_eligible", "withdrawn"):
+        fields = {"message": "We are sorry: the study cannot take your child.", **fields}
     return client.post(  # type: ignore[attr-defined]
         f"/referrals/{referral_id}/status",
-        data={"csrf_token": token_of(page.text), "status": status},
+        data={"csrf_token": token_of(page.text), "status": status, **fields},
         follow_redirects=False,
     )
 
@@ -60,8 +65,8 @@ def test_coordinator_moves_a_referral_and_the_family_hears_of_each_change(site: 
         assert f"The study team at {LEEDS} updated your request: {status}" in subjects
     assert "Your child has joined the study." in site.body("parent@family.example")
 
-    # Final: nothing more can be done, and the page says so.
-    assert "it cannot be changed any more" in coordinator.get(f"/referrals/{referral_id}").text
+    # Final: it cannot be moved on (only corrected, see test_workflow_humane.py), and the page says so.
+    assert "This request is enrolled." in coordinator.get(f"/referrals/{referral_id}").text
     refused = _move(coordinator, referral_id, "withdrawn")
     assert refused.status_code == 409  # type: ignore[attr-defined]
     assert "can no longer be changed" in refused.text  # type: ignore[attr-defined]
@@ -83,7 +88,8 @@ def test_an_invalid_transition_is_refused_with_a_clear_message(site: Site) -> No
 def test_dashboard_filters_by_status_newest_first(site: Site) -> None:
     family = site.family("parent@family.example")
     first = sent_id(refer(family, name="First Parent"))
-    second = sent_id(refer(family, name="Second Parent"))
+    # One open request per family per site (issue #15): the second comes from another family.
+    second = sent_id(refer(site.family("other@family.example"), name="Second Parent"))
     coordinator = site.coordinator("coord@site.example")
     board = coordinator.get("/referrals/dashboard").text
     assert board.index("Second Parent") < board.index("First Parent")

@@ -33,10 +33,12 @@ OBJECT_ROUTES = {
     "/referrals/{referral_id}/sent": "referral",
     "/referrals/{referral_id}/status": "referral",
     "/referrals/{referral_id}/withdraw": "referral",
+    "/referrals/{referral_id}/notes": "referral",
 }
 # Routes whose secret token in the address is the authority (links sent by email or shared by a family).
 TOKEN_ROUTES = {
     "/shared/{token}",
+    "/shared/{token}/reply",
     "/account/confirm/{token}",
     "/account/reset/{token}",
     "/alerts/confirm/{token}",
@@ -49,6 +51,7 @@ PUBLIC_ROUTES = {
     "/trials/{nct_id}",
     "/trials/{nct_id}/answers",
     "/trials/{nct_id}/answers/clear",
+    "/trials/{nct_id}/letter",
     "/trials/{nct_id}/calendar",
     "/trials/{nct_id}/schedule.ics",
 }
@@ -59,7 +62,14 @@ CATALOGUE_ROUTES = {
 }
 # Pages of one's own things with no id in the address.
 MY_PAGES = ("/account", "/account/export.json", "/alerts/profiles/new")
-FORM = {"body": "changed", "status": "contacted", "frequency": "daily", "back": "account", "passcode": "x" * 8}
+FORM = {
+    "body": "changed",
+    "note": "changed",
+    "status": "contacted",
+    "frequency": "daily",
+    "back": "account",
+    "passcode": "x" * 8,
+}
 
 
 def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
@@ -132,7 +142,7 @@ def test_another_users_objects_are_not_found(world: World) -> None:
                 assert response.status_code == 404, (who, method, address, response.status_code)
                 assert _leaks(response, alice) == [], (who, method, address)
                 tried += 1
-    assert tried == 3 * 12  # eleven routes, one with two methods, as three visitors
+    assert tried == 3 * 13  # twelve routes, one with two methods, as three visitors
     assert _counts(world) == before  # nothing was changed, withdrawn or deleted
 
 

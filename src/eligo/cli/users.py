@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ class OutputFormat(StrEnum):
 
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text for people, json for programs")]
+
+
+_NCT_SHAPE = re.compile(r"NCT\d{8}")
 
 
 class CliError(Exception):
@@ -80,33 +84,87 @@ def create_admin(
         typer.echo(f"admin account {user.id} is ready")
 
 
+FacilityOption = Annotated[
+    str,
+    typer.Option(
+        "--facility",
+        "--site",
+        help="One listed site of the trial: its id (see `users list --sites NCT_ID`) or its full name; "
+        "case, apostrophes, quotes and spaces do not matter (default: all its sites)",
+    ),
+]
+
+
+@contextmanager
+def _site_errors() -> Iterator[None]:
+    """An unknown trial or site: printed as one line, exit code 1, nothing stored."""
+    from eligo.referrals.coordinators import SiteNotFound
+
+    try:
+        yield
+    except SiteNotFound as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+
+
 @users_app.command("link-coordinator")
 def link_coordinator(
     email: Annotated[str, typer.Argument(help="The coordinator's email address (the account must exist)")],
-    nct_id: Annotated[str, typer.Argument(help="The trial, e.g. NCT03363373")],
-    facility: Annotated[str, typer.Option("--facility", help="One site of the trial (default: all its sites)")] = "",
+    nct_id: Annotated[str, typer.Argument(help="The trial, e.g. NCT03363373 (it must be in the store)")],
+    facility: FacilityOption = "",
     db: DbOption = None,
 ) -> None:
-    """Make an account the coordinator of a trial, or of one site of it."""
+    """Make an account the coordinator of a trial, or of one of its listed sites."""
     from eligo.accounts import users
+    from eligo.referrals import coordinators
 
-    with _errors():
+    with _errors(), _site_errors():
+        if not _NCT_SHAPE.fullmatch(nct_id.strip().upper()):
+            raise CliError(f"{nct_id!r} is not an NCT number (NCT followed by 8 digits)")
         store = _open_store(db)
         try:
-            user, added = users.link_coordinator(store, email, nct_id, facility)
+            user, link, added = coordinators.link(store, email, nct_id, facility)
         except users.AccountError as error:
             raise CliError(str(error)) from error
         finally:
             store.close()
-        where = f"{nct_id.strip().upper()}" + (f" ({facility.strip()})" if facility.strip() else "")
+        where = link.nct_id + (f" ({link.facility})" if link.facility else " (all its sites)")
         typer.echo(f"account {user.id} {'now coordinates' if added else 'already coordinated'} {where}")
 
 
+@users_app.command("unlink")
+def unlink_coordinator(
+    email: Annotated[str, typer.Argument(help="The coordinator's email address")],
+    nct_id: Annotated[str, typer.Argument(help="The trial, e.g. NCT03363373")],
+    facility: FacilityOption = "",
+    db: DbOption = None,
+) -> None:
+    """Remove a coordinator's link to a trial's site (or to the whole trial); their account stays."""
+    from eligo.referrals import coordinators
+
+    with _errors(), _site_errors():
+        store = _open_store(db)
+        try:
+            user, link = coordinators.unlink(store, email, nct_id, facility)
+        finally:
+            store.close()
+        typer.echo(f"account {user.id} no longer coordinates {link.nct_id} ({link.facility or 'all its sites'})")
+
+
 @users_app.command("list")
-def list_users(fmt: FormatOption = OutputFormat.text, db: DbOption = None) -> None:
-    """Every account: id, email, role, whether confirmed, and a coordinator's sites."""
+def list_users(
+    fmt: FormatOption = OutputFormat.text,
+    sites: Annotated[
+        str, typer.Option("--sites", help="Instead of accounts, list this trial's sites with their ids")
+    ] = "",
+    db: DbOption = None,
+) -> None:
+    """Every account: id, email, role, confirmed, a coordinator's sites; or, with --sites, a trial's sites."""
     from eligo.accounts import users
 
+    if sites:
+        _list_sites(sites, fmt, db)
+        return
     with _errors():
         store = _open_store(db)
         try:
@@ -134,6 +192,25 @@ def list_users(fmt: FormatOption = OutputFormat.text, db: DbOption = None) -> No
             typer.echo(line + (f"\t{sites_text}" if sites_text else ""))
         if not rows:
             typer.echo("no accounts yet")
+
+
+def _list_sites(nct_id: str, fmt: OutputFormat, db: str | None) -> None:
+    from eligo.referrals import coordinators
+
+    with _site_errors():
+        store = _open_store(db)
+        try:
+            trial, listed = coordinators.trial_sites(store, nct_id)
+        finally:
+            store.close()
+        rows = [{"id": site.key, "facility": site.facility, "place": site.place} for site in listed]
+        if fmt is OutputFormat.json:
+            typer.echo(json.dumps({"nct_id": trial.nct_id, "sites": rows}, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            typer.echo(f"{row['id']}\t{row['facility']}\t{row['place']}")
+        if not rows:
+            typer.echo(f"{trial.nct_id} lists no sites")
 
 
 @mail_app.command("deliver")

@@ -61,3 +61,14 @@ class ShareLink:
         if self.locked_until is not None and self.locked_until > now:
             return "locked"
         return "active"
+
+
+@dataclass(frozen=True)
+class NoteReply:
+    """A reply to a note from whoever opened the family's share link with its passcode (usually a doctor)."""
+
+    id: int
+    note_id: int
+    name: str
+    body: str
+    created_at: datetime

@@ -43,6 +43,17 @@ class HistoryEntry:
     status: Status
     at: datetime
     by: Actor
+    message: str = ""  # what the study team wrote to the family with this change (their email includes it)
+    correction: bool = False  # the team put back a status it had set by mistake
+
+
+@dataclass(frozen=True)
+class TeamNote:
+    """A note the study team keeps on a referral: seen at the site only, never by the family."""
+
+    at: datetime
+    by: str  # the coordinator's email address, as they signed in
+    text: str
 
 
 @dataclass(frozen=True)
@@ -72,5 +83,10 @@ class Referral:
     shared: SharedSummary | None
     status: Status
     history: tuple[HistoryEntry, ...]
+    team_notes: tuple[TeamNote, ...]
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def status_set_by(self) -> Actor:
+        return self.history[-1].by if self.history else "family"

@@ -13,10 +13,10 @@ from datetime import datetime
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import Role, SiteLink, User
 from eligo.accounts.users import email_text
-from eligo.referrals.records import HistoryEntry, Referral, ReferralRequest, SharedSummary
+from eligo.referrals.records import HistoryEntry, Referral, ReferralRequest, SharedSummary, TeamNote
 from eligo.referrals.sites import SiteChoice
 from eligo.referrals.summary import summary_text
-from eligo.referrals.workflow import FIRST, Actor, Status, TransitionRefused, check_move, info
+from eligo.referrals.workflow import FIRST, Actor, Status, TransitionRefused, check_correction, check_move, info
 from eligo.store import accounts as account_rows
 from eligo.store import referrals as rows
 from eligo.store.repository import TrialStore
@@ -64,12 +64,19 @@ def send_referral(
     base_url: str,
     now: datetime,
 ) -> Referral:
-    """Store the referral and queue the site's email and the family's confirmation, all or nothing."""
+    """Store the referral and queue the site's email and the family's confirmation, all or nothing.
+
+    AlreadyOpen when the family's earlier request to this site is still open.
+    """
     if site.email is None:
         phone = f" on {site.phone}" if site.phone else ""
         raise SiteUnreachable(f"{site.facility} has no email address in the registry record; please phone them{phone}.")
     preferred = "phone" if request.preferred_contact == "phone" else "email"
     with store.engine.begin() as connection:
+        # One open request per family per site: a second one would only make the team answer twice.
+        existing = rows.open_referral(connection, user.id, trial.nct_id, site.facility)
+        if existing is not None:
+            raise AlreadyOpen(existing)
         referral = rows.insert_referral(
             connection,
             user_id=user.id,
@@ -119,13 +126,55 @@ def send_referral(
     return referral
 
 
+MAX_TEAM_TEXT_CHARS = 2000
+
+
+class MessageNeeded(ValueError):
+    """The change asks for a message to the family and none was written; the message is safe to show."""
+
+
+class AlreadyOpen(Exception):
+    """The family already has an open request to this site: the caller shows that one instead."""
+
+    def __init__(self, referral: Referral) -> None:
+        super().__init__(f"request {referral.id} is still open")
+        self.referral = referral
+
+
+def _team_text(text: str, what: str) -> str:
+    cleaned = text.replace("\r\n", "\n").strip()
+    if len(cleaned) > MAX_TEAM_TEXT_CHARS:
+        raise MessageNeeded(f"{what}: please keep it under {MAX_TEAM_TEXT_CHARS} characters.")
+    return cleaned
+
+
 def change_status(
-    store: TrialStore, referral: Referral, target: Status, actor: Actor, base_url: str, now: datetime
+    store: TrialStore,
+    referral: Referral,
+    target: Status,
+    actor: Actor,
+    base_url: str,
+    now: datetime,
+    message: str = "",
+    *,
+    correction: bool = False,
 ) -> Referral:
     """Move the referral (TransitionRefused when the workflow forbids it or it changed meanwhile) and tell the
-    family; a family's withdrawal is also told to the site."""
-    check_move(referral.status, target, actor)
-    entry = HistoryEntry(status=target, at=now, by=actor)
+    family; a family's withdrawal is also told to the site.
+
+    A `correction` puts back a status the study team set by mistake; it is recorded as such in the history.
+    A move to a status that asks for a message (not eligible, withdrawn) needs one: the family's email has it.
+    """
+    if correction:
+        check_correction(referral.status, target, referral.status_set_by)
+    else:
+        check_move(referral.status, target, actor)
+    text = _team_text(message, "Message to the family") if actor == "coordinator" else ""
+    if actor == "coordinator" and not correction and info(target).asks_message and not text:
+        raise MessageNeeded(
+            f"Please write a message to the family: their email about “{info(target).label}” will include it."
+        )
+    entry = HistoryEntry(status=target, at=now, by=actor, message=text, correction=correction)
     with store.engine.begin() as connection:
         if not rows.set_status(connection, referral, entry):
             raise TransitionRefused(CHANGED_MEANWHILE)
@@ -140,8 +189,10 @@ def change_status(
                 "referral_updated",
                 site=referral.facility,
                 nct_id=referral.nct_id,
+                changed="corrected" if correction else "updated",
                 status=status.label.lower(),
                 meaning=status.meaning,
+                family_message=f"\nTheir message to you:\n{text}\n" if text else "",
                 link=link,
             )
             queue_email(connection, owner.email, subject, body, now=now, user_id=owner.id)
@@ -162,7 +213,24 @@ def change_status(
                 reference=str(referral.id),
             )
             queue_email(connection, referral.site_email, subject, body, now=now, user_id=owner.id)
-    log.info("referral %d moved to %s by the %s", referral.id, target, actor)
+    log.info("referral %d %s to %s by the %s", referral.id, "corrected" if correction else "moved", target, actor)
+    return updated
+
+
+def add_team_note(store: TrialStore, referral: Referral, author: User, text: str, now: datetime) -> Referral:
+    """Keep a note on the referral for the study team only (no email; never shown to the family)."""
+    cleaned = _team_text(text, "Note")
+    if not cleaned:
+        raise MessageNeeded("Please write the note first.")
+    note = TeamNote(at=now, by=author.email, text=cleaned)
+    with store.engine.begin() as connection:
+        current = rows.referral_by_id(connection, referral.id) or referral
+        if not rows.add_team_note(connection, current, note):
+            raise TransitionRefused(CHANGED_MEANWHILE)
+        updated = rows.referral_by_id(connection, referral.id)
+    if updated is None:  # pragma: no cover - read in the same transaction
+        raise TransitionRefused(CHANGED_MEANWHILE)
+    log.info("referral %d: the study team added a note", referral.id)
     return updated
 
 

@@ -23,8 +23,12 @@ class TransitionRefused(ValueError):
 class StatusInfo:
     name: Status
     label: str
-    meaning: str
+    meaning: str  # the family's wording
+    team_meaning: str  # the study team's wording
     team_moves: tuple[Status, ...]
+    corrections: tuple[Status, ...]
+    confirm: bool
+    asks_message: bool
     family_may_withdraw: bool
 
     @property
@@ -48,13 +52,20 @@ def workflow() -> dict[Status, StatusInfo]:
     for name in STATUSES:
         entry = entries[name]
         moves = tuple(_status(move, f"{name}.team_moves") for move in entry.get("team_moves") or ())
-        if FIRST in moves:
+        corrections = tuple(_status(move, f"{name}.corrections") for move in entry.get("corrections") or ())
+        if FIRST in moves or FIRST in corrections:
             raise ValueError(f"eligo/referrals/workflow.yaml: {name} may not move back to {FIRST}")
+        if set(moves) & set(corrections) or name in corrections:
+            raise ValueError(f"eligo/referrals/workflow.yaml: {name} lists a status as both a move and a correction")
         found[name] = StatusInfo(
             name=name,
             label=str(entry["label"]),
             meaning=str(entry["meaning"]),
+            team_meaning=str(entry["team_meaning"]),
             team_moves=moves,
+            corrections=corrections,
+            confirm=bool(entry.get("confirm", False)),
+            asks_message=bool(entry.get("asks_message", False)),
             family_may_withdraw=bool(entry.get("family_may_withdraw", False)),
         )
     return found
@@ -62,6 +73,11 @@ def workflow() -> dict[Status, StatusInfo]:
 
 def info(status: Status) -> StatusInfo:
     return workflow()[status]
+
+
+def open_statuses() -> tuple[Status, ...]:
+    """The statuses a request is still open in: a family has one open request per site at most."""
+    return tuple(name for name, here in workflow().items() if not here.final)
 
 
 def parse_status(value: str) -> Status | None:
@@ -74,6 +90,24 @@ def moves_for(current: Status, actor: Actor) -> tuple[Status, ...]:
     if actor == "coordinator":
         return here.team_moves
     return ("withdrawn",) if here.family_may_withdraw else ()
+
+
+def corrections_for(current: Status, set_by: Actor) -> tuple[Status, ...]:
+    """Where the study team may put back a status it set by mistake; a family's withdrawal stands."""
+    return info(current).corrections if set_by == "coordinator" else ()
+
+
+def check_correction(current: Status, target: Status, set_by: Actor) -> None:
+    allowed = corrections_for(current, set_by)
+    if target in allowed:
+        return
+    here = info(current)
+    if not allowed:
+        raise TransitionRefused(
+            f"This request is “{here.label}” as the family set it; the study team cannot change it."
+        )
+    choices = " or ".join(f"“{info(move).label}”" for move in allowed)
+    raise TransitionRefused(f"A request marked “{here.label}” by mistake can be put back to {choices}.")
 
 
 def check_move(current: Status, target: Status, actor: Actor) -> None:

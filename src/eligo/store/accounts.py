@@ -88,6 +88,18 @@ def link_site(connection: Connection, user_id: int, link: SiteLink) -> bool:
     return True
 
 
+def unlink_site(connection: Connection, user_id: int, link: SiteLink) -> bool:
+    """Remove the link; False when it was not there."""
+    result = connection.execute(
+        delete(coordinator_sites).where(
+            coordinator_sites.c.user_id == user_id,
+            coordinator_sites.c.nct_id == link.nct_id,
+            coordinator_sites.c.facility == link.facility,
+        )
+    )
+    return result.rowcount > 0
+
+
 def sites_of(connection: Connection, user_id: int) -> list[SiteLink]:
     rows = connection.execute(
         select(coordinator_sites.c.nct_id, coordinator_sites.c.facility)
@@ -204,7 +216,8 @@ SECRET_COLUMNS = frozenset(
     }
 )
 # Outbox bodies carry single-use links; a note's body is the user's own words and is exported.
-SECRET_TABLE_COLUMNS = frozenset({("outbox", "body"), ("outbox", "headers")})
+# The study team's notes on a referral are theirs, not the family's (issue #15): never in the family's export.
+SECRET_TABLE_COLUMNS = frozenset({("outbox", "body"), ("outbox", "headers"), ("referrals", "team_notes")})
 
 
 def _visible(table: Table) -> list[Column[Any]]:

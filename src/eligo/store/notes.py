@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from eligo.accounts.records import stamp, unstamp
 from eligo.notes.anchor import Span, TextQuote
-from eligo.notes.records import Note
-from eligo.store.tables import notes, share_links
+from eligo.notes.records import Note, NoteReply
+from eligo.store.tables import note_replies, notes, share_links
 
 
 def _note(row: Any) -> Note:
@@ -87,6 +87,37 @@ def delete_note(connection: Connection, user_id: int, note_id: int) -> bool:
     """Delete the note and the links that share only it (explicitly: cascades may be off)."""
     if note_of(connection, user_id, note_id) is None:
         return False
+    # Replies go first: to the note itself, and through the links that shared only it.
+    only_this = select(share_links.c.id).where(share_links.c.note_id == note_id, share_links.c.user_id == user_id)
+    connection.execute(
+        delete(note_replies).where(or_(note_replies.c.note_id == note_id, note_replies.c.share_id.in_(only_this)))
+    )
     connection.execute(delete(share_links).where(share_links.c.note_id == note_id, share_links.c.user_id == user_id))
     connection.execute(delete(notes).where(notes.c.id == note_id, notes.c.user_id == user_id))
     return True
+
+
+def insert_reply(connection: Connection, note_id: int, share_id: int, name: str, body: str, now: datetime) -> int:
+    values = {"note_id": note_id, "share_id": share_id, "name": name, "body": body, "created_at": stamp(now)}
+    return int(connection.execute(insert(note_replies).values(**values).returning(note_replies.c.id)).scalar_one())
+
+
+def replies_to(connection: Connection, note_ids: list[int]) -> dict[int, list[NoteReply]]:
+    """The replies to these notes, oldest first, by note id."""
+    found: dict[int, list[NoteReply]] = {}
+    if not note_ids:
+        return found
+    rows = connection.execute(
+        select(note_replies).where(note_replies.c.note_id.in_(note_ids)).order_by(note_replies.c.id)
+    )
+    for row in rows:
+        found.setdefault(int(row.note_id), []).append(
+            NoteReply(
+                id=int(row.id),
+                note_id=int(row.note_id),
+                name=str(row.name),
+                body=str(row.body),
+                created_at=unstamp(row.created_at) or datetime.min,
+            )
+        )
+    return found

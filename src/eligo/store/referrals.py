@@ -13,13 +13,21 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Connection, and_, false, func, insert, or_, select, update
 
 from eligo.accounts.records import SiteLink, stamp, unstamp
-from eligo.referrals.records import ContactMethod, HistoryEntry, Referral, SharedSummary
-from eligo.referrals.workflow import Actor, Status
+from eligo.referrals.records import ContactMethod, HistoryEntry, Referral, SharedSummary, TeamNote
+from eligo.referrals.workflow import Actor, Status, open_statuses
 from eligo.store.tables import referrals
 
 
 def _history_json(history: Sequence[HistoryEntry]) -> str:
-    return json.dumps([{"status": entry.status, "at": stamp(entry.at), "by": entry.by} for entry in history])
+    entries: list[dict[str, Any]] = []
+    for entry in history:
+        item: dict[str, Any] = {"status": entry.status, "at": stamp(entry.at), "by": entry.by}
+        if entry.message:
+            item["message"] = entry.message
+        if entry.correction:
+            item["correction"] = True
+        entries.append(item)
+    return json.dumps(entries)
 
 
 def _history(text: str) -> tuple[HistoryEntry, ...]:
@@ -27,8 +35,29 @@ def _history(text: str) -> tuple[HistoryEntry, ...]:
     for item in json.loads(text):
         at = unstamp(item["at"])
         if at is not None:
-            entries.append(HistoryEntry(status=cast(Status, item["status"]), at=at, by=cast(Actor, item["by"])))
+            entries.append(
+                HistoryEntry(
+                    status=cast(Status, item["status"]),
+                    at=at,
+                    by=cast(Actor, item["by"]),
+                    message=str(item.get("message", "")),
+                    correction=bool(item.get("correction", False)),
+                )
+            )
     return tuple(entries)
+
+
+def _notes_json(notes: Sequence[TeamNote]) -> str:
+    return json.dumps([{"at": stamp(note.at), "by": note.by, "text": note.text} for note in notes])
+
+
+def _notes(text: str | None) -> tuple[TeamNote, ...]:
+    found = []
+    for item in json.loads(text or "[]"):
+        at = unstamp(item["at"])
+        if at is not None:
+            found.append(TeamNote(at=at, by=str(item["by"]), text=str(item["text"])))
+    return tuple(found)
 
 
 def _referral(row: Any) -> Referral:
@@ -46,6 +75,7 @@ def _referral(row: Any) -> Referral:
         shared=SharedSummary.model_validate_json(row.shared) if row.shared else None,
         status=cast(Status, row.status),
         history=_history(row.history),
+        team_notes=_notes(row.team_notes),
         created_at=unstamp(row.created_at) or datetime.min,
         updated_at=unstamp(row.updated_at) or datetime.min,
     )
@@ -79,6 +109,7 @@ def insert_referral(
         "shared": shared.model_dump_json() if shared is not None else None,
         "status": first.status,
         "history": _history_json([first]),
+        "team_notes": "[]",
         "created_at": stamp(first.at),
         "updated_at": stamp(first.at),
     }
@@ -142,3 +173,29 @@ def set_status(connection: Connection, referral: Referral, entry: HistoryEntry) 
         .values(status=entry.status, history=_history_json([*referral.history, entry]), updated_at=stamp(entry.at))
     )
     return result.rowcount == 1
+
+
+def add_team_note(connection: Connection, referral: Referral, note: TeamNote) -> bool:
+    """Append a study-team note; False when another note was added meanwhile (the caller re-reads and retries)."""
+    result = connection.execute(
+        update(referrals)
+        .where(referrals.c.id == referral.id, referrals.c.team_notes == _notes_json(referral.team_notes))
+        .values(team_notes=_notes_json([*referral.team_notes, note]))
+    )
+    return result.rowcount == 1
+
+
+def open_referral(connection: Connection, user_id: int, nct_id: str, facility: str) -> Referral | None:
+    """The family's request to this site that is still open (not final), if any."""
+    row = connection.execute(
+        select(referrals)
+        .where(
+            referrals.c.user_id == user_id,
+            referrals.c.nct_id == nct_id,
+            func.lower(referrals.c.facility) == facility.lower(),
+            referrals.c.status.in_(open_statuses()),
+        )
+        .order_by(referrals.c.id.desc())
+        .limit(1)
+    ).first()
+    return _referral(row) if row is not None else None

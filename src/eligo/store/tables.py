@@ -256,6 +256,20 @@ share_links = Table(
     Index("ix_share_links_user_id", "user_id"),
 )
 
+# A doctor's reply, through a share link, to one of the family's notes (issue #15; migration 0007). It belongs
+# to the family through the note (export and deletion walk that key) and names the link it came through.
+note_replies = Table(
+    "note_replies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("note_id", Integer, ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
+    Column("share_id", Integer, ForeignKey("share_links.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_note_replies_note_id", "note_id"),
+)
+
 # "Sign up as a volunteer": alerts for a search (kind "search", `search` holds its parameters as JSON)
 # or for a saved child profile (kind "profile"). Visitors without an account subscribe by email only
 # (user_id NULL). Double opt-in: confirmed_at stays NULL until the emailed link is opened.
@@ -316,6 +330,9 @@ referrals = Table(
     Column("shared", Text, nullable=True),
     Column("status", String(16), nullable=False),
     Column("history", Text, nullable=False),
+    # The study team's own notes (JSON list, migration 0007): shown at the site only and left out of the
+    # family's export; they go with the referral when the family deletes their account.
+    Column("team_notes", Text, nullable=True),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
     Index("ix_referrals_user_id", "user_id"),

@@ -17,6 +17,7 @@ from eligo.accounts.records import User, stamp, unstamp
 from eligo.matching.evaluate import evaluate_trial
 from eligo.matching.match import load_parsed
 from eligo.notes import notes as note_ops
+from eligo.notes import replies as reply_ops
 from eligo.notes import shares as share_ops
 from eligo.notes.anchor import Span
 from eligo.notes.fields import FIELDS, field_texts
@@ -28,7 +29,7 @@ from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import CsrfForm
-from eligo.web.requests import NO_STORE, client_of, form_text, render_private, store_of, utc_now
+from eligo.web.requests import NO_STORE, client_of, form_text, render_private, settings_of, store_of, utc_now
 from eligo.web.routes.account import current_user
 
 router = APIRouter(include_in_schema=False)
@@ -94,6 +95,7 @@ def trial_context(request: Request, nct_id: str) -> dict[str, Any]:
         "note_fields": FIELDS,
         "note_form": submitted or {},
         "share_rows": [_share_row(link, utc_now()) for link in links],
+        "note_replies": reply_ops.replies_to(store, [item.note.id for item in placed]),
         "note_limits": {"body": note_ops.MAX_BODY_CHARS, "quote": note_ops.MAX_QUOTE_CHARS},
     }
 
@@ -372,7 +374,7 @@ def shared(request: Request, token: str) -> Response:
     if closed is not None:
         return closed
     if _has_access(request, link, now):
-        return _shared_page(request, link)
+        return _shared_page(request, link, token)
     if link.status(now) == "locked":
         return _locked(request, link.locked_until)
     return _passcode_form(request, token)
@@ -404,6 +406,30 @@ def shared_passcode(request: Request, token: str, form: CsrfForm) -> Response:
     return _passcode_form(request, token, WRONG_PASSCODE + more, 401)
 
 
+@router.post("/shared/{token}/reply")
+def shared_reply(request: Request, token: str, form: CsrfForm) -> Response:
+    """A reply to one shared note, from a visitor who gave the passcode; none once the link is closed."""
+    store, now = store_of(request), utc_now()
+    found = share_ops.find_share(store, token)
+    if found is None:
+        return _not_found(request)
+    link = found[0]
+    closed = _closed(request, link, now)
+    if closed is not None:
+        return closed
+    if not _has_access(request, link, now):
+        return _passcode_form(request, token, "Please give the passcode again before replying.", 401)
+    note_id = _int(form_text(form, "note_id"))
+    values = {"name": form_text(form, "name"), "body": form_text(form, "body"), "note_id": str(note_id or "")}
+    try:
+        if note_id is None:
+            raise reply_ops.ReplyRefused("That note is not part of this shared page.", "note")
+        reply_ops.add_reply(store, link, note_id, values["name"], values["body"], settings_of(request).public_url, now)
+    except reply_ops.ReplyRefused as refused:
+        return _shared_page(request, link, token, error=refused.message, form=values, status=422)
+    return RedirectResponse(f"/shared/{token}?replied=1#note-{note_id}", status_code=303, headers=SHARED_HEADERS)
+
+
 def _shared_notes(store: TrialStore, link: ShareLink) -> list[Note]:
     if link.note_id is None:
         return note_ops.notes_of(store, link.user_id, link.nct_id)
@@ -411,7 +437,15 @@ def _shared_notes(store: TrialStore, link: ShareLink) -> list[Note]:
     return [note] if note is not None and note.nct_id == link.nct_id else []
 
 
-def _shared_page(request: Request, link: ShareLink) -> Response:
+def _shared_page(
+    request: Request,
+    link: ShareLink,
+    token: str,
+    *,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     store = store_of(request)
     trial = store.get(link.nct_id)
     notes = _shared_notes(store, link)
@@ -422,12 +456,18 @@ def _shared_page(request: Request, link: ShareLink) -> Response:
         placed = [PlacedNote(note, None) for note in notes]
     context = {
         "link": link,
+        "token": token,
         "trial": trial,
         "placed": placed,
+        "replies": reply_ops.replies_to(store, [note.id for note in notes]),
         "snapshot": link.answers,
         "note_fields": FIELDS,
         "taken_at": _time(unstamp(link.answers.get("taken_at"))) if link.answers else "",
         "expires": _time(link.expires_at),
         "one_note": link.note_id is not None,
+        "reply_error": error,
+        "reply_form": form or {},
+        "replied": request.query_params.get("replied") == "1",
+        "reply_limits": {"name": reply_ops.MAX_NAME_CHARS, "body": reply_ops.MAX_REPLY_CHARS},
     }
-    return render_private(request, "notes/shared.html", context, headers=SHARED_HEADERS)
+    return render_private(request, "notes/shared.html", context, status, SHARED_HEADERS)

@@ -22,13 +22,13 @@ from eligo.referrals.form import MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_PHONE_CH
 from eligo.referrals.records import Referral, SharedSummary
 from eligo.referrals.sites import SiteChoice, find_site, site_choices
 from eligo.referrals.summary import ANSWER_WORDS, shared_summary
-from eligo.referrals.workflow import STATUSES, TransitionRefused, info, moves_for, parse_status
+from eligo.referrals.workflow import STATUSES, Status, TransitionRefused, corrections_for, info, moves_for, parse_status
 from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import MESSAGES, EligoHTTPError
 from eligo.web.forms import CsrfForm
-from eligo.web.requests import client_of, render_private, settings_of, store_of, utc_now
-from eligo.web.routes.account import current_user
+from eligo.web.requests import client_of, form_text, render_private, settings_of, store_of, utc_now
+from eligo.web.routes.account import current_user, login_path
 from eligo.web.templating import verdict_words
 
 router = APIRouter(include_in_schema=False)
@@ -200,10 +200,34 @@ def send_referral(request: Request, nct_id: str, form_data: CsrfForm) -> Respons
     if ratelimit.blocked(store, keys, now) is not None:
         return _form_page(request, trial, user, fields, error=TOO_MANY, status=429)
     shared = _answers_summary(request, trial) if checked.include_answers else None
-    referral = service.send_referral(store, user, trial, site, checked, shared, settings_of(request).public_url, now)
+    try:
+        referral = service.send_referral(
+            store, user, trial, site, checked, shared, settings_of(request).public_url, now
+        )
+    except service.AlreadyOpen as already:
+        return RedirectResponse(f"/referrals/{already.referral.id}?done=already", status_code=303)
     for kind, subject in keys:
         ratelimit.hit(store, kind, subject, now)
     return RedirectResponse(f"/referrals/{referral.id}/sent", status_code=303)
+
+
+@router.get("/trials/{nct_id}/letter", response_class=HTMLResponse)
+def consultant_letter(request: Request, nct_id: str) -> Response:
+    """A printable letter for the child's own consultant: the trial's ids, sites and any contacts listed,
+    so that a trial with no contact in its record is not a dead end."""
+    trial = views.require_trial(request, nct_id)
+    sites = site_choices(trial)
+    return _render(
+        request,
+        "referrals/letter.html",
+        {
+            "trial": trial,
+            "sites": sites,
+            "any_contact": any(site.reachable for site in sites) or bool(trial.central_contacts),
+            "public_url": settings_of(request).public_url,
+            "today": date.today(),
+        },
+    )
 
 
 @router.get("/referrals/dashboard", response_class=HTMLResponse)
@@ -261,8 +285,11 @@ def _detail(
     *,
     error: str | None = None,
     notice: str | None = None,
+    confirming: Status | None = None,
+    form: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    team = viewer == "team"
     return _render(
         request,
         "referrals/detail.html",
@@ -271,7 +298,10 @@ def _detail(
             "referral": referral,
             "viewer": viewer,
             "trial": store_of(request).get(referral.nct_id),
-            "moves": moves_for(referral.status, "coordinator" if viewer == "team" else "family"),
+            "moves": moves_for(referral.status, "coordinator" if team else "family"),
+            "corrections": corrections_for(referral.status, referral.status_set_by) if team else (),
+            "confirming": confirming,
+            "form": form or {},
             "error": error,
             "notice": notice,
         },
@@ -281,33 +311,83 @@ def _detail(
 
 NOTICES = {
     "changed": "Saved. The family will get an email about the change.",
+    "corrected": "Corrected. The change is recorded in the history and the family will get an email about it.",
+    "noted": "Note saved. Only the study team can see it.",
     "withdrawn": "Your request is withdrawn. We have told the study team.",
+    "already": "You already have an open request to this site, so we did not send another. Here it is.",
 }
 
 
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
 def detail(request: Request, referral_id: str, done: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+    if current_user(request) is None:
+        # The link in the study team's (and the family's) email: sign in, then come straight back. Every
+        # number gets this same page with the same 404, so it says nothing about which referrals exist.
+        return _render(
+            request,
+            "account/message.html",
+            {
+                "title": "Please sign in to see this request",
+                "text": "Requests are private to the family who sent them and the study team they went to. "
+                "Sign in and you will come straight back to this page.",
+                "link": (login_path(f"/referrals/{_referral_id(referral_id)}"), "Sign in"),
+            },
+            404,
+        )
     user, referral, viewer = _find(request, referral_id)
     return _detail(request, user, referral, viewer, notice=NOTICES.get(done or ""))
 
 
 @router.post("/referrals/{referral_id}/status")
 def change_status(request: Request, referral_id: str, form: CsrfForm) -> Response:
+    """Move the request on, or put back a status set by mistake (`correct`); final states are confirmed first."""
     user, referral, viewer = _find(request, referral_id)
     if viewer != "team":
         raise _not_found()
     value = form.get("status")
     target = parse_status(value) if isinstance(value, str) else None
+    message = form_text(form, "message")
+    correction = form_text(form, "correct") == "yes"
     if target is None:
         return _detail(request, user, referral, viewer, error="Please choose the new status.", status=422)
+    kept = {"message": message}
+    if not correction and info(target).confirm and form_text(form, "confirmed") != "yes":
+        return _detail(request, user, referral, viewer, confirming=target, form=kept)
     try:
         service.change_status(
-            store_of(request), referral, target, "coordinator", settings_of(request).public_url, utc_now()
+            store_of(request),
+            referral,
+            target,
+            "coordinator",
+            settings_of(request).public_url,
+            utc_now(),
+            message,
+            correction=correction,
         )
+    except service.MessageNeeded as needed:
+        return _detail(request, user, referral, viewer, error=str(needed), confirming=target, form=kept, status=422)
     except TransitionRefused as refused:
         _, current, _ = _find(request, referral_id)
         return _detail(request, user, current, viewer, error=str(refused), status=409)
-    return RedirectResponse(f"/referrals/{referral.id}?done=changed", status_code=303)
+    done = "corrected" if correction else "changed"
+    return RedirectResponse(f"/referrals/{referral.id}?done={done}", status_code=303)
+
+
+@router.post("/referrals/{referral_id}/notes")
+def add_note(request: Request, referral_id: str, form: CsrfForm) -> Response:
+    """A note for the study team only: never shown to the family, never emailed."""
+    user, referral, viewer = _find(request, referral_id)
+    if viewer != "team":
+        raise _not_found()
+    text = form_text(form, "note")
+    try:
+        service.add_team_note(store_of(request), referral, user, text, utc_now())
+    except service.MessageNeeded as needed:
+        return _detail(request, user, referral, viewer, error=str(needed), form={"note": text}, status=422)
+    except TransitionRefused as refused:
+        _, current, _ = _find(request, referral_id)
+        return _detail(request, user, current, viewer, error=str(refused), form={"note": text}, status=409)
+    return RedirectResponse(f"/referrals/{referral.id}?done=noted#team-notes", status_code=303)
 
 
 @router.post("/referrals/{referral_id}/withdraw")

@@ -125,6 +125,19 @@
       link.hidden = false;
       link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
     });
+    // Copy buttons (the share link): shown only where the script runs; the field stays selectable without it.
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        field.select();
+        var done = function () { button.textContent = "Copied"; };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+        } else { document.execCommand("copy"); done(); }
+      });
+    });
     var errors = document.getElementById("form-errors");
     if (errors) { errors.focus(); }
   });
