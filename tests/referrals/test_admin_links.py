@@ -52,7 +52,8 @@ def _count(site: Site) -> int:
 def _options(html: str) -> dict[str, str]:
     """The site picker: option text -> value."""
     picker = html.split('<select id="site" name="site"', 1)[1].split("</select>", 1)[0]
-    return {unescape(text).strip(): value for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]+)', picker)}
+    found = re.findall(r'<option value="([^"]*)"[^>]*>([^<]+)', picker)
+    return {unescape(text).strip(): value for value, text in found}
 
 
 def _post(client: TestClient, path: str, **data: str) -> Response:

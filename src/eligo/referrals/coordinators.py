@@ -7,6 +7,7 @@ match never depends on how an administrator typed the name (straight or curly ap
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 
 from eligo.accounts import users
@@ -110,13 +111,11 @@ def unlink(store: TrialStore, email: str, nct_id: str, wanted: str = "") -> tupl
     """Remove one of the account's site links (named as for `link`); SiteNotFound when it has no such link."""
     trial = nct_id.strip().upper()
     facility = wanted.strip()
+    # A link made before sites were checked (a fragment such as "Leeds"), or to a site the registry has since
+    # renamed, is still removed by its name as stored; if there is none, the error below lists the links held.
     if facility and store.get(trial) is not None:
-        try:
+        with suppress(SiteNotFound):
             facility = find_site(store, trial, wanted)[1].facility
-        except SiteNotFound:
-            # A link made before sites were checked (a fragment such as "Leeds"), or to a site the registry has
-            # since renamed, is still removed by its name as stored; if there is none, the error below lists them.
-            pass
     address = normalise_email(email)
     with store.engine.begin() as connection:
         found = rows.user_by_email(connection, address)
