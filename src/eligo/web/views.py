@@ -17,19 +17,18 @@ from eligo.browse.catalogue import Catalogue, build_catalogue
 from eligo.compare.side_effects import side_effects_view
 from eligo.compare.vocab import wording as compare_wording
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.explain.availability import (
-    KIND_ORDER,
+from eligo.explain.verdicts import asks_life_expectancy
+from eligo.geo import haversine_km
+from eligo.matching.availability import (
     Availability,
     TrialFacts,
     availability,
     early_phase_caution,
+    facts_of_sketch,
     facts_of_trial,
 )
-from eligo.explain.verdicts import asks_life_expectancy
-from eligo.geo import haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
 from eligo.matching.match import Match, candidate_query, match_profile
-from eligo.matching.ranking import family_rank_key
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
 from eligo.patients.answers import Answer, Answers, parse_answer
@@ -415,19 +414,18 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
         statuses=statuses,
         or_unstated_status=True,
     )
-    # The family's answers count in each trial's verdict and so in the ranking, as `eligo match --answers` does.
+    # The family's answers count in each trial's verdict; the core ranks and sets aside (docs/ranking.md),
+    # as `eligo match --answers` does.
     answers = {nct_id: session_answers(request, nct_id) for nct_id in request.state.session.answered_trials()}
     matches = match_profile(
-        store_of(request), profile, on, answers=answers, query=query, cache=caches_of(request).parsed
+        store_of(request),
+        profile,
+        on,
+        answers=answers,
+        query=query,
+        cache=caches_of(request).parsed,
+        set_aside=not include_closed,
     )
-    found_open = match_availability(request, matches, on)
-    if not include_closed:
-        # Set aside what a family cannot join now (an end date passed, not recruiting); the visitor can
-        # ask to see them, each with the reason.
-        matches = [found for found in matches if found_open[found.hit.nct_id].open]
-    # Treatment trials before expanded-access and palliative protocols of the same verdict; nearer
-    # before further within a verdict.
-    matches.sort(key=lambda found: family_rank_key(found, KIND_ORDER[found_open[found.hit.nct_id].kind]))
     return matches, on
 
 
@@ -453,20 +451,6 @@ def match_availability(request: Request, matches: list[Match], on: date) -> dict
             )
         request.state.match_availability = kept
     return kept
-
-
-def facts_of_sketch(sketch: TrialSketch, phases: tuple[str, ...] = ()) -> TrialFacts:
-    return TrialFacts(
-        overall_status=sketch.overall_status,
-        study_type=sketch.study_type,
-        primary_completion_date=sketch.primary_completion_date,
-        completion_date=sketch.completion_date,
-        last_update_date=sketch.last_update_date,
-        title=sketch.title,
-        summary=sketch.brief_summary,
-        overlay_sources=sketch.overlay_sources,
-        phases=phases,
-    )
 
 
 @cache
