@@ -17,6 +17,7 @@ from eligo.browse.catalogue import Catalogue, build_catalogue
 from eligo.compare.side_effects import side_effects_view
 from eligo.compare.vocab import wording as compare_wording
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.explain.summary import SiteContact, TrialSummary, profile_lines, summarise
 from eligo.explain.verdicts import asks_life_expectancy
 from eligo.geo import haversine_km
 from eligo.matching.availability import (
@@ -36,9 +37,10 @@ from eligo.patients.load import profile_from_data
 from eligo.patients.origin import Origin, OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.process import Caches, SearchPage
+from eligo.referrals.sites import SiteChoice, site_choices
 from eligo.rules.verdicts import TrialVerdict
 from eligo.schedule import TrialSchedule, WeeksSummary, extract_schedule, family_weeks
-from eligo.store import SearchHit, SearchQuery, TrialStore
+from eligo.store import SearchHit, SearchQuery, SiteHit, TrialStore
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.trials.statuses import OPEN_STATUSES
@@ -486,3 +488,62 @@ def match_page(matches: list[Match], page: int) -> MatchPage:
     for found in matches:
         tallies[found.evaluation.verdict.value] += 1
     return MatchPage(matches[start : start + MATCHES_PER_PAGE], len(matches), page, pages, start + 1, tallies)
+
+
+def nearest_contacts(request: Request, matches: list[Match]) -> dict[str, SiteContact]:
+    """Each listed trial's nearest site (the one the match measured, with the store's geocoded
+    distance) and whom to contact there (`referrals.sites`: the site's own contact, else the trial's
+    central one, else the sponsor), in one read of the records."""
+    origin = profile_origin(session_profile(request))
+    nearest = {found.hit.nct_id: found.hit.nearest_site for found in matches}
+    records = store_of(request).get_many(nearest)
+    contacts: dict[str, SiteContact] = {}
+    for nct_id, trial in records.items():
+        choices = site_choices(trial, origin)
+        hit = nearest.get(nct_id)
+        measured = next((choice for choice in choices if hit is not None and _same_site(choice, hit)), None)
+        site = measured or (choices[0] if choices else None)
+        if site is None:
+            continue
+        distance = hit.distance_km if measured is not None and hit is not None else site.distance_km
+        contacts[nct_id] = SiteContact(
+            facility=site.facility,
+            place=site.place,
+            status=site.status,
+            distance_km=distance,
+            contact_name=site.contact_name,
+            phone=site.phone,
+            email=site.email,
+            contact_from=site.contact_from,
+        )
+    return contacts
+
+
+def _same_site(choice: SiteChoice, hit: SiteHit) -> bool:
+    facility = " ".join((hit.facility or "").split())
+    return choice.facility == facility and (not hit.city or choice.place.startswith(hit.city))
+
+
+@dataclass(frozen=True)
+class ClinicSummary:
+    """The printable clinic summary: the child's details, the date, and every listed trial in full."""
+
+    profile: list[tuple[str, str]]
+    on: date
+    trials: list[TrialSummary]
+    shortlist: bool
+    closed: bool
+
+
+def clinic_summary(request: Request, *, include_closed: bool, shortlist_only: bool) -> ClinicSummary | None:
+    """The visitor's match list (or only its shortlisted trials, closed ones included) for the clinic."""
+    profile = session_profile(request)
+    found = session_matches(request, include_closed=include_closed or shortlist_only)
+    if profile is None or found is None:
+        return None
+    matches, on = found
+    if shortlist_only:
+        wanted = set(visitor.shortlist_ids(request))
+        matches = [match for match in matches if match.hit.nct_id in wanted]
+    trials = summarise(matches, nearest_contacts(request, matches))
+    return ClinicSummary(profile_lines(profile), on, trials, shortlist_only, include_closed)
