@@ -9,6 +9,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+from tests.support.clinic import clinic_child
+
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
 from eligo.matching.evaluate import evaluate
 from eligo.matching.match import Match, match_profile
@@ -20,7 +22,6 @@ from eligo.store import SearchHit, SearchQuery, SiteHit, TrialStore
 from eligo.trials.bundled import bundled_paths
 from eligo.trials.model import Eligibility, Trial
 from eligo.trials.readers import read_path
-from tests.support.clinic import clinic_child
 
 ON = date(2026, 12, 1)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "ranking.md"
@@ -81,7 +82,7 @@ def test_the_score_is_documented_as_computed() -> None:
     text = DOCS.read_text(encoding="utf-8")
     assert "met / (met + not met + still open)" in text
     # The worked example in the docs is what score_of computes.
-    example = re.search(r"(\d+) met, (\d+) not met and (\d+) still open\s+score ([0-9.]+)", text)
+    example = re.search(r"(\d+) met, (\d+) not met and (\d+) still open\s+score ([0-9]+\.[0-9]+)", text)
     assert example
     met, not_met, unknown = (int(example.group(i)) for i in (1, 2, 3))
     documented = float(example.group(4))

@@ -192,7 +192,6 @@ def match_payload(matches: Iterable[Match], sites: Mapping[str, SiteContact] | N
         counts = evaluation.counts
         results.append(
             {
-                "rank": item.rank,
                 "nct_id": match.hit.nct_id,
                 "title": match.hit.title,
                 "overall_status": match.hit.overall_status,

@@ -218,7 +218,8 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
             "eligible_from",
         ]
     )
-    for row in payloads.match_payload(matches, views.nearest_contacts(request, matches))["results"]:
+    rows = payloads.match_payload(matches, views.nearest_contacts(request, matches))["results"]
+    for rank, row in enumerate(rows, start=1):
         site = row["nearest_site"] or {}
         contact = row["contact"]
         writer.writerow(
@@ -234,7 +235,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
                 row["distance_km"],
                 _csv_safe(", ".join(filter(None, [site.get("facility"), site.get("city")]))),
                 on.isoformat(),
-                row["rank"],
+                rank,
                 _csv_safe(row["verdict_words"]),
                 row["checked"],
                 _csv_list(f"{line['text']} — {line['label']}" for line in row["looks_met"]),
