@@ -210,12 +210,14 @@ def _value_text(value: Any) -> str:
         return _record_text(value)
     if isinstance(value, list):
         return "; ".join(_value_text(item) for item in value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = str(value)
     return values.get(text, text.replace("_", " "))
 
 
 # A repeating row (a lab, a score, a treatment) reads best as its name and value first, then the rest.
-_HEADS = ("test", "scale", "agent", "field", "type", "value", "score", "unit")
+_HEADS = ("test", "scale", "agent", "field", "type", "place", "value", "score", "unit")
 
 
 def _record_text(value: dict[str, Any]) -> str:
