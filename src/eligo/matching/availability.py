@@ -139,6 +139,8 @@ class Standing:
 
     open: bool = True
     kind: Kind = "treatment"
+    # The registry facts these were read from, kept so a page can word the availability without reading them again.
+    facts: TrialFacts | None = None
 
     @property
     def kind_order(self) -> int:
@@ -158,7 +160,7 @@ def ended_on(facts: TrialFacts, on: date) -> tuple[str, str] | None:
 def standing(facts: TrialFacts, on: date) -> Standing:
     """Whether a family can ask to join on `on` and the kind of protocol, as `availability` decides them."""
     open_now = ended_on(facts, on) is None and (not facts.overall_status or facts.overall_status in OPEN_STATUSES)
-    return Standing(open=open_now, kind=kind_of(facts))
+    return Standing(open=open_now, kind=kind_of(facts), facts=facts)
 
 
 def last_day(partial: str) -> date | None:

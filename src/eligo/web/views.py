@@ -432,26 +432,29 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
 
 
 def match_availability(request: Request, matches: list[Match], on: date) -> dict[str, Availability]:
-    """Each match's availability, read in one query and kept for the rest of the request."""
+    """Each match's availability in words, from the registry facts the match was ranked with."""
     kept: dict[str, Availability] = getattr(request.state, "match_availability", {})
-    missing = [found.hit.nct_id for found in matches if found.hit.nct_id not in kept]
-    if missing:
-        records = store_of(request).sketches(missing)
-        for found in matches:
-            if found.hit.nct_id in kept:
-                continue
+    missing = [found for found in matches if found.hit.nct_id not in kept]
+    unread = [found.hit.nct_id for found in missing if found.standing.facts is None]
+    records = store_of(request).sketches(unread) if unread else {}
+    for found in missing:
+        facts = found.standing.facts
+        if facts is None:
             sketch = records.get(found.hit.nct_id)
-            site = found.hit.nearest_site
-            kept[found.hit.nct_id] = availability(
+            facts = (
                 facts_of_sketch(sketch, found.hit.phases)
                 if sketch
-                else TrialFacts(overall_status=found.hit.overall_status),
-                on,
-                wording()["status"],
-                site_status=site.status if site else None,
-                site_name=", ".join(filter(None, (site.facility, site.city))) if site else None,
+                else TrialFacts(overall_status=found.hit.overall_status)
             )
-        request.state.match_availability = kept
+        site = found.hit.nearest_site
+        kept[found.hit.nct_id] = availability(
+            facts,
+            on,
+            wording()["status"],
+            site_status=site.status if site else None,
+            site_name=", ".join(filter(None, (site.facility, site.city))) if site else None,
+        )
+    request.state.match_availability = kept
     return kept
 
 
