@@ -507,6 +507,19 @@ def nearest_contacts(request: Request, matches: list[Match]) -> dict[str, SiteCo
         measured = next((choice for choice in choices if hit is not None and _same_site(choice, hit)), None)
         site = measured or (choices[0] if choices else None)
         if site is None:
+            central = next((c for c in trial.central_contacts if c.phone or c.email), None)
+            if central is not None or trial.sponsor:
+                # No site listed: the trial's central contact, else the sponsor's name, as `referrals.sites` ranks them.
+                contacts[nct_id] = SiteContact(
+                    facility="",
+                    place="",
+                    status=trial.overall_status,
+                    distance_km=None,
+                    contact_name=central.name if central else trial.sponsor,
+                    phone=central.phone if central else None,
+                    email=central.email if central else None,
+                    contact_from="central" if central else "sponsor",
+                )
             continue
         distance = hit.distance_km if measured is not None and hit is not None else site.distance_km
         contacts[nct_id] = SiteContact(
