@@ -101,14 +101,18 @@ def test_the_downloads_carry_the_same_content(client: TestClient) -> None:
 
 def test_the_shortlist_summary_lists_only_the_shortlist(client: TestClient) -> None:
     upload(client, clinic_child())
-    results = client.get("/match/results").text
-    client.post(
-        "/shortlist/add",
-        data={"csrf_token": csrf_of(results), "nct_id": "NCT04751383", "next": "/match/results"},
-        follow_redirects=False,
-    )
+    chosen = {"NCT04751383", "NCT03363373"}
+    for nct_id in sorted(chosen):
+        results = client.get("/match/results").text
+        client.post(
+            "/shortlist/add",
+            data={"csrf_token": csrf_of(results), "nct_id": nct_id, "next": "/match/results"},
+            follow_redirects=False,
+        )
+    assert 'href="/match/summary?shortlist=1"' in client.get("/compare").text
+    ranked = [row["nct_id"] for row in client.get("/match/results.json", params={"closed": "1"}).json()["results"]]
     page = client.get("/match/summary", params={"shortlist": "1"}).text
-    assert re.findall(r'class="clinic-trial" data-nct="([^"]+)"', page) == ["NCT04751383"]
+    assert re.findall(r'class="clinic-trial" data-nct="([^"]+)"', page) == [n for n in ranked if n in chosen]
 
 
 def test_a_shortened_list_says_so_and_links_to_the_rest(client: TestClient) -> None:
