@@ -1,0 +1,251 @@
+"""The profile editor's page: its layout and words (`profile_editor.yaml`), the audience, and the rows it shows.
+
+The fields themselves, both ways, are `eligo.patients.form`'s; this module only decides what the page
+shows: which sections, which rows (a fixed number of blank ones, one more per "add another row"), the
+words for a family or a clinician, and what the profile holds that the form keeps as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from eligo.patients.form import KEPT_FIELD, ROW_GROUPS, STATE_FIELDS, FormFields, keys_of_field, row_counts
+from eligo.patients.profile import PatientProfile
+from eligo.yamlfile import load_yaml
+
+Audience = Literal["family", "clinician"]
+# Staff accounts see clinical wording; families and visitors who are not signed in see "your child".
+STAFF_ROLES = frozenset({"clinician", "coordinator", "admin"})
+BLANK_ROWS = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Words = str | dict[Audience, str]
+
+
+class EditorField(_Model):
+    name: str
+    kind: Literal["number", "date", "text", "select", "tri", "states", "lines", "check", "unit"]
+    label: Words
+    options: str | None = None
+    blank: str | None = None
+
+
+class Section(_Model):
+    id: str
+    legend: Words
+    help: str | None = None
+    fields: tuple[EditorField, ...] = ()
+    rows: str | None = None
+    columns: tuple[EditorField, ...] = ()
+
+
+class AudienceWords(_Model):
+    title: str
+    intro: str
+    child: str
+    editing: str
+    upload: str
+
+
+class EditorLayout(_Model):
+    audiences: dict[Audience, AudienceWords]
+    words: dict[str, str]
+    options: dict[str, Any]
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    def option_words(self, name: str) -> dict[str, str]:
+        found = self.options.get(name, {})
+        return dict(found) if isinstance(found, dict) else {value: value for value in found}
+
+    def lab_units(self) -> dict[str, list[str]]:
+        return {test: list(units) for test, units in self.options["lab_units"].items()}
+
+
+@cache
+def layout() -> EditorLayout:
+    """The editor's layout and words, read and checked once (every row group and option list exists)."""
+    raw = load_yaml(files("eligo.web").joinpath("profile_editor.yaml").read_text(encoding="utf-8"))
+    found = EditorLayout.model_validate(raw)
+    for section in found.sections:
+        if section.rows is not None and section.rows not in ROW_GROUPS:
+            raise ValueError(f"profile_editor.yaml: section {section.id}: no row group {section.rows!r}")
+        for item in (*section.fields, *section.columns):
+            if item.options is not None and item.options not in found.options:
+                raise ValueError(f"profile_editor.yaml: {item.name}: no options {item.options!r}")
+    return found
+
+
+def audience_of(role: str | None) -> Audience:
+    return "clinician" if role in STAFF_ROLES else "family"
+
+
+def words_for(value: Words, audience: Audience) -> str:
+    return value if isinstance(value, str) else value.get(audience) or value["family"]
+
+
+def rows_to_show(fields: Mapping[str, str], add: str | None = None) -> dict[str, int]:
+    """How many rows each group shows: those in use, then BLANK_ROWS blank ones (one more for `add`)."""
+    counts = row_counts(fields)
+    return {group: counts[group] + BLANK_ROWS + (1 if group == add else 0) for group in ROW_GROUPS}
+
+
+def with_presets(fields: Mapping[str, str]) -> dict[str, str]:
+    """`fields` with a blank lab row for each usual test the form does not list yet (its first unit chosen)."""
+    shown = dict(fields)
+    row = row_counts(shown)["lab"]
+    listed = {value for name, value in shown.items() if name.startswith("lab_") and name.endswith("_test")}
+    units = layout().lab_units()
+    for test in layout().options["lab_presets"]:
+        if test not in listed:
+            shown[f"lab_{row}_test"] = test
+            shown[f"lab_{row}_unit"] = units[test][0]
+            row += 1
+    return shown
+
+
+def kept_list(kept: Mapping[str, Any]) -> list[dict[str, str]]:
+    """What the page lists under "Also in this profile, kept as they are", each with why."""
+    known = set(PatientProfile.model_fields)
+    words = layout().words
+    return [
+        {
+            "key": key,
+            "why": words["kept_inexact"] if key in known else words["kept_unknown"],
+            "value": json.dumps(value, ensure_ascii=False)[:300],
+        }
+        for key, value in kept.items()
+    ]
+
+
+def editor_context(
+    form: FormFields,
+    role: str | None,
+    *,
+    errors: Mapping[str, str] | None = None,
+    add: str | None = None,
+    editing: bool = False,
+) -> dict[str, Any]:
+    """What match_form.html needs: the fields (with the usual lab rows), rows, words, errors and what is kept."""
+    fields = with_presets(form.fields) if "labs" not in form.kept else dict(form.fields)
+    audience = audience_of(role)
+    kept_keys = set(form.kept)
+    labels = field_labels(audience)
+    return {
+        "form": fields,
+        "rows": rows_to_show(fields, add),
+        "layout": layout(),
+        "audience": audience,
+        "speak": layout().audiences[audience],
+        "field_errors": dict(errors or {}),
+        "errors": [f"{name}: {message}" for name, message in (errors or {}).items()],
+        "kept": kept_list(form.kept),
+        "field_kept": lambda name: bool(keys_of_field("state_relapsed" if name == "states" else name) & kept_keys),
+        "section_kept": lambda section: sorted(section_keys(section) & kept_keys),
+        "problem_label": lambda name: labels.get(name) or _row_label(name, labels),
+        "all_units": {unit for units in layout().lab_units().values() for unit in units},
+        "kept_json": json.dumps(form.kept, ensure_ascii=False) if form.kept else "",
+        "kept_field": KEPT_FIELD,
+        "editing": editing,
+        "state_order": _state_order(fields),
+        "lab_units": layout().lab_units(),
+    }
+
+
+def _state_order(fields: Mapping[str, str]) -> list[str]:
+    """The disease states in the order the profile lists them, then the rest in the model's order."""
+    chosen = [name[6:] for name in fields if name.startswith("state_") and name[6:] in STATE_FIELDS]
+    return [*dict.fromkeys(chosen), *(state for state in STATE_FIELDS if state not in chosen)]
+
+
+def section_keys(section: Section) -> set[str]:
+    """The top-level profile keys a section's fields fill (a section whose keys are all kept shows a note)."""
+    names = [item.name for item in section.fields]
+    if section.rows:
+        names.append(f"{section.rows}_0_{section.columns[0].name}")
+    keys: set[str] = set()
+    for name in names:
+        keys |= keys_of_field("state_relapsed" if name == "states" else name)
+    return keys
+
+
+def field_labels(audience: Audience) -> dict[str, str]:
+    """Each single field's label, and each row column's label by `group_column`, for the error summary."""
+    labels: dict[str, str] = {}
+    for section in layout().sections:
+        for item in section.fields:
+            labels[item.name] = words_for(item.label, audience)
+        for column in section.columns:
+            labels[f"{section.rows}_{column.name}"] = words_for(column.label, audience)
+    return labels
+
+
+def _row_label(name: str, labels: Mapping[str, str]) -> str:
+    """"Result (row 2)" for `lab_1_value`; the name itself when it is no field of the page."""
+    group, _, rest = name.partition("_")
+    row, _, column = rest.partition("_")
+    if row.isdigit() and f"{group}_{column}" in labels:
+        return f"{labels[f'{group}_{column}']} (row {int(row) + 1})"
+    return name
+
+
+def format_rows() -> list[dict[str, str]]:
+    """Every field of a profile, nested ones by path (`labs[].unit`), with its type and allowed values,
+    read from the model's JSON Schema: the same facts as docs/patient-profile.md, served offline."""
+    schema = PatientProfile.model_json_schema()
+    definitions = schema.get("$defs", {})
+    rows: list[dict[str, str]] = []
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        ref = node.get("$ref")
+        return dict(definitions[ref.rsplit("/", 1)[-1]]) if isinstance(ref, str) else node
+
+    def describe(node: dict[str, Any]) -> tuple[str, list[str], dict[str, Any] | None]:
+        """(type words, allowed values, the object schema inside when there is one)."""
+        node = resolve(node)
+        variants = [resolve(part) for part in node.get("anyOf", [node])]
+        types: list[str] = []
+        values: list[str] = []
+        inner: dict[str, Any] | None = None
+        for part in variants:
+            kind = part.get("type")
+            if "enum" in part:
+                values.extend(str(value) for value in part["enum"])
+                types.append("one of the values")
+            elif kind == "array":
+                item_type, item_values, item_inner = describe(part.get("items", {}))
+                values.extend(item_values)
+                inner = item_inner or inner
+                types.append(f"list of {item_type}")
+            elif kind == "object" or "properties" in part:
+                inner = part
+                types.append("object")
+            elif kind == "string" and part.get("format") == "date":
+                types.append("date (YYYY-MM-DD)")
+            elif kind and kind != "null":
+                types.append(str(kind))
+        return " or ".join(dict.fromkeys(types)) or "any", values, inner
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        for name, prop in node.get("properties", {}).items():
+            kind, values, inner = describe(prop)
+            path = f"{prefix}{name}"
+            limits = [f"{word} {prop[key]}" for key, word in _LIMITS.items() if key in prop]
+            rows.append({"path": path, "type": kind, "allowed": ", ".join(values), "limits": ", ".join(limits)})
+            if inner is not None:
+                walk(inner, f"{path}[]." if kind.startswith("list") else f"{path}.")
+
+    walk(schema, "")
+    return rows
+
+
+_LIMITS = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most", "maxLength": "at most"}
