@@ -52,11 +52,9 @@ class _FormReader(HTMLParser):
             if "checked" in found:
                 self.fields.append((name, found.get("value", "on")))
             return
-        if kind == "date":
-            value = value if _is_date(value) else ""
-        else:
-            value = value.replace("\r", "").replace("\n", "")
-        self.fields.append((name, value))
+        # A date input keeps only a valid date; a text input loses its line breaks.
+        kept = (value if _is_date(value) else "") if kind == "date" else value.replace("\r", "").replace("\n", "")
+        self.fields.append((name, kept))
 
     def handle_data(self, data: str) -> None:
         if self._option is not None:

@@ -65,7 +65,13 @@ ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "transplant": ("transplants", {"type": "type", "date": "date", "myeloablative": "myeloablative"}),
 }
 # The column that says a row is filled in at all (a lab row may name its test and still be blank).
-ROW_KEY_COLUMN = {"performance": "score", "lab": "value", "therapy": "agent", "radiation": "field", "transplant": "type"}
+ROW_KEY_COLUMN = {
+    "performance": "score",
+    "lab": "value",
+    "therapy": "agent",
+    "radiation": "field",
+    "transplant": "type",
+}
 INTEGER_COLUMNS = {("performance", "score"), ("lab", "transfused")}
 NUMBER_COLUMNS = {("lab", "value"), ("lab", "uln"), ("therapy", "dose"), *INTEGER_COLUMNS}
 DATE_COLUMNS = {("performance", "date"), ("lab", "date"), ("therapy", "start"), ("therapy", "end")}
@@ -347,7 +353,9 @@ def _data_from_fields(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str
     if "diagnosis" not in form:
         data.setdefault("diagnosis", "neuroblastoma")  # a form without the field (older pages): the site's disease
     # In the order the page lists them: the profile's own order first.
-    states = [name[6:] for name in form if name.startswith("state_") and name[6:] in STATE_FIELDS and read.checked(name)]
+    states = [
+        name[6:] for name in form if name.startswith("state_") and name[6:] in STATE_FIELDS and read.checked(name)
+    ]
     if states:
         data["disease_states"] = list(dict.fromkeys(states))
     for group, (key, columns) in ROW_GROUPS.items():
@@ -451,7 +459,9 @@ def _kept(raw: str | None, problems: dict[str, str]) -> dict[str, Any]:
 
 
 # Where a profile path's error is shown: the form field that holds it.
-_COLUMN_OF = {group: {json_key: column for column, json_key in columns.items()} for group, (_, columns) in ROW_GROUPS.items()}
+_COLUMN_OF = {
+    group: {json_key: column for column, json_key in columns.items()} for group, (_, columns) in ROW_GROUPS.items()
+}
 _GROUP_OF = {key: group for group, (key, _) in ROW_GROUPS.items()}
 _FIELD_OF = {path: name for name, (path, _) in SCALARS.items()}
 
@@ -468,7 +478,11 @@ def _by_field(problems: list[str], form: Mapping[str, str]) -> Iterator[tuple[st
 def _filled_rows(form: Mapping[str, str], group: str) -> list[int]:
     """The form row of each item of the profile list (blank rows are skipped when reading)."""
     read = _Reader(form)
-    return [item_row for item_row in range(row_counts(form)[group]) if read.text(f"{group}_{item_row}_{ROW_KEY_COLUMN[group]}")]
+    return [
+        item_row
+        for item_row in range(row_counts(form)[group])
+        if read.text(f"{group}_{item_row}_{ROW_KEY_COLUMN[group]}")
+    ]
 
 
 def _field_for(parts: tuple[str, ...], message: str, rows: dict[str, list[int]]) -> str:

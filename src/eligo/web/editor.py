@@ -46,6 +46,7 @@ class Section(_Model):
     help: str | None = None
     fields: tuple[EditorField, ...] = ()
     rows: str | None = None
+    add: str | None = None
     columns: tuple[EditorField, ...] = ()
 
 
@@ -153,6 +154,7 @@ def editor_context(
         "section_kept": lambda section: sorted(section_keys(section) & kept_keys),
         "problem_label": lambda name: labels.get(name) or _row_label(name, labels),
         "all_units": {unit for units in layout().lab_units().values() for unit in units},
+        "unit_owner": unit_owner,
         "kept_json": json.dumps(form.kept, ensure_ascii=False) if form.kept else "",
         "kept_field": KEPT_FIELD,
         "editing": editing,
@@ -190,7 +192,7 @@ def field_labels(audience: Audience) -> dict[str, str]:
 
 
 def _row_label(name: str, labels: Mapping[str, str]) -> str:
-    """"Result (row 2)" for `lab_1_value`; the name itself when it is no field of the page."""
+    """ "Result (row 2)" for `lab_1_value`; the name itself when it is no field of the page."""
     group, _, rest = name.partition("_")
     row, _, column = rest.partition("_")
     if row.isdigit() and f"{group}_{column}" in labels:
@@ -249,3 +251,11 @@ def format_rows() -> list[dict[str, str]]:
 
 
 _LIMITS = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most", "maxLength": "at most"}
+
+
+def unit_owner(test: str | None, unit: str) -> str | None:
+    """The test whose unit list shows `unit` selected: the row's own test when it lists it, else the first."""
+    units = layout().lab_units()
+    if test in units and unit in units[test]:
+        return test
+    return next((name for name, listed in units.items() if unit in listed), None)

@@ -134,7 +134,11 @@ def download_profile(request: Request) -> Response:
 @router.get("/match/format", response_class=HTMLResponse)
 def profile_format(request: Request) -> HTMLResponse:
     """Every field of a profile, its type and allowed values, read from the model (works offline)."""
-    return render_private(request, "profile_format.html", {"rows": editor.format_rows(), "lab_names": editor.layout().option_words("lab_names")})
+    return render_private(
+        request,
+        "profile_format.html",
+        {"rows": editor.format_rows(), "lab_names": editor.layout().option_words("lab_names")},
+    )
 
 
 @router.get("/match/profile-schema.json")

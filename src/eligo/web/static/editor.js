@@ -34,21 +34,24 @@
     if (!test || !unit) { return; }
     var label = value ? document.querySelector('label[for="' + value.id + '"]') : null;
     var fallback = label ? label.textContent : "";
-    function follow() {
+    // Showing the chosen test's units never changes the unit on its own; only choosing another test does,
+    // and then the same unit under that test is kept when it lists it.
+    function follow(changed) {
       var chosen = test.value;
       unit.querySelectorAll("optgroup").forEach(function (group) {
         group.hidden = Boolean(chosen) && group.getAttribute("data-test") !== chosen;
       });
       var selected = unit.selectedOptions[0];
-      if (chosen && selected && selected.parentElement.tagName === "OPTGROUP" &&
+      if (changed && chosen && selected && selected.parentElement.tagName === "OPTGROUP" &&
           selected.parentElement.getAttribute("data-test") !== chosen) {
-        var first = unit.querySelector('optgroup[data-test="' + chosen + '"] option');
-        if (first) { first.selected = true; }
+        var options = unit.querySelectorAll('optgroup[data-test="' + chosen + '"] option');
+        var same = Array.prototype.filter.call(options, function (option) { return option.value === selected.value; });
+        if (same.length) { same[0].selected = true; } else if (options.length) { options[0].selected = true; }
       }
       if (label) { label.textContent = chosen ? test.selectedOptions[0].textContent : fallback; }
     }
-    test.addEventListener("change", follow);
-    follow();
+    test.addEventListener("change", function () { follow(true); });
+    follow(false);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
