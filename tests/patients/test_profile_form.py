@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from tests.support.profiles import profiles
 
 from eligo.patients.form import KEPT_FIELD, FormError, fields_from_profile, profile_from_form, read_form
 from eligo.patients.load import profile_from_data
-from tests.support.profiles import profiles
 
 
 @settings(max_examples=150, deadline=None)
