@@ -424,12 +424,13 @@ def read_form(form: Mapping[str, str]) -> FormProfile:
     known = set(PatientProfile.model_fields)
     extra = {key: value for key, value in kept.items() if key not in known}
     data |= {key: value for key, value in kept.items() if key in known}
-    if problems:
-        raise FormError(problems)
     try:
         profile = profile_from_data(data, source="form")
     except ProfileError as error:
-        raise FormError(dict(_by_field(error.problems, form))) from error
+        # Every problem at once: those of the values as read, then the profile's own checks of the rest.
+        raise FormError({**dict(_by_field(error.problems, form)), **problems}) from error
+    if problems:
+        raise FormError(problems)
     return FormProfile(profile, data, extra)
 
 

@@ -95,8 +95,9 @@ def words_for(value: Words, audience: Audience) -> str:
 
 
 def rows_to_show(fields: Mapping[str, str], add: str | None = None) -> dict[str, int]:
-    """How many rows each group shows: those in use, then BLANK_ROWS blank ones (one more for `add`)."""
-    counts = row_counts(fields)
+    """How many rows each group shows: up to the last one in use, then BLANK_ROWS blank ones (one more for
+    `add`, the "add another row" button pressed without JavaScript)."""
+    counts = row_counts({name: value for name, value in fields.items() if value.strip()})
     return {group: counts[group] + BLANK_ROWS + (1 if group == add else 0) for group in ROW_GROUPS}
 
 
