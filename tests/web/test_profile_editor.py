@@ -90,7 +90,9 @@ def test_change_the_details_opens_the_filled_form(bare: TestClient) -> None:
     assert 'name="performance_0_score" value="80"' in page
     assert re.search(r'<option value="lansky" selected>', page)
     assert 'name="lab_0_uln" value="60"' in page
-    assert re.search(r'<optgroup label="Creatinine" data-test="creatinine">\s*<option >mg/dL</option><option selected>umol/L', page)
+    assert re.search(
+        r'<optgroup label="Creatinine" data-test="creatinine">\s*<option >mg/dL</option><option selected>umol/L', page
+    )
     assert 'name="therapy_0_start" value="2025-01-10" type="date"' in page
     assert re.search(r'<option value="partial" selected>', page)
     assert re.search(r'<option value="small_port" selected>', page)
@@ -98,7 +100,9 @@ def test_change_the_details_opens_the_filled_form(bare: TestClient) -> None:
     # The profile's order of disease states is the page's order, so submitting keeps it.
     assert page.index('name="state_refractory"') < page.index('name="state_relapsed"')
     assert submit_page(bare).status_code == 303
-    assert downloaded(bare) | {} == json.loads(json.dumps(profile_from_data(FULL).model_dump(mode="json", exclude_defaults=True)))
+    assert downloaded(bare) | {} == json.loads(
+        json.dumps(profile_from_data(FULL).model_dump(mode="json", exclude_defaults=True))
+    )
 
 
 def test_unknown_fields_are_kept_listed_and_downloaded(bare: TestClient) -> None:
@@ -135,7 +139,9 @@ def test_errors_are_named_beside_each_field_with_what_was_typed(bare: TestClient
         ("performance_0_score", "less than or equal to 100"),
         ("therapy_0_end", "not a date"),
     ):
-        found = re.search(rf'id="{name}" name="{name}" value="([^"]*)"[^>]*aria-invalid="true" aria-describedby="{name}-error"', page)
+        found = re.search(
+            rf'id="{name}" name="{name}" value="([^"]*)"[^>]*aria-invalid="true" aria-describedby="{name}-error"', page
+        )
         assert found, name
         error = re.search(rf'<p class="field-error" id="{name}-error">([^<]+)</p>', page)
         assert error and words in unescape(error.group(1)), name

@@ -95,10 +95,14 @@ def words_for(value: Words, audience: Audience) -> str:
 
 
 def rows_to_show(fields: Mapping[str, str], add: str | None = None) -> dict[str, int]:
-    """How many rows each group shows: up to the last one in use, then BLANK_ROWS blank ones (one more for
-    `add`, the "add another row" button pressed without JavaScript)."""
-    counts = row_counts({name: value for name, value in fields.items() if value.strip()})
-    return {group: counts[group] + BLANK_ROWS + (1 if group == add else 0) for group in ROW_GROUPS}
+    """How many rows each group shows: those the page had, and at least BLANK_ROWS blank ones after the last
+    in use; for `add` (the "add another row" button pressed without JavaScript) one more than the page had."""
+    posted = row_counts(fields)  # the rows the page had, blank or not
+    used = row_counts({name: value for name, value in fields.items() if value.strip()})
+    return {
+        group: max(posted[group], used[group]) + 1 if group == add else max(posted[group], used[group] + BLANK_ROWS)
+        for group in ROW_GROUPS
+    }
 
 
 def with_presets(fields: Mapping[str, str]) -> dict[str, str]:
