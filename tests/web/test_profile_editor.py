@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -235,3 +236,9 @@ def test_the_wording_follows_the_signed_in_role(
         assert words in main, words
     for words in never:
         assert words not in main, words
+
+
+def test_the_profile_doc_lists_every_allowed_value() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "patient-profile.md").read_text(encoding="utf-8")
+    for value in _enum_values(PatientProfile.model_json_schema()):
+        assert f"`{value}`" in doc, value
