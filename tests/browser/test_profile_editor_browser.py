@@ -138,6 +138,9 @@ def test_add_another_row_without_javascript_renders_the_form_again(no_js_page: P
     page.goto(f"{live_url}/match")
     rows = page.locator('[data-rows="radiation"] [data-row]')
     count = rows.count()
+    # A section with nothing in it starts folded; it opens without JavaScript (a <details> element).
+    expect(page.get_by_label("Area treated 1")).to_be_hidden()
+    page.locator("#fold-radiation > summary").click()
     page.get_by_label("Area treated 1").select_option("craniospinal")
     page.get_by_role("button", name="Add another radiotherapy course").click()
     expect(rows).to_have_count(count + 1)

@@ -47,6 +47,8 @@ class Section(_Model):
     fields: tuple[EditorField, ...] = ()
     rows: str | None = None
     add: str | None = None
+    # Shown folded while nothing in it is filled in, so a family's form stays short.
+    collapsed: bool = False
     columns: tuple[EditorField, ...] = ()
 
 
@@ -152,12 +154,13 @@ def editor_context(
         "layout": layout(),
         "audience": audience,
         "speak": layout().audiences[audience],
-        "field_errors": dict(errors or {}),
+        "field_errors": page_order(errors or {}),
         "errors": [f"{name}: {message}" for name, message in (errors or {}).items()],
         "kept": kept_list(form.kept),
+        "section_open": lambda section: _in_use(section, fields, errors or {}),
         "field_kept": lambda name: bool(keys_of_field("state_relapsed" if name == "states" else name) & kept_keys),
         "section_kept": lambda section: sorted(section_keys(section) & kept_keys),
-        "problem_label": lambda name: labels.get(name) or _row_label(name, labels),
+        "problem_label": lambda name: labels.get(name) or _row_label(name, labels, fields),
         "all_units": {unit for units in layout().lab_units().values() for unit in units},
         "unit_owner": unit_owner,
         "kept_json": json.dumps(form.kept, ensure_ascii=False) if form.kept else "",
@@ -186,23 +189,53 @@ def section_keys(section: Section) -> set[str]:
 
 
 def field_labels(audience: Audience) -> dict[str, str]:
-    """Each single field's label, and each row column's label by `group_column`, for the error summary."""
+    """Each single field's label, and each row column's as "section: column" by `group_column`, for the
+    error summary."""
     labels: dict[str, str] = {}
     for section in layout().sections:
         for item in section.fields:
             labels[item.name] = words_for(item.label, audience)
         for column in section.columns:
-            labels[f"{section.rows}_{column.name}"] = words_for(column.label, audience)
+            labels[f"{section.rows}_{column.name}"] = (
+                f"{words_for(section.legend, audience)}: {words_for(column.label, audience)}"
+            )
+    labels |= {f"state_{state}": labels["states"] for state in STATE_FIELDS}
+    labels["profile_file"] = "Profile JSON file"
     return labels
 
 
-def _row_label(name: str, labels: Mapping[str, str]) -> str:
-    """ "Result (row 2)" for `lab_1_value`; the name itself when it is no field of the page."""
+def _row_label(name: str, labels: Mapping[str, str], fields: Mapping[str, str]) -> str:
+    """ "Blood tests: Creatinine (row 4)" for `lab_3_value`; the name itself when it is no field of the page."""
     group, _, rest = name.partition("_")
     row, _, column = rest.partition("_")
-    if row.isdigit() and f"{group}_{column}" in labels:
-        return f"{labels[f'{group}_{column}']} (row {int(row) + 1})"
-    return name
+    if not (row.isdigit() and f"{group}_{column}" in labels):
+        return name
+    label = labels[f"{group}_{column}"]
+    test = fields.get(f"{group}_{row}_test")
+    if group == "lab" and column == "value" and test:
+        label = f"{label.split(':')[0]}: {layout().option_words('lab_names').get(test, test)}"
+    return f"{label} (row {int(row) + 1})"
+
+
+def page_order(errors: Mapping[str, str]) -> dict[str, str]:
+    """`errors` in the order their fields come on the page (the summary reads top to bottom)."""
+    order: dict[str, tuple[int, int, int]] = {}
+    for place, section in enumerate(layout().sections):
+        for index, item in enumerate(section.fields):
+            order[item.name] = (place, 0, index)
+        for index, column in enumerate(section.columns):
+            order[f"{section.rows}_{column.name}"] = (place, 1, index)
+
+    def key(name: str) -> tuple[int, int, int, int]:
+        group, _, rest = name.partition("_")
+        row, _, column = rest.partition("_")
+        if row.isdigit() and f"{group}_{column}" in order:
+            place, _, index = order[f"{group}_{column}"]
+            return (place, 1, int(row), index)
+        place, kind, index = order.get("states" if name.startswith("state_") else name, (len(order), 0, 0))
+        return (place, kind, 0, index)
+
+    return {name: errors[name] for name in sorted(errors, key=key)}
 
 
 def format_rows() -> list[dict[str, str]]:
@@ -264,3 +297,17 @@ def unit_owner(test: str | None, unit: str) -> str | None:
     if test in units and unit in units[test]:
         return test
     return next((name for name, listed in units.items() if unit in listed), None)
+
+
+def _in_use(section: Section, fields: Mapping[str, str], errors: Mapping[str, str]) -> bool:
+    """Whether any field of the section holds something or has an error (a folded section then opens)."""
+    names = {item.name for item in section.fields}
+
+    def belongs(name: str) -> bool:
+        if name in names or (name.startswith("state_") and "states" in names):
+            return True
+        return section.rows is not None and name.startswith(f"{section.rows}_") and name.split("_")[1].isdigit()
+
+    return any(belongs(name) for name in errors) or any(
+        value.strip() and belongs(name) for name, value in fields.items()
+    )
