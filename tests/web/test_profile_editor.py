@@ -242,3 +242,23 @@ def test_the_profile_doc_lists_every_allowed_value() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "patient-profile.md").read_text(encoding="utf-8")
     for value in _enum_values(PatientProfile.model_json_schema()):
         assert f"`{value}`" in doc, value
+
+
+def test_a_profile_at_its_list_limits_survives_the_form(bare: TestClient) -> None:
+    from eligo.patients.limits import MAX_LIST_ITEMS
+
+    data = {
+        "age_years": 9,
+        "labs": [
+            {"test": "alt", "value": index, "unit": "U/L", "upper_limit_normal": 45} for index in range(MAX_LIST_ITEMS)
+        ],
+        "therapies": [
+            {"agent": f"drug {index}", "start": "2025-01-01", "classes": ["alkylator"], "response": "stable"}
+            for index in range(MAX_LIST_ITEMS)
+        ],
+        "conditions": [f"condition {index}" for index in range(MAX_LIST_ITEMS)],
+        "hospital_number": "x" * 20_000,  # kept beside the profile, longer than any ordinary field
+    }
+    assert upload(bare, data).status_code == 303
+    assert submit_page(bare).status_code == 303
+    assert downloaded(bare) == {**data, "age_years": 9}
