@@ -236,6 +236,13 @@ def test_the_wording_follows_the_signed_in_role(
         assert words in main, words
     for words in never:
         assert words not in main, words
+    # Every page's header and footer too.
+    header, footer = page[: page.index("<main")], page[page.index("</main>") :]
+    if role == "clinician":
+        assert "Find trials for a patient" in header and "the treating team" in footer
+        assert "your child" not in bare.get("/about").text.split("</main>")[1]
+    else:
+        assert "Find trials for my child" in header and "your child&#39;s doctor" in footer
 
 
 def test_the_profile_doc_lists_every_allowed_value() -> None:

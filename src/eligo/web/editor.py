@@ -13,10 +13,13 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from eligo.accounts import users
 from eligo.patients.form import KEPT_FIELD, ROW_GROUPS, STATE_FIELDS, FormFields, keys_of_field, row_counts
 from eligo.patients.profile import PatientProfile
+from eligo.web.requests import store_of
 from eligo.yamlfile import load_yaml
 
 Audience = Literal["family", "clinician"]
@@ -53,6 +56,8 @@ class Section(_Model):
 
 
 class AudienceWords(_Model):
+    nav: str
+    footer: str
     title: str
     intro: str
     child: str
@@ -90,6 +95,25 @@ def layout() -> EditorLayout:
 
 def audience_of(role: str | None) -> Audience:
     return "clinician" if role in STAFF_ROLES else "family"
+
+
+def audience_for(request: Request) -> Audience:
+    """Who this visitor is for the wording: a signed-in staff account is a clinician, anyone else a family.
+    The session's claim is checked against the store once per request."""
+    found = getattr(request.state, "audience", None)
+    if found in ("family", "clinician"):
+        return found  # type: ignore[no-any-return]
+    session = request.state.session
+    user = users.session_user(store_of(request), session.id, session.user_id) if session.user_id is not None else None
+    audience = audience_of(user.role if user is not None else None)
+    request.state.audience = audience
+    return audience
+
+
+def site_words(request: Request) -> AudienceWords:
+    """The words every page's header and footer use for this visitor (base.html)."""
+    session = getattr(request.state, "session", None)
+    return layout().audiences[audience_for(request) if session is not None else "family"]
 
 
 def words_for(value: Words, audience: Audience) -> str:
@@ -137,7 +161,7 @@ def kept_list(kept: Mapping[str, Any]) -> list[dict[str, str]]:
 
 def editor_context(
     form: FormFields,
-    role: str | None,
+    audience: Audience,
     *,
     errors: Mapping[str, str] | None = None,
     add: str | None = None,
@@ -145,7 +169,6 @@ def editor_context(
 ) -> dict[str, Any]:
     """What match_form.html needs: the fields (with the usual lab rows), rows, words, errors and what is kept."""
     fields = with_presets(form.fields) if "labs" not in form.kept else dict(form.fields)
-    audience = audience_of(role)
     kept_keys = set(form.kept)
     labels = field_labels(audience)
     return {

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from eligo.accounts import users
 from eligo.patients.errors import ProfileError
 from eligo.patients.form import KEPT_FIELD, FormError, FormFields, fields_from_profile, kept_of, read_form
 from eligo.patients.limits import parse_json
@@ -21,19 +20,10 @@ from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
 from eligo.patients.profile import PatientProfile
 from eligo.web import editor
 from eligo.web.forms import CsrfForm
-from eligo.web.requests import render_private, store_of
+from eligo.web.requests import render_private
 
 router = APIRouter(include_in_schema=False)
 NEW_FORM = FormFields({"diagnosis": "neuroblastoma"}, {})
-
-
-def _role(request: Request) -> str | None:
-    """The signed-in user's role (the session's claim checked against the store), None when signed out."""
-    session = request.state.session
-    if session.user_id is None:
-        return None
-    user = users.session_user(store_of(request), session.id, session.user_id)
-    return user.role if user is not None else None
 
 
 def _stored(request: Request) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -61,7 +51,9 @@ def _page(
     add: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = editor.editor_context(form, _role(request), errors=errors, add=add, editing=_stored(request) is not None)
+    context = editor.editor_context(
+        form, editor.audience_for(request), errors=errors, add=add, editing=_stored(request) is not None
+    )
     context["has_profile"] = request.state.session.profile is not None
     return render_private(request, "match_form.html", context, status)
 
