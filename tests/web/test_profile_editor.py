@@ -137,7 +137,7 @@ def test_errors_are_named_beside_each_field_with_what_was_typed(bare: TestClient
     page = response.text
     for name, words in (
         ("lab_0_value", "not a number"),
-        ("performance_0_score", "less than or equal to 100"),
+        ("performance_0_score", "must be 100 or less"),
         ("therapy_0_end", "not a date"),
     ):
         found = re.search(

@@ -8,6 +8,7 @@ words for a family or a clinician, and what the profile holds that the form keep
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
@@ -17,7 +18,15 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from eligo.accounts import users
-from eligo.patients.form import KEPT_FIELD, ROW_GROUPS, STATE_FIELDS, FormFields, keys_of_field, row_counts
+from eligo.patients.form import (
+    KEPT_FIELD,
+    ROW_GROUPS,
+    SCALARS,
+    STATE_FIELDS,
+    FormFields,
+    keys_of_field,
+    row_counts,
+)
 from eligo.patients.profile import PatientProfile
 from eligo.web.requests import store_of
 from eligo.yamlfile import load_yaml
@@ -68,8 +77,16 @@ class AudienceWords(_Model):
 class EditorLayout(_Model):
     audiences: dict[Audience, AudienceWords]
     words: dict[str, str]
+    messages: tuple[tuple[str, str], ...] = ()
     options: dict[str, Any]
     sections: tuple[Section, ...] = Field(min_length=1)
+
+    def message(self, text: str) -> str:
+        """A check's message in the page's words (`messages` in the YAML file); unchanged when none fits."""
+        for pattern, replacement in self.messages:
+            if re.match(pattern, text):
+                return re.sub(pattern, replacement, text)
+        return text
 
     def option_words(self, name: str) -> dict[str, str]:
         found = self.options.get(name, {})
@@ -84,6 +101,8 @@ def layout() -> EditorLayout:
     """The editor's layout and words, read and checked once (every row group and option list exists)."""
     raw = load_yaml(files("eligo.web").joinpath("profile_editor.yaml").read_text(encoding="utf-8"))
     found = EditorLayout.model_validate(raw)
+    for pattern, _ in found.messages:
+        re.compile(pattern)
     for section in found.sections:
         if section.rows is not None and section.rows not in ROW_GROUPS:
             raise ValueError(f"profile_editor.yaml: section {section.id}: no row group {section.rows!r}")
@@ -177,7 +196,7 @@ def editor_context(
         "layout": layout(),
         "audience": audience,
         "speak": layout().audiences[audience],
-        "field_errors": page_order(errors or {}),
+        "field_errors": page_order({name: layout().message(text) for name, text in (errors or {}).items()}),
         "errors": [f"{name}: {message}" for name, message in (errors or {}).items()],
         "kept": kept_list(form.kept),
         "section_open": lambda section: _in_use(section, fields, errors or {}),
@@ -267,6 +286,12 @@ def format_rows() -> list[dict[str, str]]:
     schema = PatientProfile.model_json_schema()
     definitions = schema.get("$defs", {})
     rows: list[dict[str, str]] = []
+    labels = field_labels("family")
+    on_form = {".".join(path): labels.get(name, "") for name, (path, _) in SCALARS.items()}
+    on_form["disease_states"] = labels["states"]
+    for group, (key, columns) in ROW_GROUPS.items():
+        for column, json_key in columns.items():
+            on_form[f"{key}[].{json_key}"] = labels.get(f"{group}_{column}", "")
 
     def resolve(node: dict[str, Any]) -> dict[str, Any]:
         ref = node.get("$ref")
@@ -302,8 +327,21 @@ def format_rows() -> list[dict[str, str]]:
         for name, prop in node.get("properties", {}).items():
             kind, values, inner = describe(prop)
             path = f"{prefix}{name}"
-            limits = [f"{word} {prop[key]}" for key, word in _LIMITS.items() if key in prop]
-            rows.append({"path": path, "type": kind, "allowed": ", ".join(values), "limits": ", ".join(limits)})
+            limits = [
+                word.format(part[key])
+                for part in (prop, *prop.get("anyOf", ()))
+                for key, word in _LIMITS.items()
+                if key in part
+            ]
+            rows.append(
+                {
+                    "path": path,
+                    "type": kind,
+                    "allowed": ", ".join(values),
+                    "limits": ", ".join(limits),
+                    "on_form": on_form.get(path, ""),
+                }
+            )
             if inner is not None:
                 walk(inner, f"{path}[]." if kind.startswith("list") else f"{path}.")
 
@@ -311,7 +349,13 @@ def format_rows() -> list[dict[str, str]]:
     return rows
 
 
-_LIMITS = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most", "maxLength": "at most"}
+_LIMITS = {
+    "minimum": "at least {}",
+    "exclusiveMinimum": "more than {}",
+    "maximum": "at most {}",
+    "maxLength": "at most {} characters",
+    "maxItems": "at most {} items",
+}
 
 
 def unit_owner(test: str | None, unit: str) -> str | None:
