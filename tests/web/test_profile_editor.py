@@ -269,3 +269,24 @@ def test_a_profile_at_its_list_limits_survives_the_form(bare: TestClient) -> Non
     assert upload(bare, data).status_code == 303
     assert submit_page(bare).status_code == 303
     assert downloaded(bare) == {**data, "age_years": 9}
+
+
+def test_a_unit_or_medicine_eligo_cannot_use_is_noted_beside_it(bare: TestClient) -> None:
+    profile = {
+        "labs": [{"test": "creatinine", "value": 40, "unit": "x10^9/L"}, {"test": "alt", "value": 30, "unit": "U/L"}],
+        "therapies": [
+            {"agent": "dinutuximab"},
+            {"agent": "trial drug XZ-1"},
+            {"agent": "trial drug XZ-2", "classes": ["alk_inhibitor"]},
+        ],
+    }
+    upload(bare, profile)
+    page = bare.get("/match").text
+    notes = dict(re.findall(r'<p class="field-note" id="([a-z0-9_]+)-note">([^<]+)</p>', page))
+    assert set(notes) == {"lab_0_unit", "therapy_1_agent"}
+    assert "Creatinine in x10^9/L" in unescape(notes["lab_0_unit"])
+    assert 'aria-describedby="therapy_1_agent-note"' in page
+    # Only a note: the profile is kept as it is and the form submits.
+    assert submit_page(bare).status_code == 303
+    assert downloaded(bare) == profile
+    assert 'list="drug-names"' in page and '<option value="naxitamab">' in page

@@ -18,6 +18,7 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from eligo.accounts import users
+from eligo.criteria import drugs
 from eligo.patients.form import (
     KEPT_FIELD,
     ROW_GROUPS,
@@ -28,6 +29,8 @@ from eligo.patients.form import (
     row_counts,
 )
 from eligo.patients.profile import PatientProfile
+from eligo.units import UnitError, to_canonical
+from eligo.units import vocabulary as lab_vocabulary
 from eligo.web.requests import store_of
 from eligo.yamlfile import load_yaml
 
@@ -205,6 +208,8 @@ def editor_context(
         "problem_label": lambda name: labels.get(name) or _row_label(name, labels, fields),
         "all_units": {unit for units in layout().lab_units().values() for unit in units},
         "unit_owner": unit_owner,
+        "field_notes": field_notes(fields),
+        "drug_names": [drug.name for drug in drugs.vocabulary().data.drugs],
         "kept_json": json.dumps(form.kept, ensure_ascii=False) if form.kept else "",
         "kept_field": KEPT_FIELD,
         "editing": editing,
@@ -378,3 +383,32 @@ def _in_use(section: Section, fields: Mapping[str, str], errors: Mapping[str, st
     return any(belongs(name) for name in errors) or any(
         value.strip() and belongs(name) for name, value in fields.items()
     )
+
+
+_LAB_UNIT = re.compile(r"^lab_(\d+)_unit$")
+_AGENT = re.compile(r"^therapy_(\d+)_agent$")
+
+
+def field_notes(fields: Mapping[str, str]) -> dict[str, str]:
+    """Notes beside fields that are accepted but cannot be used as they are: a unit Eligo cannot convert for
+    its test (criteria on that test stay open) and a medicine the drug vocabulary does not know, without
+    classes (criteria about drug classes stay open)."""
+    words = layout().words
+    names = layout().option_words("lab_names")
+    notes: dict[str, str] = {}
+    for name, value in fields.items():
+        if (unit := _LAB_UNIT.match(name)) and value.strip():
+            test = fields.get(f"lab_{unit.group(1)}_test", "")
+            if test in lab_vocabulary().tests:
+                try:
+                    to_canonical(test, 1.0, value)
+                except UnitError:
+                    notes[name] = words["unit_unknown"].format(unit=value, test=names.get(test, test))
+        elif (agent := _AGENT.match(name)) and value.strip() and not _classes_known(fields, agent.group(1), value):
+            notes[name] = words["agent_unknown"]
+    return notes
+
+
+def _classes_known(fields: Mapping[str, str], row: str, agent: str) -> bool:
+    """Whether a therapy row's classes are known: given on the row, or found for its name in the vocabulary."""
+    return bool(fields.get(f"therapy_{row}_classes", "").strip() or drugs.vocabulary().drugs_in(agent))
