@@ -19,8 +19,10 @@ from eligo.patients.load import profile_from_data
 def test_every_profile_round_trips_through_the_form_fields(data: dict[str, Any]) -> None:
     shown = fields_from_profile(data)
     assert shown.kept == {}, "a field the form should show was kept aside"
-    profile, _ = profile_from_form(shown.fields)
+    profile, read_back = profile_from_form(shown.fields)
     assert profile == profile_from_data(data)
+    # And form → profile → form: the fields read back show as the same fields.
+    assert fields_from_profile(read_back).fields == shown.fields
 
 
 def test_the_example_profile_uses_no_kept_part_and_fills_every_section() -> None:
