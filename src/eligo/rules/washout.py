@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from eligo.criteria.drugs import Phrase, half_life_days, normalize_name, questions, therapy_vocabulary, vocabulary
 from eligo.patients.profile import PatientProfile
 from eligo.rules._therapy import (
     Exposure,
@@ -38,6 +37,7 @@ from eligo.rules._therapy import (
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.cumulative_dose import CumulativeDoseRule
+from eligo.rules.drugs import Phrase, half_life_days, normalize_name, questions, therapy_vocabulary, vocabulary
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.prefilter import GatedPattern, Trigger
 from eligo.rules.prior_therapy import PriorTherapyRule
