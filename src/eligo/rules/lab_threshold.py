@@ -31,16 +31,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from eligo.patients.profile import LabResult, PatientProfile
 from eligo.rules._labs import (
     _COUNT,
     _WORD_NUMBERS,
     _clean,
-    _converted,
     _days,
     _missing_result,
     _question,
@@ -50,6 +49,8 @@ from eligo.rules._labs import (
     _when,
     lab_wording,
     latest_result,
+    per_canonical,
+    value_in,
 )
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
@@ -93,6 +94,27 @@ class LabThresholdRule(RuleBase):
     transfusion_window_days: int | None = Field(default=None, gt=0)
     max_age_days: int | None = Field(default=None, gt=0)  # the result must be this recent
     condition: LabCondition | None = None
+    # Set when the rule is made (read from a criterion or loaded from stored JSON), so evaluation
+    # converts nothing: the threshold in the test's canonical unit, and the trial's unit per
+    # canonical unit (`_labs.per_canonical`); for each, the reason instead when there is none.
+    _canonical_threshold: float | str = PrivateAttr(default="no absolute threshold")
+    _per_canonical: float | str = PrivateAttr(default=1.0)
+
+    def model_post_init(self, context: Any, /) -> None:
+        if self.value is None or self.unit is None:
+            return
+        try:
+            self._canonical_threshold = convert(self.test, self.value, self.unit, lab_spec(self.test).display)
+        except UnitError as error:
+            self._canonical_threshold = str(error)
+        self._per_canonical = per_canonical(self.test, self.unit)
+
+    @property
+    def canonical_threshold(self) -> float:
+        """The absolute threshold in the test's canonical unit; `UnitError` when there is none."""
+        if isinstance(self._canonical_threshold, str):
+            raise UnitError(self._canonical_threshold)
+        return self._canonical_threshold
 
     @model_validator(mode="after")
     def _shape(self) -> LabThresholdRule:
@@ -562,16 +584,17 @@ def _compare(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[boo
     if result.unit is None:
         return None, f"{label} {format_number(result.value)} {_when(result)} has no unit recorded; {needs}."
     trial_unit = rule.unit or ""
-    value = _converted(rule.test, result.value, result.unit, trial_unit)
-    written = _shown(result.value, display_unit(result.unit))
+    # Compared in canonical units, both converted once: the result when the profile was loaded, the
+    # threshold when the rule was made. The evidence shows the result in the trial's unit too.
+    value = value_in(result, rule._per_canonical)
+    written = _shown(result.value, result.unit_shown)
     converted = _shown(value, trial_unit)
     shown = written if written == converted else f"{written} = {converted}"
     assumed = f" (the trial gives no unit; {trial_unit} assumed)" if rule.unit_assumed else ""
     canonical_unit = lab_spec(rule.test).display
     if trial_unit != canonical_unit and rule.value is not None:
-        threshold_canonical = _converted(rule.test, rule.value, trial_unit, canonical_unit)
-        needs += f" (= {_shown(threshold_canonical, canonical_unit)})"
-    holds = satisfies(value, rule.comparator, rule.value or 0.0)
+        needs += f" (= {_shown(rule.canonical_threshold, canonical_unit)})"
+    holds = satisfies(result.canonical_value, rule.comparator, rule.canonical_threshold)
     return holds, f"{label} {shown} {_when(result)}; {needs}{assumed}."
 
 
@@ -598,7 +621,7 @@ def evaluate_lab_threshold(rule: LabThresholdRule, profile: PatientProfile, on: 
     if stale is not None:
         return stale
     try:
-        canonical = _converted(rule.test, result.value, result.unit, spec.display) if result.unit else None
+        canonical = result.canonical_value if result.unit else None  # converted when the profile was loaded
     except UnitError as error:
         return Outcome.unknown(f"Cannot read the {spec.label} result: {error}.", f"labs.{rule.test}")
     if canonical is not None and not plausible(rule.test, canonical):
