@@ -19,7 +19,7 @@ from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
-from eligo.trials.ages import AgeLimits, registry_age_limits
+from eligo.trials.ages import AgeLimits, last_month_admitted, registry_age_limits
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
@@ -263,15 +263,11 @@ def _above_min(rule: AgeRule, months: int, exact: bool | None) -> bool | None:
 
 
 def _below_max(rule: AgeRule, months: int) -> bool:
-    high = rule.max_months
-    if high is None:
+    """Whether the age is within the upper limit; one reading of upper limits, shared with the
+    store's prefilter ("≤ 18 years" runs to 18y 11m, "< 18 years" ends at the 18th birthday)."""
+    if rule.max_months is None:
         return True
-    if not rule.max_inclusive:
-        return months < high
-    # An inclusive limit covers the whole last unit of age ("≤ 18 years" runs to 18y 11m).
-    if rule.unit == "years" and high % 12 == 0:
-        return months < high + 12
-    return months <= high
+    return months <= last_month_admitted(rule.max_months, rule.unit, inclusive=rule.max_inclusive)
 
 
 def evaluate_age(rule: AgeRule, profile: PatientProfile, on: date) -> Outcome:
