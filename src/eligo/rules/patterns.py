@@ -1,15 +1,81 @@
-"""The phrases rule kinds read, as validated data (`criteria/vocab/patterns.yaml`), one block per kind."""
+"""The phrases rule kinds read, as validated data (`criteria/vocab/patterns.yaml`), one block per kind.
+
+A block holds a kind's regular expressions: `patterns`, readings of the whole criterion tried in
+order, and `named` ones the kind's code uses by name (`gates` lists those one of which every
+reading needs). The trigger words that let the extraction chain skip the kind's extractor are
+derived from them (`required_words`), so the patterns and the prefilter cannot disagree; a block
+gives `triggers` by hand only where its readings also come from elsewhere.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from eligo.rules.prefilter import Trigger
 from eligo.yamlfile import load_yaml
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_REPEATS = frozenset({sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)})
+
+
+def required_words(pattern: str, flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
+    """Words one of which every match of `pattern` contains, as `TriggerText` looks for them.
+
+    Read from the pattern's literal text: a run of ASCII letters and digits that every match must
+    pass through (not inside an optional group, a repeat that may be absent or a look-around), or,
+    for an alternation, one such word from each branch. Lower-cased where the pattern ignores
+    case. The fewest and longest words are preferred. None when no match is sure to hold a word (`\\d+%`).
+    """
+    parsed = sre_parse.parse(pattern, flags)
+    found = _sequence(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
+    return None if found is None else tuple(sorted(found))
+
+
+def _best(candidates: Sequence[frozenset[str]]) -> frozenset[str] | None:
+    if not candidates:
+        return None
+    # Fewest alternatives first (each is a chance to run for nothing), then the longest words; a word
+    # under three characters is found in almost any text, so any longer one wins over it.
+    return max(candidates, key=lambda words: (min(len(w) for w in words) >= 3, -len(words), min(len(w) for w in words)))
+
+
+def _sequence(items: list[tuple[Any, Any]], ignorecase: bool) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        for word in _WORD.findall("".join(run)):
+            candidates.append(frozenset({word.lower() if ignorecase else word}))
+        run.clear()
+
+    for op, value in items:
+        if op is sre.LITERAL and chr(value).isascii() and chr(value).isalnum():
+            run.append(chr(value))
+            continue
+        flush()
+        if op is sre.SUBPATTERN:
+            _, add, remove, body = value
+            inner = (ignorecase or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+            found = _sequence(list(body), inner)
+        elif op is sre.BRANCH:
+            branches = [_sequence(list(branch), ignorecase) for branch in value[1]]
+            found = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in _REPEATS and value[0] >= 1:
+            found = _sequence(list(value[2]), ignorecase)
+        else:  # a class, any character, a look-around, a backreference, an optional part: no word is sure
+            found = None
+        if found is not None:
+            candidates.append(found)
+    flush()
+    return _best(candidates)
 
 
 class KindPatterns(BaseModel):
@@ -17,36 +83,80 @@ class KindPatterns(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    patterns: tuple[str, ...] = Field(min_length=1)
-    triggers: tuple[str, ...] = Field(min_length=1)
+    patterns: tuple[str, ...] = ()
+    named: dict[str, str] = {}
+    gates: tuple[str, ...] = ()
+    triggers: tuple[str, ...] | None = Field(default=None, min_length=1)
     numbers: dict[str, int] = {}
 
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"pattern {pattern!r} does not compile: {error}") from error
+            _check(pattern)
         return patterns
+
+    @field_validator("named")
+    @classmethod
+    def _named_compile(cls, named: dict[str, str]) -> dict[str, str]:
+        for pattern in named.values():
+            _check(pattern)
+        return named
 
     @field_validator("triggers")
     @classmethod
-    def _words(cls, triggers: tuple[str, ...]) -> tuple[str, ...]:
-        return Trigger(triggers).words  # non-empty ASCII words without spaces, or ValueError
+    def _words(cls, triggers: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if triggers is None else Trigger(triggers).words  # ASCII words without spaces, or ValueError
+
+    @model_validator(mode="after")
+    def _readable(self) -> KindPatterns:
+        unknown = [name for name in self.gates if name not in self.named]
+        if unknown:
+            raise ValueError(f"gates {unknown} are not named patterns")
+        if not self.patterns and not self.named:
+            raise ValueError("a block needs patterns")
+        if self.triggers is None and self.derived_words() is None:
+            raise ValueError("no trigger words can be read from the patterns; give `triggers`")
+        return self
+
+    def derived_words(self) -> tuple[str, ...] | None:
+        """Words one of which every reading needs: from each reading pattern and each gate."""
+        readings = [*self.patterns, *(self.named[name] for name in self.gates)]
+        if not readings:
+            return None
+        words: list[str] = []
+        for pattern in readings:
+            found = required_words(pattern)
+            if found is None:
+                return None
+            words.extend(found)
+        return tuple(dict.fromkeys(words))
 
     @property
     def trigger(self) -> Trigger:
-        return Trigger(self.triggers)
+        words = self.triggers if self.triggers is not None else self.derived_words()
+        if words is None:  # refused by the validator
+            raise ValueError("no trigger words")
+        return Trigger(words)
 
     @property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
         return _compiled(self.patterns)
 
+    def regex(self, name: str) -> re.Pattern[str]:
+        """The named pattern, compiled once (case-insensitive unless it says `(?-i:...)`)."""
+        return _compiled((self.named[name],))[0]
+
     def number(self, written: str) -> int:
         """Digits or one of the block's number words ("six" -> 6)."""
         return int(written) if written.isdigit() else self.numbers[written.lower()]
+
+
+def _check(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"pattern {pattern!r} does not compile: {error}") from error
 
 
 @cache
@@ -64,4 +174,4 @@ def patterns() -> dict[str, KindPatterns]:
     return {str(name): KindPatterns.model_validate(block) for name, block in raw.items()}
 
 
-__all__ = ["KindPatterns", "patterns"]
+__all__ = ["KindPatterns", "patterns", "required_words"]
