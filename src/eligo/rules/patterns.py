@@ -88,6 +88,8 @@ class KindPatterns(BaseModel):
     gates: tuple[str, ...] = ()
     triggers: tuple[str, ...] | None = Field(default=None, min_length=1)
     numbers: dict[str, int] = {}
+    # False: the kind matches lower-cased text with case-sensitive patterns (a block written that way).
+    ignore_case: bool = True
 
     @field_validator("patterns")
     @classmethod
@@ -126,7 +128,7 @@ class KindPatterns(BaseModel):
             return None
         words: list[str] = []
         for pattern in readings:
-            found = required_words(pattern)
+            found = required_words(pattern, re.IGNORECASE if self.ignore_case else 0)
             if found is None:
                 return None
             words.extend(found)
@@ -141,11 +143,11 @@ class KindPatterns(BaseModel):
 
     @property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
-        return _compiled(self.patterns)
+        return _compiled(self.patterns, self.ignore_case)
 
     def regex(self, name: str) -> re.Pattern[str]:
-        """The named pattern, compiled once (case-insensitive unless it says `(?-i:...)`)."""
-        return _compiled((self.named[name],))[0]
+        """The named pattern, compiled once (case-insensitive unless the block or a part says otherwise)."""
+        return _compiled((self.named[name],), self.ignore_case)[0]
 
     def number(self, written: str) -> int:
         """Digits or one of the block's number words ("six" -> 6)."""
@@ -160,8 +162,8 @@ def _check(pattern: str) -> None:
 
 
 @cache
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+def _compiled(patterns: tuple[str, ...], ignore_case: bool = True) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE if ignore_case else 0) for pattern in patterns)
 
 
 @cache
