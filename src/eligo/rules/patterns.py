@@ -1,7 +1,8 @@
 """The phrases rule kinds read, as validated data (`criteria/vocab/patterns.yaml`), one block per kind.
 
 A block holds a kind's regular expressions: `patterns`, readings of the whole criterion tried in
-order, and `named` ones the kind's code uses by name (`gates` lists those one of which every
+order (`readings` when each also says which section it applies to or what it means), and `named`
+ones the kind's code uses by name (`gates` lists those one of which every
 reading needs). The trigger words that let the extraction chain skip the kind's extractor are
 derived from them (`required_words`), so the patterns and the prefilter cannot disagree; a block
 gives `triggers` by hand only where its readings also come from elsewhere.
@@ -15,7 +16,7 @@ from functools import cache
 from importlib import resources
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -78,12 +79,30 @@ def _sequence(items: list[tuple[Any, Any]], ignorecase: bool) -> frozenset[str] 
     return _best(candidates)
 
 
+class Reading(BaseModel):
+    """One reading in a list tried in order: its pattern, the section it applies to (None: both) and
+    what it says (a template filled with the pattern's groups), where the kind needs them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pattern: str
+    section: Literal["inclusion", "exclusion"] | None = None
+    says: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        _check(pattern)
+        return pattern
+
+
 class KindPatterns(BaseModel):
     """One kind's block: its patterns (compiled once, case-insensitive), trigger words and number words."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     patterns: tuple[str, ...] = ()
+    readings: tuple[Reading, ...] = ()
     named: dict[str, str] = {}
     gates: tuple[str, ...] = ()
     triggers: tuple[str, ...] | None = Field(default=None, min_length=1)
@@ -115,7 +134,7 @@ class KindPatterns(BaseModel):
         unknown = [name for name in self.gates if name not in self.named]
         if unknown:
             raise ValueError(f"gates {unknown} are not named patterns")
-        if not self.patterns and not self.named:
+        if not self.patterns and not self.named and not self.readings:
             raise ValueError("a block needs patterns")
         if self.triggers is None and self.derived_words() is None:
             raise ValueError("no trigger words can be read from the patterns; give `triggers`")
@@ -123,7 +142,7 @@ class KindPatterns(BaseModel):
 
     def derived_words(self) -> tuple[str, ...] | None:
         """Words one of which every reading needs: from each reading pattern and each gate."""
-        readings = [*self.patterns, *(self.named[name] for name in self.gates)]
+        readings = [*self.patterns, *(r.pattern for r in self.readings), *(self.named[name] for name in self.gates)]
         if not readings:
             return None
         words: list[str] = []
@@ -144,6 +163,11 @@ class KindPatterns(BaseModel):
     @property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
         return _compiled(self.patterns, self.ignore_case)
+
+    def compiled_readings(self) -> tuple[tuple[re.Pattern[str], Reading], ...]:
+        """Each reading with its pattern compiled once, in order."""
+        regexes = _compiled(tuple(r.pattern for r in self.readings), self.ignore_case)
+        return tuple(zip(regexes, self.readings, strict=True))
 
     def regex(self, name: str) -> re.Pattern[str]:
         """The named pattern, compiled once (case-insensitive unless the block or a part says otherwise)."""
@@ -176,4 +200,4 @@ def patterns() -> dict[str, KindPatterns]:
     return {str(name): KindPatterns.model_validate(block) for name, block in raw.items()}
 
 
-__all__ = ["KindPatterns", "patterns", "required_words"]
+__all__ = ["KindPatterns", "Reading", "patterns", "required_words"]
