@@ -80,14 +80,16 @@ def _sequence(items: list[tuple[Any, Any]], ignorecase: bool) -> frozenset[str] 
 
 
 class Reading(BaseModel):
-    """One reading in a list tried in order: its pattern, the section it applies to (None: both) and
-    what it says (a template filled with the pattern's groups), where the kind needs them."""
+    """One reading in a list tried in order: its pattern, the section it applies to (None: both), what
+    it says (a template filled with the pattern's groups) and the rule fields it sets, where the kind
+    needs them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     pattern: str
     section: Literal["inclusion", "exclusion"] | None = None
     says: str | None = None
+    fields: dict[str, Any] = {}  # the rule's fields this reading sets
 
     @field_validator("pattern")
     @classmethod
