@@ -56,6 +56,10 @@ def test_every_match_holds_one_of_the_words(text: str) -> None:
 
 def test_every_block_has_trigger_words_from_its_patterns() -> None:
     for name, block in patterns().items():
+        if not block.gating:
+            with pytest.raises(ValueError, match="gates no step"):
+                _ = block.trigger
+            continue
         assert block.trigger.words, name
         if block.triggers is None:
             assert block.trigger.words == block.derived_words(), name

@@ -27,10 +27,21 @@ from eligo.rules.disease_site import DiseaseSiteRule
 from eligo.rules.disease_state import DiseaseStateRule
 from eligo.rules.high_risk import RiskGroupRule
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["all_of.disease_with_diagnosis"]
+_ASIDE = _PATTERNS.regex("aside")
+_HEADING = _PATTERNS.regex("heading")
+_DEFINED_AS = _PATTERNS.regex("defined_as")
+_NCT03363373_SALVAGE = _PATTERNS.regex("nct03363373_salvage")
+_ORIGINAL_DIAGNOSIS = _PATTERNS.regex("original_diagnosis")
+_HIGH_RISK = _PATTERNS.regex("high_risk")
+_RESECTION = patterns()["all_of.resection_cohort"]
+((_RESECTION_REGEX, _RESECTION_READING),) = _RESECTION.compiled_readings()
 
 
 def _first_diagnosis(text: str) -> int | None:
@@ -38,7 +49,6 @@ def _first_diagnosis(text: str) -> int | None:
     return min(starts) if starts else None
 
 
-_DEFINED_AS = re.compile(r"\(defined as (.+)\)\s*(?:or)?\s*$", re.IGNORECASE)
 _TRAILING_PARENS = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*(?:or)?\s*$")
 
 
@@ -56,9 +66,9 @@ def extract_disease_with_diagnosis(context: CriterionContext) -> Rule | None:
     diagnosis based on ...", "High-risk neuroblastoma patients with either primary refractory
     disease or incomplete response to salvage treatment (...) evaluable in bone and/or bone marrow"."""
     text = context.text.strip().rstrip(".")
-    if _PERMISSIVE.search(text) or (_THERAPY.search(re.sub(r"\(.*\)", "", text)) and "salvage" not in text):
+    if _PERMISSIVE.search(text) or (_THERAPY.search(_ASIDE.sub("", text)) and "salvage" not in text):
         return None
-    text = re.sub(r"^diagnosis:\s*", "", text, flags=re.IGNORECASE)
+    text = _HEADING.sub("", text)
     sentences = _sentences(text)
     if len(sentences) > 1:
         # Separate sentences naming different diseases list alternative populations.
@@ -70,12 +80,7 @@ def extract_disease_with_diagnosis(context: CriterionContext) -> Rule | None:
 
 
 def _disease_with_diagnosis(text: str) -> Rule | None:
-    salvage = re.match(
-        r"^high[- ]risk neuroblastoma patients with either primary refractory disease or incomplete response to "
-        r"salvage treatment \((?P<defn>[^)]+)\)\s*evaluable in (?P<sites>bone and/or bone marrow)$",
-        text,
-        re.IGNORECASE,
-    )
+    salvage = _NCT03363373_SALVAGE.match(text)
     if salvage is not None:
         return AllOf(
             rules=(
@@ -91,7 +96,7 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
             )
         )
     head, definition = _state_definition(text)
-    base = re.match(r"^(?P<body>.+?)(?:\s+with original diagnosis (?P<orig>.+))?$", head, re.IGNORECASE)
+    base = _ORIGINAL_DIAGNOSIS.match(head)
     if base is None:
         return None
     body = re.sub(r"\s+or$", "", base.group("body"))
@@ -99,7 +104,7 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
     if first is None:
         return None
     prefix, dx_text = body[:first], body[first:]
-    risk = re.search(r"\bhigh[- ]risk\s*$", prefix, re.IGNORECASE)
+    risk = _HIGH_RISK.search(prefix)
     if risk is not None:
         prefix = prefix[: risk.start()]
     states = _states_in(prefix)
@@ -146,21 +151,13 @@ def extract_resection_cohort(context: CriterionContext) -> Rule | None:
     resection": diagnosis and state are profile facts; resectable lung disease with surgery
     scheduled is the surgeon's call."""
     text = context.text.strip().rstrip(".")
-    match = re.match(
-        r"^Patients with (?P<state>relapsed|recurrent) resectable (?P<site>pulmonary|lung) "
-        r"(?P<dx>[\w ]+?) who are scheduled for (?:a )?surgical resection$",
-        text,
-        re.IGNORECASE,
-    )
+    match = _RESECTION_REGEX.match(text)
     if match is None:
         return None
     diagnoses = _diagnoses_in(match["dx"])
     if not diagnoses:
         return None
-    surgery = AttestationRule(
-        subject="clinician_review",
-        action="can the disease in your child's lungs be removed by surgery, and is that operation scheduled",
-    )
+    surgery = AttestationRule(subject="clinician_review", action=_RESECTION_READING.says or "")
     return AllOf(rules=(DiagnosisRule(diagnoses=tuple(diagnoses)), DiseaseStateRule(states=("relapsed",)), surgery))
 
 
@@ -172,7 +169,7 @@ def _with_diagnosis_trigger() -> Trigger | None:
 KIND = RuleKind(
     AllOf, clinical_wording, ("all_of",), None,
     (
-        Step(extract_resection_cohort, Trigger(("resectable",))),
+        Step(extract_resection_cohort, _RESECTION.trigger),
         Step(extract_disease_with_diagnosis, _with_diagnosis_trigger()),
     ),
     composite=True,

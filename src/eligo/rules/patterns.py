@@ -111,6 +111,10 @@ class KindPatterns(BaseModel):
     numbers: dict[str, int] = {}
     # False: the kind matches lower-cased text with case-sensitive patterns (a block written that way).
     ignore_case: bool = True
+    # False: the block's readings are not a step of the chain (no trigger words; the kind's code
+    # applies them to a part of a criterion another reading found, or its step's words come from
+    # the vocabularies).
+    gating: bool = True
 
     @field_validator("patterns")
     @classmethod
@@ -138,8 +142,10 @@ class KindPatterns(BaseModel):
             raise ValueError(f"gates {unknown} are not named patterns")
         if not self.patterns and not self.named and not self.readings:
             raise ValueError("a block needs patterns")
-        if self.triggers is None and self.derived_words() is None:
+        if self.gating and self.triggers is None and self.derived_words() is None:
             raise ValueError("no trigger words can be read from the patterns; give `triggers`")
+        if not self.gating and (self.triggers is not None or self.gates):
+            raise ValueError("a block that gates no step has no triggers or gates")
         return self
 
     def derived_words(self) -> tuple[str, ...] | None:
@@ -158,8 +164,8 @@ class KindPatterns(BaseModel):
     @property
     def trigger(self) -> Trigger:
         words = self.triggers if self.triggers is not None else self.derived_words()
-        if words is None:  # refused by the validator
-            raise ValueError("no trigger words")
+        if words is None or not self.gating:
+            raise ValueError("this block gates no step")
         return Trigger(words)
 
     @property
