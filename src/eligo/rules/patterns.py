@@ -20,10 +20,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from eligo.rules.prefilter import Trigger
+from eligo.rules.prefilter import GatedPattern, Trigger
 from eligo.yamlfile import load_yaml
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_PART = re.compile(r"\(\?&(\w+)\)")
 _REPEATS = frozenset({sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)})
 
 
@@ -61,6 +62,12 @@ def _sequence(items: list[tuple[Any, Any]], ignorecase: bool) -> frozenset[str] 
         if op is sre.LITERAL and chr(value).isascii() and chr(value).isalnum():
             run.append(chr(value))
             continue
+        if op is sre.BRANCH and run:
+            # The parser moves a prefix the branches share out in front ("prior|previous" becomes "pr"
+            # then "ior|evious"): give it back to each branch, so that the words stay whole.
+            prefix = [(sre.LITERAL, ord(ch)) for ch in run]
+            run.clear()
+            value = (value[0], [prefix + list(branch) for branch in value[1]])
         flush()
         if op is sre.SUBPATTERN:
             _, add, remove, body = value
@@ -91,12 +98,6 @@ class Reading(BaseModel):
     says: str | None = None
     fields: dict[str, Any] = {}  # the rule's fields this reading sets
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, pattern: str) -> str:
-        _check(pattern)
-        return pattern
-
 
 class KindPatterns(BaseModel):
     """One kind's block: its patterns (compiled once, case-insensitive), trigger words and number words."""
@@ -106,6 +107,8 @@ class KindPatterns(BaseModel):
     patterns: tuple[str, ...] = ()
     readings: tuple[Reading, ...] = ()
     named: dict[str, str] = {}
+    # Pieces several patterns share, written `(?&name)` where they stand ("(?&number) (?&unit)").
+    parts: dict[str, str] = {}
     gates: tuple[str, ...] = ()
     triggers: tuple[str, ...] | None = Field(default=None, min_length=1)
     numbers: dict[str, int] = {}
@@ -116,20 +119,6 @@ class KindPatterns(BaseModel):
     # the vocabularies).
     gating: bool = True
 
-    @field_validator("patterns")
-    @classmethod
-    def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in patterns:
-            _check(pattern)
-        return patterns
-
-    @field_validator("named")
-    @classmethod
-    def _named_compile(cls, named: dict[str, str]) -> dict[str, str]:
-        for pattern in named.values():
-            _check(pattern)
-        return named
-
     @field_validator("triggers")
     @classmethod
     def _words(cls, triggers: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -137,6 +126,8 @@ class KindPatterns(BaseModel):
 
     @model_validator(mode="after")
     def _readable(self) -> KindPatterns:
+        for pattern in (*self.patterns, *(r.pattern for r in self.readings), *self.named.values()):
+            _check(self.expand(pattern))
         unknown = [name for name in self.gates if name not in self.named]
         if unknown:
             raise ValueError(f"gates {unknown} are not named patterns")
@@ -148,6 +139,16 @@ class KindPatterns(BaseModel):
             raise ValueError("a block that gates no step has no triggers or gates")
         return self
 
+    def expand(self, pattern: str) -> str:
+        """The pattern with each `(?&name)` replaced by its part."""
+
+        def part(match: re.Match[str]) -> str:
+            if match[1] not in self.parts:
+                raise ValueError(f"pattern {pattern!r} uses unknown part {match[1]!r}")
+            return f"(?:{self.parts[match[1]]})"
+
+        return _PART.sub(part, pattern)
+
     def derived_words(self) -> tuple[str, ...] | None:
         """Words one of which every reading needs: from each reading pattern and each gate."""
         readings = [*self.patterns, *(r.pattern for r in self.readings), *(self.named[name] for name in self.gates)]
@@ -155,7 +156,7 @@ class KindPatterns(BaseModel):
             return None
         words: list[str] = []
         for pattern in readings:
-            found = required_words(pattern, re.IGNORECASE if self.ignore_case else 0)
+            found = required_words(self.expand(pattern), re.IGNORECASE if self.ignore_case else 0)
             if found is None:
                 return None
             words.extend(found)
@@ -170,16 +171,25 @@ class KindPatterns(BaseModel):
 
     @property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
-        return _compiled(self.patterns, self.ignore_case)
+        return _compiled(tuple(self.expand(p) for p in self.patterns), self.ignore_case)
 
     def compiled_readings(self) -> tuple[tuple[re.Pattern[str], Reading], ...]:
         """Each reading with its pattern compiled once, in order."""
-        regexes = _compiled(tuple(r.pattern for r in self.readings), self.ignore_case)
+        regexes = _compiled(tuple(self.expand(r.pattern) for r in self.readings), self.ignore_case)
         return tuple(zip(regexes, self.readings, strict=True))
 
     def regex(self, name: str) -> re.Pattern[str]:
         """The named pattern, compiled once (case-insensitive unless the block or a part says otherwise)."""
-        return _compiled((self.named[name],), self.ignore_case)[0]
+        return _compiled((self.expand(self.named[name]),), self.ignore_case)[0]
+
+    def gated(self, name: str) -> GatedPattern:
+        """The named pattern behind a check for the words every match holds (`required_words`)."""
+        pattern = self.expand(self.named[name])
+        flags = re.IGNORECASE if self.ignore_case else 0
+        words = required_words(pattern, flags)
+        if words is None:
+            raise ValueError(f"no words can be read from pattern {name!r} to gate it")
+        return GatedPattern(pattern, words, flags)
 
     def number(self, written: str) -> int:
         """Digits or one of the block's number words ("six" -> 6)."""

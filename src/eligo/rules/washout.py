@@ -39,7 +39,8 @@ from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.cumulative_dose import CumulativeDoseRule
 from eligo.rules.drugs import Phrase, half_life_days, normalize_name, questions, therapy_vocabulary, vocabulary
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import GatedPattern, Trigger
+from eligo.rules.patterns import patterns
+from eligo.rules.prefilter import Trigger
 from eligo.rules.prior_therapy import PriorTherapyRule
 from eligo.rules.stored_stem_cells import StemCellRule
 from eligo.rules.verdicts import Outcome
@@ -47,6 +48,8 @@ from eligo.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["washout.therapy"]
 
 
 class WashoutRule(RuleBase):
@@ -123,73 +126,28 @@ _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "twenty-eight": 28,
 }  # fmt: skip
-_NUMBER = r"\d+|" + "|".join(_NUMBERS)
-_UNITS = r"hours?|hrs?|days?|weeks?|wks?|months?|years?"
 # Most of a criterion's sentences hold no duration, no "prior ..." and so on, and a failed scan with
 # these patterns is slow: GatedPattern first checks for words without which they cannot match.
-_DURATION = GatedPattern(
-    rf"(?P<gt>>\s*)?\b(?P<num>{_NUMBER})[\s-]*(?P<unit>{_UNITS})\b",
-    ("hour", "hr", "day", "week", "wk", "month", "year"),
-)
-_LONGER_FOR = GatedPattern(
-    rf"\(?\s*(?P<num>{_NUMBER})\s*(?P<unit>days?|weeks?)\s+if\s+prior\s+(?P<what>[\w-]+)\s*\)?", ("prior",)
-)
+_DURATION = _PATTERNS.gated("duration")
+_LONGER_FOR = _PATTERNS.gated("longer_for")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
-_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|eg|vs|approx)\.", re.I)
+_ABBREVIATIONS = _PATTERNS.regex("abbreviations")
 
-_NOT_MINE = re.compile(
-    r"allerg|recovered from|toxic effects|toxicity|hypersensitiv|swallow|MIBG avid|avid within|biopsy|"
-    r"cardiotoxic|contracepti|pregnan|scan must",
-    re.I,
-)
-_PREGNANCY = GatedPattern(r"pregnan|contracepti|birth control", ("pregnan", "contracepti", "birth"))
-_ELAPSED = GatedPattern(
-    r"at least|minimum|must have elapsed|should have elapsed|must not have received|must be discontinued|"
-    r"discontinued a minimum|eligible \S+ \w+ after|no (?:\w+ ){0,4}within|is required following|"
-    r"since|(?:prior|previous) (?:to|before)?.*\ballowed if",
-    ("least", "minimum", "elapsed", "received", "discontinued", "eligible", "within", "following", "since", "allowed"),
-)
-_OFF_TREATMENT = re.compile(r"not been off (?:treatment|therapy) for", re.I)
-_REFERENCE = GatedPattern(
-    r"(?:prior to|before|of|from|until)\s+(?:the\s+)?(?:start of\s+|first day of\s+(?:administration of\s+)?)?"
-    r"(?P<ref>protocol therapy|enrol?lment|study entry|registration|randomi[sz]ation|screening|"
-    r"(?:1st|first) dose of (?:study (?:drug|agent|treatment)|[\w-]+)|MIBG therapy|"
-    r"study (?:drug|treatment)|treatment start)",
-    ("protocol", "enrol", "entry", "registration", "randomi", "screening", "dose", "mibg", "study", "start"),
-)
-_HALF_LIVES = GatedPattern(
-    rf"(?P<num>{_NUMBER})\s*(?:PK\s+|elimination\s+)?half[- ]lives(?P<rest>[^.]*?whichever is (?:longer|shorter)|)",
-    ("lives",),
-)
-_EXCEPT = re.compile(r"\bEXCEPT(?: for)?\s+(?P<what>[^.;]+)", re.I)
-_CURRENT = GatedPattern(
-    r"at the time of (?:enrol?lment|study entry|registration)|currently|are receiving|be receiving|\bon the following",
-    ("time", "currently", "receiving", "following"),
-)
-_ALLOGENEIC = GatedPattern(r"not eligible post allogeneic|(?:previously )?received (?:an )?allogene?ic", ("alloge",))
-_PERMITTED = GatedPattern(r"eligible at any time|regardless of response", ("eligible", "regardless"))
-_NO_PROGRESSION_ON = GatedPattern(
-    r"did not have (?:tumou?r )?(?:relapse|progression)|without (?:relapse|progression) (?:on|while)",
-    ("relapse", "progression"),
-)
-_RECEIVED = GatedPattern(
-    r"(?:received|had|with) (?:any )?(?:prior|previous) (?:treatment|therapy|exposure)|"
-    r"prior (?:treatment|therapy) with|previous(?:ly)? (?:treated|received)|"
-    r"are receiving|be receiving|^(?:prior|previous) ",
-    ("prior", "previous", "receiving"),
-)
-_STORED_CELLS = GatedPattern(
-    r"stem cell (?:product|harvest)|stored (?:stem cells|PBSC)|CD34", ("stem", "stored", "cd34")
-)
-_CD34 = re.compile(
-    r"(?P<mant>\d+(?:\.\d+)?)\s*[x×]\s*10\s*\^?\s*(?P<exp>\d+)\s*(?:cluster of differentiation 34\s*)?\(?CD34\)?\s*\+?",
-    re.I,
-)
-_CUMULATIVE = re.compile(
-    r"cumulative[^.]*?(?:not exceed|<=|≤|less than or equal to|below|<)\s*"
-    r"(?P<max>\d+(?:\.\d+)?)\s*(?P<unit>m?Ci/kg|MBq/kg|GBq/kg)",
-    re.I,
-)
+_NOT_MINE = _PATTERNS.regex("not_mine")
+_PREGNANCY = _PATTERNS.gated("pregnancy")
+_ELAPSED = _PATTERNS.gated("elapsed")
+_OFF_TREATMENT = _PATTERNS.regex("off_treatment")
+_REFERENCE = _PATTERNS.gated("reference")
+_HALF_LIVES = _PATTERNS.gated("half_lives")
+_EXCEPT = _PATTERNS.regex("except")
+_CURRENT = _PATTERNS.gated("current")
+_ALLOGENEIC = _PATTERNS.gated("allogeneic")
+_PERMITTED = _PATTERNS.gated("permitted")
+_NO_PROGRESSION_ON = _PATTERNS.gated("no_progression_on")
+_RECEIVED = _PATTERNS.gated("received")
+_STORED_CELLS = _PATTERNS.gated("stored_cells")
+_CD34 = _PATTERNS.regex("cd34")
+_CUMULATIVE = _PATTERNS.regex("cumulative")
 
 
 _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
