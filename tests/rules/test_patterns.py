@@ -26,7 +26,7 @@ from eligo.rules.prefilter import TriggerText
         (r"(?-i:ALT)\s*≤", ("ALT",)),
         (r"\d+\s*%", None),
         # The regex parser moves the branches' shared prefix out front ("pr" + "ior|evious"); words stay whole.
-        (r"(?:prior|previous) \\d", ("previous", "prior")),
+        (r"(?:prior|previous) \d", ("previous", "prior")),
     ],
 )
 def test_required_words(pattern: str, words: tuple[str, ...] | None) -> None:

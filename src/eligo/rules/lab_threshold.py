@@ -31,13 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import Field, PrivateAttr, model_validator
 
 from eligo.patients.profile import LabResult, PatientProfile
 from eligo.rules._labs import (
-    _COUNT,
     _WORD_NUMBERS,
     _clean,
     _days,
@@ -56,13 +55,16 @@ from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.creatinine_for_age import AgeSexLimit, CreatinineForAgeRule
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, TriggerText, phrase_words
 from eligo.rules.verdicts import Outcome
-from eligo.terms import Comparator
+from eligo.terms import COMPARATORS, Comparator
 from eligo.units import UnitError, convert, display_unit, format_number, lab_spec, plausible, satisfies, vocabulary
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["lab_threshold"]
 
 
 # A lab requirement that applies only in one situation ("Platelets > 50 × 10⁹/L if stem cells
@@ -172,66 +174,32 @@ class LabThresholdRule(RuleBase):
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
 
 
-_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
-    (r"greater than or equal to|equal to or greater than|equal or greater than|more than or equal to", ">="),
-    (r"less than or equal to|equal to or less than|equal or less than", "<="),
-    (r"no less than|not less than|of at least|at least|a minimum of|minimum of", ">="),
-    (r"no more than|not more than|not exceeding|not to exceed|at most|up to|a maximum of|maximum of", "<="),
-    (r">\s*=|=\s*>|>/=|≥|⩾|≧", ">="),
-    (r"<\s*=|=\s*<|</=|≤|⩽|≦", "<="),
-    (r"greater than|more than|higher than|above|over|exceeding|>", ">"),
-    (r"less than|lower than|fewer than|below|under|<", "<"),
+# The comparator phrases in order, each saying its comparator; one alternation, group `c<i>` for row i.
+_COMPARATORS: tuple[tuple[str, Comparator], ...] = tuple(
+    (_PATTERNS.expand(reading.pattern), cast(Comparator, reading.says)) for reading in _PATTERNS.readings
 )
+if any(comparator not in COMPARATORS for _, comparator in _COMPARATORS):
+    raise ValueError("patterns.yaml: a lab comparator says no comparator")
 _COMPARATOR = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(_COMPARATORS)), re.I)
 
-_ULN = re.compile(
-    rf"\s*(?:(?P<multiple>{_NUMBER}|two|three|four|five|ten)\s*(?:x|×|times)\s*)?(?:the\s+)?(?:institutional\s+)?"
-    r"(?:upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|ULN|upper\s+normal\s+limit|"
-    r"(?:maximum\s+)?normal(?:\s+value|\s+limit)?)(?:\s*\(\s*ULN\s*\))?(?P<for_age>\s+for\s+age)?",
-    re.I,
-)
+_ULN = _PATTERNS.regex("uln")
 _NUMBER_AT = re.compile(rf"\s*(?P<number>{_NUMBER})")
-_FILLER_GAP = re.compile(r"^[\s/,()\[\]:;-]*(?:(?:and/or|and|or|&)[\s/,()\[\]:-]*)?$", re.I)
-_OR = re.compile(r"\bor\b(?!\s*/)", re.I)
+_FILLER_GAP = _PATTERNS.regex("filler_gap")
+_OR = _PATTERNS.regex("or")
 _BOUNDARY = re.compile(r";|\.(?=\s|$)")
-_LEFTOVER_LIMIT = re.compile(
-    r"(?:[<>≤≥]|=<|=>|\bless than\b|\bgreater than\b|\bat least\b|\bmore than\b)\s*=?\s*\d[\d,.]*"
-    r"(?!\s*(?:days?|weeks?|months?|hours?|years?)\b)",
-    re.I,
-)
-_SEX_SPECIFIC = re.compile(r"\b(?:males?|females?|boys?|girls?|men|women)\b", re.I)
+_LEFTOVER_LIMIT = _PATTERNS.regex("leftover_limit")
+_SEX_SPECIFIC = _PATTERNS.regex("sex_specific")
 
-_ALLOWED = re.compile(
-    r"transfusions?\s+(?:support\s+)?(?:is\s+|are\s+)?(?:acceptable|allowed|permitted)|may\s+(?:be\s+)?transfus"
-    r"|may\s+receive\b[^.;]*transfusion|with\s+or\s+without\s+transfusion",
-    re.I,
-)
-_INDEPENDENT = re.compile(
-    r"independent\s+of\s+(?:\w+\s+){0,3}transfusions?|transfusion[- ]independent|without\s+(?:\w+\s+)?transfusions?"
-    r"|\bno\s+(?:\w+\s+){0,3}transfusions?\s+(?:within|in|during|for)",
-    re.I,
-)
-_WINDOW = re.compile(
-    rf"transfus\w*\s+(?:within|in|during|for)\s+(?:at\s+least\s+)?(?:the\s+)?(?:(?:past|last|previous|prior)\s+)?"
-    rf"{_COUNT}\s*(day|week)s?",
-    re.I,
-)
-_RECENCY = re.compile(
-    rf"(?<!transfusion )(?<!transfusions )within\s+(?:the\s+)?(?:(?:past|last)\s+)?{_COUNT}\s*(day|week)s?\s+"
-    r"(?:prior\s+to|before|of)\s+(?:enrol?lment|registration|study\s+entry|screening|randomi[sz]ation|treatment)",
-    re.I,
-)
-_NO_STEM_CELLS = re.compile(r"if\s+(?:no\s+)?stem\s+cells\s+are\s+not\s+available|if\s+no\s+stem\s+cells", re.I)
-_STEM_CELLS = re.compile(r"if\s+stem\s+cells\s+are\s+available", re.I)
-_SCOPE = re.compile(r"\(\s*applicable\s+only\s+(?:for|to)\s+([^)]*)\)", re.I)
-_NOTE = re.compile(r"\((?:\s*note\b|[^()]*=)[^()]*\)", re.I)  # "(note that ...)", "(APC = neutrophils and ...)"
+_ALLOWED = _PATTERNS.regex("allowed")
+_INDEPENDENT = _PATTERNS.regex("independent")
+_WINDOW = _PATTERNS.regex("window")
+_RECENCY = _PATTERNS.regex("recency")
+_NO_STEM_CELLS = _PATTERNS.regex("no_stem_cells")
+_STEM_CELLS = _PATTERNS.regex("stem_cells")
+_SCOPE = _PATTERNS.regex("scope")
+_NOTE = _PATTERNS.regex("note")
 
-_AGE_ROW = re.compile(
-    r"Age\s+(?P<ge>>=|≥)?\s*(?P<lo>\d+)\s*(?P<lo_unit>months?|years?)?\s*"
-    r"(?:to\s*<\s*(?P<hi>\d+)\s*(?P<hi_unit>months?|years?))?\s*:\s*"
-    rf"(?P<male>{_NUMBER})\s*mg/dL\s+for\s+males\s+and\s+(?P<female>{_NUMBER})\s*mg/dL\s+for\s+females",
-    re.I,
-)
+_AGE_ROW = _PATTERNS.regex("age_row")
 
 
 def _number(text: str) -> float:
