@@ -17,12 +17,15 @@ from eligo.rules.base import CriterionContext, RuleBase, Section, normalize_comp
 from eligo.rules.composite import AllOf, ConditionalRule
 from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 from eligo.trials.ages import AgeLimits, last_month_admitted, registry_age_limits
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["age"]
+_AGE_AND_ABILITY = _PATTERNS.regex("age_and_ability")
 
 
 class AgeRule(RuleBase):
@@ -100,19 +103,13 @@ class AgeRule(RuleBase):
         return _q("age_at_diagnosis" if self.at_diagnosis else "age", range=span)
 
 
-_NUM = r"(\d+(?:\.\d+)?)"
 
 
-_LAB_UNITS = re.compile(r"mg/dl|/mcl|/mm|x ?10|g/dl|u/l|ml/min|umol|µmol", re.IGNORECASE)
+_LAB_UNITS = _PATTERNS.regex("lab_units")
 
 
-_UNIT = r"(years?|yrs?|months?|mos?)"
-_AGE_LEAD = re.compile(r"^(?:patients?\s+)?(?:must be\s+)?(?:age[sd]?|age range|aged)\b\s*:?\s*(?:of\s+)?", re.I)
-_AGE_TAIL = re.compile(
-    r"^(?:of age|old|years old|at (?:the time of )?(?:enrollment|registration|study entry|entry|consent)|"
-    r"at diagnosis|at (?:the time of )?(?:initial |original )?diagnosis|[\s.,;])*$",
-    re.IGNORECASE,
-)
+_AGE_LEAD = _PATTERNS.regex("age_lead")
+_AGE_TAIL = _PATTERNS.regex("age_tail")
 
 
 def _months(value: str, unit: str | None) -> tuple[int, Literal["years", "months"]] | None:
@@ -128,16 +125,10 @@ def _months(value: str, unit: str | None) -> tuple[int, Literal["years", "months
 
 
 def _age_patterns(unit_optional: bool) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    patterns = (
-        # "≥ 1 or < 18 years": the trials write "or" but mean both limits (a range), so it is read as "and".
-        ("pair", rf"^([≥>])\s*{_NUM}\s*{_UNIT}?\s*(?:of age\s*)?(?:or|and|,|to)\s*([≤<])\s*{_NUM}\s*{_UNIT}"),
-        ("range", rf"^(?:between\s+)?{_NUM}\s*{_UNIT}?\s*(?:-|–|to|and)\s*{_NUM}\s*{_UNIT}"),
-        ("suffix_min", rf"^{_NUM}\s*{_UNIT}\s*(?:of age\s*|old\s*)?(?:or|and)\s*(?:older|>|≥|more)"),
-        ("suffix_max", rf"^{_NUM}\s*{_UNIT}\s*(?:of age\s*|old\s*)?(?:or|and)\s*(?:younger|less|<)"),
-        ("plus", rf"^{_NUM}\s*\+\s*{_UNIT}?"),
-        ("single", rf"^([≥>≤<])\s*{_NUM}\s*{_UNIT}" + ("?" if unit_optional else "")),
-    )
-    return tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in patterns)
+    readings = [(reading.says or "", regex) for regex, reading in _PATTERNS.compiled_readings()]
+    if unit_optional:  # the last reading ("≥ 1 year") with its unit optional
+        readings[-1] = ("single", _PATTERNS.regex("single_unit_optional"))
+    return tuple(readings)
 
 
 # After an "Age:" lead a bare number is an age; without one it needs its unit.
@@ -205,7 +196,7 @@ def _age_rule(text: str) -> AgeRule | None:
         return None
 
 
-_SUBGROUP_AGE = re.compile(r"^(Patients with .+?) must be (.+)$", re.IGNORECASE)
+_SUBGROUP_AGE = _PATTERNS.regex("subgroup_age")
 
 
 def extract_age(context: CriterionContext) -> Rule | None:
@@ -231,7 +222,7 @@ def extract_age(context: CriterionContext) -> Rule | None:
             requirement=f"must be {subgroup.group(2)}",
             requirement_rule=inner,
         )
-    head = re.match(r"^(.*?\b(?:years?|months?)(?: of age| old)?)\s+and\s+((?:is )?able to .+)$", text, re.I)
+    head = _AGE_AND_ABILITY.match(text)
     if head is not None:
         age, ability = _age_rule(head.group(1)), _attestation(head.group(2))
         if age is not None and ability is not None:
@@ -295,14 +286,12 @@ def evaluate_age(rule: AgeRule, profile: PatientProfile, on: date) -> Outcome:
     return Outcome.not_met(f"{age}; {needs}.")
 
 
-# Trigger words: units of `_UNIT`, the "age" lead (a bare number then needs no unit), "18+", and
-# "Patients with X must be ..." subgroups.
 KIND = RuleKind(
     AgeRule,
     clinical_wording,
     ("age", "age_at_diagnosis"),
     evaluate_age,
-    (Step(extract_age, Trigger(("age", "year", "yr", "mo", "+", "patients"))),),
+    (Step(extract_age, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "AgeRule", "evaluate_age", "extract_age"]
