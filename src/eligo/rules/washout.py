@@ -50,6 +50,22 @@ if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
 _PATTERNS = patterns()["washout.therapy"]
+_RADIOTHERAPY_EXCLUDED = _PATTERNS.regex("radiotherapy_excluded")
+_NON_MYELOABLATIVE = _PATTERNS.regex("non_myeloablative")
+_MYELOABLATIVE = _PATTERNS.regex("myeloablative")
+_CONCOMITANT = _PATTERNS.regex("concomitant")
+_NEGATIVE = _PATTERNS.regex("negative")
+_STEM_CELLS_NAMED = _PATTERNS.regex("stem_cells_named")
+_DOSE_IF_NEEDED = _PATTERNS.regex("dose_if_needed")
+_ANY_ANTITUMOUR = _PATTERNS.regex("any_antitumour")
+_TIME_OF_OR_ON_STUDY = _PATTERNS.regex("time_of_or_on_study")
+_PRIOR_MIBG_ALLOWED = _PATTERNS.regex("prior_mibg_allowed")
+_IF_NEEDED = _PATTERNS.regex("if_needed")
+_ELAPSED_WORDS = _PATTERNS.regex("elapsed_words")
+_WITHIN = _PATTERNS.regex("within")
+_AT_TIME_OF = _PATTERNS.regex("at_time_of")
+_SUPPORT_OR_REGARDLESS = _PATTERNS.regex("support_or_regardless")
+_ELIGIBLE_IF = _PATTERNS.regex("eligible_if")
 
 
 class WashoutRule(RuleBase):
@@ -156,7 +172,7 @@ _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood p
 def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
     """A therapy-history rule for one criterion, or None when the text is not about one."""
     text = ctx.text.strip()
-    if not text or (_NOT_MINE.search(text) and not re.search(r"at least|must have elapsed", text, re.I)):
+    if not text or (_NOT_MINE.search(text) and not _ELAPSED_WORDS.search(text)):
         return None
     if _PREGNANCY.search(text):
         return None  # "at least 28 days before she starts taking lenalidomide" is about contraception
@@ -193,7 +209,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
-    if _NOT_MINE.search(sentence) and not re.search(r"at least|must have elapsed", sentence, re.I):
+    if _NOT_MINE.search(sentence) and not _ELAPSED_WORDS.search(sentence):
         return []
     mibg_allowed = _prior_mibg_allowed(sentence)
     if mibg_allowed:
@@ -209,7 +225,7 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
 @lru_cache(maxsize=64)
 def _exposure(text: str) -> Exposure | None:
     """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""
-    text = re.sub(r"\((?:radiotherapy|radiation) is excluded\)|excluding radiotherapy", "", text, flags=re.I)
+    text = _RADIOTHERAPY_EXCLUDED.sub("", text)
     except_match = _EXCEPT.search(text)
     excluded: tuple[str, ...] = ()
     if except_match:
@@ -297,9 +313,9 @@ def _agents_named(text: str) -> tuple[str, ...]:
 
 
 def _myeloablative(text: str) -> bool | None:
-    if re.search(r"non-?\s?myeloablative", text, re.I):
+    if _NON_MYELOABLATIVE.search(text):
         return False
-    if re.search(r"myeloablative", text, re.I):
+    if _MYELOABLATIVE.search(text):
         return True
     return None
 
@@ -322,7 +338,7 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
     off_treatment = bool(_OFF_TREATMENT.search(sentence))
     if _ELAPSED.search(sentence) and not off_treatment:
         mode = "elapsed"
-    elif off_treatment or re.search(r"\bwithin\b", sentence, re.I):
+    elif off_treatment or _WITHIN.search(sentence):
         mode = "within"
     else:
         return None
@@ -333,7 +349,7 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
         exposure = _exposure(ctx.parent_text)
     if exposure is None:
         return None
-    if re.search(r"any anti-?tumou?r therapy", sentence, re.I) and not exposure.radiation_fields:
+    if _ANY_ANTITUMOUR.search(sentence) and not exposure.radiation_fields:
         exposure = exposure.model_copy(update={"radiation_fields": ALL_RADIATION_FIELDS})
     amount = _number(duration.group("num"))
     unit = duration.group("unit").lower()
@@ -377,29 +393,29 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
             condition=condition,
         )
     if _PERMITTED.search(sentence):
-        exposure = _exposure(re.split(r",? (?:to support|regardless)", sentence, flags=re.I)[0])
+        exposure = _exposure(_SUPPORT_OR_REGARDLESS.split(sentence)[0])
         if exposure is None:
             return None
         if exposure.transplant == "autologous":
             exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
         return PriorTherapyRule(exposure=exposure, condition="permitted")
     if _NO_PROGRESSION_ON.search(sentence):
-        exposure = _exposure(re.split(r"are eligible|eligible if", sentence, flags=re.I)[0])
+        exposure = _exposure(_ELIGIBLE_IF.split(sentence)[0])
         return PriorTherapyRule(exposure=exposure, condition="no_progression_on") if exposure else None
-    if re.search(r"concomitant", sentence, re.I):
+    if _CONCOMITANT.search(sentence):
         agents = _agents_named(sentence)
         if len(agents) < 2:
             return None
         exposure = Exposure(agents=agents, label=" and ".join(agents))
         return PriorTherapyRule(exposure=exposure, condition="not_concomitant")
-    if _DURATION.search(sentence) and not re.search(r"at the time of", sentence, re.I):
+    if _DURATION.search(sentence) and not _AT_TIME_OF.search(sentence):
         return None
     received = _RECEIVED.search(sentence)
     heading_current = bool(_CURRENT.search(parent)) and ctx.section == "exclusion"
     if not received and not heading_current:
         return None
     current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
-    exposure = _exposure(re.sub(r"at the time of [\w ]+|or while on study", "", sentence, flags=re.I))
+    exposure = _exposure(_TIME_OF_OR_ON_STUDY.sub("", sentence))
     if exposure is None:
         return None
     if (
@@ -414,7 +430,7 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
                 "caveat": _STEROID_CAVEAT,
             }
         )
-    negative = re.search(r"must not|not be receiving|no prior|not have received", sentence, re.I)
+    negative = _NEGATIVE.search(sentence)
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
 
@@ -427,7 +443,7 @@ def _closure_of(exposure: Exposure) -> frozenset[str]:
 def _prior_mibg_allowed(sentence: str) -> list[Rule]:
     """'Prior 131I-MIBG therapy is allowed if > 6 months previous and if ... stem cells ... and if
     cumulative 131I-MIBG dose will not exceed 60 mCi/kg'."""
-    if not re.search(r"prior .{0,30}MIBG.{0,20}\ballowed if", sentence, re.I):
+    if not _PRIOR_MIBG_ALLOWED.search(sentence):
         return []
     exposure = Exposure(therapy_classes=("mibg_therapy",), label="131I-MIBG therapy")
     rules: list[Rule] = []
@@ -442,7 +458,7 @@ def _prior_mibg_allowed(sentence: str) -> list[Rule]:
         rules.append(
             WashoutRule(exposure=exposure, strictly_more=bool(duration.group("gt")), reference="MIBG therapy", **window)
         )
-    if re.search(r"stem cells", sentence, re.I):
+    if _STEM_CELLS_NAMED.search(sentence):
         # "adequate" is quantified by the same trial's stem-cell criterion: 1.0 x 10^6 CD34+ cells/kg.
         rules.append(StemCellRule(min_cd34_per_kg=1e6, only_after="mibg_therapy"))
     cumulative = _CUMULATIVE.search(sentence)
@@ -463,10 +479,10 @@ def _stem_cells(text: str) -> Rule | None:
         return None
     value = float(amount.group("mant")) * 10 ** int(amount.group("exp"))
     needed_for = None
-    dose = re.search(r"(?:at )?doses? (?:of )?(>\s*\d+(?:\.\d+)?\s*mCi/kg)\s+if needed", text, re.I)
+    dose = _DOSE_IF_NEEDED.search(text)
     if dose is not None:
         needed_for = f"131I-MIBG doses {dose.group(1).replace(' ', '')}"
-    elif re.search(r"if needed|if required", text, re.I):
+    elif _IF_NEEDED.search(text):
         needed_for = "the planned treatment, if needed"
     return StemCellRule(min_cd34_per_kg=value, needed_for=needed_for)
 
