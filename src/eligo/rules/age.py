@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
 _PATTERNS = patterns()["age"]
+_AT_DIAGNOSIS = _PATTERNS.regex("at_diagnosis")
+_BETWEEN = _PATTERNS.regex("between")
 _AGE_AND_ABILITY = _PATTERNS.regex("age_and_ability")
 
 
@@ -157,7 +159,7 @@ def _age_bounds(text: str) -> tuple[dict[str, object], str] | None:
                 "unit": high[1],
             }
         elif name == "range":
-            if g[1] is None and not had_lead and not re.match(r"^between", t, re.I):
+            if g[1] is None and not had_lead and not _BETWEEN.match(t):
                 return None
             low, high = _months(g[0], g[1] or g[3]), _months(g[2], g[3])
             if low is None or high is None:
@@ -189,7 +191,7 @@ def _age_rule(text: str) -> AgeRule | None:
     fields, tail = parsed
     if not _AGE_TAIL.match(tail):
         return None
-    at_diagnosis = bool(re.search(r"diagnosis", tail, re.IGNORECASE))
+    at_diagnosis = bool(_AT_DIAGNOSIS.search(tail))
     try:
         return AgeRule(scope=scope, at_diagnosis=at_diagnosis, **fields)
     except ValidationError:  # limits the model refuses (an empty range) are no reading of the text

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
 _PATTERNS = patterns()["all_of.disease_with_diagnosis"]
+_DIAGNOSIS_FILLER = _PATTERNS.regex("diagnosis_filler")
 _ASIDE = _PATTERNS.regex("aside")
 _HEADING = _PATTERNS.regex("heading")
 _DEFINED_AS = _PATTERNS.regex("defined_as")
@@ -110,9 +111,7 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
     states = _states_in(prefix)
     state_words = _state_words().sub("", prefix)
     diagnoses = _diagnoses_in(dx_text)
-    dx_rest = re.sub(
-        r"\bor related tumou?rs?\b|\(NBL\)|\bor\b|[/ ]",
-        "",
+    named = (
         re.sub(
             _phrase_regex(tuple(s for n in diagnoses for s in clinical_vocab().diagnoses[n].synonyms)),
             "",
@@ -120,9 +119,9 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
             flags=re.IGNORECASE,
         )
         if diagnoses
-        else dx_text,
-        flags=re.IGNORECASE,
+        else dx_text
     )
+    dx_rest = _DIAGNOSIS_FILLER.sub("", named)
     if not states or state_words or not diagnoses or dx_rest:
         return None
     if definition is not None:
