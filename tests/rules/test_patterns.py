@@ -75,3 +75,10 @@ def test_a_block_without_words_to_derive_must_give_them() -> None:
     )
     with pytest.raises(ValueError, match="not named patterns"):
         KindPatterns.model_validate({"named": {"a": "alpha"}, "gates": ["b"]})
+
+
+def test_a_number_part_lists_the_blocks_number_words() -> None:
+    block = {"numbers": {"one": 1, "two": 2}, "named": {"n": r"(?&number) days"}, "gates": ["n"]}
+    assert KindPatterns.model_validate({**block, "parts": {"number": r"\d+|one|two"}}).regex("n").match("two days")
+    with pytest.raises(ValueError, match="number words"):
+        KindPatterns.model_validate({**block, "parts": {"number": r"\d+|one|three"}})

@@ -17,7 +17,6 @@ def _question(key: str, **values: str) -> str:
 
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
-_COUNT = r"(\d+|one|two|three|four|five|six|seven|ten|fourteen)"
 
 
 def _clean(text: str) -> str:

@@ -128,6 +128,10 @@ class KindPatterns(BaseModel):
     def _readable(self) -> KindPatterns:
         for pattern in (*self.patterns, *(r.pattern for r in self.readings), *self.named.values()):
             _check(self.expand(pattern))
+        for name, part in self.parts.items():
+            words = re.findall(r"[A-Za-z][A-Za-z-]*", re.sub(r"\\.", "", part))  # escapes (\d) are no words
+            if self.numbers and set(words) & set(self.numbers) and words != list(self.numbers):
+                raise ValueError(f"part {name!r} must list exactly the block's number words, in order")
         unknown = [name for name in self.gates if name not in self.named]
         if unknown:
             raise ValueError(f"gates {unknown} are not named patterns")

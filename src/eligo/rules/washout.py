@@ -138,10 +138,7 @@ def period_text(days: int | None, hours: int | None, months: int | None) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
-_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "twenty-eight": 28,
-}  # fmt: skip
+_NUMBERS = _PATTERNS.numbers
 # Most of a criterion's sentences hold no duration, no "prior ..." and so on, and a failed scan with
 # these patterns is slow: GatedPattern first checks for words without which they cannot match.
 _DURATION = _PATTERNS.gated("duration")
