@@ -32,6 +32,11 @@ _CONTRACEPTION = _PATTERNS.regex("contraception")
 _MALE = _PATTERNS.regex("male")
 _FEMALE = _PATTERNS.regex("female")
 _MALE_ONLY = _PATTERNS.regex("male_only")
+_BECAUSE = _PATTERNS.regex("because")
+_ARE_EXCLUDED = _PATTERNS.regex("are_excluded")
+_SHOULD_BE_DISCONTINUED = _PATTERNS.regex("should_be_discontinued")
+_NO_PATIENTS_PREGNANT = _PATTERNS.regex("no_patients_pregnant")
+_LACTATING = _PATTERNS.regex("lactating")
 
 
 class PregnancyRule(RuleBase):
@@ -83,13 +88,13 @@ def extract_pregnancy(context: CriterionContext) -> Rule | None:
     if _OPENS_WITH_STATE.match(low) or _EXCLUDED_OUTRIGHT.search(low):
         if context.section != "exclusion":
             return None
-        pregnant = bool(_PREGNANT.search(low.split("because")[0] if "are excluded" in low else low))
-        breastfeeding = (
-            bool(_BREASTFEEDING.search(low))
-            and "should be discontinued" not in low
-        )
-        if "no patients who are pregnant" in low:
-            pregnant, breastfeeding = True, "lactat" in low
+        # "Pregnant women are excluded ... because ... breastfeeding should be discontinued": the reason
+        # after "because" names no one else who is excluded.
+        stated = _BECAUSE.split(low, maxsplit=1)[0] if _ARE_EXCLUDED.search(low) else low
+        pregnant = bool(_PREGNANT.search(stated))
+        breastfeeding = bool(_BREASTFEEDING.search(low)) and not _SHOULD_BE_DISCONTINUED.search(low)
+        if _NO_PATIENTS_PREGNANT.search(low):
+            pregnant, breastfeeding = True, bool(_LACTATING.search(low))
         return PregnancyRule(topic="pregnant", pregnant=pregnant or not breastfeeding, breastfeeding=breastfeeding)
     if _MUST_NOT_BE.search(low):
         parts.append(
