@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _PATTERNS = patterns()["condition"]
 _UMBRELLA = _PATTERNS.regex("umbrella")
-_LUNG_FUNCTION = _PATTERNS.regex("lung_function")
+_LUNG_FUNCTION = _PATTERNS.regex("nct01370330_lung_function")
 _NEGATION = _PATTERNS.regex("negation")
 _WITHIN_MONTHS = _PATTERNS.regex("within_months")
 _NOT_MINE = _PATTERNS.regex("not_mine")

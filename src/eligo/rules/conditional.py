@@ -46,10 +46,10 @@ _REQUIREMENT_AGE = _CONDITIONAL.regex("requirement_age")
 _JUDGEMENTS = patterns()["conditional.judgement"].compiled_readings()
 _PERMITTED = patterns()["conditional.permitted"]
 _BIOPSY_REQUIREMENT = patterns()["conditional.biopsy"]
-_PERSISTENT_FEW_LESIONS = _BIOPSY_REQUIREMENT.regex("persistent_few_lesions")
-_MIBG_NON_AVID_THEN = _BIOPSY_REQUIREMENT.regex("mibg_non_avid")
-_FDG_PET_ONLY = _BIOPSY_REQUIREMENT.regex("fdg_pet_only")
-_NON_AVID_LESION = _BIOPSY_REQUIREMENT.regex("non_avid_lesion")
+_PERSISTENT_FEW_LESIONS = _BIOPSY_REQUIREMENT.regex("nct01711554_persistent_few_lesions")
+_MIBG_NON_AVID_THEN = _BIOPSY_REQUIREMENT.regex("nct01711554_mibg_non_avid")
+_FDG_PET_ONLY = _BIOPSY_REQUIREMENT.regex("nct01711554_fdg_pet_only")
+_NON_AVID_LESION = _BIOPSY_REQUIREMENT.regex("nct01711554_non_avid_lesion")
 _CLINICIAN_REVIEW = patterns()["conditional.clinician_review"]
 
 
@@ -188,7 +188,7 @@ def extract_biopsy(context: CriterionContext) -> Rule | None:
 def extract_clinician_review(context: CriterionContext) -> Rule | None:
     """ "Disease of any major organ system that would compromise their ability to withstand therapy"."""
     text = context.text.strip().rstrip(".")
-    match = _CLINICIAN_REVIEW.regex("organ_system").match(text)
+    match = _CLINICIAN_REVIEW.regex("nct01370330_organ_system").match(text)
     if match is None or context.section != "exclusion":
         return None
     what = match["what"].replace("their ability", "your child's ability")

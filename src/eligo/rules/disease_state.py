@@ -28,7 +28,7 @@ _STATE_HEADED = _PATTERNS.regex("state_headed")
 _NEVER = _PATTERNS.regex("never_relapsed")
 _STATES = _PATTERNS.regex("states")
 _WHEN = _PATTERNS.regex("when")
-_FAILURE_TO_RESPOND = _PATTERNS.regex("failure_to_respond")
+_FAILURE_TO_RESPOND = _PATTERNS.regex("nct01370330_failure_to_respond")
 
 
 class DiseaseStateRule(RuleBase):

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
 _PATTERNS = patterns()["toxicity_grade"]
-_ORGAN_DYSFUNCTION = _PATTERNS.regex("organ_dysfunction")
-_RESOLVED_TO_GRADE = _PATTERNS.regex("resolved_to_grade")
+_ORGAN_DYSFUNCTION = _PATTERNS.regex("nct03363373_organ_dysfunction")
+_RESOLVED_TO_GRADE = _PATTERNS.regex("nct04751383_resolved_to_grade")
 _FULLY_RECOVERED = _PATTERNS.regex("fully_recovered")
 _NAMED_GRADE = _PATTERNS.regex("named_grade")
 _GRADE_AFTER = _PATTERNS.regex("grade_after")
