@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from eligo.patients.limits import MAX_LIST_ITEMS, MAX_TEXT_CHARS
 from eligo.terms import RadiationField
-from eligo.units import UnitError, convert, display_unit, lab_spec
 
 # Everything a visitor may send is bounded (issue #11): a list over the limit is a field-level error.
 Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
@@ -79,6 +78,10 @@ class LabResult(Fact):
     def model_post_init(self, context: Any, /) -> None:
         if self.unit is None:
             return
+        # Imported here: Pint takes a fifth of a second to import, and most processes that read a
+        # profile (or import this module) never convert a lab value.
+        from eligo.units import UnitError, convert, display_unit, lab_spec
+
         try:
             self._canonical = convert(self.test, self.value, self.unit, lab_spec(self.test).display)
             self._unit_shown = display_unit(self.unit)
@@ -95,6 +98,8 @@ class LabResult(Fact):
     def canonical_value(self) -> float:
         """The value in the test's canonical unit; `UnitError` with the reason when there is none."""
         if isinstance(self._canonical, str):
+            from eligo.units import UnitError
+
             raise UnitError(self._canonical)
         return self._canonical
 
