@@ -1,0 +1,425 @@
+"""Precision first: checks on the rule an extractor found, before the criterion keeps it (issue #12).
+
+An extractor reads the words it knows and can miss what changes their meaning. A coordinator
+screening a chart reads the whole criterion; these checks do the same for the rule the chain
+found, with the cues in `criteria/vocab/guards.yaml`, and answer one of:
+
+- keep the rule (`Checked(rule)`);
+- keep it as *partial*, with the parts of the criterion it does not account for as `unparsed`
+  (the evaluation then never rules a child out on its strength alone, see `eligo.rules.extract`);
+- replace it by the rule the whole criterion states (a consent statement in an exclusion that
+  says "unable to" or "refuses to" becomes the negated ability or willingness; "Female, age
+  ≥18 and ≤70 years, signed informed consent" keeps the age and sex beside the consent);
+- drop it (`Checked(None)`): the criterion stays free text and the family is asked its words.
+
+What is checked, by kind:
+- consent: negation ("inability to", "not signed", "refusal to"), a consent phrase used as a
+  time reference ("≥ 19 years at the time of signing informed consent"), and the rest of the
+  criterion (other clauses go through the chain; what none reads is unparsed);
+- pregnancy: "pregnant or nursing" keeps breastfeeding; other content ("or planning to become
+  pregnant") is unparsed; contraceptives named as a medicine or inside an exception, and "not
+  using contraception" in an exclusion, are no contraception requirement;
+- therapy history and washouts: radiation to a named region or target, a count or dose the rule
+  does not carry ("2 or more lines", "cumulative dose"), a duration of use read as the time since
+  the last dose, a window that belongs to another event ("malignancy within 5 years"), a local
+  or topical steroid read as a systemic one.
+
+Rules are built by kind name through `RULE_ADAPTER`, so the checks do not depend on where a kind's
+model lives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from eligo.criteria.rules import AllOf, AnyOf, CriterionContext
+from eligo.rules.registry import RULE_ADAPTER, Rule
+from eligo.yamlfile import load_yaml
+
+# Reads one part of a criterion with the extractor chain (and these checks); None: no rule.
+Reader = Callable[[str], "Checked | None"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _words(value: object) -> object:
+    return frozenset(value.split()) if isinstance(value, str) else value
+
+
+# A word list, written in the YAML as one string of words separated by spaces.
+Words = Annotated[frozenset[str], BeforeValidator(_words)]
+
+
+class ConsentCues(_Model):
+    words: Words
+    ability: str
+    willingness: str
+    reference: str
+    after: str
+    verbs: dict[str, str]
+
+
+class PregnancyCues(_Model):
+    breastfeeding: str
+    breastfeeding_allowed: str
+    words: Words
+    reason: str
+
+
+class ContraceptionCues(_Model):
+    not_requirement: tuple[str, ...]
+    negated: str
+
+
+class TherapyCues(_Model):
+    radiation_scope: str
+    radiation_word: str
+    compound: str
+    duration: str
+    qualifier: str
+    span: str
+    therapy_words: str
+    event_words: str
+    window_of_event: str
+    local_steroid: str
+    systemic: str
+
+
+class GuardVocabulary(_Model):
+    filler: Words
+    consent: ConsentCues
+    pregnancy: PregnancyCues
+    contraception: ContraceptionCues
+    therapy: TherapyCues
+    enumerator: str = Field(min_length=3)
+    either_sex: str
+
+
+@cache
+def vocabulary() -> GuardVocabulary:
+    text = resources.files("eligo.criteria").joinpath("vocab", "guards.yaml").read_text(encoding="utf-8")
+    return GuardVocabulary.model_validate(load_yaml(text))
+
+
+@cache
+def _re(pattern: str) -> re.Pattern[str]:
+    # A long pattern is written over several lines ("|-"): the breaks and indentation are not part of it.
+    return re.compile(re.sub(r"\n\s*", "", pattern.strip()), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Checked:
+    rule: Rule | None
+    unparsed: tuple[str, ...] = ()
+
+
+_WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.;])\s+|\s*;\s*")
+_COMMA = re.compile(r"\s*,\s*")
+_CLAUSE = re.compile(r"\s*[,;]\s*|\s+(?:and/or|or|and)\s+(?=[a-z])", re.IGNORECASE)
+
+
+def _content(text: str, own: Iterable[str] = ()) -> list[str]:
+    """The words of `text` that neither the filler list nor the rule's own words account for."""
+    known = vocabulary().filler | frozenset(own)
+    return [word for word in _WORD.findall(text.lower()) if len(word) > 1 and word not in known]
+
+
+def _top_level(text: str, splitter: re.Pattern[str]) -> list[str]:
+    """`text` split where `splitter` matches outside brackets."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for match in splitter.finditer(text):
+        depth_here = sum(1 if ch in "([" else -1 if ch in ")]" else 0 for ch in text[start : match.start()])
+        depth += depth_here
+        if depth <= 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+            depth = 0
+        else:
+            depth += sum(1 if ch in "([" else -1 if ch in ")]" else 0 for ch in text[match.start() : match.end()])
+    parts.append(text[start:])
+    return [part.strip(" .,;:") for part in parts if part.strip(" .,;:")]
+
+
+def _build(data: Mapping[str, Any]) -> Rule:
+    rule: Rule = RULE_ADAPTER.validate_python(data)
+    return rule
+
+
+def _combined(rules: list[Rule], section: str) -> Rule:
+    if len(rules) == 1:
+        return rules[0]
+    # The clauses of an inclusion all hold; an exclusion's clauses are each a reason to exclude.
+    return AllOf(rules=tuple(rules)) if section == "inclusion" else AnyOf(rules=tuple(rules))
+
+
+# --------------------------------------------------------------------------------------------
+# consent
+
+
+def _consent_action(clause: str, cue_start: int) -> str:
+    """The verb phrase a negated consent question asks about, in the criterion's words
+    ("provide informed consent", "understand the protocol or to give informed consent")."""
+    verbs = vocabulary().consent.verbs
+    tail = clause[cue_start:].rstrip(" .;,")
+    found = re.search(r"\bto\s+(\w+)\b(.*)$", tail) or re.match(r"(?i)not\s+(\w+)\b(.*)$", tail)
+    if found is None or "consent" not in found.group(2).lower():
+        return "give informed consent"
+    verb = found.group(1).lower()
+    return f"{verbs.get(verb, verb)}{found.group(2)}".strip()
+
+
+_CUE_REACH = 60  # characters before "consent" in which a negation governs it
+
+
+def _cues(clause: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    cues = vocabulary().consent
+    at = clause.lower().rfind("consent")
+    start = max(0, at - _CUE_REACH)
+    ability = list(_re(cues.ability).finditer(clause, start, at))
+    willingness = list(_re(cues.willingness).finditer(clause, start, at))
+    return ability, willingness
+
+
+def _negated_consent(clause: str) -> Rule | None:
+    """A consent clause of an exclusion that says the person cannot or will not consent."""
+    cues = vocabulary().consent
+    ability, willingness = _cues(clause)
+    after = _re(cues.after).match(clause, clause.lower().rfind("consent") + len("consent"))
+    if after is not None and not ability and not willingness:
+        subject = "ability" if after.group("what").lower() == "possible" else "willingness"
+        return _build({"kind": "attestation", "subject": subject, "action": "give informed consent", "negated": True})
+    if not ability and not willingness:
+        return None
+    last = max((m.start() for m in (*ability, *willingness)), default=0)
+    action = _consent_action(clause, last)
+    parts: list[Rule] = []
+    if willingness:
+        parts.append(_build({"kind": "attestation", "subject": "willingness", "action": action, "negated": True}))
+    if ability:
+        parts.append(_build({"kind": "attestation", "subject": "ability", "action": action, "negated": True}))
+    return parts[0] if len(parts) == 1 else AnyOf(rules=tuple(parts))
+
+
+def _consent_lead(clause: str) -> str:
+    """What a negated consent clause says before its cue ("Patients under tutorship or ...")."""
+    ability, willingness = _cues(clause)
+    first = [m.start() for m in (*ability, *willingness)]
+    return clause[: min(first)] if first else clause[: clause.lower().rfind("consent")]
+
+
+def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
+    vocab = vocabulary()
+    cues = vocab.consent
+    text = ctx.text
+    # "≥ 19 years at the time of signing informed consent": consent is the reference point of
+    # another condition, not a requirement of its own.
+    reference = _re(cues.reference).search(text)
+    if reference is not None:
+        rest = _re(cues.reference).sub(" ", text)
+        if "consent" not in rest.lower():
+            text = rest
+    rules: list[Rule] = []
+    unparsed: list[str] = []
+    for sentence in _top_level(text, _SENTENCE):
+        whole = read(sentence) if "consent" not in sentence.lower() else None
+        for clause in [sentence] if whole is not None else _top_level(sentence, _COMMA):
+            if "consent" in clause.lower():
+                negated = _negated_consent(clause) if ctx.section == "exclusion" else None
+                if negated is not None:
+                    rules.append(negated)
+                    lead = _consent_lead(clause)
+                    if _content(lead, cues.words):
+                        unparsed.append(lead.strip(" ,;"))
+                    continue
+                rules.append(rule)  # the consent itself; a person reads its wording in full
+                continue
+            if not _content(clause, cues.words) or _re(vocab.either_sex).fullmatch(clause):
+                continue
+            found = whole if clause is sentence else read(clause)
+            if found is None or found.rule is None:
+                unparsed.append(clause)
+            else:
+                rules.append(found.rule)
+                unparsed.extend(found.unparsed)
+    unique: list[Rule] = []
+    for item in rules:
+        if item not in unique:
+            unique.append(item)
+    if not unique:
+        return Checked(None) if reference is not None and text != ctx.text else Checked(rule)
+    return Checked(_combined(unique, ctx.section), tuple(dict.fromkeys(unparsed)))
+
+
+# --------------------------------------------------------------------------------------------
+# pregnancy
+
+
+def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
+    text = ctx.text
+    topic = getattr(rule, "topic", None)
+    if topic == "contraception":
+        cues = vocabulary().contraception
+        if any(_re(pattern).search(text) for pattern in cues.not_requirement):
+            return Checked(None)
+        if ctx.section == "exclusion" and _re(cues.negated).search(text):
+            return Checked(None)
+        return Checked(rule)
+    if topic != "pregnant":
+        return Checked(rule)
+    cues = vocabulary().pregnancy
+    reason = _re(cues.reason).search(text)
+    condition = text[: reason.start()] if reason else text
+    if not getattr(rule, "breastfeeding", False) and _re(cues.breastfeeding).search(condition):
+        if not _re(cues.breastfeeding_allowed).search(text):
+            rule = rule.model_copy(update={"breastfeeding": True})
+    if not whole:  # one part of a composite: the other parts account for the rest of the text
+        return Checked(rule)
+    clauses = (clause for sentence in _top_level(condition, _SENTENCE) for clause in _top_level(sentence, _CLAUSE))
+    return Checked(rule, tuple(clause for clause in clauses if _content(clause, cues.words)))
+
+
+# --------------------------------------------------------------------------------------------
+# therapy history and washouts
+
+
+_UNIT_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "twelve": 12,
+}  # fmt: skip
+
+
+def _window_days(rule: Rule) -> float | None:
+    days, hours, months = (getattr(rule, name, None) for name in ("min_days", "min_hours", "min_months"))
+    if days:
+        return float(days)
+    if hours:
+        return hours / 24
+    if months:
+        return months * 30.0
+    return None
+
+
+def _span_days(match: re.Match[str]) -> float:
+    number, unit = match.group(1).lower(), match.group(2).lower()
+    value = float(_NUMBER_WORDS.get(number) or number.replace(",", "."))
+    key = "m" if unit.startswith("mo") else unit[0]
+    return value * _UNIT_DAYS[key]
+
+
+def _same_span(a: float, b: float) -> bool:
+    return abs(a - b) <= max(1.0, 0.1 * b)
+
+
+def _anchor(text: str, days: float) -> re.Match[str] | None:
+    """The time span in `text` the rule's window was read from."""
+    return next((m for m in _re(vocabulary().therapy.span).finditer(text) if _same_span(_span_days(m), days)), None)
+
+
+def _all_fields(rule: Rule) -> bool:
+    exposure = getattr(rule, "exposure", None)
+    return exposure is not None and "other" in exposure.radiation_fields and not exposure.therapy_classes
+
+
+_NEAR = 50  # characters around a radiation word in which a region names its field
+
+
+def _named_region(text: str) -> bool:
+    cues = vocabulary().therapy
+    scope = _re(cues.radiation_scope)
+    return any(
+        scope.search(text, max(0, word.start() - _NEAR), word.end() + _NEAR)
+        for word in _re(cues.radiation_word).finditer(text)
+    )
+
+
+def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
+    cues = vocabulary().therapy
+    text = ctx.text
+    exposure = getattr(rule, "exposure", None)
+    if exposure is None:
+        return Checked(rule)
+    if "systemic_corticosteroid" in exposure.therapy_classes and _re(cues.local_steroid).search(text):
+        if not _re(cues.systemic).search(text):
+            return Checked(None)  # a steroid injection or cream is not a systemic steroid
+    if not whole:
+        # One part of a composite the extractor read clause by clause: the rest of the text
+        # (a region, a count, another window) belongs to the other parts.
+        return Checked(rule)
+    if _all_fields(rule) and _named_region(text):
+        return Checked(None)  # radiation to one region or target is not "any radiation"
+    if _re(cues.qualifier).search(text):
+        return Checked(None)  # a number of lines or a dose the rule does not carry
+    days = _window_days(rule)
+    if rule.kind != "washout" or days is None:
+        return Checked(rule)
+    anchor = _anchor(text, days)
+    if anchor is None:
+        return Checked(rule)
+    for duration in _re(cues.duration).finditer(text):
+        if duration.start() <= anchor.start() < duration.end():
+            return Checked(None)  # how long a medicine was taken is not the time since it stopped
+    sentence_start = max(text.rfind(".", 0, anchor.start()), text.rfind(";", 0, anchor.start())) + 1
+    before = text[sentence_start : anchor.start()]
+    if _re(cues.window_of_event).search(text[sentence_start : anchor.end() + 40]):
+        return Checked(None)
+    therapy = [m.end() for m in _re(cues.therapy_words).finditer(before) if not _re(cues.compound).match(before, m.end())]
+    events = [m.end() for m in _re(cues.event_words).finditer(before)]
+    if events and (not therapy or max(events) > max(therapy)):
+        return Checked(None)  # the window is the event's ("malignancy within the last 5 years")
+    return Checked(rule)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def enumerated(text: str) -> list[str] | None:
+    """The items of a criterion that numbers them inline ("1. ... 2. ... 3. ..."), or None."""
+    found = list(_re(vocabulary().enumerator).finditer(text))
+    numbers = [int(m.group(1)) for m in found]
+    if len(found) < 2 or numbers[:2] != [numbers[0], numbers[0] + 1] or numbers[0] > 2:
+        return None
+    items = [text[m.end() : (found[i + 1].start() if i + 1 < len(found) else len(text))] for i, m in enumerate(found)]
+    lead = text[: found[0].start()]
+    return [item.strip(" .;,") for item in (lead, *items) if item.strip(" .;,")]
+
+
+def _part(ctx: CriterionContext, rule: Rule) -> Checked:
+    """One part of a composite the extractor built: only the checks that drop or correct it."""
+    if rule.kind == "pregnancy":
+        return _pregnancy(ctx, rule, whole=False)
+    if rule.kind in ("washout", "prior_therapy"):
+        return _therapy(ctx, rule, whole=False)
+    return Checked(rule)
+
+
+def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
+    """The rule kept, made partial, replaced or dropped (see the module's docstring)."""
+    if isinstance(rule, AllOf | AnyOf):
+        parts = [_part(ctx, part) for part in rule.rules]
+        if any(part.rule is None for part in parts):
+            return Checked(None)
+        unparsed = tuple(dict.fromkeys(text for part in parts for text in part.unparsed))
+        kept = tuple(part.rule for part in parts if part.rule is not None)
+        return Checked(rule.model_copy(update={"rules": kept}), unparsed)
+    if rule.kind == "attestation" and getattr(rule, "subject", None) == "consent":
+        return _consent(ctx, rule, read)
+    if rule.kind == "pregnancy":
+        return _pregnancy(ctx, rule)
+    if rule.kind in ("washout", "prior_therapy"):
+        return _therapy(ctx, rule)
+    return Checked(rule)
+
+
+__all__ = ["Checked", "GuardVocabulary", "Reader", "check", "enumerated", "vocabulary"]
