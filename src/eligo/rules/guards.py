@@ -31,7 +31,7 @@ model lives.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -94,6 +94,11 @@ class TherapyCues(_Model):
     systemic: str
 
 
+class LabCues(_Model):
+    change: str
+    other_terms: dict[str, str]
+
+
 class GuardVocabulary(_Model):
     filler: Words
     consent: ConsentCues
@@ -102,6 +107,9 @@ class GuardVocabulary(_Model):
     therapy: TherapyCues
     enumerator: str = Field(min_length=3)
     either_sex: str
+    numeric_kinds: dict[str, Words]
+    lab: LabCues
+    alternative: str
 
 
 @cache
@@ -136,19 +144,22 @@ def _content(text: str, own: Iterable[str] = ()) -> list[str]:
 
 def _top_level(text: str, splitter: re.Pattern[str]) -> list[str]:
     """`text` split where `splitter` matches outside brackets."""
+    depth_at: list[int] = []
+    depth = 0
+    for char in text:
+        depth_at.append(depth)
+        depth = depth + 1 if char in "([" else max(0, depth - 1) if char in ")]" else depth
     parts: list[str] = []
-    depth, start = 0, 0
+    start = 0
     for match in splitter.finditer(text):
-        depth_here = sum(1 if ch in "([" else -1 if ch in ")]" else 0 for ch in text[start : match.start()])
-        depth += depth_here
-        if depth <= 0:
+        if match.start() < len(depth_at) and depth_at[match.start()] == 0 and match.start() >= start:
             parts.append(text[start : match.start()])
             start = match.end()
-            depth = 0
-        else:
-            depth += sum(1 if ch in "([" else -1 if ch in ")]" else 0 for ch in text[match.start() : match.end()])
     parts.append(text[start:])
     return [part.strip(" .,;:") for part in parts if part.strip(" .,;:")]
+
+
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
 def _build(data: Mapping[str, Any]) -> Rule:
@@ -285,7 +296,10 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
             rule = rule.model_copy(update={"breastfeeding": True})
     if not whole:  # one part of a composite: the other parts account for the rest of the text
         return Checked(rule)
-    clauses = (clause for sentence in _top_level(condition, _SENTENCE) for clause in _top_level(sentence, _CLAUSE))
+    # What a bracket adds ("(as stated by patient)", "(test taken pre-operatively)") qualifies
+    # the clause it is in; the clauses themselves are what the rule must account for.
+    plain = _BRACKETED.sub(" ", condition)
+    clauses = (clause for sentence in _top_level(plain, _SENTENCE) for clause in _top_level(sentence, _CLAUSE))
     return Checked(rule, tuple(clause for clause in clauses if _content(clause, cues.words)))
 
 
@@ -353,12 +367,12 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     if "systemic_corticosteroid" in exposure.therapy_classes and _re(cues.local_steroid).search(text):
         if not _re(cues.systemic).search(text):
             return Checked(None)  # a steroid injection or cream is not a systemic steroid
-    if not whole:
-        # One part of a composite the extractor read clause by clause: the rest of the text
-        # (a region, a count, another window) belongs to the other parts.
-        return Checked(rule)
     if _all_fields(rule) and _named_region(text):
         return Checked(None)  # radiation to one region or target is not "any radiation"
+    if not whole:
+        # One part of a composite the extractor read clause by clause: the rest of the text
+        # (a count, another window) belongs to the other parts.
+        return Checked(rule)
     if _re(cues.qualifier).search(text):
         return Checked(None)  # a number of lines or a dose the rule does not carry
     days = _window_days(rule)
@@ -382,6 +396,89 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
 
 
 # --------------------------------------------------------------------------------------------
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_COMPARATOR_OR = re.compile(
+    r"\b(?:equal(?: to)?|equals) or (?:greater|more|higher|less|lower|smaller)(?: than)?|"
+    r"\b(?:greater|more|higher|less|lower|smaller) than or equal(?: to)?|"
+    r"\bor (?:more|less|greater|higher|lower|above|below|older|younger|over|under)\b|\bor equal\b",
+    re.IGNORECASE,
+)
+
+
+def _numbers(value: object) -> Iterator[float]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        yield float(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _numbers(item)
+
+
+def _rule_numbers(rule: Rule) -> set[float]:
+    """The numbers a rule carries, and the year counts of its month counts."""
+    found = set(_numbers(rule.model_dump()))
+    return found | {value / 12 for value in found} | {value * 100 for value in found}
+
+
+def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
+    """A rule read from a number accounts for the clause holding that number, not for the others."""
+    vocab = vocabulary()
+    if rule.kind == "lab_threshold":
+        test = str(getattr(rule, "test", ""))
+        if _re(vocab.lab.change).search(ctx.text):
+            return Checked(None)  # a change in a value is not the value
+        other = vocab.lab.other_terms.get(test)
+        if other is not None and _re(other).search(ctx.text):
+            return Checked(None)  # the test's name inside another test's ("creatinine phosphokinase")
+    words = vocab.numeric_kinds[rule.kind]
+    carried = _rule_numbers(rule)
+    # "less than or equal to" is one comparator, not two clauses joined by "or"; "male or female" no alternative.
+    text = _re(vocab.either_sex).sub(" ", _COMPARATOR_OR.sub(" ≷ ", ctx.normalized))
+    clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+
+    def holds(clause: str) -> bool:
+        return any(float(m.group(0).replace(",", ".")) in carried for m in _NUMBER.finditer(clause))
+
+    own = [clause for clause in clauses if holds(clause)]
+    if not own:
+        return Checked(rule)
+    rest = [
+        clause
+        for clause in clauses
+        if not holds(clause) and _content(clause, words) and not _re(vocab.either_sex).fullmatch(clause)
+    ]
+    # A bracket in the rule's own clause that states a condition ("≤ 5 × ULN if liver metastases").
+    for clause in own if rule.scope is None else ():
+        for bracket in _BRACKETED.finditer(clause):
+            if holds(bracket.group(0)) or not _NUMBER.search(bracket.group(0)):
+                continue  # the rule's own number, or a note with no other threshold
+            if _re(vocab.alternative).search(bracket.group(0)) and _content(bracket.group(0), words):
+                rest.append(bracket.group(0).strip("()[] "))
+    if not rest:
+        return Checked(rule)
+    if ctx.section != "inclusion":
+        return Checked(rule, tuple(rest))
+    outside = _BRACKETED.sub(" ", text)
+    for clause in own:
+        outside = outside.replace(_BRACKETED.sub(" ", clause), " ")
+    if _re(vocab.alternative).search(outside) or any(_re(vocab.alternative).search(part) for part in rest):
+        return Checked(None)  # an alternative or exception the rule does not carry could let the child in
+    # The clauses of an inclusion all hold: each other clause the chain reads joins the rule.
+    rules, unparsed = [rule], []
+    for clause in rest:
+        found = read(clause)
+        if found is None or found.rule is None:
+            unparsed.append(clause)
+        else:
+            rules.append(found.rule)
+            unparsed.extend(found.unparsed)
+    return Checked(_combined(rules, ctx.section), tuple(unparsed))
 
 
 def enumerated(text: str) -> list[str] | None:
@@ -419,6 +516,8 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         return _pregnancy(ctx, rule)
     if rule.kind in ("washout", "prior_therapy"):
         return _therapy(ctx, rule)
+    if rule.kind in vocabulary().numeric_kinds:
+        return _numeric(ctx, rule, read)
     return Checked(rule)
 
 
