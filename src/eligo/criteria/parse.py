@@ -46,7 +46,7 @@ from eligo.rules.walk import fold
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 _SCOPE = re.compile(
     r"^(?P<scope>(?P<family>arm|cohort|part|stratum|group|dose level)\s+[A-Z0-9][A-Za-z0-9.\-]{0,5})"

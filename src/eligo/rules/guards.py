@@ -159,7 +159,44 @@ def _top_level(text: str, splitter: re.Pattern[str]) -> list[str]:
     return [part.strip(" .,;:") for part in parts if part.strip(" .,;:")]
 
 
+def _spans(text: str, clauses: list[str], left_out: list[bool]) -> tuple[str, ...]:
+    """The left-out clauses as spans of `text`, neighbours joined ("serious heart, lung or kidney dysfunction")."""
+    spans: list[list[int]] = []
+    position, previous = 0, False
+    for clause, out in zip(clauses, left_out, strict=True):
+        start = text.find(clause, position)
+        if start < 0:
+            start = position
+        end = start + len(clause)
+        position = end
+        if out:
+            if previous and spans:
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+        previous = out
+    return tuple(text[a:b].strip(" .,;:") for a, b in spans if text[a:b].strip(" .,;:"))
+
+
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+_LEAD = re.compile(
+    r"^(?:\d{1,2}\s+(?=[A-Za-z]))?(?:(?:and|or|with|a|an|the|has|have|having|must|be|patients?|subjects?)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def _read_clause(read: Reader, clause: str) -> Checked | None:
+    """A clause read by the chain, also without its leading "and a", "with", "patients must have"."""
+    found = read(clause)
+    if found is not None and found.rule is not None:
+        return found
+    bare = _LEAD.sub("", clause)
+    if bare and bare != clause:
+        bare = bare[0].upper() + bare[1:]
+        return read(bare)
+    return found
 
 
 def _build(data: Mapping[str, Any]) -> Rule:
@@ -257,7 +294,7 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
                 continue
             if not _content(clause, cues.words) or _re(vocab.either_sex).fullmatch(clause):
                 continue
-            found = whole if clause is sentence else read(clause)
+            found = whole if clause is sentence else _read_clause(read, clause)
             if found is None or found.rule is None:
                 unparsed.append(clause)
             else:
@@ -280,10 +317,10 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
     text = ctx.text
     topic = getattr(rule, "topic", None)
     if topic == "contraception":
-        cues = vocabulary().contraception
-        if any(_re(pattern).search(text) for pattern in cues.not_requirement):
+        contraception = vocabulary().contraception
+        if any(_re(pattern).search(text) for pattern in contraception.not_requirement):
             return Checked(None)
-        if ctx.section == "exclusion" and _re(cues.negated).search(text):
+        if ctx.section == "exclusion" and _re(contraception.negated).search(text):
             return Checked(None)
         return Checked(rule)
     if topic != "pregnant":
@@ -291,16 +328,16 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
     cues = vocabulary().pregnancy
     reason = _re(cues.reason).search(text)
     condition = text[: reason.start()] if reason else text
-    if not getattr(rule, "breastfeeding", False) and _re(cues.breastfeeding).search(condition):
-        if not _re(cues.breastfeeding_allowed).search(text):
-            rule = rule.model_copy(update={"breastfeeding": True})
+    nursing = _re(cues.breastfeeding).search(condition) and not _re(cues.breastfeeding_allowed).search(text)
+    if nursing and not getattr(rule, "breastfeeding", False):
+        rule = rule.model_copy(update={"breastfeeding": True})
     if not whole:  # one part of a composite: the other parts account for the rest of the text
         return Checked(rule)
     # What a bracket adds ("(as stated by patient)", "(test taken pre-operatively)") qualifies
     # the clause it is in; the clauses themselves are what the rule must account for.
     plain = _BRACKETED.sub(" ", condition)
-    clauses = (clause for sentence in _top_level(plain, _SENTENCE) for clause in _top_level(sentence, _CLAUSE))
-    return Checked(rule, tuple(clause for clause in clauses if _content(clause, cues.words)))
+    clauses = [clause for sentence in _top_level(plain, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+    return Checked(rule, _spans(plain, clauses, [bool(_content(clause, cues.words)) for clause in clauses]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,9 +356,9 @@ def _window_days(rule: Rule) -> float | None:
     if days:
         return float(days)
     if hours:
-        return hours / 24
+        return float(hours) / 24
     if months:
-        return months * 30.0
+        return float(months) * 30.0
     return None
 
 
@@ -364,9 +401,9 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     exposure = getattr(rule, "exposure", None)
     if exposure is None:
         return Checked(rule)
-    if "systemic_corticosteroid" in exposure.therapy_classes and _re(cues.local_steroid).search(text):
-        if not _re(cues.systemic).search(text):
-            return Checked(None)  # a steroid injection or cream is not a systemic steroid
+    steroid = "systemic_corticosteroid" in exposure.therapy_classes
+    if steroid and _re(cues.local_steroid).search(text) and not _re(cues.systemic).search(text):
+        return Checked(None)  # a steroid injection or cream is not a systemic steroid
     if _all_fields(rule) and _named_region(text):
         return Checked(None)  # radiation to one region or target is not "any radiation"
     if not whole:
@@ -388,7 +425,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     before = text[sentence_start : anchor.start()]
     if _re(cues.window_of_event).search(text[sentence_start : anchor.end() + 40]):
         return Checked(None)
-    therapy = [m.end() for m in _re(cues.therapy_words).finditer(before) if not _re(cues.compound).match(before, m.end())]
+    compound = _re(cues.compound)
+    therapy = [m.end() for m in _re(cues.therapy_words).finditer(before) if not compound.match(before, m.end())]
     events = [m.end() for m in _re(cues.event_words).finditer(before)]
     if events and (not therapy or max(events) > max(therapy)):
         return Checked(None)  # the window is the event's ("malignancy within the last 5 years")
@@ -448,11 +486,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     own = [clause for clause in clauses if holds(clause)]
     if not own:
         return Checked(rule)
-    rest = [
-        clause
-        for clause in clauses
-        if not holds(clause) and _content(clause, words) and not _re(vocab.either_sex).fullmatch(clause)
-    ]
+    left_out = [not holds(clause) and bool(_content(clause, words)) for clause in clauses]
+    rest = list(_spans(text, clauses, left_out))
     # A bracket in the rule's own clause that states a condition ("≤ 5 × ULN if liver metastases").
     for clause in own if rule.scope is None else ():
         for bracket in _BRACKETED.finditer(clause):
@@ -472,7 +507,7 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     # The clauses of an inclusion all hold: each other clause the chain reads joins the rule.
     rules, unparsed = [rule], []
     for clause in rest:
-        found = read(clause)
+        found = _read_clause(read, clause)
         if found is None or found.rule is None:
             unparsed.append(clause)
         else:
