@@ -227,7 +227,7 @@ def _consent_action(clause: str, cue_start: int) -> str:
     return f"{verbs.get(verb, verb)}{found.group(2)}".strip()
 
 
-_CUE_REACH = 60  # characters before "consent" in which a negation governs it
+_CUE_REACH = 80  # characters before "consent" in which a negation governs it
 
 
 def _cues(clause: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
