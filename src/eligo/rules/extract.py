@@ -112,7 +112,8 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     for part in parts:
         found = _checked(ctx.with_text(part), prefilter)
         if found is None or found.rule is None:
-            unparsed.append(part)
+            if guards.says_something(part):  # not a stray "AND" or "Note:"
+                unparsed.append(part)
         else:
             rules.append(found.rule)
             unparsed.extend(found.unparsed)

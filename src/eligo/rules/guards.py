@@ -227,6 +227,7 @@ def _consent_action(clause: str, cue_start: int) -> str:
     return f"{verbs.get(verb, verb)}{found.group(2)}".strip()
 
 
+_CONSENT_EXTRA = 2  # words beyond the consent vocabulary that make a consent clause say more
 _CUE_REACH = 80  # characters before "consent" in which a negation governs it
 
 
@@ -290,7 +291,11 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
                     if _content(lead, cues.words):
                         unparsed.append(lead.strip(" ,;"))
                     continue
-                rules.append(rule)  # the consent itself; a person reads its wording in full
+                rules.append(rule)
+                # The consent itself, and whatever else the clause asks ("of good general medical
+                # health with no neurological diseases and capable of providing informed consent").
+                if len(_content(_BRACKETED.sub(" ", clause), cues.words)) >= _CONSENT_EXTRA:
+                    unparsed.append(clause)
                 continue
             if not _content(clause, cues.words) or _re(vocab.either_sex).fullmatch(clause):
                 continue
@@ -335,9 +340,9 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         return Checked(rule)
     # What a bracket adds ("(as stated by patient)", "(test taken pre-operatively)") qualifies
     # the clause it is in; the clauses themselves are what the rule must account for.
-    plain = _BRACKETED.sub(" ", condition)
-    clauses = [clause for sentence in _top_level(plain, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
-    return Checked(rule, _spans(plain, clauses, [bool(_content(clause, cues.words)) for clause in clauses]))
+    clauses = [clause for sentence in _top_level(condition, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+    left_out = [bool(_content(_BRACKETED.sub(" ", clause), cues.words)) for clause in clauses]
+    return Checked(rule, _spans(condition, clauses, left_out))
 
 
 # --------------------------------------------------------------------------------------------
@@ -516,6 +521,11 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     return Checked(_combined(rules, ctx.section), tuple(unparsed))
 
 
+def says_something(text: str) -> bool:
+    """Whether a part of a criterion has any word beyond the filler list (not a stray "AND")."""
+    return bool(_content(text))
+
+
 def enumerated(text: str) -> list[str] | None:
     """The items of a criterion that numbers them inline ("1. ... 2. ... 3. ..."), or None."""
     found = list(_re(vocabulary().enumerator).finditer(text))
@@ -556,4 +566,4 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     return Checked(rule)
 
 
-__all__ = ["Checked", "GuardVocabulary", "Reader", "check", "enumerated", "vocabulary"]
+__all__ = ["Checked", "GuardVocabulary", "Reader", "check", "enumerated", "says_something", "vocabulary"]
