@@ -46,6 +46,7 @@ def test_every_error_type_of_the_review_has_a_case() -> None:
         "duration read as washout",
         "word inside another term",
         "exception applied to everyone",
+        "contraception given the wrong sex",
     }
 
 

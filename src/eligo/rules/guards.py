@@ -78,9 +78,13 @@ class PregnancyCues(_Model):
 class ContraceptionCues(_Model):
     not_requirement: tuple[str, ...]
     negated: str
+    partner: str
+    male: str
+    female: str
 
 
 class TherapyCues(_Model):
+    future: str
     radiation_scope: str
     radiation_word: str
     compound: str
@@ -327,6 +331,12 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
             return Checked(None)
         if ctx.section == "exclusion" and _re(contraception.negated).search(text):
             return Checked(None)
+        addressed = _re(contraception.partner).sub(" ", text)
+        male = _re(contraception.male).search(addressed) is not None
+        female = _re(contraception.female).search(addressed) is not None
+        sex = "any" if male and female else "male" if male else "female" if female else None
+        if sex is not None and sex != getattr(rule, "sex", None):
+            rule = rule.model_copy(update={"sex": sex})  # "For men: agreement to ... use contraceptive measures"
         return Checked(rule)
     if topic != "pregnant":
         return Checked(rule)
@@ -409,6 +419,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     steroid = "systemic_corticosteroid" in exposure.therapy_classes
     if steroid and _re(cues.local_steroid).search(text) and not _re(cues.systemic).search(text):
         return Checked(None)  # a steroid injection or cream is not a systemic steroid
+    if rule.kind == "prior_therapy" and _re(cues.future).search(text):
+        return Checked(None)  # a therapy still to come is not one the child has had
     if _all_fields(rule) and _named_region(text):
         return Checked(None)  # radiation to one region or target is not "any radiation"
     if not whole:
