@@ -298,7 +298,8 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
                 rules.append(rule)
                 # The consent itself, and whatever else the clause asks ("of good general medical
                 # health with no neurological diseases and capable of providing informed consent").
-                if len(_content(_BRACKETED.sub(" ", clause), cues.words)) >= _CONSENT_EXTRA:
+                said = _re(vocab.either_sex).sub(" ", _BRACKETED.sub(" ", clause))
+                if len(_content(said, cues.words)) >= _CONSENT_EXTRA:
                     unparsed.append(clause)
                 continue
             if not _content(clause, cues.words) or _re(vocab.either_sex).fullmatch(clause):
