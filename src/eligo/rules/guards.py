@@ -39,6 +39,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from eligo.criteria.drugs import therapy_vocabulary
 from eligo.criteria.rules import AllOf, AnyOf, CriterionContext
 from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.yamlfile import load_yaml
@@ -411,12 +412,31 @@ def _named_region(text: str) -> bool:
     )
 
 
+_NON = re.compile(r"\bnon[- ]?$", re.IGNORECASE)
+
+
+def _only_negated_class(text: str, classes: Iterable[str]) -> bool:
+    """Every phrase naming one of the rule's drug classes is a "non-" term ("non-biologic therapies")."""
+    wanted = set(classes)
+    if not wanted:
+        return False
+    found = [
+        match
+        for phrase in therapy_vocabulary().phrases
+        if wanted & set(phrase.classes)
+        for match in phrase.regex.finditer(text)
+    ]
+    return bool(found) and all(_NON.search(text, max(0, m.start() - 5), m.start()) for m in found)
+
+
 def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     cues = vocabulary().therapy
     text = ctx.text
     exposure = getattr(rule, "exposure", None)
     if exposure is None:
         return Checked(rule)
+    if _only_negated_class(text, exposure.therapy_classes):
+        return Checked(None)  # "non-biologic therapies" are not biologics
     steroid = "systemic_corticosteroid" in exposure.therapy_classes
     if steroid and _re(cues.local_steroid).search(text) and not _re(cues.systemic).search(text):
         return Checked(None)  # a steroid injection or cream is not a systemic steroid
