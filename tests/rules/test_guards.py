@@ -47,6 +47,7 @@ def test_every_error_type_of_the_review_has_a_case() -> None:
         "word inside another term",
         "exception applied to everyone",
         "contraception given the wrong sex",
+        "ULN multiple read as a value",
     }
 
 

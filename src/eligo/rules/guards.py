@@ -101,6 +101,7 @@ class TherapyCues(_Model):
 
 class LabCues(_Model):
     change: str
+    uln_after: str
     other_terms: dict[str, str]
 
 
@@ -502,9 +503,23 @@ def _rule_numbers(rule: Rule) -> set[float]:
     return found | {value / 12 for value in found} | {value * 100 for value in found}
 
 
+def _uln_multiple(text: str, rule: Rule) -> Rule:
+    """A lab value read with an assumed unit where the text writes "2.5 ULN" (no "×") is a ULN multiple."""
+    value = getattr(rule, "value", None)
+    if rule.kind != "lab_threshold" or not getattr(rule, "unit_assumed", False) or value is None:
+        return rule
+    for match in _re(vocabulary().lab.uln_after).finditer(text):
+        if abs(float(match.group(1).replace(",", ".")) - value) < 1e-9:
+            data = rule.model_dump()
+            data.update(value=None, unit=None, unit_assumed=False, uln_multiple=value)
+            return _build(data)
+    return rule
+
+
 def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """A rule read from a number accounts for the clause holding that number, not for the others."""
     vocab = vocabulary()
+    rule = _uln_multiple(ctx.text, rule)
     if rule.kind == "lab_threshold":
         test = str(getattr(rule, "test", ""))
         if _re(vocab.lab.change).search(ctx.text):
@@ -576,7 +591,7 @@ def _part(ctx: CriterionContext, rule: Rule) -> Checked:
         return _pregnancy(ctx, rule, whole=False)
     if rule.kind in ("washout", "prior_therapy"):
         return _therapy(ctx, rule, whole=False)
-    return Checked(rule)
+    return Checked(_uln_multiple(ctx.text, rule))
 
 
 def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
