@@ -55,7 +55,7 @@ LAYERS = {"rules": "criteria"}
 
 
 def package_of(module: str) -> str:
-    """The folder (or top-level module) under eligo a module belongs to: eligo.criteria.rules.labs -> criteria."""
+    """The folder (or top-level module) under eligo a module belongs to: eligo.criteria.parse -> criteria."""
     parts = module.split(".")
     package = parts[1] if len(parts) > 1 else parts[0]
     return LAYERS.get(package, package)

@@ -18,7 +18,7 @@ from eligo.matching.parsed_cache import ParsedCriteriaCache
 from eligo.patients.answers import Answers
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
-from eligo.rules.evaluators import labs
+from eligo.rules import _labs as labs
 from eligo.store import SearchQuery, TrialStore
 from eligo.trials.bundled import bundled_paths
 from eligo.trials.model import Trial

@@ -14,7 +14,7 @@ from (`eligo.rules.guards`): a negation, scope, qualifier or other part the rule
 makes it partial, corrects it, or drops it (the criterion then stays free text). A criterion
 that numbers its own items inline ("1. ... 2. ... 3. ...") is read item by item.
 
-An extractor whose trigger words (`eligo.criteria.extractors.prefilter`) are all missing from a
+An extractor whose trigger words (`eligo.rules.prefilter`) are all missing from a
 criterion is skipped: it could not have read it. `prefilter=False` runs every extractor, for tests.
 """
 
@@ -27,9 +27,10 @@ from functools import cache
 
 from pydantic import ValidationError
 
-from eligo.criteria.extractors.prefilter import Trigger, TriggerIndex
-from eligo.criteria.rules import AllOf, AnyOf, CriterionContext
 from eligo.rules import guards
+from eligo.rules.base import CriterionContext
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.prefilter import Trigger, TriggerIndex
 from eligo.rules.registry import CHAIN, Rule
 
 Extractor = Callable[[CriterionContext], "Rule | None"]

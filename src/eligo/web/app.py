@@ -86,7 +86,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
     api_docs.install(app)
 
-    from eligo.web.routes import account, alerts, api, compare, notes, pages, referrals
+    from eligo.web.routes import account, admin, alerts, api, compare, notes, pages, referrals
 
     app.include_router(api.router)
     app.include_router(account.router)
@@ -94,6 +94,7 @@ def create_app(
     app.include_router(alerts.router)
     app.include_router(referrals.router)
     app.include_router(compare.router)
+    app.include_router(admin.router)
     # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
     app.state.templates.env.globals["shows_referrals_link"] = referrals.shows_dashboard_link
     app.include_router(pages.router)

@@ -17,7 +17,7 @@ class RuleBase(BaseModel):
     A rule states a *condition about the child*. For an inclusion criterion the child must
     satisfy it (`met` is good); for an exclusion criterion `met` means the exclusion applies.
     Rules are immutable, validate themselves on construction and round-trip through JSON
-    (`model_dump(mode="json")` / `Rule` type adapter in `eligo.criteria.rules`).
+    (`model_dump(mode="json")` / `RULE_ADAPTER` in `eligo.rules.registry`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,33 +1,123 @@
-"""Turns therapy-history criterion text into washout, prior-therapy, cumulative-dose and
+"""The washout rule kind ("at least 21 days since myelosuppressive chemotherapy"): model, question,
+evaluator, record, and the therapy extractor, which reads washouts, prior therapy, cumulative
+doses and stored stem cells in one pass over a criterion's sentences.
+
+Turns therapy-history criterion text into washout, prior-therapy, cumulative-dose and
 stored-stem-cell rules, using the phrases of `vocab/therapy.yaml`.
 
 A criterion that states several therapy conditions in separate sentences ("At least 2 weeks
 since any anti-tumor therapy. Three months ... radiation ... Prior 131I-MIBG is allowed if ...")
 becomes one `AllOf`. Criteria about toxicity recovery, allergies or scans that merely mention a
-therapy are left to other extractors (None).
-"""
+therapy are left to other extractors (None)."""
 
 from __future__ import annotations
 
+import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import date
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from eligo.criteria.drugs import Phrase, normalize_name, therapy_vocabulary, vocabulary
-from eligo.criteria.extractors.prefilter import GatedPattern, Trigger
-from eligo.criteria.rules import AllOf, AnyOf, CriterionContext
-from eligo.criteria.rules.therapy import (
-    CumulativeDoseRule,
+from pydantic import Field, model_validator
+
+from eligo.criteria.drugs import Phrase, half_life_days, normalize_name, questions, therapy_vocabulary, vocabulary
+from eligo.patients.profile import PatientProfile
+from eligo.rules._therapy import (
     Exposure,
-    PriorTherapyRule,
-    StemCellRule,
-    WashoutRule,
+    _Finding,
+    _history,
+    _Item,
+    _Seen,
+    _sentence,
+    _unclassified_text,
+    _unknown,
+    therapy_classes,
+    therapy_wording,
 )
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.cumulative_dose import CumulativeDoseRule
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import GatedPattern, Trigger
+from eligo.rules.prior_therapy import PriorTherapyRule
+from eligo.rules.stored_stem_cells import StemCellRule
+from eligo.rules.verdicts import Outcome
 from eligo.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+
+class WashoutRule(RuleBase):
+    """Time since the last exposure. `mode="elapsed"`: at least the window has passed since the
+    last dose (or there was none); `mode="within"`: the child had it inside the window.
+
+    The window is `min_days`, `min_hours` or calendar `min_months`, counted up to the evaluation
+    date, which stands in for the criterion's own `reference` point ("enrollment",
+    "protocol therapy", "1st dose of GM-CSF").
+    """
+
+    kind: Literal["washout"] = "washout"
+    exposure: Exposure
+    mode: Literal["elapsed", "within"] = "elapsed"
+    min_days: int | None = Field(default=None, ge=1)
+    min_hours: int | None = Field(default=None, ge=1)
+    min_months: int | None = Field(default=None, ge=1)
+    # "> 6 months previous": the boundary day itself does not count as elapsed.
+    strictly_more: bool = False
+    # Longer windows for sub-classes: "3 weeks (6 weeks if prior nitrosourea)" -> {nitrosourea: 42}.
+    longer_for: dict[str, int] = Field(default_factory=dict)
+    # "7 days or 3 half-lives, whichever is longer"
+    half_lives: int | None = Field(default=None, ge=1)
+    whichever_longer: bool = True
+    reference: str = "enrollment"
+
+    @model_validator(mode="after")
+    def _one_window(self) -> WashoutRule:
+        windows = [w for w in (self.min_days, self.min_hours, self.min_months) if w is not None]
+        if len(windows) != 1:
+            raise ValueError("give exactly one of min_days, min_hours, min_months")
+        for name, days in self.longer_for.items():
+            if not vocabulary().is_class(name):
+                raise ValueError(f"longer_for names unknown class {name!r}")
+            if self.min_days is None or days <= self.min_days:
+                raise ValueError("longer_for windows are in days and longer than min_days")
+        if self.half_lives is not None and not self.exposure.covers_therapies:
+            raise ValueError("half-lives apply to drugs only")
+        return self
+
+    def period(self) -> str:
+        return period_text(self.min_days, self.min_hours, self.min_months)
+
+    def question(self, section: Section) -> str:
+        q = questions()
+        extra = ""
+        if self.half_lives is not None:
+            extra += q.half_lives.format(n=self.half_lives, longer="longer" if self.whichever_longer else "shorter")
+        for name, days in self.longer_for.items():
+            extra += q.longer_for.format(period=period_text(days, None, None), label=vocabulary().label(name))
+        template = q.washout_elapsed if self.mode == "elapsed" else q.washout_within
+        if not self.exposure.covers_therapies:
+            template = q.washout_elapsed_event if self.mode == "elapsed" else q.washout_within_event
+        return template.format(
+            period=self.period(),
+            more="more than " if self.strictly_more else "at least ",
+            what=self.exposure.described(),
+            extra=extra,
+            reference=self.reference,
+        )
+
+
+def period_text(days: int | None, hours: int | None, months: int | None) -> str:
+    if hours is not None:
+        return f"{hours} hours"
+    if months is not None:
+        return "1 month" if months == 1 else f"{months} months"
+    if days is not None and days % 7 == 0 and days >= 14:
+        return f"{days // 7} weeks"
+    return "1 day" if days == 1 else f"{days} days"
+
 
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -157,9 +247,6 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     return [washout] if washout is not None else []
 
 
-# --- exposures ---------------------------------------------------------------------------------
-
-
 # Siblings under one heading look up the heading's exposure in turn; exposures are immutable.
 @lru_cache(maxsize=64)
 def _exposure(text: str) -> Exposure | None:
@@ -261,9 +348,6 @@ def _myeloablative(text: str) -> bool | None:
 
 def _join(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
-
-
-# --- rule kinds ---------------------------------------------------------------------------------
 
 
 def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
@@ -429,9 +513,6 @@ def _stem_cells(text: str) -> Rule | None:
     return StemCellRule(min_cd34_per_kg=value, needed_for=needed_for)
 
 
-# --- numbers --------------------------------------------------------------------------------------
-
-
 def _number(text: str) -> int:
     return int(text) if text.isdigit() else _NUMBERS[text.lower()]
 
@@ -452,26 +533,143 @@ def _reference_text(ref: str) -> str:
     return ref if ref[:3] in ("MIB", "1st") else lowered
 
 
-EXTRACTORS: tuple[Callable[[CriterionContext], Rule | None], ...] = (extract_therapy_rule,)
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def triggers() -> dict[Callable[[CriterionContext], Rule | None], Trigger]:
-    """Words without which extract_therapy_rule reads nothing (see eligo.criteria.extractors.prefilter).
+def _required_days(rule: WashoutRule, item: _Item) -> tuple[int | None, str]:
+    """Days this item needs under the rule (None: half-life unknown), and why, for evidence."""
+    days = rule.min_days or 0
+    why = ""
+    if item.therapy is not None:
+        classes = therapy_classes(item.therapy)
+        for cls, longer in rule.longer_for.items():
+            if cls in classes and longer > days:
+                days, why = longer, f" ({vocabulary().label(cls)})"
+        if rule.half_lives is not None:
+            half_life = half_life_days(item.therapy.agent)
+            if half_life is None:
+                return None, f"half-life of {item.therapy.agent} not known to Eligo"
+            by_half_lives = int(-(-rule.half_lives * half_life // 1))
+            if (by_half_lives > days) == rule.whichever_longer:
+                days, why = by_half_lives, f" ({rule.half_lives} half-lives of {half_life:g} days)"
+    return days, why
 
-    Stored stem cells ("stem", "stored", "cd34"); prior 131I-MIBG ("mibg"); each branch of
-    `_prior_therapy` (allogeneic, "eligible at any time", "regardless of response", "did not have
-    relapse / progression", "concomitant", "prior / previous", "receiving"); a washout's duration
-    unit (`_UNITS`). An exclusion heading that says "currently" / "at the time of" / "on the
-    following" (`_CURRENT`) makes any named therapy under it a rule: its words count from the parent.
-    """
-    return {
-        extract_therapy_rule: Trigger(
-            words=(
-                "stem", "stored", "cd34", "mibg",
-                "alloge", "eligible", "regardless", "relapse", "progression", "concomitant",
-                "prior", "previous", "receiving",
-                "hour", "hr", "day", "week", "wk", "month", "year",
+
+def _boundary(rule: WashoutRule, last: date, on: date, item: _Item) -> tuple[_Seen, str]:
+    """CLEAR when the window has passed since `last`, INSIDE when not, UNSURE when undecidable."""
+    elapsed = (on - last).days
+    if rule.min_months is not None:
+        threshold = _add_months(last, rule.min_months)
+        clear = on > threshold if rule.strictly_more else on >= threshold
+        need = f"{'more than ' if rule.strictly_more else 'at least '}{rule.period()}"
+        return (_Seen.CLEAR if clear else _Seen.INSIDE), need
+    if rule.min_hours is not None:
+        whole_days = rule.min_hours / 24
+        need = f"at least {rule.period()}"
+        if elapsed > whole_days:
+            return _Seen.CLEAR, need
+        if elapsed == whole_days:
+            return _Seen.UNSURE, need + " (dose times are not recorded)"
+        return _Seen.INSIDE, need
+    days, why = _required_days(rule, item)
+    if days is None:
+        # The fixed window still decides when it has not passed yet.
+        fixed = rule.min_days or 0
+        if elapsed < fixed and rule.whichever_longer:
+            return _Seen.INSIDE, f"at least {fixed} days"
+        return _Seen.UNSURE, why
+    clear = elapsed > days if rule.strictly_more else elapsed >= days
+    return (
+        _Seen.CLEAR if clear else _Seen.INSIDE
+    ), f"{'more than' if rule.strictly_more else 'at least'} {days} days{why}"
+
+
+def _washout_finding(rule: WashoutRule, item: _Item, on: date) -> _Finding:
+    if item.ongoing:
+        return _Finding(_Seen.INSIDE, f"{item.name} is ongoing on {on.isoformat()}")
+    if item.last is None:
+        if item.start is not None and item.start <= on:
+            seen, _ = _boundary(rule, item.start, on, item)
+            if seen is _Seen.INSIDE:
+                return _Finding(_Seen.INSIDE, f"{item.name} started {item.start.isoformat()}, inside the window")
+        return _Finding(_Seen.UNSURE, f"the last dose date of {item.name} is not recorded")
+    if item.last > on:
+        return _Finding(_Seen.INSIDE, f"{item.name} continues until {item.last.isoformat()}")
+    seen, need = _boundary(rule, item.last, on, item)
+    elapsed = (on - item.last).days
+    days = "1 day" if elapsed == 1 else f"{elapsed} days"
+    needs = "the trial needs" if rule.mode == "elapsed" else "the trial's window is"
+    if rule.mode == "within":
+        need = need.replace("at least ", "").replace("more than ", "")
+    text = f"last {item.name} on {item.last.isoformat()}, {days} before {on.isoformat()}; {needs} {need}"
+    if seen is _Seen.UNSURE and "half-life" in need:
+        text = f"last {item.name} on {item.last.isoformat()}, {days} before {on.isoformat()}; {need}"
+    return _Finding(seen, text)
+
+
+def evaluate_washout(rule: WashoutRule, profile: PatientProfile, on: date) -> Outcome:
+    history = _history(rule.exposure, profile)
+    findings = [_washout_finding(rule, item, on) for item in history.items]
+    for item in history.unclassified:
+        finding = _washout_finding(rule, item, on)
+        if finding.seen is not _Seen.CLEAR or (rule.half_lives is not None and item.therapy is not None):
+            findings.append(_Finding(_Seen.UNSURE, _unclassified_text(item)))
+    for item in history.caveats:
+        finding = _washout_finding(rule, item, on)
+        if finding.seen is not _Seen.CLEAR:
+            findings.append(_Finding(_Seen.UNSURE, f"{finding.text}; {rule.exposure.caveat}"))
+    inside = [f for f in findings if f.seen is _Seen.INSIDE]
+    unsure = [f for f in findings if f.seen is _Seen.UNSURE]
+    label = rule.exposure.label
+    ref = f" (the trial counts to {rule.reference})" if rule.reference != "enrollment" else ""
+    if rule.mode == "elapsed":
+        if inside:
+            return Outcome.not_met(_sentence(inside[0].text) + ref + ".")
+        if unsure or history.gaps:
+            return _unknown(unsure, history.gaps, label)
+        if findings:
+            return Outcome.met(_sentence(_latest(findings)) + ref + ".")
+        return Outcome.met(f"No {label} in the recorded history.")
+    if inside:
+        return Outcome.met(_sentence(inside[0].text) + ", so it falls inside it.")
+    if unsure or history.gaps:
+        return _unknown(unsure, history.gaps, label)
+    if findings:
+        return Outcome.not_met(_sentence(_latest(findings)) + ", so it falls outside it.")
+    return Outcome.not_met(f"No {label} in the recorded history.")
+
+
+def _latest(findings: Sequence[_Finding]) -> str:
+    return findings[-1].text if len(findings) == 1 else "; ".join(f.text for f in findings)
+
+
+# Trigger words: stored stem cells ("stem", "stored", "cd34"); prior 131I-MIBG ("mibg"); each branch of
+# `_prior_therapy` (allogeneic, "eligible at any time", "regardless of response", "did not have
+# relapse / progression", "concomitant", "prior / previous", "receiving"); a washout's duration
+# unit (`_UNITS`). An exclusion heading that says "currently" / "at the time of" / "on the
+# following" (`_CURRENT`) makes any named therapy under it a rule: its words count from the parent.
+KIND = RuleKind(
+    WashoutRule, therapy_wording,
+    ("washout_elapsed", "washout_within", "washout_elapsed_event", "washout_within_event", "half_lives", "longer_for"),
+    evaluate_washout,
+    (
+        Step(
+            extract_therapy_rule,
+            Trigger(
+                words=(
+                    "stem", "stored", "cd34", "mibg",
+                    "alloge", "eligible", "regardless", "relapse", "progression", "concomitant",
+                    "prior", "previous", "receiving",
+                    "hour", "hr", "day", "week", "wk", "month", "year",
+                ),
+                parent_words=("time", "currently", "receiving", "following"),
             ),
-            parent_words=("time", "currently", "receiving", "following"),
-        )
-    }  # fmt: skip
+        ),
+    ),
+)  # fmt: skip
+
+__all__ = ["KIND", "WashoutRule", "evaluate_washout", "extract_therapy_rule", "period_text"]

@@ -1,38 +1,42 @@
-"""Conditional requirements, permissive statements and clinician-judgement criteria.
+"""The conditional rule kind ("For patients with chronic HBV, the viral load must be undetectable"):
+the model is `eligo.rules.composite.ConditionalRule`; this module holds its extractors and record.
+
+Conditional requirements, permissive statements and clinician-judgement criteria.
 
 These read before the therapy, lab and clinical extractors: their texts ("For patients with
 chronic HBV ...", "... are eligible as long as ...", "must be approved by the study chair")
 mention drugs, labs and conditions that the other extractors would misread as plain rules.
 Each extractor returns a rule only when the condition resolves to known vocabulary; the
 requirement is kept verbatim and typed only where its meaning is clear.
-"""
+
+The kind's steps also read the statements that must be read before any plain rule: biopsy
+confirmation (a disease_site rule), permissive statements (permitted) and a clinician's judgement
+(attestation)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from eligo.criteria.extractors.clinical import _age_rule, _consume_conditions, _diagnoses_in, _strip_framing
-from eligo.criteria.extractors.prefilter import Trigger
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext
-from eligo.criteria.rules.clinical import (
-    AttestationRule,
-    ConditionRule,
-    DiagnosisRule,
-    DiseaseSiteRule,
-    DiseaseStateRule,
-    PermittedRule,
-    clinical_vocab,
-)
-from eligo.criteria.rules.therapy import Exposure, PriorTherapyRule
+from eligo.rules._clinical import clinical_vocab, clinical_wording
+from eligo.rules._clinical_text import _consume_conditions, _diagnoses_in, _strip_framing
+from eligo.rules._therapy import Exposure
+from eligo.rules.age import _age_rule
+from eligo.rules.attestation import AttestationRule
+from eligo.rules.base import CriterionContext
+from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
+from eligo.rules.condition import ConditionRule
+from eligo.rules.diagnosis import DiagnosisRule
+from eligo.rules.disease_site import DiseaseSiteRule
+from eligo.rules.disease_state import DiseaseStateRule
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.permitted import PermittedRule
+from eligo.rules.prefilter import Trigger
+from eligo.rules.prior_therapy import PriorTherapyRule
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
-Extractor = Callable[[CriterionContext], "Rule | None"]
-
-# --- the condition ---------------------------------------------------------------------------
 
 _CARDIOTOXIC = re.compile(r"^(?:history of )?treatment with cardiotoxic agents$", re.IGNORECASE)
 
@@ -83,8 +87,6 @@ def condition_rule(text: str) -> tuple[Rule, str] | None:
     words = " or ".join(item[1] for item in found if item is not None)
     return AnyOf(rules=rules), words
 
-
-# --- the requirement -----------------------------------------------------------------------------
 
 _JUDGEMENTS: tuple[tuple[str, str], ...] = (
     (r"approved by the study chair", "has the study chair approved your child's entry to the trial"),
@@ -162,8 +164,6 @@ def extract_conditional(context: CriterionContext) -> Rule | None:
     return None
 
 
-# --- permissive statements ---------------------------------------------------------------------------
-
 _PERMITS: tuple[tuple[str, str], ...] = (
     # "Patients with known bone marrow metastatic disease will be eligible for study as long as ..."
     (
@@ -195,8 +195,6 @@ def extract_permitted(context: CriterionContext) -> Rule | None:
             return PermittedRule(who=who.format(**{**{"exc": ""}, **fields}), provided=provided)
     return None
 
-
-# --- biopsy and imaging evaluability (NANT-style disease-site sub-criteria) -------------------------
 
 _BIOPSY = DiseaseSiteRule(biopsy_confirmed=True)
 _PERSISTENT_FEW_LESIONS = re.compile(
@@ -254,9 +252,6 @@ def extract_biopsy(context: CriterionContext) -> Rule | None:
     return None
 
 
-# --- clinician judgement -------------------------------------------------------------------------------
-
-
 def extract_clinician_review(context: CriterionContext) -> Rule | None:
     """ "Disease of any major organ system that would compromise their ability to withstand therapy"."""
     text = context.text.strip().rstrip(".")
@@ -272,22 +267,26 @@ def extract_clinician_review(context: CriterionContext) -> Rule | None:
     return AttestationRule(subject="clinician_review", action=f"does your child have {what}")
 
 
-EXTRACTORS: tuple[Extractor, ...] = (
-    extract_biopsy,
-    extract_permitted,
-    extract_clinician_review,
-    extract_conditional,
-)
+# Conditional and permissive statements mention drugs, labs and conditions that the other kinds
+# would read as plain rules, so these steps come first in the chain.
+KIND = RuleKind(
+    ConditionalRule, clinical_wording, ("conditional_inclusion", "conditional_exclusion"), None,
+    (
+        Step(extract_biopsy, Trigger(("biopsy",))),
+        Step(extract_permitted, Trigger(("eligible", "biopsy"))),
+        Step(extract_clinician_review, Trigger(("organ",))),
+        # "Patients with ...", "... if present, ..."
+        Step(extract_conditional, Trigger(("patients", "present"))),
+    ),
+    composite=True,
+)  # fmt: skip
 
-
-def triggers() -> dict[Extractor, Trigger]:
-    """Words every pattern of each extractor contains (see eligo.criteria.extractors.prefilter)."""
-    return {
-        extract_biopsy: Trigger(("biopsy",)),
-        extract_permitted: Trigger(("eligible", "biopsy")),
-        extract_clinician_review: Trigger(("organ",)),
-        extract_conditional: Trigger(("patients", "present")),  # "Patients with ...", "... if present, ..."
-    }
-
-
-__all__ = ["EXTRACTORS", "condition_rule", "triggers"]
+__all__ = [
+    "KIND",
+    "ConditionalRule",
+    "condition_rule",
+    "extract_biopsy",
+    "extract_clinician_review",
+    "extract_conditional",
+    "extract_permitted",
+]

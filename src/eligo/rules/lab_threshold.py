@@ -1,4 +1,7 @@
-"""Reading laboratory criteria into lab rules: "ANC >= 1,000/mcL", "AST/ALT =< 5 x ULN",
+"""The lab-threshold rule kind: model, question, extractor, evaluator and record. Its step also
+produces creatinine_for_age (from a criterion's age/sex rows) and any_of.
+
+Reading laboratory criteria into lab rules: "ANC >= 1,000/mcL", "AST/ALT =< 5 x ULN",
 "Creatinine =< ULN OR GFR >= 70 mL/min/1.73 m^2", the age/sex creatinine table, conditional
 platelet limits and transfusion qualifiers.
 
@@ -6,34 +9,146 @@ An extractor returns None rather than a rule it is unsure of: when a lab is name
 threshold, a unit cannot be read or measure the test, a threshold is implausible for the test
 ("Creatinine < 2.0 ng/dL"), or the text holds limits Eligo does not model (sex-specific
 values outside the creatinine table). The criterion then becomes a question to a person.
-"""
+
+Evaluating lab rules against a profile: the most recent result on or before the evaluation
+date, converted into the trial's unit, compared exactly at the boundary, with transfusion,
+recency and stem-cell conditions, and evidence a clinician can check.
+
+Policies (stated in the evidence when they apply):
+- Results dated after the evaluation date are ignored; an undated result is used only when no
+  dated one exists, and the evidence says it is undated.
+- A result older than `policy.stale_after_days` still decides, with a warning; a trial's own
+  recency limit (`max_age_days`) is strict: an older result leaves the criterion unknown.
+- `transfused_within_days` on a result is read as days between the last transfusion of that
+  product and the test.
+- Values outside the vocabulary's plausible range, unknown units and impossible conversions
+  give `unknown` with the reason, never a verdict."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from eligo.criteria.extractors.prefilter import Trigger, TriggerText, phrase_words
-from eligo.criteria.rules import AllOf, AnyOf, CriterionContext
-from eligo.criteria.rules.labs import (
-    AgeSexLimit,
-    CreatinineForAgeRule,
-    LabCondition,
-    LabThresholdRule,
-    TransfusionDependenceRule,
+from pydantic import Field, model_validator
+
+from eligo.patients.profile import LabResult, PatientProfile
+from eligo.rules._labs import (
+    _COUNT,
+    _WORD_NUMBERS,
+    _clean,
+    _converted,
+    _days,
+    _missing_result,
+    _question,
+    _shown,
+    _stale_note,
+    _unit_text,
+    _when,
+    lab_wording,
+    latest_result,
 )
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.creatinine_for_age import AgeSexLimit, CreatinineForAgeRule
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import Trigger, TriggerText, phrase_words
+from eligo.rules.verdicts import Outcome
 from eligo.terms import Comparator
-from eligo.units import UnitError, convert, display_unit, lab_spec, plausible, vocabulary
+from eligo.units import UnitError, convert, display_unit, format_number, lab_spec, plausible, satisfies, vocabulary
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
+
+# A lab requirement that applies only in one situation ("Platelets > 50 × 10⁹/L if stem cells
+# are not available"); settled from `PatientProfile.stored_stem_cells_cd34_per_kg`.
+LabCondition = Literal["stem_cells_available", "no_stem_cells_available"]
+
+
+class LabThresholdRule(RuleBase):
+    """The most recent result of one test compared with a threshold.
+
+    Exactly one of `value` (absolute, in `unit` as the trial wrote it, normalised for display:
+    "/µL", "× 10⁹/L", "g/dL") or `uln_multiple` (× the upper limit of normal reported with the
+    result; "=< institutional ULN" is 1.0) is set.
+    """
+
+    kind: Literal["lab_threshold"] = "lab_threshold"
+    test: str  # canonical name from vocab/labs.yaml
+    comparator: Comparator
+    value: float | None = None
+    unit: str | None = None
+    # The trial gave a bare number and the unit is the vocabulary's convention for the test.
+    unit_assumed: bool = False
+    uln_multiple: float | None = Field(default=None, gt=0)
+    for_age: bool = False  # "ULN for age": the age-appropriate ULN reported with the result
+    # "independent": no transfusion of the product within `transfusion_window_days` before the
+    # test (None = the window was not stated; the evaluator applies the vocabulary default).
+    # "allowed": the value may be reached with transfusion support.
+    transfusion: Literal["independent", "allowed"] | None = None
+    transfusion_window_days: int | None = Field(default=None, gt=0)
+    max_age_days: int | None = Field(default=None, gt=0)  # the result must be this recent
+    condition: LabCondition | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> LabThresholdRule:
+        lab_spec(self.test)  # an unknown test name is an error, not a silent unknown later
+        if (self.value is None) == (self.uln_multiple is None):
+            raise ValueError("give exactly one of value or uln_multiple")
+        if self.value is not None and not self.unit:
+            raise ValueError("an absolute threshold needs its unit")
+        if self.uln_multiple is not None and (self.unit is not None or self.unit_assumed):
+            raise ValueError("a ULN multiple has no unit")
+        if self.for_age and self.uln_multiple is None:
+            raise ValueError("for_age qualifies a ULN multiple")
+        if self.transfusion_window_days is not None and self.transfusion != "independent":
+            raise ValueError("a transfusion window belongs to transfusion independence")
+        return self
+
+    def threshold_text(self) -> str:
+        """The threshold for display: "≥ 1,000/µL", "≤ 1.5 × ULN for age", "≤ ULN"."""
+        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[self.comparator]
+        if self.uln_multiple is not None:
+            multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} × "
+            return f"{symbol} {multiple}ULN{' for age' if self.for_age else ''}"
+        unit = self.unit or ""
+        joiner = " " if unit[:1].isalpha() or unit.startswith("×") else ""
+        return f"{symbol} {format_number(self.value or 0)}{joiner}{unit}"
+
+    def question(self, section: Section) -> str:
+        spec = lab_spec(self.test)
+        comparator = vocabulary().comparators[self.comparator]
+        if self.uln_multiple is not None:
+            multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} times"
+            text = _question(
+                "uln",
+                label=spec.label,
+                comparator=comparator,
+                multiple=multiple,
+                for_age=" for their age" if self.for_age else "",
+            ).replace("  ", " ")
+        else:
+            threshold = self.threshold_text().split(" ", 1)[1]
+            text = _question("threshold", label=spec.label, comparator=comparator, threshold=threshold)
+        if self.transfusion == "independent" and spec.transfusion_product:
+            window = self.transfusion_window_days or vocabulary().policy.transfusion_independence_default_days
+            text = text[:-1] + _question(
+                "transfusion_independent", product=spec.transfusion_product, window=str(window)
+            )
+            text += "?"
+        elif self.transfusion == "allowed":
+            text = text[:-1] + _question("transfusion_allowed") + "?"
+        if self.condition is not None:
+            text = _question(f"condition_{self.condition}") + text[0].lower() + text[1:]
+        return text
+
+
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
-_COUNT = r"(\d+|one|two|three|four|five|six|seven|ten|fourteen)"
+
 
 _COMPARATORS: tuple[tuple[str, Comparator], ...] = (
     (r"greater than or equal to|equal to or greater than|equal or greater than|more than or equal to", ">="),
@@ -95,27 +210,10 @@ _AGE_ROW = re.compile(
     rf"(?P<male>{_NUMBER})\s*mg/dL\s+for\s+males\s+and\s+(?P<female>{_NUMBER})\s*mg/dL\s+for\s+females",
     re.I,
 )
-_TRANSFUSION_DEPENDENCE = re.compile(
-    rf"transfusion\s+dependen\w*[^.]*?more\s+than\s+{_COUNT}\s+units?\s+of\s+(?:RBCs?|red\s+(?:blood\s+)?cells?|packed\s+red)"
-    rf"[^.]*?{_COUNT}[- ](day|week)",
-    re.I,
-)
-
-
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\\", "")).strip()
-
-
-def _count(word: str) -> int:
-    return int(word) if word.isdigit() else _WORD_NUMBERS[word.lower()]
 
 
 def _number(text: str) -> float:
     return float(text.replace(",", "")) if text.lower() not in _WORD_NUMBERS else float(_WORD_NUMBERS[text.lower()])
-
-
-def _days(count: str, unit: str) -> int:
-    return _count(count) * (7 if unit.lower().startswith("week") else 1)
 
 
 @dataclass(frozen=True)
@@ -146,7 +244,7 @@ def _mentions(text: str) -> list[_Mention]:
     words = TriggerText.of(text)
     for pattern, test, word in _synonym_patterns():
         if word is not None and not words.contains(word):
-            continue  # the synonym cannot be there (see eligo.criteria.extractors.prefilter); scanning is slow
+            continue  # the synonym cannot be there (see eligo.rules.prefilter); scanning is slow
         for match in pattern.finditer(text):
             if not any(m.start < match.end() and match.start() < m.end for m in taken):
                 taken.append(_Mention(match.start(), match.end(), test))
@@ -319,16 +417,6 @@ def _age_rows(text: str) -> list[AgeSexLimit]:
     return rows
 
 
-def extract_transfusion_dependence(ctx: CriterionContext) -> Rule | None:
-    """Transfusion dependence: "RBC transfusion dependence, defined as requiring more than 2 units
-    of RBCs transfused during the 4-week period prior to screening"."""
-    match = _TRANSFUSION_DEPENDENCE.search(_clean(ctx.text))
-    if match is None:
-        return None
-    units, count, unit = match.groups()
-    return TransfusionDependenceRule(min_units_exclusive=_count(units), window_days=_days(count, unit))
-
-
 def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     """Every lab named in the criterion with its threshold, joined by AND / OR as written."""
     text = _clean(ctx.text)
@@ -411,25 +499,161 @@ def _for_age_table(rule: LabThresholdRule, rows: Sequence[AgeSexLimit]) -> Rule:
     )
 
 
-EXTRACTORS: tuple[Callable[[CriterionContext], Rule | None], ...] = (
-    extract_transfusion_dependence,
-    extract_lab_thresholds,
-)
+
+def _check_recency(rule: LabThresholdRule, result: LabResult, on: date, label: str) -> Outcome | None:
+    if rule.max_age_days is None:
+        return None
+    if result.date is None or (on - result.date).days > rule.max_age_days:
+        when = "is undated" if result.date is None else f"is from {result.date.isoformat()}"
+        return Outcome.unknown(
+            f"The {label} result {when}; the trial needs one from the last {rule.max_age_days} days.",
+            f"labs.{rule.test}",
+        )
+    return None
 
 
-@cache
-def triggers() -> dict[Callable[[CriterionContext], Rule | None], Trigger]:
-    """Words without which each extractor reads nothing (see eligo.criteria.extractors.prefilter):
-    a lab threshold needs a lab's name, matched case-sensitively where the vocabulary says so."""
-    found: dict[Callable[[CriterionContext], Rule | None], Trigger] = {
-        extract_transfusion_dependence: Trigger(("transfusion",))
-    }
+def _condition_holds(rule: LabThresholdRule, profile: PatientProfile) -> tuple[bool | None, str]:
+    cd34 = profile.stored_stem_cells_cd34_per_kg
+    if cd34 is None:
+        return None, "It is not known whether stem cells are stored."
+    available = cd34 > 0
+    stored = f"{format_number(cd34)} CD34+ cells/kg stored" if available else "no stem cells stored"
+    wanted = rule.condition == "stem_cells_available"
+    return available == wanted, f"The profile records {stored}."
+
+
+def _transfusion_outcome(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[bool | None, str]:
+    """(independent?, sentence) for a transfusion-independence qualifier."""
+    product = lab_spec(rule.test).transfusion_product
+    if rule.transfusion != "independent" or product is None:
+        return True, ""
+    window = rule.transfusion_window_days
+    default_note = ""
+    if window is None:
+        window = vocabulary().policy.transfusion_independence_default_days
+        default_note = f" (the trial states no window; Eligo uses {window} days)"
+    if result.transfused_within_days is None:
+        return None, f"Not known whether {product}s were transfused in the {window} days before this {label}."
+    if result.transfused_within_days <= window:
+        return False, (
+            f"A {product} transfusion {result.transfused_within_days} days before the test; the trial needs "
+            f"the count without transfusion in the last {window} days{default_note}."
+        )
+    return True, f"No {product} transfusion in the {window} days before the test{default_note}."
+
+
+def _compare(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[bool | None, str]:
+    """(condition holds?, evidence) for the threshold alone; None when it cannot be decided."""
+    needs = f"the trial needs {rule.threshold_text()}"
+    if rule.uln_multiple is not None:
+        if result.upper_limit_normal is None:
+            return (
+                None,
+                f"{label} {format_number(result.value)} {_when(result)} has no upper limit of normal "
+                f"recorded; {needs}.",
+            )
+        unit = _unit_text(result.unit) if result.unit else ""
+        ratio = result.value / result.upper_limit_normal
+        holds = satisfies(result.value, rule.comparator, rule.uln_multiple * result.upper_limit_normal)
+        return holds, (
+            f"{label} {format_number(result.value)}{unit} {_when(result)} "
+            f"(ULN {format_number(result.upper_limit_normal)}{unit}, so {format_number(ratio)} × ULN); {needs}."
+        )
+    if result.unit is None:
+        return None, f"{label} {format_number(result.value)} {_when(result)} has no unit recorded; {needs}."
+    trial_unit = rule.unit or ""
+    value = _converted(rule.test, result.value, result.unit, trial_unit)
+    written = _shown(result.value, display_unit(result.unit))
+    converted = _shown(value, trial_unit)
+    shown = written if written == converted else f"{written} = {converted}"
+    assumed = f" (the trial gives no unit; {trial_unit} assumed)" if rule.unit_assumed else ""
+    canonical_unit = lab_spec(rule.test).display
+    if trial_unit != canonical_unit and rule.value is not None:
+        threshold_canonical = _converted(rule.test, rule.value, trial_unit, canonical_unit)
+        needs += f" (= {_shown(threshold_canonical, canonical_unit)})"
+    holds = satisfies(value, rule.comparator, rule.value or 0.0)
+    return holds, f"{label} {shown} {_when(result)}; {needs}{assumed}."
+
+
+def _not_met(condition: bool | None, evidence: str) -> Outcome:
+    """A failed limit decides only when it is known to apply to this child."""
+    if condition is None:
+        return Outcome.unknown(f"{evidence} This limit may not apply to this child.", "stored_stem_cells_cd34_per_kg")
+    return Outcome.not_met(evidence)
+
+
+def evaluate_lab_threshold(rule: LabThresholdRule, profile: PatientProfile, on: date) -> Outcome:
+    spec = lab_spec(rule.test)
+    condition: bool | None = True
+    condition_note = ""
+    if rule.condition is not None:
+        condition, condition_note = _condition_holds(rule, profile)
+        if condition is False:
+            which = "are" if rule.condition == "stem_cells_available" else "are not"
+            return Outcome.not_applicable(f"This limit applies only if stem cells {which} available. {condition_note}")
+    result = latest_result(profile, rule.test, on)
+    if result is None:
+        return _missing_result(spec.label, rule.test)
+    stale = _check_recency(rule, result, on, spec.label)
+    if stale is not None:
+        return stale
+    try:
+        canonical = _converted(rule.test, result.value, result.unit, spec.display) if result.unit else None
+    except UnitError as error:
+        return Outcome.unknown(f"Cannot read the {spec.label} result: {error}.", f"labs.{rule.test}")
+    if canonical is not None and not plausible(rule.test, canonical):
+        return Outcome.unknown(
+            f"The {spec.label} value {format_number(result.value)}{_unit_text(result.unit or '')} is outside the "
+            f"plausible range; please check it.",
+            f"labs.{rule.test}",
+        )
+    try:
+        holds, evidence = _compare(rule, result, spec.label)
+    except UnitError as error:
+        return Outcome.unknown(f"Cannot compare the {spec.label} result: {error}.", f"labs.{rule.test}")
+    evidence += _stale_note(result, on)
+    if rule.transfusion == "allowed":
+        evidence += " Transfusion support is allowed."
+    if holds is None:
+        return Outcome.unknown(evidence, f"labs.{rule.test}")
+    if not holds:
+        return _not_met(condition, f"{evidence} {condition_note}".strip())
+    independent, transfusion_note = _transfusion_outcome(rule, result, spec.label)
+    evidence = f"{evidence} {transfusion_note}".strip()
+    if independent is False:
+        return _not_met(condition, f"{evidence} {condition_note}".strip())
+    if independent is None:
+        return Outcome.unknown(evidence, f"labs.{rule.test}.transfused_within_days")
+    if condition is None:
+        # Met whichever way the condition falls; a failed value could still not apply.
+        return Outcome.met(f"{evidence} {condition_note}".strip())
+    return Outcome.met(evidence)
+
+
+def _trigger() -> Trigger | None:
+    """A lab threshold needs a lab's name, matched case-sensitively where the vocabulary says so."""
     words: list[str] = []
     for spec in vocabulary().tests.values():
         for synonym in spec.synonyms:
             word = phrase_words([synonym], case_sensitive=synonym != synonym.lower())
             if word is None:
-                return found
+                return None
             words.extend(word)
-    found[extract_lab_thresholds] = Trigger(tuple(dict.fromkeys(words)))
-    return found
+    return Trigger(tuple(dict.fromkeys(words)))
+
+
+KIND = RuleKind(
+    LabThresholdRule,
+    lab_wording,
+    ("threshold", "uln", "transfusion_independent", "transfusion_allowed"),
+    evaluate_lab_threshold,
+    (Step(extract_lab_thresholds, _trigger()),),
+)
+
+__all__ = [
+    "KIND",
+    "LabCondition",
+    "LabThresholdRule",
+    "evaluate_lab_threshold",
+    "extract_lab_thresholds",
+]
