@@ -87,6 +87,8 @@ class ContraceptionCues(_Model):
 
 class TherapyCues(_Model):
     future: str
+    stopped: str
+    exception: str
     radiation_scope: str
     radiation_word: str
     compound: str
@@ -440,7 +442,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     if _only_negated_class(text, exposure.therapy_classes):
         return Checked(None)  # "non-biologic therapies" are not biologics
     steroid = "systemic_corticosteroid" in exposure.therapy_classes
-    if steroid and _re(cues.local_steroid).search(text) and not _re(cues.systemic).search(text):
+    routes = _re(cues.exception).sub(" ", text)
+    if steroid and _re(cues.local_steroid).search(routes) and not _re(cues.systemic).search(routes):
         return Checked(None)  # a steroid injection or cream is not a systemic steroid
     if rule.kind == "prior_therapy" and _re(cues.future).search(text):
         return Checked(None)  # a therapy still to come is not one the child has had
@@ -459,7 +462,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     if anchor is None:
         return Checked(rule)
     for duration in _re(cues.duration).finditer(text):
-        if duration.start() <= anchor.start() < duration.end():
+        lead = text[max(0, duration.start() - _NEAR) : duration.start()]
+        if duration.start() <= anchor.start() < duration.end() and not _re(cues.stopped).search(lead):
             return Checked(None)  # how long a medicine was taken is not the time since it stopped
     sentence_start = max(text.rfind(".", 0, anchor.start()), text.rfind(";", 0, anchor.start())) + 1
     before = text[sentence_start : anchor.start()]
