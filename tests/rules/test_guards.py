@@ -90,3 +90,12 @@ def test_inline_numbered_items_are_read_one_by_one() -> None:
     assert guards.enumerated("1. Age over 18 2. Signed consent") == ["Age over 18", "Signed consent"]
     assert guards.enumerated("ALT < 2.5 x ULN. AST < 2.5 x ULN") is None
     assert guards.enumerated("Hemoglobin > 9 g/dL (transfusion allowed)") is None
+
+
+def test_a_requirement_for_some_patients_is_not_applied_to_everyone() -> None:
+    # The issue's own example from its held-out trials (issue #12): "if liver metastases are present:
+    # ALT ≤ 5 × ULN" read as ALT ≤ 5 × ULN for everyone.
+    assert parsed("inclusion", "If liver metastases are present: ALT ≤ 5 × ULN").rule is None
+    # ... and an exception in brackets is left to the family in an exclusion (never decisive).
+    node = parsed("exclusion", "Total bilirubin > 1.5 × ULN (unless Gilbert's syndrome)")
+    assert node.rule is not None and node.unparsed == ("unless Gilbert's syndrome",)

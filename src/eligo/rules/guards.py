@@ -117,6 +117,7 @@ class GuardVocabulary(_Model):
     enumerator: str = Field(min_length=3)
     either_sex: str
     numeric_kinds: dict[str, Words]
+    condition_lead: str
     lab: LabCues
     alternative: str
 
@@ -525,6 +526,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """A rule read from a number accounts for the clause holding that number, not for the others."""
     vocab = vocabulary()
     rule = _uln_multiple(ctx.text, rule)
+    if rule.scope is None and _re(vocab.condition_lead).match(ctx.text):
+        return Checked(None)  # "If liver metastases are present: ALT ≤ 5 × ULN" is not for everyone
     if rule.kind == "lab_threshold":
         test = str(getattr(rule, "test", ""))
         if _re(vocab.lab.change).search(ctx.text):
@@ -549,8 +552,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     # A bracket in the rule's own clause that states a condition ("≤ 5 × ULN if liver metastases").
     for clause in own if rule.scope is None else ():
         for bracket in _BRACKETED.finditer(clause):
-            if holds(bracket.group(0)) or not _NUMBER.search(bracket.group(0)):
-                continue  # the rule's own number, or a note with no other threshold
+            if holds(bracket.group(0)):
+                continue  # the rule's own number
             if _re(vocab.alternative).search(bracket.group(0)) and _content(bracket.group(0), words):
                 rest.append(bracket.group(0).strip("()[] "))
     if not rest:
