@@ -336,7 +336,10 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         contraception = vocabulary().contraception
         if any(_re(pattern).search(text) for pattern in contraception.not_requirement):
             return Checked(None)
-        if ctx.section == "exclusion" and _re(contraception.negated).search(text):
+        if ctx.section == "exclusion" or _re(contraception.negated).search(text):
+            # A contraception rule states what the trial asks a participant to use; an exclusion
+            # about contraception ("not using", "currently using", "unwilling to use"), or an
+            # inclusion of people not using it, says something else, which the rule cannot carry.
             return Checked(None)
         addressed = _re(contraception.partner).sub(" ", text)
         male = _re(contraception.male).search(addressed) is not None
@@ -417,6 +420,24 @@ def _named_region(text: str) -> bool:
     )
 
 
+_OR = re.compile(r"\s*[;.]\s+|,?\s+or\s+", re.IGNORECASE)
+
+
+def _window_clause(text: str, rule: Rule) -> str:
+    """The clause of `text` holding the rule's time window ("… injection at treatment site within 1
+    month" of "… within 1 month or systemic use of corticosteroids within 2 weeks"); else `text`."""
+    days = _window_days(rule)
+    anchor = _anchor(text, days) if days is not None else None
+    if anchor is None:
+        return text
+    start = 0
+    for match in _OR.finditer(text):
+        if match.start() >= anchor.start():
+            return text[start : match.start()]
+        start = match.end()
+    return text[start:]
+
+
 _NON = re.compile(r"\bnon[- ]?$", re.IGNORECASE)
 
 
@@ -443,7 +464,7 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     if _only_negated_class(text, exposure.therapy_classes):
         return Checked(None)  # "non-biologic therapies" are not biologics
     steroid = "systemic_corticosteroid" in exposure.therapy_classes
-    routes = _re(cues.exception).sub(" ", text)
+    routes = _re(cues.exception).sub(" ", _window_clause(text, rule))
     if steroid and _re(cues.local_steroid).search(routes) and not _re(cues.systemic).search(routes):
         return Checked(None)  # a steroid injection or cream is not a systemic steroid
     if rule.kind == "prior_therapy" and _re(cues.future).search(text):
@@ -606,10 +627,15 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """The rule kept, made partial, replaced or dropped (see the module's docstring)."""
     if isinstance(rule, AllOf | AnyOf):
         parts = [_part(ctx, part) for part in rule.rules]
-        if any(part.rule is None for part in parts):
-            return Checked(None)
-        unparsed = tuple(dict.fromkeys(text for part in parts for text in part.unparsed))
         kept = tuple(part.rule for part in parts if part.rule is not None)
+        unparsed = tuple(dict.fromkeys(text for part in parts for text in part.unparsed))
+        if len(kept) < len(parts):
+            if not kept or (isinstance(rule, AnyOf) and ctx.section == "inclusion"):
+                return Checked(None)  # an alternative lost could be the one the child meets
+            # What the dropped parts said is somewhere in the text: all of it is left to the family.
+            unparsed = (ctx.text.strip(),)
+        if len(kept) == 1:
+            return Checked(kept[0], unparsed)
         return Checked(rule.model_copy(update={"rules": kept}), unparsed)
     if rule.kind == "attestation" and getattr(rule, "subject", None) == "consent":
         return _consent(ctx, rule, read)
