@@ -31,7 +31,7 @@ model lives.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -40,6 +40,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from eligo.criteria.drugs import therapy_vocabulary
+from eligo.criteria.drugs import vocabulary as drug_vocabulary
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.registry import RULE_ADAPTER, Rule
@@ -117,6 +118,7 @@ class GuardVocabulary(_Model):
     enumerator: str = Field(min_length=3)
     either_sex: str
     numeric_kinds: dict[str, Words]
+    washout_words: Words
     condition_lead: str
     lab: LabCues
     alternative: str
@@ -169,8 +171,9 @@ def _top_level(text: str, splitter: re.Pattern[str]) -> list[str]:
     return [part.strip(" .,;:") for part in parts if part.strip(" .,;:")]
 
 
-def _spans(text: str, clauses: list[str], left_out: list[bool]) -> tuple[str, ...]:
-    """The left-out clauses as spans of `text`, neighbours joined ("serious heart, lung or kidney dysfunction")."""
+def _spans(text: str, clauses: list[str], left_out: Sequence[bool | None]) -> tuple[str, ...]:
+    """The left-out clauses as spans of `text`, neighbours joined ("serious heart, lung or kidney
+    dysfunction"); a neutral clause (None: no words of its own, "or baseline") joins the span before it."""
     spans: list[list[int]] = []
     position, previous = 0, False
     for clause, out in zip(clauses, left_out, strict=True):
@@ -179,6 +182,10 @@ def _spans(text: str, clauses: list[str], left_out: list[bool]) -> tuple[str, ..
             start = position
         end = start + len(clause)
         position = end
+        if out is None:
+            if previous and spans:
+                spans[-1][1] = end
+            continue
         if out:
             if previous and spans:
                 spans[-1][1] = end
@@ -438,6 +445,16 @@ def _window_clause(text: str, rule: Rule) -> str:
     return text[start:]
 
 
+def _names_therapy(text: str) -> bool:
+    """Whether `text` names a therapy: a generic therapy word, or any phrase of the therapy vocabulary."""
+    if _re(vocabulary().therapy.therapy_words).search(text):
+        return True
+    drugs = drug_vocabulary()
+    if any(drugs.drug(word) is not None for word in _WORD.findall(text) if len(word) > 3):
+        return True
+    return any(phrase.regex.search(text) for phrase in therapy_vocabulary().phrases)
+
+
 _NON = re.compile(r"\bnon[- ]?$", re.IGNORECASE)
 
 
@@ -496,7 +513,16 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     events = [m.end() for m in _re(cues.event_words).finditer(before)]
     if events and (not therapy or max(events) > max(therapy)):
         return Checked(None)  # the window is the event's ("malignancy within the last 5 years")
-    return Checked(rule)
+    # Clauses that name no therapy and are not the window's own ("and toxicities have returned to
+    # grade ≤ 1") are parts the washout does not carry.
+    clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+    left_out: list[bool | None] = []
+    for clause in clauses:
+        if _anchor(clause, days) is not None or _names_therapy(clause):
+            left_out.append(False)
+        else:
+            left_out.append(True if _content(_BRACKETED.sub(" ", clause), vocabulary().washout_words) else None)
+    return Checked(rule, _spans(text, clauses, left_out))
 
 
 # --------------------------------------------------------------------------------------------
