@@ -313,6 +313,27 @@ def mail_server(directory: Path) -> Iterator[MailSite]:
         smtp.stop()
 
 
+CLINIC_NAME = "clinic-summary"
+
+
+def take_clinic(browser: Browser, base_url: str, out: Path = OUT) -> list[Path]:
+    """The printable clinic summary (issue #15) for the clinic-summary child, at both widths, as printed."""
+    from tests.browser.test_clinic_print import upload_profile
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, viewport in WIDTHS.items():
+        context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        try:
+            page = context.new_page()
+            upload_profile(page, base_url)
+            page.goto(f"{base_url}/match/summary?closed=1")
+            written.append(shoot(page, out / f"{CLINIC_NAME}-{kind}.png", kind))
+        finally:
+            context.close()
+    return written
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as directory, sync_playwright() as p:
         browser = launch_chromium(p)
@@ -321,6 +342,7 @@ def main() -> int:
                 written = take(browser, base_url)
                 written += take_compare(browser, base_url)
                 written.append(take_hiv(browser, base_url))
+                written += take_clinic(browser, base_url)
             with mail_server(Path(directory)) as site:
                 written += take_signed_in(browser, site)
         finally:
