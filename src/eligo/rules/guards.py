@@ -75,6 +75,7 @@ class PregnancyCues(_Model):
     breastfeeding: str
     breastfeeding_allowed: str
     words: Words
+    test_words: Words
     reason: str
 
 
@@ -244,6 +245,7 @@ def _consent_action(clause: str, cue_start: int) -> str:
     return f"{verbs.get(verb, verb)}{found.group(2)}".strip()
 
 
+_TEST_EXTRA = 2  # words beyond a pregnancy test's vocabulary that make a clause a condition of its own
 _CONSENT_EXTRA = 2  # words beyond the consent vocabulary that make a consent clause say more
 _CUE_REACH = 80  # characters before "consent" in which a negation governs it
 
@@ -355,9 +357,18 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         if sex is not None and sex != getattr(rule, "sex", None):
             rule = rule.model_copy(update={"sex": sex})  # "For men: agreement to ... use contraceptive measures"
         return Checked(rule)
+    cues = vocabulary().pregnancy
+    if topic == "negative_test":
+        if not whole:
+            return Checked(rule)
+        own = cues.words | cues.test_words
+        clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+        # One stray word (the study drug's name) is not a condition; two or more are.
+        counts = [len(_content(_BRACKETED.sub(" ", clause), own)) for clause in clauses]
+        left_out = [True if n >= _TEST_EXTRA else None if n else False for n in counts]
+        return Checked(rule, _spans(text, clauses, left_out))
     if topic != "pregnant":
         return Checked(rule)
-    cues = vocabulary().pregnancy
     reason = _re(cues.reason).search(text)
     condition = text[: reason.start()] if reason else text
     nursing = _re(cues.breastfeeding).search(condition) and not _re(cues.breastfeeding_allowed).search(text)
