@@ -286,6 +286,19 @@ def _consent_lead(clause: str) -> str:
     return clause[: min(first)] if first else clause[: clause.lower().rfind("consent")]
 
 
+def _consent_trail(clause: str, rule: Rule) -> str:
+    """What a negated consent clause says after "consent" that its question does not ask
+    ("… precluding informed consent or ability to follow instructions")."""
+    end = clause.lower().rfind("consent") + len("consent")
+    if _re(vocabulary().consent.after).match(clause, end):
+        return ""  # "informed consent is not possible": the negation itself
+    trail = re.sub(r"^\s*(?:form|document)s?\b", "", clause[end:]).strip(" .,;")
+    actions = [part.action for part in (rule.rules if isinstance(rule, AnyOf) else (rule,)) if hasattr(part, "action")]
+    if not trail or any(trail in action for action in actions):
+        return ""
+    return trail if _content(trail, vocabulary().consent.words) else ""
+
+
 def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     vocab = vocabulary()
     cues = vocab.consent
@@ -309,6 +322,9 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
                     lead = _consent_lead(clause)
                     if _content(lead, cues.words):
                         unparsed.append(lead.strip(" ,;"))
+                    trail = _consent_trail(clause, negated)
+                    if trail:
+                        unparsed.append(trail)
                     continue
                 rules.append(rule)
                 # The consent itself, and whatever else the clause asks ("of good general medical
@@ -466,6 +482,24 @@ def _names_therapy(text: str) -> bool:
     return any(phrase.regex.search(text) for phrase in therapy_vocabulary().phrases)
 
 
+_EXAMPLES = re.compile(r"[(\[]\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|for example|like)\b", re.IGNORECASE)
+
+
+def _class_only_in_later_note(text: str, classes: Iterable[str], after: int) -> bool:
+    """The rule's drug classes are named only inside brackets that come after its window."""
+    wanted = set(classes)
+    if not wanted:
+        return False
+    notes = [m.span() for m in _BRACKETED.finditer(text) if m.start() > after and not _EXAMPLES.match(m.group(0))]
+    found = [
+        match.start()
+        for phrase in therapy_vocabulary().phrases
+        if wanted & set(phrase.classes)
+        for match in phrase.regex.finditer(text)
+    ]
+    return bool(found) and all(any(a <= at < b for a, b in notes) for at in found)
+
+
 _NON = re.compile(r"\bnon[- ]?$", re.IGNORECASE)
 
 
@@ -515,6 +549,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         lead = text[max(0, duration.start() - _NEAR) : duration.start()]
         if duration.start() <= anchor.start() < duration.end() and not _re(cues.stopped).search(lead):
             return Checked(None)  # how long a medicine was taken is not the time since it stopped
+    if _class_only_in_later_note(text, exposure.therapy_classes, anchor.start()):
+        return Checked(None)  # "other study drug … within 4 weeks (… targeted anti-cancer drugs)"
     sentence_start = max(text.rfind(".", 0, anchor.start()), text.rfind(";", 0, anchor.start())) + 1
     before = text[sentence_start : anchor.start()]
     if _re(cues.window_of_event).search(text[sentence_start : anchor.end() + 40]):
@@ -636,8 +672,9 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
 
 
 def says_something(text: str) -> bool:
-    """Whether a part of a criterion has any word beyond the filler list (not a stray "AND")."""
-    return bool(_content(text))
+    """Whether a part of a criterion has any word beyond the filler list (not a stray "AND" or
+    "Male and Female")."""
+    return bool(_content(text)) and not _re(vocabulary().either_sex).fullmatch(text.strip(" .;,"))
 
 
 def enumerated(text: str) -> list[str] | None:
