@@ -10,6 +10,8 @@ from playwright.sync_api import Browser
 from tests.browser.conftest import MailSite
 from tests.browser.take_screenshots import (
     COMPARE_COUNT,
+    EDITOR_COUNT,
+    EDITOR_NAMES,
     OUT,
     PUBLIC_COUNT,
     SIGNED_IN_COUNT,
@@ -17,6 +19,7 @@ from tests.browser.take_screenshots import (
     take,
     take_clinic,
     take_compare,
+    take_editor,
     take_hiv,
     take_signed_in,
 )
@@ -34,10 +37,13 @@ def test_take_screenshots(browser: Browser, live_url: str, mail_site: MailSite) 
     assert len(written) == PUBLIC_COUNT
     written += take_compare(browser, live_url)
     assert len(written) == PUBLIC_COUNT + COMPARE_COUNT
+    editor = take_editor(browser, live_url)
+    assert {path.stem.rsplit("-", 1)[0] for path in editor} == set(EDITOR_NAMES)
+    written += editor
     signed_in = take_signed_in(browser, mail_site)
     assert {path.stem.rsplit("-", 1)[0] for path in signed_in} == set(SIGNED_IN_NAMES)
     written += signed_in
-    assert len(written) == PUBLIC_COUNT + COMPARE_COUNT + SIGNED_IN_COUNT
+    assert len(written) == PUBLIC_COUNT + COMPARE_COUNT + EDITOR_COUNT + SIGNED_IN_COUNT
     assert len(set(written)) == len(written)
     for path in written:
         assert path.parent == OUT and path.read_bytes()[:8] == PNG, path

@@ -9,13 +9,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.explain import payloads
-from eligo.patients.errors import ProfileError
-from eligo.patients.form import profile_from_form
-from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_bytes
 from eligo.web import blank_pages, views, visitor
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import CsrfForm
@@ -110,41 +107,6 @@ def clear_answers(request: Request, nct_id: str, _csrf: CsrfForm) -> Response:
     views.require_trial(request, nct_id)
     request.state.session.set_answers(nct_id, {})
     return RedirectResponse(f"/trials/{nct_id}#prescreener", status_code=303)
-
-
-@router.get("/match", response_class=HTMLResponse)
-def match_form(request: Request) -> HTMLResponse:
-    session = request.state.session
-    form = session.data.get("profile_form") or {}
-    return _render(request, "match_form.html", {"form": form, "errors": []}, private=True)
-
-
-@router.post("/match", response_class=HTMLResponse)
-def match_submit(request: Request, form: CsrfForm) -> Response:
-    fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    try:
-        _, data = profile_from_form(fields)
-    except ProfileError as error:
-        return _render(request, "match_form.html", {"form": fields, "errors": error.problems}, 422, private=True)
-    request.state.session.set_profile(data, fields)
-    return RedirectResponse("/match/results", status_code=303)
-
-
-@router.post("/match/upload", response_class=HTMLResponse)
-def match_upload(request: Request, profile_file: Annotated[UploadFile, Form()], _csrf: CsrfForm) -> Response:
-    raw = profile_file.file.read(MAX_PROFILE_BYTES + 1)  # spooled by the form parser; never more than the limit
-    try:
-        _, data = profile_from_bytes(raw, source="upload")
-    except ProfileError as error:
-        return _render(request, "match_form.html", {"form": {}, "errors": error.problems}, status=422)
-    request.state.session.set_profile(data, {})
-    return RedirectResponse("/match/results", status_code=303)
-
-
-@router.post("/match/forget")
-def forget_profile(request: Request, _csrf: CsrfForm) -> Response:
-    request.state.session.set_profile(None)
-    return RedirectResponse("/match", status_code=303)
 
 
 # "?closed=1": also trials that are not recruiting (completed, suspended, ...); open ones only by default.
