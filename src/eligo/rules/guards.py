@@ -89,6 +89,7 @@ class ContraceptionCues(_Model):
 
 class TherapyCues(_Model):
     future: str
+    cause: str
     stopped: str
     exception: str
     radiation_scope: str
@@ -145,8 +146,9 @@ class Checked:
 
 _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;])\s+|\s*;\s*")
-_COMMA = re.compile(r"\s*,\s*")
-_CLAUSE = re.compile(r"\s*[,;]\s*|\s+(?:and/or|or|and)\s+(?=[a-z])", re.IGNORECASE)
+# A comma between digits ("100,000") separates nothing.
+_COMMA = re.compile(r"\s*(?:(?<!\d),|,(?!\d))\s*")
+_CLAUSE = re.compile(r"\s*;\s*|\s*(?:(?<!\d),|,(?!\d))\s*|\s+(?:and/or|or|and)\s+(?=[a-z])", re.IGNORECASE)
 
 
 def _content(text: str, own: Iterable[str] = ()) -> list[str]:
@@ -517,6 +519,21 @@ def _only_negated_class(text: str, classes: Iterable[str]) -> bool:
     return bool(found) and all(_NON.search(text, max(0, m.start() - 5), m.start()) for m in found)
 
 
+def _only_as_cause(text: str, classes: Iterable[str]) -> bool:
+    """Every phrase naming the rule's drug classes names the cause of a condition ("… due to chemotherapy")."""
+    wanted = set(classes)
+    if not wanted:
+        return False
+    cause = _re(vocabulary().therapy.cause)
+    found = [
+        match
+        for phrase in therapy_vocabulary().phrases
+        if wanted & set(phrase.classes)
+        for match in phrase.regex.finditer(text)
+    ]
+    return bool(found) and all(cause.search(text, max(0, m.start() - _NEAR), m.start()) for m in found)
+
+
 def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     cues = vocabulary().therapy
     text = ctx.text
@@ -525,6 +542,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(rule)
     if _only_negated_class(text, exposure.therapy_classes):
         return Checked(None)  # "non-biologic therapies" are not biologics
+    if _only_as_cause(text, exposure.therapy_classes):
+        return Checked(None)  # "bone marrow suppression due to chemotherapy" is about the suppression
     steroid = "systemic_corticosteroid" in exposure.therapy_classes
     routes = _re(cues.exception).sub(" ", _window_clause(text, rule))
     if steroid and _re(cues.local_steroid).search(routes) and not _re(cues.systemic).search(routes):
@@ -575,7 +594,18 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
 # --------------------------------------------------------------------------------------------
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _number(text: str) -> float:
+    """"100,000" is a hundred thousand; "1,5" is one and a half."""
+    if _THOUSANDS.fullmatch(text):
+        return float(text.replace(",", ""))
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return float("nan")
 _COMPARATOR_OR = re.compile(
     r"\b(?:equal(?: to)?|equals) or (?:greater|more|higher|less|lower|smaller)(?: than)?|"
     r"\b(?:greater|more|higher|less|lower|smaller) than or equal(?: to)?|"
@@ -635,8 +665,12 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     text = _re(vocab.either_sex).sub(" ", _COMPARATOR_OR.sub(" ≷ ", ctx.normalized))
     clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
 
+    transfusion = getattr(rule, "transfusion", None) is not None
+
     def holds(clause: str) -> bool:
-        return any(float(m.group(0).replace(",", ".")) in carried for m in _NUMBER.finditer(clause))
+        if transfusion and "transfus" in clause.lower():
+            return True  # the rule carries the transfusion condition ("transfusion independent")
+        return any(_number(m.group(0)) in carried for m in _NUMBER.finditer(clause))
 
     own = [clause for clause in clauses if holds(clause)]
     if not own:
