@@ -17,12 +17,19 @@ What is checked, by kind:
   time reference ("≥ 19 years at the time of signing informed consent"), and the rest of the
   criterion (other clauses go through the chain; what none reads is unparsed);
 - pregnancy: "pregnant or nursing" keeps breastfeeding; other content ("or planning to become
-  pregnant") is unparsed; contraceptives named as a medicine or inside an exception, and "not
-  using contraception" in an exclusion, are no contraception requirement;
+  pregnant") is unparsed; contraceptives named as a medicine or inside an exception, "not using
+  contraception", and any contraception rule in an exclusion, are no contraception requirement;
+  who a contraception criterion addresses sets the rule's sex;
+- numbers (age, lab, performance, life expectancy): the clause holding the rule's number is the
+  rule's own, the others are read by the chain or unparsed; an alternative, exception or lead
+  ("If liver metastases are present:") the rule cannot carry in an inclusion drops it; "2.5 ULN"
+  is a ULN multiple; a change in a value, or a test's name inside another's, is no lab rule;
 - therapy history and washouts: radiation to a named region or target, a count or dose the rule
-  does not carry ("2 or more lines", "cumulative dose"), a duration of use read as the time since
-  the last dose, a window that belongs to another event ("malignancy within 5 years"), a local
-  or topical steroid read as a systemic one.
+  does not carry ("2 or more lines", "cumulative dose"), a therapy still to come or named as a
+  condition's cause, a duration of use read as the time since the last dose, a window that
+  belongs to another event ("malignancy within 5 years"), a local or topical steroid read as a
+  systemic one, a class named only as "non-…" or only in a later note; a washout's clauses that
+  name no therapy are unparsed.
 
 Rules are built by kind name through `RULE_ADAPTER`, so the checks do not depend on where a kind's
 model lives.
