@@ -251,7 +251,8 @@ def _consent_action(clause: str, cue_start: int) -> str:
     if found is None or "consent" not in found.group(2).lower():
         return "give informed consent"
     verb = found.group(1).lower()
-    return f"{verbs.get(verb, verb)}{found.group(2)}".strip()
+    action = f"{verbs.get(verb, verb)}{found.group(2)}".strip()
+    return action.rstrip(")") if action.count(")") > action.count("(") else action
 
 
 _TEST_EXTRA = 2  # words beyond a pregnancy test's vocabulary that make a clause a condition of its own
@@ -330,7 +331,7 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
                     rules.append(negated)
                     lead = _consent_lead(clause)
                     if _content(lead, cues.words):
-                        unparsed.append(lead.strip(" ,;"))
+                        unparsed.append(lead.strip(" ,;(["))
                     trail = _consent_trail(clause, negated)
                     if trail:
                         unparsed.append(trail)
