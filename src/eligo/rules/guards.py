@@ -46,10 +46,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from eligo.criteria.drugs import therapy_vocabulary
-from eligo.criteria.drugs import vocabulary as drug_vocabulary
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.drugs import therapy_vocabulary
+from eligo.rules.drugs import vocabulary as drug_vocabulary
 from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.yamlfile import load_yaml
 
