@@ -257,10 +257,10 @@ def criteria(
             count = 0
             troubled: list[str] = []  # trials with a criterion a reader failed on (kept as free text)
             for trial in store.iter_trials():
-                parsed = parse_trial(trial)
-                store.save_criteria(trial.nct_id, PARSER_VERSION, parsed.to_json())
+                fresh = parse_trial(trial)
+                store.save_criteria(trial.nct_id, PARSER_VERSION, fresh.to_json())
                 count += 1
-                problems = sum(1 for root in parsed.criteria for node in root.walk() if node.problem)
+                problems = sum(1 for root in fresh.criteria for node in root.walk() if node.problem)
                 if problems:
                     troubled.append(f"{trial.nct_id} ({problems})")
             typer.echo(f"reparsed {count} trials with parser version {PARSER_VERSION}", err=fmt is OutputFormat.json)
