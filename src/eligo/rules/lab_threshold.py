@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import Field, PrivateAttr, model_validator
@@ -295,6 +295,10 @@ def _unit_after(test: str, rest: str) -> tuple[str, int] | None:
     return None
 
 
+# Unit conversion with Pint is slow (about 0.1 ms a call) and depends only on the vocabulary and its
+# arguments, while trials write the same few units and thresholds over and over: both answers are
+# cached. Not a text memo: parsing all of ../shared/data spends about 3% of its time here uncached.
+@lru_cache(maxsize=1024)
 def _measures(test: str, written: str) -> bool:
     """Whether `written` is a unit `test` can be expressed in."""
     try:
@@ -304,6 +308,7 @@ def _measures(test: str, written: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
 def _in_display_unit(test: str, value: float, written: str) -> float | None:
     try:
         return convert(test, value, written, lab_spec(test).display)
