@@ -16,7 +16,7 @@ import calendar
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
@@ -218,6 +218,9 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     return [washout] if washout is not None else []
 
 
+# Siblings under one heading look up the heading's exposure in turn (`ctx.parent_text`): a repeat
+# across criteria, which one criterion's context cannot hold. Exposures are immutable.
+@lru_cache(maxsize=64)
 def _exposure(text: str) -> Exposure | None:
     """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""
     text = _RADIOTHERAPY_EXCLUDED.sub("", text)
