@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from eligo.accounts.records import User, stamp
+from eligo.accounts.records import User
 from eligo.store import accounts as rows
 from eligo.store.repository import TrialStore
+from eligo.store.timestamps import stamp
 
 EXPORT_FORMAT = "eligo-account-export/1"
 

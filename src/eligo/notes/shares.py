@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from eligo.accounts.passwords import guessable, hash_password, verify_password
-from eligo.accounts.records import stamp
 from eligo.matching.results import TrialResult
 from eligo.notes.records import ShareLink
 from eligo.store import notes as note_rows
 from eligo.store import shares as rows
 from eligo.store.repository import TrialStore
+from eligo.store.timestamps import stamp
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 90

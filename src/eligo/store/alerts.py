@@ -15,9 +15,9 @@ from typing import Any, cast
 from sqlalchemy import Connection, delete, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from eligo.accounts.records import stamp, unstamp
 from eligo.alerts.records import AlertSearch, Frequency, Kind, PendingAlert, Reason, Subscription
 from eligo.store.tables import alert_matches, alert_subscriptions, sites, trials
+from eligo.store.timestamps import stamp, unstamp
 from eligo.trials.statuses import OPEN_STATUSES
 
 _COLUMNS = (

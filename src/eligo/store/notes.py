@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
-from eligo.accounts.records import stamp, unstamp
 from eligo.notes.anchor import Span, TextQuote
 from eligo.notes.records import Note, NoteReply
 from eligo.store.tables import note_replies, notes, share_links
+from eligo.store.timestamps import stamp, unstamp
 
 
 def _note(row: Any) -> Note:

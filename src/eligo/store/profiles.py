@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from eligo.accounts.records import stamp, unstamp
 from eligo.alerts.records import SavedProfile
 from eligo.store import alerts as alert_rows
 from eligo.store.tables import child_profiles
+from eligo.store.timestamps import stamp, unstamp
 
 _COLUMNS = (
     child_profiles.c.id,

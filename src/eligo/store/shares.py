@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, case, insert, select, update
 
-from eligo.accounts.records import stamp, unstamp
 from eligo.notes.records import ShareLink
 from eligo.store.tables import share_links
+from eligo.store.timestamps import stamp, unstamp
 
 _COLUMNS = [column for column in share_links.columns if column.name not in ("token_hash", "passcode_hash")]
 

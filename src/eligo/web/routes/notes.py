@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.accounts import ratelimit
-from eligo.accounts.records import User, stamp, unstamp
+from eligo.accounts.records import User
 from eligo.matching.evaluate import evaluate_trial
 from eligo.matching.match import load_parsed
 from eligo.notes import notes as note_ops
@@ -25,6 +25,7 @@ from eligo.notes.highlight import NotesView
 from eligo.notes.records import Note, PlacedNote, ShareLink
 from eligo.patients.profile import PatientProfile
 from eligo.store.repository import TrialStore
+from eligo.store.timestamps import stamp, unstamp
 from eligo.trials.model import Trial
 from eligo.web import views
 from eligo.web.errors import EligoHTTPError
