@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from eligo.accounts import rows
 from eligo.accounts.records import User
-from eligo.store import accounts as rows
 from eligo.store.repository import TrialStore
 from eligo.store.timestamps import stamp
 

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from eligo.accounts import rows
 from eligo.accounts.records import TokenPurpose
-from eligo.store import accounts as rows
 
 LIFETIMES: dict[TokenPurpose, timedelta] = {"confirm": timedelta(days=2), "reset": timedelta(hours=1)}
 MAX_TOKEN_CHARS = 128

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from eligo.alerts import rows
 from eligo.alerts.records import Reason, SavedProfile, Subscription
 from eligo.matching.evaluate import evaluate
 from eligo.matching.match import candidate_query, load_parsed
@@ -26,7 +27,6 @@ from eligo.patients.origin import OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.rules.verdicts import TrialVerdict
 from eligo.store import OPEN_STATUSES, SearchHit, SearchQuery, TrialStore
-from eligo.store import alerts as rows
 from eligo.store import profiles as profile_rows
 
 log = logging.getLogger("eligo.alerts")

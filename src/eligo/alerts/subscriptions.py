@@ -14,15 +14,15 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from eligo.accounts import rows as account_rows
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import User
 from eligo.accounts.users import AccountError, email_text, valid_email
+from eligo.alerts import rows
 from eligo.alerts.records import FREQUENCIES, AlertSearch, Frequency, Kind, SavedProfile, Subscription
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
 from eligo.store import OPEN_STATUSES, SearchQuery, TrialStore
-from eligo.store import accounts as account_rows
-from eligo.store import alerts as rows
 from eligo.store import profiles as profile_rows
 
 CONFIRM_LIFETIME = timedelta(days=7)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from eligo.accounts import rows as account_rows
 from eligo.accounts.mail import queue_email
 from eligo.accounts.users import email_text
+from eligo.notes import rows
 from eligo.notes.records import NoteReply, ShareLink
-from eligo.store import accounts as account_rows
-from eligo.store import notes as rows
 from eligo.store.repository import TrialStore
 
 log = logging.getLogger("eligo.notes")

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from eligo.accounts.passwords import guessable, hash_password, verify_password
 from eligo.matching.results import TrialResult
+from eligo.notes import rows as note_rows
 from eligo.notes.records import ShareLink
-from eligo.store import notes as note_rows
 from eligo.store import shares as rows
 from eligo.store.repository import TrialStore
 from eligo.store.timestamps import stamp

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eligo.accounts import users
+from eligo.accounts import rows, users
 from eligo.accounts.records import SiteLink, User, normalise_email
 from eligo.referrals.sites import SiteChoice, site_choices, site_key
-from eligo.store import accounts as rows
 from eligo.store.repository import TrialStore
 from eligo.trials.model import Trial
 

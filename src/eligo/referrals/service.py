@@ -10,15 +10,15 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from eligo.accounts import rows as account_rows
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import Role, SiteLink, User
 from eligo.accounts.users import email_text
+from eligo.referrals import rows
 from eligo.referrals.records import HistoryEntry, Referral, ReferralRequest, SharedSummary, TeamNote
 from eligo.referrals.sites import SiteChoice
 from eligo.referrals.summary import summary_text
 from eligo.referrals.workflow import FIRST, Actor, Status, TransitionRefused, check_correction, check_move, info
-from eligo.store import accounts as account_rows
-from eligo.store import referrals as rows
 from eligo.store.repository import TrialStore
 from eligo.trials.model import Trial
 

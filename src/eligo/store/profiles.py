@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from eligo.alerts import rows as alert_rows
 from eligo.alerts.records import SavedProfile
-from eligo.store import alerts as alert_rows
 from eligo.store.tables import child_profiles
 from eligo.store.timestamps import stamp, unstamp
 

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.accounts import ratelimit, users
+from eligo.accounts import rows as account_rows
 from eligo.accounts.export import delete_account, export_user
 from eligo.accounts.passwords import WeakPassword
 from eligo.accounts.records import SIGNUP_ROLES, User, normalise_email
-from eligo.store import accounts as account_rows
 from eligo.web.forms import CsrfForm
 from eligo.web.requests import (
     NO_STORE,

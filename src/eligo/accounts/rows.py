@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import Column, Connection, RowMapping, Table, delete, insert, select, update
 
 from eligo.accounts.records import Role, SiteLink, TokenPurpose, User
-from eligo.store import alerts as alert_rows
+from eligo.alerts import rows as alert_rows
 from eligo.store.tables import account_tokens, coordinator_sites, metadata, outbox, user_sessions, users, web_sessions
 from eligo.store.timestamps import stamp, unstamp
 
