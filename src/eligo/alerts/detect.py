@@ -27,7 +27,6 @@ from eligo.patients.origin import OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.rules.verdicts import TrialVerdict
 from eligo.store import OPEN_STATUSES, SearchHit, SearchQuery, TrialStore
-from eligo.store import profiles as profile_rows
 
 log = logging.getLogger("eligo.alerts")
 
@@ -84,7 +83,7 @@ class ImportWatch:
             if not rows.any_confirmed(connection):
                 return cls(store, [], [], on)
             subscriptions = rows.confirmed_subscriptions(connection)
-            saved = profile_rows.profiles_by_id(
+            saved = rows.profiles_by_id(
                 connection, [s.profile_id for s in subscriptions if s.kind == "profile" and s.profile_id is not None]
             )
         searches = [s for s in subscriptions if s.kind == "search" and s.search is not None]

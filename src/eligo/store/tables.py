@@ -197,7 +197,7 @@ rate_limits = Table(
 
 # -- what users keep: child profiles, notes, share links, alerts, referrals (issue 5) -----------------
 # Every table here points at users.id (directly, or through a parent that does), so account export
-# and deletion find its rows without being told (store.accounts.user_owned_columns).
+# and deletion find its rows without being told (store.user_data.user_owned_columns).
 
 # A child profile saved by a signed-in user (the PatientProfile JSON), for matches and alerts.
 child_profiles = Table(

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from eligo.accounts import ratelimit
+from eligo.alerts import subscriptions
 from eligo.process import Caches, relax_gc
 from eligo.store import TrialStore, open_store
 from eligo.web import api_docs, errors
@@ -48,6 +49,8 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.caches = caches if caches is not None else Caches()
+    # Account deletion asks each feature that keeps rows by email address to forget the address.
+    app.state.forget_email = (subscriptions.forget_email,)
     backend: SessionBackend = store  # the store implements the session backend protocol
     limits = SessionLimits(
         max_bytes=settings.max_session_bytes,

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.accounts import ratelimit, users
-from eligo.accounts import rows as account_rows
 from eligo.accounts.export import delete_account, export_user
 from eligo.accounts.passwords import WeakPassword
 from eligo.accounts.records import SIGNUP_ROLES, User, normalise_email
@@ -242,7 +241,7 @@ def _profile(request: Request, user: User, error: str | None = None, status: int
     from eligo.web.routes import alerts, notes, referrals
 
     with store_of(request).engine.connect() as connection:
-        sites = account_rows.sites_of(connection, user.id)
+        sites = users.site_links(connection, user.id)
     context: dict[str, Any] = {"user": user, "sites": sites, "error": error}
     for feature in (notes, alerts, referrals):
         context.update(feature.account_context(request, user))
@@ -273,7 +272,7 @@ def delete(request: Request, form: CsrfForm) -> Response:
     if not users.check_password(store, user, form_text(form, "password")):
         ratelimit.hit(store, "login:account", user.email, now)
         return _profile(request, user, "That password is not right. Your account has not been deleted.", 401)
-    delete_account(store, user)
+    delete_account(store, user, request.app.state.forget_email)
     response = message_page(request, "Your account is deleted", "Your account and everything saved with it are gone.")
     request.app.state.sessions.destroy(request.state.session, response)
     return response
