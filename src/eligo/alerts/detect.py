@@ -146,6 +146,10 @@ class ImportWatch:
                 possible.append(hit)
         return possible
 
+    def after_import(self) -> int:
+        """The import observer's end: record the alerts the import caused."""
+        return self.record_alerts()
+
     def record_alerts(self, now: datetime | None = None) -> int:
         """Record an alert for each subscription a changed trial newly matches; returns how many were new."""
         if not self.active or not self.before:
