@@ -1,10 +1,8 @@
-"""The import graph of src/eligo, read from the source with `ast`, has no cycle among the engine packages (issue #10).
+"""The import graph of src/eligo, read from the source with `ast`, has no cycle (issues #10, #14).
 
-Scope: the engine packages only (ENGINE below), and a cycle counts when it stays among them. Cycles
-that pass through the store and the people features (accounts, alerts, notes, referrals) are left
-to a later issue; `test_cycles_outside_the_engine_do_not_grow` names the ones there are today so a
-new one fails loudly too. Every import counts: module level, inside functions (the lazy imports
-the CLI uses for start-up time) and under `TYPE_CHECKING`.
+No cycle among the packages of src/eligo; the store imports no people feature, and no feature reads
+another feature's rows (it asks that feature's service). Every import counts: module level, inside
+functions (the lazy imports the CLI uses for start-up time) and under `TYPE_CHECKING`.
 """
 
 from __future__ import annotations
@@ -17,8 +15,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "eligo"
 # The packages the rule engine is made of; `rules` is where the rule kinds are headed.
 ENGINE = frozenset({"trials", "criteria", "rules", "patients", "matching", "explain"})
-# Today's cycles through the store and the people features (a later issue), as strongly connected sets.
-KNOWN_OUTSIDE = [frozenset({"accounts", "alerts", "explain", "matching", "notes", "referrals", "store"})]
+# The people features: each owns its records, its rows (`rows.py`, SQLAlchemy Core) and its service (issue #14).
+PEOPLE_FEATURES = frozenset({"accounts", "alerts", "compare", "notes", "referrals"})
 
 
 def module_name(path: Path) -> str:
@@ -135,6 +133,37 @@ def test_no_cycle_among_the_engine_packages() -> None:
     assert not found, f"import cycles among the engine packages: {[sorted(c) for c in found]}"
 
 
-def test_cycles_outside_the_engine_do_not_grow() -> None:
+def test_no_cycle_among_the_packages() -> None:
     found = cycles(package_graph())
-    assert all(any(cycle <= known for known in KNOWN_OUTSIDE) for cycle in found), [sorted(c) for c in found]
+    assert not found, f"import cycles among the packages of src/eligo: {[sorted(c) for c in found]}"
+
+
+def module_imports() -> dict[str, set[str]]:
+    """{module: the eligo modules it imports}, for every module of src/eligo."""
+    paths = sorted(PACKAGE.rglob("*.py"))
+    modules = {module_name(path) for path in paths}
+    return {module_name(path): imported_modules(path, modules) for path in paths}
+
+
+def test_the_store_imports_no_people_feature() -> None:
+    graph = package_graph()
+    assert set(graph) >= PEOPLE_FEATURES, "a people feature is missing: is PEOPLE_FEATURES out of date?"
+    assert not graph["store"] & PEOPLE_FEATURES, sorted(graph["store"] & PEOPLE_FEATURES)
+
+
+def test_no_feature_imports_another_features_rows() -> None:
+    found = [
+        f"{module} -> {target}"
+        for module, targets in module_imports().items()
+        for target in targets
+        if target.endswith(".rows")
+        and package_of(target) in PEOPLE_FEATURES
+        and package_of(module) in PEOPLE_FEATURES
+        and package_of(module) != package_of(target)
+    ]
+    assert found == []
+
+
+def test_each_people_feature_owns_its_rows() -> None:
+    for feature in PEOPLE_FEATURES:
+        assert (PACKAGE / feature / "rows.py").is_file(), feature
