@@ -167,3 +167,38 @@ def test_no_feature_imports_another_features_rows() -> None:
 def test_each_people_feature_owns_its_rows() -> None:
     for feature in PEOPLE_FEATURES:
         assert (PACKAGE / feature / "rows.py").is_file(), feature
+
+
+# The web shell (issue #14): a route module imports eligo.web.* and its own feature (with accounts, which
+# every feature builds on), never another route module; shared pages ask the registered features instead.
+ROUTE_FEATURES = {
+    "account": "accounts",
+    "alerts": "alerts",
+    "compare": "compare",
+    "notes": "notes",
+    "referrals": "referrals",
+}
+
+
+def test_no_route_module_imports_another() -> None:
+    imports = module_imports()
+    routes = [module for module in imports if module.startswith("eligo.web.routes.")]
+    assert {"eligo.web.routes.account", "eligo.web.routes.notes", "eligo.web.routes.pages"} <= set(routes)
+    found = [
+        f"{module} -> {target}"
+        for module in routes
+        for target in imports[module]
+        if target.startswith("eligo.web.routes") and target != module
+    ]
+    assert found == []
+
+
+def test_a_route_module_imports_only_its_own_people_feature() -> None:
+    imports = module_imports()
+    found = []
+    for module, targets in imports.items():
+        if not module.startswith("eligo.web.routes."):
+            continue
+        own = {"accounts", ROUTE_FEATURES.get(module.rsplit(".", 1)[1], "accounts")}
+        found.extend(f"{module} -> {target}" for target in targets if package_of(target) in PEOPLE_FEATURES - own)
+    assert found == []
