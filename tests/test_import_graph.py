@@ -202,3 +202,20 @@ def test_a_route_module_imports_only_its_own_people_feature() -> None:
         own = {"accounts", ROUTE_FEATURES.get(module.rsplit(".", 1)[1], "accounts")}
         found.extend(f"{module} -> {target}" for target in targets if package_of(target) in PEOPLE_FEATURES - own)
     assert found == []
+
+
+def test_sqlalchemy_only_in_the_store_and_the_features_rows() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        if package_of(name) == "store" or name.endswith(".rows"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                modules = [node.module or ""]
+            else:
+                continue
+            found.extend(f"{name}: {module}" for module in modules if module.split(".")[0] == "sqlalchemy")
+    assert found == []

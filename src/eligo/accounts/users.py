@@ -13,11 +13,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal
 
-from sqlalchemy import Connection
-
 from eligo.accounts import passwords, rows, tokens
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import ROLES, SIGNUP_ROLES, Role, SiteLink, User, normalise_email
+from eligo.store import Connection
 from eligo.store.repository import TrialStore
 from eligo.yamlfile import load_yaml
 

@@ -14,8 +14,6 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Connection
-
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import User
 from eligo.accounts.users import AccountError, email_text, user_with_email, valid_email
@@ -23,7 +21,7 @@ from eligo.alerts import rows
 from eligo.alerts.records import FREQUENCIES, AlertSearch, Frequency, Kind, SavedProfile, Subscription
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
-from eligo.store import OPEN_STATUSES, SearchQuery, TrialStore
+from eligo.store import OPEN_STATUSES, Connection, SearchQuery, TrialStore
 
 CONFIRM_LIFETIME = timedelta(days=7)
 MAX_TOKEN_CHARS = 128
