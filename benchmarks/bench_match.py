@@ -121,7 +121,7 @@ def main() -> None:
     from eligo.matching.match import candidate_query, match_profile
     from eligo.patients.load import profile_from_data
     from eligo.process import Caches
-    from eligo.rules.evaluators.labs import clear_conversions
+    from eligo.rules._labs import clear_conversions
     from eligo.store import open_store
 
     store = open_store(url)

@@ -161,11 +161,11 @@ def compare(variants: list[Variant], args: argparse.Namespace) -> list[dict[str,
 
 
 def by_extractor(trials: list[Any]) -> list[dict[str, Any]]:
-    from eligo.criteria.extractors.prefilter import TriggerText
     from eligo.criteria.parse import parse_trial
-    from eligo.criteria.rules import CriterionContext
     from eligo.criteria.stats import leaf_criteria
+    from eligo.rules.base import CriterionContext
     from eligo.rules.extract import extractors, trigger_of
+    from eligo.rules.prefilter import TriggerText
 
     chain = extractors()
     spent: dict[str, float] = defaultdict(float)

@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from eligo.criteria.parse import ParsedCriterion, parse_criteria
-from eligo.criteria.rules import AllOf, AnyOf
-from eligo.criteria.rules.clinical import AgeRule
-from eligo.criteria.rules.labs import LabThresholdRule
-from eligo.criteria.rules.therapy import WashoutRule
 from eligo.criteria.stats import leaf_criteria
+from eligo.rules.age import AgeRule
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.registry import Rule
+from eligo.rules.washout import WashoutRule
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "lct-criteria"

@@ -53,7 +53,7 @@ LAYERS = {"rules": "criteria"}
 
 
 def package_of(module: str) -> str:
-    """The folder (or top-level module) under eligo a module belongs to: eligo.criteria.rules.labs -> criteria."""
+    """The folder (or top-level module) under eligo a module belongs to: eligo.criteria.parse -> criteria."""
     parts = module.split(".")
     package = parts[1] if len(parts) > 1 else parts[0]
     return LAYERS.get(package, package)
@@ -173,6 +173,7 @@ def test_each_people_feature_owns_its_rows() -> None:
 # every feature builds on), never another route module; shared pages ask the registered features instead.
 ROUTE_FEATURES = {
     "account": "accounts",
+    "admin": "referrals",
     "alerts": "alerts",
     "compare": "compare",
     "notes": "notes",

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, FloatRect, Page, ViewportSize, expect, sync_playwright
@@ -45,6 +46,7 @@ REFERRAL_TRIAL = "NCT99000001"
 REFERRAL_SITE = "Leeds General Infirmary"
 FAMILY = "screenshots-family@example.org"
 COORDINATOR = "screenshots-coordinator@site.example"
+ADMIN = "screenshots-admin@eligo.example"
 PASSWORD = "correct horse battery"
 NOTE_WORDS = "histologically or cytologically confirmed NBL"
 NOTE = "Ask Dr Patel whether the 2019 biopsy report is enough."
@@ -64,6 +66,7 @@ SIGNED_IN_NAMES = (
     "account",
     "referrals-dashboard",
     "referral-detail",
+    "admin-coordinators",
 )
 SIGNED_IN_COUNT = 2 * len(SIGNED_IN_NAMES)
 
@@ -245,11 +248,32 @@ def take_signed_in(browser: Browser, site: MailSite, out: Path = OUT) -> list[Pa
         coordinator.get_by_role("radio", name="Contacted").check()
         coordinator.get_by_role("button", name="Save the status").click()
         expect(coordinator.get_by_role("status")).to_contain_text("The family will get an email")
+        coordinator.get_by_label("Add a note").fill("Left a voicemail on Tuesday; Dr Shah to call back.")
+        coordinator.get_by_role("button", name="Save the note").click()
+        expect(coordinator.get_by_role("status")).to_contain_text("Only the study team can see it")
         written += both_widths(coordinator, out, "referral-detail")
+
+        written += take_admin(browser, site, out)
 
         family.goto(f"{site.url}/account")
         written += both_widths(family, out, "account")
     return written
+
+
+def take_admin(browser: Browser, site: MailSite, out: Path = OUT) -> list[Path]:
+    """The administrator's coordinator links (issue #15): the screenshot coordinator's link, and the form
+    filled in to link a second nurse to a site picked from the trial's listed sites."""
+    users.create_admin(site.store, ADMIN, PASSWORD, datetime.now(UTC))
+    with visitor(browser) as admin:
+        admin.goto(f"{site.url}/account/login")
+        admin.get_by_label("Email address").fill(ADMIN)
+        admin.get_by_label("Password", exact=True).fill(PASSWORD)
+        admin.get_by_role("button", name="Sign in").click()
+        admin.goto(f"{site.url}/admin/coordinators?trial={REFERRAL_TRIAL}")
+        admin.get_by_label("Coordinator's email address").fill("second-nurse@site.example")
+        picker = admin.get_by_label("Site", exact=True)
+        picker.select_option(picker.locator("option", has_text=REFERRAL_SITE).get_attribute("value") or "")
+        return both_widths(admin, out, "admin-coordinators")
 
 
 COMPARE_SEARCH = "/search?q=neuroblastoma&near=Leeds"
@@ -289,6 +313,27 @@ def mail_server(directory: Path) -> Iterator[MailSite]:
         smtp.stop()
 
 
+CLINIC_NAME = "clinic-summary"
+
+
+def take_clinic(browser: Browser, base_url: str, out: Path = OUT) -> list[Path]:
+    """The printable clinic summary (issue #15) for the clinic-summary child, at both widths, as printed."""
+    from tests.browser.test_clinic_print import upload_profile
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, viewport in WIDTHS.items():
+        context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        try:
+            page = context.new_page()
+            upload_profile(page, base_url)
+            page.goto(f"{base_url}/match/summary?closed=1")
+            written.append(shoot(page, out / f"{CLINIC_NAME}-{kind}.png", kind))
+        finally:
+            context.close()
+    return written
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as directory, sync_playwright() as p:
         browser = launch_chromium(p)
@@ -297,6 +342,7 @@ def main() -> int:
                 written = take(browser, base_url)
                 written += take_compare(browser, base_url)
                 written.append(take_hiv(browser, base_url))
+                written += take_clinic(browser, base_url)
             with mail_server(Path(directory)) as site:
                 written += take_signed_in(browser, site)
         finally:

@@ -15,6 +15,7 @@ from tests.browser.take_screenshots import (
     SIGNED_IN_COUNT,
     SIGNED_IN_NAMES,
     take,
+    take_clinic,
     take_compare,
     take_hiv,
     take_signed_in,
@@ -45,3 +46,10 @@ def test_take_screenshots(browser: Browser, live_url: str, mail_site: MailSite) 
 def test_take_the_hiv_answer_screenshot(browser: Browser, live_url: str) -> None:
     path = take_hiv(browser, live_url)
     assert path.parent == OUT and path.read_bytes()[:8] == PNG, path
+
+
+def test_take_the_clinic_summary_screenshots(browser: Browser, live_url: str) -> None:
+    paths = take_clinic(browser, live_url)
+    assert [path.name for path in paths] == ["clinic-summary-phone.png", "clinic-summary-desktop.png"]
+    for path in paths:
+        assert path.parent == OUT and path.read_bytes()[:8] == PNG, path

@@ -10,38 +10,42 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from eligo.criteria.extractors.clinical import EXTRACTORS as CLINICAL
-from eligo.criteria.extractors.conditional import EXTRACTORS as CONDITIONAL
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule, CriterionContext, Section
-from eligo.criteria.rules.clinical import (
-    AgeRule,
-    AttestationRule,
-    BiomarkerRule,
-    ConditionRule,
-    DiagnosisRule,
-    DiseaseSiteRule,
-    DiseaseStateRule,
-    OrganFunctionRule,
-    PerformanceRule,
-    PermittedRule,
-    PregnancyRule,
-    RiskGroupRule,
-    SexRule,
-    ToxicityGradeRule,
-    clinical_vocab,
-)
+from eligo.rules._clinical import clinical_vocab
+from eligo.rules.age import AgeRule
+from eligo.rules.attestation import AttestationRule
+from eligo.rules.base import CriterionContext, Section
+from eligo.rules.biomarker import BiomarkerRule
+from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
+from eligo.rules.condition import ConditionRule
+from eligo.rules.diagnosis import DiagnosisRule
+from eligo.rules.disease_site import DiseaseSiteRule
+from eligo.rules.disease_state import DiseaseStateRule
+from eligo.rules.high_risk import RiskGroupRule
 from eligo.rules.life_expectancy import LifeExpectancyRule
-from eligo.rules.registry import RULE_ADAPTER, Rule
+from eligo.rules.organ_function import OrganFunctionRule
+from eligo.rules.performance import PerformanceRule
+from eligo.rules.permitted import PermittedRule
+from eligo.rules.pregnancy import PregnancyRule
+from eligo.rules.registry import BY_NAME, RULE_ADAPTER, Rule
+from eligo.rules.sex import SexRule
+from eligo.rules.toxicity_grade import ToxicityGradeRule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "clinical.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+# The extractors of the conditional kind, and of the clinical kinds in registry order.
+CONDITIONAL = tuple(step.extract for step in BY_NAME["conditional"].steps)
+CLINICAL_KINDS = (
+    "pregnancy", "all_of", "high_risk", "age", "performance", "life_expectancy", "toxicity_grade",
+    "organ_function", "biomarker", "disease_site", "disease_state", "condition", "attestation", "diagnosis",
+)  # fmt: skip
+CLINICAL = tuple(step.extract for name in CLINICAL_KINDS for step in BY_NAME[name].steps)
 SEEDS = ("NCT03363373", "NCT04751383", "NCT01711554", "NCT01370330")
 
 
 def extract(
     text: str, section: Section = "inclusion", chain: tuple[Any, ...] = (*CONDITIONAL, *CLINICAL)
 ) -> Rule | None:
-    """Conditional and permissive statements read first, as in eligo.criteria.extractors."""
+    """Conditional and permissive statements read first, as in eligo.rules.registry."""
     ctx = CriterionContext(text=text, section=section)
     for extractor in chain:
         rule = extractor(ctx)

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 import yaml
 
-from eligo.criteria.extractors.labs import EXTRACTORS
-from eligo.criteria.rules import CriterionContext
-from eligo.criteria.rules.labs import LabThresholdRule
-from eligo.rules.registry import RULE_ADAPTER, Rule
+from eligo.rules.base import CriterionContext
+from eligo.rules.lab_threshold import LabThresholdRule
+from eligo.rules.registry import BY_NAME, RULE_ADAPTER, Rule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "labs.yaml"
+EXTRACTORS = tuple(step.extract for name in ("transfusion_dependence", "lab_threshold") for step in BY_NAME[name].steps)
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text())
 
 

@@ -17,13 +17,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eligo.criteria.extractors import labs
 from eligo.criteria.parse import ParsedCriterion, parse_criteria, parse_trial
-from eligo.criteria.rules import CriterionContext
-from eligo.criteria.rules.labs import LabThresholdRule
 from eligo.matching.evaluate import evaluate_rule
 from eligo.patients.profile import PatientProfile
+from eligo.rules import lab_threshold as labs
+from eligo.rules.base import CriterionContext
 from eligo.rules.extract import extract
+from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.verdicts import CriterionVerdict
 from eligo.trials.ctgov_v2 import study_to_trial
 from eligo.trials.model import Trial

@@ -23,13 +23,13 @@ import yaml
 from criteria_seeds import BUNDLED
 from tests.support.data import CTGOV_SAMPLES, LCT_CRITERIA, data_dir, sample_files
 
-from eligo.criteria.extractors import therapy
-from eligo.criteria.extractors.labs import _synonym_patterns
-from eligo.criteria.extractors.prefilter import GatedPattern, Trigger, TriggerIndex, TriggerText, phrase_words
 from eligo.criteria.parse import parse_criteria
-from eligo.criteria.rules import CriterionContext
 from eligo.criteria.tree import CriteriaNode, split_criteria
+from eligo.rules import washout as therapy
+from eligo.rules.base import CriterionContext
 from eligo.rules.extract import _chain, _index
+from eligo.rules.lab_threshold import _synonym_patterns
+from eligo.rules.prefilter import GatedPattern, Trigger, TriggerIndex, TriggerText, phrase_words
 from eligo.trials.model import Trial
 from eligo.trials.readers import read_path
 

@@ -9,11 +9,14 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from eligo.criteria.extractors.therapy import EXTRACTORS, extract_therapy_rule
-from eligo.criteria.rules import CriterionContext
-from eligo.criteria.rules.therapy import Exposure, PriorTherapyRule, StemCellRule, WashoutRule
-from eligo.rules.registry import RULE_ADAPTER
+from eligo.rules._therapy import Exposure
+from eligo.rules.base import CriterionContext
+from eligo.rules.prior_therapy import PriorTherapyRule
+from eligo.rules.registry import BY_NAME, RULE_ADAPTER
+from eligo.rules.stored_stem_cells import StemCellRule
+from eligo.rules.washout import WashoutRule, extract_therapy_rule
 
+EXTRACTORS = tuple(step.extract for step in BY_NAME["washout"].steps)
 GOLDEN: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "golden_rules" / "therapy.yaml").read_text())
 
 

@@ -12,10 +12,9 @@ from datetime import date
 import pytest
 
 from eligo.criteria.parse import PARSER_VERSION, parse_trial
-from eligo.criteria.rules.clinical import AgeRule
 from eligo.matching.match import candidate_query, match_profile
 from eligo.patients.profile import PatientProfile
-from eligo.rules.evaluators.clinical import evaluate_age
+from eligo.rules.age import AgeRule, evaluate_age
 from eligo.rules.verdicts import CriterionVerdict
 from eligo.store import SearchQuery, TrialStore
 from eligo.trials.model import Eligibility, Trial

@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion, parse_trial
-from eligo.criteria.rules import ConditionalRule
 from eligo.matching.evaluate import evaluate, evaluate_trial
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.patients.answers import Answers
 from eligo.patients.profile import PatientProfile
+from eligo.rules.composite import ConditionalRule
 from eligo.rules.verdicts import CriterionVerdict, TrialVerdict
 from eligo.rules.walk import walk
 from eligo.trials.bundled import bundled_paths

@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 
 from eligo.criteria.parse import parse_criteria, parse_trial
-from eligo.criteria.rules import AllOf, AnyOf
-from eligo.criteria.rules.clinical import AgeRule, SexRule
-from eligo.criteria.rules.labs import LabThresholdRule
 from eligo.criteria.stats import leaf_criteria
 from eligo.matching.reachability import RealisticValues, reach
+from eligo.rules.age import AgeRule
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.life_expectancy import LifeExpectancyRule
+from eligo.rules.sex import SexRule
 from eligo.trials.bundled import bundled_paths
 from eligo.trials.model import Trial
 from eligo.trials.readers import read_path

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from eligo.criteria.parse import ParsedCriteria
-from eligo.criteria.rules import AllOf
-from eligo.criteria.rules.clinical import AgeRule
-from eligo.criteria.rules.labs import LabThresholdRule
 from eligo.matching.evaluate import evaluate, evaluate_rule
 from eligo.matching.match import Match
 from eligo.matching.ranking import distance_band, family_rank_key
 from eligo.matching.remedies import Later, later_of
 from eligo.patients.profile import PatientProfile
+from eligo.rules.age import AgeRule
+from eligo.rules.composite import AllOf
+from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.registry import Rule
 from eligo.rules.verdicts import CriterionVerdict
 from eligo.store import SearchHit, SiteHit

@@ -137,3 +137,11 @@ def _csrf(client: object) -> str:
 
     page = client.get("/account")  # type: ignore[attr-defined]
     return token_of(page.text)
+
+
+def test_a_link_made_before_sites_were_checked_can_still_be_unlinked(store: TrialStore, database_url: str) -> None:
+    db = _store_with_bundled(store, database_url)
+    users.link_coordinator(store, NURSE, "NCT03363373", "Leeds")  # as the old command stored a fragment
+    gone = runner.invoke(app, ["users", "unlink", NURSE, "NCT03363373", "--facility", "leeds", *db])
+    assert gone.exit_code == 0 and "no longer coordinates NCT03363373 (Leeds)" in gone.output, gone.output
+    assert _count(store) == 0

@@ -13,7 +13,7 @@ import pytest
 from eligo.matching.match import OPEN_STATUSES, match_profile
 from eligo.patients.load import load_profile
 from eligo.process import RELAXED_GC_THRESHOLDS, Caches
-from eligo.rules.evaluators.labs import clear_conversions
+from eligo.rules._labs import clear_conversions
 from eligo.store import SearchQuery, TrialStore
 from eligo.units import registry
 from eligo.web.app import create_app, warm_worker

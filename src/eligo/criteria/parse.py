@@ -35,13 +35,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 from eligo.criteria.questions import QuestionPart, exception_in, question_parts
-from eligo.criteria.rules import ConditionalRule, CriterionContext, RuleBase
-from eligo.criteria.rules.base import Section
-from eligo.criteria.rules.clinical import AgeRule, SexRule
 from eligo.criteria.sections import SectionSource
 from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
+from eligo.rules.age import AgeRule
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import ConditionalRule
 from eligo.rules.extract import extract
 from eligo.rules.registry import Rule
+from eligo.rules.sex import SexRule
 from eligo.rules.walk import fold
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml

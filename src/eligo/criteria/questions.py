@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
-from eligo.criteria.rules.base import Section
-from eligo.criteria.rules.clinical import ConditionRule, DiagnosisRule
+from eligo.rules.base import Section
+from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
+from eligo.rules.condition import ConditionRule
+from eligo.rules.diagnosis import DiagnosisRule
 from eligo.yamlfile import load_yaml
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.criteria.rules import AllOf, AnyOf
+from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.registry import Rule
 from eligo.rules.walk import walk
 

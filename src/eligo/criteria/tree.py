@@ -63,7 +63,7 @@ from pydantic import BaseModel, ConfigDict
 from eligo.criteria.sections import SectionSource, heading, inline_heading_starts, wording
 from eligo.yamlfile import load_yaml
 
-# Same values as eligo.criteria.rules.base.Section; the splitter does not depend on the rule kinds.
+# Same values as eligo.rules.base.Section; the splitter does not depend on the rule kinds.
 Section = Literal["inclusion", "exclusion"]
 NodeKind = Literal["criterion", "group", "heading"]
 GroupOp = Literal["all", "any"]

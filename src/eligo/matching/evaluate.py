@@ -12,12 +12,12 @@ from datetime import date
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.criteria.questions import QuestionPart, part_id, units
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
-from eligo.criteria.rules.clinical import DiagnosisRule
 from eligo.matching.remedies import Later, combined, later_of
 from eligo.matching.results import CriterionResult, OpenQuestion, SetAside, Source, TrialResult
 from eligo.patients.answers import Answer, Answers
 from eligo.patients.profile import PatientProfile
+from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
+from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import Evaluator
 from eligo.rules.registry import EVALUATORS, Rule
 from eligo.rules.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any

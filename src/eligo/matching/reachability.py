@@ -23,19 +23,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from eligo.criteria.rules import AllOf, AnyOf
-from eligo.criteria.rules.clinical import (
-    AgeRule,
-    OrganFunctionRule,
-    PerformanceRule,
-    PregnancyRule,
-    SexRule,
-)
-from eligo.criteria.rules.labs import LabThresholdRule
 from eligo.matching.evaluate import evaluate_rule
 from eligo.patients.profile import LabResult, PatientProfile, PerformanceScore
+from eligo.rules.age import AgeRule
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.life_expectancy import LifeExpectancyRule
+from eligo.rules.organ_function import OrganFunctionRule
+from eligo.rules.performance import PerformanceRule
+from eligo.rules.pregnancy import PregnancyRule
 from eligo.rules.registry import Rule
+from eligo.rules.sex import SexRule
 from eligo.rules.verdicts import CriterionVerdict
 from eligo.units import lab_spec
 from eligo.yamlfile import load_yaml

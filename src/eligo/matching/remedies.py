@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from eligo.criteria.rules import AllOf, AnyOf, ConditionalRule
-from eligo.criteria.rules.clinical import AgeRule
-from eligo.criteria.rules.labs import LabThresholdRule
-from eligo.criteria.rules.therapy import WashoutRule
 from eligo.patients.profile import PatientProfile
+from eligo.rules.age import AgeRule
+from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
+from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.registry import Rule
 from eligo.rules.verdicts import CriterionVerdict, Outcome, combine_all, combine_any
+from eligo.rules.washout import WashoutRule
 from eligo.units import lab_spec
 
 # "wait": a washout or recovery window; "age": a minimum age the child reaches soon; "transfusion":

@@ -7,10 +7,11 @@ match never depends on how an administrator typed the name (straight or curly ap
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 
 from eligo.accounts import users
-from eligo.accounts.records import SiteLink, User, normalise_email
+from eligo.accounts.records import Role, SiteLink, User, normalise_email
 from eligo.referrals.sites import SiteChoice, site_choices, site_key
 from eligo.store.repository import TrialStore
 from eligo.trials.model import Trial
@@ -108,10 +109,12 @@ def link(store: TrialStore, email: str, nct_id: str, wanted: str = "") -> tuple[
 def unlink(store: TrialStore, email: str, nct_id: str, wanted: str = "") -> tuple[User, SiteLink]:
     """Remove one of the account's site links (named as for `link`); SiteNotFound when it has no such link."""
     trial = nct_id.strip().upper()
-    facility = ""
-    if wanted.strip():
-        # A trial removed from the store since the link was made can still be unlinked by the name as stored.
-        facility = find_site(store, trial, wanted)[1].facility if store.get(trial) is not None else wanted.strip()
+    facility = wanted.strip()
+    # A link made before sites were checked (a fragment such as "Leeds"), or to a site the registry has since
+    # renamed, is still removed by its name as stored; if there is none, the error below lists the links held.
+    if facility and store.get(trial) is not None:
+        with suppress(SiteNotFound):
+            facility = find_site(store, trial, wanted)[1].facility
     address = normalise_email(email)
     with store.engine.begin() as connection:
         user = users.user_with_email(connection, address)
@@ -130,3 +133,45 @@ def unlink(store: TrialStore, email: str, nct_id: str, wanted: str = "") -> tupl
         for existing in matching:
             users.drop_site_link(connection, user.id, existing)
     return user, matching[0]
+
+
+@dataclass(frozen=True)
+class CoordinatorLink:
+    """One coordinator's link as the admin page lists it."""
+
+    email: str
+    role: Role
+    nct_id: str
+    facility: str  # "" means every site of the trial
+    place: str  # the listed site's town and country, when it is one
+    listed: bool  # False when the trial or site is no longer listed: the coordinator's dashboard misses its requests
+
+
+def overview(store: TrialStore) -> tuple[list[CoordinatorLink], list[User]]:
+    """Every coordinator link, by email then trial; and the coordinator accounts left with no link at all."""
+    links: list[CoordinatorLink] = []
+    without: list[User] = []
+    sites: dict[str, list[ListedSite] | None] = {}
+    for user, held in users.list_users(store):
+        if not held and user.role == "coordinator":
+            without.append(user)
+        for item in held:
+            if item.nct_id not in sites:
+                try:
+                    sites[item.nct_id] = trial_sites(store, item.nct_id)[1]
+                except SiteNotFound:
+                    sites[item.nct_id] = None
+            listed = sites[item.nct_id]
+            site = next((s for s in listed or [] if fold_name(s.facility) == fold_name(item.facility)), None)
+            links.append(
+                CoordinatorLink(
+                    email=user.email,
+                    role=user.role,
+                    nct_id=item.nct_id,
+                    facility=item.facility,
+                    place=site.place if site else "",
+                    listed=listed is not None and (not item.facility or site is not None),
+                )
+            )
+    links.sort(key=lambda link: (link.email, link.nct_id, fold_name(link.facility)))
+    return links, sorted(without, key=lambda user: user.email)

@@ -9,7 +9,7 @@ returned as `unparsed`. A partial criterion is evaluated as: the parsed rule dec
 can, and the unparsed remainder is one more open question for the family (so a partial
 criterion is never reported `met` on the strength of its parsed part alone).
 
-An extractor whose trigger words (`eligo.criteria.extractors.prefilter`) are all missing from a
+An extractor whose trigger words (`eligo.rules.prefilter`) are all missing from a
 criterion is skipped: it could not have read it. `prefilter=False` runs every extractor, for tests.
 """
 
@@ -22,8 +22,9 @@ from functools import cache
 
 from pydantic import ValidationError
 
-from eligo.criteria.extractors.prefilter import Trigger, TriggerIndex
-from eligo.criteria.rules import AllOf, CriterionContext
+from eligo.rules.base import CriterionContext
+from eligo.rules.composite import AllOf
+from eligo.rules.prefilter import Trigger, TriggerIndex
 from eligo.rules.registry import CHAIN, Rule
 
 Extractor = Callable[[CriterionContext], "Rule | None"]

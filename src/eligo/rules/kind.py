@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from eligo.criteria.extractors.prefilter import Trigger
-from eligo.criteria.rules.base import CriterionContext, RuleBase
 from eligo.patients.profile import PatientProfile
+from eligo.rules.base import CriterionContext, RuleBase
+from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
 
 Extractor = Callable[[CriterionContext], Any]  # returns a Rule or None (the union is built from the kinds)

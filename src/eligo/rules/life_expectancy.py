@@ -9,9 +9,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from eligo.criteria.rules.base import CriterionContext, RuleBase, Section
-from eligo.criteria.rules.clinical import clinical_vocab
 from eligo.patients.profile import PatientProfile
+from eligo.rules._clinical import clinical_vocab
+from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome

@@ -8,7 +8,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from eligo.criteria.extractors.prefilter import Trigger
+from eligo.rules.prefilter import Trigger
 from eligo.yamlfile import load_yaml
 
 

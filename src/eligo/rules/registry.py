@@ -5,8 +5,8 @@ The order is the extraction precedence: the chain tries each kind's steps in thi
 first rule found wins. Conditional and permissive statements read first (they mention drugs, labs
 and conditions that other kinds would read as plain rules); a washout sentence mentions drugs *and*
 lab-like numbers, so therapy reads before labs; the clinical kinds follow, the catch-all diagnosis
-last. Adding a kind: its module (model, question, extractor, evaluator, `RuleKind` record), one
-line here, a block of phrases in the vocabularies and golden cases (docs/adding-a-rule-kind.md).
+last. Adding a kind: its module `eligo/rules/<kind>.py` (model, question, extractor, evaluator and
+`RuleKind` record), one line here, a block of phrases in the vocabularies and golden cases (docs/adding-a-rule-kind.md).
 """
 
 from __future__ import annotations
@@ -15,37 +15,63 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import Field, TypeAdapter
 
-from eligo.criteria.rules.base import RuleBase
-from eligo.criteria.rules.composite import AllOf, AnyOf, ConditionalRule
-from eligo.rules import clinical, composite, labs, life_expectancy, therapy
+from eligo.rules import (
+    age,
+    all_of,
+    any_of,
+    attestation,
+    biomarker,
+    condition,
+    conditional,
+    creatinine_for_age,
+    cumulative_dose,
+    diagnosis,
+    disease_site,
+    disease_state,
+    high_risk,
+    lab_threshold,
+    life_expectancy,
+    organ_function,
+    performance,
+    permitted,
+    pregnancy,
+    prior_therapy,
+    sex,
+    stored_stem_cells,
+    toxicity_grade,
+    transfusion_dependence,
+    washout,
+)
+from eligo.rules.base import RuleBase
+from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
 from eligo.rules.kind import Evaluator, RuleKind, Step
 
 KINDS: tuple[RuleKind, ...] = (
-    composite.CONDITIONAL,
-    therapy.WASHOUT,
-    therapy.PRIOR_THERAPY,
-    therapy.CUMULATIVE_DOSE,
-    therapy.STORED_STEM_CELLS,
-    labs.TRANSFUSION_DEPENDENCE,
-    labs.LAB_THRESHOLD,
-    labs.CREATININE_FOR_AGE,
-    clinical.PREGNANCY,
-    composite.ALL_OF,
-    composite.ANY_OF,
-    clinical.RISK_GROUP,
-    clinical.AGE,
-    clinical.SEX,
-    clinical.PERFORMANCE,
+    conditional.KIND,
+    washout.KIND,
+    prior_therapy.KIND,
+    cumulative_dose.KIND,
+    stored_stem_cells.KIND,
+    transfusion_dependence.KIND,
+    lab_threshold.KIND,
+    creatinine_for_age.KIND,
+    pregnancy.KIND,
+    all_of.KIND,
+    any_of.KIND,
+    high_risk.KIND,
+    age.KIND,
+    sex.KIND,
+    performance.KIND,
     life_expectancy.KIND,
-    clinical.TOXICITY_GRADE,
-    clinical.ORGAN_FUNCTION,
-    clinical.BIOMARKER,
-    clinical.DISEASE_SITE,
-    clinical.DISEASE_STATE,
-    clinical.CONDITION,
-    clinical.ATTESTATION,
-    clinical.DIAGNOSIS,
-    clinical.PERMITTED,
+    toxicity_grade.KIND,
+    organ_function.KIND,
+    biomarker.KIND,
+    disease_site.KIND,
+    disease_state.KIND,
+    condition.KIND,
+    attestation.KIND,
+    diagnosis.KIND,
+    permitted.KIND,
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from eligo.criteria.rules.composite import AllOf, AnyOf, ConditionalRule
+from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule

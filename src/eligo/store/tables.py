@@ -112,7 +112,7 @@ web_sessions = Table(
     Index("ix_web_sessions_expires_at", "expires_at"),
 )
 
-# -- accounts (migration 0004; read and written by eligo.store.accounts, .outbox and .ratelimits) ----------------
+# -- accounts (migration 0004; read and written by eligo.accounts.rows, eligo.store.outbox and .ratelimits) -----
 # Times are UTC ISO-8601 strings with microseconds, so they compare correctly as text on both dialects.
 
 users = Table(

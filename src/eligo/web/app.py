@@ -90,9 +90,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
     api_docs.install(app)
 
-    from eligo.web.routes import account, alerts, api, compare, notes, pages, referrals
+    from eligo.web.routes import account, admin, alerts, api, compare, notes, pages, referrals
 
-    for routes in (api, account, notes, alerts, referrals, compare, pages):
+    for routes in (api, account, notes, alerts, referrals, compare, admin, pages):
         app.include_router(routes.router)
     # The people features add their panels to the trial and account pages; the pages never import them.
     for feature in (notes, alerts, referrals):

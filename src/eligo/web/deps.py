@@ -61,11 +61,17 @@ def current_user(request: Request) -> User | None:
 
 
 class SignInRequired(Exception):
-    """Raised by `CurrentUser` for a visitor who is not signed in; the app answers with the sign-in page."""
+    """Raised for a visitor who is not signed in; the app answers with the sign-in page, which returns to
+    `next_path` afterwards when one is given."""
+
+    def __init__(self, next_path: str | None = None) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
 
 
 def redirect_to_sign_in(request: Request, error: Exception) -> Response:
-    return RedirectResponse(LOGIN_PATH, status_code=303)
+    next_path = error.next_path if isinstance(error, SignInRequired) else None
+    return RedirectResponse(login_path(next_path), status_code=303)
 
 
 def _signed_in(user: Annotated[User | None, Depends(current_user)]) -> User:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Annotated, Any
 
@@ -162,7 +162,10 @@ def match_results_json(request: Request, closed: Closed = False) -> Response:
     found = views.session_matches(request, include_closed=closed)
     if found is None:
         raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
-    body = json.dumps(payloads.match_payload(found[0]), ensure_ascii=False, indent=2)
+    matches = found[0]
+    body = json.dumps(
+        payloads.match_payload(matches, views.nearest_contacts(request, matches)), ensure_ascii=False, indent=2
+    )
     return Response(
         body,
         media_type="application/json",
@@ -175,8 +178,10 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
     found = views.session_matches(request, include_closed=closed)
     if found is None:
         raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
+    matches, on = found
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    # Every list in one cell, its items separated by " | ": one line per trial, whatever the text.
     writer.writerow(
         [
             "nct_id",
@@ -190,11 +195,21 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
             "distance_km",
             "nearest_site",
             "evaluated_on",
+            "rank",
+            "verdict_words",
+            "checked",
+            "looks_met",
+            "might_rule_out",
+            "waiting",
+            "open_questions",
+            "contact",
             "eligible_from",
         ]
     )
-    for row in payloads.match_payload(found[0])["results"]:
+    rows = payloads.match_payload(matches, views.nearest_contacts(request, matches))["results"]
+    for rank, row in enumerate(rows, start=1):
         site = row["nearest_site"] or {}
+        contact = row["contact"]
         writer.writerow(
             [
                 row["nct_id"],
@@ -207,7 +222,15 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
                 row["unknown"],
                 row["distance_km"],
                 _csv_safe(", ".join(filter(None, [site.get("facility"), site.get("city")]))),
-                found[1].isoformat(),
+                on.isoformat(),
+                rank,
+                _csv_safe(row["verdict_words"]),
+                row["checked"],
+                _csv_list(f"{line['text']} — {line['label']}" for line in row["looks_met"]),
+                _csv_list(f"{line['text']} — {line['evidence']}" for line in row["might_rule_out"]),
+                _csv_list(f"{line['text']} — {line['label']}" for line in row["waiting"]),
+                _csv_list(question["question"] for question in row["open_questions"]),
+                _csv_safe(_contact_text(contact)),
                 row["eligible_from"] or "",
             ]
         )
@@ -218,10 +241,39 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
     )
 
 
+def _csv_list(items: Iterable[str]) -> str:
+    return _csv_safe(" | ".join(" ".join(item.split()) for item in items))
+
+
+def _contact_text(contact: dict[str, Any] | None) -> str:
+    if not contact:
+        return ""
+    where = ", ".join(filter(None, [contact["facility"], contact["place"]]))
+    if contact["contact_from"] == "sponsor":
+        return f"{where} — no phone or email listed; sponsor: {contact['contact_name']}"
+    reach = " · ".join(filter(None, [contact["contact_name"], contact["phone"], contact["email"]]))
+    return f"{where} — {reach or 'no contact listed'}"
+
+
 def _csv_safe(value: str | None) -> str:
     """Stop spreadsheet formula injection from registry text."""
     text = value or ""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@router.get("/match/summary", response_class=HTMLResponse)
+def clinic_summary(request: Request, closed: Closed = False, shortlist: Closed = False) -> Response:
+    """One printable page for the clinic: every listed (or shortlisted) trial in full, nothing collapsed."""
+    summary = views.clinic_summary(request, include_closed=closed, shortlist_only=shortlist)
+    if summary is None:
+        return RedirectResponse("/match", status_code=303)
+    profile = views.session_profile(request)
+    context = {
+        "summary": summary,
+        "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
+        "disclaimer": payloads.DISCLAIMER,
+    }
+    return _render(request, "clinic_summary.html", context, private=True)
 
 
 @router.get("/glossary", response_class=HTMLResponse)

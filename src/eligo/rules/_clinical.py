@@ -1,0 +1,138 @@
+"""Shared by the clinical rule kinds: the clinical vocabulary (`vocab/clinical.yaml`) with its
+question templates, and small wording helpers for questions and evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from eligo.terms import DISEASE_SITES as SITES
+from eligo.yamlfile import load_yaml
+
+SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+class _Vocab(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DiagnosisTerm(_Vocab):
+    display: str
+    synonyms: tuple[str, ...] = Field(min_length=1)
+    includes: tuple[str, ...] = ()
+
+
+class StateTerm(_Vocab):
+    display: str
+    phrases: tuple[str, ...] = Field(min_length=1)
+    conflicts: tuple[str, ...] = ()
+
+
+class ConditionTerm(_Vocab):
+    display: str
+    synonyms: tuple[str, ...] = Field(min_length=1)
+
+
+class PregnancyAges(_Vocab):
+    female_min_age_years: int = Field(ge=0, le=30)
+    male_min_age_years: int = Field(ge=0, le=30)
+
+
+class PerformanceVocab(_Vocab):
+    lansky_through_age_years: int = Field(ge=1, le=30)
+
+
+class ClinicalVocab(_Vocab):
+    """The validated contents of `criteria/vocab/clinical.yaml`."""
+
+    version: Literal[1]
+    diagnoses: dict[str, DiagnosisTerm]
+    disease_states: dict[str, StateTerm]
+    sites: dict[str, str]
+    conditions: dict[str, ConditionTerm]
+    condition_qualifiers: tuple[str, ...]
+    condition_framing: tuple[str, ...]
+    pregnancy: PregnancyAges
+    performance: PerformanceVocab
+    questions: dict[str, str]
+    # A disease-course definition's opening words (lower case) -> the trial's words with a gloss.
+    disease_state_words: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> ClinicalVocab:
+        for name, term in self.diagnoses.items():
+            unknown = set(term.includes) - set(self.diagnoses)
+            if unknown:
+                raise ValueError(f"diagnosis {name!r} includes unknown diagnoses {sorted(unknown)}")
+        states = set(self.disease_states) | {"newly_diagnosed", "in_remission"}
+        for name, state in self.disease_states.items():
+            if set(state.conflicts) - states:
+                raise ValueError(f"disease state {name!r} conflicts with unknown states")
+        if set(self.sites) != set(SITES):
+            raise ValueError("vocab sites must match the DiseaseSiteRule sites")
+        if "active_infection" not in self.conditions:
+            raise ValueError("the vocab must define active_infection")
+        return self
+
+    def diagnosis_covers(self, wanted: str, actual: str) -> bool:
+        """True when the child's canonical diagnosis `actual` is `wanted` or included in it."""
+        return actual == wanted or actual in self.diagnoses[wanted].includes
+
+    def canonical_diagnosis(self, text: str) -> str | None:
+        lowered = text.strip().lower()
+        for name, term in self.diagnoses.items():
+            if lowered == name.replace("_", " ") or lowered in (s.lower() for s in term.synonyms):
+                return name
+        return None
+
+    def condition_found(self, name: str, profile_conditions: tuple[str, ...]) -> str | None:
+        """The profile entry that names condition `name` (by a synonym, whole words), if any."""
+        for entry in profile_conditions:
+            for synonym in self.conditions[name].synonyms:
+                if re.search(rf"(?<!\w){re.escape(synonym)}(?!\w)", entry, re.IGNORECASE):
+                    return entry
+        return None
+
+
+@cache
+def clinical_vocab() -> ClinicalVocab:
+    """Load and validate the clinical vocabulary once per process."""
+    text = resources.files("eligo.criteria").joinpath("vocab/clinical.yaml").read_text(encoding="utf-8")
+    return ClinicalVocab.model_validate(load_yaml(text))
+
+
+def _q(key: str, **fields: str) -> str:
+    return clinical_vocab().questions[key].format(**fields)
+
+
+def _join(words: list[str], last: str = "or") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+def describe_months(months: int) -> str:
+    """12 -> "1 year", 18 -> "1 year 6 months", 6 -> "6 months" (display only)."""
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year" + ("s" if years != 1 else ""))
+    if rest or not years:
+        parts.append(f"{rest} month" + ("s" if rest != 1 else ""))
+    return " ".join(parts)
+
+
+DiseaseStateName = Literal["relapsed", "refractory", "progressive", "persistent", "metastatic"]
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def clinical_wording() -> Mapping[str, str]:
+    return clinical_vocab().questions

@@ -1,0 +1,158 @@
+"""Text helpers shared by the clinical rule kinds' extractors: sentences, scopes ("Arm A: ..."),
+the diagnosis, state and condition phrases of the clinical vocabulary, framing words.
+
+Each extractor reads one criterion and returns a rule only when the whole criterion means
+that rule; otherwise None (a wrong rule is worse than none)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import cast
+
+from eligo.rules._clinical import DiseaseStateName, clinical_vocab
+
+_SCOPE = re.compile(r"^((?:Arm|Cohort|Part|Stratum|Group|Dose level)\s+[A-Z]?\d*[A-Za-z]?\d*)\s*:\s*", re.IGNORECASE)
+# Permissions and conditionals ("are eligible if", "must be approved") state no condition of ours.
+_PERMISSIVE = re.compile(
+    r"\b(are|is|will be|remain|be) (eligible|permitted|allowed)\b|\beligible (if|as long as|at any time)\b|"
+    r"\bas long as\b|\bmust be approved\b|\bif present\b|\bwill be required\b|\bwho do not meet\b|\bmay be eligible\b",
+    re.IGNORECASE,
+)
+# Therapy and washout wording belongs to the therapy extractors.
+_THERAPY = re.compile(
+    r"\b(received|receiving|therapy with|washout|elapsed|since (the )?(last|prior)|chemotherapy|radiation|"
+    r"radiotherapy|transplant|dose of|agents?\b|drugs?\b|medications?)\b",
+    re.IGNORECASE,
+)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _scope(text: str) -> tuple[str | None, str]:
+    match = _SCOPE.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end() :]
+
+
+@cache
+def _phrase_regex(phrases: tuple[str, ...]) -> str:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(p) for p in ordered) + ")"
+
+
+_BRACKET_OR_STOP = re.compile(r"[()\[\].]")
+
+
+def _sentences(text: str) -> list[str]:
+    """Split on sentence ends outside parentheses."""
+    return list(_sentence_parts(text))
+
+
+# Several extractors split the same criterion; cached as a tuple so no caller can change it.
+@lru_cache(maxsize=64)
+def _sentence_parts(text: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    depth, start = 0, 0
+    # Only brackets and full stops change the outcome, so only they are visited.
+    for found in _BRACKET_OR_STOP.finditer(text):
+        i, char = found.start(), found.group()
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif (
+            depth <= 0 and (i + 1 == len(text) or text[i + 1] == " ") and (i + 2 >= len(text) or text[i + 2].isupper())
+        ):
+            parts.append(text[start:i].strip())
+            start = i + 1
+    tail = text[start:].strip().rstrip(".")
+    if tail:
+        parts.append(tail)
+    return tuple(p for p in parts if p)
+
+
+@cache
+def _synonyms_pattern(synonyms: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the synonyms as a whole word (longest first), ignoring case."""
+    return re.compile(rf"(?<![\w-]){_phrase_regex(synonyms)}(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _diagnosis_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, _synonyms_pattern(term.synonyms)) for name, term in clinical_vocab().diagnoses.items())
+
+
+@cache
+def _state_patterns() -> tuple[tuple[DiseaseStateName, re.Pattern[str]], ...]:
+    return tuple(
+        (cast(DiseaseStateName, name), re.compile(rf"\b{_phrase_regex(term.phrases)}\b", re.IGNORECASE))
+        for name, term in clinical_vocab().disease_states.items()
+    )
+
+
+def _diagnoses_in(text: str) -> list[str]:
+    found: list[tuple[int, str]] = []
+    for name, pattern in _diagnosis_patterns():
+        match = pattern.search(text)
+        if match is not None:
+            found.append((match.start(), name))
+    return [name for _, name in sorted(found)]
+
+
+def _states_in(text: str) -> list[DiseaseStateName]:
+    found: list[tuple[int, DiseaseStateName]] = []
+    for name, pattern in _state_patterns():
+        match = pattern.search(text)
+        if match is not None:
+            found.append((match.start(), name))
+    return [name for _, name in sorted(found)]
+
+
+def _condition_patterns() -> list[tuple[str, str]]:
+    pairs = [(syn, name) for name, term in clinical_vocab().conditions.items() for syn in term.synonyms]
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+@cache
+def _condition_at_start() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """All condition synonyms as one alternation, longest first, each in its own group.
+
+    A regex alternation tries its branches in order at the same position, so `match` finds the
+    synonym that trying the synonyms one by one (longest first) would find; `lastindex` names it.
+    """
+    pairs = _condition_patterns()
+    pattern = "|".join(f"({re.escape(synonym)})(?!\\w)" for synonym, _ in pairs)
+    return re.compile(pattern, re.IGNORECASE), tuple(name for _, name in pairs)
+
+
+_LIST_JOINER = re.compile(r"^(?:,\s*)?(?:or|and|and/or)?\s*", re.IGNORECASE)
+
+
+def _consume_conditions(text: str) -> list[str] | None:
+    """Read "A, B or C" where every item is a known condition; None if anything is left over."""
+    pattern, synonym_names = _condition_at_start()
+    names: list[str] = []
+    rest = text.strip(" .,;")
+    while rest:
+        match = pattern.match(rest)
+        if match is None or match.lastindex is None:
+            return None
+        name = synonym_names[match.lastindex - 1]
+        if name not in names:
+            names.append(name)
+        rest = rest[match.end() :].strip()
+        rest = _LIST_JOINER.sub("", rest).strip(" ,/")
+    return names or None
+
+
+@cache
+def _framing_pattern() -> re.Pattern[str]:
+    framing = sorted(clinical_vocab().condition_framing, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(re.escape(f) for f in framing)})\b", re.IGNORECASE)
+
+
+def _strip_framing(text: str) -> str:
+    return _SPACES.sub(" ", _framing_pattern().sub(" ", text)).strip(" .,;")

@@ -1,0 +1,312 @@
+"""The age rule kind ("Age 12 months to 21 years", "Patients with X must be ..."): model, question,
+extractor, evaluator and record."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from eligo.patients.profile import PatientProfile
+from eligo.rules._clinical import _q, clinical_vocab, clinical_wording, describe_months
+from eligo.rules._clinical_text import _diagnoses_in, _scope, _sentences
+from eligo.rules.attestation import _attestation
+from eligo.rules.base import CriterionContext, RuleBase, Section, normalize_comparators
+from eligo.rules.composite import AllOf, ConditionalRule
+from eligo.rules.diagnosis import DiagnosisRule
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import Trigger
+from eligo.rules.verdicts import Outcome
+from eligo.trials.ages import AgeLimits, registry_age_limits
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+
+class AgeRule(RuleBase):
+    """The child's age lies in a range, compared on completed months of age.
+
+    `unit` is how the trial wrote its limits. An inclusive upper limit counts the whole last
+    unit of age, as ClinicalTrials.gov and COG read it: "≤ 18 years" admits 18 years 11
+    months; "< 18 years" ends at the 18th birthday. A strict lower limit ("> 1 year") needs the
+    child to be older than the exact birthday.
+    """
+
+    kind: Literal["age"] = "age"
+    min_months: int | None = Field(default=None, ge=0, le=1800)
+    max_months: int | None = Field(default=None, ge=0, le=1800)
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+    unit: Literal["years", "months"] = "years"
+    # "< 21 years at diagnosis": the limit applies to the age when the cancer was diagnosed.
+    at_diagnosis: bool = False
+
+    @model_validator(mode="after")
+    def _bounds(self) -> AgeRule:
+        if self.min_months is None and self.max_months is None:
+            raise ValueError("an age rule needs a lower or an upper limit")
+        if self.min_months is not None and self.max_months is not None:
+            if self.min_months > self.max_months:
+                raise ValueError("min_months must not exceed max_months")
+            if self.min_months == self.max_months and not (self.min_inclusive and self.max_inclusive):
+                raise ValueError("an empty age range")
+        return self
+
+    @classmethod
+    def from_limits(cls, limits: AgeLimits | None) -> AgeRule | None:
+        """The rule for a trial's registry age limits (`Eligibility.age_limits`); both limits inclusive."""
+        if limits is None:
+            return None
+        return cls(min_months=limits.min_months, max_months=limits.max_months, unit=limits.unit)
+
+    @classmethod
+    def from_registry(cls, min_text: str | None, max_text: str | None) -> AgeRule | None:
+        """Read `minimumAge` / `maximumAge` text; an unreadable age raises `UnreadableAge`."""
+        return cls.from_limits(registry_age_limits(min_text, max_text, strict=True))
+
+    def bounds_text(self) -> str:
+        parts = []
+        if self.min_months is not None:
+            parts.append(f"{'≥' if self.min_inclusive else '>'} {self._amount(self.min_months)}")
+        if self.max_months is not None:
+            parts.append(f"{'≤' if self.max_inclusive else '<'} {self._amount(self.max_months)}")
+        return " and ".join(parts)
+
+    def _amount(self, months: int) -> str:
+        if self.unit == "years" and months % 12 == 0:
+            return f"{months // 12} year" + ("s" if months != 12 else "")
+        return describe_months(months)
+
+    def question(self, section: Section) -> str:
+        if self.min_months is not None and self.max_months is not None:
+            low = (
+                f"at least {self._amount(self.min_months)}"
+                if self.min_inclusive
+                else (f"older than {self._amount(self.min_months)}")
+            )
+            high = (
+                f"{self._amount(self.max_months)} or younger"
+                if self.max_inclusive
+                else (f"younger than {self._amount(self.max_months)}")
+            )
+            span = f"{low} and {high}"
+        elif self.min_months is not None:
+            span = f"{'at least' if self.min_inclusive else 'older than'} {self._amount(self.min_months)}"
+        else:
+            top = self._amount(self.max_months or 0)
+            span = f"{top} or younger" if self.max_inclusive else f"younger than {top}"
+        return _q("age_at_diagnosis" if self.at_diagnosis else "age", range=span)
+
+
+_NUM = r"(\d+(?:\.\d+)?)"
+
+
+_LAB_UNITS = re.compile(r"mg/dl|/mcl|/mm|x ?10|g/dl|u/l|ml/min|umol|µmol", re.IGNORECASE)
+
+
+_UNIT = r"(years?|yrs?|months?|mos?)"
+_AGE_LEAD = re.compile(r"^(?:patients?\s+)?(?:must be\s+)?(?:age[sd]?|age range|aged)\b\s*:?\s*(?:of\s+)?", re.I)
+_AGE_TAIL = re.compile(
+    r"^(?:of age|old|years old|at (?:the time of )?(?:enrollment|registration|study entry|entry|consent)|"
+    r"at diagnosis|at (?:the time of )?(?:initial |original )?diagnosis|[\s.,;])*$",
+    re.IGNORECASE,
+)
+
+
+def _months(value: str, unit: str | None) -> tuple[int, Literal["years", "months"]] | None:
+    number = float(value)
+    if unit is None or unit.lower().startswith("y"):
+        months = number * 12
+        kind: Literal["years", "months"] = "years"
+    else:
+        months, kind = number, "months"
+    if months != int(months):
+        return None
+    return int(months), kind
+
+
+def _age_patterns(unit_optional: bool) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    patterns = (
+        # "≥ 1 or < 18 years": the trials write "or" but mean both limits (a range), so it is read as "and".
+        ("pair", rf"^([≥>])\s*{_NUM}\s*{_UNIT}?\s*(?:of age\s*)?(?:or|and|,|to)\s*([≤<])\s*{_NUM}\s*{_UNIT}"),
+        ("range", rf"^(?:between\s+)?{_NUM}\s*{_UNIT}?\s*(?:-|–|to|and)\s*{_NUM}\s*{_UNIT}"),
+        ("suffix_min", rf"^{_NUM}\s*{_UNIT}\s*(?:of age\s*|old\s*)?(?:or|and)\s*(?:older|>|≥|more)"),
+        ("suffix_max", rf"^{_NUM}\s*{_UNIT}\s*(?:of age\s*|old\s*)?(?:or|and)\s*(?:younger|less|<)"),
+        ("plus", rf"^{_NUM}\s*\+\s*{_UNIT}?"),
+        ("single", rf"^([≥>≤<])\s*{_NUM}\s*{_UNIT}" + ("?" if unit_optional else "")),
+    )
+    return tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in patterns)
+
+
+# After an "Age:" lead a bare number is an age; without one it needs its unit.
+_AGE_PATTERNS = {True: _age_patterns(unit_optional=True), False: _age_patterns(unit_optional=False)}
+
+
+def _age_bounds(text: str) -> tuple[dict[str, object], str] | None:
+    """Parse an age clause at the start of `text`; return the AgeRule fields and the rest."""
+    t = _AGE_LEAD.sub("", text, count=1)
+    had_lead = t != text
+    for name, pattern in _AGE_PATTERNS[had_lead]:
+        match = pattern.match(t)
+        if match is None:
+            continue
+        g = match.groups()
+        fields: dict[str, object] = {}
+        if name == "pair":
+            low, high = _months(g[1], g[2] or g[5]), _months(g[4], g[5])
+            if low is None or high is None:
+                return None
+            fields = {
+                "min_months": low[0],
+                "min_inclusive": g[0] == "≥",
+                "max_months": high[0],
+                "max_inclusive": g[3] == "≤",
+                "unit": high[1],
+            }
+        elif name == "range":
+            if g[1] is None and not had_lead and not re.match(r"^between", t, re.I):
+                return None
+            low, high = _months(g[0], g[1] or g[3]), _months(g[2], g[3])
+            if low is None or high is None:
+                return None
+            fields = {"min_months": low[0], "max_months": high[0], "unit": high[1]}
+        elif name in {"suffix_min", "suffix_max", "plus"}:
+            value = _months(g[0], g[1])
+            if value is None:
+                return None
+            key = "max_months" if name == "suffix_max" else "min_months"
+            fields = {key: value[0], "unit": value[1]}
+        else:
+            value = _months(g[1], g[2])
+            if value is None:
+                return None
+            key = "min_months" if g[0] in "≥>" else "max_months"
+            fields = {key: value[0], "unit": value[1], key.replace("months", "inclusive"): g[0] in "≥≤"}
+        return fields, t[match.end() :]
+    return None
+
+
+def _age_rule(text: str) -> AgeRule | None:
+    if _LAB_UNITS.search(text) or (":" in text.split("age", 1)[-1][:40] and "Age:" not in text):
+        return None
+    scope, rest = _scope(text)
+    parsed = _age_bounds(normalize_comparators(rest))
+    if parsed is None:
+        return None
+    fields, tail = parsed
+    if not _AGE_TAIL.match(tail):
+        return None
+    at_diagnosis = bool(re.search(r"diagnosis", tail, re.IGNORECASE))
+    try:
+        return AgeRule(scope=scope, at_diagnosis=at_diagnosis, **fields)
+    except ValidationError:  # limits the model refuses (an empty range) are no reading of the text
+        return None
+
+
+_SUBGROUP_AGE = re.compile(r"^(Patients with .+?) must be (.+)$", re.IGNORECASE)
+
+
+def extract_age(context: CriterionContext) -> Rule | None:
+    """Age limits, an arm scope, a subgroup scope, or an age clause joined to an ability."""
+    text = context.text.strip().rstrip(".")
+    if len(_sentences(text)) > 1:
+        return None  # each sentence is read on its own by the caller
+    rule = _age_rule(text)
+    if rule is not None:
+        return rule
+    subgroup = _SUBGROUP_AGE.match(text)
+    if subgroup is not None:
+        # "Patients with pheochromocytoma ... must be between 1 and 12 years of age": the limit
+        # applies to that subgroup only -- a conditional on the diagnosis, never a limit for all.
+        inner = _age_rule("age " + subgroup.group(2))
+        diagnoses = _diagnoses_in(subgroup.group(1))
+        if inner is None or not diagnoses:
+            return None
+        names = " or ".join(clinical_vocab().diagnoses[name].display for name in diagnoses)
+        return ConditionalRule(
+            if_present=DiagnosisRule(diagnoses=tuple(diagnoses)),
+            condition=names,
+            requirement=f"must be {subgroup.group(2)}",
+            requirement_rule=inner,
+        )
+    head = re.match(r"^(.*?\b(?:years?|months?)(?: of age| old)?)\s+and\s+((?:is )?able to .+)$", text, re.I)
+    if head is not None:
+        age, ability = _age_rule(head.group(1)), _attestation(head.group(2))
+        if age is not None and ability is not None:
+            return AllOf(rules=(age, ability))
+    return None
+
+
+def _on_month_anniversary(born: date, on: date) -> bool:
+    """True when `on` is a whole number of months after `born` (a birthday to the day)."""
+    if on.day == born.day:
+        return True
+    # Born on the 31st: the month-anniversary in a shorter month is its last day.
+    next_day = date.fromordinal(on.toordinal() + 1)
+    return next_day.month != on.month and born.day > on.day
+
+
+def _above_min(rule: AgeRule, months: int, exact: bool | None) -> bool | None:
+    """Whether the age clears the lower limit; `exact` says whether the age is a whole
+    number of months today (None when only age in years is known)."""
+    low = rule.min_months
+    if low is None:
+        return True
+    if months != low:
+        return months > low
+    if rule.min_inclusive:
+        return True
+    # "> 1 year" at exactly 12 completed months: older than the limit unless today is the birthday.
+    return None if exact is None else not exact
+
+
+def _below_max(rule: AgeRule, months: int) -> bool:
+    high = rule.max_months
+    if high is None:
+        return True
+    if not rule.max_inclusive:
+        return months < high
+    # An inclusive limit covers the whole last unit of age ("≤ 18 years" runs to 18y 11m).
+    if rule.unit == "years" and high % 12 == 0:
+        return months < high + 12
+    return months <= high
+
+
+def evaluate_age(rule: AgeRule, profile: PatientProfile, on: date) -> Outcome:
+    months = profile.age_in_months_on(on)
+    needs = f"the trial needs {rule.bounds_text()}" + (" at diagnosis" if rule.at_diagnosis else "")
+    if months is None:
+        return Outcome.unknown(f"No birth date or age in the profile; {needs}.", "birth_date")
+    exact = _on_month_anniversary(profile.birth_date, on) if profile.birth_date is not None else None
+    age = f"Age {describe_months(months)} on {on.isoformat()}"
+    above, below = _above_min(rule, months, exact), _below_max(rule, months)
+    if rule.at_diagnosis:
+        # Age at diagnosis is at most today's age and the profile has no diagnosis date:
+        # today's age can only settle "too young" (not_met) or "young enough" (the upper limit).
+        if above is False:
+            return Outcome.not_met(f"{age}, so younger at diagnosis; {needs}.")
+        if below and rule.min_months is None:
+            return Outcome.met(f"{age}, so no older at diagnosis; {needs}.")
+        return Outcome.unknown(f"{age}; the profile has no date of diagnosis and {needs}.", "diagnosis_date")
+    if above is None:
+        return Outcome.unknown(
+            f"{age} (from age in years, no birth date); {needs}, so the exact birthday matters.", "birth_date"
+        )
+    if above and below:
+        return Outcome.met(f"{age}; {needs}.")
+    return Outcome.not_met(f"{age}; {needs}.")
+
+
+# Trigger words: units of `_UNIT`, the "age" lead (a bare number then needs no unit), "18+", and
+# "Patients with X must be ..." subgroups.
+KIND = RuleKind(
+    AgeRule,
+    clinical_wording,
+    ("age", "age_at_diagnosis"),
+    evaluate_age,
+    (Step(extract_age, Trigger(("age", "year", "yr", "mo", "+", "patients"))),),
+)
+
+__all__ = ["KIND", "AgeRule", "evaluate_age", "extract_age"]

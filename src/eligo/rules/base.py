@@ -1,0 +1,88 @@
+"""What every typed rule shares: its kind, its scope, its source span, and its question."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Section = Literal["inclusion", "exclusion"]
+
+
+class RuleBase(BaseModel):
+    """A computable reading of one criterion.
+
+    A rule states a *condition about the child*. For an inclusion criterion the child must
+    satisfy it (`met` is good); for an exclusion criterion `met` means the exclusion applies.
+    Rules are immutable, validate themselves on construction and round-trip through JSON
+    (`model_dump(mode="json")` / `RULE_ADAPTER` in `eligo.rules.registry`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    # An arm or cohort the criterion is limited to ("Arm A", "Cohort B1"); None = whole trial.
+    scope: str | None = None
+
+    # False for attestation rules (consent, assent, willingness): a person answers them,
+    # no profile fact settles them.
+    computable: ClassVar[bool] = True
+
+    def question(self, section: Section) -> str:
+        """A plain-language question a parent can answer yes / no / not sure.
+
+        "Yes" must mean the rule's condition holds (so for an exclusion, "yes" excludes).
+        """
+        raise NotImplementedError
+
+
+_COMPARATOR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), symbol)
+    for pattern, symbol in (
+        (r"greater than or equal to|at least|no less than|not less than|equal or above|or more than", "≥"),
+        (r"less than or equal to|no more than|not more than|up to", "≤"),
+        (r"greater than|more than|older than|above|over", ">"),
+        (r"less than|younger than|under|below", "<"),
+    )
+)
+_SYMBOLS = (("=<", "≤"), ("<=", "≤"), ("=>", "≥"), (">=", "≥"), ("≧", "≥"), ("≦", "≤"), ("˂", "<"))
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_comparators(text: str) -> str:
+    """Comparators as symbols ("at least" and ">=" -> "≥"), backslashes dropped, spacing tidied."""
+    text = text.replace("\\", "")
+    for old, new in _SYMBOLS:
+        text = text.replace(old, new)
+    for pattern, symbol in _COMPARATOR_WORDS:
+        text = pattern.sub(symbol, text)
+    return _SPACES.sub(" ", text).strip()
+
+
+class CriterionContext(BaseModel):
+    """What an extractor sees of one criterion: its cleaned text and its neighbours in the tree.
+
+    Build a new context for another text with `with_text` (never `model_copy(update={"text": ...})`,
+    which would carry the first text's `normalized` along).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str  # escapes undone ("\\>=" -> ">="), whitespace normalised, line-wrap repaired
+    section: Section
+    # The heading or parent criterion ("Radiation:", "Stem Cell Transplant (SCT):", "Organ Function").
+    parent_text: str | None = None
+    # Direct children's texts, e.g. the rows of an age-adjusted creatinine table.
+    children: tuple[str, ...] = ()
+
+    @cached_property
+    def normalized(self) -> str:
+        """`text` through `normalize_comparators`, what the numeric extractors match against: worked
+        out once per context, on first use, for every extractor that reads it."""
+        return normalize_comparators(self.text)
+
+    def with_text(self, text: str) -> CriterionContext:
+        """The same criterion's neighbours around another text (a sentence or clause of it)."""
+        return CriterionContext(text=text, section=self.section, parent_text=self.parent_text, children=self.children)

@@ -1,0 +1,187 @@
+"""The condition rule kind (infections, allergies, other illnesses, named in `vocab/clinical.yaml`):
+model, question, extractor, evaluator and record."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from eligo.patients.profile import PatientProfile
+from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording
+from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_framing
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import Trigger, phrase_words
+from eligo.rules.verdicts import Outcome
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+
+class ConditionRule(RuleBase):
+    """The child has (present=True) or is free of (present=False) any of `conditions`.
+
+    `label` names an umbrella the trial lists examples of ("uncontrolled intercurrent
+    illness including, but not limited to, ..."): then `conditions` are examples, and not
+    having them does not show the umbrella is absent (`open_ended`).
+    """
+
+    kind: Literal["condition"] = "condition"
+    conditions: tuple[str, ...] = Field(min_length=1)
+    present: bool = True
+    qualifier: str | None = None
+    within_months: int | None = Field(default=None, gt=0)
+    label: str | None = None
+    open_ended: bool = False
+
+    @model_validator(mode="after")
+    def _known(self) -> ConditionRule:
+        unknown = set(self.conditions) - set(clinical_vocab().conditions)
+        if unknown:
+            raise ValueError(f"unknown conditions {sorted(unknown)}")
+        if self.open_ended and self.label is None:
+            raise ValueError("an open-ended condition list needs its label")
+        return self
+
+    def question(self, section: Section) -> str:
+        vocab = clinical_vocab()
+        names = [vocab.conditions[c].display for c in self.conditions]
+        text = _join(names)
+        if self.label is not None:
+            text = f"{self.label.lower()} (for example {_join(names)})" if self.open_ended else self.label.lower()
+        qualifier = f" ({self.qualifier})" if self.qualifier else ""
+        window = f" in the last {self.within_months} months" if self.within_months else ""
+        if self.present:
+            return _q("condition_present", conditions=text, qualifier=qualifier, window=window)
+        return _q("condition_absent", conditions=text, qualifier=qualifier)
+
+
+@cache
+def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (qualifier, re.compile(rf"(?<![\w-]){re.escape(qualifier)}(?![\w-])", re.IGNORECASE))
+        for qualifier in sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True)
+    )
+
+
+def _qualifier(text: str) -> tuple[str | None, str]:
+    for qualifier, pattern in _qualifier_patterns():
+        match = pattern.search(text)
+        if match is not None:
+            return qualifier, (text[: match.start()] + " " + text[match.end() :]).strip()
+    return None, text
+
+
+def extract_condition(context: CriterionContext) -> Rule | None:
+    """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
+    text = context.text.strip().rstrip(".")
+    if _PERMISSIVE.search(text) or re.search(r"\b(unless|if|except|who are receiving|required)\b", text, re.I):
+        return None
+    umbrella = re.match(
+        r"^(?P<head>.+?)\.?\s*(?:,\s*)?(?:this )?includ(?:es|ing),? but (?:is )?not limited to,?\s*"
+        r"(?P<items>.+)$",
+        text,
+        re.IGNORECASE,
+    )
+    if umbrella is not None:
+        items = re.split(r",\s*(?:or\s+)?|\s+or\s+", umbrella.group("items"))
+        names: list[str] = []
+        for item in items:
+            found = _consume_conditions(_strip_framing(re.sub(r"\bwithin the last \d+ months\b", "", item)))
+            names.extend(n for n in found or [] if n not in names)
+        if not names:
+            return None
+        label = re.sub(r"^patients with ", "", umbrella.group("head"), flags=re.IGNORECASE).strip(" .,")
+        return ConditionRule(conditions=tuple(names), label=label[0].upper() + label[1:], open_ended=True)
+    lung = re.match(r"^normal lung function as manifested by no (.+)$", text, re.IGNORECASE)
+    if lung is not None:
+        found = _consume_conditions(re.sub(r",?\s*no\s+", ", ", lung.group(1)))
+        return ConditionRule(conditions=tuple(found), present=False) if found else None
+    present = True
+    body = text
+    negation = re.match(r"^(?:no|free of|without)\s+(.+)$", body, re.IGNORECASE)
+    if negation is not None:
+        present, body = False, negation.group(1)
+    elif context.section == "inclusion":
+        return None
+    window = None
+    span = re.search(r"\b(?:in|within) the (?:last|past) (\d+) months\b", body, re.IGNORECASE)
+    if span is not None:
+        window = int(span.group(1))
+        body = (body[: span.start()] + body[span.end() :]).strip()
+    # A phrase such as "active or uncontrolled infection" is a name in its own right; only
+    # when the whole does not read as names is a qualifier ("life-threatening") taken out.
+    qualifier, names_found = None, _consume_conditions(_strip_framing(body))
+    if names_found is None:
+        qualifier, body = _qualifier(_strip_framing(body))
+        names_found = _consume_conditions(_strip_framing(body))
+    if names_found is None:
+        allergy = re.match(r"^(?:history of )?allergic reactions? attributed to (.+)$", text, re.IGNORECASE)
+        if allergy is None:
+            return None
+        return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
+    return ConditionRule(conditions=tuple(names_found), present=present, qualifier=qualifier, within_months=window)
+
+
+def _condition_state(name: str, profile: PatientProfile) -> tuple[bool | None, str]:
+    """Whether the child has condition `name` (None: not known) and what the profile says."""
+    display = clinical_vocab().conditions[name].display
+    if name == "active_infection":
+        if profile.active_infection is None:
+            return None, "the profile does not say whether there is an active infection"
+        return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}"
+    entry = clinical_vocab().condition_found(name, profile.conditions)
+    if entry is not None:
+        return True, f"the profile lists '{entry}'"
+    absent = clinical_vocab().condition_found(name, profile.conditions_absent)
+    if absent is not None:
+        return False, f"the profile says the child does not have '{absent}'"
+    # A condition in neither list is unknown, not absent.
+    return None, f"the profile does not mention {display}"
+
+
+def evaluate_condition(rule: ConditionRule, profile: PatientProfile, on: date) -> Outcome:
+    states = [_condition_state(name, profile) for name in rule.conditions]
+    said = "; ".join(text for _, text in states)
+    said = said[0].upper() + said[1:]
+    names = " or ".join(clinical_vocab().conditions[c].display for c in rule.conditions)
+    subject = (rule.label[0].lower() + rule.label[1:]) if rule.label else names
+    if rule.qualifier:
+        subject += f" ({rule.qualifier})"
+    if rule.within_months:
+        subject += f" in the last {rule.within_months} months"
+    needs = f"the trial's condition is {'having' if rule.present else 'not having'} {subject}"
+    missing = tuple(
+        "active_infection" if c == "active_infection" else "conditions"
+        for c, (value, _) in zip(rule.conditions, states, strict=True)
+        if value is not True
+    )
+    found = any(value for value, _ in states)
+    # A qualifier ("life-threatening") or a time window is not in the profile: a bare
+    # "yes" cannot settle it, though a "no" still does.
+    narrowed = bool(rule.qualifier or rule.within_months)
+    absent = all(value is False for value, _ in states) and not rule.open_ended
+    if found and not narrowed:
+        return (Outcome.met if rule.present else Outcome.not_met)(f"{said}; {needs}.")
+    if absent:
+        return (Outcome.not_met if rule.present else Outcome.met)(f"{said}; {needs}.")
+    if found:
+        return Outcome.unknown(f"{said}, but not whether it is {subject}; {needs}.", *missing or ("conditions",))
+    return Outcome.unknown(f"{said}; {needs}.", *missing)
+
+
+def _trigger() -> Trigger | None:
+    words = phrase_words(s for term in clinical_vocab().conditions.values() for s in term.synonyms)
+    return Trigger(("allergic", *words)) if words is not None else None
+
+
+KIND = RuleKind(
+    ConditionRule, clinical_wording, ("condition_present", "condition_absent"), evaluate_condition,
+    (Step(extract_condition, _trigger()),),
+)  # fmt: skip
+
+__all__ = ["KIND", "ConditionRule", "evaluate_condition", "extract_condition"]

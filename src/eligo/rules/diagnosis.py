@@ -1,0 +1,117 @@
+"""The diagnosis rule kind ("Histologically confirmed neuroblastoma"): model, question, extractor,
+evaluator and record. The catch-all kind: last in the extraction chain."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from eligo.patients.profile import PatientProfile
+from eligo.rules._clinical import _join, _q, clinical_vocab, clinical_wording
+from eligo.rules._clinical_text import _PERMISSIVE, _diagnoses_in, _states_in, _synonyms_pattern
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import Trigger, phrase_words
+from eligo.rules.verdicts import Outcome
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+
+class DiagnosisRule(RuleBase):
+    """The child has one of `diagnoses` (canonical names in the vocab)."""
+
+    kind: Literal["diagnosis"] = "diagnosis"
+    diagnoses: tuple[str, ...] = Field(min_length=1)
+    confirmation: Literal["histologic", "histologic_or_cytologic"] | None = None
+    # The trial's own wording of how the diagnosis is made ("as defined per INRC").
+    definition: str | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> DiagnosisRule:
+        unknown = set(self.diagnoses) - set(clinical_vocab().diagnoses)
+        if unknown:
+            raise ValueError(f"unknown diagnoses {sorted(unknown)}")
+        return self
+
+    def question(self, section: Section) -> str:
+        names = [clinical_vocab().diagnoses[d].display for d in self.diagnoses]
+        return _q("diagnosis", diagnoses=_join(names), confirmation=_q("confirmation") if self.confirmation else "")
+
+
+def extract_diagnosis(context: CriterionContext) -> Rule | None:
+    """ "Patients must have a history of histologically or cytologically confirmed NBL or
+    osteosarcoma", "Diagnosis of neuroblastoma as defined per INRC"."""
+    text = context.text.strip().rstrip(".")
+    if _PERMISSIVE.search(text) or _states_in(text) or re.search(r"high[- ]risk", text, re.I):
+        return None
+    match = re.match(
+        r"^(?:patients must have (?:a history of )?|diagnosis of |(?:a )?diagnosis:?\s*|must have |have )?"
+        r"((?:histologically|cytologically)[^,;]*?(?:confirmed|proven|verified)\s+)?"
+        r"(?P<dx>.+?)(?P<defn>\s+(?:as defined (?:per|by) .+|based on .+))?$",
+        text,
+        re.IGNORECASE,
+    )
+    if match is None:
+        return None
+    names = _diagnoses_in(match.group("dx"))
+    leftover = (
+        _synonyms_pattern(tuple(s for n in names for s in clinical_vocab().diagnoses[n].synonyms)).sub(
+            "", match.group("dx")
+        )
+        if names
+        else match.group("dx")
+    )
+    if not names or re.sub(r"\b(or|and|a|an|the|with|/|,)\b|[\s,/()]", "", leftover, flags=re.IGNORECASE):
+        return None
+    confirmation = None
+    if match.group(1):
+        confirmation = "histologic_or_cytologic" if "cytolog" in match.group(1).lower() else "histologic"
+    definition = match.group("defn").strip() if match.group("defn") else None
+    return DiagnosisRule(diagnoses=tuple(names), confirmation=confirmation, definition=definition)
+
+
+def evaluate_diagnosis(rule: DiagnosisRule, profile: PatientProfile, on: date) -> Outcome:
+    vocab = clinical_vocab()
+    wanted = " or ".join(vocab.diagnoses[d].display for d in rule.diagnoses)
+    if profile.diagnosis is None:
+        return Outcome.unknown(f"No diagnosis in the profile; the trial needs {wanted}.", "diagnosis")
+    actual = vocab.canonical_diagnosis(profile.diagnosis)
+    if actual is None:
+        return Outcome.unknown(
+            f"Diagnosis '{profile.diagnosis}' is not one Eligo can compare; the trial needs {wanted}.", "diagnosis"
+        )
+    if not any(vocab.diagnosis_covers(d, actual) for d in rule.diagnoses):
+        return Outcome.not_met(f"Diagnosis {profile.diagnosis}; the trial needs {wanted}.")
+    if rule.confirmation is not None:
+        how = "histologically or cytologically" if rule.confirmation == "histologic_or_cytologic" else "histologically"
+        if profile.histologically_confirmed is None:
+            return Outcome.unknown(
+                f"Diagnosis {profile.diagnosis}; the profile does not say it was confirmed {how}, as the trial needs.",
+                "histologically_confirmed",
+            )
+        if not profile.histologically_confirmed:
+            return Outcome.not_met(f"Diagnosis {profile.diagnosis} not confirmed {how}; the trial needs that.")
+        return Outcome.met(f"Diagnosis {profile.diagnosis}, confirmed {how}; the trial needs {wanted}.")
+    return Outcome.met(f"Diagnosis {profile.diagnosis}; the trial needs {wanted}.")
+
+
+def diagnosis_words() -> tuple[str, ...] | None:
+    """Words one of the vocabulary's diagnoses needs (None: some synonym has no word to look for)."""
+    return phrase_words(s for term in clinical_vocab().diagnoses.values() for s in term.synonyms)
+
+
+def _trigger() -> Trigger | None:
+    words = diagnosis_words()
+    return Trigger(words) if words is not None else None
+
+
+KIND = RuleKind(
+    DiagnosisRule, clinical_wording, ("diagnosis", "confirmation"), evaluate_diagnosis,
+    (Step(extract_diagnosis, _trigger()),),
+)  # fmt: skip
+
+__all__ = ["KIND", "DiagnosisRule", "diagnosis_words", "evaluate_diagnosis", "extract_diagnosis"]

@@ -1,0 +1,659 @@
+"""The lab-threshold rule kind: model, question, extractor, evaluator and record. Its step also
+produces creatinine_for_age (from a criterion's age/sex rows) and any_of.
+
+Reading laboratory criteria into lab rules: "ANC >= 1,000/mcL", "AST/ALT =< 5 x ULN",
+"Creatinine =< ULN OR GFR >= 70 mL/min/1.73 m^2", the age/sex creatinine table, conditional
+platelet limits and transfusion qualifiers.
+
+An extractor returns None rather than a rule it is unsure of: when a lab is named without a
+threshold, a unit cannot be read or measure the test, a threshold is implausible for the test
+("Creatinine < 2.0 ng/dL"), or the text holds limits Eligo does not model (sex-specific
+values outside the creatinine table). The criterion then becomes a question to a person.
+
+Evaluating lab rules against a profile: the most recent result on or before the evaluation
+date, converted into the trial's unit, compared exactly at the boundary, with transfusion,
+recency and stem-cell conditions, and evidence a clinician can check.
+
+Policies (stated in the evidence when they apply):
+- Results dated after the evaluation date are ignored; an undated result is used only when no
+  dated one exists, and the evidence says it is undated.
+- A result older than `policy.stale_after_days` still decides, with a warning; a trial's own
+  recency limit (`max_age_days`) is strict: an older result leaves the criterion unknown.
+- `transfused_within_days` on a result is read as days between the last transfusion of that
+  product and the test.
+- Values outside the vocabulary's plausible range, unknown units and impossible conversions
+  give `unknown` with the reason, never a verdict."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from eligo.patients.profile import LabResult, PatientProfile
+from eligo.rules._labs import (
+    _COUNT,
+    _WORD_NUMBERS,
+    _clean,
+    _converted,
+    _days,
+    _missing_result,
+    _question,
+    _shown,
+    _stale_note,
+    _unit_text,
+    _when,
+    lab_wording,
+    latest_result,
+)
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.creatinine_for_age import AgeSexLimit, CreatinineForAgeRule
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import Trigger, TriggerText, phrase_words
+from eligo.rules.verdicts import Outcome
+from eligo.terms import Comparator
+from eligo.units import UnitError, convert, display_unit, format_number, lab_spec, plausible, satisfies, vocabulary
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+
+# A lab requirement that applies only in one situation ("Platelets > 50 × 10⁹/L if stem cells
+# are not available"); settled from `PatientProfile.stored_stem_cells_cd34_per_kg`.
+LabCondition = Literal["stem_cells_available", "no_stem_cells_available"]
+
+
+class LabThresholdRule(RuleBase):
+    """The most recent result of one test compared with a threshold.
+
+    Exactly one of `value` (absolute, in `unit` as the trial wrote it, normalised for display:
+    "/µL", "× 10⁹/L", "g/dL") or `uln_multiple` (× the upper limit of normal reported with the
+    result; "=< institutional ULN" is 1.0) is set.
+    """
+
+    kind: Literal["lab_threshold"] = "lab_threshold"
+    test: str  # canonical name from vocab/labs.yaml
+    comparator: Comparator
+    value: float | None = None
+    unit: str | None = None
+    # The trial gave a bare number and the unit is the vocabulary's convention for the test.
+    unit_assumed: bool = False
+    uln_multiple: float | None = Field(default=None, gt=0)
+    for_age: bool = False  # "ULN for age": the age-appropriate ULN reported with the result
+    # "independent": no transfusion of the product within `transfusion_window_days` before the
+    # test (None = the window was not stated; the evaluator applies the vocabulary default).
+    # "allowed": the value may be reached with transfusion support.
+    transfusion: Literal["independent", "allowed"] | None = None
+    transfusion_window_days: int | None = Field(default=None, gt=0)
+    max_age_days: int | None = Field(default=None, gt=0)  # the result must be this recent
+    condition: LabCondition | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> LabThresholdRule:
+        lab_spec(self.test)  # an unknown test name is an error, not a silent unknown later
+        if (self.value is None) == (self.uln_multiple is None):
+            raise ValueError("give exactly one of value or uln_multiple")
+        if self.value is not None and not self.unit:
+            raise ValueError("an absolute threshold needs its unit")
+        if self.uln_multiple is not None and (self.unit is not None or self.unit_assumed):
+            raise ValueError("a ULN multiple has no unit")
+        if self.for_age and self.uln_multiple is None:
+            raise ValueError("for_age qualifies a ULN multiple")
+        if self.transfusion_window_days is not None and self.transfusion != "independent":
+            raise ValueError("a transfusion window belongs to transfusion independence")
+        return self
+
+    def threshold_text(self) -> str:
+        """The threshold for display: "≥ 1,000/µL", "≤ 1.5 × ULN for age", "≤ ULN"."""
+        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[self.comparator]
+        if self.uln_multiple is not None:
+            multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} × "
+            return f"{symbol} {multiple}ULN{' for age' if self.for_age else ''}"
+        unit = self.unit or ""
+        joiner = " " if unit[:1].isalpha() or unit.startswith("×") else ""
+        return f"{symbol} {format_number(self.value or 0)}{joiner}{unit}"
+
+    def question(self, section: Section) -> str:
+        spec = lab_spec(self.test)
+        comparator = vocabulary().comparators[self.comparator]
+        if self.uln_multiple is not None:
+            multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} times"
+            text = _question(
+                "uln",
+                label=spec.label,
+                comparator=comparator,
+                multiple=multiple,
+                for_age=" for their age" if self.for_age else "",
+            ).replace("  ", " ")
+        else:
+            threshold = self.threshold_text().split(" ", 1)[1]
+            text = _question("threshold", label=spec.label, comparator=comparator, threshold=threshold)
+        if self.transfusion == "independent" and spec.transfusion_product:
+            window = self.transfusion_window_days or vocabulary().policy.transfusion_independence_default_days
+            text = text[:-1] + _question(
+                "transfusion_independent", product=spec.transfusion_product, window=str(window)
+            )
+            text += "?"
+        elif self.transfusion == "allowed":
+            text = text[:-1] + _question("transfusion_allowed") + "?"
+        if self.condition is not None:
+            text = _question(f"condition_{self.condition}") + text[0].lower() + text[1:]
+        return text
+
+
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
+
+
+_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
+    (r"greater than or equal to|equal to or greater than|equal or greater than|more than or equal to", ">="),
+    (r"less than or equal to|equal to or less than|equal or less than", "<="),
+    (r"no less than|not less than|of at least|at least|a minimum of|minimum of", ">="),
+    (r"no more than|not more than|not exceeding|not to exceed|at most|up to|a maximum of|maximum of", "<="),
+    (r">\s*=|=\s*>|>/=|≥|⩾|≧", ">="),
+    (r"<\s*=|=\s*<|</=|≤|⩽|≦", "<="),
+    (r"greater than|more than|higher than|above|over|exceeding|>", ">"),
+    (r"less than|lower than|fewer than|below|under|<", "<"),
+)
+_COMPARATOR = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(_COMPARATORS)), re.I)
+
+_ULN = re.compile(
+    rf"\s*(?:(?P<multiple>{_NUMBER}|two|three|four|five|ten)\s*(?:x|×|times)\s*)?(?:the\s+)?(?:institutional\s+)?"
+    r"(?:upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|ULN|upper\s+normal\s+limit|"
+    r"(?:maximum\s+)?normal(?:\s+value|\s+limit)?)(?:\s*\(\s*ULN\s*\))?(?P<for_age>\s+for\s+age)?",
+    re.I,
+)
+_NUMBER_AT = re.compile(rf"\s*(?P<number>{_NUMBER})")
+_FILLER_GAP = re.compile(r"^[\s/,()\[\]:;-]*(?:(?:and/or|and|or|&)[\s/,()\[\]:-]*)?$", re.I)
+_OR = re.compile(r"\bor\b(?!\s*/)", re.I)
+_BOUNDARY = re.compile(r";|\.(?=\s|$)")
+_LEFTOVER_LIMIT = re.compile(
+    r"(?:[<>≤≥]|=<|=>|\bless than\b|\bgreater than\b|\bat least\b|\bmore than\b)\s*=?\s*\d[\d,.]*"
+    r"(?!\s*(?:days?|weeks?|months?|hours?|years?)\b)",
+    re.I,
+)
+_SEX_SPECIFIC = re.compile(r"\b(?:males?|females?|boys?|girls?|men|women)\b", re.I)
+
+_ALLOWED = re.compile(
+    r"transfusions?\s+(?:support\s+)?(?:is\s+|are\s+)?(?:acceptable|allowed|permitted)|may\s+(?:be\s+)?transfus"
+    r"|may\s+receive\b[^.;]*transfusion|with\s+or\s+without\s+transfusion",
+    re.I,
+)
+_INDEPENDENT = re.compile(
+    r"independent\s+of\s+(?:\w+\s+){0,3}transfusions?|transfusion[- ]independent|without\s+(?:\w+\s+)?transfusions?"
+    r"|\bno\s+(?:\w+\s+){0,3}transfusions?\s+(?:within|in|during|for)",
+    re.I,
+)
+_WINDOW = re.compile(
+    rf"transfus\w*\s+(?:within|in|during|for)\s+(?:at\s+least\s+)?(?:the\s+)?(?:(?:past|last|previous|prior)\s+)?"
+    rf"{_COUNT}\s*(day|week)s?",
+    re.I,
+)
+_RECENCY = re.compile(
+    rf"(?<!transfusion )(?<!transfusions )within\s+(?:the\s+)?(?:(?:past|last)\s+)?{_COUNT}\s*(day|week)s?\s+"
+    r"(?:prior\s+to|before|of)\s+(?:enrol?lment|registration|study\s+entry|screening|randomi[sz]ation|treatment)",
+    re.I,
+)
+_NO_STEM_CELLS = re.compile(r"if\s+(?:no\s+)?stem\s+cells\s+are\s+not\s+available|if\s+no\s+stem\s+cells", re.I)
+_STEM_CELLS = re.compile(r"if\s+stem\s+cells\s+are\s+available", re.I)
+_SCOPE = re.compile(r"\(\s*applicable\s+only\s+(?:for|to)\s+([^)]*)\)", re.I)
+_NOTE = re.compile(r"\((?:\s*note\b|[^()]*=)[^()]*\)", re.I)  # "(note that ...)", "(APC = neutrophils and ...)"
+
+_AGE_ROW = re.compile(
+    r"Age\s+(?P<ge>>=|≥)?\s*(?P<lo>\d+)\s*(?P<lo_unit>months?|years?)?\s*"
+    r"(?:to\s*<\s*(?P<hi>\d+)\s*(?P<hi_unit>months?|years?))?\s*:\s*"
+    rf"(?P<male>{_NUMBER})\s*mg/dL\s+for\s+males\s+and\s+(?P<female>{_NUMBER})\s*mg/dL\s+for\s+females",
+    re.I,
+)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "")) if text.lower() not in _WORD_NUMBERS else float(_WORD_NUMBERS[text.lower()])
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    test: str
+
+
+@cache
+def _synonym_patterns() -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
+    """(pattern, test, a word the synonym cannot match without) for every synonym, longest first."""
+    patterns: list[tuple[int, re.Pattern[str], str, str | None]] = []
+    for spec in vocabulary().tests.values():
+        after = f"(?!{spec.not_followed_by})" if spec.not_followed_by else ""
+        for synonym in spec.synonyms:
+            flags = 0 if synonym != synonym.lower() else re.I
+            body = re.escape(synonym).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
+            pattern = re.compile(rf"(?<![\w-]){body}(?![\w-]){after}(?!\s*transfus)", flags)
+            word = phrase_words([synonym], case_sensitive=not flags)
+            patterns.append((len(synonym), pattern, spec.test, word[0] if word else None))
+    patterns.sort(key=lambda item: -item[0])
+    return tuple((pattern, test, word) for _, pattern, test, word in patterns)
+
+
+def _mentions(text: str) -> list[_Mention]:
+    taken: list[_Mention] = []
+    words = TriggerText.of(text)
+    for pattern, test, word in _synonym_patterns():
+        if word is not None and not words.contains(word):
+            continue  # the synonym cannot be there (see eligo.rules.prefilter); scanning is slow
+        for match in pattern.finditer(text):
+            if not any(m.start < match.end() and match.start() < m.end for m in taken):
+                taken.append(_Mention(match.start(), match.end(), test))
+    return sorted(taken, key=lambda m: m.start)
+
+
+@dataclass
+class _Group:
+    tests: list[str]
+    start: int
+    end: int
+
+
+def _groups(masked: str, mentions: Sequence[_Mention]) -> list[_Group]:
+    groups: list[_Group] = []
+    for mention in mentions:
+        if groups and _FILLER_GAP.match(masked[groups[-1].end : mention.start]):
+            group = groups[-1]
+            group.end = mention.end
+            if mention.test not in group.tests:
+                group.tests.append(mention.test)
+        else:
+            groups.append(_Group([mention.test], mention.start, mention.end))
+    return groups
+
+
+@dataclass(frozen=True)
+class _Threshold:
+    comparator: Comparator
+    end: int  # offset in the clause just after the threshold
+    value: float | None = None
+    unit: str | None = None
+    unit_assumed: bool = False
+    uln_multiple: float | None = None
+    for_age: bool = False
+
+
+def _comparator(clause: str) -> tuple[Comparator, int] | None:
+    match = _COMPARATOR.search(clause)
+    if match is None or match.start() > 45 or re.search(r"\d", clause[: match.start()]):
+        return None
+    index = int(next(name for name, value in match.groupdict().items() if value is not None)[1:])
+    return _COMPARATORS[index][1], match.end()
+
+
+def _unit_after(test: str, rest: str) -> tuple[str, int] | None:
+    """The longest run of up to five words right after a number that is a unit for `test`."""
+    head = re.split(r"[(;]|,(?!\d)", rest, maxsplit=1)[0]
+    tokens = list(re.finditer(r"\S+", head))[:5]
+    if not tokens or tokens[0].start() > 1:
+        return None
+    for count in range(len(tokens), 0, -1):
+        end = tokens[count - 1].end()
+        candidate = head[:end].strip().rstrip(".,;:)]")
+        if not _measures(test, candidate):
+            continue
+        return display_unit(candidate), len(head[:end].rstrip().rstrip(".,;:)]"))
+    return None
+
+
+# Unit conversion with Pint is slow and depends only on the vocabulary and its arguments, while
+# trials write the same few units and thresholds over and over: both answers are cached.
+@lru_cache(maxsize=1024)
+def _measures(test: str, written: str) -> bool:
+    """Whether `written` is a unit `test` can be expressed in."""
+    try:
+        convert(test, 1.0, written, lab_spec(test).display)
+    except UnitError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _in_display_unit(test: str, value: float, written: str) -> float | None:
+    try:
+        return convert(test, value, written, lab_spec(test).display)
+    except UnitError:
+        return None
+
+
+def _threshold(test: str, clause: str) -> _Threshold | None:
+    found = _comparator(clause)
+    if found is None:
+        return None
+    comparator, position = found
+    uln = _ULN.match(clause, position)
+    if uln is not None:
+        multiple = uln.group("multiple")
+        return _Threshold(
+            comparator,
+            uln.end(),
+            uln_multiple=_number(multiple) if multiple else 1.0,
+            for_age=bool(uln.group("for_age")),
+        )
+    number = _NUMBER_AT.match(clause, position)
+    if number is None:
+        return None
+    value = _number(number.group("number"))
+    spec = lab_spec(test)
+    unit = _unit_after(test, clause[number.end() :])
+    if unit is not None:
+        shown, length = unit
+        threshold = _Threshold(comparator, number.end() + length, value=value, unit=shown)
+    elif spec.assumed_unit is not None:
+        threshold = _Threshold(
+            comparator, number.end(), value=value, unit=display_unit(spec.assumed_unit), unit_assumed=True
+        )
+    else:
+        return None
+    canonical = _in_display_unit(test, value, threshold.unit or "")
+    if canonical is None:
+        return None
+    return threshold if plausible(test, canonical) else None
+
+
+def _transfusion(test: str, own: str, general: str) -> tuple[Literal["independent", "allowed"] | None, int | None]:
+    if lab_spec(test).transfusion_product is None:
+        return None, None
+    for text in (own, general):
+        if _ALLOWED.search(text):
+            return "allowed", None
+        if _INDEPENDENT.search(text):
+            window = _WINDOW.search(text)
+            return "independent", _days(*window.groups()) if window else None
+    return None, None
+
+
+def _condition(text: str) -> LabCondition | None:
+    if _NO_STEM_CELLS.search(text):
+        return "no_stem_cells_available"
+    if _STEM_CELLS.search(text):
+        return "stem_cells_available"
+    return None
+
+
+def _combine(rules: Sequence[Rule], any_of: bool) -> Rule:
+    if len(rules) == 1:
+        return rules[0]
+    kind = AnyOf if any_of else AllOf
+    flat: list[Rule] = []
+    for rule in rules:
+        flat.extend(rule.rules if isinstance(rule, kind) else (rule,))
+    return kind(rules=tuple(flat))
+
+
+def _dedupe(rules: list[LabThresholdRule]) -> list[LabThresholdRule]:
+    """One requirement stated twice ("Hb >= 9 g/dL ... to have Hb >= 9 g/dL") is one rule;
+    the statement with a transfusion qualifier wins."""
+    kept: dict[tuple[object, ...], LabThresholdRule] = {}
+    for rule in rules:
+        key = (rule.test, rule.comparator, rule.value, rule.unit, rule.uln_multiple, rule.condition)
+        if key not in kept or (rule.transfusion and not kept[key].transfusion):
+            kept[key] = rule
+    return list(kept.values())
+
+
+def _age_rows(text: str) -> list[AgeSexLimit]:
+    rows = []
+    for match in _AGE_ROW.finditer(text):
+        lo_unit = match.group("lo_unit") or match.group("hi_unit") or "years"
+        lo = int(match.group("lo")) * (1 if lo_unit.lower().startswith("month") else 12)
+        hi = None
+        if match.group("hi"):
+            hi = int(match.group("hi")) * (1 if match.group("hi_unit").lower().startswith("month") else 12)
+        rows.append(
+            AgeSexLimit(
+                min_months=lo, max_months=hi, male=_number(match.group("male")), female=_number(match.group("female"))
+            )
+        )
+    return rows
+
+
+def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
+    """Every lab named in the criterion with its threshold, joined by AND / OR as written."""
+    text = _clean(ctx.text)
+    if _AGE_ROW.fullmatch(text.strip(" .;")):
+        return None  # a row of a creatinine table: its parent criterion reads the whole table
+    rows = _age_rows(" ".join([text, *(_clean(child) for child in ctx.children)]))
+    masked = _AGE_ROW.sub(lambda m: " " * len(m.group()), text)
+    masked = _NOTE.sub(lambda m: " " * len(m.group()), masked)
+    masked = _SCOPE.sub(lambda m: " " * len(m.group()), masked)
+    groups = _groups(masked, _mentions(masked))
+    if not groups:
+        return None
+    scope_match = _SCOPE.search(text)
+    scope = scope_match.group(1).strip() if scope_match else None
+    recency = _RECENCY.search(text)
+    max_age_days = _days(*recency.groups()) if recency else None
+    general = text[: groups[0].start]
+
+    alternatives: list[list[Rule]] = [[]]
+    previous_end = len(general)  # where the previous group's threshold ended
+    any_of_tests = ctx.section == "exclusion"  # "AST/ALT > 5 x ULN" excludes when either is high
+    for index, group in enumerate(groups):
+        next_start = groups[index + 1].start if index + 1 < len(groups) else len(text)
+        clause = masked[group.end : next_start]
+        gap = text[previous_end : group.start]
+        if index > 0 and _OR.search(gap):
+            alternatives.append([])
+        boundaries = list(_BOUNDARY.finditer(gap))
+        lead = gap[boundaries[-1].end() :] if boundaries else gap
+        parts: list[LabThresholdRule] = []
+        for test in group.tests:
+            threshold = _threshold(test, clause)
+            if threshold is None:
+                return None
+            rest = clause[threshold.end :]
+            if _LEFTOVER_LIMIT.search(rest) or _SEX_SPECIFIC.search(clause):
+                return None
+            stop = _BOUNDARY.search(text, group.end + threshold.end)
+            clause_end = min(stop.start() if stop else len(text), next_start)
+            own = lead + text[group.start : clause_end]
+            threshold_end = group.end + threshold.end
+            transfusion, window = _transfusion(test, own, general)
+            parts.append(
+                LabThresholdRule(
+                    scope=scope,
+                    test=test,
+                    comparator=threshold.comparator,
+                    value=threshold.value,
+                    unit=threshold.unit,
+                    unit_assumed=threshold.unit_assumed,
+                    uln_multiple=threshold.uln_multiple,
+                    for_age=threshold.for_age,
+                    transfusion=transfusion,
+                    transfusion_window_days=window,
+                    max_age_days=max_age_days,
+                    condition=_condition(own),
+                )
+            )
+            previous_end = threshold_end
+        group_rules: list[Rule] = [_for_age_table(rule, rows) for rule in _dedupe(parts)]
+        alternatives[-1].append(_combine(group_rules, any_of_tests))
+    joined = [_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run]
+    return _combine(joined, any_of=True) if joined else None
+
+
+def _dedupe_rules(rules: list[Rule]) -> list[Rule]:
+    labs = [rule for rule in rules if isinstance(rule, LabThresholdRule)]
+    if len(labs) != len(rules):
+        return rules
+    return list(_dedupe(labs))
+
+
+def _for_age_table(rule: LabThresholdRule, rows: Sequence[AgeSexLimit]) -> Rule:
+    """The age/sex table in place of "Age-adjusted serum creatinine =< 1.5 x normal for age"."""
+    if rule.test != "creatinine" or not rows or rule.uln_multiple is None or not rule.for_age:
+        return rule
+    comparator = "<" if rule.comparator == "<" else "<="
+    return CreatinineForAgeRule(
+        scope=rule.scope, comparator=comparator, rows=tuple(rows), stated_multiple=rule.uln_multiple
+    )
+
+
+
+def _check_recency(rule: LabThresholdRule, result: LabResult, on: date, label: str) -> Outcome | None:
+    if rule.max_age_days is None:
+        return None
+    if result.date is None or (on - result.date).days > rule.max_age_days:
+        when = "is undated" if result.date is None else f"is from {result.date.isoformat()}"
+        return Outcome.unknown(
+            f"The {label} result {when}; the trial needs one from the last {rule.max_age_days} days.",
+            f"labs.{rule.test}",
+        )
+    return None
+
+
+def _condition_holds(rule: LabThresholdRule, profile: PatientProfile) -> tuple[bool | None, str]:
+    cd34 = profile.stored_stem_cells_cd34_per_kg
+    if cd34 is None:
+        return None, "It is not known whether stem cells are stored."
+    available = cd34 > 0
+    stored = f"{format_number(cd34)} CD34+ cells/kg stored" if available else "no stem cells stored"
+    wanted = rule.condition == "stem_cells_available"
+    return available == wanted, f"The profile records {stored}."
+
+
+def _transfusion_outcome(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[bool | None, str]:
+    """(independent?, sentence) for a transfusion-independence qualifier."""
+    product = lab_spec(rule.test).transfusion_product
+    if rule.transfusion != "independent" or product is None:
+        return True, ""
+    window = rule.transfusion_window_days
+    default_note = ""
+    if window is None:
+        window = vocabulary().policy.transfusion_independence_default_days
+        default_note = f" (the trial states no window; Eligo uses {window} days)"
+    if result.transfused_within_days is None:
+        return None, f"Not known whether {product}s were transfused in the {window} days before this {label}."
+    if result.transfused_within_days <= window:
+        return False, (
+            f"A {product} transfusion {result.transfused_within_days} days before the test; the trial needs "
+            f"the count without transfusion in the last {window} days{default_note}."
+        )
+    return True, f"No {product} transfusion in the {window} days before the test{default_note}."
+
+
+def _compare(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[bool | None, str]:
+    """(condition holds?, evidence) for the threshold alone; None when it cannot be decided."""
+    needs = f"the trial needs {rule.threshold_text()}"
+    if rule.uln_multiple is not None:
+        if result.upper_limit_normal is None:
+            return (
+                None,
+                f"{label} {format_number(result.value)} {_when(result)} has no upper limit of normal "
+                f"recorded; {needs}.",
+            )
+        unit = _unit_text(result.unit) if result.unit else ""
+        ratio = result.value / result.upper_limit_normal
+        holds = satisfies(result.value, rule.comparator, rule.uln_multiple * result.upper_limit_normal)
+        return holds, (
+            f"{label} {format_number(result.value)}{unit} {_when(result)} "
+            f"(ULN {format_number(result.upper_limit_normal)}{unit}, so {format_number(ratio)} × ULN); {needs}."
+        )
+    if result.unit is None:
+        return None, f"{label} {format_number(result.value)} {_when(result)} has no unit recorded; {needs}."
+    trial_unit = rule.unit or ""
+    value = _converted(rule.test, result.value, result.unit, trial_unit)
+    written = _shown(result.value, display_unit(result.unit))
+    converted = _shown(value, trial_unit)
+    shown = written if written == converted else f"{written} = {converted}"
+    assumed = f" (the trial gives no unit; {trial_unit} assumed)" if rule.unit_assumed else ""
+    canonical_unit = lab_spec(rule.test).display
+    if trial_unit != canonical_unit and rule.value is not None:
+        threshold_canonical = _converted(rule.test, rule.value, trial_unit, canonical_unit)
+        needs += f" (= {_shown(threshold_canonical, canonical_unit)})"
+    holds = satisfies(value, rule.comparator, rule.value or 0.0)
+    return holds, f"{label} {shown} {_when(result)}; {needs}{assumed}."
+
+
+def _not_met(condition: bool | None, evidence: str) -> Outcome:
+    """A failed limit decides only when it is known to apply to this child."""
+    if condition is None:
+        return Outcome.unknown(f"{evidence} This limit may not apply to this child.", "stored_stem_cells_cd34_per_kg")
+    return Outcome.not_met(evidence)
+
+
+def evaluate_lab_threshold(rule: LabThresholdRule, profile: PatientProfile, on: date) -> Outcome:
+    spec = lab_spec(rule.test)
+    condition: bool | None = True
+    condition_note = ""
+    if rule.condition is not None:
+        condition, condition_note = _condition_holds(rule, profile)
+        if condition is False:
+            which = "are" if rule.condition == "stem_cells_available" else "are not"
+            return Outcome.not_applicable(f"This limit applies only if stem cells {which} available. {condition_note}")
+    result = latest_result(profile, rule.test, on)
+    if result is None:
+        return _missing_result(spec.label, rule.test)
+    stale = _check_recency(rule, result, on, spec.label)
+    if stale is not None:
+        return stale
+    try:
+        canonical = _converted(rule.test, result.value, result.unit, spec.display) if result.unit else None
+    except UnitError as error:
+        return Outcome.unknown(f"Cannot read the {spec.label} result: {error}.", f"labs.{rule.test}")
+    if canonical is not None and not plausible(rule.test, canonical):
+        return Outcome.unknown(
+            f"The {spec.label} value {format_number(result.value)}{_unit_text(result.unit or '')} is outside the "
+            f"plausible range; please check it.",
+            f"labs.{rule.test}",
+        )
+    try:
+        holds, evidence = _compare(rule, result, spec.label)
+    except UnitError as error:
+        return Outcome.unknown(f"Cannot compare the {spec.label} result: {error}.", f"labs.{rule.test}")
+    evidence += _stale_note(result, on)
+    if rule.transfusion == "allowed":
+        evidence += " Transfusion support is allowed."
+    if holds is None:
+        return Outcome.unknown(evidence, f"labs.{rule.test}")
+    if not holds:
+        return _not_met(condition, f"{evidence} {condition_note}".strip())
+    independent, transfusion_note = _transfusion_outcome(rule, result, spec.label)
+    evidence = f"{evidence} {transfusion_note}".strip()
+    if independent is False:
+        return _not_met(condition, f"{evidence} {condition_note}".strip())
+    if independent is None:
+        return Outcome.unknown(evidence, f"labs.{rule.test}.transfused_within_days")
+    if condition is None:
+        # Met whichever way the condition falls; a failed value could still not apply.
+        return Outcome.met(f"{evidence} {condition_note}".strip())
+    return Outcome.met(evidence)
+
+
+def _trigger() -> Trigger | None:
+    """A lab threshold needs a lab's name, matched case-sensitively where the vocabulary says so."""
+    words: list[str] = []
+    for spec in vocabulary().tests.values():
+        for synonym in spec.synonyms:
+            word = phrase_words([synonym], case_sensitive=synonym != synonym.lower())
+            if word is None:
+                return None
+            words.extend(word)
+    return Trigger(tuple(dict.fromkeys(words)))
+
+
+KIND = RuleKind(
+    LabThresholdRule,
+    lab_wording,
+    ("threshold", "uln", "transfusion_independent", "transfusion_allowed"),
+    evaluate_lab_threshold,
+    (Step(extract_lab_thresholds, _trigger()),),
+)
+
+__all__ = [
+    "KIND",
+    "LabCondition",
+    "LabThresholdRule",
+    "evaluate_lab_threshold",
+    "extract_lab_thresholds",
+]

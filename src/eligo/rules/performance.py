@@ -1,0 +1,157 @@
+"""The performance-status rule kind (Lansky, Karnofsky, ECOG): model, question, extractor,
+evaluator and record."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from eligo.patients.profile import PatientProfile, PerformanceScore
+from eligo.rules._clinical import _join, _q, clinical_wording
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import Trigger
+from eligo.rules.verdicts import Outcome
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+
+class PerformanceRule(RuleBase):
+    """Activity score thresholds. With both Lansky and Karnofsky minimums, the scale that
+    fits the child's age is used (Lansky through `lansky_through_age_years` completed years)."""
+
+    kind: Literal["performance"] = "performance"
+    lansky_min: int | None = Field(default=None, ge=0, le=100)
+    karnofsky_min: int | None = Field(default=None, ge=0, le=100)
+    ecog_max: int | None = Field(default=None, ge=0, le=5)
+    lansky_through_age_years: int = Field(default=16, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _some_scale(self) -> PerformanceRule:
+        if self.lansky_min is None and self.karnofsky_min is None and self.ecog_max is None:
+            raise ValueError("a performance rule needs at least one scale")
+        return self
+
+    def thresholds_text(self) -> str:
+        parts = []
+        if self.lansky_min is not None:
+            age = f" (age {self.lansky_through_age_years} or under)" if self.karnofsky_min is not None else ""
+            parts.append(f"Lansky ≥ {self.lansky_min}{age}")
+        if self.karnofsky_min is not None:
+            age = f" (age {self.lansky_through_age_years + 1} or over)" if self.lansky_min is not None else ""
+            parts.append(f"Karnofsky ≥ {self.karnofsky_min}{age}")
+        if self.ecog_max is not None:
+            parts.append(f"ECOG ≤ {self.ecog_max}")
+        return _join(parts)
+
+    def question(self, section: Section) -> str:
+        return _q("performance", scores=self.thresholds_text())
+
+
+def extract_performance(context: CriterionContext) -> Rule | None:
+    """Lansky / Karnofsky / ECOG thresholds, with the Lansky-Karnofsky age split."""
+    text = context.normalized
+    if not re.search(r"\b(lansky|karnofsky|KPS|ECOG|eastern cooperative oncology group)\b", text, re.IGNORECASE):
+        return None
+    if context.section == "exclusion":
+        return None  # exclusions state a *low* score; the rule kind is written as a minimum
+    fields: dict[str, int] = {}
+    lansky_age = re.search(r"lansky\s*\(?\s*(?:for patients\s*)?≤ ?(\d+) years?", text, re.IGNORECASE)
+    if lansky_age is not None:
+        fields["lansky_through_age_years"] = int(lansky_age.group(1))
+    ecog = re.search(
+        r"(?:ECOG|eastern cooperative oncology group)\)?[^;.]*?(?:(≤|<) ?(\d)\b|\b0 ?(?:-|to|or) ?(\d)\b)",
+        text,
+        re.IGNORECASE,
+    )
+    if ecog is not None:
+        fields["ecog_max"] = (
+            int(ecog.group(2)) - (1 if ecog.group(1) == "<" else 0) if ecog.group(2) else int(ecog.group(3))
+        )
+
+    def minimum(segment: str) -> int | None:
+        for pattern in (r"≥ ?(\d+)", r"> ?(\d+)", r"(\d+) ?%? or (?:higher|more|greater)", r"(\d+) ?%? ?(?:-|to) ?100"):
+            match = re.search(pattern, segment, re.IGNORECASE)
+            if match is not None:
+                return int(match.group(1)) + (1 if pattern.startswith(">") else 0)
+        return None
+
+    scales = [(m.start(), m.group(1).lower()) for m in re.finditer(r"\b(lansky|karnofsky|KPS)\b", text, re.IGNORECASE)]
+    for index, (start, scale) in enumerate(scales):
+        end = scales[index + 1][0] if index + 1 < len(scales) else len(text)
+        segment = re.sub(r"\((?:for patients\s*)?[≤<>≥] ?\d+ years?\)", "", text[start:end])
+        segment = re.sub(r"^\w+[^;:]*?\b\d+ years? of age:?", "", segment)
+        value = minimum(segment) if index + 1 == len(scales) or minimum(segment) is not None else None
+        if value is None:
+            value = minimum(re.sub(r"\((?:for patients\s*)?[≤<>≥] ?\d+ years?\)", "", text[start:]))
+        if value is None:
+            return None
+        fields["karnofsky_min" if scale in {"karnofsky", "kps"} else "lansky_min"] = value
+    if not scales and "ecog_max" not in fields:
+        return None
+    try:
+        return PerformanceRule(**fields)
+    except ValidationError:  # limits the model refuses (an empty range) are no reading of the text
+        return None
+
+
+def _latest(profile: PatientProfile, scale: str) -> PerformanceScore | None:
+    scores = [p for p in profile.performance if p.scale == scale]
+    if not scores:
+        return None
+    return max(scores, key=lambda p: p.date or date.min)
+
+
+def _score_text(score: PerformanceScore) -> str:
+    when = f" on {score.date.isoformat()}" if score.date else ""
+    return f"{score.scale.capitalize() if score.scale != 'ecog' else 'ECOG'} score {score.score}{when}"
+
+
+def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: date) -> Outcome:
+    needs = f"the trial needs {rule.thresholds_text()}"
+    checks: list[tuple[str, int, bool]] = []  # (scale, threshold, higher is better)
+    if rule.lansky_min is not None and rule.karnofsky_min is not None:
+        months = profile.age_in_months_on(on)
+        if months is None:
+            return Outcome.unknown(
+                f"Age unknown, so the right scale (Lansky or Karnofsky) is unknown; {needs}.", "birth_date"
+            )
+        # Lansky through the given age in completed years ("=< 16 years"), Karnofsky after it.
+        if months // 12 <= rule.lansky_through_age_years:
+            checks.append(("lansky", rule.lansky_min, True))
+        else:
+            checks.append(("karnofsky", rule.karnofsky_min, True))
+    elif rule.lansky_min is not None:
+        checks.append(("lansky", rule.lansky_min, True))
+    elif rule.karnofsky_min is not None:
+        checks.append(("karnofsky", rule.karnofsky_min, True))
+    # ECOG is the trial's alternative wording; it is used when the Lansky/Karnofsky score is missing.
+    if rule.ecog_max is not None:
+        checks.append(("ecog", rule.ecog_max, False))
+
+    for scale, threshold, higher in checks:
+        score = _latest(profile, scale)
+        if score is None:
+            continue
+        holds = score.score >= threshold if higher else score.score <= threshold
+        return (Outcome.met if holds else Outcome.not_met)(f"{_score_text(score)}; {needs}.")
+    # No mapping between scales is assumed: a Karnofsky score for a young child is not read as Lansky.
+    wanted = tuple(f"performance.{scale}" for scale, _, _ in checks)
+    return Outcome.unknown(
+        f"No {' or '.join(s.split('.')[1].capitalize() for s in wanted)} score in the profile; {needs}.", *wanted
+    )
+
+
+KIND = RuleKind(
+    PerformanceRule,
+    clinical_wording,
+    ("performance",),
+    evaluate_performance,
+    (Step(extract_performance, Trigger(("lansky", "karnofsky", "kps", "ecog", "eastern"))),),
+)
+
+__all__ = ["KIND", "PerformanceRule", "evaluate_performance", "extract_performance"]

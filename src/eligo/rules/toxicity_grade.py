@@ -1,0 +1,143 @@
+"""The toxicity-grade rule kind ("recovered to grade ≤ 1"): model, question, extractor, evaluator
+and record."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from eligo.patients.profile import PatientProfile
+from eligo.rules._clinical import SYMBOL, _join, _q, clinical_wording
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import Trigger
+from eligo.rules.verdicts import Outcome
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+
+class ToxicityGradeRule(RuleBase):
+    """The worst CTCAE grade of a toxicity or organ dysfunction compared with `grade`.
+
+    comparator "<=": the child's `what` is at most `grade` (inclusion: "resolved to grade 1
+    or less"); ">": it is worse than `grade` (exclusion: "organ dysfunction > Grade 2").
+    """
+
+    kind: Literal["toxicity_grade"] = "toxicity_grade"
+    comparator: Literal["<=", ">"]
+    grade: int = Field(ge=0, le=4)
+    # None: any acute toxicity of earlier therapy; otherwise a named toxicity ("hematuria").
+    what: str | None = None
+    exceptions: tuple[str, ...] = ()
+    or_stabilized: bool = False
+    # "fully recovered from the acute toxic effects": grade 0 is certain, grade 1 is a judgement.
+    fully_recovered: bool = False
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ToxicityGradeRule:
+        if self.fully_recovered and (self.comparator != "<=" or self.what is not None):
+            raise ValueError("fully_recovered is an '<=' rule about all acute toxicity")
+        return self
+
+    def question(self, section: Section) -> str:
+        if self.fully_recovered:
+            return _q("toxicity_recovered")
+        if self.comparator == "<=":
+            return _q(
+                "toxicity_max",
+                what=f" ({self.what})" if self.what else "",
+                grade=str(self.grade),
+                stabilized=" or at least stable" if self.or_stabilized else "",
+            )
+        exceptions = f", apart from {_join(list(self.exceptions), 'and')}" if self.exceptions else ""
+        return _q(
+            "toxicity_min",
+            what=self.what or "a side effect or organ problem",
+            grade=str(self.grade),
+            exceptions=exceptions,
+        )
+
+
+def extract_toxicity(context: CriterionContext) -> Rule | None:
+    """Toxicity and organ-dysfunction grades (CTCAE)."""
+    text = context.normalized.rstrip(".")
+    organ = re.match(
+        r"^(?:existing )?(major organ dysfunction) > ?grade (\d)(?:,? with the exception of (.+))?$",
+        text,
+        re.IGNORECASE,
+    )
+    if organ is not None:
+        exceptions = tuple(e.strip() for e in re.split(r",\s*", organ.group(3) or "") if e.strip())
+        return ToxicityGradeRule(
+            comparator=">", grade=int(organ.group(2)), what=organ.group(1).lower(), exceptions=exceptions
+        )
+    resolved = re.search(
+        r"acute toxicity of any previous therapy must have resolved to grade (\d) or less"
+        r"( or stabilized)?",
+        text,
+        re.IGNORECASE,
+    )
+    if resolved is not None:
+        return ToxicityGradeRule(comparator="<=", grade=int(resolved.group(1)), or_stabilized=bool(resolved.group(2)))
+    if re.match(
+        r"^patients must have fully recovered from the acute toxic effects of all prior "
+        r"(?:chemotherapy|therapy)[\w, ]*?prior to (?:study )?enrollment$",
+        text,
+        re.IGNORECASE,
+    ):
+        return ToxicityGradeRule(comparator="<=", grade=1, fully_recovered=True)
+    named: list[tuple[int, str]] = []
+    remainder = text
+    for match in re.finditer(r"≤ ?grade (\d) ([a-z]+)(?: \([^)]*\))?", text, re.IGNORECASE):
+        named.append((int(match.group(1)), match.group(2).lower()))
+        remainder = remainder.replace(match.group(0), "")
+    reverse = re.match(r"^([a-z]+)(?: toxicity)? ≤ ?grade (\d)$", text, re.IGNORECASE)
+    if reverse is not None:
+        return ToxicityGradeRule(comparator="<=", grade=int(reverse.group(2)), what=reverse.group(1).lower())
+    if not named or re.sub(r"\band\b|[\s,;]", "", remainder):
+        return None
+    rules = tuple(ToxicityGradeRule(comparator="<=", grade=g, what=w) for g, w in named)
+    return rules[0] if len(rules) == 1 else AllOf(rules=rules)
+
+
+def evaluate_toxicity(rule: ToxicityGradeRule, profile: PatientProfile, on: date) -> Outcome:
+    worst = profile.max_toxicity_grade
+    what = rule.what or ("organ dysfunction or toxicity" if rule.comparator == ">" else "acute toxicity")
+    needs = f"the trial's condition is {what} grade {SYMBOL[rule.comparator]} {rule.grade}"
+    if rule.exceptions:
+        needs += f", except {', '.join(rule.exceptions)}"
+    if worst is None:
+        return Outcome.unknown(f"No toxicity grade in the profile; {needs}.", "max_toxicity_grade")
+    have = f"Worst unresolved toxicity grade {worst}"
+    if rule.comparator == "<=":
+        if rule.fully_recovered and worst == 1:
+            return Outcome.unknown(
+                f"{have}; whether grade 1 counts as fully recovered is for the study team.", "max_toxicity_grade"
+            )
+        if worst <= rule.grade:
+            return Outcome.met(f"{have}; {needs}.")
+        if rule.what is not None or rule.or_stabilized:
+            why = "it may be another toxicity" if rule.what else "the trial also accepts a stable toxicity"
+            return Outcome.unknown(f"{have}; {why}; {needs}.", "max_toxicity_grade")
+        return Outcome.not_met(f"{have}; {needs}.")
+    if worst <= rule.grade:
+        return Outcome.not_met(f"{have}; {needs}.")
+    if rule.exceptions or rule.what is not None:
+        return Outcome.unknown(f"{have}; the profile does not say which problem it is; {needs}.", "max_toxicity_grade")
+    return Outcome.met(f"{have}; {needs}.")
+
+
+KIND = RuleKind(
+    ToxicityGradeRule,
+    clinical_wording,
+    ("toxicity_max", "toxicity_recovered", "toxicity_min"),
+    evaluate_toxicity,
+    (Step(extract_toxicity, Trigger(("grade", "recovered"))),),
+)
+
+__all__ = ["KIND", "ToxicityGradeRule", "evaluate_toxicity", "extract_toxicity"]

@@ -1,0 +1,675 @@
+"""The washout rule kind ("at least 21 days since myelosuppressive chemotherapy"): model, question,
+evaluator, record, and the therapy extractor, which reads washouts, prior therapy, cumulative
+doses and stored stem cells in one pass over a criterion's sentences.
+
+Turns therapy-history criterion text into washout, prior-therapy, cumulative-dose and
+stored-stem-cell rules, using the phrases of `vocab/therapy.yaml`.
+
+A criterion that states several therapy conditions in separate sentences ("At least 2 weeks
+since any anti-tumor therapy. Three months ... radiation ... Prior 131I-MIBG is allowed if ...")
+becomes one `AllOf`. Criteria about toxicity recovery, allergies or scans that merely mention a
+therapy are left to other extractors (None)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, model_validator
+
+from eligo.criteria.drugs import Phrase, half_life_days, normalize_name, questions, therapy_vocabulary, vocabulary
+from eligo.patients.profile import PatientProfile
+from eligo.rules._therapy import (
+    Exposure,
+    _Finding,
+    _history,
+    _Item,
+    _Seen,
+    _sentence,
+    _unclassified_text,
+    _unknown,
+    therapy_classes,
+    therapy_wording,
+)
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.cumulative_dose import CumulativeDoseRule
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.prefilter import GatedPattern, Trigger
+from eligo.rules.prior_therapy import PriorTherapyRule
+from eligo.rules.stored_stem_cells import StemCellRule
+from eligo.rules.verdicts import Outcome
+from eligo.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+
+class WashoutRule(RuleBase):
+    """Time since the last exposure. `mode="elapsed"`: at least the window has passed since the
+    last dose (or there was none); `mode="within"`: the child had it inside the window.
+
+    The window is `min_days`, `min_hours` or calendar `min_months`, counted up to the evaluation
+    date, which stands in for the criterion's own `reference` point ("enrollment",
+    "protocol therapy", "1st dose of GM-CSF").
+    """
+
+    kind: Literal["washout"] = "washout"
+    exposure: Exposure
+    mode: Literal["elapsed", "within"] = "elapsed"
+    min_days: int | None = Field(default=None, ge=1)
+    min_hours: int | None = Field(default=None, ge=1)
+    min_months: int | None = Field(default=None, ge=1)
+    # "> 6 months previous": the boundary day itself does not count as elapsed.
+    strictly_more: bool = False
+    # Longer windows for sub-classes: "3 weeks (6 weeks if prior nitrosourea)" -> {nitrosourea: 42}.
+    longer_for: dict[str, int] = Field(default_factory=dict)
+    # "7 days or 3 half-lives, whichever is longer"
+    half_lives: int | None = Field(default=None, ge=1)
+    whichever_longer: bool = True
+    reference: str = "enrollment"
+
+    @model_validator(mode="after")
+    def _one_window(self) -> WashoutRule:
+        windows = [w for w in (self.min_days, self.min_hours, self.min_months) if w is not None]
+        if len(windows) != 1:
+            raise ValueError("give exactly one of min_days, min_hours, min_months")
+        for name, days in self.longer_for.items():
+            if not vocabulary().is_class(name):
+                raise ValueError(f"longer_for names unknown class {name!r}")
+            if self.min_days is None or days <= self.min_days:
+                raise ValueError("longer_for windows are in days and longer than min_days")
+        if self.half_lives is not None and not self.exposure.covers_therapies:
+            raise ValueError("half-lives apply to drugs only")
+        return self
+
+    def period(self) -> str:
+        return period_text(self.min_days, self.min_hours, self.min_months)
+
+    def question(self, section: Section) -> str:
+        q = questions()
+        extra = ""
+        if self.half_lives is not None:
+            extra += q.half_lives.format(n=self.half_lives, longer="longer" if self.whichever_longer else "shorter")
+        for name, days in self.longer_for.items():
+            extra += q.longer_for.format(period=period_text(days, None, None), label=vocabulary().label(name))
+        template = q.washout_elapsed if self.mode == "elapsed" else q.washout_within
+        if not self.exposure.covers_therapies:
+            template = q.washout_elapsed_event if self.mode == "elapsed" else q.washout_within_event
+        return template.format(
+            period=self.period(),
+            more="more than " if self.strictly_more else "at least ",
+            what=self.exposure.described(),
+            extra=extra,
+            reference=self.reference,
+        )
+
+
+def period_text(days: int | None, hours: int | None, months: int | None) -> str:
+    if hours is not None:
+        return f"{hours} hours"
+    if months is not None:
+        return "1 month" if months == 1 else f"{months} months"
+    if days is not None and days % 7 == 0 and days >= 14:
+        return f"{days // 7} weeks"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "twenty-eight": 28,
+}  # fmt: skip
+_NUMBER = r"\d+|" + "|".join(_NUMBERS)
+_UNITS = r"hours?|hrs?|days?|weeks?|wks?|months?|years?"
+# Most of a criterion's sentences hold no duration, no "prior ..." and so on, and a failed scan with
+# these patterns is slow: GatedPattern first checks for words without which they cannot match.
+_DURATION = GatedPattern(
+    rf"(?P<gt>>\s*)?\b(?P<num>{_NUMBER})[\s-]*(?P<unit>{_UNITS})\b",
+    ("hour", "hr", "day", "week", "wk", "month", "year"),
+)
+_LONGER_FOR = GatedPattern(
+    rf"\(?\s*(?P<num>{_NUMBER})\s*(?P<unit>days?|weeks?)\s+if\s+prior\s+(?P<what>[\w-]+)\s*\)?", ("prior",)
+)
+_SENTENCE = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|eg|vs|approx)\.", re.I)
+
+_NOT_MINE = re.compile(
+    r"allerg|recovered from|toxic effects|toxicity|hypersensitiv|swallow|MIBG avid|avid within|biopsy|"
+    r"cardiotoxic|contracepti|pregnan|scan must",
+    re.I,
+)
+_PREGNANCY = GatedPattern(r"pregnan|contracepti|birth control", ("pregnan", "contracepti", "birth"))
+_ELAPSED = GatedPattern(
+    r"at least|minimum|must have elapsed|should have elapsed|must not have received|must be discontinued|"
+    r"discontinued a minimum|eligible \S+ \w+ after|no (?:\w+ ){0,4}within|is required following|"
+    r"since|(?:prior|previous) (?:to|before)?.*\ballowed if",
+    ("least", "minimum", "elapsed", "received", "discontinued", "eligible", "within", "following", "since", "allowed"),
+)
+_OFF_TREATMENT = re.compile(r"not been off (?:treatment|therapy) for", re.I)
+_REFERENCE = GatedPattern(
+    r"(?:prior to|before|of|from|until)\s+(?:the\s+)?(?:start of\s+|first day of\s+(?:administration of\s+)?)?"
+    r"(?P<ref>protocol therapy|enrol?lment|study entry|registration|randomi[sz]ation|screening|"
+    r"(?:1st|first) dose of (?:study (?:drug|agent|treatment)|[\w-]+)|MIBG therapy|"
+    r"study (?:drug|treatment)|treatment start)",
+    ("protocol", "enrol", "entry", "registration", "randomi", "screening", "dose", "mibg", "study", "start"),
+)
+_HALF_LIVES = GatedPattern(
+    rf"(?P<num>{_NUMBER})\s*(?:PK\s+|elimination\s+)?half[- ]lives(?P<rest>[^.]*?whichever is (?:longer|shorter)|)",
+    ("lives",),
+)
+_EXCEPT = re.compile(r"\bEXCEPT(?: for)?\s+(?P<what>[^.;]+)", re.I)
+_CURRENT = GatedPattern(
+    r"at the time of (?:enrol?lment|study entry|registration)|currently|are receiving|be receiving|\bon the following",
+    ("time", "currently", "receiving", "following"),
+)
+_ALLOGENEIC = GatedPattern(r"not eligible post allogeneic|(?:previously )?received (?:an )?allogene?ic", ("alloge",))
+_PERMITTED = GatedPattern(r"eligible at any time|regardless of response", ("eligible", "regardless"))
+_NO_PROGRESSION_ON = GatedPattern(
+    r"did not have (?:tumou?r )?(?:relapse|progression)|without (?:relapse|progression) (?:on|while)",
+    ("relapse", "progression"),
+)
+_RECEIVED = GatedPattern(
+    r"(?:received|had|with) (?:any )?(?:prior|previous) (?:treatment|therapy|exposure)|"
+    r"prior (?:treatment|therapy) with|previous(?:ly)? (?:treated|received)|"
+    r"are receiving|be receiving|^(?:prior|previous) ",
+    ("prior", "previous", "receiving"),
+)
+_STORED_CELLS = GatedPattern(
+    r"stem cell (?:product|harvest)|stored (?:stem cells|PBSC)|CD34", ("stem", "stored", "cd34")
+)
+_CD34 = re.compile(
+    r"(?P<mant>\d+(?:\.\d+)?)\s*[x×]\s*10\s*\^?\s*(?P<exp>\d+)\s*(?:cluster of differentiation 34\s*)?\(?CD34\)?\s*\+?",
+    re.I,
+)
+_CUMULATIVE = re.compile(
+    r"cumulative[^.]*?(?:not exceed|<=|≤|less than or equal to|below|<)\s*"
+    r"(?P<max>\d+(?:\.\d+)?)\s*(?P<unit>m?Ci/kg|MBq/kg|GBq/kg)",
+    re.I,
+)
+
+
+_STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
+
+
+def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
+    """A therapy-history rule for one criterion, or None when the text is not about one."""
+    text = ctx.text.strip()
+    if not text or (_NOT_MINE.search(text) and not re.search(r"at least|must have elapsed", text, re.I)):
+        return None
+    if _PREGNANCY.search(text):
+        return None  # "at least 28 days before she starts taking lenalidomide" is about contraception
+    whole = _stem_cells(text)
+    if whole is not None:
+        return whole
+    rules: list[Rule] = []
+    for sentence in _sentences(text):
+        rules.extend(_clause_rules(sentence, ctx))
+    if not rules:
+        return None
+    if len(rules) == 1:
+        return rules[0]
+    # Several conditions in one exclusion are alternatives: any one of them excludes.
+    return AnyOf(rules=tuple(rules)) if ctx.section == "exclusion" else AllOf(rules=tuple(rules))
+
+
+def _clause_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
+    """Rules of one sentence, split into clauses ("A within 14 days or B within 7 days";
+    "X within 1 week; Y within 4 weeks") only when every clause makes a rule of its own."""
+    for splitter in (r";\s+", r",?\s+or\s+(?=[^,;]*\bwithin\b)", r",\s+or\s+"):
+        parts = [part for part in re.split(splitter, sentence) if part.strip()]
+        if len(parts) < 2:
+            continue
+        found = [_sentence_rules(part, ctx) for part in parts]
+        if all(found) and (not splitter.startswith(",?") or all(_DURATION.search(part) for part in parts)):
+            return [rule for rules in found for rule in rules]
+    return _sentence_rules(sentence, ctx)
+
+
+def _sentences(text: str) -> list[str]:
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(1) + "\x00", text)
+    return [part.replace("\x00", ".").strip() for part in _SENTENCE.split(protected) if part.strip()]
+
+
+def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
+    if _NOT_MINE.search(sentence) and not re.search(r"at least|must have elapsed", sentence, re.I):
+        return []
+    mibg_allowed = _prior_mibg_allowed(sentence)
+    if mibg_allowed:
+        return mibg_allowed
+    prior = _prior_therapy(sentence, ctx)
+    if prior is not None:
+        return [prior]
+    washout = _washout(sentence, ctx)
+    return [washout] if washout is not None else []
+
+
+# Siblings under one heading look up the heading's exposure in turn; exposures are immutable.
+@lru_cache(maxsize=64)
+def _exposure(text: str) -> Exposure | None:
+    """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""
+    text = re.sub(r"\((?:radiotherapy|radiation) is excluded\)|excluding radiotherapy", "", text, flags=re.I)
+    except_match = _EXCEPT.search(text)
+    excluded: tuple[str, ...] = ()
+    if except_match:
+        excluded = _agents_named(except_match.group("what"))
+        if excluded:
+            text = text[: except_match.start()]
+    matched = _phrases_in(text)
+    classes = _most_general([c for p in matched for c in p.classes])
+    fields = tuple(dict.fromkeys(f for p in matched for f in p.radiation_fields))
+    transplant = next((p.transplant for p in matched if p.transplant), None)
+    live = any(p.live_vaccine for p in matched)
+    agents: tuple[str, ...] = ()
+    if not matched:
+        agents = _agents_named(text)
+        if not agents:
+            return None
+    # Only phrases whose classes survived the any-of reduction name the exposure.
+    named = [p for p in matched if set(p.classes) & set(classes) or not p.classes]
+    labels = list(dict.fromkeys(p.label for p in named)) or list(agents)
+    examples = tuple(dict.fromkeys(e for p in named for e in p.examples)) if len(named) == 1 else ()
+    if transplant == "autologous" and _myeloablative(text):
+        labels = ["autologous stem cell infusion after high-dose (myeloablative) therapy"]
+    values: dict[str, Any] = {
+        "therapy_classes": classes,
+        "agents": agents,
+        "excluded_agents": excluded,
+        "radiation_fields": fields,
+        "transplant": transplant,
+        "myeloablative": _myeloablative(text) if transplant == "autologous" else None,
+        "live_vaccine": live,
+        "label": _join(labels),
+        "examples": examples,
+    }
+    return Exposure.model_validate(values)
+
+
+@cache
+def _phrase_patterns() -> tuple[tuple[Phrase, re.Pattern[str]], ...]:
+    return tuple((phrase, phrase.regex) for phrase in therapy_vocabulary().phrases)
+
+
+def _phrases_in(text: str) -> list[Phrase]:
+    taken: list[tuple[int, int]] = []
+    found: list[Phrase] = []
+    for phrase, regex in _phrase_patterns():
+        for match in regex.finditer(text):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            if phrase not in found:
+                found.append(phrase)
+    groups_with_specific = {p.group for p in found if p.group and not p.fallback}
+    return [p for p in found if not (p.fallback and p.group in groups_with_specific)]
+
+
+def _most_general(classes: list[str]) -> tuple[str, ...]:
+    """Drops classes already covered by a broader class in the same list (any-of semantics)."""
+    drugs = vocabulary()
+    unique = list(dict.fromkeys(classes))
+    return tuple(c for c in unique if not any(o != c and o in drugs.closure([c]) for o in unique))
+
+
+_AGENT_WORD = re.compile(r"[\w][\w.\-/]*")
+
+
+def _agents_named(text: str) -> tuple[str, ...]:
+    drugs = vocabulary()
+    words = _AGENT_WORD.findall(text)
+    # normalize_name(" ".join(run)) is the concatenation of each word's key (the space is
+    # dropped, and no letter or digit changes across it), so each word is normalised once.
+    keys = [normalize_name(word) for word in words]
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in (4, 3, 2, 1):
+            drug = drugs.drug_by_key("".join(keys[i : i + size])) if i + size <= len(words) else None
+            if drug is not None and sum(len(word) for word in words[i : i + size]) + size - 1 > 2:
+                found.append(drug.name)
+                i += size
+                break
+        else:
+            i += 1
+    return tuple(dict.fromkeys(found))
+
+
+def _myeloablative(text: str) -> bool | None:
+    if re.search(r"non-?\s?myeloablative", text, re.I):
+        return False
+    if re.search(r"myeloablative", text, re.I):
+        return True
+    return None
+
+
+def _join(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
+    longer_for: dict[str, int] = {}
+    longer = _LONGER_FOR.search(sentence)
+    if longer:
+        cls = _class_word(longer.group("what"))
+        if cls is not None:
+            longer_for[cls] = _days(longer.group("num"), longer.group("unit"))
+            sentence = sentence[: longer.start()] + sentence[longer.end() :]
+    duration = _DURATION.search(sentence)
+    if duration is None:
+        return None
+    off_treatment = bool(_OFF_TREATMENT.search(sentence))
+    if _ELAPSED.search(sentence) and not off_treatment:
+        mode = "elapsed"
+    elif off_treatment or re.search(r"\bwithin\b", sentence, re.I):
+        mode = "within"
+    else:
+        return None
+    exposure = _exposure(_target_text(sentence))
+    if off_treatment:
+        exposure = Exposure(therapy_classes=("systemic_anticancer_therapy",), label="anti-cancer treatment")
+    if exposure is None and ctx.parent_text:
+        exposure = _exposure(ctx.parent_text)
+    if exposure is None:
+        return None
+    if re.search(r"any anti-?tumou?r therapy", sentence, re.I) and not exposure.radiation_fields:
+        exposure = exposure.model_copy(update={"radiation_fields": ALL_RADIATION_FIELDS})
+    amount = _number(duration.group("num"))
+    unit = duration.group("unit").lower()
+    window: dict[str, int] = {}
+    if unit.startswith("h"):
+        window["min_hours"] = amount
+    elif unit.startswith("m"):
+        window["min_months"] = amount
+    elif unit.startswith("y"):
+        window["min_months"] = 12 * amount
+    else:
+        window["min_days"] = _days(duration.group("num"), unit)
+    half = _HALF_LIVES.search(sentence)
+    reference = _REFERENCE.search(sentence) or (_REFERENCE.search(ctx.parent_text) if ctx.parent_text else None)
+    return WashoutRule(
+        exposure=exposure,
+        mode=mode,
+        strictly_more=bool(duration.group("gt")) or off_treatment,
+        longer_for=longer_for if "min_days" in window else {},
+        half_lives=_number(half.group("num")) if half else None,
+        whichever_longer=not (half and "shorter" in half.group("rest").lower()),
+        reference=_reference_text(reference.group("ref")) if reference else "enrollment",
+        **window,
+    )
+
+
+def _target_text(sentence: str) -> str:
+    """The sentence without its reference point ("before 1st dose of GM-CSF" is not an exposure)."""
+    return _REFERENCE.sub("", sentence)
+
+
+def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | None:
+    parent = ctx.parent_text or ""
+    if _ALLOGENEIC.search(sentence):
+        exposure = _exposure(sentence)
+        if exposure is None:
+            return None
+        condition = "not_received" if ctx.section == "inclusion" else "received"
+        return PriorTherapyRule(
+            exposure=exposure.model_copy(update={"transplant": "allogeneic", "myeloablative": None}),
+            condition=condition,
+        )
+    if _PERMITTED.search(sentence):
+        exposure = _exposure(re.split(r",? (?:to support|regardless)", sentence, flags=re.I)[0])
+        if exposure is None:
+            return None
+        if exposure.transplant == "autologous":
+            exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
+        return PriorTherapyRule(exposure=exposure, condition="permitted")
+    if _NO_PROGRESSION_ON.search(sentence):
+        exposure = _exposure(re.split(r"are eligible|eligible if", sentence, flags=re.I)[0])
+        return PriorTherapyRule(exposure=exposure, condition="no_progression_on") if exposure else None
+    if re.search(r"concomitant", sentence, re.I):
+        agents = _agents_named(sentence)
+        if len(agents) < 2:
+            return None
+        exposure = Exposure(agents=agents, label=" and ".join(agents))
+        return PriorTherapyRule(exposure=exposure, condition="not_concomitant")
+    if _DURATION.search(sentence) and not re.search(r"at the time of", sentence, re.I):
+        return None
+    received = _RECEIVED.search(sentence)
+    heading_current = bool(_CURRENT.search(parent)) and ctx.section == "exclusion"
+    if not received and not heading_current:
+        return None
+    current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
+    exposure = _exposure(re.sub(r"at the time of [\w ]+|or while on study", "", sentence, flags=re.I))
+    if exposure is None:
+        return None
+    if (
+        exposure.covers_therapies
+        and not exposure.transplant
+        and "systemic_corticosteroid" in _closure_of(exposure)
+        and re.search(r"EXCEPT", sentence)
+    ):
+        exposure = exposure.model_copy(
+            update={
+                "caveat_classes": ("systemic_corticosteroid",),
+                "caveat": _STEROID_CAVEAT,
+            }
+        )
+    negative = re.search(r"must not|not be receiving|no prior|not have received", sentence, re.I)
+    condition = "not_received" if negative else "received"
+    return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
+
+
+def _closure_of(exposure: Exposure) -> frozenset[str]:
+    drugs = vocabulary()
+    return frozenset(c for c in drugs.data.classes if drugs.closure([c]) & set(exposure.therapy_classes))
+
+
+def _prior_mibg_allowed(sentence: str) -> list[Rule]:
+    """'Prior 131I-MIBG therapy is allowed if > 6 months previous and if ... stem cells ... and if
+    cumulative 131I-MIBG dose will not exceed 60 mCi/kg'."""
+    if not re.search(r"prior .{0,30}MIBG.{0,20}\ballowed if", sentence, re.I):
+        return []
+    exposure = Exposure(therapy_classes=("mibg_therapy",), label="131I-MIBG therapy")
+    rules: list[Rule] = []
+    duration = _DURATION.search(sentence)
+    if duration is not None:
+        unit = duration.group("unit").lower()
+        window = (
+            {"min_months": _number(duration.group("num"))}
+            if unit.startswith("m")
+            else {"min_days": _days(duration.group("num"), unit)}
+        )
+        rules.append(
+            WashoutRule(exposure=exposure, strictly_more=bool(duration.group("gt")), reference="MIBG therapy", **window)
+        )
+    if re.search(r"stem cells", sentence, re.I):
+        # "adequate" is quantified by the same trial's stem-cell criterion: 1.0 x 10^6 CD34+ cells/kg.
+        rules.append(StemCellRule(min_cd34_per_kg=1e6, only_after="mibg_therapy"))
+    cumulative = _CUMULATIVE.search(sentence)
+    if cumulative is not None:
+        rules.append(
+            CumulativeDoseRule(
+                exposure=exposure, max_dose=float(cumulative.group("max")), unit=cumulative.group("unit")
+            )
+        )
+    return rules
+
+
+def _stem_cells(text: str) -> Rule | None:
+    if not _STORED_CELLS.search(text):
+        return None
+    amount = _CD34.search(text)
+    if amount is None:
+        return None
+    value = float(amount.group("mant")) * 10 ** int(amount.group("exp"))
+    needed_for = None
+    dose = re.search(r"(?:at )?doses? (?:of )?(>\s*\d+(?:\.\d+)?\s*mCi/kg)\s+if needed", text, re.I)
+    if dose is not None:
+        needed_for = f"131I-MIBG doses {dose.group(1).replace(' ', '')}"
+    elif re.search(r"if needed|if required", text, re.I):
+        needed_for = "the planned treatment, if needed"
+    return StemCellRule(min_cd34_per_kg=value, needed_for=needed_for)
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBERS[text.lower()]
+
+
+def _days(num: str, unit: str) -> int:
+    return _number(num) * (7 if unit.lower().startswith("w") else 1)
+
+
+def _class_word(word: str) -> str | None:
+    key = word.lower().rstrip("s")
+    return key if vocabulary().is_class(key) else None
+
+
+def _reference_text(ref: str) -> str:
+    lowered = ref.lower()
+    if lowered.startswith("enrol"):
+        return "enrollment"
+    return ref if ref[:3] in ("MIB", "1st") else lowered
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _required_days(rule: WashoutRule, item: _Item) -> tuple[int | None, str]:
+    """Days this item needs under the rule (None: half-life unknown), and why, for evidence."""
+    days = rule.min_days or 0
+    why = ""
+    if item.therapy is not None:
+        classes = therapy_classes(item.therapy)
+        for cls, longer in rule.longer_for.items():
+            if cls in classes and longer > days:
+                days, why = longer, f" ({vocabulary().label(cls)})"
+        if rule.half_lives is not None:
+            half_life = half_life_days(item.therapy.agent)
+            if half_life is None:
+                return None, f"half-life of {item.therapy.agent} not known to Eligo"
+            by_half_lives = int(-(-rule.half_lives * half_life // 1))
+            if (by_half_lives > days) == rule.whichever_longer:
+                days, why = by_half_lives, f" ({rule.half_lives} half-lives of {half_life:g} days)"
+    return days, why
+
+
+def _boundary(rule: WashoutRule, last: date, on: date, item: _Item) -> tuple[_Seen, str]:
+    """CLEAR when the window has passed since `last`, INSIDE when not, UNSURE when undecidable."""
+    elapsed = (on - last).days
+    if rule.min_months is not None:
+        threshold = _add_months(last, rule.min_months)
+        clear = on > threshold if rule.strictly_more else on >= threshold
+        need = f"{'more than ' if rule.strictly_more else 'at least '}{rule.period()}"
+        return (_Seen.CLEAR if clear else _Seen.INSIDE), need
+    if rule.min_hours is not None:
+        whole_days = rule.min_hours / 24
+        need = f"at least {rule.period()}"
+        if elapsed > whole_days:
+            return _Seen.CLEAR, need
+        if elapsed == whole_days:
+            return _Seen.UNSURE, need + " (dose times are not recorded)"
+        return _Seen.INSIDE, need
+    days, why = _required_days(rule, item)
+    if days is None:
+        # The fixed window still decides when it has not passed yet.
+        fixed = rule.min_days or 0
+        if elapsed < fixed and rule.whichever_longer:
+            return _Seen.INSIDE, f"at least {fixed} days"
+        return _Seen.UNSURE, why
+    clear = elapsed > days if rule.strictly_more else elapsed >= days
+    return (
+        _Seen.CLEAR if clear else _Seen.INSIDE
+    ), f"{'more than' if rule.strictly_more else 'at least'} {days} days{why}"
+
+
+def _washout_finding(rule: WashoutRule, item: _Item, on: date) -> _Finding:
+    if item.ongoing:
+        return _Finding(_Seen.INSIDE, f"{item.name} is ongoing on {on.isoformat()}")
+    if item.last is None:
+        if item.start is not None and item.start <= on:
+            seen, _ = _boundary(rule, item.start, on, item)
+            if seen is _Seen.INSIDE:
+                return _Finding(_Seen.INSIDE, f"{item.name} started {item.start.isoformat()}, inside the window")
+        return _Finding(_Seen.UNSURE, f"the last dose date of {item.name} is not recorded")
+    if item.last > on:
+        return _Finding(_Seen.INSIDE, f"{item.name} continues until {item.last.isoformat()}")
+    seen, need = _boundary(rule, item.last, on, item)
+    elapsed = (on - item.last).days
+    days = "1 day" if elapsed == 1 else f"{elapsed} days"
+    needs = "the trial needs" if rule.mode == "elapsed" else "the trial's window is"
+    if rule.mode == "within":
+        need = need.replace("at least ", "").replace("more than ", "")
+    text = f"last {item.name} on {item.last.isoformat()}, {days} before {on.isoformat()}; {needs} {need}"
+    if seen is _Seen.UNSURE and "half-life" in need:
+        text = f"last {item.name} on {item.last.isoformat()}, {days} before {on.isoformat()}; {need}"
+    return _Finding(seen, text)
+
+
+def evaluate_washout(rule: WashoutRule, profile: PatientProfile, on: date) -> Outcome:
+    history = _history(rule.exposure, profile)
+    findings = [_washout_finding(rule, item, on) for item in history.items]
+    for item in history.unclassified:
+        finding = _washout_finding(rule, item, on)
+        if finding.seen is not _Seen.CLEAR or (rule.half_lives is not None and item.therapy is not None):
+            findings.append(_Finding(_Seen.UNSURE, _unclassified_text(item)))
+    for item in history.caveats:
+        finding = _washout_finding(rule, item, on)
+        if finding.seen is not _Seen.CLEAR:
+            findings.append(_Finding(_Seen.UNSURE, f"{finding.text}; {rule.exposure.caveat}"))
+    inside = [f for f in findings if f.seen is _Seen.INSIDE]
+    unsure = [f for f in findings if f.seen is _Seen.UNSURE]
+    label = rule.exposure.label
+    ref = f" (the trial counts to {rule.reference})" if rule.reference != "enrollment" else ""
+    if rule.mode == "elapsed":
+        if inside:
+            return Outcome.not_met(_sentence(inside[0].text) + ref + ".")
+        if unsure or history.gaps:
+            return _unknown(unsure, history.gaps, label)
+        if findings:
+            return Outcome.met(_sentence(_latest(findings)) + ref + ".")
+        return Outcome.met(f"No {label} in the recorded history.")
+    if inside:
+        return Outcome.met(_sentence(inside[0].text) + ", so it falls inside it.")
+    if unsure or history.gaps:
+        return _unknown(unsure, history.gaps, label)
+    if findings:
+        return Outcome.not_met(_sentence(_latest(findings)) + ", so it falls outside it.")
+    return Outcome.not_met(f"No {label} in the recorded history.")
+
+
+def _latest(findings: Sequence[_Finding]) -> str:
+    return findings[-1].text if len(findings) == 1 else "; ".join(f.text for f in findings)
+
+
+# Trigger words: stored stem cells ("stem", "stored", "cd34"); prior 131I-MIBG ("mibg"); each branch of
+# `_prior_therapy` (allogeneic, "eligible at any time", "regardless of response", "did not have
+# relapse / progression", "concomitant", "prior / previous", "receiving"); a washout's duration
+# unit (`_UNITS`). An exclusion heading that says "currently" / "at the time of" / "on the
+# following" (`_CURRENT`) makes any named therapy under it a rule: its words count from the parent.
+KIND = RuleKind(
+    WashoutRule, therapy_wording,
+    ("washout_elapsed", "washout_within", "washout_elapsed_event", "washout_within_event", "half_lives", "longer_for"),
+    evaluate_washout,
+    (
+        Step(
+            extract_therapy_rule,
+            Trigger(
+                words=(
+                    "stem", "stored", "cd34", "mibg",
+                    "alloge", "eligible", "regardless", "relapse", "progression", "concomitant",
+                    "prior", "previous", "receiving",
+                    "hour", "hr", "day", "week", "wk", "month", "year",
+                ),
+                parent_words=("time", "currently", "receiving", "following"),
+            ),
+        ),
+    ),
+)  # fmt: skip
+
+__all__ = ["KIND", "WashoutRule", "evaluate_washout", "extract_therapy_rule", "period_text"]
