@@ -110,7 +110,8 @@ def _multiples(node: ParsedCriterion) -> list[float | None]:
 def test_a_multiple_of_normal_the_extractor_read_stays_its_own() -> None:
     # "N times ULN" is the extractor's own multiple; a bilirubin "≤ ULN" beside it stays × 1.
     assert _multiples(parsed("inclusion", "AST ≤ 3 times ULN")) == [3.0]
-    assert _multiples(parsed("inclusion", "Adequate liver function: ALT ≤ 2.5 times ULN, bilirubin ≤ ULN")) == [2.5, 1.0]
+    node = parsed("inclusion", "Adequate liver function: ALT ≤ 2.5 times ULN, bilirubin ≤ ULN")
+    assert _multiples(node) == [2.5, 1.0]
 
 
 def test_a_multiple_of_normal_in_words_is_the_rules() -> None:
@@ -118,7 +119,8 @@ def test_a_multiple_of_normal_in_words_is_the_rules() -> None:
     assert _multiples(parsed("exclusion", "ALT twice higher than normal")) == [2.0]
     assert _multiples(parsed("exclusion", "AST or ALT twice higher than normal")) == [2.0, 2.0]
     # Two multiples in words, and no telling which is whose: no rule rather than × 1.
-    assert parsed("exclusion", "AST or ALT three times higher than normal, bilirubin twice higher than normal").rule is None
+    text = "AST or ALT three times higher than normal, bilirubin twice higher than normal"
+    assert parsed("exclusion", text).rule is None
 
 
 def test_a_compared_number_a_lab_composite_does_not_carry_makes_it_partial() -> None:
