@@ -127,26 +127,57 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     return ConditionRule(conditions=tuple(names_found), present=present, qualifier=qualifier, within_months=window)
 
 
-def _condition_state(name: str, profile: PatientProfile) -> tuple[bool | None, str]:
-    """Whether the child has condition `name` (None: not known) and what the profile says."""
+def _months_between(earlier: date, later: date) -> float:
+    return (later - earlier).days / (365.25 / 12)
+
+
+def _record_state(
+    name: str, profile: PatientProfile, within_months: int | None, on: date
+) -> tuple[bool | None, str, bool] | None:
+    """What a dated condition record says of `name` (see `_condition_state`), or None when none names it."""
+    vocab = clinical_vocab()
+    record = next((r for r in profile.condition_records if vocab.condition_found(name, (r.name,))), None)
+    if record is None:
+        return None
+    if record.status == "absent":
+        return False, f"the profile says the child has never had '{record.name}'", True
+    if record.status == "active":
+        return True, f"the profile lists '{record.name}' as current", True
+    when = f" (ended {record.resolved.isoformat()})" if record.resolved else ""
+    said = f"the profile lists '{record.name}' in the past{when}"
+    if within_months is not None and record.resolved is not None:
+        return _months_between(record.resolved, on) <= within_months, said, True
+    # Undated, or no window: a past illness does not by itself settle "has" (nor "in the last N months").
+    return True, said, False
+
+
+def _condition_state(
+    name: str, profile: PatientProfile, within_months: int | None = None, on: date | None = None
+) -> tuple[bool | None, str, bool]:
+    """Whether the child has condition `name` (None: not known), what the profile says, and whether
+    that settles the rule's time window and tense (False: a past or undated illness, which a
+    "yes" alone cannot settle)."""
     display = clinical_vocab().conditions[name].display
     if name == "active_infection":
         if profile.active_infection is None:
-            return None, "the profile does not say whether there is an active infection"
-        return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}"
+            return None, "the profile does not say whether there is an active infection", True
+        return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}", True
+    from_record = _record_state(name, profile, within_months, on or date.today())
+    if from_record is not None:
+        return from_record
     entry = clinical_vocab().condition_found(name, profile.conditions)
     if entry is not None:
-        return True, f"the profile lists '{entry}'"
+        return True, f"the profile lists '{entry}'", within_months is None
     absent = clinical_vocab().condition_found(name, profile.conditions_absent)
     if absent is not None:
-        return False, f"the profile says the child does not have '{absent}'"
+        return False, f"the profile says the child does not have '{absent}'", True
     # A condition in neither list is unknown, not absent.
-    return None, f"the profile does not mention {display}"
+    return None, f"the profile does not mention {display}", True
 
 
 def evaluate_condition(rule: ConditionRule, profile: PatientProfile, on: date) -> Outcome:
-    states = [_condition_state(name, profile) for name in rule.conditions]
-    said = "; ".join(text for _, text in states)
+    states = [_condition_state(name, profile, rule.within_months, on) for name in rule.conditions]
+    said = "; ".join(text for _, text, _ in states)
     said = said[0].upper() + said[1:]
     names = " or ".join(clinical_vocab().conditions[c].display for c in rule.conditions)
     subject = (rule.label[0].lower() + rule.label[1:]) if rule.label else names
@@ -157,14 +188,15 @@ def evaluate_condition(rule: ConditionRule, profile: PatientProfile, on: date) -
     needs = f"the trial's condition is {'having' if rule.present else 'not having'} {subject}"
     missing = tuple(
         "active_infection" if c == "active_infection" else "conditions"
-        for c, (value, _) in zip(rule.conditions, states, strict=True)
+        for c, (value, _, _) in zip(rule.conditions, states, strict=True)
         if value is not True
     )
-    found = any(value for value, _ in states)
-    # A qualifier ("life-threatening") or a time window is not in the profile: a bare
-    # "yes" cannot settle it, though a "no" still does.
-    narrowed = bool(rule.qualifier or rule.within_months)
-    absent = all(value is False for value, _ in states) and not rule.open_ended
+    found = any(value for value, _, _ in states)
+    # A qualifier ("life-threatening") is not in the profile, nor is a time window unless a dated
+    # record settles it: a bare "yes" cannot settle them, though a "no" still does.
+    settled_yes = any(value and settled for value, _, settled in states)
+    narrowed = bool(rule.qualifier) or not settled_yes
+    absent = all(value is False for value, _, _ in states) and not rule.open_ended
     if found and not narrowed:
         return (Outcome.met if rule.present else Outcome.not_met)(f"{said}; {needs}.")
     if absent:
