@@ -181,6 +181,7 @@ class TrialParticipation(Fact):
 
     in_other_trial_now: bool | None = None
     last_investigational_agent: dt.date | None = None
+    last_other_trial_end: dt.date | None = None  # when the child last took part in another trial
     # True: the child has never received an investigational agent (then the date stays empty).
     never_investigational_agent: bool | None = None
 
@@ -265,6 +266,9 @@ class PatientProfile(Fact):
     extent: DiseaseExtent = DiseaseExtent()
     cns_disease: CnsDisease = CnsDisease()
     procedures: tuple[Procedure, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    # The date of the last major surgery; `never_major_surgery` True says there has been none.
+    last_major_surgery: dt.date | None = None
+    never_major_surgery: bool | None = None
     trial_participation: TrialParticipation = TrialParticipation()
     observations: Observations = Observations()
 
