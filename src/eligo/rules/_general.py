@@ -63,4 +63,13 @@ def days_since(then: date, on: date) -> int:
     return (on - then).days
 
 
-__all__ = ["UNIT_DAYS", "GeneralVocab", "Measure", "days_since", "general_vocab", "general_wording", "span_days", "span_text"]
+__all__ = [
+    "UNIT_DAYS",
+    "GeneralVocab",
+    "Measure",
+    "days_since",
+    "general_vocab",
+    "general_wording",
+    "span_days",
+    "span_text",
+]

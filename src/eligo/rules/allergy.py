@@ -94,7 +94,8 @@ def evaluate_allergy(rule: AllergyRule, profile: PatientProfile, on: date) -> Ou
     if profile.no_known_allergies:
         return Outcome.not_met(f"The profile says the child has no known allergies; {needs}.")
     listed = f" (it lists {', '.join(a.substance for a in profile.allergies)})" if profile.allergies else ""
-    return Outcome.unknown(f"The profile does not say whether the child has this allergy{listed}; {needs}.", "allergies")
+    said = f"The profile does not say whether the child has this allergy{listed}"
+    return Outcome.unknown(f"{said}; {needs}.", "allergies")
 
 
 KIND = RuleKind(

@@ -163,8 +163,10 @@ def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: dat
     observations = profile.observations
     value = observations.body_mass_index() if rule.measure == "bmi" else getattr(observations, _FIELD[rule.measure])
     if value is None:
-        missing = ("observations.bmi", "observations.weight_kg", "observations.height_cm") if rule.measure == "bmi" else (
-            f"observations.{_FIELD[rule.measure]}",
+        missing = (
+            ("observations.bmi", "observations.weight_kg", "observations.height_cm")
+            if rule.measure == "bmi"
+            else (f"observations.{_FIELD[rule.measure]}",)
         )
         return Outcome.unknown(f"No {measure.display} in the profile; {needs}.", *missing)
     when = f" on {observations.date.isoformat()}" if observations.date else ""

@@ -77,8 +77,9 @@ def evaluate_trial_participation(rule: TrialParticipationRule, profile: PatientP
     if rule.what == "investigational_agent":
         needs = f"the trial asks about an investigational medicine in the last {rule.span()}"
         if taking.last_investigational_agent is not None and window is not None:
-            since = days_since(taking.last_investigational_agent, on)
-            said = f"Last investigational medicine on {taking.last_investigational_agent.isoformat()} ({since} days ago)"
+            last = taking.last_investigational_agent
+            since = days_since(last, on)
+            said = f"Last investigational medicine on {last.isoformat()} ({since} days ago)"
             return (Outcome.met if since <= window else Outcome.not_met)(f"{said}; {needs}.")
         if taking.never_investigational_agent:
             return Outcome.not_met(f"The profile says the child has never had an investigational medicine; {needs}.")
