@@ -72,3 +72,16 @@ def test_questions_ask_one_thing() -> None:
         if case["expected"] is not None:
             question = RULE_ADAPTER.validate_python(case["expected"]).question(case["section"])
             assert question.rstrip().endswith("?"), question
+
+
+def test_diabetes_insipidus_is_not_diabetes_mellitus() -> None:
+    rule = extract(CriterionContext(text="Nephrogenic diabetes insipidus", section="exclusion")).rule
+    assert rule is None or "diabetes_mellitus" not in getattr(rule, "conditions", ())
+
+
+def test_history_of_asks_ever_and_a_window_does_not() -> None:
+    ever = extract(CriterionContext(text="History of stroke", section="exclusion")).rule
+    window = extract(CriterionContext(text="Stroke within the last 12 months", section="exclusion")).rule
+    assert ever == RULE_ADAPTER.validate_python({"kind": "condition", "conditions": ["stroke"], "ever": True})
+    assert window == RULE_ADAPTER.validate_python({"kind": "condition", "conditions": ["stroke"], "within_months": 12})
+    assert ever is not None and ever.question("exclusion").startswith("Has your child ever had")

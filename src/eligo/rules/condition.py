@@ -37,6 +37,9 @@ class ConditionRule(RuleBase):
     within_months: int | None = Field(default=None, gt=0)
     label: str | None = None
     open_ended: bool = False
+    # True: the trial asks whether the child has ever had it ("history of stroke"); a resolved
+    # illness then counts. None: the plain present tense (a past illness alone stays unknown).
+    ever: Literal[True] | None = None
 
     @model_validator(mode="after")
     def _known(self) -> ConditionRule:
@@ -55,6 +58,8 @@ class ConditionRule(RuleBase):
             text = f"{self.label.lower()} (for example {_join(names)})" if self.open_ended else self.label.lower()
         qualifier = f" ({self.qualifier})" if self.qualifier else ""
         window = f" in the last {self.within_months} months" if self.within_months else ""
+        if self.present and self.ever:
+            return _q("condition_ever", conditions=text, qualifier=qualifier)
         if self.present:
             return _q("condition_present", conditions=text, qualifier=qualifier, window=window)
         return _q("condition_absent", conditions=text, qualifier=qualifier)
@@ -74,6 +79,18 @@ def _qualifier(text: str) -> tuple[str | None, str]:
         if match is not None:
             return qualifier, (text[: match.start()] + " " + text[match.end() :]).strip()
     return None, text
+
+
+# A time window in months or years, before the criterion's reference point when one is named.
+_WINDOW = re.compile(
+    r"\b(?:in|within|during) (?:the )?(?:(?:last|past|previous|prior|preceding) )?"
+    r"(?P<amount>\d+|three|six|twelve) (?P<unit>months?|years?)"
+    r"(?: (?:prior to|before|of) (?:the )?(?:screening|enrol?lment|registration|randomi[sz]ation|inclusion|"
+    r"study entry|(?:the )?first dose(?: of (?:the )?study (?:drug|treatment|intervention))?))?\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
+_EVER = re.compile(r"\b(?:history of|previous|prior|past)\b", re.IGNORECASE)
 
 
 def extract_condition(context: CriterionContext) -> Rule | None:
@@ -109,10 +126,13 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     elif context.section == "inclusion":
         return None
     window = None
-    span = re.search(r"\b(?:in|within) the (?:last|past) (\d+) months\b", body, re.IGNORECASE)
+    span = _WINDOW.search(body)
     if span is not None:
-        window = int(span.group(1))
+        amount = int(span["amount"]) if span["amount"].isdigit() else _NUMBER_WORDS[span["amount"].lower()]
+        window = amount * 12 if span["unit"].lower().startswith("year") else amount
         body = (body[: span.start()] + body[span.end() :]).strip()
+    # "History of stroke": the trial asks about ever having had it (a resolved illness counts).
+    ever = window is None and present and _EVER.search(body) is not None
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     qualifier, names_found = None, _consume_conditions(_strip_framing(body))
@@ -124,7 +144,13 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         if allergy is None:
             return None
         return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
-    return ConditionRule(conditions=tuple(names_found), present=present, qualifier=qualifier, within_months=window)
+    return ConditionRule(
+        conditions=tuple(names_found),
+        present=present,
+        qualifier=qualifier,
+        within_months=window,
+        ever=True if ever else None,
+    )
 
 
 def _months_between(earlier: date, later: date) -> float:
@@ -132,7 +158,7 @@ def _months_between(earlier: date, later: date) -> float:
 
 
 def _record_state(
-    name: str, profile: PatientProfile, within_months: int | None, on: date
+    name: str, profile: PatientProfile, within_months: int | None, on: date, ever: bool = False
 ) -> tuple[bool | None, str, bool] | None:
     """What a dated condition record says of `name` (see `_condition_state`), or None when none names it."""
     vocab = clinical_vocab()
@@ -147,12 +173,12 @@ def _record_state(
     said = f"the profile lists '{record.name}' in the past{when}"
     if within_months is not None and record.resolved is not None:
         return _months_between(record.resolved, on) <= within_months, said, True
-    # Undated, or no window: a past illness does not by itself settle "has" (nor "in the last N months").
-    return True, said, False
+    # Undated, or no window: a past illness settles "ever had", not "has" (nor "in the last N months").
+    return True, said, ever and within_months is None
 
 
 def _condition_state(
-    name: str, profile: PatientProfile, within_months: int | None = None, on: date | None = None
+    name: str, profile: PatientProfile, within_months: int | None = None, on: date | None = None, ever: bool = False
 ) -> tuple[bool | None, str, bool]:
     """Whether the child has condition `name` (None: not known), what the profile says, and whether
     that settles the rule's time window and tense (False: a past or undated illness, which a
@@ -162,7 +188,7 @@ def _condition_state(
         if profile.active_infection is None:
             return None, "the profile does not say whether there is an active infection", True
         return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}", True
-    from_record = _record_state(name, profile, within_months, on or date.today())
+    from_record = _record_state(name, profile, within_months, on or date.today(), ever)
     if from_record is not None:
         return from_record
     entry = clinical_vocab().condition_found(name, profile.conditions)
@@ -176,7 +202,7 @@ def _condition_state(
 
 
 def evaluate_condition(rule: ConditionRule, profile: PatientProfile, on: date) -> Outcome:
-    states = [_condition_state(name, profile, rule.within_months, on) for name in rule.conditions]
+    states = [_condition_state(name, profile, rule.within_months, on, bool(rule.ever)) for name in rule.conditions]
     said = "; ".join(text for _, text, _ in states)
     said = said[0].upper() + said[1:]
     names = " or ".join(clinical_vocab().conditions[c].display for c in rule.conditions)
@@ -212,7 +238,7 @@ def _trigger() -> Trigger | None:
 
 
 KIND = RuleKind(
-    ConditionRule, clinical_wording, ("condition_present", "condition_absent"), evaluate_condition,
+    ConditionRule, clinical_wording, ("condition_present", "condition_ever", "condition_absent"), evaluate_condition,
     (Step(extract_condition, _trigger()),),
 )  # fmt: skip
 
