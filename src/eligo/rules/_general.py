@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from eligo.yamlfile import load_yaml
 
@@ -26,6 +27,18 @@ class GeneralVocab(BaseModel):
     version: int
     measures: dict[str, Measure]
     questions: dict[str, str]
+    age_rewrites: tuple[tuple[str, str], ...] = ()
+
+    @field_validator("age_rewrites")
+    @classmethod
+    def _compiles(cls, rows: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        for pattern, _ in rows:
+            re.compile(pattern)
+        return rows
+
+    @property
+    def age_rewrite_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return _rewrites(self.age_rewrites)
 
     def measure_named(self, written: str) -> str | None:
         """The measure a criterion's name for it means ("BMI", "Body mass index (BMI)"), if any."""
@@ -34,6 +47,11 @@ class GeneralVocab(BaseModel):
             if key in measure.names:
                 return name
         return None
+
+
+@cache
+def _rewrites(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern, re.IGNORECASE), replacement) for pattern, replacement in rows)
 
 
 @cache
