@@ -100,3 +100,27 @@ def test_profile_names_are_checked(app_client: TestClient, smtp: SmtpServer, del
     assert empty.status_code == 422 and "give the profile a name" in empty.text
     long = save_profile(app_client, "x" * 101)
     assert long.status_code == 422 and "at most 100 characters" in long.text
+
+
+def test_a_saved_profile_opens_filled_in_the_editor(app_client: TestClient, smtp: SmtpServer, deliver: Any) -> None:
+    """Issue #15: "Change the details" of a saved profile is the filled form, never an empty one."""
+    sign_up_confirmed(app_client, smtp.inbox, deliver, EMAIL)
+    assert log_in(app_client, EMAIL).status_code == 303
+    child = {
+        "age_years": "7",
+        "performance_0_scale": "lansky",
+        "performance_0_score": "70",
+        "lab_0_test": "creatinine",
+        "lab_0_value": "40",
+        "lab_0_unit": "umol/L",
+        "lab_0_uln": "60",
+    }
+    assert post(app_client, "/match", child, "/match").status_code == 303
+    save_profile(app_client, "Alex", alert=False)
+    profile_id = app_client.get("/account").text.split('action="/alerts/profiles/')[1].split("/")[0]
+    post(app_client, "/match/forget", {}, "/match")
+    assert 'name="performance_0_score" value=""' in app_client.get("/match").text
+    post(app_client, f"/alerts/profiles/{profile_id}/use", {}, "/account")
+    page = app_client.get("/match").text
+    assert 'name="age_years" value="7"' in page and 'name="performance_0_score" value="70"' in page
+    assert 'name="lab_0_value" value="40"' in page and 'name="lab_0_uln" value="60"' in page

@@ -276,6 +276,34 @@ def take_admin(browser: Browser, site: MailSite, out: Path = OUT) -> list[Path]:
         return both_widths(admin, out, "admin-coordinators")
 
 
+EXAMPLE_PROFILE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "child-relapsed.json"
+EDITOR_NAMES = ("profile-editor", "profile-editor-labs", "profile-editor-errors")
+EDITOR_COUNT = 2 * len(EDITOR_NAMES)
+
+
+def take_editor(browser: Browser, base_url: str, out: Path = OUT) -> list[Path]:
+    """The profile editor (issue #15) filled from the example profile by "Change the details": its top, its
+    blood tests with units and upper limits, and a mistyped lab and score shown beside their fields."""
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with visitor(browser) as page:
+        page.goto(f"{base_url}/match")
+        page.set_input_files("#profile_file", str(EXAMPLE_PROFILE))
+        page.get_by_role("button", name="Upload and match").click()
+        page.wait_for_url("**/match/results")
+        page.get_by_role("link", name="Change the details").click()
+        page.wait_for_url("**/match")
+        expect(page.locator("#performance_0_score")).to_have_value("80")
+        written += both_widths(page, out, "profile-editor")
+        written += both_widths(page, out, "profile-editor-labs", anchor="#section-labs")
+        page.get_by_label("Creatinine", exact=True).fill("0,6")
+        page.locator("#performance_0_score").fill("180")
+        page.get_by_role("button", name="Show matching trials").click()
+        expect(page.locator("#form-errors")).to_be_visible()
+        written += both_widths(page, out, "profile-editor-errors", anchor="#form-errors")
+    return written
+
+
 COMPARE_SEARCH = "/search?q=neuroblastoma&near=Leeds"
 COMPARE_COUNT = 2
 
@@ -313,6 +341,27 @@ def mail_server(directory: Path) -> Iterator[MailSite]:
         smtp.stop()
 
 
+CLINIC_NAME = "clinic-summary"
+
+
+def take_clinic(browser: Browser, base_url: str, out: Path = OUT) -> list[Path]:
+    """The printable clinic summary (issue #15) for the clinic-summary child, at both widths, as printed."""
+    from tests.browser.test_clinic_print import upload_profile
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, viewport in WIDTHS.items():
+        context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        try:
+            page = context.new_page()
+            upload_profile(page, base_url)
+            page.goto(f"{base_url}/match/summary?closed=1")
+            written.append(shoot(page, out / f"{CLINIC_NAME}-{kind}.png", kind))
+        finally:
+            context.close()
+    return written
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as directory, sync_playwright() as p:
         browser = launch_chromium(p)
@@ -320,7 +369,9 @@ def main() -> int:
             with sqlite_server(Path(directory)) as base_url:
                 written = take(browser, base_url)
                 written += take_compare(browser, base_url)
+                written += take_editor(browser, base_url)
                 written.append(take_hiv(browser, base_url))
+                written += take_clinic(browser, base_url)
             with mail_server(Path(directory)) as site:
                 written += take_signed_in(browser, site)
         finally:

@@ -13,7 +13,7 @@ from tests.browser.live import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
-ALL_PAGES = [*PAGES, "match-results"]
+ALL_PAGES = [*PAGES, "match-results", "clinic-summary"]
 # The trial page again once answers have ruled the child out: the red "rules out" styling must pass too.
 AUDITED_PAGES = [*ALL_PAGES, "trial-answered"]
 BLOCKING = {"serious", "critical"}
@@ -22,6 +22,10 @@ BLOCKING = {"serious", "critical"}
 def visit(page: Page, live_url: str, name: str) -> None:
     if name == "match-results":
         fill_match_form(page, live_url)
+        return
+    if name == "clinic-summary":
+        fill_match_form(page, live_url)
+        page.goto(f"{live_url}/match/summary")
         return
     if name == "trial-answered":
         page.goto(f"{live_url}/trials/{TRIAL}")

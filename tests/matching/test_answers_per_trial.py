@@ -50,7 +50,7 @@ def _as_the_web_did(
             parsed = load_parsed(store, found.hit.nct_id)
             assert parsed is not None
             evaluation = evaluate(parsed, profile, on, answers)
-            found = Match(found.hit, evaluation, score_of(evaluation))
+            found = Match(found.hit, evaluation, score_of(evaluation), found.standing)
         matches.append(found)
     matches.sort(key=rank_key)
     return matches

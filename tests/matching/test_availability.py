@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eligo.explain.availability import Availability, availability, early_phase_caution, facts_of_trial
+from eligo.matching.availability import Availability, availability, early_phase_caution, facts_of_trial
 from eligo.trials.model import Trial
 from eligo.trials.overlay import OverlayPatch, apply_patch, read_overlay
 from eligo.trials.readers import read_path

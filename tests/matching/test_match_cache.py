@@ -12,6 +12,7 @@ import pytest
 from golden_profiles_support import case_paths, load_case
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
+from eligo.matching.availability import facts_of_sketch, standing
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
 from eligo.matching.match import Match, load_parsed, match_profile, rank_key, score_of
 from eligo.matching.parsed_cache import ParsedCriteriaCache
@@ -48,11 +49,14 @@ def _cases() -> list[tuple[PatientProfile, date, Answers]]:
 def _uncached(store: TrialStore, profile: PatientProfile, on: date, answers: Answers) -> list[Match]:
     """The reference: every candidate's stored tree read and validated afresh, evaluated on its own."""
     matches = []
-    for hit in store.search(EVERY_TRIAL):
+    hits = store.search(EVERY_TRIAL)
+    records = store.sketches(hit.nct_id for hit in hits)
+    for hit in hits:
         parsed = load_parsed(store, hit.nct_id)
         assert parsed is not None
         evaluation = evaluate(parsed, profile, on, answers)
-        matches.append(Match(hit=hit, evaluation=evaluation, score=score_of(evaluation)))
+        found = standing(facts_of_sketch(records[hit.nct_id], hit.phases), on)
+        matches.append(Match(hit=hit, evaluation=evaluation, score=score_of(evaluation), standing=found))
     matches.sort(key=rank_key)
     return matches
 

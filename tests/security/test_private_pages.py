@@ -23,6 +23,7 @@ def test_pages_with_private_data_are_not_cached(world: World) -> None:
         "/match/results",
         "/match/results.json",
         "/match/results.csv",
+        "/match/summary",
         "/account",
         "/account/export.json",
         f"/notes/{world.alice.note}/edit",

@@ -5,10 +5,11 @@ Every shape here has a JSON Schema in docs/schemas/; tests validate real output 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
+from eligo.explain.summary import SiteContact, clinic_words, summarise
 from eligo.explain.verdicts import criterion_label, explain
 from eligo.geo.units import rounded_pair
 from eligo.matching.evaluate import Evaluation
@@ -181,9 +182,12 @@ def check_payload(result: TrialResult) -> JSON:
     }
 
 
-def match_payload(matches: Iterable[Match]) -> JSON:
+def match_payload(matches: Iterable[Match], sites: Mapping[str, SiteContact] | None = None) -> JSON:
+    """The ranked list with everything the clinic summary prints (`eligo.explain.summary`): criterion
+    text beside every id, open questions in full, the nearest site's contact when `sites` gives it."""
     results = []
-    for match in matches:
+    for item in summarise(matches, sites):
+        match = item.match
         evaluation = match.evaluation
         counts = evaluation.counts
         results.append(
@@ -192,21 +196,28 @@ def match_payload(matches: Iterable[Match]) -> JSON:
                 "title": match.hit.title,
                 "overall_status": match.hit.overall_status,
                 "verdict": evaluation.verdict.value,
+                "verdict_words": item.headline,
                 "score": match.score,
+                "checked": item.checked,
                 "met": counts["met"],
                 "not_met": counts["not_met"],
                 "unknown": counts["unknown"],
                 "not_applicable": counts["not_applicable"],
                 **rounded_pair(match.distance_km),
                 "nearest_site": site_payload(match.hit.nearest_site),
+                "contact": item.site.as_json() if item.site else None,
                 "ruled_out_by": list(evaluation.ruled_out_by),
                 "temporary": list(evaluation.temporary),
                 "eligible_from": evaluation.eligible_from.isoformat() if evaluation.eligible_from else None,
                 "deciding": deciding_payload(evaluation),
-                "open_questions": evaluation.open_question_count,
+                "looks_met": [line.as_json() for line in item.looks_met],
+                "might_rule_out": [line.as_json() for line in item.might_rule_out],
+                "waiting": [line.as_json() for line in item.waiting],
+                "open_questions": [question.as_json() for question in item.open_questions],
+                "open_question_count": len(item.open_questions),
             }
         )
-    return {"results": results, "disclaimer": DISCLAIMER}
+    return {"results": results, "score": clinic_words().score, "disclaimer": DISCLAIMER}
 
 
 def import_payload(summary: ImportSummary) -> JSON:

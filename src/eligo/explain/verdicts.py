@@ -70,7 +70,7 @@ class WaitingWords(_Words):
 
 
 class Wording(_Words):
-    # The file's other parts (availability, kinds, early phase) are read by eligo.explain.availability.
+    # The file's other parts (availability, kinds, early phase) are read by eligo.matching.availability.
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     headline: Headlines

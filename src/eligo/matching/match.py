@@ -1,4 +1,5 @@
-"""Match one child against the store: narrow to candidates, evaluate their stored rules, rank."""
+"""Match one child against the store: narrow to candidates, evaluate their stored rules with the
+visitor's answers, set aside what a family cannot join when asked, rank (`eligo.matching.ranking`)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
+from eligo.matching.availability import Standing, TrialFacts, facts_of_sketch, standing
 from eligo.matching.evaluate import Evaluation, RuleOutcomes, evaluate
 from eligo.matching.parsed_cache import ParsedCriteriaCache
+from eligo.matching.ranking import rank_key as rank_key
+from eligo.matching.ranking import score_of as score_of
 from eligo.matching.results import TrialResult
 from eligo.patients.answers import Answers
 from eligo.patients.profile import PatientProfile
-from eligo.rules.verdicts import TrialVerdict
 from eligo.store import SearchHit, SearchQuery, TrialStore
 from eligo.trials.statuses import OPEN_STATUSES as OPEN_STATUSES  # where the web and the tests have long looked
 
-_VERDICT_ORDER = {TrialVerdict.ELIGIBLE: 0, TrialVerdict.POSSIBLY_ELIGIBLE: 1, TrialVerdict.INELIGIBLE: 2}
-_STATUS_ORDER = {"RECRUITING": 0, "AVAILABLE": 0, "ENROLLING_BY_INVITATION": 1, "NOT_YET_RECRUITING": 1}
 MAX_CANDIDATES = 1000
+# A match built without availability facts (a test, a single trial): ranked as an open treatment trial.
+TREATMENT_OPEN = Standing()
 
 
 # The visitor's pre-screener answers: the same for every trial, or per trial (NCT id → answers).
@@ -39,6 +42,8 @@ class Match:
     hit: SearchHit
     evaluation: Evaluation
     score: float
+    # Whether a family can ask to join now and the kind of protocol, as the ranking reads them.
+    standing: Standing = TREATMENT_OPEN
 
     @property
     def result(self) -> TrialResult:
@@ -83,21 +88,6 @@ def load_parsed(store: TrialStore, nct_id: str, stored: tuple[str, str] | None =
     return parse_trial(trial) if trial is not None else None
 
 
-def score_of(evaluation: Evaluation) -> float:
-    """0–1: the share of applicable criteria confirmed in the child's favour, 0 when ruled out."""
-    if evaluation.verdict is TrialVerdict.INELIGIBLE:
-        return 0.0
-    counts = evaluation.counts
-    applicable = counts["met"] + counts["unknown"] + counts["not_met"]
-    return round(counts["met"] / applicable, 3) if applicable else 0.0
-
-
-def rank_key(match: Match) -> tuple[int, float, int, float]:
-    status = _STATUS_ORDER.get(match.hit.overall_status or "", 2)
-    distance = match.distance_km if match.distance_km is not None else float("inf")
-    return (_VERDICT_ORDER[match.evaluation.verdict], -match.score, status, distance)
-
-
 def match_profile(
     store: TrialStore,
     profile: PatientProfile,
@@ -106,8 +96,10 @@ def match_profile(
     answers: AnswersFor = None,
     query: SearchQuery | None = None,
     cache: ParsedCriteriaCache | None = None,
+    set_aside: bool = False,
 ) -> list[Match]:
-    """Every candidate trial evaluated and ranked: eligible, then possibly, then ineligible.
+    """Every candidate trial evaluated and ranked (`eligo.matching.ranking`, docs/ranking.md): eligible,
+    then possibly, then ineligible; within each, trials where something could be checked first.
 
     `answers` are the pre-screener answers, one set for every trial or a set per trial (NCT id →
     answers, as a web visitor gives them trial by trial); they count in each verdict and so in the
@@ -115,19 +107,27 @@ def match_profile(
     `eligo.process.Caches`; none: one for this call only), which reads only the trees it does not
     hold yet; each distinct rule is evaluated once for the whole match. Each match carries its
     trial's verdict and tallies; the per-criterion results are built only for the matches
-    something reads them from (`Match.result`).
+    something reads them from (`Match.result`). With `set_aside`, trials a family cannot join on `on`
+    (an expected end passed, a status that is not recruiting) are left out, as the website's list does
+    unless the visitor asks for them.
     """
     query = query or candidate_query(profile, on)
     cache = cache if cache is not None else ParsedCriteriaCache()
     matches: list[Match] = []
     hits = store.search(query)
     cached = cache.criteria_for(store, (hit.nct_id for hit in hits))
+    records = store.sketches(hit.nct_id for hit in hits)
     outcomes = RuleOutcomes(profile, on)
     for hit in hits:
         criteria = cached.get(hit.nct_id)
         if criteria is None:
             continue
+        sketch = records.get(hit.nct_id)
+        facts = facts_of_sketch(sketch, hit.phases) if sketch else TrialFacts(overall_status=hit.overall_status)
+        found = standing(facts, on)
+        if set_aside and not found.open:
+            continue
         evaluation = evaluate(criteria.plan, profile, on, answers_for(answers, hit.nct_id), outcomes=outcomes)
-        matches.append(Match(hit=hit, evaluation=evaluation, score=score_of(evaluation)))
+        matches.append(Match(hit=hit, evaluation=evaluation, score=score_of(evaluation), standing=found))
     matches.sort(key=rank_key)
     return matches

@@ -19,7 +19,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from eligo.accounts import ratelimit
 from eligo.process import Caches, relax_gc
 from eligo.store import TrialStore, open_store
-from eligo.web import api_docs, errors
+from eligo.web import api_docs, editor, errors
 from eligo.web.security import HardeningMiddleware
 from eligo.web.sessions import SessionBackend, SessionLimits, SessionManager, SessionRefused
 from eligo.web.settings import WebSettings
@@ -86,7 +86,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(WEB_ROOT / "static")), name="static")
     api_docs.install(app)
 
-    from eligo.web.routes import account, admin, alerts, api, compare, notes, pages, referrals
+    from eligo.web.routes import account, admin, alerts, api, compare, notes, pages, profile, referrals
 
     app.include_router(api.router)
     app.include_router(account.router)
@@ -95,8 +95,11 @@ def create_app(
     app.include_router(referrals.router)
     app.include_router(compare.router)
     app.include_router(admin.router)
+    app.include_router(profile.router)
     # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
     app.state.templates.env.globals["shows_referrals_link"] = referrals.shows_dashboard_link
+    # The header and footer speak to a family or to a clinician, as the profile editor does (issue #15).
+    app.state.templates.env.globals["site_words"] = editor.site_words
     app.include_router(pages.router)
     hsts = settings.environment == "production" and settings.https
     app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes, hsts=hsts)

@@ -7,11 +7,22 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from eligo.patients.form import KEPT_FIELD
+from eligo.patients.limits import MAX_LIST_ITEMS, MAX_PROFILE_BYTES, MAX_TEXT_CHARS
 from eligo.web.errors import EligoHTTPError
 from eligo.web.security import csrf_matches
 
-MAX_FIELDS = 400
+# The profile editor shows a profile at its limits: five lists of up to MAX_LIST_ITEMS rows, at most nine
+# fields a row, about 4,700 fields; the body limit (max_body_bytes) bounds the bytes whatever the count.
+MAX_FIELDS = 6000
 MAX_FIELD_CHARS = 5000
+# The profile editor's fields that may be longer: the part of a profile it keeps as it is (bounded like an
+# uploaded file) and the lists of conditions, one per line.
+LONG_FIELDS = {
+    KEPT_FIELD: MAX_PROFILE_BYTES,
+    "conditions": MAX_LIST_ITEMS * (MAX_TEXT_CHARS + 2),
+    "conditions_absent": MAX_LIST_ITEMS * (MAX_TEXT_CHARS + 2),
+}
 
 
 async def posted_form(request: Request) -> FormData:
@@ -25,7 +36,7 @@ def check_csrf(request: Request, form: FormData) -> FormData:
     if not isinstance(token, str) or not csrf_matches(request.state.session.csrf_token, token):
         raise EligoHTTPError(403, "csrf", "This form has expired. Please reload the page and try again.")
     for key, value in form.multi_items():
-        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+        if isinstance(value, str) and len(value) > LONG_FIELDS.get(key, MAX_FIELD_CHARS):
             raise EligoHTTPError(422, "too_long", f"The field {key[:40]!r} is too long.")
     return form
 

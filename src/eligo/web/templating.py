@@ -11,11 +11,11 @@ from fastapi.templating import Jinja2Templates
 
 from eligo.compare.schedule_words import days_text, route_text
 from eligo.compare.vocab import wording as compare_words
-from eligo.explain.availability import words as availability_words
 from eligo.explain.payloads import DISCLAIMER
 from eligo.explain.verdicts import asks_life_expectancy, criterion_label, explain, group_label, life_expectancy_last
 from eligo.explain.verdicts import wording as explain_wording
 from eligo.geo.units import distance_text
+from eligo.matching.availability import words as availability_words
 from eligo.yamlfile import load_yaml
 
 

@@ -17,19 +17,19 @@ from eligo.browse.catalogue import Catalogue, build_catalogue
 from eligo.compare.side_effects import side_effects_view
 from eligo.compare.vocab import wording as compare_wording
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.explain.availability import (
-    KIND_ORDER,
+from eligo.explain.summary import SiteContact, TrialSummary, profile_lines, summarise
+from eligo.explain.verdicts import asks_life_expectancy
+from eligo.geo import haversine_km
+from eligo.matching.availability import (
     Availability,
     TrialFacts,
     availability,
     early_phase_caution,
+    facts_of_sketch,
     facts_of_trial,
 )
-from eligo.explain.verdicts import asks_life_expectancy
-from eligo.geo import haversine_km
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
 from eligo.matching.match import Match, candidate_query, match_profile
-from eligo.matching.ranking import family_rank_key
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import similar_trials
 from eligo.patients.answers import Answer, Answers, parse_answer
@@ -37,9 +37,10 @@ from eligo.patients.load import profile_from_data
 from eligo.patients.origin import Origin, OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.process import Caches, SearchPage
+from eligo.referrals.sites import SiteChoice, site_choices
 from eligo.rules.verdicts import TrialVerdict
 from eligo.schedule import TrialSchedule, WeeksSummary, extract_schedule, family_weeks
-from eligo.store import SearchHit, SearchQuery, TrialStore
+from eligo.store import SearchHit, SearchQuery, SiteHit, TrialStore
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.trials.statuses import OPEN_STATUSES
@@ -415,58 +416,46 @@ def session_matches(request: Request, *, include_closed: bool = False) -> tuple[
         statuses=statuses,
         or_unstated_status=True,
     )
-    # The family's answers count in each trial's verdict and so in the ranking, as `eligo match --answers` does.
+    # The family's answers count in each trial's verdict; the core ranks and sets aside (docs/ranking.md),
+    # as `eligo match --answers` does.
     answers = {nct_id: session_answers(request, nct_id) for nct_id in request.state.session.answered_trials()}
     matches = match_profile(
-        store_of(request), profile, on, answers=answers, query=query, cache=caches_of(request).parsed
+        store_of(request),
+        profile,
+        on,
+        answers=answers,
+        query=query,
+        cache=caches_of(request).parsed,
+        set_aside=not include_closed,
     )
-    found_open = match_availability(request, matches, on)
-    if not include_closed:
-        # Set aside what a family cannot join now (an end date passed, not recruiting); the visitor can
-        # ask to see them, each with the reason.
-        matches = [found for found in matches if found_open[found.hit.nct_id].open]
-    # Treatment trials before expanded-access and palliative protocols of the same verdict; nearer
-    # before further within a verdict.
-    matches.sort(key=lambda found: family_rank_key(found, KIND_ORDER[found_open[found.hit.nct_id].kind]))
     return matches, on
 
 
 def match_availability(request: Request, matches: list[Match], on: date) -> dict[str, Availability]:
-    """Each match's availability, read in one query and kept for the rest of the request."""
+    """Each match's availability in words, from the registry facts the match was ranked with."""
     kept: dict[str, Availability] = getattr(request.state, "match_availability", {})
-    missing = [found.hit.nct_id for found in matches if found.hit.nct_id not in kept]
-    if missing:
-        records = store_of(request).sketches(missing)
-        for found in matches:
-            if found.hit.nct_id in kept:
-                continue
+    missing = [found for found in matches if found.hit.nct_id not in kept]
+    unread = [found.hit.nct_id for found in missing if found.standing.facts is None]
+    records = store_of(request).sketches(unread) if unread else {}
+    for found in missing:
+        facts = found.standing.facts
+        if facts is None:
             sketch = records.get(found.hit.nct_id)
-            site = found.hit.nearest_site
-            kept[found.hit.nct_id] = availability(
+            facts = (
                 facts_of_sketch(sketch, found.hit.phases)
                 if sketch
-                else TrialFacts(overall_status=found.hit.overall_status),
-                on,
-                wording()["status"],
-                site_status=site.status if site else None,
-                site_name=", ".join(filter(None, (site.facility, site.city))) if site else None,
+                else TrialFacts(overall_status=found.hit.overall_status)
             )
-        request.state.match_availability = kept
+        site = found.hit.nearest_site
+        kept[found.hit.nct_id] = availability(
+            facts,
+            on,
+            wording()["status"],
+            site_status=site.status if site else None,
+            site_name=", ".join(filter(None, (site.facility, site.city))) if site else None,
+        )
+    request.state.match_availability = kept
     return kept
-
-
-def facts_of_sketch(sketch: TrialSketch, phases: tuple[str, ...] = ()) -> TrialFacts:
-    return TrialFacts(
-        overall_status=sketch.overall_status,
-        study_type=sketch.study_type,
-        primary_completion_date=sketch.primary_completion_date,
-        completion_date=sketch.completion_date,
-        last_update_date=sketch.last_update_date,
-        title=sketch.title,
-        summary=sketch.brief_summary,
-        overlay_sources=sketch.overlay_sources,
-        phases=phases,
-    )
 
 
 @cache
@@ -502,3 +491,75 @@ def match_page(matches: list[Match], page: int) -> MatchPage:
     for found in matches:
         tallies[found.evaluation.verdict.value] += 1
     return MatchPage(matches[start : start + MATCHES_PER_PAGE], len(matches), page, pages, start + 1, tallies)
+
+
+def nearest_contacts(request: Request, matches: list[Match]) -> dict[str, SiteContact]:
+    """Each listed trial's nearest site (the one the match measured, with the store's geocoded
+    distance) and whom to contact there (`referrals.sites`: the site's own contact, else the trial's
+    central one, else the sponsor), in one read of the records."""
+    origin = profile_origin(session_profile(request))
+    nearest = {found.hit.nct_id: found.hit.nearest_site for found in matches}
+    records = store_of(request).get_many(nearest)
+    contacts: dict[str, SiteContact] = {}
+    for nct_id, trial in records.items():
+        choices = site_choices(trial, origin)
+        hit = nearest.get(nct_id)
+        measured = next((choice for choice in choices if hit is not None and _same_site(choice, hit)), None)
+        site = measured or (choices[0] if choices else None)
+        if site is None:
+            central = next((c for c in trial.central_contacts if c.phone or c.email), None)
+            if central is not None or trial.sponsor:
+                # No site listed: the trial's central contact, else the sponsor's name, as `referrals.sites` ranks them.
+                contacts[nct_id] = SiteContact(
+                    facility="",
+                    place="",
+                    status=trial.overall_status,
+                    distance_km=None,
+                    contact_name=central.name if central else trial.sponsor,
+                    phone=central.phone if central else None,
+                    email=central.email if central else None,
+                    contact_from="central" if central else "sponsor",
+                )
+            continue
+        distance = hit.distance_km if measured is not None and hit is not None else site.distance_km
+        contacts[nct_id] = SiteContact(
+            facility=site.facility,
+            place=site.place,
+            status=site.status,
+            distance_km=distance,
+            contact_name=site.contact_name,
+            phone=site.phone,
+            email=site.email,
+            contact_from=site.contact_from,
+        )
+    return contacts
+
+
+def _same_site(choice: SiteChoice, hit: SiteHit) -> bool:
+    facility = " ".join((hit.facility or "").split())
+    return choice.facility == facility and (not hit.city or choice.place.startswith(hit.city))
+
+
+@dataclass(frozen=True)
+class ClinicSummary:
+    """The printable clinic summary: the child's details, the date, and every listed trial in full."""
+
+    profile: list[tuple[str, str]]
+    on: date
+    trials: list[TrialSummary]
+    shortlist: bool
+    closed: bool
+
+
+def clinic_summary(request: Request, *, include_closed: bool, shortlist_only: bool) -> ClinicSummary | None:
+    """The visitor's match list (or only its shortlisted trials, closed ones included) for the clinic."""
+    profile = session_profile(request)
+    found = session_matches(request, include_closed=include_closed or shortlist_only)
+    if profile is None or found is None:
+        return None
+    matches, on = found
+    if shortlist_only:
+        wanted = set(visitor.shortlist_ids(request))
+        matches = [match for match in matches if match.hit.nct_id in wanted]
+    trials = summarise(matches, nearest_contacts(request, matches))
+    return ClinicSummary(profile_lines(profile), on, trials, shortlist_only, include_closed)

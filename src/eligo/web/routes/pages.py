@@ -5,17 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.explain import payloads
-from eligo.patients.errors import ProfileError
-from eligo.patients.form import profile_from_form
-from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_bytes
 from eligo.web import blank_pages, views, visitor
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import CsrfForm
@@ -112,41 +109,6 @@ def clear_answers(request: Request, nct_id: str, _csrf: CsrfForm) -> Response:
     return RedirectResponse(f"/trials/{nct_id}#prescreener", status_code=303)
 
 
-@router.get("/match", response_class=HTMLResponse)
-def match_form(request: Request) -> HTMLResponse:
-    session = request.state.session
-    form = session.data.get("profile_form") or {}
-    return _render(request, "match_form.html", {"form": form, "errors": []}, private=True)
-
-
-@router.post("/match", response_class=HTMLResponse)
-def match_submit(request: Request, form: CsrfForm) -> Response:
-    fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    try:
-        _, data = profile_from_form(fields)
-    except ProfileError as error:
-        return _render(request, "match_form.html", {"form": fields, "errors": error.problems}, 422, private=True)
-    request.state.session.set_profile(data, fields)
-    return RedirectResponse("/match/results", status_code=303)
-
-
-@router.post("/match/upload", response_class=HTMLResponse)
-def match_upload(request: Request, profile_file: Annotated[UploadFile, Form()], _csrf: CsrfForm) -> Response:
-    raw = profile_file.file.read(MAX_PROFILE_BYTES + 1)  # spooled by the form parser; never more than the limit
-    try:
-        _, data = profile_from_bytes(raw, source="upload")
-    except ProfileError as error:
-        return _render(request, "match_form.html", {"form": {}, "errors": error.problems}, status=422)
-    request.state.session.set_profile(data, {})
-    return RedirectResponse("/match/results", status_code=303)
-
-
-@router.post("/match/forget")
-def forget_profile(request: Request, _csrf: CsrfForm) -> Response:
-    request.state.session.set_profile(None)
-    return RedirectResponse("/match", status_code=303)
-
-
 # "?closed=1": also trials that are not recruiting (completed, suspended, ...); open ones only by default.
 Closed = Annotated[bool, Query()]
 
@@ -174,7 +136,10 @@ def match_results_json(request: Request, closed: Closed = False) -> Response:
     found = views.session_matches(request, include_closed=closed)
     if found is None:
         raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
-    body = json.dumps(payloads.match_payload(found[0]), ensure_ascii=False, indent=2)
+    matches = found[0]
+    body = json.dumps(
+        payloads.match_payload(matches, views.nearest_contacts(request, matches)), ensure_ascii=False, indent=2
+    )
     return Response(
         body,
         media_type="application/json",
@@ -187,8 +152,10 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
     found = views.session_matches(request, include_closed=closed)
     if found is None:
         raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
+    matches, on = found
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    # Every list in one cell, its items separated by " | ": one line per trial, whatever the text.
     writer.writerow(
         [
             "nct_id",
@@ -202,11 +169,21 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
             "distance_km",
             "nearest_site",
             "evaluated_on",
+            "rank",
+            "verdict_words",
+            "checked",
+            "looks_met",
+            "might_rule_out",
+            "waiting",
+            "open_questions",
+            "contact",
             "eligible_from",
         ]
     )
-    for row in payloads.match_payload(found[0])["results"]:
+    rows = payloads.match_payload(matches, views.nearest_contacts(request, matches))["results"]
+    for rank, row in enumerate(rows, start=1):
         site = row["nearest_site"] or {}
+        contact = row["contact"]
         writer.writerow(
             [
                 row["nct_id"],
@@ -219,7 +196,15 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
                 row["unknown"],
                 row["distance_km"],
                 _csv_safe(", ".join(filter(None, [site.get("facility"), site.get("city")]))),
-                found[1].isoformat(),
+                on.isoformat(),
+                rank,
+                _csv_safe(row["verdict_words"]),
+                row["checked"],
+                _csv_list(f"{line['text']} — {line['label']}" for line in row["looks_met"]),
+                _csv_list(f"{line['text']} — {line['evidence']}" for line in row["might_rule_out"]),
+                _csv_list(f"{line['text']} — {line['label']}" for line in row["waiting"]),
+                _csv_list(question["question"] for question in row["open_questions"]),
+                _csv_safe(_contact_text(contact)),
                 row["eligible_from"] or "",
             ]
         )
@@ -230,10 +215,39 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
     )
 
 
+def _csv_list(items: Iterable[str]) -> str:
+    return _csv_safe(" | ".join(" ".join(item.split()) for item in items))
+
+
+def _contact_text(contact: dict[str, Any] | None) -> str:
+    if not contact:
+        return ""
+    where = ", ".join(filter(None, [contact["facility"], contact["place"]]))
+    if contact["contact_from"] == "sponsor":
+        return f"{where} — no phone or email listed; sponsor: {contact['contact_name']}"
+    reach = " · ".join(filter(None, [contact["contact_name"], contact["phone"], contact["email"]]))
+    return f"{where} — {reach or 'no contact listed'}"
+
+
 def _csv_safe(value: str | None) -> str:
     """Stop spreadsheet formula injection from registry text."""
     text = value or ""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@router.get("/match/summary", response_class=HTMLResponse)
+def clinic_summary(request: Request, closed: Closed = False, shortlist: Closed = False) -> Response:
+    """One printable page for the clinic: every listed (or shortlisted) trial in full, nothing collapsed."""
+    summary = views.clinic_summary(request, include_closed=closed, shortlist_only=shortlist)
+    if summary is None:
+        return RedirectResponse("/match", status_code=303)
+    profile = views.session_profile(request)
+    context = {
+        "summary": summary,
+        "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
+        "disclaimer": payloads.DISCLAIMER,
+    }
+    return _render(request, "clinic_summary.html", context, private=True)
 
 
 @router.get("/glossary", response_class=HTMLResponse)

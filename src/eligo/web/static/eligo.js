@@ -125,6 +125,16 @@
       link.hidden = false;
       link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
     });
+    // Printing opens every collapsed section (print CSS cannot), and closes again what was closed after.
+    var closedForPrint = [];
+    window.addEventListener("beforeprint", function () {
+      closedForPrint = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
+      closedForPrint.forEach(function (d) { d.open = true; });
+    });
+    window.addEventListener("afterprint", function () {
+      closedForPrint.forEach(function (d) { d.open = false; });
+      closedForPrint = [];
+    });
     // Copy buttons (the share link): shown only where the script runs; the field stays selectable without it.
     document.querySelectorAll("button[data-copy]").forEach(function (button) {
       var field = document.getElementById(button.getAttribute("data-copy"));

@@ -18,8 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from eligo.matching.match import OPEN_STATUSES
+from eligo.store.search import TrialSketch
 from eligo.trials.model import Trial
+from eligo.trials.statuses import OPEN_STATUSES
 from eligo.yamlfile import load_yaml
 
 Kind = Literal["treatment", "expanded_access", "palliative"]
@@ -56,7 +57,9 @@ class EarlyPhase(_Words):
 
 
 class _File(BaseModel):
-    """The availability part of explain/wording.yaml (the rest is read by eligo.explain.verdicts)."""
+    """The availability part of explain/wording.yaml (the rest is read by eligo.explain.verdicts): the
+    words live with the other wording a family reads; the decisions they name are made here, in the
+    matching layer, because the ranking sets trials aside and orders protocols by kind."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -115,6 +118,51 @@ class Availability:
     kind_label: str | None
 
 
+def facts_of_sketch(sketch: TrialSketch, phases: tuple[str, ...] = ()) -> TrialFacts:
+    return TrialFacts(
+        overall_status=sketch.overall_status,
+        study_type=sketch.study_type,
+        primary_completion_date=sketch.primary_completion_date,
+        completion_date=sketch.completion_date,
+        last_update_date=sketch.last_update_date,
+        title=sketch.title,
+        summary=sketch.brief_summary,
+        overlay_sources=sketch.overlay_sources,
+        phases=phases,
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the ranking reads of a trial's availability: whether a family can ask to join now, and
+    what kind of protocol it is (treatment trials before expanded access and palliative protocols)."""
+
+    open: bool = True
+    kind: Kind = "treatment"
+    # The registry facts these were read from, kept so a page can word the availability without reading them again.
+    facts: TrialFacts | None = None
+
+    @property
+    def kind_order(self) -> int:
+        return KIND_ORDER[self.kind]
+
+
+def ended_on(facts: TrialFacts, on: date) -> tuple[str, str] | None:
+    """The registry end date that has passed by `on` (field name, date as written), if any."""
+    for field in ("primary_completion_date", "completion_date"):
+        value: str | None = getattr(facts, field)
+        end = last_day(value) if value else None
+        if value and end is not None and end < on:
+            return field, value
+    return None
+
+
+def standing(facts: TrialFacts, on: date) -> Standing:
+    """Whether a family can ask to join on `on` and the kind of protocol, as `availability` decides them."""
+    open_now = ended_on(facts, on) is None and (not facts.overall_status or facts.overall_status in OPEN_STATUSES)
+    return Standing(open=open_now, kind=kind_of(facts), facts=facts)
+
+
 def last_day(partial: str) -> date | None:
     """The last day a registry date ("2024", "2024-01", "2024-01-31") can mean."""
     try:
@@ -171,13 +219,13 @@ def availability(
     def says(status: str) -> str:
         return status_words.get(status, status.replace("_", " ").capitalize())
 
-    for field, which in (("primary_completion_date", told.primary_completion), ("completion_date", told.completion)):
-        value: str | None = getattr(facts, field)
-        end = last_day(value) if value else None
-        if value and end is not None and end < on:
-            status = says(facts.overall_status) if facts.overall_status else told.unstated
-            reason = told.ended.format(which=which, date=_pretty(value))
-            return Availability(False, reason, status, source, kind, label)
+    ended = ended_on(facts, on)
+    if ended is not None:
+        field, value = ended
+        which = told.primary_completion if field == "primary_completion_date" else told.completion
+        status = says(facts.overall_status) if facts.overall_status else told.unstated
+        reason = told.ended.format(which=which, date=_pretty(value))
+        return Availability(False, reason, status, source, kind, label)
     if facts.overall_status:
         status = says(facts.overall_status)
         if facts.overall_status not in OPEN_STATUSES:

@@ -1,0 +1,144 @@
+"""The child's profile on the web: the editor on /match, uploading a profile file, downloading it, its format.
+
+Thin handlers over `eligo.patients.form` (fields both ways) and `eligo.web.editor` (what the page shows).
+The session keeps the profile's JSON and, beside it, what the form keeps as it is (unknown fields of an
+uploaded file), so "Change the details" opens the filled form and submitting it drops nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from eligo.patients.errors import ProfileError
+from eligo.patients.form import KEPT_FIELD, FormError, FormFields, fields_from_profile, kept_of, read_form
+from eligo.patients.limits import parse_json
+from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
+from eligo.patients.profile import PatientProfile
+from eligo.web import editor
+from eligo.web.forms import CsrfForm
+from eligo.web.requests import render_private
+
+router = APIRouter(include_in_schema=False)
+NEW_FORM = FormFields({"diagnosis": "neuroblastoma"}, {})
+
+
+def _stored(request: Request) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The session's profile JSON and what is kept beside it (unknown fields), or None."""
+    session = request.state.session
+    data = session.profile
+    if data is None:
+        return None
+    beside = session.data.get("profile_form")
+    raw = beside.get(KEPT_FIELD) if isinstance(beside, dict) else None
+    extra = kept_of(raw) if isinstance(raw, str) else {}
+    return data, extra
+
+
+def _save(request: Request, data: dict[str, Any], extra: dict[str, Any]) -> None:
+    beside = {KEPT_FIELD: json.dumps(extra, ensure_ascii=False)} if extra else {}
+    request.state.session.set_profile(data, beside)
+
+
+def _page(
+    request: Request,
+    form: FormFields,
+    *,
+    errors: dict[str, str] | None = None,
+    add: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = editor.editor_context(
+        form, editor.audience_for(request), errors=errors, add=add, editing=_stored(request) is not None
+    )
+    context["has_profile"] = request.state.session.profile is not None
+    return render_private(request, "match_form.html", context, status)
+
+
+@router.get("/match", response_class=HTMLResponse)
+def match_form(request: Request) -> HTMLResponse:
+    stored = _stored(request)
+    if stored is None:
+        return _page(request, NEW_FORM)
+    data, extra = stored
+    shown = fields_from_profile({**data, **extra})
+    return _page(request, shown)
+
+
+@router.post("/match", response_class=HTMLResponse)
+def match_submit(request: Request, form: CsrfForm) -> Response:
+    fields = {key: value for key, value in form.items() if isinstance(value, str) and key != "csrf_token"}
+    kept = kept_of(fields.get(KEPT_FIELD))
+    shown = FormFields({key: value for key, value in fields.items() if key not in (KEPT_FIELD, "add")}, kept)
+    if add := fields.get("add"):
+        # "Add another row" without JavaScript: the same form again, one more blank row, nothing checked yet.
+        return _page(request, shown, add=add)
+    try:
+        found = read_form(fields)
+    except FormError as error:
+        return _page(request, shown, errors=error.fields, status=422)
+    _save(request, found.data, found.extra)
+    return RedirectResponse("/match/results", status_code=303)
+
+
+@router.post("/match/upload", response_class=HTMLResponse)
+def match_upload(request: Request, profile_file: Annotated[UploadFile, Form()], _csrf: CsrfForm) -> Response:
+    raw = profile_file.file.read(MAX_PROFILE_BYTES + 1)  # spooled by the form parser; never more than the limit
+    try:
+        data = parse_json(raw, "upload")
+        if not isinstance(data, dict):
+            raise ProfileError("upload", ["expected a JSON object with the profile's fields"])
+        known = {key: value for key, value in data.items() if key in PatientProfile.model_fields}
+        extra = {key: value for key, value in data.items() if key not in PatientProfile.model_fields}
+        profile_from_data(known, source="upload")
+    except ProfileError as error:
+        errors = {"profile_file": "; ".join(error.problems)}
+        return _page(request, NEW_FORM, errors=errors, status=422)
+    _save(request, known, extra)
+    # Fields Eligo does not use are kept, and shown on the form first: a misspelt field is seen, not ignored.
+    return RedirectResponse("/match" if extra else "/match/results", status_code=303)
+
+
+@router.post("/match/forget")
+def forget_profile(request: Request, _csrf: CsrfForm) -> Response:
+    request.state.session.set_profile(None)
+    return RedirectResponse("/match", status_code=303)
+
+
+@router.get("/match/profile.json")
+def download_profile(request: Request) -> Response:
+    """The profile as the session holds it, with what was kept beside it: the file to upload again later."""
+    stored = _stored(request)
+    if stored is None:
+        return RedirectResponse("/match", status_code=303)
+    data, extra = stored
+    body = json.dumps({**data, **extra}, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"cache-control": "no-store", "content-disposition": 'attachment; filename="eligo-profile.json"'},
+    )
+
+
+@router.get("/match/format", response_class=HTMLResponse)
+def profile_format(request: Request) -> HTMLResponse:
+    """Every field of a profile, its type and allowed values, read from the model (works offline)."""
+    return render_private(
+        request,
+        "profile_format.html",
+        {"rows": editor.format_rows(), "lab_names": editor.layout().option_words("lab_names")},
+    )
+
+
+@router.get("/match/profile-schema.json")
+def profile_schema() -> Response:
+    schema = PatientProfile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return Response(
+        json.dumps(schema, indent=2),
+        media_type="application/json",
+        headers={"content-disposition": 'attachment; filename="patient-profile.schema.json"'},
+    )

@@ -1,0 +1,185 @@
+"""Hypothesis strategies for valid patient profiles as JSON: every field, labs in SI and conventional units."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+from eligo.patients.profile import DiseaseState
+from eligo.terms import RADIATION_FIELDS
+from eligo.units import plausible, to_canonical
+
+TODAY = date.today()
+# Lab values as reports give them, by unit: SI and conventional, within plausible ranges.
+LAB_UNITS: dict[str, dict[str, tuple[float, float]]] = {
+    "anc": {"/mcL": (0, 20000), "x10^9/L": (0, 20), "x10^3/uL": (0, 20)},
+    "apc": {"/mcL": (0, 20000), "x10^9/L": (0, 20)},
+    "platelets": {"/mcL": (0, 900000), "x10^9/L": (0, 900)},
+    "hemoglobin": {"g/dL": (2, 20), "g/L": (20, 200), "mmol/L": (1.5, 12)},
+    "creatinine": {"mg/dL": (0.05, 10), "umol/L": (5, 800)},
+    "gfr": {"mL/min/1.73m2": (1, 250)},
+    "total_bilirubin": {"mg/dL": (0, 30), "umol/L": (0, 500)},
+    "alt": {"U/L": (0, 5000)},
+    "ast": {"U/L": (0, 5000)},
+    "triglycerides": {"mg/dL": (10, 2000), "mmol/L": (0.1, 20)},
+}
+
+# Text as people type it into one line: no line breaks or control characters, no spaces at either end.
+line_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")), min_size=1, max_size=30
+).filter(lambda text: text == text.strip() and bool(text))
+tri = st.one_of(st.none(), st.booleans())
+dates = st.dates(min_value=date(1990, 1, 1), max_value=TODAY).map(date.isoformat)
+
+
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _finite(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def labs(draw: st.DrawFn) -> dict[str, Any]:
+    test = draw(st.sampled_from(sorted(LAB_UNITS)))
+    unit = draw(st.sampled_from(sorted(LAB_UNITS[test])))
+    low, high = LAB_UNITS[test][unit]
+    value = draw(_finite(low, high).filter(lambda v: plausible(test, float(to_canonical(test, v, unit).magnitude))))
+    lab = {
+        "test": test,
+        "value": value,
+        "unit": unit,
+        "date": draw(st.none() | dates),
+        "upper_limit_normal": draw(st.none() | _finite(0.01, 1000)),
+        "transfused_within_days": draw(st.none() | st.integers(0, 400)),
+    }
+    return _drop_none(lab)
+
+
+@st.composite
+def performance(draw: st.DrawFn) -> dict[str, Any]:
+    scale = draw(st.sampled_from(["lansky", "karnofsky", "ecog"]))
+    score = draw(st.integers(0, 5) if scale == "ecog" else st.integers(0, 100))
+    return _drop_none({"scale": scale, "score": score, "date": draw(st.none() | dates)})
+
+
+@st.composite
+def therapies(draw: st.DrawFn) -> dict[str, Any]:
+    agent = draw(st.sampled_from(["dinutuximab", "topotecan", "131I-MIBG", "naxitamab", "crizotinib"]) | line_text)
+    therapy = {
+        "agent": agent,
+        "classes": draw(st.lists(line_text.filter(lambda text: "," not in text), max_size=3)) or None,
+        "start": draw(st.none() | dates),
+        "end": draw(st.none() | dates),
+        "ongoing": draw(st.none() | st.booleans()),
+        "response": draw(
+            st.none() | st.sampled_from(["complete", "partial", "minor", "stable", "progression", "unknown"])
+        ),
+        "progressed_on_therapy": draw(tri),
+        "cumulative_dose": draw(st.none() | _finite(0, 1e6)),
+        "cumulative_dose_unit": draw(st.none() | st.sampled_from(["mCi/kg", "mg/m2"]) | line_text),
+    }
+    return _drop_none(therapy)
+
+
+@st.composite
+def locations(draw: st.DrawFn) -> dict[str, Any] | None:
+    place = draw(st.none() | st.sampled_from(["Leeds", "LS1 3EX", "10001"]) | line_text)
+    point = draw(st.none() | st.tuples(_finite(-90, 90), _finite(-180, 180)))
+    travel = draw(st.none() | _finite(1, 20000))
+    location = _drop_none({"place": place, "max_travel_km": travel})
+    if point is not None:
+        location |= {"lat": point[0], "lon": point[1]}
+    return location or None
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid profile's JSON, any field present or absent, lists in any order."""
+    born = draw(st.sampled_from(["birth_date", "age_years", None]))
+    conditions = draw(st.lists(line_text, max_size=3, unique_by=str.lower))
+    absent = draw(st.lists(line_text, max_size=3, unique_by=str.lower))
+    present = {name.strip().lower() for name in conditions}
+    sites = {
+        flag: draw(tri)
+        for flag in (
+            "bone",
+            "bone_marrow",
+            "soft_tissue",
+            "mibg_avid",
+            "fdg_pet_avid",
+            "biopsy_confirmed",
+            "outside_bone_and_marrow",
+        )
+    }
+    sites |= {
+        "largest_lesion_mm": draw(st.none() | _finite(0, 1000)),
+        "curie_score": draw(st.none() | st.integers(0, 30)),
+    }
+    data: dict[str, Any] = {
+        "birth_date": draw(st.dates(TODAY - timedelta(days=365 * 25), TODAY)).isoformat()
+        if born == "birth_date"
+        else None,
+        "age_years": draw(_finite(0, 120)) if born == "age_years" else None,
+        "sex": draw(st.none() | st.sampled_from(["female", "male"])),
+        "diagnosis": draw(st.none() | st.sampled_from(["neuroblastoma", "ganglioneuroblastoma"]) | line_text),
+        "histologically_confirmed": draw(tri),
+        "high_risk": draw(tri),
+        "disease_states": draw(st.permutations([state.value for state in DiseaseState]).flatmap(_prefix)) or None,
+        "disease_sites": _drop_none(sites) or None,
+        "biomarkers": _drop_none(
+            {
+                "alk": draw(st.none() | st.sampled_from(["mutation", "amplification", "wild_type"])),
+                "mycn_amplified": draw(tri),
+            }
+        )
+        or None,
+        "labs": draw(st.lists(labs(), max_size=5)) or None,
+        "performance": draw(st.lists(performance(), max_size=2)) or None,
+        "life_expectancy_months": draw(st.none() | _finite(0, 240)),
+        "therapies": draw(st.lists(therapies(), max_size=4)) or None,
+        "radiation": draw(
+            st.lists(
+                st.builds(
+                    lambda field, end: _drop_none({"field": field, "end": end}),
+                    st.sampled_from(RADIATION_FIELDS),
+                    st.none() | dates,
+                ),
+                max_size=2,
+            )
+        )
+        or None,
+        "transplants": draw(
+            st.lists(
+                st.builds(
+                    lambda kind, day, myeloablative: _drop_none(
+                        {"type": kind, "date": day, "myeloablative": myeloablative}
+                    ),
+                    st.sampled_from(["autologous", "allogeneic"]),
+                    st.none() | dates,
+                    tri,
+                ),
+                max_size=2,
+            )
+        )
+        or None,
+        "stored_stem_cells_cd34_per_kg": draw(st.none() | _finite(0, 1e8)),
+        "cardiac_ejection_fraction": draw(st.none() | _finite(0, 100)),
+        "cardiac_shortening_fraction": draw(st.none() | _finite(0, 100)),
+        "max_toxicity_grade": draw(st.none() | st.integers(0, 5)),
+        "active_infection": draw(tri),
+        "pregnant": draw(tri),
+        "breastfeeding": draw(tri),
+        "last_live_vaccine": draw(st.none() | dates),
+        "conditions": conditions or None,
+        "conditions_absent": [name for name in absent if name.strip().lower() not in present] or None,
+        "location": draw(locations()),
+    }
+    return _drop_none(data)
+
+
+def _prefix(states: list[str]) -> st.SearchStrategy[list[str]]:
+    return st.integers(0, len(states)).map(lambda size: states[:size])
