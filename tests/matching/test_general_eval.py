@@ -31,7 +31,7 @@ def test_golden(case: dict[str, Any]) -> None:
 
 def test_every_general_kind_has_a_missing_fact_case() -> None:
     unknown = {case["rule"]["kind"] for case in CASES if case["verdict"] == "unknown" and case.get("missing")}
-    assert {"observation", "allergy", "trial_participation", "recent_surgery"} <= unknown
+    assert {"observation", "allergy", "trial_participation", "recent_surgery", "disease_extent"} <= unknown
 
 
 def test_plain_condition_lists_still_read() -> None:

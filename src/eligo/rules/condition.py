@@ -188,6 +188,9 @@ def _condition_state(
         if profile.active_infection is None:
             return None, "the profile does not say whether there is an active infection", True
         return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}", True
+    if name == "cns_metastases" and profile.cns_disease.present is not None and within_months is None:
+        present = profile.cns_disease.present
+        return present, f"CNS disease: {_yes_no(present)}", True
     from_record = _record_state(name, profile, within_months, on or date.today(), ever)
     if from_record is not None:
         return from_record
