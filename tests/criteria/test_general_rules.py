@@ -85,3 +85,7 @@ def test_history_of_asks_ever_and_a_window_does_not() -> None:
     assert ever == RULE_ADAPTER.validate_python({"kind": "condition", "conditions": ["stroke"], "ever": True})
     assert window == RULE_ADAPTER.validate_python({"kind": "condition", "conditions": ["stroke"], "within_months": 12})
     assert ever is not None and ever.question("exclusion").startswith("Has your child ever had")
+
+
+def test_asa_classes_must_be_one_range() -> None:
+    assert extract(CriterionContext(text="ASA I or III", section="inclusion")).rule is None

@@ -205,6 +205,7 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         "height_cm": draw(st.none() | _finite(30, 220)),
         "bsa_m2": draw(st.none() | _finite(0.1, 3)),
         "bmi": draw(st.none() | _finite(8, 60)),
+        "asa_class": draw(st.none() | st.integers(1, 6)),
         "date": draw(st.none() | dates),
     }
     return {

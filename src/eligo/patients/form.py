@@ -143,6 +143,7 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "trial_last_investigational_agent": (("trial_participation", "last_investigational_agent"), "date"),
     "trial_never_investigational_agent": (("trial_participation", "never_investigational_agent"), "tri"),
     **{f"obs_{name}": (("observations", name), "number") for name in OBSERVATION_NUMBERS},
+    "obs_asa_class": (("observations", "asa_class"), "integer"),
     "obs_date": (("observations", "date"), "date"),
 }
 NESTED = ("disease_sites", "biomarkers", "location", "extent", "cns_disease", "trial_participation", "observations")

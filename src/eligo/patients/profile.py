@@ -198,6 +198,8 @@ class Observations(Fact):
     height_cm: float | None = Field(default=None, gt=0, le=300)
     bsa_m2: float | None = Field(default=None, gt=0, le=5)
     bmi: float | None = Field(default=None, gt=0, le=150)
+    # ASA physical status (American Society of Anesthesiologists): 1 = healthy ... 6 = brain-dead donor.
+    asa_class: int | None = Field(default=None, ge=1, le=6)
     date: dt.date | None = None
 
     def body_mass_index(self) -> float | None:
