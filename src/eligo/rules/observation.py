@@ -53,6 +53,11 @@ _EQUAL_OR = ((re.compile(r"\bequal (?:to )?or\s*([<>])"), r"\1="), (re.compile(r
 _OBESITY = re.compile(r"^(?:severe |morbid )?(?:obes(?:e|ity)|overweight)\s*\((?P<inner>[^()]+)\)$", re.I)
 
 
+def profile_field(measure: str) -> str:
+    """The `PatientProfile.observations` field a measure is read from (BMI: `bmi`, else worked out)."""
+    return _FIELD[measure]
+
+
 class ObservationRule(RuleBase):
     """A measurement compared with a threshold in the measure's unit (vocab/general.yaml)."""
 
@@ -183,4 +188,4 @@ KIND = RuleKind(
     (Step(extract_observation, patterns()["observation"].trigger),),
 )
 
-__all__ = ["KIND", "ObservationRule", "evaluate_observation", "extract_observation"]
+__all__ = ["KIND", "ObservationRule", "evaluate_observation", "extract_observation", "profile_field"]
