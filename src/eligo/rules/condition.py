@@ -122,6 +122,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     body = text
     negation = re.match(r"^(?:no|free of|without)\s+(.+)$", body, re.IGNORECASE)
     if negation is not None:
+        if context.section == "exclusion":
+            # "No evidence of dementia" listed as an exclusion: which way it is meant is a guess.
+            return None
         present, body = False, negation.group(1)
     elif context.section == "inclusion":
         return None
