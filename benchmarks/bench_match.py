@@ -3,8 +3,9 @@
 Profiles vary the example (docs/examples/child-relapsed.json): age, sex, diagnosis, disease state,
 labs, and for a third of the runs a place + radius. Two passes over the same profiles:
 
-- cold: matching's in-process caches are emptied before each run (parsed trees, shared rules, unit
-  conversions), as for the first match of a new process (vocabularies and Pint already loaded);
+- cold: matching's in-process caches are emptied before each run (parsed trees, shared rules), as for
+  the first match of a new process (vocabularies and Pint already loaded; lab units are converted when
+  a profile or a rule is loaded, never during evaluation);
 - warm: the caches were first filled by a pass over other profiles (same diagnoses, other ages, sexes and
   lab values), as in a long-lived web worker;
 - frozen: as warm, then `gc.collect(); gc.freeze()` before the timed runs, as `eligo serve` workers do
@@ -121,7 +122,6 @@ def main() -> None:
     from eligo.matching.match import candidate_query, match_profile
     from eligo.patients.load import profile_from_data
     from eligo.process import Caches
-    from eligo.rules._labs import clear_conversions
     from eligo.store import open_store
 
     store = open_store(url)
@@ -167,7 +167,6 @@ def main() -> None:
             # Warm as a long-lived web worker is: other children's matches (same diagnoses, other ages,
             # sexes and lab values) have filled the caches; this child's own lab values are new to them.
             caches = Caches()
-            clear_conversions()
             for profile, query in prepared(args.seed + 1):
                 match_profile(store, profile, ON, query=query, cache=caches.parsed)
             hits_before, misses_before = caches.parsed.hits, caches.parsed.misses
@@ -180,9 +179,8 @@ def main() -> None:
         pauses.clear()
         for profile, query in cases:
             if name.startswith("cold"):
-                # As a new process would: caches of its own, no unit conversions remembered.
+                # As a new process would: caches of its own.
                 caches = Caches()
-                clear_conversions()
             if profiler:
                 profiler.enable()
             matches, wall, cpu = _timed(

@@ -11,6 +11,12 @@ source (a directory holding `eligo/`, e.g. the last commit's `src`) against the 
 back to back, one fresh interpreter per pass, in turn within each repeat, so load from other work falls
 on all of them alike.
 
+--real parses the real criteria text in ../shared/data instead (the 986 LCT criteria texts and the
+registry records, each trial once), the measure issue #12 asks for: synthetic trials parse about five
+times faster per trial than real records, so they flatter. --data DIR points elsewhere.
+
+    .venv/bin/python benchmarks/bench_parse.py --real --repeat 3
+
 --by-extractor also times every extractor on every leaf criterion of a sample (each extractor on its own,
 not stopping at the first that reads the text; `runs` counts the criteria its keyword prefilter let
 through), to show where parsing time goes; --profile prints cProfile's top functions.
@@ -82,6 +88,42 @@ def one_pass(trials: list[Any], prefilter: bool, max_seconds: float | None) -> d
         "cpu_seconds": time.process_time() - cpu_started,
         "leaf_criteria": leaves,
         "per_trial": per_trial,
+    }
+
+
+def real_items(data: Path) -> list[Any]:
+    """The real criteria: LCT texts (plain strings) and registry trials (each once)."""
+    from eligo.trials.model import Trial
+    from eligo.trials.readers import read_path
+
+    items: list[Any] = [path.read_text("utf-8") for path in sorted((data / "lct-criteria").glob("NCT*.txt"))]
+    seen: set[str] = set()
+    for folder in ("ctgov-samples/legacy-xml", "ctgov-samples/trec2022-legacy-xml", "ctgov-samples/v2-json"):
+        for item in read_path(data / folder):
+            if isinstance(item, Trial) and item.nct_id not in seen:
+                seen.add(item.nct_id)
+                items.append(item)
+    return items
+
+
+def real_pass(items: list[Any]) -> dict[str, Any]:
+    """Parse every real text or trial once: seconds and leaf criteria."""
+    from eligo.criteria.parse import parse_criteria, parse_trial
+    from eligo.criteria.stats import leaf_criteria
+
+    leaves = 0
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for item in items:
+        criteria = parse_criteria(item) if isinstance(item, str) else parse_trial(item).criteria
+        leaves += sum(1 for _ in leaf_criteria(criteria))
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(time.process_time() - cpu_started, 3),
+        "leaf_criteria": leaves,
+        "criteria_per_s": round(leaves / seconds),
+        # On a shared machine the wall clock counts other work too; CPU time counts only this parse.
+        "criteria_per_cpu_s": round(leaves / max(time.process_time() - cpu_started, 1e-9)),
     }
 
 
@@ -225,7 +267,23 @@ def main() -> None:
     parser.add_argument("--extractor-sample", type=int, default=100)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--real", action="store_true", help="parse the real criteria text in --data")
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data")
     args = parser.parse_args()
+    if args.real:
+        items = real_items(args.data)
+        real_pass(items[:5])  # vocabularies load once; not part of the rate
+        passes = [real_pass(items) for _ in range(args.repeat)]
+        rates = sorted(p["criteria_per_s"] for p in passes)
+        cpu_rates = sorted(p["criteria_per_cpu_s"] for p in passes)
+        payload_real = {
+            "texts": len(items),
+            "passes": passes,
+            "median_criteria_per_s": rates[len(rates) // 2],
+            "median_criteria_per_cpu_s": cpu_rates[len(cpu_rates) // 2],
+        }
+        print(json.dumps(payload_real, indent=2))
+        return
     if args.worker:
         worker(args)
         return

@@ -12,9 +12,12 @@ Precision: `review/rules_sample.yaml` holds rules drawn at random (fixed seed) f
 texts' leaves that have any rule (computable, partial or attestation), each reviewed by a person
 reading the criterion text against the rule: right (the rule says what the whole criterion
 says, in the right section), partly (part dropped, the rest right), wrong (says something else,
-wrong direction or wrong section). Rows are matched to today's parse by NCT id + criterion text;
-a row whose rule or section changed since review is listed as needing re-review and left out of
-the precision figures. Precision = right / reviewed; `right_or_partly` adds partly.
+wrong direction or wrong section). A partial rule (`unparsed` lists the parts it leaves to the
+family) is right when what it computes is right and every part it does not compute is in
+`unparsed`. Rows are matched to today's parse by NCT id + criterion text; a row whose rule,
+section or unparsed parts changed since review is listed as needing re-review and left out of
+the precision figures; a row whose criterion has no rule any more is counted in
+`no_longer_a_rule` (by its old verdict). Precision = right / reviewed; `right_or_partly` adds partly.
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ def draw(path: Path, lct: list[ParsedCriteria], count: int) -> None:
                 "bucket": bucket(node),
                 "kind": top_kind(node),
                 "rule": rule_json(node),
+                "unparsed": list(node.unparsed),
                 "verdict": None,
                 "reason": "",
             }
@@ -140,7 +144,8 @@ def precision(rows: list[dict[str, Any]], lct: list[ParsedCriteria]) -> dict[str
     leaves = ruled_leaves(lct)
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     reasons: Counter[str] = Counter()
-    changed: list[dict[str, str]] = []
+    changed: list[dict[str, Any]] = []
+    dropped: Counter[str] = Counter()
     unreviewed = 0
     for row in rows:
         if row.get("verdict") is None:
@@ -148,8 +153,21 @@ def precision(rows: list[dict[str, Any]], lct: list[ParsedCriteria]) -> dict[str
             continue
         node = leaves.get((row["nct_id"], row["text"]))
         now = "" if node is None else rule_json(node)
-        if node is None or now != row["rule"] or node.section != row["section"]:
-            changed.append({"nct_id": row["nct_id"], "text": row["text"][:100], "was": row["rule"], "now": now})
+        if node is None:
+            # The parser no longer gives this criterion a rule (a precision check dropped it): it is
+            # free text now, asked in its own words, and no longer a rule to judge.
+            dropped[row["verdict"]] += 1
+            continue
+        if now != row["rule"] or node.section != row["section"] or node.unparsed != tuple(row.get("unparsed", ())):
+            changed.append(
+                {
+                    "nct_id": row["nct_id"],
+                    "text": row["text"][:100],
+                    "was": row["rule"],
+                    "now": now,
+                    "unparsed": list(node.unparsed),
+                }
+            )
             continue
         tally["overall"][row["verdict"]] += 1
         if row["bucket"] != "attestation":
@@ -171,6 +189,8 @@ def precision(rows: list[dict[str, Any]], lct: list[ParsedCriteria]) -> dict[str
         "rows": len(rows),
         "unreviewed": unreviewed,
         "changed_since_review": len(changed),
+        # Reviewed rows whose criterion has no rule any more, by their old verdict.
+        "no_longer_a_rule": dict(dropped),
         "overall": figures(tally.pop("overall", Counter())),
         # Attestations are never decisive without an answer; the computable rules are the ones that decide.
         "computable_rules": figures(tally.pop("computable_rules", Counter())),

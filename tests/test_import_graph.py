@@ -15,7 +15,9 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "eligo"
-# The packages the rule engine is made of; `rules` is where the rule kinds are headed.
+# The packages the rule engine is made of. `rules` (the rule kinds, one module each, and what they share:
+# base models, composites, the drug vocabulary, the prefilter) sits below `criteria` (criteria text:
+# sections, the tree, parsing a trial, questions, stats), which uses the kinds and never the reverse.
 ENGINE = frozenset({"trials", "criteria", "rules", "patients", "matching", "explain"})
 # Today's cycles through the store and the people features (a later issue), as strongly connected sets.
 KNOWN_OUTSIDE = [frozenset({"accounts", "alerts", "explain", "matching", "notes", "referrals", "store"})]
@@ -49,16 +51,10 @@ def imported_modules(path: Path, modules: Iterable[str]) -> set[str]:
     return {module for module in found if module in known}
 
 
-# The rule kinds are moving from criteria/ (rules/, extractors/) into rules/, one module per kind
-# (issue #10); until the move is finished the two folders are one layer of the engine.
-LAYERS = {"rules": "criteria"}
-
-
 def package_of(module: str) -> str:
     """The folder (or top-level module) under eligo a module belongs to: eligo.criteria.parse -> criteria."""
     parts = module.split(".")
-    package = parts[1] if len(parts) > 1 else parts[0]
-    return LAYERS.get(package, package)
+    return parts[1] if len(parts) > 1 else parts[0]
 
 
 def package_graph() -> dict[str, set[str]]:
@@ -133,6 +129,14 @@ def test_no_cycle_among_the_engine_packages() -> None:
     engine = {source: targets & ENGINE for source, targets in graph.items() if source in ENGINE}
     found = cycles(engine)
     assert not found, f"import cycles among the engine packages: {[sorted(c) for c in found]}"
+
+
+def test_the_rule_kinds_sit_below_the_criteria_text() -> None:
+    """criteria (sections, tree, parse, questions) uses the rule kinds; the kinds never import criteria."""
+    graph = package_graph()
+    assert "rules" in graph["criteria"]
+    assert "criteria" not in graph["rules"], "eligo.rules imports eligo.criteria"
+    assert not graph["rules"] & {"matching", "explain"}
 
 
 def test_cycles_outside_the_engine_do_not_grow() -> None:

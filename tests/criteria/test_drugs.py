@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from eligo.criteria.drugs import classes_of, half_life_days, load_vocabulary, normalize_name, vocabulary
+from eligo.rules.drugs import classes_of, half_life_days, load_vocabulary, normalize_name, vocabulary
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,7 @@ from eligo.matching.match import Match, load_parsed, match_profile, rank_key, sc
 from eligo.matching.parsed_cache import ParsedCriteriaCache
 from eligo.patients.answers import Answers
 from eligo.patients.load import profile_from_data
-from eligo.patients.profile import PatientProfile
-from eligo.rules import _labs as labs
+from eligo.patients.profile import LabResult, PatientProfile
 from eligo.store import SearchQuery, TrialStore
 from eligo.trials.bundled import bundled_paths
 from eligo.trials.model import Trial
@@ -170,16 +169,59 @@ def test_rule_outcomes_belong_to_one_profile_and_date() -> None:
         evaluate_trial(parsed, profile.model_copy(), on, outcomes=outcomes)
 
 
-def test_remembered_conversions_are_pints_own_and_failures_keep_their_reason() -> None:
+def test_lab_values_are_converted_once_when_loaded_and_failures_keep_their_reason() -> None:
+    """A profile's labs carry their canonical value from load (Pint's own), the reported value and unit
+    stay for display, and the stored profile JSON does not change."""
     from eligo.units import UnitError, convert
 
-    labs.clear_conversions()
     for value in (0.5, 1.0, 1.2, 1000.0):
-        assert labs._converted("anc", value, "x10^9/L", "/µL") == convert("anc", value, "x10^9/L", "/µL")
-        assert labs._converted("anc", value, "x10^9/L", "/µL") == convert("anc", value, "x10^9/L", "/µL")
-    for _ in range(2):
-        with pytest.raises(UnitError) as caught:
-            labs._converted("anc", 1.0, "furlongs", "/µL")
-        with pytest.raises(UnitError) as direct:
-            convert("anc", 1.0, "furlongs", "/µL")
-        assert str(caught.value) == str(direct.value)
+        lab = LabResult(test="anc", value=value, unit="x10^9/L")
+        assert lab.canonical_value == convert("anc", value, "x10^9/L", "/µL")
+        assert (lab.value, lab.unit) == (value, "x10^9/L")
+        assert LabResult.model_validate_json(lab.model_dump_json()).canonical_value == lab.canonical_value
+    lab = LabResult(test="anc", value=1.0, unit="furlongs")
+    assert set(lab.model_dump()) == {"test", "value", "unit", "date", "upper_limit_normal", "transfused_within_days"}
+    with pytest.raises(UnitError) as caught:
+        _ = lab.canonical_value
+    with pytest.raises(UnitError) as direct:
+        convert("anc", 1.0, "furlongs", "/µL")
+    assert str(caught.value) == str(direct.value)
+
+
+def test_evaluating_lab_rules_converts_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Profile labs are canonical from load and rules carry canonical thresholds, so evaluation needs no
+    Pint (and no lock): a conversion or a unit parsed during evaluation fails this test."""
+    import eligo.units
+    from eligo.rules.registry import EVALUATORS, RULE_ADAPTER
+
+    on = date(2026, 11, 20)
+    profile = PatientProfile.model_validate(
+        {
+            "birth_date": "2018-01-01",
+            "sex": "female",
+            "labs": [
+                {"test": "anc", "value": 1.2, "unit": "x10^9/L", "date": "2026-11-10"},
+                {"test": "creatinine", "value": 40, "unit": "umol/L", "date": "2026-11-10"},
+            ],
+        }
+    )
+    rules = [
+        RULE_ADAPTER.validate_python(
+            {"kind": "lab_threshold", "test": "anc", "comparator": ">=", "value": 1000, "unit": "/µL"}
+        ),
+        RULE_ADAPTER.validate_python(
+            {"kind": "lab_threshold", "test": "anc", "comparator": ">=", "value": 1.5, "unit": "× 10⁹/L"}
+        ),
+        RULE_ADAPTER.validate_python(
+            {"kind": "creatinine_for_age", "rows": [{"min_months": 0, "male": 0.8, "female": 0.8}]}
+        ),
+    ]
+
+    def refuse(*args: object) -> float:
+        raise AssertionError("a unit conversion during evaluation")
+
+    monkeypatch.setattr(eligo.units, "_convert", refuse)
+    monkeypatch.setattr(eligo.units, "_convert_unlocked", refuse)
+    monkeypatch.setattr(eligo.units, "_parse", refuse)
+    verdicts = [EVALUATORS[type(rule)](rule, profile, on).verdict.value for rule in rules]
+    assert verdicts == ["met", "not_met", "met"]

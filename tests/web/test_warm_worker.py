@@ -13,7 +13,6 @@ import pytest
 from eligo.matching.match import OPEN_STATUSES, match_profile
 from eligo.patients.load import load_profile
 from eligo.process import RELAXED_GC_THRESHOLDS, Caches
-from eligo.rules._labs import clear_conversions
 from eligo.store import SearchQuery, TrialStore
 from eligo.units import registry
 from eligo.web.app import create_app, warm_worker
@@ -27,7 +26,6 @@ ON = date(2026, 11, 20)
 def fresh_caches() -> Iterator[Caches]:
     """A worker's own caches (issue #10: nothing process-wide to reset), and the GC settings put back."""
     thresholds = gc.get_threshold()
-    clear_conversions()
     yield Caches()
     gc.unfreeze()
     gc.set_threshold(*thresholds)

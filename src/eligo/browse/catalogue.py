@@ -10,7 +10,7 @@ from importlib.resources import files
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from eligo.criteria.drugs import vocabulary
+from eligo.rules.drugs import vocabulary
 from eligo.store import catalogue as rows
 from eligo.store.repository import TrialStore
 from eligo.yamlfile import load_yaml

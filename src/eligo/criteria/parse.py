@@ -47,11 +47,12 @@ from eligo.rules.walk import fold
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
+# "Arm A: ...", "Cohort 1 only: ...", "In Part II: ...", "For cohort B - ..." (issue #12: the scope is kept).
 _SCOPE = re.compile(
-    r"^(?P<scope>(?P<family>arm|cohort|part|stratum|group|dose level)\s+[A-Z0-9][A-Za-z0-9.\-]{0,5})"
-    r"\s*[:\-]\s+(?P<rest>\S.*)$",
+    r"^(?:(?:in|for)\s+)?(?P<scope>(?P<family>arm|cohort|part|stratum|group|dose level)\s+[A-Z0-9][A-Za-z0-9.\-]{0,5})"
+    r"(?:\s+only)?\s*[:\-]\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 

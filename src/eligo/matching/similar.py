@@ -139,7 +139,7 @@ RankingCache = BoundedCache[tuple[str, str], _Ranking]
 
 @lru_cache(maxsize=8192)
 def _classes_of(name: str) -> frozenset[str]:
-    from eligo.criteria.drugs import classes_of
+    from eligo.rules.drugs import classes_of
 
     return classes_of(name)
 

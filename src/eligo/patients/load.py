@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from eligo.patients.errors import ProfileError
 from eligo.patients.limits import MAX_PROFILE_BYTES, parse_json
 from eligo.patients.profile import PatientProfile
-from eligo.units import UnitError, plausible, to_canonical, vocabulary
+from eligo.units import UnitError, plausible, vocabulary
 
 __all__ = ["MAX_PROFILE_BYTES", "load_profile", "profile_from_bytes", "profile_from_data"]
 
@@ -45,7 +45,7 @@ def _lab_problems(profile: PatientProfile) -> Iterator[str]:
         if not lab.unit:
             continue
         try:
-            canonical = float(to_canonical(lab.test, lab.value, lab.unit).magnitude)
+            canonical = lab.canonical_value  # converted when the profile was validated
         except UnitError:
             continue
         if not plausible(lab.test, canonical):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from eligo.patients.limits import MAX_LIST_ITEMS, MAX_TEXT_CHARS
 from eligo.terms import RadiationField
@@ -70,6 +70,39 @@ class LabResult(Fact):
     date: dt.date | None = None
     upper_limit_normal: float | None = Field(default=None, gt=0)  # in the same unit as value
     transfused_within_days: int | None = Field(default=None, ge=0)  # last transfusion of this product
+    # The value in the test's canonical unit (the lab vocabulary's `display`), converted once when the
+    # result is loaded, or why it cannot be (no unit, an unknown test or unit). `value` and `unit` stay
+    # as reported, for display.
+    _canonical: float | str = PrivateAttr(default="no unit recorded")
+    _unit_shown: str = PrivateAttr(default="")
+
+    def model_post_init(self, context: Any, /) -> None:
+        if self.unit is None:
+            return
+        # Imported here: Pint takes a fifth of a second to import, and most processes that read a
+        # profile (or import this module) never convert a lab value.
+        from eligo.units import UnitError, convert, display_unit, lab_spec
+
+        try:
+            self._canonical = convert(self.test, self.value, self.unit, lab_spec(self.test).display)
+            self._unit_shown = display_unit(self.unit)
+        except UnitError as error:
+            self._canonical = str(error)
+            self._unit_shown = self.unit
+
+    @property
+    def unit_shown(self) -> str:
+        """The reported unit as Eligo writes it ("/mcL" -> "/µL"), read when the result was loaded."""
+        return self._unit_shown
+
+    @property
+    def canonical_value(self) -> float:
+        """The value in the test's canonical unit; `UnitError` with the reason when there is none."""
+        if isinstance(self._canonical, str):
+            from eligo.units import UnitError
+
+            raise UnitError(self._canonical)
+        return self._canonical
 
 
 class PerformanceScore(Fact):

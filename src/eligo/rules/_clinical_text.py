@@ -11,20 +11,15 @@ from functools import cache, lru_cache
 from typing import cast
 
 from eligo.rules._clinical import DiseaseStateName, clinical_vocab
+from eligo.rules.patterns import patterns
 
-_SCOPE = re.compile(r"^((?:Arm|Cohort|Part|Stratum|Group|Dose level)\s+[A-Z]?\d*[A-Za-z]?\d*)\s*:\s*", re.IGNORECASE)
+_PATTERNS = patterns()["_clinical_text"]
+
+_SCOPE = _PATTERNS.regex("scope")
 # Permissions and conditionals ("are eligible if", "must be approved") state no condition of ours.
-_PERMISSIVE = re.compile(
-    r"\b(are|is|will be|remain|be) (eligible|permitted|allowed)\b|\beligible (if|as long as|at any time)\b|"
-    r"\bas long as\b|\bmust be approved\b|\bif present\b|\bwill be required\b|\bwho do not meet\b|\bmay be eligible\b",
-    re.IGNORECASE,
-)
+_PERMISSIVE = _PATTERNS.regex("permissive")
 # Therapy and washout wording belongs to the therapy extractors.
-_THERAPY = re.compile(
-    r"\b(received|receiving|therapy with|washout|elapsed|since (the )?(last|prior)|chemotherapy|radiation|"
-    r"radiotherapy|transplant|dose of|agents?\b|drugs?\b|medications?)\b",
-    re.IGNORECASE,
-)
+_THERAPY = _PATTERNS.regex("therapy")
 
 
 _SPACES = re.compile(r"\s+")
@@ -128,7 +123,7 @@ def _condition_at_start() -> tuple[re.Pattern[str], tuple[str, ...]]:
     return re.compile(pattern, re.IGNORECASE), tuple(name for _, name in pairs)
 
 
-_LIST_JOINER = re.compile(r"^(?:,\s*)?(?:or|and|and/or)?\s*", re.IGNORECASE)
+_LIST_JOINER = _PATTERNS.regex("list_joiner")
 
 
 def _consume_conditions(text: str) -> list[str] | None:

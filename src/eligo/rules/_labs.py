@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 
 from eligo.patients.profile import LabResult, PatientProfile
 from eligo.rules.verdicts import Outcome
-from eligo.units import UnitError, convert, format_number, vocabulary
+from eligo.units import UnitError, convert, format_number, lab_spec, vocabulary
 
 
 def _question(key: str, **values: str) -> str:
@@ -18,9 +17,6 @@ def _question(key: str, **values: str) -> str:
 
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
-
-
-_COUNT = r"(\d+|one|two|three|four|five|six|seven|ten|fourteen)"
 
 
 def _clean(text: str) -> str:
@@ -35,26 +31,26 @@ def _days(count: str, unit: str) -> int:
     return _count(count) * (7 if unit.lower().startswith("week") else 1)
 
 
-@lru_cache(maxsize=8192, typed=True)
-def _conversion(test: str, value: float, from_unit: str, to_unit: str) -> float | str:
-    """`convert` remembered, or the message of its UnitError. Pint takes ~0.3 ms a conversion behind a
-    process-wide lock, and a match converts the same few profile values and trial thresholds for
-    hundreds of trials; the exact value is the key, so the result is the very float Pint gave."""
+def per_canonical(test: str, unit: str) -> float | str:
+    """How many `unit` one canonical unit of `test` is (the lab vocabulary's `display`), or why it
+    cannot be said. Lab units are multiples of one another (counts, mass or molar concentrations,
+    activities), so a value in canonical units times this is the value in `unit`."""
+    display = lab_spec(test).display
+    if unit == display:
+        return 1.0
     try:
-        return convert(test, value, from_unit, to_unit)
+        return convert(test, 1.0, display, unit)
     except UnitError as error:
         return str(error)
 
 
-def clear_conversions() -> None:
-    _conversion.cache_clear()
-
-
-def _converted(test: str, value: float, from_unit: str, to_unit: str) -> float:
-    result = _conversion(test, value, from_unit, to_unit)
-    if isinstance(result, str):
-        raise UnitError(result)
-    return result
+def value_in(result: LabResult, factor: float | str) -> float:
+    """The result in a rule's unit: its canonical value (converted when the profile was loaded) times
+    the rule's `per_canonical` factor (computed when the rule was made); UnitError when either is missing."""
+    canonical = result.canonical_value
+    if isinstance(factor, str):
+        raise UnitError(factor)
+    return canonical * factor
 
 
 def latest_result(profile: PatientProfile, test: str, on: date) -> LabResult | None:

@@ -32,8 +32,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from eligo.criteria.drugs import normalize_name, questions, vocabulary
 from eligo.patients.profile import PatientProfile, Therapy
+from eligo.rules.drugs import normalize_name, questions, vocabulary
 from eligo.rules.verdicts import Outcome
 from eligo.terms import RadiationField
 

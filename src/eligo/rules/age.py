@@ -18,12 +18,18 @@ from eligo.rules.base import CriterionContext, RuleBase, Section, normalize_comp
 from eligo.rules.composite import AllOf, ConditionalRule
 from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
-from eligo.trials.ages import AgeLimits, registry_age_limits
+from eligo.trials.ages import AgeLimits, last_month_admitted, registry_age_limits
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["age"]
+_AT_DIAGNOSIS = _PATTERNS.regex("at_diagnosis")
+_BETWEEN = _PATTERNS.regex("between")
+_AGE_AND_ABILITY = _PATTERNS.regex("age_and_ability")
 
 
 class AgeRule(RuleBase):
@@ -101,19 +107,13 @@ class AgeRule(RuleBase):
         return _q("age_at_diagnosis" if self.at_diagnosis else "age", range=span)
 
 
-_NUM = r"(\d+(?:\.\d+)?)"
 
 
-_LAB_UNITS = re.compile(r"mg/dl|/mcl|/mm|x ?10|g/dl|u/l|ml/min|umol|µmol", re.IGNORECASE)
+_LAB_UNITS = _PATTERNS.regex("lab_units")
 
 
-_UNIT = r"(years?|yrs?|months?|mos?)"
-_AGE_LEAD = re.compile(r"^(?:patients?\s+)?(?:must be\s+)?(?:age[sd]?|age range|aged)\b\s*:?\s*(?:of\s+)?", re.I)
-_AGE_TAIL = re.compile(
-    r"^(?:of age|old|years old|at (?:the time of )?(?:enrollment|registration|study entry|entry|consent)|"
-    r"at diagnosis|at (?:the time of )?(?:initial |original )?diagnosis|[\s.,;])*$",
-    re.IGNORECASE,
-)
+_AGE_LEAD = _PATTERNS.regex("age_lead")
+_AGE_TAIL = _PATTERNS.regex("age_tail")
 
 
 def _months(value: str, unit: str | None) -> tuple[int, Literal["years", "months"]] | None:
@@ -129,16 +129,10 @@ def _months(value: str, unit: str | None) -> tuple[int, Literal["years", "months
 
 
 def _age_patterns(unit_optional: bool) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    patterns = (
-        # "≥ 1 or < 18 years": the trials write "or" but mean both limits (a range), so it is read as "and".
-        ("pair", rf"^([≥>])\s*{_NUM}\s*{_UNIT}?\s*(?:of age\s*)?(?:or|and|,|to)\s*([≤<])\s*{_NUM}\s*{_UNIT}"),
-        ("range", rf"^(?:between\s+)?{_NUM}\s*{_UNIT}?\s*(?:-|–|to|and)\s*{_NUM}\s*{_UNIT}"),
-        ("suffix_min", rf"^{_NUM}\s*{_UNIT}\s*(?:of age\s*|old\s*)?(?:or|and)\s*(?:older|>|≥|more)"),
-        ("suffix_max", rf"^{_NUM}\s*{_UNIT}\s*(?:of age\s*|old\s*)?(?:or|and)\s*(?:younger|less|<)"),
-        ("plus", rf"^{_NUM}\s*\+\s*{_UNIT}?"),
-        ("single", rf"^([≥>≤<])\s*{_NUM}\s*{_UNIT}" + ("?" if unit_optional else "")),
-    )
-    return tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in patterns)
+    readings = [(reading.says or "", regex) for regex, reading in _PATTERNS.compiled_readings()]
+    if unit_optional:  # the last reading ("≥ 1 year") with its unit optional
+        readings[-1] = ("single", _PATTERNS.regex("single_unit_optional"))
+    return tuple(readings)
 
 
 # After an "Age:" lead a bare number is an age; without one it needs its unit.
@@ -167,7 +161,7 @@ def _age_bounds(text: str) -> tuple[dict[str, object], str] | None:
                 "unit": high[1],
             }
         elif name == "range":
-            if g[1] is None and not had_lead and not re.match(r"^between", t, re.I):
+            if g[1] is None and not had_lead and not _BETWEEN.match(t):
                 return None
             low, high = _months(g[0], g[1] or g[3]), _months(g[2], g[3])
             if low is None or high is None:
@@ -199,14 +193,14 @@ def _age_rule(text: str) -> AgeRule | None:
     fields, tail = parsed
     if not _AGE_TAIL.match(tail):
         return None
-    at_diagnosis = bool(re.search(r"diagnosis", tail, re.IGNORECASE))
+    at_diagnosis = bool(_AT_DIAGNOSIS.search(tail))
     try:
         return AgeRule(scope=scope, at_diagnosis=at_diagnosis, **fields)
     except ValidationError:  # limits the model refuses (an empty range) are no reading of the text
         return None
 
 
-_SUBGROUP_AGE = re.compile(r"^(Patients with .+?) must be (.+)$", re.IGNORECASE)
+_SUBGROUP_AGE = _PATTERNS.regex("subgroup_age")
 
 
 def extract_age(context: CriterionContext) -> Rule | None:
@@ -232,7 +226,7 @@ def extract_age(context: CriterionContext) -> Rule | None:
             requirement=f"must be {subgroup.group(2)}",
             requirement_rule=inner,
         )
-    head = re.match(r"^(.*?\b(?:years?|months?)(?: of age| old)?)\s+and\s+((?:is )?able to .+)$", text, re.I)
+    head = _AGE_AND_ABILITY.match(text)
     if head is not None:
         age, ability = _age_rule(head.group(1)), _attestation(head.group(2))
         if age is not None and ability is not None:
@@ -264,15 +258,11 @@ def _above_min(rule: AgeRule, months: int, exact: bool | None) -> bool | None:
 
 
 def _below_max(rule: AgeRule, months: int) -> bool:
-    high = rule.max_months
-    if high is None:
+    """Whether the age is within the upper limit; one reading of upper limits, shared with the
+    store's prefilter ("≤ 18 years" runs to 18y 11m, "< 18 years" ends at the 18th birthday)."""
+    if rule.max_months is None:
         return True
-    if not rule.max_inclusive:
-        return months < high
-    # An inclusive limit covers the whole last unit of age ("≤ 18 years" runs to 18y 11m).
-    if rule.unit == "years" and high % 12 == 0:
-        return months < high + 12
-    return months <= high
+    return months <= last_month_admitted(rule.max_months, rule.unit, inclusive=rule.max_inclusive)
 
 
 def evaluate_age(rule: AgeRule, profile: PatientProfile, on: date) -> Outcome:
@@ -316,15 +306,13 @@ def extract_age_phrase(context: CriterionContext) -> Rule | None:
     return None
 
 
-# Trigger words: units of `_UNIT`, the "age" lead (a bare number then needs no unit), "18+", and
-# "Patients with X must be ..." subgroups.
 KIND = RuleKind(
     AgeRule,
     clinical_wording,
     ("age", "age_at_diagnosis"),
     evaluate_age,
     (
-        Step(extract_age, Trigger(("age", "year", "yr", "mo", "+", "patients"))),
+        Step(extract_age, _PATTERNS.trigger),
         Step(extract_age_phrase, Trigger(("age", "ages", "aged", "year", "years", "yrs", "month", "months"))),
     ),
 )

@@ -27,10 +27,22 @@ from eligo.rules.disease_site import DiseaseSiteRule
 from eligo.rules.disease_state import DiseaseStateRule
 from eligo.rules.high_risk import RiskGroupRule
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["all_of.disease_with_diagnosis"]
+_DIAGNOSIS_FILLER = _PATTERNS.regex("diagnosis_filler")
+_ASIDE = _PATTERNS.regex("aside")
+_HEADING = _PATTERNS.regex("heading")
+_DEFINED_AS = _PATTERNS.regex("defined_as")
+_NCT03363373_SALVAGE = _PATTERNS.regex("nct03363373_salvage")
+_ORIGINAL_DIAGNOSIS = _PATTERNS.regex("original_diagnosis")
+_HIGH_RISK = _PATTERNS.regex("high_risk")
+_RESECTION = patterns()["all_of.resection_cohort"]
+((_RESECTION_REGEX, _RESECTION_READING),) = _RESECTION.compiled_readings()
 
 
 def _first_diagnosis(text: str) -> int | None:
@@ -38,7 +50,6 @@ def _first_diagnosis(text: str) -> int | None:
     return min(starts) if starts else None
 
 
-_DEFINED_AS = re.compile(r"\(defined as (.+)\)\s*(?:or)?\s*$", re.IGNORECASE)
 _TRAILING_PARENS = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*(?:or)?\s*$")
 
 
@@ -56,9 +67,9 @@ def extract_disease_with_diagnosis(context: CriterionContext) -> Rule | None:
     diagnosis based on ...", "High-risk neuroblastoma patients with either primary refractory
     disease or incomplete response to salvage treatment (...) evaluable in bone and/or bone marrow"."""
     text = context.text.strip().rstrip(".")
-    if _PERMISSIVE.search(text) or (_THERAPY.search(re.sub(r"\(.*\)", "", text)) and "salvage" not in text):
+    if _PERMISSIVE.search(text) or (_THERAPY.search(_ASIDE.sub("", text)) and "salvage" not in text):
         return None
-    text = re.sub(r"^diagnosis:\s*", "", text, flags=re.IGNORECASE)
+    text = _HEADING.sub("", text)
     sentences = _sentences(text)
     if len(sentences) > 1:
         # Separate sentences naming different diseases list alternative populations.
@@ -70,12 +81,7 @@ def extract_disease_with_diagnosis(context: CriterionContext) -> Rule | None:
 
 
 def _disease_with_diagnosis(text: str) -> Rule | None:
-    salvage = re.match(
-        r"^high[- ]risk neuroblastoma patients with either primary refractory disease or incomplete response to "
-        r"salvage treatment \((?P<defn>[^)]+)\)\s*evaluable in (?P<sites>bone and/or bone marrow)$",
-        text,
-        re.IGNORECASE,
-    )
+    salvage = _NCT03363373_SALVAGE.match(text)
     if salvage is not None:
         return AllOf(
             rules=(
@@ -91,7 +97,7 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
             )
         )
     head, definition = _state_definition(text)
-    base = re.match(r"^(?P<body>.+?)(?:\s+with original diagnosis (?P<orig>.+))?$", head, re.IGNORECASE)
+    base = _ORIGINAL_DIAGNOSIS.match(head)
     if base is None:
         return None
     body = re.sub(r"\s+or$", "", base.group("body"))
@@ -99,15 +105,13 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
     if first is None:
         return None
     prefix, dx_text = body[:first], body[first:]
-    risk = re.search(r"\bhigh[- ]risk\s*$", prefix, re.IGNORECASE)
+    risk = _HIGH_RISK.search(prefix)
     if risk is not None:
         prefix = prefix[: risk.start()]
     states = _states_in(prefix)
     state_words = _state_words().sub("", prefix)
     diagnoses = _diagnoses_in(dx_text)
-    dx_rest = re.sub(
-        r"\bor related tumou?rs?\b|\(NBL\)|\bor\b|[/ ]",
-        "",
+    named = (
         re.sub(
             _phrase_regex(tuple(s for n in diagnoses for s in clinical_vocab().diagnoses[n].synonyms)),
             "",
@@ -115,9 +119,9 @@ def _disease_with_diagnosis(text: str) -> Rule | None:
             flags=re.IGNORECASE,
         )
         if diagnoses
-        else dx_text,
-        flags=re.IGNORECASE,
+        else dx_text
     )
+    dx_rest = _DIAGNOSIS_FILLER.sub("", named)
     if not states or state_words or not diagnoses or dx_rest:
         return None
     if definition is not None:
@@ -146,21 +150,13 @@ def extract_resection_cohort(context: CriterionContext) -> Rule | None:
     resection": diagnosis and state are profile facts; resectable lung disease with surgery
     scheduled is the surgeon's call."""
     text = context.text.strip().rstrip(".")
-    match = re.match(
-        r"^Patients with (?P<state>relapsed|recurrent) resectable (?P<site>pulmonary|lung) "
-        r"(?P<dx>[\w ]+?) who are scheduled for (?:a )?surgical resection$",
-        text,
-        re.IGNORECASE,
-    )
+    match = _RESECTION_REGEX.match(text)
     if match is None:
         return None
     diagnoses = _diagnoses_in(match["dx"])
     if not diagnoses:
         return None
-    surgery = AttestationRule(
-        subject="clinician_review",
-        action="can the disease in your child's lungs be removed by surgery, and is that operation scheduled",
-    )
+    surgery = AttestationRule(subject="clinician_review", action=_RESECTION_READING.says or "")
     return AllOf(rules=(DiagnosisRule(diagnoses=tuple(diagnoses)), DiseaseStateRule(states=("relapsed",)), surgery))
 
 
@@ -172,7 +168,7 @@ def _with_diagnosis_trigger() -> Trigger | None:
 KIND = RuleKind(
     AllOf, clinical_wording, ("all_of",), None,
     (
-        Step(extract_resection_cohort, Trigger(("resectable",))),
+        Step(extract_resection_cohort, _RESECTION.trigger),
         Step(extract_disease_with_diagnosis, _with_diagnosis_trigger()),
     ),
     composite=True,

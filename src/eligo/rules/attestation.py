@@ -3,7 +3,6 @@ question, extractor, evaluator and record."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -13,11 +12,19 @@ from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _q, clinical_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["attestation"]
+_CONSENT = _PATTERNS.regex("consent")
+_ASSENT = _PATTERNS.regex("assent")
+_ABLE = _PATTERNS.regex("able")
+_UNABLE = _PATTERNS.regex("unable")
+_DECLINES = _PATTERNS.regex("declines")
+_WILLING = _PATTERNS.regex("willing")
 
 
 class AttestationRule(RuleBase):
@@ -45,20 +52,20 @@ class AttestationRule(RuleBase):
 
 def _attestation(text: str) -> AttestationRule | None:
     t = text.strip().rstrip(".")
-    if re.search(r"informed consent", t, re.IGNORECASE):
+    if _CONSENT.search(t):
         return AttestationRule(subject="consent", action="sign the study's written informed consent form")
-    if re.match(r"^assent\b", t, re.IGNORECASE):
+    if _ASSENT.match(t):
         return AttestationRule(subject="assent", action="as the hospital's rules require for their age")
-    able = re.match(r"^(?:is |be )?able to (.+)$", t, re.IGNORECASE)
+    able = _ABLE.match(t)
     if able is not None:
         return AttestationRule(subject="ability", action=able.group(1))
-    unable = re.match(r"^inability to ([^;]+)", t, re.IGNORECASE)
+    unable = _UNABLE.match(t)
     if unable is not None:
         return AttestationRule(subject="ability", action=unable.group(1).strip(), negated=True)
-    declines = re.match(r"^patient declines participation in ([^;]+)", t, re.IGNORECASE)
+    declines = _DECLINES.match(t)
     if declines is not None:
         return AttestationRule(subject="willingness", action=f"take part in {declines.group(1).strip()}", negated=True)
-    willing = re.match(r"^(?:patients? (?:and/or (?:their )?parents? )?)?(?:must be )?willing to (.+)$", t, re.I)
+    willing = _WILLING.match(t)
     if willing is not None:
         return AttestationRule(subject="willingness", action=willing.group(1))
     return None
@@ -92,7 +99,7 @@ KIND = RuleKind(
         "clinician_review",
     ),
     evaluate_attestation,
-    (Step(extract_attestation, Trigger(("consent", "assent", "able", "inability", "declines", "willing"))),),
+    (Step(extract_attestation, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "AttestationRule", "evaluate_attestation", "extract_attestation"]

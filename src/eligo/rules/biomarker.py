@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -13,11 +12,15 @@ from eligo.rules._clinical import _q, clinical_wording
 from eligo.rules._clinical_text import _PERMISSIVE, _THERAPY, _scope
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["biomarker"]
+_ALK = _PATTERNS.regex("alk")
+_MYCN = _PATTERNS.regex("mycn")
 
 
 class BiomarkerRule(RuleBase):
@@ -55,26 +58,14 @@ def extract_biomarker(context: CriterionContext) -> Rule | None:
     if _PERMISSIVE.search(text) or _THERAPY.search(text):
         return None
     scope, rest = _scope(text)
-    lead = r"^(?:patients must have (?:a )?)?(?:(?:documented|known|confirmed|evidence of)\s+(?:an? )?)?"
-    alk = re.match(
-        lead + r"ALK (aberration|alteration|mutation|amplification)(?:s)?"
-        r"(?: \((?:activating )?mutation or amplification\)| or (mutation|amplification))?"
-        r"(?: in (?:the )?tumou?r(?: tissue)?)?$",
-        rest,
-        re.IGNORECASE,
-    )
+    alk = _ALK.match(rest)
     if alk is not None:
         kinds = {alk.group(1).lower(), (alk.group(2) or "").lower()}
         if kinds & {"aberration", "alteration"}:
             kinds = {"mutation", "amplification"}
         order = tuple(k for k in ("mutation", "amplification") if k in kinds)
         return BiomarkerRule(scope=scope, marker="alk", alterations=order)
-    mycn = re.match(
-        lead + r"(?:tumou?rs? (?:with|must have|must be) )?MYCN[- ](non-amplified|not amplified|"
-        r"amplified|amplification)(?: tumou?rs?| neuroblastoma| disease)?$",
-        rest,
-        re.IGNORECASE,
-    )
+    mycn = _MYCN.match(rest)
     if mycn is not None:
         present = not mycn.group(1).lower().startswith("no")
         return BiomarkerRule(scope=scope, marker="mycn", alterations=("amplification",), present=present)
@@ -103,7 +94,7 @@ KIND = RuleKind(
     clinical_wording,
     ("biomarker_present", "biomarker_absent"),
     evaluate_biomarker,
-    (Step(extract_biomarker, Trigger(("alk", "mycn"))),),
+    (Step(extract_biomarker, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "BiomarkerRule", "evaluate_biomarker", "extract_biomarker"]

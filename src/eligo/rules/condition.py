@@ -15,11 +15,22 @@ from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_w
 from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_framing
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, phrase_words
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["condition"]
+_UMBRELLA = _PATTERNS.regex("umbrella")
+_LUNG_FUNCTION = _PATTERNS.regex("nct01370330_lung_function")
+_NEGATION = _PATTERNS.regex("negation")
+_WITHIN_MONTHS = _PATTERNS.regex("within_months")
+_EVER = _PATTERNS.regex("ever")
+_NOT_MINE = _PATTERNS.regex("not_mine")
+_ALLERGY = _PATTERNS.regex("allergy")
+_PATIENTS_WITH = _PATTERNS.regex("patients_with")
 
 
 class ConditionRule(RuleBase):
@@ -81,29 +92,15 @@ def _qualifier(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-# A time window in months or years, before the criterion's reference point when one is named.
-_WINDOW = re.compile(
-    r"\b(?:in|within|during) (?:the )?(?:(?:last|past|previous|prior|preceding) )?"
-    r"(?P<amount>\d+|three|six|twelve) (?P<unit>months?|years?)"
-    r"(?: (?:prior to|before|of) (?:the )?(?:screening|enrol?lment|registration|randomi[sz]ation|inclusion|"
-    r"study entry|(?:the )?first dose(?: of (?:the )?study (?:drug|treatment|intervention))?))?\b",
-    re.IGNORECASE,
-)
 _NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
-_EVER = re.compile(r"\b(?:history of|previous|prior|past)\b", re.IGNORECASE)
 
 
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
     text = context.text.strip().rstrip(".")
-    if _PERMISSIVE.search(text) or re.search(r"\b(unless|if|except|who are receiving|required)\b", text, re.I):
+    if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
-    umbrella = re.match(
-        r"^(?P<head>.+?)\.?\s*(?:,\s*)?(?:this )?includ(?:es|ing),? but (?:is )?not limited to,?\s*"
-        r"(?P<items>.+)$",
-        text,
-        re.IGNORECASE,
-    )
+    umbrella = _UMBRELLA.match(text)
     if umbrella is not None:
         items = re.split(r",\s*(?:or\s+)?|\s+or\s+", umbrella.group("items"))
         names: list[str] = []
@@ -112,15 +109,15 @@ def extract_condition(context: CriterionContext) -> Rule | None:
             names.extend(n for n in found or [] if n not in names)
         if not names:
             return None
-        label = re.sub(r"^patients with ", "", umbrella.group("head"), flags=re.IGNORECASE).strip(" .,")
+        label = _PATIENTS_WITH.sub("", umbrella.group("head")).strip(" .,")
         return ConditionRule(conditions=tuple(names), label=label[0].upper() + label[1:], open_ended=True)
-    lung = re.match(r"^normal lung function as manifested by no (.+)$", text, re.IGNORECASE)
+    lung = _LUNG_FUNCTION.match(text)
     if lung is not None:
         found = _consume_conditions(re.sub(r",?\s*no\s+", ", ", lung.group(1)))
         return ConditionRule(conditions=tuple(found), present=False) if found else None
     present = True
     body = text
-    negation = re.match(r"^(?:no|free of|without)\s+(.+)$", body, re.IGNORECASE)
+    negation = _NEGATION.match(body)
     if negation is not None:
         if context.section == "exclusion":
             # "No evidence of dementia" listed as an exclusion: which way it is meant is a guess.
@@ -129,7 +126,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     elif context.section == "inclusion":
         return None
     window = None
-    span = _WINDOW.search(body)
+    span = _WITHIN_MONTHS.search(body)
     if span is not None:
         amount = int(span["amount"]) if span["amount"].isdigit() else _NUMBER_WORDS[span["amount"].lower()]
         window = amount * 12 if span["unit"].lower().startswith("year") else amount
@@ -143,7 +140,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         qualifier, body = _qualifier(_strip_framing(body))
         names_found = _consume_conditions(_strip_framing(body))
     if names_found is None:
-        allergy = re.match(r"^(?:history of )?allergic reactions? attributed to (.+)$", text, re.IGNORECASE)
+        allergy = _ALLERGY.match(text)
         if allergy is None:
             return None
         return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))

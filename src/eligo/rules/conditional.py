@@ -30,24 +30,31 @@ from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.disease_site import DiseaseSiteRule
 from eligo.rules.disease_state import DiseaseStateRule
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
 from eligo.rules.permitted import PermittedRule
-from eligo.rules.prefilter import Trigger
 from eligo.rules.prior_therapy import PriorTherapyRule
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
 
-_CARDIOTOXIC = re.compile(r"^(?:history of )?treatment with cardiotoxic agents$", re.IGNORECASE)
+_CONDITIONAL = patterns()["conditional"]
+_SYMPTOMS_LEAD = _CONDITIONAL.regex("symptoms_lead")
+_CARDIOTOXIC = _CONDITIONAL.regex("cardiotoxic")
+_DIAGNOSIS_FILLER = _CONDITIONAL.regex("diagnosis_filler")
+_REQUIREMENT_AGE = _CONDITIONAL.regex("requirement_age")
+_JUDGEMENTS = patterns()["conditional.judgement"].compiled_readings()
+_PERMITTED = patterns()["conditional.permitted"]
+_BIOPSY_REQUIREMENT = patterns()["conditional.biopsy"]
+_PERSISTENT_FEW_LESIONS = _BIOPSY_REQUIREMENT.regex("nct01711554_persistent_few_lesions")
+_MIBG_NON_AVID_THEN = _BIOPSY_REQUIREMENT.regex("nct01711554_mibg_non_avid")
+_FDG_PET_ONLY = _BIOPSY_REQUIREMENT.regex("nct01711554_fdg_pet_only")
+_NON_AVID_LESION = _BIOPSY_REQUIREMENT.regex("nct01711554_non_avid_lesion")
+_CLINICIAN_REVIEW = patterns()["conditional.clinician_review"]
 
 
 def _one_condition(text: str) -> tuple[Rule, str] | None:
-    item = re.sub(
-        r"^(?:known )?(?:history or current symptoms of|current symptoms of)\s+",
-        "",
-        text.strip(" ,."),
-        flags=re.IGNORECASE,
-    )
+    item = _SYMPTOMS_LEAD.sub("", text.strip(" ,."))
     if _CARDIOTOXIC.match(item):
         exposure = Exposure(
             therapy_classes=("anthracycline",), label="heart-toxic chemotherapy (anthracyclines such as doxorubicin)"
@@ -58,7 +65,7 @@ def _one_condition(text: str) -> tuple[Rule, str] | None:
         displays = [clinical_vocab().conditions[name].display for name in names]
         return ConditionRule(conditions=tuple(names)), " or ".join(displays)
     diagnoses = _diagnoses_in(item)
-    leftover = re.sub(r"\b(?:or|and|related tumou?rs?)\b|[\s,/]", "", item, flags=re.IGNORECASE)
+    leftover = _DIAGNOSIS_FILLER.sub("", item)
     for name in diagnoses:
         for synonym in clinical_vocab().diagnoses[name].synonyms:
             leftover = re.sub(re.escape(synonym.replace(" ", "")), "", leftover, flags=re.IGNORECASE)
@@ -88,29 +95,17 @@ def condition_rule(text: str) -> tuple[Rule, str] | None:
     return AnyOf(rules=rules), words
 
 
-_JUDGEMENTS: tuple[tuple[str, str], ...] = (
-    (r"approved by the study chair", "has the study chair approved your child's entry to the trial"),
-    (
-        r"potential to interfere with the safety or efficacy",
-        "is the other cancer (and its treatment) one that cannot interfere with judging the safety and effect "
-        "of the trial treatment",
-    ),
-    (
-        r"New York Heart Association.*class (\w+) or better",
-        "is your child's heart function New York Heart Association class {0} or better",
-    ),
-)
 
 
 def _requirement_rule(requirement: str) -> Rule | None:
-    age = re.match(r"^must be (.+)$", requirement, re.IGNORECASE)
+    age = _REQUIREMENT_AGE.match(requirement)
     age_rule = _age_rule("age " + age.group(1)) if age is not None else None
     if age_rule is not None:
         return age_rule
-    for pattern, action in _JUDGEMENTS:
-        match = re.search(pattern, requirement, re.IGNORECASE | re.DOTALL)
+    for regex, reading in _JUDGEMENTS:
+        match = regex.search(requirement)
         if match is not None:
-            return AttestationRule(subject="clinician_review", action=action.format(*match.groups()))
+            return AttestationRule(subject="clinician_review", action=(reading.says or "").format(*match.groups()))
     return None
 
 
@@ -125,37 +120,15 @@ def _conditional(cond_text: str, requirement: str) -> ConditionalRule | None:
     )
 
 
-_LEADS: tuple[tuple[str, str | None], ...] = (
-    # "For patients with evidence of chronic hepatitis B virus (HBV) infection, the HBV viral load must ..."
-    (r"^For patients with (?:evidence of )?(?P<cond>[^,]+), (?P<req>.+)$", None),
-    # "Human immunodeficiency virus (HIV)-infected patients on effective anti-retroviral therapy ... are eligible"
-    (r"^(?P<cond>.+?)[- ]infected patients (?P<req>on .+?) (?:are|is) eligible(?: for this (?:trial|study))?$", None),
-    # "Sinusoidal obstruction syndrome (SOS) if present, must be stable or improving clinically"
-    (r"^(?P<cond>.+?),? if present,? (?P<req>must .+)$", None),
-    # "Patients with a history of venous or arterial thrombosis personally before the age of 40 years unless ..."
-    (
-        r"^Patients with (?:a )?history of (?P<cond>.+?)(?: personally)?(?: before the age of \d+ years)? "
-        r"(?P<req>unless .+)$",
-        "exclusion",
-    ),
-    # "Patients with a prior or concurrent malignancy whose natural history ... are eligible for this trial"
-    (
-        r"^Patients with (?:a |an )?(?P<cond>.+?) (?P<req>whose .+?) (?:are|is) eligible"
-        r"(?: for this (?:trial|study))?$",
-        None,
-    ),
-    # "Patients with X must / should / will be required / cannot / who have ..."
-    (r"^Patients with (?P<cond>.+?) (?P<req>(?:who have |must |should |will be required |cannot ).+)$", None),
-)
 
 
 def extract_conditional(context: CriterionContext) -> Rule | None:
     """A requirement that applies only to children with a named condition or diagnosis."""
     text = context.text.strip().rstrip(".")
-    for pattern, section in _LEADS:
-        if section is not None and context.section != section:
+    for regex, reading in _CONDITIONAL.compiled_readings():
+        if reading.section is not None and context.section != reading.section:
             continue
-        match = re.match(pattern, text, re.IGNORECASE | re.DOTALL)
+        match = regex.match(text)
         if match is None:
             continue
         rule = _conditional(match["cond"], match["req"])
@@ -164,45 +137,21 @@ def extract_conditional(context: CriterionContext) -> Rule | None:
     return None
 
 
-_PERMITS: tuple[tuple[str, str], ...] = (
-    # "Patients with known bone marrow metastatic disease will be eligible for study as long as ..."
-    (
-        r"^Patients (?P<who>(?:with|who) .+?),? (?:will be|are) eligible(?: for (?:this )?study)?,? "
-        r"(?P<prov>as long as .+)$",
-        "children {who}",
-    ),
-    # "Except for patients with a history of progressive disease, patients whose only site(s) ... are eligible if ..."
-    (
-        r"^Except for patients with (?P<exc>.+?), patients (?P<who>whose .+?) are eligible (?P<prov>if .+)$",
-        "children {who} (except those with {exc})",
-    ),
-    # "For recurrent/progressive or refractory disease a biopsy is not required regardless of ..."
-    (
-        r"^For (?P<who>[\w/ ]+ disease),? a biopsy is not required(?P<prov>.*)$",
-        "children with {who} to join without a biopsy",
-    ),
-)
 
 
 def extract_permitted(context: CriterionContext) -> Rule | None:
     """Statements that allow a group rather than require anything of the child."""
     text = context.text.strip().rstrip(".")
-    for pattern, who in _PERMITS:
-        match = re.match(pattern, text, re.IGNORECASE)
+    for regex, reading in _PERMITTED.compiled_readings():
+        match = regex.match(text)
         if match is not None:
             fields = {key: value.strip() for key, value in match.groupdict().items() if value}
             provided = fields.get("prov") or None
-            return PermittedRule(who=who.format(**{**{"exc": ""}, **fields}), provided=provided)
+            return PermittedRule(who=(reading.says or "").format(**{**{"exc": ""}, **fields}), provided=provided)
     return None
 
 
 _BIOPSY = DiseaseSiteRule(biopsy_confirmed=True)
-_PERSISTENT_FEW_LESIONS = re.compile(
-    r"^(?P<lead>MIBG avid;\s*)?(?:for patients with persistent disease only:|for persistent disease,)\s*"
-    r"(?P<req>if (?:a )?patient has only 1 or 2 MIBG avid lesions OR a Curie score of 1-2, then biopsy "
-    r"confirmation .+)$",
-    re.IGNORECASE,
-)
 _MIBG_NON_AVID = DiseaseSiteRule(sites=("mibg_avid",), negated=True)
 
 
@@ -221,13 +170,7 @@ def extract_biopsy(context: CriterionContext) -> Rule | None:
         if persistent["lead"]:
             return AllOf(rules=(DiseaseSiteRule(sites=("mibg_avid",)), conditional))
         return conditional
-    non_avid = re.match(
-        r"^If a tumou?r is known to be MIBG non-avid, then (?P<req>a patient must have at least one "
-        r"(?:fludeoxyglucose \(FDG\)-positron emission tomography \(PET\)|FDG-PET) avid bone site .*"
-        r"biopsy confirmation .+)$",
-        text,
-        re.IGNORECASE,
-    )
+    non_avid = _MIBG_NON_AVID_THEN.match(text)
     if non_avid is not None:
         return ConditionalRule(
             if_present=_MIBG_NON_AVID,
@@ -235,19 +178,9 @@ def extract_biopsy(context: CriterionContext) -> Rule | None:
             requirement=non_avid["req"],
             requirement_rule=DiseaseSiteRule(sites=("bone", "fdg_pet_avid"), mode="all", biopsy_confirmed=True),
         )
-    if re.match(
-        r"^FDG-PET avid \(only if tumou?r is known to be MIBG non-avid\); these patients must have had a "
-        r"biopsy confirming",
-        text,
-        re.IGNORECASE,
-    ):
+    if _FDG_PET_ONLY.match(text):
         return AllOf(rules=(_MIBG_NON_AVID, DiseaseSiteRule(sites=("fdg_pet_avid",), biopsy_confirmed=True)))
-    if re.match(
-        r"^Non-avid lesion \(both MIBG and FDG-PET non-avid\); these patients must have had a biopsy "
-        r"confirming",
-        text,
-        re.IGNORECASE,
-    ):
+    if _NON_AVID_LESION.match(text):
         return AllOf(rules=(DiseaseSiteRule(sites=("mibg_avid", "fdg_pet_avid"), negated=True), _BIOPSY))
     return None
 
@@ -255,12 +188,7 @@ def extract_biopsy(context: CriterionContext) -> Rule | None:
 def extract_clinician_review(context: CriterionContext) -> Rule | None:
     """ "Disease of any major organ system that would compromise their ability to withstand therapy"."""
     text = context.text.strip().rstrip(".")
-    match = re.match(
-        r"^(?:Patients with )?(?P<what>(?:a )?disease of any major organ system that would compromise "
-        r"their ability to withstand (?:the )?therapy)\b",
-        text,
-        re.IGNORECASE,
-    )
+    match = _CLINICIAN_REVIEW.regex("nct01370330_organ_system").match(text)
     if match is None or context.section != "exclusion":
         return None
     what = match["what"].replace("their ability", "your child's ability")
@@ -272,11 +200,10 @@ def extract_clinician_review(context: CriterionContext) -> Rule | None:
 KIND = RuleKind(
     ConditionalRule, clinical_wording, ("conditional_inclusion", "conditional_exclusion"), None,
     (
-        Step(extract_biopsy, Trigger(("biopsy",))),
-        Step(extract_permitted, Trigger(("eligible", "biopsy"))),
-        Step(extract_clinician_review, Trigger(("organ",))),
-        # "Patients with ...", "... if present, ..."
-        Step(extract_conditional, Trigger(("patients", "present"))),
+        Step(extract_biopsy, _BIOPSY_REQUIREMENT.trigger),
+        Step(extract_permitted, _PERMITTED.trigger),
+        Step(extract_clinician_review, _CLINICIAN_REVIEW.trigger),
+        Step(extract_conditional, _CONDITIONAL.trigger),
     ),
     composite=True,
 )  # fmt: skip

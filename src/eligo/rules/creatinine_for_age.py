@@ -4,13 +4,12 @@ record. The lab-threshold step reads it from a criterion's rows."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from eligo.patients.profile import PatientProfile, Sex
 from eligo.rules._labs import (
-    _converted,
     _missing_result,
     _question,
     _shown,
@@ -18,11 +17,13 @@ from eligo.rules._labs import (
     _when,
     lab_wording,
     latest_result,
+    per_canonical,
+    value_in,
 )
 from eligo.rules.base import RuleBase, Section
 from eligo.rules.kind import RuleKind
 from eligo.rules.verdicts import Outcome
-from eligo.units import UnitError, display_unit, format_number, plausible, satisfies
+from eligo.units import UnitError, format_number, plausible, satisfies
 
 
 class AgeSexLimit(BaseModel):
@@ -57,6 +58,11 @@ class CreatinineForAgeRule(RuleBase):
     rows: tuple[AgeSexLimit, ...] = Field(min_length=1)
     unit: str = "mg/dL"
     stated_multiple: float | None = Field(default=None, gt=0)
+    # The table's unit per canonical unit (`_labs.per_canonical`), set when the rule is made.
+    _per_canonical: float | str = PrivateAttr(default=1.0)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._per_canonical = per_canonical(self.test, self.unit)
 
     def limits_text(self) -> str:
         parts = []
@@ -93,14 +99,16 @@ def evaluate_creatinine_for_age(rule: CreatinineForAgeRule, profile: PatientProf
             f"Creatinine {format_number(result.value)} {_when(result)} has no unit recorded.", "labs.creatinine"
         )
     try:
-        value = _converted("creatinine", result.value, result.unit, rule.unit)
+        # Both converted once: the result when the profile was loaded, the table's factor when the rule was made.
+        canonical = result.canonical_value
+        value = value_in(result, rule._per_canonical)
     except UnitError as error:
         return Outcome.unknown(f"Cannot read the creatinine result: {error}.", "labs.creatinine")
-    if not plausible("creatinine", _converted("creatinine", value, rule.unit, "mg/dL")):
+    if not plausible("creatinine", canonical):
         return Outcome.unknown(
             "The creatinine value is outside the plausible range; please check it.", "labs.creatinine"
         )
-    written = _shown(result.value, display_unit(result.unit))
+    written = _shown(result.value, result.unit_shown)
     converted = _shown(value, rule.unit)
     shown = written if written == converted else f"{written} = {converted}"
     symbol = "≤" if rule.comparator == "<=" else "<"

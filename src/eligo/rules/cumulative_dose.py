@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from eligo.criteria.drugs import normalize_name, questions
 from eligo.patients.profile import PatientProfile
 from eligo.rules._therapy import Exposure, _history, _unknown, therapy_wording
 from eligo.rules.base import RuleBase, Section
+from eligo.rules.drugs import normalize_name, questions
 from eligo.rules.kind import RuleKind
 from eligo.rules.verdicts import Outcome
 

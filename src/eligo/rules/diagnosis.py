@@ -3,7 +3,6 @@ evaluator and record. The catch-all kind: last in the extraction chain."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -14,11 +13,17 @@ from eligo.rules._clinical import _join, _q, clinical_vocab, clinical_wording
 from eligo.rules._clinical_text import _PERMISSIVE, _diagnoses_in, _states_in, _synonyms_pattern
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, phrase_words
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["diagnosis"]
+_DIAGNOSIS = _PATTERNS.regex("diagnosis")
+_HIGH_RISK = _PATTERNS.regex("high_risk")
+_FILLER = _PATTERNS.regex("filler")
 
 
 class DiagnosisRule(RuleBase):
@@ -46,15 +51,9 @@ def extract_diagnosis(context: CriterionContext) -> Rule | None:
     """ "Patients must have a history of histologically or cytologically confirmed NBL or
     osteosarcoma", "Diagnosis of neuroblastoma as defined per INRC"."""
     text = context.text.strip().rstrip(".")
-    if _PERMISSIVE.search(text) or _states_in(text) or re.search(r"high[- ]risk", text, re.I):
+    if _PERMISSIVE.search(text) or _states_in(text) or _HIGH_RISK.search(text):
         return None
-    match = re.match(
-        r"^(?:patients must have (?:a history of )?|diagnosis of |(?:a )?diagnosis:?\s*|must have |have )?"
-        r"((?:histologically|cytologically)[^,;]*?(?:confirmed|proven|verified)\s+)?"
-        r"(?P<dx>.+?)(?P<defn>\s+(?:as defined (?:per|by) .+|based on .+))?$",
-        text,
-        re.IGNORECASE,
-    )
+    match = _DIAGNOSIS.match(text)
     if match is None:
         return None
     names = _diagnoses_in(match.group("dx"))
@@ -65,7 +64,7 @@ def extract_diagnosis(context: CriterionContext) -> Rule | None:
         if names
         else match.group("dx")
     )
-    if not names or re.sub(r"\b(or|and|a|an|the|with|/|,)\b|[\s,/()]", "", leftover, flags=re.IGNORECASE):
+    if not names or _FILLER.sub("", leftover):
         return None
     confirmation = None
     if match.group(1):

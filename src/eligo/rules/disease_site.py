@@ -16,12 +16,20 @@ from eligo.rules.base import CriterionContext, RuleBase, Section, normalize_comp
 from eligo.rules.composite import AllOf
 from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 from eligo.terms import DiseaseSite as Site
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["disease_site"]
+_READINGS = _PATTERNS.compiled_readings()
+_WITHIN = _PATTERNS.regex("within")
+_MEASURABLE = _PATTERNS.regex("measurable")
+_NOT_MINE = _PATTERNS.regex("not_mine")
+_HEADING = _PATTERNS.regex("heading")
+_MEASURABLE_DIAGNOSIS = _PATTERNS.regex("measurable_diagnosis")
 
 
 _ONLY_SITES = frozenset({"bone", "bone_marrow", "mibg_avid"})
@@ -93,43 +101,14 @@ class DiseaseSiteRule(RuleBase):
 def _site_rule(text: str, scope: str | None = None) -> DiseaseSiteRule | None:
     t = normalize_comparators(text).rstrip(".")
     within = None
-    recent = re.search(
-        r"within (\d+) (weeks?|days?)(?: (?:prior to|of|before) (?:enrollment|study entry))?", t, re.IGNORECASE
-    )
+    recent = _WITHIN.search(t)
     if recent is not None:
         within = int(recent.group(1)) * (7 if recent.group(2).lower().startswith("w") else 1)
-    patterns: list[tuple[str, dict[str, object]]] = [
-        (
-            r"^evaluable (?:neuroblastoma|NBL|disease) outside (?:of )?bone and bone marrow$",
-            {"sites": ("outside_bone_and_marrow",)},
-        ),
-        (r"^(?:disease )?evaluable in bone and/or bone marrow$", {"sites": ("bone", "bone_marrow")}),
-        (
-            r"^(?:tumou?rs? must be shown to be )?MIBG avid(?: within \d+ (?:weeks?|days?)(?: prior to enrollment)?)?$",
-            {"sites": ("mibg_avid",)},
-        ),
-        (
-            r"^disease evaluable by MIBG scan must be present within \d+ (?:weeks?|days?) of study entry"
-            r"(?: and subsequent to any intervening therapy)?$",
-            {"sites": ("mibg_avid",)},
-        ),
-        (
-            r"^≥ one (?:metaiodobenzylguanidine \(MIBG\)|MIBG) avid bone site(?: or diffuse MIBG uptake)?$",
-            {"sites": ("bone", "mibg_avid"), "mode": "all"},
-        ),
-        (r"^any amount of (?:neuroblastoma )?tumou?r cells in the bone marrow\b.*$", {"sites": ("bone_marrow",)}),
-        (r"^(bone|bone marrow|soft tissue) disease$", {}),
-        (r"^≥ one soft tissue lesion\b.*$", {"sites": ("soft_tissue",)}),
-        (
-            r"^evaluable NBL \((?:iobenguane \[MIBG\]|MIBG) and/or bone marrow disease only\)$",
-            {"sites": ("mibg_avid", "bone_marrow"), "mode": "only"},
-        ),
-        (r"^curie score (?:of )?≥ ?(\d+)$", {"curie": 1}),
-    ]
-    for pattern, fields in patterns:
-        match = re.match(pattern, t, re.IGNORECASE)
+    for regex, reading in _READINGS:
+        match = regex.match(t)
         if match is None:
             continue
+        fields = reading.fields
         if not fields:
             site = cast(Site, match.group(1).lower().replace(" ", "_"))
             return DiseaseSiteRule(scope=scope, sites=(site,))
@@ -142,7 +121,7 @@ def _site_rule(text: str, scope: str | None = None) -> DiseaseSiteRule | None:
 def _measurable(text: str, scope: str | None) -> DiseaseSiteRule | None:
     """Measurable disease by size. When sizes differ by imaging method the smallest counts
     (any method will do); a size stated only for chest x-ray is not enough to go on."""
-    if not re.search(r"\b(measur|longest diameter|lesion)", text, re.IGNORECASE):
+    if not _MEASURABLE.search(text):
         return None
     sizes = [(float(m.group(1)), m.group(2)) for m in re.finditer(r"≥ ?(\d+(?:\.\d+)?) ?mm\b([^,;)]*)", text)]
     if not sizes:
@@ -159,13 +138,11 @@ def _measurable(text: str, scope: str | None) -> DiseaseSiteRule | None:
 
 def extract_disease_site(context: CriterionContext) -> Rule | None:
     text = context.text.strip()
-    if _PERMISSIVE.search(text) or re.search(r"\bbiopsy\b|non-avid", text, re.IGNORECASE):
+    if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
     scope, rest = _scope(text)
-    rest = re.sub(r"^(?:SIZE|MIBG uptake|sites? of disease):\s*", "", rest, flags=re.IGNORECASE)
-    measurable_dx = re.match(
-        r"^Measurable (NBL|neuroblastoma|osteosarcoma)\b\s*\((?:defined as )?(.+)\)$", rest, re.IGNORECASE
-    )
+    rest = _HEADING.sub("", rest)
+    measurable_dx = _MEASURABLE_DIAGNOSIS.match(rest)
     if measurable_dx is not None:
         size = _measurable(normalize_comparators(measurable_dx.group(2)), scope)
         if size is None:
@@ -265,15 +242,12 @@ def _sites_outcome(rule: DiseaseSiteRule, profile: PatientProfile) -> Outcome:
     return Outcome.unknown(f"{said}; {needs}.", *missing)
 
 
-# Words each site pattern needs; `_site_rule` is also reached from the disease-state extractor.
-SITE_WORDS = ("bone", "mibg", "soft", "curie", "measur", "diameter", "lesion")
-
 KIND = RuleKind(
     DiseaseSiteRule,
     clinical_wording,
     ("site_any", "site_all", "site_only", "site_lesion", "site_curie", "site_within", "site_biopsy", "site_none"),
     evaluate_disease_site,
-    (Step(extract_disease_site, Trigger(SITE_WORDS)),),
+    (Step(extract_disease_site, _PATTERNS.trigger),),
 )
 
-__all__ = ["KIND", "SITE_WORDS", "DiseaseSiteRule", "evaluate_disease_site", "extract_disease_site"]
+__all__ = ["KIND", "DiseaseSiteRule", "evaluate_disease_site", "extract_disease_site"]

@@ -3,7 +3,6 @@ question, extractor, evaluator and record."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -14,13 +13,22 @@ from eligo.rules._clinical import DiseaseStateName, _join, _q, clinical_vocab, c
 from eligo.rules._clinical_text import _PERMISSIVE, _sentences, _states_in
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf
-from eligo.rules.disease_site import SITE_WORDS, _site_rule
+from eligo.rules.disease_site import _site_rule
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["disease_state"]
+_NOT_MINE = _PATTERNS.regex("not_mine")
+_HEADING = _PATTERNS.regex("heading")
+_STATE_HEADED = _PATTERNS.regex("state_headed")
+_NEVER = _PATTERNS.regex("never_relapsed")
+_STATES = _PATTERNS.regex("states")
+_WHEN = _PATTERNS.regex("when")
+_FAILURE_TO_RESPOND = _PATTERNS.regex("nct01370330_failure_to_respond")
 
 
 class DiseaseStateRule(RuleBase):
@@ -52,8 +60,6 @@ class DiseaseStateRule(RuleBase):
         return text.rstrip("?") + _q("never_relapsed") if self.never_relapsed else text
 
 
-_STATE_HEADED = re.compile(r"^(refractory|persistent|relapsed|recurrent|progressive) disease:\s*(.+)$", re.I)
-_NEVER = re.compile(r"\bnever had a relapse\s*/?\s*(?:or\s+)?progression\b", re.IGNORECASE)
 
 
 def extract_disease_state(context: CriterionContext) -> Rule | None:
@@ -61,9 +67,9 @@ def extract_disease_state(context: CriterionContext) -> Rule | None:
     ... AND patient has never had a relapse/progression", "Failure to respond to standard
     therapy ... or development of progressive disease at any time (...)"."""
     text = context.text.strip().rstrip(".")
-    if _PERMISSIVE.search(text) or re.search(r"\bexcept\b|while receiving|off treatment", text, re.I):
+    if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
-    text = re.sub(r"^disease status:\s*", "", text, flags=re.IGNORECASE)
+    text = _HEADING.sub("", text)
     headed = _STATE_HEADED.match(text)
     if headed is not None:
         state = _states_in(headed.group(1))
@@ -76,23 +82,13 @@ def extract_disease_state(context: CriterionContext) -> Rule | None:
         if all(parts):
             return AllOf(rules=tuple(p for p in parts if p is not None))
         return None
-    simple = re.match(
-        r"^(?P<states>(?:recurrent|relapsed|refractory|progressive|persistent)(?:\s*(?:/|,|or|and)\s*"
-        r"(?:recurrent|relapsed|refractory|progressive|persistent))*) disease(?P<rest>.*)$",
-        text,
-        re.IGNORECASE,
-    )
+    simple = _STATES.match(text)
     if simple is not None:
         rest = simple.group("rest").strip(" -")
-        if rest and not re.match(r"^(at any time|prior to|regardless|before)", rest, re.I):
+        if rest and not _WHEN.match(rest):
             return None
         return DiseaseStateRule(states=tuple(_states_in(simple.group("states"))), definition=rest or None)
-    failure = re.match(
-        r"^failure to respond to (?:standard |frontline |initial )?therapy.*\bor development of "
-        r"progressive disease\b.*$",
-        text,
-        re.IGNORECASE,
-    )
+    failure = _FAILURE_TO_RESPOND.match(text)
     if failure is not None:
         return DiseaseStateRule(states=("refractory", "progressive"), definition=text)
     return None
@@ -116,15 +112,13 @@ def evaluate_disease_state(rule: DiseaseStateRule, profile: PatientProfile, on: 
     return Outcome.unknown(f"{recorded}; the profile does not show whether it is also {wanted}.", "disease_states")
 
 
-# A multi-sentence state criterion may be all sites (`_site_rule`), so the site words count too.
-_STATE_WORDS = ("refractory", "persistent", "relapsed", "recurrent", "progressive", "failure")
 
 KIND = RuleKind(
     DiseaseStateRule,
     clinical_wording,
     ("disease_state", "never_relapsed"),
     evaluate_disease_state,
-    (Step(extract_disease_state, Trigger(_STATE_WORDS + SITE_WORDS)),),
+    (Step(extract_disease_state, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "DiseaseStateRule", "evaluate_disease_state", "extract_disease_state"]

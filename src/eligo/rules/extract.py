@@ -9,6 +9,11 @@ returned as `unparsed`. A partial criterion is evaluated as: the parsed rule dec
 can, and the unparsed remainder is one more open question for the family (so a partial
 criterion is never reported `met` on the strength of its parsed part alone).
 
+Precision first (issue #12): every rule found is checked against the whole text it was read
+from (`eligo.rules.guards`): a negation, scope, qualifier or other part the rule does not carry
+makes it partial, corrects it, or drops it (the criterion then stays free text). A criterion
+that numbers its own items inline ("1. ... 2. ... 3. ...") is read item by item.
+
 An extractor whose trigger words (`eligo.rules.prefilter`) are all missing from a
 criterion is skipped: it could not have read it. `prefilter=False` runs every extractor, for tests.
 """
@@ -22,8 +27,9 @@ from functools import cache
 
 from pydantic import ValidationError
 
+from eligo.rules import guards
 from eligo.rules.base import CriterionContext
-from eligo.rules.composite import AllOf
+from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.prefilter import Trigger, TriggerIndex
 from eligo.rules.registry import CHAIN, Rule
 
@@ -78,25 +84,47 @@ def _parts(text: str) -> list[str]:
     return sentences if len(sentences) > 1 else [part.strip() for part in text.split(";") if part.strip()]
 
 
+def _checked(ctx: CriterionContext, prefilter: bool, depth: int = 0) -> guards.Checked | None:
+    """The first rule the chain finds for `ctx`, checked against its whole text (None: none found)."""
+    rule = _first_rule(ctx, prefilter)
+    if rule is None:
+        return None
+
+    def read(text: str) -> guards.Checked | None:
+        return _checked(ctx.with_text(text), prefilter, depth + 1) if depth < 1 and text.strip() else None
+
+    return guards.check(ctx, rule, read)
+
+
 def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     """The rule for one criterion, sentence by sentence when the whole does not read as one."""
-    whole = _first_rule(ctx, prefilter)
-    if whole is not None:
-        return Extraction(whole)
-    parts = _parts(ctx.text)
+    items = guards.enumerated(ctx.text)
+    if items is None:
+        whole = _checked(ctx, prefilter)
+        if whole is not None and whole.rule is not None:
+            return Extraction(whole.rule, partial=bool(whole.unparsed), unparsed=whole.unparsed)
+        parts = _parts(ctx.text)
+    else:
+        parts = items
     if len(parts) < 2:
         return Extraction(None)
     rules: list[Rule] = []
     unparsed: list[str] = []
     for part in parts:
-        rule = _first_rule(ctx.with_text(part), prefilter)
-        if rule is None:
-            unparsed.append(part)
+        found = _checked(ctx.with_text(part), prefilter)
+        if found is None or found.rule is None:
+            if guards.says_something(part):  # not a stray "AND" or "Note:"
+                unparsed.append(part)
         else:
-            rules.append(rule)
+            rules.append(found.rule)
+            unparsed.extend(found.unparsed)
     if not rules:
         return Extraction(None)
-    combined: Rule = rules[0] if len(rules) == 1 else AllOf(rules=tuple(rules))
+    combined: Rule = rules[0]
+    if len(rules) > 1:
+        # Numbered items of an exclusion are each a reason to exclude; sentences keep their reading.
+        either = items is not None and ctx.section == "exclusion"
+        combined = AnyOf(rules=tuple(rules)) if either else AllOf(rules=tuple(rules))
     return Extraction(combined, partial=bool(unparsed), unparsed=tuple(unparsed))
 
 

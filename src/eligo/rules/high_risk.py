@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -12,11 +11,14 @@ from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf
 from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["high_risk"]
+_SENTENCE = _PATTERNS.regex("sentence")
 
 
 class RiskGroupRule(RuleBase):
@@ -31,7 +33,7 @@ class RiskGroupRule(RuleBase):
 
 def extract_risk_group(context: CriterionContext) -> Rule | None:
     """ "Patients must have high-risk neuroblastoma" (diagnosis and risk group together)."""
-    match = re.match(r"^(?:patients must have )?high[- ]risk (neuroblastoma|NBL)\.?$", context.text.strip(), re.I)
+    match = _SENTENCE.match(context.text.strip())
     if match is None:
         return None
     return AllOf(rules=(DiagnosisRule(diagnoses=("neuroblastoma",)), RiskGroupRule()))
@@ -52,7 +54,7 @@ KIND = RuleKind(
     clinical_wording,
     ("high_risk", "not_high_risk"),
     evaluate_risk_group,
-    (Step(extract_risk_group, Trigger(("risk",))),),
+    (Step(extract_risk_group, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "RiskGroupRule", "evaluate_risk_group", "extract_risk_group"]

@@ -31,16 +31,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from eligo.patients.profile import LabResult, PatientProfile
 from eligo.rules._labs import (
-    _COUNT,
     _WORD_NUMBERS,
     _clean,
-    _converted,
     _days,
     _missing_result,
     _question,
@@ -50,18 +48,23 @@ from eligo.rules._labs import (
     _when,
     lab_wording,
     latest_result,
+    per_canonical,
+    value_in,
 )
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.creatinine_for_age import AgeSexLimit, CreatinineForAgeRule
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, TriggerText, phrase_words
 from eligo.rules.verdicts import Outcome
-from eligo.terms import Comparator
+from eligo.terms import COMPARATORS, Comparator
 from eligo.units import UnitError, convert, display_unit, format_number, lab_spec, plausible, satisfies, vocabulary
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["lab_threshold"]
 
 
 # A lab requirement that applies only in one situation ("Platelets > 50 × 10⁹/L if stem cells
@@ -93,6 +96,27 @@ class LabThresholdRule(RuleBase):
     transfusion_window_days: int | None = Field(default=None, gt=0)
     max_age_days: int | None = Field(default=None, gt=0)  # the result must be this recent
     condition: LabCondition | None = None
+    # Set when the rule is made (read from a criterion or loaded from stored JSON), so evaluation
+    # converts nothing: the threshold in the test's canonical unit, and the trial's unit per
+    # canonical unit (`_labs.per_canonical`); for each, the reason instead when there is none.
+    _canonical_threshold: float | str = PrivateAttr(default="no absolute threshold")
+    _per_canonical: float | str = PrivateAttr(default=1.0)
+
+    def model_post_init(self, context: Any, /) -> None:
+        if self.value is None or self.unit is None:
+            return
+        try:
+            self._canonical_threshold = convert(self.test, self.value, self.unit, lab_spec(self.test).display)
+        except UnitError as error:
+            self._canonical_threshold = str(error)
+        self._per_canonical = per_canonical(self.test, self.unit)
+
+    @property
+    def canonical_threshold(self) -> float:
+        """The absolute threshold in the test's canonical unit; `UnitError` when there is none."""
+        if isinstance(self._canonical_threshold, str):
+            raise UnitError(self._canonical_threshold)
+        return self._canonical_threshold
 
     @model_validator(mode="after")
     def _shape(self) -> LabThresholdRule:
@@ -150,66 +174,32 @@ class LabThresholdRule(RuleBase):
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
 
 
-_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
-    (r"greater than or equal to|equal to or greater than|equal or greater than|more than or equal to", ">="),
-    (r"less than or equal to|equal to or less than|equal or less than", "<="),
-    (r"no less than|not less than|of at least|at least|a minimum of|minimum of", ">="),
-    (r"no more than|not more than|not exceeding|not to exceed|at most|up to|a maximum of|maximum of", "<="),
-    (r">\s*=|=\s*>|>/=|≥|⩾|≧", ">="),
-    (r"<\s*=|=\s*<|</=|≤|⩽|≦", "<="),
-    (r"greater than|more than|higher than|above|over|exceeding|>", ">"),
-    (r"less than|lower than|fewer than|below|under|<", "<"),
+# The comparator phrases in order, each saying its comparator; one alternation, group `c<i>` for row i.
+_COMPARATORS: tuple[tuple[str, Comparator], ...] = tuple(
+    (_PATTERNS.expand(reading.pattern), cast(Comparator, reading.says)) for reading in _PATTERNS.readings
 )
+if any(comparator not in COMPARATORS for _, comparator in _COMPARATORS):
+    raise ValueError("patterns.yaml: a lab comparator says no comparator")
 _COMPARATOR = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(_COMPARATORS)), re.I)
 
-_ULN = re.compile(
-    rf"\s*(?:(?P<multiple>{_NUMBER}|two|three|four|five|ten)\s*(?:x|×|times)\s*)?(?:the\s+)?(?:institutional\s+)?"
-    r"(?:upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|ULN|upper\s+normal\s+limit|"
-    r"(?:maximum\s+)?normal(?:\s+value|\s+limit)?)(?:\s*\(\s*ULN\s*\))?(?P<for_age>\s+for\s+age)?",
-    re.I,
-)
+_ULN = _PATTERNS.regex("uln")
 _NUMBER_AT = re.compile(rf"\s*(?P<number>{_NUMBER})")
-_FILLER_GAP = re.compile(r"^[\s/,()\[\]:;-]*(?:(?:and/or|and|or|&)[\s/,()\[\]:-]*)?$", re.I)
-_OR = re.compile(r"\bor\b(?!\s*/)", re.I)
+_FILLER_GAP = _PATTERNS.regex("filler_gap")
+_OR = _PATTERNS.regex("or")
 _BOUNDARY = re.compile(r";|\.(?=\s|$)")
-_LEFTOVER_LIMIT = re.compile(
-    r"(?:[<>≤≥]|=<|=>|\bless than\b|\bgreater than\b|\bat least\b|\bmore than\b)\s*=?\s*\d[\d,.]*"
-    r"(?!\s*(?:days?|weeks?|months?|hours?|years?)\b)",
-    re.I,
-)
-_SEX_SPECIFIC = re.compile(r"\b(?:males?|females?|boys?|girls?|men|women)\b", re.I)
+_LEFTOVER_LIMIT = _PATTERNS.regex("leftover_limit")
+_SEX_SPECIFIC = _PATTERNS.regex("sex_specific")
 
-_ALLOWED = re.compile(
-    r"transfusions?\s+(?:support\s+)?(?:is\s+|are\s+)?(?:acceptable|allowed|permitted)|may\s+(?:be\s+)?transfus"
-    r"|may\s+receive\b[^.;]*transfusion|with\s+or\s+without\s+transfusion",
-    re.I,
-)
-_INDEPENDENT = re.compile(
-    r"independent\s+of\s+(?:\w+\s+){0,3}transfusions?|transfusion[- ]independent|without\s+(?:\w+\s+)?transfusions?"
-    r"|\bno\s+(?:\w+\s+){0,3}transfusions?\s+(?:within|in|during|for)",
-    re.I,
-)
-_WINDOW = re.compile(
-    rf"transfus\w*\s+(?:within|in|during|for)\s+(?:at\s+least\s+)?(?:the\s+)?(?:(?:past|last|previous|prior)\s+)?"
-    rf"{_COUNT}\s*(day|week)s?",
-    re.I,
-)
-_RECENCY = re.compile(
-    rf"(?<!transfusion )(?<!transfusions )within\s+(?:the\s+)?(?:(?:past|last)\s+)?{_COUNT}\s*(day|week)s?\s+"
-    r"(?:prior\s+to|before|of)\s+(?:enrol?lment|registration|study\s+entry|screening|randomi[sz]ation|treatment)",
-    re.I,
-)
-_NO_STEM_CELLS = re.compile(r"if\s+(?:no\s+)?stem\s+cells\s+are\s+not\s+available|if\s+no\s+stem\s+cells", re.I)
-_STEM_CELLS = re.compile(r"if\s+stem\s+cells\s+are\s+available", re.I)
-_SCOPE = re.compile(r"\(\s*applicable\s+only\s+(?:for|to)\s+([^)]*)\)", re.I)
-_NOTE = re.compile(r"\((?:\s*note\b|[^()]*=)[^()]*\)", re.I)  # "(note that ...)", "(APC = neutrophils and ...)"
+_ALLOWED = _PATTERNS.regex("allowed")
+_INDEPENDENT = _PATTERNS.regex("independent")
+_WINDOW = _PATTERNS.regex("window")
+_RECENCY = _PATTERNS.regex("recency")
+_NO_STEM_CELLS = _PATTERNS.regex("no_stem_cells")
+_STEM_CELLS = _PATTERNS.regex("stem_cells")
+_SCOPE = _PATTERNS.regex("scope")
+_NOTE = _PATTERNS.regex("note")
 
-_AGE_ROW = re.compile(
-    r"Age\s+(?P<ge>>=|≥)?\s*(?P<lo>\d+)\s*(?P<lo_unit>months?|years?)?\s*"
-    r"(?:to\s*<\s*(?P<hi>\d+)\s*(?P<hi_unit>months?|years?))?\s*:\s*"
-    rf"(?P<male>{_NUMBER})\s*mg/dL\s+for\s+males\s+and\s+(?P<female>{_NUMBER})\s*mg/dL\s+for\s+females",
-    re.I,
-)
+_AGE_ROW = _PATTERNS.regex("age_row")
 
 
 def _number(text: str) -> float:
@@ -562,16 +552,17 @@ def _compare(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[boo
     if result.unit is None:
         return None, f"{label} {format_number(result.value)} {_when(result)} has no unit recorded; {needs}."
     trial_unit = rule.unit or ""
-    value = _converted(rule.test, result.value, result.unit, trial_unit)
-    written = _shown(result.value, display_unit(result.unit))
+    # Compared in canonical units, both converted once: the result when the profile was loaded, the
+    # threshold when the rule was made. The evidence shows the result in the trial's unit too.
+    value = value_in(result, rule._per_canonical)
+    written = _shown(result.value, result.unit_shown)
     converted = _shown(value, trial_unit)
     shown = written if written == converted else f"{written} = {converted}"
     assumed = f" (the trial gives no unit; {trial_unit} assumed)" if rule.unit_assumed else ""
     canonical_unit = lab_spec(rule.test).display
     if trial_unit != canonical_unit and rule.value is not None:
-        threshold_canonical = _converted(rule.test, rule.value, trial_unit, canonical_unit)
-        needs += f" (= {_shown(threshold_canonical, canonical_unit)})"
-    holds = satisfies(value, rule.comparator, rule.value or 0.0)
+        needs += f" (= {_shown(rule.canonical_threshold, canonical_unit)})"
+    holds = satisfies(result.canonical_value, rule.comparator, rule.canonical_threshold)
     return holds, f"{label} {shown} {_when(result)}; {needs}{assumed}."
 
 
@@ -598,7 +589,7 @@ def evaluate_lab_threshold(rule: LabThresholdRule, profile: PatientProfile, on: 
     if stale is not None:
         return stale
     try:
-        canonical = _converted(rule.test, result.value, result.unit, spec.display) if result.unit else None
+        canonical = result.canonical_value if result.unit else None  # converted when the profile was loaded
     except UnitError as error:
         return Outcome.unknown(f"Cannot read the {spec.label} result: {error}.", f"labs.{rule.test}")
     if canonical is not None and not plausible(rule.test, canonical):

@@ -4,7 +4,6 @@ extractor, evaluator and record."""
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -16,13 +15,19 @@ from eligo.rules._clinical import SYMBOL, _q, clinical_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AnyOf
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 from eligo.terms import Comparator
 from eligo.terms import Comparator as Cmp
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["organ_function"]
+_TRAILING_OR = _PATTERNS.regex("trailing_or")
+_MEASURE = _PATTERNS.regex("measure")
+_MEASURED_BY = _PATTERNS.regex("measured_by")
+_FILLER = _PATTERNS.regex("filler")
 
 
 class OrganFunctionRule(RuleBase):
@@ -45,22 +50,16 @@ _SYMBOL_CMP: dict[str, Cmp] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
 def extract_cardiac(context: CriterionContext) -> Rule | None:
     """Ejection / shortening fraction thresholds, alone or as alternatives."""
     text = context.normalized.rstrip(".; ")
-    text = re.sub(r";?\s*OR$", "", text).strip()
-    pattern = (
-        r"(?P<m>(?:left ventricular )?ejection fraction|LVEF|fractional shortening|shortening fraction)"
-        r"(?: \((?:LVEF|EF|SF)\))?\s*(?:of\s*)?\(?\s*(?P<c>[≥>≤<])\s*(?P<v>\d+(?:\.\d+)?)\s*%\)?"
-    )
-    found = list(re.finditer(pattern, text, re.IGNORECASE))
+    text = _TRAILING_OR.sub("", text).strip()
+    found = list(_MEASURE.finditer(text))
     if not found:
         return None
     remainder = text
     for match in found:
         remainder = remainder.replace(match.group(0), "")
     # How it was measured (echocardiogram, MUGA) does not change the threshold.
-    remainder = re.sub(
-        r"\b(?:documented|measured|assessed|as measured)?\s*(?:by|on|via) .*$", "", remainder, flags=re.IGNORECASE
-    )
-    remainder = re.sub(r"\b(?:normal|or|and)\b|[\s,;()]", "", remainder, flags=re.IGNORECASE)
+    remainder = _MEASURED_BY.sub("", remainder)
+    remainder = _FILLER.sub("", remainder)
     if remainder:
         return None
     rules = [
@@ -103,7 +102,7 @@ KIND = RuleKind(
     clinical_wording,
     ("cardiac",),
     evaluate_organ_function,
-    (Step(extract_cardiac, Trigger(("ejection", "lvef", "shortening"))),),
+    (Step(extract_cardiac, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "OrganFunctionRule", "evaluate_organ_function", "extract_cardiac"]

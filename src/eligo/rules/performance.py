@@ -3,7 +3,6 @@ evaluator and record."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -13,11 +12,24 @@ from eligo.patients.profile import PatientProfile, PerformanceScore
 from eligo.rules._clinical import _join, _q, clinical_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["performance"]
+_SCALE_NAMED = _PATTERNS.regex("scale_named")
+_LANSKY_THROUGH_AGE = _PATTERNS.regex("lansky_through_age")
+_ECOG_MAX = _PATTERNS.regex("ecog_max")
+_SCALE = _PATTERNS.regex("scale")
+_AGE_ASIDE = _PATTERNS.regex("age_aside")
+_AGE_LEAD = _PATTERNS.regex("age_lead")
+# A scale's minimum, tried in order; a strict one ("> 50") is the next score up.
+_MINIMUMS = tuple(
+    (_PATTERNS.regex(name), name == "min_more_than")
+    for name in ("min_at_least", "min_more_than", "min_or_higher", "min_to_100")
+)
 
 
 class PerformanceRule(RuleBase):
@@ -55,39 +67,35 @@ class PerformanceRule(RuleBase):
 def extract_performance(context: CriterionContext) -> Rule | None:
     """Lansky / Karnofsky / ECOG thresholds, with the Lansky-Karnofsky age split."""
     text = context.normalized
-    if not re.search(r"\b(lansky|karnofsky|KPS|ECOG|eastern cooperative oncology group)\b", text, re.IGNORECASE):
+    if not _SCALE_NAMED.search(text):
         return None
     if context.section == "exclusion":
         return None  # exclusions state a *low* score; the rule kind is written as a minimum
     fields: dict[str, int] = {}
-    lansky_age = re.search(r"lansky\s*\(?\s*(?:for patients\s*)?≤ ?(\d+) years?", text, re.IGNORECASE)
+    lansky_age = _LANSKY_THROUGH_AGE.search(text)
     if lansky_age is not None:
         fields["lansky_through_age_years"] = int(lansky_age.group(1))
-    ecog = re.search(
-        r"(?:ECOG|eastern cooperative oncology group)\)?[^;.]*?(?:(≤|<) ?(\d)\b|\b0 ?(?:-|to|or) ?(\d)\b)",
-        text,
-        re.IGNORECASE,
-    )
+    ecog = _ECOG_MAX.search(text)
     if ecog is not None:
         fields["ecog_max"] = (
             int(ecog.group(2)) - (1 if ecog.group(1) == "<" else 0) if ecog.group(2) else int(ecog.group(3))
         )
 
     def minimum(segment: str) -> int | None:
-        for pattern in (r"≥ ?(\d+)", r"> ?(\d+)", r"(\d+) ?%? or (?:higher|more|greater)", r"(\d+) ?%? ?(?:-|to) ?100"):
-            match = re.search(pattern, segment, re.IGNORECASE)
+        for regex, strict in _MINIMUMS:
+            match = regex.search(segment)
             if match is not None:
-                return int(match.group(1)) + (1 if pattern.startswith(">") else 0)
+                return int(match.group(1)) + (1 if strict else 0)
         return None
 
-    scales = [(m.start(), m.group(1).lower()) for m in re.finditer(r"\b(lansky|karnofsky|KPS)\b", text, re.IGNORECASE)]
+    scales = [(m.start(), m.group(1).lower()) for m in _SCALE.finditer(text)]
     for index, (start, scale) in enumerate(scales):
         end = scales[index + 1][0] if index + 1 < len(scales) else len(text)
-        segment = re.sub(r"\((?:for patients\s*)?[≤<>≥] ?\d+ years?\)", "", text[start:end])
-        segment = re.sub(r"^\w+[^;:]*?\b\d+ years? of age:?", "", segment)
+        segment = _AGE_ASIDE.sub("", text[start:end])
+        segment = _AGE_LEAD.sub("", segment)
         value = minimum(segment) if index + 1 == len(scales) or minimum(segment) is not None else None
         if value is None:
-            value = minimum(re.sub(r"\((?:for patients\s*)?[≤<>≥] ?\d+ years?\)", "", text[start:]))
+            value = minimum(_AGE_ASIDE.sub("", text[start:]))
         if value is None:
             return None
         fields["karnofsky_min" if scale in {"karnofsky", "kps"} else "lansky_min"] = value
@@ -151,7 +159,7 @@ KIND = RuleKind(
     clinical_wording,
     ("performance",),
     evaluate_performance,
-    (Step(extract_performance, Trigger(("lansky", "karnofsky", "kps", "ecog", "eastern"))),),
+    (Step(extract_performance, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "PerformanceRule", "evaluate_performance", "extract_performance"]

@@ -3,7 +3,6 @@ extractor, evaluator and record."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -14,11 +13,30 @@ from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_w
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["pregnancy"]
+_MENTIONED = _PATTERNS.regex("mentioned")
+_OPENS_WITH_STATE = _PATTERNS.regex("opens_with_state")
+_EXCLUDED_OUTRIGHT = _PATTERNS.regex("excluded_outright")
+_PREGNANT = _PATTERNS.regex("pregnant")
+_BREASTFEEDING = _PATTERNS.regex("breastfeeding")
+_MUST_NOT_BE = _PATTERNS.regex("must_not_be")
+_NURSING = _PATTERNS.regex("nursing")
+_NEGATIVE_TEST = _PATTERNS.regex("negative_test")
+_CONTRACEPTION = _PATTERNS.regex("contraception")
+_MALE = _PATTERNS.regex("male")
+_FEMALE = _PATTERNS.regex("female")
+_MALE_ONLY = _PATTERNS.regex("male_only")
+_BECAUSE = _PATTERNS.regex("because")
+_ARE_EXCLUDED = _PATTERNS.regex("are_excluded")
+_SHOULD_BE_DISCONTINUED = _PATTERNS.regex("should_be_discontinued")
+_NO_PATIENTS_PREGNANT = _PATTERNS.regex("no_patients_pregnant")
+_LACTATING = _PATTERNS.regex("lactating")
 
 
 class PregnancyRule(RuleBase):
@@ -64,51 +82,37 @@ def extract_pregnancy(context: CriterionContext) -> Rule | None:
     """Pregnancy, breastfeeding, pregnancy tests and contraception."""
     text = context.text.strip()
     low = text.lower()
-    if not re.search(
-        r"pregnan|breast ?feeding|breast-feeding|nursing|lactat|contracept|birth control|hcg|"
-        r"childbearing|condom",
-        low,
-    ):
+    if not _MENTIONED.search(low):
         return None
     parts: list[Rule] = []
-    if re.match(r"^(?:pregnant|breast ?feeding)", low) or re.search(
-        r"no patients who are pregnant|pregnant women are excluded|breast feeding women are not eligible|"
-        r"^(?:pregnancy|lactation)",
-        low,
-    ):
+    if _OPENS_WITH_STATE.match(low) or _EXCLUDED_OUTRIGHT.search(low):
         if context.section != "exclusion":
             return None
-        pregnant = bool(re.search(r"pregnan", low.split("because")[0] if "are excluded" in low else low))
-        breastfeeding = (
-            bool(
-                re.search(
-                    r"lactat|breast ?feeding women|or breast ?feeding|and breast ?feeding|"
-                    r"breast-feeding|^breast ?feeding",
-                    low,
-                )
-            )
-            and "should be discontinued" not in low
-        )
-        if "no patients who are pregnant" in low:
-            pregnant, breastfeeding = True, "lactat" in low
+        # "Pregnant women are excluded ... because ... breastfeeding should be discontinued": the reason
+        # after "because" names no one else who is excluded.
+        stated = _BECAUSE.split(low, maxsplit=1)[0] if _ARE_EXCLUDED.search(low) else low
+        pregnant = bool(_PREGNANT.search(stated))
+        breastfeeding = bool(_BREASTFEEDING.search(low)) and not _SHOULD_BE_DISCONTINUED.search(low)
+        if _NO_PATIENTS_PREGNANT.search(low):
+            pregnant, breastfeeding = True, bool(_LACTATING.search(low))
         return PregnancyRule(topic="pregnant", pregnant=pregnant or not breastfeeding, breastfeeding=breastfeeding)
-    if re.search(r"must not be (?:nursing|pregnant|breast ?feeding)", low):
+    if _MUST_NOT_BE.search(low):
         parts.append(
             PregnancyRule(
                 topic="pregnant",
                 pregnant=True,
-                breastfeeding=bool(re.search(r"nursing|breast ?feeding|lactat", low)),
+                breastfeeding=bool(_NURSING.search(low)),
                 present=False,
             )
         )
-    if re.search(r"negative (?:urine or serum |serum or urine |serum |urine )?(?:pregnancy test|beta-human)", low):
+    if _NEGATIVE_TEST.search(low):
         parts.append(PregnancyRule(topic="negative_test"))
-    contraception = re.search(r"contracept|birth control|condom", low)
+    contraception = _CONTRACEPTION.search(low)
     if contraception is not None:
-        male = re.search(r"^male patients|\bmen must\b|\bmales\b", low) is not None
+        male = _MALE.search(low) is not None
         before = low[: contraception.start()]
-        female = re.search(r"female|women|\bfcbp\b|childbearing potential must", before) is not None
-        if re.match(r"^male patients", low):
+        female = _FEMALE.search(before) is not None
+        if _MALE_ONLY.match(low):
             female = False
         sex: Literal["female", "male", "any"] = "any" if male and female else "male" if male else "female"
         parts.append(PregnancyRule(topic="contraception", sex=sex))
@@ -172,7 +176,7 @@ KIND = RuleKind(
     (
         Step(
             extract_pregnancy,
-            Trigger(("pregnan", "breast", "nursing", "lactat", "contracept", "birth", "hcg", "childbearing", "condom")),
+            _PATTERNS.trigger,
         ),
     ),
 )

@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from eligo.criteria.drugs import questions, vocabulary
 from eligo.patients.profile import PatientProfile
 from eligo.rules._therapy import (
     Exposure,
@@ -22,6 +21,7 @@ from eligo.rules._therapy import (
     therapy_wording,
 )
 from eligo.rules.base import RuleBase, Section
+from eligo.rules.drugs import questions, vocabulary
 from eligo.rules.kind import RuleKind
 from eligo.rules.verdicts import Outcome
 

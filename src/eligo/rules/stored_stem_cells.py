@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from eligo.criteria.drugs import questions, vocabulary
 from eligo.patients.profile import PatientProfile
 from eligo.rules._therapy import Exposure, _history, _unknown, therapy_wording
 from eligo.rules.base import RuleBase, Section
+from eligo.rules.drugs import questions, vocabulary
 from eligo.rules.kind import RuleKind
 from eligo.rules.verdicts import Outcome
 

@@ -14,11 +14,18 @@ from eligo.rules._clinical import SYMBOL, _join, _q, clinical_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["toxicity_grade"]
+_ORGAN_DYSFUNCTION = _PATTERNS.regex("nct03363373_organ_dysfunction")
+_RESOLVED_TO_GRADE = _PATTERNS.regex("nct04751383_resolved_to_grade")
+_FULLY_RECOVERED = _PATTERNS.regex("fully_recovered")
+_NAMED_GRADE = _PATTERNS.regex("named_grade")
+_GRADE_AFTER = _PATTERNS.regex("grade_after")
 
 
 class ToxicityGradeRule(RuleBase):
@@ -66,37 +73,23 @@ class ToxicityGradeRule(RuleBase):
 def extract_toxicity(context: CriterionContext) -> Rule | None:
     """Toxicity and organ-dysfunction grades (CTCAE)."""
     text = context.normalized.rstrip(".")
-    organ = re.match(
-        r"^(?:existing )?(major organ dysfunction) > ?grade (\d)(?:,? with the exception of (.+))?$",
-        text,
-        re.IGNORECASE,
-    )
+    organ = _ORGAN_DYSFUNCTION.match(text)
     if organ is not None:
         exceptions = tuple(e.strip() for e in re.split(r",\s*", organ.group(3) or "") if e.strip())
         return ToxicityGradeRule(
             comparator=">", grade=int(organ.group(2)), what=organ.group(1).lower(), exceptions=exceptions
         )
-    resolved = re.search(
-        r"acute toxicity of any previous therapy must have resolved to grade (\d) or less"
-        r"( or stabilized)?",
-        text,
-        re.IGNORECASE,
-    )
+    resolved = _RESOLVED_TO_GRADE.search(text)
     if resolved is not None:
         return ToxicityGradeRule(comparator="<=", grade=int(resolved.group(1)), or_stabilized=bool(resolved.group(2)))
-    if re.match(
-        r"^patients must have fully recovered from the acute toxic effects of all prior "
-        r"(?:chemotherapy|therapy)[\w, ]*?prior to (?:study )?enrollment$",
-        text,
-        re.IGNORECASE,
-    ):
+    if _FULLY_RECOVERED.match(text):
         return ToxicityGradeRule(comparator="<=", grade=1, fully_recovered=True)
     named: list[tuple[int, str]] = []
     remainder = text
-    for match in re.finditer(r"≤ ?grade (\d) ([a-z]+)(?: \([^)]*\))?", text, re.IGNORECASE):
+    for match in _NAMED_GRADE.finditer(text):
         named.append((int(match.group(1)), match.group(2).lower()))
         remainder = remainder.replace(match.group(0), "")
-    reverse = re.match(r"^([a-z]+)(?: toxicity)? ≤ ?grade (\d)$", text, re.IGNORECASE)
+    reverse = _GRADE_AFTER.match(text)
     if reverse is not None:
         return ToxicityGradeRule(comparator="<=", grade=int(reverse.group(2)), what=reverse.group(1).lower())
     if not named or re.sub(r"\band\b|[\s,;]", "", remainder):
@@ -137,7 +130,7 @@ KIND = RuleKind(
     clinical_wording,
     ("toxicity_max", "toxicity_recovered", "toxicity_min"),
     evaluate_toxicity,
-    (Step(extract_toxicity, Trigger(("grade", "recovered"))),),
+    (Step(extract_toxicity, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "ToxicityGradeRule", "evaluate_toxicity", "extract_toxicity"]

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from eligo.patients.profile import PatientProfile
-from eligo.rules._labs import _COUNT, _clean, _count, _days, _question, lab_wording, latest_result
+from eligo.rules._labs import _clean, _count, _days, _question, lab_wording, latest_result
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 from eligo.units import lab_spec
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["transfusion_dependence"]
 
 
 class TransfusionDependenceRule(RuleBase):
@@ -39,11 +40,7 @@ class TransfusionDependenceRule(RuleBase):
         )
 
 
-_TRANSFUSION_DEPENDENCE = re.compile(
-    rf"transfusion\s+dependen\w*[^.]*?more\s+than\s+{_COUNT}\s+units?\s+of\s+(?:RBCs?|red\s+(?:blood\s+)?cells?|packed\s+red)"
-    rf"[^.]*?{_COUNT}[- ](day|week)",
-    re.I,
-)
+_TRANSFUSION_DEPENDENCE = _PATTERNS.regex("transfusion_dependence")
 
 
 def extract_transfusion_dependence(ctx: CriterionContext) -> Rule | None:
@@ -82,7 +79,7 @@ KIND = RuleKind(
     lab_wording,
     ("transfusion_dependence",),
     evaluate_transfusion_dependence,
-    (Step(extract_transfusion_dependence, Trigger(("transfusion",))),),
+    (Step(extract_transfusion_dependence, _PATTERNS.trigger),),
 )
 
 __all__ = ["KIND", "TransfusionDependenceRule", "evaluate_transfusion_dependence", "extract_transfusion_dependence"]

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from eligo.criteria.drugs import Phrase, half_life_days, normalize_name, questions, therapy_vocabulary, vocabulary
 from eligo.patients.profile import PatientProfile
 from eligo.rules._therapy import (
     Exposure,
@@ -38,8 +37,10 @@ from eligo.rules._therapy import (
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.cumulative_dose import CumulativeDoseRule
+from eligo.rules.drugs import Phrase, half_life_days, normalize_name, questions, therapy_vocabulary, vocabulary
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.prefilter import GatedPattern, Trigger
+from eligo.rules.patterns import patterns
+from eligo.rules.prefilter import Trigger
 from eligo.rules.prior_therapy import PriorTherapyRule
 from eligo.rules.stored_stem_cells import StemCellRule
 from eligo.rules.verdicts import Outcome
@@ -47,6 +48,24 @@ from eligo.terms import RADIATION_FIELDS as ALL_RADIATION_FIELDS
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
+
+_PATTERNS = patterns()["washout.therapy"]
+_RADIOTHERAPY_EXCLUDED = _PATTERNS.regex("radiotherapy_excluded")
+_NON_MYELOABLATIVE = _PATTERNS.regex("non_myeloablative")
+_MYELOABLATIVE = _PATTERNS.regex("myeloablative")
+_CONCOMITANT = _PATTERNS.regex("concomitant")
+_NEGATIVE = _PATTERNS.regex("negative")
+_STEM_CELLS_NAMED = _PATTERNS.regex("stem_cells_named")
+_DOSE_IF_NEEDED = _PATTERNS.regex("dose_if_needed")
+_ANY_ANTITUMOUR = _PATTERNS.regex("any_antitumour")
+_TIME_OF_OR_ON_STUDY = _PATTERNS.regex("time_of_or_on_study")
+_PRIOR_MIBG_ALLOWED = _PATTERNS.regex("prior_mibg_allowed")
+_IF_NEEDED = _PATTERNS.regex("if_needed")
+_ELAPSED_WORDS = _PATTERNS.regex("elapsed_words")
+_WITHIN = _PATTERNS.regex("within")
+_AT_TIME_OF = _PATTERNS.regex("at_time_of")
+_SUPPORT_OR_REGARDLESS = _PATTERNS.regex("support_or_regardless")
+_ELIGIBLE_IF = _PATTERNS.regex("eligible_if")
 
 
 class WashoutRule(RuleBase):
@@ -119,77 +138,29 @@ def period_text(days: int | None, hours: int | None, months: int | None) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
-_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "twenty-eight": 28,
-}  # fmt: skip
-_NUMBER = r"\d+|" + "|".join(_NUMBERS)
-_UNITS = r"hours?|hrs?|days?|weeks?|wks?|months?|years?"
+_NUMBERS = _PATTERNS.numbers
 # Most of a criterion's sentences hold no duration, no "prior ..." and so on, and a failed scan with
 # these patterns is slow: GatedPattern first checks for words without which they cannot match.
-_DURATION = GatedPattern(
-    rf"(?P<gt>>\s*)?\b(?P<num>{_NUMBER})[\s-]*(?P<unit>{_UNITS})\b",
-    ("hour", "hr", "day", "week", "wk", "month", "year"),
-)
-_LONGER_FOR = GatedPattern(
-    rf"\(?\s*(?P<num>{_NUMBER})\s*(?P<unit>days?|weeks?)\s+if\s+prior\s+(?P<what>[\w-]+)\s*\)?", ("prior",)
-)
+_DURATION = _PATTERNS.gated("duration")
+_LONGER_FOR = _PATTERNS.gated("longer_for")
 _SENTENCE = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
-_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|eg|vs|approx)\.", re.I)
+_ABBREVIATIONS = _PATTERNS.regex("abbreviations")
 
-_NOT_MINE = re.compile(
-    r"allerg|recovered from|toxic effects|toxicity|hypersensitiv|swallow|MIBG avid|avid within|biopsy|"
-    r"cardiotoxic|contracepti|pregnan|scan must",
-    re.I,
-)
-_PREGNANCY = GatedPattern(r"pregnan|contracepti|birth control", ("pregnan", "contracepti", "birth"))
-_ELAPSED = GatedPattern(
-    r"at least|minimum|must have elapsed|should have elapsed|must not have received|must be discontinued|"
-    r"discontinued a minimum|eligible \S+ \w+ after|no (?:\w+ ){0,4}within|is required following|"
-    r"since|(?:prior|previous) (?:to|before)?.*\ballowed if",
-    ("least", "minimum", "elapsed", "received", "discontinued", "eligible", "within", "following", "since", "allowed"),
-)
-_OFF_TREATMENT = re.compile(r"not been off (?:treatment|therapy) for", re.I)
-_REFERENCE = GatedPattern(
-    r"(?:prior to|before|of|from|until)\s+(?:the\s+)?(?:start of\s+|first day of\s+(?:administration of\s+)?)?"
-    r"(?P<ref>protocol therapy|enrol?lment|study entry|registration|randomi[sz]ation|screening|"
-    r"(?:1st|first) dose of (?:study (?:drug|agent|treatment)|[\w-]+)|MIBG therapy|"
-    r"study (?:drug|treatment)|treatment start)",
-    ("protocol", "enrol", "entry", "registration", "randomi", "screening", "dose", "mibg", "study", "start"),
-)
-_HALF_LIVES = GatedPattern(
-    rf"(?P<num>{_NUMBER})\s*(?:PK\s+|elimination\s+)?half[- ]lives(?P<rest>[^.]*?whichever is (?:longer|shorter)|)",
-    ("lives",),
-)
-_EXCEPT = re.compile(r"\bEXCEPT(?: for)?\s+(?P<what>[^.;]+)", re.I)
-_CURRENT = GatedPattern(
-    r"at the time of (?:enrol?lment|study entry|registration)|currently|are receiving|be receiving|\bon the following",
-    ("time", "currently", "receiving", "following"),
-)
-_ALLOGENEIC = GatedPattern(r"not eligible post allogeneic|(?:previously )?received (?:an )?allogene?ic", ("alloge",))
-_PERMITTED = GatedPattern(r"eligible at any time|regardless of response", ("eligible", "regardless"))
-_NO_PROGRESSION_ON = GatedPattern(
-    r"did not have (?:tumou?r )?(?:relapse|progression)|without (?:relapse|progression) (?:on|while)",
-    ("relapse", "progression"),
-)
-_RECEIVED = GatedPattern(
-    r"(?:received|had|with) (?:any )?(?:prior|previous) (?:treatment|therapy|exposure)|"
-    r"prior (?:treatment|therapy) with|previous(?:ly)? (?:treated|received)|"
-    r"are receiving|be receiving|^(?:prior|previous) ",
-    ("prior", "previous", "receiving"),
-)
-_STORED_CELLS = GatedPattern(
-    r"stem cell (?:product|harvest)|stored (?:stem cells|PBSC)|CD34", ("stem", "stored", "cd34")
-)
-_CD34 = re.compile(
-    r"(?P<mant>\d+(?:\.\d+)?)\s*[x×]\s*10\s*\^?\s*(?P<exp>\d+)\s*(?:cluster of differentiation 34\s*)?\(?CD34\)?\s*\+?",
-    re.I,
-)
-_CUMULATIVE = re.compile(
-    r"cumulative[^.]*?(?:not exceed|<=|≤|less than or equal to|below|<)\s*"
-    r"(?P<max>\d+(?:\.\d+)?)\s*(?P<unit>m?Ci/kg|MBq/kg|GBq/kg)",
-    re.I,
-)
+_NOT_MINE = _PATTERNS.regex("not_mine")
+_PREGNANCY = _PATTERNS.gated("pregnancy")
+_ELAPSED = _PATTERNS.gated("elapsed")
+_OFF_TREATMENT = _PATTERNS.regex("off_treatment")
+_REFERENCE = _PATTERNS.gated("reference")
+_HALF_LIVES = _PATTERNS.gated("half_lives")
+_EXCEPT = _PATTERNS.regex("except")
+_CURRENT = _PATTERNS.gated("current")
+_ALLOGENEIC = _PATTERNS.gated("allogeneic")
+_PERMITTED = _PATTERNS.gated("permitted")
+_NO_PROGRESSION_ON = _PATTERNS.gated("no_progression_on")
+_RECEIVED = _PATTERNS.gated("received")
+_STORED_CELLS = _PATTERNS.gated("stored_cells")
+_CD34 = _PATTERNS.regex("cd34")
+_CUMULATIVE = _PATTERNS.regex("cumulative")
 
 
 _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
@@ -198,7 +169,7 @@ _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood p
 def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
     """A therapy-history rule for one criterion, or None when the text is not about one."""
     text = ctx.text.strip()
-    if not text or (_NOT_MINE.search(text) and not re.search(r"at least|must have elapsed", text, re.I)):
+    if not text or (_NOT_MINE.search(text) and not _ELAPSED_WORDS.search(text)):
         return None
     if _PREGNANCY.search(text):
         return None  # "at least 28 days before she starts taking lenalidomide" is about contraception
@@ -235,7 +206,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
-    if _NOT_MINE.search(sentence) and not re.search(r"at least|must have elapsed", sentence, re.I):
+    if _NOT_MINE.search(sentence) and not _ELAPSED_WORDS.search(sentence):
         return []
     mibg_allowed = _prior_mibg_allowed(sentence)
     if mibg_allowed:
@@ -251,7 +222,7 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
 @lru_cache(maxsize=64)
 def _exposure(text: str) -> Exposure | None:
     """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""
-    text = re.sub(r"\((?:radiotherapy|radiation) is excluded\)|excluding radiotherapy", "", text, flags=re.I)
+    text = _RADIOTHERAPY_EXCLUDED.sub("", text)
     except_match = _EXCEPT.search(text)
     excluded: tuple[str, ...] = ()
     if except_match:
@@ -339,9 +310,9 @@ def _agents_named(text: str) -> tuple[str, ...]:
 
 
 def _myeloablative(text: str) -> bool | None:
-    if re.search(r"non-?\s?myeloablative", text, re.I):
+    if _NON_MYELOABLATIVE.search(text):
         return False
-    if re.search(r"myeloablative", text, re.I):
+    if _MYELOABLATIVE.search(text):
         return True
     return None
 
@@ -364,7 +335,7 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
     off_treatment = bool(_OFF_TREATMENT.search(sentence))
     if _ELAPSED.search(sentence) and not off_treatment:
         mode = "elapsed"
-    elif off_treatment or re.search(r"\bwithin\b", sentence, re.I):
+    elif off_treatment or _WITHIN.search(sentence):
         mode = "within"
     else:
         return None
@@ -375,7 +346,7 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
         exposure = _exposure(ctx.parent_text)
     if exposure is None:
         return None
-    if re.search(r"any anti-?tumou?r therapy", sentence, re.I) and not exposure.radiation_fields:
+    if _ANY_ANTITUMOUR.search(sentence) and not exposure.radiation_fields:
         exposure = exposure.model_copy(update={"radiation_fields": ALL_RADIATION_FIELDS})
     amount = _number(duration.group("num"))
     unit = duration.group("unit").lower()
@@ -419,29 +390,29 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
             condition=condition,
         )
     if _PERMITTED.search(sentence):
-        exposure = _exposure(re.split(r",? (?:to support|regardless)", sentence, flags=re.I)[0])
+        exposure = _exposure(_SUPPORT_OR_REGARDLESS.split(sentence)[0])
         if exposure is None:
             return None
         if exposure.transplant == "autologous":
             exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
         return PriorTherapyRule(exposure=exposure, condition="permitted")
     if _NO_PROGRESSION_ON.search(sentence):
-        exposure = _exposure(re.split(r"are eligible|eligible if", sentence, flags=re.I)[0])
+        exposure = _exposure(_ELIGIBLE_IF.split(sentence)[0])
         return PriorTherapyRule(exposure=exposure, condition="no_progression_on") if exposure else None
-    if re.search(r"concomitant", sentence, re.I):
+    if _CONCOMITANT.search(sentence):
         agents = _agents_named(sentence)
         if len(agents) < 2:
             return None
         exposure = Exposure(agents=agents, label=" and ".join(agents))
         return PriorTherapyRule(exposure=exposure, condition="not_concomitant")
-    if _DURATION.search(sentence) and not re.search(r"at the time of", sentence, re.I):
+    if _DURATION.search(sentence) and not _AT_TIME_OF.search(sentence):
         return None
     received = _RECEIVED.search(sentence)
     heading_current = bool(_CURRENT.search(parent)) and ctx.section == "exclusion"
     if not received and not heading_current:
         return None
     current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
-    exposure = _exposure(re.sub(r"at the time of [\w ]+|or while on study", "", sentence, flags=re.I))
+    exposure = _exposure(_TIME_OF_OR_ON_STUDY.sub("", sentence))
     if exposure is None:
         return None
     if (
@@ -456,7 +427,7 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
                 "caveat": _STEROID_CAVEAT,
             }
         )
-    negative = re.search(r"must not|not be receiving|no prior|not have received", sentence, re.I)
+    negative = _NEGATIVE.search(sentence)
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
 
@@ -469,7 +440,7 @@ def _closure_of(exposure: Exposure) -> frozenset[str]:
 def _prior_mibg_allowed(sentence: str) -> list[Rule]:
     """'Prior 131I-MIBG therapy is allowed if > 6 months previous and if ... stem cells ... and if
     cumulative 131I-MIBG dose will not exceed 60 mCi/kg'."""
-    if not re.search(r"prior .{0,30}MIBG.{0,20}\ballowed if", sentence, re.I):
+    if not _PRIOR_MIBG_ALLOWED.search(sentence):
         return []
     exposure = Exposure(therapy_classes=("mibg_therapy",), label="131I-MIBG therapy")
     rules: list[Rule] = []
@@ -484,7 +455,7 @@ def _prior_mibg_allowed(sentence: str) -> list[Rule]:
         rules.append(
             WashoutRule(exposure=exposure, strictly_more=bool(duration.group("gt")), reference="MIBG therapy", **window)
         )
-    if re.search(r"stem cells", sentence, re.I):
+    if _STEM_CELLS_NAMED.search(sentence):
         # "adequate" is quantified by the same trial's stem-cell criterion: 1.0 x 10^6 CD34+ cells/kg.
         rules.append(StemCellRule(min_cd34_per_kg=1e6, only_after="mibg_therapy"))
     cumulative = _CUMULATIVE.search(sentence)
@@ -505,10 +476,10 @@ def _stem_cells(text: str) -> Rule | None:
         return None
     value = float(amount.group("mant")) * 10 ** int(amount.group("exp"))
     needed_for = None
-    dose = re.search(r"(?:at )?doses? (?:of )?(>\s*\d+(?:\.\d+)?\s*mCi/kg)\s+if needed", text, re.I)
+    dose = _DOSE_IF_NEEDED.search(text)
     if dose is not None:
         needed_for = f"131I-MIBG doses {dose.group(1).replace(' ', '')}"
-    elif re.search(r"if needed|if required", text, re.I):
+    elif _IF_NEEDED.search(text):
         needed_for = "the planned treatment, if needed"
     return StemCellRule(min_cd34_per_kg=value, needed_for=needed_for)
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from eligo.criteria.drugs import vocabulary
+from eligo.rules.drugs import vocabulary
 from eligo.schedule.patterns import SchedulePatterns
 from eligo.schedule.records import Route
 from eligo.trials.model import Intervention

@@ -18,7 +18,6 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from eligo.accounts import users
-from eligo.criteria import drugs
 from eligo.patients.form import (
     KEPT_FIELD,
     ROW_GROUPS,
@@ -29,6 +28,7 @@ from eligo.patients.form import (
     row_counts,
 )
 from eligo.patients.profile import PatientProfile
+from eligo.rules import drugs
 from eligo.units import UnitError, to_canonical
 from eligo.units import vocabulary as lab_vocabulary
 from eligo.web.requests import store_of

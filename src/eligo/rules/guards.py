@@ -1,0 +1,767 @@
+"""Precision first: checks on the rule an extractor found, before the criterion keeps it (issue #12).
+
+An extractor reads the words it knows and can miss what changes their meaning. A coordinator
+screening a chart reads the whole criterion; these checks do the same for the rule the chain
+found, with the cues in `criteria/vocab/guards.yaml`, and answer one of:
+
+- keep the rule (`Checked(rule)`);
+- keep it as *partial*, with the parts of the criterion it does not account for as `unparsed`
+  (the evaluation then never rules a child out on its strength alone, see `eligo.rules.extract`);
+- replace it by the rule the whole criterion states (a consent statement in an exclusion that
+  says "unable to" or "refuses to" becomes the negated ability or willingness; "Female, age
+  ≥18 and ≤70 years, signed informed consent" keeps the age and sex beside the consent);
+- drop it (`Checked(None)`): the criterion stays free text and the family is asked its words.
+
+What is checked, by kind:
+- consent: negation ("inability to", "not signed", "refusal to"), a consent phrase used as a
+  time reference ("≥ 19 years at the time of signing informed consent"), and the rest of the
+  criterion (other clauses go through the chain; what none reads is unparsed);
+- pregnancy: "pregnant or nursing" keeps breastfeeding; other content ("or planning to become
+  pregnant") is unparsed; contraceptives named as a medicine or inside an exception, "not using
+  contraception", and any contraception rule in an exclusion, are no contraception requirement;
+  who a contraception criterion addresses sets the rule's sex;
+- numbers (age, lab, performance, life expectancy): the clause holding the rule's number is the
+  rule's own, the others are read by the chain or unparsed; an alternative, exception or lead
+  ("If liver metastases are present:") the rule cannot carry in an inclusion drops it; "2.5 ULN"
+  is a ULN multiple; a change in a value, or a test's name inside another's, is no lab rule;
+- therapy history and washouts: radiation to a named region or target, a count or dose the rule
+  does not carry ("2 or more lines", "cumulative dose"), a therapy still to come or named as a
+  condition's cause, a duration of use read as the time since the last dose, a window that
+  belongs to another event ("malignancy within 5 years"), a local or topical steroid read as a
+  systemic one, a class named only as "non-…" or only in a later note; a washout's clauses that
+  name no therapy are unparsed.
+
+Rules are built by kind name through `RULE_ADAPTER`, so the checks do not depend on where a kind's
+model lives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from eligo.rules.base import CriterionContext
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.drugs import therapy_vocabulary
+from eligo.rules.drugs import vocabulary as drug_vocabulary
+from eligo.rules.registry import RULE_ADAPTER, Rule
+from eligo.yamlfile import load_yaml
+
+# Reads one part of a criterion with the extractor chain (and these checks); None: no rule.
+Reader = Callable[[str], "Checked | None"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _words(value: object) -> object:
+    return frozenset(value.split()) if isinstance(value, str) else value
+
+
+# A word list, written in the YAML as one string of words separated by spaces.
+Words = Annotated[frozenset[str], BeforeValidator(_words)]
+
+
+class ConsentCues(_Model):
+    words: Words
+    ability: str
+    willingness: str
+    reference: str
+    after: str
+    verbs: dict[str, str]
+
+
+class PregnancyCues(_Model):
+    breastfeeding: str
+    breastfeeding_allowed: str
+    words: Words
+    test_words: Words
+    reason: str
+
+
+class ContraceptionCues(_Model):
+    not_requirement: tuple[str, ...]
+    negated: str
+    partner: str
+    male: str
+    female: str
+
+
+class TherapyCues(_Model):
+    future: str
+    cause: str
+    stopped: str
+    exception: str
+    radiation_scope: str
+    radiation_word: str
+    compound: str
+    duration: str
+    qualifier: str
+    span: str
+    therapy_words: str
+    event_words: str
+    window_of_event: str
+    local_steroid: str
+    systemic: str
+
+
+class LabCues(_Model):
+    change: str
+    uln_after: str
+    other_terms: dict[str, str]
+
+
+class GuardVocabulary(_Model):
+    filler: Words
+    consent: ConsentCues
+    pregnancy: PregnancyCues
+    contraception: ContraceptionCues
+    therapy: TherapyCues
+    enumerator: str = Field(min_length=3)
+    either_sex: str
+    numeric_kinds: dict[str, Words]
+    washout_words: Words
+    condition_lead: str
+    lab: LabCues
+    alternative: str
+
+
+@cache
+def vocabulary() -> GuardVocabulary:
+    text = resources.files("eligo.criteria").joinpath("vocab", "guards.yaml").read_text(encoding="utf-8")
+    return GuardVocabulary.model_validate(load_yaml(text))
+
+
+@cache
+def _re(pattern: str) -> re.Pattern[str]:
+    # A long pattern is written over several lines ("|-"): the breaks and indentation are not part of it.
+    return re.compile(re.sub(r"\n\s*", "", pattern.strip()), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Checked:
+    rule: Rule | None
+    unparsed: tuple[str, ...] = ()
+
+
+_WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.;])\s+|\s*;\s*")
+# A comma between digits ("100,000") separates nothing.
+_COMMA = re.compile(r"\s*(?:(?<!\d),|,(?!\d))\s*")
+_CLAUSE = re.compile(r"\s*;\s*|\s*(?:(?<!\d),|,(?!\d))\s*|\s+(?:and/or|or|and)\s+(?=[a-z])", re.IGNORECASE)
+
+
+def _content(text: str, own: Iterable[str] = ()) -> list[str]:
+    """The words of `text` that neither the filler list nor the rule's own words account for."""
+    known = vocabulary().filler | frozenset(own)
+    return [word for word in _WORD.findall(text.lower()) if len(word) > 1 and word not in known]
+
+
+def _top_level(text: str, splitter: re.Pattern[str]) -> list[str]:
+    """`text` split where `splitter` matches outside brackets."""
+    depth_at: list[int] = []
+    depth = 0
+    for char in text:
+        depth_at.append(depth)
+        depth = depth + 1 if char in "([" else max(0, depth - 1) if char in ")]" else depth
+    parts: list[str] = []
+    start = 0
+    for match in splitter.finditer(text):
+        if match.start() < len(depth_at) and depth_at[match.start()] == 0 and match.start() >= start:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return [part.strip(" .,;:") for part in parts if part.strip(" .,;:")]
+
+
+def _spans(text: str, clauses: list[str], left_out: Sequence[bool | None]) -> tuple[str, ...]:
+    """The left-out clauses as spans of `text`, neighbours joined ("serious heart, lung or kidney
+    dysfunction"); a neutral clause (None: no words of its own, "or baseline") joins the span before it."""
+    spans: list[list[int]] = []
+    position, previous = 0, False
+    for clause, out in zip(clauses, left_out, strict=True):
+        start = text.find(clause, position)
+        if start < 0:
+            start = position
+        end = start + len(clause)
+        position = end
+        if out is None:
+            if previous and spans:
+                spans[-1][1] = end
+            continue
+        if out:
+            if previous and spans:
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+        previous = out
+    return tuple(text[a:b].strip(" .,;:") for a, b in spans if text[a:b].strip(" .,;:"))
+
+
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+_LEAD = re.compile(
+    r"^(?:\d{1,2}\s+(?=[A-Za-z]))?(?:(?:and|or|with|a|an|the|has|have|having|must|be|patients?|subjects?)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def _read_clause(read: Reader, clause: str) -> Checked | None:
+    """A clause read by the chain, also without its leading "and a", "with", "patients must have"."""
+    found = read(clause)
+    if found is not None and found.rule is not None:
+        return found
+    bare = _LEAD.sub("", clause)
+    if bare and bare != clause:
+        bare = bare[0].upper() + bare[1:]
+        return read(bare)
+    return found
+
+
+def _build(data: Mapping[str, Any]) -> Rule:
+    rule: Rule = RULE_ADAPTER.validate_python(data)
+    return rule
+
+
+def _combined(rules: list[Rule], section: str) -> Rule:
+    if len(rules) == 1:
+        return rules[0]
+    # The clauses of an inclusion all hold; an exclusion's clauses are each a reason to exclude.
+    return AllOf(rules=tuple(rules)) if section == "inclusion" else AnyOf(rules=tuple(rules))
+
+
+# --------------------------------------------------------------------------------------------
+# consent
+
+
+def _consent_action(clause: str, cue_start: int) -> str:
+    """The verb phrase a negated consent question asks about, in the criterion's words
+    ("provide informed consent", "understand the protocol or to give informed consent")."""
+    verbs = vocabulary().consent.verbs
+    tail = clause[cue_start:].rstrip(" .;,")
+    found = re.search(r"\bto\s+(\w+)\b(.*)$", tail) or re.match(r"(?i)not\s+(\w+)\b(.*)$", tail)
+    if found is None or "consent" not in found.group(2).lower():
+        return "give informed consent"
+    verb = found.group(1).lower()
+    action = f"{verbs.get(verb, verb)}{found.group(2)}".strip()
+    return action.rstrip(")") if action.count(")") > action.count("(") else action
+
+
+_TEST_EXTRA = 2  # words beyond a pregnancy test's vocabulary that make a clause a condition of its own
+_CONSENT_EXTRA = 2  # words beyond the consent vocabulary that make a consent clause say more
+_CUE_REACH = 80  # characters before "consent" in which a negation governs it
+
+
+def _cues(clause: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    cues = vocabulary().consent
+    at = clause.lower().rfind("consent")
+    start = max(0, at - _CUE_REACH)
+    ability = list(_re(cues.ability).finditer(clause, start, at))
+    willingness = list(_re(cues.willingness).finditer(clause, start, at))
+    return ability, willingness
+
+
+def _negated_consent(clause: str) -> Rule | None:
+    """A consent clause of an exclusion that says the person cannot or will not consent."""
+    cues = vocabulary().consent
+    ability, willingness = _cues(clause)
+    after = _re(cues.after).match(clause, clause.lower().rfind("consent") + len("consent"))
+    if after is not None and not ability and not willingness:
+        subject = "ability" if after.group("what").lower() == "possible" else "willingness"
+        return _build({"kind": "attestation", "subject": subject, "action": "give informed consent", "negated": True})
+    if not ability and not willingness:
+        return None
+    last = max((m.start() for m in (*ability, *willingness)), default=0)
+    action = _consent_action(clause, last)
+    parts: list[Rule] = []
+    if willingness:
+        parts.append(_build({"kind": "attestation", "subject": "willingness", "action": action, "negated": True}))
+    if ability:
+        parts.append(_build({"kind": "attestation", "subject": "ability", "action": action, "negated": True}))
+    return parts[0] if len(parts) == 1 else AnyOf(rules=tuple(parts))
+
+
+def _consent_lead(clause: str) -> str:
+    """What a negated consent clause says before its cue ("Patients under tutorship or ...")."""
+    ability, willingness = _cues(clause)
+    first = [m.start() for m in (*ability, *willingness)]
+    return clause[: min(first)] if first else clause[: clause.lower().rfind("consent")]
+
+
+def _consent_trail(clause: str, rule: Rule) -> str:
+    """What a negated consent clause says after "consent" that its question does not ask
+    ("… precluding informed consent or ability to follow instructions")."""
+    end = clause.lower().rfind("consent") + len("consent")
+    if _re(vocabulary().consent.after).match(clause, end):
+        return ""  # "informed consent is not possible": the negation itself
+    trail = re.sub(r"^\s*(?:form|document)s?\b", "", clause[end:]).strip(" .,;")
+    actions = [part.action for part in (rule.rules if isinstance(rule, AnyOf) else (rule,)) if hasattr(part, "action")]
+    if not trail or any(trail in action for action in actions):
+        return ""
+    return trail if _content(trail, vocabulary().consent.words) else ""
+
+
+def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
+    vocab = vocabulary()
+    cues = vocab.consent
+    text = ctx.text
+    # "≥ 19 years at the time of signing informed consent": consent is the reference point of
+    # another condition, not a requirement of its own.
+    reference = _re(cues.reference).search(text)
+    if reference is not None:
+        rest = _re(cues.reference).sub(" ", text)
+        if "consent" not in rest.lower():
+            text = rest
+    rules: list[Rule] = []
+    unparsed: list[str] = []
+    for sentence in _top_level(text, _SENTENCE):
+        whole = read(sentence) if "consent" not in sentence.lower() else None
+        for clause in [sentence] if whole is not None else _top_level(sentence, _COMMA):
+            if "consent" in clause.lower():
+                negated = _negated_consent(clause) if ctx.section == "exclusion" else None
+                if negated is not None:
+                    rules.append(negated)
+                    lead = _consent_lead(clause)
+                    if _content(lead, cues.words):
+                        unparsed.append(lead.strip(" ,;(["))
+                    trail = _consent_trail(clause, negated)
+                    if trail:
+                        unparsed.append(trail)
+                    continue
+                rules.append(rule)
+                # The consent itself, and whatever else the clause asks ("of good general medical
+                # health with no neurological diseases and capable of providing informed consent").
+                said = _re(vocab.either_sex).sub(" ", _BRACKETED.sub(" ", clause))
+                if len(_content(said, cues.words)) >= _CONSENT_EXTRA:
+                    unparsed.append(clause)
+                continue
+            if not _content(clause, cues.words) or _re(vocab.either_sex).fullmatch(clause):
+                continue
+            found = whole if clause is sentence else _read_clause(read, clause)
+            if found is None or found.rule is None:
+                unparsed.append(clause)
+            else:
+                rules.append(found.rule)
+                unparsed.extend(found.unparsed)
+    unique: list[Rule] = []
+    for item in rules:
+        if item not in unique:
+            unique.append(item)
+    if not unique:
+        return Checked(None) if reference is not None and text != ctx.text else Checked(rule)
+    return Checked(_combined(unique, ctx.section), tuple(dict.fromkeys(unparsed)))
+
+
+# --------------------------------------------------------------------------------------------
+# pregnancy
+
+
+def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
+    text = ctx.text
+    topic = getattr(rule, "topic", None)
+    if topic == "contraception":
+        contraception = vocabulary().contraception
+        if any(_re(pattern).search(text) for pattern in contraception.not_requirement):
+            return Checked(None)
+        if ctx.section == "exclusion" or _re(contraception.negated).search(text):
+            # A contraception rule states what the trial asks a participant to use; an exclusion
+            # about contraception ("not using", "currently using", "unwilling to use"), or an
+            # inclusion of people not using it, says something else, which the rule cannot carry.
+            return Checked(None)
+        addressed = _re(contraception.partner).sub(" ", text)
+        male = _re(contraception.male).search(addressed) is not None
+        female = _re(contraception.female).search(addressed) is not None
+        sex = "any" if male and female else "male" if male else "female" if female else None
+        if sex is not None and sex != getattr(rule, "sex", None):
+            rule = rule.model_copy(update={"sex": sex})  # "For men: agreement to ... use contraceptive measures"
+        return Checked(rule)
+    cues = vocabulary().pregnancy
+    if topic == "negative_test":
+        if not whole:
+            return Checked(rule)
+        own = cues.words | cues.test_words
+        clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+        # One stray word (the study drug's name) is not a condition; two or more are.
+        counts = [len(_content(_BRACKETED.sub(" ", clause), own)) for clause in clauses]
+        left_out = [True if n >= _TEST_EXTRA else None if n else False for n in counts]
+        return Checked(rule, _spans(text, clauses, left_out))
+    if topic != "pregnant":
+        return Checked(rule)
+    reason = _re(cues.reason).search(text)
+    condition = text[: reason.start()] if reason else text
+    nursing = _re(cues.breastfeeding).search(condition) and not _re(cues.breastfeeding_allowed).search(text)
+    if nursing and not getattr(rule, "breastfeeding", False):
+        rule = rule.model_copy(update={"breastfeeding": True})
+    if not whole:  # one part of a composite: the other parts account for the rest of the text
+        return Checked(rule)
+    # What a bracket adds ("(as stated by patient)", "(test taken pre-operatively)") qualifies
+    # the clause it is in; the clauses themselves are what the rule must account for.
+    clauses = [clause for sentence in _top_level(condition, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+    left_out = [bool(_content(_BRACKETED.sub(" ", clause), cues.words)) for clause in clauses]
+    return Checked(rule, _spans(condition, clauses, left_out))
+
+
+# --------------------------------------------------------------------------------------------
+# therapy history and washouts
+
+
+_UNIT_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "twelve": 12,
+}  # fmt: skip
+
+
+def _window_days(rule: Rule) -> float | None:
+    days, hours, months = (getattr(rule, name, None) for name in ("min_days", "min_hours", "min_months"))
+    if days:
+        return float(days)
+    if hours:
+        return float(hours) / 24
+    if months:
+        return float(months) * 30.0
+    return None
+
+
+def _span_days(match: re.Match[str]) -> float:
+    number, unit = match.group(1).lower(), match.group(2).lower()
+    value = float(_NUMBER_WORDS.get(number) or number.replace(",", "."))
+    key = "m" if unit.startswith("mo") else unit[0]
+    return value * _UNIT_DAYS[key]
+
+
+def _same_span(a: float, b: float) -> bool:
+    return abs(a - b) <= max(1.0, 0.1 * b)
+
+
+def _anchor(text: str, days: float) -> re.Match[str] | None:
+    """The time span in `text` the rule's window was read from."""
+    return next((m for m in _re(vocabulary().therapy.span).finditer(text) if _same_span(_span_days(m), days)), None)
+
+
+def _all_fields(rule: Rule) -> bool:
+    exposure = getattr(rule, "exposure", None)
+    return exposure is not None and "other" in exposure.radiation_fields and not exposure.therapy_classes
+
+
+_NEAR = 50  # characters around a radiation word in which a region names its field
+
+
+def _named_region(text: str) -> bool:
+    cues = vocabulary().therapy
+    scope = _re(cues.radiation_scope)
+    return any(
+        scope.search(text, max(0, word.start() - _NEAR), word.end() + _NEAR)
+        for word in _re(cues.radiation_word).finditer(text)
+    )
+
+
+_OR = re.compile(r"\s*[;.]\s+|,?\s+or\s+", re.IGNORECASE)
+
+
+def _window_clause(text: str, rule: Rule) -> str:
+    """The clause of `text` holding the rule's time window ("… injection at treatment site within 1
+    month" of "… within 1 month or systemic use of corticosteroids within 2 weeks"); else `text`."""
+    days = _window_days(rule)
+    anchor = _anchor(text, days) if days is not None else None
+    if anchor is None:
+        return text
+    start = 0
+    for match in _OR.finditer(text):
+        if match.start() >= anchor.start():
+            return text[start : match.start()]
+        start = match.end()
+    return text[start:]
+
+
+def _names_therapy(text: str) -> bool:
+    """Whether `text` names a therapy: a generic therapy word, or any phrase of the therapy vocabulary."""
+    if _re(vocabulary().therapy.therapy_words).search(text):
+        return True
+    drugs = drug_vocabulary()
+    if any(drugs.drug(word) is not None for word in _WORD.findall(text) if len(word) > 3):
+        return True
+    return any(phrase.regex.search(text) for phrase in therapy_vocabulary().phrases)
+
+
+_EXAMPLES = re.compile(r"[(\[]\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|for example|like)\b", re.IGNORECASE)
+
+
+def _class_only_in_later_note(text: str, classes: Iterable[str], after: int) -> bool:
+    """The rule's drug classes are named only inside brackets that come after its window."""
+    wanted = set(classes)
+    if not wanted:
+        return False
+    notes = [m.span() for m in _BRACKETED.finditer(text) if m.start() > after and not _EXAMPLES.match(m.group(0))]
+    found = [
+        match.start()
+        for phrase in therapy_vocabulary().phrases
+        if wanted & set(phrase.classes)
+        for match in phrase.regex.finditer(text)
+    ]
+    return bool(found) and all(any(a <= at < b for a, b in notes) for at in found)
+
+
+_NON = re.compile(r"\bnon[- ]?$", re.IGNORECASE)
+
+
+def _only_negated_class(text: str, classes: Iterable[str]) -> bool:
+    """Every phrase naming one of the rule's drug classes is a "non-" term ("non-biologic therapies")."""
+    wanted = set(classes)
+    if not wanted:
+        return False
+    found = [
+        match
+        for phrase in therapy_vocabulary().phrases
+        if wanted & set(phrase.classes)
+        for match in phrase.regex.finditer(text)
+    ]
+    return bool(found) and all(_NON.search(text, max(0, m.start() - 5), m.start()) for m in found)
+
+
+def _only_as_cause(text: str, classes: Iterable[str]) -> bool:
+    """Every phrase naming the rule's drug classes names the cause of a condition ("… due to chemotherapy")."""
+    wanted = set(classes)
+    if not wanted:
+        return False
+    cause = _re(vocabulary().therapy.cause)
+    found = [
+        match
+        for phrase in therapy_vocabulary().phrases
+        if wanted & set(phrase.classes)
+        for match in phrase.regex.finditer(text)
+    ]
+    return bool(found) and all(cause.search(text, max(0, m.start() - _NEAR), m.start()) for m in found)
+
+
+def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
+    cues = vocabulary().therapy
+    text = ctx.text
+    exposure = getattr(rule, "exposure", None)
+    if exposure is None:
+        return Checked(rule)
+    if _only_negated_class(text, exposure.therapy_classes):
+        return Checked(None)  # "non-biologic therapies" are not biologics
+    if _only_as_cause(text, exposure.therapy_classes):
+        return Checked(None)  # "bone marrow suppression due to chemotherapy" is about the suppression
+    steroid = "systemic_corticosteroid" in exposure.therapy_classes
+    routes = _re(cues.exception).sub(" ", _window_clause(text, rule))
+    if steroid and _re(cues.local_steroid).search(routes) and not _re(cues.systemic).search(routes):
+        return Checked(None)  # a steroid injection or cream is not a systemic steroid
+    if rule.kind == "prior_therapy" and _re(cues.future).search(text):
+        return Checked(None)  # a therapy still to come is not one the child has had
+    if _all_fields(rule) and _named_region(text):
+        return Checked(None)  # radiation to one region or target is not "any radiation"
+    if not whole:
+        # One part of a composite the extractor read clause by clause: the rest of the text
+        # (a count, another window) belongs to the other parts.
+        return Checked(rule)
+    if _re(cues.qualifier).search(text):
+        return Checked(None)  # a number of lines or a dose the rule does not carry
+    days = _window_days(rule)
+    if rule.kind != "washout" or days is None:
+        return Checked(rule)
+    anchor = _anchor(text, days)
+    if anchor is None:
+        return Checked(rule)
+    for duration in _re(cues.duration).finditer(text):
+        lead = text[max(0, duration.start() - _NEAR) : duration.start()]
+        if duration.start() <= anchor.start() < duration.end() and not _re(cues.stopped).search(lead):
+            return Checked(None)  # how long a medicine was taken is not the time since it stopped
+    if _class_only_in_later_note(text, exposure.therapy_classes, anchor.start()):
+        return Checked(None)  # "other study drug … within 4 weeks (… targeted anti-cancer drugs)"
+    sentence_start = max(text.rfind(".", 0, anchor.start()), text.rfind(";", 0, anchor.start())) + 1
+    before = text[sentence_start : anchor.start()]
+    if _re(cues.window_of_event).search(text[sentence_start : anchor.end() + 40]):
+        return Checked(None)
+    compound = _re(cues.compound)
+    therapy = [m.end() for m in _re(cues.therapy_words).finditer(before) if not compound.match(before, m.end())]
+    events = [m.end() for m in _re(cues.event_words).finditer(before)]
+    if events and (not therapy or max(events) > max(therapy)):
+        return Checked(None)  # the window is the event's ("malignancy within the last 5 years")
+    # Clauses that name no therapy and are not the window's own ("and toxicities have returned to
+    # grade ≤ 1") are parts the washout does not carry.
+    clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+    left_out: list[bool | None] = []
+    for clause in clauses:
+        if _anchor(clause, days) is not None or _names_therapy(clause):
+            left_out.append(False)
+        else:
+            left_out.append(True if _content(_BRACKETED.sub(" ", clause), vocabulary().washout_words) else None)
+    return Checked(rule, _spans(text, clauses, left_out))
+
+
+# --------------------------------------------------------------------------------------------
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _number(text: str) -> float:
+    """"100,000" is a hundred thousand; "1,5" is one and a half."""
+    if _THOUSANDS.fullmatch(text):
+        return float(text.replace(",", ""))
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return float("nan")
+_COMPARATOR_OR = re.compile(
+    r"\b(?:equal(?: to)?|equals) or (?:greater|more|higher|less|lower|smaller)(?: than)?|"
+    r"\b(?:greater|more|higher|less|lower|smaller) than or equal(?: to)?|"
+    r"\bor (?:more|less|greater|higher|lower|above|below|older|younger|over|under)\b|\bor equal\b",
+    re.IGNORECASE,
+)
+
+
+def _numbers(value: object) -> Iterator[float]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        yield float(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _numbers(item)
+
+
+def _rule_numbers(rule: Rule) -> set[float]:
+    """The numbers a rule carries, and the year counts of its month counts."""
+    found = set(_numbers(rule.model_dump()))
+    return found | {value / 12 for value in found} | {value * 100 for value in found}
+
+
+def _uln_multiple(text: str, rule: Rule) -> Rule:
+    """A lab value read with an assumed unit where the text writes "2.5 ULN" (no "×") is a ULN multiple."""
+    value = getattr(rule, "value", None)
+    if rule.kind != "lab_threshold" or not getattr(rule, "unit_assumed", False) or value is None:
+        return rule
+    for match in _re(vocabulary().lab.uln_after).finditer(text):
+        if abs(float(match.group(1).replace(",", ".")) - value) < 1e-9:
+            data = rule.model_dump()
+            data.update(value=None, unit=None, unit_assumed=False, uln_multiple=value)
+            return _build(data)
+    return rule
+
+
+def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
+    """A rule read from a number accounts for the clause holding that number, not for the others."""
+    vocab = vocabulary()
+    rule = _uln_multiple(ctx.text, rule)
+    if rule.scope is None and _re(vocab.condition_lead).match(ctx.text):
+        return Checked(None)  # "If liver metastases are present: ALT ≤ 5 × ULN" is not for everyone
+    if rule.kind == "lab_threshold":
+        test = str(getattr(rule, "test", ""))
+        if _re(vocab.lab.change).search(ctx.text):
+            return Checked(None)  # a change in a value is not the value
+        other = vocab.lab.other_terms.get(test)
+        if other is not None and _re(other).search(ctx.text):
+            return Checked(None)  # the test's name inside another test's ("creatinine phosphokinase")
+    words = vocab.numeric_kinds[rule.kind]
+    carried = _rule_numbers(rule)
+    # "less than or equal to" is one comparator, not two clauses joined by "or"; "male or female" no alternative.
+    text = _re(vocab.either_sex).sub(" ", _COMPARATOR_OR.sub(" ≷ ", ctx.normalized))
+    clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+
+    transfusion = getattr(rule, "transfusion", None) is not None
+
+    def holds(clause: str) -> bool:
+        if transfusion and "transfus" in clause.lower():
+            return True  # the rule carries the transfusion condition ("transfusion independent")
+        return any(_number(m.group(0)) in carried for m in _NUMBER.finditer(clause))
+
+    own = [clause for clause in clauses if holds(clause)]
+    if not own:
+        return Checked(rule)
+    left_out = [not holds(clause) and bool(_content(clause, words)) for clause in clauses]
+    rest = list(_spans(text, clauses, left_out))
+    # A bracket in the rule's own clause that states a condition ("≤ 5 × ULN if liver metastases").
+    for clause in own if rule.scope is None else ():
+        for bracket in _BRACKETED.finditer(clause):
+            if holds(bracket.group(0)):
+                continue  # the rule's own number
+            if _re(vocab.alternative).search(bracket.group(0)) and _content(bracket.group(0), words):
+                rest.append(bracket.group(0).strip("()[] "))
+    if not rest:
+        return Checked(rule)
+    if ctx.section != "inclusion":
+        return Checked(rule, tuple(rest))
+    outside = _BRACKETED.sub(" ", text)
+    for clause in own:
+        outside = outside.replace(_BRACKETED.sub(" ", clause), " ")
+    if _re(vocab.alternative).search(outside) or any(_re(vocab.alternative).search(part) for part in rest):
+        return Checked(None)  # an alternative or exception the rule does not carry could let the child in
+    # The clauses of an inclusion all hold: each other clause the chain reads joins the rule.
+    rules, unparsed = [rule], []
+    for clause in rest:
+        found = _read_clause(read, clause)
+        if found is None or found.rule is None:
+            unparsed.append(clause)
+        else:
+            rules.append(found.rule)
+            unparsed.extend(found.unparsed)
+    return Checked(_combined(rules, ctx.section), tuple(unparsed))
+
+
+def says_something(text: str) -> bool:
+    """Whether a part of a criterion has any word beyond the filler list (not a stray "AND" or
+    "Male and Female")."""
+    return bool(_content(text)) and not _re(vocabulary().either_sex).fullmatch(text.strip(" .;,"))
+
+
+def enumerated(text: str) -> list[str] | None:
+    """The items of a criterion that numbers them inline ("1. ... 2. ... 3. ..."), or None."""
+    found = list(_re(vocabulary().enumerator).finditer(text))
+    numbers = [int(m.group(1)) for m in found]
+    if len(found) < 2 or numbers[:2] != [numbers[0], numbers[0] + 1] or numbers[0] > 2:
+        return None
+    items = [text[m.end() : (found[i + 1].start() if i + 1 < len(found) else len(text))] for i, m in enumerate(found)]
+    lead = text[: found[0].start()]
+    return [item.strip(" .;,") for item in (lead, *items) if item.strip(" .;,")]
+
+
+def _part(ctx: CriterionContext, rule: Rule) -> Checked:
+    """One part of a composite the extractor built: only the checks that drop or correct it."""
+    if rule.kind == "pregnancy":
+        return _pregnancy(ctx, rule, whole=False)
+    if rule.kind in ("washout", "prior_therapy"):
+        return _therapy(ctx, rule, whole=False)
+    return Checked(_uln_multiple(ctx.text, rule))
+
+
+def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
+    """The rule kept, made partial, replaced or dropped (see the module's docstring)."""
+    if isinstance(rule, AllOf | AnyOf):
+        parts = [_part(ctx, part) for part in rule.rules]
+        kept = tuple(part.rule for part in parts if part.rule is not None)
+        unparsed = tuple(dict.fromkeys(text for part in parts for text in part.unparsed))
+        if len(kept) < len(parts):
+            if not kept or (isinstance(rule, AnyOf) and ctx.section == "inclusion"):
+                return Checked(None)  # an alternative lost could be the one the child meets
+            # What the dropped parts said is somewhere in the text: all of it is left to the family.
+            unparsed = (ctx.text.strip(),)
+        if len(kept) == 1:
+            return Checked(kept[0], unparsed)
+        return Checked(rule.model_copy(update={"rules": kept}), unparsed)
+    if rule.kind == "attestation" and getattr(rule, "subject", None) == "consent":
+        return _consent(ctx, rule, read)
+    if rule.kind == "pregnancy":
+        return _pregnancy(ctx, rule)
+    if rule.kind in ("washout", "prior_therapy"):
+        return _therapy(ctx, rule)
+    if rule.kind in vocabulary().numeric_kinds:
+        return _numeric(ctx, rule, read)
+    return Checked(rule)
+
+
+__all__ = ["Checked", "GuardVocabulary", "Reader", "check", "enumerated", "says_something", "vocabulary"]

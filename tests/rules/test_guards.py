@@ -1,0 +1,101 @@
+"""Precision first (issue #12): each real criterion in golden_guards.yaml, parsed under its heading,
+gives exactly the rule (or no rule) and the left-out parts a coordinator reading the whole
+criterion would write down; plus the checks' own edges."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from eligo.criteria.parse import ParsedCriterion, parse_criteria
+from eligo.rules import guards
+
+GOLDEN = Path(__file__).parent / "golden_guards.yaml"
+CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+
+
+def parsed(section: str, text: str) -> ParsedCriterion:
+    heading = "Inclusion Criteria:" if section == "inclusion" else "Exclusion Criteria:"
+    node = parse_criteria(f"{heading}\n\n* {text}\n")[0]
+    assert node.kind == "criterion" and node.section == section
+    return node
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['nct_id']}-{c['error']}-{i}" for i, c in enumerate(CASES)])
+def test_real_criterion_gives_the_whole_rule(case: dict[str, Any]) -> None:
+    node = parsed(case["section"], case["text"])
+    got = None if node.rule is None else json.loads(node.rule.model_dump_json(exclude_none=True))
+    assert got == case["rule"]
+    assert list(node.unparsed) == case["unparsed"]
+    assert node.partial == bool(case["unparsed"])
+
+
+def test_every_error_type_of_the_review_has_a_case() -> None:
+    errors = {case["error"] for case in CASES}
+    assert errors >= {
+        "negation missed",
+        "part dropped",
+        "rule about something else",
+        "scope lost",
+        "consent swallows criterion",
+        "qualifier dropped",
+        "duration read as washout",
+        "word inside another term",
+        "exception applied to everyone",
+        "contraception given the wrong sex",
+        "ULN multiple read as a value",
+    }
+
+
+def test_negated_consent_asks_the_negative_question() -> None:
+    # NCT03921944: "Inability to provide informed consent" excludes a child who cannot consent.
+    node = parsed("exclusion", "Inability to provide informed consent")
+    assert node.question == "Is your child unable to provide informed consent?"
+
+
+def test_consent_in_an_inclusion_stays_a_consent_statement() -> None:
+    node = parsed("inclusion", "Unable or unwilling to give informed consent")
+    assert node.rule is not None and node.rule.kind == "attestation"
+    assert json.loads(node.rule.model_dump_json())["subject"] == "consent"
+
+
+def test_breastfeeding_named_as_advice_is_not_added() -> None:
+    # NCT03861637-style wording: nursing mentioned only as an instruction to stop.
+    node = parsed(
+        "exclusion",
+        "Pregnant women are excluded from this study because the drug may harm the fetus. "
+        "Breastfeeding should be discontinued if the mother is treated.",
+    )
+    assert node.rule is not None
+    assert json.loads(node.rule.model_dump_json())["breastfeeding"] is False
+
+
+def test_washout_with_its_own_window_is_kept() -> None:
+    # NCT03860350's sibling wording: a plain washout keeps its rule.
+    node = parsed("exclusion", "Systemic cancer chemotherapy within 2 weeks prior to study treatment")
+    assert node.rule is not None and node.rule.kind == "washout" and not node.partial
+
+
+def test_plain_age_and_lab_rules_are_untouched() -> None:
+    assert parsed("inclusion", "Age between 18 and 30 years").partial is False
+    node = parsed("exclusion", "A serum creatinine concentration of > 110 μmol/L")
+    assert node.rule is not None and node.rule.kind == "lab_threshold" and not node.partial
+
+
+def test_inline_numbered_items_are_read_one_by_one() -> None:
+    assert guards.enumerated("1. Age over 18 2. Signed consent") == ["Age over 18", "Signed consent"]
+    assert guards.enumerated("ALT < 2.5 x ULN. AST < 2.5 x ULN") is None
+    assert guards.enumerated("Hemoglobin > 9 g/dL (transfusion allowed)") is None
+
+
+def test_a_requirement_for_some_patients_is_not_applied_to_everyone() -> None:
+    # The issue's own example from its held-out trials (issue #12): "if liver metastases are present:
+    # ALT ≤ 5 × ULN" read as ALT ≤ 5 × ULN for everyone.
+    assert parsed("inclusion", "If liver metastases are present: ALT ≤ 5 × ULN").rule is None
+    # ... and an exception in brackets is left to the family in an exclusion (never decisive).
+    node = parsed("exclusion", "Total bilirubin > 1.5 × ULN (unless Gilbert's syndrome)")
+    assert node.rule is not None and node.unparsed == ("unless Gilbert's syndrome",)
