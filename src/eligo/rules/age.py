@@ -294,6 +294,8 @@ def extract_age_phrase(context: CriterionContext) -> Rule | None:
     """Age limits in phrasings `extract_age` does not read ("Patients aged from 18 to 80 years",
     "Between the ages of 18-60", "18-40 years of age"), rewritten by the rows of
     `vocab/general.yaml` `age_rewrites` (issue #12) and read by `extract_age`, checks and all."""
+    if len(context.text) > 160:
+        return None  # every row reads a whole short criterion: a long one cannot be only an age
     text = normalize_comparators(context.text).rstrip(".;,").strip()
     for pattern, replacement in general_vocab().age_rewrite_patterns:
         match = pattern.match(text)

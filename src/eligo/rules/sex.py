@@ -40,7 +40,7 @@ def evaluate_sex(rule: SexRule, profile: PatientProfile, on: date) -> Outcome:
 
 
 def extract_sex(context: CriterionContext) -> Rule | None:
-    if context.section != "inclusion":
+    if context.section != "inclusion" or len(context.text) > 160:
         return None  # "Female patients who are pregnant ..." and the like: other kinds, or free text
     text = context.normalized.strip().rstrip(".;,").strip()
     for pattern in patterns()["sex"].compiled:
