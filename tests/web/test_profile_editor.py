@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
+from eligo.accounts import rows as account_rows
 from eligo.accounts.passwords import hash_password
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
 from eligo.store import TrialStore
-from eligo.store import accounts as account_rows
 from eligo.web.app import create_app
 from eligo.web.editor import layout
 from eligo.web.settings import WebSettings
