@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
+from eligo.accounts import rows as account_rows
 from eligo.accounts.passwords import hash_password
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
 from eligo.store import TrialStore
-from eligo.store import accounts as account_rows
 from eligo.web.app import create_app
 from eligo.web.editor import layout
 from eligo.web.settings import WebSettings
@@ -202,6 +202,9 @@ def test_every_allowed_value_has_words_on_the_form() -> None:
     assert set(options["transplant_type"]) == set(schema["Transplant"]["properties"]["type"]["enum"])
     assert set(options["scale"]) == set(schema["PerformanceScore"]["properties"]["scale"]["enum"])
     assert set(options["alk"]) == set(schema["Biomarkers"]["properties"]["alk"]["anyOf"][0]["enum"])
+    assert set(options["condition_status"]) == set(schema["ConditionRecord"]["properties"]["status"]["enum"])
+    assert set(options["marker_result"]) == set(schema["TumourMarker"]["properties"]["result"]["enum"])
+    assert set(options["lab_names"]) == set(options["lab_units"])
 
 
 def sign_in_as(client: TestClient, store: TrialStore, role: str) -> None:

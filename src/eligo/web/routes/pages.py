@@ -14,25 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.explain import payloads
 from eligo.web import blank_pages, views, visitor
+from eligo.web.deps import NO_STORE, CsrfForm, render
 from eligo.web.errors import EligoHTTPError
-from eligo.web.forms import CsrfForm
-from eligo.web.routes import alerts, notes, referrals
+from eligo.web.features import trial_panels
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
-# Pages that show the visitor's answers, child profile, notes or referrals: no shared or browser cache may
-# keep them (a family computer, a hospital proxy).
-PRIVATE = {"cache-control": "no-store"}
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status: int = 200, *, private: bool = False
-) -> HTMLResponse:
-    session = request.state.session
-    context = {"csrf_token": session.csrf_token, "has_profile": session.profile is not None, **context}
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, template, context, status_code=status, headers=PRIVATE if private else None
-    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -42,7 +29,7 @@ def home(request: Request) -> HTMLResponse:
         "treatment_types": views.catalogue(request).treatment_type_counts(),
         "form": {},
     }
-    return _render(request, "home.html", context)
+    return render(request, "home.html", context)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -54,9 +41,9 @@ def search_page(
     try:
         query, place = views.search_query_from_form(form)
     except ValueError as error:
-        return _render(request, "home.html", {"form": form, "error": str(error), "conditions": []}, status=422)
+        return render(request, "home.html", {"form": form, "error": str(error), "conditions": []}, status=422)
 
-    def render(**extra: Any) -> HTMLResponse:
+    def render_results(**extra: Any) -> HTMLResponse:
         results = views.search_with_verdicts(request, query)
         context = {
             "form": form,
@@ -66,9 +53,9 @@ def search_page(
             "shortlisted": visitor.shortlist_ids(request),
             **extra,
         }
-        return _render(request, "search.html", context, private=True)
+        return render(request, "search.html", context, private=True)
 
-    return _shared_when_blank(request, ("search", tuple(sorted(form.items()))), render)
+    return _shared_when_blank(request, ("search", tuple(sorted(form.items()))), render_results)
 
 
 @router.get("/trials/{nct_id}", response_class=HTMLResponse)
@@ -86,14 +73,13 @@ def _shared_when_blank(request: Request, page: tuple[object, ...], render: Calla
     body = blank_pages.get(request, key, token)
     if body is None:
         body = blank_pages.keep(request, key, bytes(render(csrf_token=blank_pages.TOKEN_PLACEHOLDER).body), token)
-    return HTMLResponse(body, headers=PRIVATE)
+    return HTMLResponse(body, headers=NO_STORE)
 
 
 def _render_trial(request: Request, nct_id: str, **extra: Any) -> HTMLResponse:
     page = views.trial_page(request, nct_id)
-    for feature in (notes, alerts, referrals):
-        page.update(feature.trial_context(request, nct_id))
-    return _render(request, "trial.html", {**page, **extra}, private=True)
+    page.update(trial_panels(request, nct_id))
+    return render(request, "trial.html", {**page, **extra}, private=True)
 
 
 @router.post("/trials/{nct_id}/answers")
@@ -128,7 +114,7 @@ def match_results(request: Request, closed: Closed = False, page: Annotated[int,
         "shortlisted": visitor.shortlist_ids(request),
         "availability": views.match_availability(request, matches, on),
     }
-    return _render(request, "match_results.html", context, private=True)
+    return render(request, "match_results.html", context, private=True)
 
 
 @router.get("/match/results.json")
@@ -143,7 +129,7 @@ def match_results_json(request: Request, closed: Closed = False) -> Response:
     return Response(
         body,
         media_type="application/json",
-        headers={**PRIVATE, "content-disposition": 'attachment; filename="eligo-matches.json"'},
+        headers={**NO_STORE, "content-disposition": 'attachment; filename="eligo-matches.json"'},
     )
 
 
@@ -211,7 +197,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={**PRIVATE, "content-disposition": 'attachment; filename="eligo-matches.csv"'},
+        headers={**NO_STORE, "content-disposition": 'attachment; filename="eligo-matches.csv"'},
     )
 
 
@@ -247,14 +233,14 @@ def clinic_summary(request: Request, closed: Closed = False, shortlist: Closed =
         "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
         "disclaimer": payloads.DISCLAIMER,
     }
-    return _render(request, "clinic_summary.html", context, private=True)
+    return render(request, "clinic_summary.html", context, private=True)
 
 
 @router.get("/glossary", response_class=HTMLResponse)
 def glossary(request: Request) -> HTMLResponse:
-    return _render(request, "glossary.html", {"glossary": views.glossary()})
+    return render(request, "glossary.html", {"glossary": views.glossary()})
 
 
 @router.get("/about", response_class=HTMLResponse)
 def about(request: Request) -> HTMLResponse:
-    return _render(request, "about.html", {"today": date.today()})
+    return render(request, "about.html", {"today": date.today()})
