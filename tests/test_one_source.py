@@ -65,3 +65,36 @@ def test_the_tuples_are_the_literals() -> None:
     assert get_args(DiseaseSite) == DISEASE_SITES
     # Each disease site is also a yes / no / unknown flag of the profile.
     assert set(DISEASE_SITES) <= set(DiseaseSites.model_fields)
+
+
+def _calls_to(name: str) -> list[str]:
+    """Every place in src/eligo that calls a function named `name` (`geocode(...)`, `x.geocode(...)`)."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+                if called == name:
+                    found.append(str(path.relative_to(SRC)))
+    return found
+
+
+def test_a_search_place_is_resolved_in_one_place() -> None:
+    """Turning a place into the point a search starts from is `patients.origin`'s; the other geocoders
+    look up a trial site's city (the store), a country for units (the visitor) or warm the gazetteer."""
+    assert sorted(set(_calls_to("geocode"))) == ["patients/origin.py", "store/rows.py", "web/app.py", "web/visitor.py"]
+
+
+def test_registry_ages_are_parsed_in_one_place() -> None:
+    """"21 Years" becomes months only in `trials.ages`; the store and the age rule call it."""
+    assert sorted(set(_calls_to("registry_age_limits"))) == [
+        "rules/age.py",
+        "store/migrations/versions/0006_age_limits.py",
+        "trials/model.py",
+    ]
+    unit_words = [
+        f"{path.relative_to(SRC)}"
+        for path in sorted(SRC.rglob("*.py"))
+        if "(year|month|week|day" in path.read_text(encoding="utf-8")
+    ]
+    assert unit_words == ["trials/ages.py"]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from eligo.yamlfile import load_yaml
+from eligo.explain.verdicts import Wording, wording
+from eligo.yamlfile import load_model, load_yaml
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "eligo"
 
@@ -26,3 +29,14 @@ def test_the_fast_loader_is_still_safe() -> None:
     except yaml.YAMLError:
         return
     raise AssertionError("a python/object tag was constructed")
+
+
+def test_load_model_validates_a_shipped_file() -> None:
+    assert load_model(Wording, "eligo.explain", "wording.yaml") == wording()
+
+    class Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        nothing: str
+
+    with pytest.raises(ValidationError):
+        load_model(Strict, "eligo.explain", "wording.yaml")

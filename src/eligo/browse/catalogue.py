@@ -6,14 +6,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.rules.drugs import vocabulary
 from eligo.store import catalogue as rows
 from eligo.store.repository import TrialStore
-from eligo.yamlfile import load_yaml
+from eligo.yamlfile import load_model
 
 
 class TreatmentType(BaseModel):
@@ -48,8 +47,7 @@ class TreatmentTypes(BaseModel):
 
 @cache
 def treatment_types() -> TreatmentTypes:
-    text = files("eligo.browse").joinpath("treatment_types.yaml").read_text(encoding="utf-8")
-    return TreatmentTypes.model_validate(load_yaml(text))
+    return load_model(TreatmentTypes, "eligo.browse", "treatment_types.yaml")
 
 
 @cache

@@ -255,10 +255,18 @@ def criteria(
         store = _open_store(db)
         if reparse:
             count = 0
+            troubled: list[str] = []  # trials with a criterion a reader failed on (kept as free text)
             for trial in store.iter_trials():
-                store.save_criteria(trial.nct_id, PARSER_VERSION, parse_trial(trial).to_json())
+                fresh = parse_trial(trial)
+                store.save_criteria(trial.nct_id, PARSER_VERSION, fresh.to_json())
                 count += 1
+                problems = sum(1 for root in fresh.criteria for node in root.walk() if node.problem)
+                if problems:
+                    troubled.append(f"{trial.nct_id} ({problems})")
             typer.echo(f"reparsed {count} trials with parser version {PARSER_VERSION}", err=fmt is OutputFormat.json)
+            if troubled:
+                message = "criteria with a parse problem, kept as free text (eligo criteria NCT_ID): "
+                typer.echo(message + ", ".join(troubled), err=True)
         if stats:
             parsed = (ParsedCriteria.from_json(tree) for _, tree in store.iter_criteria())
             data = criteria_stats(parsed, PARSER_VERSION)

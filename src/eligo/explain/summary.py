@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -24,7 +23,7 @@ from eligo.matching.ranking import checked_count
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.patients.profile import PatientProfile
 from eligo.rules.verdicts import CriterionVerdict
-from eligo.yamlfile import load_yaml
+from eligo.yamlfile import load_model
 
 
 class ClinicWords(BaseModel):
@@ -39,8 +38,7 @@ class ClinicWords(BaseModel):
 
 @cache
 def clinic_words() -> ClinicWords:
-    text = files("eligo.explain").joinpath("clinic.yaml").read_text(encoding="utf-8")
-    return ClinicWords.model_validate(load_yaml(text))
+    return load_model(ClinicWords, "eligo.explain", "clinic.yaml")
 
 
 @dataclass(frozen=True)

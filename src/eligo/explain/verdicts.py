@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib.resources import files
 
 from pydantic import BaseModel, ConfigDict
 
 from eligo.criteria.parse import ParsedCriterion
 from eligo.matching.results import CriterionResult, TrialResult
 from eligo.rules.verdicts import CriterionVerdict, TrialVerdict
-from eligo.yamlfile import load_yaml
+from eligo.yamlfile import load_model
 
 
 class _Words(BaseModel):
@@ -84,8 +83,7 @@ class Wording(_Words):
 
 @cache
 def wording() -> Wording:
-    text = files("eligo.explain").joinpath("wording.yaml").read_text(encoding="utf-8")
-    return Wording.model_validate(load_yaml(text))
+    return load_model(Wording, "eligo.explain", "wording.yaml")
 
 
 def long_date(day: date) -> str:

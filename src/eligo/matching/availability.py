@@ -13,7 +13,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib.resources import files
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -21,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Trial
 from eligo.trials.statuses import OPEN_STATUSES
-from eligo.yamlfile import load_yaml
+from eligo.yamlfile import load_model
 
 Kind = Literal["treatment", "expanded_access", "palliative"]
 # Treatment trials first, for a child of equal verdict.
@@ -71,8 +70,7 @@ class _File(BaseModel):
 
 @cache
 def words() -> _File:
-    text = files("eligo.explain").joinpath("wording.yaml").read_text(encoding="utf-8")
-    return _File.model_validate(load_yaml(text))
+    return load_model(_File, "eligo.explain", "wording.yaml")
 
 
 @dataclass(frozen=True)

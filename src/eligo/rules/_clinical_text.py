@@ -7,7 +7,7 @@ that rule; otherwise None (a wrong rule is worse than none)."""
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 from typing import cast
 
 from eligo.rules._clinical import DiseaseStateName, clinical_vocab
@@ -36,37 +36,6 @@ def _scope(text: str) -> tuple[str | None, str]:
 def _phrase_regex(phrases: tuple[str, ...]) -> str:
     ordered = sorted(phrases, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(p) for p in ordered) + ")"
-
-
-_BRACKET_OR_STOP = re.compile(r"[()\[\].]")
-
-
-def _sentences(text: str) -> list[str]:
-    """Split on sentence ends outside parentheses."""
-    return list(_sentence_parts(text))
-
-
-# Several extractors split the same criterion; cached as a tuple so no caller can change it.
-@lru_cache(maxsize=64)
-def _sentence_parts(text: str) -> tuple[str, ...]:
-    parts: list[str] = []
-    depth, start = 0, 0
-    # Only brackets and full stops change the outcome, so only they are visited.
-    for found in _BRACKET_OR_STOP.finditer(text):
-        i, char = found.start(), found.group()
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif (
-            depth <= 0 and (i + 1 == len(text) or text[i + 1] == " ") and (i + 2 >= len(text) or text[i + 2].isupper())
-        ):
-            parts.append(text[start:i].strip())
-            start = i + 1
-    tail = text[start:].strip().rstrip(".")
-    if tail:
-        parts.append(tail)
-    return tuple(p for p in parts if p)
 
 
 @cache

@@ -11,7 +11,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _q, clinical_vocab, clinical_wording, describe_months
-from eligo.rules._clinical_text import _diagnoses_in, _scope, _sentences
+from eligo.rules._clinical_text import _diagnoses_in, _scope
 from eligo.rules._general import general_vocab
 from eligo.rules.attestation import _attestation
 from eligo.rules.base import CriterionContext, RuleBase, Section, normalize_comparators
@@ -205,8 +205,8 @@ _SUBGROUP_AGE = _PATTERNS.regex("subgroup_age")
 
 def extract_age(context: CriterionContext) -> Rule | None:
     """Age limits, an arm scope, a subgroup scope, or an age clause joined to an ability."""
-    text = context.text.strip().rstrip(".")
-    if len(_sentences(text)) > 1:
+    text = context.body
+    if len(context.sentences) > 1:
         return None  # each sentence is read on its own by the caller
     rule = _age_rule(text)
     if rule is not None:

@@ -16,7 +16,6 @@ from eligo.rules._clinical_text import (
     _diagnoses_in,
     _diagnosis_patterns,
     _phrase_regex,
-    _sentences,
     _states_in,
 )
 from eligo.rules.attestation import AttestationRule
@@ -70,7 +69,7 @@ def extract_disease_with_diagnosis(context: CriterionContext) -> Rule | None:
     if _PERMISSIVE.search(text) or (_THERAPY.search(_ASIDE.sub("", text)) and "salvage" not in text):
         return None
     text = _HEADING.sub("", text)
-    sentences = _sentences(text)
+    sentences = context.sentences_of(text)
     if len(sentences) > 1:
         # Separate sentences naming different diseases list alternative populations.
         branches = [_disease_with_diagnosis(s) for s in sentences]

@@ -47,6 +47,31 @@ _COMPARATOR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"less than|younger than|under|below", "<"),
     )
 )
+_BRACKET_OR_STOP = re.compile(r"[()\[\].]")
+
+
+def split_sentences(text: str) -> tuple[str, ...]:
+    """The sentences of `text`, split on full stops outside brackets that a space and a capital follow."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    # Only brackets and full stops change the outcome, so only they are visited.
+    for found in _BRACKET_OR_STOP.finditer(text):
+        i, char = found.start(), found.group()
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif (
+            depth <= 0 and (i + 1 == len(text) or text[i + 1] == " ") and (i + 2 >= len(text) or text[i + 2].isupper())
+        ):
+            parts.append(text[start:i].strip())
+            start = i + 1
+    tail = text[start:].strip().rstrip(".")
+    if tail:
+        parts.append(tail)
+    return tuple(p for p in parts if p)
+
+
 _SYMBOLS = (("=<", "≤"), ("<=", "≤"), ("=>", "≥"), (">=", "≥"), ("≧", "≥"), ("≦", "≤"), ("˂", "<"))
 _SPACES = re.compile(r"\s+")
 
@@ -64,8 +89,9 @@ def normalize_comparators(text: str) -> str:
 class CriterionContext(BaseModel):
     """What an extractor sees of one criterion: its cleaned text and its neighbours in the tree.
 
+    The text is normalised once per context, on first use, into `normalized`, `body` and `sentences`.
     Build a new context for another text with `with_text` (never `model_copy(update={"text": ...})`,
-    which would carry the first text's `normalized` along).
+    which would carry the first text's normalised forms along).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -82,6 +108,21 @@ class CriterionContext(BaseModel):
         """`text` through `normalize_comparators`, what the numeric extractors match against: worked
         out once per context, on first use, for every extractor that reads it."""
         return normalize_comparators(self.text)
+
+    @cached_property
+    def body(self) -> str:
+        """`text` without surrounding spaces and its closing full stop(s), what the clinical extractors read."""
+        return self.text.strip().rstrip(".")
+
+    @cached_property
+    def sentences(self) -> tuple[str, ...]:
+        """`body` split into sentences (`split_sentences`): worked out once per context, for every
+        extractor that asks."""
+        return split_sentences(self.body)
+
+    def sentences_of(self, text: str) -> tuple[str, ...]:
+        """The sentences of `text`: this context's own when `text` is its `body`, else split afresh."""
+        return self.sentences if text == self.body else split_sentences(text)
 
     def with_text(self, text: str) -> CriterionContext:
         """The same criterion's neighbours around another text (a sentence or clause of it)."""

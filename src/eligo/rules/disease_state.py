@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import DiseaseStateName, _join, _q, clinical_vocab, clinical_wording
-from eligo.rules._clinical_text import _PERMISSIVE, _sentences, _states_in
+from eligo.rules._clinical_text import _PERMISSIVE, _states_in
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf
 from eligo.rules.disease_site import _site_rule
@@ -76,7 +76,7 @@ def extract_disease_state(context: CriterionContext) -> Rule | None:
         return DiseaseStateRule(
             states=tuple(state), never_relapsed=bool(_NEVER.search(text)), definition=headed.group(2).strip()
         )
-    sentences = _sentences(text)
+    sentences = context.sentences_of(text)
     if len(sentences) > 1:
         parts = [extract_disease_state(context.with_text(s)) or _site_rule(s) for s in sentences]
         if all(parts):

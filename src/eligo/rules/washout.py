@@ -218,7 +218,8 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     return [washout] if washout is not None else []
 
 
-# Siblings under one heading look up the heading's exposure in turn; exposures are immutable.
+# Siblings under one heading look up the heading's exposure in turn (`ctx.parent_text`): a repeat
+# across criteria, which one criterion's context cannot hold. Exposures are immutable.
 @lru_cache(maxsize=64)
 def _exposure(text: str) -> Exposure | None:
     """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""

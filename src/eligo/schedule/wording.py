@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.schedule.records import DayKind, DurationUnit, Route
-from eligo.yamlfile import load_yaml
+from eligo.yamlfile import load_model
 
 
 class _Model(BaseModel):
@@ -100,5 +99,4 @@ def load_wording(raw: Any) -> Wording:
 @cache
 def wording() -> Wording:
     """The shipped wording, validated on first use."""
-    text = resources.files("eligo.schedule").joinpath("wording.yaml").read_text(encoding="utf-8")
-    return load_wording(load_yaml(text))
+    return load_model(Wording, "eligo.schedule", "wording.yaml")

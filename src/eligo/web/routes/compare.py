@@ -12,9 +12,10 @@ from eligo.browse.catalogue import treatment_types
 from eligo.compare.factors import CompareColumn, compare_column
 from eligo.compare.shortlist import MAX_COMPARE, MIN_COMPARE, ShortlistFull
 from eligo.compare.vocab import wording as compare_wording
-from eligo.geo import geocode
 from eligo.geo.units import UNITS, parse_units
 from eligo.matching.evaluate import evaluate_trial
+from eligo.patients.origin import OriginError
+from eligo.patients.origin import origin as search_origin
 from eligo.patients.profile import PatientProfile
 from eligo.schedule import first_cycles, to_ics
 from eligo.web import views, visitor
@@ -77,15 +78,15 @@ def _origin(request: Request, near: str | None) -> tuple[tuple[float, float] | N
     for text in (near, stored if isinstance(stored, str) else None):
         if text:
             try:
-                place = geocode(text)
-            except ValueError:
-                place = None
-            if place is not None:
-                return (place.lat, place.lon), text
+                start = search_origin(None, text)  # the one place resolver `eligo match` and the search use
+            except OriginError:
+                start = None
+            if start is not None:
+                return start.point, text
     profile = views.session_profile(request)
-    origin = views.profile_origin(profile)
+    point = views.profile_origin(profile)
     place_name = profile.location.place if profile and profile.location else None
-    return origin, place_name
+    return point, place_name
 
 
 def compare_columns(request: Request, ids: list[str], origin: tuple[float, float] | None) -> list[CompareColumn]:
