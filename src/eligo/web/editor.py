@@ -18,6 +18,7 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from eligo.accounts import users
+from eligo.explain.summary import Audience
 from eligo.patients.form import (
     KEPT_FIELD,
     ROW_GROUPS,
@@ -34,7 +35,6 @@ from eligo.units import vocabulary as lab_vocabulary
 from eligo.web.requests import store_of
 from eligo.yamlfile import load_yaml
 
-Audience = Literal["family", "clinician"]
 # Staff accounts see clinical wording; families and visitors who are not signed in see "your child".
 STAFF_ROLES = frozenset({"clinician", "coordinator", "admin"})
 BLANK_ROWS = 1

@@ -45,6 +45,7 @@ from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.trials.statuses import OPEN_STATUSES
 from eligo.web import visitor
+from eligo.web.editor import audience_for
 from eligo.web.errors import EligoHTTPError
 from eligo.web.templating import wording
 from eligo.yamlfile import load_yaml
@@ -561,5 +562,5 @@ def clinic_summary(request: Request, *, include_closed: bool, shortlist_only: bo
     if shortlist_only:
         wanted = set(visitor.shortlist_ids(request))
         matches = [match for match in matches if match.hit.nct_id in wanted]
-    trials = summarise(matches, nearest_contacts(request, matches))
+    trials = summarise(matches, nearest_contacts(request, matches), audience_for(request))
     return ClinicSummary(profile_lines(profile), on, trials, shortlist_only, include_closed)

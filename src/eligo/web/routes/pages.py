@@ -13,7 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.explain import payloads
+from eligo.explain.summary import disclaimer_for
 from eligo.web import blank_pages, views, visitor
+from eligo.web.editor import audience_for
 from eligo.web.errors import EligoHTTPError
 from eligo.web.forms import CsrfForm
 from eligo.web.routes import alerts, notes, referrals
@@ -138,7 +140,9 @@ def match_results_json(request: Request, closed: Closed = False) -> Response:
         raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
     matches = found[0]
     body = json.dumps(
-        payloads.match_payload(matches, views.nearest_contacts(request, matches)), ensure_ascii=False, indent=2
+        payloads.match_payload(matches, views.nearest_contacts(request, matches), audience_for(request)),
+        ensure_ascii=False,
+        indent=2,
     )
     return Response(
         body,
@@ -180,7 +184,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
             "eligible_from",
         ]
     )
-    rows = payloads.match_payload(matches, views.nearest_contacts(request, matches))["results"]
+    rows = payloads.match_payload(matches, views.nearest_contacts(request, matches), audience_for(request))["results"]
     for rank, row in enumerate(rows, start=1):
         site = row["nearest_site"] or {}
         contact = row["contact"]
@@ -245,7 +249,7 @@ def clinic_summary(request: Request, closed: Closed = False, shortlist: Closed =
     context = {
         "summary": summary,
         "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
-        "disclaimer": payloads.DISCLAIMER,
+        "disclaimer": disclaimer_for(audience_for(request), payloads.DISCLAIMER),
     }
     return _render(request, "clinic_summary.html", context, private=True)
 
