@@ -98,6 +98,8 @@ def create_app(
     app.include_router(profile.router)
     # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
     app.state.templates.env.globals["shows_referrals_link"] = referrals.shows_dashboard_link
+    # ... and administrators an "Admin" link to the coordinator links page.
+    app.state.templates.env.globals["shows_admin_link"] = admin.shows_admin_link
     # The header and footer speak to a family or to a clinician, as the profile editor does (issue #15).
     app.state.templates.env.globals["site_words"] = editor.site_words
     app.include_router(pages.router)

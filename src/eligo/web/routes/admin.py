@@ -43,6 +43,19 @@ def _admin(request: Request) -> User | Response:
     return user
 
 
+def shows_admin_link(request: Request) -> bool:
+    """For the navigation in base.html: whether the signed-in user is a confirmed administrator."""
+    session = getattr(request.state, "session", None)
+    if session is None or session.user_id is None:
+        return False
+    cached = getattr(request.state, "admin_nav", None)
+    if cached is None:
+        user = current_user(request)
+        cached = user is not None and user.role == "admin" and user.confirmed
+        request.state.admin_nav = cached
+    return bool(cached)
+
+
 def _sentence(error: Exception) -> str:
     text = str(error)
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
