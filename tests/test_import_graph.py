@@ -1,10 +1,8 @@
-"""The import graph of src/eligo, read from the source with `ast`, has no cycle among the engine packages (issue #10).
+"""The import graph of src/eligo, read from the source with `ast`, has no cycle (issues #10, #14).
 
-Scope: the engine packages only (ENGINE below), and a cycle counts when it stays among them. Cycles
-that pass through the store and the people features (accounts, alerts, notes, referrals) are left
-to a later issue; `test_cycles_outside_the_engine_do_not_grow` names the ones there are today so a
-new one fails loudly too. Every import counts: module level, inside functions (the lazy imports
-the CLI uses for start-up time) and under `TYPE_CHECKING`.
+No cycle among the packages of src/eligo; the store imports no people feature, and no feature reads
+another feature's rows (it asks that feature's service). Every import counts: module level, inside
+functions (the lazy imports the CLI uses for start-up time) and under `TYPE_CHECKING`.
 """
 
 from __future__ import annotations
@@ -19,8 +17,8 @@ PACKAGE = SRC / "eligo"
 # base models, composites, the drug vocabulary, the prefilter) sits below `criteria` (criteria text:
 # sections, the tree, parsing a trial, questions, stats), which uses the kinds and never the reverse.
 ENGINE = frozenset({"trials", "criteria", "rules", "patients", "matching", "explain"})
-# Today's cycles through the store and the people features (a later issue), as strongly connected sets.
-KNOWN_OUTSIDE = [frozenset({"accounts", "alerts", "explain", "matching", "notes", "referrals", "store"})]
+# The people features: each owns its records, its rows (`rows.py`, SQLAlchemy Core) and its service (issue #14).
+PEOPLE_FEATURES = frozenset({"accounts", "alerts", "compare", "notes", "referrals"})
 
 
 def module_name(path: Path) -> str:
@@ -139,6 +137,90 @@ def test_the_rule_kinds_sit_below_the_criteria_text() -> None:
     assert not graph["rules"] & {"matching", "explain"}
 
 
-def test_cycles_outside_the_engine_do_not_grow() -> None:
+def test_no_cycle_among_the_packages() -> None:
     found = cycles(package_graph())
-    assert all(any(cycle <= known for known in KNOWN_OUTSIDE) for cycle in found), [sorted(c) for c in found]
+    assert not found, f"import cycles among the packages of src/eligo: {[sorted(c) for c in found]}"
+
+
+def module_imports() -> dict[str, set[str]]:
+    """{module: the eligo modules it imports}, for every module of src/eligo."""
+    paths = sorted(PACKAGE.rglob("*.py"))
+    modules = {module_name(path) for path in paths}
+    return {module_name(path): imported_modules(path, modules) for path in paths}
+
+
+def test_the_store_imports_no_people_feature() -> None:
+    graph = package_graph()
+    assert set(graph) >= PEOPLE_FEATURES, "a people feature is missing: is PEOPLE_FEATURES out of date?"
+    assert not graph["store"] & PEOPLE_FEATURES, sorted(graph["store"] & PEOPLE_FEATURES)
+
+
+def test_no_feature_imports_another_features_rows() -> None:
+    found = [
+        f"{module} -> {target}"
+        for module, targets in module_imports().items()
+        for target in targets
+        if target.endswith(".rows")
+        and package_of(target) in PEOPLE_FEATURES
+        and package_of(module) in PEOPLE_FEATURES
+        and package_of(module) != package_of(target)
+    ]
+    assert found == []
+
+
+def test_each_people_feature_owns_its_rows() -> None:
+    for feature in PEOPLE_FEATURES:
+        assert (PACKAGE / feature / "rows.py").is_file(), feature
+
+
+# The web shell (issue #14): a route module imports eligo.web.* and its own feature (with accounts, which
+# every feature builds on), never another route module; shared pages ask the registered features instead.
+ROUTE_FEATURES = {
+    "account": "accounts",
+    "admin": "referrals",
+    "alerts": "alerts",
+    "compare": "compare",
+    "notes": "notes",
+    "referrals": "referrals",
+}
+
+
+def test_no_route_module_imports_another() -> None:
+    imports = module_imports()
+    routes = [module for module in imports if module.startswith("eligo.web.routes.")]
+    assert {"eligo.web.routes.account", "eligo.web.routes.notes", "eligo.web.routes.pages"} <= set(routes)
+    found = [
+        f"{module} -> {target}"
+        for module in routes
+        for target in imports[module]
+        if target.startswith("eligo.web.routes") and target != module
+    ]
+    assert found == []
+
+
+def test_a_route_module_imports_only_its_own_people_feature() -> None:
+    imports = module_imports()
+    found = []
+    for module, targets in imports.items():
+        if not module.startswith("eligo.web.routes."):
+            continue
+        own = {"accounts", ROUTE_FEATURES.get(module.rsplit(".", 1)[1], "accounts")}
+        found.extend(f"{module} -> {target}" for target in targets if package_of(target) in PEOPLE_FEATURES - own)
+    assert found == []
+
+
+def test_sqlalchemy_only_in_the_store_and_the_features_rows() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        if package_of(name) == "store" or name.endswith(".rows"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                modules = [node.module or ""]
+            else:
+                continue
+            found.extend(f"{name}: {module}" for module in modules if module.split(".")[0] == "sqlalchemy")
+    assert found == []

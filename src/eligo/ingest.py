@@ -1,17 +1,34 @@
-"""Bring records into the store: files and archives, and the live registry, with rules parsed once."""
+"""The import pipeline: records are read (files, archives or the live registry), their rules parsed once, and
+handed to the store, which applies stored overlays, places the sites and writes.
+
+Whoever starts an import passes the observers that want to watch it (the command line passes the alerts
+watch) and a progress callback; the pipeline itself knows no people feature and draws nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from eligo.alerts.detect import ImportWatch
 from eligo.criteria.parse import PARSER_VERSION, parse_trial
 from eligo.store import ImportSummary, TrialStore
 from eligo.trials.model import Trial
 from eligo.trials.sync import SyncClient, SyncQuery, SyncReport, sync
+
+
+class ImportObserver(Protocol):
+    """Watches one import: sees every record before the store does, and is told when the import is over."""
+
+    def observe(self, items: Iterable[Any]) -> Iterator[Any]: ...
+
+    def after_import(self) -> object: ...
+
+
+# Made afresh for each import (an observer notes what the store holds as the import begins).
+StartObserver = Callable[[TrialStore], ImportObserver]
+Progress = Callable[[ImportSummary], None]
 
 
 def derive_criteria(trial: Trial) -> tuple[str, str]:
@@ -26,40 +43,43 @@ def _records(paths: Sequence[Path]) -> Iterator[Any]:
         yield from read_path(path)
 
 
-def import_paths(store: TrialStore, paths: Sequence[Path], *, progress: bool = False) -> ImportSummary:
-    """Import every record under `paths`; bad records are counted and named, never fatal; then record alerts."""
-    watch = ImportWatch.start(store)
-    summary = _import(store, watch.observe(_records(paths)), progress=progress)
-    watch.record_alerts()
+def import_records(
+    store: TrialStore,
+    items: Iterable[Any],
+    *,
+    observers: Sequence[StartObserver] = (),
+    on_progress: Progress | None = None,
+) -> ImportSummary:
+    """Import records as a reader yields them, rules parsed once; bad records are counted and named, never fatal."""
+    watching = [start(store) for start in observers]
+    for observer in watching:
+        items = observer.observe(items)
+    summary = store.import_records(items, derive_criteria=derive_criteria, on_progress=on_progress)
+    for observer in watching:
+        observer.after_import()
     return summary
 
 
-def _import(store: TrialStore, items: Iterable[Any], *, progress: bool) -> ImportSummary:
-    if not progress:
-        return store.import_records(items, derive_criteria=derive_criteria)
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
-        task = bar.add_task("importing", total=None)
-
-        def report(summary: ImportSummary) -> None:
-            done = summary.imported + summary.updated + summary.unchanged + summary.skipped + summary.failed
-            bar.update(task, description=f"importing: {done:,} records read")
-
-        return store.import_records(items, derive_criteria=derive_criteria, on_progress=report)
+def import_paths(
+    store: TrialStore,
+    paths: Sequence[Path],
+    *,
+    observers: Sequence[StartObserver] = (),
+    on_progress: Progress | None = None,
+) -> ImportSummary:
+    """Import every record under `paths` (files, directories, archives)."""
+    return import_records(store, _records(paths), observers=observers, on_progress=on_progress)
 
 
 class _ParsingStore:
-    """The store as sync sees it: every page's records are imported with their rules parsed."""
+    """The store as sync sees it: every page's records go through the same pipeline."""
 
-    def __init__(self, store: TrialStore) -> None:
+    def __init__(self, store: TrialStore, observers: Sequence[StartObserver]) -> None:
         self.store = store
+        self.observers = observers
 
     def import_records(self, items: Iterable[Any]) -> ImportSummary:
-        watch = ImportWatch.start(self.store)
-        summary = self.store.import_records(watch.observe(items), derive_criteria=derive_criteria)
-        watch.record_alerts()
-        return summary
+        return import_records(self.store, items, observers=self.observers)
 
     def get_sync_state(self, key: str) -> Any:
         return self.store.get_sync_state(key)
@@ -77,8 +97,9 @@ def sync_registry(
     statuses: Sequence[str] = (),
     since: date | None = None,
     full: bool = False,
+    observers: Sequence[StartObserver] = (),
 ) -> SyncReport:
-    """Pull studies from the ClinicalTrials.gov API v2 through the same importer."""
+    """Pull studies from the ClinicalTrials.gov API v2 through the same pipeline."""
     query = SyncQuery(cond=condition, term=term, statuses=tuple(statuses))
     with SyncClient(base_url) as client:
-        return sync(_ParsingStore(store), client, query, since=since, full=full)
+        return sync(_ParsingStore(store, observers), client, query, since=since, full=full)

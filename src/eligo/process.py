@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eligo.browse.catalogue import Catalogue
+from eligo.lru import BoundedCache
 from eligo.matching.parsed_cache import ParsedCriteriaCache
 from eligo.matching.results import TrialResult
 from eligo.matching.similar import CACHE_SIZE as SIMILAR_RANKINGS
 from eligo.matching.similar import RankingCache
 from eligo.schedule import TrialSchedule, WeeksSummary
 from eligo.store import SearchHit, SearchQuery
-from eligo.store.cache import BoundedCache
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Trial
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
-from eligo.ingest import import_paths
+from eligo.cli.imports import import_paths
 from eligo.store import ImportSummary, TrialStore
 from eligo.store.tables import alert_matches, alert_subscriptions, outbox
 from tests.accounts.helpers import csrf

@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from eligo.accounts import ratelimit
-from eligo.accounts.records import stamp
 from eligo.notes import shares as share_ops
 from eligo.store import TrialStore
 from eligo.store.tables import notes as notes_table
 from eligo.store.tables import share_links
+from eligo.store.timestamps import stamp
 from eligo.web.app import create_app
 from eligo.web.settings import WebSettings
 from tests.accounts.conftest import SmtpServer

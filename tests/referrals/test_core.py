@@ -135,7 +135,7 @@ def test_a_change_made_meanwhile_is_refused_not_overwritten(store: TrialStore) -
     with pytest.raises(TransitionRefused, match="Someone else changed this request"):
         service.change_status(store, referral, "contacted", "coordinator", "http://eligo.test", NOW)  # stale copy
     with store.engine.connect() as connection:
-        from eligo.store import referrals as rows
+        from eligo.referrals import rows
 
         current = rows.referral_by_id(connection, referral.id)
     assert current is not None and len(current.history) == 2

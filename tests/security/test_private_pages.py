@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from eligo.web.routes.account import safe_next
+from eligo.web.deps import safe_next
 from tests.accounts.helpers import csrf, log_in, open_emailed_link, post, sign_up
 from tests.referrals.conftest import TRIAL
 from tests.security.conftest import World

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
+from eligo.accounts import rows as account_rows
 from eligo.accounts.passwords import hash_password
+from eligo.accounts.records import Role
 from eligo.store import TrialStore
-from eligo.store import accounts as account_rows
 
 
-def sign_in_as(client: TestClient, store: TrialStore, role: str) -> None:
+def sign_in_as(client: TestClient, store: TrialStore, role: Role) -> None:
     email, password = f"{role}@example.org", "a long enough passphrase 42"
     now = datetime.now(UTC)
     with store.engine.begin() as connection:

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
+from eligo.accounts.records import Role
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
 from eligo.store import TrialStore
@@ -211,7 +212,7 @@ def test_every_allowed_value_has_words_on_the_form() -> None:
     ],
 )
 def test_the_wording_follows_the_signed_in_role(
-    bare: TestClient, store: TrialStore, role: str | None, says: list[str], never: list[str]
+    bare: TestClient, store: TrialStore, role: Role | None, says: list[str], never: list[str]
 ) -> None:
     if role is not None:
         sign_in_as(bare, store, role)

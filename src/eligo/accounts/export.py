@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from eligo.accounts.records import User, stamp
-from eligo.store import accounts as rows
+from eligo.accounts.records import User
+from eligo.store import user_data
 from eligo.store.repository import TrialStore
+from eligo.store.timestamps import stamp
 
 EXPORT_FORMAT = "eligo-account-export/1"
 
 
 def export_user(store: TrialStore, user: User, now: datetime) -> dict[str, Any]:
     with store.engine.connect() as connection:
-        related = rows.export_rows(connection, user.id)
+        related = user_data.export_rows(connection, user.id)
     return {
         "format": EXPORT_FORMAT,
         "exported_at": stamp(now),
@@ -29,11 +31,12 @@ def export_user(store: TrialStore, user: User, now: datetime) -> dict[str, Any]:
     }
 
 
-def delete_account(store: TrialStore, user: User) -> None:
-    """Remove the account and every row about it (sessions with their saved answers, tokens, mail, links)."""
+def delete_account(store: TrialStore, user: User, forget_email: Iterable[user_data.ForgetEmail] = ()) -> None:
+    """Remove the account and every row about it (sessions with their saved answers, tokens, mail, links);
+    `forget_email` are the features' hooks for rows they keep by address (the app registers them)."""
     from eligo.accounts import ratelimit
 
     with store.engine.begin() as connection:
-        rows.delete_user(connection, user.id, user.email)
+        user_data.delete_user(connection, user.id, user.email, forget_email)
     for kind in ("login:account", "reset:account"):
         ratelimit.clear(store, kind, user.email)

@@ -18,9 +18,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection
 
-from eligo.store import outbox
+from eligo.store import Connection, outbox
 from eligo.store.repository import TrialStore
 
 log = logging.getLogger("eligo.mail")

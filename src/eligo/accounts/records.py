@@ -1,9 +1,9 @@
-"""The plain records of accounts: who a user is, which trial sites a coordinator answers for, and timestamps."""
+"""The plain records of accounts: who a user is, which trial sites a coordinator answers for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal, get_args
 
 Role = Literal["family", "clinician", "coordinator", "admin"]
@@ -33,17 +33,6 @@ class SiteLink:
 
     nct_id: str
     facility: str
-
-
-def stamp(moment: datetime) -> str:
-    """A UTC timestamp as fixed-width text, so that text order is time order on every database."""
-    if moment.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def unstamp(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 def normalise_email(email: str) -> str:

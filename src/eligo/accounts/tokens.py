@@ -7,10 +7,9 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection
-
+from eligo.accounts import rows
 from eligo.accounts.records import TokenPurpose
-from eligo.store import accounts as rows
+from eligo.store import Connection
 
 LIFETIMES: dict[TokenPurpose, timedelta] = {"confirm": timedelta(days=2), "reset": timedelta(hours=1)}
 MAX_TOKEN_CHARS = 128

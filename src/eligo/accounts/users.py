@@ -13,10 +13,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal
 
-from eligo.accounts import passwords, tokens
+from eligo.accounts import passwords, rows, tokens
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import ROLES, SIGNUP_ROLES, Role, SiteLink, User, normalise_email
-from eligo.store import accounts as rows
+from eligo.store import Connection
 from eligo.store.repository import TrialStore
 from eligo.yamlfile import load_yaml
 
@@ -231,6 +231,27 @@ def link_coordinator(store: TrialStore, email: str, nct_id: str, facility: str =
 def list_users(store: TrialStore) -> list[tuple[User, list[SiteLink]]]:
     with store.engine.connect() as connection:
         return [(user, rows.sites_of(connection, user.id)) for user in rows.iter_users(connection)]
+
+
+# -- for other features: a person looked up inside the transaction the caller already holds ------------
+
+
+def user_with_email(connection: Connection, email: str) -> User | None:
+    found = rows.user_by_email(connection, normalise_email(email))
+    return found[0] if found is not None else None
+
+
+def user_with_id(connection: Connection, user_id: int) -> User | None:
+    return rows.user_by_id(connection, user_id)
+
+
+def site_links(connection: Connection, user_id: int) -> list[SiteLink]:
+    """The trials (and sites of them) a coordinator answers for."""
+    return rows.sites_of(connection, user_id)
+
+
+def drop_site_link(connection: Connection, user_id: int, link: SiteLink) -> bool:
+    return rows.unlink_site(connection, user_id, link)
 
 
 def role_of(value: str) -> Role:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from eligo.alerts import rows
 from eligo.alerts.records import Reason, SavedProfile, Subscription
 from eligo.matching.evaluate import evaluate
 from eligo.matching.match import candidate_query, load_parsed
@@ -26,8 +27,6 @@ from eligo.patients.origin import OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.rules.verdicts import TrialVerdict
 from eligo.store import OPEN_STATUSES, SearchHit, SearchQuery, TrialStore
-from eligo.store import alerts as rows
-from eligo.store import profiles as profile_rows
 
 log = logging.getLogger("eligo.alerts")
 
@@ -84,7 +83,7 @@ class ImportWatch:
             if not rows.any_confirmed(connection):
                 return cls(store, [], [], on)
             subscriptions = rows.confirmed_subscriptions(connection)
-            saved = profile_rows.profiles_by_id(
+            saved = rows.profiles_by_id(
                 connection, [s.profile_id for s in subscriptions if s.kind == "profile" and s.profile_id is not None]
             )
         searches = [s for s in subscriptions if s.kind == "search" and s.search is not None]
@@ -146,6 +145,10 @@ class ImportWatch:
             if parsed is not None and evaluate(parsed, watch.profile, self.on).verdict is not TrialVerdict.INELIGIBLE:
                 possible.append(hit)
         return possible
+
+    def after_import(self) -> int:
+        """The import observer's end: record the alerts the import caused."""
+        return self.record_alerts()
 
     def record_alerts(self, now: datetime | None = None) -> int:
         """Record an alert for each subscription a changed trial newly matches; returns how many were new."""

@@ -14,10 +14,10 @@ from importlib.resources import files
 
 from eligo.accounts.mail import queue_email
 from eligo.accounts.users import email_text
+from eligo.alerts import rows
 from eligo.alerts.records import PendingAlert, Reason, Subscription
 from eligo.alerts.subscriptions import CONFIRM_LIFETIME, unsubscribe_token
 from eligo.store import TrialStore
-from eligo.store import alerts as rows
 from eligo.yamlfile import load_yaml
 
 log = logging.getLogger("eligo.alerts")

@@ -16,14 +16,12 @@ from typing import Any, Literal
 
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import User
-from eligo.accounts.users import AccountError, email_text, valid_email
+from eligo.accounts.users import AccountError, email_text, user_with_email, valid_email
+from eligo.alerts import rows
 from eligo.alerts.records import FREQUENCIES, AlertSearch, Frequency, Kind, SavedProfile, Subscription
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data
-from eligo.store import OPEN_STATUSES, SearchQuery, TrialStore
-from eligo.store import accounts as account_rows
-from eligo.store import alerts as rows
-from eligo.store import profiles as profile_rows
+from eligo.store import OPEN_STATUSES, Connection, SearchQuery, TrialStore
 
 CONFIRM_LIFETIME = timedelta(days=7)
 MAX_TOKEN_CHARS = 128
@@ -187,9 +185,9 @@ def confirm(store: TrialStore, token: str, now: datetime) -> Subscription | None
         if subscription is None:
             return None
         if subscription.user_id is None:
-            found = account_rows.user_by_email(connection, subscription.email)
-            if found is not None and found[0].confirmed:
-                rows.attach_to_user(connection, subscription.id, found[0].id)
+            owner = user_with_email(connection, subscription.email)
+            if owner is not None and owner.confirmed:
+                rows.attach_to_user(connection, subscription.id, owner.id)
         return subscription
 
 
@@ -235,12 +233,12 @@ def cancel(store: TrialStore, user: User, subscription_id: int) -> bool:
 
 def profiles_of(store: TrialStore, user: User) -> list[SavedProfile]:
     with store.engine.connect() as connection:
-        return profile_rows.profiles_of(connection, user.id)
+        return rows.profiles_of(connection, user.id)
 
 
 def profile_of(store: TrialStore, user: User, profile_id: int) -> SavedProfile | None:
     with store.engine.connect() as connection:
-        return profile_rows.profile_of(connection, user.id, profile_id)
+        return rows.profile_of(connection, user.id, profile_id)
 
 
 def profile_name(name: str) -> str:
@@ -260,10 +258,10 @@ def save_profile(store: TrialStore, user: User, name: str, profile: dict[str, An
     except ProfileError as error:
         raise AlertError("The profile could not be read: " + "; ".join(error.problems)) from error
     with store.engine.begin() as connection:
-        if profile_rows.count_of(connection, user.id) >= MAX_PROFILES:
+        if rows.count_profiles(connection, user.id) >= MAX_PROFILES:
             raise AlertError(f"You can keep up to {MAX_PROFILES} profiles. Delete one you no longer need first.")
-        profile_id = profile_rows.insert_profile(connection, user.id, cleaned, profile, now)
-        saved = profile_rows.profile_of(connection, user.id, profile_id)
+        profile_id = rows.insert_profile(connection, user.id, cleaned, profile, now)
+        saved = rows.profile_of(connection, user.id, profile_id)
     if saved is None:  # pragma: no cover - written in the same transaction
         raise AlertError("the profile vanished while it was being saved")
     return saved
@@ -271,4 +269,9 @@ def save_profile(store: TrialStore, user: User, name: str, profile: dict[str, An
 
 def delete_profile(store: TrialStore, user: User, profile_id: int) -> bool:
     with store.engine.begin() as connection:
-        return profile_rows.delete_profile(connection, user.id, profile_id)
+        return rows.delete_profile(connection, user.id, profile_id)
+
+
+def forget_email(connection: Connection, email: str) -> None:
+    """Account deletion's hook: subscriptions made with the address while signed out (user_id NULL) go too."""
+    rows.delete_for_email(connection, email)

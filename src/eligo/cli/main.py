@@ -149,8 +149,8 @@ def import_(
 ) -> None:
     """Import registry records (CT.gov API v2 JSON, legacy XML, curated YAML overlays)."""
     from eligo.cli import render
+    from eligo.cli.imports import import_paths
     from eligo.explain import payloads
-    from eligo.ingest import import_paths
 
     with _errors():
         sources = list(paths or [])
@@ -375,8 +375,8 @@ def sync(
 ) -> None:
     """Pull studies from the ClinicalTrials.gov API v2 into the store; resumable and incremental."""
     from eligo.cli import render
+    from eligo.cli.imports import sync_registry
     from eligo.explain import payloads
-    from eligo.ingest import sync_registry
     from eligo.trials.sync import SyncError
 
     with _errors():

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from eligo.store import shortlists as rows
+from eligo.compare import rows
 from eligo.store.repository import TrialStore
 
 # Room for a few more than a family compares at once; it also bounds what one visitor can store.

@@ -17,8 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from eligo.geo import haversine_km
+from eligo.lru import BoundedCache
 from eligo.store import TrialStore
-from eligo.store.cache import BoundedCache
 from eligo.store.rows import age_columns
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Trial

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from eligo.criteria.parse import ParsedCriteria
+from eligo.notes import rows
 from eligo.notes.anchor import Span, TextQuote, anchor, quote_at
 from eligo.notes.fields import FIELDS, field_texts
 from eligo.notes.records import Note, PlacedNote
-from eligo.store import notes as rows
 from eligo.store.repository import TrialStore
 from eligo.trials.model import Trial
 

@@ -7,10 +7,9 @@ import logging
 from datetime import datetime
 
 from eligo.accounts.mail import queue_email
-from eligo.accounts.users import email_text
+from eligo.accounts.users import email_text, user_with_id
+from eligo.notes import rows
 from eligo.notes.records import NoteReply, ShareLink
-from eligo.store import accounts as account_rows
-from eligo.store import notes as rows
 from eligo.store.repository import TrialStore
 
 log = logging.getLogger("eligo.notes")
@@ -54,7 +53,7 @@ def add_reply(
         note = rows.note_of(connection, link.user_id, note_id)
         if note is None or note.nct_id != link.nct_id or (link.note_id is not None and link.note_id != note_id):
             raise ReplyRefused("That note is not part of this shared page.", "note")
-        owner = account_rows.user_by_id(connection, link.user_id)
+        owner = user_with_id(connection, link.user_id)
         reply_id = rows.insert_reply(connection, note_id, link.id, who, text, now)
         if owner is not None:
             # The email names who replied and where to read it; the reply itself stays on the family's page.

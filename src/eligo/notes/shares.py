@@ -10,12 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from eligo.accounts.passwords import guessable, hash_password, verify_password
-from eligo.accounts.records import stamp
 from eligo.matching.results import TrialResult
+from eligo.notes import rows
 from eligo.notes.records import ShareLink
-from eligo.store import notes as note_rows
-from eligo.store import shares as rows
 from eligo.store.repository import TrialStore
+from eligo.store.timestamps import stamp
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 90
@@ -133,10 +132,10 @@ def create_share(
     passcode_hash = hash_password(chosen)  # slow on purpose: hashed before the transaction opens
     with store.engine.begin() as connection:
         if note_id is not None:
-            note = note_rows.note_of(connection, user_id, note_id)
+            note = rows.note_of(connection, user_id, note_id)
             if note is None or note.nct_id != nct_id:
                 raise ShareError("That note is not one of yours on this trial. Please choose again.", "what")
-        elif not note_rows.notes_of(connection, user_id, nct_id) and answers is None:
+        elif not rows.notes_of(connection, user_id, nct_id) and answers is None:
             raise ShareError(
                 "There is nothing to share yet: add a note to this trial, or include your answers.", "what"
             )

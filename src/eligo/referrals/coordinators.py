@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from eligo.accounts import users
 from eligo.accounts.records import Role, SiteLink, User, normalise_email
 from eligo.referrals.sites import SiteChoice, site_choices, site_key
-from eligo.store import accounts as rows
 from eligo.store.repository import TrialStore
 from eligo.trials.model import Trial
 
@@ -96,7 +95,7 @@ def link(store: TrialStore, email: str, nct_id: str, wanted: str = "") -> tuple[
     Everything is checked before anything is stored: an unknown trial or site leaves no trace.
     """
     with store.engine.connect() as connection:
-        if rows.user_by_email(connection, normalise_email(email)) is None:
+        if users.user_with_email(connection, email) is None:
             raise users.AccountError("no account has that email address")
     if wanted.strip():
         trial, site = find_site(store, nct_id, wanted)
@@ -118,11 +117,10 @@ def unlink(store: TrialStore, email: str, nct_id: str, wanted: str = "") -> tupl
             facility = find_site(store, trial, wanted)[1].facility
     address = normalise_email(email)
     with store.engine.begin() as connection:
-        found = rows.user_by_email(connection, address)
-        if found is None:
+        user = users.user_with_email(connection, address)
+        if user is None:
             raise SiteNotFound("no account has that email address")
-        user = found[0]
-        links = rows.sites_of(connection, user.id)
+        links = users.site_links(connection, user.id)
         matching = [
             existing
             for existing in links
@@ -133,7 +131,7 @@ def unlink(store: TrialStore, email: str, nct_id: str, wanted: str = "") -> tupl
             where = f"{trial} ({facility or 'all sites'})"
             raise SiteNotFound(f"{address} is not linked to {where}; its links: {held}")
         for existing in matching:
-            rows.unlink_site(connection, user.id, existing)
+            users.drop_site_link(connection, user.id, existing)
     return user, matching[0]
 
 

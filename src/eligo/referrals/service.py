@@ -12,13 +12,12 @@ from datetime import datetime
 
 from eligo.accounts.mail import queue_email
 from eligo.accounts.records import Role, SiteLink, User
-from eligo.accounts.users import email_text
+from eligo.accounts.users import email_text, site_links, user_with_id
+from eligo.referrals import rows
 from eligo.referrals.records import HistoryEntry, Referral, ReferralRequest, SharedSummary, TeamNote
 from eligo.referrals.sites import SiteChoice
 from eligo.referrals.summary import summary_text
 from eligo.referrals.workflow import FIRST, Actor, Status, TransitionRefused, check_correction, check_move, info
-from eligo.store import accounts as account_rows
-from eligo.store import referrals as rows
 from eligo.store.repository import TrialStore
 from eligo.trials.model import Trial
 
@@ -178,7 +177,7 @@ def change_status(
     with store.engine.begin() as connection:
         if not rows.set_status(connection, referral, entry):
             raise TransitionRefused(CHANGED_MEANWHILE)
-        owner = account_rows.user_by_id(connection, referral.user_id)
+        owner = user_with_id(connection, referral.user_id)
         updated = rows.referral_by_id(connection, referral.id)
         if owner is None or updated is None:  # pragma: no cover - the rows were read in this transaction
             raise TransitionRefused(CHANGED_MEANWHILE)
@@ -242,7 +241,7 @@ def team_links(store: TrialStore, user: User) -> list[SiteLink] | None:
     if user.role not in TEAM_ROLES:
         return None
     with store.engine.connect() as connection:
-        links = account_rows.sites_of(connection, user.id)
+        links = site_links(connection, user.id)
     return links if user.role == "coordinator" or links else None
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, or_, select, update
 
-from eligo.accounts.records import stamp
 from eligo.store.tables import outbox
+from eligo.store.timestamps import stamp
 
 
 @dataclass(frozen=True)

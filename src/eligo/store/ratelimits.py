@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from eligo.accounts.records import stamp, unstamp
 from eligo.store.tables import rate_limits
+from eligo.store.timestamps import stamp, unstamp
 
 
 def locked_until(engine: Engine, key: str, now: datetime) -> datetime | None:

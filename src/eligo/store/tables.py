@@ -112,7 +112,7 @@ web_sessions = Table(
     Index("ix_web_sessions_expires_at", "expires_at"),
 )
 
-# -- accounts (migration 0004; read and written by eligo.store.accounts, .outbox and .ratelimits) ----------------
+# -- accounts (migration 0004; read and written by eligo.accounts.rows, eligo.store.outbox and .ratelimits) -----
 # Times are UTC ISO-8601 strings with microseconds, so they compare correctly as text on both dialects.
 
 users = Table(
@@ -197,7 +197,7 @@ rate_limits = Table(
 
 # -- what users keep: child profiles, notes, share links, alerts, referrals (issue 5) -----------------
 # Every table here points at users.id (directly, or through a parent that does), so account export
-# and deletion find its rows without being told (store.accounts.user_owned_columns).
+# and deletion find its rows without being told (store.user_data.user_owned_columns).
 
 # A child profile saved by a signed-in user (the PatientProfile JSON), for matches and alerts.
 child_profiles = Table(

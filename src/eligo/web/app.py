@@ -20,6 +20,8 @@ from eligo.accounts import ratelimit
 from eligo.process import Caches, relax_gc
 from eligo.store import TrialStore, open_store
 from eligo.web import api_docs, editor, errors
+from eligo.web.deps import SignInRequired, redirect_to_sign_in
+from eligo.web.features import Features
 from eligo.web.security import HardeningMiddleware
 from eligo.web.sessions import SessionBackend, SessionLimits, SessionManager, SessionRefused
 from eligo.web.settings import WebSettings
@@ -48,6 +50,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.caches = caches if caches is not None else Caches()
+    app.state.features = Features()
     backend: SessionBackend = store  # the store implements the session backend protocol
     limits = SessionLimits(
         max_bytes=settings.max_session_bytes,
@@ -67,6 +70,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, errors.handle_http)
     app.add_exception_handler(errors.EligoHTTPError, errors.handle_http)
     app.add_exception_handler(Exception, errors.handle_unexpected)
+    app.add_exception_handler(SignInRequired, redirect_to_sign_in)
 
     @app.middleware("http")
     async def session_middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -88,21 +92,16 @@ def create_app(
 
     from eligo.web.routes import account, admin, alerts, api, compare, notes, pages, profile, referrals
 
-    app.include_router(api.router)
-    app.include_router(account.router)
-    app.include_router(notes.router)
-    app.include_router(alerts.router)
-    app.include_router(referrals.router)
-    app.include_router(compare.router)
-    app.include_router(admin.router)
-    app.include_router(profile.router)
-    # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
-    app.state.templates.env.globals["shows_referrals_link"] = referrals.shows_dashboard_link
-    # ... and administrators an "Admin" link to the coordinator links page.
+    for routes in (api, account, notes, alerts, referrals, compare, admin, profile, pages):
+        app.include_router(routes.router)
+    # The people features add their panels to the trial and account pages; the pages never import them.
+    for feature in (notes, alerts, referrals):
+        feature.register(app)
+    app.state.features.trial_page = pages.trial_page
+    # base.html shows administrators an "Admin" link to the coordinator links page.
     app.state.templates.env.globals["shows_admin_link"] = admin.shows_admin_link
     # The header and footer speak to a family or to a clinician, as the profile editor does (issue #15).
     app.state.templates.env.globals["site_words"] = editor.site_words
-    app.include_router(pages.router)
     hsts = settings.environment == "production" and settings.https
     app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes, hsts=hsts)
     # Outermost, so every rate limit keys on the real client: X-Forwarded-For is believed only from the

@@ -40,23 +40,19 @@ from eligo.process import Caches, SearchPage
 from eligo.referrals.sites import SiteChoice, site_choices
 from eligo.rules.verdicts import TrialVerdict
 from eligo.schedule import TrialSchedule, WeeksSummary, extract_schedule, family_weeks
-from eligo.store import SearchHit, SearchQuery, SiteHit, TrialStore
+from eligo.store import SearchHit, SearchQuery, SiteHit
 from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.trials.statuses import OPEN_STATUSES
 from eligo.web import visitor
 from eligo.web.editor import audience_for
 from eligo.web.errors import EligoHTTPError
+from eligo.web.requests import store_of as store_of  # routes call views.store_of
 from eligo.web.templating import wording
 from eligo.yamlfile import load_yaml
 
 ID_PATTERN = re.compile(r"^[A-Z0-9-]{4,40}$")
 MAX_WITHIN_KM = 20_000
-
-
-def store_of(request: Request) -> TrialStore:
-    store: TrialStore = request.app.state.store
-    return store
 
 
 def caches_of(request: Request) -> Caches:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,19 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from eligo.accounts import ratelimit, users
 from eligo.accounts.export import delete_account, export_user
 from eligo.accounts.passwords import WeakPassword
-from eligo.accounts.records import SIGNUP_ROLES, User, normalise_email
-from eligo.store import accounts as account_rows
-from eligo.web.forms import CsrfForm
-from eligo.web.requests import (
-    NO_STORE,
-    client_of,
-    form_text,
-    message_page,
-    render_private,
-    settings_of,
-    store_of,
-    utc_now,
-)
+from eligo.accounts.records import User, normalise_email
+from eligo.web.deps import NO_STORE, CsrfForm, CurrentUser, confirm_page, login_path, message_page, render, safe_next
+from eligo.web.features import account_panels, features_of
+from eligo.web.requests import client_of, form_text, settings_of, store_of, utc_now
 
 router = APIRouter(prefix="/account", include_in_schema=False)
 
@@ -47,43 +38,6 @@ CHECK_EMAIL_RESET = (
 )
 BAD_LINK = "This link does not work any more: it may have been used already, or be too old."
 NEXT_KEY = "after_sign_in"
-MAX_NEXT_CHARS = 500
-
-
-def current_user(request: Request) -> User | None:
-    """The signed-in user, checking the session's claim against the store (it may have been signed out)."""
-    session = request.state.session
-    user_id = session.user_id
-    if user_id is None:
-        return None
-    user = users.session_user(store_of(request), session.id, user_id)
-    if user is None:
-        session.data.pop("user_id", None)
-        session.changed = True
-    return user
-
-
-def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return render_private(request, template, {"signup_roles": SIGNUP_ROLES, **context}, status)
-
-
-def safe_next(value: str | None) -> str | None:
-    """`value` if it is a path on this site to return to after signing in, else None.
-
-    Browsers read "//host", "/\\host" and "/<tab>/host" as another site, so only printable ASCII without
-    backslashes, starting with exactly one slash, is kept: never an open redirect.
-    """
-    if not value or len(value) > MAX_NEXT_CHARS or not value.startswith("/") or value.startswith("//"):
-        return None
-    if any(not (33 <= ord(char) <= 126) or char == "\\" for char in value):
-        return None
-    return value
-
-
-def login_path(next_path: str | None) -> str:
-    """The sign-in page, returning to `next_path` (when it is safe) afterwards."""
-    safe = safe_next(next_path)
-    return "/account/login?" + urlencode({"next": safe}) if safe else "/account/login"
 
 
 # -- sign up and confirm ----------------------------------------------------------------------------
@@ -91,7 +45,7 @@ def login_path(next_path: str | None) -> str:
 
 @router.get("/signup", response_class=HTMLResponse)
 def signup_form(request: Request, next: str | None = None) -> Response:
-    return _render(request, "account/signup.html", {"form": {}, "next": safe_next(next)})
+    return render(request, "account/signup.html", {"form": {}, "next": safe_next(next)}, private=True)
 
 
 @router.post("/signup")
@@ -101,23 +55,21 @@ def signup(request: Request, form: CsrfForm) -> Response:
     next_path = safe_next(form_text(form, "next"))
     store, settings = store_of(request), settings_of(request)
     if not ratelimit.allow(store, "signup:ip", client_of(request), utc_now()):
-        return _render(request, "account/signup.html", {"form": values, "error": TOO_MANY, "next": next_path}, 429)
+        return render(
+            request, "account/signup.html", {"form": values, "error": TOO_MANY, "next": next_path}, 429, private=True
+        )
     # Counted for every sign-up, known address or not, so the answer never depends on whether it has an account.
     remind = ratelimit.allow(store, "signup:address", normalise_email(email), utc_now())
     try:
         users.sign_up(store, email, password, role, settings.public_url, utc_now(), remind=remind)
     except (users.AccountError, WeakPassword) as error:
-        return _render(request, "account/signup.html", {"form": values, "error": str(error), "next": next_path}, 422)
+        return render(
+            request, "account/signup.html", {"form": values, "error": str(error), "next": next_path}, 422, private=True
+        )
     if next_path:  # the confirmation link is usually opened in this browser: offer the way back there
         request.state.session.data[NEXT_KEY] = next_path
         request.state.session.changed = True
     return message_page(request, "Check your email", CHECK_EMAIL_SIGNUP)
-
-
-def confirm_page(request: Request, title: str, text: str, action: str, button: str) -> HTMLResponse:
-    """A page whose button does what an emailed link asks. Mail scanners fetch links before the reader
-    does; only the reader presses the button (a POST with the CSRF token), so a GET changes nothing."""
-    return _render(request, "account/confirm.html", {"title": title, "text": text, "action": action, "button": button})
 
 
 @router.get("/confirm/{token}", response_class=HTMLResponse)
@@ -146,7 +98,7 @@ def confirm(request: Request, token: str, _csrf: CsrfForm) -> Response:
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, changed: str | None = None, next: str | None = None) -> Response:
     notice = "Your password was changed. Please sign in with the new one." if changed else None
-    return _render(request, "account/login.html", {"form": {}, "notice": notice, "next": safe_next(next)})
+    return render(request, "account/login.html", {"form": {}, "notice": notice, "next": safe_next(next)}, private=True)
 
 
 @router.post("/login")
@@ -156,13 +108,13 @@ def login(request: Request, form: CsrfForm) -> Response:
     again = {"form": {"email": email}, "next": next_path}
     store, now, client = store_of(request), utc_now(), client_of(request)
     if ratelimit.blocked(store, [("login:ip", client), ("login:account", email)], now) is not None:
-        return _render(request, "account/login.html", {**again, "error": TOO_MANY}, 429)
+        return render(request, "account/login.html", {**again, "error": TOO_MANY}, 429, private=True)
     outcome = users.authenticate(store, email, password, now)
     if outcome.user is None:
         if outcome.reason != "unconfirmed":  # they know the password: no guessing to slow down
             ratelimit.hit(store, "login:ip", client, now)
             ratelimit.hit(store, "login:account", email, now)
-        return _render(request, "account/login.html", {**again, "error": SIGN_IN_FAILED}, 401)
+        return render(request, "account/login.html", {**again, "error": SIGN_IN_FAILED}, 401, private=True)
     ratelimit.clear(store, "login:account", email)
     session = request.state.session
     request.app.state.sessions.rotate(session)
@@ -186,7 +138,7 @@ def logout(request: Request, _csrf: CsrfForm) -> Response:
 
 @router.get("/reset", response_class=HTMLResponse)
 def reset_request_form(request: Request) -> Response:
-    return _render(request, "account/reset_request.html", {"form": {}})
+    return render(request, "account/reset_request.html", {"form": {}}, private=True)
 
 
 @router.post("/reset")
@@ -194,7 +146,9 @@ def reset_request(request: Request, form: CsrfForm) -> Response:
     email = normalise_email(form_text(form, "email"))
     store, now = store_of(request), utc_now()
     if not ratelimit.allow(store, "reset:ip", client_of(request), now):
-        return _render(request, "account/reset_request.html", {"form": {"email": email}, "error": TOO_MANY}, 429)
+        return render(
+            request, "account/reset_request.html", {"form": {"email": email}, "error": TOO_MANY}, 429, private=True
+        )
     # Over the per-address limit the answer is the same, but no more mail goes to that inbox.
     send = ratelimit.allow(store, "reset:account", email, now)
     users.request_reset(store, email, settings_of(request).public_url, now, send=send)
@@ -205,7 +159,7 @@ def reset_request(request: Request, form: CsrfForm) -> Response:
 def reset_form(request: Request, token: str) -> Response:
     if not users.reset_token_valid(store_of(request), token, utc_now()):
         return message_page(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
-    return _render(request, "account/reset_form.html", {"token": token})
+    return render(request, "account/reset_form.html", {"token": token}, private=True)
 
 
 @router.post("/reset/{token}")
@@ -216,7 +170,7 @@ def reset(request: Request, token: str, form: CsrfForm) -> Response:
             store, token, form_text(form, "password"), settings_of(request).public_url, utc_now()
         )
     except WeakPassword as error:
-        return _render(request, "account/reset_form.html", {"token": token, "error": str(error)}, 422)
+        return render(request, "account/reset_form.html", {"token": token, "error": str(error)}, 422, private=True)
     if user is None:
         return message_page(request, "Link not valid", BAD_LINK, 400, ("/account/reset", "Ask for a new link"))
     ratelimit.clear(store, "login:account", user.email)
@@ -231,29 +185,19 @@ def reset(request: Request, token: str, form: CsrfForm) -> Response:
 
 
 @router.get("", response_class=HTMLResponse)
-def profile(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/account/login", status_code=303)
+def profile(request: Request, user: CurrentUser) -> Response:
     return _profile(request, user)
 
 
 def _profile(request: Request, user: User, error: str | None = None, status: int = 200) -> Response:
-    from eligo.web.routes import alerts, notes, referrals
-
     with store_of(request).engine.connect() as connection:
-        sites = account_rows.sites_of(connection, user.id)
-    context: dict[str, Any] = {"user": user, "sites": sites, "error": error}
-    for feature in (notes, alerts, referrals):
-        context.update(feature.account_context(request, user))
-    return _render(request, "account/profile.html", context, status)
+        sites = users.site_links(connection, user.id)
+    context: dict[str, Any] = {"user": user, "sites": sites, "error": error, **account_panels(request, user)}
+    return render(request, "account/profile.html", context, status, private=True)
 
 
 @router.get("/export.json")
-def export(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/account/login", status_code=303)
+def export(request: Request, user: CurrentUser) -> Response:
     data = export_user(store_of(request), user, utc_now())
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2, default=str),
@@ -263,17 +207,14 @@ def export(request: Request) -> Response:
 
 
 @router.post("/delete")
-def delete(request: Request, form: CsrfForm) -> Response:
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/account/login", status_code=303)
+def delete(request: Request, form: CsrfForm, user: CurrentUser) -> Response:
     store, now = store_of(request), utc_now()
     if ratelimit.blocked(store, [("login:account", user.email)], now) is not None:
         return _profile(request, user, TOO_MANY, 429)
     if not users.check_password(store, user, form_text(form, "password")):
         ratelimit.hit(store, "login:account", user.email, now)
         return _profile(request, user, "That password is not right. Your account has not been deleted.", 401)
-    delete_account(store, user)
+    delete_account(store, user, features_of(request.app).forget_email)
     response = message_page(request, "Your account is deleted", "Your account and everything saved with it are gone.")
     request.app.state.sessions.destroy(request.state.session, response)
     return response

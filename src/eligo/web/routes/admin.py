@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.accounts import users
 from eligo.accounts.records import User
 from eligo.referrals import coordinators
+from eligo.web.deps import CsrfForm, MaybeUser, SignInRequired, current_user, render
 from eligo.web.errors import MESSAGES, EligoHTTPError
-from eligo.web.forms import CsrfForm
-from eligo.web.requests import form_text, render_private, store_of
-from eligo.web.routes.account import current_user, login_path
+from eligo.web.requests import form_text, store_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -33,14 +32,16 @@ NOTICES = {
 }
 
 
-def _admin(request: Request) -> User | Response:
+def _admin(user: MaybeUser) -> User:
     """The signed-in administrator, the sign-in page for a visitor who is signed out, else 404."""
-    user = current_user(request)
     if user is None:
-        return RedirectResponse(login_path(PAGE), status_code=303)
+        raise SignInRequired(PAGE)
     if user.role != "admin" or not user.confirmed:
         raise EligoHTTPError(404, "not_found", MESSAGES[404])
     return user
+
+
+Admin = Annotated[User, Depends(_admin)]
 
 
 def shows_admin_link(request: Request) -> bool:
@@ -96,27 +97,22 @@ def _page(
         else:
             ordered = sorted(sites, key=lambda site: (coordinators.fold_name(site.facility), site.place))
             context.update(trial=trial, trial_id=trial.nct_id, sites=ordered)
-    return render_private(request, "admin/coordinators.html", context, status)
+    return render(request, "admin/coordinators.html", context, status, private=True)
 
 
 @router.get("/coordinators", response_class=HTMLResponse)
 def coordinator_links(
     request: Request,
+    user: Admin,
     trial: Annotated[str | None, Query(max_length=40)] = None,
     done: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """Every coordinator link, with a form to link an account to one of a trial's listed sites."""
-    user = _admin(request)
-    if not isinstance(user, User):
-        return user
     return _page(request, user, trial_id=trial or "", notice=NOTICES.get(done or ""))
 
 
 @router.post("/coordinators/link")
-def link(request: Request, form: CsrfForm) -> Response:
-    user = _admin(request)
-    if not isinstance(user, User):
-        return user
+def link(request: Request, form: CsrfForm, user: Admin) -> Response:
     nct_id, email, site = form_text(form, "nct_id"), form_text(form, "email").strip(), form_text(form, "site")
     values = {"email": email, "site": site}
     if not site:
@@ -134,11 +130,8 @@ def link(request: Request, form: CsrfForm) -> Response:
 
 
 @router.post("/coordinators/unlink")
-def unlink(request: Request, form: CsrfForm) -> Response:
+def unlink(request: Request, form: CsrfForm, user: Admin) -> Response:
     """Asks first; with `confirmed=yes`, removes the link. The account and the requests stay."""
-    user = _admin(request)
-    if not isinstance(user, User):
-        return user
     named = {name: form_text(form, name).strip() for name in ("email", "nct_id", "facility")}
     if form_text(form, "confirmed") != "yes":
         return _page(request, user, confirming=named)

@@ -6,10 +6,10 @@ alerts or an account; another user's alert or profile, and any of them without a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -18,14 +18,24 @@ from eligo.accounts.records import User, normalise_email
 from eligo.alerts import subscriptions as alerts
 from eligo.alerts.records import AlertSearch, SavedProfile, Subscription
 from eligo.web import views
+from eligo.web.deps import (
+    CsrfForm,
+    CurrentUser,
+    MaybeUser,
+    PostedForm,
+    confirm_page,
+    login_path,
+    message_page,
+    owner_or_404,
+    render,
+)
 from eligo.web.errors import EligoHTTPError
-from eligo.web.forms import CsrfForm, PostedForm, check_csrf
-from eligo.web.requests import client_of, form_text, message_page, render_private, settings_of, store_of, utc_now
-from eligo.web.routes.account import confirm_page, current_user, login_path
+from eligo.web.features import features_of
+from eligo.web.forms import check_csrf
+from eligo.web.requests import client_of, form_text, settings_of, store_of, utc_now
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
 
-NO_STORE = {"cache-control": "no-store"}
 CHECK_EMAIL = (
     "Thank you. If the address is right, an email is on its way with a link to confirm this alert. "
     "Nothing is sent until that link is opened. If nothing arrives within a few minutes, check your spam folder."
@@ -36,16 +46,13 @@ GONE = "This alert is already cancelled, or the link is not complete. Either way
 SEARCH_FIELDS = ("q", "status", "phase", "age", "near", "within")
 
 
+NOT_FOUND = "We could not find that alert or profile."
+# An object endpoint says nothing to someone who is not signed in as its owner.
+Owner = Annotated[User, owner_or_404(NOT_FOUND)]
+
+
 def _not_found() -> EligoHTTPError:
-    return EligoHTTPError(404, "not_found", "We could not find that alert or profile.")
-
-
-def _signed_in(request: Request) -> User:
-    """The user, or 404: an object endpoint says nothing to someone who is not signed in as its owner."""
-    user = current_user(request)
-    if user is None:
-        raise _not_found()
-    return user
+    return EligoHTTPError(404, "not_found", NOT_FOUND)
 
 
 def _object_id(raw: str) -> int:
@@ -84,22 +91,21 @@ def _subscribe_page(
         "values": values,
         "error": error,
     }
-    return render_private(request, "alerts/subscribe.html", context, status)
+    return render(request, "alerts/subscribe.html", context, status, private=True)
 
 
 @router.get("/new", response_class=HTMLResponse)
-def subscribe_form(request: Request) -> Response:
+def subscribe_form(request: Request, user: MaybeUser) -> Response:
     fields = {name: value for name, value in request.query_params.items() if name in SEARCH_FIELDS}
-    user = current_user(request)
     return _subscribe_page(request, fields, {"email": user.email if user else "", "frequency": "daily"})
 
 
 @router.post("/subscribe")
-def subscribe(request: Request, form: CsrfForm) -> Response:
+def subscribe(request: Request, form: CsrfForm, user: MaybeUser) -> Response:
     fields = {name: form_text(form, name) for name in SEARCH_FIELDS}
     email, frequency = form_text(form, "email"), form_text(form, "frequency")
     values = {"email": email, "frequency": frequency}
-    store, settings, now, user = store_of(request), settings_of(request), utc_now(), current_user(request)
+    store, settings, now = store_of(request), settings_of(request), utc_now()
     try:
         search = _search_from(fields)
     except ValueError as error:
@@ -169,7 +175,7 @@ def unsubscribe_form(request: Request, token: str) -> Response:
     subscription = alerts.by_unsubscribe_token(store_of(request), token)
     if subscription is None:
         return message_page(request, "Nothing to stop", GONE, 404)
-    return render_private(request, "alerts/unsubscribe.html", {"subscription": subscription, "token": token})
+    return render(request, "alerts/unsubscribe.html", {"subscription": subscription, "token": token}, private=True)
 
 
 @router.post("/unsubscribe/{token}")
@@ -189,20 +195,19 @@ def unsubscribe(request: Request, token: str, form: PostedForm) -> Response:
 
 
 @router.post("/{subscription_id}/cancel")
-def cancel(request: Request, subscription_id: str, _csrf: CsrfForm) -> Response:
-    user = _signed_in(request)
+def cancel(request: Request, subscription_id: str, _csrf: CsrfForm, user: Owner) -> Response:
     if not alerts.cancel(store_of(request), user, _object_id(subscription_id)):
         raise _not_found()
     return RedirectResponse("/account#alerts", status_code=303)
 
 
 def _save_page(request: Request, values: dict[str, str], error: str | None = None, status: int = 200) -> HTMLResponse:
-    return render_private(request, "alerts/save_profile.html", {"values": values, "error": error}, status)
+    return render(request, "alerts/save_profile.html", {"values": values, "error": error}, status, private=True)
 
 
 @router.get("/profiles/new", response_class=HTMLResponse)
-def save_profile_form(request: Request) -> Response:
-    if current_user(request) is None:
+def save_profile_form(request: Request, user: MaybeUser) -> Response:
+    if user is None:
         return RedirectResponse(login_path("/alerts/profiles/new"), status_code=303)
     if request.state.session.profile is None:
         return RedirectResponse("/match", status_code=303)
@@ -210,10 +215,7 @@ def save_profile_form(request: Request) -> Response:
 
 
 @router.post("/profiles")
-def save_profile(request: Request, form: CsrfForm) -> Response:
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/account/login", status_code=303)
+def save_profile(request: Request, form: CsrfForm, user: CurrentUser) -> Response:
     data = request.state.session.profile
     if data is None:
         return RedirectResponse("/match", status_code=303)
@@ -250,8 +252,7 @@ def _watch_profile(request: Request, user: User, saved: SavedProfile, frequency:
 
 
 @router.post("/profiles/{profile_id}/watch")
-def watch_profile(request: Request, profile_id: str, form: CsrfForm) -> Response:
-    user = _signed_in(request)
+def watch_profile(request: Request, profile_id: str, form: CsrfForm, user: Owner) -> Response:
     saved = alerts.profile_of(store_of(request), user, _object_id(profile_id))
     if saved is None:
         raise _not_found()
@@ -264,8 +265,7 @@ def watch_profile(request: Request, profile_id: str, form: CsrfForm) -> Response
 
 
 @router.post("/profiles/{profile_id}/use")
-def use_profile(request: Request, profile_id: str, _csrf: CsrfForm) -> Response:
-    user = _signed_in(request)
+def use_profile(request: Request, profile_id: str, _csrf: CsrfForm, user: Owner) -> Response:
     saved = alerts.profile_of(store_of(request), user, _object_id(profile_id))
     if saved is None:
         raise _not_found()
@@ -274,8 +274,7 @@ def use_profile(request: Request, profile_id: str, _csrf: CsrfForm) -> Response:
 
 
 @router.post("/profiles/{profile_id}/delete")
-def delete_profile(request: Request, profile_id: str, _csrf: CsrfForm) -> Response:
-    user = _signed_in(request)
+def delete_profile(request: Request, profile_id: str, _csrf: CsrfForm, user: Owner) -> Response:
     if not alerts.delete_profile(store_of(request), user, _object_id(profile_id)):
         raise _not_found()
     return RedirectResponse("/account#profiles", status_code=303)
@@ -301,3 +300,11 @@ def account_context(request: Request, user: User) -> dict[str, Any]:
         "alert_subscriptions": [s for s in subscriptions if s.kind == "search"],
         "saved_profiles": [(profile, watched.get(profile.id)) for profile in alerts.profiles_of(store, user)],
     }
+
+
+def register(app: FastAPI) -> None:
+    """Add this feature's panels and its account-deletion hook to the app (at start-up)."""
+    features = features_of(app)
+    features.trial_panels.append(trial_context)
+    features.account_panels.append(account_context)
+    features.forget_email.append(alerts.forget_email)

@@ -18,9 +18,9 @@ from eligo.matching.evaluate import evaluate_trial
 from eligo.patients.profile import PatientProfile
 from eligo.schedule import first_cycles, to_ics
 from eligo.web import views, visitor
+from eligo.web.deps import NO_STORE, CsrfForm, render
 from eligo.web.errors import EligoHTTPError
-from eligo.web.forms import require_csrf
-from eligo.web.requests import NO_STORE, form_text, render_private
+from eligo.web.requests import form_text
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=100)]
@@ -38,8 +38,7 @@ def _back(value: str, fallback: str) -> str:
 
 
 @router.post("/shortlist/add")
-async def shortlist_add(request: Request) -> Response:
-    form = await require_csrf(request)
+def shortlist_add(request: Request, form: CsrfForm) -> Response:
     trial = views.require_trial(request, form_text(form, "nct_id"))
     try:
         visitor.add_to_shortlist(request, trial.nct_id)
@@ -53,16 +52,14 @@ async def shortlist_add(request: Request) -> Response:
 
 
 @router.post("/shortlist/remove")
-async def shortlist_remove(request: Request) -> Response:
-    form = await require_csrf(request)
+def shortlist_remove(request: Request, form: CsrfForm) -> Response:
     nct_id = form_text(form, "nct_id").strip().upper()[:40]
     visitor.remove_from_shortlist(request, nct_id)
     return RedirectResponse(_back(form_text(form, "next"), "/compare"), status_code=303)
 
 
 @router.post("/units")
-async def choose_units(request: Request) -> Response:
-    form = await require_csrf(request)
+def choose_units(request: Request, form: CsrfForm) -> Response:
     units = parse_units(form_text(form, "units"))
     session = request.state.session
     if units is None:
@@ -129,7 +126,7 @@ def compare(request: Request, near: Text = None, ids: Annotated[str | None, Quer
         "max_compare": MAX_COMPARE,
         "titles": {trial.nct_id: trial.title for trial in views.store_of(request).get_many(shortlisted).values()},
     }
-    return render_private(request, "compare.html", context)
+    return render(request, "compare.html", context, private=True)
 
 
 def _start_date(text: str | None) -> date | None:
@@ -164,7 +161,7 @@ def calendar(request: Request, nct_id: str, start: Text = None, arm: Arm = None)
         "arms": arms,
         "arm": arm if arm in arms else None,
     }
-    return render_private(request, "calendar.html", context)
+    return render(request, "calendar.html", context, private=True)
 
 
 @router.get("/trials/{nct_id}/schedule.ics")
@@ -183,7 +180,7 @@ def calendar_ics(request: Request, nct_id: str, start: Text = None, arm: Arm = N
 
 def _browse_page(request: Request, heading: str, entries: list[Any], back: str) -> HTMLResponse:
     context = {"heading": heading, "entries": entries, "back": back, "shortlisted": visitor.shortlist_ids(request)}
-    return render_private(request, "browse.html", context)
+    return render(request, "browse.html", context, private=True)
 
 
 @router.get("/browse", response_class=HTMLResponse)
@@ -193,7 +190,7 @@ def browse(request: Request) -> HTMLResponse:
         "conditions": found.condition_counts(limit=30),
         "treatment_types": found.treatment_type_counts(),
     }
-    return render_private(request, "browse_index.html", context)
+    return render(request, "browse_index.html", context, private=True)
 
 
 @router.get("/browse/condition/{name:path}", response_class=HTMLResponse)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.accounts import ratelimit
-from eligo.accounts.records import User, stamp, unstamp
+from eligo.accounts.records import User
 from eligo.matching.evaluate import evaluate_trial
 from eligo.matching.match import load_parsed
 from eligo.notes import notes as note_ops
@@ -25,12 +25,13 @@ from eligo.notes.highlight import NotesView
 from eligo.notes.records import Note, PlacedNote, ShareLink
 from eligo.patients.profile import PatientProfile
 from eligo.store.repository import TrialStore
+from eligo.store.timestamps import stamp, unstamp
 from eligo.trials.model import Trial
 from eligo.web import views
+from eligo.web.deps import NO_STORE, CsrfForm, CurrentUser, KnownTrial, current_user, owner_or_404, render
 from eligo.web.errors import EligoHTTPError
-from eligo.web.forms import CsrfForm
-from eligo.web.requests import NO_STORE, client_of, form_text, render_private, settings_of, store_of, utc_now
-from eligo.web.routes.account import current_user
+from eligo.web.features import features_of, trial_page
+from eligo.web.requests import client_of, form_text, settings_of, store_of, utc_now
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,6 +46,9 @@ REVOKED = "This link was withdrawn by the person who shared it."
 ACCESS_KEY = "shared_access"
 # Row ids as the store's integer columns hold them: a larger number is simply not found.
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# Anyone not signed in gets the same 404 as for an object that does not exist.
+NoteOwner = Annotated[User, owner_or_404(NO_NOTE)]
+ShareOwner = Annotated[User, owner_or_404(NO_SHARE)]
 
 
 def _int(text: str) -> int | None:
@@ -52,20 +56,11 @@ def _int(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 12 else None
 
 
-def _signed_in(request: Request, message: str) -> User:
-    """The signed-in user; anyone else gets the same 404 as for an object that does not exist."""
-    user = current_user(request)
-    if user is None:
-        raise EligoHTTPError(404, "not_found", message)
-    return user
-
-
-def _own_note(request: Request, note_id: int) -> tuple[User, Note]:
-    user = _signed_in(request, NO_NOTE)
+def _own_note(request: Request, user: User, note_id: int) -> Note:
     note = note_ops.note_of(store_of(request), user.id, note_id)
     if note is None:
         raise EligoHTTPError(404, "not_found", NO_NOTE)
-    return user, note
+    return note
 
 
 def _time(moment: datetime | None) -> str:
@@ -149,21 +144,15 @@ def _share_row(link: ShareLink, now: datetime, title: str | None = None) -> dict
 
 def _trial_with_errors(request: Request, nct_id: str, form: dict[str, Any], status: int) -> Response:
     """The trial page again, with the note form filled in as sent and what was wrong with it."""
-    from eligo.web.routes import pages
-
     request.state.note_form = form
-    response = pages.trial_page(request, nct_id)
+    response = trial_page(request, nct_id)
     response.status_code = status
     response.headers.update(NO_STORE)
     return response
 
 
 @router.post("/trials/{nct_id}/notes")
-def create_note(request: Request, nct_id: str, form: CsrfForm) -> Response:
-    trial = views.require_trial(request, nct_id)
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/account/login", status_code=303)
+def create_note(request: Request, form: CsrfForm, trial: KnownTrial, user: CurrentUser) -> Response:
     start, end = _int(form_text(form, "start")), _int(form_text(form, "end"))
     draft = note_ops.NoteDraft(
         quote=form_text(form, "quote"),
@@ -183,9 +172,9 @@ def create_note(request: Request, nct_id: str, form: CsrfForm) -> Response:
 
 
 @router.get("/notes/{note_id}/edit", response_class=HTMLResponse)
-def edit_form(request: Request, note_id: RowId) -> Response:
-    _, note = _own_note(request, note_id)
-    return render_private(request, "notes/edit.html", _edit_context(request, note, note.body))
+def edit_form(request: Request, note_id: RowId, user: NoteOwner) -> Response:
+    note = _own_note(request, user, note_id)
+    return render(request, "notes/edit.html", _edit_context(request, note, note.body), private=True)
 
 
 def _edit_context(request: Request, note: Note, body: str, error: str | None = None) -> dict[str, Any]:
@@ -199,21 +188,21 @@ def _edit_context(request: Request, note: Note, body: str, error: str | None = N
 
 
 @router.post("/notes/{note_id}/edit")
-def edit(request: Request, note_id: RowId, form: CsrfForm) -> Response:
-    user, note = _own_note(request, note_id)
+def edit(request: Request, note_id: RowId, form: CsrfForm, user: NoteOwner) -> Response:
+    note = _own_note(request, user, note_id)
     body = form_text(form, "body")
     try:
         edited = note_ops.edit_note(store_of(request), user.id, note.id, body, utc_now())
     except note_ops.NoteError as error:
-        return render_private(request, "notes/edit.html", _edit_context(request, note, body, error.message), 422)
+        return render(request, "notes/edit.html", _edit_context(request, note, body, error.message), 422, private=True)
     if edited is None:
         raise EligoHTTPError(404, "not_found", NO_NOTE)
     return RedirectResponse(f"/trials/{note.nct_id}#note-{note.id}", status_code=303)
 
 
 @router.post("/notes/{note_id}/delete")
-def delete(request: Request, note_id: RowId, _csrf: CsrfForm) -> Response:
-    user, note = _own_note(request, note_id)
+def delete(request: Request, note_id: RowId, _csrf: CsrfForm, user: NoteOwner) -> Response:
+    note = _own_note(request, user, note_id)
     note_ops.delete_note(store_of(request), user.id, note.id)
     return RedirectResponse(f"/trials/{note.nct_id}#notes", status_code=303)
 
@@ -237,15 +226,11 @@ def _share_form(
         "min_passcode": share_ops.MIN_PASSCODE_CHARS,
         "max_passcode": share_ops.MAX_PASSCODE_CHARS,
     }
-    return render_private(request, "notes/share.html", context, status)
+    return render(request, "notes/share.html", context, status, private=True)
 
 
 @router.get("/trials/{nct_id}/share", response_class=HTMLResponse)
-def share_form(request: Request, nct_id: str, note: str = "") -> Response:
-    trial = views.require_trial(request, nct_id)
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/account/login", status_code=303)
+def share_form(request: Request, trial: KnownTrial, user: CurrentUser, note: str = "") -> Response:
     values = {"what": note if _int(note) is not None else "all", "days": str(share_ops.DEFAULT_DAYS)}
     return _share_form(request, trial, user, values)
 
@@ -263,11 +248,7 @@ def _snapshot(request: Request, trial: Trial) -> dict[str, Any] | None:
 
 
 @router.post("/trials/{nct_id}/share")
-def create_share(request: Request, nct_id: str, form: CsrfForm) -> Response:
-    trial = views.require_trial(request, nct_id)
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/account/login", status_code=303)
+def create_share(request: Request, form: CsrfForm, trial: KnownTrial, user: CurrentUser) -> Response:
     values = {name: form_text(form, name) for name in ("what", "answers", "passcode_choice", "days")}
     store, now = store_of(request), utc_now()
     try:
@@ -296,12 +277,11 @@ def create_share(request: Request, nct_id: str, form: CsrfForm) -> Response:
         return _share_form(request, trial, user, values, error.message, 422)
     url = f"{request.app.state.settings.public_url.rstrip('/')}/shared/{made.token}"
     context = {"trial": trial, "url": url, "passcode": made.passcode, "expires": _time(made.link.expires_at)}
-    return render_private(request, "notes/share_created.html", context)
+    return render(request, "notes/share_created.html", context, private=True)
 
 
 @router.post("/shares/{share_id}/revoke")
-def revoke(request: Request, share_id: RowId, form: CsrfForm) -> Response:
-    user = _signed_in(request, NO_SHARE)
+def revoke(request: Request, share_id: RowId, form: CsrfForm, user: ShareOwner) -> Response:
     store = store_of(request)
     link = share_ops.share_of(store, user.id, share_id)
     if link is None or not share_ops.revoke(store, user.id, share_id, utc_now()):
@@ -315,12 +295,12 @@ def revoke(request: Request, share_id: RowId, form: CsrfForm) -> Response:
 
 
 def _shared_message(request: Request, title: str, text: str, status: int) -> Response:
-    return render_private(request, "notes/shared_message.html", {"title": title, "text": text}, status, SHARED_HEADERS)
+    return render(request, "notes/shared_message.html", {"title": title, "text": text}, status, headers=SHARED_HEADERS)
 
 
 def _not_found(request: Request) -> Response:
-    return render_private(
-        request, "error.html", {"status": 404, "message": NOT_FOUND, "details": []}, 404, SHARED_HEADERS
+    return render(
+        request, "error.html", {"status": 404, "message": NOT_FOUND, "details": []}, 404, headers=SHARED_HEADERS
     )
 
 
@@ -361,7 +341,7 @@ def _grant_access(request: Request, link: ShareLink, now: datetime) -> None:
 
 def _passcode_form(request: Request, token: str, error: str | None = None, status: int = 200) -> Response:
     context = {"token": token, "error": error, "max_passcode": share_ops.MAX_PASSCODE_CHARS}
-    return render_private(request, "notes/shared_passcode.html", context, status, SHARED_HEADERS)
+    return render(request, "notes/shared_passcode.html", context, status, headers=SHARED_HEADERS)
 
 
 @router.get("/shared/{token}", response_class=HTMLResponse)
@@ -470,4 +450,11 @@ def _shared_page(
         "replied": request.query_params.get("replied") == "1",
         "reply_limits": {"name": reply_ops.MAX_NAME_CHARS, "body": reply_ops.MAX_REPLY_CHARS},
     }
-    return render_private(request, "notes/shared.html", context, status, SHARED_HEADERS)
+    return render(request, "notes/shared.html", context, status, headers=SHARED_HEADERS)
+
+
+def register(app: FastAPI) -> None:
+    """Add this feature's panels to the trial page and the account page (at start-up)."""
+    features = features_of(app)
+    features.trial_panels.append(trial_context)
+    features.account_panels.append(account_context)

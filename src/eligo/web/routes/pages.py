@@ -15,26 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from eligo.explain import payloads
 from eligo.explain.summary import disclaimer_for
 from eligo.web import blank_pages, views, visitor
+from eligo.web.deps import NO_STORE as PRIVATE
+from eligo.web.deps import CsrfForm
+from eligo.web.deps import render as _render
 from eligo.web.editor import audience_for
 from eligo.web.errors import EligoHTTPError
-from eligo.web.forms import CsrfForm
-from eligo.web.routes import alerts, notes, referrals
+from eligo.web.features import trial_panels
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
-# Pages that show the visitor's answers, child profile, notes or referrals: no shared or browser cache may
-# keep them (a family computer, a hospital proxy).
-PRIVATE = {"cache-control": "no-store"}
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status: int = 200, *, private: bool = False
-) -> HTMLResponse:
-    session = request.state.session
-    context = {"csrf_token": session.csrf_token, "has_profile": session.profile is not None, **context}
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, template, context, status_code=status, headers=PRIVATE if private else None
-    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -93,8 +82,7 @@ def _shared_when_blank(request: Request, page: tuple[object, ...], render: Calla
 
 def _render_trial(request: Request, nct_id: str, **extra: Any) -> HTMLResponse:
     page = views.trial_page(request, nct_id)
-    for feature in (notes, alerts, referrals):
-        page.update(feature.trial_context(request, nct_id))
+    page.update(trial_panels(request, nct_id))
     return _render(request, "trial.html", {**page, **extra}, private=True)
 
 

@@ -19,8 +19,7 @@ from eligo.patients.limits import parse_json
 from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
 from eligo.patients.profile import PatientProfile
 from eligo.web import editor
-from eligo.web.forms import CsrfForm
-from eligo.web.requests import render_private
+from eligo.web.deps import CsrfForm, render
 
 router = APIRouter(include_in_schema=False)
 NEW_FORM = FormFields({"diagnosis": "neuroblastoma"}, {})
@@ -55,7 +54,7 @@ def _page(
         form, editor.audience_for(request), errors=errors, add=add, editing=_stored(request) is not None
     )
     context["has_profile"] = request.state.session.profile is not None
-    return render_private(request, "match_form.html", context, status)
+    return render(request, "match_form.html", context, status, private=True)
 
 
 @router.get("/match", response_class=HTMLResponse)
@@ -126,10 +125,11 @@ def download_profile(request: Request) -> Response:
 @router.get("/match/format", response_class=HTMLResponse)
 def profile_format(request: Request) -> HTMLResponse:
     """Every field of a profile, its type and allowed values, read from the model (works offline)."""
-    return render_private(
+    return render(
         request,
         "profile_format.html",
         {"rows": editor.format_rows(), "lab_names": editor.layout().option_words("lab_names")},
+        private=True,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.accounts import ratelimit
@@ -25,10 +25,10 @@ from eligo.referrals.summary import ANSWER_WORDS, shared_summary
 from eligo.referrals.workflow import STATUSES, Status, TransitionRefused, corrections_for, info, moves_for, parse_status
 from eligo.trials.model import Trial
 from eligo.web import views
+from eligo.web.deps import CsrfForm, CurrentUser, KnownTrial, MaybeUser, current_user, login_path, owner_or_404, render
 from eligo.web.errors import MESSAGES, EligoHTTPError
-from eligo.web.forms import CsrfForm
-from eligo.web.requests import client_of, form_text, render_private, settings_of, store_of, utc_now
-from eligo.web.routes.account import current_user, login_path
+from eligo.web.features import features_of
+from eligo.web.requests import client_of, form_text, settings_of, store_of, utc_now
 from eligo.web.templating import verdict_words
 
 router = APIRouter(include_in_schema=False)
@@ -42,12 +42,12 @@ FORM_FIELDS = ("name", "contact_email", "phone", "preferred_contact", "message",
 WORDS: dict[str, Any] = {"status_info": info, "answer_words": ANSWER_WORDS, "statuses": STATUSES}
 
 
+# To anyone who is not signed in as its author or a coordinator of its site, a referral does not exist.
+Owner = Annotated[User, owner_or_404(MESSAGES[404])]
+
+
 def _not_found() -> EligoHTTPError:
     return EligoHTTPError(404, "not_found", MESSAGES[404])
-
-
-def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return render_private(request, template, {**WORDS, **context}, status)
 
 
 def _referral_id(value: str) -> int:
@@ -99,13 +99,10 @@ def account_context(request: Request, user: User) -> dict[str, Any]:
 # -- sending a referral ----------------------------------------------------------------------------
 
 
-def _sender(request: Request) -> User | Response:
-    """The signed-in user who may send referrals, or the response that says why not."""
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/account/login", status_code=303)
+def _refused_sender(request: Request, user: User) -> Response | None:
+    """The page that says why the signed-in user may not send referrals; None when they may."""
     if not service.may_send(user):
-        return _render(
+        return render(
             request,
             "account/message.html",
             {
@@ -117,8 +114,9 @@ def _sender(request: Request) -> User | Response:
                 else ("/account", "Go to your account"),
             },
             403,
+            private=True,
         )
-    return user
+    return None
 
 
 def _answers_summary(request: Request, trial: Trial) -> SharedSummary | None:
@@ -142,10 +140,11 @@ def _form_page(
 ) -> HTMLResponse:
     origin = views.profile_origin(views.session_profile(request))
     sites = site_choices(trial, origin)
-    return _render(
+    return render(
         request,
         "referrals/form.html",
         {
+            **WORDS,
             "trial": trial,
             "user": user,
             "sites": sites,
@@ -158,15 +157,17 @@ def _form_page(
             "limits": {"name": MAX_NAME_CHARS, "message": MAX_MESSAGE_CHARS, "phone": MAX_PHONE_CHARS},
         },
         status,
+        private=True,
     )
 
 
 @router.get("/trials/{nct_id}/refer", response_class=HTMLResponse)
-def referral_form(request: Request, nct_id: str, site: Annotated[str | None, Query(max_length=40)] = None) -> Response:
-    trial = views.require_trial(request, nct_id)
-    user = _sender(request)
-    if not isinstance(user, User):
-        return user
+def referral_form(
+    request: Request, trial: KnownTrial, user: CurrentUser, site: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
+    refused = _refused_sender(request, user)
+    if refused is not None:
+        return refused
     sites = [choice for choice in site_choices(trial) if choice.can_receive]
     chosen = site if site else (sites[0].key if len(sites) == 1 else "")
     form = {"contact_email": user.email, "preferred_contact": "email", "site": chosen}
@@ -174,11 +175,10 @@ def referral_form(request: Request, nct_id: str, site: Annotated[str | None, Que
 
 
 @router.post("/trials/{nct_id}/refer")
-def send_referral(request: Request, nct_id: str, form_data: CsrfForm) -> Response:
-    trial = views.require_trial(request, nct_id)
-    user = _sender(request)
-    if not isinstance(user, User):
-        return user
+def send_referral(request: Request, form_data: CsrfForm, trial: KnownTrial, user: CurrentUser) -> Response:
+    refused = _refused_sender(request, user)
+    if refused is not None:
+        return refused
     fields = {name: value for name in FORM_FIELDS if isinstance(value := form_data.get(name), str)}
     problems: dict[str, str] = {}
     site: SiteChoice | None = find_site(trial, fields.get("site", ""))
@@ -212,27 +212,29 @@ def send_referral(request: Request, nct_id: str, form_data: CsrfForm) -> Respons
 
 
 @router.get("/trials/{nct_id}/letter", response_class=HTMLResponse)
-def consultant_letter(request: Request, nct_id: str) -> Response:
+def consultant_letter(request: Request, trial: KnownTrial) -> Response:
     """A printable letter for the child's own consultant: the trial's ids, sites and any contacts listed,
     so that a trial with no contact in its record is not a dead end."""
-    trial = views.require_trial(request, nct_id)
     sites = site_choices(trial)
-    return _render(
+    return render(
         request,
         "referrals/letter.html",
         {
+            **WORDS,
             "trial": trial,
             "sites": sites,
             "any_contact": any(site.reachable for site in sites) or bool(trial.central_contacts),
             "public_url": settings_of(request).public_url,
             "today": date.today(),
         },
+        private=True,
     )
 
 
 @router.get("/referrals/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, status: Annotated[str | None, Query(max_length=40)] = None) -> Response:
-    user = current_user(request)
+def dashboard(
+    request: Request, user: MaybeUser, status: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
     links = service.team_links(store_of(request), user) if user is not None else None
     if user is None or links is None:
         raise _not_found()
@@ -241,39 +243,44 @@ def dashboard(request: Request, status: Annotated[str | None, Query(max_length=4
     if status and chosen is None:
         notice = "There is no such status; showing every request."
     referrals, counts = service.dashboard(store_of(request), links, chosen)
-    return _render(
+    return render(
         request,
         "referrals/dashboard.html",
-        {"user": user, "links": links, "referrals": referrals, "counts": counts, "chosen": chosen, "notice": notice},
+        {
+            **WORDS,
+            "user": user,
+            "links": links,
+            "referrals": referrals,
+            "counts": counts,
+            "chosen": chosen,
+            "notice": notice,
+        },
+        private=True,
     )
 
 
 @router.get("/referrals/{referral_id}/sent", response_class=HTMLResponse)
-def sent(request: Request, referral_id: str) -> Response:
-    user = current_user(request)
+def sent(request: Request, referral_id: str, user: MaybeUser) -> Response:
     referral = service.family_referral(store_of(request), user, _referral_id(referral_id)) if user else None
     if referral is None:
         raise _not_found()
     trial = store_of(request).get(referral.nct_id)
-    return _render(request, "referrals/sent.html", {"referral": referral, "trial": trial})
+    return render(request, "referrals/sent.html", {**WORDS, "referral": referral, "trial": trial}, private=True)
 
 
 # -- one referral: the family's view and the study team's -----------------------------------------
 
 
-def _find(request: Request, referral_id: str) -> tuple[User, Referral, str]:
+def _find(request: Request, user: User, referral_id: str) -> tuple[Referral, str]:
     """The referral with who is looking at it ("team" or "family"); 404 for anyone else."""
     number = _referral_id(referral_id)
-    user = current_user(request)
-    if user is None:
-        raise _not_found()
     store = store_of(request)
     referral = service.team_referral(store, user, number)
     if referral is not None:
-        return user, referral, "team"
+        return referral, "team"
     referral = service.family_referral(store, user, number)
     if referral is not None:
-        return user, referral, "family"
+        return referral, "family"
     raise _not_found()
 
 
@@ -290,10 +297,11 @@ def _detail(
     status: int = 200,
 ) -> HTMLResponse:
     team = viewer == "team"
-    return _render(
+    return render(
         request,
         "referrals/detail.html",
         {
+            **WORDS,
             "user": user,
             "referral": referral,
             "viewer": viewer,
@@ -306,6 +314,7 @@ def _detail(
             "notice": notice,
         },
         status,
+        private=True,
     )
 
 
@@ -319,11 +328,13 @@ NOTICES = {
 
 
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
-def detail(request: Request, referral_id: str, done: Annotated[str | None, Query(max_length=20)] = None) -> Response:
-    if current_user(request) is None:
+def detail(
+    request: Request, referral_id: str, user: MaybeUser, done: Annotated[str | None, Query(max_length=20)] = None
+) -> Response:
+    if user is None:
         # The link in the study team's (and the family's) email: sign in, then come straight back. Every
         # number gets this same page with the same 404, so it says nothing about which referrals exist.
-        return _render(
+        return render(
             request,
             "account/message.html",
             {
@@ -333,15 +344,16 @@ def detail(request: Request, referral_id: str, done: Annotated[str | None, Query
                 "link": (login_path(f"/referrals/{_referral_id(referral_id)}"), "Sign in"),
             },
             404,
+            private=True,
         )
-    user, referral, viewer = _find(request, referral_id)
+    referral, viewer = _find(request, user, referral_id)
     return _detail(request, user, referral, viewer, notice=NOTICES.get(done or ""))
 
 
 @router.post("/referrals/{referral_id}/status")
-def change_status(request: Request, referral_id: str, form: CsrfForm) -> Response:
+def change_status(request: Request, referral_id: str, form: CsrfForm, user: Owner) -> Response:
     """Move the request on, or put back a status set by mistake (`correct`); final states are confirmed first."""
-    user, referral, viewer = _find(request, referral_id)
+    referral, viewer = _find(request, user, referral_id)
     if viewer != "team":
         raise _not_found()
     value = form.get("status")
@@ -367,16 +379,16 @@ def change_status(request: Request, referral_id: str, form: CsrfForm) -> Respons
     except service.MessageNeeded as needed:
         return _detail(request, user, referral, viewer, error=str(needed), confirming=target, form=kept, status=422)
     except TransitionRefused as refused:
-        _, current, _ = _find(request, referral_id)
+        current, _ = _find(request, user, referral_id)
         return _detail(request, user, current, viewer, error=str(refused), status=409)
     done = "corrected" if correction else "changed"
     return RedirectResponse(f"/referrals/{referral.id}?done={done}", status_code=303)
 
 
 @router.post("/referrals/{referral_id}/notes")
-def add_note(request: Request, referral_id: str, form: CsrfForm) -> Response:
+def add_note(request: Request, referral_id: str, form: CsrfForm, user: Owner) -> Response:
     """A note for the study team only: never shown to the family, never emailed."""
-    user, referral, viewer = _find(request, referral_id)
+    referral, viewer = _find(request, user, referral_id)
     if viewer != "team":
         raise _not_found()
     text = form_text(form, "note")
@@ -385,14 +397,14 @@ def add_note(request: Request, referral_id: str, form: CsrfForm) -> Response:
     except service.MessageNeeded as needed:
         return _detail(request, user, referral, viewer, error=str(needed), form={"note": text}, status=422)
     except TransitionRefused as refused:
-        _, current, _ = _find(request, referral_id)
+        current, _ = _find(request, user, referral_id)
         return _detail(request, user, current, viewer, error=str(refused), form={"note": text}, status=409)
     return RedirectResponse(f"/referrals/{referral.id}?done=noted#team-notes", status_code=303)
 
 
 @router.post("/referrals/{referral_id}/withdraw")
-def withdraw(request: Request, referral_id: str, _csrf: CsrfForm) -> Response:
-    user, referral, viewer = _find(request, referral_id)
+def withdraw(request: Request, referral_id: str, _csrf: CsrfForm, user: Owner) -> Response:
+    referral, viewer = _find(request, user, referral_id)
     if viewer != "family":
         raise _not_found()
     try:
@@ -400,6 +412,15 @@ def withdraw(request: Request, referral_id: str, _csrf: CsrfForm) -> Response:
             store_of(request), referral, "withdrawn", "family", settings_of(request).public_url, utc_now()
         )
     except TransitionRefused as refused:
-        _, current, _ = _find(request, referral_id)
+        current, _ = _find(request, user, referral_id)
         return _detail(request, user, current, viewer, error=str(refused), status=409)
     return RedirectResponse(f"/referrals/{referral.id}?done=withdrawn", status_code=303)
+
+
+def register(app: FastAPI) -> None:
+    """Add this feature's panels to the trial page and the account page, and base.html's "Referrals" link."""
+    features = features_of(app)
+    features.trial_panels.append(trial_context)
+    features.account_panels.append(account_context)
+    # base.html shows coordinators a "Referrals" link; the session alone does not say who is a coordinator.
+    app.state.templates.env.globals["shows_referrals_link"] = shows_dashboard_link

@@ -6,16 +6,15 @@ email they cause) into one transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Column, Connection, RowMapping, Table, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
-from eligo.accounts.records import Role, SiteLink, TokenPurpose, User, stamp, unstamp
-from eligo.store import alerts as alert_rows
-from eligo.store.tables import account_tokens, coordinator_sites, metadata, outbox, user_sessions, users, web_sessions
+from eligo.accounts.records import Role, SiteLink, TokenPurpose, User
+from eligo.store.tables import account_tokens, coordinator_sites, user_sessions, users, web_sessions
+from eligo.store.timestamps import stamp, unstamp
 
 
 def _user(row: RowMapping | Any) -> User:
@@ -199,97 +198,3 @@ def end_sessions(connection: Connection, user_id: int, *, keep: str | None = Non
         connection.execute(delete(web_sessions).where(web_sessions.c.id.in_(ids)))
         connection.execute(delete(user_sessions).where(user_sessions.c.session_id.in_(ids)))
     return len(ids)
-
-
-# -- export and deletion ----------------------------------------------------------------------------
-
-# Never exported: they are secrets about the account, not information about the person.
-SECRET_COLUMNS = frozenset(
-    {
-        "password_hash",
-        "token_hash",
-        "passcode_hash",
-        "confirm_token_hash",
-        "unsubscribe_token_hash",
-        "claimed_until",
-        "last_error",
-    }
-)
-# Outbox bodies carry single-use links; a note's body is the user's own words and is exported.
-# The study team's notes on a referral are theirs, not the family's (issue #15): never in the family's export.
-SECRET_TABLE_COLUMNS = frozenset({("outbox", "body"), ("outbox", "headers"), ("referrals", "team_notes")})
-
-
-def _visible(table: Table) -> list[Column[Any]]:
-    return [
-        column
-        for column in table.columns
-        if column.name not in SECRET_COLUMNS and (table.name, column.name) not in SECRET_TABLE_COLUMNS
-    ]
-
-
-def user_owned_columns() -> list[Column[Any]]:
-    """Every column, in any table, that points at users.id: new tables (notes, share links, alerts...) join
-    export and deletion just by declaring that foreign key."""
-    found = []
-    for table in metadata.sorted_tables:
-        for column in table.columns:
-            if any(key.column is users.c.id for key in column.foreign_keys):
-                found.append(column)
-    return found
-
-
-def _dependent_columns() -> list[tuple[Column[Any], Column[Any]]]:
-    """(child column, owned parent id column) for tables that belong to a user through a parent row
-    (alert matches through their subscription), in dependency order."""
-    owned = {column.table for column in user_owned_columns()}
-    found = []
-    for table in metadata.sorted_tables:
-        if table in owned:
-            continue
-        for column in table.columns:
-            for key in column.foreign_keys:
-                if key.column.table in owned:
-                    found.append((column, key.column))
-    return found
-
-
-def _owned_ids(parent: Column[Any], user_id: int) -> Any:
-    owner = next(column for column in parent.table.columns if column in user_owned_columns())
-    return select(parent).where(owner == user_id).scalar_subquery()
-
-
-def export_rows(connection: Connection, user_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every row about the user, by table, secrets left out; a session's saved data is decoded."""
-    exported: dict[str, list[dict[str, Any]]] = {}
-    for column in user_owned_columns():
-        table = column.table
-        found = connection.execute(select(*_visible(table)).where(column == user_id))
-        exported[table.name] = [dict(row._mapping) for row in found]
-    for column, parent in _dependent_columns():
-        table = column.table
-        found = connection.execute(select(*_visible(table)).where(column.in_(_owned_ids(parent, user_id))))
-        exported[table.name] = [dict(row._mapping) for row in found]
-    saved = connection.execute(
-        select(web_sessions.c.data, web_sessions.c.expires_at)
-        .select_from(web_sessions.join(user_sessions, web_sessions.c.id == user_sessions.c.session_id))
-        .where(user_sessions.c.user_id == user_id)
-    )
-    exported["web_sessions"] = [{"data": json.loads(entry.data), "expires_at": entry.expires_at} for entry in saved]
-    for table_rows in exported.values():
-        for row in table_rows:
-            row.pop("session_id", None)  # a live session id is a credential
-    return exported
-
-
-def delete_user(connection: Connection, user_id: int, email: str) -> None:
-    """Remove the user and every row about them; explicit deletes, so nothing depends on cascades being on."""
-    end_sessions(connection, user_id)
-    connection.execute(delete(outbox).where(outbox.c.recipient == email))
-    # Alerts the person subscribed to with this address while signed out (user_id NULL) go too.
-    alert_rows.delete_for_email(connection, email)
-    for column, parent in reversed(_dependent_columns()):
-        connection.execute(delete(column.table).where(column.in_(_owned_ids(parent, user_id))))
-    for column in reversed(user_owned_columns()):
-        connection.execute(delete(column.table).where(column == user_id))
-    connection.execute(delete(users).where(users.c.id == user_id))

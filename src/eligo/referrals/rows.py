@@ -12,10 +12,11 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, and_, false, func, insert, or_, select, update
 
-from eligo.accounts.records import SiteLink, stamp, unstamp
+from eligo.accounts.records import SiteLink
 from eligo.referrals.records import ContactMethod, HistoryEntry, Referral, SharedSummary, TeamNote
 from eligo.referrals.workflow import Actor, Status, open_statuses
 from eligo.store.tables import referrals
+from eligo.store.timestamps import stamp, unstamp
 
 
 def _history_json(history: Sequence[HistoryEntry]) -> str:

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
-from eligo.accounts.records import stamp
 from eligo.store.tables import shortlist_items
+from eligo.store.timestamps import stamp
 
 
 def items_of(connection: Connection, user_id: int) -> list[str]:
