@@ -44,7 +44,7 @@ CHECK_EMAIL = (
 TOO_MANY = "Too many requests from here. Please wait an hour and try again."
 BAD_LINK = "This link does not work any more: it may have been used already, or be more than 7 days old."
 GONE = "This alert is already cancelled, or the link is not complete. Either way, it will send you nothing more."
-SEARCH_FIELDS = ("q", "status", "phase", "age", "near", "within")
+SEARCH_FIELDS = ("q", "status", "phase", "age", "near", "within", "within_units")
 
 
 NOT_FOUND = "We could not find that alert or profile."

@@ -32,6 +32,7 @@ def home(request: Request) -> HTMLResponse:
         "conditions": views.browse_conditions(request),
         "treatment_types": views.catalogue(request).treatment_type_counts(),
         "form": {},
+        "units": visitor.chosen_units(request) or "km",
     }
     return _render(request, "home.html", context)
 
@@ -45,7 +46,8 @@ def search_page(
     try:
         query, place = views.search_query_from_form(form)
     except ValueError as error:
-        return _render(request, "home.html", {"form": form, "error": str(error), "conditions": []}, status=422)
+        context = {"form": form, "error": str(error), "conditions": [], "units": visitor.units_for(request, None)}
+        return _render(request, "home.html", context, status=422)
 
     def render(**extra: Any) -> HTMLResponse:
         results = views.search_with_verdicts(request, query)
