@@ -277,9 +277,10 @@ def _convert_unlocked(spec: LabSpec, value: float, from_unit: str, target: Any, 
             if not context:
                 raise pint.errors.DimensionalityError(source.units, target.units)
             result = source.to(target.units, "chemistry", **context)
-    except pint.errors.DimensionalityError as error:
+        return float(result.magnitude / target.magnitude)
+    except (pint.errors.DimensionalityError, ZeroDivisionError) as error:
+        # ZeroDivisionError: a "unit" that is a number of its own ("≤0'1" read as 0 × '1).
         raise UnitError(f"{spec.label} in '{from_unit}' cannot be converted to '{to_unit}'") from error
-    return float(result.magnitude / target.magnitude)
 
 
 def to_canonical(test: str, value: float, unit: str) -> Any:

@@ -169,3 +169,9 @@ def test_a_zero_unit_is_no_unit() -> None:
     outcome = evaluate_rule(rule, profile, date(2026, 11, 23))
     assert outcome.verdict is CriterionVerdict.UNKNOWN
     assert "'0/uL' is not a unit" in outcome.evidence
+
+
+def test_a_number_read_as_a_unit_is_no_unit() -> None:
+    # Found by the generated texts: "≤0'1" made Pint divide by zero; the criterion stays free text.
+    node = parse_criteria("Inclusion Criteria:\n\n* CREATININE≤0'1\n")[0]
+    assert node.problem is None and node.rule is None

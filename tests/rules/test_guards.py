@@ -99,3 +99,32 @@ def test_a_requirement_for_some_patients_is_not_applied_to_everyone() -> None:
     # ... and an exception in brackets is left to the family in an exclusion (never decisive).
     node = parsed("exclusion", "Total bilirubin > 1.5 × ULN (unless Gilbert's syndrome)")
     assert node.rule is not None and node.unparsed == ("unless Gilbert's syndrome",)
+
+
+def _multiples(node: ParsedCriterion) -> list[float | None]:
+    assert node.rule is not None
+    parts = getattr(node.rule, "rules", (node.rule,))
+    return [getattr(part, "uln_multiple", None) for part in parts]
+
+
+def test_a_multiple_of_normal_the_extractor_read_stays_its_own() -> None:
+    # "N times ULN" is the extractor's own multiple; a bilirubin "≤ ULN" beside it stays × 1.
+    assert _multiples(parsed("inclusion", "AST ≤ 3 times ULN")) == [3.0]
+    node = parsed("inclusion", "Adequate liver function: ALT ≤ 2.5 times ULN, bilirubin ≤ ULN")
+    assert _multiples(node) == [2.5, 1.0]
+
+
+def test_a_multiple_of_normal_in_words_is_the_rules() -> None:
+    assert _multiples(parsed("exclusion", "ALT > 2-fold the upper limit of normal")) == [2.0]
+    assert _multiples(parsed("exclusion", "ALT twice higher than normal")) == [2.0]
+    assert _multiples(parsed("exclusion", "AST or ALT twice higher than normal")) == [2.0, 2.0]
+    # Two multiples in words, and no telling which is whose: no rule rather than × 1.
+    text = "AST or ALT three times higher than normal, bilirubin twice higher than normal"
+    assert parsed("exclusion", text).rule is None
+
+
+def test_a_compared_number_a_lab_composite_does_not_carry_makes_it_partial() -> None:
+    node = parsed("inclusion", "ANC ≥ 1,500/µL, platelets ≥ 100,000/µL, hemoglobin ≥ 9 g/dL")
+    assert node.unparsed == () and not node.partial  # every compared number is a part's
+    node = parsed("inclusion", "A. HB > 90 g/L; B. ANC > 1.5 * 109/L; C. PLT > 80 * 109 /L")
+    assert node.rule is not None and node.partial

@@ -114,6 +114,8 @@ class TherapyCues(_Model):
 
 class LabCues(_Model):
     change: str
+    multiple_word: str
+    compared_number: str
     uln_after: str
     other_terms: dict[str, str]
 
@@ -242,6 +244,9 @@ def _combined(rules: list[Rule], section: str) -> Rule:
 # consent
 
 
+_RUN_ON = re.compile(r"consent\s+(?!(?:Form|Forms|Document|ICF|IRB)\b)[A-Z][a-z]")
+
+
 def _consent_action(clause: str, cue_start: int) -> str:
     """The verb phrase a negated consent question asks about, in the criterion's words
     ("provide informed consent", "understand the protocol or to give informed consent")."""
@@ -252,6 +257,11 @@ def _consent_action(clause: str, cue_start: int) -> str:
         return "give informed consent"
     verb = found.group(1).lower()
     action = f"{verbs.get(verb, verb)}{found.group(2)}".strip()
+    # Items run together with no separator ("… provide informed consent Severe kidney or liver
+    # disease …"): a capitalised word straight after "consent" starts the next item.
+    run_on = _RUN_ON.search(action)
+    if run_on is not None:
+        action = action[: run_on.start() + len("consent")]
     return action.rstrip(")") if action.count(")") > action.count("(") else action
 
 
@@ -336,6 +346,11 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
                     if trail:
                         unparsed.append(trail)
                     continue
+                if ctx.section == "exclusion":
+                    # Signing consent is never a reason to exclude ("younger than 18, unless their
+                    # parent provides informed consent"): the clause is left to the family.
+                    unparsed.append(clause)
+                    continue
                 rules.append(rule)
                 # The consent itself, and whatever else the clause asks ("of good general medical
                 # health with no neurological diseases and capable of providing informed consent").
@@ -356,7 +371,9 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         if item not in unique:
             unique.append(item)
     if not unique:
-        return Checked(None) if reference is not None and text != ctx.text else Checked(rule)
+        if ctx.section == "exclusion" or (reference is not None and text != ctx.text):
+            return Checked(None)
+        return Checked(rule)
     return Checked(_combined(unique, ctx.section), tuple(dict.fromkeys(unparsed)))
 
 
@@ -641,9 +658,39 @@ def _rule_numbers(rule: Rule) -> set[float]:
     return found | {value / 12 for value in found} | {value * 100 for value in found}
 
 
-def _uln_multiple(text: str, rule: Rule) -> Rule:
-    """A lab value read with an assumed unit where the text writes "2.5 ULN" (no "×") is a ULN multiple."""
+_WORD_MULTIPLES = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
+_ULN_NEXT = re.compile(r"\s*(?:the\s+)?(?:institutional\s+)?(?:ULN\b|upper\s+(?:limit|normal)|N\b)", re.IGNORECASE)
+
+
+def _stray_multiples(text: str) -> set[float]:
+    """Multiples of normal the ULN pattern does not read: "twice higher than normal", "2-fold"."""
+    found: set[float] = set()
+    for match in _re(vocabulary().lab.multiple_word).finditer(text):
+        word = match.group("word")
+        if word is None and "fold" not in match.group(0).lower() and _ULN_NEXT.match(text, match.end()):
+            continue  # "3 times ULN": the extractor's own multiple
+        if word is not None:
+            found.add(_WORD_MULTIPLES[word.lower()])
+        else:
+            number = match.group("number").lower()
+            found.add(float(_NUMBER_WORDS.get(number, 0)) or _number(number))
+    return found
+
+
+def _uln_multiple(text: str, rule: Rule, whole: bool = True) -> Rule | None:
+    """A lab value read with an assumed unit where the text writes "2.5 ULN" (no "×") is a ULN
+    multiple; a ULN rule read as × 1 where the text writes "twice" or "2-fold" takes that multiple
+    (one stated, the rule the whole criterion) or is dropped."""
     value = getattr(rule, "value", None)
+    if rule.kind == "lab_threshold" and value is None and getattr(rule, "uln_multiple", None) == 1:
+        stray = _stray_multiples(text) - {1.0}
+        if stray:
+            if not whole or len(stray) > 1:
+                return None
+            data = rule.model_dump()
+            data.update(uln_multiple=stray.pop())
+            return _build(data)
+        return rule
     if rule.kind != "lab_threshold" or not getattr(rule, "unit_assumed", False) or value is None:
         return rule
     for match in _re(vocabulary().lab.uln_after).finditer(text):
@@ -657,7 +704,10 @@ def _uln_multiple(text: str, rule: Rule) -> Rule:
 def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """A rule read from a number accounts for the clause holding that number, not for the others."""
     vocab = vocabulary()
-    rule = _uln_multiple(ctx.text, rule)
+    corrected = _uln_multiple(ctx.text, rule)
+    if corrected is None:
+        return Checked(None)
+    rule = corrected
     if rule.scope is None and _re(vocab.condition_lead).match(ctx.text):
         return Checked(None)  # "If liver metastases are present: ALT ≤ 5 × ULN" is not for everyone
     if rule.kind == "lab_threshold":
@@ -730,22 +780,50 @@ def enumerated(text: str) -> list[str] | None:
     return [item.strip(" .;,") for item in (lead, *items) if item.strip(" .;,")]
 
 
-def _part(ctx: CriterionContext, rule: Rule) -> Checked:
-    """One part of a composite the extractor built: only the checks that drop or correct it."""
+def _part(ctx: CriterionContext, rule: Rule, uniform: bool = False) -> Checked:
+    """One part of a composite the extractor built: only the checks that drop or correct it
+    (`uniform`: every ULN part was read as × 1, so one multiple the text states is all of theirs)."""
+    if isinstance(rule, AllOf | AnyOf):
+        inner = [_part(ctx, part, uniform) for part in rule.rules]
+        if any(item.rule is None for item in inner):
+            return Checked(None)
+        return Checked(rule.model_copy(update={"rules": tuple(item.rule for item in inner if item.rule is not None)}))
     if rule.kind == "pregnancy":
         return _pregnancy(ctx, rule, whole=False)
     if rule.kind in ("washout", "prior_therapy"):
         return _therapy(ctx, rule, whole=False)
-    return Checked(_uln_multiple(ctx.text, rule))
+    return Checked(_uln_multiple(ctx.text, rule, whole=uniform))
+
+
+def _leaves(rule: Rule) -> Iterator[Rule]:
+    if isinstance(rule, AllOf | AnyOf):
+        for part in rule.rules:
+            yield from _leaves(part)
+    else:
+        yield rule
+
+
+def _uncarried_comparison(text: str, rules: Sequence[Rule]) -> bool:
+    """Whether the text compares a number that none of the rules carries ("HB > 90 g/L" beside
+    rules for ANC and platelets only)."""
+    carried: set[float] = set()
+    for rule in rules:
+        carried |= _rule_numbers(rule)
+    return any(
+        _number(m.group(1)) not in carried for m in _re(vocabulary().lab.compared_number).finditer(text)
+    )
 
 
 def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """The rule kept, made partial, replaced or dropped (see the module's docstring)."""
     if isinstance(rule, AllOf | AnyOf):
-        parts = [_part(ctx, part) for part in rule.rules]
+        uln = [part for part in _leaves(rule) if part.kind == "lab_threshold" and getattr(part, "value", 0) is None]
+        uniform = all(getattr(part, "uln_multiple", None) == 1 for part in uln)
+        parts = [_part(ctx, part, uniform) for part in rule.rules]
         kept = tuple(part.rule for part in parts if part.rule is not None)
         unparsed = tuple(dict.fromkeys(text for part in parts for text in part.unparsed))
-        if len(kept) < len(parts):
+        numeric = all(part.kind in vocabulary().numeric_kinds for item in kept for part in _leaves(item))
+        if len(kept) < len(parts) or (kept and numeric and _uncarried_comparison(ctx.text, kept)):
             if not kept or (isinstance(rule, AnyOf) and ctx.section == "inclusion"):
                 return Checked(None)  # an alternative lost could be the one the child meets
             # What the dropped parts said is somewhere in the text: all of it is left to the family.
