@@ -175,3 +175,8 @@ def test_a_clinician_reads_the_summary_and_downloads_about_the_patient(client: T
         assert _folded(question) in main, question
     table = client.get("/match/results.csv", params={"closed": "1"}).text
     assert "your child" not in table.lower() and "the patient" in table
+    # The match list's open questions too.
+    listed = client.get("/match/results", params={"closed": "1"}).text
+    lists = re.findall(r"questions? still open</summary><ul>(.*?)</ul>", listed, re.S)
+    assert lists and all("your child" not in html.unescape(found).lower() for found in lists)
+    assert any("the patient" in html.unescape(found) for found in lists)
