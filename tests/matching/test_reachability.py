@@ -127,3 +127,27 @@ def test_the_uln_multiple_read_as_units_on_a_real_trial_is_caught() -> None:
     parts = node.rule.rules if isinstance(node.rule, AllOf | AnyOf) else (node.rule,)
     absolute = [part for part in parts if isinstance(part, LabThresholdRule) and part.uln_multiple is None]
     assert not absolute or reach(node.rule, ON).meet == "unmeetable"
+
+
+def test_observation_and_asa_rules_are_checked() -> None:
+    """The general kinds (issue #12): a BMI range and an ASA range can be met and failed; BMI both
+    under 18 and over 30 cannot be met."""
+    from eligo.rules.observation import ObservationRule
+    from eligo.rules.physical_status import PhysicalStatusRule
+
+    on = date(2026, 1, 1)
+    low, high = (
+        ObservationRule(measure="bmi", comparator=">=", value=18.5),
+        ObservationRule(measure="bmi", comparator="<=", value=30),
+    )
+    found = reach(AllOf(rules=(low, high)), on)
+    assert (found.meet, found.fail) == ("meetable", "failable")
+    contradiction = AllOf(
+        rules=(
+            ObservationRule(measure="bmi", comparator="<", value=18),
+            ObservationRule(measure="bmi", comparator=">", value=30),
+        )
+    )
+    assert reach(contradiction, on).meet == "unmeetable"
+    asa = reach(PhysicalStatusRule(min_class=1, max_class=2), on)
+    assert (asa.meet, asa.fail) == ("meetable", "failable")

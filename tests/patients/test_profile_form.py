@@ -45,6 +45,41 @@ def test_the_example_profile_uses_no_kept_part_and_fills_every_section() -> None
     assert fields["stored_stem_cells_cd34_per_kg"] == "3000000" and fields["active_infection"] == "no"
 
 
+def test_the_general_patient_model_is_on_the_form() -> None:
+    data = {
+        "condition_records": [
+            {"name": "stroke", "status": "history", "diagnosed": "2020-01-02", "resolved": "2020-03-01"}
+        ],
+        "medications": [{"name": "levetiracetam", "classes": ["antiepileptic"], "start": "2025-02-01"}],
+        "allergies": [{"substance": "penicillin", "classes": ["penicillins"], "reaction": "rash"}],
+        "histology": "poorly differentiated neuroblastoma",
+        "tumour_markers": [{"name": "ALK", "result": "mutated"}],
+        "extent": {"stage": "M", "metastatic": True, "measurable_disease": False},
+        "cns_disease": {"present": False},
+        "procedures": [{"name": "tumour resection", "date": "2026-01-05", "major": True}],
+        "last_major_surgery": "2026-01-05",
+        "trial_participation": {"in_other_trial_now": False, "last_investigational_agent": "2025-12-01"},
+        "observations": {"qtc_ms": 430, "weight_kg": 21.5, "height_cm": 118, "date": "2026-11-01"},
+    }
+    shown = fields_from_profile(data)
+    assert shown.kept == {}
+    fields = shown.fields
+    assert fields["condition_0_status"] == "history" and fields["condition_0_resolved"] == "2020-03-01"
+    assert fields["allergy_0_substance"] == "penicillin" and fields["medication_0_classes"] == "antiepileptic"
+    assert fields["marker_0_result"] == "mutated" and fields["procedure_0_major"] == "yes"
+    assert fields["extent_stage"] == "M" and fields["extent_metastatic"] == "yes" and fields["cns_present"] == "no"
+    assert fields["trial_in_other_trial_now"] == "no" and fields["obs_qtc_ms"] == "430"
+    profile, read_back = profile_from_form(fields)
+    assert profile == profile_from_data(data)
+    assert fields_from_profile(read_back).fields == fields
+
+
+def test_no_known_allergies_beside_a_listed_allergy_is_named() -> None:
+    with pytest.raises(FormError) as error:
+        read_form({"no_known_allergies": "yes", "allergy_0_substance": "penicillin"})
+    assert error.value.fields
+
+
 @pytest.mark.parametrize(
     ("data", "key"),
     [

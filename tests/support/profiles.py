@@ -178,7 +178,86 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
         "conditions_absent": [name for name in absent if name.strip().lower() not in present] or None,
         "location": draw(locations()),
     }
+    data |= draw(general_model())
     return _drop_none(data)
+
+
+_NO_COMMA = line_text.filter(lambda text: "," not in text)
+
+
+def _rows(draw: st.DrawFn, **columns: st.SearchStrategy[Any]) -> list[dict[str, Any]] | None:
+    """A list of rows of the general patient model, each column drawn or left out."""
+    size = draw(st.integers(0, 2))
+    return [_drop_none({name: draw(column) for name, column in columns.items()}) for _ in range(size)] or None
+
+
+@st.composite
+def general_model(draw: st.DrawFn) -> dict[str, Any]:
+    """The general patient model's fields (issue #12), any present or absent."""
+    classes = st.none() | st.lists(_NO_COMMA, min_size=1, max_size=2)
+    allergies = _rows(draw, substance=line_text, classes=classes, reaction=st.none() | line_text)
+    observations = {
+        "qtc_ms": draw(st.none() | _finite(300, 700)),
+        "systolic_bp_mmhg": draw(st.none() | _finite(60, 220)),
+        "diastolic_bp_mmhg": draw(st.none() | _finite(30, 150)),
+        "heart_rate_bpm": draw(st.none() | _finite(40, 220)),
+        "weight_kg": draw(st.none() | _finite(1, 200)),
+        "height_cm": draw(st.none() | _finite(30, 220)),
+        "bsa_m2": draw(st.none() | _finite(0.1, 3)),
+        "bmi": draw(st.none() | _finite(8, 60)),
+        "asa_class": draw(st.none() | st.integers(1, 6)),
+        "date": draw(st.none() | dates),
+    }
+    return {
+        "condition_records": _rows(
+            draw,
+            name=line_text,
+            status=st.none() | st.sampled_from(["active", "history", "absent"]),
+            diagnosed=st.none() | dates,
+            resolved=st.none() | dates,
+        ),
+        "medications": _rows(draw, name=line_text, classes=classes, start=st.none() | dates),
+        "allergies": allergies,
+        "no_known_allergies": None if allergies else draw(tri),
+        "histology": draw(st.none() | line_text),
+        "tumour_markers": _rows(
+            draw,
+            name=line_text,
+            result=st.sampled_from(
+                ["positive", "negative", "amplified", "not_amplified", "mutated", "wild_type", "high", "low"]
+            ),
+        ),
+        "extent": _drop_none(
+            {
+                "stage": draw(st.none() | st.sampled_from(["4", "IV", "M", "L2"]) | line_text),
+                **{
+                    flag: draw(tri)
+                    for flag in ("metastatic", "measurable_disease", "evaluable_disease", "unresectable")
+                },
+            }
+        )
+        or None,
+        "cns_disease": _drop_none(
+            {
+                **{flag: draw(tri) for flag in ("present", "treated", "stable", "symptomatic")},
+                "last_treatment": draw(st.none() | dates),
+            }
+        )
+        or None,
+        "procedures": _rows(draw, name=line_text, date=st.none() | dates, major=tri),
+        "last_major_surgery": draw(st.none() | dates),
+        "never_major_surgery": draw(tri),
+        "trial_participation": _drop_none(
+            {
+                "in_other_trial_now": draw(tri),
+                "last_other_trial_end": draw(st.none() | dates),
+                "last_investigational_agent": draw(st.none() | dates),
+                "never_investigational_agent": draw(tri),
+            }
+        )
+        or None,
+        "observations": _drop_none(observations) or None,
+    }
 
 
 def _prefix(states: list[str]) -> st.SearchStrategy[list[str]]:

@@ -201,6 +201,9 @@ def test_every_allowed_value_has_words_on_the_form() -> None:
     assert set(options["transplant_type"]) == set(schema["Transplant"]["properties"]["type"]["enum"])
     assert set(options["scale"]) == set(schema["PerformanceScore"]["properties"]["scale"]["enum"])
     assert set(options["alk"]) == set(schema["Biomarkers"]["properties"]["alk"]["anyOf"][0]["enum"])
+    assert set(options["condition_status"]) == set(schema["ConditionRecord"]["properties"]["status"]["enum"])
+    assert set(options["marker_result"]) == set(schema["TumourMarker"]["properties"]["result"]["enum"])
+    assert set(options["lab_names"]) == set(options["lab_units"])
 
 
 @pytest.mark.parametrize(

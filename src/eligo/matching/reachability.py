@@ -2,7 +2,8 @@
 
 For each rule the check builds candidate profiles over realistic values
 (vocab/realistic_values.yaml) of what the rule reads (age, a lab value or its ULN multiple, a
-performance score, life expectancy, cardiac function, sex, pregnancy and breastfeeding),
+performance score, life expectancy, cardiac function, sex, pregnancy and breastfeeding, the
+observations -- body mass index, weight, blood pressure, QTc, heart rate -- and the ASA class),
 evaluates the rule on each with `evaluate_rule`, and says:
 `meetable` (some candidate is met), `unmeetable` (every candidate is not met: a rule nobody can
 meet, such as "AST <= 2.5 U/L" read from "<= 2.5 x ULN", or a contradictory range), or
@@ -29,8 +30,10 @@ from eligo.rules.age import AgeRule
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.life_expectancy import LifeExpectancyRule
+from eligo.rules.observation import ObservationRule, profile_field
 from eligo.rules.organ_function import OrganFunctionRule
 from eligo.rules.performance import PerformanceRule
+from eligo.rules.physical_status import PhysicalStatusRule
 from eligo.rules.pregnancy import PregnancyRule
 from eligo.rules.registry import Rule
 from eligo.rules.sex import SexRule
@@ -79,6 +82,8 @@ class RealisticValues(BaseModel):
     life_expectancy_months: Range
     ejection_fraction_percent: Range
     shortening_fraction_percent: Range
+    # Measurements other than labs, by the observation kind's measure (issue #12).
+    observations: dict[str, Range] = {}
     grid_points: int = Field(ge=5, le=2000)
 
     @model_validator(mode="after")
@@ -157,19 +162,31 @@ def _candidates(rule: Rule) -> list[Candidate] | None:
             else values.shortening_fraction_percent
         )
         return [{field: percent} for percent in _grid(span, points, log=False)]
+    if isinstance(rule, ObservationRule):
+        span = values.observations.get(rule.measure)
+        if span is None:
+            return None
+        return [{f"obs:{profile_field(rule.measure)}": value} for value in _grid(span, points, log=False)]
+    if isinstance(rule, PhysicalStatusRule):
+        return [{"obs:asa_class": grade} for grade in range(1, 7)]
     return None
 
 
 def _profile(candidate: Candidate, on: date) -> PatientProfile:
     fields: dict[str, Any] = {}
     labs: list[LabResult] = []
+    observations: dict[str, Any] = {}
     for key, value in candidate.items():
         if key.startswith("lab:"):
             labs.append(LabResult(test=key[4:], date=on, **value))
+        elif key.startswith("obs:"):
+            observations[key[4:]] = value
         elif key == "performance":
             fields["performance"] = (PerformanceScore(scale=value[0], score=value[1], date=on),)
         else:
             fields[key] = value
+    if observations:
+        fields["observations"] = observations
     return PatientProfile(labs=tuple(labs), **fields)
 
 

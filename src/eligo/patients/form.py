@@ -63,6 +63,15 @@ ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "radiation": ("radiation", {"field": "field", "end": "end"}),
     "transplant": ("transplants", {"type": "type", "date": "date", "myeloablative": "myeloablative"}),
+    # The general patient model (issue #12).
+    "condition": (
+        "condition_records",
+        {"name": "name", "status": "status", "diagnosed": "diagnosed", "resolved": "resolved"},
+    ),
+    "medication": ("medications", {"name": "name", "classes": "classes", "start": "start"}),
+    "allergy": ("allergies", {"substance": "substance", "classes": "classes", "reaction": "reaction"}),
+    "marker": ("tumour_markers", {"name": "name", "result": "result"}),
+    "procedure": ("procedures", {"name": "name", "date": "date", "major": "major"}),
 }
 # The column that says a row is filled in at all (a lab row may name its test and still be blank).
 ROW_KEY_COLUMN = {
@@ -71,14 +80,26 @@ ROW_KEY_COLUMN = {
     "therapy": "agent",
     "radiation": "field",
     "transplant": "type",
+    "condition": "name",
+    "medication": "name",
+    "allergy": "substance",
+    "marker": "name",
+    "procedure": "name",
 }
 INTEGER_COLUMNS = {("performance", "score"), ("lab", "transfused")}
 NUMBER_COLUMNS = {("lab", "value"), ("lab", "uln"), ("therapy", "dose"), *INTEGER_COLUMNS}
 DATE_COLUMNS = {("performance", "date"), ("lab", "date"), ("therapy", "start"), ("therapy", "end")}
 DATE_COLUMNS |= {("radiation", "end"), ("transplant", "date")}
-TRI_COLUMNS = {("therapy", "progressed"), ("transplant", "myeloablative")}
+DATE_COLUMNS |= {("condition", "diagnosed"), ("condition", "resolved"), ("medication", "start"), ("procedure", "date")}
+TRI_COLUMNS = {("therapy", "progressed"), ("transplant", "myeloablative"), ("procedure", "major")}
 CHECK_COLUMNS = {("therapy", "ongoing")}
-LIST_COLUMNS = {("therapy", "classes")}
+LIST_COLUMNS = {("therapy", "classes"), ("medication", "classes"), ("allergy", "classes")}
+
+EXTENT_FLAGS = ("metastatic", "measurable_disease", "evaluable_disease", "unresectable")
+CNS_FLAGS = ("present", "treated", "stable", "symptomatic")
+OBSERVATION_NUMBERS = (
+    "qtc_ms", "systolic_bp_mmhg", "diastolic_bp_mmhg", "heart_rate_bpm", "weight_kg", "height_cm", "bsa_m2", "bmi"
+)  # fmt: skip
 
 # Top-level scalars: form name → (JSON path, kind).
 SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -108,8 +129,24 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "lat": (("location", "lat"), "number"),
     "lon": (("location", "lon"), "number"),
     "max_travel_km": (("location", "max_travel_km"), "number"),
+    # The general patient model (issue #12).
+    "no_known_allergies": (("no_known_allergies",), "tri"),
+    "histology": (("histology",), "text"),
+    "extent_stage": (("extent", "stage"), "text"),
+    **{f"extent_{flag}": (("extent", flag), "tri") for flag in EXTENT_FLAGS},
+    **{f"cns_{flag}": (("cns_disease", flag), "tri") for flag in CNS_FLAGS},
+    "cns_last_treatment": (("cns_disease", "last_treatment"), "date"),
+    "last_major_surgery": (("last_major_surgery",), "date"),
+    "never_major_surgery": (("never_major_surgery",), "tri"),
+    "trial_in_other_trial_now": (("trial_participation", "in_other_trial_now"), "tri"),
+    "trial_last_other_trial_end": (("trial_participation", "last_other_trial_end"), "date"),
+    "trial_last_investigational_agent": (("trial_participation", "last_investigational_agent"), "date"),
+    "trial_never_investigational_agent": (("trial_participation", "never_investigational_agent"), "tri"),
+    **{f"obs_{name}": (("observations", name), "number") for name in OBSERVATION_NUMBERS},
+    "obs_asa_class": (("observations", "asa_class"), "integer"),
+    "obs_date": (("observations", "date"), "date"),
 }
-NESTED = ("disease_sites", "biomarkers", "location")
+NESTED = ("disease_sites", "biomarkers", "location", "extent", "cns_disease", "trial_participation", "observations")
 
 
 class FormError(ProfileError):

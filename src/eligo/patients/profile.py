@@ -7,6 +7,7 @@ part of the profile: it is passed explicitly so that results are reproducible.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -143,6 +144,105 @@ class Transplant(Fact):
     myeloablative: bool | None = None
 
 
+class ConditionRecord(Fact):
+    """One condition with its status and dates ("myocardial infarction", history, 2024-03-01).
+
+    `active`: the child has it now; `history`: had it, resolved (`resolved` when known); `absent`: the
+    family or doctor has said the child has never had it. The plain lists `conditions` /
+    `conditions_absent` stay valid: a name there reads as an `active` / `absent` record.
+    """
+
+    name: Text
+    status: Literal["active", "history", "absent"] = "active"
+    diagnosed: dt.date | None = None  # onset or diagnosis date
+    resolved: dt.date | None = None  # for `history`: when it ended
+
+
+class Medication(Fact):
+    """A medicine the child takes now (not anticancer therapy, which is `therapies`)."""
+
+    name: Text
+    classes: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    start: dt.date | None = None
+
+
+class Allergy(Fact):
+    """A known allergy or hypersensitivity: a drug, a drug class or another substance, as named."""
+
+    substance: Text
+    classes: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)  # e.g. "penicillins"
+    reaction: Text | None = None
+
+
+class TumourMarker(Fact):
+    """A histology or molecular marker result as the report words it ("HER2", "positive")."""
+
+    name: Text
+    result: Literal["positive", "negative", "amplified", "not_amplified", "mutated", "wild_type", "high", "low"]
+
+
+class DiseaseExtent(Fact):
+    """Stage and extent of the disease; each flag is yes / no / unknown (None)."""
+
+    stage: Text | None = None  # as written: "4", "IV", "M", "L2"
+    metastatic: bool | None = None
+    measurable_disease: bool | None = None  # RECIST / INRC measurable disease
+    evaluable_disease: bool | None = None
+    unresectable: bool | None = None
+
+
+class CnsDisease(Fact):
+    """Disease in the brain or spinal cord (CNS metastases); each flag is yes / no / unknown (None)."""
+
+    present: bool | None = None
+    treated: bool | None = None
+    stable: bool | None = None
+    symptomatic: bool | None = None
+    last_treatment: dt.date | None = None
+
+
+class Procedure(Fact):
+    """A surgery or other procedure with its date; `major` as the surgeon would class it."""
+
+    name: Text
+    date: dt.date | None = None
+    major: bool | None = None
+
+
+class TrialParticipation(Fact):
+    """Taking part in other research: now, and the last dose of any investigational (unlicensed) agent."""
+
+    in_other_trial_now: bool | None = None
+    last_investigational_agent: dt.date | None = None
+    last_other_trial_end: dt.date | None = None  # when the child last took part in another trial
+    # True: the child has never received an investigational agent (then the date stays empty).
+    never_investigational_agent: bool | None = None
+
+
+class Observations(Fact):
+    """Measurements other than laboratory tests, the latest of each; body mass index is worked out
+    from weight and height when not given."""
+
+    qtc_ms: float | None = Field(default=None, ge=200, le=800)  # corrected QT interval on the ECG
+    systolic_bp_mmhg: float | None = Field(default=None, ge=30, le=300)
+    diastolic_bp_mmhg: float | None = Field(default=None, ge=10, le=200)
+    heart_rate_bpm: float | None = Field(default=None, ge=10, le=300)
+    weight_kg: float | None = Field(default=None, gt=0, le=500)
+    height_cm: float | None = Field(default=None, gt=0, le=300)
+    bsa_m2: float | None = Field(default=None, gt=0, le=5)
+    bmi: float | None = Field(default=None, gt=0, le=150)
+    # ASA physical status (American Society of Anesthesiologists): 1 = healthy ... 6 = brain-dead donor.
+    asa_class: int | None = Field(default=None, ge=1, le=6)
+    date: dt.date | None = None
+
+    def body_mass_index(self) -> float | None:
+        if self.bmi is not None:
+            return self.bmi
+        if self.weight_kg is not None and self.height_cm is not None:
+            return self.weight_kg / (self.height_cm / 100) ** 2
+        return None
+
+
 class Location(Fact):
     place: Text | None = None  # town, UK postcode, US ZIP or "lat,lon" as typed
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -190,6 +290,22 @@ class PatientProfile(Fact):
     # ("for patients with chronic hepatitis B, ...") is not applicable once its condition is here.
     conditions_absent: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     location: Location | None = None
+    # The general patient model (issue #12): every part optional, "not known" is never "no".
+    condition_records: tuple[ConditionRecord, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    medications: tuple[Medication, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    allergies: tuple[Allergy, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    # True: the family or doctor says the child has no known allergies (an empty list is "not known").
+    no_known_allergies: bool | None = None
+    histology: Text | None = None  # as the pathology report words it
+    tumour_markers: tuple[TumourMarker, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    extent: DiseaseExtent = DiseaseExtent()
+    cns_disease: CnsDisease = CnsDisease()
+    procedures: tuple[Procedure, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    # The date of the last major surgery; `never_major_surgery` True says there has been none.
+    last_major_surgery: dt.date | None = None
+    never_major_surgery: bool | None = None
+    trial_participation: TrialParticipation = TrialParticipation()
+    observations: Observations = Observations()
 
     @field_validator("birth_date")
     @classmethod
@@ -206,7 +322,23 @@ class PatientProfile(Fact):
         both = {c.strip().lower() for c in self.conditions} & {c.strip().lower() for c in self.conditions_absent}
         if both:
             raise ValueError(f"conditions both present and absent: {sorted(both)}")
+        if self.no_known_allergies and self.allergies:
+            raise ValueError("no_known_allergies is true but allergies are listed")
         return self
+
+    def condition_status(self, matches: Callable[[str], bool]) -> tuple[str, str] | None:
+        """(status, the name as the profile writes it) of the first condition `matches` accepts, the
+        detailed records first, then the plain lists (`conditions`: active, `conditions_absent`: absent)."""
+        for record in self.condition_records:
+            if matches(record.name):
+                return record.status, record.name
+        for name in self.conditions:
+            if matches(name):
+                return "active", name
+        for name in self.conditions_absent:
+            if matches(name):
+                return "absent", name
+        return None
 
     def age_in_months_on(self, on: dt.date) -> int | None:
         """Completed months of age on the evaluation date (calendar arithmetic, so a first

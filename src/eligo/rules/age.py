@@ -12,12 +12,14 @@ from pydantic import Field, ValidationError, model_validator
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _q, clinical_vocab, clinical_wording, describe_months
 from eligo.rules._clinical_text import _diagnoses_in, _scope, _sentences
+from eligo.rules._general import general_vocab
 from eligo.rules.attestation import _attestation
 from eligo.rules.base import CriterionContext, RuleBase, Section, normalize_comparators
 from eligo.rules.composite import AllOf, ConditionalRule
 from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
+from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
 from eligo.trials.ages import AgeLimits, last_month_admitted, registry_age_limits
 
@@ -288,12 +290,33 @@ def evaluate_age(rule: AgeRule, profile: PatientProfile, on: date) -> Outcome:
     return Outcome.not_met(f"{age}; {needs}.")
 
 
+def extract_age_phrase(context: CriterionContext) -> Rule | None:
+    """Age limits in phrasings `extract_age` does not read ("Patients aged from 18 to 80 years",
+    "Between the ages of 18-60", "18-40 years of age"), rewritten by the rows of
+    `vocab/general.yaml` `age_rewrites` (issue #12) and read by `extract_age`, checks and all."""
+    if len(context.text) > 160:
+        return None  # every row reads a whole short criterion: a long one cannot be only an age
+    text = normalize_comparators(context.text).rstrip(".;,").strip()
+    for pattern, replacement in general_vocab().age_rewrite_patterns:
+        match = pattern.match(text)
+        if match is not None:
+            rewritten = match.expand(replacement).strip()
+            rule = extract_age(context.with_text(rewritten))
+            if rule is not None:
+                return rule
+            text = rewritten  # a lead dropped: later rows may read the rest
+    return None
+
+
 KIND = RuleKind(
     AgeRule,
     clinical_wording,
     ("age", "age_at_diagnosis"),
     evaluate_age,
-    (Step(extract_age, _PATTERNS.trigger),),
+    (
+        Step(extract_age, _PATTERNS.trigger),
+        Step(extract_age_phrase, Trigger(("age", "ages", "aged", "year", "years", "yrs", "month", "months"))),
+    ),
 )
 
-__all__ = ["KIND", "AgeRule", "evaluate_age", "extract_age"]
+__all__ = ["KIND", "AgeRule", "evaluate_age", "extract_age", "extract_age_phrase"]

@@ -27,6 +27,7 @@ _UMBRELLA = _PATTERNS.regex("umbrella")
 _LUNG_FUNCTION = _PATTERNS.regex("nct01370330_lung_function")
 _NEGATION = _PATTERNS.regex("negation")
 _WITHIN_MONTHS = _PATTERNS.regex("within_months")
+_EVER = _PATTERNS.regex("ever")
 _NOT_MINE = _PATTERNS.regex("not_mine")
 _ALLERGY = _PATTERNS.regex("allergy")
 _PATIENTS_WITH = _PATTERNS.regex("patients_with")
@@ -47,6 +48,9 @@ class ConditionRule(RuleBase):
     within_months: int | None = Field(default=None, gt=0)
     label: str | None = None
     open_ended: bool = False
+    # True: the trial asks whether the child has ever had it ("history of stroke"); a resolved
+    # illness then counts. None: the plain present tense (a past illness alone stays unknown).
+    ever: Literal[True] | None = None
 
     @model_validator(mode="after")
     def _known(self) -> ConditionRule:
@@ -65,6 +69,8 @@ class ConditionRule(RuleBase):
             text = f"{self.label.lower()} (for example {_join(names)})" if self.open_ended else self.label.lower()
         qualifier = f" ({self.qualifier})" if self.qualifier else ""
         window = f" in the last {self.within_months} months" if self.within_months else ""
+        if self.present and self.ever:
+            return _q("condition_ever", conditions=text, qualifier=qualifier)
         if self.present:
             return _q("condition_present", conditions=text, qualifier=qualifier, window=window)
         return _q("condition_absent", conditions=text, qualifier=qualifier)
@@ -84,6 +90,9 @@ def _qualifier(text: str) -> tuple[str | None, str]:
         if match is not None:
             return qualifier, (text[: match.start()] + " " + text[match.end() :]).strip()
     return None, text
+
+
+_NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
 
 
 def extract_condition(context: CriterionContext) -> Rule | None:
@@ -110,14 +119,20 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     body = text
     negation = _NEGATION.match(body)
     if negation is not None:
+        if context.section == "exclusion":
+            # "No evidence of dementia" listed as an exclusion: which way it is meant is a guess.
+            return None
         present, body = False, negation.group(1)
     elif context.section == "inclusion":
         return None
     window = None
     span = _WITHIN_MONTHS.search(body)
     if span is not None:
-        window = int(span.group(1))
+        amount = int(span["amount"]) if span["amount"].isdigit() else _NUMBER_WORDS[span["amount"].lower()]
+        window = amount * 12 if span["unit"].lower().startswith("year") else amount
         body = (body[: span.start()] + body[span.end() :]).strip()
+    # "History of stroke": the trial asks about ever having had it (a resolved illness counts).
+    ever = window is None and present and _EVER.search(body) is not None
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     qualifier, names_found = None, _consume_conditions(_strip_framing(body))
@@ -129,29 +144,69 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         if allergy is None:
             return None
         return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
-    return ConditionRule(conditions=tuple(names_found), present=present, qualifier=qualifier, within_months=window)
+    return ConditionRule(
+        conditions=tuple(names_found),
+        present=present,
+        qualifier=qualifier,
+        within_months=window,
+        ever=True if ever else None,
+    )
 
 
-def _condition_state(name: str, profile: PatientProfile) -> tuple[bool | None, str]:
-    """Whether the child has condition `name` (None: not known) and what the profile says."""
+def _months_between(earlier: date, later: date) -> float:
+    return (later - earlier).days / (365.25 / 12)
+
+
+def _record_state(
+    name: str, profile: PatientProfile, within_months: int | None, on: date, ever: bool = False
+) -> tuple[bool | None, str, bool] | None:
+    """What a dated condition record says of `name` (see `_condition_state`), or None when none names it."""
+    vocab = clinical_vocab()
+    record = next((r for r in profile.condition_records if vocab.condition_found(name, (r.name,))), None)
+    if record is None:
+        return None
+    if record.status == "absent":
+        return False, f"the profile says the child has never had '{record.name}'", True
+    if record.status == "active":
+        return True, f"the profile lists '{record.name}' as current", True
+    when = f" (ended {record.resolved.isoformat()})" if record.resolved else ""
+    said = f"the profile lists '{record.name}' in the past{when}"
+    if within_months is not None and record.resolved is not None:
+        return _months_between(record.resolved, on) <= within_months, said, True
+    # Undated, or no window: a past illness settles "ever had", not "has" (nor "in the last N months").
+    return True, said, ever and within_months is None
+
+
+def _condition_state(
+    name: str, profile: PatientProfile, within_months: int | None = None, on: date | None = None, ever: bool = False
+) -> tuple[bool | None, str, bool]:
+    """Whether the child has condition `name` (None: not known), what the profile says, and whether
+    that settles the rule's time window and tense (False: a past or undated illness, which a
+    "yes" alone cannot settle)."""
     display = clinical_vocab().conditions[name].display
     if name == "active_infection":
         if profile.active_infection is None:
-            return None, "the profile does not say whether there is an active infection"
-        return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}"
+            return None, "the profile does not say whether there is an active infection", True
+        return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}", True
+    if name == "cns_metastases" and profile.cns_disease.present is not None and within_months is None:
+        present = profile.cns_disease.present
+        return present, f"CNS disease: {_yes_no(present)}", True
+    from_record = _record_state(name, profile, within_months, on or date.today(), ever)
+    if from_record is not None:
+        return from_record
     entry = clinical_vocab().condition_found(name, profile.conditions)
     if entry is not None:
-        return True, f"the profile lists '{entry}'"
+        return True, f"the profile lists '{entry}'", within_months is None
     absent = clinical_vocab().condition_found(name, profile.conditions_absent)
     if absent is not None:
-        return False, f"the profile says the child does not have '{absent}'"
+        return False, f"the profile says the child does not have '{absent}'", True
     # A condition in neither list is unknown, not absent.
-    return None, f"the profile does not mention {display}"
+    return None, f"the profile does not mention {display}", True
 
 
 def evaluate_condition(rule: ConditionRule, profile: PatientProfile, on: date) -> Outcome:
-    states = [_condition_state(name, profile) for name in rule.conditions]
-    said = "; ".join(text for _, text in states)
+    states = [_condition_state(name, profile, rule.within_months, on, bool(rule.ever)) for name in rule.conditions]
+    said = "; ".join(text for _, text, _ in states)
     said = said[0].upper() + said[1:]
     names = " or ".join(clinical_vocab().conditions[c].display for c in rule.conditions)
     subject = (rule.label[0].lower() + rule.label[1:]) if rule.label else names
@@ -162,14 +217,15 @@ def evaluate_condition(rule: ConditionRule, profile: PatientProfile, on: date) -
     needs = f"the trial's condition is {'having' if rule.present else 'not having'} {subject}"
     missing = tuple(
         "active_infection" if c == "active_infection" else "conditions"
-        for c, (value, _) in zip(rule.conditions, states, strict=True)
+        for c, (value, _, _) in zip(rule.conditions, states, strict=True)
         if value is not True
     )
-    found = any(value for value, _ in states)
-    # A qualifier ("life-threatening") or a time window is not in the profile: a bare
-    # "yes" cannot settle it, though a "no" still does.
-    narrowed = bool(rule.qualifier or rule.within_months)
-    absent = all(value is False for value, _ in states) and not rule.open_ended
+    found = any(value for value, _, _ in states)
+    # A qualifier ("life-threatening") is not in the profile, nor is a time window unless a dated
+    # record settles it: a bare "yes" cannot settle them, though a "no" still does.
+    settled_yes = any(value and settled for value, _, settled in states)
+    narrowed = bool(rule.qualifier) or not settled_yes
+    absent = all(value is False for value, _, _ in states) and not rule.open_ended
     if found and not narrowed:
         return (Outcome.met if rule.present else Outcome.not_met)(f"{said}; {needs}.")
     if absent:
@@ -185,7 +241,7 @@ def _trigger() -> Trigger | None:
 
 
 KIND = RuleKind(
-    ConditionRule, clinical_wording, ("condition_present", "condition_absent"), evaluate_condition,
+    ConditionRule, clinical_wording, ("condition_present", "condition_ever", "condition_absent"), evaluate_condition,
     (Step(extract_condition, _trigger()),),
 )  # fmt: skip
 

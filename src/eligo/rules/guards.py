@@ -133,6 +133,7 @@ class GuardVocabulary(_Model):
     condition_lead: str
     lab: LabCues
     alternative: str
+    consent_exception: str
 
 
 @cache
@@ -348,7 +349,10 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
                     continue
                 if ctx.section == "exclusion":
                     # Signing consent is never a reason to exclude ("younger than 18, unless their
-                    # parent provides informed consent"): the clause is left to the family.
+                    # parent provides informed consent"): the clause is left to the family, and when
+                    # it is the exception that admits the others, nothing else is decisive either.
+                    if _re(vocab.consent_exception).search(clause):
+                        return Checked(None)
                     unparsed.append(clause)
                     continue
                 rules.append(rule)
@@ -745,6 +749,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if not rest:
         return Checked(rule)
     if ctx.section != "inclusion":
+        if any(_re(vocab.consent_exception).search(part) for part in rest):
+            return Checked(None)  # admitted with consent: the exclusion is not for everyone the rule would rule out
         return Checked(rule, tuple(rest))
     outside = _BRACKETED.sub(" ", text)
     for clause in own:

@@ -15,9 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from eligo.explain import payloads
 from eligo.explain.summary import disclaimer_for
 from eligo.web import blank_pages, views, visitor
-from eligo.web.deps import NO_STORE as PRIVATE
-from eligo.web.deps import CsrfForm
-from eligo.web.deps import render as _render
+from eligo.web.deps import NO_STORE, CsrfForm, render
 from eligo.web.editor import audience_for
 from eligo.web.errors import EligoHTTPError
 from eligo.web.features import trial_panels
@@ -34,7 +32,7 @@ def home(request: Request) -> HTMLResponse:
         "form": {},
         "units": visitor.chosen_units(request) or "km",
     }
-    return _render(request, "home.html", context)
+    return render(request, "home.html", context)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -47,9 +45,9 @@ def search_page(
         query, place = views.search_query_from_form(form)
     except ValueError as error:
         context = {"form": form, "error": str(error), "conditions": [], "units": visitor.units_for(request, None)}
-        return _render(request, "home.html", context, status=422)
+        return render(request, "home.html", context, status=422)
 
-    def render(**extra: Any) -> HTMLResponse:
+    def render_results(**extra: Any) -> HTMLResponse:
         results = views.search_with_verdicts(request, query)
         context = {
             "form": form,
@@ -59,9 +57,9 @@ def search_page(
             "shortlisted": visitor.shortlist_ids(request),
             **extra,
         }
-        return _render(request, "search.html", context, private=True)
+        return render(request, "search.html", context, private=True)
 
-    return _shared_when_blank(request, ("search", tuple(sorted(form.items()))), render)
+    return _shared_when_blank(request, ("search", tuple(sorted(form.items()))), render_results)
 
 
 @router.get("/trials/{nct_id}", response_class=HTMLResponse)
@@ -79,13 +77,13 @@ def _shared_when_blank(request: Request, page: tuple[object, ...], render: Calla
     body = blank_pages.get(request, key, token)
     if body is None:
         body = blank_pages.keep(request, key, bytes(render(csrf_token=blank_pages.TOKEN_PLACEHOLDER).body), token)
-    return HTMLResponse(body, headers=PRIVATE)
+    return HTMLResponse(body, headers=NO_STORE)
 
 
 def _render_trial(request: Request, nct_id: str, **extra: Any) -> HTMLResponse:
     page = views.trial_page(request, nct_id)
     page.update(trial_panels(request, nct_id))
-    return _render(request, "trial.html", {**page, **extra}, private=True)
+    return render(request, "trial.html", {**page, **extra}, private=True)
 
 
 @router.post("/trials/{nct_id}/answers")
@@ -120,7 +118,7 @@ def match_results(request: Request, closed: Closed = False, page: Annotated[int,
         "shortlisted": visitor.shortlist_ids(request),
         "availability": views.match_availability(request, matches, on),
     }
-    return _render(request, "match_results.html", context, private=True)
+    return render(request, "match_results.html", context, private=True)
 
 
 @router.get("/match/results.json")
@@ -137,7 +135,7 @@ def match_results_json(request: Request, closed: Closed = False) -> Response:
     return Response(
         body,
         media_type="application/json",
-        headers={**PRIVATE, "content-disposition": 'attachment; filename="eligo-matches.json"'},
+        headers={**NO_STORE, "content-disposition": 'attachment; filename="eligo-matches.json"'},
     )
 
 
@@ -205,7 +203,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={**PRIVATE, "content-disposition": 'attachment; filename="eligo-matches.csv"'},
+        headers={**NO_STORE, "content-disposition": 'attachment; filename="eligo-matches.csv"'},
     )
 
 
@@ -241,14 +239,14 @@ def clinic_summary(request: Request, closed: Closed = False, shortlist: Closed =
         "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
         "disclaimer": disclaimer_for(audience_for(request), payloads.DISCLAIMER),
     }
-    return _render(request, "clinic_summary.html", context, private=True)
+    return render(request, "clinic_summary.html", context, private=True)
 
 
 @router.get("/glossary", response_class=HTMLResponse)
 def glossary(request: Request) -> HTMLResponse:
-    return _render(request, "glossary.html", {"glossary": views.glossary()})
+    return render(request, "glossary.html", {"glossary": views.glossary()})
 
 
 @router.get("/about", response_class=HTMLResponse)
 def about(request: Request) -> HTMLResponse:
-    return _render(request, "about.html", {"today": date.today()})
+    return render(request, "about.html", {"today": date.today()})

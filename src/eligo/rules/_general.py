@@ -1,0 +1,93 @@
+"""The vocabulary and wording the general rule kinds share (`criteria/vocab/general.yaml`, issue #12)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from eligo.yamlfile import load_yaml
+
+
+class Measure(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    display: str
+    unit: str
+    names: tuple[str, ...] = Field(min_length=1)
+
+
+class GeneralVocab(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int
+    measures: dict[str, Measure]
+    questions: dict[str, str]
+    age_rewrites: tuple[tuple[str, str], ...] = ()
+
+    @field_validator("age_rewrites")
+    @classmethod
+    def _compiles(cls, rows: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        for pattern, _ in rows:
+            re.compile(pattern)
+        return rows
+
+    @property
+    def age_rewrite_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return _rewrites(self.age_rewrites)
+
+    def measure_named(self, written: str) -> str | None:
+        """The measure a criterion's name for it means ("BMI", "Body mass index (BMI)"), if any."""
+        key = " ".join(written.lower().split())
+        for name, measure in self.measures.items():
+            if key in measure.names:
+                return name
+        return None
+
+
+@cache
+def _rewrites(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern, re.IGNORECASE), replacement) for pattern, replacement in rows)
+
+
+@cache
+def general_vocab() -> GeneralVocab:
+    text = resources.files("eligo.criteria").joinpath("vocab/general.yaml").read_text(encoding="utf-8")
+    return GeneralVocab.model_validate(load_yaml(text))
+
+
+def general_wording() -> Mapping[str, str]:
+    return general_vocab().questions
+
+
+UNIT_DAYS: dict[str, float] = {"day": 1, "week": 7, "month": 365.25 / 12, "year": 365.25}
+
+
+def span_days(amount: int, unit: str) -> int:
+    """Days in "4 weeks", "6 months" (unit singular or plural), rounded down."""
+    return int(amount * UNIT_DAYS[unit.lower().rstrip("s")])
+
+
+def span_text(amount: int, unit: str) -> str:
+    unit = unit.lower().rstrip("s")
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+
+
+def days_since(then: date, on: date) -> int:
+    return (on - then).days
+
+
+__all__ = [
+    "UNIT_DAYS",
+    "GeneralVocab",
+    "Measure",
+    "days_since",
+    "general_vocab",
+    "general_wording",
+    "span_days",
+    "span_text",
+]

@@ -1,0 +1,191 @@
+"""The observation rule kind (measurements other than labs: "BMI ≥ 30 kg/m²", "QTcF > 470 msec",
+"Systolic blood pressure ≥ 160 mmHg or diastolic blood pressure ≥ 100 mmHg"): model, question,
+extractor, evaluator and record (issue #12).
+
+One rule is one bound on one measure; a range or an "either" reads as `all_of` / `any_of` of two.
+The extractor reads a criterion only when the whole text is the bound(s); anything more leaves it
+to other kinds or free text.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from eligo.patients.profile import PatientProfile
+from eligo.rules._general import general_vocab, general_wording
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
+from eligo.rules.verdicts import Outcome
+from eligo.terms import Comparator
+
+if TYPE_CHECKING:
+    from eligo.rules.registry import Rule
+
+MeasureName = Literal["bmi", "weight", "systolic_bp", "diastolic_bp", "qtc", "heart_rate"]
+
+_FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
+_WORDS: dict[str, str] = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+# Where each measure is in the profile (`PatientProfile.observations`).
+_FIELD: dict[str, str] = {
+    "bmi": "bmi",
+    "weight": "weight_kg",
+    "systolic_bp": "systolic_bp_mmhg",
+    "diastolic_bp": "diastolic_bp_mmhg",
+    "qtc": "qtc_ms",
+    "heart_rate": "heart_rate_bpm",
+}
+# "equal or greater than" is left as "equal or >" by the comparator words; so is "> or equal to".
+_EQUAL_OR = ((re.compile(r"\bequal (?:to )?or\s*([<>])"), r"\1="), (re.compile(r"([<>])\s*or equal(?: to)?\b"), r"\1="))
+_OBESITY = re.compile(r"^(?:severe |morbid )?(?:obes(?:e|ity)|overweight)\s*\((?P<inner>[^()]+)\)$", re.I)
+
+
+def profile_field(measure: str) -> str:
+    """The `PatientProfile.observations` field a measure is read from (BMI: `bmi`, else worked out)."""
+    return _FIELD[measure]
+
+
+class ObservationRule(RuleBase):
+    """A measurement compared with a threshold in the measure's unit (vocab/general.yaml)."""
+
+    kind: Literal["observation"] = "observation"
+    measure: MeasureName
+    comparator: Comparator
+    value: float = Field(gt=0, le=1000)
+
+    def bound_text(self) -> str:
+        unit = general_vocab().measures[self.measure].unit
+        return f"{_WORDS[self.comparator]} {self.value:g} {unit}"
+
+    def question(self, section: Section) -> str:
+        display = general_vocab().measures[self.measure].display
+        return general_wording()["observation"].format(measure=display, comparison=self.bound_text())
+
+
+def _symbols(text: str) -> str:
+    for pattern, replacement in _EQUAL_OR:
+        text = pattern.sub(replacement, text)
+    return text.replace("<=", "≤").replace(">=", "≥")
+
+
+def _number(written: str) -> float:
+    return float(written.replace(",", "."))
+
+
+def _bound(measure: str, symbol: str, value: str) -> ObservationRule:
+    name = general_vocab().measure_named(measure)
+    if name is None:
+        raise ValueError(f"unknown measure {measure!r}")
+    return ObservationRule(measure=name, comparator=_FROM_SYMBOL[symbol], value=_number(value))
+
+
+def _lower(rule: ObservationRule) -> bool:
+    return rule.comparator in (">=", ">")
+
+
+def _two(first: ObservationRule, second: ObservationRule, join: str | None) -> Rule | None:
+    """Two bounds as a range (all_of) or as "either" (any_of); None when the words and numbers disagree."""
+    if first.measure == second.measure:
+        if _lower(first) == _lower(second):
+            return None
+        low, high = (first, second) if _lower(first) else (second, first)
+        if low.value < high.value and join in ("and", ",", None):
+            return AllOf(rules=(first, second))
+        if low.value > high.value and join in ("or", "and/or"):
+            return AnyOf(rules=(first, second))  # outside a range: "BMI < 20 or > 35"
+        return None
+    if join in ("or", "and/or"):
+        return AnyOf(rules=(first, second))
+    if join == "and":
+        return AllOf(rules=(first, second))
+    return None
+
+
+def _read(text: str) -> Rule | None:
+    block = patterns()["observation"]
+    single, ranged, pressure = block.compiled
+    match = single.match(text)
+    if match is not None:
+        first = _bound(match["m1"], match["c1"], match["v1"])
+        if match["c2"] is None:
+            return first
+        second = _bound(match["m2"] or match["m1"], match["c2"], match["v2"])
+        return _two(first, second, match["join"] and match["join"].lower())
+    match = ranged.match(text)
+    if match is not None:
+        low, high = _number(match["lo"]), _number(match["hi"])
+        if low >= high:
+            return None
+        name = general_vocab().measure_named(match["m1"])
+        if name is None:
+            return None
+        return AllOf(
+            rules=(
+                ObservationRule(measure=name, comparator=">=", value=low),
+                ObservationRule(measure=name, comparator="<=", value=high),
+            )
+        )
+    match = pressure.match(text)
+    if match is not None:
+        symbol = _FROM_SYMBOL[match["c1"]]
+        parts = (
+            ObservationRule(measure="systolic_bp", comparator=symbol, value=_number(match["sys"])),
+            ObservationRule(measure="diastolic_bp", comparator=symbol, value=_number(match["dia"])),
+        )
+        # Above 140/90 is either number above; below 140/90 is both below.
+        return AnyOf(rules=parts) if symbol in (">=", ">") else AllOf(rules=parts)
+    return None
+
+
+def extract_observation(context: CriterionContext) -> Rule | None:
+    text = _symbols(context.normalized).strip().rstrip(".;,*").strip()
+    text = re.sub(r"^\d{1,2}\.\s+", "", text)  # a list number kept in the text ("6. BMI > 30")
+    obesity = _OBESITY.match(text)
+    if obesity is not None:
+        rule = _read(obesity["inner"].strip())
+        # "Obesity (BMI > 30)": the parenthesis defines the word; only a body-mass bound can.
+        parts = getattr(rule, "rules", (rule,))
+        return rule if rule is not None and all(getattr(p, "measure", None) == "bmi" for p in parts) else None
+    return _read(text)
+
+
+def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: date) -> Outcome:
+    measure = general_vocab().measures[rule.measure]
+    needs = f"the trial needs {measure.display} {rule.bound_text()}"
+    observations = profile.observations
+    value = observations.body_mass_index() if rule.measure == "bmi" else getattr(observations, _FIELD[rule.measure])
+    if value is None:
+        missing = (
+            ("observations.bmi", "observations.weight_kg", "observations.height_cm")
+            if rule.measure == "bmi"
+            else (f"observations.{_FIELD[rule.measure]}",)
+        )
+        return Outcome.unknown(f"No {measure.display} in the profile; {needs}.", *missing)
+    when = f" on {observations.date.isoformat()}" if observations.date else ""
+    said = f"{measure.display[0].upper()}{measure.display[1:]} {value:.1f} {measure.unit}{when}"
+    holds = _COMPARE[rule.comparator](round(value, 1), rule.value)
+    return (Outcome.met if holds else Outcome.not_met)(f"{said}; {needs}.")
+
+
+KIND = RuleKind(
+    ObservationRule,
+    general_wording,
+    ("observation",),
+    evaluate_observation,
+    (Step(extract_observation, patterns()["observation"].trigger),),
+)
+
+__all__ = ["KIND", "ObservationRule", "evaluate_observation", "extract_observation", "profile_field"]

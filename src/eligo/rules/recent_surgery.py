@@ -1,0 +1,79 @@
+"""The recent-surgery rule kind ("Major surgery within 4 weeks prior to the first dose"): model,
+question, extractor, evaluator and record (issue #12). Minor procedures (biopsy, line insertion) are
+not major surgery; a criterion that adds another event ("or significant trauma") is not read."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from eligo.patients.profile import PatientProfile
+from eligo.rules._general import days_since, general_wording, span_days, span_text
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
+from eligo.rules.verdicts import Outcome
+
+
+class RecentSurgeryRule(RuleBase):
+    """Major surgery in the last `amount` `unit`s."""
+
+    kind: Literal["recent_surgery"] = "recent_surgery"
+    amount: int = Field(gt=0, le=1000)
+    unit: Literal["days", "weeks", "months", "years"]
+
+    def span(self) -> str:
+        return span_text(self.amount, self.unit)
+
+    def question(self, section: Section) -> str:
+        return general_wording()["surgery_within"].format(span=self.span())
+
+
+def extract_recent_surgery(context: CriterionContext) -> RecentSurgeryRule | None:
+    block = patterns()["recent_surgery"]
+    if context.section != "exclusion":
+        return None  # read only as an exclusion: an inclusion that mentions it says something else
+    text = context.normalized.strip().rstrip(".;,").strip()
+    for pattern in block.compiled:
+        match = pattern.match(text)
+        if match is not None:
+            unit = match["unit"].lower().rstrip("s") + "s"
+            return RecentSurgeryRule(amount=block.number(match["amount"]), unit=unit)
+    return None
+
+
+def _last_major(profile: PatientProfile) -> date | None:
+    dates = [p.date for p in profile.procedures if p.major and p.date is not None]
+    if profile.last_major_surgery is not None:
+        dates.append(profile.last_major_surgery)
+    return max(dates) if dates else None
+
+
+def evaluate_recent_surgery(rule: RecentSurgeryRule, profile: PatientProfile, on: date) -> Outcome:
+    needs = f"the trial asks about major surgery in the last {rule.span()}"
+    last = _last_major(profile)
+    window = span_days(rule.amount, rule.unit)
+    if last is not None:
+        since = days_since(last, on)
+        if since <= window:
+            return Outcome.met(f"Major surgery on {last.isoformat()} ({since} days ago); {needs}.")
+        if profile.last_major_surgery is not None and profile.last_major_surgery >= last:
+            return Outcome.not_met(f"Last major surgery on {last.isoformat()} ({since} days ago); {needs}.")
+        # Only a listed procedure: the list may not hold every operation.
+        return Outcome.unknown(
+            f"The profile lists major surgery on {last.isoformat()}, but not whether it was the last; {needs}.",
+            "last_major_surgery",
+        )
+    if profile.never_major_surgery:
+        return Outcome.not_met(f"The profile says the child has never had major surgery; {needs}.")
+    return Outcome.unknown(f"The profile does not give the last major surgery; {needs}.", "last_major_surgery")
+
+
+KIND = RuleKind(
+    RecentSurgeryRule, general_wording, ("surgery_within",), evaluate_recent_surgery,
+    (Step(extract_recent_surgery, patterns()["recent_surgery"].trigger),),
+)  # fmt: skip
+
+__all__ = ["KIND", "RecentSurgeryRule", "evaluate_recent_surgery", "extract_recent_surgery"]
