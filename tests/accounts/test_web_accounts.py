@@ -205,7 +205,8 @@ def test_export_holds_the_users_data(app_client: TestClient, smtp: SmtpServer, d
     assert [token["purpose"] for token in data["account_tokens"]] == ["confirm"]
     assert [mail["subject"] for mail in data["outbox"]] == ["Confirm your Eligo account"]
     (session,) = data["web_sessions"]
-    assert session["data"]["profile_form"]["age_years"] == "7"
+    # The profile itself is the one record of what was entered: the editor rebuilds its form from it (issue #15).
+    assert session["data"]["profile"]["age_years"] == 7 and session["data"]["profile"]["sex"] == "female"
     text = response.text
     for secret in ("password_hash", "token_hash", "argon2", "session_id", "/account/confirm/"):
         assert secret not in text
