@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -13,7 +14,7 @@ from eligo.alerts.digest import send_pending
 from eligo.store import TrialStore
 from eligo.web.settings import DEV_SECRET
 from tests.accounts.conftest import PUBLIC_URL, SmtpServer
-from tests.accounts.helpers import log_in, post, sign_up_confirmed
+from tests.accounts.helpers import csrf, log_in, post, sign_up_confirmed
 from tests.alerts.helpers import LEEDS, alert_rows, import_studies, site, study
 
 EMAIL = "sam.parent@example.org"
@@ -124,3 +125,30 @@ def test_a_saved_profile_opens_filled_in_the_editor(app_client: TestClient, smtp
     page = app_client.get("/match").text
     assert 'name="age_years" value="7"' in page and 'name="performance_0_score" value="70"' in page
     assert 'name="lab_0_value" value="40"' in page and 'name="lab_0_uln" value="60"' in page
+
+
+def test_a_saved_profile_keeps_the_fields_eligo_does_not_read(
+    app_client: TestClient, store: TrialStore, smtp: SmtpServer, deliver: Any, tmp_path: Path
+) -> None:
+    """Issue #15: what an uploaded file holds beyond Eligo's fields survives saving to the account and using it
+    again, and the saved profile's alert still reads the rest."""
+    sign_up_confirmed(app_client, smtp.inbox, deliver, EMAIL)
+    assert log_in(app_client, EMAIL).status_code == 303
+    child = {"age_years": 7, "diagnosis": "neuroblastoma", "hospital_number": "RX-1234", "mibg_score": {"curie": 3}}
+    token = csrf(app_client, "/match")
+    uploaded = app_client.post(
+        "/match/upload",
+        data={"csrf_token": token},
+        files={"profile_file": ("child.json", json.dumps(child).encode(), "application/json")},
+        follow_redirects=False,
+    )
+    assert uploaded.status_code == 303
+    assert save_profile(app_client, "Sam").headers["location"] == "/account#profiles"
+    profile_id = app_client.get("/account").text.split('action="/alerts/profiles/')[1].split("/")[0]
+    post(app_client, "/match/forget", {}, "/match")
+    post(app_client, f"/alerts/profiles/{profile_id}/use", {}, "/account")
+    assert app_client.get("/match/profile.json").json() == child
+    assert "hospital_number" in app_client.get("/match").text  # listed on the form as kept
+
+    import_studies(store, tmp_path, study("NCT91000002", criteria=ANY_AGE, sites=(site(LEEDS),)))
+    assert [(nct, reason) for _, nct, reason, _ in alert_rows(store)] == [("NCT91000002", "new")]

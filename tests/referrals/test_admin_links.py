@@ -172,3 +172,12 @@ def test_only_a_signed_in_admin_reaches_the_page(site: Site) -> None:
     forged = admin.post(f"{PAGE}/link", data={"nct_id": BUNDLED, "email": NURSE, "site": "all"})
     assert forged.status_code == 403  # no CSRF token
     assert _links(site) == [("NCT99000001", "Leeds General Infirmary")]  # only the fixture's own link
+
+
+def test_the_header_offers_admin_only_to_an_admin(site: Site) -> None:
+    admin = _with_bundled(site)
+    link = '<a href="/admin/coordinators">Admin</a>'
+    for path in ("/", "/match", "/account"):
+        assert link in admin.get(path).text, path
+    for client in (site.client(), site.family("family@home.example"), site.coordinator("leeds@site.example")):
+        assert link not in client.get("/").text

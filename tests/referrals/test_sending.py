@@ -124,7 +124,8 @@ def test_the_form_lists_open_sites_first_and_nearest_first(site: Site) -> None:
     family.post("/match", data=profile, follow_redirects=False)
     form = family.get(f"/trials/{TRIAL}/refer").text
     assert form.index(GOSH) < form.index(LEEDS) < form.index(MANCHESTER.replace("'", "&#39;"))
-    assert re.search(r"\d+ km away", form)
+    # In the visitor's units, as the rest of the site (issue #16): miles for a family in London.
+    assert re.search(r"\d+ miles away", form) and not re.search(r"\d+ km away", form)
 
 
 def test_a_trial_whose_sites_have_no_email_says_to_phone(site: Site) -> None:

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from eligo.cli.main import app as cli
 from eligo.explain.payloads import DISCLAIMER
 from eligo.store import TrialStore
+from tests.support.accounts import sign_in_as
 from tests.support.clinic import clinic_child
 from tests.web.conftest import csrf_of
 
@@ -147,3 +148,35 @@ def test_eligo_match_ranks_exactly_as_the_website(client: TestClient, database_u
 def test_the_summary_needs_a_profile(client: TestClient, loaded_store: TrialStore) -> None:
     response = client.get("/match/summary", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/match"
+
+
+def test_a_clinician_reads_the_summary_and_downloads_about_the_patient(client: TestClient, store: TrialStore) -> None:
+    upload(client, clinic_child())
+    family_rows = client.get("/match/results.json", params={"closed": "1"}).json()["results"]
+    family_questions = [q["question"] for row in family_rows for q in row["open_questions"]]
+    assert any("your child" in question.lower() for question in family_questions)
+
+    sign_in_as(client, store, "clinician")
+    upload(client, clinic_child())
+    data = client.get("/match/results.json", params={"closed": "1"}).json()
+    questions = [q["question"] for row in data["results"] for q in row["open_questions"]]
+    assert len(questions) == len(family_questions)
+    assert not [question for question in questions if "your child" in question.lower()]
+    # The same questions, about the patient; the criterion's own quoted text is untouched.
+    assert any(question.startswith(("Has the patient", "Does the patient", "Is the patient")) for question in questions)
+    assert [q["text"] for row in data["results"] for q in row["open_questions"]] == [
+        q["text"] for row in family_rows for q in row["open_questions"]
+    ]
+    assert data["disclaimer"] != DISCLAIMER and "your child" not in data["disclaimer"]
+    page = _text(client.get("/match/summary", params={"closed": "1"}).text)
+    main = page[page.index("Clinic summary") :]
+    assert "your child" not in main.lower()
+    for question in questions:
+        assert _folded(question) in main, question
+    table = client.get("/match/results.csv", params={"closed": "1"}).text
+    assert "your child" not in table.lower() and "the patient" in table
+    # The match list's open questions too.
+    listed = client.get("/match/results", params={"closed": "1"}).text
+    lists = re.findall(r"questions? still open</summary><ul>(.*?)</ul>", listed, re.S)
+    assert lists and all("your child" not in html.unescape(found).lower() for found in lists)
+    assert any("the patient" in html.unescape(found) for found in lists)

@@ -33,6 +33,9 @@ def _listed(html: str) -> list[str]:
 
 def test_open_trials_by_default_and_closed_ones_on_request(client: TestClient) -> None:
     html = _submit(client)
+    # The profile behind the list can be downloaded from the list itself, as from the editor (issue #15).
+    assert '<a href="/match/profile.json" download>Download this profile (JSON)</a>' in html
+    assert client.get("/match/profile.json").json()["age_years"] == 7
     shown = _listed(html)
     # No overall status in the record (transcribed from a listing page): never hidden.
     assert "NCT03363373" in shown

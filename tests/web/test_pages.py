@@ -137,3 +137,30 @@ def test_huge_body_is_refused_with_413(client: TestClient) -> None:
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+def _selected_units(page: str) -> str:
+    picker = page.split('name="within_units"', 1)[1].split("</select>", 1)[0]
+    return picker.split(" selected>", 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_search_distance_follows_the_visitors_units(client: TestClient) -> None:
+    """Issue #16: "within" is in the units the rest of the site shows, and says which."""
+    from eligo.web.views import search_query_from_form
+
+    near_leeds = {"q": "neuroblastoma", "near": "Leeds"}
+    in_miles, _ = search_query_from_form({**near_leeds, "within": "100", "within_units": "miles"})
+    in_km, _ = search_query_from_form({**near_leeds, "within": "100"})
+    assert in_miles.within_km is not None and round(in_miles.within_km, 1) == 160.9
+    assert in_km.within_km == 100.0  # a distance without units is in km, as links made before meant
+    # Leeds counts in miles: an empty box offers miles; a distance given in km stays in km.
+    assert _selected_units(client.get("/search", params=near_leeds).text) == "miles"
+    assert _selected_units(client.get("/search", params={**near_leeds, "within": "100"}).text) == "km"
+    page = client.get("/search", params={**near_leeds, "within": "100", "within_units": "miles"}).text
+    assert _selected_units(page) == "miles" and 'value="100"' in page
+    too_far = client.get("/search", params={**near_leeds, "within": "99999", "within_units": "miles"})
+    assert too_far.status_code == 422 and "12,427 miles" in too_far.text
+    # The visitor's own choice of units is the default everywhere, the home page included.
+    token = csrf_of(client.get("/match").text)
+    client.post("/units", data={"csrf_token": token, "units": "miles", "next": "/"}, follow_redirects=False)
+    assert _selected_units(client.get("/").text) == "miles"

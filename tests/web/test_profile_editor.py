@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,14 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from eligo.accounts import rows as account_rows
-from eligo.accounts.passwords import hash_password
+from eligo.accounts.records import Role
 from eligo.patients.load import profile_from_data
 from eligo.patients.profile import PatientProfile
 from eligo.store import TrialStore
 from eligo.web.app import create_app
 from eligo.web.editor import layout
 from eligo.web.settings import WebSettings
+from tests.support.accounts import sign_in_as
 from tests.support.html_form import submitted_fields
 from tests.support.profiles import profiles
 from tests.web.conftest import csrf_of
@@ -207,19 +206,6 @@ def test_every_allowed_value_has_words_on_the_form() -> None:
     assert set(options["lab_names"]) == set(options["lab_units"])
 
 
-def sign_in_as(client: TestClient, store: TrialStore, role: str) -> None:
-    email, password = f"{role}@example.org", "a long enough passphrase 42"
-    now = datetime.now(UTC)
-    with store.engine.begin() as connection:
-        user = account_rows.insert_user(connection, email, hash_password(password), role, now)
-        account_rows.mark_confirmed(connection, user.id, now)
-    token = csrf_of(client.get("/account/login").text)
-    response = client.post(
-        "/account/login", data={"csrf_token": token, "email": email, "password": password}, follow_redirects=False
-    )
-    assert response.status_code == 303
-
-
 @pytest.mark.parametrize(
     ("role", "says", "never"),
     [
@@ -229,7 +215,7 @@ def sign_in_as(client: TestClient, store: TrialStore, role: str) -> None:
     ],
 )
 def test_the_wording_follows_the_signed_in_role(
-    bare: TestClient, store: TrialStore, role: str | None, says: list[str], never: list[str]
+    bare: TestClient, store: TrialStore, role: Role | None, says: list[str], never: list[str]
 ) -> None:
     if role is not None:
         sign_in_as(bare, store, role)

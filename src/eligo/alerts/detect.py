@@ -22,7 +22,7 @@ from eligo.alerts.records import Reason, SavedProfile, Subscription
 from eligo.matching.evaluate import evaluate
 from eligo.matching.match import candidate_query, load_parsed
 from eligo.patients.errors import ProfileError
-from eligo.patients.load import profile_from_data
+from eligo.patients.load import profile_from_data, split_known
 from eligo.patients.origin import OriginError, origin
 from eligo.patients.profile import PatientProfile
 from eligo.rules.verdicts import TrialVerdict
@@ -239,7 +239,7 @@ def _km(distance: float) -> str:
 
 def _profile_watch(subscription: Subscription, saved: SavedProfile) -> _ProfileWatch | None:
     try:
-        profile = profile_from_data(saved.profile, source="saved profile")
+        profile = profile_from_data(split_known(saved.profile)[0], source="saved profile")
     except ProfileError:
         log.warning("saved profile %d can no longer be read; its alert %d is skipped", saved.id, subscription.id)
         return None

@@ -20,7 +20,7 @@ from eligo.accounts.users import AccountError, email_text, user_with_email, vali
 from eligo.alerts import rows
 from eligo.alerts.records import FREQUENCIES, AlertSearch, Frequency, Kind, SavedProfile, Subscription
 from eligo.patients.errors import ProfileError
-from eligo.patients.load import profile_from_data
+from eligo.patients.load import profile_from_data, split_known
 from eligo.store import OPEN_STATUSES, Connection, SearchQuery, TrialStore
 
 CONFIRM_LIFETIME = timedelta(days=7)
@@ -254,7 +254,7 @@ def save_profile(store: TrialStore, user: User, name: str, profile: dict[str, An
     """Keep a copy of the child's profile under a name; AlertError when the name or profile will not do."""
     cleaned = profile_name(name)
     try:
-        profile_from_data(profile, source="profile")
+        profile_from_data(split_known(profile)[0], source="profile")
     except ProfileError as error:
         raise AlertError("The profile could not be read: " + "; ".join(error.problems)) from error
     with store.engine.begin() as connection:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
-from eligo.explain.summary import SiteContact, clinic_words, summarise
+from eligo.explain.summary import Audience, SiteContact, clinic_words, disclaimer_for, summarise
 from eligo.explain.verdicts import criterion_label, explain
 from eligo.geo.units import rounded_pair
 from eligo.matching.evaluate import Evaluation
@@ -182,11 +182,14 @@ def check_payload(result: TrialResult) -> JSON:
     }
 
 
-def match_payload(matches: Iterable[Match], sites: Mapping[str, SiteContact] | None = None) -> JSON:
+def match_payload(
+    matches: Iterable[Match], sites: Mapping[str, SiteContact] | None = None, audience: Audience = "family"
+) -> JSON:
     """The ranked list with everything the clinic summary prints (`eligo.explain.summary`): criterion
-    text beside every id, open questions in full, the nearest site's contact when `sites` gives it."""
+    text beside every id, open questions in full, the nearest site's contact when `sites` gives it,
+    worded for `audience`."""
     results = []
-    for item in summarise(matches, sites):
+    for item in summarise(matches, sites, audience):
         match = item.match
         evaluation = match.evaluation
         counts = evaluation.counts
@@ -217,7 +220,7 @@ def match_payload(matches: Iterable[Match], sites: Mapping[str, SiteContact] | N
                 "open_question_count": len(item.open_questions),
             }
         )
-    return {"results": results, "score": clinic_words().score, "disclaimer": DISCLAIMER}
+    return {"results": results, "score": clinic_words().score, "disclaimer": disclaimer_for(audience, DISCLAIMER)}
 
 
 def import_payload(summary: ImportSummary) -> JSON:

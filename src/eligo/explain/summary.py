@@ -9,11 +9,12 @@ less says how much it left out. The words are in explain/clinic.yaml.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +26,16 @@ from eligo.patients.profile import PatientProfile
 from eligo.rules.verdicts import CriterionVerdict
 from eligo.yamlfile import load_model
 
+# Who reads the words: a family ("Has your child …?") or a clinician ("Has the patient …?").
+Audience = Literal["family", "clinician"]
+
+
+class ClinicianWords(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    phrases: tuple[tuple[str, str], ...]
+    disclaimer: str
+
 
 class ClinicWords(BaseModel):
     """explain/clinic.yaml: how the summary names the child's details and its own parts."""
@@ -34,11 +45,37 @@ class ClinicWords(BaseModel):
     fields: dict[str, str]
     values: dict[str, str]
     score: str
+    clinician: ClinicianWords
 
 
 @cache
 def clinic_words() -> ClinicWords:
     return load_model(ClinicWords, "eligo.explain", "clinic.yaml")
+
+
+@cache
+def _clinician_pattern() -> re.Pattern[str]:
+    phrases = (re.escape(family) for family, _ in clinic_words().clinician.phrases)
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+def worded_for(text: str, audience: Audience) -> str:
+    """`text`, written to a family, as `audience` reads it (the phrases of clinic.yaml's `clinician`)."""
+    if audience == "family" or not text:
+        return text
+    replacements = {family.lower(): clinician for family, clinician in clinic_words().clinician.phrases}
+
+    def swap(found: re.Match[str]) -> str:
+        said = found.group(0)
+        new = replacements[said.lower()]
+        return new[:1].upper() + new[1:] if said[:1].isupper() else new
+
+    return _clinician_pattern().sub(swap, text)
+
+
+def disclaimer_for(audience: Audience, family: str) -> str:
+    """The disclaimer each audience reads: `family` is the family's (explain.payloads.DISCLAIMER)."""
+    return family if audience == "family" else clinic_words().clinician.disclaimer
 
 
 @dataclass(frozen=True)
@@ -127,43 +164,46 @@ def _leaves(result: TrialResult) -> Iterable[CriterionResult]:
                 yield node
 
 
-def _line(node: CriterionResult, label: str | None = None) -> CriterionLine:
+def _line(node: CriterionResult, audience: Audience = "family") -> CriterionLine:
     return CriterionLine(
         id=node.id,
         section=node.section,
         text=node.text,
-        evidence=node.evidence,
-        label=label if label is not None else criterion_label(node),
+        evidence=worded_for(node.evidence, audience),
+        label=worded_for(criterion_label(node), audience),
         clears_on=node.clears_on,
     )
 
 
-def looks_met(result: TrialResult) -> tuple[CriterionLine, ...]:
+def looks_met(result: TrialResult, audience: Audience = "family") -> tuple[CriterionLine, ...]:
     """The criteria the record confirms in the child's favour (what the tallies count as met)."""
     decided = (CriterionVerdict.MET, CriterionVerdict.NOT_MET)
     return tuple(
-        _line(node)
+        _line(node, audience)
         for node in _leaves(result)
         if node.verdict in decided and node.set_aside is None and not node.rules_out and node.remedy is None
     )
 
 
-def might_rule_out(result: TrialResult) -> tuple[CriterionLine, ...]:
+def might_rule_out(result: TrialResult, audience: Audience = "family") -> tuple[CriterionLine, ...]:
     """The criteria that rule the child out as the record stands, each with its own text and, under a
     compound criterion, the parts that do."""
     lines: list[CriterionLine] = []
     for top in result.criteria:
         if top.id not in result.ruled_out_by:
             continue
-        lines.append(_line(top))
-        lines.extend(_line(node) for node in top.walk() if node is not top and not node.children and node.rules_out)
+        lines.append(_line(top, audience))
+        lines.extend(
+            _line(node, audience) for node in top.walk() if node is not top and not node.children and node.rules_out
+        )
     return tuple(lines)
 
 
 def summarise(
-    matches: Iterable[Match], sites: Mapping[str, SiteContact] | None = None
+    matches: Iterable[Match], sites: Mapping[str, SiteContact] | None = None, audience: Audience = "family"
 ) -> list[TrialSummary]:
-    """Every match in the order given, in full; `sites`: the nearest site of each trial, when known."""
+    """Every match in the order given, in full; `sites`: the nearest site of each trial, when known;
+    the words (not the criteria's own text) as `audience` reads them."""
     found = []
     for rank, match in enumerate(matches, start=1):
         result = match.result
@@ -172,15 +212,23 @@ def summarise(
             TrialSummary(
                 match=match,
                 rank=rank,
-                headline=told.headline,
+                headline=worded_for(told.headline, audience),
                 checked=checked_count(match.evaluation),
-                looks_met=looks_met(result),
-                might_rule_out=might_rule_out(result),
+                looks_met=looks_met(result, audience),
+                might_rule_out=might_rule_out(result, audience),
                 waiting=tuple(
-                    CriterionLine(reason.id, "", reason.text, reason.evidence, reason.label) for reason in told.waiting
+                    CriterionLine(
+                        reason.id,
+                        "",
+                        reason.text,
+                        worded_for(reason.evidence, audience),
+                        worded_for(reason.label, audience),
+                    )
+                    for reason in told.waiting
                 ),
                 open_questions=tuple(
-                    QuestionLine(q.id, q.section, q.question, q.text) for q in result.open_questions
+                    QuestionLine(q.id, q.section, worded_for(q.question, audience), q.text)
+                    for q in result.open_questions
                 ),
                 site=(sites or {}).get(match.hit.nct_id),
             )

@@ -393,6 +393,7 @@ class Evaluation:
     __slots__ = (
         "_open",
         "_result",
+        "answered",
         "aside",
         "counts",
         "decided",
@@ -418,6 +419,7 @@ class Evaluation:
         self.plan = plan
         self.on = on
         answered = answers.by_id if answers is not None else {}
+        self.answered = answered
         self.outcomes, self.sources, self.aside = _sweep(plan, outcomes, answered)
         self.rule_outcomes = outcomes
         self.moot = self._moot()
@@ -467,7 +469,8 @@ class Evaluation:
 
     @property
     def open_question_count(self) -> int:
-        return len(self._open) + (0 if self.decided else 1)
+        """How many questions are still open: a compound criterion counts each part still asked."""
+        return len(self.result().open_questions)
 
     def _verdict_at(self, index: int) -> CriterionVerdict:
         return NA if index in self.aside else self.outcomes[index].verdict
@@ -543,7 +546,11 @@ class Evaluation:
     def result(self) -> TrialResult:
         """Every criterion's verdict, evidence and source, as pages, reports and the API show them."""
         if self._result is None:
-            questions = [_question_of(self.plan.nodes[index]) for index in self._open]
+            questions = [
+                question
+                for index in self._open
+                for question in _questions_of(self.plan.nodes[index], self.rule_outcomes, self.answered)
+            ]
             if not self.decided:
                 questions.append(_NO_CRITERIA)
             self._result = TrialResult(
@@ -601,6 +608,43 @@ def _diagnosis_rules(rule: Rule) -> list[Rule]:
 
 def _question_of(node: ParsedCriterion) -> OpenQuestion:
     return OpenQuestion(id=node.id, section=node.section, question=node.question, text=node.text)
+
+
+def _questions_of(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapping[str, Answer]) -> list[OpenQuestion]:
+    """An open criterion's questions, one idea to a line: a compound or conditional criterion's parts the
+    record and the answers leave open (a follow-up only once its condition holds, the exception only when
+    nothing else is asked), each under its part id; a plain criterion's own question."""
+    if node.rule is None or not node.parts:
+        return [_question_of(node)]
+    found = units(node.rule)
+    known: dict[str, CriterionVerdict] = {}
+    for index, unit in enumerate(found):
+        key = part_id(node.id, index)
+        answer = answers.get(key)
+        if answer is not None and answer is not Answer.NOT_SURE:
+            known[key] = _ANSWERED[answer].verdict
+        elif unit.kind == "condition" and unit.owner is not None:
+            known[key] = evaluate_rule(unit.owner.if_present, outcomes.profile, outcomes.on).verdict
+        elif unit.kind == "leaf":
+            known[key] = outcomes.outcome(unit.rule).verdict
+        else:
+            known[key] = UNKNOWN
+    asked = [
+        part
+        for part in node.parts
+        if not part.exception
+        and known.get(part.id) is UNKNOWN
+        and (part.follows is None or known.get(part.follows) is MET)
+    ]
+    exception = _exception_of(node)
+    if not asked and exception is not None and answers.get(exception.id) in (None, Answer.NOT_SURE):
+        asked = [exception]
+    if not asked:
+        return [_question_of(node)]
+    return [
+        OpenQuestion(id=part.id, section=node.section, question=part.question, text=node.text)
+        for part in asked
+    ]
 
 
 def evaluate(

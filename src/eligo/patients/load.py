@@ -17,6 +17,13 @@ from eligo.units import UnitError, plausible, vocabulary
 __all__ = ["MAX_PROFILE_BYTES", "load_profile", "profile_from_bytes", "profile_from_data"]
 
 
+def split_known(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A profile file's fields Eligo reads, and the rest (kept as they are: a saved or uploaded profile
+    gives back exactly what it was given, and matching reads only the first part)."""
+    known = {key: value for key, value in data.items() if key in PatientProfile.model_fields}
+    return known, {key: value for key, value in data.items() if key not in PatientProfile.model_fields}
+
+
 def profile_from_data(data: Any, *, source: str = "profile") -> PatientProfile:
     if not isinstance(data, dict):
         raise ProfileError(source, ["expected a JSON object with the profile's fields"])

@@ -98,8 +98,11 @@ def create_app(
     for feature in (notes, alerts, referrals):
         feature.register(app)
     app.state.features.trial_page = pages.trial_page
+    # base.html shows administrators an "Admin" link to the coordinator links page.
+    app.state.templates.env.globals["shows_admin_link"] = admin.shows_admin_link
     # The header and footer speak to a family or to a clinician, as the profile editor does (issue #15).
     app.state.templates.env.globals["site_words"] = editor.site_words
+    app.state.templates.env.globals["for_reader"] = editor.for_reader
     hsts = settings.environment == "production" and settings.https
     app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes, hsts=hsts)
     # Outermost, so every rate limit keys on the real client: X-Forwarded-For is believed only from the

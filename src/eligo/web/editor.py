@@ -18,6 +18,7 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from eligo.accounts import users
+from eligo.explain.summary import Audience, worded_for
 from eligo.patients.form import (
     KEPT_FIELD,
     ROW_GROUPS,
@@ -34,7 +35,6 @@ from eligo.units import vocabulary as lab_vocabulary
 from eligo.web.requests import store_of
 from eligo.yamlfile import load_yaml
 
-Audience = Literal["family", "clinician"]
 # Staff accounts see clinical wording; families and visitors who are not signed in see "your child".
 STAFF_ROLES = frozenset({"clinician", "coordinator", "admin"})
 BLANK_ROWS = 1
@@ -130,6 +130,12 @@ def audience_for(request: Request) -> Audience:
     audience = audience_of(user.role if user is not None else None)
     request.state.audience = audience
     return audience
+
+
+def for_reader(request: Request, text: str) -> str:
+    """`text`, written to a family (a criterion's question), as this visitor reads it (base.html's global)."""
+    session = getattr(request.state, "session", None)
+    return worded_for(text, audience_for(request)) if session is not None else text
 
 
 def site_words(request: Request) -> AudienceWords:

@@ -20,6 +20,7 @@ from eligo.criteria.parse import ParsedCriteria, ParsedCriterion
 from eligo.explain.summary import SiteContact, TrialSummary, profile_lines, summarise
 from eligo.explain.verdicts import asks_life_expectancy
 from eligo.geo import haversine_km
+from eligo.geo.units import km_to_miles, miles_to_km, parse_units
 from eligo.matching.availability import (
     Availability,
     TrialFacts,
@@ -45,6 +46,7 @@ from eligo.store.search import TrialSketch
 from eligo.trials.model import Location, Trial
 from eligo.trials.statuses import OPEN_STATUSES
 from eligo.web import visitor
+from eligo.web.editor import audience_for
 from eligo.web.errors import EligoHTTPError
 from eligo.web.requests import store_of as store_of  # routes call views.store_of
 from eligo.web.templating import wording
@@ -238,7 +240,12 @@ def trial_page(request: Request, nct_id: str) -> dict[str, Any]:
             else None,
         ),
         "early_phase_caution": early_phase_caution(trial.phases),
-        "life_expectancy_ids": [node.id for node in walk_criteria(parsed) if asks_life_expectancy(node)]
+        "life_expectancy_ids": [
+            found
+            for node in walk_criteria(parsed)
+            if asks_life_expectancy(node)
+            for found in (node.id, *(part.id for part in node.parts))
+        ]
         if parsed
         else [],
         "parsed": parsed,
@@ -290,9 +297,16 @@ class SearchParams(BaseModel):
     age: str | None = Field(default=None, max_length=10)
     near: str | None = Field(default=None, max_length=100)
     within: str | None = Field(default=None, max_length=10)
+    # The units `within` is in ("miles" or "km"): the form shows the visitor's units beside the box.
+    within_units: str | None = Field(default=None, max_length=10)
 
     def as_form(self) -> dict[str, str]:
-        return {name: value or "" for name, value in self.model_dump().items()}
+        """The fields as the form and links carry them; `within_units` only when given (a distance without
+        it is in kilometres, as links made before it existed meant)."""
+        form = {name: value or "" for name, value in self.model_dump().items()}
+        if not form["within_units"]:
+            del form["within_units"]
+        return form
 
 
 def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | None]:
@@ -313,13 +327,17 @@ def search_query_from_form(form: dict[str, str]) -> tuple[SearchQuery, str | Non
             raise ValueError("Age: please enter an age between 0 and 120 years.")
         age_months = int(age * 12)
     within: float | None = None
+    units = parse_units(form.get("within_units")) or "km"
     if form.get("within"):
+        named = "miles" if units == "miles" else "kilometres"
         try:
-            within = float(form["within"])
+            given = float(form["within"])
         except ValueError as error:
-            raise ValueError("Distance: please enter a number of kilometres.") from error
+            raise ValueError(f"Distance: please enter a number of {named}.") from error
+        within = miles_to_km(given) if units == "miles" else given
         if not 0 < within <= MAX_WITHIN_KM:
-            raise ValueError("Distance: please enter between 1 and 20,000 km.")
+            most = f"{km_to_miles(MAX_WITHIN_KM):,.0f} miles" if units == "miles" else f"{MAX_WITHIN_KM:,} km"
+            raise ValueError(f"Distance: please enter between 1 and {most}.")
     try:
         start = origin(None, form.get("near") or None, within)
     except OriginError as error:
@@ -557,5 +575,5 @@ def clinic_summary(request: Request, *, include_closed: bool, shortlist_only: bo
     if shortlist_only:
         wanted = set(visitor.shortlist_ids(request))
         matches = [match for match in matches if match.hit.nct_id in wanted]
-    trials = summarise(matches, nearest_contacts(request, matches))
+    trials = summarise(matches, nearest_contacts(request, matches), audience_for(request))
     return ClinicSummary(profile_lines(profile), on, trials, shortlist_only, include_closed)

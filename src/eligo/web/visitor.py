@@ -1,6 +1,10 @@
-"""What a page needs to know of this visitor beyond the session's answers: their shortlist and distance units."""
+"""What a page needs to know of this visitor beyond the session's answers: their child's profile with what
+is kept beside it, their shortlist and distance units."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from fastapi import Request
 
@@ -8,11 +12,29 @@ from eligo.accounts import users
 from eligo.compare import shortlist
 from eligo.geo import geocode
 from eligo.geo.units import DistanceUnit, default_units, parse_units
+from eligo.patients.form import KEPT_FIELD, kept_of
 from eligo.web.requests import store_of, utc_now
 
 UNITS_KEY = "units"
 # Where the visitor last searched from when they shortlisted a trial: the compare page measures from there.
 NEAR_KEY = "compare_near"
+
+
+def stored_profile(request: Request) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The session's profile JSON and what is kept beside it (fields Eligo does not read), or None."""
+    session = request.state.session
+    data = session.profile
+    if data is None:
+        return None
+    beside = session.data.get("profile_form")
+    raw = beside.get(KEPT_FIELD) if isinstance(beside, dict) else None
+    return data, kept_of(raw) if isinstance(raw, str) else {}
+
+
+def keep_profile(request: Request, data: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Make `data` the session's profile, with `extra` (fields Eligo does not read) kept beside it."""
+    beside = {KEPT_FIELD: json.dumps(extra, ensure_ascii=False)} if extra else {}
+    request.state.session.set_profile(data, beside)
 
 
 def _user_id(request: Request) -> int | None:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from eligo.accounts import users
 from eligo.accounts.records import User
 from eligo.referrals import coordinators
-from eligo.web.deps import CsrfForm, MaybeUser, SignInRequired, render
+from eligo.web.deps import CsrfForm, MaybeUser, SignInRequired, current_user, render
 from eligo.web.errors import MESSAGES, EligoHTTPError
 from eligo.web.requests import form_text, store_of
 
@@ -42,6 +42,19 @@ def _admin(user: MaybeUser) -> User:
 
 
 Admin = Annotated[User, Depends(_admin)]
+
+
+def shows_admin_link(request: Request) -> bool:
+    """For the navigation in base.html: whether the signed-in user is a confirmed administrator."""
+    session = getattr(request.state, "session", None)
+    if session is None or session.user_id is None:
+        return False
+    cached = getattr(request.state, "admin_nav", None)
+    if cached is None:
+        user = current_user(request)
+        cached = user is not None and user.role == "admin" and user.confirmed
+        request.state.admin_nav = cached
+    return bool(cached)
 
 
 def _sentence(error: Exception) -> str:

@@ -17,7 +17,8 @@ from eligo.accounts import ratelimit
 from eligo.accounts.records import User, normalise_email
 from eligo.alerts import subscriptions as alerts
 from eligo.alerts.records import AlertSearch, SavedProfile, Subscription
-from eligo.web import views
+from eligo.patients.load import split_known
+from eligo.web import views, visitor
 from eligo.web.deps import (
     CsrfForm,
     CurrentUser,
@@ -43,7 +44,7 @@ CHECK_EMAIL = (
 TOO_MANY = "Too many requests from here. Please wait an hour and try again."
 BAD_LINK = "This link does not work any more: it may have been used already, or be more than 7 days old."
 GONE = "This alert is already cancelled, or the link is not complete. Either way, it will send you nothing more."
-SEARCH_FIELDS = ("q", "status", "phase", "age", "near", "within")
+SEARCH_FIELDS = ("q", "status", "phase", "age", "near", "within", "within_units")
 
 
 NOT_FOUND = "We could not find that alert or profile."
@@ -216,9 +217,11 @@ def save_profile_form(request: Request, user: MaybeUser) -> Response:
 
 @router.post("/profiles")
 def save_profile(request: Request, form: CsrfForm, user: CurrentUser) -> Response:
-    data = request.state.session.profile
-    if data is None:
+    stored = visitor.stored_profile(request)
+    if stored is None:
         return RedirectResponse("/match", status_code=303)
+    # Saved as the download gives it: with the fields Eligo does not read, so using it later drops nothing.
+    data = {**stored[0], **stored[1]}
     values = {
         "name": form_text(form, "name"),
         "alert": form_text(form, "alert"),
@@ -269,7 +272,7 @@ def use_profile(request: Request, profile_id: str, _csrf: CsrfForm, user: Owner)
     saved = alerts.profile_of(store_of(request), user, _object_id(profile_id))
     if saved is None:
         raise _not_found()
-    request.state.session.set_profile(saved.profile, {})
+    visitor.keep_profile(request, *split_known(saved.profile))
     return RedirectResponse("/match/results", status_code=303)
 
 

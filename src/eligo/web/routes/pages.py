@@ -13,8 +13,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eligo.explain import payloads
+from eligo.explain.summary import disclaimer_for
 from eligo.web import blank_pages, views, visitor
 from eligo.web.deps import NO_STORE, CsrfForm, render
+from eligo.web.editor import audience_for
 from eligo.web.errors import EligoHTTPError
 from eligo.web.features import trial_panels
 
@@ -28,6 +30,7 @@ def home(request: Request) -> HTMLResponse:
         "conditions": views.browse_conditions(request),
         "treatment_types": views.catalogue(request).treatment_type_counts(),
         "form": {},
+        "units": visitor.chosen_units(request) or "km",
     }
     return render(request, "home.html", context)
 
@@ -41,7 +44,8 @@ def search_page(
     try:
         query, place = views.search_query_from_form(form)
     except ValueError as error:
-        return render(request, "home.html", {"form": form, "error": str(error), "conditions": []}, status=422)
+        context = {"form": form, "error": str(error), "conditions": [], "units": visitor.units_for(request, None)}
+        return render(request, "home.html", context, status=422)
 
     def render_results(**extra: Any) -> HTMLResponse:
         results = views.search_with_verdicts(request, query)
@@ -124,7 +128,9 @@ def match_results_json(request: Request, closed: Closed = False) -> Response:
         raise EligoHTTPError(404, "no_profile", "Fill in the form first.")
     matches = found[0]
     body = json.dumps(
-        payloads.match_payload(matches, views.nearest_contacts(request, matches)), ensure_ascii=False, indent=2
+        payloads.match_payload(matches, views.nearest_contacts(request, matches), audience_for(request)),
+        ensure_ascii=False,
+        indent=2,
     )
     return Response(
         body,
@@ -166,7 +172,7 @@ def match_results_csv(request: Request, closed: Closed = False) -> Response:
             "eligible_from",
         ]
     )
-    rows = payloads.match_payload(matches, views.nearest_contacts(request, matches))["results"]
+    rows = payloads.match_payload(matches, views.nearest_contacts(request, matches), audience_for(request))["results"]
     for rank, row in enumerate(rows, start=1):
         site = row["nearest_site"] or {}
         contact = row["contact"]
@@ -231,7 +237,7 @@ def clinic_summary(request: Request, closed: Closed = False, shortlist: Closed =
     context = {
         "summary": summary,
         "units": visitor.units_for(request, profile.location.place if profile and profile.location else None),
-        "disclaimer": payloads.DISCLAIMER,
+        "disclaimer": disclaimer_for(audience_for(request), payloads.DISCLAIMER),
     }
     return render(request, "clinic_summary.html", context, private=True)
 

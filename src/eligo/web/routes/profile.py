@@ -2,13 +2,14 @@
 
 Thin handlers over `eligo.patients.form` (fields both ways) and `eligo.web.editor` (what the page shows).
 The session keeps the profile's JSON and, beside it, what the form keeps as it is (unknown fields of an
-uploaded file), so "Change the details" opens the filled form and submitting it drops nothing.
+uploaded file; `eligo.web.visitor.stored_profile`), so "Change the details" opens the filled form and
+submitting it drops nothing.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,30 +17,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from eligo.patients.errors import ProfileError
 from eligo.patients.form import KEPT_FIELD, FormError, FormFields, fields_from_profile, kept_of, read_form
 from eligo.patients.limits import parse_json
-from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data
+from eligo.patients.load import MAX_PROFILE_BYTES, profile_from_data, split_known
 from eligo.patients.profile import PatientProfile
-from eligo.web import editor
+from eligo.web import editor, visitor
 from eligo.web.deps import CsrfForm, render
 
 router = APIRouter(include_in_schema=False)
 NEW_FORM = FormFields({"diagnosis": "neuroblastoma"}, {})
-
-
-def _stored(request: Request) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The session's profile JSON and what is kept beside it (unknown fields), or None."""
-    session = request.state.session
-    data = session.profile
-    if data is None:
-        return None
-    beside = session.data.get("profile_form")
-    raw = beside.get(KEPT_FIELD) if isinstance(beside, dict) else None
-    extra = kept_of(raw) if isinstance(raw, str) else {}
-    return data, extra
-
-
-def _save(request: Request, data: dict[str, Any], extra: dict[str, Any]) -> None:
-    beside = {KEPT_FIELD: json.dumps(extra, ensure_ascii=False)} if extra else {}
-    request.state.session.set_profile(data, beside)
 
 
 def _page(
@@ -51,7 +35,7 @@ def _page(
     status: int = 200,
 ) -> HTMLResponse:
     context = editor.editor_context(
-        form, editor.audience_for(request), errors=errors, add=add, editing=_stored(request) is not None
+        form, editor.audience_for(request), errors=errors, add=add, editing=visitor.stored_profile(request) is not None
     )
     context["has_profile"] = request.state.session.profile is not None
     return render(request, "match_form.html", context, status, private=True)
@@ -59,7 +43,7 @@ def _page(
 
 @router.get("/match", response_class=HTMLResponse)
 def match_form(request: Request) -> HTMLResponse:
-    stored = _stored(request)
+    stored = visitor.stored_profile(request)
     if stored is None:
         return _page(request, NEW_FORM)
     data, extra = stored
@@ -79,7 +63,7 @@ def match_submit(request: Request, form: CsrfForm) -> Response:
         found = read_form(fields)
     except FormError as error:
         return _page(request, shown, errors=error.fields, status=422)
-    _save(request, found.data, found.extra)
+    visitor.keep_profile(request, found.data, found.extra)
     return RedirectResponse("/match/results", status_code=303)
 
 
@@ -90,13 +74,12 @@ def match_upload(request: Request, profile_file: Annotated[UploadFile, Form()], 
         data = parse_json(raw, "upload")
         if not isinstance(data, dict):
             raise ProfileError("upload", ["expected a JSON object with the profile's fields"])
-        known = {key: value for key, value in data.items() if key in PatientProfile.model_fields}
-        extra = {key: value for key, value in data.items() if key not in PatientProfile.model_fields}
+        known, extra = split_known(data)
         profile_from_data(known, source="upload")
     except ProfileError as error:
         errors = {"profile_file": "; ".join(error.problems)}
         return _page(request, NEW_FORM, errors=errors, status=422)
-    _save(request, known, extra)
+    visitor.keep_profile(request, known, extra)
     # Fields Eligo does not use are kept, and shown on the form first: a misspelt field is seen, not ignored.
     return RedirectResponse("/match" if extra else "/match/results", status_code=303)
 
@@ -110,7 +93,7 @@ def forget_profile(request: Request, _csrf: CsrfForm) -> Response:
 @router.get("/match/profile.json")
 def download_profile(request: Request) -> Response:
     """The profile as the session holds it, with what was kept beside it: the file to upload again later."""
-    stored = _stored(request)
+    stored = visitor.stored_profile(request)
     if stored is None:
         return RedirectResponse("/match", status_code=303)
     data, extra = stored

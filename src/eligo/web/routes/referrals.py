@@ -24,7 +24,7 @@ from eligo.referrals.sites import SiteChoice, find_site, site_choices
 from eligo.referrals.summary import ANSWER_WORDS, shared_summary
 from eligo.referrals.workflow import STATUSES, Status, TransitionRefused, corrections_for, info, moves_for, parse_status
 from eligo.trials.model import Trial
-from eligo.web import views
+from eligo.web import views, visitor
 from eligo.web.deps import CsrfForm, CurrentUser, KnownTrial, MaybeUser, current_user, login_path, owner_or_404, render
 from eligo.web.errors import MESSAGES, EligoHTTPError
 from eligo.web.features import features_of
@@ -138,8 +138,10 @@ def _form_page(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    origin = views.profile_origin(views.session_profile(request))
+    profile = views.session_profile(request)
+    origin = views.profile_origin(profile)
     sites = site_choices(trial, origin)
+    place = profile.location.place if profile and profile.location else None
     return render(
         request,
         "referrals/form.html",
@@ -148,6 +150,7 @@ def _form_page(
             "trial": trial,
             "user": user,
             "sites": sites,
+            "units": visitor.units_for(request, place),
             "reachable": [site for site in sites if site.can_receive],
             "form": form,
             "problems": problems or {},
