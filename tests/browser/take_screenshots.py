@@ -200,6 +200,7 @@ def take_signed_in(browser: Browser, site: MailSite, out: Path = OUT) -> list[Pa
         family.get_by_role("button", name="Add a note").click()
         family.get_by_label("Your note").fill(NOTE)
         family.get_by_role("button", name="Save note").click()
+        family.wait_for_url(re.compile(r"/trials/[^/]+#note-\d+$"))  # the save's own navigation first
         family.goto(f"{site.url}/trials/{TRIAL}")
         expect(family.locator("#c-inc-1 mark.note-mark")).to_have_text(NOTE_WORDS)
         written += both_widths(family, out, "trial-notes", anchor="#c-inc-1")

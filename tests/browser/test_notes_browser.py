@@ -65,6 +65,10 @@ def test_select_text_add_a_note_and_share_it(page: Page, browser: Browser, mail_
     expect(body).to_be_focused()
     body.fill(NOTE)
     page.get_by_role("button", name="Save note").click()
+    # Saving posts and lands back on the trial page at the note: reload only once that page is there,
+    # or the reload races the navigation ("Not attached to an active page").
+    page.wait_for_url(re.compile(r"/trials/[^/]+#note-\d+$"))
+    expect(page.locator("#c-inc-1 mark.note-mark")).to_have_text(WORDS)
 
     page.reload()
     mark = page.locator("#c-inc-1 mark.note-mark")
