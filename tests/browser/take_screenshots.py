@@ -10,6 +10,7 @@ created and confirmed through the pages, as a family would.
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
