@@ -34,9 +34,6 @@ PG_DATABASE = "eligo_bench_import"
 def worker(args: argparse.Namespace) -> None:
     from eligo.trials.readers import read_path
 
-    derive = None
-    if args.parse:
-        from eligo.ingest import derive_criteria as derive
     baseline = peak_rss_mb()
     if args.backend == "read":
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -49,6 +46,7 @@ def worker(args: argparse.Namespace) -> None:
         done = counts["trials"]
         failed = counts["problems"]
     else:
+        from eligo.finish import ImportFinisher, derive_criteria
         from eligo.store import open_store
 
         store = open_store(args.url)
@@ -60,7 +58,11 @@ def worker(args: argparse.Namespace) -> None:
 
         started, cpu_started = time.perf_counter(), time.process_time()
         summary = store.import_records(
-            read_path(Path(args.input)), derive_criteria=derive, on_progress=progress, batch_size=args.batch_size
+            read_path(Path(args.input)),
+            # Overlays and geocoded sites, as every import gets; criteria only with --parse.
+            finisher=ImportFinisher(derive_criteria if args.parse else None),
+            on_progress=progress,
+            batch_size=args.batch_size,
         )
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         done = summary.imported + summary.updated

@@ -155,6 +155,23 @@ def test_the_store_imports_no_people_feature() -> None:
     assert not graph["store"] & PEOPLE_FEATURES, sorted(graph["store"] & PEOPLE_FEATURES)
 
 
+def test_the_store_only_writes_what_the_import_pipeline_finished() -> None:
+    """Overlays, geocoding and criteria parsing are the import pipeline's (`eligo.finish`); the store only
+    declares the finisher it calls (issue #14). Its distance SQL may use `eligo.geo.distance`, the plain maths."""
+    imports = module_imports()
+    assert "eligo.store.writer" in imports
+    finishing = {"eligo.geo", "eligo.geo.places", "eligo.geo.gazetteer", "eligo.geo.city_index", "eligo.trials.overlay"}
+    found = [
+        f"{module} -> {target}"
+        for module, targets in imports.items()
+        if package_of(module) == "store"
+        for target in targets
+        if target in finishing or package_of(target) == "criteria"
+    ]
+    assert found == []
+    assert {"eligo.trials.overlay", "eligo.geo", "eligo.criteria.parse"} <= imports["eligo.finish"]
+
+
 def test_no_feature_imports_another_features_rows() -> None:
     found = [
         f"{module} -> {target}"

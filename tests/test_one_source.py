@@ -81,8 +81,9 @@ def _calls_to(name: str) -> list[str]:
 
 def test_a_search_place_is_resolved_in_one_place() -> None:
     """Turning a place into the point a search starts from is `patients.origin`'s; the other geocoders
-    look up a trial site's city (the store), a country for units (the visitor) or warm the gazetteer."""
-    assert sorted(set(_calls_to("geocode"))) == ["patients/origin.py", "store/rows.py", "web/app.py", "web/visitor.py"]
+    look up a trial site's city (the import pipeline's finisher), a country for units (the visitor) or warm
+    the gazetteer."""
+    assert sorted(set(_calls_to("geocode"))) == ["finish.py", "patients/origin.py", "web/app.py", "web/visitor.py"]
 
 
 def test_registry_ages_are_parsed_in_one_place() -> None:

@@ -1,5 +1,6 @@
-"""The import pipeline: records are read (files, archives or the live registry), their rules parsed once, and
-handed to the store, which applies stored overlays, places the sites and writes.
+"""The import pipeline: records are read (files, archives or the live registry), finished (stored overlays
+applied, sites geocoded, rules parsed once, by `eligo.finish`) and handed to the store, which writes. The
+store calls the finisher under its write lock again for a study whose overlays changed since it read them.
 
 Whoever starts an import passes the observers that want to watch it (the command line passes the alerts
 watch) and a progress callback; the pipeline itself knows no people feature and draws nothing.
@@ -12,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from eligo.criteria.parse import PARSER_VERSION, parse_trial
-from eligo.store import ImportSummary, TrialStore
+from eligo.finish import ImportFinisher, derive_criteria
+from eligo.store import ImportSummary, TrialStore, UpsertOutcome
 from eligo.trials.model import Trial
 from eligo.trials.sync import SyncClient, SyncQuery, SyncReport, sync
 
@@ -31,9 +32,15 @@ StartObserver = Callable[[TrialStore], ImportObserver]
 Progress = Callable[[ImportSummary], None]
 
 
-def derive_criteria(trial: Trial) -> tuple[str, str]:
-    """Parse a trial's criteria at import so that matching never re-parses them."""
-    return PARSER_VERSION, parse_trial(trial).to_json()
+__all__ = ["FINISHER", "derive_criteria", "import_paths", "import_records", "sync_registry", "upsert"]
+
+# Overlays, geocoded sites and parsed criteria: what every import through the pipeline gets.
+FINISHER = ImportFinisher(derive_criteria)
+
+
+def upsert(store: TrialStore, trial: Trial) -> UpsertOutcome:
+    """Store one study as an import would: stored overlays applied, sites placed, criteria parsed."""
+    return store.upsert(trial, finisher=FINISHER)
 
 
 def _records(paths: Sequence[Path]) -> Iterator[Any]:
@@ -54,7 +61,7 @@ def import_records(
     watching = [start(store) for start in observers]
     for observer in watching:
         items = observer.observe(items)
-    summary = store.import_records(items, derive_criteria=derive_criteria, on_progress=on_progress)
+    summary = store.import_records(items, finisher=FINISHER, on_progress=on_progress)
     for observer in watching:
         observer.after_import()
     return summary

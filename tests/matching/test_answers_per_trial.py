@@ -8,7 +8,7 @@ from typing import Any
 
 from golden_profiles_support import case_paths, load_case
 
-from eligo.criteria.parse import PARSER_VERSION, parse_trial
+from eligo import ingest
 from eligo.matching.evaluate import evaluate
 from eligo.matching.match import Match, load_parsed, match_profile, rank_key, score_of
 from eligo.matching.parsed_cache import ParsedCriteriaCache
@@ -24,7 +24,7 @@ EVERY_TRIAL = SearchQuery(limit=1000)
 
 def _import_bundled(store: TrialStore) -> None:
     items = [item for path in bundled_paths() for item in read_path(path)]
-    summary = store.import_records(items, derive_criteria=lambda t: (PARSER_VERSION, parse_trial(t).to_json()))
+    summary = ingest.import_records(store, items)
     assert summary.failed == 0
 
 

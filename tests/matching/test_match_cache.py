@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from golden_profiles_support import case_paths, load_case
 
+from eligo import ingest
 from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
 from eligo.matching.availability import facts_of_sketch, standing
 from eligo.matching.evaluate import RuleOutcomes, evaluate, evaluate_trial
@@ -27,13 +28,9 @@ from eligo.trials.readers import read_path
 EVERY_TRIAL = SearchQuery(limit=1000)
 
 
-def _derive(trial: Any) -> tuple[str, str]:
-    return PARSER_VERSION, parse_trial(trial).to_json()
-
-
 def _import_bundled(store: TrialStore) -> None:
     items = [item for path in bundled_paths() for item in read_path(path)]
-    summary = store.import_records(items, derive_criteria=_derive)
+    summary = ingest.import_records(store, items)
     assert summary.failed == 0
 
 

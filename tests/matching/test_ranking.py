@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tests.support.clinic import clinic_child
 
-from eligo.criteria.parse import PARSER_VERSION, ParsedCriteria, parse_trial
+from eligo import ingest
+from eligo.criteria.parse import ParsedCriteria, parse_trial
 from eligo.matching.evaluate import evaluate
 from eligo.matching.match import Match, match_profile
 from eligo.matching.ranking import checked_count, rank_key, score_of
@@ -66,7 +67,7 @@ def test_the_bundled_list_puts_every_checked_trial_before_the_unchecked_ones_of_
     store: TrialStore,
 ) -> None:
     items = [item for path in bundled_paths() for item in read_path(path)]
-    assert store.import_records(items, derive_criteria=lambda t: (PARSER_VERSION, parse_trial(t).to_json())).failed == 0
+    assert ingest.import_records(store, items).failed == 0
     for data in (clinic_child(), json.loads((DOCS.parents[0] / "examples" / "child-relapsed.json").read_text())):
         matches = match_profile(store, profile_from_data(data), ON, query=SearchQuery(limit=1000))
         keys = [(m.evaluation.verdict, checked_count(m.evaluation) == 0) for m in matches]

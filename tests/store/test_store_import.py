@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 from store_builders import make_trial, site
 
-from eligo.store import ImportSummary, SearchQuery, TrialStore
+from eligo import ingest
+from eligo.store import ImportSummary, SearchQuery, TrialStore, UpsertOutcome
 from eligo.store.rows import age_columns
 from eligo.trials.model import Eligibility, ImportProblem, Location, Trial
 from eligo.trials.overlay import OverlayPatch
@@ -129,15 +130,15 @@ def _patch(nct_id: str = "NCT00000001") -> OverlayPatch:
 
 
 def test_overlay_applies_now_and_after_reimport(store: TrialStore) -> None:
-    store.import_records([make_trial()])
-    summary = store.import_records([_patch()])
+    ingest.import_records(store, [make_trial()])
+    summary = ingest.import_records(store, [_patch()])
     assert summary.overlays == 1
     patched = store.get("NCT00000001")
     assert patched is not None and patched.acronym == "BEACON"
     assert patched.provenance is not None and patched.provenance.overlay_sources == ("CCLG guide",)
 
-    assert store.import_records([make_trial()]).unchanged == 1
-    newer = store.import_records([make_trial(last_update_date="2025-01-01", brief_title="Renamed")])
+    assert ingest.import_records(store, [make_trial()]).unchanged == 1
+    newer = ingest.import_records(store, [make_trial(last_update_date="2025-01-01", brief_title="Renamed")])
     assert newer.updated == 1
     stored = store.get("NCT00000001")
     assert stored is not None
@@ -147,11 +148,37 @@ def test_overlay_applies_now_and_after_reimport(store: TrialStore) -> None:
 
 
 def test_overlay_before_its_trial_waits_for_it(store: TrialStore) -> None:
-    assert store.import_records([_patch("NCT00000002")]).overlays == 1
+    assert ingest.import_records(store, [_patch("NCT00000002")]).overlays == 1
     assert store.get("NCT00000002") is None
-    store.upsert(make_trial("NCT00000002"))
+    ingest.upsert(store, make_trial("NCT00000002"))
     stored = store.get("NCT00000002")
     assert stored is not None and stored.acronym == "BEACON"
+
+
+def test_the_import_pipeline_finishes_what_the_store_writes(store: TrialStore) -> None:
+    """Overlays, geocoding and criteria are the pipeline's finisher's; the store's own applies none (issue #14)."""
+    london = Location(facility="A London hospital", city="London", country="United Kingdom", status="RECRUITING")
+
+    def site_points(nct_id: str) -> list[tuple[float | None, float | None]]:
+        with store.engine.connect() as connection:
+            query = text("SELECT lat, lon FROM sites WHERE nct_id = :nct_id")
+            return [(row.lat, row.lon) for row in connection.execute(query, {"nct_id": nct_id})]
+
+    assert store.import_records([make_trial("NCT00000001", locations=(london,))]).imported == 1
+    assert site_points("NCT00000001") == [(None, None)]
+    assert ingest.import_records(store, [make_trial("NCT00000002", locations=(london,))]).imported == 1
+    [(lat, lon)] = site_points("NCT00000002")
+    assert lat is not None and lon is not None and 51 < lat < 52 and -1 < lon < 1
+    assert store.get_criteria("NCT00000002") is not None and store.get_criteria("NCT00000001") is None
+
+    # A study with stored overlays is named and left alone by the store's own finisher, never written bare.
+    assert ingest.import_records(store, [_patch("NCT00000003")]).overlays == 1
+    summary = store.import_records([make_trial("NCT00000003")])
+    assert summary.failed == 1 and "stored overlays" in summary.problems[0]
+    assert store.get("NCT00000003") is None
+    with pytest.raises(ValueError, match="stored overlays"):
+        store.upsert(make_trial("NCT00000003"))
+    assert ingest.upsert(store, make_trial("NCT00000003")) is UpsertOutcome.IMPORTED
 
 
 @pytest.mark.parametrize(

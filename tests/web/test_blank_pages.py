@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from eligo import ingest
 from eligo.store import TrialStore
 from eligo.trials.bundled import bundled_paths
 from eligo.trials.readers import read_path
@@ -64,7 +65,7 @@ def test_new_store_data_renders_afresh(client: TestClient, loaded_store: TrialSt
     before = client.get(TRIAL).text
     assert "A brand-new title for this trial" not in before
     trial = next(t for path in bundled_paths() for t in read_path(path) if getattr(t, "nct_id", "") == "NCT03363373")
-    loaded_store.upsert(trial.model_copy(update={"brief_title": "A brand-new title for this trial"}))
+    ingest.upsert(loaded_store, trial.model_copy(update={"brief_title": "A brand-new title for this trial"}))
     after = TestClient(client.app).get(TRIAL).text
     assert "A brand-new title for this trial" in after
 

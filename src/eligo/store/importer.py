@@ -1,4 +1,7 @@
-"""Bulk import: studies in batches, each study atomic, bad ones named and skipped, overlays stored and applied."""
+"""Bulk import: studies in batches, each study atomic, bad ones named and skipped, overlays stored and applied.
+
+Finishing a study (overlays, sites, criteria) is the finisher's the caller passes; the importer writes.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +14,11 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import OperationalError
 
 from eligo.store.engine import WRITE_OPTIONS
+from eligo.store.finishing import Finisher, StoredPatch
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
-from eligo.store.overlays import load_patches, overlay_patch_type, save_patch
+from eligo.store.overlays import load_patches, save_patch
 from eligo.store.tables import trials
-from eligo.store.writer import DeriveCriteria, PreparedStudy, StoredState, load_states, prepare, write_studies
+from eligo.store.writer import PreparedStudy, StoredState, load_states, prepare, write_studies
 from eligo.trials.model import ImportNote, ImportProblem, Trial
 
 ProgressCallback = Callable[[ImportSummary], None]
@@ -41,9 +45,10 @@ def _retryable(error: OperationalError) -> bool:
 class BatchImporter:
     """Imports studies in batches beside a live site.
 
-    Each batch is read (stored states, overlay patches) in a short read, prepared (criteria parsed) with no
-    transaction open, then written in one short write transaction (`BEGIN IMMEDIATE` on SQLite, so it waits
-    its turn instead of failing) that first checks nothing changed since the read. So the write lock is held
+    Each batch is read (stored states, overlay patches) in a short read, finished (overlays applied, sites
+    placed, criteria parsed) with no transaction open, then written in one short write transaction (`BEGIN
+    IMMEDIATE` on SQLite, so it waits its turn instead of failing) that first checks nothing changed since the
+    read, and finishes again, under the lock, the studies whose stored state or patches did. So the write lock is held
     only while rows are written, and two imports at once take turns batch by batch.
     """
 
@@ -51,7 +56,7 @@ class BatchImporter:
         self,
         engine: Engine,
         *,
-        derive_criteria: DeriveCriteria | None,
+        finisher: Finisher,
         on_progress: ProgressCallback | None,
         batch_size: int,
         sleep: Callable[[float], None] = time.sleep,
@@ -59,14 +64,13 @@ class BatchImporter:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         self.engine = engine
-        self.derive_criteria = derive_criteria
+        self.finisher = finisher
         self.on_progress = on_progress
         self.batch_size = batch_size
         self.summary = ImportSummary()
         self._sleep = sleep
 
     def run(self, items: Iterable[Any]) -> ImportSummary:
-        patch_type = overlay_patch_type()
         pending: dict[str, Trial] = {}
         with self.engine.connect() as reader, self.engine.connect().execution_options(**WRITE_OPTIONS) as writer:
             for item in items:
@@ -81,9 +85,9 @@ class BatchImporter:
                     self.summary.fail(str(item))
                 elif isinstance(item, ImportNote):
                     self.summary.warn(str(item))
-                elif patch_type is not None and isinstance(item, patch_type):
+                elif (patch := self.finisher.overlay_patch(item)) is not None:
                     self._flush(reader, writer, pending)
-                    self._overlay(writer, item)
+                    self._overlay(writer, patch)
                 else:
                     self.summary.fail(f"cannot import a {type(item).__name__}: expected a Trial or an overlay patch")
             self._flush(reader, writer, pending)
@@ -137,7 +141,7 @@ class BatchImporter:
                     states.get(trial.nct_id),
                     patches.get(trial.nct_id, ()),
                     now,
-                    derive_criteria=self.derive_criteria,
+                    self.finisher,
                 )
             # One bad study (a parser bug, an overlay that no longer fits) must not stop the rest.
             except Exception as error:
@@ -220,13 +224,13 @@ class BatchImporter:
             elif outcome is not None:
                 self.summary.count(outcome)
 
-    def _overlay(self, connection: Connection, patch: Any) -> None:
+    def _overlay(self, connection: Connection, patch: StoredPatch) -> None:
         now = datetime.now(UTC)
         with connection.begin():
             try:
                 with connection.begin_nested():
                     save_patch(connection, patch)
-                    reapply_overlays(connection, patch.nct_id, now, self.derive_criteria)
+                    reapply_overlays(connection, patch.nct_id, now, self.finisher)
             except Exception as error:
                 self.summary.fail(
                     f"{patch.nct_id} (overlay {patch.source!r}): {type(error).__name__}: {_first_line(error)}"
@@ -235,9 +239,7 @@ class BatchImporter:
                 self.summary.overlays += 1
 
 
-def reapply_overlays(
-    connection: Connection, nct_id: str, now: datetime, derive_criteria: DeriveCriteria | None
-) -> None:
+def reapply_overlays(connection: Connection, nct_id: str, now: datetime, finisher: Finisher) -> None:
     """Rebuild a stored trial from its registry record and every patch stored for it; no-op if it is not stored."""
     row = connection.execute(
         select(trials.c.record, trials.c.base_record).where(trials.c.nct_id == nct_id)
@@ -251,7 +253,7 @@ def reapply_overlays(
         states.get(nct_id),
         load_patches(connection, [nct_id]).get(nct_id, ()),
         now,
-        derive_criteria=derive_criteria,
+        finisher,
     )
     if study is not None:
         write_studies(connection, [study], now)

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from eligo.store import sessions
 from eligo.store.engine import WRITE_OPTIONS, create_store_engine, resolve_url, upgrade_to_head
+from eligo.store.finishing import BareFinisher, DeriveCriteria, Finisher
 from eligo.store.importer import BatchImporter
 from eligo.store.outcomes import ImportSummary, UpsertOutcome
 from eligo.store.overlays import load_patches
@@ -26,7 +27,7 @@ from eligo.store.search import (
     sketches,
 )
 from eligo.store.tables import criteria, sync_state, trials
-from eligo.store.writer import DeriveCriteria, delete_study, load_states, prepare, write_studies
+from eligo.store.writer import delete_study, load_states, prepare, write_studies
 from eligo.trials.model import Trial
 
 
@@ -45,14 +46,23 @@ class TrialStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def upsert(self, trial: Trial, *, criteria: tuple[str, str] | None = None) -> UpsertOutcome:
-        """Store one study; `criteria` is (parser_version, tree_json) for it, written with it."""
+    def upsert(
+        self, trial: Trial, *, criteria: tuple[str, str] | None = None, finisher: Finisher | None = None
+    ) -> UpsertOutcome:
+        """Store one study; `criteria` is (parser_version, tree_json) for it, written with it.
+
+        `finisher` applies stored overlays and places the sites (`eligo.ingest.upsert` passes the import
+        pipeline's); the default takes coordinates as the record gives them and refuses (ValueError) a study
+        with stored overlays rather than write it without them.
+        """
         now = datetime.now(UTC)
         # It reads, then writes: on SQLite the transaction must take the write lock first (see WRITE_OPTIONS).
         with self.engine.connect().execution_options(**WRITE_OPTIONS) as connection, connection.begin():
             states = load_states(connection, [trial.nct_id])
             patches = load_patches(connection, [trial.nct_id]).get(trial.nct_id, ())
-            outcome, study = prepare(trial, states.get(trial.nct_id), patches, now, criteria_tree=criteria)
+            outcome, study = prepare(
+                trial, states.get(trial.nct_id), patches, now, finisher or BareFinisher(), criteria_tree=criteria
+            )
             if study is not None:
                 write_studies(connection, [study], now)
                 _bump_data_version(connection)
@@ -62,16 +72,22 @@ class TrialStore:
         self,
         items: Iterable[Any],
         *,
+        finisher: Finisher | None = None,
         derive_criteria: DeriveCriteria | None = None,
         on_progress: Callable[[ImportSummary], None] | None = None,
         batch_size: int = 500,
     ) -> ImportSummary:
-        """Import Trials, OverlayPatches and ImportProblems as a reader yields them.
+        """Import Trials, overlay patches (those the finisher recognises) and ImportProblems as a reader yields them.
 
         Each study is atomic: one that fails (including `derive_criteria` raising) is counted and named
         in `problems`, and leaves no trace; the others go on. Committed every `batch_size` studies, after
-        which `on_progress` gets a snapshot of the counts.
+        which `on_progress` gets a snapshot of the counts. `finisher` applies overlays, places sites and
+        parses criteria (the import pipeline, `eligo.ingest`, passes its own); without one the store takes
+        coordinates as given, stores the criteria `derive_criteria` gives, if any, and fails (names) a study
+        with stored overlays.
         """
+        if finisher is not None and derive_criteria is not None:
+            raise ValueError("pass a finisher or derive_criteria, not both")
 
         def committed(summary: ImportSummary) -> None:
             self._bump_data_version()
@@ -79,7 +95,10 @@ class TrialStore:
                 on_progress(summary)
 
         importer = BatchImporter(
-            self.engine, derive_criteria=derive_criteria, on_progress=committed, batch_size=batch_size
+            self.engine,
+            finisher=finisher or BareFinisher(derive_criteria),
+            on_progress=committed,
+            batch_size=batch_size,
         )
         try:
             return importer.run(items)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from eligo.trials.model import Location, Trial
+from eligo.trials.model import Trial
 
 
 def age_columns(trial: Trial) -> tuple[int | None, int | None]:
@@ -78,33 +77,10 @@ def search_text(trial: Trial) -> SearchText:
     )
 
 
-Geocoder = Callable[[str, str, str | None], tuple[float, float] | None]
-
-
-@lru_cache(maxsize=1)
-def _geocoder() -> Geocoder | None:
-    # Imported late: geocoding loads a gazetteer, and a store without eligo.geo still works, just without it.
-    try:
-        from eligo.geo import geocode_city
-    except ImportError:
-        return None
-    found: Geocoder = geocode_city
-    return found
-
-
-def site_point(location: Location) -> tuple[float, float] | None:
-    if location.geo is not None:
-        return location.geo.lat, location.geo.lon
-    if location.city and location.country:
-        geocode = _geocoder()
-        return geocode(location.city, location.country, location.state) if geocode else None
-    return None
-
-
-def site_rows(trial: Trial) -> list[dict[str, Any]]:
+def site_rows(trial: Trial, points: Sequence[tuple[float, float] | None]) -> list[dict[str, Any]]:
+    """The sites rows of `trial`, each at its point (one per location, placed by the finisher)."""
     rows = []
-    for location in trial.locations:
-        point = site_point(location)
+    for location, point in zip(trial.locations, points, strict=True):
         rows.append(
             {
                 "nct_id": trial.nct_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql
 
+from eligo.store.finishing import Finisher
 from eligo.store.outcomes import UpsertOutcome
-from eligo.store.overlays import apply_overlays
 from eligo.store.rows import (
     age_columns,
     fts_rowid,
@@ -22,8 +22,6 @@ from eligo.store.rows import (
 )
 from eligo.store.tables import FTS_COLUMNS, criteria, sites, trials
 from eligo.trials.model import Trial
-
-DeriveCriteria = Callable[[Trial], tuple[str, str]]
 
 _FTS_INSERT_SQLITE = f"INSERT INTO trials_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?{', ?' * len(FTS_COLUMNS)})"
 _FTS_DELETE = text("DELETE FROM trials_fts WHERE rowid IN :rowids").bindparams(bindparam("rowids", expanding=True))
@@ -78,20 +76,24 @@ def prepare(
     stored: StoredState | None,
     patches: Sequence[str],
     now: datetime,
+    finisher: Finisher,
     *,
     criteria_tree: tuple[str, str] | None = None,
-    derive_criteria: DeriveCriteria | None = None,
 ) -> tuple[UpsertOutcome, PreparedStudy | None]:
-    """The outcome for one incoming study and, when it is to be written, its rows (None for unchanged / older)."""
-    effective = apply_overlays(base, patches)
+    """The outcome for one incoming study and, when it is to be written, its rows (None for unchanged / older).
+
+    The finisher applies the stored overlay patches, places the sites and (unless `criteria_tree` is given)
+    parses the criteria; the store only writes.
+    """
+    effective = finisher.apply_overlays(base, patches)
     # One serialisation serves both the hash (which leaves provenance out) and the stored record.
     bare = effective.model_dump_json(exclude={"provenance"})
     digest = hashlib.sha256(bare.encode()).hexdigest()
     outcome = decide(effective, digest, stored)
     if outcome in (UpsertOutcome.UNCHANGED, UpsertOutcome.SKIPPED_OLDER):
         return outcome, None
-    if criteria_tree is None and derive_criteria is not None:
-        criteria_tree = derive_criteria(effective)
+    if criteria_tree is None:
+        criteria_tree = finisher.parse_criteria(effective)
     provenance = "null"
     if effective.provenance is not None:
         provenance = effective.provenance.model_copy(update={"imported_at": now}).model_dump_json()
@@ -116,7 +118,9 @@ def prepare(
         "imported_at": now.isoformat(),
         "content_hash": digest,
     }
-    return outcome, PreparedStudy(effective, outcome, row, site_rows(effective), criteria_tree)
+    return outcome, PreparedStudy(
+        effective, outcome, row, site_rows(effective, finisher.place_sites(effective)), criteria_tree
+    )
 
 
 def write_studies(connection: Connection, studies: Sequence[PreparedStudy], now: datetime) -> None:
