@@ -120,6 +120,26 @@ def phone_page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
+def phone_visitor(browser: Browser) -> Iterator[Page]:
+    """A second person (own cookies) on a phone-width screen, beside `page`: a coordinator, an admin."""
+    with _context(browser, viewport=PHONE) as context:
+        yield context.new_page()
+
+
+REFERRAL_TRIALS = Path(__file__).resolve().parents[1] / "referrals" / "trials.json"
+
+
+@pytest.fixture
+def referral_site(mail_site: MailSite) -> MailSite:
+    """The mail site with the referral tests' trials (sites with study-team emails) imported."""
+    from eligo.ingest import import_paths
+
+    summary = import_paths(mail_site.store, [REFERRAL_TRIALS])
+    assert summary.failed == 0, summary.problems
+    return mail_site
+
+
+@pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
     with _context(browser, viewport=DESKTOP, java_script_enabled=False) as context:
         yield context.new_page()

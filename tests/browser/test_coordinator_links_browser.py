@@ -7,22 +7,18 @@ nurse, signed out, opens the link in the study team's email, is asked to sign in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from eligo.accounts import users
-from eligo.ingest import import_paths
 from tests.browser.conftest import MailSite
 from tests.browser.live import PHONE
 
 pytestmark = pytest.mark.browser
 
-TRIALS = Path(__file__).resolve().parents[1] / "referrals" / "trials.json"
 TRIAL = "NCT99000001"
 LEEDS = "Leeds General Infirmary"
 SITE_EMAIL = "leeds-team@site.example"
@@ -30,23 +26,6 @@ NURSE = "links-nurse@site.example"
 ADMIN = "links-admin@eligo.example"
 PASSWORD = "correct horse battery"
 BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture
-def site(mail_site: MailSite) -> MailSite:
-    summary = import_paths(mail_site.store, [TRIALS])
-    assert summary.failed == 0, summary.problems
-    return mail_site
-
-
-@pytest.fixture
-def second_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def _no_serious_problems(page: Page, where: str) -> None:
@@ -61,25 +40,25 @@ def _sign_in(page: Page, email: str) -> None:
 
 
 def test_admin_links_the_nurse_who_signs_in_from_the_emailed_link(
-    page: Page, second_page: Page, site: MailSite
+    page: Page, phone_visitor: Page, referral_site: MailSite
 ) -> None:
     family = page
-    site.sign_up_confirmed(family, "links-parent@family.example", PASSWORD)
-    family.goto(f"{site.url}/trials/{TRIAL}/refer")
+    referral_site.sign_up_confirmed(family, "links-parent@family.example", PASSWORD)
+    family.goto(f"{referral_site.url}/trials/{TRIAL}/refer")
     family.get_by_role("radio", name=LEEDS).check()
     family.get_by_label("Your name").fill("Robin Parent")
     family.get_by_role("button", name="Send my request").click()
     expect(family.get_by_role("heading", name="Your request is on its way")).to_be_visible()
-    site.sign_up_confirmed(family, NURSE, PASSWORD)  # the nurse's account, made in this browser
-    family.goto(f"{site.url}/account")
+    referral_site.sign_up_confirmed(family, NURSE, PASSWORD)  # the nurse's account, made in this browser
+    family.goto(f"{referral_site.url}/account")
     family.get_by_role("button", name="Sign out").click()
 
     # The administrator, on a phone, picks the site from the trial's listed sites.
-    admin = second_page
-    users.create_admin(site.store, ADMIN, PASSWORD, datetime.now(UTC))
-    admin.goto(f"{site.url}/account/login")
+    admin = phone_visitor
+    users.create_admin(referral_site.store, ADMIN, PASSWORD, datetime.now(UTC))
+    admin.goto(f"{referral_site.url}/account/login")
     _sign_in(admin, ADMIN)
-    admin.goto(f"{site.url}/account")
+    admin.goto(f"{referral_site.url}/account")
     admin.get_by_role("link", name="Link coordinators to study sites").click()
     expect(admin.get_by_role("heading", name="Coordinator links", exact=True)).to_be_visible()
     admin.get_by_label("Trial (NCT number)").fill(TRIAL.lower())
@@ -104,8 +83,8 @@ def test_admin_links_the_nurse_who_signs_in_from_the_emailed_link(
 
     # The nurse, signed out, opens the link in the study team's email and is brought back to it.
     nurse = family
-    site.deliver()
-    link = site.link(SITE_EMAIL, "/referrals/")
+    referral_site.deliver()
+    link = referral_site.link(SITE_EMAIL, "/referrals/")
     nurse.goto(link)
     expect(nurse.get_by_role("heading", name="Please sign in to see this request")).to_be_visible()
     nurse.get_by_role("link", name="Sign in", exact=True).last.click()

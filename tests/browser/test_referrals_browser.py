@@ -5,41 +5,19 @@ Also axe-core on the referral form, the dashboard and the detail page, and the 3
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from eligo.accounts import users
-from eligo.ingest import import_paths
 from tests.browser.conftest import MailSite
 from tests.browser.live import PHONE
 
 pytestmark = pytest.mark.browser
 
-TRIALS = Path(__file__).resolve().parents[1] / "referrals" / "trials.json"
 TRIAL = "NCT99000001"
 LEEDS = "Leeds General Infirmary"
 BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture
-def site(mail_site: MailSite) -> MailSite:
-    summary = import_paths(mail_site.store, [TRIALS])
-    assert summary.failed == 0, summary.problems
-    return mail_site
-
-
-@pytest.fixture
-def coordinator_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def _no_serious_problems(page: Page, axe: Axe, where: str) -> None:
@@ -47,10 +25,10 @@ def _no_serious_problems(page: Page, axe: Axe, where: str) -> None:
     assert not violations, f"{where}: " + "; ".join(f"{v['id']}: {v['help']}" for v in violations)
 
 
-def test_family_refers_and_coordinator_updates(page: Page, coordinator_page: Page, site: MailSite) -> None:
+def test_family_refers_and_coordinator_updates(page: Page, phone_visitor: Page, referral_site: MailSite) -> None:
     axe = Axe()
-    site.sign_up_confirmed(page, "browser-parent@family.example")
-    page.goto(f"{site.url}/trials/{TRIAL}")
+    referral_site.sign_up_confirmed(page, "browser-parent@family.example")
+    page.goto(f"{referral_site.url}/trials/{TRIAL}")
     expect(page.get_by_role("heading", name="Connect with a study center")).to_be_visible()
     page.get_by_role("link", name="Contact a study team").click()
     expect(page.get_by_role("heading", name="Contact a study team")).to_be_visible()
@@ -62,10 +40,10 @@ def test_family_refers_and_coordinator_updates(page: Page, coordinator_page: Pag
     page.get_by_role("button", name="Send my request").click()
     expect(page.get_by_role("heading", name="Your request is on its way")).to_be_visible()
 
-    coordinator = coordinator_page
-    site.sign_up_confirmed(coordinator, "browser-coord@site.example")
-    users.link_coordinator(site.store, "browser-coord@site.example", TRIAL, LEEDS)
-    coordinator.goto(f"{site.url}/")
+    coordinator = phone_visitor
+    referral_site.sign_up_confirmed(coordinator, "browser-coord@site.example")
+    users.link_coordinator(referral_site.store, "browser-coord@site.example", TRIAL, LEEDS)
+    coordinator.goto(f"{referral_site.url}/")
     coordinator.get_by_role("link", name="Referrals", exact=True).click()
     expect(coordinator.get_by_role("heading", name="Referrals", exact=True)).to_be_visible()
     _no_serious_problems(coordinator, axe, "dashboard")
@@ -78,9 +56,10 @@ def test_family_refers_and_coordinator_updates(page: Page, coordinator_page: Pag
     coordinator.get_by_role("button", name="Save the status").click()
     expect(coordinator.get_by_role("status")).to_contain_text("The family will get an email")
 
-    page.goto(f"{site.url}/account")
+    page.goto(f"{referral_site.url}/account")
     expect(page.locator(".referral-list")).to_contain_text("Contacted")
-    site.deliver()
-    subjects = [" ".join(str(m["Subject"]).split()) for m in site.smtp.inbox.to("browser-parent@family.example")]
+    referral_site.deliver()
+    family_mail = referral_site.smtp.inbox.to("browser-parent@family.example")
+    subjects = [" ".join(str(m["Subject"]).split()) for m in family_mail]
     assert f"The study team at {LEEDS} updated your request: contacted" in subjects
-    assert site.smtp.inbox.to("leeds-team@site.example")
+    assert referral_site.smtp.inbox.to("leeds-team@site.example")

@@ -1,16 +1,15 @@
-"""What the command line wraps around an import: the alerts watch, and a progress line on a terminal."""
+"""What the command line wraps around an import: the alerts watch (`OBSERVERS`, also passed to a sync), and a
+progress line on a terminal."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 from eligo import ingest
 from eligo.alerts.detect import ImportWatch
 from eligo.store import ImportSummary, TrialStore
-from eligo.trials.sync import SyncReport
 
 # Every import the command line starts records the alerts it causes.
 OBSERVERS: tuple[ingest.StartObserver, ...] = (ImportWatch.start,)
@@ -22,28 +21,6 @@ def import_paths(store: TrialStore, paths: Sequence[Path], *, progress: bool = F
         return ingest.import_paths(store, paths, observers=OBSERVERS)
     with _progress_bar() as report:
         return ingest.import_paths(store, paths, observers=OBSERVERS, on_progress=report)
-
-
-def sync_registry(
-    store: TrialStore,
-    base_url: str,
-    *,
-    condition: str | None = None,
-    term: str | None = None,
-    statuses: Sequence[str] = (),
-    since: date | None = None,
-    full: bool = False,
-) -> SyncReport:
-    return ingest.sync_registry(
-        store,
-        base_url,
-        condition=condition,
-        term=term,
-        statuses=statuses,
-        since=since,
-        full=full,
-        observers=OBSERVERS,
-    )
 
 
 @contextmanager

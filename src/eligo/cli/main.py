@@ -382,8 +382,9 @@ def sync(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Pull studies from the ClinicalTrials.gov API v2 into the store; resumable and incremental."""
+    from eligo import ingest
     from eligo.cli import render
-    from eligo.cli.imports import sync_registry
+    from eligo.cli.imports import OBSERVERS
     from eligo.explain import payloads
     from eligo.trials.sync import SyncError
 
@@ -393,7 +394,7 @@ def sync(
         except ValueError as error:
             raise CliError(f"--since: {since!r} is not a date in YYYY-MM-DD form") from error
         try:
-            report = sync_registry(
+            report = ingest.sync_registry(
                 _open_store(db),
                 base_url,
                 condition=condition,
@@ -401,6 +402,7 @@ def sync(
                 statuses=_statuses(status),
                 since=since_date,
                 full=full,
+                observers=OBSERVERS,
             )
         except SyncError as error:
             raise CliError(f"sync stopped: {error} (run the same command again to resume)") from error
