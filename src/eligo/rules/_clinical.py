@@ -77,6 +77,12 @@ class ClinicalVocab(_Vocab):
             raise ValueError("vocab sites must match the DiseaseSiteRule sites")
         if "active_infection" not in self.conditions:
             raise ValueError("the vocab must define active_infection")
+        owner: dict[str, str] = {}
+        for name, condition in self.conditions.items():
+            for synonym in condition.synonyms:
+                other = owner.setdefault(synonym.lower(), name)
+                if other != name:
+                    raise ValueError(f"synonym {synonym!r} names both {other!r} and {name!r}")
         return self
 
     def diagnosis_covers(self, wanted: str, actual: str) -> bool:
@@ -101,9 +107,22 @@ class ClinicalVocab(_Vocab):
 
 @cache
 def clinical_vocab() -> ClinicalVocab:
-    """Load and validate the clinical vocabulary once per process."""
-    text = resources.files("eligo.criteria").joinpath("vocab/clinical.yaml").read_text(encoding="utf-8")
-    return ClinicalVocab.model_validate(load_yaml(text))
+    """Load and validate the clinical vocabulary once per process.
+
+    The conditions of `vocab/clinical.yaml` are joined by those of every `vocab/conditions/*.yaml`
+    file (one file per body system, each a `conditions:` mapping with its sources stated); a
+    condition name defined twice, or one synonym given to two conditions, is an error.
+    """
+    vocab = resources.files("eligo.criteria").joinpath("vocab")
+    data = load_yaml(vocab.joinpath("clinical.yaml").read_text(encoding="utf-8"))
+    conditions: dict[str, object] = dict(data["conditions"])
+    files = [f for f in vocab.joinpath("conditions").iterdir() if f.name.endswith(".yaml")]
+    for file in sorted(files, key=lambda f: f.name):
+        for name, term in (load_yaml(file.read_text(encoding="utf-8")).get("conditions") or {}).items():
+            if name in conditions:
+                raise ValueError(f"condition {name!r} is defined twice (again in vocab/conditions/{file.name})")
+            conditions[name] = term
+    return ClinicalVocab.model_validate({**data, "conditions": conditions})
 
 
 def _q(key: str, **fields: str) -> str:
