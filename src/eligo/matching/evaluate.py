@@ -641,10 +641,7 @@ def _questions_of(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mappin
         asked = [exception]
     if not asked:
         return [_question_of(node)]
-    return [
-        OpenQuestion(id=part.id, section=node.section, question=part.question, text=node.text)
-        for part in asked
-    ]
+    return [OpenQuestion(id=part.id, section=node.section, question=part.question, text=node.text) for part in asked]
 
 
 def evaluate(
