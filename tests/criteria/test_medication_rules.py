@@ -77,6 +77,20 @@ def test_items_under_a_medication_heading_carry_its_window() -> None:
     assert not isinstance(alone, MedicationRule)
 
 
+def test_a_describing_heading_adds_nothing_but_a_time_or_dose_in_it_does() -> None:
+    # NCT03867500: the items under it are the medicines excluded.
+    heading = "Concomitant use of medications that can alter serum lipid profile:"
+    rule = extract(CriterionContext(text="Fibrates", section="exclusion", parent_text=heading)).rule
+    assert rule == MedicationRule(classes=("fibrate",))
+    timed = "Use of medications that can alter lipids within 4 weeks:"
+    rule = extract(CriterionContext(text="Fibrates", section="exclusion", parent_text=timed)).rule
+    assert not isinstance(rule, MedicationRule)
+    # A heading whose parenthesis sets wash-out periods elsewhere (NCT02679963) is not read.
+    washout = "Patients receiving the following classes of inhibitors of CYP3A4 (see Section 6.5 for wash out periods)."
+    rule = extract(CriterionContext(text="Macrolide antibiotics", section="exclusion", parent_text=washout)).rule
+    assert not isinstance(rule, MedicationRule)
+
+
 def test_anti_cancer_drugs_are_not_medications() -> None:
     assert medications().term("cisplatin") is None
     assert medications().term("prednisone") is not None  # a drugs.yaml steroid, read here too

@@ -31,13 +31,14 @@ from eligo.rules._medications import Term, medication_wording, medications
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
-from eligo.rules.prefilter import Trigger, phrase_words
+from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
 
 _PATTERNS = patterns()["medication"]
 _USE = _PATTERNS.regex("use")
 _POSTFIX = _PATTERNS.regex("postfix")
 _HEADING = _PATTERNS.regex("heading")
+_BARE_WINDOW = _PATTERNS.regex("bare_window")
 # A list of items: commas, "or", "and/or", "and" (read per section below).
 _SPLIT = re.compile(r"\s*(?:,\s*(?:and/or|or|and)\s+|,\s*|\s+and/or\s+|\s+or\s+|\s+and\s+)\s*", re.IGNORECASE)
 _AND = re.compile(r"\band\b(?!/)", re.IGNORECASE)
@@ -45,6 +46,12 @@ _PAREN = re.compile(r"\s*\(([^()]*)\)")
 _EXAMPLES = re.compile(r"^(?:e\.?g\.?,?|eg,?|for example,?|such as|including|i\.e\.?,?|ie,?)\s+(.+)$", re.IGNORECASE)
 # Words after a class phrase that change nothing ("anticoagulant medication", "NSAID drugs").
 _TAIL = re.compile(r"\s+(?:medications?|medicines?|drugs?|agents?|therapy|treatment|products?)$", re.IGNORECASE)
+# A heading's description of its medicines ("that can alter serum lipid profile") adds nothing to
+# the named items unless it sets a time, a dose or a condition.
+_CHANGES_MEANING = re.compile(
+    r"\d|\b(?:within|prior|before|after|during|days?|weeks?|months?|years?|unless|except|if|dose|doses|mg)\b",
+    re.IGNORECASE,
+)
 _LEAD_WORDS = re.compile(r"^(?:any|an|a|the|either)\s+", re.IGNORECASE)
 
 Timing = Literal["current", "within", "ever"]
@@ -227,20 +234,21 @@ def _most_general(classes: tuple[str, ...]) -> tuple[str, ...]:
 
 def extract_medication(context: CriterionContext) -> MedicationRule | None:
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
-    for pattern in (_USE, _POSTFIX):
+    patterns = (_USE, _POSTFIX, _BARE_WINDOW) if context.section == "exclusion" else (_USE, _POSTFIX)
+    for pattern in patterns:
         match = pattern.match(text)
         rule = _from_match(match, context.section) if match is not None else None
         if rule is not None:
             return rule
     # A bare item under a heading that says how the medicines below it are used.
     heading = _HEADING.match(" ".join((context.parent_text or "").split()).strip().rstrip(".;,").strip())
-    if heading is None or heading["neg"]:
+    if heading is None or heading["neg"] or (heading["desc"] and _CHANGES_MEANING.search(heading["desc"])):
         return None
     terms = _terms(text, context.section)
     if not terms:
         return None
     timing: Timing = "ever" if heading["ever"] else "current"
-    regular = bool(heading["reg"] or heading["reg2"])
+    regular = bool(heading["reg"] or heading["reg2"] or heading["reg3"])
     return _rule(terms, timing, _window(heading), regular, taking=True)
 
 
@@ -256,7 +264,7 @@ def _from_match(match: re.Match[str], section: Section) -> MedicationRule | None
     window = _window(match)
     if negated and (ever or window is not None):
         return None
-    regular = bool(groups.get("reg") or groups.get("reg2"))
+    regular = any(groups.get(name) for name in ("reg", "reg2", "reg3", "reg4", "reg5"))
     return _rule(terms, "ever" if ever else "current", window, regular, taking=not negated)
 
 
@@ -351,16 +359,57 @@ def evaluate_medication(rule: MedicationRule, profile: PatientProfile, on: date)
     return Outcome.not_met(text) if holds else Outcome.met(text)
 
 
-def _trigger() -> Trigger:
-    words = phrase_words(medications().phrases())
-    if words is None:
-        raise ValueError("every medication phrase needs an ASCII word to trigger on")
-    return Trigger(words)
+# Words one of which every reading needs: a verb or noun of use ("use", "taking", "received", "current"),
+# a window's unit (the bare "antibiotics in the last two weeks"), or, for "on", the person before it or
+# the capitalised opening "On". The vocabulary's own phrases would do too, but hundreds of drug names
+# slow the prefilter more than this cheap extractor costs on the criteria these words let through.
+_LEAD_WORDS_TRIGGER = (
+    "use",
+    "usage",
+    "intake",
+    "treatment",
+    "therapy",
+    "administration",
+    "receipt",
+    "chronic",
+    "regular",
+    "long",
+    "continuous",
+    "daily",
+    "consistent",
+    "taking",
+    "take",
+    "using",
+    "receiving",
+    "treated",
+    "received",
+    "taken",
+    "used",
+    "prior",
+    "previous",
+    "current",
+    "concurrent",
+    "concomitant",
+    "ongoing",
+    "active",
+    "presently",
+    "patient",
+    "subject",
+    "participant",
+    "individual",
+    "those",
+    "person",
+    "people",
+    "children",
+    "volunteer",
+    "On",
+)
+_TRIGGER = Trigger(words=(*_LEAD_WORDS_TRIGGER, "day", "week", "month", "year"), parent_words=_LEAD_WORDS_TRIGGER)
 
 
 KIND = RuleKind(
     MedicationRule, medication_wording, ("current", "current_regular", "within", "ever", "not_current"),
-    evaluate_medication, (Step(extract_medication, _trigger()),),
+    evaluate_medication, (Step(extract_medication, _TRIGGER),),
 )  # fmt: skip
 
 __all__ = ["KIND", "MedicationRule", "evaluate_medication", "extract_medication"]
