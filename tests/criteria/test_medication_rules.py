@@ -101,7 +101,7 @@ def test_anti_cancer_drugs_are_not_medications() -> None:
 def test_questions_ask_one_thing_in_a_parents_words() -> None:
     rule = MedicationRule(classes=("anticoagulant",))
     assert rule.question("exclusion") == (
-        "Is your child taking a blood thinner (anticoagulant) (for example warfarin or heparin) now?"
+        "Is your child taking a blood thinner (anticoagulant) such as warfarin or heparin now?"
     )
     window = MedicationRule(classes=("antibiotic",), timing="within", within_days=28)
     assert window.question("exclusion").endswith("in the last 4 weeks?")

@@ -43,7 +43,8 @@ _BARE_WINDOW = _PATTERNS.regex("bare_window")
 _SPLIT = re.compile(r"\s*(?:,\s*(?:and/or|or|and)\s+|,\s*|\s+and/or\s+|\s+or\s+|\s+and\s+)\s*", re.IGNORECASE)
 _AND = re.compile(r"\band\b(?!/)", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
-_EXAMPLES = re.compile(r"^(?:e\.?g\.?,?|eg,?|for example,?|such as|including|i\.e\.?,?|ie,?)\s+(.+)$", re.IGNORECASE)
+# Examples only: "i.e." defines (narrows) what it follows, so it is no example list.
+_EXAMPLES = re.compile(r"^(?:e\.?g\.?,?|eg,?|for example,?|such as|including)\s+(.+)$", re.IGNORECASE)
 # Words after a class phrase that change nothing ("anticoagulant medication", "NSAID drugs").
 _TAIL = re.compile(r"\s+(?:medications?|medicines?|drugs?|agents?|therapy|treatment|products?)$", re.IGNORECASE)
 # A heading's description of its medicines ("that can alter serum lipid profile") adds nothing to
@@ -93,7 +94,7 @@ class MedicationRule(RuleBase):
         if len(self.classes) == 1 and not self.drugs:
             examples = vocab.examples(self.classes[0])
             if examples:
-                text += f" (for example {' or '.join(examples[:2])})"
+                text += f" such as {' or '.join(examples[:2])}"
         return text
 
     def period(self) -> str:
@@ -240,6 +241,11 @@ def extract_medication(context: CriterionContext) -> MedicationRule | None:
         rule = _from_match(match, context.section) if match is not None else None
         if rule is not None:
             return rule
+    # A bare exclusion item that names medicines as medicines ("Anticoagulant drugs", NCT03921983): in
+    # use now, as a coordinator reads an exclusion list.
+    if context.parent_text is None and context.section == "exclusion" and _TAIL.search(text):
+        terms = _terms(text, context.section)
+        return _rule(terms, "current", None, regular=False, taking=True) if terms else None
     # A bare item under a heading that says how the medicines below it are used.
     heading = _HEADING.match(" ".join((context.parent_text or "").split()).strip().rstrip(".;,").strip())
     if heading is None or heading["neg"] or (heading["desc"] and _CHANGES_MEANING.search(heading["desc"])):
@@ -360,7 +366,8 @@ def evaluate_medication(rule: MedicationRule, profile: PatientProfile, on: date)
 
 
 # Words one of which every reading needs: a verb or noun of use ("use", "taking", "received", "current"),
-# a window's unit (the bare "antibiotics in the last two weeks"), or, for "on", the person before it or
+# a window's unit (the bare "antibiotics in the last two weeks"), a medicine noun (the bare exclusion item
+# "Anticoagulant drugs"), or, for "on", the person before it or
 # the capitalised opening "On". The vocabulary's own phrases would do too, but hundreds of drug names
 # slow the prefilter more than this cheap extractor costs on the criteria these words let through.
 _LEAD_WORDS_TRIGGER = (
@@ -404,7 +411,10 @@ _LEAD_WORDS_TRIGGER = (
     "volunteer",
     "On",
 )
-_TRIGGER = Trigger(words=(*_LEAD_WORDS_TRIGGER, "day", "week", "month", "year"), parent_words=_LEAD_WORDS_TRIGGER)
+_TRIGGER = Trigger(
+    words=(*_LEAD_WORDS_TRIGGER, "day", "week", "month", "year", "medication", "medicine", "drug", "agent", "product"),
+    parent_words=_LEAD_WORDS_TRIGGER,
+)
 
 
 KIND = RuleKind(
