@@ -326,6 +326,8 @@ _CLAUSE_UNIT = _PATTERNS.regex("clause_unit")
 _CLAUSE_TO_COMPARATOR = _PATTERNS.regex("clause_to_comparator")
 _CLAUSE_COMMA_AND = _PATTERNS.regex("clause_comma_and")
 _CLAUSE_INNER_OLD = _PATTERNS.regex("clause_inner_old")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_OPENS = re.compile(r"^(?:\d|[<>≤≥=]|between\b)", re.IGNORECASE)
 _SEX_WORD = re.compile(r"\b(?:(?P<female>females?|women|woman|girls?)|(?P<male>males?|men|man|boys?))\b", re.I)
 
 
@@ -394,11 +396,13 @@ def _after_tail(text: str) -> str:
         text = text[separator.end() :]
 
 
-def age_clause(text: str, section: Section = "inclusion") -> tuple[Rule, str | None, str] | None:
+def age_clause(
+    text: str, section: Section = "inclusion", *, normalized: bool = False
+) -> tuple[Rule, str | None, str] | None:
     """An age limit at the start of `text`, with who it is about before it ("Adult patients over 18
     years", "Men or women age 18-64", "Age <18 or >80 years"): the rule, the one sex it names
     ("female", "male"; None for none or both) and the words after it that it does not account for."""
-    text = normalize_comparators(text).strip()
+    text = (text if normalized else normalize_comparators(text)).strip()
     subject = _CLAUSE_SUBJECT.match(text)
     lead = subject.group(0) if subject else ""
     rest = _CLAUSE_VERB.sub("", text[len(lead) :], count=1)
@@ -411,7 +415,10 @@ def age_clause(text: str, section: Section = "inclusion") -> tuple[Rule, str | N
         word = _CLAUSE_AGE_WORD.match(inner)
         had_age = had_age or word is not None
         rest = (inner[word.end() :] if word else inner) + " " + after
-    rest = _prepared(rest.strip(), had_age)
+    rest = rest.strip()
+    if not _CLAUSE_OPENS.match(rest):
+        return None  # no number, comparator or range word where the limit should be
+    rest = _prepared(rest, had_age)
     # Who it is about, then a number with its unit ("Subjects of 40-70 years"): an age.
     had_age = had_age or bool((lead or rest != text) and _CLAUSE_UNIT.search(rest))
     read = _outside(rest, had_age, either_and=section == "exclusion")
@@ -442,10 +449,10 @@ def extract_age_clause(context: CriterionContext) -> Rule | None:
     that says more after the limit ("Adult patients over 18 years, with colorectal cancer") gives
     the age rule; the checks (`eligo.rules.guards`) leave the rest unparsed or read it. A limit for
     one sex is the sex kind's (`all_of` of both)."""
-    if _LAB_UNITS.search(context.text) or len(context.sentences) > 1:
-        return None
-    scope, text = _scope(context.body)
-    found = age_clause(text, context.section)
+    if not _DIGIT.search(context.text) or _LAB_UNITS.search(context.text) or len(context.sentences) > 1:
+        return None  # every limit is a number
+    scope, text = _scope(context.normalized.rstrip(". "))
+    found = age_clause(text, context.section, normalized=True)
     if found is None or found[1] is not None:
         return None
     if found[2] and context.section != "inclusion":

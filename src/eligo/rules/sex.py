@@ -69,6 +69,7 @@ _CLAUSE = patterns()["sex.clause"]
 _SEX_CLAUSE = _CLAUSE.regex("clause")
 _NOT_THE_SEX = _CLAUSE.regex("not_the_sex")
 _OTHER_SEX = _CLAUSE.regex("other_sex")
+_DIGIT = re.compile(r"\d")
 _FEMALE = re.compile(r"^(?:females?|women|woman|girls?)$", re.IGNORECASE)
 
 
@@ -94,8 +95,8 @@ def sex_remainder(text: str) -> tuple[str, str] | None:
 
 def extract_sex_clause(context: CriterionContext) -> Rule | None:
     """One sex, in either section, with words around it that the checks then account for."""
-    if len(context.text) > 200 or len(context.sentences) > 1:
-        return None
+    if len(context.text) > 200 or not _OTHER_SEX.search(context.text) or len(context.sentences) > 1:
+        return None  # the sex as a whole word ("men", not "treatment")
     match = _sex_clause(context.normalized.strip().rstrip(".;,").strip())
     if match is None:
         return None
@@ -105,9 +106,9 @@ def extract_sex_clause(context: CriterionContext) -> Rule | None:
 def extract_sex_with_age(context: CriterionContext) -> Rule | None:
     """One sex and an age limit in the words real registries use ("18-35-year-old women", "Women <
     18 years old", "Healthy ..." excepted): `all_of` both, only when nothing else is said."""
-    if len(context.text) > 160 or len(context.sentences) > 1:
+    if len(context.text) > 160 or not _DIGIT.search(context.text) or len(context.sentences) > 1:
         return None
-    found = age_clause(context.body, context.section)
+    found = age_clause(context.normalized.rstrip(". "), context.section, normalized=True)
     if found is None or found[1] is None or found[2]:
         return None
     sex: Literal["female", "male"] = "female" if found[1] == "female" else "male"
