@@ -69,6 +69,7 @@ _CLAUSE = patterns()["sex.clause"]
 _SEX_CLAUSE = _CLAUSE.regex("clause")
 _NOT_THE_SEX = _CLAUSE.regex("not_the_sex")
 _OTHER_SEX = _CLAUSE.regex("other_sex")
+_REPRODUCTIVE = _CLAUSE.regex("reproductive")
 _DIGIT = re.compile(r"\d")
 _FEMALE = re.compile(r"^(?:females?|women|woman|girls?)$", re.IGNORECASE)
 
@@ -99,6 +100,8 @@ def extract_sex_clause(context: CriterionContext) -> Rule | None:
         return None  # the sex as a whole word ("men", not "treatment")
     match = _sex_clause(context.normalized.strip().rstrip(".;,").strip())
     if match is None:
+        return None
+    if context.section == "inclusion" and match["rest"] and _REPRODUCTIVE.search(match["rest"]):
         return None
     return SexRule(sex="female" if _FEMALE.match(match["sex"]) else "male")
 
