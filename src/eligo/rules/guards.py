@@ -709,6 +709,19 @@ def _uln_multiple(text: str, rule: Rule, whole: bool = True) -> Rule | None:
     return rule
 
 
+_SYMBOL_RUN = re.compile(r"\s*[≥≤<>≷=]+\s*")
+
+
+def _as_written(original: str, part: str) -> str:
+    """A part of the normalised text in the criterion's own words ("under general anesthesia", not
+    "< general anesthesia"), where it can be found there; else the part as it is."""
+    if not _SYMBOL_RUN.search(part):
+        return part
+    pieces = [re.escape(piece).replace(r"\ ", r"\s+") for piece in _SYMBOL_RUN.split(part)]
+    found = re.search(r"\s*.{1,40}?\s*".join(pieces), original, re.IGNORECASE | re.DOTALL)
+    return found.group(0) if found else part
+
+
 def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """A rule read from a number accounts for the clause holding that number, not for the others."""
     vocab = vocabulary()
@@ -744,7 +757,7 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if not own:
         return Checked(rule)
     left_out = [not holds(clause) and bool(_content(clause, words)) for clause in clauses]
-    rest = list(_spans(text, clauses, left_out))
+    rest = [_as_written(ctx.text, part) for part in _spans(text, clauses, left_out)]
     # A bracket in the rule's own clause that states a condition ("≤ 5 × ULN if liver metastases").
     for clause in own if rule.scope is None else ():
         for bracket in _BRACKETED.finditer(clause):
