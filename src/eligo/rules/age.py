@@ -15,7 +15,7 @@ from eligo.rules._clinical_text import _diagnoses_in, _scope
 from eligo.rules._general import general_vocab
 from eligo.rules.attestation import _attestation
 from eligo.rules.base import CriterionContext, RuleBase, Section, normalize_comparators
-from eligo.rules.composite import AllOf, ConditionalRule
+from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
 from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
@@ -105,8 +105,6 @@ class AgeRule(RuleBase):
             top = self._amount(self.max_months or 0)
             span = f"{top} or younger" if self.max_inclusive else f"younger than {top}"
         return _q("age_at_diagnosis" if self.at_diagnosis else "age", range=span)
-
-
 
 
 _LAB_UNITS = _PATTERNS.regex("lab_units")
@@ -308,6 +306,161 @@ def extract_age_phrase(context: CriterionContext) -> Rule | None:
     return None
 
 
+_CLAUSE_SUBJECT = _PATTERNS.regex("clause_subject")
+_CLAUSE_VERB = _PATTERNS.regex("clause_verb")
+_CLAUSE_AGE_WORD = _PATTERNS.regex("clause_age_word")
+_CLAUSE_GE = _PATTERNS.regex("clause_ge")
+_CLAUSE_LE = _PATTERNS.regex("clause_le")
+_CLAUSE_HYPHEN_UNIT = _PATTERNS.regex("clause_hyphen_unit")
+_CLAUSE_AND_OLDER = _PATTERNS.regex("clause_and_older")
+_CLAUSE_AND_YOUNGER = _PATTERNS.regex("clause_and_younger")
+_CLAUSE_OUTSIDE = (_PATTERNS.regex("clause_outside_low_first"), _PATTERNS.regex("clause_outside_high_first"))
+_CLAUSE_BARE_RANGE = _PATTERNS.regex("clause_bare_range")
+_CLAUSE_TAIL = _PATTERNS.regex("clause_tail")
+_CLAUSE_SEX_AFTER = _PATTERNS.regex("clause_sex_after")
+_CLAUSE_REST = _PATTERNS.regex("clause_rest")
+_CLAUSE_SEPARATOR = _PATTERNS.regex("clause_separator")
+_CLAUSE_ANOTHER_AGE = _PATTERNS.regex("clause_another_age")
+_CLAUSE_BARE_PAIR = _PATTERNS.regex("clause_bare_pair")
+_CLAUSE_UNIT = _PATTERNS.regex("clause_unit")
+_CLAUSE_TO_COMPARATOR = _PATTERNS.regex("clause_to_comparator")
+_CLAUSE_COMMA_AND = _PATTERNS.regex("clause_comma_and")
+_CLAUSE_INNER_OLD = _PATTERNS.regex("clause_inner_old")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_OPENS = re.compile(r"^(?:\d|[<>≤≥=]|between\b)", re.IGNORECASE)
+_SEX_WORD = re.compile(r"\b(?:(?P<female>females?|women|woman|girls?)|(?P<male>males?|men|man|boys?))\b", re.I)
+
+
+def _limit(symbol: str, value: str, unit: str | None) -> AgeRule | None:
+    months = _months(value, unit)
+    if months is None:
+        return None
+    key = "min" if symbol in "≥>" else "max"
+    return AgeRule(**{f"{key}_months": months[0], f"{key}_inclusive": symbol in "≥≤", "unit": months[1]})
+
+
+def _outside(text: str, had_age: bool, either_and: bool) -> tuple[Rule, str] | None:
+    """ "< 18 or > 80 years" (either order): below the one limit or above the other. Joined by
+    "and" only where `either_and` (an exclusion's "> 70 yr and < 40 yr"); in an inclusion "≥ 18
+    and < 12" is a contradiction, not an "either"."""
+    for pattern in _CLAUSE_OUTSIDE:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        if not either_and and " or " not in f" {match.group(0)} ":
+            return None
+        c1, v1, u1, c2, v2, u2 = match.groups()
+        unit = u2 or u1
+        if unit is None and not had_age:
+            return None
+        first, second = _limit(c1, v1, u1 or unit), _limit(c2, v2, u2 or unit)
+        if first is None or second is None:
+            return None
+        low, high = (first, second) if first.max_months is not None else (second, first)
+        if low.max_months is None or high.min_months is None or low.max_months > high.min_months:
+            return None  # "≥ 18 or < 65" is a range, read by the pair reading; this is outside one
+        return AnyOf(rules=(low, high)), text[match.end() :]
+    return None
+
+
+def _prepared(text: str, had_age: bool) -> str:
+    """The limit in the forms `_age_bounds` reads: "18 and older" as "≥ 18 years"."""
+    text = _CLAUSE_HYPHEN_UNIT.sub(r"\1 ", _CLAUSE_LE.sub("≤", _CLAUSE_GE.sub("≥", text)))
+    text = _CLAUSE_INNER_OLD.sub(" ", _CLAUSE_COMMA_AND.sub(" and ", text))
+    text = _CLAUSE_TO_COMPARATOR.sub(r"≥ \1 \2 and ", text).replace(" None and ", " and ")
+    for pattern, symbol in ((_CLAUSE_AND_OLDER, "≥"), (_CLAUSE_AND_YOUNGER, "≤")):
+        match = pattern.match(text)
+        if match is not None:
+            unit = match.group(2) or match.group(3) or ("years" if had_age else None)
+            if unit is None:
+                return text
+            return f"{symbol} {match.group(1)} {unit}{text[match.end() :]}"
+    for bare_pattern in (_CLAUSE_BARE_RANGE, _CLAUSE_BARE_PAIR):
+        bare = bare_pattern.match(text)
+        if bare is not None and had_age:
+            return f"{bare.group(1)} years{text[bare.end() :]}"
+    return text
+
+
+def _after_tail(text: str) -> str:
+    """`text` less what follows an age limit and adds nothing ("years old", ", male or female")."""
+    while True:
+        tail = _CLAUSE_TAIL.match(text)
+        text = text[tail.end() if tail else 0 :].strip()
+        separator = _CLAUSE_SEPARATOR.match(text)
+        if separator is None:
+            return text
+        behind = _CLAUSE_TAIL.match(text, separator.end())
+        if behind is None or behind.end() == separator.end():
+            return text  # ", with ...": a clause of its own
+        text = text[separator.end() :]
+
+
+def age_clause(
+    text: str, section: Section = "inclusion", *, normalized: bool = False
+) -> tuple[Rule, str | None, str] | None:
+    """An age limit at the start of `text`, with who it is about before it ("Adult patients over 18
+    years", "Men or women age 18-64", "Age <18 or >80 years"): the rule, the one sex it names
+    ("female", "male"; None for none or both) and the words after it that it does not account for."""
+    text = (text if normalized else normalize_comparators(text)).strip()
+    subject = _CLAUSE_SUBJECT.match(text)
+    lead = subject.group(0) if subject else ""
+    rest = _CLAUSE_VERB.sub("", text[len(lead) :], count=1)
+    word = _CLAUSE_AGE_WORD.match(rest)
+    had_age = word is not None
+    if word is not None:
+        rest = rest[word.end() :]
+    if rest.startswith("(") and ")" in rest:  # "Adult patients (age ≥ 18)", "Older adults (≥ 65 years)"
+        inner, _, after = rest[1:].partition(")")
+        word = _CLAUSE_AGE_WORD.match(inner)
+        had_age = had_age or word is not None
+        rest = (inner[word.end() :] if word else inner) + " " + after
+    rest = rest.strip()
+    if not _CLAUSE_OPENS.match(rest):
+        return None  # no number, comparator or range word where the limit should be
+    rest = _prepared(rest, had_age)
+    # Who it is about, then a number with its unit ("Subjects of 40-70 years"): an age.
+    had_age = had_age or bool((lead or rest != text) and _CLAUSE_UNIT.search(rest))
+    read = _outside(rest, had_age, either_and=section == "exclusion")
+    if read is None:
+        parsed = _age_bounds(("age " if had_age else "") + rest)
+        if parsed is None:
+            return None
+        fields, after = parsed
+        try:
+            read = AgeRule.model_validate(fields), after
+        except ValidationError:
+            return None
+    rule, after = read
+    after = _after_tail(after)
+    sexes = {name for m in _SEX_WORD.finditer(lead) for name, said in m.groupdict().items() if said}
+    sex_after = _CLAUSE_SEX_AFTER.match(after)
+    if sex_after is not None:
+        sexes |= {name for m in _SEX_WORD.finditer(sex_after["sex"]) for name, said in m.groupdict().items() if said}
+        after = ""
+    if after and (not _CLAUSE_REST.match(after) or _CLAUSE_ANOTHER_AGE.search(after) or isinstance(rule, AnyOf)):
+        return None  # the checks account for the rest of a single limit, not of an "either"
+    return rule, (sexes.pop() if len(sexes) == 1 else None), after
+
+
+def extract_age_clause(context: CriterionContext) -> Rule | None:
+    """An age limit in the words real registries use (issue #12): "adult aged 18 and older",
+    "Age <18 or >80 years", "Adult patients over 18 years", "Age > or = 18 years old". A criterion
+    that says more after the limit ("Adult patients over 18 years, with colorectal cancer") gives
+    the age rule; the checks (`eligo.rules.guards`) leave the rest unparsed or read it. A limit for
+    one sex is the sex kind's (`all_of` of both)."""
+    if not _DIGIT.search(context.text) or _LAB_UNITS.search(context.text) or len(context.sentences) > 1:
+        return None  # every limit is a number
+    scope, text = _scope(context.normalized.rstrip(". "))
+    found = age_clause(text, context.section, normalized=True)
+    if found is None or found[1] is not None:
+        return None
+    if found[2] and context.section != "inclusion":
+        return None  # an exclusion's other clauses are each a reason of their own: read part by part
+    rule = found[0]
+    return rule.model_copy(update={"scope": scope}) if scope is not None else rule
+
+
 KIND = RuleKind(
     AgeRule,
     clinical_wording,
@@ -316,7 +469,8 @@ KIND = RuleKind(
     (
         Step(extract_age, _PATTERNS.trigger),
         Step(extract_age_phrase, Trigger(("age", "ages", "aged", "year", "years", "yrs", "month", "months"))),
+        Step(extract_age_clause, Trigger(("age", "year", "yr", "month", "older", "younger", "adult"))),
     ),
 )
 
-__all__ = ["KIND", "AgeRule", "evaluate_age", "extract_age", "extract_age_phrase"]
+__all__ = ["KIND", "AgeRule", "age_clause", "evaluate_age", "extract_age", "extract_age_clause", "extract_age_phrase"]

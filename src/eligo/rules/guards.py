@@ -51,6 +51,7 @@ from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.drugs import therapy_vocabulary
 from eligo.rules.drugs import vocabulary as drug_vocabulary
 from eligo.rules.registry import RULE_ADAPTER, Rule
+from eligo.rules.sex import sex_remainder
 from eligo.yamlfile import load_yaml
 
 # Reads one part of a criterion with the extractor chain (and these checks); None: no rule.
@@ -131,6 +132,7 @@ class GuardVocabulary(_Model):
     numeric_kinds: dict[str, Words]
     washout_words: Words
     condition_lead: str
+    age_clause_break: str
     lab: LabCues
     alternative: str
     consent_exception: str
@@ -628,13 +630,15 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _number(text: str) -> float:
-    """"100,000" is a hundred thousand; "1,5" is one and a half."""
+    """ "100,000" is a hundred thousand; "1,5" is one and a half."""
     if _THOUSANDS.fullmatch(text):
         return float(text.replace(",", ""))
     try:
         return float(text.replace(",", "."))
     except ValueError:
         return float("nan")
+
+
 _COMPARATOR_OR = re.compile(
     r"\b(?:equal(?: to)?|equals) or (?:greater|more|higher|less|lower|smaller)(?: than)?|"
     r"\b(?:greater|more|higher|less|lower|smaller) than or equal(?: to)?|"
@@ -705,6 +709,19 @@ def _uln_multiple(text: str, rule: Rule, whole: bool = True) -> Rule | None:
     return rule
 
 
+_SYMBOL_RUN = re.compile(r"\s*[≥≤<>≷=]+\s*")
+
+
+def _as_written(original: str, part: str) -> str:
+    """A part of the normalised text in the criterion's own words ("under general anesthesia", not
+    "< general anesthesia"), where it can be found there; else the part as it is."""
+    if not _SYMBOL_RUN.search(part):
+        return part
+    pieces = [re.escape(piece).replace(r"\ ", r"\s+") for piece in _SYMBOL_RUN.split(part)]
+    found = re.search(r"\s*.{1,40}?\s*".join(pieces), original, re.IGNORECASE | re.DOTALL)
+    return found.group(0) if found else part
+
+
 def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """A rule read from a number accounts for the clause holding that number, not for the others."""
     vocab = vocabulary()
@@ -725,6 +742,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     carried = _rule_numbers(rule)
     # "less than or equal to" is one comparator, not two clauses joined by "or"; "male or female" no alternative.
     text = _re(vocab.either_sex).sub(" ", _COMPARATOR_OR.sub(" ≷ ", ctx.normalized))
+    if rule.kind == "age":
+        text = _re(vocab.age_clause_break).sub(", ", text)
     clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
 
     transfusion = getattr(rule, "transfusion", None) is not None
@@ -738,7 +757,7 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if not own:
         return Checked(rule)
     left_out = [not holds(clause) and bool(_content(clause, words)) for clause in clauses]
-    rest = list(_spans(text, clauses, left_out))
+    rest = [_as_written(ctx.text, part) for part in _spans(text, clauses, left_out)]
     # A bracket in the rule's own clause that states a condition ("≤ 5 × ULN if liver metastases").
     for clause in own if rule.scope is None else ():
         for bracket in _BRACKETED.finditer(clause):
@@ -767,6 +786,26 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
             rules.append(found.rule)
             unparsed.extend(found.unparsed)
     return Checked(_combined(rules, ctx.section), tuple(unparsed))
+
+
+def _sex(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
+    """A sex read from a criterion that says more ("Postmenopausal women", "Women with X"): the
+    group a qualifier narrows is left unparsed, the clause after it read by the chain (all of both)
+    or left unparsed (issue #12)."""
+    remainder = sex_remainder(ctx.text)
+    if remainder is None:
+        return Checked(rule)
+    group, rest = remainder
+    unparsed = [group] if group else []
+    rules = [rule]
+    if rest:
+        found = _read_clause(read, rest)
+        if found is None or found.rule is None:
+            unparsed.append(rest)
+        else:
+            rules.append(found.rule)
+            unparsed.extend(found.unparsed)
+    return Checked(rules[0] if len(rules) == 1 else AllOf(rules=tuple(rules)), tuple(unparsed))
 
 
 def says_something(text: str) -> bool:
@@ -815,9 +854,7 @@ def _uncarried_comparison(text: str, rules: Sequence[Rule]) -> bool:
     carried: set[float] = set()
     for rule in rules:
         carried |= _rule_numbers(rule)
-    return any(
-        _number(m.group(1)) not in carried for m in _re(vocabulary().lab.compared_number).finditer(text)
-    )
+    return any(_number(m.group(1)) not in carried for m in _re(vocabulary().lab.compared_number).finditer(text))
 
 
 def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
@@ -843,6 +880,8 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         return _pregnancy(ctx, rule)
     if rule.kind in ("washout", "prior_therapy"):
         return _therapy(ctx, rule)
+    if rule.kind == "sex":
+        return _sex(ctx, rule, read)
     if rule.kind in vocabulary().numeric_kinds:
         return _numeric(ctx, rule, read)
     return Checked(rule)

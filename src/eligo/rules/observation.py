@@ -23,13 +23,14 @@ from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
+from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
 from eligo.terms import Comparator
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
-MeasureName = Literal["bmi", "weight", "systolic_bp", "diastolic_bp", "qtc", "heart_rate"]
+MeasureName = Literal["bmi", "weight", "height", "systolic_bp", "diastolic_bp", "qtc", "heart_rate"]
 
 _FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
 _WORDS: dict[str, str] = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
@@ -43,6 +44,7 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 _FIELD: dict[str, str] = {
     "bmi": "bmi",
     "weight": "weight_kg",
+    "height": "height_cm",
     "systolic_bp": "systolic_bp_mmhg",
     "diastolic_bp": "diastolic_bp_mmhg",
     "qtc": "qtc_ms",
@@ -162,6 +164,73 @@ def extract_observation(context: CriterionContext) -> Rule | None:
     return _read(text)
 
 
+_BODY = patterns()["observation.body"]
+_BODY_SINGLE = _BODY.regex("single")
+_BODY_RANGE = _BODY.regex("range")
+_EXCEEDS = _BODY.regex("exceeds")
+_GREATER_OR_EQUAL = _BODY.regex("greater_or_equal")
+_POUNDS = _BODY.regex("pounds")
+_NON_OBESE = _BODY.regex("non_obese")
+_KG_PER_LB = 0.45359237
+_BRACKET = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+
+
+def _body_bound(written: str, symbol: str, value: str, unit: str | None) -> ObservationRule | None:
+    """One bound on weight, BMI or height in the measure's unit; None when the unit does not fit."""
+    name = general_vocab().measure_named(_BRACKET.sub("", written))
+    if name is None:
+        return None
+    unit = (unit or "").lower()
+    number = _number(value)
+    if name == "weight":
+        if not unit or unit.startswith(("cm", "cent")) or "/" in unit or "per" in unit or unit.endswith("-2"):
+            return None  # a weight needs its unit (a bare number could be pounds or kilograms)
+        if _POUNDS.match(unit):
+            number = round(number * _KG_PER_LB, 1)
+    elif name == "height":
+        if not unit.startswith(("cm", "cent")):
+            return None
+    elif name == "bmi" and unit and not ("/" in unit or "per" in unit or unit.endswith("-2")):
+        return None  # "BMI > 30 kg" is no body mass index
+    return ObservationRule(measure=name, comparator=_FROM_SYMBOL[symbol], value=number)
+
+
+def _read_body(text: str) -> Rule | None:
+    match = _BODY_SINGLE.match(text)
+    if match is not None:
+        first = _body_bound(match["m1"], match["c1"], match["v1"], match["u1"] or match["u2"])
+        if first is None:
+            return None
+        if match["c2"] is None:
+            return first
+        second = _body_bound(match["m2"] or match["m1"], match["c2"], match["v2"], match["u2"] or match["u1"])
+        if second is None:
+            return None
+        return _two(first, second, match["join"] and match["join"].lower())
+    match = _BODY_RANGE.match(text)
+    if match is not None:
+        unit = match["u2"] or match["u1"]
+        low = _body_bound(match["m1"], "≥", match["lo"], match["u1"] or unit)
+        high = _body_bound(match["m1"], "≤", match["hi"], unit)
+        if low is None or high is None or low.value >= high.value:
+            return None
+        return AllOf(rules=(low, high))
+    return None
+
+
+def extract_body_size(context: CriterionContext) -> Rule | None:
+    """Weight, BMI and height limits in the words real registries use (issue #12), read only when the
+    whole criterion is the limit(s)."""
+    text = _symbols(_GREATER_OR_EQUAL.sub("≥", context.normalized)).strip().rstrip(".;,*").strip()
+    text = _EXCEEDS.sub(">", re.sub(r"^\d{1,2}\.\s+", "", text))
+    non_obese = _NON_OBESE.match(text)
+    if non_obese is not None:  # "Non-obese (BMI < 30)": the parenthesis defines the word
+        rule = _read_body(non_obese["inner"].strip())
+        parts = getattr(rule, "rules", (rule,))
+        return rule if rule is not None and all(getattr(p, "measure", None) == "bmi" for p in parts) else None
+    return _read_body(text)
+
+
 def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: date) -> Outcome:
     measure = general_vocab().measures[rule.measure]
     needs = f"the trial needs {measure.display} {rule.bound_text()}"
@@ -185,7 +254,17 @@ KIND = RuleKind(
     general_wording,
     ("observation",),
     evaluate_observation,
-    (Step(extract_observation, patterns()["observation"].trigger),),
+    (
+        Step(extract_observation, patterns()["observation"].trigger),
+        Step(extract_body_size, Trigger(("bmi", "mass", "weight", "height"))),
+    ),
 )
 
-__all__ = ["KIND", "ObservationRule", "evaluate_observation", "extract_observation", "profile_field"]
+__all__ = [
+    "KIND",
+    "ObservationRule",
+    "evaluate_observation",
+    "extract_body_size",
+    "extract_observation",
+    "profile_field",
+]

@@ -14,6 +14,7 @@ from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
+from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
@@ -121,6 +122,34 @@ def extract_pregnancy(context: CriterionContext) -> Rule | None:
     return parts[0] if len(parts) == 1 else AllOf(rules=tuple(parts))
 
 
+_STATE = patterns()["pregnancy.state"]
+_STATE_PRESENT = _STATE.regex("present")
+_STATE_ABSENT = _STATE.regex("absent")
+_STATE_BREASTFEEDING = _STATE.regex("breastfeeding")
+
+
+def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
+    """Being pregnant or breastfeeding as an exclusion ("Women who are pregnant or lactating"), or not
+    being either as an inclusion ("Not pregnant or nursing") (issue #12). Words after the states
+    are left in the text for the checks, which leave what the rule does not say unparsed."""
+    if len(context.text) > 200 or len(context.sentences) > 1:
+        return None
+    text = context.normalized.strip().rstrip(".;,").strip()
+    if context.section == "exclusion":
+        match = _STATE_PRESENT.match(text)
+        if match is None:
+            return None
+        states = match["states"].lower()
+        pregnant = "pregnan" in states
+        return PregnancyRule(
+            topic="pregnant", pregnant=pregnant, breastfeeding=bool(_STATE_BREASTFEEDING.search(states))
+        )
+    match = _STATE_ABSENT.match(text)
+    if match is None:
+        return None
+    return PregnancyRule(topic="pregnant", breastfeeding=match["second"] is not None, present=False)
+
+
 def _pregnancy_not_applicable(rule: PregnancyRule, profile: PatientProfile, on: date) -> str | None:
     ages = clinical_vocab().pregnancy
     months = profile.age_in_months_on(on)
@@ -178,7 +207,8 @@ KIND = RuleKind(
             extract_pregnancy,
             _PATTERNS.trigger,
         ),
+        Step(extract_pregnancy_state, Trigger(("pregnan", "breast", "nursing", "lactat", "feeder"))),
     ),
 )
 
-__all__ = ["KIND", "PregnancyRule", "evaluate_pregnancy", "extract_pregnancy"]
+__all__ = ["KIND", "PregnancyRule", "evaluate_pregnancy", "extract_pregnancy", "extract_pregnancy_state"]
