@@ -66,6 +66,9 @@ class LabSpec(BaseModel):
     # The test a threshold in an unadjusted unit reads as ("creatinine clearance ≥ 60 mL/min" is not
     # the body-size-adjusted GFR); a test reached only this way has no synonyms of its own.
     unadjusted_test: str | None = None
+    # The only units the test is read in, where others would convert wrongly: HbA1c in % (48 mmol/mol
+    # is 6.5 %, not 4.8 %; both are plain numbers to Pint), INR as a bare ratio.
+    only_units: tuple[str, ...] | None = None
 
     @model_validator(mode="after")
     def _range(self) -> LabSpec:
@@ -279,6 +282,8 @@ def _convert(spec: LabSpec, value: float, from_unit: str, target: Any, to_unit: 
 def _convert_unlocked(spec: LabSpec, value: float, from_unit: str, target: Any, to_unit: str) -> float:
     if not math.isfinite(value):
         raise UnitError(f"{spec.label} value {value} is not a number")
+    if spec.only_units is not None and not {_parse(from_unit)[1], _parse(to_unit)[1]} <= set(spec.only_units):
+        raise UnitError(f"{spec.label} is read only in {', '.join(spec.only_units)}, not '{from_unit}'")
     value *= _equivalents(spec, from_unit)
     target = target * _equivalents(spec, to_unit)
     source = parse_unit(from_unit) * value

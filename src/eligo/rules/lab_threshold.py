@@ -202,6 +202,10 @@ _POSTFIX: tuple[tuple[re.Pattern[str], Comparator], ...] = (
 )
 _NOTE = _PATTERNS.regex("note")
 _QUALIFIED_LEAD = _PATTERNS.regex("qualified_lead")
+_LEAD_WORDS = _PATTERNS.regex("lead_words")
+_AND = _PATTERNS.regex("and")
+# More words than this before the first lab, outside `lead_words`, say something the limit does not carry.
+_LEAD_OTHER_WORDS_MAX = 3
 
 _AGE_ROW = _PATTERNS.regex("age_row")
 
@@ -472,7 +476,7 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     recency = _RECENCY.search(text)
     max_age_days = _days(*recency.groups()) if recency else None
     general = text[: groups[0].start]
-    if _QUALIFIED_LEAD.search(general):
+    if _QUALIFIED_LEAD.search(general) or _lead_says_more(general):
         return None
 
     alternatives: list[list[Rule]] = [[]]
@@ -488,7 +492,9 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
             # "INR > 1.7 or PT > 15 s; platelets < 100,000": a clause break ends the alternatives.
             clauses.append(_combine([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run], True))
             alternatives = [[]]
-        if index > 0 and _OR.search(gap[boundaries[-1].end() :] if boundaries else gap):
+        joiner = gap[boundaries[-1].end() :] if boundaries else gap
+        if index > 0 and (_OR.search(joiner) or (ctx.section == "exclusion" and not _AND.search(joiner))):
+            # In an exclusion, limits listed without "and" are each a reason to exclude.
             alternatives.append([])
         lead = gap[boundaries[-1].end() :] if boundaries else gap
         parts: list[LabThresholdRule] = []
@@ -523,11 +529,17 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
             previous_end = threshold_end
         group_rules: list[Rule] = [_for_age_table(rule, rows) for rule in _dedupe(parts)]
         alternatives[-1].append(_combine(group_rules, any_of_tests))
-    joined = [_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run]
+    joined = _dedupe_rules([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run])
     if joined:
         clauses.append(_combine(joined, any_of=True))
     # An exclusion's clauses are each a reason to exclude; an inclusion's all hold.
     return _combine(_dedupe_rules(clauses), any_of=ctx.section == "exclusion") if clauses else None
+
+
+def _lead_says_more(lead: str) -> bool:
+    """Whether the words before the first lab say more than a lead-in ("Adequate renal function:")."""
+    other = _LEAD_WORDS.sub(" ", lead.lower())
+    return len(re.findall(r"[a-z][\w'-]+", other)) > _LEAD_OTHER_WORDS_MAX  # list letters ("A.") aside
 
 
 def _dedupe_rules(rules: list[Rule]) -> list[Rule]:
