@@ -125,11 +125,13 @@ def mask_exceptions(text: str) -> tuple[str, tuple[str, ...]]:
     for some patients only (issue #12)."""
     found: list[str] = []
     first = re.search(r"\d", text)
-    # An exception follows the limit it changes; a cue before any number is the criterion's subject
-    # ("Patients with a platelet count < 100 × 10⁹/L") or a lead the guards read ("If ...: ALT ≤ ...").
-    for cue in _EXCEPTION.finditer(text, first.start() if first else len(text)):
+    for cue in _EXCEPTION.finditer(text):
         if not text[cue.start() : cue.end()].strip():
             continue  # inside an exception already blanked
+        if (first is None or cue.start() < first.start()) and not re.search(r"\w", text[: cue.start()]):
+            # A cue opening the criterion is its subject ("Patients with a platelet count < 100 × 10⁹/L")
+            # or a lead the guards read ("If liver metastases are present: ALT ≤ 5 × ULN").
+            continue
         opened = text.rfind("(", 0, cue.start())
         if opened != -1 and text.find(")", opened, cue.start()) == -1:
             closed = text.find(")", cue.end())

@@ -204,6 +204,8 @@ _NOTE = _PATTERNS.regex("note")
 _QUALIFIED_LEAD = _PATTERNS.regex("qualified_lead")
 _LEAD_WORDS = _PATTERNS.regex("lead_words")
 _AND = _PATTERNS.regex("and")
+# A condition a lab limit may define ("Hyperkalemia (potassium > 5.0 mEq/L)") but not follow as a list item.
+_LEAD_CONDITION = re.compile(r"\b\w+(?:a?emia|penia|osis)\b|\bdiabet\w*|\bhypertension\b", re.I)
 # More words than this before the first lab, outside `lead_words`, say something the limit does not carry.
 _LEAD_OTHER_WORDS_MAX = 3
 
@@ -538,8 +540,11 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
 
 def _lead_says_more(lead: str) -> bool:
     """Whether the words before the first lab say more than a lead-in ("Adequate renal function:")."""
-    other = _LEAD_WORDS.sub(" ", lead.lower())
-    return len(re.findall(r"[a-z][\w'-]+", other)) > _LEAD_OTHER_WORDS_MAX  # list letters ("A.") aside
+    other = re.findall(r"[a-z][\w'-]+", _LEAD_WORDS.sub(" ", lead.lower()))  # list letters ("A.") aside
+    named = other or _LEAD_CONDITION.search(lead)
+    if named and lead.rstrip().endswith((",", ";")):
+        return True  # an item of its own before the labs ("Hypokalemia, Hemoglobin < 8.0 g/dL, ...")
+    return len(other) > _LEAD_OTHER_WORDS_MAX
 
 
 def _dedupe_rules(rules: list[Rule]) -> list[Rule]:
