@@ -12,7 +12,6 @@ from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 from eligo.units import UnitError, convert, format_number, lab_spec, vocabulary
 
-
 # How labs.yaml writes the unit of a plain ratio (INR).
 UNITLESS = "ratio"
 

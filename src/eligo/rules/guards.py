@@ -629,13 +629,15 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _number(text: str) -> float:
-    """"100,000" is a hundred thousand; "1,5" is one and a half."""
+    """ "100,000" is a hundred thousand; "1,5" is one and a half."""
     if _THOUSANDS.fullmatch(text):
         return float(text.replace(",", ""))
     try:
         return float(text.replace(",", "."))
     except ValueError:
         return float("nan")
+
+
 _COMPARATOR_OR = re.compile(
     r"\b(?:equal(?: to)?|equals) or (?:greater|more|higher|less|lower|smaller)(?: than)?|"
     r"\b(?:greater|more|higher|less|lower|smaller) than or equal(?: to)?|"
@@ -816,9 +818,7 @@ def _uncarried_comparison(text: str, rules: Sequence[Rule]) -> bool:
     carried: set[float] = set()
     for rule in rules:
         carried |= _rule_numbers(rule)
-    return any(
-        _number(m.group(1)) not in carried for m in _re(vocabulary().lab.compared_number).finditer(text)
-    )
+    return any(_number(m.group(1)) not in carried for m in _re(vocabulary().lab.compared_number).finditer(text))
 
 
 def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:

@@ -335,7 +335,7 @@ def _threshold(test: str, clause: str) -> _Threshold | None:
 
 
 def _postfix_threshold(test: str, clause: str) -> _Threshold | None:
-    """"AST 2.5 times ULN or less", "ANC 1,500/µL or more": the number first, the comparator after it."""
+    """ "AST 2.5 times ULN or less", "ANC 1,500/µL or more": the number first, the comparator after it."""
     start = re.match(r"\s*(?:(?:level|count|value)s?\s+)?(?:of\s+|is\s+|:\s*)?(?=\d)", clause)
     if start is None:
         return None
@@ -562,7 +562,6 @@ def _for_age_table(rule: LabThresholdRule, rows: Sequence[AgeSexLimit]) -> Rule:
     return CreatinineForAgeRule(
         scope=rule.scope, comparator=comparator, rows=tuple(rows), stated_multiple=rule.uln_multiple
     )
-
 
 
 def _check_recency(rule: LabThresholdRule, result: LabResult, on: date, label: str) -> Outcome | None:
