@@ -202,6 +202,7 @@ _POSTFIX: tuple[tuple[re.Pattern[str], Comparator], ...] = (
 )
 _NOTE = _PATTERNS.regex("note")
 _QUALIFIED_LEAD = _PATTERNS.regex("qualified_lead")
+_PER_BSA = _PATTERNS.regex("per_bsa")
 _LEAD_WORDS = _PATTERNS.regex("lead_words")
 _AND = _PATTERNS.regex("and")
 # A condition a lab limit may define ("Hyperkalemia (potassium > 5.0 mEq/L)") but not follow as a list item.
@@ -327,20 +328,20 @@ def _in_display_unit(test: str, value: float, written: str) -> float | None:
         return None
 
 
-def _threshold(test: str, clause: str) -> _Threshold | None:
+def _threshold(test: str, clause: str, per_bsa: bool = False) -> _Threshold | None:
     found = _comparator(clause)
     if found is None:
-        return _postfix_threshold(test, clause)
-    return _threshold_at(test, clause, *found)
+        return _postfix_threshold(test, clause, per_bsa)
+    return _threshold_at(test, clause, *found, per_bsa)
 
 
-def _postfix_threshold(test: str, clause: str) -> _Threshold | None:
+def _postfix_threshold(test: str, clause: str, per_bsa: bool) -> _Threshold | None:
     """ "AST 2.5 times ULN or less", "ANC 1,500/µL or more": the number first, the comparator after it."""
     start = re.match(r"\s*(?:(?:level|count|value)s?\s+)?(?:of\s+|is\s+|:\s*)?(?=\d)", clause)
     if start is None:
         return None
     # Read as if "<=" came first; the comparator after the threshold then says which it was.
-    read = _threshold_at(test, clause, "<=", start.end())
+    read = _threshold_at(test, clause, "<=", start.end(), per_bsa)
     if read is None:
         return None
     for pattern, comparator in _POSTFIX:
@@ -359,7 +360,9 @@ def _postfix_threshold(test: str, clause: str) -> _Threshold | None:
     return None
 
 
-def _threshold_at(test: str, clause: str, comparator: Comparator, position: int) -> _Threshold | None:
+def _threshold_at(
+    test: str, clause: str, comparator: Comparator, position: int, per_bsa: bool = False
+) -> _Threshold | None:
     uln = _ULN.match(clause, position)
     if uln is not None:
         multiple = uln.group("multiple")
@@ -377,6 +380,11 @@ def _threshold_at(test: str, clause: str, comparator: Comparator, position: int)
     unit = _unit_after(test, clause[number.end() :])
     if unit is None and spec.unadjusted_test is not None:
         unadjusted = _unit_after(spec.unadjusted_test, clause[number.end() :])
+        if unadjusted is not None and per_bsa:
+            # "eGFR < 45 mL/min (CKD-EPI)": estimating equations give mL/min/1.73 m² by definition; the
+            # trial left the body-size part of the unit out, and the evidence says the unit is assumed.
+            end = number.end() + unadjusted[1]
+            return _Threshold(comparator, end, value=value, unit=spec.display, unit_assumed=True)
         if unadjusted is not None:
             # "Creatinine clearance ≥ 60 mL/min": the unadjusted clearance, never the adjusted GFR.
             test, spec = spec.unadjusted_test, lab_spec(spec.unadjusted_test)
@@ -501,7 +509,7 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
         lead = gap[boundaries[-1].end() :] if boundaries else gap
         parts: list[LabThresholdRule] = []
         for test in group.tests:
-            threshold = _threshold(test, clause)
+            threshold = _threshold(test, clause, bool(_PER_BSA.search(masked[max(0, group.start - 10) : group.end])))
             if threshold is None:
                 return None
             rest = clause[threshold.end :]
