@@ -53,14 +53,22 @@ class LabSpec(BaseModel):
     test: str
     label: str
     name: str
-    synonyms: tuple[str, ...] = Field(min_length=1)
+    synonyms: tuple[str, ...]
     not_followed_by: str | None = None
     canonical_unit: str
     display: str
     assumed_unit: str | None = None
     plausible: tuple[float, float]
     molar_mass_g_per_mol: float | None = Field(default=None, gt=0)
+    # The ion's charge, so that mEq/L can be read as mmol/L (1 mEq/L of Ca²⁺ is 0.5 mmol/L).
+    valence: int | None = Field(default=None, gt=0)
     transfusion_product: str | None = None
+    # The test a threshold in an unadjusted unit reads as ("creatinine clearance ≥ 60 mL/min" is not
+    # the body-size-adjusted GFR); a test reached only this way has no synonyms of its own.
+    unadjusted_test: str | None = None
+    # The only units the test is read in, where others would convert wrongly: HbA1c in % (48 mmol/mol
+    # is 6.5 %, not 4.8 %; both are plain numbers to Pint), INR as a bare ratio.
+    only_units: tuple[str, ...] | None = None
 
     @model_validator(mode="after")
     def _range(self) -> LabSpec:
@@ -106,6 +114,12 @@ def _load() -> LabVocabulary:
 def vocabulary() -> LabVocabulary:
     """The lab vocabulary, loaded once; every unit in it is checked against the registry."""
     vocab = _load()
+    reached = {spec.unadjusted_test for spec in vocab.tests.values() if spec.unadjusted_test}
+    for spec in vocab.tests.values():
+        if spec.unadjusted_test is not None and spec.unadjusted_test not in vocab.tests:
+            raise ValueError(f"labs.yaml: {spec.test}: unadjusted_test {spec.unadjusted_test!r} is not a test")
+        if not spec.synonyms and spec.test not in reached:
+            raise ValueError(f"labs.yaml: {spec.test} has no synonyms and no test reads into it")
     ureg = registry()
     for spec in vocab.tests.values():
         ureg.parse_expression(spec.canonical_unit)
@@ -268,6 +282,10 @@ def _convert(spec: LabSpec, value: float, from_unit: str, target: Any, to_unit: 
 def _convert_unlocked(spec: LabSpec, value: float, from_unit: str, target: Any, to_unit: str) -> float:
     if not math.isfinite(value):
         raise UnitError(f"{spec.label} value {value} is not a number")
+    if spec.only_units is not None and not {_parse(from_unit)[1], _parse(to_unit)[1]} <= set(spec.only_units):
+        raise UnitError(f"{spec.label} is read only in {', '.join(spec.only_units)}, not '{from_unit}'")
+    value *= _equivalents(spec, from_unit)
+    target = target * _equivalents(spec, to_unit)
     source = parse_unit(from_unit) * value
     try:
         if source.dimensionality == target.dimensionality:
@@ -281,6 +299,15 @@ def _convert_unlocked(spec: LabSpec, value: float, from_unit: str, target: Any, 
     except (pint.errors.DimensionalityError, ZeroDivisionError) as error:
         # ZeroDivisionError: a "unit" that is a number of its own ("≤0'1" read as 0 × '1).
         raise UnitError(f"{spec.label} in '{from_unit}' cannot be converted to '{to_unit}'") from error
+
+
+def _equivalents(spec: LabSpec, written: str) -> float:
+    """mmol per mEq of this test's ion when `written` is in milliequivalents, else 1."""
+    if _parse(written)[1] != "mEq/L":
+        return 1.0
+    if spec.valence is None:
+        raise UnitError(f"{spec.label} cannot be given in '{written}'")
+    return 1.0 / spec.valence
 
 
 def to_canonical(test: str, value: float, unit: str) -> Any:

@@ -8,8 +8,12 @@ from collections.abc import Mapping
 from datetime import date
 
 from eligo.patients.profile import LabResult, PatientProfile
+from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 from eligo.units import UnitError, convert, format_number, lab_spec, vocabulary
+
+# How labs.yaml writes the unit of a plain ratio (INR).
+UNITLESS = "ratio"
 
 
 def _question(key: str, **values: str) -> str:
@@ -64,6 +68,8 @@ def latest_result(profile: PatientProfile, test: str, on: date) -> LabResult | N
 
 
 def _unit_text(unit: str) -> str:
+    if unit == UNITLESS:
+        return ""  # "INR ≤ 1.5": a ratio is written bare
     joiner = " " if unit[:1].isalpha() or unit.startswith("×") else ""
     return f"{joiner}{unit}"
 
@@ -89,3 +95,53 @@ def _missing_result(label: str, test: str) -> Outcome:
 
 def lab_wording() -> Mapping[str, str]:
     return vocabulary().questions
+
+
+_PATTERNS = patterns()["lab_threshold"]
+_EXCEPTION = _PATTERNS.regex("exception")
+_EXCEPTION_START = _PATTERNS.regex("exception_start")
+_SENTENCE_END = re.compile(r";|\.(?=\s|$)")
+_DEFERRED = _PATTERNS.regex("exception_deferred")
+_ASIDES = (_PATTERNS.regex("note"), _PATTERNS.regex("scope"))
+
+
+def blank(pattern: re.Pattern[str], text: str) -> str:
+    """`text` with each match of `pattern` replaced by as many spaces (offsets stay the same)."""
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def exceptions_in(text: str) -> tuple[str, ...]:
+    """The exceptions `mask_exceptions` finds once notes and scopes the lab kind reads are set aside."""
+    for pattern in _ASIDES:
+        text = blank(pattern, text)
+    return mask_exceptions(text)[1]
+
+
+def mask_exceptions(text: str) -> tuple[str, tuple[str, ...]]:
+    """The text with every exception blanked out, and the exceptions: a bracket holding an exception
+    cue ("(≤ 5 × ULN if liver metastases)"), or, outside brackets, from the clause break before the
+    cue to the end of the sentence ("; Gilbert's syndrome ≤ 3 × ULN"). What an exception states is
+    for some patients only (issue #12)."""
+    found: list[str] = []
+    first = re.search(r"\d", text)
+    for cue in _EXCEPTION.finditer(text):
+        if not text[cue.start() : cue.end()].strip():
+            continue  # inside an exception already blanked
+        if (first is None or cue.start() < first.start()) and not re.search(r"\w", text[: cue.start()]):
+            # A cue opening the criterion is its subject ("Patients with a platelet count < 100 × 10⁹/L")
+            # or a lead the guards read ("If liver metastases are present: ALT ≤ 5 × ULN").
+            continue
+        opened = text.rfind("(", 0, cue.start())
+        if opened != -1 and text.find(")", opened, cue.start()) == -1:
+            closed = text.find(")", cue.end())
+            start, end = opened, len(text) if closed == -1 else closed + 1
+        else:
+            breaks = [m.start() for m in _EXCEPTION_START.finditer(text, 0, cue.start())]
+            start = breaks[-1] if breaks else cue.start()
+            stop = _SENTENCE_END.search(text, cue.end())
+            end = stop.start() if stop else len(text)
+        if _DEFERRED.search(text, start, end):
+            continue  # "may be eligible after discussion with the study chair": the limit stands
+        found.append(text[start:end].strip(" ,;()"))
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text, tuple(part for part in found if part)

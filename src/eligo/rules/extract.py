@@ -120,6 +120,8 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
             unparsed.extend(found.unparsed)
     if not rules:
         return Extraction(None)
+    if any(guards.lab_exception_left(ctx.section, rule, unparsed) for rule in rules):
+        return Extraction(None)
     combined: Rule = rules[0]
     if len(rules) > 1:
         # Numbered items of an exclusion are each a reason to exclude; sentences keep their reading.

@@ -46,6 +46,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from eligo.rules._labs import exceptions_in
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.drugs import therapy_vocabulary
@@ -859,6 +860,28 @@ def _uncarried_comparison(text: str, rules: Sequence[Rule]) -> bool:
 
 def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """The rule kept, made partial, replaced or dropped (see the module's docstring)."""
+    checked = _check(ctx, rule, read)
+    if checked.rule is None or not any(part.kind == "lab_threshold" for part in _leaves(checked.rule)):
+        return checked
+    exceptions = exceptions_in(ctx.text)
+    if not exceptions:
+        return checked
+    if ctx.section == "inclusion":
+        return Checked(None)  # a limit the exception lifts for some would rule them out
+    # In an exclusion the exception only narrows who is excluded: the rule stays, never decisive.
+    return Checked(checked.rule, tuple(dict.fromkeys((*checked.unparsed, *exceptions))))
+
+
+def lab_exception_left(section: str, rule: Rule, unparsed: Sequence[str]) -> bool:
+    """Whether an inclusion's lab limit sits beside an unread part that states an exception
+    ("Total bilirubin ≤ 1.5 × ULN; Gilbert's syndrome ≤ 3 × ULN"): the limit would rule out the
+    patients the exception admits."""
+    if section != "inclusion" or not any(part.kind == "lab_threshold" for part in _leaves(rule)):
+        return False
+    return any(exceptions_in(part) for part in unparsed)
+
+
+def _check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if isinstance(rule, AllOf | AnyOf):
         uln = [part for part in _leaves(rule) if part.kind == "lab_threshold" and getattr(part, "value", 0) is None]
         uniform = all(getattr(part, "uln_multiple", None) == 1 for part in uln)
@@ -887,4 +910,13 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     return Checked(rule)
 
 
-__all__ = ["Checked", "GuardVocabulary", "Reader", "check", "enumerated", "says_something", "vocabulary"]
+__all__ = [
+    "Checked",
+    "GuardVocabulary",
+    "Reader",
+    "check",
+    "enumerated",
+    "lab_exception_left",
+    "says_something",
+    "vocabulary",
+]

@@ -48,6 +48,7 @@ from eligo.rules._labs import (
     _when,
     lab_wording,
     latest_result,
+    mask_exceptions,
     per_canonical,
     value_in,
 )
@@ -139,9 +140,7 @@ class LabThresholdRule(RuleBase):
         if self.uln_multiple is not None:
             multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} × "
             return f"{symbol} {multiple}ULN{' for age' if self.for_age else ''}"
-        unit = self.unit or ""
-        joiner = " " if unit[:1].isalpha() or unit.startswith("×") else ""
-        return f"{symbol} {format_number(self.value or 0)}{joiner}{unit}"
+        return f"{symbol} {_shown(self.value or 0, self.unit or '')}"
 
     def question(self, section: Section) -> str:
         spec = lab_spec(self.test)
@@ -197,7 +196,19 @@ _RECENCY = _PATTERNS.regex("recency")
 _NO_STEM_CELLS = _PATTERNS.regex("no_stem_cells")
 _STEM_CELLS = _PATTERNS.regex("stem_cells")
 _SCOPE = _PATTERNS.regex("scope")
+_POSTFIX: tuple[tuple[re.Pattern[str], Comparator], ...] = (
+    (_PATTERNS.regex("postfix_at_most"), "<="),
+    (_PATTERNS.regex("postfix_at_least"), ">="),
+)
 _NOTE = _PATTERNS.regex("note")
+_QUALIFIED_LEAD = _PATTERNS.regex("qualified_lead")
+_PER_BSA = _PATTERNS.regex("per_bsa")
+_LEAD_WORDS = _PATTERNS.regex("lead_words")
+_AND = _PATTERNS.regex("and")
+# A condition a lab limit may define ("Hyperkalemia (potassium > 5.0 mEq/L)") but not follow as a list item.
+_LEAD_CONDITION = re.compile(r"\b\w+(?:a?emia|penia|osis)\b|\bdiabet\w*|\bhypertension\b", re.I)
+# More words than this before the first lab, outside `lead_words`, say something the limit does not carry.
+_LEAD_OTHER_WORDS_MAX = 3
 
 _AGE_ROW = _PATTERNS.regex("age_row")
 
@@ -270,6 +281,7 @@ class _Threshold:
     unit_assumed: bool = False
     uln_multiple: float | None = None
     for_age: bool = False
+    test: str | None = None  # the test the threshold's unit says it is, when not the one named
 
 
 def _comparator(clause: str) -> tuple[Comparator, int] | None:
@@ -288,10 +300,10 @@ def _unit_after(test: str, rest: str) -> tuple[str, int] | None:
         return None
     for count in range(len(tokens), 0, -1):
         end = tokens[count - 1].end()
-        candidate = head[:end].strip().rstrip(".,;:)]")
+        candidate = head[:end].strip().rstrip(".,;:)]*")
         if not _measures(test, candidate):
             continue
-        return display_unit(candidate), len(head[:end].rstrip().rstrip(".,;:)]"))
+        return display_unit(candidate), len(head[:end].rstrip().rstrip(".,;:)]*"))
     return None
 
 
@@ -316,11 +328,41 @@ def _in_display_unit(test: str, value: float, written: str) -> float | None:
         return None
 
 
-def _threshold(test: str, clause: str) -> _Threshold | None:
+def _threshold(test: str, clause: str, per_bsa: bool = False) -> _Threshold | None:
     found = _comparator(clause)
     if found is None:
+        return _postfix_threshold(test, clause, per_bsa)
+    return _threshold_at(test, clause, *found, per_bsa)
+
+
+def _postfix_threshold(test: str, clause: str, per_bsa: bool) -> _Threshold | None:
+    """ "AST 2.5 times ULN or less", "ANC 1,500/µL or more": the number first, the comparator after it."""
+    start = re.match(r"\s*(?:(?:level|count|value)s?\s+)?(?:of\s+|is\s+|:\s*)?(?=\d)", clause)
+    if start is None:
         return None
-    comparator, position = found
+    # Read as if "<=" came first; the comparator after the threshold then says which it was.
+    read = _threshold_at(test, clause, "<=", start.end(), per_bsa)
+    if read is None:
+        return None
+    for pattern, comparator in _POSTFIX:
+        after = pattern.match(clause, read.end)
+        if after is not None:
+            return _Threshold(
+                comparator,
+                after.end(),
+                value=read.value,
+                unit=read.unit,
+                unit_assumed=read.unit_assumed,
+                uln_multiple=read.uln_multiple,
+                for_age=read.for_age,
+                test=read.test,
+            )
+    return None
+
+
+def _threshold_at(
+    test: str, clause: str, comparator: Comparator, position: int, per_bsa: bool = False
+) -> _Threshold | None:
     uln = _ULN.match(clause, position)
     if uln is not None:
         multiple = uln.group("multiple")
@@ -336,6 +378,20 @@ def _threshold(test: str, clause: str) -> _Threshold | None:
     value = _number(number.group("number"))
     spec = lab_spec(test)
     unit = _unit_after(test, clause[number.end() :])
+    if unit is None and spec.unadjusted_test is not None:
+        unadjusted = _unit_after(spec.unadjusted_test, clause[number.end() :])
+        if unadjusted is not None and per_bsa:
+            # "eGFR < 45 mL/min (CKD-EPI)": estimating equations give mL/min/1.73 m² by definition; the
+            # trial left the body-size part of the unit out, and the evidence says the unit is assumed.
+            end = number.end() + unadjusted[1]
+            return _Threshold(comparator, end, value=value, unit=spec.display, unit_assumed=True)
+        if unadjusted is not None:
+            # "Creatinine clearance ≥ 60 mL/min": the unadjusted clearance, never the adjusted GFR.
+            test, spec = spec.unadjusted_test, lab_spec(spec.unadjusted_test)
+            shown, length = unadjusted
+            threshold = _Threshold(comparator, number.end() + length, value=value, unit=shown, test=test)
+            canonical = _in_display_unit(test, value, shown)
+            return threshold if canonical is not None and plausible(test, canonical) else None
     if unit is not None:
         shown, length = unit
         threshold = _Threshold(comparator, number.end() + length, value=value, unit=shown)
@@ -417,6 +473,11 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     masked = _AGE_ROW.sub(lambda m: " " * len(m.group()), text)
     masked = _NOTE.sub(lambda m: " " * len(m.group()), masked)
     masked = _SCOPE.sub(lambda m: " " * len(m.group()), masked)
+    masked, exceptions = mask_exceptions(masked)
+    if exceptions and ctx.section == "inclusion":
+        # "ALT ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)": a limit read for everyone would rule
+        # out the patients the exception admits (a part left unread still rules out in an inclusion).
+        return None
     groups = _groups(masked, _mentions(masked))
     if not groups:
         return None
@@ -425,21 +486,30 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     recency = _RECENCY.search(text)
     max_age_days = _days(*recency.groups()) if recency else None
     general = text[: groups[0].start]
+    if _QUALIFIED_LEAD.search(general) or _lead_says_more(general):
+        return None
 
     alternatives: list[list[Rule]] = [[]]
+    clauses: list[Rule] = []
     previous_end = len(general)  # where the previous group's threshold ended
     any_of_tests = ctx.section == "exclusion"  # "AST/ALT > 5 x ULN" excludes when either is high
     for index, group in enumerate(groups):
         next_start = groups[index + 1].start if index + 1 < len(groups) else len(text)
         clause = masked[group.end : next_start]
         gap = text[previous_end : group.start]
-        if index > 0 and _OR.search(gap):
-            alternatives.append([])
         boundaries = list(_BOUNDARY.finditer(gap))
+        if index > 0 and boundaries:
+            # "INR > 1.7 or PT > 15 s; platelets < 100,000": a clause break ends the alternatives.
+            clauses.append(_combine([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run], True))
+            alternatives = [[]]
+        joiner = gap[boundaries[-1].end() :] if boundaries else gap
+        if index > 0 and (_OR.search(joiner) or (ctx.section == "exclusion" and not _AND.search(joiner))):
+            # In an exclusion, limits listed without "and" are each a reason to exclude.
+            alternatives.append([])
         lead = gap[boundaries[-1].end() :] if boundaries else gap
         parts: list[LabThresholdRule] = []
         for test in group.tests:
-            threshold = _threshold(test, clause)
+            threshold = _threshold(test, clause, bool(_PER_BSA.search(masked[max(0, group.start - 10) : group.end])))
             if threshold is None:
                 return None
             rest = clause[threshold.end :]
@@ -453,7 +523,7 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
             parts.append(
                 LabThresholdRule(
                     scope=scope,
-                    test=test,
+                    test=threshold.test or test,
                     comparator=threshold.comparator,
                     value=threshold.value,
                     unit=threshold.unit,
@@ -469,8 +539,20 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
             previous_end = threshold_end
         group_rules: list[Rule] = [_for_age_table(rule, rows) for rule in _dedupe(parts)]
         alternatives[-1].append(_combine(group_rules, any_of_tests))
-    joined = [_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run]
-    return _combine(joined, any_of=True) if joined else None
+    joined = _dedupe_rules([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run])
+    if joined:
+        clauses.append(_combine(joined, any_of=True))
+    # An exclusion's clauses are each a reason to exclude; an inclusion's all hold.
+    return _combine(_dedupe_rules(clauses), any_of=ctx.section == "exclusion") if clauses else None
+
+
+def _lead_says_more(lead: str) -> bool:
+    """Whether the words before the first lab say more than a lead-in ("Adequate renal function:")."""
+    other = re.findall(r"[a-z][\w'-]+", _LEAD_WORDS.sub(" ", lead.lower()))  # list letters ("A.") aside
+    named = other or _LEAD_CONDITION.search(lead)
+    if named and lead.rstrip().endswith((",", ";")):
+        return True  # an item of its own before the labs ("Hypokalemia, Hemoglobin < 8.0 g/dL, ...")
+    return len(other) > _LEAD_OTHER_WORDS_MAX
 
 
 def _dedupe_rules(rules: list[Rule]) -> list[Rule]:
@@ -488,7 +570,6 @@ def _for_age_table(rule: LabThresholdRule, rows: Sequence[AgeSexLimit]) -> Rule:
     return CreatinineForAgeRule(
         scope=rule.scope, comparator=comparator, rows=tuple(rows), stated_multiple=rule.uln_multiple
     )
-
 
 
 def _check_recency(rule: LabThresholdRule, result: LabResult, on: date, label: str) -> Outcome | None:
