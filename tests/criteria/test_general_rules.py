@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from eligo.rules.allergy import AllergyRule
 from eligo.rules.base import CriterionContext
+from eligo.rules.disease_extent import DiseaseExtentRule
 from eligo.rules.extract import extract
 from eligo.rules.observation import ObservationRule
 from eligo.rules.registry import RULE_ADAPTER
@@ -89,3 +90,18 @@ def test_history_of_asks_ever_and_a_window_does_not() -> None:
 
 def test_asa_classes_must_be_one_range() -> None:
     assert extract(CriterionContext(text="ASA I or III", section="inclusion")).rule is None
+
+
+@pytest.mark.parametrize("stages", [("IV-II",), ("M",), ("4S",), ("I-II-III",), ("IIIB-IIIB",)])
+def test_stage_rules_refuse_what_is_no_stage(stages: tuple[str, ...]) -> None:
+    with pytest.raises(ValidationError):
+        DiseaseExtentRule(feature="stage", stages=stages)
+
+
+def test_only_a_stage_rule_lists_stages() -> None:
+    with pytest.raises(ValidationError):
+        DiseaseExtentRule(feature="metastatic", stages=("IV",))
+    with pytest.raises(ValidationError):
+        DiseaseExtentRule(feature="stage")
+    question = DiseaseExtentRule(feature="stage", stages=("I-III", "IVA")).question("inclusion")
+    assert "stage I to III or IVA?" in question

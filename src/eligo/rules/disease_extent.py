@@ -51,6 +51,11 @@ def _stage_of(written: str) -> Stage | None:
     return (_ROMAN[number] if number in _ROMAN else int(number), match[2].upper() if match[2] else None)
 
 
+def _before(low: Stage, high: Stage) -> bool:
+    """Whether `low` comes before `high` (a stage without its letter before any of its substages)."""
+    return (low[0], low[1] or "") < (high[0], high[1] or "")
+
+
 def _stage_items(written: str) -> tuple[str, ...]:
     """The stages a trial lists ("IIIB, IIIC, or IV" -> IIIB, IIIC, IV; "IIIB-IV" -> one range)."""
     tokens = list(_STAGE_TOKEN.finditer(written))
@@ -112,7 +117,8 @@ class DiseaseExtentRule(RuleBase):
             raise ValueError("a stage rule, and only a stage rule, lists stages")
         for item in self.stages or ():
             ends = [_stage_of(end) for end in item.split("-")]
-            if len(ends) > 2 or any(end is None for end in ends) or (len(ends) == 2 and ends[0] >= ends[1]):  # type: ignore[operator]
+            known = [end for end in ends if end is not None]
+            if len(known) != len(ends) or len(known) > 2 or (len(known) == 2 and not _before(known[0], known[1])):
                 raise ValueError(f"not a stage or an increasing range of stages: {item!r}")
         return self
 
@@ -253,7 +259,8 @@ def evaluate_disease_extent(rule: DiseaseExtentRule, profile: PatientProfile, on
 
 
 KIND = RuleKind(
-    DiseaseExtentRule, general_wording, ("measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease", "stage"),
+    DiseaseExtentRule, general_wording,
+    ("measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease", "stage"),
     evaluate_disease_extent,
     (Step(extract_disease_extent, patterns()["disease_extent"].trigger),),
 )  # fmt: skip
