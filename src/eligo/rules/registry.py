@@ -39,6 +39,7 @@ from eligo.rules import (
     permitted,
     physical_status,
     pregnancy,
+    prior_procedure,
     prior_therapy,
     recent_surgery,
     sex,
@@ -46,6 +47,7 @@ from eligo.rules import (
     toxicity_grade,
     transfusion_dependence,
     trial_participation,
+    tumour_marker,
     washout,
 )
 from eligo.rules.base import RuleBase
@@ -54,6 +56,7 @@ from eligo.rules.kind import Evaluator, RuleKind, Step
 
 KINDS: tuple[RuleKind, ...] = (
     conditional.KIND,
+    prior_procedure.KIND,  # before the therapy kinds, which read any radiation and lose the region
     washout.KIND,
     prior_therapy.KIND,
     cumulative_dose.KIND,
@@ -74,6 +77,7 @@ KINDS: tuple[RuleKind, ...] = (
     toxicity_grade.KIND,
     organ_function.KIND,
     biomarker.KIND,
+    tumour_marker.KIND,
     disease_site.KIND,
     disease_state.KIND,
     disease_extent.KIND,
