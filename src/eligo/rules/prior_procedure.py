@@ -35,6 +35,7 @@ _WHAT_AFTER = _PATTERNS.regex("what_after")
 _WHAT_BEFORE = _PATTERNS.regex("what_before")
 _JOIN = _PATTERNS.regex("join")
 _TAIL = _PATTERNS.regex("tail")
+_NEVER = _PATTERNS.regex("never")
 
 
 class _Region(BaseModel):
@@ -74,11 +75,12 @@ def _operations(region: str) -> re.Pattern[str]:
 
 
 class PriorProcedureRule(RuleBase):
-    """The child has ever had `what` (surgery or radiation) to any of `regions`."""
+    """The child has ever had `what` (surgery or radiation) to any of `regions`; with `never`, has not."""
 
     kind: Literal["prior_procedure"] = "prior_procedure"
     what: Literal["surgery", "radiation"]
     regions: tuple[str, ...] = Field(min_length=1)
+    never: bool = False
 
     @model_validator(mode="after")
     def _known(self) -> PriorProcedureRule:
@@ -93,7 +95,8 @@ class PriorProcedureRule(RuleBase):
         return " or ".join(region_vocab().regions[r].display for r in self.regions)
 
     def question(self, section: Section) -> str:
-        return general_wording()[f"prior_{self.what}_region"].format(regions=self.places())
+        key = f"{'never' if self.never else 'prior'}_{self.what}_region"
+        return general_wording()[key].format(regions=self.places())
 
 
 def _regions_at(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
@@ -114,6 +117,9 @@ def _regions_at(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
 def extract_prior_procedure(context: CriterionContext) -> PriorProcedureRule | None:
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
     text = re.sub(r"^[•·]\s*", "", text)
+    never = _NEVER.match(text)
+    if never is not None:
+        text = text[never.end() :]
     ever = _EVER.match(text)
     if ever is None:
         return None
@@ -130,7 +136,7 @@ def extract_prior_procedure(context: CriterionContext) -> PriorProcedureRule | N
             return None
         regions, word = read[0], before["what"]
     what: Literal["surgery", "radiation"] = "radiation" if word.lower().startswith(("radi", "irradi")) else "surgery"
-    return PriorProcedureRule(what=what, regions=regions)
+    return PriorProcedureRule(what=what, regions=regions, never=never is not None)
 
 
 def _surgery(rule: PriorProcedureRule, profile: PatientProfile, needs: str) -> Outcome:
@@ -154,9 +160,15 @@ def _radiation(rule: PriorProcedureRule, profile: PatientProfile, needs: str) ->
 
 
 def evaluate_prior_procedure(rule: PriorProcedureRule, profile: PatientProfile, on: date) -> Outcome:
-    what = "an operation on" if rule.what == "surgery" else "radiation therapy to"
-    needs = f"the trial asks about {what} {rule.places()}"
-    return _surgery(rule, profile, needs) if rule.what == "surgery" else _radiation(rule, profile, needs)
+    if rule.never:
+        what = "needs no operation on" if rule.what == "surgery" else "needs no radiation therapy to"
+    else:
+        what = "asks about an operation on" if rule.what == "surgery" else "asks about radiation therapy to"
+    needs = f"the trial {what} {rule.places()}"
+    found = _surgery(rule, profile, needs) if rule.what == "surgery" else _radiation(rule, profile, needs)
+    if rule.never and found.verdict == "met":
+        return Outcome.not_met(found.evidence)
+    return found
 
 
 def _trigger() -> Trigger | None:
@@ -165,7 +177,9 @@ def _trigger() -> Trigger | None:
 
 
 KIND = RuleKind(
-    PriorProcedureRule, general_wording, ("prior_surgery_region", "prior_radiation_region"), evaluate_prior_procedure,
+    PriorProcedureRule, general_wording,
+    ("prior_surgery_region", "prior_radiation_region", "never_surgery_region", "never_radiation_region"),
+    evaluate_prior_procedure,
     (Step(extract_prior_procedure, _trigger()),),
 )  # fmt: skip
 
