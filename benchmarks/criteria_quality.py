@@ -78,6 +78,8 @@ def coverage(sources: dict[str, list[ParsedCriteria]]) -> dict[str, Any]:
         "leaves": leaves,
         **dict(buckets),
         "coverage": round(buckets["computable"] / leaves, 3),
+        # The same with attestations (consent, willingness, ability) left out of the denominator too.
+        "coverage_without_attestations": round(buckets["computable"] / (leaves - buckets["attestation"]), 3),
         "by_kind": {
             kind: {"computable": count, "share_of_leaves": round(count / leaves, 4)}
             for kind, count in by_kind.most_common()

@@ -96,3 +96,14 @@ def test_cli_send_queues_the_emails(store: TrialStore, database_url: str, tmp_pa
     assert json.loads(result.output) == {"emails": 1, "alerts": 1, "waiting": 0, "expired": 0}
     again = runner.invoke(app, ["alerts", "send", "--db", database_url])
     assert again.exit_code == 0 and again.output.startswith("queued 0 email(s)")
+
+
+def test_an_alert_is_described_in_the_units_the_visitor_searched_in() -> None:
+    described = {}
+    for units, within in (("miles", "50"), ("km", "80"), ("", "80")):
+        form = {**NEUROBLASTOMA_NEAR_LEEDS, "within": within, "within_units": units}
+        query, place = search_query_from_form(form)
+        described[units] = subscriptions.describe(subscriptions.search_alert(form, query, place))
+    assert "within 50 miles of Leeds" in described["miles"] and " km" not in described["miles"]
+    assert "within 80 km of Leeds" in described["km"]
+    assert "within 80 km of Leeds" in described[""]  # a link from before the units field meant kilometres

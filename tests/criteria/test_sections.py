@@ -56,9 +56,22 @@ def test_exclusion_headings(line: str) -> None:
     assert found is not None and found.section == "exclusion"
 
 
+def test_a_sub_studys_heading_line_ending_in_its_section_opens_that_section() -> None:
+    # NCT02028676 (ARROW): the second randomisation's list follows a long line ending "Inclusion criteria".
+    line = (
+        "Eligibility criteria for the secondary randomisation to stop or continue cotrimoxazole prophylaxis "
+        "randomisation Inclusion criteria"
+    )
+    found = heading(line)
+    assert found is not None and found.section == "inclusion"
+    other = heading(line.replace("Inclusion", "Exclusion"))
+    assert other is not None and other.section == "exclusion"
+
+
 @pytest.mark.parametrize(
     "line",
     [
+        "Patients who meet all inclusion criteria",  # a criterion that ends in the words
         "Patients will be excluded if they have HIV",  # a criterion, not a heading
         "Exclusion of patients with HIV",
         "exclusion criterion.",

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from golden_profiles_support import case_paths, load_case
 
-from eligo.criteria.parse import ParsedCriteria, parse_trial
+from eligo.criteria.parse import ParsedCriteria, parse_criteria, parse_trial
 from eligo.matching.evaluate import Evaluation, TreePlan, evaluate, evaluate_trial
 from eligo.matching.results import TrialResult
 from eligo.patients.answers import Answer, Answers
@@ -91,3 +91,40 @@ def test_answering_every_question_settles_the_tallies(answer: Answer) -> None:
         _agrees(evaluation, evaluation.result())
         if answer is not Answer.NOT_SURE:
             assert evaluation.counts["unknown"] == 0
+
+
+@pytest.mark.parametrize(
+    ("section", "text"),
+    [
+        # NCT03929159: the clause read (no G-CSF) sits beside an "or" list of white-cell counts it does not carry.
+        (
+            "Inclusion",
+            "Leukocytes > 12,000/mm^3 or < 4,000/mm^3 or > 10% immature (band) forms, provided that no "
+            "filgrastim or pegfilgrastim was administered within 30 days and no leukemia",
+        ),
+        # NCT03867773: the age is read, the activity level is not.
+        (
+            "Inclusion",
+            "age between 18 and 65 years; sedentary (light exercise less than 1 h per week) or moderately active "
+            "(moderate exercise 1 to 2 h per week);",
+        ),
+        ("Exclusion", "Creatinine > 1.5 mg/dL, this exclusion criterion will be sought by questioning the subject"),
+    ],
+)
+def test_a_rule_that_covers_part_of_its_criterion_never_rules_the_child_out(section: str, text: str) -> None:
+    parsed = ParsedCriteria(nct_id="NCT00000000", criteria=parse_criteria(f"{section} Criteria:\n* {text}"))
+    node = parsed.criteria[0]
+    assert node.partial and node.rule is not None, node
+    against = {
+        "labs": [
+            {"test": "hemoglobin", "value": 9, "unit": "g/dL"},
+            {"test": "creatinine", "value": 2.5, "unit": "mg/dL"},
+        ],
+        "therapies": [{"agent": "oxaliplatin", "start": "2026-03-01", "end": "2026-09-01"}],
+        "age_years": 70,
+    }
+    result = evaluate_trial(parsed, profile_from_data(against), date(2026, 12, 2))
+    (criterion,) = result.criteria
+    assert criterion.verdict == "unknown" and not criterion.rules_out, criterion
+    assert result.verdict == "possibly_eligible"
+    assert "not computed" in criterion.evidence

@@ -113,6 +113,36 @@ def test_a_rewritten_tree_is_read_again(store: TrialStore) -> None:
     assert after[nct_id].result != before[nct_id].result
 
 
+def test_a_warm_match_reads_no_records_and_a_reimported_status_is_seen(
+    store: TrialStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _import_bundled(store)
+    profile, on, _ = _cases()[0]
+    cache = ParsedCriteriaCache()
+    read: list[list[str]] = []
+    sketches = store.sketches
+
+    def counted(nct_ids: Any) -> Any:
+        wanted = list(nct_ids)
+        read.append(wanted)
+        return sketches(wanted)
+
+    monkeypatch.setattr(store, "sketches", counted)
+    first = match_profile(store, profile, on, query=EVERY_TRIAL, cache=cache)
+    assert len(read) == 1 and sorted(read[0]) == sorted(m.hit.nct_id for m in first)
+    again = match_profile(store, profile, on, query=EVERY_TRIAL, cache=cache)
+    assert len(read) == 1 and _shape(again) == _shape(first)  # warm: nothing read
+    # A re-import that closes one trial: its record, and so its stamp, is new; only it is read again.
+    nct_id = next(m.hit.nct_id for m in first if m.standing.open)
+    trial = store.get(nct_id)
+    assert trial is not None
+    ingest.upsert(store, trial.model_copy(update={"overall_status": "COMPLETED", "last_update_date": "2026-11-30"}))
+    after = {m.hit.nct_id: m for m in match_profile(store, profile, on, query=EVERY_TRIAL, cache=cache)}
+    assert read[1:] == [[nct_id]]
+    assert not after[nct_id].standing.open
+    assert all(m.standing == after[m.hit.nct_id].standing for m in first if m.hit.nct_id != nct_id)
+
+
 def test_missing_or_stale_rules_are_parsed_from_the_record(store: TrialStore) -> None:
     _import_bundled(store)
     profile, on, _ = _cases()[0]

@@ -27,7 +27,7 @@ def test_a_synonym_given_to_two_conditions_is_refused() -> None:
         "made_up_a": {"display": "a", "synonyms": ["shared words"]},
         "made_up_b": {"display": "b", "synonyms": ["Shared Words"]},
     }
-    with pytest.raises(ValidationError, match="(?i)shared words.*made_up_a.*made_up_b"):
+    with pytest.raises(ValidationError, match=r"(?i)shared words.*made_up_a.*made_up_b"):
         ClinicalVocab.model_validate(_data_with(clash))
 
 

@@ -19,6 +19,7 @@ from eligo.accounts.records import User
 from eligo.accounts.users import AccountError, email_text, user_with_email, valid_email
 from eligo.alerts import rows
 from eligo.alerts.records import FREQUENCIES, AlertSearch, Frequency, Kind, SavedProfile, Subscription
+from eligo.geo.units import distance_text, parse_units
 from eligo.patients.errors import ProfileError
 from eligo.patients.load import profile_from_data, split_known
 from eligo.store import OPEN_STATUSES, Connection, SearchQuery, TrialStore
@@ -64,7 +65,10 @@ def describe(search: AlertSearch) -> str:
     if query.phases:
         parts.append(" or ".join(phase.replace("PHASE", "phase ") for phase in query.phases))
     if query.within_km is not None:
-        parts.append(f"within {query.within_km:,.0f} km of {search.place or 'the place you gave'}")
+        # In the units the visitor searched in ("within 50 miles of Leeds"); links older than the units
+        # field meant kilometres.
+        units = parse_units(search.form.get("within_units")) or "km"
+        parts.append(f"within {distance_text(query.within_km, units)} of {search.place or 'the place you gave'}")
     if search.form.get("age"):
         parts.append(f"age {float(search.form['age']):g}")
     return ", ".join(parts)

@@ -285,14 +285,13 @@ def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
         )
     if not node.partial or outcome.verdict is NA:
         return outcome
-    # Only part of the text became a rule. A failed inclusion clause still rules the child out
-    # (the clauses of one inclusion criterion are conjunctive); anything else stays open.
-    if node.section == "inclusion" and outcome.verdict is NOT_MET:
-        return outcome
-    return Outcome.unknown(
-        f"{outcome.evidence} Part of this criterion was not computed; please answer the question.".strip(),
-        *outcome.missing,
-    )
+    # Only part of the text became a rule, so it never decides on its own: what was not read may be
+    # an alternative ("X or Y"), a scope ("for patients with ...") or an exception that changes it.
+    if rules_out(node.section, outcome.verdict):
+        note = "This part looks against the child, but part of this criterion was not computed: please answer it."
+    else:
+        note = "Part of this criterion was not computed; please answer the question."
+    return Outcome.unknown(f"{outcome.evidence} {note}".strip(), *outcome.missing)
 
 
 def _sweep(
@@ -641,10 +640,7 @@ def _questions_of(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mappin
         asked = [exception]
     if not asked:
         return [_question_of(node)]
-    return [
-        OpenQuestion(id=part.id, section=node.section, question=part.question, text=node.text)
-        for part in asked
-    ]
+    return [OpenQuestion(id=part.id, section=node.section, question=part.question, text=node.text) for part in asked]
 
 
 def evaluate(

@@ -116,7 +116,7 @@ def match_profile(
     matches: list[Match] = []
     hits = store.search(query)
     cached = cache.criteria_for(store, (hit.nct_id for hit in hits))
-    records = store.sketches(hit.nct_id for hit in hits)
+    records = cache.sketches_for(store, cached)
     outcomes = RuleOutcomes(profile, on)
     for hit in hits:
         criteria = cached.get(hit.nct_id)

@@ -11,6 +11,10 @@ Equal rules are shared: trials repeat the same rules word for word ("ANC ≥ 1,0
 so each distinct rule JSON is validated once and every tree that has it holds the same object. That
 makes cold loads cheaper and lets one match evaluate each distinct rule once
 (`eligo.matching.evaluate.RuleOutcomes`).
+
+What ranking reads of each trial's record (`TrialSketch`: status, dates, title) is kept beside its
+tree under the same key: the store rewrites a trial's criteria row, with a new stamp, whenever it
+rewrites the record, so a key's sketch can never be stale, and a warm match reads no records.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from eligo.store.candidates import (
     records_with_hashes,
     trials_with_criteria,
 )
+from eligo.store.search import TrialSketch
 
 # About 25-40 KB of memory per tree (rules shared): 4,096 trees is 100-160 MB at most.
 DEFAULT_MAX_TREES = 4096
@@ -48,6 +53,8 @@ class CachedCriteria:
 
     parsed: ParsedCriteria
     plan: TreePlan = field(compare=False)
+    # The cache key the tree was stored under (store, NCT id, parser version, stamp).
+    key: CacheKey = field(compare=False, default=("", "", "", ""))
 
 
 def _store_scope(store: TrialStore) -> str:
@@ -69,6 +76,7 @@ class ParsedCriteriaCache:
         self.max_trees = max_trees
         self._trees: OrderedDict[CacheKey, CachedCriteria] = OrderedDict()
         self._rules: dict[str, Rule] = {}
+        self._sketches: dict[CacheKey, TrialSketch] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -81,6 +89,7 @@ class ParsedCriteriaCache:
         with self._lock:
             self._trees.clear()
             self._rules.clear()
+            self._sketches.clear()
             self.hits = self.misses = 0
 
     def criteria_for(self, store: TrialStore, nct_ids: Iterable[str]) -> dict[str, CachedCriteria]:
@@ -105,6 +114,23 @@ class ParsedCriteriaCache:
         unparsed = [nct_id for nct_id in wanted if nct_id not in found]
         if unparsed:
             found.update(self._parsed_now(store, scope, unparsed))
+        return found
+
+    def sketches_for(self, store: TrialStore, cached: dict[str, CachedCriteria]) -> dict[str, TrialSketch]:
+        """{nct_id: sketch} for the trials of `cached` (as `criteria_for` gave them): those kept beside
+        their trees, and the rest read in one query and kept while their tree is."""
+        with self._lock:
+            kept = self._sketches
+            found = {nct_id: kept[entry.key] for nct_id, entry in cached.items() if entry.key in kept}
+        missing = [nct_id for nct_id in cached if nct_id not in found]
+        if missing:
+            read = store.sketches(missing)
+            with self._lock:
+                for nct_id, sketch in read.items():
+                    # Read after the stamps: at least as new as the key's tree, never older.
+                    if cached[nct_id].key in self._trees:
+                        self._sketches[cached[nct_id].key] = sketch
+            found.update(read)
         return found
 
     def warm(self, store: TrialStore, statuses: Iterable[str], limit: int | None = None) -> int:
@@ -140,12 +166,13 @@ class ParsedCriteriaCache:
         return found
 
     def _put(self, key: CacheKey, parsed: ParsedCriteria) -> CachedCriteria:
-        entry = CachedCriteria(parsed, TreePlan(parsed))
+        entry = CachedCriteria(parsed, TreePlan(parsed), key)
         with self._lock:
             self._trees[key] = entry
             self._trees.move_to_end(key)
             while len(self._trees) > self.max_trees:
-                self._trees.popitem(last=False)
+                old, _ = self._trees.popitem(last=False)
+                self._sketches.pop(old, None)
         return entry
 
     def load_tree(self, tree_json: str | bytes) -> ParsedCriteria:

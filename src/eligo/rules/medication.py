@@ -1,0 +1,425 @@
+"""The medication rule kind ("Current use of anticoagulants", "Patients on ezetimibe or bile acid
+sequestrants", "Use of antidepressants within the last 6 months"): model, question, extractor,
+evaluator and record (issue #12). Medicines that are not anti-cancer therapy; those are the therapy
+kinds' (`washout`, `prior_therapy`), which come first in the chain.
+
+Read only when the whole criterion is a use of medicines the vocabulary names (`vocab/medications.yaml`):
+every item of the list must be a whole class phrase or drug name, so an exception ("other than
+aspirin"), a purpose ("for anticoagulation"), a dose, an open list ("such as") or a scope leaves the
+criterion to other kinds or free text.
+
+Evaluation reads `medications` (what the child takes now) and `therapies` (dated, with `ongoing`).
+An empty medication list is "not told", never "none"; a non-empty one is taken as the child's
+complete list of current medicines, as the therapy kinds take a therapy history. A window ("in the
+last 6 months") is met by a current or recently ended medicine; otherwise it stays unknown, since
+the profile does not record medicines stopped in the past.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from eligo.patients.profile import PatientProfile
+from eligo.rules._medications import Term, medication_wording, medications
+from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import patterns
+from eligo.rules.prefilter import Trigger
+from eligo.rules.verdicts import Outcome
+
+_PATTERNS = patterns()["medication"]
+_USE = _PATTERNS.regex("use")
+_POSTFIX = _PATTERNS.regex("postfix")
+_HEADING = _PATTERNS.regex("heading")
+_BARE_WINDOW = _PATTERNS.regex("bare_window")
+# A list of items: commas, "or", "and/or", "and" (read per section below).
+_SPLIT = re.compile(r"\s*(?:,\s*(?:and/or|or|and)\s+|,\s*|\s+and/or\s+|\s+or\s+|\s+and\s+)\s*", re.IGNORECASE)
+_AND = re.compile(r"\band\b(?!/)", re.IGNORECASE)
+_PAREN = re.compile(r"\s*\(([^()]*)\)")
+# Examples only: "i.e." defines (narrows) what it follows, so it is no example list.
+_EXAMPLES = re.compile(r"^(?:e\.?g\.?,?|eg,?|for example,?|such as|including)\s+(.+)$", re.IGNORECASE)
+# Words after a class phrase that change nothing ("anticoagulant medication", "NSAID drugs").
+_TAIL = re.compile(r"\s+(?:medications?|medicines?|drugs?|agents?|therapy|treatment|products?)$", re.IGNORECASE)
+# A heading's description of its medicines ("that can alter serum lipid profile") adds nothing to
+# the named items unless it sets a time, a dose or a condition.
+_CHANGES_MEANING = re.compile(
+    r"\d|\b(?:within|prior|before|after|during|days?|weeks?|months?|years?|unless|except|if|dose|doses|mg)\b",
+    re.IGNORECASE,
+)
+_LEAD_WORDS = re.compile(r"^(?:any|an|a|the|either)\s+", re.IGNORECASE)
+
+Timing = Literal["current", "within", "ever"]
+
+
+class MedicationRule(RuleBase):
+    """The child takes (`taking=True`) any of `drugs` or a medicine of any of `classes`, now
+    (`timing="current"`), at some time in the last `within_days` / `within_months`, or ever.
+    `regular`: the trial says chronic or regular use."""
+
+    kind: Literal["medication"] = "medication"
+    drugs: tuple[str, ...] = ()  # preferred names
+    classes: tuple[str, ...] = ()  # keys of vocab/medications.yaml
+    timing: Timing = "current"
+    within_days: int | None = Field(default=None, ge=1, le=3650)
+    within_months: int | None = Field(default=None, ge=1, le=240)
+    regular: bool = False
+    taking: bool = True
+
+    @model_validator(mode="after")
+    def _shape(self) -> MedicationRule:
+        vocab = medications()
+        if not self.drugs and not self.classes:
+            raise ValueError("a medication rule names a drug or a class")
+        unknown = [name for name in self.classes if not vocab.is_class(name)]
+        if unknown:
+            raise ValueError(f"unknown medication classes {unknown}")
+        windows = (self.within_days is not None) + (self.within_months is not None)
+        if (self.timing == "within") != (windows == 1) or windows > 1:
+            raise ValueError("timing 'within' takes exactly one window, and only it")
+        if not self.taking and (self.timing != "current" or self.regular):
+            raise ValueError("'not taking' is read for current use only")
+        return self
+
+    def described(self) -> str:
+        vocab = medications()
+        parts = [*self.drugs, *(vocab.label(name) for name in self.classes)]
+        text = _join(parts)
+        if len(self.classes) == 1 and not self.drugs:
+            examples = vocab.examples(self.classes[0])
+            if examples:
+                text += f" such as {' or '.join(examples[:2])}"
+        return text
+
+    def period(self) -> str:
+        if self.within_months is not None:
+            return "month" if self.within_months == 1 else f"{self.within_months} months"
+        days = self.within_days or 0
+        if days % 7 == 0 and days >= 14:
+            return f"{days // 7} weeks"
+        return "day" if days == 1 else f"{days} days"
+
+    def question(self, section: Section) -> str:
+        q = medications().data.questions
+        if not self.taking:
+            template = q.not_current
+        elif self.timing == "within":
+            template = q.within
+        elif self.timing == "ever":
+            template = q.ever
+        else:
+            template = q.current_regular if self.regular else q.current
+        return template.format(what=self.described(), period=self.period())
+
+
+def _join(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+# --- extraction -----------------------------------------------------------------------------
+
+
+def _terms(what: str, section: Section) -> list[Term] | None:
+    """Every item of a list, each a whole phrase of the vocabulary; None when any is not."""
+    vocab = medications()
+    what = what.strip(" .,")
+    parens = _PAREN.findall(what)
+    bare = _PAREN.sub("", what).strip(" ,")
+    if not bare or "(" in bare or ")" in bare:
+        return None
+    if section == "inclusion" and _AND.search(bare):
+        return None  # "taking A and B" asks for both: not one rule of this kind
+    items = [item for item in _SPLIT.split(bare) if item]
+    # "anti-aggregant or anti-coagulant drugs": the last item's closing word belongs to each.
+    tail = _TAIL.search(items[-1]) if items else None
+    found: list[Term] = []
+    for item in items:
+        term = _term(item)
+        if term is None and tail is not None:
+            term = _term(item + tail.group())
+        if term is None and "/" in item:
+            parts = [_term(part) for part in item.split("/")]
+            if all(parts):
+                found.extend(p for p in parts if p is not None)
+                continue
+        if term is None:
+            return None
+        found.append(term)
+    classes = vocab.closure(t.medication_class for t in found if t.medication_class)
+    for inside in parens:
+        if not _explains(inside, found, classes):
+            return None
+    return found
+
+
+def _term(item: str) -> Term | None:
+    vocab = medications()
+    item = _LEAD_WORDS.sub("", item.strip(" ."))
+    term = vocab.term(item)
+    if term is None:
+        shorter = _TAIL.sub("", item)
+        if shorter != item:
+            term = vocab.term(shorter)
+    return term
+
+
+def _explains(inside: str, found: Sequence[Term], classes: frozenset[str]) -> bool:
+    """A parenthesis that only restates what the list says: an abbreviation of one of its phrases
+    ("(NSAIDs)") or examples that all belong to its classes ("(e.g. warfarin, heparin)")."""
+    vocab = medications()
+    term = _term(inside)
+    if term is not None:
+        return term in found or (term.medication_class is not None and term.medication_class in classes)
+    examples = _EXAMPLES.match(inside.strip())
+    if examples is None or not classes:
+        return False
+    names = [name for name in _SPLIT.split(examples.group(1).strip(" .,")) if name]
+    for name in names:
+        named = _term(name)
+        if named is None:
+            return False
+        if named.drug is not None and not vocab.classes_of(named.drug) & classes:
+            return False
+        if named.medication_class is not None and not vocab.closure([named.medication_class]) & classes:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Window:
+    days: int | None = None
+    months: int | None = None
+
+
+def _window(match: re.Match[str]) -> _Window | None:
+    unit = match["unit"] or match["unit1"]
+    if unit is None:
+        return None
+    amount = _PATTERNS.number(match["amount"]) if match["amount"] else 1
+    unit = unit.lower()
+    if unit.startswith("d"):
+        return _Window(days=amount)
+    if unit.startswith("w"):
+        return _Window(days=7 * amount)
+    if unit.startswith("m"):
+        return _Window(months=amount)
+    return _Window(months=12 * amount)
+
+
+def _rule(terms: Sequence[Term], timing: Timing, window: _Window | None, regular: bool, taking: bool) -> MedicationRule:
+    drugs = tuple(dict.fromkeys(t.drug for t in terms if t.drug))
+    classes = tuple(dict.fromkeys(t.medication_class for t in terms if t.medication_class))
+    if window is not None:
+        timing = "within"
+    return MedicationRule(
+        drugs=drugs,
+        classes=_most_general(classes),
+        timing=timing,
+        within_days=window.days if window else None,
+        within_months=window.months if window else None,
+        regular=regular and timing == "current",
+        taking=taking,
+    )
+
+
+def _most_general(classes: tuple[str, ...]) -> tuple[str, ...]:
+    vocab = medications()
+    return tuple(c for c in classes if not any(o != c and o in vocab.closure([c]) for o in classes))
+
+
+def extract_medication(context: CriterionContext) -> MedicationRule | None:
+    text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
+    patterns = (_USE, _POSTFIX, _BARE_WINDOW) if context.section == "exclusion" else (_USE, _POSTFIX)
+    for pattern in patterns:
+        match = pattern.match(text)
+        rule = _from_match(match, context.section) if match is not None else None
+        if rule is not None:
+            return rule
+    # A bare exclusion item that names medicines as medicines ("Anticoagulant drugs", NCT03921983): in
+    # use now, as a coordinator reads an exclusion list.
+    if context.parent_text is None and context.section == "exclusion" and _TAIL.search(text):
+        terms = _terms(text, context.section)
+        return _rule(terms, "current", None, regular=False, taking=True) if terms else None
+    # A bare item under a heading that says how the medicines below it are used.
+    heading = _HEADING.match(" ".join((context.parent_text or "").split()).strip().rstrip(".;,").strip())
+    if heading is None or heading["neg"] or (heading["desc"] and _CHANGES_MEANING.search(heading["desc"])):
+        return None
+    terms = _terms(text, context.section)
+    if not terms:
+        return None
+    timing: Timing = "ever" if heading["ever"] else "current"
+    regular = bool(heading["reg"] or heading["reg2"] or heading["reg3"])
+    return _rule(terms, timing, _window(heading), regular, taking=True)
+
+
+def _from_match(match: re.Match[str], section: Section) -> MedicationRule | None:
+    groups = match.groupdict()
+    negated = bool(groups.get("neg"))
+    if negated and section != "inclusion":
+        return None  # "no use of X" as an exclusion is a double negative: left to a person
+    terms = _terms(match["what"], section)
+    if not terms:
+        return None
+    ever = bool(groups.get("ever"))
+    window = _window(match)
+    if negated and (ever or window is not None):
+        return None
+    regular = any(groups.get(name) for name in ("reg", "reg2", "reg3", "reg4", "reg5"))
+    return _rule(terms, "ever" if ever else "current", window, regular, taking=not negated)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """One medicine from the profile: its name, whether it is taken now, when it last was."""
+
+    name: str
+    current: bool
+    last: date | None
+    explicit: tuple[str, ...] = ()
+
+
+def _taken(profile: PatientProfile, on: date) -> list[_Taken]:
+    found = [_Taken(m.name, True, on, tuple(m.classes)) for m in profile.medications]
+    for therapy in profile.therapies:
+        current = therapy.ongoing or (therapy.end is not None and therapy.end >= on)
+        found.append(_Taken(therapy.agent, current, on if current else therapy.end, tuple(therapy.classes)))
+    return found
+
+
+def _matches(rule: MedicationRule, item: _Taken) -> bool | None:
+    """True / False, or None when Eligo cannot tell what the medicine is."""
+    vocab = medications()
+    if vocab.canonical(item.name) in rule.drugs:
+        return True
+    classes = vocab.classes_of(item.name, item.explicit)
+    if classes & set(rule.classes):
+        return True
+    if rule.classes and not classes and not vocab.known(item.name):
+        return None
+    return False
+
+
+def _months_before(on: date, months: int) -> date:
+    month = on.month - 1 - months
+    year = on.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(on.day, calendar.monthrange(year, month)[1]))
+
+
+def _inside(rule: MedicationRule, item: _Taken, on: date) -> bool | None:
+    if item.current:
+        return True
+    if rule.timing == "ever":
+        return True
+    if item.last is None:
+        return None
+    if rule.within_months is not None:
+        return item.last > _months_before(on, rule.within_months)
+    return (on - item.last).days < (rule.within_days or 0)
+
+
+def evaluate_medication(rule: MedicationRule, profile: PatientProfile, on: date) -> Outcome:
+    what = rule.described()
+    taken = _taken(profile, on)
+    hits: list[str] = []
+    unsure: list[str] = []
+    for item in taken:
+        if rule.timing == "current" and not item.current:
+            continue
+        match = _matches(rule, item)
+        inside = _inside(rule, item, on) if match is not False else False
+        if match and inside:
+            hits.append(item.name)
+        elif match is None and inside is not False:
+            unsure.append(f"Eligo does not know what kind of medicine '{item.name}' is")
+        elif match and inside is None:
+            unsure.append(f"the last dose date of {item.name} is not recorded")
+    holds = rule.taking
+    if hits:
+        text = f"The profile lists {', '.join(hits)}: {what}."
+        if rule.regular:
+            return Outcome.unknown(text[:-1] + "; it does not say whether it is taken regularly.", "medications")
+        return Outcome.met(text) if holds else Outcome.not_met(text)
+    if unsure:
+        return Outcome.unknown("; ".join(unsure).capitalize() + f"; the trial asks about {what}.", "medications")
+    if not profile.medications:
+        return Outcome.unknown(f"No medicines in the profile, so Eligo cannot tell about {what}.", "medications")
+    listed = ", ".join(m.name for m in profile.medications)
+    if rule.timing != "current":
+        span = "ever" if rule.timing == "ever" else f"in the last {rule.period()}"
+        return Outcome.unknown(
+            f"The profile's current medicines ({listed}) include no {what}; it does not record medicines "
+            f"stopped before, so Eligo cannot tell whether the child took one {span}.",
+            "medications",
+        )
+    text = f"None of the child's current medicines ({listed}) is {what}."
+    return Outcome.not_met(text) if holds else Outcome.met(text)
+
+
+# Words one of which every reading needs: a verb or noun of use ("use", "taking", "received", "current"),
+# a window's unit (the bare "antibiotics in the last two weeks"), a medicine noun (the bare exclusion item
+# "Anticoagulant drugs"), or, for "on", the person before it or
+# the capitalised opening "On". The vocabulary's own phrases would do too, but hundreds of drug names
+# slow the prefilter more than this cheap extractor costs on the criteria these words let through.
+_LEAD_WORDS_TRIGGER = (
+    "use",
+    "usage",
+    "intake",
+    "treatment",
+    "therapy",
+    "administration",
+    "receipt",
+    "chronic",
+    "regular",
+    "long",
+    "continuous",
+    "daily",
+    "consistent",
+    "taking",
+    "take",
+    "using",
+    "receiving",
+    "treated",
+    "received",
+    "taken",
+    "used",
+    "prior",
+    "previous",
+    "current",
+    "concurrent",
+    "concomitant",
+    "ongoing",
+    "active",
+    "presently",
+    "patient",
+    "subject",
+    "participant",
+    "individual",
+    "those",
+    "person",
+    "people",
+    "children",
+    "volunteer",
+    "On",
+)
+_TRIGGER = Trigger(
+    words=(*_LEAD_WORDS_TRIGGER, "day", "week", "month", "year", "medication", "medicine", "drug", "agent", "product"),
+    parent_words=_LEAD_WORDS_TRIGGER,
+)
+
+
+KIND = RuleKind(
+    MedicationRule, medication_wording, ("current", "current_regular", "within", "ever", "not_current"),
+    evaluate_medication, (Step(extract_medication, _TRIGGER),),
+)  # fmt: skip
+
+__all__ = ["KIND", "MedicationRule", "evaluate_medication", "extract_medication"]
