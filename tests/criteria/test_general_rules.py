@@ -12,10 +12,12 @@ from pydantic import ValidationError
 
 from eligo.rules.allergy import AllergyRule
 from eligo.rules.base import CriterionContext
+from eligo.rules.disease_extent import DiseaseExtentRule
 from eligo.rules.extract import extract
 from eligo.rules.observation import ObservationRule
 from eligo.rules.registry import RULE_ADAPTER
 from eligo.rules.trial_participation import TrialParticipationRule
+from eligo.rules.tumour_marker import TumourMarkerRule
 
 GOLDEN = Path(__file__).parent / "golden_rules" / "general.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
@@ -89,3 +91,42 @@ def test_history_of_asks_ever_and_a_window_does_not() -> None:
 
 def test_asa_classes_must_be_one_range() -> None:
     assert extract(CriterionContext(text="ASA I or III", section="inclusion")).rule is None
+
+
+@pytest.mark.parametrize("stages", [("IV-II",), ("M",), ("4S",), ("I-II-III",), ("IIIB-IIIB",)])
+def test_stage_rules_refuse_what_is_no_stage(stages: tuple[str, ...]) -> None:
+    with pytest.raises(ValidationError):
+        DiseaseExtentRule(feature="stage", stages=stages)
+
+
+def test_only_a_stage_rule_lists_stages() -> None:
+    with pytest.raises(ValidationError):
+        DiseaseExtentRule(feature="metastatic", stages=("IV",))
+    with pytest.raises(ValidationError):
+        DiseaseExtentRule(feature="stage")
+    question = DiseaseExtentRule(feature="stage", stages=("I-III", "IVA")).question("inclusion")
+    assert "stage I to III or IVA?" in question
+
+
+def test_tumour_marker_rules_name_a_known_finding() -> None:
+    with pytest.raises(ValidationError):
+        TumourMarkerRule(marker="her2", finding="mutated")  # HER2 is read as positive / negative
+    with pytest.raises(ValidationError):
+        TumourMarkerRule(marker="made_up", finding="positive")
+    question = TumourMarkerRule(marker="alk_fusion", finding="rearranged").question("exclusion")
+    assert "ALK" in question and question.endswith("?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EGFR positive",
+        "KRAS G12C mutation",
+        "PD-L1 TPS ≥ 50%",
+        "HER2-positive breast cancer",
+        "ER or PR and HER2 negative",
+    ],
+)
+def test_tumour_markers_read_only_when_whole(text: str) -> None:
+    rule = extract(CriterionContext(text=text, section="inclusion")).rule
+    assert rule is None or "tumour_marker" not in rule.model_dump_json()

@@ -1,11 +1,12 @@
 """The disease-extent rule kind ("Patients must have measurable disease", "Metastatic disease",
-"Symptomatic or untreated CNS metastases"): model, question, extractor, evaluator and record
-(issue #12), evaluated against the profile's `extent` and `cns_disease`.
+"Symptomatic or untreated CNS metastases", "Stage IIIB, IIIC, or IV"): model, question, extractor,
+evaluator and record (issue #12), evaluated against the profile's `extent` and `cns_disease`.
 
 Read only when the whole criterion is the feature: a scan or a part named ("on 3-dimensional
 planning CT scan", "In Part 2"), a lesion condition ("not previously irradiated"), an alternative
 ("or CA125") or an allowance leaves it to other kinds or free text. Measurable disease reads as an
-inclusion, metastatic and CNS disease as exclusions.
+inclusion, metastatic and CNS disease as exclusions; a stage in either section (an exclusion "Stadium
+III and IV" excludes those stages).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
-Feature = Literal["measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease"]
+Feature = Literal["measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease", "stage"]
 CnsQualifier = Literal["symptomatic", "untreated", "unstable"]
 _QUALIFIER_WORDS: dict[str, CnsQualifier] = {
     "symptomatic": "symptomatic",
@@ -33,6 +34,63 @@ _QUALIFIER_WORDS: dict[str, CnsQualifier] = {
     "actively progressing": "unstable",
     "progressing": "unstable",
 }
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+# A stage as a profile or a trial writes it: Roman or Arabic numeral and an optional substage letter.
+_STAGE = re.compile(r"^(?:stage\s*)?(IV|III|II|I|[1-4])([A-D])?$", re.IGNORECASE)
+_STAGE_TOKEN = re.compile(r"(?-i:IV|III|II|I)(?:[A-Da-d](?![A-Za-z]))?")
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|to)\s*(?:stage\s+)?$", re.IGNORECASE)
+Stage = tuple[int, str | None]  # (number, substage letter or None when not given)
+
+
+def _stage_of(written: str) -> Stage | None:
+    """ "IIIB" -> (3, "B"), "4" -> (4, None); None for anything else ("M", "L2", "4S", "T2")."""
+    match = _STAGE.match(written.strip())
+    if match is None:
+        return None
+    number = match[1].upper()
+    return (_ROMAN[number] if number in _ROMAN else int(number), match[2].upper() if match[2] else None)
+
+
+def _before(low: Stage, high: Stage) -> bool:
+    """Whether `low` comes before `high` (a stage without its letter before any of its substages)."""
+    return (low[0], low[1] or "") < (high[0], high[1] or "")
+
+
+def _stage_items(written: str) -> tuple[str, ...]:
+    """The stages a trial lists ("IIIB, IIIC, or IV" -> IIIB, IIIC, IV; "IIIB-IV" -> one range)."""
+    tokens = list(_STAGE_TOKEN.finditer(written))
+    items: list[str] = []
+    joined = False
+    for before, token in zip([None, *tokens], tokens, strict=False):
+        value = token[0][:-1] + token[0][-1].upper() if token[0][-1] in "abcd" else token[0]
+        if before is not None and _RANGE_JOIN.match(written[before.end() : token.start()]) and not joined:
+            items[-1] = f"{items[-1]}-{value}"
+            joined = True
+            continue
+        items.append(value)
+        joined = False
+    return tuple(items)
+
+
+def _in_stage(item: str, stage: Stage) -> bool | None:
+    """Whether the profile's stage falls in one listed stage or range (None: the substage is needed)."""
+    ends = [_stage_of(end) for end in item.split("-")]
+    low, high = ends[0], ends[-1]
+    if low is None or high is None:
+        return None
+    number, letter = stage
+    if not low[0] <= number <= high[0]:
+        return False
+    answers: list[bool | None] = []
+    if number == low[0] and low[1] is not None and low[1] != "A":
+        answers.append(None if letter is None else letter >= low[1])
+    if number == high[0] and high[1] is not None:
+        answers.append(None if letter is None else letter <= high[1])
+    if False in answers:
+        return False
+    return None if None in answers else True
+
+
 _QUALIFIER_TEXT: dict[str, str] = {
     "symptomatic": "causing symptoms",
     "untreated": "untreated",
@@ -47,12 +105,25 @@ class DiseaseExtentRule(RuleBase):
     feature: Feature
     cns_qualifiers: tuple[CnsQualifier, ...] | None = Field(default=None, min_length=1)
     standard: Literal["RECIST 1.1", "RECIST"] | None = None
+    # For `stage`: the stages the trial names, each one stage ("III": any substage of III, "IIIB")
+    # or a range written "IIIB-IV" (IIIB up to any substage of IV).
+    stages: tuple[str, ...] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _qualifiers_for_cns(self) -> DiseaseExtentRule:
         if self.cns_qualifiers and self.feature != "cns_disease":
             raise ValueError("only CNS disease takes qualifiers")
+        if (self.stages is not None) != (self.feature == "stage"):
+            raise ValueError("a stage rule, and only a stage rule, lists stages")
+        for item in self.stages or ():
+            ends = [_stage_of(end) for end in item.split("-")]
+            known = [end for end in ends if end is not None]
+            if len(known) != len(ends) or len(known) > 2 or (len(known) == 2 and not _before(known[0], known[1])):
+                raise ValueError(f"not a stage or an increasing range of stages: {item!r}")
         return self
+
+    def stages_text(self) -> str:
+        return " or ".join(item.replace("-", " to ") for item in self.stages or ())
 
     def question(self, section: Section) -> str:
         wording = general_wording()
@@ -63,6 +134,8 @@ class DiseaseExtentRule(RuleBase):
             return wording["cns_disease"].format(qualifiers=qualifiers)
         if self.feature == "metastatic":
             return wording["metastatic"]
+        if self.feature == "stage":
+            return wording["stage"].format(stages=self.stages_text())
         return wording[self.feature].format(standard=standard)
 
 
@@ -84,6 +157,8 @@ def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | Non
             )
             feature: Feature = "measurable_or_evaluable" if groups.get("either") else "measurable_disease"
             return DiseaseExtentRule(feature=feature, standard=standard)
+        if groups.get("stages"):
+            return DiseaseExtentRule(feature="stage", stages=_stage_items(groups["stages"]))
         if context.section != "exclusion":
             return None
         if groups.get("metastatic"):
@@ -136,10 +211,31 @@ def _cns(rule: DiseaseExtentRule, profile: PatientProfile) -> Outcome:
     return Outcome.unknown(f"{said}; {needs}.", *missing)
 
 
+def _stage(rule: DiseaseExtentRule, profile: PatientProfile) -> Outcome:
+    needs = f"the trial asks about stage {rule.stages_text()}"
+    written = profile.extent.stage
+    if written is None:
+        return Outcome.unknown(f"The profile does not give the stage; {needs}.", "extent.stage")
+    stage = _stage_of(written)
+    if stage is None:
+        return Outcome.unknown(
+            f"The profile gives stage {written}, which Eligo cannot compare with stages I to IV; {needs}.",
+            "extent.stage",
+        )
+    answers = [_in_stage(item, stage) for item in rule.stages or ()]
+    if True in answers:
+        return Outcome.met(f"The profile gives stage {written}; {needs}.")
+    if None in answers:
+        return Outcome.unknown(f"The profile gives stage {written}, without the substage; {needs}.", "extent.stage")
+    return Outcome.not_met(f"The profile gives stage {written}; {needs}.")
+
+
 def evaluate_disease_extent(rule: DiseaseExtentRule, profile: PatientProfile, on: date) -> Outcome:
     extent = profile.extent
     if rule.feature == "cns_disease":
         return _cns(rule, profile)
+    if rule.feature == "stage":
+        return _stage(rule, profile)
     if rule.feature == "metastatic":
         return _flag(
             extent.metastatic, "metastatic disease", "extent.metastatic", "the trial asks about metastatic disease"
@@ -163,7 +259,8 @@ def evaluate_disease_extent(rule: DiseaseExtentRule, profile: PatientProfile, on
 
 
 KIND = RuleKind(
-    DiseaseExtentRule, general_wording, ("measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease"),
+    DiseaseExtentRule, general_wording,
+    ("measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease", "stage"),
     evaluate_disease_extent,
     (Step(extract_disease_extent, patterns()["disease_extent"].trigger),),
 )  # fmt: skip

@@ -98,6 +98,7 @@ class ContraceptionCues(_Model):
 
 class TherapyCues(_Model):
     future: str
+    still_to_come: str
     cause: str
     stopped: str
     exception: str
@@ -584,6 +585,11 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(None)  # a therapy still to come is not one the child has had
     if _all_fields(rule) and _named_region(text):
         return Checked(None)  # radiation to one region or target is not "any radiation"
+    to_come = _re(cues.still_to_come).search(text)
+    if rule.kind == "washout" and to_come is not None:
+        # "... or anticipation of need for such a vaccine during treatment": a second reason the
+        # window does not carry, left to the family.
+        return Checked(rule, (text[to_come.start() :].strip(" ,;."),))
     if not whole:
         # One part of a composite the extractor read clause by clause: the rest of the text
         # (a count, another window) belongs to the other parts.

@@ -4,7 +4,7 @@ not major surgery; a criterion that adds another event ("or significant trauma")
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from pydantic import Field
@@ -58,7 +58,9 @@ def evaluate_recent_surgery(rule: RecentSurgeryRule, profile: PatientProfile, on
     if last is not None:
         since = days_since(last, on)
         if since <= window:
-            return Outcome.met(f"Major surgery on {last.isoformat()} ({since} days ago); {needs}.")
+            clear = (last + timedelta(days=window + 1)).isoformat()
+            said = f"Major surgery on {last.isoformat()} ({since} days ago, outside the window from {clear})"
+            return Outcome.met(f"{said}; {needs}.")
         if profile.last_major_surgery is not None and profile.last_major_surgery >= last:
             return Outcome.not_met(f"Last major surgery on {last.isoformat()} ({since} days ago); {needs}.")
         # Only a listed procedure: the list may not hold every operation.

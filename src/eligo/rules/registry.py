@@ -40,6 +40,7 @@ from eligo.rules import (
     permitted,
     physical_status,
     pregnancy,
+    prior_procedure,
     prior_therapy,
     recent_surgery,
     sex,
@@ -47,6 +48,7 @@ from eligo.rules import (
     toxicity_grade,
     transfusion_dependence,
     trial_participation,
+    tumour_marker,
     washout,
 )
 from eligo.rules.base import RuleBase
@@ -55,6 +57,7 @@ from eligo.rules.kind import Evaluator, RuleKind, Step
 
 KINDS: tuple[RuleKind, ...] = (
     conditional.KIND,
+    prior_procedure.KIND,  # before the therapy kinds, which read any radiation and lose the region
     washout.KIND,
     prior_therapy.KIND,
     cumulative_dose.KIND,
@@ -75,6 +78,7 @@ KINDS: tuple[RuleKind, ...] = (
     toxicity_grade.KIND,
     organ_function.KIND,
     biomarker.KIND,
+    tumour_marker.KIND,
     disease_site.KIND,
     disease_state.KIND,
     disease_extent.KIND,

@@ -4,7 +4,7 @@ drug within 4 weeks"): model, question, extractor, evaluator and record (issue #
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -71,6 +71,11 @@ def extract_trial_participation(context: CriterionContext) -> TrialParticipation
     return None
 
 
+def _clear(last: date, since: int, window: int) -> str:
+    """When a barrier that time removes is gone: the first day outside the window, while inside it."""
+    return f", outside the window from {(last + timedelta(days=window + 1)).isoformat()}" if since <= window else ""
+
+
 def evaluate_trial_participation(rule: TrialParticipationRule, profile: PatientProfile, on: date) -> Outcome:
     taking = profile.trial_participation
     window = rule.days
@@ -79,7 +84,8 @@ def evaluate_trial_participation(rule: TrialParticipationRule, profile: PatientP
         if taking.last_investigational_agent is not None and window is not None:
             last = taking.last_investigational_agent
             since = days_since(last, on)
-            said = f"Last investigational medicine on {last.isoformat()} ({since} days ago)"
+            clear = _clear(last, since, window)
+            said = f"Last investigational medicine on {last.isoformat()} ({since} days ago{clear})"
             return (Outcome.met if since <= window else Outcome.not_met)(f"{said}; {needs}.")
         if taking.never_investigational_agent:
             return Outcome.not_met(f"The profile says the child has never had an investigational medicine; {needs}.")
@@ -97,7 +103,8 @@ def evaluate_trial_participation(rule: TrialParticipationRule, profile: PatientP
                                "trial_participation.in_other_trial_now")  # fmt: skip
     if taking.last_other_trial_end is not None and taking.in_other_trial_now is False:
         since = days_since(taking.last_other_trial_end, on)
-        said = f"Last other trial ended on {taking.last_other_trial_end.isoformat()} ({since} days ago)"
+        ended = taking.last_other_trial_end
+        said = f"Last other trial ended on {ended.isoformat()} ({since} days ago{_clear(ended, since, window)})"
         return (Outcome.met if since <= window else Outcome.not_met)(f"{said}; {needs}.")
     return Outcome.unknown(
         f"The profile does not say when the child last took part in another trial; {needs}.",
