@@ -266,8 +266,8 @@ def _trigger() -> Trigger | None:
 
 
 KIND = RuleKind(
-    ConditionRule, clinical_wording, ("condition_present", "condition_ever", "condition_absent", "condition_absent_window"),
-    evaluate_condition,
+    ConditionRule, clinical_wording,
+    ("condition_present", "condition_ever", "condition_absent", "condition_absent_window"), evaluate_condition,
     (Step(extract_condition, _trigger()),),
 )  # fmt: skip
 
