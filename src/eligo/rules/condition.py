@@ -31,9 +31,9 @@ _EVER = _PATTERNS.regex("ever")
 _NOT_MINE = _PATTERNS.regex("not_mine")
 _ALLERGY = _PATTERNS.regex("allergy")
 _PATIENTS_WITH = _PATTERNS.regex("patients_with")
-_EXCEPTION = _PATTERNS.regex("exception")
+_EXCEPTION = _PATTERNS.gated("exception")
 _EXCEPTION_TOO_MUCH = _PATTERNS.regex("exception_too_much")
-_HEPATITIS_B_OR_C = _PATTERNS.regex("hepatitis_b_or_c")
+_HEPATITIS_B_OR_C = _PATTERNS.gated("hepatitis_b_or_c")
 
 
 class ConditionRule(RuleBase):
