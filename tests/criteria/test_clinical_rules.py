@@ -148,7 +148,7 @@ def test_attestations_are_not_computable() -> None:
         (lambda: DiseaseSiteRule(sites=("soft_tissue",), mode="only"), "mode 'only'"),
         (lambda: BiomarkerRule(marker="mycn", alterations=("mutation",)), "MYCN"),
         (lambda: PerformanceRule(), "at least one scale"),
-        (lambda: ConditionRule(conditions=("gout",)), "unknown conditions"),
+        (lambda: ConditionRule(conditions=("made_up_condition",)), "unknown conditions"),
         (lambda: ConditionRule(conditions=("hiv",), open_ended=True), "label"),
         (lambda: PregnancyRule(topic="negative_test", sex="male"), "girls"),
         (lambda: AttestationRule(subject="consent", action="sign", negated=True), "negated"),

@@ -197,6 +197,16 @@ def test_index_matches_each_trigger() -> None:
     assert index.runs("PregnancyALT", None) == [True, True, True, False]
 
 
+def test_index_with_many_words_looks_up_pieces_of_short_runs_alike() -> None:
+    # More trigger words than pieces of a short run: the index looks the run's pieces up instead.
+    many = Trigger((*(f"w{number}x" for number in range(200)), "smok", "hepatitis"))
+    triggers = [many, Trigger(("cancer",))]
+    index = TriggerIndex(triggers)
+    for text in ("Smokers", "non-smoking", "w17x", "aw150xb", "hepatitis B", "w", "cancers", "a" * 40 + "cancer"):
+        words = TriggerText.of(text)
+        assert index.runs(text, None) == [trigger.fires(words, None) for trigger in triggers], text
+
+
 def test_gated_pattern_searches_like_its_regex() -> None:
     gated = GatedPattern(r"\bwithin (\d+) days?", ("within",))
     for text in ("Within 14 days of enrollment", "no window", "WİTHIN 3 days"):

@@ -15,6 +15,8 @@ from eligo.terms import DISEASE_SITES as SITES
 from eligo.yamlfile import load_yaml
 
 SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+# Words just before a condition's name in a profile entry that deny it ("non-smoker", "ex-smoker").
+_DENIED = re.compile(r"\b(?:non|ex|former|never|no|not(?: an?)?|without)[\s-]*$", re.IGNORECASE)
 
 
 class _Vocab(BaseModel):
@@ -97,11 +99,14 @@ class ClinicalVocab(_Vocab):
         return None
 
     def condition_found(self, name: str, profile_conditions: tuple[str, ...]) -> str | None:
-        """The profile entry that names condition `name` (by a synonym, whole words), if any."""
+        """The profile entry that names condition `name` (by a synonym, whole words), if any.
+
+        A synonym the entry denies ("non-smoker", "former smoker" for "smoker") does not name it."""
         for entry in profile_conditions:
             for synonym in self.conditions[name].synonyms:
-                if re.search(rf"(?<!\w){re.escape(synonym)}(?!\w)", entry, re.IGNORECASE):
-                    return entry
+                for match in re.finditer(rf"(?<!\w){re.escape(synonym)}(?!\w)", entry, re.IGNORECASE):
+                    if _DENIED.search(entry, 0, match.start()) is None:
+                        return entry
         return None
 
 

@@ -81,15 +81,24 @@ def _condition_patterns() -> list[tuple[str, str]]:
 
 
 @cache
-def _condition_at_start() -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """All condition synonyms as one alternation, longest first, each in its own group.
+def _condition_at_start() -> dict[str, tuple[re.Pattern[str], tuple[str, ...]]]:
+    """The condition synonyms by their first letter (lower case), each group as one alternation,
+    longest first, each synonym in its own group.
 
     A regex alternation tries its branches in order at the same position, so `match` finds the
     synonym that trying the synonyms one by one (longest first) would find; `lastindex` names it.
+    Grouping by first letter keeps each alternation short: Python's `re` tries every branch in turn.
     """
-    pairs = _condition_patterns()
-    pattern = "|".join(f"({re.escape(synonym)})(?!\\w)" for synonym, _ in pairs)
-    return re.compile(pattern, re.IGNORECASE), tuple(name for _, name in pairs)
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for synonym, name in _condition_patterns():
+        grouped.setdefault(synonym[0].lower(), []).append((synonym, name))
+    return {
+        first: (
+            re.compile("|".join(f"({re.escape(synonym)})(?!\\w)" for synonym, _ in pairs), re.IGNORECASE),
+            tuple(name for _, name in pairs),
+        )
+        for first, pairs in grouped.items()
+    }
 
 
 _LIST_JOINER = _PATTERNS.regex("list_joiner")
@@ -97,10 +106,14 @@ _LIST_JOINER = _PATTERNS.regex("list_joiner")
 
 def _consume_conditions(text: str) -> list[str] | None:
     """Read "A, B or C" where every item is a known condition; None if anything is left over."""
-    pattern, synonym_names = _condition_at_start()
+    by_first = _condition_at_start()
     names: list[str] = []
     rest = text.strip(" .,;")
     while rest:
+        group = by_first.get(rest[0].lower())
+        if group is None:
+            return None
+        pattern, synonym_names = group
         match = pattern.match(rest)
         if match is None or match.lastindex is None:
             return None

@@ -31,6 +31,9 @@ _EVER = _PATTERNS.regex("ever")
 _NOT_MINE = _PATTERNS.regex("not_mine")
 _ALLERGY = _PATTERNS.regex("allergy")
 _PATIENTS_WITH = _PATTERNS.regex("patients_with")
+_EXCEPTION = _PATTERNS.gated("exception")
+_EXCEPTION_TOO_MUCH = _PATTERNS.regex("exception_too_much")
+_HEPATITIS_B_OR_C = _PATTERNS.gated("hepatitis_b_or_c")
 
 
 class ConditionRule(RuleBase):
@@ -69,6 +72,8 @@ class ConditionRule(RuleBase):
             text = f"{self.label.lower()} (for example {_join(names)})" if self.open_ended else self.label.lower()
         qualifier = f" ({self.qualifier})" if self.qualifier else ""
         window = f" in the last {self.within_months} months" if self.within_months else ""
+        if not self.present and self.within_months:
+            return _q("condition_absent_window", conditions=text, qualifier=qualifier, months=str(self.within_months))
         if self.present and self.ever:
             return _q("condition_ever", conditions=text, qualifier=qualifier)
         if self.present:
@@ -95,12 +100,30 @@ def _qualifier(text: str) -> tuple[str | None, str]:
 _NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
 
 
+def _exception(text: str) -> tuple[str | None, str]:
+    """A trailing exception ("..., except non-melanoma skin cancer") and the text before it.
+
+    The exception only narrows what the criterion names, so the rule keeps it as its qualifier (a
+    "yes" then stays unknown, a "no" still settles); one holding more than a plain list (a window,
+    a second sentence, an exception of its own) is left alone, and the criterion with it."""
+    match = _EXCEPTION.search(text)
+    if match is None or _EXCEPTION_TOO_MUCH.search(match["what"]):
+        return None, text
+    if (match["open"] is None) == match.group(0).rstrip().endswith(")"):
+        return None, text  # a bracket opened before the exception, or one left open by it
+    lead = "other than" if match["kw"].lower() == "other than" else "except"
+    return f"{lead} {match['what'].strip(' .,;')}", text[: match.start()].strip()
+
+
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
-    text = context.text.strip().rstrip(".")
+    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", context.text.strip().rstrip("."))
+    exception, text = _exception(text)
     if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
     umbrella = _UMBRELLA.match(text)
+    if exception is not None and (umbrella is not None or _LUNG_FUNCTION.match(text) is not None):
+        return None
     if umbrella is not None:
         items = re.split(r",\s*(?:or\s+)?|\s+or\s+", umbrella.group("items"))
         names: list[str] = []
@@ -141,9 +164,11 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         names_found = _consume_conditions(_strip_framing(body))
     if names_found is None:
         allergy = _ALLERGY.match(text)
-        if allergy is None:
+        if allergy is None or exception is not None:
             return None
         return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
+    if exception is not None:
+        qualifier = f"{qualifier}, {exception}" if qualifier else exception
     return ConditionRule(
         conditions=tuple(names_found),
         present=present,
@@ -241,7 +266,8 @@ def _trigger() -> Trigger | None:
 
 
 KIND = RuleKind(
-    ConditionRule, clinical_wording, ("condition_present", "condition_ever", "condition_absent"), evaluate_condition,
+    ConditionRule, clinical_wording,
+    ("condition_present", "condition_ever", "condition_absent", "condition_absent_window"), evaluate_condition,
     (Step(extract_condition, _trigger()),),
 )  # fmt: skip
 

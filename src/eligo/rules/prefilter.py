@@ -89,6 +89,7 @@ class TriggerIndex:
                 else:
                     table = self._lower if word == word.lower() else self._cased
                     table[word] = table.get(word, 0) | 1 << position
+        self._longest = max(map(len, self._lower), default=0)
         self._always = sum(1 << position for position, trigger in enumerate(self.triggers) if trigger is None)
         self._parent_words = [
             (trigger.parent_words, 1 << position)
@@ -129,9 +130,16 @@ class TriggerIndex:
 
     def _look_up(self, token: str) -> tuple[int, tuple[tuple[str, int], ...]]:
         bits = 0
-        for word, word_bits in self._lower.items():
-            if word in token:
-                bits |= word_bits
+        size = len(token)
+        if size * min(size, self._longest) < len(self._lower):
+            # Fewer pieces of the token than trigger words: look each piece up instead of every word.
+            for start in range(size):
+                for end in range(start + 1, min(size, start + self._longest) + 1):
+                    bits |= self._lower.get(token[start:end], 0)
+        else:
+            for word, word_bits in self._lower.items():
+                if word in token:
+                    bits |= word_bits
         cased = tuple((word, word_bits) for word, word_bits in self._cased.items() if word.lower() in token)
         if len(self._seen) > 200_000:  # free text has no end of distinct words; keep memory bounded
             self._seen.clear()
