@@ -162,7 +162,15 @@ def _record_state(
 ) -> tuple[bool | None, str, bool] | None:
     """What a dated condition record says of `name` (see `_condition_state`), or None when none names it."""
     vocab = clinical_vocab()
-    record = next((r for r in profile.condition_records if vocab.condition_found(name, (r.name,))), None)
+    # A record of the condition or a narrower one it includes; "never had" counts from a broader one too.
+    record = next(
+        (
+            r
+            for r in profile.condition_records
+            if vocab.condition_found(name, (r.name,), broader=r.status == "absent")
+        ),
+        None,
+    )
     if record is None:
         return None
     if record.status == "absent":
@@ -197,7 +205,7 @@ def _condition_state(
     entry = clinical_vocab().condition_found(name, profile.conditions)
     if entry is not None:
         return True, f"the profile lists '{entry}'", within_months is None
-    absent = clinical_vocab().condition_found(name, profile.conditions_absent)
+    absent = clinical_vocab().condition_found(name, profile.conditions_absent, broader=True)
     if absent is not None:
         return False, f"the profile says the child does not have '{absent}'", True
     # A condition in neither list is unknown, not absent.
