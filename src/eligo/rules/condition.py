@@ -31,6 +31,9 @@ _EVER = _PATTERNS.regex("ever")
 _NOT_MINE = _PATTERNS.regex("not_mine")
 _ALLERGY = _PATTERNS.regex("allergy")
 _PATIENTS_WITH = _PATTERNS.regex("patients_with")
+_WITHIN_ONE = _PATTERNS.regex("within_one")
+_BRACKET = _PATTERNS.regex("bracket")
+_WIDENING = _PATTERNS.regex("widening")
 
 
 class ConditionRule(RuleBase):
@@ -84,12 +87,29 @@ def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
-def _qualifier(text: str) -> tuple[str | None, str]:
+def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
+    """The names in `text` once the words that narrow them are taken out, one at a time until the rest
+    reads as names: a closing bracket such as "(NYHA class III or IV)", then "severe", "uncontrolled
+    ... despite medication"; with those words as the qualifier. A word that is part of a name
+    ("active infection") stays in the name."""
+    found: list[str] = []
+    bracket = _BRACKET.search(text)
+    if bracket is not None and _WIDENING.search(bracket["inner"]) is None:
+        found.append(bracket["inner"].strip(" ,;"))
+        text = text[: bracket.start()]
+        names = _consume_conditions(_strip_framing(text))
+        if names is not None:
+            return " ".join(found), names
     for qualifier, pattern in _qualifier_patterns():
         match = pattern.search(text)
-        if match is not None:
-            return qualifier, (text[: match.start()] + " " + text[match.end() :]).strip()
-    return None, text
+        if match is None:
+            continue
+        found.insert(0, qualifier)
+        text = (text[: match.start()] + " " + text[match.end() :]).strip()
+        names = _consume_conditions(_strip_framing(text))
+        if names is not None:
+            return " ".join(found), names
+    return None, None
 
 
 _NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
@@ -123,22 +143,24 @@ def extract_condition(context: CriterionContext) -> Rule | None:
             # "No evidence of dementia" listed as an exclusion: which way it is meant is a guess.
             return None
         present, body = False, negation.group(1)
-    elif context.section == "inclusion":
-        return None
+    # A plain condition in an inclusion is one the child must have ("Controlled type 2 diabetes").
     window = None
     span = _WITHIN_MONTHS.search(body)
     if span is not None:
         amount = int(span["amount"]) if span["amount"].isdigit() else _NUMBER_WORDS[span["amount"].lower()]
         window = amount * 12 if span["unit"].lower().startswith("year") else amount
         body = (body[: span.start()] + body[span.end() :]).strip()
+    elif (one := _WITHIN_ONE.search(body)) is not None:
+        window = 12 if one["unit"].lower() == "year" else 1
+        body = (body[: one.start()] + body[one.end() :]).strip()
     # "History of stroke": the trial asks about ever having had it (a resolved illness counts).
     ever = window is None and present and _EVER.search(body) is not None
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
-    qualifier, names_found = None, _consume_conditions(_strip_framing(body))
+    # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
+    qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
     if names_found is None:
-        qualifier, body = _qualifier(_strip_framing(body))
-        names_found = _consume_conditions(_strip_framing(body))
+        qualifier, names_found = _qualified_names(_strip_framing(body))
     if names_found is None:
         allergy = _ALLERGY.match(text)
         if allergy is None:
