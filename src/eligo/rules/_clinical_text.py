@@ -93,10 +93,12 @@ def _condition_at_start() -> tuple[re.Pattern[str], tuple[str, ...]]:
 
 
 _LIST_JOINER = _PATTERNS.regex("list_joiner")
+_ABBREVIATION = _PATTERNS.regex("abbreviation")
 
 
 def _consume_conditions(text: str) -> list[str] | None:
-    """Read "A, B or C" where every item is a known condition; None if anything is left over."""
+    """Read "A, B or C" where every item is a known condition; None if anything is left over, or if
+    two names follow each other with nothing joining them ("HIV infection" is no list of two)."""
     pattern, synonym_names = _condition_at_start()
     names: list[str] = []
     rest = text.strip(" .,;")
@@ -108,7 +110,11 @@ def _consume_conditions(text: str) -> list[str] | None:
         if name not in names:
             names.append(name)
         rest = rest[match.end() :].strip()
-        rest = _LIST_JOINER.sub("", rest).strip(" ,/")
+        rest = _ABBREVIATION.sub("", rest).strip()
+        joined = _LIST_JOINER.sub("", rest).strip(" ,/")
+        if rest and joined == rest.strip(" ") and not rest.startswith(("/", ",")):
+            return None
+        rest = joined
     return names or None
 
 

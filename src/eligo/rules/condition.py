@@ -14,6 +14,7 @@ from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording
 from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_framing
 from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, phrase_words
@@ -34,6 +35,9 @@ _PATIENTS_WITH = _PATTERNS.regex("patients_with")
 _WITHIN_ONE = _PATTERNS.regex("within_one")
 _BRACKET = _PATTERNS.regex("bracket")
 _WIDENING = _PATTERNS.regex("widening")
+_JUSTIFICATION = _PATTERNS.regex("justification")
+_PARENT_NEGATION = _PATTERNS.regex("parent_negation")
+_BOTH = _PATTERNS.regex("both")
 
 
 class ConditionRule(RuleBase):
@@ -94,6 +98,8 @@ def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
     ("active infection") stays in the name."""
     found: list[str] = []
     bracket = _BRACKET.search(text)
+    if bracket is not None and _JUSTIFICATION.match(bracket["inner"]):
+        return None, None
     if bracket is not None and _WIDENING.search(bracket["inner"]) is None:
         found.append(bracket["inner"].strip(" ,;"))
         text = text[: bracket.start()]
@@ -117,8 +123,19 @@ _NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
 
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
-    text = context.text.strip().rstrip(".")
+    text = context.text.strip().rstrip(".").rstrip(";")
     if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
+        return None
+    if ";" in text:
+        # "Known HIV infection; known hepatitis C": each part a condition of its own, any one of which
+        # excludes (an inclusion needs them all); a part that is no condition leaves the whole to the chain.
+        parts = [part.strip() for part in text.split(";") if part.strip()]
+        rules = [extract_condition(context.with_text(part)) for part in parts]
+        found = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
+        if len(parts) < 2 or len(found) < len(parts):
+            return None
+        return AnyOf(rules=found) if context.section == "exclusion" else AllOf(rules=found)
+    if context.parent_text is not None and _PARENT_NEGATION.search(context.parent_text):
         return None
     umbrella = _UMBRELLA.match(text)
     if umbrella is not None:
@@ -161,6 +178,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
     if names_found is None:
         qualifier, names_found = _qualified_names(_strip_framing(body))
+    if names_found is not None and present and context.section == "inclusion" and _BOTH.search(body):
+        # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
+        return None
     if names_found is None:
         allergy = _ALLERGY.match(text)
         if allergy is None:
