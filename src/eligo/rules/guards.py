@@ -134,6 +134,7 @@ class GuardVocabulary(_Model):
     lab: LabCues
     alternative: str
     consent_exception: str
+    alternatives_lead: str
 
 
 @cache
@@ -773,6 +774,11 @@ def says_something(text: str) -> bool:
     """Whether a part of a criterion has any word beyond the filler list (not a stray "AND" or
     "Male and Female")."""
     return bool(_content(text)) and not _re(vocabulary().either_sex).fullmatch(text.strip(" .;,"))
+
+
+def alternatives(text: str) -> bool:
+    """Whether a criterion says its items are alternatives ("at least one of the following:")."""
+    return _re(vocabulary().alternatives_lead).search(text) is not None
 
 
 def enumerated(text: str) -> list[str] | None:
