@@ -80,16 +80,29 @@ def _condition_patterns() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
 
 
+_FIRST_WORD = re.compile(r"[\w']+")
+
+
 @cache
-def _condition_at_start() -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """All condition synonyms as one alternation, longest first, each in its own group.
+def _condition_at_start() -> dict[str, tuple[re.Pattern[str], tuple[str, ...]]]:
+    """The condition synonyms by their first word (lower case): for each, one alternation of its
+    synonyms, longest first, each in its own group.
 
     A regex alternation tries its branches in order at the same position, so `match` finds the
     synonym that trying the synonyms one by one (longest first) would find; `lastindex` names it.
+    Keyed by first word so that a text is tried only against the synonyms that can start it.
     """
-    pairs = _condition_patterns()
-    pattern = "|".join(f"({re.escape(synonym)})(?!\\w)" for synonym, _ in pairs)
-    return re.compile(pattern, re.IGNORECASE), tuple(name for _, name in pairs)
+    by_word: dict[str, list[tuple[str, str]]] = {}
+    for synonym, name in _condition_patterns():
+        first = _FIRST_WORD.match(synonym)
+        by_word.setdefault(first.group().lower() if first else "", []).append((synonym, name))
+    return {
+        word: (
+            re.compile("|".join(f"({re.escape(synonym)})(?!\\w)" for synonym, _ in pairs), re.IGNORECASE),
+            tuple(name for _, name in pairs),
+        )
+        for word, pairs in by_word.items()
+    }
 
 
 _LIST_JOINER = _PATTERNS.regex("list_joiner")
@@ -99,10 +112,14 @@ _ABBREVIATION = _PATTERNS.regex("abbreviation")
 def _consume_conditions(text: str) -> list[str] | None:
     """Read "A, B or C" where every item is a known condition; None if anything is left over, or if
     two names follow each other with nothing joining them ("HIV infection" is no list of two)."""
-    pattern, synonym_names = _condition_at_start()
+    by_word = _condition_at_start()
     names: list[str] = []
     rest = text.strip(" .,;")
     while rest:
+        first = _FIRST_WORD.match(rest)
+        if first is None or first.group().lower() not in by_word:
+            return None
+        pattern, synonym_names = by_word[first.group().lower()]
         match = pattern.match(rest)
         if match is None or match.lastindex is None:
             return None

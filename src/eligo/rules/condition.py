@@ -84,6 +84,13 @@ class ConditionRule(RuleBase):
 
 
 @cache
+def _any_qualifier() -> re.Pattern[str]:
+    """Every qualifier at once: most texts hold none, and then need not try them one by one."""
+    words = sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(w) for w in words)})(?![\w-])", re.IGNORECASE)
+
+
+@cache
 def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
         (qualifier, re.compile(rf"(?<![\w-]){re.escape(qualifier)}(?![\w-])", re.IGNORECASE))
@@ -106,6 +113,8 @@ def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
         names = _consume_conditions(_strip_framing(text))
         if names is not None:
             return " ".join(found), names
+    if _any_qualifier().search(text) is None:
+        return None, None
     for qualifier, pattern in _qualifier_patterns():
         match = pattern.search(text)
         if match is None:
@@ -121,20 +130,24 @@ def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
 _NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
 
 
+def _each_part(context: CriterionContext, text: str) -> Rule | None:
+    """ "Known HIV infection; known hepatitis C": each part a condition of its own, any one of which
+    excludes (an inclusion needs them all); a part that is no condition leaves the whole to the chain."""
+    parts = [part.strip() for part in text.split(";") if part.strip()]
+    rules = [extract_condition(context.with_text(part)) for part in parts]
+    read = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
+    if len(parts) < 2 or len(read) < len(parts):
+        return None
+    return AnyOf(rules=read) if context.section == "exclusion" else AllOf(rules=read)
+
+
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
     text = context.text.strip().rstrip(".").rstrip(";")
     if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
     if ";" in text:
-        # "Known HIV infection; known hepatitis C": each part a condition of its own, any one of which
-        # excludes (an inclusion needs them all); a part that is no condition leaves the whole to the chain.
-        parts = [part.strip() for part in text.split(";") if part.strip()]
-        rules = [extract_condition(context.with_text(part)) for part in parts]
-        found = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
-        if len(parts) < 2 or len(found) < len(parts):
-            return None
-        return AnyOf(rules=found) if context.section == "exclusion" else AllOf(rules=found)
+        return _each_part(context, text)
     if context.parent_text is not None and _PARENT_NEGATION.search(context.parent_text):
         return None
     umbrella = _UMBRELLA.match(text)
@@ -206,11 +219,7 @@ def _record_state(
     vocab = clinical_vocab()
     # A record of the condition or a narrower one it includes; "never had" counts from a broader one too.
     record = next(
-        (
-            r
-            for r in profile.condition_records
-            if vocab.condition_found(name, (r.name,), broader=r.status == "absent")
-        ),
+        (r for r in profile.condition_records if vocab.condition_found(name, (r.name,), broader=r.status == "absent")),
         None,
     )
     if record is None:

@@ -777,8 +777,11 @@ def says_something(text: str) -> bool:
 
 
 def alternatives(text: str) -> bool:
-    """Whether a criterion says its items are alternatives ("at least one of the following:")."""
-    return _re(vocabulary().alternatives_lead).search(text) is not None
+    """Whether a criterion's lead, before its first numbered item, says the items are alternatives
+    ("at least one of the following:"); an "either" inside an item is that item's own."""
+    first = _re(vocabulary().enumerator).search(text)
+    lead = text[: first.start()] if first is not None else text
+    return _re(vocabulary().alternatives_lead).search(lead) is not None
 
 
 def enumerated(text: str) -> list[str] | None:
