@@ -38,6 +38,7 @@ _WIDENING = _PATTERNS.regex("widening")
 _JUSTIFICATION = _PATTERNS.regex("justification")
 _PARENT_NEGATION = _PATTERNS.regex("parent_negation")
 _BOTH = _PATTERNS.regex("both")
+_PARENT_COUNT = _PATTERNS.regex("parent_count")
 
 
 class ConditionRule(RuleBase):
@@ -148,7 +149,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         return None
     if ";" in text:
         return _each_part(context, text)
-    if context.parent_text is not None and _PARENT_NEGATION.search(context.parent_text):
+    if context.parent_text is not None and (
+        _PARENT_NEGATION.search(context.parent_text) or _PARENT_COUNT.search(context.parent_text)
+    ):
         return None
     umbrella = _UMBRELLA.match(text)
     if umbrella is not None:
