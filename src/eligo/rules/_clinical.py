@@ -9,13 +9,13 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from eligo.terms import DISEASE_SITES as SITES
 from eligo.yamlfile import load_yaml
 
 SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-# Words just before a condition's name in a profile entry that deny it ("non-smoker", "ex-smoker").
+# Words just before a condition's name in a profile entry that deny it ("non-smoker", "never smoker").
 _DENIED = re.compile(r"\b(?:non|ex|former|never|no|not(?: an?)?|without)[\s-]*$", re.IGNORECASE)
 
 
@@ -38,6 +38,8 @@ class StateTerm(_Vocab):
 class ConditionTerm(_Vocab):
     display: str
     synonyms: tuple[str, ...] = Field(min_length=1)
+    # Narrower conditions that count as this one ("kidney disease" includes chronic kidney disease).
+    includes: tuple[str, ...] = ()
 
 
 class PregnancyAges(_Vocab):
@@ -51,6 +53,12 @@ class PerformanceVocab(_Vocab):
 
 class ClinicalVocab(_Vocab):
     """The validated contents of `criteria/vocab/clinical.yaml`."""
+
+    # Derived once from `conditions` (model_post_init): every synonym as one alternation, longest
+    # first, each in its own group naming its condition; and the `includes` links both ways.
+    _synonyms: tuple[re.Pattern[str], tuple[str, ...]] = PrivateAttr()
+    _includes: dict[str, tuple[str, ...]] = PrivateAttr()
+    _included_in: dict[str, tuple[str, ...]] = PrivateAttr()
 
     version: Literal[1]
     diagnoses: dict[str, DiagnosisTerm]
@@ -81,6 +89,9 @@ class ClinicalVocab(_Vocab):
             raise ValueError("the vocab must define active_infection")
         owner: dict[str, str] = {}
         for name, condition in self.conditions.items():
+            unknown = set(condition.includes) - set(self.conditions)
+            if unknown:
+                raise ValueError(f"condition {name!r} includes unknown conditions {sorted(unknown)}")
             for synonym in condition.synonyms:
                 other = owner.setdefault(synonym.lower(), name)
                 if other != name:
@@ -98,16 +109,50 @@ class ClinicalVocab(_Vocab):
                 return name
         return None
 
-    def condition_found(self, name: str, profile_conditions: tuple[str, ...]) -> str | None:
-        """The profile entry that names condition `name` (by a synonym, whole words), if any.
-
-        A synonym the entry denies ("non-smoker", "former smoker" for "smoker") does not name it."""
+    def condition_found(self, name: str, profile_conditions: tuple[str, ...], broader: bool = False) -> str | None:
+        """The profile entry that names condition `name`, if any: by a synonym as a whole term, or a
+        narrower condition it includes (`broader`: or a broader one that includes it, for entries that
+        say what the child does not have). Each part of an entry names the condition whose synonym
+        there is longest, so "diabetes insipidus" does not name diabetes, nor "pulmonary hypertension"
+        hypertension."""
+        links = self._includes if not broader else self._included_in
+        wanted = _closure(name, links)
+        pattern, names = self._synonyms
         for entry in profile_conditions:
-            for synonym in self.conditions[name].synonyms:
-                for match in re.finditer(rf"(?<!\w){re.escape(synonym)}(?!\w)", entry, re.IGNORECASE):
-                    if _DENIED.search(entry, 0, match.start()) is None:
-                        return entry
+            for match in pattern.finditer(entry):
+                denied = _DENIED.search(entry, 0, match.start()) is not None
+                if match.lastindex is not None and names[match.lastindex - 1] in wanted and not denied:
+                    return entry
         return None
+
+    def model_post_init(self, context: object, /) -> None:
+        pairs = sorted(
+            ((synonym, name) for name, term in self.conditions.items() for synonym in term.synonyms),
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
+        alternation = "|".join(f"({re.escape(synonym)})" for synonym, _ in pairs)
+        self._synonyms = (
+            re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE),
+            tuple(name for _, name in pairs),
+        )
+        self._includes = {name: term.includes for name, term in self.conditions.items()}
+        parents: dict[str, list[str]] = {}
+        for name, term in self.conditions.items():
+            for narrower in term.includes:
+                parents.setdefault(narrower, []).append(name)
+        self._included_in = {name: tuple(found) for name, found in parents.items()}
+
+
+def _closure(name: str, links: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+    """`name` and every condition reached from it through `links`, directly or through another."""
+    found, todo = {name}, [name]
+    while todo:
+        for linked in links.get(todo.pop(), ()):
+            if linked not in found:
+                found.add(linked)
+                todo.append(linked)
+    return frozenset(found)
 
 
 @cache

@@ -80,40 +80,46 @@ def _condition_patterns() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
 
 
+_FIRST_WORD = re.compile(r"[\w']+")
+
+
 @cache
 def _condition_at_start() -> dict[str, tuple[re.Pattern[str], tuple[str, ...]]]:
-    """The condition synonyms by their first letter (lower case), each group as one alternation,
-    longest first, each synonym in its own group.
+    """The condition synonyms by their first word (lower case): for each, one alternation of its
+    synonyms, longest first, each in its own group.
 
     A regex alternation tries its branches in order at the same position, so `match` finds the
     synonym that trying the synonyms one by one (longest first) would find; `lastindex` names it.
-    Grouping by first letter keeps each alternation short: Python's `re` tries every branch in turn.
+    Keyed by first word so that a text is tried only against the synonyms that can start it.
     """
-    grouped: dict[str, list[tuple[str, str]]] = {}
+    by_word: dict[str, list[tuple[str, str]]] = {}
     for synonym, name in _condition_patterns():
-        grouped.setdefault(synonym[0].lower(), []).append((synonym, name))
+        first = _FIRST_WORD.match(synonym)
+        by_word.setdefault(first.group().lower() if first else "", []).append((synonym, name))
     return {
-        first: (
+        word: (
             re.compile("|".join(f"({re.escape(synonym)})(?!\\w)" for synonym, _ in pairs), re.IGNORECASE),
             tuple(name for _, name in pairs),
         )
-        for first, pairs in grouped.items()
+        for word, pairs in by_word.items()
     }
 
 
 _LIST_JOINER = _PATTERNS.regex("list_joiner")
+_ABBREVIATION = _PATTERNS.regex("abbreviation")
 
 
 def _consume_conditions(text: str) -> list[str] | None:
-    """Read "A, B or C" where every item is a known condition; None if anything is left over."""
-    by_first = _condition_at_start()
+    """Read "A, B or C" where every item is a known condition; None if anything is left over, or if
+    two names follow each other with nothing joining them ("HIV infection" is no list of two)."""
+    by_word = _condition_at_start()
     names: list[str] = []
     rest = text.strip(" .,;")
     while rest:
-        group = by_first.get(rest[0].lower())
-        if group is None:
+        first = _FIRST_WORD.match(rest)
+        if first is None or first.group().lower() not in by_word:
             return None
-        pattern, synonym_names = group
+        pattern, synonym_names = by_word[first.group().lower()]
         match = pattern.match(rest)
         if match is None or match.lastindex is None:
             return None
@@ -121,7 +127,11 @@ def _consume_conditions(text: str) -> list[str] | None:
         if name not in names:
             names.append(name)
         rest = rest[match.end() :].strip()
-        rest = _LIST_JOINER.sub("", rest).strip(" ,/")
+        rest = _ABBREVIATION.sub("", rest).strip()
+        joined = _LIST_JOINER.sub("", rest).strip(" ,/")
+        if rest and joined == rest.strip(" ") and not rest.startswith(("/", ",")):
+            return None
+        rest = joined
     return names or None
 
 

@@ -14,6 +14,7 @@ from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording
 from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_framing
 from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, phrase_words
@@ -34,6 +35,13 @@ _PATIENTS_WITH = _PATTERNS.regex("patients_with")
 _EXCEPTION = _PATTERNS.gated("exception")
 _EXCEPTION_TOO_MUCH = _PATTERNS.regex("exception_too_much")
 _HEPATITIS_B_OR_C = _PATTERNS.gated("hepatitis_b_or_c")
+_WITHIN_ONE = _PATTERNS.regex("within_one")
+_BRACKET = _PATTERNS.regex("bracket")
+_WIDENING = _PATTERNS.regex("widening")
+_JUSTIFICATION = _PATTERNS.regex("justification")
+_PARENT_NEGATION = _PATTERNS.regex("parent_negation")
+_BOTH = _PATTERNS.regex("both")
+_PARENT_COUNT = _PATTERNS.regex("parent_count")
 
 
 class ConditionRule(RuleBase):
@@ -82,6 +90,13 @@ class ConditionRule(RuleBase):
 
 
 @cache
+def _any_qualifier() -> re.Pattern[str]:
+    """Every qualifier at once: most texts hold none, and then need not try them one by one."""
+    words = sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(w) for w in words)})(?![\w-])", re.IGNORECASE)
+
+
+@cache
 def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
         (qualifier, re.compile(rf"(?<![\w-]){re.escape(qualifier)}(?![\w-])", re.IGNORECASE))
@@ -89,12 +104,33 @@ def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
-def _qualifier(text: str) -> tuple[str | None, str]:
+def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
+    """The names in `text` once the words that narrow them are taken out, one at a time until the rest
+    reads as names: a closing bracket such as "(NYHA class III or IV)", then "severe", "uncontrolled
+    ... despite medication"; with those words as the qualifier. A word that is part of a name
+    ("active infection") stays in the name."""
+    found: list[str] = []
+    bracket = _BRACKET.search(text)
+    if bracket is not None and _JUSTIFICATION.match(bracket["inner"]):
+        return None, None
+    if bracket is not None and _WIDENING.search(bracket["inner"]) is None:
+        found.append(bracket["inner"].strip(" ,;"))
+        text = text[: bracket.start()]
+        names = _consume_conditions(_strip_framing(text))
+        if names is not None:
+            return " ".join(found), names
+    if _any_qualifier().search(text) is None:
+        return None, None
     for qualifier, pattern in _qualifier_patterns():
         match = pattern.search(text)
-        if match is not None:
-            return qualifier, (text[: match.start()] + " " + text[match.end() :]).strip()
-    return None, text
+        if match is None:
+            continue
+        found.insert(0, qualifier)
+        text = (text[: match.start()] + " " + text[match.end() :]).strip()
+        names = _consume_conditions(_strip_framing(text))
+        if names is not None:
+            return " ".join(found), names
+    return None, None
 
 
 _NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
@@ -115,12 +151,29 @@ def _exception(text: str) -> tuple[str | None, str]:
     return f"{lead} {match['what'].strip(' .,;')}", text[: match.start()].strip()
 
 
+def _each_part(context: CriterionContext, text: str) -> Rule | None:
+    """ "Known HIV infection; known hepatitis C": each part a condition of its own, any one of which
+    excludes (an inclusion needs them all); a part that is no condition leaves the whole to the chain."""
+    parts = [part.strip() for part in text.split(";") if part.strip()]
+    rules = [extract_condition(context.with_text(part)) for part in parts]
+    read = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
+    if len(parts) < 2 or len(read) < len(parts):
+        return None
+    return AnyOf(rules=read) if context.section == "exclusion" else AllOf(rules=read)
+
+
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
-    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", context.text.strip().rstrip("."))
-    exception, text = _exception(text)
+    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", context.text.strip().rstrip(".").rstrip(";"))
     if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
+    if ";" in text:
+        return _each_part(context, text)
+    if context.parent_text is not None and (
+        _PARENT_NEGATION.search(context.parent_text) or _PARENT_COUNT.search(context.parent_text)
+    ):
+        return None
+    exception, text = _exception(text)
     umbrella = _UMBRELLA.match(text)
     if exception is not None and (umbrella is not None or _LUNG_FUNCTION.match(text) is not None):
         return None
@@ -146,22 +199,27 @@ def extract_condition(context: CriterionContext) -> Rule | None:
             # "No evidence of dementia" listed as an exclusion: which way it is meant is a guess.
             return None
         present, body = False, negation.group(1)
-    elif context.section == "inclusion":
-        return None
+    # A plain condition in an inclusion is one the child must have ("Controlled type 2 diabetes").
     window = None
     span = _WITHIN_MONTHS.search(body)
     if span is not None:
         amount = int(span["amount"]) if span["amount"].isdigit() else _NUMBER_WORDS[span["amount"].lower()]
         window = amount * 12 if span["unit"].lower().startswith("year") else amount
         body = (body[: span.start()] + body[span.end() :]).strip()
+    elif (one := _WITHIN_ONE.search(body)) is not None:
+        window = 12 if one["unit"].lower() == "year" else 1
+        body = (body[: one.start()] + body[one.end() :]).strip()
     # "History of stroke": the trial asks about ever having had it (a resolved illness counts).
     ever = window is None and present and _EVER.search(body) is not None
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
-    qualifier, names_found = None, _consume_conditions(_strip_framing(body))
+    # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
+    qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
     if names_found is None:
-        qualifier, body = _qualifier(_strip_framing(body))
-        names_found = _consume_conditions(_strip_framing(body))
+        qualifier, names_found = _qualified_names(_strip_framing(body))
+    if names_found is not None and present and context.section == "inclusion" and _BOTH.search(body):
+        # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
+        return None
     if names_found is None:
         allergy = _ALLERGY.match(text)
         if allergy is None or exception is not None:
@@ -187,7 +245,11 @@ def _record_state(
 ) -> tuple[bool | None, str, bool] | None:
     """What a dated condition record says of `name` (see `_condition_state`), or None when none names it."""
     vocab = clinical_vocab()
-    record = next((r for r in profile.condition_records if vocab.condition_found(name, (r.name,))), None)
+    # A record of the condition or a narrower one it includes; "never had" counts from a broader one too.
+    record = next(
+        (r for r in profile.condition_records if vocab.condition_found(name, (r.name,), broader=r.status == "absent")),
+        None,
+    )
     if record is None:
         return None
     if record.status == "absent":
@@ -222,7 +284,7 @@ def _condition_state(
     entry = clinical_vocab().condition_found(name, profile.conditions)
     if entry is not None:
         return True, f"the profile lists '{entry}'", within_months is None
-    absent = clinical_vocab().condition_found(name, profile.conditions_absent)
+    absent = clinical_vocab().condition_found(name, profile.conditions_absent, broader=True)
     if absent is not None:
         return False, f"the profile says the child does not have '{absent}'", True
     # A condition in neither list is unknown, not absent.

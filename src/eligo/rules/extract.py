@@ -122,10 +122,15 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
         return Extraction(None)
     if any(guards.lab_exception_left(ctx.section, rule, unparsed) for rule in rules):
         return Extraction(None)
+    one_of = items is not None and guards.alternatives(ctx.text)
+    if one_of and unparsed:
+        # Any one item will do, and an unread one may be the child's: the items read settle nothing.
+        return Extraction(None)
     combined: Rule = rules[0]
     if len(rules) > 1:
-        # Numbered items of an exclusion are each a reason to exclude; sentences keep their reading.
-        either = items is not None and ctx.section == "exclusion"
+        # Numbered items of an exclusion are each a reason to exclude, and so are items the criterion
+        # calls alternatives; sentences keep their reading.
+        either = items is not None and (ctx.section == "exclusion" or one_of)
         combined = AnyOf(rules=tuple(rules)) if either else AllOf(rules=tuple(rules))
     return Extraction(combined, partial=bool(unparsed), unparsed=tuple(unparsed))
 

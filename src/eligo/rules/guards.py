@@ -138,6 +138,7 @@ class GuardVocabulary(_Model):
     lab: LabCues
     alternative: str
     consent_exception: str
+    alternatives_lead: str
 
 
 @cache
@@ -819,6 +820,14 @@ def says_something(text: str) -> bool:
     """Whether a part of a criterion has any word beyond the filler list (not a stray "AND" or
     "Male and Female")."""
     return bool(_content(text)) and not _re(vocabulary().either_sex).fullmatch(text.strip(" .;,"))
+
+
+def alternatives(text: str) -> bool:
+    """Whether a criterion's lead, before its first numbered item, says the items are alternatives
+    ("at least one of the following:"); an "either" inside an item is that item's own."""
+    first = _re(vocabulary().enumerator).search(text)
+    lead = text[: first.start()] if first is not None else text
+    return _re(vocabulary().alternatives_lead).search(lead) is not None
 
 
 def enumerated(text: str) -> list[str] | None:
