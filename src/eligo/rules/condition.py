@@ -165,15 +165,17 @@ def _each_part(context: CriterionContext, text: str) -> Rule | None:
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
     text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", context.text.strip().rstrip(".").rstrip(";"))
-    if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
-        return None
     if ";" in text:
         return _each_part(context, text)
     if context.parent_text is not None and (
         _PARENT_NEGATION.search(context.parent_text) or _PARENT_COUNT.search(context.parent_text)
     ):
         return None
+    # A trailing exception the rule can keep as its qualifier is taken out first; any other
+    # exception or condition left in the text leaves the criterion to the family.
     exception, text = _exception(text)
+    if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
+        return None
     umbrella = _UMBRELLA.match(text)
     if exception is not None and (umbrella is not None or _LUNG_FUNCTION.match(text) is not None):
         return None
