@@ -40,6 +40,9 @@ class Drug(BaseModel):
     classes: tuple[str, ...] = Field(min_length=1)
     half_life_days: float | None = Field(default=None, gt=0)
     half_life_source: str | None = None
+    # The DrugBank accession of the substance, read from the drug-named-entity-recognition
+    # package's DrugBank data when the entry was written (it is not a run-time dependency).
+    drugbank_id: str | None = Field(default=None, pattern=r"^DB\d{5}$")
     note: str | None = None
 
     @property
@@ -201,6 +204,15 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+class InnStem(BaseModel):
+    """A WHO INN stem and the class every substance named with it belongs to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stem: str = Field(min_length=3)
+    therapy_class: str
+
+
 class QuestionTemplates(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -216,6 +228,8 @@ class QuestionTemplates(BaseModel):
     not_received_current: str
     permitted: str
     no_progression_on: str
+    progressed_on: str
+    progressed_on_or_after: str
     not_concomitant: str
     cumulative_dose: str
     stem_cells: str
@@ -226,16 +240,28 @@ class TherapyVocabulary(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     phrases: tuple[Phrase, ...]
+    # Gene, receptor and protein names holding a drug or class word, blanked before reading.
+    masks: tuple[str, ...] = ()
+    inn_stems: tuple[InnStem, ...] = ()
     questions: QuestionTemplates
+
+    @property
+    def mask(self) -> re.Pattern[str] | None:
+        return _compiled("|".join(f"(?:{m})" for m in self.masks)) if self.masks else None
 
     @model_validator(mode="after")
     def _classes_known(self) -> TherapyVocabulary:
+        for mask in self.masks:
+            re.compile(mask)
         drugs = vocabulary()
         for phrase in self.phrases:
             re.compile(phrase.pattern)
             unknown = [name for name in phrase.classes if not drugs.is_class(name)]
             if unknown:
                 raise ValueError(f"phrase {phrase.pattern!r}: unknown classes {unknown}")
+        for stem in self.inn_stems:
+            if not drugs.is_class(stem.therapy_class):
+                raise ValueError(f"INN stem {stem.stem!r}: unknown class {stem.therapy_class!r}")
         return self
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from eligo.patients.profile import PatientProfile
+from eligo.patients.profile import DiseaseState, PatientProfile
 from eligo.rules._therapy import (
     Exposure,
     _Finding,
@@ -33,20 +33,25 @@ class PriorTherapyRule(RuleBase):
       received / not_received: has had it (`timing="ever"`) or is receiving it now ("current");
       permitted: the trial states that prior use is allowed; always met, kept to show the fact;
       no_progression_on: if had, the disease did not relapse or progress while receiving it;
+      progressed_on: had it, and the disease progressed while receiving it (`or_after`: or at any
+        time after it, read from the profile's disease states);
       not_concomitant: the listed agents (or classes) were never given at overlapping dates.
     """
 
     kind: Literal["prior_therapy"] = "prior_therapy"
     exposure: Exposure
-    condition: Literal["received", "not_received", "permitted", "no_progression_on", "not_concomitant"]
+    condition: Literal["received", "not_received", "permitted", "no_progression_on", "progressed_on", "not_concomitant"]
     timing: Literal["ever", "current"] = "ever"
+    or_after: bool | None = None  # progressed_on only: True for "progressed on or after"
 
     @model_validator(mode="after")
     def _shape(self) -> PriorTherapyRule:
         if self.condition == "not_concomitant" and len(self.exposure.agents) + len(self.exposure.therapy_classes) < 2:
             raise ValueError("not_concomitant needs two or more agents or classes")
-        if self.condition == "no_progression_on" and not self.exposure.covers_therapies:
-            raise ValueError("no_progression_on applies to drug therapies")
+        if self.condition in ("no_progression_on", "progressed_on") and not self.exposure.covers_therapies:
+            raise ValueError(f"{self.condition} applies to drug therapies")
+        if (self.or_after is not None) != (self.condition == "progressed_on"):
+            raise ValueError("or_after is given with progressed_on, and only then")
         if self.timing == "current" and self.condition not in ("received", "not_received"):
             raise ValueError("timing='current' applies to received / not_received")
         return self
@@ -60,9 +65,11 @@ class PriorTherapyRule(RuleBase):
             ("not_received", "current"): q.not_received_current,
         }.get((self.condition, self.timing))
         if template is None:
-            template = {"permitted": q.permitted, "no_progression_on": q.no_progression_on}.get(
-                self.condition, q.not_concomitant
-            )
+            template = {
+                "permitted": q.permitted,
+                "no_progression_on": q.no_progression_on,
+                "progressed_on": q.progressed_on_or_after if self.or_after else q.progressed_on,
+            }.get(self.condition, q.not_concomitant)
         names = " and ".join(self.exposure.agents) or self.exposure.label
         return template.format(what=self.exposure.described(), label=self.exposure.label, names=names)
 
@@ -82,6 +89,8 @@ def evaluate_prior_therapy(rule: PriorTherapyRule, profile: PatientProfile, on: 
     history = _history(exposure, profile)
     if rule.condition == "no_progression_on":
         return _no_progression(rule, history)
+    if rule.condition == "progressed_on":
+        return _progressed_on(rule, history, profile)
     if rule.condition == "not_concomitant":
         return _not_concomitant(rule, profile, on)
     had: list[str] = []
@@ -142,6 +151,46 @@ def _no_progression(rule: PriorTherapyRule, history: _History) -> Outcome:
     return Outcome.met(f"No {label} in the recorded history.")
 
 
+# Disease states that show the disease grew or came back at some point after a therapy.
+_PROGRESSED_STATES = frozenset({DiseaseState.RELAPSED, DiseaseState.PROGRESSIVE, DiseaseState.REFRACTORY})
+
+
+def _progressed_on(rule: PriorTherapyRule, history: _History, profile: PatientProfile) -> Outcome:
+    label = rule.exposure.label
+    during = [
+        i.name
+        for i in history.items
+        if i.therapy and (i.therapy.progressed_on_therapy or i.therapy.response == "progression")
+    ]
+    if during:
+        return Outcome.met(f"The disease progressed during {', '.join(during)} ({label}).")
+    had = [i.name for i in history.items]
+    if rule.or_after and had:
+        states = set(profile.disease_states)
+        if states & _PROGRESSED_STATES:
+            shown = ", ".join(sorted(s.value.replace("_", " ") for s in states & _PROGRESSED_STATES))
+            return Outcome.met(f"The child had {', '.join(had)} ({label}) and the disease is now {shown}.")
+    unsure = [
+        i.name
+        for i in history.items
+        if i.therapy and i.therapy.progressed_on_therapy is None and i.therapy.response is None
+    ]
+    if unsure:
+        return Outcome.unknown(
+            f"The profile does not say whether the disease progressed during {', '.join(unsure)}.", "therapies"
+        )
+    if history.unclassified or history.gaps:
+        found = [_Finding(_Seen.UNSURE, _unclassified_text(i)) for i in history.unclassified]
+        return _unknown(found, history.gaps, label)
+    if not had:
+        return Outcome.not_met(f"No {label} in the recorded history.")
+    if rule.or_after and not profile.disease_states:
+        return Outcome.unknown(
+            f"The profile does not say whether the disease progressed after {', '.join(had)}.", "disease_states"
+        )
+    return Outcome.not_met(f"No progression recorded during{' or after' if rule.or_after else ''} {', '.join(had)}.")
+
+
 def _not_concomitant(rule: PriorTherapyRule, profile: PatientProfile, on: date) -> Outcome:
     groups = [Exposure(agents=(agent,), label=agent) for agent in rule.exposure.agents] + [
         Exposure(therapy_classes=(cls,), label=vocabulary().label(cls)) for cls in rule.exposure.therapy_classes
@@ -188,7 +237,7 @@ def _span(item: _Item, on: date) -> str:
 KIND = RuleKind(
     PriorTherapyRule, therapy_wording,
     ("received_ever", "received_current", "not_received_ever", "not_received_current", "permitted",
-     "no_progression_on", "not_concomitant"),
+     "no_progression_on", "progressed_on", "progressed_on_or_after", "not_concomitant"),
     evaluate_prior_therapy, produced_by="washout",
 )  # fmt: skip
 

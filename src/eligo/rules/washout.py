@@ -66,6 +66,21 @@ _WITHIN = _PATTERNS.regex("within")
 _AT_TIME_OF = _PATTERNS.regex("at_time_of")
 _SUPPORT_OR_REGARDLESS = _PATTERNS.regex("support_or_regardless")
 _ELIGIBLE_IF = _PATTERNS.regex("eligible_if")
+_UNREAD_AGENT = _PATTERNS.regex("unread_agent")
+_LIST_FILLER = _PATTERNS.regex("list_filler")
+_LIST_TAIL = _PATTERNS.regex("list_tail")
+_LIST_HEAD = _PATTERNS.regex("list_head")
+_SETTING_SCOPE = _PATTERNS.regex("setting_scope")
+_EXAMPLES = _PATTERNS.regex("examples")
+_WIDENS_OR_NARROWS = _PATTERNS.regex("widens_or_narrows")
+_UNREAD_QUALIFIER = _PATTERNS.regex("unread_qualifier")
+_REFERENCE_TAIL = _PATTERNS.regex("reference_tail")
+_PROGRESSED_ON = _PATTERNS.regex("progressed_on")
+_PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
+_CARVE_OUT_END = re.compile(r"[,;()]|\b(?:within|prior|before|after|during|for|in|or|and)\b", re.IGNORECASE)
+_EXAMPLE_OPENER = re.compile(r"\(?\b(?:e\.g|i\.e)\b\.?,?", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"[,/]|\b(?:or|and)\b")
+_NO_PRIOR = re.compile(r"^no (?:prior|previous) ", re.IGNORECASE)
 
 
 class WashoutRule(RuleBase):
@@ -223,23 +238,31 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
 @lru_cache(maxsize=64)
 def _exposure(text: str) -> Exposure | None:
     """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""
-    text = _RADIOTHERAPY_EXCLUDED.sub("", text)
+    text = _masked(_RADIOTHERAPY_EXCLUDED.sub("", text))
     except_match = _EXCEPT.search(text)
     excluded: tuple[str, ...] = ()
     if except_match:
         excluded = _agents_named(except_match.group("what"))
         if excluded:
             text = text[: except_match.start()]
-    matched = _phrases_in(text)
+    matched, rest = _phrases_in(text)
     classes = _most_general([c for p in matched for c in p.classes])
     fields = tuple(dict.fromkeys(f for p in matched for f in p.radiation_fields))
     transplant = next((p.transplant for p in matched if p.transplant), None)
     live = any(p.live_vaccine for p in matched)
-    agents: tuple[str, ...] = ()
-    if not matched:
-        agents = _agents_named(text)
-        if not agents:
-            return None
+    # Named agents besides the class phrases ("any CDK4/6 inhibitor, everolimus or fulvestrant"),
+    # less those a named class already covers.
+    # A drug named in the reference point ("within 5 months after the final dose of atezolizumab")
+    # is not an exposure.
+    tail = _REFERENCE_TAIL.search(rest)
+    end = tail.start() if tail is not None else len(rest)
+    agents, head = _agents_in(rest[:end])
+    rest = head + rest[end:]
+    agents = tuple(a for a in agents if not (vocabulary().classes_of(a) & set(classes)))
+    if not matched and not agents:
+        return None
+    if _unread(text, rest, classes):
+        return None  # a drug, target or qualifier the vocabulary does not know would be dropped (issue #12)
     # Only phrases whose classes survived the any-of reduction name the exposure.
     named = [p for p in matched if set(p.classes) & set(classes) or not p.classes]
     labels = list(dict.fromkeys(p.label for p in named)) or list(agents)
@@ -265,7 +288,75 @@ def _phrase_patterns() -> tuple[tuple[Phrase, re.Pattern[str]], ...]:
     return tuple((phrase, phrase.regex) for phrase in therapy_vocabulary().phrases)
 
 
-def _phrases_in(text: str) -> list[Phrase]:
+def _after_read(text: str, start: int, read_at: set[int]) -> bool:
+    """Whether the examples starting at `start` follow a read exposure ("antibodies (rituximab, ...)");
+    examples after something Eligo did not read ("drugs that affect CYP450 (quinidine, ...)") are not."""
+    index = start - 1
+    while index >= 0 and text[index] in " ,:":
+        index -= 1
+    return index in read_at
+
+
+def _carves_out_known(text: str) -> bool:
+    """ "other than EGFR TKI", "besides nivolumab": a carve-out that names something Eligo reads
+    would be counted by the rule; one naming nothing it knows ("besides TCZ", the study's own drug)
+    changes nothing Eligo can check."""
+    for match in _WIDENS_OR_NARROWS.finditer(text):
+        if match.group("widens"):
+            return True
+        carved = _CARVE_OUT_END.split(text[match.end() :], maxsplit=1)[0]
+        if _phrases_in(carved)[0] or _agents_in(carved)[0]:
+            return True
+    return False
+
+
+def _stem_covered(name: str, classes: Sequence[str]) -> bool:
+    """Whether an unknown drug name's INN stem ("-mab", "-parib") puts it inside one of the
+    classes ("rituximab, belimumab or any monoclonal antibody")."""
+    lowered = name.lower()
+    stem = next((s for s in therapy_vocabulary().inn_stems if lowered.endswith(s.stem)), None)
+    return stem is not None and bool(set(classes) & vocabulary().closure([stem.therapy_class]))
+
+
+def _unread(text: str, rest: str, classes: Sequence[str] = ()) -> bool:
+    """Whether the exposure read from `text` would drop part of it. `rest` is the text with what
+    was read blanked. Examples after a class need not be known ("monoclonal antibodies (rituximab,
+    alemtuzumab)"); an unknown drug-like name or "anti-<TARGET>", a word that widens or carves out
+    the class, a qualifier such as "first generation", or one more list item are not dropped."""
+    if _UNREAD_QUALIFIER.search(text) or _carves_out_known(text):
+        return True
+    tail = _REFERENCE_TAIL.search(rest)
+    end = tail.start() if tail is not None else len(rest)
+    text, rest = text[:end], rest[:end]
+    read_at = {i for i, (a, b) in enumerate(zip(text, rest, strict=True)) if a != b}
+    unread = _EXAMPLES.sub(lambda m: " " * len(m.group()) if _after_read(text, m.start(), read_at) else m.group(), rest)
+    for match in _UNREAD_AGENT.finditer(unread):
+        if not _stem_covered(match.group(), classes):
+            return True
+        unread = unread[: match.start()] + " " * len(match.group()) + unread[match.end() :]
+    # Positions read (blanked in `rest`); the gaps between them are judged without the examples.
+    read = sorted(i for i in read_at if not text[i].isspace())
+    if not read:
+        return False
+    previous = read[0]
+    for index in read[1:]:
+        if index > previous + 1:
+            gap = _EXAMPLE_OPENER.sub(" ", unread[previous + 1 : index])
+            if len(gap.split()) <= 4 and _LIST_SEPARATOR.search(gap) and not _LIST_FILLER.match(gap):
+                return True
+        previous = index
+    return bool(_LIST_TAIL.match(unread[read[-1] + 1 :]) or _LIST_HEAD.search(unread[: read[0]]))
+
+
+def _masked(text: str) -> str:
+    """The text with gene, receptor and protein names blanked ("human epidermal growth factor
+    receptor 2" is not a growth factor; "mechanistic target of rapamycin" is not sirolimus)."""
+    mask = therapy_vocabulary().mask
+    return mask.sub(lambda m: " " * len(m.group()), text) if mask is not None else text
+
+
+def _phrases_in(text: str) -> tuple[list[Phrase], str]:
+    """The phrases a text names, and the text with their spans blanked."""
     taken: list[tuple[int, int]] = []
     found: list[Phrase] = []
     for phrase, regex in _phrase_patterns():
@@ -277,7 +368,10 @@ def _phrases_in(text: str) -> list[Phrase]:
             if phrase not in found:
                 found.append(phrase)
     groups_with_specific = {p.group for p in found if p.group and not p.fallback}
-    return [p for p in found if not (p.fallback and p.group in groups_with_specific)]
+    rest = list(text)
+    for start, end in taken:
+        rest[start:end] = " " * (end - start)
+    return [p for p in found if not (p.fallback and p.group in groups_with_specific)], "".join(rest)
 
 
 def _most_general(classes: list[str]) -> tuple[str, ...]:
@@ -291,23 +385,32 @@ _AGENT_WORD = re.compile(r"[\w][\w.\-/]*")
 
 
 def _agents_named(text: str) -> tuple[str, ...]:
+    return _agents_in(_masked(text))[0]
+
+
+def _agents_in(text: str) -> tuple[tuple[str, ...], str]:
+    """The vocabulary's agents a text names, and the text with their words blanked."""
     drugs = vocabulary()
-    words = _AGENT_WORD.findall(text)
+    spans = [(m.start(), m.end()) for m in _AGENT_WORD.finditer(text)]
+    words = [text[start:end] for start, end in spans]
     # normalize_name(" ".join(run)) is the concatenation of each word's key (the space is
     # dropped, and no letter or digit changes across it), so each word is normalised once.
     keys = [normalize_name(word) for word in words]
     found: list[str] = []
+    rest = list(text)
     i = 0
     while i < len(words):
         for size in (4, 3, 2, 1):
             drug = drugs.drug_by_key("".join(keys[i : i + size])) if i + size <= len(words) else None
             if drug is not None and sum(len(word) for word in words[i : i + size]) + size - 1 > 2:
                 found.append(drug.name)
+                start, end = spans[i][0], spans[i + size - 1][1]
+                rest[start:end] = " " * (end - start)
                 i += size
                 break
         else:
             i += 1
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found)), "".join(rest)
 
 
 def _myeloablative(text: str) -> bool | None:
@@ -397,6 +500,9 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         if exposure.transplant == "autologous":
             exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
         return PriorTherapyRule(exposure=exposure, condition="permitted")
+    progressed = _PROGRESSED_ON.match(sentence.strip())
+    if progressed is not None:
+        return _progressed_on(progressed)
     if _NO_PROGRESSION_ON.search(sentence):
         exposure = _exposure(_ELIGIBLE_IF.split(sentence)[0])
         return PriorTherapyRule(exposure=exposure, condition="no_progression_on") if exposure else None
@@ -412,6 +518,10 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
     heading_current = bool(_CURRENT.search(parent)) and ctx.section == "exclusion"
     if not received and not heading_current:
         return None
+    if _SETTING_SCOPE.search(sentence):
+        return None  # "for metastatic disease": the profile does not record a therapy's setting
+    if _NO_PRIOR.search(sentence) and ctx.section != "inclusion":
+        return None  # "No prior X" listed as an exclusion: which way it is meant is not clear
     current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
     exposure = _exposure(_TIME_OF_OR_ON_STUDY.sub("", sentence))
     if exposure is None:
@@ -431,6 +541,20 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
     negative = _NEGATIVE.search(sentence)
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
+
+
+def _progressed_on(match: re.Match[str]) -> PriorTherapyRule | None:
+    """ "Disease progression while receiving gefitinib, erlotinib, afatinib, or osimertinib"."""
+    what = match["what"]
+    if _PROGRESSED_ON_UNREAD.search(what) or _SETTING_SCOPE.search(what):
+        return None
+    exposure = _exposure(what)
+    if exposure is None or not exposure.covers_therapies or exposure.radiation_fields or exposure.transplant:
+        return None
+    when = match["when"].lower()
+    return PriorTherapyRule(
+        exposure=exposure, condition="progressed_on", or_after="after" in when or "following" in when
+    )
 
 
 def _closure_of(exposure: Exposure) -> frozenset[str]:
@@ -634,7 +758,7 @@ KIND = RuleKind(
             Trigger(
                 words=(
                     "stem", "stored", "cd34", "mibg",
-                    "alloge", "eligible", "regardless", "relapse", "progression", "concomitant",
+                    "alloge", "eligible", "regardless", "relapse", "progress", "recurre", "concomitant",
                     "prior", "previous", "receiving",
                     "hour", "hr", "day", "week", "wk", "month", "year",
                 ),
