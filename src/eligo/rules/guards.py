@@ -98,6 +98,7 @@ class ContraceptionCues(_Model):
 
 class TherapyCues(_Model):
     future: str
+    planned: str
     still_to_come: str
     cause: str
     stopped: str
@@ -584,6 +585,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(None)  # a steroid injection or cream is not a systemic steroid
     if rule.kind == "prior_therapy" and _re(cues.future).search(text):
         return Checked(None)  # a therapy still to come is not one the child has had
+    if _re(cues.planned).search(text):
+        return Checked(None)  # a treatment the criterion plans is no window since one
     if _all_fields(rule) and _named_region(text):
         return Checked(None)  # radiation to one region or target is not "any radiation"
     to_come = _re(cues.still_to_come).search(text)
