@@ -23,7 +23,7 @@ EXTRACTION: list[dict[str, Any]] = yaml.safe_load(
 EVALUATION: list[dict[str, Any]] = yaml.safe_load(
     (TESTS / "matching" / "golden_eval" / "conditions.yaml").read_text(encoding="utf-8")
 )
-FAMILY_FILES = ("neuro", "psychiatric", "substance", "infectious", "immune", "malignancy", "other")
+FAMILY_FILES = ("neuro", "psychiatric", "substance", "infectious", "immune", "malignancy", "other", "common")
 VOCAB = resources.files("eligo.criteria").joinpath("vocab", "conditions")
 
 

@@ -126,6 +126,9 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     if one_of and unparsed:
         # Any one item will do, and an unread one may be the child's: the items read settle nothing.
         return Extraction(None)
+    if items is not None and unparsed and guards.defines(ctx.text):
+        # The items define what the lead names: read in part, they say something else.
+        return Extraction(None)
     combined: Rule = rules[0]
     if len(rules) > 1:
         # Numbered items of an exclusion are each a reason to exclude, and so are items the criterion

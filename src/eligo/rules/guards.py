@@ -140,6 +140,7 @@ class GuardVocabulary(_Model):
     alternative: str
     consent_exception: str
     alternatives_lead: str
+    definition_lead: str
 
 
 @cache
@@ -831,6 +832,14 @@ def alternatives(text: str) -> bool:
     first = _re(vocabulary().enumerator).search(text)
     lead = text[: first.start()] if first is not None else text
     return _re(vocabulary().alternatives_lead).search(lead) is not None
+
+
+def defines(text: str) -> bool:
+    """Whether a criterion's lead, before its first numbered item, says the items define it
+    ("... It is defined as 1- ... 2- ...")."""
+    first = _re(vocabulary().enumerator).search(text)
+    lead = text[: first.start()] if first is not None else text
+    return _re(vocabulary().definition_lead).search(lead) is not None
 
 
 def enumerated(text: str) -> list[str] | None:
