@@ -58,12 +58,16 @@ def _state_patterns() -> tuple[tuple[DiseaseStateName, re.Pattern[str]], ...]:
 
 
 def _diagnoses_in(text: str) -> list[str]:
-    found: list[tuple[int, str]] = []
+    """The diagnoses named in `text`, in order; a term inside a longer one ("lung cancer" in
+    "non small cell lung cancer") is not a mention of its own."""
+    spans: list[tuple[int, int, str]] = []
     for name, pattern in _diagnosis_patterns():
-        match = pattern.search(text)
-        if match is not None:
-            found.append((match.start(), name))
-    return [name for _, name in sorted(found)]
+        spans.extend((match.start(), match.end(), name) for match in pattern.finditer(text))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, name in sorted(spans, key=lambda span: (span[0] - span[1], span[0])):
+        if all(end <= other_start or start >= other_end for other_start, other_end, _ in kept):
+            kept.append((start, end, name))
+    return list(dict.fromkeys(name for _, _, name in sorted(kept)))
 
 
 def _states_in(text: str) -> list[DiseaseStateName]:
