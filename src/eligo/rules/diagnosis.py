@@ -3,7 +3,6 @@ evaluator and record. The catch-all kind: last in the extraction chain."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -27,8 +26,7 @@ _DIAGNOSIS = _PATTERNS.regex("diagnosis")
 _HIGH_RISK = _PATTERNS.regex("high_risk")
 _FILLER = _PATTERNS.regex("filler")
 _QUALIFIER = _PATTERNS.regex("qualifier")
-# Joining words and punctuation around a qualifier ("metastatic " before "breast cancer").
-_EDGE = re.compile(r"^(?:[\s,/()]|\b(?:or|and|and/or|with|a|an|the|that is|that are|which is)\b)+|(?:[\s,/()]|\b(?:or|and|and/or|with|a|an|the|that is|that are|which is)\b)+$", re.IGNORECASE)
+_EDGE = _PATTERNS.regex("edge")
 
 
 class DiagnosisRule(RuleBase):
@@ -115,6 +113,11 @@ def evaluate_diagnosis(rule: DiagnosisRule, profile: PatientProfile, on: date) -
             f"Diagnosis '{profile.diagnosis}' is not one Eligo can compare; the trial needs {wanted}.", "diagnosis"
         )
     if not any(vocab.diagnosis_covers(d, actual) for d in rule.diagnoses):
+        if any(vocab.diagnosis_covers(actual, d) for d in rule.diagnoses):
+            # "Lung cancer" in the profile, non-small cell lung cancer in the trial: not known which type.
+            return Outcome.unknown(
+                f"Diagnosis {profile.diagnosis} does not say which type; the trial needs {wanted}.", "diagnosis"
+            )
         return Outcome.not_met(f"Diagnosis {profile.diagnosis}; the trial needs {wanted}.")
     if rule.confirmation is not None:
         how = "histologically or cytologically" if rule.confirmation == "histologic_or_cytologic" else "histologically"
@@ -144,4 +147,11 @@ KIND = RuleKind(
     (Step(extract_diagnosis, _trigger()),),
 )  # fmt: skip
 
-__all__ = ["KIND", "DiagnosisRule", "diagnosis_qualifiers", "diagnosis_words", "evaluate_diagnosis", "extract_diagnosis"]
+__all__ = [
+    "KIND",
+    "DiagnosisRule",
+    "diagnosis_qualifiers",
+    "diagnosis_words",
+    "evaluate_diagnosis",
+    "extract_diagnosis",
+]
