@@ -99,8 +99,18 @@ class ClinicalVocab(_Vocab):
         return self
 
     def diagnosis_covers(self, wanted: str, actual: str) -> bool:
-        """True when the child's canonical diagnosis `actual` is `wanted` or included in it."""
-        return actual == wanted or actual in self.diagnoses[wanted].includes
+        """True when the child's canonical diagnosis `actual` is `wanted` or included in it, directly
+        or through a narrower term (lymphoma > non-Hodgkin lymphoma > DLBCL)."""
+        seen: set[str] = set()
+        todo = [wanted]
+        while todo:
+            name = todo.pop()
+            if name == actual:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo.extend(self.diagnoses[name].includes)
+        return False
 
     def canonical_diagnosis(self, text: str) -> str | None:
         lowered = text.strip().lower()

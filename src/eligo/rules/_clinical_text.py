@@ -45,8 +45,17 @@ def _synonyms_pattern(synonyms: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @cache
-def _diagnosis_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((name, _synonyms_pattern(term.synonyms)) for name, term in clinical_vocab().diagnoses.items())
+def _diagnosis_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every diagnosis synonym in one pattern (longest first) and the diagnosis each names."""
+    names = {s.lower(): name for name, term in clinical_vocab().diagnoses.items() for s in term.synonyms}
+    return _synonyms_pattern(tuple(names)), names
+
+
+def _diagnoses_in(text: str) -> list[str]:
+    """The diagnoses named in `text`, in order. One left-to-right scan, longest term first, so a term
+    inside a longer one ("lung cancer" in "non small cell lung cancer") is not a mention of its own."""
+    pattern, names = _diagnosis_pattern()
+    return list(dict.fromkeys(names[match.group(0).lower()] for match in pattern.finditer(text)))
 
 
 @cache
@@ -55,15 +64,6 @@ def _state_patterns() -> tuple[tuple[DiseaseStateName, re.Pattern[str]], ...]:
         (cast(DiseaseStateName, name), re.compile(rf"\b{_phrase_regex(term.phrases)}\b", re.IGNORECASE))
         for name, term in clinical_vocab().disease_states.items()
     )
-
-
-def _diagnoses_in(text: str) -> list[str]:
-    found: list[tuple[int, str]] = []
-    for name, pattern in _diagnosis_patterns():
-        match = pattern.search(text)
-        if match is not None:
-            found.append((match.start(), name))
-    return [name for _, name in sorted(found)]
 
 
 def _states_in(text: str) -> list[DiseaseStateName]:

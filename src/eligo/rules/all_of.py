@@ -14,7 +14,7 @@ from eligo.rules._clinical_text import (
     _PERMISSIVE,
     _THERAPY,
     _diagnoses_in,
-    _diagnosis_patterns,
+    _diagnosis_pattern,
     _phrase_regex,
     _states_in,
 )
@@ -45,8 +45,8 @@ _RESECTION = patterns()["all_of.resection_cohort"]
 
 
 def _first_diagnosis(text: str) -> int | None:
-    starts = [m.start() for _, pattern in _diagnosis_patterns() if (m := pattern.search(text))]
-    return min(starts) if starts else None
+    match = _diagnosis_pattern()[0].search(text)
+    return match.start() if match else None
 
 
 _TRAILING_PARENS = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*(?:or)?\s*$")

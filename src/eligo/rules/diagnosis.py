@@ -3,6 +3,7 @@ evaluator and record. The catch-all kind: last in the extraction chain."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -10,7 +11,7 @@ from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _join, _q, clinical_vocab, clinical_wording
-from eligo.rules._clinical_text import _PERMISSIVE, _diagnoses_in, _states_in, _synonyms_pattern
+from eligo.rules._clinical_text import _PERMISSIVE, _diagnoses_in, _synonyms_pattern
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
@@ -24,6 +25,8 @@ _PATTERNS = patterns()["diagnosis"]
 _DIAGNOSIS = _PATTERNS.regex("diagnosis")
 _HIGH_RISK = _PATTERNS.regex("high_risk")
 _FILLER = _PATTERNS.regex("filler")
+_QUALIFIER = _PATTERNS.regex("qualifier")
+_EDGE = _PATTERNS.regex("edge")
 
 
 class DiagnosisRule(RuleBase):
@@ -47,30 +50,56 @@ class DiagnosisRule(RuleBase):
         return _q("diagnosis", diagnoses=_join(names), confirmation=_q("confirmation") if self.confirmation else "")
 
 
-def extract_diagnosis(context: CriterionContext) -> Rule | None:
-    """ "Patients must have a history of histologically or cytologically confirmed NBL or
-    osteosarcoma", "Diagnosis of neuroblastoma as defined per INRC"."""
-    text = context.text.strip().rstrip(".")
-    if _PERMISSIVE.search(text) or _states_in(text) or _HIGH_RISK.search(text):
+@dataclass(frozen=True)
+class _Reading:
+    rule: DiagnosisRule
+    qualifiers: tuple[str, ...]
+
+
+def _read(text: str) -> _Reading | None:
+    """The diagnosis rule in `text` and the qualifiers beside it that it cannot carry ("metastatic",
+    "EGFR-mutant", "stage IIIB or IV"); None when anything else is there."""
+    text = text.strip().rstrip(".")
+    if _PERMISSIVE.search(text) or _HIGH_RISK.search(text):
         return None
     match = _DIAGNOSIS.match(text)
     if match is None:
         return None
-    names = _diagnoses_in(match.group("dx"))
-    leftover = (
-        _synonyms_pattern(tuple(s for n in names for s in clinical_vocab().diagnoses[n].synonyms)).sub(
-            "", match.group("dx")
-        )
-        if names
-        else match.group("dx")
-    )
-    if not names or _FILLER.sub("", leftover):
+    dx = match.group("dx")
+    names = _diagnoses_in(dx)
+    if not names:
         return None
-    confirmation = None
+    synonyms = _synonyms_pattern(tuple(s for n in names for s in clinical_vocab().diagnoses[n].synonyms))
+    qualifiers: list[str] = []
+    for piece in synonyms.split(dx):
+        if not _FILLER.sub("", piece):
+            continue
+        words = _EDGE.sub("", piece)
+        if not _QUALIFIER.match(words):
+            return None
+        qualifiers.append(words)
+    confirmation: Literal["histologic", "histologic_or_cytologic"] | None = None
     if match.group(1):
-        confirmation = "histologic_or_cytologic" if "cytolog" in match.group(1).lower() else "histologic"
+        how = match.group(1).lower()
+        confirmation = "histologic_or_cytologic" if "cytolog" in how or "patholog" in how else "histologic"
     definition = match.group("defn").strip() if match.group("defn") else None
-    return DiagnosisRule(diagnoses=tuple(names), confirmation=confirmation, definition=definition)
+    rule = DiagnosisRule(diagnoses=tuple(names), confirmation=confirmation, definition=definition)
+    return _Reading(rule, tuple(qualifiers))
+
+
+def extract_diagnosis(context: CriterionContext) -> Rule | None:
+    """ "Patients must have a history of histologically or cytologically confirmed NBL or
+    osteosarcoma", "Diagnosis of neuroblastoma as defined per INRC", "Histologically or cytologically
+    confirmed diagnosis of non-small cell lung cancer". Qualifiers are left to `diagnosis_qualifiers`."""
+    reading = _read(context.text)
+    return reading.rule if reading is not None else None
+
+
+def diagnosis_qualifiers(text: str) -> tuple[str, ...]:
+    """What a diagnosis criterion says beyond the diagnosis ("metastatic", "HER2-positive"): the
+    guards read each with the other kinds or leave it `unparsed`, never drop it."""
+    reading = _read(text)
+    return reading.qualifiers if reading is not None else ()
 
 
 def evaluate_diagnosis(rule: DiagnosisRule, profile: PatientProfile, on: date) -> Outcome:
@@ -84,6 +113,11 @@ def evaluate_diagnosis(rule: DiagnosisRule, profile: PatientProfile, on: date) -
             f"Diagnosis '{profile.diagnosis}' is not one Eligo can compare; the trial needs {wanted}.", "diagnosis"
         )
     if not any(vocab.diagnosis_covers(d, actual) for d in rule.diagnoses):
+        if any(vocab.diagnosis_covers(actual, d) for d in rule.diagnoses):
+            # "Lung cancer" in the profile, non-small cell lung cancer in the trial: not known which type.
+            return Outcome.unknown(
+                f"Diagnosis {profile.diagnosis} does not say which type; the trial needs {wanted}.", "diagnosis"
+            )
         return Outcome.not_met(f"Diagnosis {profile.diagnosis}; the trial needs {wanted}.")
     if rule.confirmation is not None:
         how = "histologically or cytologically" if rule.confirmation == "histologic_or_cytologic" else "histologically"
@@ -113,4 +147,11 @@ KIND = RuleKind(
     (Step(extract_diagnosis, _trigger()),),
 )  # fmt: skip
 
-__all__ = ["KIND", "DiagnosisRule", "diagnosis_words", "evaluate_diagnosis", "extract_diagnosis"]
+__all__ = [
+    "KIND",
+    "DiagnosisRule",
+    "diagnosis_qualifiers",
+    "diagnosis_words",
+    "evaluate_diagnosis",
+    "extract_diagnosis",
+]

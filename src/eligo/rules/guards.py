@@ -49,6 +49,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from eligo.rules._labs import exceptions_in
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.diagnosis import diagnosis_qualifiers
 from eligo.rules.drugs import therapy_vocabulary
 from eligo.rules.drugs import vocabulary as drug_vocabulary
 from eligo.rules.registry import RULE_ADAPTER, Rule
@@ -934,7 +935,24 @@ def _check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         return _sex(ctx, rule, read)
     if rule.kind in vocabulary().numeric_kinds:
         return _numeric(ctx, rule, read)
+    if rule.kind == "diagnosis":
+        return _diagnosis(ctx, rule, read)
     return Checked(rule)
+
+
+def _diagnosis(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
+    """A diagnosis with qualifiers ("metastatic", "HER2-positive"): each read whole by another kind
+    joins the rule (all_of); any other stays `unparsed`, so the rule is partial."""
+    kept: list[Rule] = [rule]
+    unparsed: list[str] = []
+    for qualifier in diagnosis_qualifiers(ctx.text):
+        found = read(qualifier)
+        if found is not None and found.rule is not None and not found.unparsed and found.rule.kind != "diagnosis":
+            kept.append(found.rule)
+        else:
+            unparsed.append(qualifier)
+    combined = kept[0] if len(kept) == 1 else AllOf(rules=tuple(kept))
+    return Checked(combined, tuple(unparsed))
 
 
 __all__ = [

@@ -1,0 +1,70 @@
+"""Adult cancer diagnoses (issue #12): whole terms only, the hierarchy followed down, and every
+qualifier beside a diagnosis either read by its own kind or left unparsed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eligo.criteria.parse import parse_criteria
+from eligo.rules._clinical import clinical_vocab
+from eligo.rules._clinical_text import _diagnoses_in
+
+
+def _parsed(section: str, text: str) -> tuple[dict[str, object] | None, tuple[str, ...]]:
+    heading = "Inclusion Criteria:" if section == "inclusion" else "Exclusion Criteria:"
+    node = parse_criteria(f"{heading}\n\n* {text}\n")[0]
+    rule = None if node.rule is None else json.loads(node.rule.model_dump_json(exclude_none=True))
+    return rule, tuple(node.unparsed)
+
+
+def test_a_term_inside_a_longer_term_is_not_a_mention() -> None:
+    # "lung cancer" and "small cell lung cancer" sit inside "non small cell lung cancer".
+    assert _diagnoses_in("confirmed non small cell lung cancer") == ["non_small_cell_lung_cancer"]
+    assert _diagnoses_in("small cell lung cancer or NSCLC") == ["small_cell_lung_cancer", "non_small_cell_lung_cancer"]
+    assert _diagnoses_in("osteosarcoma") == ["osteosarcoma"]  # not "sarcoma"
+
+
+def test_includes_are_followed_down_but_not_up() -> None:
+    vocab = clinical_vocab()
+    assert vocab.diagnosis_covers("lymphoma", "diffuse_large_b_cell_lymphoma")
+    assert vocab.diagnosis_covers("solid_tumor", "colon_cancer")
+    assert not vocab.diagnosis_covers("non_small_cell_lung_cancer", "lung_cancer")
+    assert not vocab.diagnosis_covers("solid_tumor", "acute_myeloid_leukemia")
+
+
+def test_profile_wording_is_canonicalised() -> None:
+    vocab = clinical_vocab()
+    assert vocab.canonical_diagnosis("Non-small cell lung cancer") == "non_small_cell_lung_cancer"
+    assert vocab.canonical_diagnosis("DLBCL") == "diffuse_large_b_cell_lymphoma"
+    assert vocab.canonical_diagnosis("all") is None  # "ALL" is an ordinary word: left out on purpose
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # Marker and stage qualifiers read by their own kinds: the whole criterion is one all_of.
+        ("Histologically confirmed EGFR-mutant non-small cell lung cancer", ["diagnosis", "tumour_marker"]),
+        ("HER2-positive breast cancer", ["diagnosis", "tumour_marker"]),
+        ("Histologically confirmed stage IV melanoma", ["diagnosis", "disease_extent"]),
+    ],
+)
+def test_qualifiers_read_by_their_own_kind_join_the_rule(text: str, kinds: list[str]) -> None:
+    rule, unparsed = _parsed("inclusion", text)
+    assert rule is not None and rule["kind"] == "all_of" and not unparsed
+    assert [part["kind"] for part in rule["rules"]] == kinds  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("Patients with previously untreated DLBCL", "previously untreated"),
+        ("metastatic or advanced PDAC", "metastatic or advanced"),  # NCT05380414
+        ("Colorectal cancer stage 4.", "stage 4"),  # NCT03925662
+    ],
+)
+def test_qualifiers_no_kind_reads_stay_unparsed(text: str, left: str) -> None:
+    rule, unparsed = _parsed("inclusion", text)
+    assert rule is not None and rule["kind"] == "diagnosis"
+    assert unparsed == (left,)
