@@ -20,8 +20,10 @@ from eligo.yamlfile import load_yaml
 
 Section = Literal["inclusion", "exclusion"]
 # heading: under a heading that names the section; wording: no heading, the section comes from the
-# criterion's own wording (uncertain); default: no heading and no telling wording (inclusion).
-SectionSource = Literal["heading", "wording", "default"]
+# criterion's own wording (uncertain); default: no heading and no telling wording (inclusion);
+# scoped: a heading for part of the study only ("Sub-study Exclusion Criteria", "Inclusion criteria for
+# mothers"): the section is known, but whether the list applies to this patient is not.
+SectionSource = Literal["heading", "wording", "default", "scoped"]
 HeadingKind = Literal["inclusion", "exclusion", "neutral"]
 
 
@@ -66,6 +68,7 @@ class SectionVocab(BaseModel):
     inline_heading: str
     exclusion_wording: tuple[str, ...]
     negation_wording: tuple[str, ...]
+    scope_words: str
 
     @field_validator("heading_forms")
     @classmethod
@@ -81,7 +84,7 @@ class SectionVocab(BaseModel):
     def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_compiles(pattern) for pattern in value)
 
-    @field_validator("inline_heading")
+    @field_validator("inline_heading", "scope_words")
     @classmethod
     def _inline(cls, value: str) -> str:
         return _compiles(value)
@@ -113,14 +116,17 @@ class _Compiled:
     stems: tuple[str, ...]
     exclusion_wording: tuple[re.Pattern[str], ...]
     negation_wording: tuple[re.Pattern[str], ...]
+    scope_words: re.Pattern[str]
 
 
 @dataclass(frozen=True)
 class Heading:
-    """A recognised heading: the section it opens (None for a neutral one) and where its inline text starts."""
+    """A recognised heading: the section it opens (None for a neutral one), where its inline text
+    starts, and whether it names a part of the study or a person other than the patient (`scoped`)."""
 
     section: Section | None
     rest_offset: int  # offset in the stripped line where the inline criterion starts (len when none)
+    scoped: bool = False
 
 
 def load_vocab(text: str) -> SectionVocab:
@@ -159,6 +165,7 @@ def _compiled() -> _Compiled:
         stems=vocab.stems,
         exclusion_wording=tuple(re.compile(p, re.IGNORECASE) for p in vocab.exclusion_wording),
         negation_wording=tuple(re.compile(p, re.IGNORECASE) for p in vocab.negation_wording),
+        scope_words=re.compile(vocab.scope_words, re.IGNORECASE),
     )
 
 
@@ -194,7 +201,8 @@ def heading(line: str) -> Heading | None:
         words = line.lower().rstrip(" :").split()
         if sentence and match["colon"] is None and (not words or words[-1] not in compiled.sentence_ends):
             continue
-        return Heading(None if kind == "neutral" else kind, match.end() if rest else len(line))
+        scoped = kind != "neutral" and compiled.scope_words.search(line, 0, match.end()) is not None
+        return Heading(None if kind == "neutral" else kind, match.end() if rest else len(line), scoped)
     return None
 
 

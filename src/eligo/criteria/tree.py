@@ -333,7 +333,7 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
         found = heading(plain)
         if found is not None:
             section = found.section or "inclusion"
-            source = "heading" if found.section is not None else "default"
+            source = ("scoped" if found.scoped else "heading") if found.section is not None else "default"
             stack.clear()
             current = None
             blank_before = False
@@ -385,12 +385,12 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
 
 def _by_wording(inclusion: list[_Item], exclusion: list[_Item]) -> tuple[list[_Item], list[_Item]]:
     """Give each top-level item under no heading the section its own wording says (see sections.yaml)."""
-    if all(item.section_source == "heading" for item in inclusion):
+    if all(item.section_source in ("heading", "scoped") for item in inclusion):
         return inclusion, exclusion
     kept: list[_Item] = []
     moved = False
     for item in inclusion:
-        if item.section_source != "heading":
+        if item.section_source not in ("heading", "scoped"):
             section, source = wording(item.text)
             _set_section(item, section, source)
             if section == "exclusion":

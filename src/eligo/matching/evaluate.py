@@ -275,6 +275,14 @@ def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
     if node.rule is None:
         return _NOT_COMPUTED
     outcome = _with_exception(node, outcomes.outcome(node.rule))
+    if node.section_source == "scoped" and rules_out(node.section, outcome.verdict):
+        # Its heading is for part of the study or another person ("Sub-study Exclusion Criteria"):
+        # whether it applies to this child is for the study team.
+        return Outcome.unknown(
+            f"{outcome.evidence} This criterion is listed for part of the study only, so whether it "
+            "applies needs checking.".strip(),
+            *outcome.missing,
+        )
     if node.section_source != "heading" and rules_out(node.section, outcome.verdict):
         # No heading said which section this is (eligo.criteria.sections inferred it), so a
         # verdict against the child is a question for a person, never a decision.

@@ -98,6 +98,8 @@ def _checked(ctx: CriterionContext, prefilter: bool, depth: int = 0) -> guards.C
 
 def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     """The rule for one criterion, sentence by sentence when the whole does not read as one."""
+    if guards.about_someone_else(ctx):
+        return Extraction(None)
     items = guards.enumerated(ctx.text)
     if items is None:
         whole = _checked(ctx, prefilter)

@@ -142,6 +142,8 @@ class GuardVocabulary(_Model):
     consent_exception: str
     alternatives_lead: str
     definition_lead: str
+    someone_else: str
+    group_label: str
 
 
 @cache
@@ -843,6 +845,16 @@ def defines(text: str) -> bool:
     return _re(vocabulary().definition_lead).search(lead) is not None
 
 
+def about_someone_else(ctx: CriterionContext) -> bool:
+    """Whether a criterion speaks for another person or for one group of the study only: its parent
+    is about a donor, a partner or a parent ("Couples in whom the female partner has a history of:"),
+    or it opens with a group's label ("Healthy control group: ...")."""
+    vocab = vocabulary()
+    if ctx.parent_text is not None and _re(vocab.someone_else).search(ctx.parent_text):
+        return True
+    return _re(vocab.group_label).match(ctx.text) is not None
+
+
 def enumerated(text: str) -> list[str] | None:
     """The items of a criterion that numbers them inline ("1. ... 2. ... 3. ..."), or None."""
     found = list(_re(vocabulary().enumerator).finditer(text))
@@ -962,6 +974,7 @@ __all__ = [
     "check",
     "enumerated",
     "lab_exception_left",
+    "about_someone_else",
     "says_something",
     "vocabulary",
 ]
