@@ -151,3 +151,17 @@ def test_observation_and_asa_rules_are_checked() -> None:
     assert reach(contradiction, on).meet == "unmeetable"
     asa = reach(PhysicalStatusRule(min_class=1, max_class=2), on)
     assert (asa.meet, asa.fail) == ("meetable", "failable")
+
+
+def test_a_long_list_of_lab_exclusions_can_fail_as_a_whole() -> None:
+    # NCT02028676: any one of five abnormal results excludes; the check holds the others at normal values
+    # to find the profile that fails them all (it used to stop before that combination: "unfailable").
+    text = (
+        "Laboratory abnormalities which are a contra-indication for the child to start ART (haemoglobin <8.5g/dL; "
+        "neutrophils <0.50x109/L; aspartate transaminase (AST) or alanine transaminase (ALT) >5 x the upper limit "
+        "of normal; creatinine >1.9 x the upper limit of normal)"
+    )
+    (node,) = parse_criteria("Exclusion Criteria:\n* " + text)
+    assert isinstance(node.rule, AnyOf) and len(node.rule.rules) >= 5
+    found = reach(node.rule, ON)
+    assert (found.meet, found.fail) == ("meetable", "failable")

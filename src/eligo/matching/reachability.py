@@ -221,20 +221,22 @@ def _all_candidates(rule: Rule) -> list[Candidate] | None:
 
 
 def _focused(rule: Rule, on: date) -> Iterator[list[Candidate]]:
-    """For an all_of, candidates where every other part is held at a value that meets it (then at one that fails)."""
+    """For an all_of, candidates where every other part is held at a value that meets it; for an
+    any_of, at one that fails it (so the whole can fail: "Hb < 8.5; ANC < 0.5; AST > 5 × ULN ...")."""
     parts = _parts(rule)
-    if not isinstance(rule, AllOf) or parts is None:
+    if parts is None:
         return
-    meeting: list[list[Candidate]] = []
+    held_at = CriterionVerdict.MET if isinstance(rule, AllOf) else CriterionVerdict.NOT_MET
+    holding: list[list[Candidate]] = []
     for part in parts:
         found = _all_candidates(part) or []
-        meeting.append([c for c in found if evaluate_rule(part, _profile(c, on), on).verdict is CriterionVerdict.MET])
+        holding.append([c for c in found if evaluate_rule(part, _profile(c, on), on).verdict is held_at])
     for index, part in enumerate(parts):
         own = _all_candidates(part) or []
         combined: list[Candidate] = []
         for candidate in own:
             merged: Candidate = {}
-            for other_index, others in enumerate(meeting):
+            for other_index, others in enumerate(holding):
                 if other_index != index and others:
                     merged.update(others[len(others) // 2])
             merged.update(candidate)
