@@ -971,10 +971,10 @@ __all__ = [
     "Checked",
     "GuardVocabulary",
     "Reader",
+    "about_someone_else",
     "check",
     "enumerated",
     "lab_exception_left",
-    "about_someone_else",
     "says_something",
     "vocabulary",
 ]
