@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from golden_eval_support import check_case, load_cases
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,21 +16,13 @@ from eligo.rules.age import AgeRule
 from eligo.rules.registry import BY_NAME, EVALUATORS, RULE_ADAPTER
 from eligo.rules.verdicts import CriterionVerdict
 
-GOLDEN = Path(__file__).parent / "golden_eval" / "clinical.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES = load_cases("clinical.yaml")
 NA = CriterionVerdict.NOT_APPLICABLE
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_golden(case: dict[str, Any]) -> None:
-    rule = RULE_ADAPTER.validate_python(case["rule"])
-    profile = PatientProfile.model_validate(case["profile"])
-    outcome = evaluate(rule, profile, case["date"])
-    assert outcome.verdict.value == case["verdict"], outcome.evidence
-    for expected in case["evidence"]:
-        assert expected.lower() in outcome.evidence.lower(), outcome.evidence
-    if "missing" in case:
-        assert sorted(outcome.missing) == sorted(case["missing"]), outcome.missing
+    check_case(case)
 
 
 def test_every_clinical_kind_has_an_evaluator_and_a_golden_case() -> None:

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 from datetime import date as date_
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from golden_eval_support import check_case, load_cases
 
 from eligo.matching.evaluate import evaluate_rule as evaluate
 from eligo.patients.profile import PatientProfile
 from eligo.rules.registry import RULE_ADAPTER
 
-GOLDEN = Path(__file__).parent / "golden_eval" / "general.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES = load_cases("general.yaml")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_golden(case: dict[str, Any]) -> None:
-    rule = RULE_ADAPTER.validate_python(case["rule"])
-    profile = PatientProfile.model_validate(case["profile"])
-    outcome = evaluate(rule, profile, case["date"])
-    assert outcome.verdict.value == case["verdict"], outcome.evidence
-    for expected in case["evidence"]:
-        assert expected.lower() in outcome.evidence.lower(), outcome.evidence
-    if "missing" in case:
-        assert sorted(outcome.missing) == sorted(case["missing"]), outcome.missing
+    check_case(case)
 
 
 def test_every_general_kind_has_a_missing_fact_case() -> None:
