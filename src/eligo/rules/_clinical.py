@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from eligo.rules._graph import reach
 from eligo.terms import DISEASE_SITES as SITES
 from eligo.yamlfile import load_yaml
 
@@ -156,13 +157,7 @@ class ClinicalVocab(_Vocab):
 
 def _closure(name: str, links: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
     """`name` and every condition reached from it through `links`, directly or through another."""
-    found, todo = {name}, [name]
-    while todo:
-        for linked in links.get(todo.pop(), ()):
-            if linked not in found:
-                found.add(linked)
-                todo.append(linked)
-    return frozenset(found)
+    return reach((name,), lambda found: links.get(found, ()))
 
 
 @cache

@@ -22,6 +22,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from eligo.rules._graph import reach
 from eligo.rules.drugs import normalize_name
 from eligo.rules.drugs import vocabulary as therapy_vocabulary
 from eligo.yamlfile import load_yaml
@@ -160,17 +161,11 @@ class Medications:
         return tuple(self._terms)
 
     def closure(self, classes: Iterable[str]) -> frozenset[str]:
-        result: set[str] = set()
-        stack = list(classes)
-        while stack:
-            name = stack.pop()
-            if name in result:
-                continue
-            result.add(name)
+        def implied(name: str) -> Iterable[str]:
             known = self.data.classes.get(name)
-            if known is not None:
-                stack.extend(known.implies)
-        return frozenset(result)
+            return known.implies if known is not None else ()
+
+        return reach(classes, implied)
 
     def is_class(self, name: str) -> bool:
         return name in self.data.classes

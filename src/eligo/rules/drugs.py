@@ -12,6 +12,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from eligo.rules._graph import reach
 from eligo.yamlfile import load_yaml
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -121,17 +122,12 @@ class Vocabulary:
 
     def closure(self, classes: Iterable[str]) -> frozenset[str]:
         """The classes plus every broader class they imply; names not in the vocabulary are kept."""
-        result: set[str] = set()
-        stack = list(classes)
-        while stack:
-            name = stack.pop()
-            if name in result:
-                continue
-            result.add(name)
+
+        def implied(name: str) -> Iterable[str]:
             known = self.data.classes.get(name)
-            if known is not None:
-                stack.extend(known.implies)
-        return frozenset(result)
+            return known.implies if known is not None else ()
+
+        return reach(classes, implied)
 
     def classes_of(self, agent: str) -> frozenset[str]:
         return self.closure(cls for drug in self.drugs_in(agent) for cls in drug.classes)
