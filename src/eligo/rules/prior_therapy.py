@@ -124,18 +124,10 @@ def evaluate_prior_therapy(rule: PriorTherapyRule, profile: PatientProfile, on: 
 
 def _no_progression(rule: PriorTherapyRule, history: _History) -> Outcome:
     label = rule.exposure.label
-    progressed = [
-        i.name
-        for i in history.items
-        if i.therapy and (i.therapy.progressed_on_therapy or i.therapy.response == "progression")
-    ]
+    progressed = _progressed_during(history)
     if progressed:
         return Outcome.not_met(f"The disease progressed during {', '.join(progressed)} ({label}).")
-    unsure = [
-        i.name
-        for i in history.items
-        if i.therapy and i.therapy.progressed_on_therapy is None and i.therapy.response is None
-    ]
+    unsure = _progress_unrecorded(history)
     if unsure:
         return Outcome.unknown(
             f"The profile does not say whether the disease progressed during {', '.join(unsure)}.", "therapies"
@@ -151,17 +143,31 @@ def _no_progression(rule: PriorTherapyRule, history: _History) -> Outcome:
     return Outcome.met(f"No {label} in the recorded history.")
 
 
+def _progressed_during(history: _History) -> list[str]:
+    """The therapies in `history` during which the disease progressed, by name."""
+    return [
+        i.name
+        for i in history.items
+        if i.therapy and (i.therapy.progressed_on_therapy or i.therapy.response == "progression")
+    ]
+
+
+def _progress_unrecorded(history: _History) -> list[str]:
+    """The therapies in `history` whose record does not say whether the disease progressed."""
+    return [
+        i.name
+        for i in history.items
+        if i.therapy and i.therapy.progressed_on_therapy is None and i.therapy.response is None
+    ]
+
+
 # Disease states that show the disease grew or came back at some point after a therapy.
 _PROGRESSED_STATES = frozenset({DiseaseState.RELAPSED, DiseaseState.PROGRESSIVE, DiseaseState.REFRACTORY})
 
 
 def _progressed_on(rule: PriorTherapyRule, history: _History, profile: PatientProfile) -> Outcome:
     label = rule.exposure.label
-    during = [
-        i.name
-        for i in history.items
-        if i.therapy and (i.therapy.progressed_on_therapy or i.therapy.response == "progression")
-    ]
+    during = _progressed_during(history)
     if during:
         return Outcome.met(f"The disease progressed during {', '.join(during)} ({label}).")
     had = [i.name for i in history.items]
@@ -170,11 +176,7 @@ def _progressed_on(rule: PriorTherapyRule, history: _History, profile: PatientPr
         if states & _PROGRESSED_STATES:
             shown = ", ".join(sorted(s.value.replace("_", " ") for s in states & _PROGRESSED_STATES))
             return Outcome.met(f"The child had {', '.join(had)} ({label}) and the disease is now {shown}.")
-    unsure = [
-        i.name
-        for i in history.items
-        if i.therapy and i.therapy.progressed_on_therapy is None and i.therapy.response is None
-    ]
+    unsure = _progress_unrecorded(history)
     if unsure:
         return Outcome.unknown(
             f"The profile does not say whether the disease progressed during {', '.join(unsure)}.", "therapies"
