@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Response, expect
 
 from tests.browser.flows import TRIAL, answer
 
@@ -19,6 +19,14 @@ QUESTIONS_REMAIN = re.compile(r"Might qualify — \d+ questions? still open")
 
 def radio(page: Page, criterion: str, value: str) -> Locator:
     return page.locator(f'form.prescreener input[name="a:{criterion}"][value="{value}"]')
+
+
+def _saves(response: Response, criterion: str, value: str) -> bool:
+    """The pre-screener's save request whose answers give `criterion` this `value`."""
+    if not response.url.endswith("/answers") or response.request.method != "PUT":
+        return False
+    body = response.request.post_data_json or {}
+    return bool(response.ok and body.get("answers", {}).get(criterion) == value)
 
 
 def open_trial_from_search(page: Page, live_url: str) -> None:
@@ -131,7 +139,9 @@ def test_no_to_the_hiv_question_never_rules_the_child_out(page: Page, live_url: 
     answer(page, "inc-13#1", "yes")
     expect(follow_up).to_be_visible()
     expect(follow_up).to_contain_text("anti-retroviral therapy")
-    answer(page, "inc-13#1", "no")
+    # Reload only once the last answer has reached the server: quick clicks are sent one request at a time.
+    with page.expect_response(lambda response: _saves(response, "inc-13#1", "no")):
+        answer(page, "inc-13#1", "no")
     expect(follow_up).to_be_hidden()
     page.reload()
     expect(radio(page, "inc-13#1", "no")).to_be_checked()
