@@ -69,6 +69,7 @@ class ParsedCriterion(BaseModel):
     section_source: SectionSource = "heading"
     kind: NodeKind
     group_op: GroupOp | None = None
+    min_count: int | None = None  # an "at_least" group's count
     text: str
     source_text: str
     start: int
@@ -173,6 +174,7 @@ def _node_fields(node: CriteriaNode) -> dict[str, Any]:
         "section_source": node.section_source,
         "kind": node.kind,
         "group_op": node.group_op,
+        "min_count": node.min_count,
         "text": node.text,
         "source_text": node.source_text,
         "start": node.start,

@@ -66,7 +66,7 @@ from eligo.yamlfile import load_yaml
 # Same values as eligo.rules.base.Section; the splitter does not depend on the rule kinds.
 Section = Literal["inclusion", "exclusion"]
 NodeKind = Literal["criterion", "group", "heading"]
-GroupOp = Literal["all", "any"]
+GroupOp = Literal["all", "any", "at_least"]
 
 
 class CriteriaNode(BaseModel):
@@ -81,6 +81,8 @@ class CriteriaNode(BaseModel):
     kind: NodeKind
     # How children combine; None on a criterion whose children are detail rows (or no children).
     group_op: GroupOp | None = None
+    # How many children an "at_least" group needs ("at least two of the following"); None otherwise.
+    min_count: int | None = None
     text: str  # escapes undone, whitespace collapsed, line wraps joined
     source_text: str  # exactly original[start:end]
     start: int
@@ -142,6 +144,13 @@ _LABEL = re.compile(r"^(?P<label>[A-Za-z0-9][^:;.]{0,90}?)\s*:\s*(?P<rest>.*)$")
 _LABEL_VERB = re.compile(r"\b(must|should|will|shall|have|has|had|are|is|was|were|be|may|can|cannot)\b", re.IGNORECASE)
 _VALUE_START = re.compile(r"^(?:[<>≤≥=]|\d|less|greater|at least|no more|not more|within|up to)", re.IGNORECASE)
 _ANY_CUE = re.compile(r"\b(at least (one|1) of|one or more of|any one of|one of|any of|either)\b", re.IGNORECASE)
+# "at least two of the following", "any 2 of", "two or more of": a count of two or more (one is any-of).
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_AT_LEAST_CUE = re.compile(
+    r"\b(?:(?:at least|a minimum of|any) (?P<least>two|three|four|five|[2-5])(?: \(\d\))?"
+    r"|(?P<more>two|three|four|five|[2-5]) or more) (?:of|from)\b",
+    re.IGNORECASE,
+)
 _ALL_CUE = re.compile(r"\b(all of|each of|both of)\b", re.IGNORECASE)
 _FOLLOWING = re.compile(r"\b(the following|indicated below|listed below|as follows|defined by)\b", re.IGNORECASE)
 # "EXCEPT for the following:" is read in two linear steps (the phrase at the end, then "except" in the same
@@ -550,6 +559,12 @@ def _all_linked(items: list[_Item]) -> bool:
     return len(items) >= 2 and all(_OR_END.search(item.text) for item in items[:-1])
 
 
+def _min_count(text: str) -> int | None:
+    """The count of an "at least two of the following" opener; None when the text states none."""
+    cue = _AT_LEAST_CUE.search(text)
+    return None if cue is None else _COUNT_WORDS[(cue["least"] or cue["more"]).lower()]
+
+
 def _kind(item: _Item) -> tuple[NodeKind, GroupOp | None]:
     if item.synthetic_any:
         return "group", "any"
@@ -557,9 +572,13 @@ def _kind(item: _Item) -> tuple[NodeKind, GroupOp | None]:
         return "criterion", None
     if item.rows or _excepts_following(item.text):
         return "criterion", None
+    if _min_count(item.text) is not None:
+        # Some but not all of the items are needed: never all-of (one failing item does not fail
+        # the group) and never any-of (one item alone is not enough).
+        return ("heading" if _shape(item.text) == "heading" else "group"), "at_least"
     any_children = _all_linked(item.children)
     if item.nci or _shape(item.text) == "heading" or _short_label(item.text):
-        return "heading", "any" if any_children else "all"
+        return "heading", "any" if any_children or _ANY_CUE.search(item.text) else "all"
     if _ANY_CUE.search(item.text) or any_children:
         return "group", "any"
     if _is_opener(item.text):
@@ -577,6 +596,7 @@ def _freeze(item: _Item, node_id: str, original: str) -> CriteriaNode:
         section_source=item.section_source,
         kind=kind,
         group_op=op,
+        min_count=_min_count(item.text) if op == "at_least" else None,
         text="" if item.synthetic_any else item.text,
         source_text=original[item.start : item.end],
         start=item.start,

@@ -95,6 +95,7 @@ def _criterion_payload(node: ParsedCriterion) -> JSON:
         "section": node.section,
         "kind": node.kind,
         "group_op": node.group_op,
+        "min_count": node.min_count,
         "text": node.text,
         "start": node.start,
         "end": node.end,

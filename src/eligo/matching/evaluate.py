@@ -20,7 +20,7 @@ from eligo.rules.composite import AllOf, AnyOf, ConditionalRule
 from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.kind import Evaluator
 from eligo.rules.registry import EVALUATORS, Rule
-from eligo.rules.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any
+from eligo.rules.verdicts import CriterionVerdict, Outcome, TrialVerdict, combine_all, combine_any, combine_at_least
 from eligo.rules.walk import fold
 from eligo.units import UnitError
 
@@ -317,7 +317,10 @@ def _sweep(
         members = kids[index]
         if members:
             verdicts = [results[member].verdict for member in members]
-            verdict = combine_any(verdicts) if any_group[index] else combine_all(verdicts)
+            if node.group_op == "at_least":
+                verdict = combine_at_least(verdicts, node.min_count or 2)
+            else:
+                verdict = combine_any(verdicts) if any_group[index] else combine_all(verdicts)
             # Once the child fits one arm or cohort of an any-of, the other arms' limits do not
             # apply to them: shown as not applicable rather than as reasons against.
             fits = verdict is MET and node.group_op == "any"

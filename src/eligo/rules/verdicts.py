@@ -63,6 +63,23 @@ def combine_all(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
     return CriterionVerdict.UNKNOWN if CriterionVerdict.UNKNOWN in relevant else CriterionVerdict.MET
 
 
+def combine_at_least(verdicts: Sequence[CriterionVerdict], count: int) -> CriterionVerdict:
+    """At least `count` of the parts hold ("at least two of the following"); not-applicable parts are ignored.
+
+    Met once `count` parts are met; not met once too few parts are left that could still be met;
+    otherwise unknown.
+    """
+    relevant = [v for v in verdicts if v is not CriterionVerdict.NOT_APPLICABLE]
+    if not relevant:
+        return CriterionVerdict.NOT_APPLICABLE
+    met = relevant.count(CriterionVerdict.MET)
+    if met >= count:
+        return CriterionVerdict.MET
+    if met + relevant.count(CriterionVerdict.UNKNOWN) < count:
+        return CriterionVerdict.NOT_MET
+    return CriterionVerdict.UNKNOWN
+
+
 def combine_any(verdicts: Sequence[CriterionVerdict]) -> CriterionVerdict:
     """Logical OR over three-valued verdicts; not-applicable parts are ignored."""
     relevant = [v for v in verdicts if v is not CriterionVerdict.NOT_APPLICABLE]

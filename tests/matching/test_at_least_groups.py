@@ -1,0 +1,92 @@
+"""'At least two of the following' groups (issue #12): the tree keeps the count, and the group is met by
+that many items, failed only once too few are left that could be met, and never read as all-of or any-of.
+Texts from ../shared/data (LCT NCT03929159, the SIRS criteria; legacy XML NCT01298141)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eligo.criteria.parse import ParsedCriteria, parse_criteria
+from eligo.criteria.tree import split_criteria
+from eligo.matching.evaluate import evaluate_trial
+from eligo.patients.load import profile_from_data
+from eligo.rules.verdicts import CriterionVerdict, TrialVerdict, combine_at_least
+
+MET, NOT_MET, UNKNOWN, NA = (
+    CriterionVerdict.MET,
+    CriterionVerdict.NOT_MET,
+    CriterionVerdict.UNKNOWN,
+    CriterionVerdict.NOT_APPLICABLE,
+)
+
+SIRS = """Inclusion Criteria:
+
+* Two or more of the following SIRS criteria:
+  * Heart rate > 90 beats/minute (min)
+  * Age 65 years or older
+  * Hemoglobin < 10 g/dL
+"""
+
+
+@pytest.mark.parametrize(
+    ("opener", "count"),
+    [
+        ("Two or more of the following SIRS criteria:", 2),
+        ("At least three of the following four criteria:", 3),
+        ("Renal disease shown by any 2 of the following:", 2),
+        ("A minimum of 2 of the following:", 2),
+    ],
+)
+def test_the_tree_keeps_the_count(opener: str, count: int) -> None:
+    tree = split_criteria(f"Inclusion Criteria:\n\n* {opener}\n  * Fever\n  * Cough\n  * Rash\n  * Headache\n")
+    (group,) = tree.inclusion
+    assert group.group_op == "at_least"
+    assert group.min_count == count
+    assert len(group.children) == 4
+
+
+@pytest.mark.parametrize("opener", ["At least one of the following:", "One of the following:"])
+def test_one_of_stays_any_of(opener: str) -> None:
+    (group,) = split_criteria(f"Inclusion Criteria:\n\n* {opener}\n  * Fever\n  * Cough\n").inclusion
+    assert group.group_op == "any"
+    assert group.min_count is None
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "expected"),
+    [
+        ((MET, MET, NOT_MET), MET),
+        ((MET, NOT_MET, NOT_MET), NOT_MET),
+        ((MET, UNKNOWN, NOT_MET), UNKNOWN),
+        ((NOT_MET, UNKNOWN, UNKNOWN), UNKNOWN),
+        ((NOT_MET, NOT_MET, UNKNOWN), NOT_MET),
+        ((NA, NA), NA),
+        ((MET, NA, NOT_MET), NOT_MET),
+    ],
+)
+def test_combine_at_least_two(verdicts: tuple[CriterionVerdict, ...], expected: CriterionVerdict) -> None:
+    assert combine_at_least(verdicts, 2) is expected
+
+
+def _verdict(profile: dict[str, object], text: str = SIRS) -> TrialVerdict:
+    parsed = ParsedCriteria(nct_id="NCT03929159", criteria=parse_criteria(text))
+    return evaluate_trial(parsed, profile_from_data(profile), date(2026, 12, 2)).verdict
+
+
+def _profile(born: str, hemoglobin: float) -> dict[str, object]:
+    lab = {"test": "hemoglobin", "value": hemoglobin, "unit": "g/dL", "date": "2026-12-01"}
+    return {"birth_date": born, "labs": [lab]}
+
+
+def test_one_item_failing_does_not_rule_the_patient_out() -> None:
+    # 70 years old with haemoglobin 9 g/dL: two of the three hold though the heart rate is not known.
+    assert _verdict(_profile("1956-01-01", 9)) is TrialVerdict.ELIGIBLE
+
+
+def test_too_few_left_rules_out_and_one_alone_is_not_enough() -> None:
+    # Two fail: the unknown heart rate cannot make two.
+    assert _verdict(_profile("2000-01-01", 14)) is TrialVerdict.INELIGIBLE
+    # One met, one open: the heart rate decides.
+    assert _verdict(_profile("1950-01-01", 14)) is TrialVerdict.POSSIBLY_ELIGIBLE
