@@ -87,23 +87,20 @@ class AgeRule(RuleBase):
         return describe_months(months)
 
     def question(self, section: Section) -> str:
-        if self.min_months is not None and self.max_months is not None:
-            low = (
-                f"at least {self._amount(self.min_months)}"
-                if self.min_inclusive
-                else (f"older than {self._amount(self.min_months)}")
-            )
-            high = (
-                f"{self._amount(self.max_months)} or younger"
-                if self.max_inclusive
-                else (f"younger than {self._amount(self.max_months)}")
-            )
-            span = f"{low} and {high}"
-        elif self.min_months is not None:
-            span = f"{'at least' if self.min_inclusive else 'older than'} {self._amount(self.min_months)}"
+        low = None if self.min_months is None else self._amount(self.min_months)
+        high = None if self.max_months is None else self._amount(self.max_months)
+        if low is not None and high is not None and self.min_inclusive and self.max_inclusive:
+            # "between 2 and 18 years old" when both limits are in the same unit, else each with its own.
+            low_number, _, low_unit = low.partition(" ")
+            same_unit = low_unit.rstrip("s") == high.partition(" ")[2].rstrip("s")
+            span = f"between {low_number if same_unit else low} and {high} old"
         else:
-            top = self._amount(self.max_months or 0)
-            span = f"{top} or younger" if self.max_inclusive else f"younger than {top}"
+            parts = []
+            if low is not None:
+                parts.append(f"at least {low} old" if self.min_inclusive else f"older than {low}")
+            if high is not None:
+                parts.append(f"{high} old or younger" if self.max_inclusive else f"younger than {high}")
+            span = " and ".join(parts)
         return _q("age_at_diagnosis" if self.at_diagnosis else "age", range=span)
 
 
