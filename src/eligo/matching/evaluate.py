@@ -120,14 +120,12 @@ def _with_exception(node: ParsedCriterion, outcome: Outcome, answer: Answer | No
 def _answered_parts(node: ParsedCriterion, outcomes: RuleOutcomes, answers: Mapping[str, Answer]) -> Outcome | None:
     """The criterion's outcome with the family's answers to its parts ("inc-13#1") filling what the
     profile leaves open; None when no part is answered. Parts follow `eligo.criteria.questions.units`."""
-    if node.rule is None or not node.parts:
+    if node.rule is None or not node.parts or not any(part.id in answers for part in node.parts):
         return None
     found = units(node.rule)
     given = {
         index: answers[part_id(node.id, index)] for index in range(len(found)) if part_id(node.id, index) in answers
     }
-    if not any(part.id in answers for part in node.parts):
-        return None
 
     def part(index: int, computed: Callable[[], Outcome]) -> Outcome:
         outcome = computed()
@@ -246,7 +244,7 @@ class TreePlan:
     parsed-criteria cache keeps one with each tree it holds.
     """
 
-    __slots__ = ("any_group", "kids", "nodes", "parsed", "scopes", "top")
+    __slots__ = ("any_group", "kids", "nodes", "parsed", "plain", "scopes", "top")
 
     def __init__(self, parsed: ParsedCriteria) -> None:
         self.parsed = parsed
@@ -257,6 +255,12 @@ class TreePlan:
         # section a heading needs all its items (AND) and an any-of needs one.
         self.any_group = [node.section == "exclusion" or node.group_op == "any" for node in self.nodes]
         self.scopes = [node.rule.scope if node.rule is not None else None for node in self.nodes]
+        # Leaves whose outcome is their rule's as it stands (`_leaf_outcome` changes nothing): a
+        # heading declared the section, the rule covers the whole criterion, and no exception is listed.
+        self.plain = [
+            node.rule is not None and node.section_source == "heading" and not node.partial and not _exception_of(node)
+            for node in self.nodes
+        ]
 
     def _add(self, node: ParsedCriterion) -> int:
         index = len(self.nodes)
@@ -268,7 +272,10 @@ class TreePlan:
 
 
 def _exception_of(node: ParsedCriterion) -> QuestionPart | None:
-    return next((part for part in node.parts if part.exception), None)
+    for part in node.parts:
+        if part.exception:
+            return part
+    return None
 
 
 def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
@@ -307,7 +314,7 @@ def _sweep(
 ) -> tuple[list[Outcome], list[Source], set[int]]:
     """Every slot's outcome (after the family's answers), where it came from, and the slots set
     aside because they are another arm's limits."""
-    nodes, kids, any_group, scopes = plan.nodes, plan.kids, plan.any_group, plan.scopes
+    nodes, kids, any_group, scopes, plain = plan.nodes, plan.kids, plan.any_group, plan.scopes, plan.plain
     size = len(nodes)
     results: list[Outcome] = [_NOT_COMPUTED] * size
     sources: list[Source] = ["profile"] * size
@@ -334,11 +341,13 @@ def _sweep(
                 both = (own.verdict, verdict)
                 combined = combine_any(both) if node.section == "exclusion" else combine_all(both)
                 outcome = Outcome(verdict=combined, evidence=own.evidence, missing=own.missing)
+        elif plain[index] and node.rule is not None:
+            outcome = outcomes.outcome(node.rule)
         else:
             outcome = _leaf_outcome(node, outcomes)
         if outcome.verdict is UNKNOWN:
-            answer = answers.get(node.id)
-            by_parts = _answered_parts(node, outcomes, answers) if answer is None else None
+            answer = answers.get(node.id) if answers else None
+            by_parts = _answered_parts(node, outcomes, answers) if answer is None and answers else None
             if answer is not None:
                 outcome = _ANSWERED[answer]
                 sources[index] = "answer"
