@@ -151,6 +151,18 @@ _AT_LEAST_CUE = re.compile(
     r"|(?P<more>two|three|four|five|[2-5]) or more) (?:of|from)\b",
     re.IGNORECASE,
 )
+# An opener that names who or which part of the study its items are for ("For AD patients:", "In Part 2
+# only:", "If liver metastases are present:", "For patients in the emergency center only, ..."): its items
+# are marked `scoped`, like a heading for part of the study, and never rule a patient out on their own.
+_SCOPING_OPENER = re.compile(
+    r"^(?:only\s+)?(?:(?:if|when|among|whereas)\b"
+    r"|for\s+(?!all\b|both\b|each\b|every\b|inclusion\b|entry\b|enrol|eligib|participation\b|the\s+(?:study|trial)\b"
+    r"|this\s+(?:study|trial)\b|(?:the\s+)?(?:purpose|purposes)\b"
+    # the steps everyone passes: "For initial randomisation", "For registration", "For screening"
+    r"|(?:the\s+)?(?:(?:initial|first)\s+)?(?:randomi[sz]ation|registration|screening|study\s+entry)\b)"
+    r"|in\s+(?:the\s+)?(?:parts?|arms?|cohorts?|strat(?:um|a)|groups?|phases?|stages?|categor(?:y|ies)|sub-?stud(?:y|ies))\b)",
+    re.IGNORECASE,
+)
 _ALL_CUE = re.compile(r"\b(all of|each of|both of)\b", re.IGNORECASE)
 _FOLLOWING = re.compile(r"\b(the following|indicated below|listed below|as follows|defined by)\b", re.IGNORECASE)
 # "EXCEPT for the following:" is read in two linear steps (the phrase at the end, then "except" in the same
@@ -443,7 +455,17 @@ def _restructure(items: list[_Item], section: Section) -> list[_Item]:
     for item in items:
         if item.children and not item.rows:
             item.children = _restructure(item.children, section)
+            if _SCOPING_OPENER.match(item.text):
+                _scope(item.children)
     return _link_or(items)
+
+
+def _scope(items: list[_Item]) -> None:
+    """Mark items under an opener for some patients or part of the study only (see `_SCOPING_OPENER`)."""
+    for item in items:
+        if item.section_source == "heading":
+            item.section_source = "scoped"
+        _scope(item.children)
 
 
 def _absorb_rows(items: list[_Item]) -> list[_Item]:

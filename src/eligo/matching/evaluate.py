@@ -283,11 +283,11 @@ def _leaf_outcome(node: ParsedCriterion, outcomes: RuleOutcomes) -> Outcome:
         return _NOT_COMPUTED
     outcome = _with_exception(node, outcomes.outcome(node.rule))
     if node.section_source == "scoped" and rules_out(node.section, outcome.verdict):
-        # Its heading is for part of the study or another person ("Sub-study Exclusion Criteria"):
-        # whether it applies to this child is for the study team.
+        # Its heading or opener is for part of the study or other people ("Sub-study Exclusion Criteria",
+        # "For patients with liver metastases:"): whether it applies to this child is for the study team.
         return Outcome.unknown(
-            f"{outcome.evidence} This criterion is listed for part of the study only, so whether it "
-            "applies needs checking.".strip(),
+            f"{outcome.evidence} This criterion is listed for some participants or part of the study only, "
+            "so whether it applies needs checking.".strip(),
             *outcome.missing,
         )
     if node.section_source != "heading" and rules_out(node.section, outcome.verdict):

@@ -1,5 +1,6 @@
-"""'At least two of the following' groups (issue #12): the tree keeps the count, and the group is met by
-that many items, failed only once too few are left that could be met, and never read as all-of or any-of.
+"""Group openers (issue #12): "at least two of the following" keeps its count and needs that many items (met
+by that many, failed only once too few are left that could be met, never all-of or any-of); an opener for some
+patients or part of the study ("For patients with liver metastases:", "In Part 2 only:") scopes its items.
 Texts from ../shared/data (LCT NCT03929159, the SIRS criteria; legacy XML NCT01298141)."""
 
 from __future__ import annotations
@@ -90,3 +91,40 @@ def test_too_few_left_rules_out_and_one_alone_is_not_enough() -> None:
     assert _verdict(_profile("2000-01-01", 14)) is TrialVerdict.INELIGIBLE
     # One met, one open: the heart rate decides.
     assert _verdict(_profile("1950-01-01", 14)) is TrialVerdict.POSSIBLY_ELIGIBLE
+
+
+SCOPED = """Inclusion Criteria:
+
+* For patients with liver metastases, all of the following:
+  * AST < 5 x ULN
+* In Part 2 only:
+  * Age 12 years or older
+* For all participants:
+  * Hemoglobin > 8 g/dL
+"""
+
+
+def test_items_under_an_opener_for_some_patients_are_scoped() -> None:
+    """Issue #12's 'scope lost': "For patients with liver metastases, ...:" and "In Part 2 only:" (as in
+    LCT NCT03929159's "For patients in the emergency center only, ...") hold for some patients only."""
+    first, second, third = split_criteria(SCOPED).inclusion
+    assert [child.section_source for child in first.children] == ["scoped"]
+    assert [child.section_source for child in second.children] == ["scoped"]
+    assert [child.section_source for child in third.children] == ["heading"]  # "For all participants" is everyone
+
+
+def test_a_scoped_item_against_the_patient_is_a_question_not_a_reason() -> None:
+    # An 8-year-old with AST 8 x ULN: neither scoped item rules them out; "for all participants" still decides.
+    profile = {
+        "birth_date": "2018-01-01",
+        "labs": [
+            {"test": "ast", "value": 8, "unit": "x ULN", "date": "2026-12-01"},
+            {"test": "hemoglobin", "value": 10, "unit": "g/dL", "date": "2026-12-01"},
+        ],
+    }
+    assert _verdict(profile, SCOPED) is TrialVerdict.POSSIBLY_ELIGIBLE
+    # The same items with no opener do rule them out: the scope is what keeps them open.
+    unscoped = "Inclusion Criteria:\n\n* AST < 5 x ULN\n* Age 12 years or older\n"
+    assert _verdict(profile, unscoped) is TrialVerdict.INELIGIBLE
+    profile["labs"][1]["value"] = 7  # type: ignore[index]
+    assert _verdict(profile, SCOPED) is TrialVerdict.INELIGIBLE
