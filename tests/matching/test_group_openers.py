@@ -38,6 +38,7 @@ SIRS = """Inclusion Criteria:
         ("At least three of the following four criteria:", 3),
         ("Renal disease shown by any 2 of the following:", 2),
         ("A minimum of 2 of the following:", 2),
+        ("Nursing home residents with ≥2 of the following risk factors for atrial fibrillation:", 2),
     ],
 )
 def test_the_tree_keeps_the_count(opener: str, count: int) -> None:
@@ -128,3 +129,13 @@ def test_a_scoped_item_against_the_patient_is_a_question_not_a_reason() -> None:
     assert _verdict(profile, unscoped) is TrialVerdict.INELIGIBLE
     profile["labs"][1]["value"] = 7  # type: ignore[index]
     assert _verdict(profile, SCOPED) is TrialVerdict.INELIGIBLE
+
+
+def test_an_exclusion_says_what_it_is_for_not_what_the_trial_needs() -> None:
+    # LCT NCT05381025-style exclusion "Female": met for a woman, and the evidence must not say the trial needs her sex.
+    parsed = ParsedCriteria(nct_id="NCT05381025", criteria=parse_criteria("Exclusion Criteria:\n\n* Female\n"))
+    result = evaluate_trial(parsed, profile_from_data({"sex": "female"}), date(2026, 12, 2))
+    (criterion,) = result.criteria
+    assert criterion.rules_out
+    assert "the trial needs" not in criterion.evidence
+    assert "this exclusion is for female" in criterion.evidence

@@ -147,8 +147,8 @@ _ANY_CUE = re.compile(r"\b(at least (one|1) of|one or more of|any one of|one of|
 # "at least two of the following", "any 2 of", "two or more of": a count of two or more (one is any-of).
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 _AT_LEAST_CUE = re.compile(
-    r"\b(?:(?:at least|a minimum of|any) (?P<least>two|three|four|five|[2-5])(?: \(\d\))?"
-    r"|(?P<more>two|three|four|five|[2-5]) or more) (?:of|from)\b",
+    r"(?:(?:\b(?:at least|a minimum of|any) |(?:≥|>=) ?)(?P<least>two|three|four|five|[2-5])(?: \(\d\))?"
+    r"|\b(?P<more>two|three|four|five|[2-5]) or more) (?:of|from)\b",
     re.IGNORECASE,
 )
 # An opener that names who or which part of the study its items are for ("For AD patients:", "In Part 2

@@ -595,6 +595,10 @@ class Evaluation:
         if index in self.aside:
             verdict = NA
             evidence = f"{evidence} This limit is for {scope}; your child fits another arm.".strip()
+        if node.section == "exclusion" and verdict in (MET, NOT_MET) and _reads_as_needs(node.rule):
+            # "Sex female; the trial needs female." beside an exclusion that rules her out reads as a
+            # contradiction: the limit is what the exclusion is for.
+            evidence = evidence.replace("; the trial needs ", "; this exclusion is for ")
         later = self.later.get(index)
         remedied = later is not None and not rules_out(node.section, later.verdict)
         set_aside = self._set_aside(index)
@@ -616,6 +620,14 @@ class Evaluation:
             option=option,
             children=tuple([self._criterion(kid, option=self._is_options(index)) for kid in self.plan.kids[index]]),
         )
+
+
+# Kinds whose evidence states the limit compared ("…; the trial needs ≥ 18 years"), the same in either section.
+_LIMIT_KINDS = frozenset({"age", "sex", "lab_threshold"})
+
+
+def _reads_as_needs(rule: Rule | None) -> bool:
+    return rule is not None and rule.kind in _LIMIT_KINDS
 
 
 def _diagnosis_rules(rule: Rule) -> list[Rule]:
