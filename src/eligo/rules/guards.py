@@ -255,6 +255,7 @@ def _combined(rules: list[Rule], section: str) -> Rule:
 # consent
 
 
+_WORD_REST = re.compile(r"\w*")
 _RUN_ON = re.compile(r"consent\s+(?!(?:Form|Forms|Document|ICF|IRB)\b)[A-Z][a-z]")
 
 
@@ -323,6 +324,8 @@ def _consent_trail(clause: str, rule: Rule) -> str:
     end = clause.lower().rfind("consent") + len("consent")
     if _re(vocabulary().consent.after).match(clause, end):
         return ""  # "informed consent is not possible": the negation itself
+    rest = _WORD_REST.match(clause, end)  # "consenting": the rest of the word is no trail
+    end = rest.end() if rest is not None else end
     trail = re.sub(r"^\s*(?:form|document)s?\b", "", clause[end:]).strip(" .,;")
     actions = [part.action for part in (rule.rules if isinstance(rule, AnyOf) else (rule,)) if hasattr(part, "action")]
     if not trail or any(trail in action for action in actions):
