@@ -104,3 +104,17 @@ def test_cohort_label_before_a_section_heading_is_no_criterion() -> None:
         "age ≥ 18 years old",
         "age ≥ 18 years old",
     ]
+
+
+def test_or_line_between_children_joins_those_children() -> None:
+    text = (
+        "Inclusion Criteria:\n- Patients must have:\n    - relapsed disease\n  OR\n"
+        "    - refractory disease\n- Age 1 to 21\n"
+    )
+    tree = split_criteria(text)
+    parent = tree.inclusion[0]
+    assert parent.group_op == "any" and [child.text for child in parent.children] == [
+        "relapsed disease",
+        "refractory disease",
+    ]
+    assert [node.text for node in tree.inclusion[1:]] == ["Age 1 to 21"]

@@ -314,10 +314,17 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
     blank_before = False
     pending_notes: list[tuple[_Item, _Item]] = []
 
+    pending_or = False  # an "OR" line came before the next item: it and the sibling before it are alternatives
+
     def place(item: _Item) -> None:
+        nonlocal pending_or
         while stack and stack[-1].indent >= item.indent and not (stack[-1].nci and not item.nci):
             stack.pop()
-        (stack[-1].children if stack else roots[section]).append(item)
+        siblings = stack[-1].children if stack else roots[section]
+        if pending_or and siblings:
+            siblings[-1].or_after = True
+        pending_or = False
+        siblings.append(item)
         stack.append(item)
 
     for line_start, line in _lines(original):
@@ -350,6 +357,7 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
                 and last.text.endswith(":")
             ):
                 roots[section].pop()
+            pending_or = False
             section = found.section or "inclusion"
             source = ("scoped" if found.scoped else "heading") if found.section is not None else "default"
             stack.clear()
@@ -376,13 +384,8 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
         bare = plain.strip(" .;,:").lower()
         joins = marker is None and current is not None and _continues(current, text, column, blank_before)
         if bare in cues.or_lines and not joins:
-            # An "OR" line between two items: the item it follows (at its own column or above) and
-            # the next one are alternatives.
-            owner = next((item for item in reversed(stack) if item.indent <= column), None)
-            if owner is None and roots[section]:
-                owner = roots[section][-1]
-            if owner is not None:
-                owner.or_after = True
+            # An "OR" line between two items: the next item and the sibling before it are alternatives.
+            pending_or = True
             current = None
             blank_before = False
             continue
