@@ -381,7 +381,8 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
             blank_before = False
             continue
 
-        bare = plain.strip(" .;,:").lower()
+        said = text.strip("*_# ").strip()  # the item's own words (after a heading's colon too)
+        bare = said.strip(" .;,:").lower()
         joins = marker is None and current is not None and _continues(current, text, column, blank_before)
         if bare in cues.or_lines and not joins:
             # An "OR" line between two items: the next item and the sibling before it are alternatives.
@@ -389,7 +390,7 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
             current = None
             blank_before = False
             continue
-        if not _ALPHANUMERIC.search(plain) or (bare in cues.nothing_lines and not stack):
+        if not _ALPHANUMERIC.search(said) or (bare in cues.nothing_lines and not stack):
             # "-", or "None" straight under a section heading: no criterion.
             current = None
             blank_before = False
