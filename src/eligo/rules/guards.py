@@ -78,6 +78,7 @@ class ConsentCues(_Model):
     willingness: str
     reference: str
     after: str
+    informed: str
     verbs: dict[str, str]
 
 
@@ -391,6 +392,10 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         if ctx.section == "exclusion" or (reference is not None and text != ctx.text):
             return Checked(None)
         return Checked(rule)
+    if unique == [rule] and unparsed == [text] and not _re(cues.informed).search(text):
+        # Consent in other words with more in it, all of it unread ("Subject has consented to an
+        # interscalene block"): the study's consent form is not what it asks.
+        return Checked(None)
     return Checked(_combined(unique, ctx.section), tuple(dict.fromkeys(unparsed)))
 
 
