@@ -30,6 +30,7 @@ _DECLINES = _PATTERNS.regex("declines")
 _WILLING = _PATTERNS.regex("willing")
 _ASIDE = _PATTERNS.regex("aside")
 _NOT_ACTION = _PATTERNS.regex("not_action")
+_ACTION_TAIL = _PATTERNS.regex("action_tail")
 _READINGS = _PATTERNS.compiled_readings()
 
 Subject = Literal[
@@ -75,6 +76,8 @@ def _read(text: str, section: Section | None) -> Rule | None:
         found = {key: value for key, value in match.groupdict().items() if value is not None}
         if _NOT_ACTION.search(found.get("action", "")):
             return None
+        if "action" in found:
+            found["action"] = _ACTION_TAIL.sub("", found["action"])
         action = (reading.says or "").format(**found).strip()
         negated = bool(reading.fields.get("negated", False))
         rules: list[Rule] = [
