@@ -257,6 +257,7 @@ def _combined(rules: list[Rule], section: str) -> Rule:
 
 
 _WORD_REST = re.compile(r"\w*")
+_OR_STATE = re.compile(r"(?i)(?<=consent)\s+or\s+\w+(?:ly|ed)\b.*$")
 _RUN_ON = re.compile(r"consent\s+(?!(?:Form|Forms|Document|ICF|IRB)\b)[A-Z][a-z]")
 
 
@@ -275,6 +276,11 @@ def _consent_action(clause: str, cue_start: int) -> str:
     run_on = _RUN_ON.search(action)
     if run_on is not None:
         action = action[: run_on.start() + len("consent")]
+    # "express their consent or legally protected": an "or" joining a state, not another action, ends
+    # the question at the consent; the rest is the clause's trail (`_consent_trail`).
+    state = _OR_STATE.search(action)
+    if state is not None:
+        action = action[: state.start()]
     return action.rstrip(")") if action.count(")") > action.count("(") else action
 
 
