@@ -4,7 +4,8 @@ Each *leaf criterion* counts once, in exactly one bucket:
 - `computable`: a rule a profile can settle, covering the whole text;
 - `partial`: a computable rule covering only part of the text (the rest is an open question);
 - `attestation`: a typed rule that a person answers at least in part -- consent, assent,
-  willingness, a clinician's judgement (`clinician_review`), or a `conditional` whose requirement
+  willingness, ability, language, residence, a clinician's judgement (`clinician_review`), the
+  protocol's other criteria (`protocol_reference`), or a `conditional` whose requirement
   is untyped or a judgement (the profile settles it only when the condition is known absent);
 - `free_text`: no rule; the family is asked the text itself.
 Permissive statements (`permitted`: "patients with marrow disease will be eligible as long as

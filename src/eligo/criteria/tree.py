@@ -119,6 +119,8 @@ class _Cues:
     join_end_words: frozenset[str]
     opener_end_words: frozenset[str]
     topic_stopwords: frozenset[str]
+    or_lines: frozenset[str]
+    nothing_lines: frozenset[str]
 
 
 @cache
@@ -131,6 +133,8 @@ def _cues() -> _Cues:
         join_end_words=frozenset(raw["join_end_words"]),
         opener_end_words=frozenset(raw["opener_end_words"]),
         topic_stopwords=frozenset(raw["topic_stopwords"]),
+        or_lines=frozenset(raw["or_lines"]),
+        nothing_lines=frozenset(raw["nothing_lines"]),
     )
 
 
@@ -176,6 +180,7 @@ _ROW_FIRST = re.compile(r"[A-Za-z]+\b")
 _ROW_VALUE = re.compile(r":\s*(?:[<>≤≥=]\s*)?\d")
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+_ALPHANUMERIC = re.compile(r"\w")
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 
 
@@ -217,6 +222,7 @@ class _Item:
     note: bool = False
     rows: bool = False  # children are table rows / exceptions read by this item's rule
     synthetic_any: bool = False
+    or_after: bool = False  # an "OR" line follows it: it and the next sibling are alternatives
     children: list[_Item] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -329,10 +335,17 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
     blank_before = False
     pending_notes: list[tuple[_Item, _Item]] = []
 
+    pending_or = False  # an "OR" line came before the next item: it and the sibling before it are alternatives
+
     def place(item: _Item) -> None:
+        nonlocal pending_or
         while stack and stack[-1].indent >= item.indent and not (stack[-1].nci and not item.nci):
             stack.pop()
-        (stack[-1].children if stack else roots[section]).append(item)
+        siblings = stack[-1].children if stack else roots[section]
+        if pending_or and siblings:
+            siblings[-1].or_after = True
+        pending_or = False
+        siblings.append(item)
         stack.append(item)
 
     for line_start, line in _lines(original):
@@ -353,6 +366,19 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
 
         found = heading(plain)
         if found is not None:
+            # "For hospitalized patients :" straight before "Inclusion Criteria:" labels the block that
+            # follows (NCT03869255), not a criterion of the section before. (A preamble before the first
+            # heading stays, an uncertain inclusion: it may be the only scope the text gives.)
+            last = roots[section][-1] if roots[section] else None
+            if (
+                last is not None
+                and last.section_source == "heading"
+                and not last.marked
+                and not last.children
+                and last.text.endswith(":")
+            ):
+                roots[section].pop()
+            pending_or = False
             section = found.section or "inclusion"
             source = ("scoped" if found.scoped else "heading") if found.section is not None else "default"
             stack.clear()
@@ -376,7 +402,22 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
             blank_before = False
             continue
 
-        if marker is None and current is not None and _continues(current, text, column, blank_before):
+        said = text.strip("*_# ").strip()  # the item's own words (after a heading's colon too)
+        bare = said.strip(" .;,:").lower()
+        joins = marker is None and current is not None and _continues(current, text, column, blank_before)
+        if bare in cues.or_lines and not joins:
+            # An "OR" line between two items: the next item and the sibling before it are alternatives.
+            pending_or = True
+            current = None
+            blank_before = False
+            continue
+        if not _ALPHANUMERIC.search(said) or (bare in cues.nothing_lines and not stack):
+            # "-", or "None" straight under a section heading: no criterion.
+            current = None
+            blank_before = False
+            continue
+
+        if joins and current is not None:
             current.end = body_end
             current.text = unescape(original[current.start : current.end])
             blank_before = False
@@ -449,7 +490,7 @@ def _continues(current: _Item, text: str, column: int, blank_before: bool) -> bo
 # ---------------------------------------------------------------- step 3 and 4: flat lists and operators
 
 
-def _restructure(items: list[_Item], section: Section) -> list[_Item]:
+def _restructure(items: list[_Item], section: Section, top: bool = False) -> list[_Item]:
     items = _absorb_rows(items)
     items = _capture(items, 0, None, section)[0]
     for item in items:
@@ -457,7 +498,7 @@ def _restructure(items: list[_Item], section: Section) -> list[_Item]:
             item.children = _restructure(item.children, section)
             if _SCOPING_OPENER.match(item.text):
                 _scope(item.children)
-    return _link_or(items)
+    return _link_or(items, whole=top and any(item.or_after for item in items))
 
 
 def _scope(items: list[_Item]) -> None:
@@ -493,7 +534,7 @@ def _absorb_rows(items: list[_Item]) -> list[_Item]:
 
 def _opener_style(item: _Item, following: _Item | None) -> str | None:
     """How a childless item takes the siblings after it: "sentence", "label", "short", or not at all."""
-    if item.children or following is None or item.nci or _OR_END.search(item.text):
+    if item.children or following is None or item.nci or _linked(item):
         return None
     shape = _shape(item.text)
     if shape == "heading":
@@ -528,7 +569,7 @@ def _capture(items: list[_Item], index: int, opener: _Item | None, section: Sect
 def _belongs(opener: _Item, style: str | None, taken: list[_Item], item: _Item, items: list[_Item], index: int) -> bool:
     first, previous = taken[0], taken[-1]
     shape = _shape(item.text)
-    if _OR_END.search(previous.text):
+    if _linked(previous):
         return True
     if style == "dangling":
         return _subordinate(item.text)
@@ -554,17 +595,19 @@ def _belongs(opener: _Item, style: str | None, taken: list[_Item], item: _Item, 
     return _subordinate(item.text) or (_shape(first.text) != "plain" and shape == _shape(first.text))
 
 
-def _link_or(items: list[_Item]) -> list[_Item]:
-    """Siblings joined by a trailing "or" become one any-of group."""
+def _link_or(items: list[_Item], whole: bool = False) -> list[_Item]:
+    """Siblings joined by a trailing "or" become one any-of group; a run that is the whole list is left
+    to its parent's operator, unless `whole` (a section's top level, which has no parent: its items
+    joined by "OR" lines are a group of their own)."""
     if len(items) < 2:
         return items
     out: list[_Item] = []
     index = 0
     while index < len(items):
         run_end = index
-        while run_end + 1 < len(items) and _OR_END.search(items[run_end].text):
+        while run_end + 1 < len(items) and _linked(items[run_end]):
             run_end += 1
-        if run_end > index and run_end - index + 1 < len(items):
+        if run_end > index and (whole or run_end - index + 1 < len(items)):
             members = items[index : run_end + 1]
             group = _Item(members[0].section, members[0].start, members[-1].end, members[0].indent, False)
             group.synthetic_any = True
@@ -578,7 +621,12 @@ def _link_or(items: list[_Item]) -> list[_Item]:
 
 
 def _all_linked(items: list[_Item]) -> bool:
-    return len(items) >= 2 and all(_OR_END.search(item.text) for item in items[:-1])
+    return len(items) >= 2 and all(_linked(item) for item in items[:-1])
+
+
+def _linked(item: _Item) -> bool:
+    """Whether the item and the sibling after it are alternatives (a trailing "or", or an "OR" line)."""
+    return item.or_after or _OR_END.search(item.text) is not None
 
 
 def _min_count(text: str) -> int | None:
@@ -633,10 +681,10 @@ def split_criteria(text: str) -> CriteriaTree:
     inclusion, exclusion = _read_items(text)
     return CriteriaTree(
         inclusion=tuple(
-            _freeze(item, f"inc-{n}", text) for n, item in enumerate(_restructure(inclusion, "inclusion"), 1)
+            _freeze(item, f"inc-{n}", text) for n, item in enumerate(_restructure(inclusion, "inclusion", top=True), 1)
         ),
         exclusion=tuple(
-            _freeze(item, f"exc-{n}", text) for n, item in enumerate(_restructure(exclusion, "exclusion"), 1)
+            _freeze(item, f"exc-{n}", text) for n, item in enumerate(_restructure(exclusion, "exclusion", top=True), 1)
         ),
     )
 

@@ -1,8 +1,9 @@
-"""The attestation rule kind (consent, assent, willingness, ability, a clinician's review): model,
-question, extractor, evaluator and record."""
+"""The attestation rule kind (consent, assent, willingness, ability, language, residence, a clinician's
+review, the protocol's other criteria): model, question, extractor, evaluator and record."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -11,6 +12,7 @@ from pydantic import Field, model_validator
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _q, clinical_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
@@ -20,11 +22,20 @@ if TYPE_CHECKING:
 
 _PATTERNS = patterns()["attestation"]
 _CONSENT = _PATTERNS.regex("consent")
+_CONSENT_ANY = _PATTERNS.regex("consent_any")
 _ASSENT = _PATTERNS.regex("assent")
 _ABLE = _PATTERNS.regex("able")
 _UNABLE = _PATTERNS.regex("unable")
 _DECLINES = _PATTERNS.regex("declines")
 _WILLING = _PATTERNS.regex("willing")
+_ASIDE = _PATTERNS.regex("aside")
+_NOT_ACTION = _PATTERNS.regex("not_action")
+_ACTION_TAIL = _PATTERNS.regex("action_tail")
+_READINGS = _PATTERNS.compiled_readings()
+
+Subject = Literal[
+    "consent", "assent", "willingness", "ability", "language", "residence", "clinician_review", "protocol_reference"
+]
 
 
 class AttestationRule(RuleBase):
@@ -35,7 +46,10 @@ class AttestationRule(RuleBase):
     computable: ClassVar[bool] = False
     # clinician_review: a judgement for the child's doctor or the study chair ("must be approved
     # by the study chair", "disease that would compromise their ability to withstand therapy").
-    subject: Literal["consent", "assent", "willingness", "ability", "clinician_review"]
+    # language: what the child speaks or reads ("Native speakers of English"); residence: where the
+    # child lives ("Living in the greater San Francisco Bay Area"); protocol_reference: "Other
+    # protocol-defined inclusion/exclusion criteria may apply", which the study team checks.
+    subject: Subject
     action: str = Field(min_length=3)  # plain-language verb phrase: "sign the informed consent form"
     negated: bool = False  # "Inability to swallow capsules", "Patient declines participation"
 
@@ -50,7 +64,33 @@ class AttestationRule(RuleBase):
         return _q(key, action=self.action)
 
 
-def _attestation(text: str) -> AttestationRule | None:
+def _read(text: str, section: Section | None) -> Rule | None:
+    """A whole criterion read by one of the block's readings (one rule per subject it names)."""
+    plain = _ASIDE.sub("", text).strip()
+    for regex, reading in _READINGS:
+        if reading.section is not None and reading.section != section:
+            continue
+        match = regex.match(plain)
+        if match is None:
+            continue
+        found = {key: value for key, value in match.groupdict().items() if value is not None}
+        if _NOT_ACTION.search(found.get("action", "")):
+            return None
+        if "action" in found:
+            found["action"] = _ACTION_TAIL.sub("", found["action"])
+        action = (reading.says or "").format(**found).strip()
+        negated = bool(reading.fields.get("negated", False))
+        rules: list[Rule] = [
+            AttestationRule(subject=subject, action=action, negated=negated) for subject in reading.fields["subjects"]
+        ]
+        if len(rules) == 1:
+            return rules[0]
+        # Willing and able: both hold for an inclusion; unwilling or unable: either one excludes.
+        return AnyOf(rules=tuple(rules)) if negated else AllOf(rules=tuple(rules))
+    return None
+
+
+def _attestation(text: str, section: Section | None = None) -> Rule | None:
     t = text.strip().rstrip(".")
     if _CONSENT.search(t):
         return AttestationRule(subject="consent", action="sign the study's written informed consent form")
@@ -68,15 +108,34 @@ def _attestation(text: str) -> AttestationRule | None:
     willing = _WILLING.match(t)
     if willing is not None:
         return AttestationRule(subject="willingness", action=willing.group(1))
-    return None
+    read = _read(text, section)
+    if read is None and _CONSENT_ANY.search(t) and not _list_after_consent(t):
+        return AttestationRule(subject="consent", action="sign the study's written informed consent form")
+    return read
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+_LIST_ITEM_WORDS = 2  # a comma part this short after the consent continues a list ("tests HIV, HCV, HBV")
+
+
+def _list_after_consent(text: str) -> bool:
+    """Whether the consent clause ends in a list that runs on past its comma ("consented to carry out
+    serological tests HIV, HCV, HBV"): the parts after it belong to the consent, not to the child."""
+    parts = [part.split() for part in _BRACKETED.sub(" ", text).split(",")]
+    at = next((n for n, words in enumerate(parts) if _CONSENT_ANY.search(" ".join(words))), len(parts))
+    after = [words for words in parts[at + 1 :] if words]
+    return bool(after) and all(len(words) <= _LIST_ITEM_WORDS for words in after)
 
 
 def extract_attestation(context: CriterionContext) -> Rule | None:
-    """Consent, assent, willingness and ability (a person answers these)."""
-    return _attestation(context.text)
+    """Consent, assent, willingness, ability, language, residence, the protocol's other criteria (a
+    person answers these)."""
+    return _attestation(context.text, context.section)
 
 
 def evaluate_attestation(rule: AttestationRule, profile: PatientProfile, on: date) -> Outcome:
+    if rule.subject == "protocol_reference":
+        return Outcome.unknown("The protocol lists further criteria; the study team checks them.")
     if rule.subject == "clinician_review":
         return Outcome.unknown(
             f"A judgement for the child's doctor and the study team ({rule.action}); no profile fact settles it."
@@ -96,7 +155,10 @@ KIND = RuleKind(
         "willingness_negated",
         "ability",
         "ability_negated",
+        "language",
+        "residence",
         "clinician_review",
+        "protocol_reference",
     ),
     evaluate_attestation,
     (Step(extract_attestation, _PATTERNS.trigger),),

@@ -78,6 +78,7 @@ class ConsentCues(_Model):
     willingness: str
     reference: str
     after: str
+    informed: str
     verbs: dict[str, str]
 
 
@@ -255,6 +256,8 @@ def _combined(rules: list[Rule], section: str) -> Rule:
 # consent
 
 
+_WORD_REST = re.compile(r"\w*")
+_OR_STATE = re.compile(r"(?i)(?<=consent)\s+or\s+\w+(?:ly|ed)\b.*$")
 _RUN_ON = re.compile(r"consent\s+(?!(?:Form|Forms|Document|ICF|IRB)\b)[A-Z][a-z]")
 
 
@@ -273,6 +276,11 @@ def _consent_action(clause: str, cue_start: int) -> str:
     run_on = _RUN_ON.search(action)
     if run_on is not None:
         action = action[: run_on.start() + len("consent")]
+    # "express their consent or legally protected": an "or" joining a state, not another action, ends
+    # the question at the consent; the rest is the clause's trail (`_consent_trail`).
+    state = _OR_STATE.search(action)
+    if state is not None:
+        action = action[: state.start()]
     return action.rstrip(")") if action.count(")") > action.count("(") else action
 
 
@@ -323,6 +331,8 @@ def _consent_trail(clause: str, rule: Rule) -> str:
     end = clause.lower().rfind("consent") + len("consent")
     if _re(vocabulary().consent.after).match(clause, end):
         return ""  # "informed consent is not possible": the negation itself
+    rest = _WORD_REST.match(clause, end)  # "consenting": the rest of the word is no trail
+    end = rest.end() if rest is not None else end
     trail = re.sub(r"^\s*(?:form|document)s?\b", "", clause[end:]).strip(" .,;")
     actions = [part.action for part in (rule.rules if isinstance(rule, AnyOf) else (rule,)) if hasattr(part, "action")]
     if not trail or any(trail in action for action in actions):
@@ -388,6 +398,10 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         if ctx.section == "exclusion" or (reference is not None and text != ctx.text):
             return Checked(None)
         return Checked(rule)
+    if unique == [rule] and unparsed == [text] and not _re(cues.informed).search(text):
+        # Consent in other words with more in it, all of it unread ("Subject has consented to an
+        # interscalene block"): the study's consent form is not what it asks.
+        return Checked(None)
     return Checked(_combined(unique, ctx.section), tuple(dict.fromkeys(unparsed)))
 
 
