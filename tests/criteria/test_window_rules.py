@@ -25,7 +25,9 @@ def test_golden(case: dict[str, Any]) -> None:
         assert found.rule is None, found.rule
         return
     assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
-    assert not found.partial, found.unparsed
+    # `unparsed`: the part the rule leaves to the family (the rule is then partial, never decisive).
+    assert list(found.unparsed) == case.get("unparsed", [])
+    assert found.partial == bool(case.get("unparsed"))
     if "question" in case:
         assert found.rule.question(case["section"]) == case["question"]
 

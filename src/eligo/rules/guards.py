@@ -823,6 +823,15 @@ def _sex(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     return Checked(rules[0] if len(rules) == 1 else AllOf(rules=tuple(rules)), tuple(unparsed))
 
 
+def still_to_come(text: str) -> list[str]:
+    """The criterion before and from a second, future reason ("..., or anticipation of need for such a
+    vaccine during the study"), or the whole text when it gives none."""
+    match = _re(vocabulary().therapy.still_to_come).search(text)
+    if match is None or not text[: match.start()].strip(" ,;"):
+        return [text]
+    return [text[: match.start()].strip(" ,;"), text[match.start() :].strip(" ,;.")]
+
+
 def says_something(text: str) -> bool:
     """Whether a part of a criterion has any word beyond the filler list (not a stray "AND" or
     "Male and Female")."""
