@@ -81,6 +81,9 @@ class ConditionRule(RuleBase):
     def window(self) -> str | None:
         """The window in words ("6 months", "4 weeks", "month"), or None."""
         if self.within_months is not None:
+            if self.within_months % 12 == 0:
+                years = self.within_months // 12
+                return "year" if years == 1 else f"{years} years"
             return "month" if self.within_months == 1 else f"{self.within_months} months"
         if self.within_days is None:
             return None
