@@ -16,7 +16,8 @@ detail rows. Within a criterion we compare two multisets of tuples:
 - extracted, from the rules: AgeRule min/max months; LabThresholdRule comparator direction and
   `value` (or `uln_multiple`, which the annotators write as the number before "x ULN"); every
   time window of a rule (WashoutRule min_days / min_hours / min_months / longer_for, and
-  within_days / within_months / window_days / max_age_days / transfusion_window_days of other kinds).
+  within_days / within_months / window_days / max_age_days / transfusion_window_days, or `amount`
+  with its `unit`, of other kinds, a life expectancy excepted).
 
 Values match after normalising (months for ages, days for windows, both rounded to 0.1);
 operators match on direction only ("≥ 1,000" and "> 1,000" agree); lab units are not compared
@@ -162,6 +163,11 @@ def extracted_tuples(rule: Rule) -> Iterator[Gold]:
                     yield ("window", "", float(data[name]))
             if isinstance(data.get("within_months"), int):
                 yield ("window", "", float(data["within_months"] * 30))
+            # "Major surgery within 4 weeks", "another trial within 30 days" (a life expectancy is no
+            # window of an event, and the annotators mostly leave it out).
+            unit = str(data.get("unit") or "").rstrip("s")
+            if isinstance(data.get("amount"), int) and unit in UNIT_DAYS and part.kind != "life_expectancy":
+                yield ("window", "", round(data["amount"] * UNIT_DAYS[unit], 1))
 
 
 def _span(node: ParsedCriterion) -> tuple[int, int]:

@@ -32,7 +32,9 @@ def _count(word: str) -> int:
 
 
 def _days(count: str, unit: str) -> int:
-    return _count(count) * (7 if unit.lower().startswith("week") else 1)
+    """Days in "14 days", "2 weeks"; a month counts 30 days (a recency limit is then slightly strict)."""
+    unit = unit.lower()
+    return _count(count) * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
 
 
 def per_canonical(test: str, unit: str) -> float | str:

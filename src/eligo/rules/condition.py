@@ -36,6 +36,8 @@ _EXCEPTION = _PATTERNS.gated("exception")
 _EXCEPTION_TOO_MUCH = _PATTERNS.regex("exception_too_much")
 _HEPATITIS_B_OR_C = _PATTERNS.gated("hepatitis_b_or_c")
 _WITHIN_ONE = _PATTERNS.regex("within_one")
+_WITHIN_BRACKET = _PATTERNS.regex("within_bracket")
+_RECENT = _PATTERNS.regex("recent")
 _BRACKET = _PATTERNS.regex("bracket")
 _WIDENING = _PATTERNS.regex("widening")
 _JUSTIFICATION = _PATTERNS.regex("justification")
@@ -57,6 +59,8 @@ class ConditionRule(RuleBase):
     present: bool = True
     qualifier: str | None = None
     within_months: int | None = Field(default=None, gt=0)
+    # A window in days ("within 4 weeks", "within 28 days"); at most one of the two windows.
+    within_days: int | None = Field(default=None, gt=0, le=3650)
     label: str | None = None
     open_ended: bool = False
     # True: the trial asks whether the child has ever had it ("history of stroke"); a resolved
@@ -70,7 +74,29 @@ class ConditionRule(RuleBase):
             raise ValueError(f"unknown conditions {sorted(unknown)}")
         if self.open_ended and self.label is None:
             raise ValueError("an open-ended condition list needs its label")
+        if self.within_months is not None and self.within_days is not None:
+            raise ValueError("give one window: within_months or within_days")
         return self
+
+    def window(self) -> str | None:
+        """The window in words ("6 months", "4 weeks", "month"), or None."""
+        if self.within_months is not None:
+            if self.within_months % 12 == 0:
+                years = self.within_months // 12
+                return "year" if years == 1 else f"{years} years"
+            return "month" if self.within_months == 1 else f"{self.within_months} months"
+        if self.within_days is None:
+            return None
+        if self.within_days % 7 == 0:
+            weeks = self.within_days // 7
+            return "week" if weeks == 1 else f"{weeks} weeks"
+        return "day" if self.within_days == 1 else f"{self.within_days} days"
+
+    def window_months(self) -> float | None:
+        """The window in months, as dated records are compared with it."""
+        if self.within_days is not None:
+            return self.within_days / (365.25 / 12)
+        return None if self.within_months is None else float(self.within_months)
 
     def question(self, section: Section) -> str:
         vocab = clinical_vocab()
@@ -79,13 +105,15 @@ class ConditionRule(RuleBase):
         if self.label is not None:
             text = f"{self.label.lower()} (for example {_join(names)})" if self.open_ended else self.label.lower()
         qualifier = f" ({self.qualifier})" if self.qualifier else ""
-        window = f" in the last {self.within_months} months" if self.within_months else ""
-        if not self.present and self.within_months:
-            return _q("condition_absent_window", conditions=text, qualifier=qualifier, months=str(self.within_months))
+        window = self.window()
+        if not self.present and window:
+            return _q("condition_absent_window", conditions=text, qualifier=qualifier, window=window)
+        if self.present and window:
+            return _q("condition_within", conditions=text, qualifier=qualifier, window=window)
         if self.present and self.ever:
             return _q("condition_ever", conditions=text, qualifier=qualifier)
         if self.present:
-            return _q("condition_present", conditions=text, qualifier=qualifier, window=window)
+            return _q("condition_present", conditions=text, qualifier=qualifier)
         return _q("condition_absent", conditions=text, qualifier=qualifier)
 
 
@@ -131,9 +159,6 @@ def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
         if names is not None:
             return " ".join(found), names
     return None, None
-
-
-_NUMBER_WORDS = {"three": 3, "six": 6, "twelve": 12}
 
 
 def _exception(text: str) -> tuple[str | None, str]:
@@ -202,17 +227,25 @@ def extract_condition(context: CriterionContext) -> Rule | None:
             return None
         present, body = False, negation.group(1)
     # A plain condition in an inclusion is one the child must have ("Controlled type 2 diabetes").
-    window = None
-    span = _WITHIN_MONTHS.search(body)
+    window: dict[str, int] = {}
+    span = _WITHIN_BRACKET.search(body) or _WITHIN_MONTHS.search(body)
+    one = None if span is not None else _WITHIN_ONE.search(body)
+    window_at = span or one
+    after = body[window_at.end() :].strip(" .,;") if window_at is not None else ""
+    if window_at is not None and after and not _BRACKET.fullmatch(after) and body[: window_at.start()].strip(" ,:;"):
+        return None  # "MI or stroke within 6 months, or hypertension": the window covers only some names
     if span is not None:
-        amount = int(span["amount"]) if span["amount"].isdigit() else _NUMBER_WORDS[span["amount"].lower()]
-        window = amount * 12 if span["unit"].lower().startswith("year") else amount
-        body = (body[: span.start()] + body[span.end() :]).strip()
-    elif (one := _WITHIN_ONE.search(body)) is not None:
-        window = 12 if one["unit"].lower() == "year" else 1
-        body = (body[: one.start()] + body[one.end() :]).strip()
+        window = _window(_PATTERNS.number(span["amount"]), span["unit"].lower())
+        body = (body[: span.start()] + " " + body[span.end() :]).strip()
+    elif one is not None:
+        window = {"within_months": 12 if one["unit"].lower() == "year" else 1}
+        body = (body[: one.start()] + " " + body[one.end() :]).strip()
+    if window:
+        body = _RECENT.sub(" ", body).strip()  # "recent stroke (within the last 6 months)": the window says how recent
+    if window and (_WITHIN_BRACKET.search(body) or _WITHIN_MONTHS.search(body) or _WITHIN_ONE.search(body)):
+        return None  # a second window ("MI in the last 6 months or stroke in the last 3 months")
     # "History of stroke": the trial asks about ever having had it (a resolved illness counts).
-    ever = window is None and present and _EVER.search(body) is not None
+    ever = not window and present and _EVER.search(body) is not None
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
@@ -233,9 +266,18 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         conditions=tuple(names_found),
         present=present,
         qualifier=qualifier,
-        within_months=window,
         ever=True if ever else None,
+        **window,
     )
+
+
+def _window(amount: int, unit: str) -> dict[str, int]:
+    """ "6 months" -> within_months 6; "2 years" -> 24 months; "4 weeks" -> within_days 28."""
+    if unit.startswith("year"):
+        return {"within_months": 12 * amount}
+    if unit.startswith("month"):
+        return {"within_months": amount}
+    return {"within_days": amount * (7 if unit.startswith("week") else 1)}
 
 
 def _months_between(earlier: date, later: date) -> float:
@@ -243,7 +285,7 @@ def _months_between(earlier: date, later: date) -> float:
 
 
 def _record_state(
-    name: str, profile: PatientProfile, within_months: int | None, on: date, ever: bool = False
+    name: str, profile: PatientProfile, within_months: float | None, on: date, ever: bool = False
 ) -> tuple[bool | None, str, bool] | None:
     """What a dated condition record says of `name` (see `_condition_state`), or None when none names it."""
     vocab = clinical_vocab()
@@ -267,7 +309,7 @@ def _record_state(
 
 
 def _condition_state(
-    name: str, profile: PatientProfile, within_months: int | None = None, on: date | None = None, ever: bool = False
+    name: str, profile: PatientProfile, within_months: float | None = None, on: date | None = None, ever: bool = False
 ) -> tuple[bool | None, str, bool]:
     """Whether the child has condition `name` (None: not known), what the profile says, and whether
     that settles the rule's time window and tense (False: a past or undated illness, which a
@@ -276,6 +318,9 @@ def _condition_state(
     if name == "active_infection":
         if profile.active_infection is None:
             return None, "the profile does not say whether there is an active infection", True
+        if within_months is not None and not profile.active_infection:
+            # No infection now says nothing of one earlier in the window.
+            return None, "the profile says there is no active infection now, but not about earlier ones", True
         return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}", True
     if name == "cns_metastases" and profile.cns_disease.present is not None and within_months is None:
         present = profile.cns_disease.present
@@ -294,15 +339,16 @@ def _condition_state(
 
 
 def evaluate_condition(rule: ConditionRule, profile: PatientProfile, on: date) -> Outcome:
-    states = [_condition_state(name, profile, rule.within_months, on, bool(rule.ever)) for name in rule.conditions]
+    months = rule.window_months()
+    states = [_condition_state(name, profile, months, on, bool(rule.ever)) for name in rule.conditions]
     said = "; ".join(text for _, text, _ in states)
     said = said[0].upper() + said[1:]
     names = " or ".join(clinical_vocab().conditions[c].display for c in rule.conditions)
     subject = (rule.label[0].lower() + rule.label[1:]) if rule.label else names
     if rule.qualifier:
         subject += f" ({rule.qualifier})"
-    if rule.within_months:
-        subject += f" in the last {rule.within_months} months"
+    if rule.window():
+        subject += f" in the last {rule.window()}"
     needs = f"the trial's condition is {'having' if rule.present else 'not having'} {subject}"
     missing = tuple(
         "active_infection" if c == "active_infection" else "conditions"
@@ -331,7 +377,8 @@ def _trigger() -> Trigger | None:
 
 KIND = RuleKind(
     ConditionRule, clinical_wording,
-    ("condition_present", "condition_ever", "condition_absent", "condition_absent_window"), evaluate_condition,
+    ("condition_present", "condition_within", "condition_ever", "condition_absent", "condition_absent_window"),
+    evaluate_condition,
     (Step(extract_condition, _trigger()),),
 )  # fmt: skip
 

@@ -81,7 +81,12 @@ def _first_rule(ctx: CriterionContext, prefilter: bool) -> Rule | None:
 
 def _parts(text: str) -> list[str]:
     sentences = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
-    return sentences if len(sentences) > 1 else [part.strip() for part in text.split(";") if part.strip()]
+    if len(sentences) > 1:
+        return sentences
+    clauses = [part.strip() for part in text.split(";") if part.strip()]
+    # "Major surgery within 4 weeks ..., or anticipated need for major surgery during the study": the
+    # window is read, the event still to come is left over (issue #12).
+    return clauses if len(clauses) > 1 else guards.still_to_come(text)
 
 
 def _checked(ctx: CriterionContext, prefilter: bool, depth: int = 0) -> guards.Checked | None:

@@ -145,6 +145,8 @@ class GuardVocabulary(_Model):
     definition_lead: str
     someone_else: str
     group_label: str
+    window_checked_kinds: Words
+    unread_window: str
 
 
 @cache
@@ -837,6 +839,15 @@ def _sex(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     return Checked(rules[0] if len(rules) == 1 else AllOf(rules=tuple(rules)), tuple(unparsed))
 
 
+def still_to_come(text: str) -> list[str]:
+    """The criterion before and from a second, future reason ("..., or anticipation of need for such a
+    vaccine during the study"), or the whole text when it gives none."""
+    match = _re(vocabulary().therapy.still_to_come).search(text)
+    if match is None or not text[: match.start()].strip(" ,;"):
+        return [text]
+    return [text[: match.start()].strip(" ,;"), text[match.start() :].strip(" ,;.")]
+
+
 def says_something(text: str) -> bool:
     """Whether a part of a criterion has any word beyond the filler list (not a stray "AND" or
     "Male and Female")."""
@@ -912,9 +923,29 @@ def _uncarried_comparison(text: str, rules: Sequence[Rule]) -> bool:
     return any(_number(m.group(1)) not in carried for m in _re(vocabulary().lab.compared_number).finditer(text))
 
 
+_WINDOW_FIELDS = ("min_days", "min_hours", "min_months", "within_days", "within_months", "max_age_days",
+                  "window_days", "transfusion_window_days", "amount")  # fmt: skip
+
+
+def _window_left(ctx: CriterionContext, checked: Checked) -> Checked:
+    """A time window no part of the rule carries is left to the family (partial), never dropped."""
+    if checked.rule is None:
+        return checked
+    leaves = list(_leaves(checked.rule))
+    kinds = vocabulary().window_checked_kinds
+    if not all(part.kind in kinds for part in leaves):
+        return checked
+    if any(getattr(part, name, None) is not None for part in leaves for name in _WINDOW_FIELDS):
+        return checked
+    window = _re(vocabulary().unread_window).search(ctx.text)
+    if window is None or any(window.group(0).strip() in left for left in checked.unparsed):
+        return checked
+    return Checked(checked.rule, tuple(dict.fromkeys((*checked.unparsed, window.group(0).strip()))))
+
+
 def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """The rule kept, made partial, replaced or dropped (see the module's docstring)."""
-    checked = _check(ctx, rule, read)
+    checked = _window_left(ctx, _check(ctx, rule, read))
     if checked.rule is None or not any(part.kind == "lab_threshold" for part in _leaves(checked.rule)):
         return checked
     exceptions = exceptions_in(ctx.text)

@@ -45,6 +45,9 @@ _AND = re.compile(r"\band\b(?!/)", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
 # Examples only: "i.e." defines (narrows) what it follows, so it is no example list.
 _EXAMPLES = re.compile(r"^(?:e\.?g\.?,?|eg,?|for example,?|such as|including)\s+(.+)$", re.IGNORECASE)
+# Examples after the list without a bracket ("psychostimulants such as methylphenidate", NCT03927391):
+# read as a bracket of examples would be.
+_EXAMPLES_AFTER = re.compile(r",?\s+((?:e\.g\.?,?|such as|for example,?|including)\s+[^()]+)$", re.IGNORECASE)
 # Words after a class phrase that change nothing ("anticoagulant medication", "NSAID drugs").
 _TAIL = re.compile(r"\s+(?:medications?|medicines?|drugs?|agents?|therapy|treatment|products?)$", re.IGNORECASE)
 # A heading's description of its medicines ("that can alter serum lipid profile") adds nothing to
@@ -130,6 +133,10 @@ def _terms(what: str, section: Section) -> list[Term] | None:
     vocab = medications()
     what = what.strip(" .,")
     parens = _PAREN.findall(what)
+    after = _EXAMPLES_AFTER.search(what)
+    if after is not None:
+        parens.append(after.group(1))
+        what = what[: after.start()]
     bare = _PAREN.sub("", what).strip(" ,")
     if not bare or "(" in bare or ")" in bare:
         return None
@@ -198,10 +205,12 @@ class _Window:
 
 
 def _window(match: re.Match[str]) -> _Window | None:
-    unit = match["unit"] or match["unit1"]
+    groups = match.groupdict()
+    unit = groups.get("unit") or groups.get("unit1") or groups.get("unit2")
     if unit is None:
         return None
-    amount = _PATTERNS.number(match["amount"]) if match["amount"] else 1
+    written = groups.get("amount") or groups.get("amount2")
+    amount = _PATTERNS.number(written) if written else 1
     unit = unit.lower()
     if unit.startswith("d"):
         return _Window(days=amount)

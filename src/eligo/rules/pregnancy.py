@@ -30,6 +30,7 @@ _MUST_NOT_BE = _PATTERNS.regex("must_not_be")
 _NURSING = _PATTERNS.regex("nursing")
 _NEGATIVE_TEST = _PATTERNS.regex("negative_test")
 _CONTRACEPTION = _PATTERNS.regex("contraception")
+_PAST_USE = _PATTERNS.regex("past_use")
 _MALE = _PATTERNS.regex("male")
 _FEMALE = _PATTERNS.regex("female")
 _MALE_ONLY = _PATTERNS.regex("male_only")
@@ -109,7 +110,7 @@ def extract_pregnancy(context: CriterionContext) -> Rule | None:
     if _NEGATIVE_TEST.search(low):
         parts.append(PregnancyRule(topic="negative_test"))
     contraception = _CONTRACEPTION.search(low)
-    if contraception is not None:
+    if contraception is not None and not _PAST_USE.search(low):
         male = _MALE.search(low) is not None
         before = low[: contraception.start()]
         female = _FEMALE.search(before) is not None

@@ -1,6 +1,7 @@
-"""The recent-surgery rule kind ("Major surgery within 4 weeks prior to the first dose"): model,
-question, extractor, evaluator and record (issue #12). Minor procedures (biopsy, line insertion) are
-not major surgery; a criterion that adds another event ("or significant trauma") is not read."""
+"""The recent-surgery rule kind ("Major surgery within 4 weeks prior to the first dose", "Surgery
+within six weeks of the study"): model, question, extractor, evaluator and record (issue #12). Minor
+procedures (biopsy, line insertion) are not major surgery; a criterion that adds another event ("or
+significant trauma") is not read."""
 
 from __future__ import annotations
 
@@ -18,17 +19,19 @@ from eligo.rules.verdicts import Outcome
 
 
 class RecentSurgeryRule(RuleBase):
-    """Major surgery in the last `amount` `unit`s."""
+    """Major surgery in the last `amount` `unit`s; any surgery, major or minor, when `any_surgery`."""
 
     kind: Literal["recent_surgery"] = "recent_surgery"
     amount: int = Field(gt=0, le=1000)
     unit: Literal["days", "weeks", "months", "years"]
+    any_surgery: Literal[True] | None = None
 
     def span(self) -> str:
         return span_text(self.amount, self.unit)
 
     def question(self, section: Section) -> str:
-        return general_wording()["surgery_within"].format(span=self.span())
+        key = "any_surgery_within" if self.any_surgery else "surgery_within"
+        return general_wording()[key].format(span=self.span())
 
 
 def extract_recent_surgery(context: CriterionContext) -> RecentSurgeryRule | None:
@@ -39,8 +42,12 @@ def extract_recent_surgery(context: CriterionContext) -> RecentSurgeryRule | Non
     for pattern in block.compiled:
         match = pattern.match(text)
         if match is not None:
-            unit = match["unit"].lower().rstrip("s") + "s"
-            return RecentSurgeryRule(amount=block.number(match["amount"]), unit=unit)
+            groups = match.groupdict()
+            return RecentSurgeryRule(
+                amount=block.number(match["amount"]),
+                unit=match["unit"].lower().rstrip("s") + "s",
+                any_surgery=True if groups.get("any") is not None else None,
+            )
     return None
 
 
@@ -51,7 +58,27 @@ def _last_major(profile: PatientProfile) -> date | None:
     return max(dates) if dates else None
 
 
+def _evaluate_any_surgery(rule: RecentSurgeryRule, profile: PatientProfile, on: date) -> Outcome:
+    """Any operation counts; the profile records major surgery and a list of procedures, neither of
+    which is sure to hold every minor one, so only an operation inside the window settles it."""
+    needs = f"the trial asks about any surgery in the last {rule.span()}"
+    window = span_days(rule.amount, rule.unit)
+    dated = [p for p in profile.procedures if p.date is not None and days_since(p.date, on) <= window]
+    if dated:
+        latest = max(dated, key=lambda p: p.date or on)
+        return Outcome.met(f"{latest.name} on {latest.date} ({days_since(latest.date or on, on)} days ago); {needs}.")
+    last = _last_major(profile)
+    if last is not None and days_since(last, on) <= window:
+        return Outcome.met(f"Major surgery on {last.isoformat()} ({days_since(last, on)} days ago); {needs}.")
+    return Outcome.unknown(
+        f"The profile does not say whether the child had any operation, major or minor, in the window; {needs}.",
+        "procedures",
+    )
+
+
 def evaluate_recent_surgery(rule: RecentSurgeryRule, profile: PatientProfile, on: date) -> Outcome:
+    if rule.any_surgery:
+        return _evaluate_any_surgery(rule, profile, on)
     needs = f"the trial asks about major surgery in the last {rule.span()}"
     last = _last_major(profile)
     window = span_days(rule.amount, rule.unit)
@@ -74,7 +101,7 @@ def evaluate_recent_surgery(rule: RecentSurgeryRule, profile: PatientProfile, on
 
 
 KIND = RuleKind(
-    RecentSurgeryRule, general_wording, ("surgery_within",), evaluate_recent_surgery,
+    RecentSurgeryRule, general_wording, ("surgery_within", "any_surgery_within"), evaluate_recent_surgery,
     (Step(extract_recent_surgery, patterns()["recent_surgery"].trigger),),
 )  # fmt: skip
 

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from eligo.patients.profile import PatientProfile
 from eligo.rules._general import days_since, general_wording, span_days, span_text
 from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.composite import AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
@@ -50,7 +51,7 @@ class TrialParticipationRule(RuleBase):
         return wording["trial_within"].format(span=self.span())
 
 
-def extract_trial_participation(context: CriterionContext) -> TrialParticipationRule | None:
+def extract_trial_participation(context: CriterionContext) -> TrialParticipationRule | AnyOf | None:
     block = patterns()["trial_participation"]
     if context.section != "exclusion":
         return None  # read only as an exclusion: an inclusion that mentions it says something else
@@ -67,6 +68,14 @@ def extract_trial_participation(context: CriterionContext) -> TrialParticipation
         if groups.get("amount") is None:
             return TrialParticipationRule(what=what)
         unit = match["unit"].lower().rstrip("s") + "s"
+        if groups.get("both") is not None:
+            # Either one excludes (the extractor reads exclusions only).
+            return AnyOf(
+                rules=tuple(
+                    TrialParticipationRule(what=each, amount=block.number(match["amount"]), unit=unit)
+                    for each in ("other_trial", "investigational_agent")
+                )
+            )
         return TrialParticipationRule(what=what, amount=block.number(match["amount"]), unit=unit)
     return None
 
