@@ -49,7 +49,8 @@ def test_questions_ask_one_thing_in_parents_words() -> None:
         "Undergoing septoplasty at the local hospital",  # a place
         "Previous gastrectomy except for ulcer",  # an exception
         "If undergoing septoplasty, no nasal packing",  # a scope
-        "History of bariatric surgery within 2 years",  # a window
+        "History of bariatric surgery during the study",  # not a window
+        "History of elective gastrectomy within 2 years",  # a narrowing word beside a window
     ],
 )
 def test_read_only_when_whole(text: str) -> None:

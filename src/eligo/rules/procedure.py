@@ -23,6 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.patients.profile import PatientProfile, Procedure
+from eligo.rules._general import days_since, span_days, span_text
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.prefilter import Trigger, phrase_words
@@ -30,6 +31,7 @@ from eligo.rules.verdicts import Outcome
 from eligo.yamlfile import load_yaml
 
 When = Literal["planned", "past"]
+Unit = Literal["days", "weeks", "months", "years"]
 
 
 class _Procedure(BaseModel):
@@ -57,6 +59,7 @@ class ProcedureVocab(BaseModel):
     phrases: dict[str, str]
     qualifiers: _Qualifiers
     questions: dict[str, str]
+    numbers: dict[str, int]
 
     @model_validator(mode="after")
     def _consistent(self) -> ProcedureVocab:
@@ -147,6 +150,9 @@ class ProcedureRule(RuleBase):
     procedures: tuple[str, ...] = Field(min_length=1)
     qualifier: str | None = None
     never: bool = False
+    # A past procedure in the last `within_amount` `within_unit`s.
+    within_amount: int | None = Field(default=None, gt=0, le=1000)
+    within_unit: Unit | None = None
 
     @model_validator(mode="after")
     def _known(self) -> ProcedureRule:
@@ -160,17 +166,30 @@ class ProcedureRule(RuleBase):
             raise ValueError(f"unknown narrowing words {sorted(unknown_words)}")
         if self.never and (self.when == "planned" or self.qualifier):
             raise ValueError("only an unqualified past procedure is read as never had")
+        if (self.within_amount is None) != (self.within_unit is None):
+            raise ValueError("a window needs both its amount and its unit")
+        if self.within_amount is not None and (self.when == "planned" or self.never or self.qualifier):
+            raise ValueError("a window is read only for a plain past procedure")
         return self
+
+    def span(self) -> str | None:
+        if self.within_amount is None or self.within_unit is None:
+            return None
+        if self.within_amount == 1:
+            return self.within_unit.rstrip("s")  # "in the last year"
+        return span_text(self.within_amount, self.within_unit)
 
     def names(self) -> str:
         return " or ".join(procedure_vocab().procedures[p].display for p in self.procedures)
 
     def question(self, section: Section) -> str:
         key = "never" if self.never else f"{self.when}{'_qualified' if self.qualifier else ''}"
+        if self.span() is not None:
+            key = "past_within"
         said = self.qualifier.split(", ") if self.qualifier else []
         words = [_qualifier_words()[word] for word in said]
         qualifier = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
-        return procedure_wording()[key].format(procedures=self.names(), qualifier=qualifier)
+        return procedure_wording()[key].format(procedures=self.names(), qualifier=qualifier, span=self.span())
 
 
 def _procedures_at(text: str, position: int) -> tuple[tuple[str, ...], tuple[str, ...], int] | None:
@@ -225,8 +244,38 @@ def _read(text: str, position: int, tail: str | None) -> tuple[tuple[str, ...], 
     return procedures, ", ".join(words) if words else None
 
 
+def _window(text: str) -> tuple[str, int, Unit] | None:
+    """The text before a trailing window ("within the past year") and the window's amount and unit."""
+    for found in _phrase("window").finditer(text):
+        if found.end() != len(text):
+            continue
+        written = (found["amount"] or "1").lower()
+        amount = int(written) if written.isdigit() else procedure_vocab().numbers[written]
+        unit = found["unit"].lower().rstrip("s") + "s"
+        if unit in ("days", "weeks", "months", "years"):
+            return text[: found.start()], amount, unit  # type: ignore[return-value]
+    return None
+
+
+def _past_within(text: str) -> ProcedureRule | None:
+    """A past procedure in a window: "History of thymectomy within the 12 months prior to
+    screening", "had a cardiac surgery in the past three months", "Shoulder surgery within the past year"."""
+    window = _window(text)
+    if window is None:
+        return None
+    body, amount, unit = window
+    past = _phrase("past").match(body)
+    read = _read(body, past.end() if past is not None else 0, None)
+    if read is None or read[1] is not None:
+        return None
+    return ProcedureRule(when="past", procedures=read[0], within_amount=amount, within_unit=unit)
+
+
 def extract_procedure(context: CriterionContext) -> ProcedureRule | None:
     text = _clean(context.text)
+    within = _past_within(text)
+    if within is not None:
+        return within
     never = _phrase("never").match(text)
     if never is not None:
         read = _read(text, never.end(), "past_tail")
@@ -269,6 +318,8 @@ def evaluate_procedure(rule: ProcedureRule, profile: PatientProfile, on: date) -
     else:
         needs = f"the trial asks whether the child has had {rule.names()}{wanted}"
     pattern = _profile_pattern(rule.procedures)
+    if rule.within_amount is not None and rule.within_unit is not None:
+        return _within(rule, listed, pattern, on)
     for procedure in listed:
         if not pattern.search(procedure.name):
             continue
@@ -286,6 +337,31 @@ def evaluate_procedure(rule: ProcedureRule, profile: PatientProfile, on: date) -
     return Outcome.unknown(f"{said}; {needs}.", field)
 
 
+def _within(rule: ProcedureRule, listed: tuple[Procedure, ...], pattern: re.Pattern[str], on: date) -> Outcome:
+    """Met on a listed procedure dated inside the window; otherwise unknown: the list may not hold
+    every operation, so an older or undated one does not show there has been none since."""
+    needs = f"the trial asks whether the child has had {rule.names()} in the last {rule.span()}"
+    window = span_days(rule.within_amount or 0, rule.within_unit or "days")
+    older: list[str] = []
+    for procedure in listed:
+        if not pattern.search(procedure.name):
+            continue
+        if procedure.date is None:
+            older.append(f"{procedure.name} (no date)")
+            continue
+        since = days_since(procedure.date, on)
+        if 0 <= since <= window:
+            return Outcome.met(
+                f"The profile lists {procedure.name} on {procedure.date.isoformat()} ({since} days ago); {needs}."
+            )
+        older.append(f"{procedure.name} on {procedure.date.isoformat()}")
+    if older:
+        said = f"The profile lists {', '.join(older)}, but may not list a later one"
+    else:
+        said = "The profile lists no operations" if not listed else f"The profile lists no {rule.names()}"
+    return Outcome.unknown(f"{said}; {needs}.", "procedures")
+
+
 def _trigger() -> Trigger | None:
     words = phrase_words(s for entry in procedure_vocab().procedures.values() for s in entry.synonyms)
     return None if words is None else Trigger(words)
@@ -293,7 +369,7 @@ def _trigger() -> Trigger | None:
 
 KIND = RuleKind(
     ProcedureRule, procedure_wording,
-    ("planned", "planned_qualified", "past", "past_qualified", "never"),
+    ("planned", "planned_qualified", "past", "past_qualified", "past_within", "never"),
     evaluate_procedure,
     (Step(extract_procedure, _trigger()),),
 )  # fmt: skip
