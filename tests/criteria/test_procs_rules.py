@@ -50,6 +50,7 @@ def test_questions_ask_one_thing_in_parents_words() -> None:
         "Previous gastrectomy except for ulcer",  # an exception
         "If undergoing septoplasty, no nasal packing",  # a scope
         "History of bariatric surgery during the study",  # not a window
+        "Cystectomy within 6 weeks",  # a window that may look ahead
         "History of elective gastrectomy within 2 years",  # a narrowing word beside a window
     ],
 )

@@ -244,8 +244,9 @@ def _read(text: str, position: int, tail: str | None) -> tuple[tuple[str, ...], 
     return procedures, ", ".join(words) if words else None
 
 
-def _window(text: str) -> tuple[str, int, Unit] | None:
-    """The text before a trailing window ("within the past year") and the window's amount and unit."""
+def _window(text: str) -> tuple[str, int, Unit, bool] | None:
+    """The text before a trailing window ("within the past year"), the window's amount and unit, and
+    whether its words look back ("past", "prior to screening", "performed")."""
     for found in _phrase("window").finditer(text):
         if found.end() != len(text):
             continue
@@ -253,7 +254,8 @@ def _window(text: str) -> tuple[str, int, Unit] | None:
         amount = int(written) if written.isdigit() else procedure_vocab().numbers[written]
         unit = found["unit"].lower().rstrip("s") + "s"
         if unit in ("days", "weeks", "months", "years"):
-            return text[: found.start()], amount, unit  # type: ignore[return-value]
+            back = bool(found["back"] or found["before"] or found["done"])
+            return text[: found.start()], amount, unit, back  # type: ignore[return-value]
     return None
 
 
@@ -263,8 +265,10 @@ def _past_within(text: str) -> ProcedureRule | None:
     window = _window(text)
     if window is None:
         return None
-    body, amount, unit = window
+    body, amount, unit, back = window
     past = _phrase("past").match(body)
+    if past is None and not back:
+        return None
     read = _read(body, past.end() if past is not None else 0, None)
     if read is None or read[1] is not None:
         return None
