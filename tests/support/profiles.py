@@ -245,6 +245,7 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         )
         or None,
         "procedures": _rows(draw, name=line_text, date=st.none() | dates, major=tri),
+        "planned_procedures": _rows(draw, name=line_text, date=st.none() | dates, major=tri),
         "last_major_surgery": draw(st.none() | dates),
         "never_major_surgery": draw(tri),
         "trial_participation": _drop_none(

@@ -72,6 +72,7 @@ ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "allergy": ("allergies", {"substance": "substance", "classes": "classes", "reaction": "reaction"}),
     "marker": ("tumour_markers", {"name": "name", "result": "result"}),
     "procedure": ("procedures", {"name": "name", "date": "date", "major": "major"}),
+    "planned": ("planned_procedures", {"name": "name", "date": "date", "major": "major"}),
 }
 # The column that says a row is filled in at all (a lab row may name its test and still be blank).
 ROW_KEY_COLUMN = {
@@ -85,13 +86,15 @@ ROW_KEY_COLUMN = {
     "allergy": "substance",
     "marker": "name",
     "procedure": "name",
+    "planned": "name",
 }
 INTEGER_COLUMNS = {("performance", "score"), ("lab", "transfused")}
 NUMBER_COLUMNS = {("lab", "value"), ("lab", "uln"), ("therapy", "dose"), *INTEGER_COLUMNS}
 DATE_COLUMNS = {("performance", "date"), ("lab", "date"), ("therapy", "start"), ("therapy", "end")}
 DATE_COLUMNS |= {("radiation", "end"), ("transplant", "date")}
 DATE_COLUMNS |= {("condition", "diagnosed"), ("condition", "resolved"), ("medication", "start"), ("procedure", "date")}
-TRI_COLUMNS = {("therapy", "progressed"), ("transplant", "myeloablative"), ("procedure", "major")}
+DATE_COLUMNS |= {("planned", "date")}
+TRI_COLUMNS = {("therapy", "progressed"), ("transplant", "myeloablative"), ("procedure", "major"), ("planned", "major")}
 CHECK_COLUMNS = {("therapy", "ongoing")}
 LIST_COLUMNS = {("therapy", "classes"), ("medication", "classes"), ("allergy", "classes")}
 

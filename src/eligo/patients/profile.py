@@ -304,6 +304,8 @@ class PatientProfile(Fact):
     # The date of the last major surgery; `never_major_surgery` True says there has been none.
     last_major_surgery: dt.date | None = None
     never_major_surgery: bool | None = None
+    # Operations and other procedures planned or under way (the date it is booked for, when known).
+    planned_procedures: tuple[Procedure, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     trial_participation: TrialParticipation = TrialParticipation()
     observations: Observations = Observations()
 

@@ -42,6 +42,7 @@ from eligo.rules import (
     pregnancy,
     prior_procedure,
     prior_therapy,
+    procedure,
     recent_surgery,
     sex,
     stored_stem_cells,
@@ -82,6 +83,7 @@ KINDS: tuple[RuleKind, ...] = (
     disease_site.KIND,
     disease_state.KIND,
     disease_extent.KIND,
+    procedure.KIND,  # before condition, which reads a gastrostomy as the tube the child has now
     condition.KIND,
     allergy.KIND,
     medication.KIND,
