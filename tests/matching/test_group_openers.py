@@ -38,6 +38,7 @@ SIRS = """Inclusion Criteria:
         ("At least three of the following four criteria:", 3),
         ("Renal disease shown by any 2 of the following:", 2),
         ("A minimum of 2 of the following:", 2),
+        ("Patients meet at least three out of the following six conditions:", 3),
         ("Nursing home residents with ≥2 of the following risk factors for atrial fibrillation:", 2),
     ],
 )
@@ -139,3 +140,42 @@ def test_an_exclusion_says_what_it_is_for_not_what_the_trial_needs() -> None:
     assert criterion.rules_out
     assert "the trial needs" not in criterion.evidence
     assert "this exclusion is for female" in criterion.evidence
+
+
+GROUPS = """Inclusion Criteria:
+
+* Patients with Major Depressive Disorder (MDD):
+  * Age 18-55
+* Patients with Bipolar Disorder (BD):
+  * Age 18-55
+* Healthy Controls:
+  * Age 18-55
+
+Exclusion Criteria:
+
+* Eligibility criteria for the secondary randomisation to stop or continue cotrimoxazole prophylaxis
+  * Aged at least 3 years
+* Patient's exclusion criteria
+* Age above 65 years
+"""
+
+
+def test_sibling_openers_for_groups_of_patients_are_each_scoped() -> None:
+    """LCT NCT00055575 lists one inclusion list per group (MDD, bipolar disorder, healthy controls):
+    a patient belongs to one group, so no group's items alone rule them out."""
+    tree = split_criteria(GROUPS)
+    assert [child.section_source for item in tree.inclusion for child in item.children] == ["scoped"] * 3
+
+
+def test_a_later_randomisation_and_a_possessive_heading() -> None:
+    """NCT02028676's secondary randomisation list sits in the exclusion section: its items are scoped, so
+    "Aged at least 3 years" there never excludes a child; "Patient's exclusion criteria" (LCT NCT03864055)
+    is an exclusion heading."""
+    tree = split_criteria(GROUPS)
+    sub_study, age = tree.exclusion
+    assert [child.section_source for child in sub_study.children] == ["scoped"]
+    assert age.text == "Age above 65 years" and age.section_source == "heading"
+    profile = {"birth_date": "2018-05-14"}
+    text = "Exclusion Criteria:\n\n" + GROUPS.split("Exclusion Criteria:\n\n", 1)[1]
+    assert _verdict(profile, text) is not TrialVerdict.INELIGIBLE
+    assert _verdict({"birth_date": "1950-01-01"}, text) is TrialVerdict.INELIGIBLE

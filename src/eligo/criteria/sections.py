@@ -149,7 +149,7 @@ def _compiled() -> _Compiled:
     )
     for section, phrases in vocab.sections.items():
         forms = [form.replace("{which}", phrases.which) for form in vocab.heading_forms]
-        free = rf"(?:[\w/-]+\s+){{0,{vocab.free_lead_words}}}"
+        free = rf"(?:[\w/'’-]+\s+){{0,{vocab.free_lead_words}}}"
         headings.append((section, False, re.compile(rf"^{free}(?:{forms[0]})(?:{tails})*{end}", re.IGNORECASE)))
         rest = "|".join(forms[1:])
         headings.append((section, False, re.compile(rf"^{lead}(?:{rest})(?:{tails})*{end}", re.IGNORECASE)))
@@ -204,6 +204,12 @@ def heading(line: str) -> Heading | None:
         scoped = kind != "neutral" and compiled.scope_words.search(line, 0, match.end()) is not None
         return Heading(None if kind == "neutral" else kind, match.end() if rest else len(line), scoped)
     return None
+
+
+def names_a_group(text: str) -> bool:
+    """Whether a short label names part of the study or other people ("Healthy Controls:", "Cohort 1a
+    and 1b", "Parents"): the `scope_words` of sections.yaml, in a label of at most ten words."""
+    return len(text.split()) <= 10 and _compiled().scope_words.search(text) is not None
 
 
 def inline_heading_starts(line: str) -> list[int]:

@@ -60,7 +60,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from eligo.criteria.sections import SectionSource, heading, inline_heading_starts, wording
+from eligo.criteria.sections import SectionSource, heading, inline_heading_starts, names_a_group, wording
 from eligo.yamlfile import load_yaml
 
 # Same values as eligo.rules.base.Section; the splitter does not depend on the rule kinds.
@@ -152,7 +152,7 @@ _ANY_CUE = re.compile(r"\b(at least (one|1) of|one or more of|any one of|one of|
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 _AT_LEAST_CUE = re.compile(
     r"(?:(?:\b(?:at least|a minimum of|any) |(?:≥|>=) ?)(?P<least>two|three|four|five|[2-5])(?: \(\d\))?"
-    r"|\b(?P<more>two|three|four|five|[2-5]) or more) (?:of|from)\b",
+    r"|\b(?P<more>two|three|four|five|[2-5]) or more) (?:out of|of|from)\b",
     re.IGNORECASE,
 )
 # An opener that names who or which part of the study its items are for ("For AD patients:", "In Part 2
@@ -164,7 +164,16 @@ _SCOPING_OPENER = re.compile(
     r"|this\s+(?:study|trial)\b|(?:the\s+)?(?:purpose|purposes)\b"
     # the steps everyone passes: "For initial randomisation", "For registration", "For screening"
     r"|(?:the\s+)?(?:(?:initial|first)\s+)?(?:randomi[sz]ation|registration|screening|study\s+entry)\b)"
-    r"|in\s+(?:the\s+)?(?:parts?|arms?|cohorts?|strat(?:um|a)|groups?|phases?|stages?|categor(?:y|ies)|sub-?stud(?:y|ies))\b)",
+    r"|in\s+(?:the\s+)?(?:parts?|arms?|cohorts?|strat(?:um|a)|groups?|phases?|stages?|categor(?:y|ies)|sub-?stud(?:y|ies))\b)"
+    # a later step only some reach: "Eligibility criteria for the secondary randomisation …" (NCT02028676)
+    r"|.*\b(?:second(?:ary)?|subsequent|later|re-?)\s*randomi[sz]ation\b|.*\bsub-?stud(?:y|ies)\b",
+    re.IGNORECASE,
+)
+# One of two or more sibling openers, each for a group of patients ("Patients with Major Depressive
+# Disorder (MDD):", "Patients with Bipolar Disorder (BD):", "Healthy Controls:"): alternatives, each scoped.
+_GROUP_OPENER = re.compile(
+    r"^(?:adult\s+|adolescent\s+)?(?:patients?|subjects?|participants?|individuals?|people|persons?|children|women|men)"
+    r"\s+(?:with(?:out)?|who|having|diagnosed)\b[^:]{0,80}:$",
     re.IGNORECASE,
 )
 _ALL_CUE = re.compile(r"\b(all of|each of|both of)\b", re.IGNORECASE)
@@ -493,10 +502,15 @@ def _continues(current: _Item, text: str, column: int, blank_before: bool) -> bo
 def _restructure(items: list[_Item], section: Section, top: bool = False) -> list[_Item]:
     items = _absorb_rows(items)
     items = _capture(items, 0, None, section)[0]
+    groups = [item for item in items if item.children and not item.rows and _GROUP_OPENER.match(item.text.strip())]
     for item in items:
         if item.children and not item.rows:
             item.children = _restructure(item.children, section)
-            if _SCOPING_OPENER.match(item.text):
+            if (
+                _SCOPING_OPENER.match(item.text)
+                or names_a_group(item.text)
+                or (len(groups) >= 2 and item in groups)
+            ):
                 _scope(item.children)
     return _link_or(items, whole=top and any(item.or_after for item in items))
 
