@@ -140,6 +140,12 @@ def test_an_exclusion_says_what_it_is_for_not_what_the_trial_needs() -> None:
     assert criterion.rules_out
     assert "the trial needs" not in criterion.evidence
     assert "this exclusion is for female" in criterion.evidence
+    # An either-or of limits (LCT NCT02699827 "Age < 20 or > 35 years.") says it too.
+    text = "Exclusion Criteria:\n\n* Age < 20 or > 35 years.\n"
+    either = ParsedCriteria(nct_id="NCT02699827", criteria=parse_criteria(text))
+    (criterion,) = evaluate_trial(either, profile_from_data({"birth_date": "2018-05-14"}), date(2026, 12, 2)).criteria
+    assert criterion.rules_out
+    assert "the trial needs" not in criterion.evidence
 
 
 GROUPS = """Inclusion Criteria:

@@ -627,6 +627,8 @@ _LIMIT_KINDS = frozenset({"age", "sex", "lab_threshold"})
 
 
 def _reads_as_needs(rule: Rule | None) -> bool:
+    if isinstance(rule, AllOf | AnyOf):  # "Age < 20 or > 35 years"
+        return all(_reads_as_needs(part) for part in rule.rules)
     return rule is not None and rule.kind in _LIMIT_KINDS
 
 
