@@ -2,7 +2,8 @@
 
 For each rule the check builds candidate profiles over realistic values
 (vocab/realistic_values.yaml) of what the rule reads (age, a lab value or its ULN multiple, a
-performance score, life expectancy, cardiac function, sex, pregnancy and breastfeeding, the
+performance score, life expectancy, cardiac function, sex, pregnancy, breastfeeding, a planned
+pregnancy and childbearing potential, the
 observations -- body mass index, weight, blood pressure, QTc, heart rate -- and the ASA class),
 evaluates the rule on each with `evaluate_rule`, and says:
 `meetable` (some candidate is met), `unmeetable` (every candidate is not met: a rule nobody can
@@ -123,11 +124,18 @@ def _candidates(rule: Rule) -> list[Candidate] | None:
         return [{"sex": "female"}, {"sex": "male"}]
     if isinstance(rule, PregnancyRule) and rule.topic == "pregnant":
         return [
-            {"sex": sex, "age_years": 30.0, "pregnant": pregnant, "breastfeeding": feeding}
+            {"sex": sex, "age_years": 30.0, "pregnant": pregnant, "breastfeeding": feeding, "planning_pregnancy": plan}
             for sex in ("female", "male")
             for pregnant in (True, False)
             for feeding in (True, False)
+            for plan in (True, False)
             if sex == "female" or not (pregnant or feeding)
+        ]
+    if isinstance(rule, PregnancyRule) and rule.topic == "childbearing_potential":
+        return [
+            {"sex": sex, "age_years": 30.0, "reproductive_potential": able}
+            for sex in ("female", "male")
+            for able in (True, False)
         ]
     if isinstance(rule, LabThresholdRule):
         if rule.condition is not None:

@@ -122,6 +122,8 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "active_infection": (("active_infection",), "tri"),
     "pregnant": (("pregnant",), "tri"),
     "breastfeeding": (("breastfeeding",), "tri"),
+    "planning_pregnancy": (("planning_pregnancy",), "tri"),
+    "reproductive_potential": (("reproductive_potential",), "tri"),
     "last_live_vaccine": (("last_live_vaccine",), "date"),
     "conditions": (("conditions",), "lines"),
     "conditions_absent": (("conditions_absent",), "lines"),
@@ -145,8 +147,12 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     **{f"obs_{name}": (("observations", name), "number") for name in OBSERVATION_NUMBERS},
     "obs_asa_class": (("observations", "asa_class"), "integer"),
     "obs_date": (("observations", "date"), "date"),
+    "smoking": (("lifestyle", "smoking"), "text"),
+    "smoking_pack_years": (("lifestyle", "pack_years"), "number"),
+    "smoking_cigarettes_per_day": (("lifestyle", "cigarettes_per_day"), "number"),
+    "smoking_quit": (("lifestyle", "quit_smoking"), "date"),
 }
-NESTED = ("disease_sites", "biomarkers", "location", "extent", "cns_disease", "trial_participation", "observations")
+NESTED = ("disease_sites", "biomarkers", "location", "extent", "cns_disease", "trial_participation", "observations", "lifestyle")
 
 
 class FormError(ProfileError):

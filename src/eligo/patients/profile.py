@@ -243,6 +243,26 @@ class Observations(Fact):
         return None
 
 
+class Lifestyle(Fact):
+    """Tobacco use, for the trials of older teenagers and adults that ask about it (issue #12).
+    `smoking` is now (`current`), in the past only (`former`) or never (`never`: fewer than 100
+    cigarettes in a lifetime); `pack_years` is packs of 20 a day times years smoked, over a lifetime;
+    `quit_smoking` is when a former smoker stopped."""
+
+    smoking: Literal["never", "former", "current"] | None = None
+    pack_years: float | None = Field(default=None, ge=0, le=300)
+    cigarettes_per_day: float | None = Field(default=None, ge=0, le=200)  # a current smoker's
+    quit_smoking: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Lifestyle:
+        if self.smoking == "never" and (self.pack_years or self.cigarettes_per_day or self.quit_smoking):
+            raise ValueError("smoking is 'never' but pack years, cigarettes per day or a quit date are given")
+        if self.quit_smoking is not None and self.smoking == "current":
+            raise ValueError("a current smoker has no quit date (give smoking 'former')")
+        return self
+
+
 class Location(Fact):
     place: Text | None = None  # town, UK postcode, US ZIP or "lat,lon" as typed
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -282,6 +302,12 @@ class PatientProfile(Fact):
     active_infection: bool | None = None
     pregnant: bool | None = None
     breastfeeding: bool | None = None
+    # Planning to become pregnant, during a trial or in the months after it (issue #12).
+    planning_pregnancy: bool | None = None
+    # Could become pregnant or father a child (past puberty, not sterilised, not post-menopausal).
+    # False: pregnancy, pregnancy-test and contraception criteria do not apply; unknown: a girl under
+    # 10 or a boy under 12 is taken as not yet (criteria/vocab/clinical.yaml `pregnancy`).
+    reproductive_potential: bool | None = None
     last_live_vaccine: dt.date | None = None
     # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
     conditions: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
@@ -306,6 +332,7 @@ class PatientProfile(Fact):
     never_major_surgery: bool | None = None
     trial_participation: TrialParticipation = TrialParticipation()
     observations: Observations = Observations()
+    lifestyle: Lifestyle = Lifestyle()
 
     @field_validator("birth_date")
     @classmethod

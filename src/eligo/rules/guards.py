@@ -16,8 +16,8 @@ What is checked, by kind:
 - consent: negation ("inability to", "not signed", "refusal to"), a consent phrase used as a
   time reference ("≥ 19 years at the time of signing informed consent"), and the rest of the
   criterion (other clauses go through the chain; what none reads is unparsed);
-- pregnancy: "pregnant or nursing" keeps breastfeeding; other content ("or planning to become
-  pregnant") is unparsed; contraceptives named as a medicine or inside an exception, "not using
+- pregnancy: "pregnant or nursing" keeps breastfeeding, "or planning to become pregnant" is the
+  rule's `planning` state; other content ("postpartum up to six months") is unparsed; contraceptives named as a medicine or inside an exception, "not using
   contraception", and any contraception rule in an exclusion, are no contraception requirement;
   who a contraception criterion addresses sets the rule's sex;
 - numbers (age, lab, performance, life expectancy): the clause holding the rule's number is the
@@ -52,6 +52,7 @@ from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.diagnosis import diagnosis_qualifiers
 from eligo.rules.drugs import therapy_vocabulary
 from eligo.rules.drugs import vocabulary as drug_vocabulary
+from eligo.rules.patterns import patterns
 from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.rules.sex import sex_remainder
 from eligo.yamlfile import load_yaml
@@ -399,6 +400,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
     text = ctx.text
     topic = getattr(rule, "topic", None)
     if topic == "contraception":
+        if not getattr(rule, "present", True):
+            return Checked(rule)  # the refusal reading matched the whole exclusion (pregnancy.refusal)
         contraception = vocabulary().contraception
         if any(_re(pattern).search(text) for pattern in contraception.not_requirement):
             return Checked(None)
@@ -428,6 +431,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         return Checked(rule)
     reason = _re(cues.reason).search(text)
     condition = text[: reason.start()] if reason else text
+    if getattr(rule, "planning", False):  # "or planning to become pregnant during the study": a state it reads
+        condition = patterns()["pregnancy.state"].regex("planned").sub(lambda m: " " * len(m[0]), condition)
     nursing = _re(cues.breastfeeding).search(condition) and not _re(cues.breastfeeding_allowed).search(text)
     if nursing and not getattr(rule, "breastfeeding", False):
         rule = rule.model_copy(update={"breastfeeding": True})
