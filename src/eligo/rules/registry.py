@@ -44,6 +44,7 @@ from eligo.rules import (
     prior_therapy,
     recent_surgery,
     sex,
+    smoking,
     stored_stem_cells,
     toxicity_grade,
     transfusion_dependence,
@@ -66,6 +67,7 @@ KINDS: tuple[RuleKind, ...] = (
     lab_threshold.KIND,
     creatinine_for_age.KIND,
     pregnancy.KIND,
+    smoking.KIND,  # before the composites: "current smokers and/or smoking history >15 pack years"
     all_of.KIND,
     any_of.KIND,
     high_risk.KIND,
