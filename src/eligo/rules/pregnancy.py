@@ -277,7 +277,10 @@ def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -
     facts = [(_FIELDS[flag], getattr(profile, _FIELDS[flag])) for _, flag in _STATES if getattr(rule, flag)]
     said = "; ".join(f"{name}: {'unknown' if value is None else _yes_no(value)}" for name, value in facts)
     states = " or ".join(words for words, flag in _STATES if getattr(rule, flag))
-    needs = f"the trial's condition is {'being' if rule.present else 'not being'} {states}"
+    lead = ("being " if rule.pregnant or rule.breastfeeding else "") if rule.present else "not " + (
+        "being " if rule.pregnant or rule.breastfeeding else ""
+    )
+    needs = f"the trial's condition is {lead}{states}"
     if any(value for _, value in facts):
         holds = True
     elif all(value is False for _, value in facts):

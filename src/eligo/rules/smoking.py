@@ -73,7 +73,7 @@ class SmokingRule(RuleBase):
             who = []  # everyone, or the number of cigarettes says it
         else:
             words = {"never": "has never smoked", "current": "smokes now", "former": former}
-            who = [words[status] for status in _ALL if status in statuses]
+            who = [words[status] for status in ("current", "former", "never") if status in statuses]
         said = [_join(who)] if who else []
         if self.measure == "pack_years":
             said.append(

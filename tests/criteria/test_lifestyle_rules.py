@@ -1,0 +1,64 @@
+"""Golden cases for behaviours and reproductive status (issue #12): criterion text in, rule out, through
+the whole extraction chain in registry order (tests/criteria/golden_rules/lifestyle.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from eligo.rules.base import CriterionContext
+from eligo.rules.extract import extract
+from eligo.rules.pregnancy import PregnancyRule
+from eligo.rules.registry import RULE_ADAPTER
+from eligo.rules.smoking import SmokingRule
+
+GOLDEN = Path(__file__).parent / "golden_rules" / "lifestyle.yaml"
+CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_golden(case: dict[str, Any]) -> None:
+    found = extract(CriterionContext(text=case["text"], section=case["section"]))
+    if case["expected"] is None:
+        assert found.rule is None, found.rule
+        return
+    assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
+    assert found.partial is case.get("partial", False)
+
+
+def test_rules_round_trip() -> None:
+    for case in CASES:
+        if case["expected"] is not None:
+            rule = RULE_ADAPTER.validate_python(case["expected"])
+            assert RULE_ADAPTER.validate_json(rule.model_dump_json()) == rule
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"measure": "pack_years"},  # a measure without its comparator and value
+        {"statuses": ("current",), "quit_within_months": 6},  # stopping is about former smokers
+        {},  # everyone meets it: says nothing
+    ],
+)
+def test_smoking_rule_refuses_incoherent(fields: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        SmokingRule(**fields)
+
+
+def test_pregnancy_rule_refuses_planning_outside_its_topic() -> None:
+    with pytest.raises(ValidationError):
+        PregnancyRule(topic="contraception", planning=True)
+    with pytest.raises(ValidationError):
+        PregnancyRule(topic="childbearing_potential", sex="male")
+
+
+def test_questions_ask_one_thing_in_words() -> None:
+    rule = SmokingRule(statuses=("current", "former"), quit_within_months=6)
+    assert rule.question("exclusion") == "Is it true that your child smokes now or stopped smoking less than 6 months ago?"
+    refusal = PregnancyRule(topic="contraception", present=False)
+    assert "unwilling or unable" in refusal.question("exclusion")
