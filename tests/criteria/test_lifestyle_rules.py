@@ -59,6 +59,8 @@ def test_pregnancy_rule_refuses_planning_outside_its_topic() -> None:
 
 def test_questions_ask_one_thing_in_words() -> None:
     rule = SmokingRule(statuses=("current", "former"), quit_within_months=6)
-    assert rule.question("exclusion") == "Is it true that your child smokes now or stopped smoking less than 6 months ago?"
+    assert (
+        rule.question("exclusion") == "Is it true that your child smokes now or stopped smoking less than 6 months ago?"
+    )
     refusal = PregnancyRule(topic="contraception", present=False)
     assert "unwilling or unable" in refusal.question("exclusion")

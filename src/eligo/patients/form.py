@@ -152,7 +152,16 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "smoking_cigarettes_per_day": (("lifestyle", "cigarettes_per_day"), "number"),
     "smoking_quit": (("lifestyle", "quit_smoking"), "date"),
 }
-NESTED = ("disease_sites", "biomarkers", "location", "extent", "cns_disease", "trial_participation", "observations", "lifestyle")
+NESTED = (
+    "disease_sites",
+    "biomarkers",
+    "location",
+    "extent",
+    "cns_disease",
+    "trial_participation",
+    "observations",
+    "lifestyle",
+)
 
 
 class FormError(ProfileError):

@@ -17,9 +17,11 @@ What is checked, by kind:
   time reference ("≥ 19 years at the time of signing informed consent"), and the rest of the
   criterion (other clauses go through the chain; what none reads is unparsed);
 - pregnancy: "pregnant or nursing" keeps breastfeeding, "or planning to become pregnant" is the
-  rule's `planning` state; other content ("postpartum up to six months") is unparsed; contraceptives named as a medicine or inside an exception, "not using
-  contraception", and any contraception rule in an exclusion, are no contraception requirement;
-  who a contraception criterion addresses sets the rule's sex;
+  rule's `planning` state; other content ("postpartum up to six months") is unparsed;
+  contraceptives named as a medicine or inside an exception, "not using contraception", and any
+  contraception rule in an exclusion, are no contraception requirement (except the whole refusal
+  the pregnancy kind reads, `pregnancy.refusal`); who a contraception criterion addresses sets the
+  rule's sex;
 - numbers (age, lab, performance, life expectancy): the clause holding the rule's number is the
   rule's own, the others are read by the chain or unparsed; an alternative, exception or lead
   ("If liver metastases are present:") the rule cannot carry in an inclusion drops it; "2.5 ULN"

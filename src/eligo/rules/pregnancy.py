@@ -238,7 +238,9 @@ def _pregnancy_not_applicable(rule: PregnancyRule, profile: PatientProfile, on: 
 def _evaluate_potential(rule: PregnancyRule, profile: PatientProfile, on: date) -> Outcome:
     """Is she a woman or girl who could become pregnant? A boy is not; a girl younger than the age
     in clinical.yaml is taken as not yet, when the profile does not say."""
-    needs = f"the trial's condition is {'being' if rule.present else 'not being'} a woman or girl of childbearing potential"
+    needs = (
+        f"the trial's condition is {'being' if rule.present else 'not being'} a woman or girl of childbearing potential"
+    )
     months = profile.age_in_months_on(on)
     threshold = clinical_vocab().pregnancy.female_min_age_years
     holds: bool | None
@@ -248,14 +250,20 @@ def _evaluate_potential(rule: PregnancyRule, profile: PatientProfile, on: date) 
         holds, said = False, "Profile reproductive_potential: no"
     elif profile.reproductive_potential is None and months is not None and months < threshold * 12:
         holds = False
-        said = f"Age {describe_months(months)} on {on.isoformat()}; Eligo takes a child under {threshold} as not yet able"
+        said = (
+            f"Age {describe_months(months)} on {on.isoformat()}; Eligo takes a child under {threshold} as not yet able"
+        )
         said += " to become pregnant"
     elif profile.reproductive_potential and profile.sex is Sex.FEMALE:
         holds, said = True, "Profile: a girl or woman; reproductive_potential: yes"
     else:
         holds, said = None, "The profile does not say whether the child is a girl who could become pregnant"
     if holds is None:
-        missing = [name for name, value in (("sex", profile.sex), ("reproductive_potential", profile.reproductive_potential)) if value is None]
+        missing = [
+            name
+            for name, value in (("sex", profile.sex), ("reproductive_potential", profile.reproductive_potential))
+            if value is None
+        ]
         return Outcome.unknown(f"{said}; {needs}.", *missing)
     return (Outcome.met if holds == rule.present else Outcome.not_met)(f"{said}; {needs}.")
 
@@ -277,8 +285,10 @@ def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -
     facts = [(_FIELDS[flag], getattr(profile, _FIELDS[flag])) for _, flag in _STATES if getattr(rule, flag)]
     said = "; ".join(f"{name}: {'unknown' if value is None else _yes_no(value)}" for name, value in facts)
     states = " or ".join(words for words, flag in _STATES if getattr(rule, flag))
-    lead = ("being " if rule.pregnant or rule.breastfeeding else "") if rule.present else "not " + (
-        "being " if rule.pregnant or rule.breastfeeding else ""
+    lead = (
+        ("being " if rule.pregnant or rule.breastfeeding else "")
+        if rule.present
+        else "not " + ("being " if rule.pregnant or rule.breastfeeding else "")
     )
     needs = f"the trial's condition is {lead}{states}"
     if any(value for _, value in facts):

@@ -69,7 +69,7 @@ class SmokingRule(RuleBase):
             former = "used to smoke"
         if statuses == {"never", "former"} and former == "used to smoke":
             who = ["does not smoke now"]
-        elif statuses == set(_ALL) and former == "used to smoke" or statuses == {"current"} and cpd:
+        elif (statuses == set(_ALL) and former == "used to smoke") or (statuses == {"current"} and cpd):
             who = []  # everyone, or the number of cigarettes says it
         else:
             words = {"never": "has never smoked", "current": "smokes now", "former": former}
@@ -106,15 +106,21 @@ def extract_smoking(context: CriterionContext) -> Rule | None:
         return SmokingRule(measure="pack_years", comparator=_SYMBOL[match["cmp"]], value=_number(match["num"]))
     if match := found["smoker_cpd"]:
         cmp = _SYMBOL[match["cmp"]]
-        return SmokingRule(statuses=("current",), measure="cigarettes_per_day", comparator=cmp, value=_number(match["num"]))
+        return SmokingRule(
+            statuses=("current",), measure="cigarettes_per_day", comparator=cmp, value=_number(match["num"])
+        )
     if match := found["upto_cpd"]:
         cmp = _SYMBOL[match["cmp"]]
         return SmokingRule(measure="cigarettes_per_day", comparator=cmp, value=_number(match["num"]))
     if match := found["non_pack_years"]:
         cmp = _SYMBOL[match["cmp"]]
-        return SmokingRule(statuses=("never", "former"), measure="pack_years", comparator=cmp, value=_number(match["num"]))
+        return SmokingRule(
+            statuses=("never", "former"), measure="pack_years", comparator=cmp, value=_number(match["num"])
+        )
     if match := found["non_or_ex_pack_years"]:  # "10 pack x years or less"
-        return SmokingRule(statuses=("never", "former"), measure="pack_years", comparator="<=", value=_number(match["num"]))
+        return SmokingRule(
+            statuses=("never", "former"), measure="pack_years", comparator="<=", value=_number(match["num"])
+        )
     if match := found["current_or_pack_years"]:
         value = _number(match["num"])
         return AnyOf(
@@ -172,7 +178,9 @@ def evaluate_smoking(rule: SmokingRule, profile: PatientProfile, on: date) -> Ou
     return Outcome.met(f"{said}; {needs}.")
 
 
-def smoking_state(name: str, profile: PatientProfile, within_months: int | None, on: date, ever: bool) -> tuple[bool | None, str, bool] | None:
+def smoking_state(
+    name: str, profile: PatientProfile, within_months: int | None, on: date, ever: bool
+) -> tuple[bool | None, str, bool] | None:
     """What the profile's smoking status says of the condition kind's `smoking` (smoking now; with
     `ever`, ever smoked; with a window, smoked within it) or `former_smoking`, in the shape of
     `eligo.rules.condition._condition_state`; None when the profile does not say."""
