@@ -64,3 +64,35 @@ def test_questions_ask_one_thing_in_words() -> None:
     )
     refusal = PregnancyRule(topic="contraception", present=False)
     assert "unwilling or unable" in refusal.question("exclusion")
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        # wordings beside the real ones above, in the same shapes
+        (
+            "Current smokers (≥ 10 cigarettes per day)",
+            "inclusion",
+            {"statuses": ["current"], "measure": "cigarettes_per_day", "comparator": ">=", "value": 10},
+        ),
+        ("≥ 20 pack-year smoking history", "inclusion", {"measure": "pack_years", "comparator": ">=", "value": 20}),
+        (
+            "Former smokers with >10 pack-years",
+            "inclusion",
+            {"statuses": ["former"], "measure": "pack_years", "comparator": ">", "value": 10},
+        ),
+        ("Never smokers", "inclusion", {"statuses": ["never"]}),
+    ],
+)  # fmt: skip
+def test_smoking_wordings(text: str, section: str, expected: dict[str, Any]) -> None:
+    found = extract(CriterionContext(text=text, section=section))
+    assert found.rule == RULE_ADAPTER.validate_python({"kind": "smoking", **expected})
+    assert not found.partial
+
+
+def test_not_agreeing_to_contraception_is_no_requirement_to_use_it() -> None:
+    # Negation: as an inclusion, "who do not agree to use" must not become "will use birth control".
+    text = "Women of childbearing potential who do not agree to use adequate contraception"
+    assert extract(CriterionContext(text=text, section="inclusion")).rule is None
+    refusal = extract(CriterionContext(text=text, section="exclusion")).rule
+    assert refusal == PregnancyRule(topic="contraception", present=False)

@@ -103,7 +103,21 @@ def extract_smoking(context: CriterionContext) -> Rule | None:
     text = " ".join(context.normalized.split()).strip().rstrip(".;,").strip()
     found = {name: _PATTERNS.regex(name).match(text) for name in _PATTERNS.named}
     if match := found["pack_years"]:
-        return SmokingRule(measure="pack_years", comparator=_SYMBOL[match["cmp"]], value=_number(match["num"]))
+        who = (match["who"] or "").lower()
+        statuses: tuple[Status, ...] = (
+            ("former", "current")
+            if " or " in who
+            else ("current",)
+            if who == "current"
+            else ("former",)
+            if who
+            else _ALL
+        )
+        return SmokingRule(
+            statuses=statuses, measure="pack_years", comparator=_SYMBOL[match["cmp"]], value=_number(match["num"])
+        )
+    if found["never"]:
+        return SmokingRule(statuses=("never",))
     if match := found["smoker_cpd"]:
         cmp = _SYMBOL[match["cmp"]]
         return SmokingRule(
