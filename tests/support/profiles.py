@@ -175,6 +175,8 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
         "breastfeeding": draw(tri),
         "planning_pregnancy": draw(tri),
         "reproductive_potential": draw(tri),
+        "menopause": draw(st.sampled_from([None, "pre", "peri", "post"])),
+        "last_period": draw(st.none() | dates),
         "last_live_vaccine": draw(st.none() | dates),
         "conditions": conditions or None,
         "conditions_absent": [name for name in absent if name.strip().lower() not in present] or None,

@@ -124,6 +124,8 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "breastfeeding": (("breastfeeding",), "tri"),
     "planning_pregnancy": (("planning_pregnancy",), "tri"),
     "reproductive_potential": (("reproductive_potential",), "tri"),
+    "menopause": (("menopause",), "text"),
+    "last_period": (("last_period",), "date"),
     "last_live_vaccine": (("last_live_vaccine",), "date"),
     "conditions": (("conditions",), "lines"),
     "conditions_absent": (("conditions_absent",), "lines"),

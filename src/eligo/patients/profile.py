@@ -308,6 +308,10 @@ class PatientProfile(Fact):
     # False: pregnancy, pregnancy-test and contraception criteria do not apply; unknown: a girl under
     # 10 or a boy under 12 is taken as not yet (criteria/vocab/clinical.yaml `pregnancy`).
     reproductive_potential: bool | None = None
+    # Menopause (issue #12): `pre` (has not been through it), `peri` (going through it), `post`
+    # (periods stopped for good); `last_period` dates a post-menopausal woman's last menstrual period.
+    menopause: Literal["pre", "peri", "post"] | None = None
+    last_period: dt.date | None = None
     last_live_vaccine: dt.date | None = None
     # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
     conditions: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)

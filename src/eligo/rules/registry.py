@@ -34,6 +34,7 @@ from eligo.rules import (
     lab_threshold,
     life_expectancy,
     medication,
+    menopause,
     observation,
     organ_function,
     performance,
@@ -67,6 +68,7 @@ KINDS: tuple[RuleKind, ...] = (
     lab_threshold.KIND,
     creatinine_for_age.KIND,
     pregnancy.KIND,
+    menopause.KIND,  # before sex, which would read "Postmenopausal women" as a sex and an open question
     smoking.KIND,  # before the composites: "current smokers and/or smoking history >15 pack years"
     all_of.KIND,
     any_of.KIND,

@@ -18,12 +18,12 @@ from eligo.rules.composite import AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
+from eligo.terms import Comparator
 
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
 Status = Literal["never", "former", "current"]
-Comparator = Literal["<", "<=", ">", ">="]
 _ALL: tuple[Status, ...] = ("never", "former", "current")
 _PATTERNS = patterns()["smoking"]
 _SYMBOL: dict[str, Comparator] = {"<": "<", "≤": "<=", ">": ">", "≥": ">="}
