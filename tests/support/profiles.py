@@ -177,6 +177,8 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
         "reproductive_potential": draw(tri),
         "menopause": draw(st.sampled_from([None, "pre", "peri", "post"])),
         "last_period": draw(st.none() | dates),
+        "due_date": draw(st.none() | dates),
+        "gestational_age_at_birth_weeks": draw(st.none() | _finite(22, 43)),
         "last_live_vaccine": draw(st.none() | dates),
         "conditions": conditions or None,
         "conditions_absent": [name for name in absent if name.strip().lower() not in present] or None,

@@ -126,6 +126,8 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "reproductive_potential": (("reproductive_potential",), "tri"),
     "menopause": (("menopause",), "text"),
     "last_period": (("last_period",), "date"),
+    "due_date": (("due_date",), "date"),
+    "gestational_age_at_birth_weeks": (("gestational_age_at_birth_weeks",), "number"),
     "last_live_vaccine": (("last_live_vaccine",), "date"),
     "conditions": (("conditions",), "lines"),
     "conditions_absent": (("conditions_absent",), "lines"),

@@ -312,6 +312,12 @@ class PatientProfile(Fact):
     # (periods stopped for good); `last_period` dates a post-menopausal woman's last menstrual period.
     menopause: Literal["pre", "peri", "post"] | None = None
     last_period: dt.date | None = None
+    # The expected date of delivery of a pregnancy now: gestational age on any day is 40 weeks less
+    # the time still to go (issue #12).
+    due_date: dt.date | None = None
+    # The child's own gestational age at birth, in weeks (e.g. 33.5 for 33 weeks and 4 days); a
+    # criterion counts completed weeks.
+    gestational_age_at_birth_weeks: float | None = Field(default=None, ge=20, le=45)
     last_live_vaccine: dt.date | None = None
     # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
     conditions: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)

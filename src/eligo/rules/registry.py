@@ -30,6 +30,7 @@ from eligo.rules import (
     disease_extent,
     disease_site,
     disease_state,
+    gestation,
     high_risk,
     lab_threshold,
     life_expectancy,
@@ -67,6 +68,7 @@ KINDS: tuple[RuleKind, ...] = (
     transfusion_dependence.KIND,
     lab_threshold.KIND,
     creatinine_for_age.KIND,
+    gestation.KIND,  # before pregnancy, which would read "Pregnant (>20 weeks)" as pregnant and an open question
     pregnancy.KIND,
     menopause.KIND,  # before sex, which would read "Postmenopausal women" as a sex and an open question
     smoking.KIND,  # before the composites: "current smokers and/or smoking history >15 pack years"
