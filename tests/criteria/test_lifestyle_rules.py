@@ -96,3 +96,17 @@ def test_not_agreeing_to_contraception_is_no_requirement_to_use_it() -> None:
     assert extract(CriterionContext(text=text, section="inclusion")).rule is None
     refusal = extract(CriterionContext(text=text, section="exclusion")).rule
     assert refusal == PregnancyRule(topic="contraception", present=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "breastfeeding"),
+    [
+        ("Not pregnant or planning to become pregnant during the study", False),
+        ("Not pregnant, breastfeeding, or planning to become pregnant", True),
+    ],
+)
+def test_not_pregnant_nor_planning(text: str, breastfeeding: bool) -> None:
+    # An inclusion's negation covers every state it lists, the plan too.
+    found = extract(CriterionContext(text=text, section="inclusion"))
+    assert found.rule == PregnancyRule(topic="pregnant", breastfeeding=breastfeeding, planning=True, present=False)
+    assert not found.partial

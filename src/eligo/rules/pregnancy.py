@@ -176,7 +176,12 @@ def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
     match = _STATE_ABSENT.match(text)
     if match is None:
         return None
-    return PregnancyRule(topic="pregnant", breastfeeding=match["second"] is not None, present=False)
+    return PregnancyRule(
+        topic="pregnant",
+        breastfeeding=match["second"] is not None,
+        planning=True if match["plan"] else None,
+        present=False,
+    )
 
 
 _REFUSAL = patterns()["pregnancy.refusal"]
