@@ -155,6 +155,7 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "smoking_pack_years": (("lifestyle", "pack_years"), "number"),
     "smoking_cigarettes_per_day": (("lifestyle", "cigarettes_per_day"), "number"),
     "smoking_quit": (("lifestyle", "quit_smoking"), "date"),
+    "diet": (("lifestyle", "diet"), "text"),
 }
 NESTED = (
     "disease_sites",

@@ -244,7 +244,7 @@ class Observations(Fact):
 
 
 class Lifestyle(Fact):
-    """Tobacco use, for the trials of older teenagers and adults that ask about it (issue #12).
+    """Tobacco use and diet, for the trials that ask about them (issue #12).
     `smoking` is now (`current`), in the past only (`former`) or never (`never`: fewer than 100
     cigarettes in a lifetime); `pack_years` is packs of 20 a day times years smoked, over a lifetime;
     `quit_smoking` is when a former smoker stopped."""
@@ -253,6 +253,8 @@ class Lifestyle(Fact):
     pack_years: float | None = Field(default=None, ge=0, le=300)
     cigarettes_per_day: float | None = Field(default=None, ge=0, le=200)  # a current smoker's
     quit_smoking: dt.date | None = None
+    # What the child eats: `vegan` (no animal products), `vegetarian` (no meat or fish), `omnivore`.
+    diet: Literal["omnivore", "vegetarian", "vegan"] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Lifestyle:

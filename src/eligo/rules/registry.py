@@ -27,6 +27,7 @@ from eligo.rules import (
     creatinine_for_age,
     cumulative_dose,
     diagnosis,
+    diet,
     disease_extent,
     disease_site,
     disease_state,
@@ -71,7 +72,8 @@ KINDS: tuple[RuleKind, ...] = (
     gestation.KIND,  # before pregnancy, which would read "Pregnant (>20 weeks)" as pregnant and an open question
     pregnancy.KIND,
     menopause.KIND,  # before sex, which would read "Postmenopausal women" as a sex and an open question
-    smoking.KIND,  # before the composites: "current smokers and/or smoking history >15 pack years"
+    smoking.KIND,
+    diet.KIND,  # before the composites: "current smokers and/or smoking history >15 pack years"
     all_of.KIND,
     any_of.KIND,
     high_risk.KIND,
