@@ -433,8 +433,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         return Checked(rule)
     reason = _re(cues.reason).search(text)
     condition = text[: reason.start()] if reason else text
-    if getattr(rule, "planning", False):  # "or planning to become pregnant during the study": a state it reads
-        condition = patterns()["pregnancy.state"].regex("planned").sub(lambda m: " " * len(m[0]), condition)
+    # "or planning to become pregnant during the study": a state the rule reads, so no words of a clause's own
+    planned = patterns()["pregnancy.state"].regex("planned") if getattr(rule, "planning", False) else None
     nursing = _re(cues.breastfeeding).search(condition) and not _re(cues.breastfeeding_allowed).search(text)
     if nursing and not getattr(rule, "breastfeeding", False):
         rule = rule.model_copy(update={"breastfeeding": True})
@@ -443,7 +443,13 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
     # What a bracket adds ("(as stated by patient)", "(test taken pre-operatively)") qualifies
     # the clause it is in; the clauses themselves are what the rule must account for.
     clauses = [clause for sentence in _top_level(condition, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
-    left_out = [bool(_content(_BRACKETED.sub(" ", clause), cues.words)) for clause in clauses]
+    masked = planned.sub(lambda found: " " * len(found[0]), condition) if planned else condition
+    read, position = [], 0
+    for clause in clauses:  # each clause as the rule reads it, the plan blanked out where it stands
+        start = max(condition.find(clause, position), position)
+        read.append(masked[start : start + len(clause)])
+        position = start + len(clause)
+    left_out = [bool(_content(_BRACKETED.sub(" ", clause), cues.words)) for clause in read]
     return Checked(rule, _spans(condition, clauses, left_out))
 
 
