@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile, Sex
+from eligo.rules._clinical import clinical_vocab, describe_months
 from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
@@ -93,6 +94,12 @@ def evaluate_gestation(rule: GestationRule, profile: PatientProfile, on: date) -
         return Outcome.not_met(f"The child is {profile.sex.value}; {needs}.")
     if profile.pregnant is False:
         return Outcome.not_met(f"Profile pregnant: no; {needs}.")
+    months = profile.age_in_months_on(on)
+    young = clinical_vocab().pregnancy.female_min_age_years
+    if profile.pregnant is None and profile.sex is Sex.FEMALE and months is not None and months < young * 12:
+        # The age below which pregnancy criteria do not apply (clinical.yaml): a young girl is not pregnant.
+        said = f"Age {describe_months(months)} on {on.isoformat()}; Eligo takes a girl under {young} as not pregnant"
+        return Outcome.not_met(f"{said}; {needs}.")
     if profile.pregnant is None:
         return Outcome.unknown(f"The profile does not say whether she is pregnant; {needs}.", "pregnant")
     if profile.due_date is None:

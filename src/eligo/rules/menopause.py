@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile, Sex
-from eligo.rules._clinical import describe_months
+from eligo.rules._clinical import clinical_vocab, describe_months
 from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
@@ -72,12 +72,19 @@ def evaluate_menopause(rule: MenopauseRule, profile: PatientProfile, on: date) -
     needs = f"the trial's condition is that the patient {rule.describe()}"
     if profile.sex is not None and profile.sex is not Sex.FEMALE:
         return Outcome.not_met(f"The child is {profile.sex.value}; {needs}.")
-    if profile.menopause is None:
+    status, said = profile.menopause, f"Menopause: {profile.menopause}"
+    months = profile.age_in_months_on(on)
+    young = clinical_vocab().pregnancy.female_min_age_years
+    if status is None and profile.sex is Sex.FEMALE and months is not None and months < young * 12:
+        # Before puberty there has been no period, let alone a menopause (the age pregnancy criteria use).
+        status = "pre"
+        said = f"Age {describe_months(months)} on {on.isoformat()}; Eligo takes a girl under {young} as"
+        said += " before the menopause"
+    if status is None:
         return Outcome.unknown(
             f"The profile does not say whether she has been through the menopause; {needs}.", "menopause"
         )
-    said = f"Menopause: {profile.menopause}"
-    if profile.menopause != rule.status:
+    if status != rule.status:
         return Outcome.not_met(f"{said}; {needs}.")
     if rule.min_months is None:
         if profile.sex is None:
@@ -85,9 +92,9 @@ def evaluate_menopause(rule: MenopauseRule, profile: PatientProfile, on: date) -
         return Outcome.met(f"{said}; {needs}.")
     if profile.last_period is None:
         return Outcome.unknown(f"{said}, no date of the last period; {needs}.", "last_period")
-    months = (on - profile.last_period).days / _MONTH_DAYS
+    since = (on - profile.last_period).days / _MONTH_DAYS
     said += f", last period {profile.last_period.isoformat()}"
-    holds = months > rule.min_months if rule.strict else months >= rule.min_months
+    holds = since > rule.min_months if rule.strict else since >= rule.min_months
     if holds and profile.sex is None:
         return Outcome.unknown(f"{said}, sex not given; {needs}.", "sex")
     return (Outcome.met if holds else Outcome.not_met)(f"{said}; {needs}.")
