@@ -215,7 +215,11 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         "date": draw(st.none() | dates),
     }
     smoking = draw(st.sampled_from([None, "never", "former", "current"]))
-    lifestyle = {"smoking": smoking, "diet": draw(st.sampled_from([None, "omnivore", "vegetarian", "vegan"]))}
+    lifestyle = {
+        "smoking": smoking,
+        "diet": draw(st.sampled_from([None, "omnivore", "vegetarian", "vegan"])),
+        "alcohol_drinks_per_week": draw(st.none() | _finite(0, 60)),
+    }
     if smoking != "never":
         lifestyle["pack_years"] = draw(st.none() | _finite(0, 80))
         lifestyle["cigarettes_per_day"] = draw(st.none() | _finite(0, 60))

@@ -156,6 +156,7 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "smoking_cigarettes_per_day": (("lifestyle", "cigarettes_per_day"), "number"),
     "smoking_quit": (("lifestyle", "quit_smoking"), "date"),
     "diet": (("lifestyle", "diet"), "text"),
+    "alcohol_drinks_per_week": (("lifestyle", "alcohol_drinks_per_week"), "number"),
 }
 NESTED = (
     "disease_sites",

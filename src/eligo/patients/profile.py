@@ -255,6 +255,8 @@ class Lifestyle(Fact):
     quit_smoking: dt.date | None = None
     # What the child eats: `vegan` (no animal products), `vegetarian` (no meat or fish), `omnivore`.
     diet: Literal["omnivore", "vegetarian", "vegan"] | None = None
+    # Standard drinks a week, on average (a small glass of wine, a bottle of beer or a shot of spirits).
+    alcohol_drinks_per_week: float | None = Field(default=None, ge=0, le=500)
 
     @model_validator(mode="after")
     def _consistent(self) -> Lifestyle:

@@ -17,6 +17,7 @@ from pydantic import Field, TypeAdapter
 
 from eligo.rules import (
     age,
+    alcohol,
     all_of,
     allergy,
     any_of,
@@ -73,7 +74,8 @@ KINDS: tuple[RuleKind, ...] = (
     pregnancy.KIND,
     menopause.KIND,  # before sex, which would read "Postmenopausal women" as a sex and an open question
     smoking.KIND,
-    diet.KIND,  # before the composites: "current smokers and/or smoking history >15 pack years"
+    diet.KIND,
+    alcohol.KIND,  # before the composites: "current smokers and/or smoking history >15 pack years"
     all_of.KIND,
     any_of.KIND,
     high_risk.KIND,
