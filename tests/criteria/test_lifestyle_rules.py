@@ -110,3 +110,21 @@ def test_not_pregnant_nor_planning(text: str, breastfeeding: bool) -> None:
     found = extract(CriterionContext(text=text, section="inclusion"))
     assert found.rule == PregnancyRule(topic="pregnant", breastfeeding=breastfeeding, planning=True, present=False)
     assert not found.partial
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("Men who are not willing to use contraception", "male"),
+        ("Men and women of reproductive potential who are unwilling to use effective contraception", "any"),
+        ("Sexually active women of childbearing potential not using adequate contraception", "female"),
+    ],
+)
+def test_contraception_refusal_gets_the_right_sex(text: str, sex: str) -> None:
+    rule = extract(CriterionContext(text=text, section="exclusion")).rule
+    assert rule == PregnancyRule(topic="contraception", sex=sex, present=False)
+
+
+def test_refusal_of_unstated_people_is_not_read() -> None:
+    # "Patients not using contraception": no sex and no childbearing potential named; it may be about anything.
+    assert extract(CriterionContext(text="Patients not using contraception", section="exclusion")).rule is None

@@ -186,6 +186,9 @@ def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
 
 _REFUSAL = patterns()["pregnancy.refusal"]
 _REFUSAL_WHOLE = _REFUSAL.regex("whole")
+_REFUSAL_MALE = _REFUSAL.regex("male")
+_REFUSAL_FEMALE = _REFUSAL.regex("female")
+_REFUSAL_POTENTIAL = _REFUSAL.regex("potential")
 _POTENTIAL = patterns()["pregnancy.potential"]
 _POTENTIAL_NOT = _POTENTIAL.regex("not")
 _POTENTIAL_IS = _POTENTIAL.regex("is")
@@ -200,7 +203,14 @@ def extract_contraception_refusal(context: CriterionContext) -> Rule | None:
     match = _REFUSAL_WHOLE.match(context.normalized.strip().rstrip(".;,").strip())
     if match is None:
         return None
-    return PregnancyRule(topic="contraception", sex="female", present=False)
+    who = (match["who"] or match["who2"]).lower()
+    male, female = _REFUSAL_MALE.search(who) is not None, _REFUSAL_FEMALE.search(who) is not None
+    if not (male or female or _REFUSAL_POTENTIAL.search(who)):
+        return None  # "Patients not using contraception": of no stated potential, it may be about anything
+    sex: Literal["female", "male", "any"] = (
+        "female" if female and not male else "male" if male and not female else "any"
+    )
+    return PregnancyRule(topic="contraception", sex=sex, present=False)
 
 
 def extract_potential(context: CriterionContext) -> Rule | None:
