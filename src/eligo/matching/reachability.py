@@ -3,7 +3,7 @@
 For each rule the check builds candidate profiles over realistic values
 (vocab/realistic_values.yaml) of what the rule reads (age, a lab value or its ULN multiple, a
 performance score, life expectancy, cardiac function, sex, pregnancy, breastfeeding, a planned
-pregnancy and childbearing potential, the
+pregnancy and childbearing potential, smoking, diet, alcohol, menopause, gestational age, the
 observations -- body mass index, weight, blood pressure, QTc, heart rate -- and the ASA class),
 evaluates the rule on each with `evaluate_rule`, and says:
 `meetable` (some candidate is met), `unmeetable` (every candidate is not met: a rule nobody can
