@@ -34,7 +34,7 @@ def test_behaviour_rules_can_be_met_and_failed() -> None:
     # The reachability check builds profiles for the new kinds: none of their golden rules is
     # unmeetable (no profile meets it) or unfailable (every profile does).
     golden = Path(__file__).parents[1] / "criteria" / "golden_rules" / "lifestyle.yaml"
-    kinds = {"smoking", "menopause", "gestation", "diet", "alcohol"}
+    kinds = {"smoking", "menopause", "gestation", "diet", "alcohol", "prior_pregnancy"}
     checked = 0
     for case in yaml.safe_load(golden.read_text(encoding="utf-8")):
         expected = case["expected"]

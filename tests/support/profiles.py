@@ -178,6 +178,7 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
         "menopause": draw(st.sampled_from([None, "pre", "peri", "post"])),
         "last_period": draw(st.none() | dates),
         "due_date": draw(st.none() | dates),
+        "previous_pregnancies": draw(st.none() | st.integers(0, 6)),
         "gestational_age_at_birth_weeks": draw(st.none() | _finite(22, 43)),
         "last_live_vaccine": draw(st.none() | dates),
         "conditions": conditions or None,

@@ -40,6 +40,7 @@ from eligo.rules.organ_function import OrganFunctionRule
 from eligo.rules.performance import PerformanceRule
 from eligo.rules.physical_status import PhysicalStatusRule
 from eligo.rules.pregnancy import PregnancyRule
+from eligo.rules.prior_pregnancy import PriorPregnancyRule
 from eligo.rules.registry import Rule
 from eligo.rules.sex import SexRule
 from eligo.rules.smoking import SmokingRule
@@ -191,6 +192,8 @@ def _behaviour_candidates(rule: Rule) -> list[Candidate] | None:
         former = [{"life:smoking": "former", "life:pack_years": p, "life:quit_smoking@days_ago": d} for p in _PACKS
                   for d in (30, 150, 400, 7 * 365, 20 * 365)]  # fmt: skip
         return [{"life:smoking": "never"}, *current, *former]
+    if isinstance(rule, PriorPregnancyRule):
+        return [{"sex": "female", "age_years": 30.0, "previous_pregnancies": count} for count in (0, 1, 3)]
     if isinstance(rule, DietRule):
         return [{"life:diet": diet} for diet in ("omnivore", "vegetarian", "vegan")]
     if isinstance(rule, AlcoholRule):

@@ -127,6 +127,7 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "menopause": (("menopause",), "text"),
     "last_period": (("last_period",), "date"),
     "due_date": (("due_date",), "date"),
+    "previous_pregnancies": (("previous_pregnancies",), "integer"),
     "gestational_age_at_birth_weeks": (("gestational_age_at_birth_weeks",), "number"),
     "last_live_vaccine": (("last_live_vaccine",), "date"),
     "conditions": (("conditions",), "lines"),

@@ -322,6 +322,8 @@ class PatientProfile(Fact):
     # The child's own gestational age at birth, in weeks (e.g. 33.5 for 33 weeks and 4 days); a
     # criterion counts completed weeks.
     gestational_age_at_birth_weeks: float | None = Field(default=None, ge=20, le=45)
+    # Pregnancies before any pregnancy now, however they ended (gravidity less the current one).
+    previous_pregnancies: int | None = Field(default=None, ge=0, le=30)
     last_live_vaccine: dt.date | None = None
     # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
     conditions: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)

@@ -44,6 +44,7 @@ from eligo.rules import (
     permitted,
     physical_status,
     pregnancy,
+    prior_pregnancy,
     prior_procedure,
     prior_therapy,
     recent_surgery,
@@ -70,6 +71,7 @@ KINDS: tuple[RuleKind, ...] = (
     transfusion_dependence.KIND,
     lab_threshold.KIND,
     creatinine_for_age.KIND,
+    prior_pregnancy.KIND,  # before pregnancy, which reads "pregnancy" in "No past pregnancy"
     gestation.KIND,  # before pregnancy, which would read "Pregnant (>20 weeks)" as pregnant and an open question
     pregnancy.KIND,
     menopause.KIND,  # before sex, which would read "Postmenopausal women" as a sex and an open question
