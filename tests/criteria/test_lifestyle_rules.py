@@ -128,3 +128,15 @@ def test_contraception_refusal_gets_the_right_sex(text: str, sex: str) -> None:
 def test_refusal_of_unstated_people_is_not_read() -> None:
     # "Patients not using contraception": no sex and no childbearing potential named; it may be about anything.
     assert extract(CriterionContext(text="Patients not using contraception", section="exclusion")).rule is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pregnant women at 24-28 weeks of gestation", {"subject": "pregnancy", "min_weeks": 24, "max_weeks": 28}),
+        ("Infants born before 32 weeks of gestation", {"subject": "birth", "max_weeks": 32, "max_inclusive": False}),
+    ],
+)
+def test_gestation_wordings(text: str, expected: dict[str, Any]) -> None:
+    found = extract(CriterionContext(text=text, section="inclusion"))
+    assert found.rule == RULE_ADAPTER.validate_python({"kind": "gestation", **expected})

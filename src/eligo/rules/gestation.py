@@ -1,11 +1,11 @@
 """The gestation rule kind: gestational age in weeks, of a pregnancy now ("Pregnancy between 36 and 42
 weeks of gestation") or at the child's own birth ("preterm neonates born at 26 to 34 weeks of
-gestational age"): model, question, extractor, evaluator and record (issue #12). Weeks are completed
-weeks, as obstetrics counts them (34 weeks and 6 days is 34 weeks)."""
+gestational age"): model, question, extractor, evaluator and record (issue #12). An inclusive upper
+bound counts completed weeks, as obstetrics does ("at most 34 weeks" takes in 34 weeks and 6 days);
+"more than 20 weeks" is any day past 20 weeks 0 days."""
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Literal
 
@@ -42,9 +42,11 @@ class GestationRule(RuleBase):
             raise ValueError("the lowest week is above the highest")
         return self
 
-    def holds(self, weeks: int) -> bool:
+    def holds(self, weeks: float) -> bool:
+        """`weeks` with its days (34 weeks 6 days is 34.86): "at most 34 weeks" counts completed weeks and
+        takes it in; "more than 20 weeks" is any day past 20 weeks 0 days."""
         low = self.min_weeks is None or (weeks >= self.min_weeks if self.min_inclusive else weeks > self.min_weeks)
-        high = self.max_weeks is None or (weeks <= self.max_weeks if self.max_inclusive else weeks < self.max_weeks)
+        high = self.max_weeks is None or (weeks < self.max_weeks + 1 if self.max_inclusive else weeks < self.max_weeks)
         return low and high
 
     def range_text(self) -> str:
@@ -70,7 +72,9 @@ def extract_gestation(context: CriterionContext) -> GestationRule | None:
         subject: Literal["pregnancy", "birth"] = "pregnancy" if match.groupdict().get("pregnancy") else "birth"
         if match.groupdict().get("lo") is not None:
             return GestationRule(subject=subject, min_weeks=int(match["lo"]), max_weeks=int(match["hi"]))
-        cmp, weeks = match["cmp"].replace("or ", "or"), int(match["num"])
+        written = match["cmp"].lower()
+        cmp = {"before": "<", "after": ">"}.get(written, written.replace("or ", "or"))
+        weeks = int(match["num"])
         if cmp in (">", "≥", "or>"):
             return GestationRule(subject=subject, min_weeks=weeks, min_inclusive=cmp != ">")
         return GestationRule(subject=subject, max_weeks=weeks, max_inclusive=cmp != "<")
@@ -86,8 +90,7 @@ def evaluate_gestation(rule: GestationRule, profile: PatientProfile, on: date) -
                 f"The profile does not give the gestational age at birth; {needs} at birth.",
                 "gestational_age_at_birth_weeks",
             )
-        weeks = math.floor(born)
-        verdict = Outcome.met if rule.holds(weeks) else Outcome.not_met
+        verdict = Outcome.met if rule.holds(born) else Outcome.not_met
         return verdict(f"Born at {born:g} weeks of gestation; {needs} at birth.")
     needs += " in a pregnancy now"
     if profile.sex is not None and profile.sex is not Sex.FEMALE:
@@ -107,7 +110,7 @@ def evaluate_gestation(rule: GestationRule, profile: PatientProfile, on: date) -
     days = _TERM_DAYS - (profile.due_date - on).days
     weeks, rest = divmod(days, 7)
     said = f"Due {profile.due_date.isoformat()}: {weeks} weeks {rest} days on {on.isoformat()}"
-    return (Outcome.met if rule.holds(weeks) else Outcome.not_met)(f"{said}; {needs}.")
+    return (Outcome.met if rule.holds(days / 7) else Outcome.not_met)(f"{said}; {needs}.")
 
 
 KIND = RuleKind(
