@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from eligo.rules.base import CriterionContext
 from eligo.rules.extract import extract
+from eligo.rules.menopause import MenopauseRule
 from eligo.rules.pregnancy import PregnancyRule
 from eligo.rules.registry import RULE_ADAPTER
 from eligo.rules.smoking import SmokingRule
@@ -140,3 +141,21 @@ def test_refusal_of_unstated_people_is_not_read() -> None:
 def test_gestation_wordings(text: str, expected: dict[str, Any]) -> None:
     found = extract(CriterionContext(text=text, section="inclusion"))
     assert found.rule == RULE_ADAPTER.validate_python({"kind": "gestation", **expected})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Non-smokers for at least 6 months", {"statuses": ["never", "former"], "quit_before_months": 6}),
+        ("Former smokers who quit at least 1 year ago", {"statuses": ["former"], "quit_before_months": 12}),
+        ("Former smokers who quit within the past 15 years", {"statuses": ["former"], "quit_within_months": 180}),
+    ],
+)
+def test_stopping_wordings(text: str, expected: dict[str, Any]) -> None:
+    found = extract(CriterionContext(text=text, section="inclusion"))
+    assert found.rule == RULE_ADAPTER.validate_python({"kind": "smoking", **expected})
+
+
+def test_menopause_wordings() -> None:
+    for text in ("Women who are postmenopausal", "Postmenopausal status", "Post-menopausal women"):
+        assert extract(CriterionContext(text=text, section="inclusion")).rule == MenopauseRule(status="post")

@@ -148,6 +148,12 @@ def extract_smoking(context: CriterionContext) -> Rule | None:
         return SmokingRule(statuses=("current", "former"), quit_within_months=months)
     if match := found["non_or_quit_before"]:
         return SmokingRule(statuses=("never", "former"), quit_before_months=_months(match["span"], match["unit"]))
+    if match := found["non_for"]:
+        return SmokingRule(statuses=("never", "former"), quit_before_months=_months(match["span"], match["unit"]))
+    if match := found["ex_quit_before"]:
+        return SmokingRule(statuses=("former",), quit_before_months=_months(match["span"], match["unit"]))
+    if match := found["ex_quit_within"]:
+        return SmokingRule(statuses=("former",), quit_within_months=_months(match["span"], match["unit"]))
     if (match := found["former_quit_within"]) and context.section == "inclusion":
         return SmokingRule(quit_within_months=_months(match["span"], match["unit"]))
     return None
