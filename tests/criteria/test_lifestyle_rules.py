@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from eligo.rules.base import CriterionContext
+from eligo.rules.composite import AnyOf
 from eligo.rules.extract import extract
 from eligo.rules.menopause import MenopauseRule
 from eligo.rules.pregnancy import PregnancyRule
@@ -159,3 +160,17 @@ def test_stopping_wordings(text: str, expected: dict[str, Any]) -> None:
 def test_menopause_wordings() -> None:
     for text in ("Women who are postmenopausal", "Postmenopausal status", "Post-menopausal women"):
         assert extract(CriterionContext(text=text, section="inclusion")).rule == MenopauseRule(status="post")
+
+
+def test_pregnant_or_refusing_birth_control_is_either_reason() -> None:
+    text = "Pregnant or breastfeeding women, or women of childbearing potential not using adequate contraception"
+    rule = extract(CriterionContext(text=text, section="exclusion")).rule
+    assert rule == AnyOf(
+        rules=(
+            PregnancyRule(topic="pregnant", breastfeeding=True),
+            PregnancyRule(topic="contraception", present=False),
+        )
+    )
+    # As an inclusion it is not this reading (and not the requirement to use birth control either).
+    found = extract(CriterionContext(text=text, section="inclusion")).rule
+    assert not isinstance(found, AnyOf)

@@ -11,7 +11,7 @@ from pydantic import model_validator
 from eligo.patients.profile import PatientProfile, Sex
 from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording, describe_months
 from eligo.rules.base import CriterionContext, RuleBase, Section
-from eligo.rules.composite import AllOf
+from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger
@@ -213,6 +213,27 @@ def extract_contraception_refusal(context: CriterionContext) -> Rule | None:
     return PregnancyRule(topic="contraception", sex=sex, present=False)
 
 
+_OR_REFUSAL = _REFUSAL.regex("or_refusal")
+
+
+def extract_pregnant_or_refusal(context: CriterionContext) -> Rule | None:
+    """An exclusion of pregnancy or breastfeeding and of women who will not use birth control, both
+    whole ("Pregnant or breastfeeding women, or women of childbearing potential not using adequate
+    contraception"): either reason excludes (issue #12)."""
+    if context.section != "exclusion" or len(context.text) > 250 or len(context.sentences) > 1:
+        return None
+    text = context.normalized.strip().rstrip(".;,").strip()
+    for split in _OR_REFUSAL.finditer(text):
+        states = _STATE_PRESENT.match(text[: split.start()])
+        if states is None or states["rest"] or _PLANNED.search(states["states"]):
+            continue
+        refusal = extract_contraception_refusal(context.with_text(text[split.end() :]))
+        state = extract_pregnancy_state(context.with_text(text[: split.start()]))
+        if refusal is not None and state is not None:
+            return AnyOf(rules=(state, refusal))
+    return None
+
+
 def extract_potential(context: CriterionContext) -> Rule | None:
     """Being (or not being) a woman of childbearing potential as the whole criterion: "Not a woman of
     childbearing potential (WOCBP)" in an inclusion, "Women of childbearing potential" in an
@@ -329,6 +350,7 @@ KIND = RuleKind(
     ),
     evaluate_pregnancy,
     (
+        Step(extract_pregnant_or_refusal, Trigger(("contracept", "birth"))),
         Step(extract_contraception_refusal, Trigger(("contracept", "birth"))),
         Step(
             extract_pregnancy,
@@ -347,4 +369,5 @@ __all__ = [
     "extract_potential",
     "extract_pregnancy",
     "extract_pregnancy_state",
+    "extract_pregnant_or_refusal",
 ]
