@@ -173,6 +173,13 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
         "active_infection": draw(tri),
         "pregnant": draw(tri),
         "breastfeeding": draw(tri),
+        "planning_pregnancy": draw(tri),
+        "reproductive_potential": draw(tri),
+        "menopause": draw(st.sampled_from([None, "pre", "peri", "post"])),
+        "last_period": draw(st.none() | dates),
+        "due_date": draw(st.none() | dates),
+        "previous_pregnancies": draw(st.none() | st.integers(0, 6)),
+        "gestational_age_at_birth_weeks": draw(st.none() | _finite(22, 43)),
         "last_live_vaccine": draw(st.none() | dates),
         "conditions": conditions or None,
         "conditions_absent": [name for name in absent if name.strip().lower() not in present] or None,
@@ -208,6 +215,17 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         "asa_class": draw(st.none() | st.integers(1, 6)),
         "date": draw(st.none() | dates),
     }
+    smoking = draw(st.sampled_from([None, "never", "former", "current"]))
+    lifestyle = {
+        "smoking": smoking,
+        "diet": draw(st.sampled_from([None, "omnivore", "vegetarian", "vegan"])),
+        "alcohol_drinks_per_week": draw(st.none() | _finite(0, 60)),
+    }
+    if smoking != "never":
+        lifestyle["pack_years"] = draw(st.none() | _finite(0, 80))
+        lifestyle["cigarettes_per_day"] = draw(st.none() | _finite(0, 60))
+    if smoking == "former":
+        lifestyle["quit_smoking"] = draw(st.none() | dates)
     return {
         "condition_records": _rows(
             draw,
@@ -258,6 +276,7 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         )
         or None,
         "observations": _drop_none(observations) or None,
+        "lifestyle": _drop_none(lifestyle) or None,
     }
 
 

@@ -2,7 +2,8 @@
 
 For each rule the check builds candidate profiles over realistic values
 (vocab/realistic_values.yaml) of what the rule reads (age, a lab value or its ULN multiple, a
-performance score, life expectancy, cardiac function, sex, pregnancy and breastfeeding, the
+performance score, life expectancy, cardiac function, sex, pregnancy, breastfeeding, a planned
+pregnancy and childbearing potential, smoking, diet, alcohol, menopause, gestational age, the
 observations -- body mass index, weight, blood pressure, QTc, heart rate -- and the ASA class),
 evaluates the rule on each with `evaluate_rule`, and says:
 `meetable` (some candidate is met), `unmeetable` (every candidate is not met: a rule nobody can
@@ -17,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -27,16 +28,22 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from eligo.matching.evaluate import evaluate_rule
 from eligo.patients.profile import LabResult, PatientProfile, PerformanceScore
 from eligo.rules.age import AgeRule
+from eligo.rules.alcohol import AlcoholRule
 from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.diet import DietRule
+from eligo.rules.gestation import GestationRule
 from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.life_expectancy import LifeExpectancyRule
+from eligo.rules.menopause import MenopauseRule
 from eligo.rules.observation import ObservationRule, profile_field
 from eligo.rules.organ_function import OrganFunctionRule
 from eligo.rules.performance import PerformanceRule
 from eligo.rules.physical_status import PhysicalStatusRule
 from eligo.rules.pregnancy import PregnancyRule
+from eligo.rules.prior_pregnancy import PriorPregnancyRule
 from eligo.rules.registry import Rule
 from eligo.rules.sex import SexRule
+from eligo.rules.smoking import SmokingRule
 from eligo.rules.verdicts import CriterionVerdict
 from eligo.units import lab_spec
 from eligo.yamlfile import load_yaml
@@ -123,10 +130,11 @@ def _candidates(rule: Rule) -> list[Candidate] | None:
         return [{"sex": "female"}, {"sex": "male"}]
     if isinstance(rule, PregnancyRule) and rule.topic == "pregnant":
         return [
-            {"sex": sex, "age_years": 30.0, "pregnant": pregnant, "breastfeeding": feeding}
+            {"sex": sex, "age_years": 30.0, "pregnant": pregnant, "breastfeeding": feeding, "planning_pregnancy": plan}
             for sex in ("female", "male")
             for pregnant in (True, False)
             for feeding in (True, False)
+            for plan in (True, False)
             if sex == "female" or not (pregnant or feeding)
         ]
     if isinstance(rule, LabThresholdRule):
@@ -169,6 +177,48 @@ def _candidates(rule: Rule) -> list[Candidate] | None:
         return [{f"obs:{profile_field(rule.measure)}": value} for value in _grid(span, points, log=False)]
     if isinstance(rule, PhysicalStatusRule):
         return [{"obs:asa_class": grade} for grade in range(1, 7)]
+    return _behaviour_candidates(rule)
+
+
+# Behaviours and reproductive status (issue #12). A key "life:x" is `lifestyle.x`; a key ending in
+# "@days_ago" is a date that many days before the evaluation date (negative: after it).
+_PACKS = (5.0, 15.0, 30.0, 60.0)
+
+
+def _behaviour_candidates(rule: Rule) -> list[Candidate] | None:
+    if isinstance(rule, SmokingRule):
+        current = [{"life:smoking": "current", "life:pack_years": p, "life:cigarettes_per_day": c} for p in _PACKS
+                   for c in (3.0, 8.0, 15.0, 30.0)]  # fmt: skip
+        former = [{"life:smoking": "former", "life:pack_years": p, "life:quit_smoking@days_ago": d} for p in _PACKS
+                  for d in (30, 150, 400, 7 * 365, 20 * 365)]  # fmt: skip
+        return [{"life:smoking": "never"}, *current, *former]
+    if isinstance(rule, PriorPregnancyRule):
+        return [{"sex": "female", "age_years": 30.0, "previous_pregnancies": count} for count in (0, 1, 3)]
+    if isinstance(rule, DietRule):
+        return [{"life:diet": diet} for diet in ("omnivore", "vegetarian", "vegan")]
+    if isinstance(rule, AlcoholRule):
+        return [{"life:alcohol_drinks_per_week": drinks} for drinks in (0.0, 3.0, 7.0, 10.0, 14.0, 21.0, 35.0, 70.0)]
+    if isinstance(rule, MenopauseRule):
+        woman = {"sex": "female", "age_years": 55.0}
+        return [
+            {**woman, "menopause": "pre"},
+            {**woman, "menopause": "peri"},
+            *({**woman, "menopause": "post", "last_period@days_ago": d} for d in (60, 400, 3 * 365)),
+        ]
+    if isinstance(rule, GestationRule) and rule.subject == "birth":
+        return [{"gestational_age_at_birth_weeks": float(weeks)} for weeks in range(22, 44)]
+    if isinstance(rule, GestationRule):
+        woman = {"sex": "female", "age_years": 30.0}
+        # Due in 280 - 7w days: w completed weeks of gestation on the evaluation date.
+        return [{**woman, "pregnant": False}] + [
+            {**woman, "pregnant": True, "due_date@days_ago": 7 * weeks - 280} for weeks in range(4, 43)
+        ]
+    if isinstance(rule, PregnancyRule) and rule.topic == "childbearing_potential":
+        return [
+            {"sex": sex, "age_years": 30.0, "reproductive_potential": able}
+            for sex in ("female", "male")
+            for able in (True, False)
+        ]
     return None
 
 
@@ -176,8 +226,13 @@ def _profile(candidate: Candidate, on: date) -> PatientProfile:
     fields: dict[str, Any] = {}
     labs: list[LabResult] = []
     observations: dict[str, Any] = {}
+    lifestyle: dict[str, Any] = {}
     for key, value in candidate.items():
-        if key.startswith("lab:"):
+        if key.endswith("@days_ago"):
+            key, value = key.removesuffix("@days_ago"), on - timedelta(days=value)
+        if key.startswith("life:"):
+            lifestyle[key[5:]] = value
+        elif key.startswith("lab:"):
             labs.append(LabResult(test=key[4:], date=on, **value))
         elif key.startswith("obs:"):
             observations[key[4:]] = value
@@ -187,6 +242,8 @@ def _profile(candidate: Candidate, on: date) -> PatientProfile:
             fields[key] = value
     if observations:
         fields["observations"] = observations
+    if lifestyle:
+        fields["lifestyle"] = lifestyle
     return PatientProfile(labs=tuple(labs), **fields)
 
 

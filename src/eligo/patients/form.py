@@ -125,6 +125,13 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "active_infection": (("active_infection",), "tri"),
     "pregnant": (("pregnant",), "tri"),
     "breastfeeding": (("breastfeeding",), "tri"),
+    "planning_pregnancy": (("planning_pregnancy",), "tri"),
+    "reproductive_potential": (("reproductive_potential",), "tri"),
+    "menopause": (("menopause",), "text"),
+    "last_period": (("last_period",), "date"),
+    "due_date": (("due_date",), "date"),
+    "previous_pregnancies": (("previous_pregnancies",), "integer"),
+    "gestational_age_at_birth_weeks": (("gestational_age_at_birth_weeks",), "number"),
     "last_live_vaccine": (("last_live_vaccine",), "date"),
     "conditions": (("conditions",), "lines"),
     "conditions_absent": (("conditions_absent",), "lines"),
@@ -148,8 +155,23 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     **{f"obs_{name}": (("observations", name), "number") for name in OBSERVATION_NUMBERS},
     "obs_asa_class": (("observations", "asa_class"), "integer"),
     "obs_date": (("observations", "date"), "date"),
+    "smoking": (("lifestyle", "smoking"), "text"),
+    "smoking_pack_years": (("lifestyle", "pack_years"), "number"),
+    "smoking_cigarettes_per_day": (("lifestyle", "cigarettes_per_day"), "number"),
+    "smoking_quit": (("lifestyle", "quit_smoking"), "date"),
+    "diet": (("lifestyle", "diet"), "text"),
+    "alcohol_drinks_per_week": (("lifestyle", "alcohol_drinks_per_week"), "number"),
 }
-NESTED = ("disease_sites", "biomarkers", "location", "extent", "cns_disease", "trial_participation", "observations")
+NESTED = (
+    "disease_sites",
+    "biomarkers",
+    "location",
+    "extent",
+    "cns_disease",
+    "trial_participation",
+    "observations",
+    "lifestyle",
+)
 
 
 class FormError(ProfileError):

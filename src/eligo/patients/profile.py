@@ -243,6 +243,30 @@ class Observations(Fact):
         return None
 
 
+class Lifestyle(Fact):
+    """Tobacco use and diet, for the trials that ask about them (issue #12).
+    `smoking` is now (`current`), in the past only (`former`) or never (`never`: fewer than 100
+    cigarettes in a lifetime); `pack_years` is packs of 20 a day times years smoked, over a lifetime;
+    `quit_smoking` is when a former smoker stopped."""
+
+    smoking: Literal["never", "former", "current"] | None = None
+    pack_years: float | None = Field(default=None, ge=0, le=300)
+    cigarettes_per_day: float | None = Field(default=None, ge=0, le=200)  # a current smoker's
+    quit_smoking: dt.date | None = None
+    # What the child eats: `vegan` (no animal products), `vegetarian` (no meat or fish), `omnivore`.
+    diet: Literal["omnivore", "vegetarian", "vegan"] | None = None
+    # Standard drinks a week, on average (a small glass of wine, a bottle of beer or a shot of spirits).
+    alcohol_drinks_per_week: float | None = Field(default=None, ge=0, le=500)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Lifestyle:
+        if self.smoking == "never" and (self.pack_years or self.cigarettes_per_day or self.quit_smoking):
+            raise ValueError("smoking is 'never' but pack years, cigarettes per day or a quit date are given")
+        if self.quit_smoking is not None and self.smoking == "current":
+            raise ValueError("a current smoker has no quit date (give smoking 'former')")
+        return self
+
+
 class Location(Fact):
     place: Text | None = None  # town, UK postcode, US ZIP or "lat,lon" as typed
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -282,6 +306,24 @@ class PatientProfile(Fact):
     active_infection: bool | None = None
     pregnant: bool | None = None
     breastfeeding: bool | None = None
+    # Planning to become pregnant, during a trial or in the months after it (issue #12).
+    planning_pregnancy: bool | None = None
+    # Could become pregnant or father a child (past puberty, not sterilised, not post-menopausal).
+    # False: pregnancy, pregnancy-test and contraception criteria do not apply; unknown: a girl under
+    # 10 or a boy under 12 is taken as not yet (criteria/vocab/clinical.yaml `pregnancy`).
+    reproductive_potential: bool | None = None
+    # Menopause (issue #12): `pre` (has not been through it), `peri` (going through it), `post`
+    # (periods stopped for good); `last_period` dates a post-menopausal woman's last menstrual period.
+    menopause: Literal["pre", "peri", "post"] | None = None
+    last_period: dt.date | None = None
+    # The expected date of delivery of a pregnancy now: gestational age on any day is 40 weeks less
+    # the time still to go (issue #12).
+    due_date: dt.date | None = None
+    # The child's own gestational age at birth, in weeks (e.g. 33.5 for 33 weeks and 4 days); a
+    # criterion counts completed weeks.
+    gestational_age_at_birth_weeks: float | None = Field(default=None, ge=20, le=45)
+    # Pregnancies before any pregnancy now, however they ended (gravidity less the current one).
+    previous_pregnancies: int | None = Field(default=None, ge=0, le=30)
     last_live_vaccine: dt.date | None = None
     # Other conditions by plain name ("hemolytic anemia", "bleeding disorder", "HIV").
     conditions: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
@@ -308,6 +350,7 @@ class PatientProfile(Fact):
     planned_procedures: tuple[Procedure, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     trial_participation: TrialParticipation = TrialParticipation()
     observations: Observations = Observations()
+    lifestyle: Lifestyle = Lifestyle()
 
     @field_validator("birth_date")
     @classmethod

@@ -18,6 +18,7 @@ from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, phrase_words
+from eligo.rules.smoking import smoking_state
 from eligo.rules.verdicts import Outcome
 
 if TYPE_CHECKING:
@@ -325,6 +326,9 @@ def _condition_state(
     if name == "cns_metastases" and profile.cns_disease.present is not None and within_months is None:
         present = profile.cns_disease.present
         return present, f"CNS disease: {_yes_no(present)}", True
+    from_smoking = smoking_state(name, profile, within_months, on or date.today(), ever)
+    if from_smoking is not None:  # the profile's `lifestyle.smoking` answers "Smokers", "Non-smokers"
+        return from_smoking
     from_record = _record_state(name, profile, within_months, on or date.today(), ever)
     if from_record is not None:
         return from_record

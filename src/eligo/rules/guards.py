@@ -16,10 +16,12 @@ What is checked, by kind:
 - consent: negation ("inability to", "not signed", "refusal to"), a consent phrase used as a
   time reference ("≥ 19 years at the time of signing informed consent"), and the rest of the
   criterion (other clauses go through the chain; what none reads is unparsed);
-- pregnancy: "pregnant or nursing" keeps breastfeeding; other content ("or planning to become
-  pregnant") is unparsed; contraceptives named as a medicine or inside an exception, "not using
-  contraception", and any contraception rule in an exclusion, are no contraception requirement;
-  who a contraception criterion addresses sets the rule's sex;
+- pregnancy: "pregnant or nursing" keeps breastfeeding, "or planning to become pregnant" is the
+  rule's `planning` state; other content ("postpartum up to six months") is unparsed;
+  contraceptives named as a medicine or inside an exception, "not using contraception", and any
+  contraception rule in an exclusion, are no contraception requirement (except the whole refusal
+  the pregnancy kind reads, `pregnancy.refusal`); who a contraception criterion addresses sets the
+  rule's sex;
 - numbers (age, lab, performance, life expectancy): the clause holding the rule's number is the
   rule's own, the others are read by the chain or unparsed; an alternative, exception or lead
   ("If liver metastases are present:") the rule cannot carry in an inclusion drops it; "2.5 ULN"
@@ -52,6 +54,7 @@ from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.diagnosis import diagnosis_qualifiers
 from eligo.rules.drugs import therapy_vocabulary
 from eligo.rules.drugs import vocabulary as drug_vocabulary
+from eligo.rules.patterns import patterns
 from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.rules.sex import sex_remainder
 from eligo.yamlfile import load_yaml
@@ -415,6 +418,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
     text = ctx.text
     topic = getattr(rule, "topic", None)
     if topic == "contraception":
+        if not getattr(rule, "present", True):
+            return Checked(rule)  # the refusal reading matched the whole exclusion (pregnancy.refusal)
         contraception = vocabulary().contraception
         if any(_re(pattern).search(text) for pattern in contraception.not_requirement):
             return Checked(None)
@@ -444,6 +449,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         return Checked(rule)
     reason = _re(cues.reason).search(text)
     condition = text[: reason.start()] if reason else text
+    # "or planning to become pregnant during the study": a state the rule reads, so no words of a clause's own
+    planned = patterns()["pregnancy.state"].regex("planned") if getattr(rule, "planning", False) else None
     nursing = _re(cues.breastfeeding).search(condition) and not _re(cues.breastfeeding_allowed).search(text)
     if nursing and not getattr(rule, "breastfeeding", False):
         rule = rule.model_copy(update={"breastfeeding": True})
@@ -452,7 +459,13 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
     # What a bracket adds ("(as stated by patient)", "(test taken pre-operatively)") qualifies
     # the clause it is in; the clauses themselves are what the rule must account for.
     clauses = [clause for sentence in _top_level(condition, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
-    left_out = [bool(_content(_BRACKETED.sub(" ", clause), cues.words)) for clause in clauses]
+    masked = planned.sub(lambda found: " " * len(found[0]), condition) if planned else condition
+    read, position = [], 0
+    for clause in clauses:  # each clause as the rule reads it, the plan blanked out where it stands
+        start = max(condition.find(clause, position), position)
+        read.append(masked[start : start + len(clause)])
+        position = start + len(clause)
+    left_out = [bool(_content(_BRACKETED.sub(" ", clause), cues.words)) for clause in read]
     return Checked(rule, _spans(condition, clauses, left_out))
 
 

@@ -149,7 +149,7 @@ class KindPatterns(BaseModel):
         def part(match: re.Match[str]) -> str:
             if match[1] not in self.parts:
                 raise ValueError(f"pattern {pattern!r} uses unknown part {match[1]!r}")
-            return f"(?:{self.parts[match[1]]})"
+            return f"(?:{self.expand(self.parts[match[1]])})"  # a part may use another part
 
         return _PART.sub(part, pattern)
 

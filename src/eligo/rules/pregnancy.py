@@ -11,7 +11,7 @@ from pydantic import model_validator
 from eligo.patients.profile import PatientProfile, Sex
 from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording, describe_months
 from eligo.rules.base import CriterionContext, RuleBase, Section
-from eligo.rules.composite import AllOf
+from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger
@@ -41,35 +41,53 @@ _NO_PATIENTS_PREGNANT = _PATTERNS.regex("no_patients_pregnant")
 _LACTATING = _PATTERNS.regex("lactating")
 
 
-class PregnancyRule(RuleBase):
-    """Pregnancy, breastfeeding, a negative pregnancy test, or contraception.
+# The states a "pregnant" rule may name: (the words a question uses, the rule's flag).
+_STATES = (("pregnant", "pregnant"), ("breastfeeding", "breastfeeding"), ("planning to become pregnant", "planning"))
+# The rule's flag -> the profile field that answers it.
+_FIELDS = {"pregnant": "pregnant", "breastfeeding": "breastfeeding", "planning": "planning_pregnancy"}
 
-    topic "pregnant": condition is being pregnant (and/or breastfeeding, per the flags);
-    `present=False` for "must not be pregnant". "negative_test": has had the negative test
-    the trial asks for. "contraception": will use contraception; `sex` says who is meant.
+
+class PregnancyRule(RuleBase):
+    """Pregnancy, breastfeeding, a negative pregnancy test, contraception, or childbearing potential.
+
+    topic "pregnant": condition is being pregnant (and/or breastfeeding, and/or planning to become
+    pregnant, per the flags); `present=False` for "must not be pregnant". "negative_test": has had
+    the negative test the trial asks for. "contraception": will use contraception; `sex` says who is
+    meant. "childbearing_potential": is a woman or girl who could become pregnant (`present=False`:
+    "Not a woman of childbearing potential").
+
+    Every topic is about people who could have children: a profile that says the child is not of
+    childbearing potential (before puberty, sterilised, post-menopausal), or a child younger than
+    the ages in clinical.yaml when the profile does not say, makes a pregnancy, test or
+    contraception criterion not applicable; never ineligible.
     """
 
     kind: Literal["pregnancy"] = "pregnancy"
-    topic: Literal["pregnant", "negative_test", "contraception"]
+    topic: Literal["pregnant", "negative_test", "contraception", "childbearing_potential"]
     pregnant: bool = True
     breastfeeding: bool = False
+    planning: bool | None = None  # True: or planning to become pregnant (during the trial or soon after)
     present: bool = True
     sex: Literal["female", "male", "any"] = "female"
 
     @model_validator(mode="after")
     def _coherent(self) -> PregnancyRule:
-        if self.topic == "pregnant" and not (self.pregnant or self.breastfeeding):
-            raise ValueError("a pregnancy rule needs pregnant and/or breastfeeding")
-        if self.topic == "negative_test" and self.sex != "female":
-            raise ValueError("a pregnancy test rule is about girls and women")
-        if self.topic != "pregnant" and not self.present:
-            raise ValueError("only pregnancy/breastfeeding rules can be negated")
+        if self.topic == "pregnant" and not (self.pregnant or self.breastfeeding or self.planning):
+            raise ValueError("a pregnancy rule needs pregnant, breastfeeding and/or planning")
+        if self.topic in ("negative_test", "childbearing_potential") and self.sex != "female":
+            raise ValueError("a pregnancy test or childbearing-potential rule is about girls and women")
+        if self.topic == "negative_test" and not self.present:
+            raise ValueError("a pregnancy test rule cannot be negated")
+        if self.topic != "pregnant" and self.planning:
+            raise ValueError("planning a pregnancy is a state of the pregnancy topic")
         return self
 
     def question(self, section: Section) -> str:
         if self.topic == "pregnant":
-            states = _join([w for w, on in (("pregnant", self.pregnant), ("breastfeeding", self.breastfeeding)) if on])
+            states = _join([w for w, on in _STATES if getattr(self, on)])
             return _q("pregnant_present" if self.present else "pregnant_absent", states=states)
+        if self.topic == "childbearing_potential":
+            return _q("childbearing_potential" if self.present else "childbearing_potential_absent")
         if self.topic == "negative_test":
             return _q("negative_test")
         who = {
@@ -77,7 +95,7 @@ class PregnancyRule(RuleBase):
             "male": "boys old enough to father a child",
             "any": "young people old enough to have children",
         }[self.sex]
-        return _q("contraception", who=who)
+        return _q("contraception" if self.present else "contraception_absent", who=who)
 
 
 def extract_pregnancy(context: CriterionContext) -> Rule | None:
@@ -93,11 +111,17 @@ def extract_pregnancy(context: CriterionContext) -> Rule | None:
         # "Pregnant women are excluded ... because ... breastfeeding should be discontinued": the reason
         # after "because" names no one else who is excluded.
         stated = _BECAUSE.split(low, maxsplit=1)[0] if _ARE_EXCLUDED.search(low) else low
-        pregnant = bool(_PREGNANT.search(stated))
+        planning = _PLANNED.search(stated) is not None
+        pregnant = bool(_PREGNANT.search(_PLANNED.sub(" ", stated)))
         breastfeeding = bool(_BREASTFEEDING.search(low)) and not _SHOULD_BE_DISCONTINUED.search(low)
         if _NO_PATIENTS_PREGNANT.search(low):
             pregnant, breastfeeding = True, bool(_LACTATING.search(low))
-        return PregnancyRule(topic="pregnant", pregnant=pregnant or not breastfeeding, breastfeeding=breastfeeding)
+        return PregnancyRule(
+            topic="pregnant",
+            pregnant=pregnant or not (breastfeeding or planning),
+            breastfeeding=breastfeeding,
+            planning=planning or None,
+        )
     if _MUST_NOT_BE.search(low):
         parts.append(
             PregnancyRule(
@@ -127,6 +151,7 @@ _STATE = patterns()["pregnancy.state"]
 _STATE_PRESENT = _STATE.regex("present")
 _STATE_ABSENT = _STATE.regex("absent")
 _STATE_BREASTFEEDING = _STATE.regex("breastfeeding")
+_PLANNED = _STATE.regex("planned")
 
 
 def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
@@ -141,14 +166,89 @@ def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
         if match is None:
             return None
         states = match["states"].lower()
-        pregnant = "pregnan" in states
+        planning = _PLANNED.search(states) is not None
+        now = _PLANNED.sub(" ", states)
         return PregnancyRule(
-            topic="pregnant", pregnant=pregnant, breastfeeding=bool(_STATE_BREASTFEEDING.search(states))
+            topic="pregnant",
+            pregnant="pregnan" in now,
+            breastfeeding=bool(_STATE_BREASTFEEDING.search(now)),
+            planning=planning or None,
         )
     match = _STATE_ABSENT.match(text)
     if match is None:
         return None
-    return PregnancyRule(topic="pregnant", breastfeeding=match["second"] is not None, present=False)
+    return PregnancyRule(
+        topic="pregnant",
+        breastfeeding=match["second"] is not None,
+        planning=True if match["plan"] else None,
+        present=False,
+    )
+
+
+_REFUSAL = patterns()["pregnancy.refusal"]
+_REFUSAL_WHOLE = _REFUSAL.regex("whole")
+_REFUSAL_MALE = _REFUSAL.regex("male")
+_REFUSAL_FEMALE = _REFUSAL.regex("female")
+_REFUSAL_POTENTIAL = _REFUSAL.regex("potential")
+_POTENTIAL = patterns()["pregnancy.potential"]
+_POTENTIAL_NOT = _POTENTIAL.regex("not")
+_POTENTIAL_IS = _POTENTIAL.regex("is")
+
+
+def extract_contraception_refusal(context: CriterionContext) -> Rule | None:
+    """An exclusion of women who could become pregnant and will not use birth control, the whole
+    criterion ("Women of childbearing potential who are not using an acceptable form of birth
+    control"): the contraception rule, negated (issue #12)."""
+    if context.section != "exclusion" or len(context.text) > 200 or len(context.sentences) > 1:
+        return None
+    match = _REFUSAL_WHOLE.match(context.normalized.strip().rstrip(".;,").strip())
+    if match is None:
+        return None
+    who = (match["who"] or match["who2"]).lower()
+    male, female = _REFUSAL_MALE.search(who) is not None, _REFUSAL_FEMALE.search(who) is not None
+    if not (male or female or _REFUSAL_POTENTIAL.search(who)):
+        return None  # "Patients not using contraception": of no stated potential, it may be about anything
+    sex: Literal["female", "male", "any"] = (
+        "female" if female and not male else "male" if male and not female else "any"
+    )
+    return PregnancyRule(topic="contraception", sex=sex, present=False)
+
+
+_OR_REFUSAL = _REFUSAL.regex("or_refusal")
+
+
+def extract_pregnant_or_refusal(context: CriterionContext) -> Rule | None:
+    """An exclusion of pregnancy or breastfeeding and of women who will not use birth control, both
+    whole ("Pregnant or breastfeeding women, or women of childbearing potential not using adequate
+    contraception"): either reason excludes (issue #12)."""
+    if context.section != "exclusion" or len(context.text) > 250 or len(context.sentences) > 1:
+        return None
+    text = context.normalized.strip().rstrip(".;,").strip()
+    for split in _OR_REFUSAL.finditer(text):
+        states = _STATE_PRESENT.match(text[: split.start()])
+        if states is None or states["rest"] or _PLANNED.search(states["states"]):
+            continue
+        refusal = extract_contraception_refusal(context.with_text(text[split.end() :]))
+        state = extract_pregnancy_state(context.with_text(text[: split.start()]))
+        if refusal is not None and state is not None:
+            return AnyOf(rules=(state, refusal))
+    return None
+
+
+def extract_potential(context: CriterionContext) -> Rule | None:
+    """Being (or not being) a woman of childbearing potential as the whole criterion: "Not a woman of
+    childbearing potential (WOCBP)" in an inclusion, "Women of childbearing potential" in an
+    exclusion (issue #12)."""
+    if len(context.text) > 120 or len(context.sentences) > 1:
+        return None
+    text = context.normalized.strip().rstrip(".;,").strip()
+    if _POTENTIAL_NOT.match(text):
+        present = False
+    elif _POTENTIAL_IS.match(text):
+        present = True
+    else:
+        return None
+    return PregnancyRule(topic="childbearing_potential", present=present)
 
 
 def _pregnancy_not_applicable(rule: PregnancyRule, profile: PatientProfile, on: date) -> str | None:
@@ -158,7 +258,10 @@ def _pregnancy_not_applicable(rule: PregnancyRule, profile: PatientProfile, on: 
     target = "female" if rule.topic != "contraception" else rule.sex
     if sex is not None and target != "any" and sex.value != target:
         return f"The child is {sex.value}; this criterion is about {'girls' if target == 'female' else 'boys'}."
-    if sex is None or months is None:
+    if profile.reproductive_potential is False:
+        # Before puberty, sterilised or post-menopausal: "Not applicable" is the real answer.
+        return "The profile says the child could not become pregnant or father a child (no reproductive potential)."
+    if sex is None or months is None or profile.reproductive_potential:
         return None
     threshold = ages.female_min_age_years if sex is Sex.FEMALE else ages.male_min_age_years
     if months < threshold * 12:
@@ -169,7 +272,42 @@ def _pregnancy_not_applicable(rule: PregnancyRule, profile: PatientProfile, on: 
     return None
 
 
+def _evaluate_potential(rule: PregnancyRule, profile: PatientProfile, on: date) -> Outcome:
+    """Is she a woman or girl who could become pregnant? A boy is not; a girl younger than the age
+    in clinical.yaml is taken as not yet, when the profile does not say."""
+    needs = (
+        f"the trial's condition is {'being' if rule.present else 'not being'} a woman or girl of childbearing potential"
+    )
+    months = profile.age_in_months_on(on)
+    threshold = clinical_vocab().pregnancy.female_min_age_years
+    holds: bool | None
+    if profile.sex is not None and profile.sex is not Sex.FEMALE:
+        holds, said = False, f"The child is {profile.sex.value}"
+    elif profile.reproductive_potential is False:
+        holds, said = False, "Profile reproductive_potential: no"
+    elif profile.reproductive_potential is None and months is not None and months < threshold * 12:
+        holds = False
+        said = (
+            f"Age {describe_months(months)} on {on.isoformat()}; Eligo takes a child under {threshold} as not yet able"
+        )
+        said += " to become pregnant"
+    elif profile.reproductive_potential and profile.sex is Sex.FEMALE:
+        holds, said = True, "Profile: a girl or woman; reproductive_potential: yes"
+    else:
+        holds, said = None, "The profile does not say whether the child is a girl who could become pregnant"
+    if holds is None:
+        missing = [
+            name
+            for name, value in (("sex", profile.sex), ("reproductive_potential", profile.reproductive_potential))
+            if value is None
+        ]
+        return Outcome.unknown(f"{said}; {needs}.", *missing)
+    return (Outcome.met if holds == rule.present else Outcome.not_met)(f"{said}; {needs}.")
+
+
 def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -> Outcome:
+    if rule.topic == "childbearing_potential":
+        return _evaluate_potential(rule, profile, on)
     reason = _pregnancy_not_applicable(rule, profile, on)
     if reason is not None:
         return Outcome.not_applicable(reason)
@@ -181,14 +319,15 @@ def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -
         return Outcome.unknown(
             "The study team does the pregnancy test at screening; no result in the profile.", "pregnant"
         )
-    facts = [
-        (name, getattr(profile, name))
-        for name, on_ in (("pregnant", rule.pregnant), ("breastfeeding", rule.breastfeeding))
-        if on_
-    ]
+    facts = [(_FIELDS[flag], getattr(profile, _FIELDS[flag])) for _, flag in _STATES if getattr(rule, flag)]
     said = "; ".join(f"{name}: {'unknown' if value is None else _yes_no(value)}" for name, value in facts)
-    states = " or ".join(name for name, _ in facts)
-    needs = f"the trial's condition is {'being' if rule.present else 'not being'} {states}"
+    states = " or ".join(words for words, flag in _STATES if getattr(rule, flag))
+    lead = (
+        ("being " if rule.pregnant or rule.breastfeeding else "")
+        if rule.present
+        else "not " + ("being " if rule.pregnant or rule.breastfeeding else "")
+    )
+    needs = f"the trial's condition is {lead}{states}"
     if any(value for _, value in facts):
         holds = True
     elif all(value is False for _, value in facts):
@@ -201,15 +340,35 @@ def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -
 KIND = RuleKind(
     PregnancyRule,
     clinical_wording,
-    ("pregnant_present", "pregnant_absent", "negative_test", "contraception"),
+    (
+        "pregnant_present",
+        "pregnant_absent",
+        "negative_test",
+        "contraception",
+        "contraception_absent",
+        "childbearing_potential",
+        "childbearing_potential_absent",
+    ),
     evaluate_pregnancy,
     (
+        Step(extract_pregnant_or_refusal, Trigger(("contracept", "birth"))),
+        Step(extract_contraception_refusal, Trigger(("contracept", "birth"))),
         Step(
             extract_pregnancy,
             _PATTERNS.trigger,
         ),
         Step(extract_pregnancy_state, Trigger(("pregnan", "breast", "nursing", "lactat", "feeder"))),
+        Step(extract_potential, Trigger(("bearing", "wocbp", "fcbp", "reproductive"))),
     ),
 )
 
-__all__ = ["KIND", "PregnancyRule", "evaluate_pregnancy", "extract_pregnancy", "extract_pregnancy_state"]
+__all__ = [
+    "KIND",
+    "PregnancyRule",
+    "evaluate_pregnancy",
+    "extract_contraception_refusal",
+    "extract_potential",
+    "extract_pregnancy",
+    "extract_pregnancy_state",
+    "extract_pregnant_or_refusal",
+]
