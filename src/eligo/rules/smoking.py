@@ -199,7 +199,7 @@ def evaluate_smoking(rule: SmokingRule, profile: PatientProfile, on: date) -> Ou
 
 
 def smoking_state(
-    name: str, profile: PatientProfile, within_months: int | None, on: date, ever: bool
+    name: str, profile: PatientProfile, within_months: float | None, on: date, ever: bool
 ) -> tuple[bool | None, str, bool] | None:
     """What the profile's smoking status says of the condition kind's `smoking` (smoking now; with
     `ever`, ever smoked; with a window, smoked within it) or `former_smoking`, in the shape of
