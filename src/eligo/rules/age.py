@@ -562,7 +562,7 @@ def extract_age_inside(context: CriterionContext) -> Rule | None:
         before = clauses[position - 1] if position else ""
         read_as = _rewritten(bare)
         if not (
-            re.search(vocab.age_clause_marker, read_as, re.IGNORECASE)
+            re.search(vocab.age_clause_marker, f"{bare} {read_as}", re.IGNORECASE)
             or re.search(vocab.age_people_before, before, re.IGNORECASE)
             or re.match(vocab.age_people_before.replace("$", r"\s"), bare, re.IGNORECASE)
         ):
