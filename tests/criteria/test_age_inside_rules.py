@@ -36,3 +36,5 @@ def test_golden(case: dict[str, Any]) -> None:
         return
     assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
     assert found.partial is case.get("partial", False)
+    if "unparsed" in case:
+        assert list(found.unparsed) == case["unparsed"]
