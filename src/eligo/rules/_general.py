@@ -28,8 +28,18 @@ class GeneralVocab(BaseModel):
     measures: dict[str, Measure]
     questions: dict[str, str]
     age_rewrites: tuple[tuple[str, str], ...] = ()
+    # Substitutions (anywhere in one clause) that bring an age limit's spelling to the forms the age
+    # kind reads ("19~45 years" -> "19-45 years", "18 y.o." -> "18 years old"); issue #12.
+    age_clause_rewrites: tuple[tuple[str, str], ...] = ()
+    # Rows for a criterion that is only a bare limit ("55 and older"), matched on its whole text.
+    age_whole_rewrites: tuple[tuple[str, str], ...] = ()
+    # Words that make an age limit someone else's or another moment's (a mother's age, age at onset).
+    age_not_participant: str = r"(?!)"
+    # An age word in the clause, or the people it is about just before it: a number of years is an age.
+    age_clause_marker: str = r"(?!)"
+    age_people_before: str = r"(?!)"
 
-    @field_validator("age_rewrites")
+    @field_validator("age_rewrites", "age_clause_rewrites", "age_whole_rewrites")
     @classmethod
     def _compiles(cls, rows: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
         for pattern, _ in rows:
@@ -39,6 +49,14 @@ class GeneralVocab(BaseModel):
     @property
     def age_rewrite_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
         return _rewrites(self.age_rewrites)
+
+    @property
+    def age_clause_rewrite_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return _rewrites(self.age_clause_rewrites)
+
+    @property
+    def age_whole_rewrite_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return _rewrites(self.age_whole_rewrites)
 
     def measure_named(self, written: str) -> str | None:
         """The measure a criterion's name for it means ("BMI", "Body mass index (BMI)"), if any."""

@@ -458,6 +458,142 @@ def extract_age_clause(context: CriterionContext) -> Rule | None:
     return rule.model_copy(update={"scope": scope}) if scope is not None else rule
 
 
+# An age limit inside a longer criterion (`extract_age_inside`): patterns in `vocab/patterns.yaml`.
+_INSIDE_SPLIT = _PATTERNS.regex("inside_split")
+_NOT = _PATTERNS.regex("inside_not")
+_NEGATED = _PATTERNS.regex("inside_negated")
+_SCOPE_LEAD = _PATTERNS.regex("inside_scope_lead")
+_SCOPED_BEFORE = _PATTERNS.regex("inside_scoped_before")
+_ANOTHER_AGE = _PATTERNS.regex("inside_another_age")
+
+
+def _clauses(text: str) -> list[str]:
+    """`text` split at ";", "," and "and"/"or" before a word, outside brackets, as the numeric checks
+    (`eligo.rules.guards`) split it."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and index >= start:
+            found = _INSIDE_SPLIT.match(text, index)
+            if found is not None and found.end() > index:
+                parts.append(text[start:index])
+                start = found.end()
+    parts.append(text[start:])
+    return [part.strip(" .:") for part in parts if part.strip(" .:")]
+
+
+def _rewritten(clause: str) -> str:
+    for pattern, replacement in general_vocab().age_clause_rewrite_patterns:
+        clause = pattern.sub(replacement, clause)
+    return " ".join(clause.split())
+
+
+def _read_whole_clause(context: CriterionContext, clause: str) -> Rule | None:
+    """An age limit that is the whole of `clause` (with who it is about), or None."""
+    inner = context.with_text(clause)
+    for reader in (extract_age, extract_age_phrase):
+        rule = reader(inner)
+        if rule is not None:
+            return rule
+    found = age_clause(clause, context.section)
+    if found is None or found[1] is not None or found[2]:
+        return None  # a sex or more words beside the limit: not the clause's whole reading
+    return found[0]
+
+
+def _read_age(context: CriterionContext, clause: str) -> bool:
+    return _DIGIT.search(clause) is not None and _read_whole_clause(context, _rewritten(clause)) is not None
+
+
+def _both_limits(first: Rule, second: Rule, text: str) -> AgeRule | None:
+    """ "Age ≥18 years old and age ≤80 years old": a lower and an upper limit joined by "and" are
+    one range; anything else (two lower limits, an "or") is not."""
+    if not isinstance(first, AgeRule) or not isinstance(second, AgeRule) or re.search(r"\bor\b", text, re.I):
+        return None
+    low, high = (first, second) if first.max_months is None else (second, first)
+    if low.min_months is None or low.max_months is not None or high.max_months is None or high.min_months is not None:
+        return None
+    if low.at_diagnosis or high.at_diagnosis or low.scope is not None or high.scope is not None:
+        return None
+    try:
+        return AgeRule(
+            min_months=low.min_months,
+            min_inclusive=low.min_inclusive,
+            max_months=high.max_months,
+            max_inclusive=high.max_inclusive,
+            unit=high.unit,
+        )
+    except ValidationError:
+        return None
+
+
+def extract_age_inside(context: CriterionContext) -> Rule | None:
+    """An age limit that is one clause of a longer criterion ("Individuals between age 18-65 with
+    Body Mass Index (BMI) of >29.9 kg/m2", "Healthy adult males aged ≥ 19 years and ≤ 50 years",
+    "aged 19~45 years"), or a bare limit ("55 and older") (issue #12). The clause is cut where the
+    numeric checks (`eligo.rules.guards`) cut it, so they read the other clauses or leave them
+    unparsed: the rule never stands for words it dropped. An age beside another age, a parent's or
+    a donor's age, or an age at an event (`age_not_participant`) gives no rule."""
+    vocab = general_vocab()
+    text = context.normalized.rstrip(" .;,")
+    if not _DIGIT.search(text) or _LAB_UNITS.search(text) or len(text) > 400:
+        return None
+    if re.search(vocab.age_not_participant, text, re.IGNORECASE) or _SCOPE_LEAD.match(text) or _NEGATED.search(text):
+        return None
+    for pattern, replacement in vocab.age_whole_rewrite_patterns:
+        if pattern.match(text):
+            return _read_whole_clause(context, pattern.sub(replacement, text))
+    from eligo.rules.guards import vocabulary  # the checks' own cut (guards imports the rule kinds)
+
+    cues = vocabulary()
+    cut = re.sub(cues.either_sex, " ", text, flags=re.IGNORECASE)
+    cut = re.sub(cues.age_clause_break, ", ", cut, flags=re.IGNORECASE)
+    cut = re.sub(cues.age_subject_break, ", ", cut, flags=re.IGNORECASE)
+    clauses = _clauses(cut)
+    found: Rule | None = None
+    for position, clause in enumerate(clauses):
+        if not _DIGIT.search(clause):
+            continue
+        bare = clause[1:-1].strip() if clause.startswith("(") and clause.endswith(")") else clause
+        before = clauses[position - 1] if position else ""
+        read_as = _rewritten(bare)
+        if not (
+            re.search(vocab.age_clause_marker, f"{bare} {read_as}", re.IGNORECASE)
+            or re.search(vocab.age_people_before, before, re.IGNORECASE)
+            or re.match(vocab.age_people_before.replace("$", r"\s"), bare, re.IGNORECASE)
+        ):
+            continue  # a number of years with no age word and no one it is about: a duration
+        rule = _read_whole_clause(context, read_as)
+        if rule is None:
+            continue
+        if ":" in " ".join(clauses[:position]) or any(_SCOPE_LEAD.match(other) for other in clauses[: position + 1]):
+            return None  # a label ("Healthy Volunteers: ...") or a scope ("however, in children ...") first
+        if any(_NOT.search(other) for other in clauses[: position + 1]):
+            return None  # "Are not between 18 and 50 years of age": the limit negated
+        if isinstance(rule, AnyOf) and len(clauses) > 1:
+            return None  # an "either" limit is read only as a whole criterion (the checks read single limits)
+        if not isinstance(rule, AgeRule | AnyOf):
+            return None
+        if _SCOPED_BEFORE.search(before):
+            return None  # "CD4% < 25% for infants < 12 months": the limit names whom another rule is for
+        if found is not None:
+            found = _both_limits(found, rule, cut)
+            if found is None:
+                return None  # two limits that are not one range's two ends
+            continue
+        others = clauses[:position] + clauses[position + 1 :]
+        if any(_ANOTHER_AGE.search(other) and not _read_age(context, other) for other in others):
+            return None
+        found = rule
+    if found is None or (found.scope is not None):
+        return None
+    return found
+
+
 KIND = RuleKind(
     AgeRule,
     clinical_wording,
@@ -470,4 +606,23 @@ KIND = RuleKind(
     ),
 )
 
-__all__ = ["KIND", "AgeRule", "age_clause", "evaluate_age", "extract_age", "extract_age_clause", "extract_age_phrase"]
+# Read after every kind's own steps (`eligo.rules.registry.CHAIN`): an age limit inside a longer
+# criterion is only looked for where no kind read the criterion, so no reading it had changes.
+LAST_STEPS = (
+    Step(
+        extract_age_inside,
+        Trigger(("age", "year", "yr", "month", "older", "yo", "y.o", "y/o", "patient", "subject", "participant")),
+    ),
+)
+
+__all__ = [
+    "KIND",
+    "LAST_STEPS",
+    "AgeRule",
+    "age_clause",
+    "evaluate_age",
+    "extract_age",
+    "extract_age_clause",
+    "extract_age_inside",
+    "extract_age_phrase",
+]

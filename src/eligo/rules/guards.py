@@ -141,6 +141,9 @@ class GuardVocabulary(_Model):
     washout_words: Words
     condition_lead: str
     age_clause_break: str
+    age_subject_break: str = r"(?!)"
+    age_or_older: str = r"(?!)"
+    age_dependent_clause: str = r"(?!)"
     lab: LabCues
     alternative: str
     consent_exception: str
@@ -787,7 +790,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     # "less than or equal to" is one comparator, not two clauses joined by "or"; "male or female" no alternative.
     text = _re(vocab.either_sex).sub(" ", _COMPARATOR_OR.sub(" ≷ ", ctx.normalized))
     if rule.kind == "age":
-        text = _re(vocab.age_clause_break).sub(", ", text)
+        text = _re(vocab.age_clause_break).sub(", ", _re(vocab.age_or_older).sub(" ", text))
+        text = _re(vocab.age_subject_break).sub(", ", text)
     clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
 
     transfusion = getattr(rule, "transfusion", None) is not None
@@ -801,7 +805,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if not own:
         return Checked(rule)
     left_out = [not holds(clause) and bool(_content(clause, words)) for clause in clauses]
-    rest = [_as_written(ctx.text, part) for part in _spans(text, clauses, left_out)]
+    spans = _spans(text, clauses, left_out)
+    rest = [_as_written(ctx.text, part) for part in spans]
     # A bracket in the rule's own clause that states a condition ("≤ 5 × ULN if liver metastases").
     for clause in own if rule.scope is None else ():
         for bracket in _BRACKETED.finditer(clause):
@@ -818,11 +823,18 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     outside = _BRACKETED.sub(" ", text)
     for clause in own:
         outside = outside.replace(_BRACKETED.sub(" ", clause), " ")
-    if _re(vocab.alternative).search(outside) or any(_re(vocab.alternative).search(part) for part in rest):
-        return Checked(None)  # an alternative or exception the rule does not carry could let the child in
+    alternative = _re(vocab.alternative)
+    whole: set[int] = set()  # parts left unparsed as they are: an "or" of their own inside
+    if alternative.search(outside) or any(alternative.search(part) for part in rest):
+        whole = _own_alternatives(rule, outside, spans, rest)
+        if not whole:
+            return Checked(None)  # an alternative or exception the rule does not carry could let the child in
     # The clauses of an inclusion all hold: each other clause the chain reads joins the rule.
     rules, unparsed = [rule], []
-    for clause in rest:
+    for index, clause in enumerate(rest):
+        if index in whole:
+            unparsed.append(clause)
+            continue
         found = _read_clause(read, clause)
         if found is None or found.rule is None:
             unparsed.append(clause)
@@ -830,6 +842,24 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
             rules.append(found.rule)
             unparsed.extend(found.unparsed)
     return Checked(_combined(rules, ctx.section), tuple(unparsed))
+
+
+def _own_alternatives(rule: Rule, outside: str, spans: Sequence[str], rest: Sequence[str]) -> set[int]:
+    """For an age limit: the left-out parts whose "or" is their own ("with cataracts in one or both
+    eyes"), when no other alternative is outside them; empty when an alternative may be the age's."""
+    vocab = vocabulary()
+    if rule.kind != "age":
+        return set()
+    alternative, dependent = _re(vocab.alternative), _re(vocab.age_dependent_clause)
+    inner = {index for index, part in enumerate(spans) if dependent.match(part)}
+    remaining = outside
+    for index in inner:
+        remaining = remaining.replace(_BRACKETED.sub(" ", spans[index]), " ")
+    if alternative.search(remaining) or any(
+        alternative.search(part) for index, part in enumerate(rest) if index not in inner
+    ):
+        return set()
+    return {index for index in inner if alternative.search(rest[index])}
 
 
 def _sex(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:

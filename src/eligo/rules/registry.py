@@ -137,6 +137,6 @@ RULE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Rule)
 EVALUATORS: dict[type, Evaluator] = {kind.model: kind.evaluate for kind in KINDS if kind.evaluate is not None}
 
 # Every extractor in precedence order, with its trigger.
-CHAIN: tuple[Step, ...] = tuple(step for kind in KINDS for step in kind.steps)
+CHAIN: tuple[Step, ...] = tuple(step for kind in KINDS for step in kind.steps) + age.LAST_STEPS
 
 __all__ = ["BY_NAME", "CHAIN", "EVALUATORS", "KINDS", "RULE_ADAPTER", "Rule", "RuleKind"]
