@@ -98,7 +98,8 @@ LIST_COLUMNS = {("therapy", "classes"), ("medication", "classes"), ("allergy", "
 EXTENT_FLAGS = ("metastatic", "measurable_disease", "evaluable_disease", "unresectable")
 CNS_FLAGS = ("present", "treated", "stable", "symptomatic")
 OBSERVATION_NUMBERS = (
-    "qtc_ms", "systolic_bp_mmhg", "diastolic_bp_mmhg", "heart_rate_bpm", "weight_kg", "height_cm", "bsa_m2", "bmi"
+    "qtc_ms", "systolic_bp_mmhg", "diastolic_bp_mmhg", "heart_rate_bpm", "weight_kg", "height_cm", "bsa_m2", "bmi",
+    "spo2_percent", "temperature_c", "respiratory_rate_per_min",
 )  # fmt: skip
 
 # Top-level scalars: form name → (JSON path, kind).

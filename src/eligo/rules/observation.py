@@ -30,7 +30,18 @@ from eligo.terms import Comparator
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
-MeasureName = Literal["bmi", "weight", "height", "systolic_bp", "diastolic_bp", "qtc", "heart_rate"]
+MeasureName = Literal[
+    "bmi",
+    "weight",
+    "height",
+    "systolic_bp",
+    "diastolic_bp",
+    "qtc",
+    "heart_rate",
+    "oxygen_saturation",
+    "temperature",
+    "respiratory_rate",
+]
 
 _FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
 _WORDS: dict[str, str] = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
@@ -49,6 +60,9 @@ _FIELD: dict[str, str] = {
     "diastolic_bp": "diastolic_bp_mmhg",
     "qtc": "qtc_ms",
     "heart_rate": "heart_rate_bpm",
+    "oxygen_saturation": "spo2_percent",
+    "temperature": "temperature_c",
+    "respiratory_rate": "respiratory_rate_per_min",
 }
 # "equal or greater than" is left as "equal or >" by the comparator words; so is "> or equal to".
 _EQUAL_OR = ((re.compile(r"\bequal (?:to )?or\s*([<>])"), r"\1="), (re.compile(r"([<>])\s*or equal(?: to)?\b"), r"\1="))
@@ -231,6 +245,68 @@ def extract_body_size(context: CriterionContext) -> Rule | None:
     return _read_body(text)
 
 
+_VITALS = patterns()["observation.vitals"]
+_VITAL_SINGLE = _VITALS.regex("single")
+_VITAL_RANGE = _VITALS.regex("range")
+_FAHRENHEIT = re.compile(r"°\s*f|℉|degrees?\s*(?:f|fahrenheit)|f", re.I)
+_CELSIUS = re.compile(r"°\s*c|℃|degrees?\s*(?:c|celsius|centigrade)|c", re.I)
+_PER_MINUTE = re.compile(r"(?:breaths?|beats?)?\s*(?:/|per)\s*min(?:ute)?s?(?:\s*\(min\))?|bpm", re.I)
+# A vital-sign name as the vocabulary lists it, once a bracketed abbreviation is dropped ("Oxygen saturation (SpO2)").
+_VITAL_BRACKET = re.compile(r"\s*\((?:spo2|sao2|spo 2|rr|hr)\)", re.I)
+
+
+def _vital_bound(written: str, symbol: str, value: str, unit: str | None) -> ObservationRule | None:
+    """One bound on a vital sign in the measure's unit; None when the unit does not fit the measure."""
+    name = general_vocab().measure_named(_VITAL_BRACKET.sub("", written))
+    if name is None:
+        return None
+    unit = (unit or "").strip().lower()
+    number = _number(value)
+    if name == "oxygen_saturation":
+        if unit not in ("", "%", "percent"):
+            return None
+    elif name == "temperature":
+        if _FAHRENHEIT.fullmatch(unit):
+            number = round((number - 32) * 5 / 9, 1)
+        elif not _CELSIUS.fullmatch(unit):
+            return None  # a bare number could be °C or °F
+    elif name in ("respiratory_rate", "heart_rate"):
+        if unit and not _PER_MINUTE.fullmatch(unit):
+            return None
+        if name == "respiratory_rate" and unit.startswith("beat") or name == "heart_rate" and unit.startswith("breath"):
+            return None
+    else:
+        return None
+    return ObservationRule(measure=name, comparator=_FROM_SYMBOL[symbol], value=number)
+
+
+def extract_vital_sign(context: CriterionContext) -> Rule | None:
+    """Oxygen saturation, temperature, breathing-rate and heart-rate limits (issue #12), read only when
+    the whole criterion is the limit(s)."""
+    text = _symbols(context.normalized).strip().rstrip(".;,*").strip()
+    text = re.sub(r"^\d{1,2}\.\s+", "", text)
+    match = _VITAL_SINGLE.match(text)
+    if match is not None:
+        first = _vital_bound(match["m1"], match["c1"], match["v1"], match["u1"] or match["u2"])
+        if first is None:
+            return None
+        if match["c2"] is None:
+            return first
+        second = _vital_bound(match["m2"] or match["m1"], match["c2"], match["v2"], match["u2"] or match["u1"])
+        if second is None:
+            return None
+        return _two(first, second, match["join"] and match["join"].lower())
+    match = _VITAL_RANGE.match(text)
+    if match is not None:
+        unit = match["u2"] or match["u1"]
+        low = _vital_bound(match["m1"], "≥", match["lo"], match["u1"] or unit)
+        high = _vital_bound(match["m1"], "≤", match["hi"], unit)
+        if low is None or high is None or low.value >= high.value:
+            return None
+        return AllOf(rules=(low, high))
+    return None
+
+
 def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: date) -> Outcome:
     measure = general_vocab().measures[rule.measure]
     needs = f"the trial needs {measure.display} {rule.bound_text()}"
@@ -257,6 +333,11 @@ KIND = RuleKind(
     (
         Step(extract_observation, patterns()["observation"].trigger),
         Step(extract_body_size, Trigger(("bmi", "mass", "weight", "height"))),
+        Step(
+            extract_vital_sign,
+            Trigger(("saturation", "spo", "sao2", "oximetry", "temperature", "respiratory", "respiration", "breathing")
+                    + ("frequency", "heart", "pulse")),
+        ),
     ),
 )
 
@@ -266,5 +347,6 @@ __all__ = [
     "evaluate_observation",
     "extract_body_size",
     "extract_observation",
+    "extract_vital_sign",
     "profile_field",
 ]
