@@ -176,8 +176,7 @@ def _candidates(rule: Rule) -> list[Candidate] | None:
         scale = scores_vocab().scales[rule.scale]
         low, high = scale.range
         count = round((high - low) / scale.step) + 1 if scale.step else 101
-        values = [low + (high - low) * i / (count - 1) for i in range(count)]
-        return [{"clinical_score": (rule.scale, value)} for value in values]
+        return [{"clinical_score": (rule.scale, low + (high - low) * i / (count - 1))} for i in range(count)]
     return None
 
 

@@ -36,6 +36,8 @@ SITE_FLAGS = (*DISEASE_SITES, "biopsy_confirmed")
 # Each repeating group: its row prefix, the profile list it fills, and its columns (form name → JSON key).
 ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "performance": ("performance", {"scale": "scale", "score": "score", "date": "date"}),
+    # Other clinical scales (issue #12): MMSE, NYHA class, EDSS ... (criteria/vocab/scores.yaml).
+    "score": ("clinical_scores", {"scale": "scale", "score": "score", "date": "date"}),
     "lab": (
         "labs",
         {
@@ -76,6 +78,7 @@ ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
 # The column that says a row is filled in at all (a lab row may name its test and still be blank).
 ROW_KEY_COLUMN = {
     "performance": "score",
+    "score": "score",
     "lab": "value",
     "therapy": "agent",
     "radiation": "field",
@@ -87,8 +90,8 @@ ROW_KEY_COLUMN = {
     "procedure": "name",
 }
 INTEGER_COLUMNS = {("performance", "score"), ("lab", "transfused")}
-NUMBER_COLUMNS = {("lab", "value"), ("lab", "uln"), ("therapy", "dose"), *INTEGER_COLUMNS}
-DATE_COLUMNS = {("performance", "date"), ("lab", "date"), ("therapy", "start"), ("therapy", "end")}
+NUMBER_COLUMNS = {("lab", "value"), ("lab", "uln"), ("therapy", "dose"), ("score", "score"), *INTEGER_COLUMNS}
+DATE_COLUMNS = {("performance", "date"), ("score", "date"), ("lab", "date"), ("therapy", "start"), ("therapy", "end")}
 DATE_COLUMNS |= {("radiation", "end"), ("transplant", "date")}
 DATE_COLUMNS |= {("condition", "diagnosed"), ("condition", "resolved"), ("medication", "start"), ("procedure", "date")}
 TRI_COLUMNS = {("therapy", "progressed"), ("transplant", "myeloablative"), ("procedure", "major")}
@@ -424,6 +427,9 @@ def _rows(read: _Reader, group: str, columns: dict[str, str]) -> Iterator[dict[s
             continue
         if group == "performance" and "scale" not in item:
             read.problems[names["scale"]] = "choose the scale (Lansky, Karnofsky or ECOG)"
+            continue
+        if group == "score" and "scale" not in item:
+            read.problems[names["scale"]] = "choose which score this is"
             continue
         yield item
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import operator
 import re
+from itertools import pairwise
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
@@ -133,7 +134,19 @@ class ClinicalScoreRule(RuleBase):
 
 # --- reading --------------------------------------------------------------------------------------
 
-_ROMAN = {"﴾": "(", "﴿": ")", "Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "－": "-", "–": "-", "～": "~"}
+_ROMAN = {
+    "﴾": "(",
+    "﴿": ")",
+    "Ⅰ": "I",
+    "Ⅱ": "II",
+    "Ⅲ": "III",
+    "Ⅳ": "IV",
+    "Ⅴ": "V",
+    "Ⅵ": "VI",
+    "－": "-",
+    "–": "-",
+    "～": "~",
+}
 _LEAD = re.compile(
     r"^(?:(?:the\s+)?(?:patients?|subjects?|participants?|individuals?|those|people|persons?)\s+"
     r"(?:with|having|who have|whose|has|have|had|must have|is|are)\s+|(?:must\s+)?(?:to\s+)?have\s+|has\s+|with\s+)?"
@@ -192,9 +205,7 @@ def _context(key: str) -> re.Pattern[str] | None:
 def _comparator_words() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(
         (re.compile(rf"(?<![\w]){pattern}(?![\w])" if pattern[0].isalpha() else pattern, re.I), symbol)
-        for pattern, symbol in (
-            (f"(?:{alternation})", symbol) for alternation, symbol in scores_vocab().comparators
-        )
+        for pattern, symbol in ((f"(?:{alternation})", symbol) for alternation, symbol in scores_vocab().comparators)
     )
 
 
@@ -302,10 +313,10 @@ def _read_body(key: str, body: str) -> Rule | None:
     if ranged is not None:
         if ranged["outof"] and float(ranged["outof"]) != scale.range[1]:
             return None
-        low, high = _value(scale, ranged["lo"]), _value(scale, ranged["hi"])
-        if low is None or high is None or low >= high:
+        lowest, highest = _value(scale, ranged["lo"]), _value(scale, ranged["hi"])
+        if lowest is None or highest is None or lowest >= highest:
             return None
-        return _span(key, low, high)
+        return _span(key, lowest, highest)
     postfix = re.fullmatch(rf"(?P<v>{token}){out_of}\s*(?P<way>(?:or|and)\s+(?:\w+|[≥>≤<]))", body, re.I)
     if postfix is not None:
         if postfix["outof"] and float(postfix["outof"]) != scale.range[1]:
@@ -340,7 +351,7 @@ def _listed(key: str, body: str) -> Rule | None:
     if not values or any(value is None for value in values):
         return None
     ordered = sorted(value for value in values if value is not None)
-    if any(abs((b - a) - scale.step) > 1e-6 for a, b in zip(ordered, ordered[1:], strict=False)):
+    if any(abs((b - a) - scale.step) > 1e-6 for a, b in pairwise(ordered)):
         return None  # "class I or III": not one run
     return _span(key, ordered[0], ordered[-1])
 

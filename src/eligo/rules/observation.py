@@ -13,6 +13,7 @@ import operator
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -273,7 +274,9 @@ def _vital_bound(written: str, symbol: str, value: str, unit: str | None) -> Obs
     elif name in ("respiratory_rate", "heart_rate"):
         if unit and not _PER_MINUTE.fullmatch(unit):
             return None
-        if name == "respiratory_rate" and unit.startswith("beat") or name == "heart_rate" and unit.startswith("breath"):
+        if (name == "respiratory_rate" and unit.startswith("beat")) or (
+            name == "heart_rate" and unit.startswith("breath")
+        ):
             return None
     else:
         return None
@@ -307,6 +310,64 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
     return None
 
 
+@cache
+def _defined_by() -> tuple[tuple[re.Pattern[str], frozenset[str], bool], ...]:
+    """(the condition and how the measurement may follow it, its measures, whether bounds point up)."""
+    out = []
+    for row in general_vocab().defined_by:
+        unknown = set(row.measures) - set(general_vocab().measures)
+        if unknown:
+            raise ValueError(f"general.yaml defined_by: unknown measures {sorted(unknown)}")
+        pattern = re.compile(
+            rf"^(?:{row.words})(?:\s*(?:\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)?)\)|\[(?P<square>[^\[\]]+)\])"
+            rf"|\s*(?::|,|-|;)?\s*(?:(?:defined|as defined) (?:as|by) |i\.\s?e\.,? |with |of )?(?P<rest>.+))$",
+            re.I,
+        )
+        out.append((pattern, frozenset(row.measures), row.direction == "above"))
+    return tuple(out)
+
+
+def _bounds(rule: Rule) -> tuple[ObservationRule, ...] | None:
+    if isinstance(rule, ObservationRule):
+        return (rule,)
+    if isinstance(rule, AllOf | AnyOf):
+        found: list[ObservationRule] = []
+        for part in rule.rules:
+            inner = _bounds(part)
+            if inner is None:
+                return None
+            found.extend(inner)
+        return tuple(found)
+    return None
+
+
+def extract_defined_condition(context: CriterionContext) -> Rule | None:
+    """ "Uncontrolled hypertension (BP > 160/100 mmHg)", "morbid obesity BMI > 40": the condition read as
+    the measurement that defines it, when every bound is on its measures and points its way (issue #12)."""
+    text = context.normalized.strip().rstrip(".;,*").strip()
+    text = re.sub(r"^\d{1,2}\.\s+", "", text)
+    for pattern, measures, above in _defined_by():
+        match = pattern.match(text)
+        if match is None:
+            continue
+        inner = (match["inner"] or match["square"] or match["rest"] or "").strip()
+        if not inner:
+            return None
+        inner_context = context.with_text(inner)
+        for extract in (extract_observation, extract_body_size, extract_vital_sign):
+            rule = extract(inner_context)
+            if rule is None:
+                continue
+            if isinstance(rule, AllOf) and not all(_lower(part) == above for part in _bounds(rule) or ()):
+                return None  # a range ("BMI 30-40") says more than the condition
+            parts = _bounds(rule)
+            if parts is None or any(p.measure not in measures or _lower(p) != above for p in parts):
+                return None
+            return rule
+        return None
+    return None
+
+
 def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: date) -> Outcome:
     measure = general_vocab().measures[rule.measure]
     needs = f"the trial needs {measure.display} {rule.bound_text()}"
@@ -325,6 +386,17 @@ def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: dat
     return (Outcome.met if holds else Outcome.not_met)(f"{said}; {needs}.")
 
 
+# Words one of which every vital-sign name in `observation.vitals` holds.
+_VITAL_WORDS = (
+    "saturation", "spo", "sao2", "oximetry", "temperature", "respiratory", "respiration", "breathing",
+    "frequency", "heart", "pulse",
+)  # fmt: skip
+# Words one of which every condition in general.yaml `defined_by` holds (checked by tests/criteria/test_prefilter.py).
+_DEFINED_WORDS = (
+    "hypertension", "hypotension", "obes", "adipositas", "overweight", "underweight", "hypox", "fever",
+    "pyrexia", "tachycardia", "bradycardia", "tachypn", "qt", "prolong",
+)  # fmt: skip
+
 KIND = RuleKind(
     ObservationRule,
     general_wording,
@@ -333,10 +405,10 @@ KIND = RuleKind(
     (
         Step(extract_observation, patterns()["observation"].trigger),
         Step(extract_body_size, Trigger(("bmi", "mass", "weight", "height"))),
+        Step(extract_defined_condition, Trigger(_DEFINED_WORDS)),
         Step(
             extract_vital_sign,
-            Trigger(("saturation", "spo", "sao2", "oximetry", "temperature", "respiratory", "respiration", "breathing")
-                    + ("frequency", "heart", "pulse")),
+            Trigger(_VITAL_WORDS),
         ),
     ),
 )
@@ -346,6 +418,7 @@ __all__ = [
     "ObservationRule",
     "evaluate_observation",
     "extract_body_size",
+    "extract_defined_condition",
     "extract_observation",
     "extract_vital_sign",
     "profile_field",
