@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import operator
 import re
-from itertools import pairwise
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
