@@ -211,6 +211,8 @@ _LEAD_CONDITION = re.compile(r"\b\w+(?:a?emia|penia|osis)\b|\bdiabet\w*|\bhypert
 _LEAD_OTHER_WORDS_MAX = 3
 
 _AGE_ROW = _PATTERNS.regex("age_row")
+_TIME_AFTER = _PATTERNS.regex("time_after")
+_NOTHING_AFTER = _PATTERNS.regex("nothing_after")
 
 
 def _number(text: str) -> float:
@@ -395,7 +397,12 @@ def _threshold_at(
     if unit is not None:
         shown, length = unit
         threshold = _Threshold(comparator, number.end() + length, value=value, unit=shown)
-    elif spec.assumed_unit is not None:
+    elif per_bsa and spec.unadjusted_test is not None and _NOTHING_AFTER.match(clause, number.end()):
+        # "eGFR < 45" (NCT03929822), the number ending the criterion: an estimated GFR is in
+        # mL/min/1.73 m² by definition; the unit is assumed, and the evidence says so. A bare creatinine
+        # clearance is still not read, nor a number followed by words ("ml/m", "at time of discharge").
+        threshold = _Threshold(comparator, number.end(), value=value, unit=spec.display, unit_assumed=True)
+    elif spec.assumed_unit is not None and not _TIME_AFTER.match(clause, number.end()):
         threshold = _Threshold(
             comparator, number.end(), value=value, unit=display_unit(spec.assumed_unit), unit_assumed=True
         )

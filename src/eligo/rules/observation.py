@@ -186,6 +186,7 @@ _EXCEEDS = _BODY.regex("exceeds")
 _GREATER_OR_EQUAL = _BODY.regex("greater_or_equal")
 _POUNDS = _BODY.regex("pounds")
 _NON_OBESE = _BODY.regex("non_obese")
+_SECOND_MEASURE = _BODY.regex("second_measure")
 _KG_PER_LB = 0.45359237
 _BRACKET = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 
@@ -243,15 +244,31 @@ def extract_body_size(context: CriterionContext) -> Rule | None:
         rule = _read_body(non_obese["inner"].strip())
         parts = getattr(rule, "rules", (rule,))
         return rule if rule is not None and all(getattr(p, "measure", None) == "bmi" for p in parts) else None
-    return _read_body(text)
+    whole = _read_body(text)
+    if whole is not None or context.section != "inclusion":
+        return whole
+    # Two limits on different measures, both required in an inclusion (an exclusion's "and" is not read).
+    for split in _SECOND_MEASURE.finditer(text):
+        if split.start() == 0:
+            continue
+        first, second = _read_body(text[: split.start()].strip()), _read_body(text[split.end() :].strip())
+        if first is None or second is None:
+            continue
+        measures = {getattr(p, "measure", None) for rule in (first, second) for p in getattr(rule, "rules", (rule,))}
+        if len(measures) == 2:
+            return AllOf(rules=(*getattr(first, "rules", (first,)), *getattr(second, "rules", (second,))))
+    return None
 
 
 _VITALS = patterns()["observation.vitals"]
 _VITAL_SINGLE = _VITALS.regex("single")
 _VITAL_RANGE = _VITALS.regex("range")
+_VITAL_PRESSURE = _VITALS.regex("pressure")
 _FAHRENHEIT = re.compile(r"°\s*f|℉|degrees?\s*(?:f|fahrenheit)|f", re.I)
 _CELSIUS = re.compile(r"°\s*c|℃|degrees?\s*(?:c|celsius|centigrade)|c", re.I)
 _PER_MINUTE = re.compile(r"(?:breaths?|beats?)?\s*(?:/|per)\s*min(?:ute)?s?(?:\s*\(min\))?|bpm", re.I)
+_MILLISECONDS = re.compile(r"ms(?:ec)?|milliseconds", re.I)
+_MM_HG = re.compile(r"mm ?hg", re.I)
 # A vital-sign name as the vocabulary lists it, once a bracketed abbreviation is dropped ("Oxygen saturation (SpO2)").
 _VITAL_BRACKET = re.compile(r"\s*\((?:spo2|sao2|spo 2|rr|hr)\)", re.I)
 
@@ -274,9 +291,15 @@ def _vital_bound(written: str, symbol: str, value: str, unit: str | None) -> Obs
     elif name in ("respiratory_rate", "heart_rate"):
         if unit and not _PER_MINUTE.fullmatch(unit):
             return None
-        if (name == "respiratory_rate" and unit.startswith("beat")) or (
+        if (name == "respiratory_rate" and unit.startswith(("beat", "bpm"))) or (
             name == "heart_rate" and unit.startswith("breath")
         ):
+            return None
+    elif name in ("systolic_bp", "diastolic_bp"):
+        if not _MM_HG.fullmatch(unit):
+            return None  # a blood pressure is read with its unit here; bare numbers are the first pattern's
+    elif name == "qtc":
+        if not _MILLISECONDS.fullmatch(unit):
             return None
     else:
         return None
@@ -299,6 +322,15 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
         if second is None:
             return None
         return _two(first, second, match["join"] and match["join"].lower())
+    match = _VITAL_PRESSURE.match(text)
+    if match is not None:
+        symbol = _FROM_SYMBOL[match["c1"]]
+        parts = (
+            ObservationRule(measure="systolic_bp", comparator=symbol, value=_number(match["sys"])),
+            ObservationRule(measure="diastolic_bp", comparator=symbol, value=_number(match["dia"])),
+        )
+        # As the first pattern reads "BP > 140/90": above is either number above, below both below.
+        return AnyOf(rules=parts) if symbol in (">=", ">") else AllOf(rules=parts)
     match = _VITAL_RANGE.match(text)
     if match is not None:
         unit = match["u2"] or match["u1"]
@@ -389,12 +421,12 @@ def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: dat
 # Words one of which every vital-sign name in `observation.vitals` holds.
 _VITAL_WORDS = (
     "saturation", "spo", "sao2", "oximetry", "temperature", "respiratory", "respiration", "breathing",
-    "frequency", "heart", "pulse",
+    "frequency", "heart", "pulse", "systolic", "diastolic", "qt",
 )  # fmt: skip
 # Words one of which every condition in general.yaml `defined_by` holds (checked by tests/criteria/test_prefilter.py).
 _DEFINED_WORDS = (
     "hypertension", "hypotension", "obes", "adipositas", "overweight", "underweight", "hypox", "fever",
-    "pyrexia", "tachycardia", "bradycardia", "tachypn", "qt", "prolong",
+    "pyrexia", "tachycardia", "bradycardia", "tachypn", "qt", "prolong", "normal",
 )  # fmt: skip
 
 KIND = RuleKind(
