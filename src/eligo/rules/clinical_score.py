@@ -193,6 +193,19 @@ def _names() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 @cache
+def _any_name_or_context() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One pattern for every name at the start of a text and one for every context word anywhere: a
+    criterion that has neither is settled with two regex calls instead of one per name (parsing speed)."""
+    scales = scores_vocab().scales.values()
+    names = sorted((name for scale in scales for name in scale.names), key=len, reverse=True)
+    words = sorted((word for scale in scales for word in scale.context), key=len, reverse=True)
+    return (
+        re.compile("|".join(_name_pattern(name) for name in names)),
+        re.compile("|".join(_name_pattern(word) for word in words)),
+    )
+
+
+@cache
 def _context(key: str) -> re.Pattern[str] | None:
     words = scores_vocab().scales[key].context
     if not words:
@@ -379,6 +392,9 @@ def _strip_context(key: str, text: str) -> str | None:
 
 def _read(text: str) -> Rule | None:
     text = text[_LEAD.match(text).end() :]  # type: ignore[union-attr]  # the lead-in is optional: always matches
+    any_name, any_context = _any_name_or_context()
+    if any_name.match(text) is None and any_context.search(text) is None:
+        return _score_on(text)
     for pattern, key in _names():
         scale = scores_vocab().scales[key]
         stripped = _strip_context(key, text) if scale.context else text
@@ -463,18 +479,29 @@ def _trigger() -> Trigger:
     """One word of every name (and of the context words a scale may be named by), as `phrase_words`
     picks it; a name with letters outside ASCII gives its longest ASCII run ("åsberg" aside)."""
     phrases = [name for scale in scores_vocab().scales.values() for name in scale.names]
-    phrases += [word for scale in scores_vocab().scales.values() if scale.alone_with_context for word in scale.context]
-    words: list[str] = []
+    # A scale named by its context alone is read only after "class" ("Class III or IV congestive heart failure").
+    words: list[str] = ["class"] if any(scale.alone_with_context for scale in scores_vocab().scales.values()) else []
     for phrase in phrases:
         runs = _ASCII_RUN.findall(phrase)
         if not runs:
             raise ValueError(f"scores.yaml: the name {phrase!r} has no ASCII word to prefilter on")
-        word = max(runs, key=len)
+        # The longest word that is not a common one ("clinical", "scale"), so few criteria pass.
+        rare = [run for run in runs if run.lower() not in _COMMON_WORDS]
+        word = max([run for run in rare if len(run) >= 4] or rare or runs, key=len)
         words.append(word if phrase != phrase.lower() else word.lower())
     return Trigger(tuple(dict.fromkeys(words)))
 
 
 _ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
+_COMMON_WORDS = frozenset(
+    "clinical modified international disease minute minutes activity severity global numeric numerical "
+    "scale score index rating assessment failure heart sequential estimated state examination exam status "
+    "stage class classification system function gross motor organ symptom health questionnaire item "
+    "generalized generalised anxiety disorder depression center centre studies study quantitative "
+    "national stroke joints congestive chronic symptomatic decompensated severe "
+    "cardiac insufficiency liver hepatic impairment dysfunction full child cognitive patient association model "
+    "new".split()
+)
 
 
 # --- evaluating -----------------------------------------------------------------------------------

@@ -474,11 +474,14 @@ def _age_rows(text: str) -> list[AgeSexLimit]:
 _RANGE_LEAD = _PATTERNS.regex("range_lead")
 _RANGE_BODY = _PATTERNS.regex("range_body")
 _RANGE_TAIL = _PATTERNS.regex("range_tail")
+_RANGE_HINT = _PATTERNS.regex("range_hint")
 
 
 def _range_rule(text: str) -> Rule | None:
     """ "Serum glucose 100-126 mg/dL", "Hemoglobin between 9 and 13 g/dL", "HbA1c ≥ 7.0% and ≤ 10.5%": one
     test between two values, the whole criterion (issue #12). Both bounds inclusive, as written ranges are."""
+    if _RANGE_HINT.search(text) is None:
+        return None  # no two numbers joined as a range: spare the synonym scan
     mentions = _mentions(text)
     if len(mentions) != 1:
         return None
