@@ -291,6 +291,8 @@ def _vital_bound(written: str, symbol: str, value: str, unit: str | None) -> Obs
     elif name in ("respiratory_rate", "heart_rate"):
         if unit and not _PER_MINUTE.fullmatch(unit):
             return None
+        if not unit and written.strip().lower() == "hr":
+            return None  # "HR" without "beats/min" could be a hazard ratio
         if (name == "respiratory_rate" and unit.startswith(("beat", "bpm"))) or (
             name == "heart_rate" and unit.startswith("breath")
         ):
@@ -321,6 +323,9 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
         second = _vital_bound(match["m2"] or match["m1"], match["c2"], match["v2"], match["u2"] or match["u1"])
         if second is None:
             return None
+        if match["join"] == "," and first.measure != second.measure and context.section == "inclusion":
+            # "Systolic blood pressure < 150 mmHg, HR < 100 beats/min" (NCT03861377): an inclusion's list, both required.
+            return AllOf(rules=(first, second))
         return _two(first, second, match["join"] and match["join"].lower())
     match = _VITAL_PRESSURE.match(text)
     if match is not None:
@@ -421,7 +426,7 @@ def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: dat
 # Words one of which every vital-sign name in `observation.vitals` holds.
 _VITAL_WORDS = (
     "saturation", "spo", "sao2", "oximetry", "temperature", "respiratory", "respiration", "breathing",
-    "frequency", "heart", "pulse", "systolic", "diastolic", "qt",
+    "frequency", "heart", "pulse", "systolic", "diastolic", "qt", "hr",
 )  # fmt: skip
 # Words one of which every condition in general.yaml `defined_by` holds (checked by tests/criteria/test_prefilter.py).
 _DEFINED_WORDS = (
