@@ -75,6 +75,7 @@ class ScoresVocab(BaseModel):
     scales: dict[str, Scale]
     comparators: tuple[tuple[str, Literal["≥", "≤", ">", "<"]], ...]
     postfix: dict[Literal["higher", "lower", "worse", "better"], str]
+    common_words: tuple[str, ...] = ()
     questions: dict[str, str]
 
 
@@ -481,27 +482,19 @@ def _trigger() -> Trigger:
     phrases = [name for scale in scores_vocab().scales.values() for name in scale.names]
     # A scale named by its context alone is read only after "class" ("Class III or IV congestive heart failure").
     words: list[str] = ["class"] if any(scale.alone_with_context for scale in scores_vocab().scales.values()) else []
+    common = frozenset(scores_vocab().common_words)
     for phrase in phrases:
         runs = _ASCII_RUN.findall(phrase)
         if not runs:
             raise ValueError(f"scores.yaml: the name {phrase!r} has no ASCII word to prefilter on")
         # The longest word that is not a common one ("clinical", "scale"), so few criteria pass.
-        rare = [run for run in runs if run.lower() not in _COMMON_WORDS]
+        rare = [run for run in runs if run.lower() not in common]
         word = max([run for run in rare if len(run) >= 4] or rare or runs, key=len)
         words.append(word if phrase != phrase.lower() else word.lower())
     return Trigger(tuple(dict.fromkeys(words)))
 
 
 _ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
-_COMMON_WORDS = frozenset(
-    "clinical modified international disease minute minutes activity severity global numeric numerical "
-    "scale score index rating assessment failure heart sequential estimated state examination exam status "
-    "stage class classification system function gross motor organ symptom health questionnaire item "
-    "generalized generalised anxiety disorder depression center centre studies study quantitative "
-    "national stroke joints congestive chronic symptomatic decompensated severe "
-    "cardiac insufficiency liver hepatic impairment dysfunction full child cognitive patient association model "
-    "new".split()
-)
 
 
 # --- evaluating -----------------------------------------------------------------------------------

@@ -324,7 +324,8 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
         if second is None:
             return None
         if match["join"] == "," and first.measure != second.measure and context.section == "inclusion":
-            # "Systolic blood pressure < 150 mmHg, HR < 100 beats/min" (NCT03861377): an inclusion's list, both required.
+            # "Systolic blood pressure < 150 mmHg, HR < 100 beats/min" (NCT03861377): an inclusion's
+            # list, all of it required.
             return AllOf(rules=(first, second))
         return _two(first, second, match["join"] and match["join"].lower())
     match = _VITAL_PRESSURE.match(text)
