@@ -69,14 +69,33 @@ class Scale(BaseModel):
         return f"{value:g}"
 
 
+class DefinedBy(BaseModel):
+    """A condition a score defines (scores.yaml `defined_by`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    words: str
+    scales: tuple[str, ...] = Field(min_length=1)
+
+
 class ScoresVocab(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     scales: dict[str, Scale]
+    defined_by: tuple[DefinedBy, ...] = ()
     comparators: tuple[tuple[str, Literal["≥", "≤", ">", "<"]], ...]
     postfix: dict[Literal["higher", "lower", "worse", "better"], str]
     common_words: tuple[str, ...] = ()
     questions: dict[str, str]
+
+    @model_validator(mode="after")
+    def _known_scales(self) -> ScoresVocab:
+        for row in self.defined_by:
+            re.compile(row.words)
+            unknown = set(row.scales) - set(self.scales)
+            if unknown:
+                raise ValueError(f"defined_by names unknown scales {sorted(unknown)}")
+        return self
 
 
 @cache
@@ -466,13 +485,52 @@ def _score_on(text: str) -> Rule | None:
     return None
 
 
+@cache
+def _defined_by() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    return tuple(
+        (
+            re.compile(
+                rf"^(?:{row.words})\s*(?:\((?P<inner>[^()]+)\)"
+                r"|,?\s*(?:i\.\s?e\.,?|defined as|defined by|with)\s+(?P<rest>.+))$",
+                re.I,
+            ),
+            frozenset(row.scales),
+        )
+        for row in scores_vocab().defined_by
+    )
+
+
+def _points_worse(rule: Rule, scales: frozenset[str]) -> bool:
+    """Whether every bound of `rule` is on one of `scales` and points to that scale's worse end."""
+    parts = rule.rules if isinstance(rule, AllOf) else (rule,)
+    for part in parts:
+        if not isinstance(part, ClinicalScoreRule) or part.scale not in scales:
+            return False
+        worse = scores_vocab().scales[part.scale].worse
+        if worse == "none" or (part.comparator in (">=", ">")) != (worse == "higher"):
+            return False
+    return True
+
+
+def _defined_condition(text: str) -> Rule | None:
+    """ "Presence of prenatal depression (EPDS score ≥10)": the condition read as the score that defines it."""
+    for pattern, scales in _defined_by():
+        match = pattern.match(text)
+        if match is None:
+            continue
+        inner = (match["inner"] or match["rest"] or "").strip()
+        rule = _read(inner) if inner else None
+        return rule if rule is not None and not isinstance(rule, AllOf) and _points_worse(rule, scales) else None
+    return None
+
+
 def extract_clinical_score(context: CriterionContext) -> Rule | None:
     text = context.normalized
     for old, new in _ROMAN.items():
         text = text.replace(old, new)
     text = re.sub(r"^\d{1,2}[.)]\s+", "", text.strip())  # a list number kept in the text
     text = _symbols(text.strip().rstrip(".;,*").strip())
-    return _read(text)
+    return _read(text) or _defined_condition(text)
 
 
 @cache
