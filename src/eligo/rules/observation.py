@@ -256,7 +256,7 @@ def extract_body_size(context: CriterionContext) -> Rule | None:
             continue
         measures = {getattr(p, "measure", None) for rule in (first, second) for p in getattr(rule, "rules", (rule,))}
         if len(measures) == 2:
-            return AllOf(rules=(*getattr(first, "rules", (first,)), *getattr(second, "rules", (second,))))
+            return AllOf(rules=(first, second))  # each measure's limits kept together
     return None
 
 
