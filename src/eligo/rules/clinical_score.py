@@ -191,6 +191,15 @@ _NUMBER = r"\d+(?:[.,]\d+)?"
 _PARENTHESIS = re.compile(r"^\s*[\(\[]\s*([A-Za-z][\w&'’ -]{0,60}?)\s*[\)\]]")
 
 
+def _initials(written: str) -> str:
+    """ "Investigator's Global Assessment" -> "IGA": the abbreviation a bracket after a long name may give."""
+    words = [word for word in re.findall(r"[A-Za-z]+", written) if word.lower() not in _NOT_INITIALS]
+    return "".join(word[0] for word in words).upper() if len(words) > 1 else ""
+
+
+_NOT_INITIALS = frozenset({"of", "and", "the", "for", "s", "in"})
+
+
 def _names_scale(key: str, written: str) -> bool:
     """Whether `written` (a bracket's content) is one of the scale's own names."""
     return any(k == key and pattern.fullmatch(written.strip()) for pattern, k in _names())
@@ -434,7 +443,9 @@ def _read(text: str) -> Rule | None:
             rest = rest.lstrip()[again.end() :]
         for _ in range(2):  # "(MMSE)", "[NYHA]", "(Dizziness Handicap Inventory)": the scale named again
             bracket = _PARENTHESIS.match(rest)
-            if bracket is None or not _names_scale(key, bracket.group(1)):
+            if bracket is None or not (
+                _names_scale(key, bracket.group(1)) or bracket.group(1).strip() == _initials(name.group())
+            ):
                 break
             rest = rest[bracket.end() :]
         if scale.context:
@@ -455,9 +466,20 @@ def _read_after(key: str, rest: str) -> Rule | None:
     if body.startswith("(") and body.endswith(")"):
         body = body[1:-1].strip()
     body = _AFTER_VALUE.sub("", body)  # "Child-Pugh C score", "NYHA III class"
+    gloss = _RANGE_GLOSS.search(body)
+    if gloss is not None:
+        # "≥3 (on the 0-4 IGA scale)": the scale's own range restated, nothing more.
+        scale = scores_vocab().scales[key]
+        if (float(gloss["low"]), float(gloss["high"])) != scale.range:
+            return None
+        body = body[: gloss.start()].strip()
     return _read_body(key, body) if body else None
 
 
+_RANGE_GLOSS = re.compile(
+    r"\s*\(\s*(?:on\s+)?(?:the|a)\s+(?P<low>\d+)\s*(?:-|to)\s*(?P<high>\d+)(?:[\s-]+point)?\s+[\w' -]{0,30}?scale\s*\)$",
+    re.I,
+)
 _AFTER_VALUE = re.compile(r"\s+(?:score|class|stage|grade|level)$", re.I)
 _SCORE_ON = re.compile(
     r"^(?:an?\s+)?(?:(?:total|baseline|average)\s+)?score\s+(?:of\s+)?(?P<body>.+?)\s+(?:on|in)\s+(?:the\s+)?(?P<name>.+)$",

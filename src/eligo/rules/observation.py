@@ -238,7 +238,7 @@ def extract_body_size(context: CriterionContext) -> Rule | None:
     """Weight, BMI and height limits in the words real registries use (issue #12), read only when the
     whole criterion is the limit(s)."""
     text = _symbols(_GREATER_OR_EQUAL.sub("≥", context.normalized)).strip().rstrip(".;,*").strip()
-    text = _EXCEEDS.sub(">", re.sub(r"^\d{1,2}\.\s+", "", text))
+    text = _EXCEEDS.sub(">", re.sub(r"^\d{1,2}\.\s+|^[A-Z]{1,3}\d{1,3}:\s*", "", text))  # "6. ", "SI04: "
     non_obese = _NON_OBESE.match(text)
     if non_obese is not None:  # "Non-obese (BMI < 30)": the parenthesis defines the word
         rule = _read_body(non_obese["inner"].strip())
