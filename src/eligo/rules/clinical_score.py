@@ -477,7 +477,8 @@ def _read_after(key: str, rest: str) -> Rule | None:
 
 
 _RANGE_GLOSS = re.compile(
-    r"\s*\(\s*(?:on\s+)?(?:the|a)\s+(?P<low>\d+)\s*(?:-|to)\s*(?P<high>\d+)(?:[\s-]+point)?\s+[\w' -]{0,30}?scale\s*\)$",
+    r"\s*\(\s*(?:on\s+)?(?:the|a)\s+(?P<low>\d+)\s*(?:-|to)\s*(?P<high>\d+)(?:[\s-]+point)?"
+    r"\s+[\w' -]{0,30}?scale\s*\)$",
     re.I,
 )
 _AFTER_VALUE = re.compile(r"\s+(?:score|class|stage|grade|level)$", re.I)
