@@ -245,9 +245,10 @@ def _context(key: str) -> re.Pattern[str] | None:
 
 @cache
 def _comparator_words() -> tuple[tuple[re.Pattern[str], str], ...]:
+    # Whole words only: "over" is no comparator inside "overall", nor "under" inside "understand".
     return tuple(
-        (re.compile(rf"(?<![\w]){pattern}(?![\w])" if pattern[0].isalpha() else pattern, re.I), symbol)
-        for pattern, symbol in ((f"(?:{alternation})", symbol) for alternation, symbol in scores_vocab().comparators)
+        (re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.I), symbol)
+        for alternation, symbol in scores_vocab().comparators
     )
 
 
