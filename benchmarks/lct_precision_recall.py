@@ -10,11 +10,21 @@ detail rows. Within a criterion we compare two multisets of tuples:
   - `age`: the Numeric-Filter of an Age event; Operator GT/GTEQ/LT/LTEQ/BETWEEN and Values with the
     Temporal-Unit (years when none is annotated) become ("age", "min"|"max", months);
   - `lab`: the Numeric-Filter of an Observation event with an Operator and a numeric Value,
-    ("lab", direction, value), direction ">" for GT/GTEQ and "<" for LT/LTEQ;
+    ("lab", direction, value), direction ">" for GT/GTEQ and "<" for LT/LTEQ, one tuple per Value
+    ("BP > 140/90" has two); BETWEEN gives (">", low) and ("<", high), as a range rule reads;
   - `window`: the Temporality of any event, with a numeric Value and a Temporal-Unit,
     ("window", days) with week = 7, month = 30, year = 12 months = 360 days, hour = 1/24;
 - extracted, from the rules: AgeRule min/max months; LabThresholdRule comparator direction and
-  `value` (or `uln_multiple`, which the annotators write as the number before "x ULN"); every
+  `value` (or `uln_multiple`, which the annotators write as the number before "x ULN");
+  ObservationRule and ClinicalScoreRule comparator direction and `value` (LCT's Observation entity
+  covers vital signs, body measures and clinical scores as well as labs, so these thresholds count
+  as "lab", normalised the same way: direction only, value rounded to 0.001; a weight given in pounds is
+  compared in kg, as the rule holds it; a scale of classes (NYHA, Child-Pugh, GMFCS) is not
+  counted: the annotators write its values as labels, "III or IV", which the gold side does not read
+  as numbers); for the same reason the other observation kinds: OrganFunctionRule `percent` (LVEF),
+  and LifeExpectancyRule `amount` in the unit written (the annotators' Value is "6" of "6 months").
+  Performance scores are not counted: "ECOG < 3" is held as at most 2, and "0 or 1" has no
+  numeric gold; every
   time window of a rule (WashoutRule min_days / min_hours / min_months / longer_for, and
   within_days / within_months / window_days / max_age_days / transfusion_window_days, or `amount`
   with its `unit`, of other kinds, a life expectancy excepted).
@@ -39,8 +49,12 @@ from typing import Any
 from eligo.criteria.parse import ParsedCriterion, parse_criteria
 from eligo.criteria.stats import leaf_criteria
 from eligo.rules.age import AgeRule
+from eligo.rules.clinical_score import ClinicalScoreRule
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.lab_threshold import LabThresholdRule
+from eligo.rules.life_expectancy import LifeExpectancyRule
+from eligo.rules.observation import ObservationRule
+from eligo.rules.organ_function import OrganFunctionRule
 from eligo.rules.registry import Rule
 from eligo.rules.washout import WashoutRule
 
@@ -82,8 +96,11 @@ def _number(text: str) -> float | None:
     match = re.search(r"\d[\d,]*(?:\.\d+)?|\.\d+", text)
     if match is None:
         return None
+    written = match.group()
+    if re.fullmatch(r"\d+,\d{1,2}", written):  # a decimal comma ("18,5"); "1,000" is a thousands separator
+        written = written.replace(",", ".")
     try:
-        return float(match.group().replace(",", ""))
+        return float(written.replace(",", ""))
     except ValueError:
         return None
 
@@ -126,7 +143,11 @@ def gold_tuples(brat: Brat) -> Iterator[tuple[int, Gold]]:
             elif kind == "Observation" and role.startswith("Numeric-Filter") and values and operator:
                 direction = {"GT": ">", "GTEQ": ">", "LT": "<", "LTEQ": "<"}.get(operator)
                 if direction is not None:
-                    yield start, ("lab", direction, round(values[0], 3))
+                    for value in values:  # "BP > 140/90": Value and Value2, both bounded the same way
+                        yield start, ("lab", direction, round(value, 3))
+                elif operator == "BETWEEN" and len(values) >= 2:
+                    yield start, ("lab", ">", round(min(values), 3))
+                    yield start, ("lab", "<", round(max(values), 3))
             elif role.startswith("Temporality") and values and unit in UNIT_DAYS:
                 for value in values:
                     yield start, ("window", "", round(value * UNIT_DAYS[unit], 1))
@@ -151,6 +172,12 @@ def extracted_tuples(rule: Rule) -> Iterator[Gold]:
             number = part.value if part.value is not None else part.uln_multiple
             if number is not None:
                 yield ("lab", part.comparator[0], round(number, 3))
+        elif isinstance(part, ObservationRule) or (isinstance(part, ClinicalScoreRule) and not part.levelled):
+            yield ("lab", part.comparator[0], round(part.value, 3))
+        elif isinstance(part, OrganFunctionRule):
+            yield ("lab", part.comparator[0], round(part.percent, 3))
+        elif isinstance(part, LifeExpectancyRule):
+            yield ("lab", part.comparator[0], float(part.amount))
         if isinstance(part, WashoutRule):
             days = part.min_days or ((part.min_hours or 0) / 24) or (part.min_months or 0) * 30
             yield ("window", "", round(float(days), 1))

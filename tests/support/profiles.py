@@ -208,6 +208,9 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         "systolic_bp_mmhg": draw(st.none() | _finite(60, 220)),
         "diastolic_bp_mmhg": draw(st.none() | _finite(30, 150)),
         "heart_rate_bpm": draw(st.none() | _finite(40, 220)),
+        "spo2_percent": draw(st.none() | _finite(50, 100)),
+        "temperature_c": draw(st.none() | _finite(30, 42)),
+        "respiratory_rate_per_min": draw(st.none() | _finite(5, 80)),
         "weight_kg": draw(st.none() | _finite(1, 200)),
         "height_cm": draw(st.none() | _finite(30, 220)),
         "bsa_m2": draw(st.none() | _finite(0.1, 3)),
@@ -235,6 +238,9 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
             resolved=st.none() | dates,
         ),
         "medications": _rows(draw, name=line_text, classes=classes, start=st.none() | dates),
+        "clinical_scores": _rows(
+            draw, scale=st.sampled_from(["mmse", "nyha", "gcs", "edss"]), score=_finite(0, 15), date=st.none() | dates
+        ),
         "allergies": allergies,
         "no_known_allergies": None if allergies else draw(tri),
         "histology": draw(st.none() | line_text),

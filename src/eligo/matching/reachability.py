@@ -4,7 +4,8 @@ For each rule the check builds candidate profiles over realistic values
 (vocab/realistic_values.yaml) of what the rule reads (age, a lab value or its ULN multiple, a
 performance score, life expectancy, cardiac function, sex, pregnancy, breastfeeding, a planned
 pregnancy and childbearing potential, smoking, diet, alcohol, menopause, gestational age, the
-observations -- body mass index, weight, blood pressure, QTc, heart rate -- and the ASA class),
+observations -- body mass index, weight, blood pressure, QTc, heart rate, vital signs -- the ASA
+class and clinical scores),
 evaluates the rule on each with `evaluate_rule`, and says:
 `meetable` (some candidate is met), `unmeetable` (every candidate is not met: a rule nobody can
 meet, such as "AST <= 2.5 U/L" read from "<= 2.5 x ULN", or a contradictory range), or
@@ -26,9 +27,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.matching.evaluate import evaluate_rule
-from eligo.patients.profile import LabResult, PatientProfile, PerformanceScore
+from eligo.patients.profile import ClinicalScore, LabResult, PatientProfile, PerformanceScore
 from eligo.rules.age import AgeRule
 from eligo.rules.alcohol import AlcoholRule
+from eligo.rules.clinical_score import ClinicalScoreRule, scores_vocab
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.diet import DietRule
 from eligo.rules.gestation import GestationRule
@@ -177,6 +179,12 @@ def _candidates(rule: Rule) -> list[Candidate] | None:
         return [{f"obs:{profile_field(rule.measure)}": value} for value in _grid(span, points, log=False)]
     if isinstance(rule, PhysicalStatusRule):
         return [{"obs:asa_class": grade} for grade in range(1, 7)]
+    if isinstance(rule, ClinicalScoreRule):
+        # Every value the scale can take (its whole range, in its steps; 100 points for a continuous index).
+        scale = scores_vocab().scales[rule.scale]
+        low, high = scale.range
+        count = round((high - low) / scale.step) + 1 if scale.step else 101
+        return [{"clinical_score": (rule.scale, low + (high - low) * i / (count - 1))} for i in range(count)]
     return _behaviour_candidates(rule)
 
 
@@ -238,6 +246,8 @@ def _profile(candidate: Candidate, on: date) -> PatientProfile:
             observations[key[4:]] = value
         elif key == "performance":
             fields["performance"] = (PerformanceScore(scale=value[0], score=value[1], date=on),)
+        elif key == "clinical_score":
+            fields["clinical_scores"] = (ClinicalScore(scale=value[0], score=value[1], date=on),)
         else:
             fields[key] = value
     if observations:

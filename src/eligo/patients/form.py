@@ -36,6 +36,8 @@ SITE_FLAGS = (*DISEASE_SITES, "biopsy_confirmed")
 # Each repeating group: its row prefix, the profile list it fills, and its columns (form name → JSON key).
 ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "performance": ("performance", {"scale": "scale", "score": "score", "date": "date"}),
+    # Other clinical scales (issue #12): MMSE, NYHA class, EDSS ... (criteria/vocab/scores.yaml).
+    "score": ("clinical_scores", {"scale": "scale", "score": "score", "date": "date"}),
     "lab": (
         "labs",
         {
@@ -77,6 +79,7 @@ ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
 # The column that says a row is filled in at all (a lab row may name its test and still be blank).
 ROW_KEY_COLUMN = {
     "performance": "score",
+    "score": "score",
     "lab": "value",
     "therapy": "agent",
     "radiation": "field",
@@ -89,8 +92,8 @@ ROW_KEY_COLUMN = {
     "planned": "name",
 }
 INTEGER_COLUMNS = {("performance", "score"), ("lab", "transfused")}
-NUMBER_COLUMNS = {("lab", "value"), ("lab", "uln"), ("therapy", "dose"), *INTEGER_COLUMNS}
-DATE_COLUMNS = {("performance", "date"), ("lab", "date"), ("therapy", "start"), ("therapy", "end")}
+NUMBER_COLUMNS = {("lab", "value"), ("lab", "uln"), ("therapy", "dose"), ("score", "score"), *INTEGER_COLUMNS}
+DATE_COLUMNS = {("performance", "date"), ("score", "date"), ("lab", "date"), ("therapy", "start"), ("therapy", "end")}
 DATE_COLUMNS |= {("radiation", "end"), ("transplant", "date")}
 DATE_COLUMNS |= {("condition", "diagnosed"), ("condition", "resolved"), ("medication", "start"), ("procedure", "date")}
 DATE_COLUMNS |= {("planned", "date")}
@@ -101,7 +104,8 @@ LIST_COLUMNS = {("therapy", "classes"), ("medication", "classes"), ("allergy", "
 EXTENT_FLAGS = ("metastatic", "measurable_disease", "evaluable_disease", "unresectable")
 CNS_FLAGS = ("present", "treated", "stable", "symptomatic")
 OBSERVATION_NUMBERS = (
-    "qtc_ms", "systolic_bp_mmhg", "diastolic_bp_mmhg", "heart_rate_bpm", "weight_kg", "height_cm", "bsa_m2", "bmi"
+    "qtc_ms", "systolic_bp_mmhg", "diastolic_bp_mmhg", "heart_rate_bpm", "weight_kg", "height_cm", "bsa_m2", "bmi",
+    "spo2_percent", "temperature_c", "respiratory_rate_per_min",
 )  # fmt: skip
 
 # Top-level scalars: form name → (JSON path, kind).
@@ -448,6 +452,9 @@ def _rows(read: _Reader, group: str, columns: dict[str, str]) -> Iterator[dict[s
             continue
         if group == "performance" and "scale" not in item:
             read.problems[names["scale"]] = "choose the scale (Lansky, Karnofsky or ECOG)"
+            continue
+        if group == "score" and "scale" not in item:
+            read.problems[names["scale"]] = "choose which score this is"
             continue
         yield item
 

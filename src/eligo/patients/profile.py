@@ -117,6 +117,16 @@ class PerformanceScore(Fact):
         return self
 
 
+class ClinicalScore(Fact):
+    """One dated result on a clinical scale (issue #12): MMSE, NYHA class, EDSS, Glasgow Coma Scale ...
+    `scale` is a key of criteria/vocab/scores.yaml; a class is stored as its position (NYHA III = 3,
+    Child-Pugh B = 2)."""
+
+    scale: Text
+    score: float = Field(ge=-10, le=1000)
+    date: dt.date | None = None
+
+
 class Therapy(Fact):
     """A drug or regimen the child has had, with dates; classes come from the drug vocabulary."""
 
@@ -227,6 +237,10 @@ class Observations(Fact):
     systolic_bp_mmhg: float | None = Field(default=None, ge=30, le=300)
     diastolic_bp_mmhg: float | None = Field(default=None, ge=10, le=200)
     heart_rate_bpm: float | None = Field(default=None, ge=10, le=300)
+    # Vital signs (issue #12): oxygen saturation by pulse oximetry on room air, body temperature, breathing rate.
+    spo2_percent: float | None = Field(default=None, ge=30, le=100)
+    temperature_c: float | None = Field(default=None, ge=25, le=45)
+    respiratory_rate_per_min: float | None = Field(default=None, ge=2, le=150)
     weight_kg: float | None = Field(default=None, gt=0, le=500)
     height_cm: float | None = Field(default=None, gt=0, le=300)
     bsa_m2: float | None = Field(default=None, gt=0, le=5)
@@ -295,6 +309,7 @@ class PatientProfile(Fact):
     biomarkers: Biomarkers = Biomarkers()
     labs: tuple[LabResult, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     performance: tuple[PerformanceScore, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    clinical_scores: tuple[ClinicalScore, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     life_expectancy_months: float | None = Field(default=None, ge=0)
     therapies: tuple[Therapy, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     radiation: tuple[Radiation, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,11 +22,28 @@ class Measure(BaseModel):
     names: tuple[str, ...] = Field(min_length=1)
 
 
+class DefinedBy(BaseModel):
+    """A condition a measurement defines ("hypertension (BP > 160/100 mmHg)"): general.yaml `defined_by`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    words: str
+    measures: tuple[str, ...] = Field(min_length=1)
+    direction: Literal["above", "below"]
+
+    @field_validator("words")
+    @classmethod
+    def _compiles_words(cls, pattern: str) -> str:
+        re.compile(pattern)
+        return pattern
+
+
 class GeneralVocab(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: int
     measures: dict[str, Measure]
+    defined_by: tuple[DefinedBy, ...] = ()
     questions: dict[str, str]
     age_rewrites: tuple[tuple[str, str], ...] = ()
     # Substitutions (anywhere in one clause) that bring an age limit's spelling to the forms the age

@@ -211,6 +211,8 @@ _LEAD_CONDITION = re.compile(r"\b\w+(?:a?emia|penia|osis)\b|\bdiabet\w*|\bhypert
 _LEAD_OTHER_WORDS_MAX = 3
 
 _AGE_ROW = _PATTERNS.regex("age_row")
+_TIME_AFTER = _PATTERNS.regex("time_after")
+_NOTHING_AFTER = _PATTERNS.regex("nothing_after")
 
 
 def _number(text: str) -> float:
@@ -395,7 +397,12 @@ def _threshold_at(
     if unit is not None:
         shown, length = unit
         threshold = _Threshold(comparator, number.end() + length, value=value, unit=shown)
-    elif spec.assumed_unit is not None:
+    elif per_bsa and spec.unadjusted_test is not None and _NOTHING_AFTER.match(clause, number.end()):
+        # "eGFR < 45" (NCT03929822), the number ending the criterion: an estimated GFR is in
+        # mL/min/1.73 m² by definition; the unit is assumed, and the evidence says so. A bare creatinine
+        # clearance is still not read, nor a number followed by words ("ml/m", "at time of discharge").
+        threshold = _Threshold(comparator, number.end(), value=value, unit=spec.display, unit_assumed=True)
+    elif spec.assumed_unit is not None and not _TIME_AFTER.match(clause, number.end()):
         threshold = _Threshold(
             comparator, number.end(), value=value, unit=display_unit(spec.assumed_unit), unit_assumed=True
         )
@@ -464,9 +471,67 @@ def _age_rows(text: str) -> list[AgeSexLimit]:
     return rows
 
 
+_RANGE_LEAD = _PATTERNS.regex("range_lead")
+_RANGE_BODY = _PATTERNS.regex("range_body")
+_RANGE_TAIL = _PATTERNS.regex("range_tail")
+_RANGE_HINT = _PATTERNS.regex("range_hint")
+
+
+def _range_rule(text: str) -> Rule | None:
+    """ "Serum glucose 100-126 mg/dL", "Hemoglobin between 9 and 13 g/dL", "HbA1c ≥ 7.0% and ≤ 10.5%": one
+    test between two values, the whole criterion (issue #12). Both bounds inclusive, as written ranges are."""
+    if _RANGE_HINT.search(text) is None:
+        return None  # no two numbers joined as a range: spare the synonym scan
+    mentions = _mentions(text)
+    if len(mentions) != 1:
+        return None
+    mention = mentions[0]
+    if not _RANGE_LEAD.fullmatch(text[: mention.start]):
+        return None
+    test = mention.test
+    body = _RANGE_BODY.match(text, mention.end)
+    if body is None:
+        return None
+    low, high = _number(body["lo"]), _number(body["hi"])
+    first_unit = _unit_after(test, body["u1"]) if body["u1"].strip() else None
+    if body["u1"].strip() and (first_unit is None or first_unit[1] != len(body["u1"].rstrip())):
+        return None  # words between the numbers that are no unit of the test
+    rest = text[body.end() :]
+    second_unit = _unit_after(test, rest)
+    if second_unit is not None:
+        rest = rest[second_unit[1] :]
+    if not _RANGE_TAIL.fullmatch(rest):
+        return None
+    spec = lab_spec(test)
+    unit, assumed = (second_unit or first_unit or (None, 0))[0], False
+    if unit is None:
+        if spec.assumed_unit is None:
+            return None
+        unit, assumed = display_unit(spec.assumed_unit), True
+    if first_unit is not None and first_unit[0] != unit:
+        return None  # two units: not one range as read here
+    bounds = []
+    for value in (low, high):
+        canonical = _in_display_unit(test, value, unit)
+        if canonical is None or not plausible(test, canonical):
+            return None
+        bounds.append(canonical)
+    if not bounds[0] < bounds[1]:
+        return None
+    return AllOf(
+        rules=(
+            LabThresholdRule(test=test, comparator=">=", value=low, unit=unit, unit_assumed=assumed),
+            LabThresholdRule(test=test, comparator="<=", value=high, unit=unit, unit_assumed=assumed),
+        )
+    )
+
+
 def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     """Every lab named in the criterion with its threshold, joined by AND / OR as written."""
     text = _clean(ctx.text)
+    ranged = _range_rule(ctx.normalized.strip().rstrip(".;,").strip())
+    if ranged is not None:
+        return ranged
     if _AGE_ROW.fullmatch(text.strip(" .;")):
         return None  # a row of a creatinine table: its parent criterion reads the whole table
     rows = _age_rows(" ".join([text, *(_clean(child) for child in ctx.children)]))

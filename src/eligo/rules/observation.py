@@ -13,6 +13,7 @@ import operator
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -30,7 +31,18 @@ from eligo.terms import Comparator
 if TYPE_CHECKING:
     from eligo.rules.registry import Rule
 
-MeasureName = Literal["bmi", "weight", "height", "systolic_bp", "diastolic_bp", "qtc", "heart_rate"]
+MeasureName = Literal[
+    "bmi",
+    "weight",
+    "height",
+    "systolic_bp",
+    "diastolic_bp",
+    "qtc",
+    "heart_rate",
+    "oxygen_saturation",
+    "temperature",
+    "respiratory_rate",
+]
 
 _FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
 _WORDS: dict[str, str] = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
@@ -49,6 +61,9 @@ _FIELD: dict[str, str] = {
     "diastolic_bp": "diastolic_bp_mmhg",
     "qtc": "qtc_ms",
     "heart_rate": "heart_rate_bpm",
+    "oxygen_saturation": "spo2_percent",
+    "temperature": "temperature_c",
+    "respiratory_rate": "respiratory_rate_per_min",
 }
 # "equal or greater than" is left as "equal or >" by the comparator words; so is "> or equal to".
 _EQUAL_OR = ((re.compile(r"\bequal (?:to )?or\s*([<>])"), r"\1="), (re.compile(r"([<>])\s*or equal(?: to)?\b"), r"\1="))
@@ -171,6 +186,7 @@ _EXCEEDS = _BODY.regex("exceeds")
 _GREATER_OR_EQUAL = _BODY.regex("greater_or_equal")
 _POUNDS = _BODY.regex("pounds")
 _NON_OBESE = _BODY.regex("non_obese")
+_SECOND_MEASURE = _BODY.regex("second_measure")
 _KG_PER_LB = 0.45359237
 _BRACKET = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 
@@ -222,13 +238,172 @@ def extract_body_size(context: CriterionContext) -> Rule | None:
     """Weight, BMI and height limits in the words real registries use (issue #12), read only when the
     whole criterion is the limit(s)."""
     text = _symbols(_GREATER_OR_EQUAL.sub("≥", context.normalized)).strip().rstrip(".;,*").strip()
-    text = _EXCEEDS.sub(">", re.sub(r"^\d{1,2}\.\s+", "", text))
+    text = _EXCEEDS.sub(">", re.sub(r"^\d{1,2}\.\s+|^[A-Z]{1,3}\d{1,3}:\s*", "", text))  # "6. ", "SI04: "
     non_obese = _NON_OBESE.match(text)
     if non_obese is not None:  # "Non-obese (BMI < 30)": the parenthesis defines the word
         rule = _read_body(non_obese["inner"].strip())
         parts = getattr(rule, "rules", (rule,))
         return rule if rule is not None and all(getattr(p, "measure", None) == "bmi" for p in parts) else None
-    return _read_body(text)
+    whole = _read_body(text)
+    if whole is not None or context.section != "inclusion":
+        return whole
+    # Two limits on different measures, both required in an inclusion (an exclusion's "and" is not read).
+    for split in _SECOND_MEASURE.finditer(text):
+        if split.start() == 0:
+            continue
+        first, second = _read_body(text[: split.start()].strip()), _read_body(text[split.end() :].strip())
+        if first is None or second is None:
+            continue
+        measures = {getattr(p, "measure", None) for rule in (first, second) for p in getattr(rule, "rules", (rule,))}
+        if len(measures) == 2:
+            return AllOf(rules=(first, second))  # each measure's limits kept together
+    return None
+
+
+_VITALS = patterns()["observation.vitals"]
+_VITAL_SINGLE = _VITALS.regex("single")
+_VITAL_RANGE = _VITALS.regex("range")
+_VITAL_PRESSURE = _VITALS.regex("pressure")
+_FAHRENHEIT = re.compile(r"°\s*f|℉|degrees?\s*(?:f|fahrenheit)|f", re.I)
+_CELSIUS = re.compile(r"°\s*c|℃|degrees?\s*(?:c|celsius|centigrade)|c", re.I)
+_PER_MINUTE = re.compile(r"(?:breaths?|beats?)?\s*(?:/|per)\s*min(?:ute)?s?(?:\s*\(min\))?|bpm", re.I)
+_MILLISECONDS = re.compile(r"ms(?:ec)?|milliseconds", re.I)
+_MM_HG = re.compile(r"mm ?hg", re.I)
+# A vital-sign name as the vocabulary lists it, once a bracketed abbreviation is dropped ("Oxygen saturation (SpO2)").
+_VITAL_BRACKET = re.compile(r"\s*\((?:spo2|sao2|spo 2|rr|hr)\)", re.I)
+
+
+def _vital_bound(written: str, symbol: str, value: str, unit: str | None) -> ObservationRule | None:
+    """One bound on a vital sign in the measure's unit; None when the unit does not fit the measure."""
+    name = general_vocab().measure_named(_VITAL_BRACKET.sub("", written))
+    if name is None:
+        return None
+    unit = (unit or "").strip().lower()
+    number = _number(value)
+    if name == "oxygen_saturation":
+        if unit not in ("", "%", "percent"):
+            return None
+    elif name == "temperature":
+        if _FAHRENHEIT.fullmatch(unit):
+            number = round((number - 32) * 5 / 9, 1)
+        elif not _CELSIUS.fullmatch(unit):
+            return None  # a bare number could be °C or °F
+    elif name in ("respiratory_rate", "heart_rate"):
+        if unit and not _PER_MINUTE.fullmatch(unit):
+            return None
+        if not unit and written.strip().lower() == "hr":
+            return None  # "HR" without "beats/min" could be a hazard ratio
+        if (name == "respiratory_rate" and unit.startswith(("beat", "bpm"))) or (
+            name == "heart_rate" and unit.startswith("breath")
+        ):
+            return None
+    elif name in ("systolic_bp", "diastolic_bp"):
+        if not _MM_HG.fullmatch(unit):
+            return None  # a blood pressure is read with its unit here; bare numbers are the first pattern's
+    elif name == "qtc":
+        if not _MILLISECONDS.fullmatch(unit):
+            return None
+    else:
+        return None
+    return ObservationRule(measure=name, comparator=_FROM_SYMBOL[symbol], value=number)
+
+
+def extract_vital_sign(context: CriterionContext) -> Rule | None:
+    """Oxygen saturation, temperature, breathing-rate and heart-rate limits (issue #12), read only when
+    the whole criterion is the limit(s)."""
+    text = _symbols(context.normalized).strip().rstrip(".;,*").strip()
+    text = re.sub(r"^\d{1,2}\.\s+", "", text)
+    match = _VITAL_SINGLE.match(text)
+    if match is not None:
+        first = _vital_bound(match["m1"], match["c1"], match["v1"], match["u1"] or match["u2"])
+        if first is None:
+            return None
+        if match["c2"] is None:
+            return first
+        second = _vital_bound(match["m2"] or match["m1"], match["c2"], match["v2"], match["u2"] or match["u1"])
+        if second is None:
+            return None
+        if match["join"] == "," and first.measure != second.measure and context.section == "inclusion":
+            # "Systolic blood pressure < 150 mmHg, HR < 100 beats/min" (NCT03861377): an inclusion's
+            # list, all of it required.
+            return AllOf(rules=(first, second))
+        return _two(first, second, match["join"] and match["join"].lower())
+    match = _VITAL_PRESSURE.match(text)
+    if match is not None:
+        symbol = _FROM_SYMBOL[match["c1"]]
+        parts = (
+            ObservationRule(measure="systolic_bp", comparator=symbol, value=_number(match["sys"])),
+            ObservationRule(measure="diastolic_bp", comparator=symbol, value=_number(match["dia"])),
+        )
+        # As the first pattern reads "BP > 140/90": above is either number above, below both below.
+        return AnyOf(rules=parts) if symbol in (">=", ">") else AllOf(rules=parts)
+    match = _VITAL_RANGE.match(text)
+    if match is not None:
+        unit = match["u2"] or match["u1"]
+        low = _vital_bound(match["m1"], "≥", match["lo"], match["u1"] or unit)
+        high = _vital_bound(match["m1"], "≤", match["hi"], unit)
+        if low is None or high is None or low.value >= high.value:
+            return None
+        return AllOf(rules=(low, high))
+    return None
+
+
+@cache
+def _defined_by() -> tuple[tuple[re.Pattern[str], frozenset[str], bool], ...]:
+    """(the condition and how the measurement may follow it, its measures, whether bounds point up)."""
+    out = []
+    for row in general_vocab().defined_by:
+        unknown = set(row.measures) - set(general_vocab().measures)
+        if unknown:
+            raise ValueError(f"general.yaml defined_by: unknown measures {sorted(unknown)}")
+        pattern = re.compile(
+            rf"^(?:{row.words})(?:\s*(?:\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)?)\)|\[(?P<square>[^\[\]]+)\])"
+            rf"|\s*(?::|,|-|;)?\s*(?:(?:defined|as defined) (?:as|by) |i\.\s?e\.,? |with |of )?(?P<rest>.+))$",
+            re.I,
+        )
+        out.append((pattern, frozenset(row.measures), row.direction == "above"))
+    return tuple(out)
+
+
+def _bounds(rule: Rule) -> tuple[ObservationRule, ...] | None:
+    if isinstance(rule, ObservationRule):
+        return (rule,)
+    if isinstance(rule, AllOf | AnyOf):
+        found: list[ObservationRule] = []
+        for part in rule.rules:
+            inner = _bounds(part)
+            if inner is None:
+                return None
+            found.extend(inner)
+        return tuple(found)
+    return None
+
+
+def extract_defined_condition(context: CriterionContext) -> Rule | None:
+    """ "Uncontrolled hypertension (BP > 160/100 mmHg)", "morbid obesity BMI > 40": the condition read as
+    the measurement that defines it, when every bound is on its measures and points its way (issue #12)."""
+    text = context.normalized.strip().rstrip(".;,*").strip()
+    text = re.sub(r"^\d{1,2}\.\s+", "", text)
+    for pattern, measures, above in _defined_by():
+        match = pattern.match(text)
+        if match is None:
+            continue
+        inner = (match["inner"] or match["square"] or match["rest"] or "").strip()
+        if not inner:
+            return None
+        inner_context = context.with_text(inner)
+        for extract in (extract_observation, extract_body_size, extract_vital_sign):
+            rule = extract(inner_context)
+            if rule is None:
+                continue
+            if isinstance(rule, AllOf) and not all(_lower(part) == above for part in _bounds(rule) or ()):
+                return None  # a range ("BMI 30-40") says more than the condition
+            parts = _bounds(rule)
+            if parts is None or any(p.measure not in measures or _lower(p) != above for p in parts):
+                return None
+            return rule
+        return None
+    return None
 
 
 def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: date) -> Outcome:
@@ -249,6 +424,17 @@ def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: dat
     return (Outcome.met if holds else Outcome.not_met)(f"{said}; {needs}.")
 
 
+# Words one of which every vital-sign name in `observation.vitals` holds.
+_VITAL_WORDS = (
+    "saturation", "spo", "sao2", "oximetry", "temperature", "respiratory", "respiration", "breathing",
+    "frequency", "heart", "pulse", "systolic", "diastolic", "qt", "hr",
+)  # fmt: skip
+# Words one of which every condition in general.yaml `defined_by` holds (checked by tests/criteria/test_prefilter.py).
+_DEFINED_WORDS = (
+    "hypertension", "hypotension", "obes", "adipositas", "overweight", "underweight", "hypox", "fever",
+    "pyrexia", "tachycardia", "bradycardia", "tachypn", "qt", "prolong", "normal",
+)  # fmt: skip
+
 KIND = RuleKind(
     ObservationRule,
     general_wording,
@@ -257,6 +443,11 @@ KIND = RuleKind(
     (
         Step(extract_observation, patterns()["observation"].trigger),
         Step(extract_body_size, Trigger(("bmi", "mass", "weight", "height"))),
+        Step(extract_defined_condition, Trigger(_DEFINED_WORDS)),
+        Step(
+            extract_vital_sign,
+            Trigger(_VITAL_WORDS),
+        ),
     ),
 )
 
@@ -265,6 +456,8 @@ __all__ = [
     "ObservationRule",
     "evaluate_observation",
     "extract_body_size",
+    "extract_defined_condition",
     "extract_observation",
+    "extract_vital_sign",
     "profile_field",
 ]

@@ -1,0 +1,58 @@
+"""Golden extractions for clinical scores, vital signs, conditions a measurement defines and the lab
+ranges and analytes of the scores round (tests/criteria/golden_rules/scores.yaml, issue #12), plus the
+scores vocabulary's own checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from eligo.rules.base import CriterionContext
+from eligo.rules.clinical_score import ClinicalScoreRule, scores_vocab
+from eligo.rules.extract import extract
+from eligo.rules.registry import RULE_ADAPTER
+from eligo.web.editor import layout
+
+GOLDEN = Path(__file__).parent / "golden_rules" / "scores.yaml"
+CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_golden(case: dict[str, Any]) -> None:
+    ctx = CriterionContext(text=case["text"], section=case["section"], parent_text=case.get("parent"))
+    found = extract(ctx)
+    if case["expected"] is None:
+        assert found.rule is None, found.rule
+        return
+    assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
+    assert not found.partial, found.unparsed
+
+
+def test_every_case_cites_a_real_trial() -> None:
+    assert all(case["source"].startswith("NCT") for case in CASES)
+
+
+def test_a_threshold_outside_the_scale_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        ClinicalScoreRule(scale="mmse", comparator=">=", value=31)
+    with pytest.raises(ValidationError):
+        ClinicalScoreRule(scale="no_such_scale", comparator=">=", value=1)
+
+
+def test_questions_name_the_scale_and_the_class() -> None:
+    nyha = ClinicalScoreRule(scale="nyha", comparator=">=", value=3)
+    assert nyha.question("inclusion") == (
+        "Was your child's most recent heart failure class (New York Heart Association, NYHA) III or higher?"
+    )
+    mmse = ClinicalScoreRule(scale="mmse", comparator="<", value=24)
+    assert mmse.question("exclusion") == (
+        "Was your child's most recent Mini-Mental State Examination (MMSE) score less than 24?"
+    )
+
+
+def test_the_editor_lists_only_known_scales() -> None:
+    assert set(layout().option_words("score_names")) <= set(scores_vocab().scales)
