@@ -111,7 +111,39 @@ _ABBREVIATION = _PATTERNS.regex("abbreviation")
 
 def _consume_conditions(text: str) -> list[str] | None:
     """Read "A, B or C" where every item is a known condition; None if anything is left over, or if
-    two names follow each other with nothing joining them ("HIV infection" is no list of two)."""
+    two names follow each other with nothing joining them ("HIV infection" is no list of two).
+    Words sharing one head ("hepatic or renal impairment") are read as the names they make with it."""
+    names = _read_names(text)
+    if names is None and (shared := _shared_head(text)) is not None:
+        return _read_names(shared)
+    return names
+
+
+# "hepatic or renal impairment": single words joined by "or", "and/or", "/" or commas before a last item.
+_SHARED_OR = re.compile(r"\bor\b|/", re.IGNORECASE)
+_SHARED_JOINER = re.compile(r"\s*(?:,\s*(?:and/or|or)\s+|,\s*|\s+and/or\s+|\s+or\s+|\s*/\s*)", re.IGNORECASE)
+
+
+def _shared_head(text: str) -> str | None:
+    """ "Hepatic or renal impairment" written out as "hepatic impairment or renal impairment" when each
+    word with the last item's head is a condition's whole name (else None): a list of single words whose
+    last item holds the head noun the others leave out (issue #12)."""
+    parts = _SHARED_JOINER.split(text.strip(" .,;"))
+    if not _SHARED_OR.search(text):
+        return None  # "active, uncontrolled infection": commas alone join words that narrow one name
+    *words, last = parts
+    if not words or any(not re.fullmatch(r"[\w'-]+", word) for word in words):
+        return None
+    tail = last.split(" ", 1)
+    if len(tail) < 2:
+        return None
+    written = [f"{word} {tail[1]}" for word in words]
+    if any(_read_names(name) is None or len(_read_names(name) or ()) != 1 for name in written):
+        return None
+    return " or ".join([*written, last])
+
+
+def _read_names(text: str) -> list[str] | None:
     by_word = _condition_at_start()
     names: list[str] = []
     rest = text.strip(" .,;")
