@@ -119,28 +119,36 @@ def _consume_conditions(text: str) -> list[str] | None:
     return names
 
 
-# "hepatic or renal impairment": single words joined by "or", "and/or", "/" or commas before a last item.
-_SHARED_OR = re.compile(r"\bor\b|/", re.IGNORECASE)
-_SHARED_JOINER = re.compile(r"\s*(?:,\s*(?:and/or|or)\s+|,\s*|\s+and/or\s+|\s+or\s+|\s*/\s*)", re.IGNORECASE)
+# "hepatic or renal impairment": items joined by "or", "and/or", "and", "/" or commas, the last holding the head.
+_SHARED_OR = re.compile(r"\b(?:or|and)\b|/", re.IGNORECASE)
+_SHARED_JOINER = re.compile(
+    r"\s*(?:,\s*(?:and/or|or|and)\s+|,\s*|\s+and/or\s+|\s+or\s+|\s+and\s+|\s*/\s*)", re.IGNORECASE
+)
+
+
+@cache
+def _leading_qualifier() -> re.Pattern[str]:
+    words = sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True)
+    return re.compile(rf"\s*(?:{'|'.join(re.escape(w) for w in words)})(?![\w-])", re.IGNORECASE)
 
 
 def _shared_head(text: str) -> str | None:
     """ "Hepatic or renal impairment" written out as "hepatic impairment or renal impairment" when each
-    word with the last item's head is a condition's whole name (else None): a list of single words whose
-    last item holds the head noun the others leave out (issue #12)."""
-    parts = _SHARED_JOINER.split(text.strip(" .,;"))
-    if not _SHARED_OR.search(text):
-        return None  # "active, uncontrolled infection": commas alone join words that narrow one name
-    *words, last = parts
-    if not words or any(not re.fullmatch(r"[\w'-]+", word) for word in words):
+    item with the last item's head ("impairment", "deficiency" in "vitamin B12 or folic acid deficiency")
+    is a condition's whole name (else None) (issue #12). Commas alone ("active, uncontrolled infection")
+    join words that narrow one name, not names."""
+    if not _SHARED_OR.search(text) or _leading_qualifier().match(text):
+        return None  # "chronic liver or kidney disease": the qualifier is for every item, read as one
+    *items, last = _SHARED_JOINER.split(text.strip(" .,;"))
+    words = last.split()
+    if not items or len(words) < 2 or any(not re.fullmatch(r"[\w'-]+(?: [\w'-]+){0,2}", item) for item in items):
         return None
-    tail = last.split(" ", 1)
-    if len(tail) < 2:
-        return None
-    written = [f"{word} {tail[1]}" for word in words]
-    if any(_read_names(name) is None or len(_read_names(name) or ()) != 1 for name in written):
-        return None
-    return " or ".join([*written, last])
+    for cut in range(1, len(words)):
+        head = " ".join(words[cut:])
+        written = [f"{item} {head}" for item in items]
+        if all(len(_read_names(name) or ()) == 1 for name in written) and _read_names(last) is not None:
+            return " or ".join([*written, last])
+    return None
 
 
 def _read_names(text: str) -> list[str] | None:
