@@ -194,10 +194,10 @@ def _as_written(text: str, taken: list[re.Pattern[str]]) -> str:
 _JOINER_ONLY = re.compile(r"\s*(?:,|and/or|or|and)?\s*", re.IGNORECASE)
 _LEADING_JOINER = re.compile(r"^(?:(?:,|and/or|or|and)(?:\s+|$))+", re.IGNORECASE)
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18,
-    "twenty-four": 24,
-}
+_NUMBER_WORDS = dict(
+    zip(("one", "two", "three", "four", "five", "six", "nine", "twelve", "eighteen", "twenty-four"),
+        (1, 2, 3, 4, 5, 6, 9, 12, 18, 24), strict=True)
+)  # fmt: skip
 
 
 def _exception(text: str) -> tuple[str | None, str]:
