@@ -28,7 +28,11 @@ EVALUATION: list[dict[str, Any]] = yaml.safe_load(
 @pytest.mark.parametrize("case", EXTRACTION, ids=[case["id"] for case in EXTRACTION])
 def test_real_criterion_gives_the_rule(case: dict[str, Any]) -> None:
     heading = "Inclusion Criteria:" if case["section"] == "inclusion" else "Exclusion Criteria:"
-    node = parse_criteria(f"{heading}\n\n* {case['text']}\n")[0]
+    if "parent" in case:  # the criterion as an item under its parent line
+        node = parse_criteria(f"{heading}\n\n* {case['parent']}\n  - {case['text']}\n")[0].children[0]
+        assert node.text == case["text"]
+    else:
+        node = parse_criteria(f"{heading}\n\n* {case['text']}\n")[0]
     assert node.section == case["section"]
     if case["expected"] is None:
         assert node.rule is None, node.rule

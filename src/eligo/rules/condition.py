@@ -45,6 +45,7 @@ _RECENT = _PATTERNS.regex("recent")
 _PARENT_NEGATION = _PATTERNS.regex("parent_negation")
 _BOTH = _PATTERNS.regex("both")
 _PARENT_COUNT = _PATTERNS.regex("parent_count")
+_PARENT_EXAMPLES = _PATTERNS.regex("parent_examples")
 
 
 class ConditionRule(RuleBase):
@@ -232,7 +233,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if ";" in text:
         return _each_part(context, text)
     if context.parent_text is not None and (
-        _PARENT_NEGATION.search(context.parent_text) or _PARENT_COUNT.search(context.parent_text)
+        _PARENT_NEGATION.search(context.parent_text)
+        or _PARENT_COUNT.search(context.parent_text)
+        or _PARENT_EXAMPLES.search(context.parent_text)
     ):
         return None
     # A trailing exception the rule can keep as its qualifier is taken out first; any other
