@@ -109,10 +109,11 @@ def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
-def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
-    """The names in `text` once the words that narrow them are taken out, until the rest reads as
-    names: a closing bracket such as "(NYHA class III or IV)", then "severe", "uncontrolled ... despite
-    medication"; with those words as the qualifier. A word inside a name ("chronic" in "chronic
+def _qualified_names(text: str, written: str | None = None) -> tuple[str | None, list[str] | None]:
+    """The names in `text` (framing words taken out; `written`: as the trial wrote it) once the words
+    that narrow them are taken out, until the rest reads as names: a closing bracket such as "(NYHA
+    class III or IV)", then "severe", "uncontrolled ... despite medication"; with those words as the
+    qualifier. A word inside a name ("chronic" in "chronic
     obstructive pulmonary disease") stays in the name, and of the words taken out, one the names read
     with ("chronic" in "chronic active liver disease") goes back into them."""
     found: list[str] = []
@@ -121,7 +122,9 @@ def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
         return None, None
     if bracket is not None and _WIDENING.search(bracket["inner"]) is None:
         text = text[: bracket.start()]
-        found.append(bracket["inner"].strip(" ,;"))
+        # The bracket in the trial's words (`text` has lost its framing words, "patient" among them).
+        as_written = _BRACKET.search(written.strip(" .,;")) if written is not None else None
+        found.append((as_written or bracket)["inner"].strip(" ,;"))
         names = _consume_conditions(_strip_framing(text))
         if names is not None:
             return _gloss_dropped(found, names), names
@@ -285,7 +288,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
     qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
     if names_found is None:
-        qualifier, names_found = _qualified_names(_strip_framing(body))
+        qualifier, names_found = _qualified_names(_strip_framing(body), written=body)
     if names_found is not None and present and context.section == "inclusion" and _BOTH.search(body):
         # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
         return None
