@@ -46,6 +46,9 @@ _PARENT_NEGATION = _PATTERNS.regex("parent_negation")
 _BOTH = _PATTERNS.regex("both")
 _PARENT_COUNT = _PATTERNS.regex("parent_count")
 _PARENT_EXAMPLES = _PATTERNS.regex("parent_examples")
+_CLAUSE = _PATTERNS.regex("clause")
+_SAYS_EXCLUDED = _PATTERNS.regex("says_excluded")
+_CLAUSE_TOO_MUCH = _PATTERNS.regex("clause_too_much")
 
 
 class ConditionRule(RuleBase):
@@ -241,6 +244,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         or _PARENT_EXAMPLES.search(context.parent_text)
     ):
         return None
+    if context.section == "inclusion" and _SAYS_EXCLUDED.search(text):
+        return None  # an exclusion written under the inclusion heading: read the other way round
     # A trailing exception the rule can keep as its qualifier is taken out first; any other
     # exception or condition left in the text leaves the criterion to the family.
     exception, text = _exception(text)
@@ -289,6 +294,15 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
     if names_found is None:
         qualifier, names_found = _qualified_names(_strip_framing(body), written=body)
+    clause = _CLAUSE.search(body) if names_found is None and window is None else None
+    if clause is not None and _CLAUSE_TOO_MUCH.search(clause["clause"]) is None:
+        # "Heart disease that would be a risk for anesthesia", "Anemia due to reasons other than MDS":
+        # a closing clause that narrows the names, kept as written in the qualifier (issue #12).
+        head = body[: clause.start()]
+        named = _consume_conditions(_strip_framing(head))
+        narrowed, names_found = (None, named) if named is not None else _qualified_names(_strip_framing(head), head)
+        said = clause["clause"].strip(" .,;")
+        qualifier = f"{narrowed}, {said}" if narrowed else said
     if names_found is not None and present and context.section == "inclusion" and _BOTH.search(body):
         # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
         return None
