@@ -195,7 +195,13 @@ def _as_written(text: str, taken: list[re.Pattern[str]]) -> str:
             groups[-1][1] = max(end, groups[-1][1])
         else:
             groups.append([start, end])
-    return ", ".join(text[start:end].lower() for start, end in groups)
+    return ", ".join(_sentence_case(text[start:end]) for start, end in groups)
+
+
+def _sentence_case(phrase: str) -> str:
+    """ "Severe" -> "severe", but "NYHA class III" and "class III or IV" keep their capitals."""
+    first = phrase.split(" ", 1)[0]
+    return phrase if first.isupper() and len(first) > 1 else phrase[:1].lower() + phrase[1:]
 
 
 _JOINER_ONLY = re.compile(r"\s*(?:,|and/or|or|and)?\s*", re.IGNORECASE)
