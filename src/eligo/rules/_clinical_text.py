@@ -111,7 +111,47 @@ _ABBREVIATION = _PATTERNS.regex("abbreviation")
 
 def _consume_conditions(text: str) -> list[str] | None:
     """Read "A, B or C" where every item is a known condition; None if anything is left over, or if
-    two names follow each other with nothing joining them ("HIV infection" is no list of two)."""
+    two names follow each other with nothing joining them ("HIV infection" is no list of two).
+    Words sharing one head ("hepatic or renal impairment") are read as the names they make with it."""
+    names = _read_names(text)
+    if names is None and (shared := _shared_head(text)) is not None:
+        return _read_names(shared)
+    return names
+
+
+# "hepatic or renal impairment": items joined by "or", "and/or", "and", "/" or commas, the last holding the head.
+_SHARED_OR = re.compile(r"\b(?:or|and)\b|/", re.IGNORECASE)
+_SHARED_JOINER = re.compile(
+    r"\s*(?:,\s*(?:and/or|or|and)\s+|,\s*|\s+and/or\s+|\s+or\s+|\s+and\s+|\s*/\s*)", re.IGNORECASE
+)
+
+
+@cache
+def _leading_qualifier() -> re.Pattern[str]:
+    words = sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True)
+    return re.compile(rf"\s*(?:{'|'.join(re.escape(w) for w in words)})(?![\w-])", re.IGNORECASE)
+
+
+def _shared_head(text: str) -> str | None:
+    """ "Hepatic or renal impairment" written out as "hepatic impairment or renal impairment" when each
+    item with the last item's head ("impairment", "deficiency" in "vitamin B12 or folic acid deficiency")
+    is a condition's whole name (else None) (issue #12). Commas alone ("active, uncontrolled infection")
+    join words that narrow one name, not names."""
+    if not _SHARED_OR.search(text) or _leading_qualifier().match(text):
+        return None  # "chronic liver or kidney disease": the qualifier is for every item, read as one
+    *items, last = _SHARED_JOINER.split(text.strip(" .,;"))
+    words = last.split()
+    if not items or len(words) < 2 or any(not re.fullmatch(r"[\w'-]+(?: [\w'-]+){0,2}", item) for item in items):
+        return None
+    for cut in range(1, len(words)):
+        head = " ".join(words[cut:])
+        written = [f"{item} {head}" for item in items]
+        if all(len(_read_names(name) or ()) == 1 for name in written) and _read_names(last) is not None:
+            return " or ".join([*written, last])
+    return None
+
+
+def _read_names(text: str) -> list[str] | None:
     by_word = _condition_at_start()
     names: list[str] = []
     rest = text.strip(" .,;")

@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording
-from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_framing
+from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_framing, _synonyms_pattern
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
@@ -42,9 +42,16 @@ _RECENT = _PATTERNS.regex("recent")
 _BRACKET = _PATTERNS.regex("bracket")
 _WIDENING = _PATTERNS.regex("widening")
 _JUSTIFICATION = _PATTERNS.regex("justification")
+_BRACKET_SCOPE = _PATTERNS.regex("bracket_scope")
+_ALLERGY_KIND_READS = frozenset({"food_allergy", "drug_allergy"})
+_RECENT = _PATTERNS.regex("recent")
 _PARENT_NEGATION = _PATTERNS.regex("parent_negation")
 _BOTH = _PATTERNS.regex("both")
 _PARENT_COUNT = _PATTERNS.regex("parent_count")
+_PARENT_EXAMPLES = _PATTERNS.regex("parent_examples")
+_CLAUSE = _PATTERNS.regex("clause")
+_SAYS_EXCLUDED = _PATTERNS.regex("says_excluded")
+_CLAUSE_TOO_MUCH = _PATTERNS.regex("clause_too_much")
 
 
 class ConditionRule(RuleBase):
@@ -133,33 +140,101 @@ def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
-def _qualified_names(text: str) -> tuple[str | None, list[str] | None]:
-    """The names in `text` once the words that narrow them are taken out, one at a time until the rest
-    reads as names: a closing bracket such as "(NYHA class III or IV)", then "severe", "uncontrolled
-    ... despite medication"; with those words as the qualifier. A word that is part of a name
-    ("active infection") stays in the name."""
+def _qualified_names(text: str, written: str | None = None) -> tuple[str | None, list[str] | None]:
+    """The names in `text` (framing words taken out; `written`: as the trial wrote it) once the words
+    that narrow them are taken out, until the rest reads as names: a closing bracket such as "(NYHA
+    class III or IV)", then "severe", "uncontrolled ... despite medication"; with those words as the
+    qualifier. A word inside a name ("chronic" in "chronic
+    obstructive pulmonary disease") stays in the name, and of the words taken out, one the names read
+    with ("chronic" in "chronic active liver disease") goes back into them."""
     found: list[str] = []
     bracket = _BRACKET.search(text)
-    if bracket is not None and _JUSTIFICATION.match(bracket["inner"]):
+    if bracket is not None and (_JUSTIFICATION.match(bracket["inner"]) or _BRACKET_SCOPE.search(bracket["inner"])):
         return None, None
     if bracket is not None and _WIDENING.search(bracket["inner"]) is None:
-        found.append(bracket["inner"].strip(" ,;"))
         text = text[: bracket.start()]
+        # The bracket in the trial's words (`text` has lost its framing words, "patient" among them).
+        as_written = _BRACKET.search(written.strip(" .,;")) if written is not None else None
+        found.append((as_written or bracket)["inner"].strip(" ,;"))
         names = _consume_conditions(_strip_framing(text))
         if names is not None:
-            return " ".join(found), names
+            return _gloss_dropped(found, names), names
     if _any_qualifier().search(text) is None:
         return None, None
-    for qualifier, pattern in _qualifier_patterns():
-        match = pattern.search(text)
-        if match is None:
-            continue
-        found.insert(0, qualifier)
-        text = (text[: match.start()] + " " + text[match.end() :]).strip()
-        names = _consume_conditions(_strip_framing(text))
+    inside = [match.span() for match in _all_names().finditer(text)]
+    candidates = [
+        pattern
+        for _, pattern in _qualifier_patterns()
+        if any(not _within(match.span(), inside) for match in pattern.finditer(text))
+    ]
+    taken: list[re.Pattern[str]] = []
+    names = None
+    for pattern in candidates:
+        taken.append(pattern)
+        names = _consume_conditions(_strip_framing(_without(text, taken)))
         if names is not None:
-            return " ".join(found), names
-    return None, None
+            break
+    if names is None:
+        return None, None
+    for pattern in list(taken):
+        fewer = [other for other in taken if other is not pattern]
+        more_exact = _consume_conditions(_strip_framing(_without(text, fewer)))
+        if more_exact is not None:
+            taken, names = fewer, more_exact
+    written = _as_written(text, taken)
+    return ", ".join([*([written] if written else []), _gloss_dropped(found, names) or ""]).strip(", ") or None, names
+
+
+def _gloss_dropped(found: list[str], names: list[str]) -> str | None:
+    """The bracket's words as the qualifier, unless they only spell out names already read ("asthma or
+    COPD (chronic obstructive pulmonary disease)")."""
+    if not found:
+        return None
+    spelled = _consume_conditions(found[0])
+    return None if spelled is not None and set(spelled) <= set(names) else found[0]
+
+
+@cache
+def _all_names() -> re.Pattern[str]:
+    return _synonyms_pattern(tuple(s for term in clinical_vocab().conditions.values() for s in term.synonyms))
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
+
+
+def _without(text: str, taken: list[re.Pattern[str]]) -> str:
+    """`text` with the first match of each pattern taken out (and a joiner left in front of the rest)."""
+    for pattern in taken:
+        match = pattern.search(text)
+        if match is not None:
+            # "Severe or uncontrolled hypertension": the joiner left before the next word goes with the qualifier.
+            text = _LEADING_JOINER.sub("", (text[: match.start()] + " " + text[match.end() :]).strip())
+    return text
+
+
+def _as_written(text: str, taken: list[re.Pattern[str]]) -> str:
+    """The qualifiers taken out of `text`, in its order and words: those side by side with only a joiner
+    between them as one phrase ("severe or uncontrolled"), others after a comma."""
+    spans = sorted(match.span() for pattern in taken if (match := pattern.search(text)) is not None)
+    groups: list[list[int]] = []
+    for start, end in spans:
+        if groups and _JOINER_ONLY.fullmatch(text[groups[-1][1] : start]):
+            groups[-1][1] = max(end, groups[-1][1])
+        else:
+            groups.append([start, end])
+    return ", ".join(_sentence_case(text[start:end]) for start, end in groups)
+
+
+def _sentence_case(phrase: str) -> str:
+    """ "Severe" -> "severe", but "NYHA class III" and "class III or IV" keep their capitals."""
+    first = phrase.split(" ", 1)[0]
+    return phrase if first.isupper() and len(first) > 1 else phrase[:1].lower() + phrase[1:]
+
+
+_JOINER_ONLY = re.compile(r"\s*(?:,|and/or|or|and)?\s*", re.IGNORECASE)
+_LEADING_JOINER = re.compile(r"^(?:(?:,|and/or|or|and)(?:\s+|$))+", re.IGNORECASE)
+
 
 
 def _exception(text: str) -> tuple[str | None, str]:
@@ -194,9 +269,13 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if ";" in text:
         return _each_part(context, text)
     if context.parent_text is not None and (
-        _PARENT_NEGATION.search(context.parent_text) or _PARENT_COUNT.search(context.parent_text)
+        _PARENT_NEGATION.search(context.parent_text)
+        or _PARENT_COUNT.search(context.parent_text)
+        or _PARENT_EXAMPLES.search(context.parent_text)
     ):
         return None
+    if context.section == "inclusion" and _SAYS_EXCLUDED.search(text):
+        return None  # an exclusion written under the inclusion heading: read the other way round
     # A trailing exception the rule can keep as its qualifier is taken out first; any other
     # exception or condition left in the text leaves the criterion to the family.
     exception, text = _exception(text)
@@ -252,7 +331,16 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
     qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
     if names_found is None:
-        qualifier, names_found = _qualified_names(_strip_framing(body))
+        qualifier, names_found = _qualified_names(_strip_framing(body), written=body)
+    clause = _CLAUSE.search(body) if names_found is None and not window else None
+    if clause is not None and _CLAUSE_TOO_MUCH.search(clause["clause"]) is None:
+        # "Heart disease that would be a risk for anesthesia", "Anemia due to reasons other than MDS":
+        # a closing clause that narrows the names, kept as written in the qualifier (issue #12).
+        head = body[: clause.start()]
+        named = _consume_conditions(_strip_framing(head))
+        narrowed, names_found = (None, named) if named is not None else _qualified_names(_strip_framing(head), head)
+        said = clause["clause"].strip(" .,;")
+        qualifier = f"{narrowed}, {said}" if narrowed else said
     if names_found is not None and present and context.section == "inclusion" and _BOTH.search(body):
         # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
         return None
@@ -263,6 +351,11 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
     if exception is not None:
         qualifier = f"{qualifier}, {exception}" if qualifier else exception
+    if set(names_found) <= _ALLERGY_KIND_READS and qualifier is None and not window:
+        return None  # "Food allergies": the allergy kind reads it against the profile's allergies
+    if "active_infection" in names_found and qualifier is not None and _RECENT.search(qualifier):
+        # "Recent infection": the profile says only whether there is one now (issue #12).
+        return None
     return ConditionRule(
         conditions=tuple(names_found),
         present=present,
@@ -319,9 +412,9 @@ def _condition_state(
     if name == "active_infection":
         if profile.active_infection is None:
             return None, "the profile does not say whether there is an active infection", True
-        if within_months is not None and not profile.active_infection:
-            # No infection now says nothing of one earlier in the window.
-            return None, "the profile says there is no active infection now, but not about earlier ones", True
+        if not profile.active_infection and (within_months is not None or ever):
+            # "No infection now" says nothing of one in the last months, or ever (issue #12).
+            return None, "the profile says there is no active infection now, not whether there was one before", True
         return profile.active_infection, f"active infection: {_yes_no(profile.active_infection)}", True
     if name == "cns_metastases" and profile.cns_disease.present is not None and within_months is None:
         present = profile.cns_disease.present
