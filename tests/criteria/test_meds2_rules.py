@@ -43,3 +43,9 @@ def test_an_empty_exception_is_written_as_none() -> None:
 def test_other_than_is_not_other() -> None:
     rule = extract(CriterionContext(text="Use of heparin or other than aspirin", section="exclusion")).rule
     assert not isinstance(rule, MedicationRule), rule
+
+
+def test_a_bare_therapy_in_an_inclusion_is_not_use() -> None:
+    # Under "Contraindication to:" or "Eligible for:" a bare "Anticoagulant therapy" is no use of it.
+    rule = extract(CriterionContext(text="Anticoagulant therapy", section="inclusion")).rule
+    assert not isinstance(rule, MedicationRule), rule

@@ -328,6 +328,10 @@ def extract_medication(context: CriterionContext) -> MedicationRule | None:
 def _from_match(match: re.Match[str], section: Section) -> MedicationRule | None:
     groups = match.groupdict()
     negated = bool(groups.get("neg"))
+    # "continuous steroid therapy" is use; a bare "anticoagulant therapy" may be what a heading above
+    # it contraindicates or plans, so it is read only with a word of current or regular use.
+    if groups.get("therapy") and not (groups.get("cur") or groups.get("reg")):
+        return None
     if negated and section != "inclusion":
         return None  # "no use of X" as an exclusion is a double negative: left to a person
     terms = _terms(match["what"], section)
