@@ -49,3 +49,10 @@ def test_a_bare_therapy_in_an_inclusion_is_not_use() -> None:
     # Under "Contraindication to:" or "Eligible for:" a bare "Anticoagulant therapy" is no use of it.
     rule = extract(CriterionContext(text="Anticoagulant therapy", section="inclusion")).rule
     assert not isinstance(rule, MedicationRule), rule
+
+
+def test_every_excepted_medicine_is_named() -> None:
+    rule = MedicationRule(classes=("nsaid",), except_drugs=("ibuprofen", "naproxen"))
+    assert rule.question("exclusion") == (
+        "Is your child taking an anti-inflammatory painkiller (NSAID) (apart from ibuprofen and naproxen) now?"
+    )

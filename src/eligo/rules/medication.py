@@ -117,7 +117,7 @@ class MedicationRule(RuleBase):
             *(_BRACKET.sub("", vocab.label(name)) for name in self.except_classes or ()),
         ]
         if excepted:
-            text += f" (apart from {_join(excepted)})"
+            text += f" (apart from {_join(excepted, 'and')})"
         return text
 
     def excepts(self, name: str, explicit: Sequence[str] = ()) -> bool:
@@ -148,8 +148,8 @@ class MedicationRule(RuleBase):
         return template.format(what=self.described(), period=self.period())
 
 
-def _join(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+def _join(parts: Sequence[str], last: str = "or") -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {last} " + parts[-1]
 
 
 # --- extraction -----------------------------------------------------------------------------
