@@ -35,7 +35,9 @@ def test_golden(case: dict[str, Any]) -> None:
     [
         "Human epidermal growth factor receptor 2 positive",  # no drug word inside another term
         "Use of aspirin-like compounds",
-        "Use of anticoagulants other than aspirin",
+        "Use of anticoagulants other than low-dose aspirin",  # an exception that is no whole term
+        "Use of anticoagulants other than for atrial fibrillation",
+        "Use of heparin or other than aspirin",
         "Use of anticoagulants for atrial fibrillation",
         "Use of anticoagulants in Part 2",
         "Use of anticoagulants at a dose above 40 mg",

@@ -4,9 +4,10 @@ evaluator and record (issue #12). Medicines that are not anti-cancer therapy; th
 kinds' (`washout`, `prior_therapy`), which come first in the chain.
 
 Read only when the whole criterion is a use of medicines the vocabulary names (`vocab/medications.yaml`):
-every item of the list must be a whole class phrase or drug name, so an exception ("other than
-aspirin"), a purpose ("for anticoagulation"), a dose, an open list ("such as") or a scope leaves the
-criterion to other kinds or free text.
+every item of the list must be a whole class phrase or drug name, so a purpose ("for
+anticoagulation"), a dose, an open list ("such as") or a scope leaves the criterion to other kinds or
+free text. An exception after the list ("other than aspirin", "(except for antiplatelet agents)") is
+read only when it too names whole vocabulary terms; it is kept on the rule, asked about and applied.
 
 Evaluation reads `medications` (what the child takes now) and `therapies` (dated, with `ongoing`).
 An empty medication list is "not told", never "none"; a non-empty one is taken as the child's
@@ -56,7 +57,14 @@ _CHANGES_MEANING = re.compile(
     r"\d|\b(?:within|prior|before|after|during|days?|weeks?|months?|years?|unless|except|if|dose|doses|mg)\b",
     re.IGNORECASE,
 )
+_BRACKET = re.compile(r"\s*\([^()]*\)$")
 _LEAD_WORDS = re.compile(r"^(?:any|an|a|the|either)\s+", re.IGNORECASE)
+# An exception after the list, bare or in brackets ("other than aspirin", "(except for antiplatelet agents)").
+_EXCEPT = re.compile(
+    r"(?:,?\s+|\s*\(\s*)(?:except(?: for)?|excluding|other than|not including|with the exception of)\s+([^()]+?)\)?$",
+    re.IGNORECASE,
+)
+_OTHER = re.compile(r"^other\s+(?!than\b)", re.IGNORECASE)
 
 Timing = Literal["current", "within", "ever"]
 
@@ -74,13 +82,19 @@ class MedicationRule(RuleBase):
     within_months: int | None = Field(default=None, ge=1, le=240)
     regular: bool = False
     taking: bool = True
+    # "other than aspirin", "(except for antiplatelet agents)": medicines that do not count.
+    # None (not an empty tuple) when there is no exception, so a rule without one reads as before.
+    except_drugs: tuple[str, ...] | None = None
+    except_classes: tuple[str, ...] | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> MedicationRule:
         vocab = medications()
         if not self.drugs and not self.classes:
             raise ValueError("a medication rule names a drug or a class")
-        unknown = [name for name in self.classes if not vocab.is_class(name)]
+        unknown = [name for name in (*self.classes, *(self.except_classes or ())) if not vocab.is_class(name)]
+        if self.except_drugs == () or self.except_classes == ():
+            raise ValueError("an empty exception is written as none")
         if unknown:
             raise ValueError(f"unknown medication classes {unknown}")
         windows = (self.within_days is not None) + (self.within_months is not None)
@@ -95,10 +109,23 @@ class MedicationRule(RuleBase):
         parts = [*self.drugs, *(vocab.label(name) for name in self.classes)]
         text = _join(parts)
         if len(self.classes) == 1 and not self.drugs:
-            examples = vocab.examples(self.classes[0])
+            examples = [e for e in vocab.examples(self.classes[0]) if not self.excepts(e)]
             if examples:
                 text += f" such as {' or '.join(examples[:2])}"
+        excepted = [
+            *(self.except_drugs or ()),
+            *(_BRACKET.sub("", vocab.label(name)) for name in self.except_classes or ()),
+        ]
+        if excepted:
+            text += f" (apart from {_join(excepted, 'and')})"
         return text
+
+    def excepts(self, name: str, explicit: Sequence[str] = ()) -> bool:
+        """Whether the trial's exception covers a medicine."""
+        vocab = medications()
+        if vocab.canonical(name) in (self.except_drugs or ()):
+            return True
+        return bool(self.except_classes and vocab.classes_of(name, explicit) & set(self.except_classes))
 
     def period(self) -> str:
         if self.within_months is not None:
@@ -121,15 +148,39 @@ class MedicationRule(RuleBase):
         return template.format(what=self.described(), period=self.period())
 
 
-def _join(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+def _join(parts: Sequence[str], last: str = "or") -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {last} " + parts[-1]
 
 
 # --- extraction -----------------------------------------------------------------------------
 
 
-def _terms(what: str, section: Section) -> list[Term] | None:
-    """Every item of a list, each a whole phrase of the vocabulary; None when any is not."""
+@dataclass(frozen=True)
+class _Read:
+    """A list of medicines as read: what counts, and what the trial's exception leaves out."""
+
+    terms: tuple[Term, ...]
+    excepted: tuple[Term, ...] = ()
+
+
+def _terms(what: str, section: Section) -> _Read | None:
+    """Every item of a list, each a whole phrase of the vocabulary, and every item of an exception
+    after it; None when any is not."""
+    what = what.strip(" .,")
+    excepted: list[Term] = []
+    exception = _EXCEPT.search(what)
+    if exception is not None:
+        for name in _SPLIT.split(exception.group(1).strip(" .,")):
+            term = _term(name) if name else None
+            if term is None:
+                return None
+            excepted.append(term)
+        what = what[: exception.start()]
+    found = _listed(what, section)
+    return _Read(tuple(found), tuple(excepted)) if found else None
+
+
+def _listed(what: str, section: Section) -> list[Term] | None:
     vocab = medications()
     what = what.strip(" .,")
     parens = _PAREN.findall(what)
@@ -146,7 +197,11 @@ def _terms(what: str, section: Section) -> list[Term] | None:
     # "anti-aggregant or anti-coagulant drugs": the last item's closing word belongs to each.
     tail = _TAIL.search(items[-1]) if items else None
     found: list[Term] = []
-    for item in items:
+    for index, item in enumerate(items):
+        # "infliximab or other anti-TNF agents": in a list read as "any of", the named items and the
+        # rest of their class together are the whole class ("other than" is an exception: no match).
+        if index and _OTHER.match(item):
+            item = _OTHER.sub("", item)
         term = _term(item)
         if term is None and tail is not None:
             term = _term(item + tail.group())
@@ -221,7 +276,8 @@ def _window(match: re.Match[str]) -> _Window | None:
     return _Window(months=12 * amount)
 
 
-def _rule(terms: Sequence[Term], timing: Timing, window: _Window | None, regular: bool, taking: bool) -> MedicationRule:
+def _rule(read: _Read, timing: Timing, window: _Window | None, regular: bool, taking: bool) -> MedicationRule:
+    terms = read.terms
     drugs = tuple(dict.fromkeys(t.drug for t in terms if t.drug))
     classes = tuple(dict.fromkeys(t.medication_class for t in terms if t.medication_class))
     if window is not None:
@@ -234,6 +290,8 @@ def _rule(terms: Sequence[Term], timing: Timing, window: _Window | None, regular
         within_months=window.months if window else None,
         regular=regular and timing == "current",
         taking=taking,
+        except_drugs=tuple(dict.fromkeys(t.drug for t in read.excepted if t.drug)) or None,
+        except_classes=tuple(dict.fromkeys(t.medication_class for t in read.excepted if t.medication_class)) or None,
     )
 
 
@@ -270,6 +328,10 @@ def extract_medication(context: CriterionContext) -> MedicationRule | None:
 def _from_match(match: re.Match[str], section: Section) -> MedicationRule | None:
     groups = match.groupdict()
     negated = bool(groups.get("neg"))
+    # "continuous steroid therapy" is use; a bare "anticoagulant therapy" may be what a heading above
+    # it contraindicates or plans, so it is read only with a word of current or regular use.
+    if groups.get("therapy") and not (groups.get("cur") or groups.get("reg")):
+        return None
     if negated and section != "inclusion":
         return None  # "no use of X" as an exclusion is a double negative: left to a person
     terms = _terms(match["what"], section)
@@ -342,7 +404,7 @@ def evaluate_medication(rule: MedicationRule, profile: PatientProfile, on: date)
     hits: list[str] = []
     unsure: list[str] = []
     for item in taken:
-        if rule.timing == "current" and not item.current:
+        if (rule.timing == "current" and not item.current) or rule.excepts(item.name, item.explicit):
             continue
         match = _matches(rule, item)
         inside = _inside(rule, item, on) if match is not False else False
