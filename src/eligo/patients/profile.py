@@ -219,6 +219,16 @@ class TrialParticipation(Fact):
     never_investigational_agent: bool | None = None
 
 
+class Contraindications(Fact):
+    """What a doctor has said the child must not have (True), or has said is fine (False); None: not
+    known. Read by the `contraindication` rule kind ("Contraindication to MRI", issue #12)."""
+
+    mri: bool | None = None  # an MRI scan
+    general_anaesthesia: bool | None = None
+    # Spinal, epidural (neuraxial) or other regional anaesthesia, such as a nerve block.
+    regional_anaesthesia: bool | None = None
+
+
 class Observations(Fact):
     """Measurements other than laboratory tests, the latest of each; body mass index is worked out
     from weight and height when not given."""
@@ -305,6 +315,7 @@ class PatientProfile(Fact):
     last_major_surgery: dt.date | None = None
     never_major_surgery: bool | None = None
     trial_participation: TrialParticipation = TrialParticipation()
+    contraindications: Contraindications = Contraindications()
     observations: Observations = Observations()
 
     @field_validator("birth_date")

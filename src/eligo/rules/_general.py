@@ -28,6 +28,8 @@ class GeneralVocab(BaseModel):
     measures: dict[str, Measure]
     questions: dict[str, str]
     age_rewrites: tuple[tuple[str, str], ...] = ()
+    # A procedure the profile's `contraindications` can answer for -> how a parent reads it.
+    contraindication_targets: dict[str, str] = {}
 
     @field_validator("age_rewrites")
     @classmethod
