@@ -36,6 +36,7 @@ _NOT_WHOLE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:,?\s*\b(?:and/or|or|and)\b|,|/)\s*", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s+")
 _LEAD = re.compile(r"^(?:to |either |any of |any |the |its |their )+", re.IGNORECASE)
 
 
@@ -104,6 +105,7 @@ def extract_allergy(context: CriterionContext) -> AllergyRule | None:
         return None  # "no known allergy to ..." and its kin are written as inclusions: left to a person
     # The text as written: comparator words are names here ("the product under study").
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
+    text = _NUMBERED.sub("", text)  # "7. allergy to propofol": the list's own number
     for pattern in patterns()["allergy"].compiled:
         match = pattern.match(text)
         if match is not None:
