@@ -21,6 +21,13 @@ class Measure(BaseModel):
     names: tuple[str, ...] = Field(min_length=1)
 
 
+class Procedure(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    display: str
+    phrases: tuple[str, ...] = Field(min_length=1)
+
+
 class GeneralVocab(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -30,6 +37,13 @@ class GeneralVocab(BaseModel):
     age_rewrites: tuple[tuple[str, str], ...] = ()
     # A procedure the profile's `contraindications` can answer for -> how a parent reads it.
     contraindication_targets: dict[str, str] = {}
+    # Procedures it cannot answer for, asked of the child's doctor and the study team instead.
+    contraindication_procedures: dict[str, Procedure] = {}
+
+    def procedure_named(self, written: str) -> Procedure | None:
+        """The procedure a whole phrase names ("TMS", "vaginal delivery"), if any."""
+        key = " ".join(written.lower().split())
+        return next((p for p in self.contraindication_procedures.values() if key in p.phrases), None)
 
     @field_validator("age_rewrites")
     @classmethod

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._general import general_vocab, general_wording
+from eligo.rules.attestation import AttestationRule
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
@@ -44,7 +45,7 @@ class ContraindicationRule(RuleBase):
         return general_wording()[key].format(target=shown, examples=examples)
 
 
-def extract_contraindication(context: CriterionContext) -> ContraindicationRule | None:
+def extract_contraindication(context: CriterionContext) -> ContraindicationRule | AttestationRule | None:
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
     for pattern in patterns()["contraindication"].compiled:
         match = pattern.match(text)
@@ -52,8 +53,6 @@ def extract_contraindication(context: CriterionContext) -> ContraindicationRule 
             continue
         groups = match.groupdict()
         target = next((name for name in _TARGETS if groups.get(name)), None)
-        if target is None:
-            return None
         present = not groups.get("no")
         if present != (context.section == "exclusion"):
             return None  # "Contraindication to MRI" as an inclusion, "No contraindication" as an exclusion
@@ -62,8 +61,25 @@ def extract_contraindication(context: CriterionContext) -> ContraindicationRule 
             examples = re.sub(r"^(?:e\.g\.?|i\.e\.?|eg|ie|such as),?\s*", "", examples.strip(), flags=re.I)
             if not examples or _NOT_EXAMPLES.search(examples):
                 return None
+        if target is None:
+            return _for_the_doctor(groups.get("other") or "", present, examples)
         return ContraindicationRule(target=target, present=present, examples=examples)
     return None
+
+
+def _for_the_doctor(written: str, present: bool, examples: str | None) -> AttestationRule | None:
+    """A procedure the profile cannot answer for, named in `vocab/general.yaml`: a question for the
+    child's doctor and the study team (never decisive); anything else stays free text."""
+    procedure = general_vocab().procedure_named(written)
+    if procedure is None or examples is not None:
+        return None
+    if present:
+        return AttestationRule(
+            subject="clinician_review", action=f"is there a medical reason your child must not have {procedure.display}"
+        )
+    return AttestationRule(
+        subject="clinician_review", action=f"can your child have {procedure.display}, with no medical reason against it"
+    )
 
 
 def evaluate_contraindication(rule: ContraindicationRule, profile: PatientProfile, on: date) -> Outcome:
