@@ -281,6 +281,10 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
             }
         )
         or None,
+        "contraindications": _drop_none(
+            {flag: draw(tri) for flag in ("mri", "general_anaesthesia", "regional_anaesthesia")}
+        )
+        or None,
         "observations": _drop_none(observations) or None,
         "lifestyle": _drop_none(lifestyle) or None,
     }

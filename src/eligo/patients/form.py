@@ -103,6 +103,7 @@ LIST_COLUMNS = {("therapy", "classes"), ("medication", "classes"), ("allergy", "
 
 EXTENT_FLAGS = ("metastatic", "measurable_disease", "evaluable_disease", "unresectable")
 CNS_FLAGS = ("present", "treated", "stable", "symptomatic")
+CONTRAINDICATION_FLAGS = ("mri", "general_anaesthesia", "regional_anaesthesia")
 OBSERVATION_NUMBERS = (
     "qtc_ms", "systolic_bp_mmhg", "diastolic_bp_mmhg", "heart_rate_bpm", "weight_kg", "height_cm", "bsa_m2", "bmi",
     "spo2_percent", "temperature_c", "respiratory_rate_per_min",
@@ -156,6 +157,7 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "trial_last_other_trial_end": (("trial_participation", "last_other_trial_end"), "date"),
     "trial_last_investigational_agent": (("trial_participation", "last_investigational_agent"), "date"),
     "trial_never_investigational_agent": (("trial_participation", "never_investigational_agent"), "tri"),
+    **{f"cannot_have_{flag}": (("contraindications", flag), "tri") for flag in CONTRAINDICATION_FLAGS},
     **{f"obs_{name}": (("observations", name), "number") for name in OBSERVATION_NUMBERS},
     "obs_asa_class": (("observations", "asa_class"), "integer"),
     "obs_date": (("observations", "date"), "date"),
@@ -167,15 +169,9 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "alcohol_drinks_per_week": (("lifestyle", "alcohol_drinks_per_week"), "number"),
 }
 NESTED = (
-    "disease_sites",
-    "biomarkers",
-    "location",
-    "extent",
-    "cns_disease",
-    "trial_participation",
-    "observations",
-    "lifestyle",
-)
+    "disease_sites", "biomarkers", "location", "extent", "cns_disease", "trial_participation", "contraindications",
+    "observations", "lifestyle",
+)  # fmt: skip
 
 
 class FormError(ProfileError):

@@ -229,6 +229,16 @@ class TrialParticipation(Fact):
     never_investigational_agent: bool | None = None
 
 
+class Contraindications(Fact):
+    """What a doctor has said the child must not have (True), or has said is fine (False); None: not
+    known. Read by the `contraindication` rule kind ("Contraindication to MRI", issue #12)."""
+
+    mri: bool | None = None  # an MRI scan
+    general_anaesthesia: bool | None = None
+    # Spinal, epidural (neuraxial) or other regional anaesthesia, such as a nerve block.
+    regional_anaesthesia: bool | None = None
+
+
 class Observations(Fact):
     """Measurements other than laboratory tests, the latest of each; body mass index is worked out
     from weight and height when not given."""
@@ -364,6 +374,7 @@ class PatientProfile(Fact):
     # Operations and other procedures planned or under way (the date it is booked for, when known).
     planned_procedures: tuple[Procedure, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     trial_participation: TrialParticipation = TrialParticipation()
+    contraindications: Contraindications = Contraindications()
     observations: Observations = Observations()
     lifestyle: Lifestyle = Lifestyle()
 

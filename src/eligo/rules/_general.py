@@ -38,6 +38,13 @@ class DefinedBy(BaseModel):
         return pattern
 
 
+class Procedure(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    display: str
+    phrases: tuple[str, ...] = Field(min_length=1)
+
+
 class GeneralVocab(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -56,6 +63,15 @@ class GeneralVocab(BaseModel):
     # An age word in the clause, or the people it is about just before it: a number of years is an age.
     age_clause_marker: str = r"(?!)"
     age_people_before: str = r"(?!)"
+    # A procedure the profile's `contraindications` can answer for -> how a parent reads it.
+    contraindication_targets: dict[str, str] = {}
+    # Procedures it cannot answer for, asked of the child's doctor and the study team instead.
+    contraindication_procedures: dict[str, Procedure] = {}
+
+    def procedure_named(self, written: str) -> Procedure | None:
+        """The procedure a whole phrase names ("TMS", "vaginal delivery"), if any."""
+        key = " ".join(written.lower().split())
+        return next((p for p in self.contraindication_procedures.values() if key in p.phrases), None)
 
     @field_validator("age_rewrites", "age_clause_rewrites", "age_whole_rewrites")
     @classmethod

@@ -26,6 +26,7 @@ from eligo.rules import (
     clinical_score,
     condition,
     conditional,
+    contraindication,
     creatinine_for_age,
     cumulative_dose,
     diagnosis,
@@ -100,6 +101,7 @@ KINDS: tuple[RuleKind, ...] = (
     procedure.KIND,  # before condition, which reads a gastrostomy as the tube the child has now
     condition.KIND,
     allergy.KIND,
+    contraindication.KIND,
     medication.KIND,
     trial_participation.KIND,
     recent_surgery.KIND,
