@@ -3,7 +3,8 @@
 A criterion often states several conditions ("bilirubin <2x normal and AST/ALT <10x normal";
 "Prior Therapy: ... At least 2 weeks ... Three months ... Cytokine therapy ..."). `extract`
 tries the whole text first; when no extractor reads it, it tries each sentence (then each
-";"-clause) on its own and combines what it finds into `AllOf`. When some parts give rules and
+";"-clause) on its own and combines what it finds: into `AllOf` in an inclusion, into `AnyOf` in an
+exclusion (each part a reason to exclude). When some parts give rules and
 others none, the result is *partial*: the rules found are kept and the parts left over are
 returned as `unparsed`. A partial criterion is evaluated as: the parsed rule decides what it
 can, and the unparsed remainder is one more open question for the family (so a partial
@@ -138,9 +139,10 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
         return Extraction(None)
     combined: Rule = rules[0]
     if len(rules) > 1:
-        # Numbered items of an exclusion are each a reason to exclude, and so are items the criterion
-        # calls alternatives; sentences keep their reading.
-        either = items is not None and (ctx.section == "exclusion" or one_of)
+        # Numbered items, sentences and ";"-clauses of an exclusion are each a reason to exclude
+        # ("Multiple trigger finger; local infection; malignancy"), and so are items the criterion calls
+        # alternatives; an inclusion's sentences are each required.
+        either = ctx.section == "exclusion" or (items is not None and one_of)
         combined = AnyOf(rules=tuple(rules)) if either else AllOf(rules=tuple(rules))
     return Extraction(combined, partial=bool(unparsed), unparsed=tuple(unparsed))
 
