@@ -176,6 +176,13 @@ _GROUP_OPENER = re.compile(
     r"\s+(?:with(?:out)?|who|having|diagnosed)\b[^:]{0,80}:$",
     re.IGNORECASE,
 )
+# An item under an exclusion heading written as a requirement ("Subjects must be fluent English speakers"):
+# the heading and the wording disagree, so which section it belongs to is uncertain (never decisive).
+_REQUIREMENT = re.compile(
+    r"^(?:(?:the\s+)?(?:subjects?|patients?|participants?|individuals?|candidates?|volunteers?|women|men)\s+)?"
+    r"(?:must|should|shall|need\s+to|needs\s+to|has\s+to|have\s+to)\s+(?!not\b|never\b)",
+    re.IGNORECASE,
+)
 _ALL_CUE = re.compile(r"\b(all of|each of|both of)\b", re.IGNORECASE)
 _FOLLOWING = re.compile(r"\b(the following|indicated below|listed below|as follows|defined by)\b", re.IGNORECASE)
 # "EXCEPT for the following:" is read in two linear steps (the phrase at the end, then "except" in the same
@@ -502,6 +509,9 @@ def _continues(current: _Item, text: str, column: int, blank_before: bool) -> bo
 def _restructure(items: list[_Item], section: Section, top: bool = False) -> list[_Item]:
     items = _absorb_rows(items)
     items = _capture(items, 0, None, section)[0]
+    for item in items:
+        if section == "exclusion" and item.section_source == "heading" and _REQUIREMENT.match(item.text):
+            _set_section(item, "exclusion", "wording")
     groups = [item for item in items if item.children and not item.rows and _GROUP_OPENER.match(item.text.strip())]
     for item in items:
         if item.children and not item.rows:

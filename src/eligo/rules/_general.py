@@ -60,6 +60,7 @@ class GeneralVocab(BaseModel):
     age_whole_rewrites: tuple[tuple[str, str], ...] = ()
     # Words that make an age limit someone else's or another moment's (a mother's age, age at onset).
     age_not_participant: str = r"(?!)"
+    age_someone_else: str = r"(?!)"
     # An age word in the clause, or the people it is about just before it: a number of years is an age.
     age_clause_marker: str = r"(?!)"
     age_people_before: str = r"(?!)"

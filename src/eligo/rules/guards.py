@@ -48,6 +48,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from eligo.rules._general import general_vocab
 from eligo.rules._labs import exceptions_in
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
@@ -988,6 +989,11 @@ def _window_left(ctx: CriterionContext, checked: Checked) -> Checked:
 
 def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     """The rule kept, made partial, replaced or dropped (see the module's docstring)."""
+    ages = [part for part in _leaves(rule) if part.kind == "age"]
+    if ages and not any(getattr(part, "at_diagnosis", False) for part in ages) and _age_of_someone_else(ctx.text):
+        # "Subjects aged 7 to 17 willing to sign assent": the age says who assents, a mother's age, an
+        # age at onset: not the participant's age now, so no rule (review of the fresh draw, issue #12).
+        return Checked(None)
     checked = _window_left(ctx, _check(ctx, rule, read))
     if checked.rule is None or not any(part.kind == "lab_threshold" for part in _leaves(checked.rule)):
         return checked
@@ -998,6 +1004,10 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         return Checked(None)  # a limit the exception lifts for some would rule them out
     # In an exclusion the exception only narrows who is excluded: the rule stays, never decisive.
     return Checked(checked.rule, tuple(dict.fromkeys((*checked.unparsed, *exceptions))))
+
+
+def _age_of_someone_else(text: str) -> bool:
+    return re.search(general_vocab().age_someone_else, text, re.IGNORECASE) is not None
 
 
 def lab_exception_left(section: str, rule: Rule, unparsed: Sequence[str]) -> bool:
