@@ -34,7 +34,17 @@ _ACTION_TAIL = _PATTERNS.regex("action_tail")
 _READINGS = _PATTERNS.compiled_readings()
 
 Subject = Literal[
-    "consent", "assent", "willingness", "ability", "language", "residence", "clinician_review", "protocol_reference"
+    "consent",
+    "assent",
+    "willingness",
+    "ability",
+    "language",
+    "residence",
+    "clinician_review",
+    "protocol_reference",
+    "study_team",
+    "detention",
+    "legal_protection",
 ]
 
 
@@ -133,7 +143,70 @@ def extract_attestation(context: CriterionContext) -> Rule | None:
     return _attestation(context.text, context.section)
 
 
+_TEAM = patterns()["attestation.study_team"]
+_TEAM_READINGS = _TEAM.compiled_readings()
+_LEGAL = _TEAM.regex("legal")
+_PRISON = _TEAM.regex("prison_item")
+_LIBERTY = _TEAM.regex("liberty_item")
+_PROTECTION = _TEAM.regex("protection_item")
+_TEAM_QUOTE = 300  # characters of the trial's words a study-team question quotes
+
+
+def _quoted(text: str) -> str:
+    words = " ".join(text.split()).rstrip(" .;,")
+    if len(words) <= _TEAM_QUOTE:
+        return words
+    return words[: words.rfind(" ", 0, _TEAM_QUOTE)].rstrip(",;:") + " ..."
+
+
+def _legal(text: str) -> Rule | None:
+    """An exclusion that lists legal statuses and nothing else: deprived of liberty, court-ordered protection."""
+    if _LEGAL.match(text) is None:
+        return None
+    rules: list[Rule] = []
+    if _PRISON.search(text) and not _LIBERTY.search(text):
+        rules.append(AttestationRule(subject="detention", action="in prison or held in custody"))
+    elif _PRISON.search(text) or _LIBERTY.search(text):
+        rules.append(
+            AttestationRule(
+                subject="detention",
+                action="deprived of liberty by a court or official decision (held in prison, in custody, "
+                "or in a hospital or institution by order)",
+            )
+        )
+    if _PROTECTION.search(text):
+        rules.append(
+            AttestationRule(
+                subject="legal_protection",
+                action="under a court-ordered legal protection measure (guardianship, curatorship or "
+                "safeguard of justice)",
+            )
+        )
+    if not rules:
+        return None
+    return rules[0] if len(rules) == 1 else AnyOf(rules=tuple(rules))
+
+
+def extract_study_team(context: CriterionContext) -> Rule | None:
+    """A judgement only the study team makes, or a legal status (issue #12): the whole criterion or nothing."""
+    text = " ".join(context.text.split())
+    if context.section == "exclusion":
+        legal = _legal(text)
+        if legal is not None:
+            return legal
+    for regex, reading in _TEAM_READINGS:
+        if reading.section is not None and reading.section != context.section:
+            continue
+        if regex.match(text) is not None:
+            return AttestationRule(subject="study_team", action=_quoted(text))
+    return None
+
+
 def evaluate_attestation(rule: AttestationRule, profile: PatientProfile, on: date) -> Outcome:
+    if rule.subject == "study_team":
+        return Outcome.unknown(f"The study doctor decides this ({rule.action}); no profile fact settles it.")
+    if rule.subject in {"detention", "legal_protection"}:
+        return Outcome.unknown(f"The family and the study team answer this ({rule.action}).")
     if rule.subject == "protocol_reference":
         return Outcome.unknown("The protocol lists further criteria; the study team checks them.")
     if rule.subject == "clinician_review":
@@ -159,9 +232,12 @@ KIND = RuleKind(
         "residence",
         "clinician_review",
         "protocol_reference",
+        "study_team",
+        "detention",
+        "legal_protection",
     ),
     evaluate_attestation,
-    (Step(extract_attestation, _PATTERNS.trigger),),
+    (Step(extract_attestation, _PATTERNS.trigger), Step(extract_study_team, _TEAM.trigger)),
 )
 
-__all__ = ["KIND", "AttestationRule", "evaluate_attestation", "extract_attestation"]
+__all__ = ["KIND", "AttestationRule", "evaluate_attestation", "extract_attestation", "extract_study_team"]
