@@ -149,6 +149,7 @@ _LEGAL = _TEAM.regex("legal")
 _PRISON = _TEAM.regex("prison_item")
 _LIBERTY = _TEAM.regex("liberty_item")
 _PROTECTION = _TEAM.regex("protection_item")
+_ITEM_NUMBER = re.compile(r"^\d{1,2}\.?\s+(?=[A-Z])")  # "12. Other patients who are judged ...", "6 Unstable ..."
 _TEAM_QUOTE = 300  # characters of the trial's words a study-team question quotes
 
 
@@ -189,7 +190,7 @@ def _legal(text: str) -> Rule | None:
 
 def extract_study_team(context: CriterionContext) -> Rule | None:
     """A judgement only the study team makes, or a legal status (issue #12): the whole criterion or nothing."""
-    text = " ".join(context.text.split())
+    text = _ITEM_NUMBER.sub("", " ".join(context.text.split()))
     if context.section == "exclusion":
         legal = _legal(text)
         if legal is not None:
