@@ -144,19 +144,14 @@ class KindPatterns(BaseModel):
         return self
 
     def expand(self, pattern: str) -> str:
-        """The pattern with each `(?&name)` replaced by its part (a part may use earlier parts)."""
+        """The pattern with each `(?&name)` replaced by its part."""
 
         def part(match: re.Match[str]) -> str:
             if match[1] not in self.parts:
                 raise ValueError(f"pattern {pattern!r} uses unknown part {match[1]!r}")
             return f"(?:{self.expand(self.parts[match[1]])})"  # a part may use another part
 
-        expanded = pattern
-        for _ in range(len(self.parts) + 1):
-            if _PART.search(expanded) is None:
-                break
-            expanded = _PART.sub(part, expanded)
-        return expanded
+        return _PART.sub(part, pattern)
 
     def derived_words(self) -> tuple[str, ...] | None:
         """Words one of which every reading needs: from each reading pattern and each gate."""
