@@ -12,6 +12,7 @@ import yaml
 
 from eligo.criteria.parse import parse_criteria
 from eligo.criteria.stats import bucket, leaf_criteria
+from eligo.criteria.tree import split_criteria
 from eligo.patients.profile import PatientProfile
 from eligo.rules.attestation import AttestationRule, evaluate_attestation
 from eligo.rules.base import CriterionContext
@@ -65,3 +66,34 @@ def test_parsed_leaf_is_an_attestation() -> None:
     # NCT03868696's exclusion as the parser sees it: one leaf, typed, not computable
     nodes = list(leaf_criteria(parse_criteria("Exclusion Criteria:\n\n* Prisoners\n")))
     assert [bucket(node) for node in nodes] == ["attestation"]
+
+
+def test_numbered_group_labels_are_headings_over_their_items() -> None:
+    # NCT01220531's inclusion: "Group 1" / "Group 3" label the items after them; they are no criteria,
+    # and their items hold for that group only (scoped).
+    text = (
+        "Transplant Inclusion:\n\n"
+        "  -  Atypical DiGeorge must have, or have had, a rash.\n\n"
+        "Group 1\n\n"
+        "•Typical cDGA whose T cells have a PHA response < 5,000 cpm and < 20 fold PHA response.\n\n"
+        "Group 3\n\n"
+        "  -  Typical cDGA whose T cells have PHA response >50,000 cpm\n\n"
+        "  -  Typical cDGA with maternal engraftment\n"
+    )
+    tree = split_criteria(text)
+    labels = [node for node in tree.inclusion if node.text in ("Group 1", "Group 3")]
+    assert [node.kind for node in labels] == ["heading", "heading"]
+    assert [len(node.children) for node in labels] == [1, 2]
+    assert all(child.section_source == "scoped" for node in labels for child in node.children)
+    assert tree.inclusion[0].kind == "criterion" and tree.inclusion[0].section_source == "heading"
+
+
+def test_a_line_saying_there_are_no_exclusion_criteria_is_no_criterion() -> None:
+    # NCT03929731
+    text = (
+        "Inclusion Criteria:\n  -  Are able to give consent for this follow up study\n"
+        "Exclusion Criteria:\n  -  No exclusion criteria unless they do not meet the inclusion criteria\n"
+    )
+    tree = split_criteria(text)
+    assert tree.exclusion == ()
+    assert [node.text for node in tree.inclusion] == ["Are able to give consent for this follow up study"]
