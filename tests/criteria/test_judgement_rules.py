@@ -29,7 +29,8 @@ def test_golden(case: dict[str, Any]) -> None:
     found = extract(CriterionContext(text=case["text"], section=case["section"]))
     if case["expected"] is None:
         assert found.rule is None or not any(
-            isinstance(part, AttestationRule) and part.subject in {"study_team", "detention", "legal_protection"}
+            isinstance(part, AttestationRule)
+            and part.subject in {"study_team", "detention", "legal_protection", "health_insurance"}
             for part in walk(found.rule)
         ), found.rule
         return
@@ -48,15 +49,19 @@ def test_legal_questions_ask_one_thing() -> None:
         if case["expected"] is None:
             continue
         for part in walk(RULE_ADAPTER.validate_python(case["expected"])):
-            if isinstance(part, AttestationRule) and part.subject in {"detention", "legal_protection"}:
-                question = part.question("exclusion")
+            if isinstance(part, AttestationRule) and part.subject in {
+                "detention",
+                "legal_protection",
+                "health_insurance",
+            }:
+                question = part.question(case["section"])
                 assert question.startswith("Is your child ") and question.count("?") == 1, question
                 assert " or under " not in question and " and " not in question.split("(")[0], question
 
 
 def test_never_decisive() -> None:
     profile = PatientProfile.model_validate({"birth_date": "2015-01-01"})
-    for subject in ("study_team", "detention", "legal_protection"):
+    for subject in ("study_team", "detention", "legal_protection", "health_insurance"):
         rule = AttestationRule(subject=subject, action="in prison or held in custody")
         assert evaluate_attestation(rule, profile, date(2026, 1, 1)).verdict == "unknown"
         assert not type(rule).computable

@@ -45,6 +45,7 @@ Subject = Literal[
     "study_team",
     "detention",
     "legal_protection",
+    "health_insurance",
 ]
 
 
@@ -59,14 +60,19 @@ class AttestationRule(RuleBase):
     # language: what the child speaks or reads ("Native speakers of English"); residence: where the
     # child lives ("Living in the greater San Francisco Bay Area"); protocol_reference: "Other
     # protocol-defined inclusion/exclusion criteria may apply", which the study team checks.
+    # study_team: a judgement only the study team makes about something the trial does not name ("Any
+    # condition that, in the opinion of the investigator, would interfere with the study"): the action
+    # quotes the trial. detention, legal_protection: "Prisoners", "Persons deprived of liberty", "Subject
+    # under guardianship, curatorship or safeguard of justice"; health_insurance: "Affiliated to a social
+    # security scheme", which French trials require (issue #12).
     subject: Subject
     action: str = Field(min_length=3)  # plain-language verb phrase: "sign the informed consent form"
     negated: bool = False  # "Inability to swallow capsules", "Patient declines participation"
 
     @model_validator(mode="after")
     def _negation(self) -> AttestationRule:
-        if self.negated and self.subject not in {"willingness", "ability"}:
-            raise ValueError("only willingness and ability can be negated")
+        if self.negated and self.subject not in {"willingness", "ability", "health_insurance"}:
+            raise ValueError("only willingness, ability and health insurance can be negated")
         return self
 
     def question(self, section: Section) -> str:
@@ -198,15 +204,21 @@ def extract_study_team(context: CriterionContext) -> Rule | None:
     for regex, reading in _TEAM_READINGS:
         if reading.section is not None and reading.section != context.section:
             continue
-        if regex.match(text) is not None:
-            return AttestationRule(subject="study_team", action=_quoted(text))
+        match = regex.match(text)
+        if match is not None:
+            found = {key: value.lower() if key == "what" else value for key, value in match.groupdict("").items()}
+            return AttestationRule(
+                subject=reading.fields["subjects"][0],
+                action=_quoted(text) if reading.says is None else " ".join(reading.says.format(**found).split()),
+                negated=bool(reading.fields.get("negated", False)),
+            )
     return None
 
 
 def evaluate_attestation(rule: AttestationRule, profile: PatientProfile, on: date) -> Outcome:
     if rule.subject == "study_team":
         return Outcome.unknown(f"The study doctor decides this ({rule.action}); no profile fact settles it.")
-    if rule.subject in {"detention", "legal_protection"}:
+    if rule.subject in {"detention", "legal_protection", "health_insurance"}:
         return Outcome.unknown(f"The family and the study team answer this ({rule.action}).")
     if rule.subject == "protocol_reference":
         return Outcome.unknown("The protocol lists further criteria; the study team checks them.")
@@ -236,6 +248,8 @@ KIND = RuleKind(
         "study_team",
         "detention",
         "legal_protection",
+        "health_insurance",
+        "health_insurance_negated",
     ),
     evaluate_attestation,
     (Step(extract_attestation, _PATTERNS.trigger), Step(extract_study_team, _TEAM.trigger)),
