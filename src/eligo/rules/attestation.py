@@ -155,6 +155,7 @@ _LEGAL = _TEAM.regex("legal")
 _PRISON = _TEAM.regex("prison_item")
 _LIBERTY = _TEAM.regex("liberty_item")
 _PROTECTION = _TEAM.regex("protection_item")
+_MINORS = _TEAM.regex("minors_lead")
 _ITEM_NUMBER = re.compile(r"^\d{1,2}\.?\s+(?=[A-Z])")  # "12. Other patients who are judged ...", "6 Unstable ..."
 _TEAM_QUOTE = 300  # characters of the trial's words a study-team question quotes
 
@@ -167,7 +168,17 @@ def _quoted(text: str) -> str:
 
 
 def _legal(text: str) -> Rule | None:
-    """An exclusion that lists legal statuses and nothing else: deprived of liberty, court-ordered protection."""
+    """An exclusion that lists legal statuses and nothing else: deprived of liberty, court-ordered protection;
+    led perhaps by minors, read as an age under 18 years."""
+    minors = _MINORS.match(text)
+    if minors is not None:
+        from eligo.rules.age import AgeRule  # age reads attestations itself: imported when used
+
+        rest = _legal(text[minors.end() :])
+        if rest is None:
+            return None
+        parts = rest.rules if isinstance(rest, AnyOf) else (rest,)
+        return AnyOf(rules=(AgeRule(max_months=18 * 12, max_inclusive=False), *parts))
     if _LEGAL.match(text) is None:
         return None
     rules: list[Rule] = []
