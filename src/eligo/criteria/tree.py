@@ -121,6 +121,7 @@ class _Cues:
     topic_stopwords: frozenset[str]
     or_lines: frozenset[str]
     nothing_lines: frozenset[str]
+    nothing_starts: tuple[str, ...]
 
 
 @cache
@@ -135,6 +136,7 @@ def _cues() -> _Cues:
         topic_stopwords=frozenset(raw["topic_stopwords"]),
         or_lines=frozenset(raw["or_lines"]),
         nothing_lines=frozenset(raw["nothing_lines"]),
+        nothing_starts=tuple(raw["nothing_starts"]),
     )
 
 
@@ -286,11 +288,18 @@ def _topic(text: str) -> set[str]:
     return {word[:5] for word in _words(text) if len(word) >= 4 and word not in stop}
 
 
+# A bare label naming a numbered or lettered group of the study ("Group 1", "Groups C & D", "Cohort 2",
+# NCT01220531): a short label although it holds a digit (issue #12).
+_NUMBERED_GROUP = re.compile(
+    r"^(?:groups?|cohorts?|arms?|strat(?:um|a))\s+[A-Z0-9]{1,3}(?:\s*(?:,|&|and|or)\s*[A-Z0-9]{1,3})*$", re.IGNORECASE
+)
+
+
 def _short_label(text: str) -> bool:
     words = text.split()
     return (
         1 <= len(words) <= 4
-        and not any(ch.isdigit() for ch in text)
+        and (not any(ch.isdigit() for ch in text) or _NUMBERED_GROUP.match(text) is not None)
         and not text.endswith((".", ";", ","))
         and _LABEL_VERB.search(text) is None
         and text[:1].isupper()
@@ -427,7 +436,8 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
             current = None
             blank_before = False
             continue
-        if not _ALPHANUMERIC.search(said) or (bare in cues.nothing_lines and not stack):
+        says_none = bare in cues.nothing_lines or bare.startswith(cues.nothing_starts)
+        if not _ALPHANUMERIC.search(said) or (says_none and not stack):
             # "-", or "None" straight under a section heading: no criterion.
             current = None
             blank_before = False
@@ -563,6 +573,8 @@ def _opener_style(item: _Item, following: _Item | None) -> str | None:
     shape = _shape(item.text)
     if shape == "heading":
         return "label"
+    if _NUMBERED_GROUP.match(item.text.strip()):
+        return "group"
     if _excepts_following(item.text):
         return "short"
     if _is_opener(item.text):
@@ -607,6 +619,9 @@ def _belongs(opener: _Item, style: str | None, taken: list[_Item], item: _Item, 
             following = items[index + 1] if index + 1 < len(items) else None
             return following is not None and _shape(following.text) in ("sentence", "heading")
         return True
+    if style == "group":
+        # a numbered group's label takes the items up to the next group's label or heading
+        return shape != "heading" and _NUMBERED_GROUP.match(item.text.strip()) is None
     if style == "label":
         if shape == "heading":
             return False

@@ -34,7 +34,18 @@ _ACTION_TAIL = _PATTERNS.regex("action_tail")
 _READINGS = _PATTERNS.compiled_readings()
 
 Subject = Literal[
-    "consent", "assent", "willingness", "ability", "language", "residence", "clinician_review", "protocol_reference"
+    "consent",
+    "assent",
+    "willingness",
+    "ability",
+    "language",
+    "residence",
+    "clinician_review",
+    "protocol_reference",
+    "study_team",
+    "detention",
+    "legal_protection",
+    "health_insurance",
 ]
 
 
@@ -49,14 +60,19 @@ class AttestationRule(RuleBase):
     # language: what the child speaks or reads ("Native speakers of English"); residence: where the
     # child lives ("Living in the greater San Francisco Bay Area"); protocol_reference: "Other
     # protocol-defined inclusion/exclusion criteria may apply", which the study team checks.
+    # study_team: a judgement only the study team makes about something the trial does not name ("Any
+    # condition that, in the opinion of the investigator, would interfere with the study"): the action
+    # quotes the trial. detention, legal_protection: "Prisoners", "Persons deprived of liberty", "Subject
+    # under guardianship, curatorship or safeguard of justice"; health_insurance: "Affiliated to a social
+    # security scheme", which French trials require (issue #12).
     subject: Subject
     action: str = Field(min_length=3)  # plain-language verb phrase: "sign the informed consent form"
     negated: bool = False  # "Inability to swallow capsules", "Patient declines participation"
 
     @model_validator(mode="after")
     def _negation(self) -> AttestationRule:
-        if self.negated and self.subject not in {"willingness", "ability"}:
-            raise ValueError("only willingness and ability can be negated")
+        if self.negated and self.subject not in {"willingness", "ability", "health_insurance"}:
+            raise ValueError("only willingness, ability and health insurance can be negated")
         return self
 
     def question(self, section: Section) -> str:
@@ -133,7 +149,88 @@ def extract_attestation(context: CriterionContext) -> Rule | None:
     return _attestation(context.text, context.section)
 
 
+_TEAM = patterns()["attestation.study_team"]
+_TEAM_READINGS = _TEAM.compiled_readings()
+_LEGAL = _TEAM.regex("legal")
+_PRISON = _TEAM.regex("prison_item")
+_LIBERTY = _TEAM.regex("liberty_item")
+_PROTECTION = _TEAM.regex("protection_item")
+_MINORS = _TEAM.regex("minors_lead")
+_ITEM_NUMBER = re.compile(r"^\d{1,2}\.?\s+(?=[A-Z])")  # "12. Other patients who are judged ...", "6 Unstable ..."
+_TEAM_QUOTE = 300  # characters of the trial's words a study-team question quotes
+
+
+def _quoted(text: str) -> str:
+    words = " ".join(text.split()).rstrip(" .;,")
+    if len(words) <= _TEAM_QUOTE:
+        return words
+    return words[: words.rfind(" ", 0, _TEAM_QUOTE)].rstrip(",;:") + " ..."
+
+
+def _legal(text: str) -> Rule | None:
+    """An exclusion that lists legal statuses and nothing else: deprived of liberty, court-ordered protection;
+    led perhaps by minors, read as an age under 18 years."""
+    minors = _MINORS.match(text)
+    if minors is not None:
+        from eligo.rules.age import AgeRule  # age reads attestations itself: imported when used
+
+        rest = _legal(text[minors.end() :])
+        if rest is None:
+            return None
+        parts = rest.rules if isinstance(rest, AnyOf) else (rest,)
+        return AnyOf(rules=(AgeRule(max_months=18 * 12, max_inclusive=False), *parts))
+    if _LEGAL.match(text) is None:
+        return None
+    rules: list[Rule] = []
+    if _PRISON.search(text) and not _LIBERTY.search(text):
+        rules.append(AttestationRule(subject="detention", action="in prison or held in custody"))
+    elif _PRISON.search(text) or _LIBERTY.search(text):
+        rules.append(
+            AttestationRule(
+                subject="detention",
+                action="deprived of liberty by a court or official decision (held in prison, in custody, "
+                "or in a hospital or institution by order)",
+            )
+        )
+    if _PROTECTION.search(text):
+        rules.append(
+            AttestationRule(
+                subject="legal_protection",
+                action="under a court-ordered legal protection measure (guardianship, curatorship or "
+                "safeguard of justice)",
+            )
+        )
+    if not rules:
+        return None
+    return rules[0] if len(rules) == 1 else AnyOf(rules=tuple(rules))
+
+
+def extract_study_team(context: CriterionContext) -> Rule | None:
+    """A judgement only the study team makes, or a legal status (issue #12): the whole criterion or nothing."""
+    text = _ITEM_NUMBER.sub("", " ".join(context.text.split()))
+    if context.section == "exclusion":
+        legal = _legal(text)
+        if legal is not None:
+            return legal
+    for regex, reading in _TEAM_READINGS:
+        if reading.section is not None and reading.section != context.section:
+            continue
+        match = regex.match(text)
+        if match is not None:
+            found = {key: value.lower() if key == "what" else value for key, value in match.groupdict("").items()}
+            return AttestationRule(
+                subject=reading.fields["subjects"][0],
+                action=_quoted(text) if reading.says is None else " ".join(reading.says.format(**found).split()),
+                negated=bool(reading.fields.get("negated", False)),
+            )
+    return None
+
+
 def evaluate_attestation(rule: AttestationRule, profile: PatientProfile, on: date) -> Outcome:
+    if rule.subject == "study_team":
+        return Outcome.unknown(f"The study doctor decides this ({rule.action}); no profile fact settles it.")
+    if rule.subject in {"detention", "legal_protection", "health_insurance"}:
+        return Outcome.unknown(f"The family and the study team answer this ({rule.action}).")
     if rule.subject == "protocol_reference":
         return Outcome.unknown("The protocol lists further criteria; the study team checks them.")
     if rule.subject == "clinician_review":
@@ -159,9 +256,14 @@ KIND = RuleKind(
         "residence",
         "clinician_review",
         "protocol_reference",
+        "study_team",
+        "detention",
+        "legal_protection",
+        "health_insurance",
+        "health_insurance_negated",
     ),
     evaluate_attestation,
-    (Step(extract_attestation, _PATTERNS.trigger),),
+    (Step(extract_attestation, _PATTERNS.trigger), Step(extract_study_team, _TEAM.trigger)),
 )
 
-__all__ = ["KIND", "AttestationRule", "evaluate_attestation", "extract_attestation"]
+__all__ = ["KIND", "AttestationRule", "evaluate_attestation", "extract_attestation", "extract_study_team"]
