@@ -57,3 +57,9 @@ def test_uncontrolled_stays_in_the_qualifier() -> None:
     # NCT03867682: an infection under control is still active; "uncontrolled" narrows the exclusion.
     _, rule = _leaf("Active, uncontrolled serious infection.")
     assert isinstance(rule, ConditionRule) and rule.qualifier is not None and "uncontrolled" in rule.qualifier
+
+
+def test_a_deceased_relatives_specimens_are_no_consent_rule() -> None:
+    # NCT03922893: about relatives' biospecimens and their executor's consent, not the participant's.
+    text = "Biospecimens derived from deceased family members may be used for research if the executor consents"
+    assert _leaf(text, "Inclusion Criteria:")[1] is None

@@ -152,6 +152,7 @@ class GuardVocabulary(_Model):
     definition_lead: str
     someone_else: str
     group_label: str
+    about_others: str
     window_checked_kinds: Words
     unread_window: str
 
@@ -920,6 +921,8 @@ def about_someone_else(ctx: CriterionContext) -> bool:
     or it opens with a group's label ("Healthy control group: ...")."""
     vocab = vocabulary()
     if ctx.parent_text is not None and _re(vocab.someone_else).search(ctx.parent_text):
+        return True
+    if _re(vocab.about_others).search(ctx.text):
         return True
     return _re(vocab.group_label).match(ctx.text) is not None
 
