@@ -7,7 +7,7 @@ that rule; otherwise None (a wrong rule is worse than none)."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import cast
 
 from eligo.rules._clinical import DiseaseStateName, clinical_vocab
@@ -181,5 +181,6 @@ def _framing_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{'|'.join(re.escape(f) for f in framing)})\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)
 def _strip_framing(text: str) -> str:
     return _SPACES.sub(" ", _framing_pattern().sub(" ", text)).strip(" .,;")

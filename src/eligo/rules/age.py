@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, ValidationError, model_validator
@@ -531,6 +532,23 @@ def _both_limits(first: Rule, second: Rule, text: str) -> AgeRule | None:
         return None
 
 
+@cache
+def _ignoring_case(pattern: str) -> re.Pattern[str]:
+    """A vocabulary's pattern compiled once (the `re` module's own cache is too small for them all)."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _may_hold_an_age(text: str) -> bool:
+    """Whether any clause of `text` could pass the clause test below: an age word, a word for people, or
+    a spelling the clause rewrites turn into one (a cheap test on the whole text first)."""
+    vocab = general_vocab()
+    if _ignoring_case(vocab.age_clause_marker).search(text):
+        return True
+    if _ignoring_case(vocab.age_people_before.replace("$", "")).search(text):
+        return True
+    return any(pattern.search(text) for pattern, _ in vocab.age_clause_rewrite_patterns)
+
+
 def extract_age_inside(context: CriterionContext) -> Rule | None:
     """An age limit that is one clause of a longer criterion ("Individuals between age 18-65 with
     Body Mass Index (BMI) of >29.9 kg/m2", "Healthy adult males aged ≥ 19 years and ≤ 50 years",
@@ -542,17 +560,19 @@ def extract_age_inside(context: CriterionContext) -> Rule | None:
     text = context.normalized.rstrip(" .;,")
     if not _DIGIT.search(text) or _LAB_UNITS.search(text) or len(text) > 400:
         return None
-    if re.search(vocab.age_not_participant, text, re.IGNORECASE) or _SCOPE_LEAD.match(text) or _NEGATED.search(text):
+    if _ignoring_case(vocab.age_not_participant).search(text) or _SCOPE_LEAD.match(text) or _NEGATED.search(text):
         return None
     for pattern, replacement in vocab.age_whole_rewrite_patterns:
         if pattern.match(text):
             return _read_whole_clause(context, pattern.sub(replacement, text))
+    if not _may_hold_an_age(text):
+        return None  # no clause could be an age: skip the cutting (most criteria)
     from eligo.rules.guards import vocabulary  # the checks' own cut (guards imports the rule kinds)
 
     cues = vocabulary()
-    cut = re.sub(cues.either_sex, " ", text, flags=re.IGNORECASE)
-    cut = re.sub(cues.age_clause_break, ", ", cut, flags=re.IGNORECASE)
-    cut = re.sub(cues.age_subject_break, ", ", cut, flags=re.IGNORECASE)
+    cut = _ignoring_case(cues.either_sex).sub(" ", text)
+    cut = _ignoring_case(cues.age_clause_break).sub(", ", cut)
+    cut = _ignoring_case(cues.age_subject_break).sub(", ", cut)
     clauses = _clauses(cut)
     found: Rule | None = None
     for position, clause in enumerate(clauses):
@@ -562,9 +582,9 @@ def extract_age_inside(context: CriterionContext) -> Rule | None:
         before = clauses[position - 1] if position else ""
         read_as = _rewritten(bare)
         if not (
-            re.search(vocab.age_clause_marker, f"{bare} {read_as}", re.IGNORECASE)
-            or re.search(vocab.age_people_before, before, re.IGNORECASE)
-            or re.match(vocab.age_people_before.replace("$", r"\s"), bare, re.IGNORECASE)
+            _ignoring_case(vocab.age_clause_marker).search(f"{bare} {read_as}")
+            or _ignoring_case(vocab.age_people_before).search(before)
+            or _ignoring_case(vocab.age_people_before.replace("$", r"\s")).match(bare)
         ):
             continue  # a number of years with no age word and no one it is about: a duration
         rule = _read_whole_clause(context, read_as)

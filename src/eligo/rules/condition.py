@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
@@ -161,11 +161,13 @@ def _qualified_names(text: str, written: str | None = None) -> tuple[str | None,
             return _gloss_dropped(found, names), names
     if _any_qualifier().search(text) is None:
         return None, None
-    inside = [match.span() for match in _all_names().finditer(text)]
+    inside = _name_spans(text)
+    lowered = text.lower()
     candidates = [
         pattern
-        for _, pattern in _qualifier_patterns()
-        if any(not _within(match.span(), inside) for match in pattern.finditer(text))
+        for qualifier, pattern in _qualifier_patterns()
+        if qualifier.lower() in lowered  # a cheap test before the pattern's
+        and any(not _within(match.span(), inside) for match in pattern.finditer(text))
     ]
     taken: list[re.Pattern[str]] = []
     names = None
@@ -195,11 +197,27 @@ def _gloss_dropped(found: list[str], names: list[str]) -> str | None:
 
 
 @cache
-def _all_names() -> re.Pattern[str]:
-    return _synonyms_pattern(tuple(s for term in clinical_vocab().conditions.values() for s in term.synonyms))
+def _names_with_qualifiers() -> re.Pattern[str]:
+    """The condition names that hold a qualifier word ("chronic obstructive pulmonary disease", "active
+    infection"): the only names a qualifier found in a text can stand inside."""
+    patterns = _qualifier_patterns()
+    return _synonyms_pattern(
+        tuple(
+            synonym
+            for term in clinical_vocab().conditions.values()
+            for synonym in term.synonyms
+            if any(pattern.search(synonym) for _, pattern in patterns)
+        )
+    )
 
 
-def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+@lru_cache(maxsize=4096)
+def _name_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where names holding a qualifier word stand in `text` (a qualifier inside one stays in the name)."""
+    return tuple(match.span() for match in _names_with_qualifiers().finditer(text))
+
+
+def _within(span: tuple[int, int], spans: tuple[tuple[int, int], ...]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 

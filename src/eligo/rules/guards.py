@@ -1010,7 +1010,7 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
 
 
 def _age_of_someone_else(text: str) -> bool:
-    return re.search(general_vocab().age_someone_else, text, re.IGNORECASE) is not None
+    return _re(general_vocab().age_someone_else).search(text) is not None
 
 
 def lab_exception_left(section: str, rule: Rule, unparsed: Sequence[str]) -> bool:
