@@ -5,32 +5,23 @@ language, residence and the protocol's other criteria, as whole criteria through
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from golden_rules_support import case_ids, check_extraction, load_cases
 
 from eligo.criteria.tree import split_criteria
 from eligo.patients.profile import PatientProfile
 from eligo.rules.attestation import AttestationRule, evaluate_attestation
-from eligo.rules.base import CriterionContext
-from eligo.rules.extract import extract
 from eligo.rules.registry import RULE_ADAPTER
 from eligo.rules.walk import walk
 
-GOLDEN = Path(__file__).parent / "golden_rules" / "attest.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES = load_cases("attest.yaml")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_golden(case: dict[str, Any]) -> None:
-    found = extract(CriterionContext(text=case["text"], section=case["section"]))
-    if case["expected"] is None:
-        assert found.rule is None, found.rule
-        return
-    assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
-    assert found.partial is case.get("partial", False)
+    check_extraction(case)
 
 
 def test_questions_ask_one_thing_each() -> None:

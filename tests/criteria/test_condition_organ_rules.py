@@ -3,29 +3,17 @@ conditions and the framings real criteria use (tests/criteria/golden_rules/condi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from golden_rules_support import case_ids, check_extraction, load_cases
 
-from eligo.rules.base import CriterionContext
-from eligo.rules.extract import extract
-from eligo.rules.registry import RULE_ADAPTER
-
-GOLDEN = Path(__file__).parent / "golden_rules" / "conditions_organs.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES = load_cases("conditions_organs.yaml")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_golden(case: dict[str, Any]) -> None:
-    ctx = CriterionContext(text=case["text"], section=case["section"], parent_text=case.get("parent"))
-    found = extract(ctx)
-    if case["expected"] is None:
-        assert found.rule is None, found.rule
-        return
-    assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
-    assert not found.partial, found.unparsed
+    check_extraction(case)
 
 
 def test_every_case_cites_a_real_trial() -> None:

@@ -3,11 +3,10 @@ the whole extraction chain in registry order (tests/criteria/golden_rules/lifest
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from golden_rules_support import case_ids, check_extraction, load_cases
 from pydantic import ValidationError
 
 from eligo.rules.base import CriterionContext
@@ -18,18 +17,12 @@ from eligo.rules.pregnancy import PregnancyRule
 from eligo.rules.registry import RULE_ADAPTER
 from eligo.rules.smoking import SmokingRule
 
-GOLDEN = Path(__file__).parent / "golden_rules" / "lifestyle.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES = load_cases("lifestyle.yaml")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_golden(case: dict[str, Any]) -> None:
-    found = extract(CriterionContext(text=case["text"], section=case["section"]))
-    if case["expected"] is None:
-        assert found.rule is None, found.rule
-        return
-    assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
-    assert found.partial is case.get("partial", False)
+    check_extraction(case)
 
 
 def test_rules_round_trip() -> None:

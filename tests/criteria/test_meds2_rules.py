@@ -3,29 +3,21 @@ rule out, through the whole extraction chain (tests/criteria/golden_rules/meds2.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from golden_rules_support import case_ids, check_extraction, load_cases
 
 from eligo.rules.base import CriterionContext
 from eligo.rules.extract import extract
 from eligo.rules.medication import MedicationRule
-from eligo.rules.registry import RULE_ADAPTER
 
-GOLDEN = Path(__file__).parent / "golden_rules" / "meds2.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES = load_cases("meds2.yaml")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_golden(case: dict[str, Any]) -> None:
-    found = extract(CriterionContext(text=case["text"], section=case["section"]))
-    if case["expected"] is None:
-        assert not isinstance(found.rule, MedicationRule), found.rule
-        return
-    assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
-    assert found.partial is case.get("partial", False)
+    check_extraction(case)
 
 
 def test_an_exception_is_asked_about() -> None:

@@ -4,11 +4,10 @@ procedure vocabulary's checks."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from golden_rules_support import case_ids, check_extraction, load_cases
 from pydantic import ValidationError
 
 from eligo.rules.base import CriterionContext
@@ -16,18 +15,12 @@ from eligo.rules.extract import extract
 from eligo.rules.procedure import ProcedureRule, ProcedureVocab, procedure_vocab
 from eligo.rules.registry import RULE_ADAPTER
 
-GOLDEN = Path(__file__).parent / "golden_rules" / "procs.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES = load_cases("procs.yaml")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_golden(case: dict[str, Any]) -> None:
-    found = extract(CriterionContext(text=case["text"], section=case["section"]))
-    if case["expected"] is None:
-        assert found.rule is None, found.rule
-        return
-    assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
-    assert found.partial is case.get("partial", False)
+    check_extraction(case)
 
 
 def test_questions_ask_one_thing_in_parents_words() -> None:

@@ -4,32 +4,21 @@ scores vocabulary's own checks."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from golden_rules_support import case_ids, check_extraction, load_cases
 from pydantic import ValidationError
 
-from eligo.rules.base import CriterionContext
 from eligo.rules.clinical_score import ClinicalScoreRule, scores_vocab
-from eligo.rules.extract import extract
-from eligo.rules.registry import RULE_ADAPTER
 from eligo.web.editor import layout
 
-GOLDEN = Path(__file__).parent / "golden_rules" / "scores.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES = load_cases("scores.yaml")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_golden(case: dict[str, Any]) -> None:
-    ctx = CriterionContext(text=case["text"], section=case["section"], parent_text=case.get("parent"))
-    found = extract(ctx)
-    if case["expected"] is None:
-        assert found.rule is None, found.rule
-        return
-    assert found.rule == RULE_ADAPTER.validate_python(case["expected"])
-    assert not found.partial, found.unparsed
+    check_extraction(case)
 
 
 def test_every_case_cites_a_real_trial() -> None:

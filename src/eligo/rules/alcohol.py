@@ -13,7 +13,7 @@ from eligo.patients.profile import PatientProfile
 from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.patterns import patterns
+from eligo.rules.patterns import patterns, short_matches
 from eligo.rules.verdicts import Outcome
 from eligo.terms import Comparator
 
@@ -40,13 +40,8 @@ class AlcoholRule(RuleBase):
 
 
 def extract_alcohol(context: CriterionContext) -> AlcoholRule | None:
-    if len(context.text) > 120 or len(context.sentences) > 1:
-        return None
-    text = " ".join(context.normalized.split()).strip().rstrip(".;,").strip()
-    for pattern in _PATTERNS.compiled:
-        match = pattern.match(text)
-        if match is None:
-            continue
+    found = short_matches(context.text, context.normalized, len(context.sentences), _PATTERNS.compiled)
+    for match in found:
         comparator = _SYMBOL[match["cmp"]]
         if match["not"]:  # "Not drinking more than 2 drinks per day": at most 2
             comparator = _NEGATED[comparator]

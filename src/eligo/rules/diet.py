@@ -13,7 +13,7 @@ from eligo.rules._clinical import _join
 from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.patterns import patterns
+from eligo.rules.patterns import patterns, short_matches
 from eligo.rules.verdicts import Outcome
 
 Diet = Literal["vegetarian", "vegan"]
@@ -37,13 +37,8 @@ class DietRule(RuleBase):
 
 
 def extract_diet(context: CriterionContext) -> DietRule | None:
-    if len(context.text) > 120 or len(context.sentences) > 1:
-        return None
-    text = " ".join(context.normalized.split()).strip().rstrip(".;,").strip()
-    for pattern in _PATTERNS.compiled:
-        match = pattern.match(text)
-        if match is None:
-            continue
+    found = short_matches(context.text, context.normalized, len(context.sentences), _PATTERNS.compiled)
+    for match in found:
         words = [match["first"].lower(), *([match["second"].lower()] if match["second"] else [])]
         diets = {diet for word in words for diet in _TAKES_IN[word]}
         return DietRule(diets=tuple(diet for diet in ("vegetarian", "vegan") if diet in diets))

@@ -16,7 +16,7 @@ from eligo.rules._clinical import clinical_vocab, describe_months
 from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.patterns import patterns
+from eligo.rules.patterns import patterns, short_matches
 from eligo.rules.verdicts import Outcome
 
 _PATTERNS = patterns()["gestation"]
@@ -62,13 +62,8 @@ class GestationRule(RuleBase):
 
 
 def extract_gestation(context: CriterionContext) -> GestationRule | None:
-    if len(context.text) > 120 or len(context.sentences) > 1:
-        return None
-    text = " ".join(context.normalized.split()).strip().rstrip(".;,").strip()
-    for pattern in _PATTERNS.compiled:
-        match = pattern.match(text)
-        if match is None:
-            continue
+    found = short_matches(context.text, context.normalized, len(context.sentences), _PATTERNS.compiled)
+    for match in found:
         subject: Literal["pregnancy", "birth"] = "pregnancy" if match.groupdict().get("pregnancy") else "birth"
         if match.groupdict().get("lo") is not None:
             return GestationRule(subject=subject, min_weeks=int(match["lo"]), max_weeks=int(match["hi"]))

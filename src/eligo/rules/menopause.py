@@ -14,7 +14,7 @@ from eligo.rules._clinical import clinical_vocab, describe_months
 from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.patterns import patterns
+from eligo.rules.patterns import patterns, short_matches
 from eligo.rules.verdicts import Outcome
 
 _PATTERNS = patterns()["menopause"]
@@ -53,13 +53,8 @@ class MenopauseRule(RuleBase):
 
 
 def extract_menopause(context: CriterionContext) -> MenopauseRule | None:
-    if len(context.text) > 120 or len(context.sentences) > 1:
-        return None
-    text = " ".join(context.normalized.split()).strip().rstrip(".;,").strip()
-    for pattern in _PATTERNS.compiled:
-        match = pattern.match(text)
-        if match is None:
-            continue
+    found = short_matches(context.text, context.normalized, len(context.sentences), _PATTERNS.compiled)
+    for match in found:
         status: Literal["pre", "peri", "post"] = match["status"].lower()  # type: ignore[assignment]
         if match["num"] is None:
             return MenopauseRule(status=status)

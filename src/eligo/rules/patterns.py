@@ -11,7 +11,7 @@ gives `triggers` by hand only where its readings also come from elsewhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import resources
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -223,3 +223,17 @@ def patterns() -> dict[str, KindPatterns]:
 
 
 __all__ = ["KindPatterns", "Reading", "patterns", "required_words"]
+
+
+def short_matches(
+    text: str, normalized: str, sentences: int, compiled: Sequence[re.Pattern[str]], max_chars: int = 120
+) -> Iterator[re.Match[str]]:
+    """The whole-criterion matches, pattern by pattern, of a short one-sentence criterion (`normalized`
+    with its spaces and closing punctuation tidied); nothing for a longer one."""
+    if len(text) > max_chars or sentences > 1:
+        return
+    tidy = " ".join(normalized.split()).strip().rstrip(".;,").strip()
+    for pattern in compiled:
+        match = pattern.match(tidy)
+        if match is not None:
+            yield match

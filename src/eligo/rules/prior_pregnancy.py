@@ -13,7 +13,7 @@ from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.patterns import patterns
+from eligo.rules.patterns import patterns, short_matches
 from eligo.rules.sex import SexRule
 from eligo.rules.verdicts import Outcome
 
@@ -34,13 +34,8 @@ class PriorPregnancyRule(RuleBase):
 
 
 def extract_prior_pregnancy(context: CriterionContext) -> Rule | None:
-    if len(context.text) > 100 or len(context.sentences) > 1:
-        return None
-    text = " ".join(context.normalized.split()).strip().rstrip(".;,").strip()
-    for pattern in _PATTERNS.compiled:
-        match = pattern.match(text)
-        if match is None:
-            continue
+    found = short_matches(context.text, context.normalized, len(context.sentences), _PATTERNS.compiled, max_chars=100)
+    for match in found:
         rule = PriorPregnancyRule(any_before=match.groupdict().get("none") is None)
         # "Primipara (no previous pregnancies)": a woman pregnant for the first time; a man is not one.
         return AllOf(rules=(SexRule(sex="female"), rule)) if match.groupdict().get("primipara") else rule
