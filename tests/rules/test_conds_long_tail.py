@@ -10,19 +10,16 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.matching.golden_eval_support import check_case, load_cases
 
 from eligo.criteria.parse import parse_criteria
-from eligo.matching.evaluate import evaluate_rule
-from eligo.patients.profile import PatientProfile
 from eligo.rules.registry import RULE_ADAPTER
 
 TESTS = Path(__file__).resolve().parents[1]
 EXTRACTION: list[dict[str, Any]] = yaml.safe_load(
     (TESTS / "criteria" / "golden_rules" / "conds.yaml").read_text(encoding="utf-8")
 )
-EVALUATION: list[dict[str, Any]] = yaml.safe_load(
-    (TESTS / "matching" / "golden_eval" / "conds.yaml").read_text(encoding="utf-8")
-)
+EVALUATION = load_cases("conds.yaml")
 
 
 @pytest.mark.parametrize("case", EXTRACTION, ids=[case["id"] for case in EXTRACTION])
@@ -45,13 +42,7 @@ def test_real_criterion_gives_the_rule(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", EVALUATION, ids=[case["id"] for case in EVALUATION])
 def test_rule_and_profile_give_the_verdict(case: dict[str, Any]) -> None:
-    rule = RULE_ADAPTER.validate_python(case["rule"])
-    outcome = evaluate_rule(rule, PatientProfile.model_validate(case["profile"]), case["date"])
-    assert outcome.verdict.value == case["verdict"], outcome.evidence
-    for expected in case.get("evidence", ()):
-        assert expected.lower() in outcome.evidence.lower(), outcome.evidence
-    if "missing" in case:
-        assert sorted(outcome.missing) == sorted(case["missing"]), outcome.missing
+    check_case(case)
 
 
 def test_symptom_terms_name_their_icd10_source() -> None:

@@ -214,24 +214,38 @@ def _body_bound(written: str, symbol: str, value: str, unit: str | None) -> Obse
 def _read_body(text: str) -> Rule | None:
     match = _BODY_SINGLE.match(text)
     if match is not None:
-        first = _body_bound(match["m1"], match["c1"], match["v1"], match["u1"] or match["u2"])
-        if first is None:
+        bounds = _limits(match, _body_bound)
+        if bounds is None:
             return None
-        if match["c2"] is None:
-            return first
-        second = _body_bound(match["m2"] or match["m1"], match["c2"], match["v2"], match["u2"] or match["u1"])
-        if second is None:
-            return None
-        return _two(first, second, match["join"] and match["join"].lower())
+        first, second = bounds
+        return first if second is None else _two(first, second, match["join"] and match["join"].lower())
     match = _BODY_RANGE.match(text)
-    if match is not None:
-        unit = match["u2"] or match["u1"]
-        low = _body_bound(match["m1"], "≥", match["lo"], match["u1"] or unit)
-        high = _body_bound(match["m1"], "≤", match["hi"], unit)
-        if low is None or high is None or low.value >= high.value:
-            return None
-        return AllOf(rules=(low, high))
-    return None
+    return _range(match, _body_bound) if match is not None else None
+
+
+Bound = Callable[[str, str, str, str | None], ObservationRule | None]
+
+
+def _limits(match: re.Match[str], bound: Bound) -> tuple[ObservationRule, ObservationRule | None] | None:
+    """One limit, or two ("weight > 50 kg and BMI < 30"), of a measure-and-limit pattern's match (the
+    second measure and unit fall back on the first's); None when either is not one the kind reads."""
+    first = bound(match["m1"], match["c1"], match["v1"], match["u1"] or match["u2"])
+    if first is None:
+        return None
+    if match["c2"] is None:
+        return first, None
+    second = bound(match["m2"] or match["m1"], match["c2"], match["v2"], match["u2"] or match["u1"])
+    return None if second is None else (first, second)
+
+
+def _range(match: re.Match[str], bound: Bound) -> Rule | None:
+    """A range pattern's match ("BMI 18.5-30 kg/m2"): both ends, the lower below the upper."""
+    unit = match["u2"] or match["u1"]
+    low = bound(match["m1"], "≥", match["lo"], match["u1"] or unit)
+    high = bound(match["m1"], "≤", match["hi"], unit)
+    if low is None or high is None or low.value >= high.value:
+        return None
+    return AllOf(rules=(low, high))
 
 
 def extract_body_size(context: CriterionContext) -> Rule | None:
@@ -315,14 +329,12 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
     text = re.sub(r"^\d{1,2}\.\s+", "", text)
     match = _VITAL_SINGLE.match(text)
     if match is not None:
-        first = _vital_bound(match["m1"], match["c1"], match["v1"], match["u1"] or match["u2"])
-        if first is None:
+        bounds = _limits(match, _vital_bound)
+        if bounds is None:
             return None
-        if match["c2"] is None:
-            return first
-        second = _vital_bound(match["m2"] or match["m1"], match["c2"], match["v2"], match["u2"] or match["u1"])
+        first, second = bounds
         if second is None:
-            return None
+            return first
         if match["join"] == "," and first.measure != second.measure and context.section == "inclusion":
             # "Systolic blood pressure < 150 mmHg, HR < 100 beats/min" (NCT03861377): an inclusion's
             # list, all of it required.
@@ -338,14 +350,7 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
         # As the first pattern reads "BP > 140/90": above is either number above, below both below.
         return AnyOf(rules=parts) if symbol in (">=", ">") else AllOf(rules=parts)
     match = _VITAL_RANGE.match(text)
-    if match is not None:
-        unit = match["u2"] or match["u1"]
-        low = _vital_bound(match["m1"], "≥", match["lo"], match["u1"] or unit)
-        high = _vital_bound(match["m1"], "≤", match["hi"], unit)
-        if low is None or high is None or low.value >= high.value:
-            return None
-        return AllOf(rules=(low, high))
-    return None
+    return _range(match, _vital_bound) if match is not None else None
 
 
 @cache
