@@ -32,8 +32,10 @@ How the tree is recovered (each step works on the output of the one before):
      another label heading, taking lines that qualify the one before ("For ...", "Except ...")
      or share a content word with the heading ("radiation" / "radiated");
    - a short label without a colon ("Bone disease", "Organ Function") is a heading only when the
-     line after it is "Label: ..." or shares a content word with it; it then takes lines of the
-     same shape as its first child and lines that qualify the one before.
+     line after it is "Label: ..." or, inside an opener's list or when it names a group, shares a
+     content word with it and does not start with the same word (in a section's own list such lines
+     are parallel criteria: "Known HIV" / "Known hepatitis B"); it then takes lines of the same
+     shape as its first child and lines that qualify the one before.
    Where a flat group ends is a best guess. It matters for any-of groups, so their cues are the
    strict ones; an all-of heading that reaches one line too far changes only the context an
    extractor sees, not the verdict, because all-of nests inside the all-of of a section.
@@ -186,7 +188,11 @@ _REQUIREMENT = re.compile(
     re.IGNORECASE,
 )
 _ALL_CUE = re.compile(r"\b(all of|each of|both of)\b", re.IGNORECASE)
-_FOLLOWING = re.compile(r"\b(the following|indicated below|listed below|as follows|defined by)\b", re.IGNORECASE)
+# "defined by" opens a list only where the line ends on it ("Severe Pre-Eclampsia defined by", "... defined by:");
+# "Measurable disease as defined by RECIST v1.1" names its definition and opens nothing (issue #12 review).
+_FOLLOWING = re.compile(
+    r"\b(the following|indicated below|listed below|as follows|defined by(?=\s*:?\s*$))\b", re.IGNORECASE
+)
 # "EXCEPT for the following:" is read in two linear steps (the phrase at the end, then "except" in the same
 # sentence before it): one pattern spanning both backtracks over the whole line at every "except".
 _EXCEPT_END = re.compile(r"\b(?:the following|below)\s*:?$", re.IGNORECASE)
@@ -566,8 +572,9 @@ def _absorb_rows(items: list[_Item]) -> list[_Item]:
     return out
 
 
-def _opener_style(item: _Item, following: _Item | None) -> str | None:
-    """How a childless item takes the siblings after it: "sentence", "label", "short", or not at all."""
+def _opener_style(item: _Item, following: _Item | None, nested: bool = False) -> str | None:
+    """How a childless item takes the siblings after it: "sentence", "label", "short", or not at all.
+    `nested`: the item is itself inside an opener's list ("at least ONE of the following:")."""
     if item.children or following is None or item.nci or _linked(item):
         return None
     shape = _shape(item.text)
@@ -580,24 +587,41 @@ def _opener_style(item: _Item, following: _Item | None) -> str | None:
     if _is_opener(item.text):
         return "dangling" if _dangling(item.text) and not _FOLLOWING.search(item.text) else "sentence"
     if _short_label(item.text) and (
-        _shape(following.text) in ("sentence", "value") or _topic(item.text) & _topic(following.text)
+        _shape(following.text) in ("sentence", "value") or (_topic_heading(item, following, nested))
     ):
         return "short"
     return None
 
 
-def _capture(items: list[_Item], index: int, opener: _Item | None, section: Section) -> tuple[list[_Item], int]:
-    """Take items from `index` while they belong to `opener` (all of them when opener is None)."""
+def _topic_heading(item: _Item, following: _Item, nested: bool) -> bool:
+    """Whether a short label without a colon heads the line after it because they share a content word.
+    Only inside an opener's list ("at least ONE of the following: * Bone disease * At least one MIBG avid
+    bone site", NCT01711554) or when the label names a group ("Surgical cohort"): in a section's own flat
+    list, a short line sharing a word with the next is a parallel criterion ("Known HIV" / "Known
+    hepatitis B", "Heart failure" / "Liver failure", "Pregnant or breastfeeding women" / "Women with
+    menstrual irregularities", NCT03921580), and reading it as a heading loses it (issue #12 review)."""
+    if not (nested or names_a_group(item.text)):
+        return False
+    if _first_word(item.text) == _first_word(following.text):
+        return False  # parallel items: "History of alcoholism" / "History of psychiatric illness"
+    return bool(_topic(item.text) & _topic(following.text))
+
+
+def _capture(
+    items: list[_Item], index: int, opener: _Item | None, section: Section, style: str | None = None
+) -> tuple[list[_Item], int]:
+    """Take items from `index` while they belong to `opener` (all of them when opener is None); `style`
+    is how the opener takes them (`_opener_style`)."""
     taken: list[_Item] = []
-    style = None if opener is None else _opener_style(opener, items[index] if index < len(items) else None)
     while index < len(items):
         item = items[index]
         if opener is not None and taken and not _belongs(opener, style, taken, item, items, index):
             break
         index += 1
         following = items[index] if index < len(items) else None
-        if _opener_style(item, following) is not None:
-            item.children, index = _capture(items, index, item, section)
+        found = _opener_style(item, following, nested=opener is not None)
+        if found is not None:
+            item.children, index = _capture(items, index, item, section, found)
         taken.append(item)
     return taken, index
 

@@ -109,7 +109,7 @@ def _read(text: str, section: Section | None) -> Rule | None:
 def _attestation(text: str, section: Section | None = None) -> Rule | None:
     t = text.strip().rstrip(".")
     if _CONSENT.search(t):
-        return AttestationRule(subject="consent", action="sign the study's written informed consent form")
+        return AttestationRule(subject="consent", action=_consent_form(t))
     if _ASSENT.match(t):
         return AttestationRule(subject="assent", action="as the hospital's rules require for their age")
     able = _ABLE.match(t)
@@ -126,8 +126,20 @@ def _attestation(text: str, section: Section | None = None) -> Rule | None:
         return AttestationRule(subject="willingness", action=willing.group(1))
     read = _read(text, section)
     if read is None and _CONSENT_ANY.search(t) and not _list_after_consent(t):
-        return AttestationRule(subject="consent", action="sign the study's written informed consent form")
+        return AttestationRule(subject="consent", action=_consent_form(t))
     return read
+
+
+_ORAL = re.compile(r"\b(?:oral|orally|verbal|verbally)\b", re.IGNORECASE)
+_WRITTEN = re.compile(r"\b(?:written|writing|sign\w*|form)\b", re.IGNORECASE)
+
+
+def _consent_form(text: str) -> str:
+    """What a consent statement asks: the written form, or spoken consent where the criterion says only
+    that ("Oral and dated consent", NCT03925571)."""
+    if _ORAL.search(text) and not _WRITTEN.search(text):
+        return "give the study's informed consent out loud (oral consent)"
+    return "sign the study's written informed consent form"
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")

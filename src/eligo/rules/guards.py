@@ -269,6 +269,9 @@ def _combined(rules: list[Rule], section: str) -> Rule:
 _WORD_REST = re.compile(r"\w*")
 _OR_STATE = re.compile(r"(?i)(?<=consent)\s+or\s+\w+(?:ly|ed)\b.*$")
 _RUN_ON = re.compile(r"consent\s+(?!(?:Form|Forms|Document|ICF|IRB)\b)[A-Z][a-z]")
+# "... who cannot sign the permission consent form were excluded from the study" (NCT05380245): the sentence's
+# verb after the action is not part of it.
+_EXCLUDED_TAIL = re.compile(r"(?i)\s+(?:were|was|are|is|will be|shall be)\s+(?:excluded|not eligible|ineligible)\b.*$")
 
 
 def _consent_action(clause: str, cue_start: int) -> str:
@@ -276,11 +279,11 @@ def _consent_action(clause: str, cue_start: int) -> str:
     ("provide informed consent", "understand the protocol or to give informed consent")."""
     verbs = vocabulary().consent.verbs
     tail = clause[cue_start:].rstrip(" .;,")
-    found = re.search(r"\bto\s+(\w+)\b(.*)$", tail) or re.match(r"(?i)not\s+(\w+)\b(.*)$", tail)
+    found = re.search(r"\bto\s+(\w+)\b(.*)$", tail) or re.match(r"(?i)(?:can ?)?not\s+(\w+)\b(.*)$", tail)
     if found is None or "consent" not in found.group(2).lower():
         return "give informed consent"
     verb = found.group(1).lower()
-    action = f"{verbs.get(verb, verb)}{found.group(2)}".strip()
+    action = _EXCLUDED_TAIL.sub("", f"{verbs.get(verb, verb)}{found.group(2)}").strip()
     # Items run together with no separator ("… provide informed consent Severe kidney or liver
     # disease …"): a capitalised word straight after "consent" starts the next item.
     run_on = _RUN_ON.search(action)
