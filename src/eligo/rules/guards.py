@@ -90,6 +90,7 @@ class PregnancyCues(_Model):
     breastfeeding: str
     breastfeeding_allowed: str
     words: Words
+    absent_words: Words
     test_words: Words
     reason: str
 
@@ -97,6 +98,8 @@ class PregnancyCues(_Model):
 class ContraceptionCues(_Model):
     not_requirement: tuple[str, ...]
     negated: str
+    requirement: str
+    state: str
     partner: str
     male: str
     female: str
@@ -137,6 +140,9 @@ class GuardVocabulary(_Model):
     contraception: ContraceptionCues
     therapy: TherapyCues
     enumerator: str = Field(min_length=3)
+    list_separator: str
+    list_last: str
+    list_qualifier_lead: str
     either_sex: str
     numeric_kinds: dict[str, Words]
     washout_words: Words
@@ -428,11 +434,16 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         contraception = vocabulary().contraception
         if any(_re(pattern).search(text) for pattern in contraception.not_requirement):
             return Checked(None)
-        if ctx.section == "exclusion" or _re(contraception.negated).search(text):
-            # A contraception rule states what the trial asks a participant to use; an exclusion
-            # about contraception ("not using", "currently using", "unwilling to use"), or an
-            # inclusion of people not using it, says something else, which the rule cannot carry.
+        if _re(contraception.negated).search(text):
+            # A contraception rule states what the trial asks a participant to use; a criterion about
+            # people not using it ("not using", "unwilling to use") says something else.
             return Checked(None)
+        if ctx.section == "exclusion":
+            if not _re(contraception.requirement).search(text) or len(ctx.sentences) > 1 or ";" in text:
+                return Checked(None)
+            if _re(contraception.state).search(text):
+                return Checked(None)  # the pregnancy the exclusion also names is read from its own part  # "currently using contraception" as a reason to exclude: not the rule
+            rule = rule.model_copy(update={"present": False})  # "Women must use ...": excluded if they will not
         addressed = _re(contraception.partner).sub(" ", text)
         male = _re(contraception.male).search(addressed) is not None
         female = _re(contraception.female).search(addressed) is not None
@@ -470,7 +481,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         start = max(condition.find(clause, position), position)
         read.append(masked[start : start + len(clause)])
         position = start + len(clause)
-    left_out = [bool(_content(_BRACKETED.sub(" ", clause), cues.words)) for clause in read]
+    own = cues.words if getattr(rule, "present", True) else cues.words | cues.absent_words
+    left_out = [bool(_content(_BRACKETED.sub(" ", clause), own)) for clause in read]
     return Checked(rule, _spans(condition, clauses, left_out))
 
 
@@ -925,6 +937,29 @@ def about_someone_else(ctx: CriterionContext) -> bool:
     if _re(vocab.about_others).search(ctx.text):
         return True
     return _re(vocab.group_label).match(ctx.text) is not None
+
+
+_LIST_LIMIT = 400  # characters: a longer text is no one-line list of reasons
+
+
+def listed(text: str) -> list[str] | None:
+    """The items of a one-sentence list ("Pregnant women, breastfeeding and younger than 18 years"):
+    split at its top-level commas, the last item at its "and"/"or"; None when the text is no such list
+    (no comma, several sentences, too long, an item that narrows another)."""
+    vocab = vocabulary()
+    body = text.strip().rstrip(".;,").strip()
+    if len(body) > _LIST_LIMIT or "," not in body or _SENTENCE.search(body):
+        return None
+    items = _top_level(body, _re(vocab.list_separator))
+    if len(items) < 2:
+        return None
+    last = [] if _COMPARATOR_OR.search(items[-1]) else _top_level(items[-1], _re(vocab.list_last))
+    if len(last) == 2:  # "..., breastfeeding and younger than 18 years"; "18 years or older" is one item
+        items = [*items[:-1], *last]
+    lead = _re(vocab.list_qualifier_lead)
+    if any(lead.match(item) or not _content(item) for item in items):
+        return None
+    return items
 
 
 def enumerated(text: str) -> list[str] | None:

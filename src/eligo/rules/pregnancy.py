@@ -170,7 +170,7 @@ def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
         now = _PLANNED.sub(" ", states)
         return PregnancyRule(
             topic="pregnant",
-            pregnant="pregnan" in now,
+            pregnant="pregnan" in now or "parturient" in now,
             breastfeeding=bool(_STATE_BREASTFEEDING.search(now)),
             planning=planning or None,
         )
