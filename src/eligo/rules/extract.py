@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from eligo.rules import guards
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.pregnancy import merged_states
 from eligo.rules.prefilter import Trigger, TriggerIndex
 from eligo.rules.registry import CHAIN, Rule
 
@@ -119,7 +120,8 @@ def _listed_reasons(ctx: CriterionContext, prefilter: bool) -> Extraction | None
         if found is None or found.rule is None or found.unparsed or found.rule.kind in _NOT_A_REASON:
             return None
         rules.extend(found.rule.rules if isinstance(found.rule, AnyOf) else (found.rule,))
-    return Extraction(AnyOf(rules=tuple(rules)))
+    reasons = merged_states(tuple(rules))
+    return Extraction(AnyOf(rules=reasons) if len(reasons) > 1 else reasons[0])
 
 
 def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:

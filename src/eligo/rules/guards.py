@@ -150,6 +150,7 @@ class GuardVocabulary(_Model):
     age_clause_break: str
     age_subject_break: str = r"(?!)"
     age_or_older: str = r"(?!)"
+    age_vacuous: str = r"(?!)"
     age_dependent_clause: str = r"(?!)"
     lab: LabCues
     alternative: str
@@ -790,7 +791,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if corrected is None:
         return Checked(None)
     rule = corrected
-    if rule.scope is None and _re(vocab.condition_lead).match(ctx.text):
+    lead = _re(vocab.age_vacuous).sub(" ", ctx.text).strip(" ,") if rule.kind == "age" else ctx.text
+    if rule.scope is None and _re(vocab.condition_lead).match(lead):
         return Checked(None)  # "If liver metastases are present: ALT ≤ 5 × ULN" is not for everyone
     if rule.kind == "lab_threshold":
         test = str(getattr(rule, "test", ""))
@@ -804,6 +806,7 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     # "less than or equal to" is one comparator, not two clauses joined by "or"; "male or female" no alternative.
     text = _re(vocab.either_sex).sub(" ", _COMPARATOR_OR.sub(" ≷ ", ctx.normalized))
     if rule.kind == "age":
+        text = _re(vocab.age_vacuous).sub(" ", text)
         text = _re(vocab.age_clause_break).sub(", ", _re(vocab.age_or_older).sub(" ", text))
         text = _re(vocab.age_subject_break).sub(", ", text)
     clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
