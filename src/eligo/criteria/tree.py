@@ -224,7 +224,7 @@ def _excepts_following(text: str) -> bool:
 
 # Full-width punctuation (Chinese registries' "Pregnant or lactating women，or for women ...", NCT03863223) as
 # the ASCII the readers split on, spaced as English text is (issue #12).
-_FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "：": ": ", "（": " (", "）": ") "})
+_FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "：": ": ", "（": " (", "）": ")"})
 
 
 def unescape(text: str) -> str:

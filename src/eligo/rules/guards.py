@@ -92,6 +92,7 @@ class PregnancyCues(_Model):
     words: Words
     absent_words: Words
     test_words: Words
+    test_clause: str
     reason: str
 
 
@@ -454,6 +455,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         return Checked(rule)
     cues = vocabulary().pregnancy
     if topic == "negative_test":
+        if ctx.section == "exclusion":
+            return Checked(None)  # "yes" to having had the negative test would exclude the child
         if not whole:
             return Checked(rule)
         own = cues.words | cues.test_words
@@ -475,7 +478,18 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         return Checked(rule)
     # What a bracket adds ("(as stated by patient)", "(test taken pre-operatively)") qualifies
     # the clause it is in; the clauses themselves are what the rule must account for.
-    clauses = [clause for sentence in _top_level(condition, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+    sentences = _top_level(condition, _SENTENCE)
+    if ctx.section == "exclusion" and getattr(rule, "pregnant", False) and getattr(rule, "present", True):
+        # "Pregnancy ... Women of childbearing potential must have a negative serum or urine pregnancy
+        # test result within 28 days prior to initiation of study treatment" (NCT05482516): the test is
+        # how the pregnancy the exclusion names is found; it excludes no one else (issue #12).
+        test, test_own = _re(cues.test_clause), cues.words | cues.test_words
+        sentences = [
+            sentence
+            for sentence in sentences
+            if not (test.search(sentence) and len(_content(_BRACKETED.sub(" ", sentence), test_own)) < _TEST_EXTRA)
+        ]
+    clauses = [clause for sentence in sentences for clause in _top_level(sentence, _CLAUSE)]
     masked = planned.sub(lambda found: " " * len(found[0]), condition) if planned else condition
     read, position = [], 0
     for clause in clauses:  # each clause as the rule reads it, the plan blanked out where it stands
@@ -484,6 +498,7 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         position = start + len(clause)
     own = cues.words if getattr(rule, "present", True) else cues.words | cues.absent_words
     left_out = [bool(_content(_BRACKETED.sub(" ", clause), own)) for clause in read]
+
     return Checked(rule, _spans(condition, clauses, left_out))
 
 
