@@ -103,6 +103,10 @@ def _checked(ctx: CriterionContext, prefilter: bool, depth: int = 0) -> guards.C
     return guards.check(ctx, rule, read)
 
 
+# An exclusion no extractor reads whole is tried as a list of reasons only when it names a pregnancy
+# (a cheap gate: reading each item of every listing exclusion would cost the parser its speed).
+_PREGNANCY_LISTED = re.compile(r"pregnan|lactat|breast[- ]?feed|parturient", re.IGNORECASE)
+
 # Kinds that only say who another item is about ("Women, pregnant or breastfeeding"): not a reason of their own.
 _NOT_A_REASON = frozenset({"sex", "permitted"})
 
@@ -137,6 +141,11 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
                 if better is not None:
                     return better
             return Extraction(whole.rule, partial=bool(whole.unparsed), unparsed=whole.unparsed)
+        if ctx.section == "exclusion" and _PREGNANCY_LISTED.search(ctx.text):
+            # "contraindication for MRI, or pregnancy": no one reading of the whole, each item one reason
+            listed = _listed_reasons(ctx, prefilter)
+            if listed is not None:
+                return listed
         return _from_parts(ctx, _parts(ctx.text), None, prefilter)
     return _from_parts(ctx, items, items, prefilter)
 
