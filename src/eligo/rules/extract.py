@@ -31,8 +31,8 @@ from pydantic import ValidationError
 from eligo.rules import guards
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
-from eligo.rules.pregnancy import merged_states
 from eligo.rules.prefilter import Trigger, TriggerIndex
+from eligo.rules.pregnancy import merged_states
 from eligo.rules.registry import CHAIN, Rule
 
 Extractor = Callable[[CriterionContext], "Rule | None"]

@@ -442,9 +442,9 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
             return Checked(None)
         if ctx.section == "exclusion":
             if not _re(contraception.requirement).search(text) or len(ctx.sentences) > 1 or ";" in text:
-                return Checked(None)
+                return Checked(None)  # "currently using contraception" as a reason to exclude: not the rule
             if _re(contraception.state).search(text):
-                return Checked(None)  # the pregnancy the exclusion also names is read from its own part  # "currently using contraception" as a reason to exclude: not the rule
+                return Checked(None)  # the pregnancy the exclusion also names is read from its own part
             rule = rule.model_copy(update={"present": False})  # "Women must use ...": excluded if they will not
         addressed = _re(contraception.partner).sub(" ", text)
         male = _re(contraception.male).search(addressed) is not None
