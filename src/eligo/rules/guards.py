@@ -144,6 +144,8 @@ class GuardVocabulary(_Model):
     list_separator: str
     list_last: str
     list_qualifier_lead: str
+    list_shared_lead: str
+    list_shared_tail: str
     either_sex: str
     numeric_kinds: dict[str, Words]
     washout_words: Words
@@ -977,6 +979,8 @@ def listed(text: str) -> list[str] | None:
     lead = _re(vocab.list_qualifier_lead)
     if any(lead.match(item) or not _content(item) for item in items):
         return None
+    if _re(vocab.list_shared_lead).match(items[0]) or _re(vocab.list_shared_tail).search(items[-1]):
+        return None  # a qualifier or a window that may be every item's
     return items
 
 
