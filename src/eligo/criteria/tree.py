@@ -228,9 +228,15 @@ def _excepts_following(text: str) -> bool:
     return _EXCEPT_WORD.search(text, sentence_start, end.start()) is not None
 
 
+# Full-width punctuation (Chinese registries' "Pregnant or lactating women，or for women ...", NCT03863223) as
+# the ASCII the readers split on, spaced as English text is (issue #12).
+_FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "：": ": ", "（": " (", "）": ")"})
+
+
 def unescape(text: str) -> str:
-    """Undo CT.gov markdown escapes and collapse whitespace (what extractors and people read)."""
-    return " ".join(_ESCAPE.sub(r"\1", text).split())
+    """Undo CT.gov markdown escapes, full-width punctuation as ASCII, whitespace collapsed (what
+    extractors and people read)."""
+    return " ".join(_ESCAPE.sub(r"\1", text).translate(_FULL_WIDTH).split())
 
 
 @dataclass

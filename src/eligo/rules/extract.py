@@ -32,6 +32,7 @@ from eligo.rules import guards
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.prefilter import Trigger, TriggerIndex
+from eligo.rules.pregnancy import merged_states
 from eligo.rules.registry import CHAIN, Rule
 
 Extractor = Callable[[CriterionContext], "Rule | None"]
@@ -102,6 +103,31 @@ def _checked(ctx: CriterionContext, prefilter: bool, depth: int = 0) -> guards.C
     return guards.check(ctx, rule, read)
 
 
+# An exclusion no extractor reads whole is tried as a list of reasons only when it names a pregnancy
+# (a cheap gate: reading each item of every listing exclusion would cost the parser its speed).
+_PREGNANCY_LISTED = re.compile(r"pregnan|lactat|breast[- ]?feed|parturient", re.IGNORECASE)
+
+# Kinds that only say who another item is about ("Women, pregnant or breastfeeding"): not a reason of their own.
+_NOT_A_REASON = frozenset({"sex", "permitted"})
+
+
+def _listed_reasons(ctx: CriterionContext, prefilter: bool) -> Extraction | None:
+    """An exclusion that lists its reasons in one sentence, each item read whole ("Pregnant women,
+    breastfeeding and younger than 18 years"): any one excludes (issue #12). None unless every item
+    gives a rule that accounts for all of it."""
+    items = guards.listed(ctx.text)
+    if items is None:
+        return None
+    rules: list[Rule] = []
+    for item in items:
+        found = _checked(ctx.with_text(item), prefilter, depth=1)
+        if found is None or found.rule is None or found.unparsed or found.rule.kind in _NOT_A_REASON:
+            return None
+        rules.extend(found.rule.rules if isinstance(found.rule, AnyOf) else (found.rule,))
+    reasons = merged_states(tuple(rules))
+    return Extraction(AnyOf(rules=reasons) if len(reasons) > 1 else reasons[0])
+
+
 def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     """The rule for one criterion, sentence by sentence when the whole does not read as one."""
     if guards.about_someone_else(ctx):
@@ -110,10 +136,45 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     if items is None:
         whole = _checked(ctx, prefilter)
         if whole is not None and whole.rule is not None:
+            if whole.unparsed:
+                better = _read_apart(ctx, whole.rule, prefilter)
+                if better is not None:
+                    return better
             return Extraction(whole.rule, partial=bool(whole.unparsed), unparsed=whole.unparsed)
-        parts = _parts(ctx.text)
-    else:
-        parts = items
+        if ctx.section == "exclusion" and _PREGNANCY_LISTED.search(ctx.text):
+            # "contraindication for MRI, or pregnancy": no one reading of the whole, each item one reason
+            listed = _listed_reasons(ctx, prefilter)
+            if listed is not None:
+                return listed
+        return _from_parts(ctx, _parts(ctx.text), None, prefilter)
+    return _from_parts(ctx, items, items, prefilter)
+
+
+def _read_apart(ctx: CriterionContext, rule: Rule, prefilter: bool) -> Extraction | None:
+    """A reading of a criterion the whole read left partial that accounts for all of it, or None: an
+    exclusion's one-sentence list of reasons; a pregnancy criterion's sentences each read whole
+    ("Pregnancy or breastfeeding. Women must use adequate contraception during the study.")."""
+    if ctx.section == "exclusion":
+        listed = _listed_reasons(ctx, prefilter)
+        if listed is not None:
+            return listed
+    if not any(part.kind == "pregnancy" for part in _leaves(rule)):
+        return None
+    parts = _parts(ctx.text)
+    if len(parts) < 2:
+        return None
+    apart = _from_parts(ctx, parts, None, prefilter)
+    return apart if apart.rule is not None and not apart.partial else None
+
+
+def _leaves(rule: Rule) -> list[Rule]:
+    if isinstance(rule, AllOf | AnyOf):
+        return [leaf for part in rule.rules for leaf in _leaves(part)]
+    return [rule]
+
+
+def _from_parts(ctx: CriterionContext, parts: list[str], items: list[str] | None, prefilter: bool) -> Extraction:
+    """The rules of a criterion's parts (numbered `items`, else sentences or clauses), combined."""
     if len(parts) < 2:
         return Extraction(None)
     rules: list[Rule] = []

@@ -90,13 +90,17 @@ class PregnancyCues(_Model):
     breastfeeding: str
     breastfeeding_allowed: str
     words: Words
+    absent_words: Words
     test_words: Words
+    test_clause: str
     reason: str
 
 
 class ContraceptionCues(_Model):
     not_requirement: tuple[str, ...]
     negated: str
+    requirement: str
+    state: str
     partner: str
     male: str
     female: str
@@ -137,6 +141,11 @@ class GuardVocabulary(_Model):
     contraception: ContraceptionCues
     therapy: TherapyCues
     enumerator: str = Field(min_length=3)
+    list_separator: str
+    list_last: str
+    list_qualifier_lead: str
+    list_shared_lead: str
+    list_shared_tail: str
     either_sex: str
     numeric_kinds: dict[str, Words]
     washout_words: Words
@@ -144,6 +153,7 @@ class GuardVocabulary(_Model):
     age_clause_break: str
     age_subject_break: str = r"(?!)"
     age_or_older: str = r"(?!)"
+    age_vacuous: str = r"(?!)"
     age_dependent_clause: str = r"(?!)"
     lab: LabCues
     alternative: str
@@ -431,11 +441,16 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         contraception = vocabulary().contraception
         if any(_re(pattern).search(text) for pattern in contraception.not_requirement):
             return Checked(None)
-        if ctx.section == "exclusion" or _re(contraception.negated).search(text):
-            # A contraception rule states what the trial asks a participant to use; an exclusion
-            # about contraception ("not using", "currently using", "unwilling to use"), or an
-            # inclusion of people not using it, says something else, which the rule cannot carry.
+        if _re(contraception.negated).search(text):
+            # A contraception rule states what the trial asks a participant to use; a criterion about
+            # people not using it ("not using", "unwilling to use") says something else.
             return Checked(None)
+        if ctx.section == "exclusion":
+            if not _re(contraception.requirement).search(text) or len(ctx.sentences) > 1 or ";" in text:
+                return Checked(None)  # "currently using contraception" as a reason to exclude: not the rule
+            if _re(contraception.state).search(text):
+                return Checked(None)  # the pregnancy the exclusion also names is read from its own part
+            rule = rule.model_copy(update={"present": False})  # "Women must use ...": excluded if they will not
         addressed = _re(contraception.partner).sub(" ", text)
         male = _re(contraception.male).search(addressed) is not None
         female = _re(contraception.female).search(addressed) is not None
@@ -445,6 +460,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         return Checked(rule)
     cues = vocabulary().pregnancy
     if topic == "negative_test":
+        if ctx.section == "exclusion":
+            return Checked(None)  # "yes" to having had the negative test would exclude the child
         if not whole:
             return Checked(rule)
         own = cues.words | cues.test_words
@@ -466,14 +483,27 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         return Checked(rule)
     # What a bracket adds ("(as stated by patient)", "(test taken pre-operatively)") qualifies
     # the clause it is in; the clauses themselves are what the rule must account for.
-    clauses = [clause for sentence in _top_level(condition, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
+    sentences = _top_level(condition, _SENTENCE)
+    if ctx.section == "exclusion" and getattr(rule, "pregnant", False) and getattr(rule, "present", True):
+        # "Pregnancy ... Women of childbearing potential must have a negative serum or urine pregnancy
+        # test result within 28 days prior to initiation of study treatment" (NCT05482516): the test is
+        # how the pregnancy the exclusion names is found; it excludes no one else (issue #12).
+        test, test_own = _re(cues.test_clause), cues.words | cues.test_words
+        sentences = [
+            sentence
+            for sentence in sentences
+            if not (test.search(sentence) and len(_content(_BRACKETED.sub(" ", sentence), test_own)) < _TEST_EXTRA)
+        ]
+    clauses = [clause for sentence in sentences for clause in _top_level(sentence, _CLAUSE)]
     masked = planned.sub(lambda found: " " * len(found[0]), condition) if planned else condition
     read, position = [], 0
     for clause in clauses:  # each clause as the rule reads it, the plan blanked out where it stands
         start = max(condition.find(clause, position), position)
         read.append(masked[start : start + len(clause)])
         position = start + len(clause)
-    left_out = [bool(_content(_BRACKETED.sub(" ", clause), cues.words)) for clause in read]
+    own = cues.words if getattr(rule, "present", True) else cues.words | cues.absent_words
+    left_out = [bool(_content(_BRACKETED.sub(" ", clause), own)) for clause in read]
+
     return Checked(rule, _spans(condition, clauses, left_out))
 
 
@@ -781,7 +811,8 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if corrected is None:
         return Checked(None)
     rule = corrected
-    if rule.scope is None and _re(vocab.condition_lead).match(ctx.text):
+    lead = _re(vocab.age_vacuous).sub(" ", ctx.text).strip(" ,") if rule.kind == "age" else ctx.text
+    if rule.scope is None and _re(vocab.condition_lead).match(lead):
         return Checked(None)  # "If liver metastases are present: ALT ≤ 5 × ULN" is not for everyone
     if rule.kind == "lab_threshold":
         test = str(getattr(rule, "test", ""))
@@ -795,6 +826,7 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     # "less than or equal to" is one comparator, not two clauses joined by "or"; "male or female" no alternative.
     text = _re(vocab.either_sex).sub(" ", _COMPARATOR_OR.sub(" ≷ ", ctx.normalized))
     if rule.kind == "age":
+        text = _re(vocab.age_vacuous).sub(" ", text)
         text = _re(vocab.age_clause_break).sub(", ", _re(vocab.age_or_older).sub(" ", text))
         text = _re(vocab.age_subject_break).sub(", ", text)
     clauses = [clause for sentence in _top_level(text, _SENTENCE) for clause in _top_level(sentence, _CLAUSE)]
@@ -928,6 +960,31 @@ def about_someone_else(ctx: CriterionContext) -> bool:
     if _re(vocab.about_others).search(ctx.text):
         return True
     return _re(vocab.group_label).match(ctx.text) is not None
+
+
+_LIST_LIMIT = 400  # characters: a longer text is no one-line list of reasons
+
+
+def listed(text: str) -> list[str] | None:
+    """The items of a one-sentence list ("Pregnant women, breastfeeding and younger than 18 years"):
+    split at its top-level commas, the last item at its "and"/"or"; None when the text is no such list
+    (no comma, several sentences, too long, an item that narrows another)."""
+    vocab = vocabulary()
+    body = text.strip().rstrip(".;,").strip()
+    if len(body) > _LIST_LIMIT or "," not in body or _SENTENCE.search(body):
+        return None
+    items = _top_level(body, _re(vocab.list_separator))
+    if len(items) < 2:
+        return None
+    last = [] if _COMPARATOR_OR.search(items[-1]) else _top_level(items[-1], _re(vocab.list_last))
+    if len(last) == 2:  # "..., breastfeeding and younger than 18 years"; "18 years or older" is one item
+        items = [*items[:-1], *last]
+    lead = _re(vocab.list_qualifier_lead)
+    if any(lead.match(item) or not _content(item) for item in items):
+        return None
+    if _re(vocab.list_shared_lead).match(items[0]) or _re(vocab.list_shared_tail).search(items[-1]):
+        return None  # a qualifier or a window that may be every item's
+    return items
 
 
 def enumerated(text: str) -> list[str] | None:

@@ -170,7 +170,7 @@ def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
         now = _PLANNED.sub(" ", states)
         return PregnancyRule(
             topic="pregnant",
-            pregnant="pregnan" in now,
+            pregnant="pregnan" in now or "parturient" in now,
             breastfeeding=bool(_STATE_BREASTFEEDING.search(now)),
             planning=planning or None,
         )
@@ -249,6 +249,23 @@ def extract_potential(context: CriterionContext) -> Rule | None:
     else:
         return None
     return PregnancyRule(topic="childbearing_potential", present=present)
+
+
+def merged_states(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """Reasons listed apart ("Pregnant women, breastfeeding and ..."): the pregnancy states among them
+    as one rule (pregnant or breastfeeding), in the place of the first (issue #12)."""
+    states = [rule for rule in rules if isinstance(rule, PregnancyRule) and rule.topic == "pregnant" and rule.present]
+    if len(states) < 2:
+        return rules
+    plans = [rule.planning for rule in states if rule.planning]
+    one = states[0].model_copy(
+        update={
+            "pregnant": any(rule.pregnant for rule in states),
+            "breastfeeding": any(rule.breastfeeding for rule in states),
+            "planning": True if plans else None,
+        }
+    )
+    return tuple(one if rule is states[0] else rule for rule in rules if rule is states[0] or rule not in states)
 
 
 def _pregnancy_not_applicable(rule: PregnancyRule, profile: PatientProfile, on: date) -> str | None:
@@ -351,8 +368,8 @@ KIND = RuleKind(
     ),
     evaluate_pregnancy,
     (
-        Step(extract_pregnant_or_refusal, Trigger(("contracept", "birth"))),
-        Step(extract_contraception_refusal, Trigger(("contracept", "birth"))),
+        Step(extract_pregnant_or_refusal, Trigger(("contracept", "birth", "avoid"))),
+        Step(extract_contraception_refusal, Trigger(("contracept", "birth", "avoid"))),
         Step(
             extract_pregnancy,
             _PATTERNS.trigger,
@@ -371,4 +388,5 @@ __all__ = [
     "extract_pregnancy",
     "extract_pregnancy_state",
     "extract_pregnant_or_refusal",
+    "merged_states",
 ]
