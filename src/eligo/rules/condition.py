@@ -52,6 +52,15 @@ _PARENT_EXAMPLES = _PATTERNS.regex("parent_examples")
 _CLAUSE = _PATTERNS.regex("clause")
 _SAYS_EXCLUDED = _PATTERNS.regex("says_excluded")
 _CLAUSE_TOO_MUCH = _PATTERNS.regex("clause_too_much")
+_HEMOPHILIA_A_OR_B = _PATTERNS.regex("hemophilia_a_or_b")
+_EXAMPLES = _PATTERNS.regex("examples")
+_EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
+_REASON = _PATTERNS.regex("reason")
+_REASON_WORDS = ("because", " been ")
+# Full-width punctuation of registrations written in Chinese ("5 years，except for ..."), read as ASCII.
+_FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "：": ": ", "（": " (", "）": ") "})
+# Example lists longer than this are left alone (their pattern is tried only on criterion-sized text).
+_EXAMPLES_MAX_CHARS = 600
 
 
 class ConditionRule(RuleBase):
@@ -281,9 +290,36 @@ def _each_part(context: CriterionContext, text: str) -> Rule | None:
     return AnyOf(rules=read) if context.section == "exclusion" else AllOf(rules=read)
 
 
+def _with_examples(context: CriterionContext, text: str) -> Rule | None:
+    """ "Known active infections such as hepatitis B, hepatitis C, and HIV": the head is the condition
+    and the items name instances of it, so having any one of them is having it (issue #12). Read only
+    when the head is a condition rule of its own and every item is a condition by name (a qualified
+    item, "severe asthma", only under a head whose own qualifier keeps a "yes" open); the rule then
+    names the head's conditions and the examples, with the head's qualifier, window and tense."""
+    match = _EXAMPLES.match(text) if len(text) <= _EXAMPLES_MAX_CHARS else None
+    if match is None or (match["open"] is None) != (match["close"] is None):
+        return None
+    head = extract_condition(context.with_text(match["head"]))
+    if not isinstance(head, ConditionRule) or not head.present or head.open_ended:
+        return None
+    items = match["items"].strip(" .,;:")
+    named = _consume_conditions(_strip_framing(items))
+    if named is None and head.qualifier is not None:
+        named = _qualified_names(_strip_framing(items), written=items)[1]
+    if named is None:
+        return None
+    conditions = tuple(dict.fromkeys([*head.conditions, *named]))
+    return head.model_copy(update={"conditions": conditions})
+
+
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
-    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", context.text.strip().rstrip(".").rstrip(";"))
+    text = context.text.translate(_FULL_WIDTH) if "，" in context.text or "；" in context.text else context.text
+    if any(word in text for word in _REASON_WORDS):
+        text = _REASON.sub("", text)
+    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", text.strip().rstrip(".").rstrip(";").strip())
+    if "emophilia" in text:
+        text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if ";" in text:
         return _each_part(context, text)
     if context.parent_text is not None and (
@@ -302,6 +338,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     umbrella = _UMBRELLA.match(text)
     if exception is not None and (umbrella is not None or _LUNG_FUNCTION.match(text) is not None):
         return None
+    if umbrella is None and exception is None and any(word in text.lower() for word in _EXAMPLE_WORDS):
+        return _with_examples(context, text)
     if umbrella is not None:
         items = re.split(r",\s*(?:or\s+)?|\s+or\s+", umbrella.group("items"))
         names: list[str] = []
