@@ -53,6 +53,10 @@ _CLAUSE = _PATTERNS.regex("clause")
 _SAYS_EXCLUDED = _PATTERNS.regex("says_excluded")
 _CLAUSE_TOO_MUCH = _PATTERNS.regex("clause_too_much")
 _HEMOPHILIA_A_OR_B = _PATTERNS.regex("hemophilia_a_or_b")
+_BRACKETED_LEAD = _PATTERNS.regex("bracketed_lead")
+_TEST_EXAMPLES = _PATTERNS.regex("test_examples")
+_OR_CLAUSE = _PATTERNS.regex("or_clause")
+_EXCLUDED_TAIL = _PATTERNS.regex("excluded_tail")
 _EXAMPLES = _PATTERNS.regex("examples")
 _EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
 _REASON = _PATTERNS.regex("reason")
@@ -290,6 +294,21 @@ def _each_part(context: CriterionContext, text: str) -> Rule | None:
     return AnyOf(rules=read) if context.section == "exclusion" else AllOf(rules=read)
 
 
+def _each_clause(context: CriterionContext, text: str) -> Rule | None:
+    """ "History of pneumonitis that required steroids or has current pneumonitis": clauses joined by "or",
+    each with its own framing, any one of which is met; read when each is a condition of its own and
+    none holds a time window (which might be meant for both). Otherwise None, and the whole is read as one
+    ("Active or history of autoimmune disease")."""
+    parts = [part.strip() for part in _OR_CLAUSE.split(text) if part.strip()]
+    if any(_WITHIN_BRACKET.search(part) or _WITHIN_MONTHS.search(part) or _WITHIN_ONE.search(part) for part in parts):
+        return None
+    rules = [extract_condition(context.with_text(part)) for part in parts]
+    read = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
+    if len(parts) < 2 or len(read) < len(parts):
+        return None
+    return AnyOf(rules=read)
+
+
 def _with_examples(context: CriterionContext, text: str) -> Rule | None:
     """ "Known active infections such as hepatitis B, hepatitis C, and HIV": the head is the condition
     and the items name instances of it, so having any one of them is having it (issue #12). Read only
@@ -320,8 +339,14 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", text.strip().rstrip(".").rstrip(";").strip())
     if "emophilia" in text:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
+    if "infectious)" in text:
+        text = _BRACKETED_LEAD.sub(r"\1 ", text)
+    if "(e" in text or "(for" in text:
+        text = _TEST_EXAMPLES.sub("", text)
     if ";" in text:
         return _each_part(context, text)
+    if " or " in text and _OR_CLAUSE.search(text) and (clauses := _each_clause(context, text)) is not None:
+        return clauses
     if context.parent_text is not None and (
         _PARENT_NEGATION.search(context.parent_text)
         or _PARENT_COUNT.search(context.parent_text)
@@ -333,13 +358,17 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # A trailing exception the rule can keep as its qualifier is taken out first; any other
     # exception or condition left in the text leaves the criterion to the family.
     exception, text = _exception(text)
+    if context.section == "exclusion" and ("eligible" in text or "excluded" in text):
+        text = _EXCLUDED_TAIL.sub("", text)
     if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
     umbrella = _UMBRELLA.match(text)
     if exception is not None and (umbrella is not None or _LUNG_FUNCTION.match(text) is not None):
         return None
     if umbrella is None and exception is None and any(word in text.lower() for word in _EXAMPLE_WORDS):
-        return _with_examples(context, text)
+        with_examples = _with_examples(context, text)
+        if with_examples is not None:
+            return with_examples
     if umbrella is not None:
         items = re.split(r",\s*(?:or\s+)?|\s+or\s+", umbrella.group("items"))
         names: list[str] = []
