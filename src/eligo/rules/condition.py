@@ -56,6 +56,8 @@ _HEMOPHILIA_A_OR_B = _PATTERNS.regex("hemophilia_a_or_b")
 _BRACKETED_LEAD = _PATTERNS.regex("bracketed_lead")
 _TEST_EXAMPLES = _PATTERNS.regex("test_examples")
 _OR_CLAUSE = _PATTERNS.regex("or_clause")
+_MAX_CLAUSES = 6
+_OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history")
 _EXCLUDED_TAIL = _PATTERNS.regex("excluded_tail")
 _EXAMPLES = _PATTERNS.regex("examples")
 _EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
@@ -299,7 +301,9 @@ def _each_clause(context: CriterionContext, text: str) -> Rule | None:
     each with its own framing, any one of which is met; read when each is a condition of its own and
     none holds a time window (which might be meant for both). Otherwise None, and the whole is read as one
     ("Active or history of autoimmune disease")."""
-    parts = [part.strip() for part in _OR_CLAUSE.split(text) if part.strip()]
+    parts = [part.strip() for part in _OR_CLAUSE.split(text, maxsplit=_MAX_CLAUSES) if part.strip()]
+    if not 2 <= len(parts) <= _MAX_CLAUSES:
+        return None
     if any(_WITHIN_BRACKET.search(part) or _WITHIN_MONTHS.search(part) or _WITHIN_ONE.search(part) for part in parts):
         return None
     rules = [extract_condition(context.with_text(part)) for part in parts]
@@ -345,7 +349,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         text = _TEST_EXAMPLES.sub("", text)
     if ";" in text:
         return _each_part(context, text)
-    if " or " in text and _OR_CLAUSE.search(text) and (clauses := _each_clause(context, text)) is not None:
+    lowered = text.lower()
+    if any(word in lowered for word in _OR_CLAUSE_WORDS) and (clauses := _each_clause(context, text)) is not None:
         return clauses
     if context.parent_text is not None and (
         _PARENT_NEGATION.search(context.parent_text)
