@@ -59,6 +59,9 @@ _OR_CLAUSE = _PATTERNS.regex("or_clause")
 _MAX_CLAUSES = 6
 _OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history")
 _EXCLUDED_TAIL = _PATTERNS.regex("excluded_tail")
+_TESTING_NOTE = _PATTERNS.regex("testing_note")
+# "human immunodeficiency virus [HIV]": an abbreviation in square brackets, read as in round ones.
+_SQUARE_ABBREVIATION = re.compile(r"\[([A-Z][A-Za-z0-9-]{0,7})\]")
 _EXAMPLES = _PATTERNS.regex("examples")
 _EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
 _REASON = _PATTERNS.regex("reason")
@@ -340,6 +343,10 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     text = context.text.translate(_FULL_WIDTH) if "，" in context.text or "；" in context.text else context.text
     if any(word in text for word in _REASON_WORDS):
         text = _REASON.sub("", text)
+    if "required" in text:
+        text = _TESTING_NOTE.sub("", text)
+    if "[" in text:
+        text = _SQUARE_ABBREVIATION.sub(r"(\1)", text)
     text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", text.strip().rstrip(".").rstrip(";").strip())
     if "emophilia" in text:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
