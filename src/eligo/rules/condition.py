@@ -427,6 +427,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
     qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
+    if names_found is None and (shared := _SHARED_LEAD.fullmatch(_strip_framing(body))) is not None:
+        names_found = _shared_lead(shared)
     if names_found is None:
         qualifier, names_found = _qualified_names(_strip_framing(body), written=body)
     clause = _CLAUSE.search(body) if names_found is None and not window else None
@@ -460,6 +462,19 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         ever=True if ever else None,
         **window,
     )
+
+
+# "liver disease or dysfunction": two names sharing their first word (issue #12).
+_SHARED_LEAD = re.compile(r"(?P<lead>[\w'-]+) (?P<a>[\w'-]+) (?:or|and/or|and|/) (?P<b>[\w'-]+)", re.IGNORECASE)
+
+
+def _shared_lead(match: re.Match[str]) -> list[str] | None:
+    """ "Kidney disease or dysfunction" read as "kidney disease or kidney dysfunction", when each is a whole name."""
+    first = _consume_conditions(f"{match['lead']} {match['a']}")
+    second = _consume_conditions(f"{match['lead']} {match['b']}")
+    if first is None or second is None or len(first) != 1 or len(second) != 1:
+        return None
+    return list(dict.fromkeys([*first, *second]))
 
 
 def _window(amount: int, unit: str) -> dict[str, int]:
