@@ -52,6 +52,24 @@ _PARENT_EXAMPLES = _PATTERNS.regex("parent_examples")
 _CLAUSE = _PATTERNS.regex("clause")
 _SAYS_EXCLUDED = _PATTERNS.regex("says_excluded")
 _CLAUSE_TOO_MUCH = _PATTERNS.regex("clause_too_much")
+_HEMOPHILIA_A_OR_B = _PATTERNS.regex("hemophilia_a_or_b")
+_BRACKETED_LEAD = _PATTERNS.regex("bracketed_lead")
+_TEST_EXAMPLES = _PATTERNS.regex("test_examples")
+_OR_CLAUSE = _PATTERNS.regex("or_clause")
+_MAX_CLAUSES = 6
+_OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history")
+_EXCLUDED_TAIL = _PATTERNS.regex("excluded_tail")
+_TESTING_NOTE = _PATTERNS.regex("testing_note")
+# "human immunodeficiency virus [HIV]": an abbreviation in square brackets, read as in round ones.
+_SQUARE_ABBREVIATION = re.compile(r"\[([A-Z][A-Za-z0-9-]{0,7})\]")
+_EXAMPLES = _PATTERNS.regex("examples")
+_EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
+_REASON = _PATTERNS.regex("reason")
+_REASON_WORDS = ("because", " been ")
+# Full-width punctuation of registrations written in Chinese ("5 years，except for ..."), read as ASCII.
+_FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "：": ": ", "（": " (", "）": ") "})
+# Example lists longer than this are left alone (their pattern is tried only on criterion-sized text).
+_EXAMPLES_MAX_CHARS = 600
 
 
 class ConditionRule(RuleBase):
@@ -281,11 +299,66 @@ def _each_part(context: CriterionContext, text: str) -> Rule | None:
     return AnyOf(rules=read) if context.section == "exclusion" else AllOf(rules=read)
 
 
+def _each_clause(context: CriterionContext, text: str) -> Rule | None:
+    """ "History of pneumonitis that required steroids or has current pneumonitis": clauses joined by "or",
+    each with its own framing, any one of which is met; read when each is a condition of its own and
+    none holds a time window (which might be meant for both). Otherwise None, and the whole is read as one
+    ("Active or history of autoimmune disease")."""
+    parts = [part.strip() for part in _OR_CLAUSE.split(text, maxsplit=_MAX_CLAUSES) if part.strip()]
+    if not 2 <= len(parts) <= _MAX_CLAUSES:
+        return None
+    if any(_WITHIN_BRACKET.search(part) or _WITHIN_MONTHS.search(part) or _WITHIN_ONE.search(part) for part in parts):
+        return None
+    rules = [extract_condition(context.with_text(part)) for part in parts]
+    read = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
+    if len(parts) < 2 or len(read) < len(parts):
+        return None
+    return AnyOf(rules=read)
+
+
+def _with_examples(context: CriterionContext, text: str) -> Rule | None:
+    """ "Known active infections such as hepatitis B, hepatitis C, and HIV": the head is the condition
+    and the items name instances of it, so having any one of them is having it (issue #12). Read only
+    when the head is a condition rule of its own and every item is a condition by name (a qualified
+    item, "severe asthma", only under a head whose own qualifier keeps a "yes" open); the rule then
+    names the head's conditions and the examples, with the head's qualifier, window and tense."""
+    match = _EXAMPLES.match(text) if len(text) <= _EXAMPLES_MAX_CHARS else None
+    if match is None or (match["open"] is None) != (match["close"] is None):
+        return None
+    head = extract_condition(context.with_text(match["head"]))
+    if not isinstance(head, ConditionRule) or not head.present or head.open_ended:
+        return None
+    items = match["items"].strip(" .,;:")
+    named = _consume_conditions(_strip_framing(items))
+    if named is None and head.qualifier is not None:
+        named = _qualified_names(_strip_framing(items), written=items)[1]
+    if named is None:
+        return None
+    conditions = tuple(dict.fromkeys([*head.conditions, *named]))
+    return head.model_copy(update={"conditions": conditions})
+
+
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
-    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", context.text.strip().rstrip(".").rstrip(";"))
+    text = context.text.translate(_FULL_WIDTH) if "，" in context.text or "；" in context.text else context.text
+    if any(word in text for word in _REASON_WORDS):
+        text = _REASON.sub("", text)
+    if "required" in text:
+        text = _TESTING_NOTE.sub("", text)
+    if "[" in text:
+        text = _SQUARE_ABBREVIATION.sub(r"(\1)", text)
+    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", text.strip().rstrip(".").rstrip(";").strip())
+    if "emophilia" in text:
+        text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
+    if "infectious)" in text:
+        text = _BRACKETED_LEAD.sub(r"\1 ", text)
+    if "(e" in text or "(for" in text:
+        text = _TEST_EXAMPLES.sub("", text)
     if ";" in text:
         return _each_part(context, text)
+    lowered = text.lower()
+    if any(word in lowered for word in _OR_CLAUSE_WORDS) and (clauses := _each_clause(context, text)) is not None:
+        return clauses
     if context.parent_text is not None and (
         _PARENT_NEGATION.search(context.parent_text)
         or _PARENT_COUNT.search(context.parent_text)
@@ -297,11 +370,17 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # A trailing exception the rule can keep as its qualifier is taken out first; any other
     # exception or condition left in the text leaves the criterion to the family.
     exception, text = _exception(text)
+    if context.section == "exclusion" and ("eligible" in text or "excluded" in text):
+        text = _EXCLUDED_TAIL.sub("", text)
     if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
     umbrella = _UMBRELLA.match(text)
     if exception is not None and (umbrella is not None or _LUNG_FUNCTION.match(text) is not None):
         return None
+    if umbrella is None and exception is None and any(word in text.lower() for word in _EXAMPLE_WORDS):
+        with_examples = _with_examples(context, text)
+        if with_examples is not None:
+            return with_examples
     if umbrella is not None:
         items = re.split(r",\s*(?:or\s+)?|\s+or\s+", umbrella.group("items"))
         names: list[str] = []
@@ -348,6 +427,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
     qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
+    if names_found is None and (shared := _SHARED_LEAD.fullmatch(_strip_framing(body))) is not None:
+        names_found = _shared_lead(shared)
     if names_found is None:
         qualifier, names_found = _qualified_names(_strip_framing(body), written=body)
     clause = _CLAUSE.search(body) if names_found is None and not window else None
@@ -381,6 +462,19 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         ever=True if ever else None,
         **window,
     )
+
+
+# "liver disease or dysfunction": two names sharing their first word (issue #12).
+_SHARED_LEAD = re.compile(r"(?P<lead>[\w'-]+) (?P<a>[\w'-]+) (?:or|and/or|and|/) (?P<b>[\w'-]+)", re.IGNORECASE)
+
+
+def _shared_lead(match: re.Match[str]) -> list[str] | None:
+    """ "Kidney disease or dysfunction" read as "kidney disease or kidney dysfunction", when each is a whole name."""
+    first = _consume_conditions(f"{match['lead']} {match['a']}")
+    second = _consume_conditions(f"{match['lead']} {match['b']}")
+    if first is None or second is None or len(first) != 1 or len(second) != 1:
+        return None
+    return list(dict.fromkeys([*first, *second]))
 
 
 def _window(amount: int, unit: str) -> dict[str, int]:
