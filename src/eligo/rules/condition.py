@@ -51,6 +51,7 @@ _PARENT_COUNT = _PATTERNS.regex("parent_count")
 _PARENT_EXAMPLES = _PATTERNS.regex("parent_examples")
 _CLAUSE = _PATTERNS.regex("clause")
 _SAYS_EXCLUDED = _PATTERNS.regex("says_excluded")
+_HINDERS = _PATTERNS.regex("hinders")
 _CLAUSE_TOO_MUCH = _PATTERNS.regex("clause_too_much")
 _HEMOPHILIA_A_OR_B = _PATTERNS.regex("hemophilia_a_or_b")
 _BRACKETED_LEAD = _PATTERNS.regex("bracketed_lead")
@@ -448,6 +449,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         if allergy is None or exception is not None:
             return None
         return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
+    if present and context.section == "inclusion" and qualifier is not None and _HINDERS.search(qualifier):
+        return None  # "... that would limit compliance" under an inclusion heading: an exclusion misplaced
     if exception is not None:
         qualifier = f"{qualifier}, {exception}" if qualifier else exception
     if set(names_found) <= _ALLERGY_KIND_READS and qualifier is None and not window:
