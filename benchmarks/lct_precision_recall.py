@@ -29,7 +29,8 @@ detail rows. Within a criterion we compare two multisets of tuples:
   within_days / within_months / window_days / max_age_days / transfusion_window_days, a procedure's
   within_amount with its within_unit, a smoker's quit_within_months / quit_before_months, a
   post-menopausal woman's min_months, or `amount` with its `unit`, of other kinds, a life
-  expectancy excepted). A window's Value may be written in words ("the last two weeks"). Windows
+  expectancy excepted). A window's Value may be written in words ("the last two weeks"), or left
+  out ("within the past year": one of its unit). Windows
   are compared as sets of values per criterion: the annotators give each event its own
   Temporality, where one rule holds one window for all the names it lists.
 
@@ -163,8 +164,9 @@ def gold_tuples(brat: Brat) -> Iterator[tuple[int, Gold]]:
                 elif operator == "BETWEEN" and len(values) >= 2:
                     yield start, ("lab", ">", round(min(values), 3))
                     yield start, ("lab", "<", round(max(values), 3))
-            elif role.startswith("Temporality") and values and unit in UNIT_DAYS:
-                for value in values:
+            elif role.startswith("Temporality") and unit in UNIT_DAYS:
+                # A unit with no Value is one of it ("within the past year", "within prior month").
+                for value in values or [1.0]:
                     yield start, ("window", "", round(value * UNIT_DAYS[unit], 1))
 
 
