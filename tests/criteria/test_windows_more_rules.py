@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from golden_rules_support import case_ids, check_extraction, load_cases
 
+from eligo.rules.base import CriterionContext
+from eligo.rules.recent_surgery import RecentSurgeryRule, extract_recent_surgery
+
 CASES = load_cases("windows_more.yaml")
 
 
@@ -21,3 +24,11 @@ def test_golden(case: dict[str, Any]) -> None:
 
 def test_every_case_cites_a_real_trial() -> None:
     assert all(case["source"].startswith("NCT") for case in CASES)
+
+
+def test_recent_surgery_in_the_past_month_is_one_month() -> None:
+    """A window without a number is one of its unit, asked as "in the last month" (not "1 month")."""
+    rule = extract_recent_surgery(CriterionContext(text="Major surgery within the past month", section="exclusion"))
+    assert rule == RecentSurgeryRule(amount=1, unit="months")
+    assert "in the last month?" in rule.question("exclusion")
+    assert extract_recent_surgery(CriterionContext(text="Surgery within the past", section="exclusion")) is None
