@@ -400,8 +400,11 @@ def _head_window(head: str, items: str) -> tuple[str, dict[str, int]]:
     """An umbrella's closing window ("Severe infection within 4 weeks prior to initiation of study
     treatment, including, but not limited to, ..."; issue #12): the head without it, and the window,
     which then dates the whole umbrella. A window inside the examples as well ("..., including MI
-    within 6 months") leaves the head as written (the guard then keeps the window unread)."""
+    within 6 months"), or examples that widen the head ("..., or any active infection"), leave the
+    head as written (the guard then keeps the window unread, and the rule partial)."""
     stripped = head.strip(" .,")
+    if _WIDENING.search(items):
+        return head, {}  # "..., or any active infection that could impact patient safety": more than the head names
     for pattern in _WINDOWS:
         found = pattern.search(stripped)
         if found is None or stripped[found.end() :].strip(" .,"):
