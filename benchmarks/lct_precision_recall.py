@@ -26,8 +26,13 @@ detail rows. Within a criterion we compare two multisets of tuples:
   Performance scores are not counted: "ECOG < 3" is held as at most 2, and "0 or 1" has no
   numeric gold; every
   time window of a rule (WashoutRule min_days / min_hours / min_months / longer_for, and
-  within_days / within_months / window_days / max_age_days / transfusion_window_days, or `amount`
-  with its `unit`, of other kinds, a life expectancy excepted).
+  within_days / within_months / window_days / max_age_days / transfusion_window_days, a procedure's
+  within_amount with its within_unit, a smoker's quit_within_months / quit_before_months, a
+  post-menopausal woman's min_months, or `amount` with its `unit`, of other kinds, a life
+  expectancy excepted). A window's Value may be written in words ("the last two weeks"), or left
+  out ("within the past year": one of its unit). Windows
+  are compared as sets of values per criterion: the annotators give each event its own
+  Temporality, where one rule holds one window for all the names it lists.
 
 Values match after normalising (months for ages, days for windows, both rounded to 0.1);
 operators match on direction only ("≥ 1,000" and "> 1,000" agree); lab units are not compared
@@ -92,10 +97,19 @@ def read_brat(text: str) -> Brat:
     return brat
 
 
-def _number(text: str) -> float | None:
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "eighteen": 18, "twenty": 20,
+    "twenty-four": 24, "thirty": 30, "forty-eight": 48, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+
+
+def _number(text: str, words: bool = False) -> float | None:
     match = re.search(r"\d[\d,]*(?:\.\d+)?|\.\d+", text)
     if match is None:
-        return None
+        # A window's Value written in words ("within the last two weeks", "in the past six months").
+        word = text.strip().lower()
+        return float(WORD_NUMBERS[word]) if words and word in WORD_NUMBERS else None
     written = match.group()
     if re.fullmatch(r"\d+,\d{1,2}", written):  # a decimal comma ("18,5"); "1,000" is a thousands separator
         written = written.replace(",", ".")
@@ -105,7 +119,9 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _comparison(brat: Brat, event_id: str) -> tuple[int, str | None, list[float], str | None] | None:
+def _comparison(
+    brat: Brat, event_id: str, words: bool = False
+) -> tuple[int, str | None, list[float], str | None] | None:
     """(start, operator, values, temporal unit) of an Eq-Comparison event."""
     if event_id not in brat.events:
         return None
@@ -118,7 +134,7 @@ def _comparison(brat: Brat, event_id: str) -> tuple[int, str | None, list[float]
         if role.startswith("Operator"):
             operator = brat.values.get(target)
         elif role.startswith("Value") and target in brat.spans:
-            number = _number(brat.spans[target][3])
+            number = _number(brat.spans[target][3], words)
             if number is not None:
                 values.append(number)
         elif role.startswith("Temporal-Unit"):
@@ -129,7 +145,7 @@ def _comparison(brat: Brat, event_id: str) -> tuple[int, str | None, list[float]
 def gold_tuples(brat: Brat) -> Iterator[tuple[int, Gold]]:
     for kind, _, args in brat.events.values():
         for role, target in args:
-            found = _comparison(brat, target)
+            found = _comparison(brat, target, words=role.startswith("Temporality"))
             if found is None:
                 continue
             start, operator, values, unit = found
@@ -148,8 +164,9 @@ def gold_tuples(brat: Brat) -> Iterator[tuple[int, Gold]]:
                 elif operator == "BETWEEN" and len(values) >= 2:
                     yield start, ("lab", ">", round(min(values), 3))
                     yield start, ("lab", "<", round(max(values), 3))
-            elif role.startswith("Temporality") and values and unit in UNIT_DAYS:
-                for value in values:
+            elif role.startswith("Temporality") and unit in UNIT_DAYS:
+                # A unit with no Value is one of it ("within the past year", "within prior month").
+                for value in values or [1.0]:
                     yield start, ("window", "", round(value * UNIT_DAYS[unit], 1))
 
 
@@ -188,8 +205,17 @@ def extracted_tuples(rule: Rule) -> Iterator[Gold]:
             for name in WINDOW_FIELDS_DAYS:
                 if isinstance(data.get(name), int):
                     yield ("window", "", float(data[name]))
-            if isinstance(data.get("within_months"), int):
-                yield ("window", "", float(data["within_months"] * 30))
+            # "within_months" of a condition or medicine; a smoker's "stopped within N months" or "at
+            # least N months ago", a post-menopausal woman's "last period at least N months ago".
+            for name in ("within_months", "quit_within_months", "quit_before_months"):
+                if isinstance(data.get(name), int):
+                    yield ("window", "", float(data[name] * 30))
+            if part.kind == "menopause" and isinstance(data.get("min_months"), int):
+                yield ("window", "", float(data["min_months"] * 30))
+            # A procedure's window ("thymectomy < 12 months prior to screening").
+            within_unit = str(data.get("within_unit") or "").rstrip("s")
+            if isinstance(data.get("within_amount"), int) and within_unit in UNIT_DAYS:
+                yield ("window", "", round(data["within_amount"] * UNIT_DAYS[within_unit], 1))
             # "Major surgery within 4 weeks", "another trial within 30 days" (a life expectancy is no
             # window of an event, and the annotators mostly leave it out).
             unit = str(data.get("unit") or "").rstrip("s")
@@ -224,6 +250,12 @@ def evaluate(folder: Path, examples: int) -> dict[str, Any]:
                     placed[i] = True
             ours = Counter(extracted_tuples(node.rule)) if node.rule is not None else Counter()
             theirs = Counter(mine)
+            # A window is counted once per criterion and value: the annotators give each event its own
+            # Temporality ("antibiotics or probiotics in the previous 90 days" holds two), where one rule
+            # holds the window for all its names (and a rule of two parts, the other way round).
+            for counter in (ours, theirs):
+                for item in [item for item in counter if item[0] == "window"]:
+                    counter[item] = 1
             for item, n in (ours & theirs).items():
                 counts[item[0]]["tp"] += n
             for item, n in (ours - theirs).items():

@@ -38,6 +38,8 @@ _EXCEPTION_TOO_MUCH = _PATTERNS.regex("exception_too_much")
 _HEPATITIS_B_OR_C = _PATTERNS.gated("hepatitis_b_or_c")
 _WITHIN_ONE = _PATTERNS.regex("within_one")
 _WITHIN_BRACKET = _PATTERNS.regex("within_bracket")
+_LESS_THAN_WINDOW = _PATTERNS.regex("less_than_window")
+_FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "：": ": ", "（": " (", "）": ") "})
 _RECENT = _PATTERNS.regex("recent")
 _BRACKET = _PATTERNS.regex("bracket")
 _WIDENING = _PATTERNS.regex("widening")
@@ -67,8 +69,6 @@ _EXAMPLES = _PATTERNS.regex("examples")
 _EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
 _REASON = _PATTERNS.regex("reason")
 _REASON_WORDS = ("because", " been ")
-# Full-width punctuation of registrations written in Chinese ("5 years，except for ..."), read as ASCII.
-_FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "：": ": ", "（": " (", "）": ") "})
 # Example lists longer than this are left alone (their pattern is tried only on criterion-sized text).
 _EXAMPLES_MAX_CHARS = 600
 
@@ -348,7 +348,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         text = _TESTING_NOTE.sub("", text)
     if "[" in text:
         text = _SQUARE_ABBREVIATION.sub(r"(\1)", text)
-    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", text.strip().rstrip(".").rstrip(";").strip())
+    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", " ".join(text.split()).rstrip(".").rstrip(";"))
     if "emophilia" in text:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if "infectious)" in text:
@@ -390,8 +390,12 @@ def extract_condition(context: CriterionContext) -> Rule | None:
             names.extend(n for n in found or [] if n not in names)
         if not names:
             return None
-        label = _PATIENTS_WITH.sub("", umbrella.group("head")).strip(" .,")
-        return ConditionRule(conditions=tuple(names), label=label[0].upper() + label[1:], open_ended=True)
+        head, head_window = _head_window(umbrella.group("head"), umbrella.group("items"))
+        label = _PATIENTS_WITH.sub("", head).strip(" .,")
+        if not label:
+            return None
+        label = label[0].upper() + label[1:]
+        return ConditionRule(conditions=tuple(names), label=label, open_ended=True, **head_window)
     lung = _LUNG_FUNCTION.match(text)
     if lung is not None:
         found = _consume_conditions(re.sub(r",?\s*no\s+", ", ", lung.group(1)))
@@ -406,7 +410,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         present, body = False, negation.group(1)
     # A plain condition in an inclusion is one the child must have ("Controlled type 2 diabetes").
     window: dict[str, int] = {}
-    span = _WITHIN_BRACKET.search(body) or _WITHIN_MONTHS.search(body)
+    span = _WITHIN_BRACKET.search(body) or _WITHIN_MONTHS.search(body) or _LESS_THAN_WINDOW.search(body)
     one = None if span is not None else _WITHIN_ONE.search(body)
     window_at = span or one
     after = body[window_at.end() :].strip(" .,;") if window_at is not None else ""
@@ -420,7 +424,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         body = (body[: one.start()] + " " + body[one.end() :]).strip()
     if window:
         body = _RECENT.sub(" ", body).strip()  # "recent stroke (within the last 6 months)": the window says how recent
-    if window and (_WITHIN_BRACKET.search(body) or _WITHIN_MONTHS.search(body) or _WITHIN_ONE.search(body)):
+    if window and any(
+        pattern.search(body) for pattern in (_WITHIN_BRACKET, _WITHIN_MONTHS, _WITHIN_ONE, _LESS_THAN_WINDOW)
+    ):
         return None  # a second window ("MI in the last 6 months or stroke in the last 3 months")
     # "History of stroke": the trial asks about ever having had it (a resolved illness counts).
     ever = not window and present and _EVER.search(body) is not None
@@ -478,6 +484,30 @@ def _shared_lead(match: re.Match[str]) -> list[str] | None:
     if first is None or second is None or len(first) != 1 or len(second) != 1:
         return None
     return list(dict.fromkeys([*first, *second]))
+
+
+_WINDOWS = (_WITHIN_BRACKET, _WITHIN_MONTHS, _LESS_THAN_WINDOW)
+
+
+def _head_window(head: str, items: str) -> tuple[str, dict[str, int]]:
+    """An umbrella's closing window ("Severe infection within 4 weeks prior to initiation of study
+    treatment, including, but not limited to, ..."; issue #12): the head without it, and the window,
+    which then dates the whole umbrella. A window inside the examples as well ("..., including MI
+    within 6 months"), or examples that widen the head ("..., or any active infection"), leave the
+    head as written (the guard then keeps the window unread, and the rule partial)."""
+    stripped = head.strip(" .,")
+    if _WIDENING.search(items):
+        return head, {}  # "..., or any active infection that could impact patient safety": more than the head names
+    for pattern in _WINDOWS:
+        found = pattern.search(stripped)
+        if found is None or stripped[found.end() :].strip(" .,"):
+            continue
+        rest = stripped[: found.start()].strip(" ,")
+        if any(p.search(rest) or p.search(items) for p in (*_WINDOWS, _WITHIN_ONE)):
+            break
+        window = _window(_PATTERNS.number(found["amount"]), found["unit"].lower())
+        return " ".join(_RECENT.sub(" ", rest).split()), window
+    return head, {}
 
 
 def _window(amount: int, unit: str) -> dict[str, int]:

@@ -27,7 +27,8 @@ class RecentSurgeryRule(RuleBase):
     any_surgery: Literal[True] | None = None
 
     def span(self) -> str:
-        return span_text(self.amount, self.unit)
+        # "in the last month", not "in the last 1 month".
+        return self.unit.rstrip("s") if self.amount == 1 else span_text(self.amount, self.unit)
 
     def question(self, section: Section) -> str:
         key = "any_surgery_within" if self.any_surgery else "surgery_within"
@@ -43,9 +44,12 @@ def extract_recent_surgery(context: CriterionContext) -> RecentSurgeryRule | Non
         match = pattern.match(text)
         if match is not None:
             groups = match.groupdict()
+            # "within the past month": one of the unit.
+            amount = 1 if match["amount"] is None else block.number(match["amount"])
+            unit = match["unit"] or match["one"]
             return RecentSurgeryRule(
-                amount=block.number(match["amount"]),
-                unit=match["unit"].lower().rstrip("s") + "s",
+                amount=amount,
+                unit=unit.lower().rstrip("s") + "s",
                 any_surgery=True if groups.get("any") is not None else None,
             )
     return None

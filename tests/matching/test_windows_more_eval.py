@@ -1,0 +1,16 @@
+"""Golden cases for transfusions in a time window against profiles
+(tests/matching/golden_eval/windows_more.yaml, issue #12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from golden_eval_support import check_case, load_cases
+
+CASES = load_cases("windows_more.yaml")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_golden(case: dict[str, Any]) -> None:
+    check_case(case)
