@@ -215,8 +215,15 @@ _TIME_AFTER = _PATTERNS.regex("time_after")
 _NOTHING_AFTER = _PATTERNS.regex("nothing_after")
 
 
+# Multiples written as one word ("twice the upper limit of normal").
+_MULTIPLE_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
+
+
 def _number(text: str) -> float:
-    return float(text.replace(",", "")) if text.lower() not in _WORD_NUMBERS else float(_WORD_NUMBERS[text.lower()])
+    word = text.lower()
+    if word in _MULTIPLE_WORDS:
+        return _MULTIPLE_WORDS[word]
+    return float(text.replace(",", "")) if word not in _WORD_NUMBERS else float(_WORD_NUMBERS[word])
 
 
 @dataclass(frozen=True)
@@ -226,18 +233,32 @@ class _Mention:
     test: str
 
 
+# A mention of a group of tests ("hepatic enzymes": AST and ALT) carries the group's name after this.
+_GROUP = "group:"
+
+
+def _tests_of(mention: str) -> tuple[str, ...]:
+    """The tests a mention names: itself, or the tests of its group."""
+    if mention.startswith(_GROUP):
+        return vocabulary().groups[mention[len(_GROUP) :]].tests
+    return (mention,)
+
+
 @cache
 def _synonym_patterns() -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
     """(pattern, test, a word the synonym cannot match without) for every synonym, longest first."""
     patterns: list[tuple[int, re.Pattern[str], str, str | None]] = []
-    for spec in vocabulary().tests.values():
-        after = f"(?!{spec.not_followed_by})" if spec.not_followed_by else ""
-        for synonym in spec.synonyms:
-            flags = 0 if synonym != synonym.lower() else re.I
-            body = re.escape(synonym).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
-            pattern = re.compile(rf"(?<![\w-]){body}(?![\w-]){after}(?!\s*transfus)", flags)
-            word = phrase_words([synonym], case_sensitive=not flags)
-            patterns.append((len(synonym), pattern, spec.test, word[0] if word else None))
+    named: list[tuple[str, str, str | None]] = [
+        (spec.test, synonym, spec.not_followed_by) for spec in vocabulary().tests.values() for synonym in spec.synonyms
+    ]
+    named += [(_GROUP + name, synonym, None) for name, group in vocabulary().groups.items() for synonym in group.synonyms]
+    for test, synonym, not_followed_by in named:
+        after = f"(?!{not_followed_by})" if not_followed_by else ""
+        flags = 0 if synonym != synonym.lower() else re.I
+        body = re.escape(synonym).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
+        pattern = re.compile(rf"(?<![\w-]){body}(?![\w-]){after}(?!\s*transfus)", flags)
+        word = phrase_words([synonym], case_sensitive=not flags)
+        patterns.append((len(synonym), pattern, test, word[0] if word else None))
     patterns.sort(key=lambda item: -item[0])
     return tuple((pattern, test, word) for _, pattern, test, word in patterns)
 
@@ -264,13 +285,13 @@ class _Group:
 def _groups(masked: str, mentions: Sequence[_Mention]) -> list[_Group]:
     groups: list[_Group] = []
     for mention in mentions:
+        tests = _tests_of(mention.test)
         if groups and _FILLER_GAP.match(masked[groups[-1].end : mention.start]):
             group = groups[-1]
             group.end = mention.end
-            if mention.test not in group.tests:
-                group.tests.append(mention.test)
+            group.tests.extend(test for test in tests if test not in group.tests)
         else:
-            groups.append(_Group([mention.test], mention.start, mention.end))
+            groups.append(_Group(list(tests), mention.start, mention.end))
     return groups
 
 
@@ -402,16 +423,48 @@ def _threshold_at(
         # mL/min/1.73 m² by definition; the unit is assumed, and the evidence says so. A bare creatinine
         # clearance is still not read, nor a number followed by words ("ml/m", "at time of discharge").
         threshold = _Threshold(comparator, number.end(), value=value, unit=spec.display, unit_assumed=True)
-    elif spec.assumed_unit is not None and not _TIME_AFTER.match(clause, number.end()):
-        threshold = _Threshold(
-            comparator, number.end(), value=value, unit=display_unit(spec.assumed_unit), unit_assumed=True
-        )
+    elif (assumed := _assumed_unit(test, value, clause, number.end())) is not None:
+        threshold = _Threshold(comparator, number.end(), value=value, unit=assumed, unit_assumed=True)
     else:
         return None
     canonical = _in_display_unit(test, value, threshold.unit or "")
     if canonical is None:
         return None
     return threshold if plausible(test, canonical) else None
+
+
+# Right after a bare number: a unit the test cannot be given in ("Creatinine < 2.0 ng/dL") or another
+# number ("ANC ≥ 1000 0 /uL"), not "no unit".
+_WRONG_UNIT = re.compile(
+    r"\s*(?:\d|[^\s\d,;()]*/|%|(?:x|×)\s*10\b|(?:mg|g|gm|mmol|µmol|umol|mcmol|nmol|pmol|ng|pg|mcg|µg|ug|m?IU|U|mEq|units?)\b)",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)
+def _bare_unit(test: str, value: float) -> str | None:
+    """The test's unit for a bare number: its `assumed_unit`, or the one of its `bare_units` that puts
+    the number inside its `threshold_range` (None when no unit or several do)."""
+    spec = lab_spec(test)
+    if spec.assumed_unit is not None:
+        return display_unit(spec.assumed_unit)
+    if spec.threshold_range is None:
+        return None
+    low, high = spec.threshold_range
+    fits = []
+    for unit in spec.bare_units:
+        canonical = _in_display_unit(test, value, unit)
+        if canonical is not None and low <= canonical <= high:
+            fits.append(display_unit(unit))
+    return fits[0] if len(fits) == 1 else None
+
+
+def _assumed_unit(test: str, value: float, clause: str, end: int) -> str | None:
+    """The unit a number written without one (ending at `end` of `clause`) is read in, or None: a time
+    ("3 days") or a unit the test cannot be given in follows it, or no unit fits it alone."""
+    if _TIME_AFTER.match(clause, end) or _WRONG_UNIT.match(clause, end):
+        return None
+    return _bare_unit(test, value)
 
 
 def _transfusion(test: str, own: str, general: str) -> tuple[Literal["independent", "allowed"] | None, int | None]:
@@ -486,7 +539,7 @@ def _range_rule(text: str) -> Rule | None:
     if len(mentions) != 1:
         return None
     mention = mentions[0]
-    if not _RANGE_LEAD.fullmatch(text[: mention.start]):
+    if mention.test.startswith(_GROUP) or not _RANGE_LEAD.fullmatch(text[: mention.start]):
         return None
     test = mention.test
     body = _RANGE_BODY.match(text, mention.end)
@@ -505,9 +558,12 @@ def _range_rule(text: str) -> Rule | None:
     spec = lab_spec(test)
     unit, assumed = (second_unit or first_unit or (None, 0))[0], False
     if unit is None:
-        if spec.assumed_unit is None:
+        if _WRONG_UNIT.match(text, body.end()):
             return None
-        unit, assumed = display_unit(spec.assumed_unit), True
+        unit = _bare_unit(test, low)
+        if unit is None or _bare_unit(test, high) != unit:
+            return None  # both bounds read in one unit, or not at all
+        assumed = True
     if first_unit is not None and first_unit[0] != unit:
         return None  # two units: not one range as read here
     bounds = []
@@ -771,12 +827,13 @@ def evaluate_lab_threshold(rule: LabThresholdRule, profile: PatientProfile, on: 
 def _trigger() -> Trigger | None:
     """A lab threshold needs a lab's name, matched case-sensitively where the vocabulary says so."""
     words: list[str] = []
-    for spec in vocabulary().tests.values():
-        for synonym in spec.synonyms:
-            word = phrase_words([synonym], case_sensitive=synonym != synonym.lower())
-            if word is None:
-                return None
-            words.extend(word)
+    synonyms = [synonym for spec in vocabulary().tests.values() for synonym in spec.synonyms]
+    synonyms += [synonym for group in vocabulary().groups.values() for synonym in group.synonyms]
+    for synonym in synonyms:
+        word = phrase_words([synonym], case_sensitive=synonym != synonym.lower())
+        if word is None:
+            return None
+        words.extend(word)
     return Trigger(tuple(dict.fromkeys(words)))
 
 
