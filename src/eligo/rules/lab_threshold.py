@@ -58,6 +58,7 @@ from eligo.rules.creatinine_for_age import AgeSexLimit, CreatinineForAgeRule
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, TriggerText, phrase_words
+from eligo.rules.sex import SexRule
 from eligo.rules.verdicts import Outcome
 from eligo.terms import COMPARATORS, Comparator
 from eligo.units import UnitError, convert, display_unit, format_number, lab_spec, plausible, satisfies, vocabulary
@@ -210,6 +211,12 @@ _LEAD_CONDITION = re.compile(r"\b\w+(?:a?emia|penia|osis)\b|\bdiabet\w*|\bhypert
 # More words than this before the first lab, outside `lead_words`, say something the limit does not carry.
 _LEAD_OTHER_WORDS_MAX = 3
 
+_SEX_MARKER = _PATTERNS.regex("sex_marker")
+_SEX_RESPECTIVELY = _PATTERNS.regex("sex_respectively")
+_SEX_JOINER = _PATTERNS.regex("sex_joiner")
+_SEX_TAIL = _PATTERNS.regex("sex_tail")
+_SEX_LEAD = _PATTERNS.regex("sex_lead")
+
 _AGE_ROW = _PATTERNS.regex("age_row")
 _TIME_AFTER = _PATTERNS.regex("time_after")
 _NOTHING_AFTER = _PATTERNS.regex("nothing_after")
@@ -251,7 +258,9 @@ def _synonym_patterns() -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
     named: list[tuple[str, str, str | None]] = [
         (spec.test, synonym, spec.not_followed_by) for spec in vocabulary().tests.values() for synonym in spec.synonyms
     ]
-    named += [(_GROUP + name, synonym, None) for name, group in vocabulary().groups.items() for synonym in group.synonyms]
+    named += [
+        (_GROUP + name, synonym, None) for name, group in vocabulary().groups.items() for synonym in group.synonyms
+    ]
     for test, synonym, not_followed_by in named:
         after = f"(?!{not_followed_by})" if not_followed_by else ""
         flags = 0 if synonym != synonym.lower() else re.I
@@ -555,7 +564,6 @@ def _range_rule(text: str) -> Rule | None:
         rest = rest[second_unit[1] :]
     if not _RANGE_TAIL.fullmatch(rest):
         return None
-    spec = lab_spec(test)
     unit, assumed = (second_unit or first_unit or (None, 0))[0], False
     if unit is None:
         if _WRONG_UNIT.match(text, body.end()):
@@ -610,6 +618,93 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     if _QUALIFIED_LEAD.search(general) or _lead_says_more(general):
         return None
 
+    lead_sex: Sex | None = None
+    if _SEX_SPECIFIC.search(general):
+        lead = _SEX_LEAD.match(general)
+        if lead is None or _SEX_SPECIFIC.search(general, lead.end()):
+            return None  # a sex named in a way not read here: the limit may not be for everyone
+        lead_sex = _sex(lead.group("sex"))
+    if len(groups) == 1 and len(groups[0].tests) == 1 and _SEX_SPECIFIC.search(masked, groups[0].end):
+        by_sex = _sex_limits(groups[0].tests[0], masked[groups[0].end :], scope, max_age_days)
+        if by_sex is None or lead_sex is not None:
+            return None
+        return by_sex
+    found = _read_groups(ctx, text, masked, groups, general, scope, max_age_days, rows)
+    if found is None or lead_sex is None:
+        return found
+    return AllOf(rules=(SexRule(sex=lead_sex), found))
+
+
+Sex = Literal["female", "male"]
+
+
+def _sex(word: str) -> Sex:
+    return "female" if word.lower().startswith(("wom", "fem", "girl")) else "male"
+
+
+def _sex_limits(test: str, clause: str, scope: str | None, max_age_days: int | None) -> Rule | None:
+    """ "≥ 13 g/dL for men, ≥ 12 for women", "≥1.5 and ≥1.4 mg/dL in males and females respectively": one
+    limit for each sex, the whole rest of the criterion; read as "a boy within his limit or a girl within hers"."""
+    limits: list[tuple[Sex | None, _Threshold]] = []
+    position = 0
+    while len(limits) < 2:
+        rest = clause[position:]
+        threshold = _threshold(test, rest)
+        if threshold is None:
+            return None
+        position += threshold.end
+        marker = None if _SEX_RESPECTIVELY.match(clause, position) else _SEX_MARKER.match(clause, position)
+        limits.append((_sex(marker.group("sex")) if marker else None, threshold))
+        position = marker.end() if marker else position
+        position = _SEX_JOINER.match(clause, position).end()  # type: ignore[union-attr]  # matches the empty string
+    if limits[0][0] is None and limits[1][0] is None:
+        both = _SEX_RESPECTIVELY.match(clause, position)
+        if both is None:
+            return None
+        limits = [(_sex(both.group("first")), limits[0][1]), (_sex(both.group("second")), limits[1][1])]
+        position = both.end()
+    sexes = {sex for sex, _ in limits}
+    if None in sexes or len(sexes) != 2 or not _SEX_TAIL.match(clause, position):
+        return None
+    units = {threshold.unit for _, threshold in limits}
+    if any(threshold.test for _, threshold in limits) or (None not in units and len(units) != 1):
+        return None  # two different units or tests: not one limit by sex as read here
+    # "≥ 13 g/dL for men, ≥ 12 for women": the unit written once is the other limit's too.
+    written = not all(threshold.unit_assumed for _, threshold in limits)
+    return AnyOf(
+        rules=tuple(
+            AllOf(
+                rules=(
+                    SexRule(sex=cast(Sex, sex)),
+                    LabThresholdRule(
+                        scope=scope,
+                        test=test,
+                        comparator=threshold.comparator,
+                        value=threshold.value,
+                        unit=threshold.unit,
+                        unit_assumed=threshold.unit_assumed and not written,
+                        uln_multiple=threshold.uln_multiple,
+                        for_age=threshold.for_age,
+                        max_age_days=max_age_days,
+                    ),
+                )
+            )
+            for sex, threshold in limits
+        )
+    )
+
+
+def _read_groups(
+    ctx: CriterionContext,
+    text: str,
+    masked: str,
+    groups: list[_Group],
+    general: str,
+    scope: str | None,
+    max_age_days: int | None,
+    rows: Sequence[AgeSexLimit],
+) -> Rule | None:
+    """The groups of tests with their thresholds, joined by AND / OR as written."""
     alternatives: list[list[Rule]] = [[]]
     clauses: list[Rule] = []
     previous_end = len(general)  # where the previous group's threshold ended
