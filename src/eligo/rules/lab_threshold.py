@@ -211,6 +211,7 @@ _LEAD_CONDITION = re.compile(r"\b\w+(?:a?emia|penia|osis)\b|\bdiabet\w*|\bhypert
 # More words than this before the first lab, outside `lead_words`, say something the limit does not carry.
 _LEAD_OTHER_WORDS_MAX = 3
 
+_LIST_OR = re.compile(r",\s*(?:and/)?or\b", re.I)  # the last item of a list of alternatives: ", or"
 _SEX_MARKER = _PATTERNS.regex("sex_marker")
 _SEX_RESPECTIVELY = _PATTERNS.regex("sex_respectively")
 _SEX_JOINER = _PATTERNS.regex("sex_joiner")
@@ -708,6 +709,7 @@ def _read_groups(
     alternatives: list[list[Rule]] = [[]]
     clauses: list[Rule] = []
     previous_end = len(general)  # where the previous group's threshold ended
+    listed = False  # a limit of this clause joined to the one before by a comma alone
     any_of_tests = ctx.section == "exclusion"  # "AST/ALT > 5 x ULN" excludes when either is high
     for index, group in enumerate(groups):
         next_start = groups[index + 1].start if index + 1 < len(groups) else len(text)
@@ -718,7 +720,20 @@ def _read_groups(
             # "INR > 1.7 or PT > 15 s; platelets < 100,000": a clause break ends the alternatives.
             clauses.append(_combine([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run], True))
             alternatives = [[]]
+            listed = False
         joiner = gap[boundaries[-1].end() :] if boundaries else gap
+        if index > 0 and ctx.section == "inclusion":
+            if _LIST_OR.search(joiner) and listed:
+                return None  # "A1c ≥ 5.7%, glucose > 140, or FBG > 100": the comma may be an "or" too
+            if "," in joiner and not _OR.search(joiner) and not _AND.search(joiner):
+                # "ANC ≥ 1,500/µL, creatinine ≤ ULN or GFR ≥ 70": items of a list all hold, each with its
+                # own alternatives; a comma binds less than "or".
+                listed = True
+                if any(alternatives):
+                    clauses.append(
+                        _combine([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run], True)
+                    )
+                    alternatives = [[]]
         if index > 0 and (_OR.search(joiner) or (ctx.section == "exclusion" and not _AND.search(joiner))):
             # In an exclusion, limits listed without "and" are each a reason to exclude.
             alternatives.append([])
