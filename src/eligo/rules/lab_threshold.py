@@ -744,6 +744,11 @@ def _read_groups(
             if threshold is None:
                 return None
             rest = clause[threshold.end :]
+            other = _other_side(test, clause, threshold) if len(group.tests) == 1 else None
+            if other is not None:
+                # "blood glucose <50 or > 400 mg/dL": outside a range, either limit (NCT03925298).
+                threshold, second = other
+                rest = clause[second.end :]
             if _LEFTOVER_LIMIT.search(rest) or _SEX_SPECIFIC.search(clause):
                 return None
             stop = _BOUNDARY.search(text, group.end + threshold.end)
@@ -768,6 +773,20 @@ def _read_groups(
                 )
             )
             previous_end = threshold_end
+            if other is not None:
+                beyond = parts[-1].model_copy(
+                    update={
+                        "comparator": second.comparator,
+                        "value": second.value,
+                        "unit": second.unit,
+                        "unit_assumed": second.unit_assumed,
+                    }
+                )
+                previous_end = group.end + second.end
+                alternatives[-1].append(AnyOf(rules=(parts[-1], LabThresholdRule.model_validate(beyond.model_dump()))))
+                parts = []
+        if not parts:
+            continue
         group_rules: list[Rule] = [_for_age_table(rule, rows) for rule in _dedupe(parts)]
         alternatives[-1].append(_combine(group_rules, any_of_tests))
     joined = _dedupe_rules([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run])
@@ -775,6 +794,41 @@ def _read_groups(
         clauses.append(_combine(joined, any_of=True))
     # An exclusion's clauses are each a reason to exclude; an inclusion's all hold.
     return _combine(_dedupe_rules(clauses), any_of=ctx.section == "exclusion") if clauses else None
+
+
+_OTHER_SIDE = re.compile(r"\s*,?\s*or\s+", re.I)
+
+
+def _other_side(test: str, clause: str, first: _Threshold) -> tuple[_Threshold, _Threshold] | None:
+    """ "<50 or > 400 mg/dL": a low and a high absolute limit of one test joined by "or", in one unit
+    (the unit written once serves both), as (first, second); None when the text is not that."""
+    joined = _OTHER_SIDE.match(clause, first.end)
+    if joined is None or first.value is None or first.test is not None:
+        return None
+    read = _threshold(test, clause[joined.end() :])
+    if read is None or read.value is None or read.test is not None:
+        return None
+    second = _Threshold(read.comparator, joined.end() + read.end, value=read.value, unit=read.unit)
+    low, high = sorted((first, second), key=lambda limit: limit.comparator in (">", ">="))
+    if low.comparator not in ("<", "<=") or high.comparator not in (">", ">="):
+        return None
+    if first.unit != second.unit:
+        if not first.unit_assumed or read.unit_assumed:
+            return None
+        canonical = _in_display_unit(test, first.value, second.unit or "")
+        if canonical is None or not plausible(test, canonical):
+            return None
+        first = _Threshold(first.comparator, first.end, value=first.value, unit=second.unit)
+    elif not (first.unit_assumed and read.unit_assumed):
+        first = _Threshold(first.comparator, first.end, value=first.value, unit=first.unit)
+    second = _Threshold(
+        read.comparator,
+        second.end,
+        value=read.value,
+        unit=second.unit,
+        unit_assumed=read.unit_assumed and first.unit_assumed,
+    )
+    return first, second
 
 
 def _lead_says_more(lead: str) -> bool:
