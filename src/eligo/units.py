@@ -69,13 +69,29 @@ class LabSpec(BaseModel):
     # The only units the test is read in, where others would convert wrongly: HbA1c in % (48 mmol/mol
     # is 6.5 %, not 4.8 %; both are plain numbers to Pint), INR as a bare ratio.
     only_units: tuple[str, ...] | None = None
+    # A bare number ("Triglycerides > 400") is read in the one unit of `bare_units` that puts it inside
+    # `threshold_range` (canonical units: the limits trials set for this test); when none or several
+    # do, it is not read. An `assumed_unit` is then not set.
+    bare_units: tuple[str, ...] = ()
+    threshold_range: tuple[float, float] | None = None
 
     @model_validator(mode="after")
     def _range(self) -> LabSpec:
         low, high = self.plausible
         if low >= high:
             raise ValueError(f"{self.test}: plausible range is empty")
+        if self.bare_units and (self.threshold_range is None or self.assumed_unit is not None):
+            raise ValueError(f"{self.test}: bare_units need a threshold_range and no assumed_unit")
         return self
+
+
+class LabGroup(BaseModel):
+    """Words naming several tests at once ("hepatic enzymes": AST and ALT), each test then limited alike."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tests: tuple[str, ...]
+    synonyms: tuple[str, ...]
 
 
 class UnitAlias(BaseModel):
@@ -97,6 +113,7 @@ class LabVocabulary(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     tests: Mapping[str, LabSpec]
+    groups: Mapping[str, LabGroup] = {}
     units: tuple[UnitAlias, ...]
     policy: Policy
     questions: Mapping[str, str]
@@ -125,6 +142,12 @@ def vocabulary() -> LabVocabulary:
         ureg.parse_expression(spec.canonical_unit)
         if spec.assumed_unit is not None:
             _parse(spec.assumed_unit)
+        for unit in spec.bare_units:
+            _parse(unit)
+    for name, group in vocab.groups.items():
+        unknown = [test for test in group.tests if test not in vocab.tests]
+        if unknown or len(group.tests) < 2:
+            raise ValueError(f"labs.yaml: group {name} names unknown tests {unknown} or fewer than two")
     for alias in vocab.units:
         ureg.parse_expression(alias.pint)
     return vocab

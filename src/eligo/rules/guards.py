@@ -749,7 +749,10 @@ def _rule_numbers(rule: Rule) -> set[float]:
 
 
 _WORD_MULTIPLES = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
-_ULN_NEXT = re.compile(r"\s*(?:the\s+)?(?:institutional\s+)?(?:ULN\b|upper\s+(?:limit|normal)|N\b)", re.IGNORECASE)
+_ULN_NEXT = re.compile(
+    r"\s*(?:the\s+)?(?:institutional\s+)?(?:ULN\b|upper\s+(?:limit|normal|reference)|normal\s+upper|highest\s+|N\b)",
+    re.IGNORECASE,
+)
 
 
 def _stray_multiples(text: str) -> set[float]:

@@ -58,6 +58,7 @@ from eligo.rules.creatinine_for_age import AgeSexLimit, CreatinineForAgeRule
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger, TriggerText, phrase_words
+from eligo.rules.sex import SexRule
 from eligo.rules.verdicts import Outcome
 from eligo.terms import COMPARATORS, Comparator
 from eligo.units import UnitError, convert, display_unit, format_number, lab_spec, plausible, satisfies, vocabulary
@@ -210,13 +211,27 @@ _LEAD_CONDITION = re.compile(r"\b\w+(?:a?emia|penia|osis)\b|\bdiabet\w*|\bhypert
 # More words than this before the first lab, outside `lead_words`, say something the limit does not carry.
 _LEAD_OTHER_WORDS_MAX = 3
 
+_LIST_OR = re.compile(r",\s*(?:and/)?or\b", re.I)  # the last item of a list of alternatives: ", or"
+_SEX_MARKER = _PATTERNS.regex("sex_marker")
+_SEX_RESPECTIVELY = _PATTERNS.regex("sex_respectively")
+_SEX_JOINER = _PATTERNS.regex("sex_joiner")
+_SEX_TAIL = _PATTERNS.regex("sex_tail")
+_SEX_LEAD = _PATTERNS.regex("sex_lead")
+
 _AGE_ROW = _PATTERNS.regex("age_row")
 _TIME_AFTER = _PATTERNS.regex("time_after")
 _NOTHING_AFTER = _PATTERNS.regex("nothing_after")
 
 
+# Multiples written as one word ("twice the upper limit of normal").
+_MULTIPLE_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
+
+
 def _number(text: str) -> float:
-    return float(text.replace(",", "")) if text.lower() not in _WORD_NUMBERS else float(_WORD_NUMBERS[text.lower()])
+    word = text.lower()
+    if word in _MULTIPLE_WORDS:
+        return _MULTIPLE_WORDS[word]
+    return float(text.replace(",", "")) if word not in _WORD_NUMBERS else float(_WORD_NUMBERS[word])
 
 
 @dataclass(frozen=True)
@@ -226,18 +241,34 @@ class _Mention:
     test: str
 
 
+# A mention of a group of tests ("hepatic enzymes": AST and ALT) carries the group's name after this.
+_GROUP = "group:"
+
+
+def _tests_of(mention: str) -> tuple[str, ...]:
+    """The tests a mention names: itself, or the tests of its group."""
+    if mention.startswith(_GROUP):
+        return vocabulary().groups[mention[len(_GROUP) :]].tests
+    return (mention,)
+
+
 @cache
 def _synonym_patterns() -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
     """(pattern, test, a word the synonym cannot match without) for every synonym, longest first."""
     patterns: list[tuple[int, re.Pattern[str], str, str | None]] = []
-    for spec in vocabulary().tests.values():
-        after = f"(?!{spec.not_followed_by})" if spec.not_followed_by else ""
-        for synonym in spec.synonyms:
-            flags = 0 if synonym != synonym.lower() else re.I
-            body = re.escape(synonym).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
-            pattern = re.compile(rf"(?<![\w-]){body}(?![\w-]){after}(?!\s*transfus)", flags)
-            word = phrase_words([synonym], case_sensitive=not flags)
-            patterns.append((len(synonym), pattern, spec.test, word[0] if word else None))
+    named: list[tuple[str, str, str | None]] = [
+        (spec.test, synonym, spec.not_followed_by) for spec in vocabulary().tests.values() for synonym in spec.synonyms
+    ]
+    named += [
+        (_GROUP + name, synonym, None) for name, group in vocabulary().groups.items() for synonym in group.synonyms
+    ]
+    for test, synonym, not_followed_by in named:
+        after = f"(?!{not_followed_by})" if not_followed_by else ""
+        flags = 0 if synonym != synonym.lower() else re.I
+        body = re.escape(synonym).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
+        pattern = re.compile(rf"(?<![\w-]){body}(?![\w-]){after}(?!\s*transfus)", flags)
+        word = phrase_words([synonym], case_sensitive=not flags)
+        patterns.append((len(synonym), pattern, test, word[0] if word else None))
     patterns.sort(key=lambda item: -item[0])
     return tuple((pattern, test, word) for _, pattern, test, word in patterns)
 
@@ -264,13 +295,13 @@ class _Group:
 def _groups(masked: str, mentions: Sequence[_Mention]) -> list[_Group]:
     groups: list[_Group] = []
     for mention in mentions:
+        tests = _tests_of(mention.test)
         if groups and _FILLER_GAP.match(masked[groups[-1].end : mention.start]):
             group = groups[-1]
             group.end = mention.end
-            if mention.test not in group.tests:
-                group.tests.append(mention.test)
+            group.tests.extend(test for test in tests if test not in group.tests)
         else:
-            groups.append(_Group([mention.test], mention.start, mention.end))
+            groups.append(_Group(list(tests), mention.start, mention.end))
     return groups
 
 
@@ -402,16 +433,48 @@ def _threshold_at(
         # mL/min/1.73 m² by definition; the unit is assumed, and the evidence says so. A bare creatinine
         # clearance is still not read, nor a number followed by words ("ml/m", "at time of discharge").
         threshold = _Threshold(comparator, number.end(), value=value, unit=spec.display, unit_assumed=True)
-    elif spec.assumed_unit is not None and not _TIME_AFTER.match(clause, number.end()):
-        threshold = _Threshold(
-            comparator, number.end(), value=value, unit=display_unit(spec.assumed_unit), unit_assumed=True
-        )
+    elif (assumed := _assumed_unit(test, value, clause, number.end())) is not None:
+        threshold = _Threshold(comparator, number.end(), value=value, unit=assumed, unit_assumed=True)
     else:
         return None
     canonical = _in_display_unit(test, value, threshold.unit or "")
     if canonical is None:
         return None
     return threshold if plausible(test, canonical) else None
+
+
+# Right after a bare number: a unit the test cannot be given in ("Creatinine < 2.0 ng/dL") or another
+# number ("ANC ≥ 1000 0 /uL"), not "no unit".
+_WRONG_UNIT = re.compile(
+    r"\s*(?:\d|[^\s\d,;()]*/|%|(?:x|×)\s*10\b|(?:mg|g|gm|mmol|µmol|umol|mcmol|nmol|pmol|ng|pg|mcg|µg|ug|m?IU|U|mEq|units?)\b)",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)
+def _bare_unit(test: str, value: float) -> str | None:
+    """The test's unit for a bare number: its `assumed_unit`, or the one of its `bare_units` that puts
+    the number inside its `threshold_range` (None when no unit or several do)."""
+    spec = lab_spec(test)
+    if spec.assumed_unit is not None:
+        return display_unit(spec.assumed_unit)
+    if spec.threshold_range is None:
+        return None
+    low, high = spec.threshold_range
+    fits = []
+    for unit in spec.bare_units:
+        canonical = _in_display_unit(test, value, unit)
+        if canonical is not None and low <= canonical <= high:
+            fits.append(display_unit(unit))
+    return fits[0] if len(fits) == 1 else None
+
+
+def _assumed_unit(test: str, value: float, clause: str, end: int) -> str | None:
+    """The unit a number written without one (ending at `end` of `clause`) is read in, or None: a time
+    ("3 days") or a unit the test cannot be given in follows it, or no unit fits it alone."""
+    if _TIME_AFTER.match(clause, end) or _WRONG_UNIT.match(clause, end):
+        return None
+    return _bare_unit(test, value)
 
 
 def _transfusion(test: str, own: str, general: str) -> tuple[Literal["independent", "allowed"] | None, int | None]:
@@ -486,7 +549,7 @@ def _range_rule(text: str) -> Rule | None:
     if len(mentions) != 1:
         return None
     mention = mentions[0]
-    if not _RANGE_LEAD.fullmatch(text[: mention.start]):
+    if mention.test.startswith(_GROUP) or not _RANGE_LEAD.fullmatch(text[: mention.start]):
         return None
     test = mention.test
     body = _RANGE_BODY.match(text, mention.end)
@@ -502,12 +565,14 @@ def _range_rule(text: str) -> Rule | None:
         rest = rest[second_unit[1] :]
     if not _RANGE_TAIL.fullmatch(rest):
         return None
-    spec = lab_spec(test)
     unit, assumed = (second_unit or first_unit or (None, 0))[0], False
     if unit is None:
-        if spec.assumed_unit is None:
+        if _WRONG_UNIT.match(text, body.end()):
             return None
-        unit, assumed = display_unit(spec.assumed_unit), True
+        unit = _bare_unit(test, low)
+        if unit is None or _bare_unit(test, high) != unit:
+            return None  # both bounds read in one unit, or not at all
+        assumed = True
     if first_unit is not None and first_unit[0] != unit:
         return None  # two units: not one range as read here
     bounds = []
@@ -554,9 +619,97 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     if _QUALIFIED_LEAD.search(general) or _lead_says_more(general):
         return None
 
+    lead_sex: Sex | None = None
+    if _SEX_SPECIFIC.search(general):
+        lead = _SEX_LEAD.match(general)
+        if lead is None or _SEX_SPECIFIC.search(general, lead.end()):
+            return None  # a sex named in a way not read here: the limit may not be for everyone
+        lead_sex = _sex(lead.group("sex"))
+    if len(groups) == 1 and len(groups[0].tests) == 1 and _SEX_SPECIFIC.search(masked, groups[0].end):
+        by_sex = _sex_limits(groups[0].tests[0], masked[groups[0].end :], scope, max_age_days)
+        if by_sex is None or lead_sex is not None:
+            return None
+        return by_sex
+    found = _read_groups(ctx, text, masked, groups, general, scope, max_age_days, rows)
+    if found is None or lead_sex is None:
+        return found
+    return AllOf(rules=(SexRule(sex=lead_sex), found))
+
+
+Sex = Literal["female", "male"]
+
+
+def _sex(word: str) -> Sex:
+    return "female" if word.lower().startswith(("wom", "fem", "girl")) else "male"
+
+
+def _sex_limits(test: str, clause: str, scope: str | None, max_age_days: int | None) -> Rule | None:
+    """ "≥ 13 g/dL for men, ≥ 12 for women", "≥1.5 and ≥1.4 mg/dL in males and females respectively": one
+    limit for each sex, the whole rest of the criterion; read as "a boy within his limit or a girl within hers"."""
+    limits: list[tuple[Sex | None, _Threshold]] = []
+    position = 0
+    while len(limits) < 2:
+        rest = clause[position:]
+        threshold = _threshold(test, rest)
+        if threshold is None:
+            return None
+        position += threshold.end
+        marker = None if _SEX_RESPECTIVELY.match(clause, position) else _SEX_MARKER.match(clause, position)
+        limits.append((_sex(marker.group("sex")) if marker else None, threshold))
+        position = marker.end() if marker else position
+        position = _SEX_JOINER.match(clause, position).end()  # type: ignore[union-attr]  # matches the empty string
+    if limits[0][0] is None and limits[1][0] is None:
+        both = _SEX_RESPECTIVELY.match(clause, position)
+        if both is None:
+            return None
+        limits = [(_sex(both.group("first")), limits[0][1]), (_sex(both.group("second")), limits[1][1])]
+        position = both.end()
+    sexes = {sex for sex, _ in limits}
+    if None in sexes or len(sexes) != 2 or not _SEX_TAIL.match(clause, position):
+        return None
+    units = {threshold.unit for _, threshold in limits}
+    if any(threshold.test for _, threshold in limits) or (None not in units and len(units) != 1):
+        return None  # two different units or tests: not one limit by sex as read here
+    # "≥ 13 g/dL for men, ≥ 12 for women": the unit written once is the other limit's too.
+    written = not all(threshold.unit_assumed for _, threshold in limits)
+    return AnyOf(
+        rules=tuple(
+            AllOf(
+                rules=(
+                    SexRule(sex=cast(Sex, sex)),
+                    LabThresholdRule(
+                        scope=scope,
+                        test=test,
+                        comparator=threshold.comparator,
+                        value=threshold.value,
+                        unit=threshold.unit,
+                        unit_assumed=threshold.unit_assumed and not written,
+                        uln_multiple=threshold.uln_multiple,
+                        for_age=threshold.for_age,
+                        max_age_days=max_age_days,
+                    ),
+                )
+            )
+            for sex, threshold in limits
+        )
+    )
+
+
+def _read_groups(
+    ctx: CriterionContext,
+    text: str,
+    masked: str,
+    groups: list[_Group],
+    general: str,
+    scope: str | None,
+    max_age_days: int | None,
+    rows: Sequence[AgeSexLimit],
+) -> Rule | None:
+    """The groups of tests with their thresholds, joined by AND / OR as written."""
     alternatives: list[list[Rule]] = [[]]
     clauses: list[Rule] = []
     previous_end = len(general)  # where the previous group's threshold ended
+    listed = False  # a limit of this clause joined to the one before by a comma alone
     any_of_tests = ctx.section == "exclusion"  # "AST/ALT > 5 x ULN" excludes when either is high
     for index, group in enumerate(groups):
         next_start = groups[index + 1].start if index + 1 < len(groups) else len(text)
@@ -567,7 +720,20 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
             # "INR > 1.7 or PT > 15 s; platelets < 100,000": a clause break ends the alternatives.
             clauses.append(_combine([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run], True))
             alternatives = [[]]
+            listed = False
         joiner = gap[boundaries[-1].end() :] if boundaries else gap
+        if index > 0 and ctx.section == "inclusion":
+            if _LIST_OR.search(joiner) and listed:
+                return None  # "A1c ≥ 5.7%, glucose > 140, or FBG > 100": the comma may be an "or" too
+            if "," in joiner and not _OR.search(joiner) and not _AND.search(joiner):
+                # "ANC ≥ 1,500/µL, creatinine ≤ ULN or GFR ≥ 70": items of a list all hold, each with its
+                # own alternatives; a comma binds less than "or".
+                listed = True
+                if any(alternatives):
+                    clauses.append(
+                        _combine([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run], True)
+                    )
+                    alternatives = [[]]
         if index > 0 and (_OR.search(joiner) or (ctx.section == "exclusion" and not _AND.search(joiner))):
             # In an exclusion, limits listed without "and" are each a reason to exclude.
             alternatives.append([])
@@ -578,6 +744,11 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
             if threshold is None:
                 return None
             rest = clause[threshold.end :]
+            other = _other_side(test, clause, threshold) if len(group.tests) == 1 else None
+            if other is not None:
+                # "blood glucose <50 or > 400 mg/dL": outside a range, either limit (NCT03925298).
+                threshold, second = other
+                rest = clause[second.end :]
             if _LEFTOVER_LIMIT.search(rest) or _SEX_SPECIFIC.search(clause):
                 return None
             stop = _BOUNDARY.search(text, group.end + threshold.end)
@@ -602,6 +773,20 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
                 )
             )
             previous_end = threshold_end
+            if other is not None:
+                beyond = parts[-1].model_copy(
+                    update={
+                        "comparator": second.comparator,
+                        "value": second.value,
+                        "unit": second.unit,
+                        "unit_assumed": second.unit_assumed,
+                    }
+                )
+                previous_end = group.end + second.end
+                alternatives[-1].append(AnyOf(rules=(parts[-1], LabThresholdRule.model_validate(beyond.model_dump()))))
+                parts = []
+        if not parts:
+            continue
         group_rules: list[Rule] = [_for_age_table(rule, rows) for rule in _dedupe(parts)]
         alternatives[-1].append(_combine(group_rules, any_of_tests))
     joined = _dedupe_rules([_combine(_dedupe_rules(run), any_of=False) for run in alternatives if run])
@@ -609,6 +794,41 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
         clauses.append(_combine(joined, any_of=True))
     # An exclusion's clauses are each a reason to exclude; an inclusion's all hold.
     return _combine(_dedupe_rules(clauses), any_of=ctx.section == "exclusion") if clauses else None
+
+
+_OTHER_SIDE = re.compile(r"\s*,?\s*or\s+", re.I)
+
+
+def _other_side(test: str, clause: str, first: _Threshold) -> tuple[_Threshold, _Threshold] | None:
+    """ "<50 or > 400 mg/dL": a low and a high absolute limit of one test joined by "or", in one unit
+    (the unit written once serves both), as (first, second); None when the text is not that."""
+    joined = _OTHER_SIDE.match(clause, first.end)
+    if joined is None or first.value is None or first.test is not None:
+        return None
+    read = _threshold(test, clause[joined.end() :])
+    if read is None or read.value is None or read.test is not None:
+        return None
+    second = _Threshold(read.comparator, joined.end() + read.end, value=read.value, unit=read.unit)
+    low, high = sorted((first, second), key=lambda limit: limit.comparator in (">", ">="))
+    if low.comparator not in ("<", "<=") or high.comparator not in (">", ">="):
+        return None
+    if first.unit != second.unit:
+        if not first.unit_assumed or read.unit_assumed:
+            return None
+        canonical = _in_display_unit(test, first.value, second.unit or "")
+        if canonical is None or not plausible(test, canonical):
+            return None
+        first = _Threshold(first.comparator, first.end, value=first.value, unit=second.unit)
+    elif not (first.unit_assumed and read.unit_assumed):
+        first = _Threshold(first.comparator, first.end, value=first.value, unit=first.unit)
+    second = _Threshold(
+        read.comparator,
+        second.end,
+        value=read.value,
+        unit=second.unit,
+        unit_assumed=read.unit_assumed and first.unit_assumed,
+    )
+    return first, second
 
 
 def _lead_says_more(lead: str) -> bool:
@@ -771,12 +991,13 @@ def evaluate_lab_threshold(rule: LabThresholdRule, profile: PatientProfile, on: 
 def _trigger() -> Trigger | None:
     """A lab threshold needs a lab's name, matched case-sensitively where the vocabulary says so."""
     words: list[str] = []
-    for spec in vocabulary().tests.values():
-        for synonym in spec.synonyms:
-            word = phrase_words([synonym], case_sensitive=synonym != synonym.lower())
-            if word is None:
-                return None
-            words.extend(word)
+    synonyms = [synonym for spec in vocabulary().tests.values() for synonym in spec.synonyms]
+    synonyms += [synonym for group in vocabulary().groups.values() for synonym in group.synonyms]
+    for synonym in synonyms:
+        word = phrase_words([synonym], case_sensitive=synonym != synonym.lower())
+        if word is None:
+            return None
+        words.extend(word)
     return Trigger(tuple(dict.fromkeys(words)))
 
 
