@@ -54,6 +54,7 @@ _RADIOTHERAPY_EXCLUDED = _PATTERNS.regex("radiotherapy_excluded")
 _NON_MYELOABLATIVE = _PATTERNS.regex("non_myeloablative")
 _MYELOABLATIVE = _PATTERNS.regex("myeloablative")
 _CONCOMITANT = _PATTERNS.regex("concomitant")
+_CONCOMITANTLY = _PATTERNS.regex("concomitantly")
 _NEGATIVE = _PATTERNS.regex("negative")
 _STEM_CELLS_NAMED = _PATTERNS.regex("stem_cells_named")
 _DOSE_IF_NEEDED = _PATTERNS.regex("dose_if_needed")
@@ -176,6 +177,7 @@ _RECEIVED = _PATTERNS.gated("received")
 _STORED_CELLS = _PATTERNS.gated("stored_cells")
 _CD34 = _PATTERNS.regex("cd34")
 _CUMULATIVE = _PATTERNS.regex("cumulative")
+_OTHER_CLAUSE = _PATTERNS.regex("other_clause")
 
 
 _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
@@ -508,7 +510,7 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         return PriorTherapyRule(exposure=exposure, condition="no_progression_on") if exposure else None
     if _CONCOMITANT.search(sentence):
         agents = _agents_named(sentence)
-        if len(agents) < 2:
+        if len(agents) < 2 or not _CONCOMITANTLY.search(sentence):
             return None
         exposure = Exposure(agents=agents, label=" and ".join(agents))
         return PriorTherapyRule(exposure=exposure, condition="not_concomitant")
@@ -522,6 +524,8 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         return None  # "for metastatic disease": the profile does not record a therapy's setting
     if _NO_PRIOR.search(sentence) and ctx.section != "inclusion":
         return None  # "No prior X" listed as an exclusion: which way it is meant is not clear
+    if _OTHER_CLAUSE.search(sentence):
+        return None  # "... or has known allergies to ...": a second condition the rule would drop
     current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
     exposure = _exposure(_TIME_OF_OR_ON_STUDY.sub("", sentence))
     if exposure is None:
