@@ -86,3 +86,13 @@ def test_named_drug_is_read_as_a_whole_term_only() -> None:
     for text in ("Prior treatment with foxotinib", "Prior treatment with imatinibum"):
         assert extract(CriterionContext(text=text, section="exclusion")).rule is None
     assert _rule("Prior treatment with imatinib").exposure.agents == ("imatinib",)
+
+
+@pytest.mark.parametrize(
+    ("agent", "verdict"), [("Zytiga", "met"), ("darolutamide", "met"), ("bicalutamide", "not_met")]
+)
+def test_androgen_receptor_pathway_inhibitors_are_the_second_generation_agents(agent: str, verdict: str) -> None:
+    # Prostate-cancer trials' "ARPI" / "ARSI": abiraterone and enzalutamide-like drugs, not bicalutamide.
+    rule = _rule("Prior treatment with an androgen receptor pathway inhibitor (ARPI)")
+    assert rule.exposure.therapy_classes == ("ar_pathway_inhibitor",)
+    assert _verdict(rule, Therapy(agent=agent, end=date(2025, 6, 1))) == verdict
