@@ -218,6 +218,7 @@ class QuestionTemplates(BaseModel):
     washout_within_event: str
     half_lives: str
     longer_for: str
+    longer_within: str
     received_ever: str
     received_current: str
     not_received_ever: str

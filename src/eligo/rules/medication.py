@@ -64,6 +64,7 @@ _EXCEPT = re.compile(
     r"(?:,?\s+|\s*\(\s*)(?:except(?: for)?|excluding|other than|not including|with the exception of)\s+([^()]+?)\)?$",
     re.IGNORECASE,
 )
+_REPEATED_VERB = re.compile(r"^(?:taking|using|receiving|on)\s+(?=\S)", re.IGNORECASE)
 _OTHER = re.compile(r"^other\s+(?!than\b)", re.IGNORECASE)
 
 Timing = Literal["current", "within", "ever"]
@@ -202,6 +203,9 @@ def _listed(what: str, section: Section) -> list[Term] | None:
         # rest of their class together are the whole class ("other than" is an exception: no match).
         if index and _OTHER.match(item):
             item = _OTHER.sub("", item)
+        if index:
+            # "receiving growth hormone therapy or taking insulin": the lead's verb said again.
+            item = _REPEATED_VERB.sub("", item)
         term = _term(item)
         if term is None and tail is not None:
             term = _term(item + tail.group())

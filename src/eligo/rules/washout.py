@@ -54,6 +54,7 @@ _RADIOTHERAPY_EXCLUDED = _PATTERNS.regex("radiotherapy_excluded")
 _NON_MYELOABLATIVE = _PATTERNS.regex("non_myeloablative")
 _MYELOABLATIVE = _PATTERNS.regex("myeloablative")
 _CONCOMITANT = _PATTERNS.regex("concomitant")
+_CONCOMITANTLY = _PATTERNS.regex("concomitantly")
 _NEGATIVE = _PATTERNS.regex("negative")
 _STEM_CELLS_NAMED = _PATTERNS.regex("stem_cells_named")
 _DOSE_IF_NEEDED = _PATTERNS.regex("dose_if_needed")
@@ -80,6 +81,8 @@ _PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
 _CARVE_OUT_END = re.compile(r"[,;()]|\b(?:within|prior|before|after|during|for|in|or|and)\b", re.IGNORECASE)
 _EXAMPLE_OPENER = re.compile(r"\(?\b(?:e\.g|i\.e)\b\.?,?", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"[,/]|\b(?:or|and)\b")
+_EXAMPLE_INTRO = _PATTERNS.regex("example_intro")
+_THERAPY_NOUN = _PATTERNS.regex("therapy_noun")
 _NO_PRIOR = re.compile(r"^no (?:prior|previous) ", re.IGNORECASE)
 
 
@@ -129,8 +132,9 @@ class WashoutRule(RuleBase):
         extra = ""
         if self.half_lives is not None:
             extra += q.half_lives.format(n=self.half_lives, longer="longer" if self.whichever_longer else "shorter")
+        longer = q.longer_for if self.mode == "elapsed" else q.longer_within
         for name, days in self.longer_for.items():
-            extra += q.longer_for.format(period=period_text(days, None, None), label=vocabulary().label(name))
+            extra += longer.format(period=period_text(days, None, None), label=vocabulary().label(name))
         template = q.washout_elapsed if self.mode == "elapsed" else q.washout_within
         if not self.exposure.covers_therapies:
             template = q.washout_elapsed_event if self.mode == "elapsed" else q.washout_within_event
@@ -158,6 +162,8 @@ _NUMBERS = _PATTERNS.numbers
 # these patterns is slow: GatedPattern first checks for words without which they cannot match.
 _DURATION = _PATTERNS.gated("duration")
 _LONGER_FOR = _PATTERNS.gated("longer_for")
+_LONGER_FOR_PAREN = _PATTERNS.gated("longer_for_paren")
+_WHAT_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or)?|\band/or\b|\bor\b|\band\b)\s*", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
 _ABBREVIATIONS = _PATTERNS.regex("abbreviations")
 
@@ -176,6 +182,7 @@ _RECEIVED = _PATTERNS.gated("received")
 _STORED_CELLS = _PATTERNS.gated("stored_cells")
 _CD34 = _PATTERNS.regex("cd34")
 _CUMULATIVE = _PATTERNS.regex("cumulative")
+_OTHER_CLAUSE = _PATTERNS.regex("other_clause")
 
 
 _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
@@ -263,6 +270,8 @@ def _exposure(text: str) -> Exposure | None:
         return None
     if _unread(text, rest, classes):
         return None  # a drug, target or qualifier the vocabulary does not know would be dropped (issue #12)
+    if _only_examples_read(text, rest):
+        return None  # "immune-mediated therapy, including ... anti-PD-1": the examples are not the whole class
     # Only phrases whose classes survived the any-of reduction name the exposure.
     named = [p for p in matched if set(p.classes) & set(classes) or not p.classes]
     labels = list(dict.fromkeys(p.label for p in named)) or list(agents)
@@ -346,6 +355,16 @@ def _unread(text: str, rest: str, classes: Sequence[str] = ()) -> bool:
                 return True
         previous = index
     return bool(_LIST_TAIL.match(unread[read[-1] + 1 :]) or _LIST_HEAD.search(unread[: read[0]]))
+
+
+def _only_examples_read(text: str, rest: str) -> bool:
+    """Whether everything read stands in an example list after an unread therapy ("Prior exposure to
+    immune-mediated therapy, including but not limited to, anti-PD-1 ... antibodies")."""
+    first = next((i for i, (a, b) in enumerate(zip(text, rest, strict=True)) if a != b), None)
+    if first is None:
+        return False
+    intro = _EXAMPLE_INTRO.search(text, 0, first)
+    return intro is not None and bool(_THERAPY_NOUN.search(text, 0, intro.start()))
 
 
 def _masked(text: str) -> str:
@@ -433,6 +452,14 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
         if cls is not None:
             longer_for[cls] = _days(longer.group("num"), longer.group("unit"))
             sentence = sentence[: longer.start()] + sentence[longer.end() :]
+    paren = _LONGER_FOR_PAREN.search(sentence)
+    if paren:
+        days = _days(paren.group("num"), paren.group("unit"))
+        classes = [_class_word(word) for word in _WHAT_SPLIT.split(paren.group("what")) if word.strip()]
+        if not classes or None in classes:
+            return None  # a longer window for agents Eligo cannot name as a class would be dropped
+        longer_for.update({cls: days for cls in classes if cls is not None})
+        sentence = sentence[: paren.start()] + sentence[paren.end() :]
     duration = _DURATION.search(sentence)
     if duration is None:
         return None
@@ -508,7 +535,7 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         return PriorTherapyRule(exposure=exposure, condition="no_progression_on") if exposure else None
     if _CONCOMITANT.search(sentence):
         agents = _agents_named(sentence)
-        if len(agents) < 2:
+        if len(agents) < 2 or not _CONCOMITANTLY.search(sentence):
             return None
         exposure = Exposure(agents=agents, label=" and ".join(agents))
         return PriorTherapyRule(exposure=exposure, condition="not_concomitant")
@@ -522,6 +549,8 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         return None  # "for metastatic disease": the profile does not record a therapy's setting
     if _NO_PRIOR.search(sentence) and ctx.section != "inclusion":
         return None  # "No prior X" listed as an exclusion: which way it is meant is not clear
+    if _OTHER_CLAUSE.search(sentence):
+        return None  # "... or has known allergies to ...": a second condition the rule would drop
     current = bool(_CURRENT.search(sentence) or _CURRENT.search(parent))
     exposure = _exposure(_TIME_OF_OR_ON_STUDY.sub("", sentence))
     if exposure is None:
@@ -750,7 +779,8 @@ def _latest(findings: Sequence[_Finding]) -> str:
 # following" (`_CURRENT`) makes any named therapy under it a rule: its words count from the parent.
 KIND = RuleKind(
     WashoutRule, therapy_wording,
-    ("washout_elapsed", "washout_within", "washout_elapsed_event", "washout_within_event", "half_lives", "longer_for"),
+    ("washout_elapsed", "washout_within", "washout_elapsed_event", "washout_within_event", "half_lives", "longer_for",
+     "longer_within"),
     evaluate_washout,
     (
         Step(
