@@ -77,9 +77,8 @@ def extract_performance(context: CriterionContext) -> Rule | None:
         fields["lansky_through_age_years"] = int(lansky_age.group(1))
     ecog = _ECOG_MAX.search(text)
     if ecog is not None:
-        fields["ecog_max"] = (
-            int(ecog.group(2)) - (1 if ecog.group(1) == "<" else 0) if ecog.group(2) else int(ecog.group(3))
-        )
+        below, limit, *highest = ecog.groups()
+        fields["ecog_max"] = int(limit) - (below == "<") if limit else int(next(g for g in highest if g))
 
     def minimum(segment: str) -> int | None:
         for regex, strict in _MINIMUMS:
