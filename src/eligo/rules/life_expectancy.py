@@ -18,7 +18,15 @@ from eligo.rules.verdicts import Outcome
 from eligo.terms import Comparator
 
 _PERIOD_DAYS: dict[str, float] = {"days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25}
-_FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
+_FROM_SYMBOL: dict[str, Comparator] = {
+    "≥": ">=",
+    ">": ">",
+    "≤": "<=",
+    "<": "<",
+    "shorter than": "<",
+    "longer than": ">",
+    None: ">=",  # "Minimum life expectancy of 3 months"
+}
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
@@ -49,13 +57,16 @@ class LifeExpectancyRule(RuleBase):
 
 def extract_life_expectancy(context: CriterionContext) -> LifeExpectancyRule | None:
     block = patterns()["life_expectancy"]
-    text = context.normalized.rstrip(".")
+    text = context.normalized.rstrip(".;, ")
     for pattern in block.compiled:
         match = pattern.match(text)
         if match is not None:
             unit = match["unit"].lower().rstrip("s") + "s"
+            comparator = match.groupdict().get("comparator")
             return LifeExpectancyRule(
-                comparator=_FROM_SYMBOL[match["comparator"]], amount=block.number(match["amount"]), unit=unit
+                comparator=_FROM_SYMBOL[comparator and comparator.lower()],
+                amount=block.number(match["amount"]),
+                unit=unit,
             )
     return None
 
