@@ -61,6 +61,8 @@ class PerformanceRule(RuleBase):
         return _join(parts)
 
     def question(self, section: Section) -> str:
+        if self.lansky_min is None and self.karnofsky_min is None:
+            return _q("performance_ecog", ecog=str(self.ecog_max))
         return _q("performance", scores=self.thresholds_text())
 
 
@@ -156,7 +158,7 @@ def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: dat
 KIND = RuleKind(
     PerformanceRule,
     clinical_wording,
-    ("performance",),
+    ("performance", "performance_ecog"),
     evaluate_performance,
     (Step(extract_performance, _PATTERNS.trigger),),
 )
