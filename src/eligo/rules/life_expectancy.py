@@ -25,7 +25,6 @@ _FROM_SYMBOL: dict[str, Comparator] = {
     "<": "<",
     "shorter than": "<",
     "longer than": ">",
-    None: ">=",  # "Minimum life expectancy of 3 months"
 }
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -62,9 +61,10 @@ def extract_life_expectancy(context: CriterionContext) -> LifeExpectancyRule | N
         match = pattern.match(text)
         if match is not None:
             unit = match["unit"].lower().rstrip("s") + "s"
-            comparator = match.groupdict().get("comparator")
+            written = match.groupdict().get("comparator")
             return LifeExpectancyRule(
-                comparator=_FROM_SYMBOL[comparator and comparator.lower()],
+                # no comparator: "Minimum life expectancy of 3 months"
+                comparator=_FROM_SYMBOL[written.lower()] if written else ">=",
                 amount=block.number(match["amount"]),
                 unit=unit,
             )
