@@ -25,6 +25,9 @@ _ECOG_MAX = _PATTERNS.regex("ecog_max")
 _SCALE = _PATTERNS.regex("scale")
 _AGE_ASIDE = _PATTERNS.regex("age_aside")
 _AGE_LEAD = _PATTERNS.regex("age_lead")
+# Characters past which a criterion is not read: each scale's part is searched to the end of the text,
+# so a hostile text naming a scale thousands of times would take quadratic time (issue #12).
+_LONGEST = 1500
 # A scale's minimum, tried in order; a strict one ("> 50") is the next score up.
 _MINIMUMS = tuple(
     (_PATTERNS.regex(name), name == "min_more_than")
@@ -69,8 +72,8 @@ class PerformanceRule(RuleBase):
 def extract_performance(context: CriterionContext) -> Rule | None:
     """Lansky / Karnofsky / ECOG thresholds, with the Lansky-Karnofsky age split."""
     text = context.normalized
-    if not _SCALE_NAMED.search(text):
-        return None
+    if len(text) > _LONGEST or not _SCALE_NAMED.search(text):
+        return None  # a performance limit is a short criterion; a longer text is never read whole
     if context.section == "exclusion":
         return None  # exclusions state a *low* score; the rule kind is written as a minimum
     fields: dict[str, int] = {}
