@@ -22,6 +22,7 @@ _PATTERNS = patterns()["performance"]
 _SCALE_NAMED = _PATTERNS.regex("scale_named")
 _LANSKY_THROUGH_AGE = _PATTERNS.regex("lansky_through_age")
 _ECOG_MAX = _PATTERNS.regex("ecog_max")
+_ECOG_CONDITION = _PATTERNS.regex("ecog_condition")  # matched from the end of the ECOG limit (`match` at a position)
 _SCALE = _PATTERNS.regex("scale")
 _AGE_ASIDE = _PATTERNS.regex("age_aside")
 _AGE_LEAD = _PATTERNS.regex("age_lead")
@@ -82,6 +83,8 @@ def extract_performance(context: CriterionContext) -> Rule | None:
         fields["lansky_through_age_years"] = int(lansky_age.group(1))
     ecog = _ECOG_MAX.search(text)
     if ecog is not None:
+        if _ECOG_CONDITION.match(text, ecog.end()):
+            return None  # another limit for some ("or 2 if due to bone pain") is no limit for everyone
         below, limit, *highest = ecog.groups()
         fields["ecog_max"] = int(limit) - (below == "<") if limit else int(next(g for g in highest if g))
 
