@@ -22,6 +22,7 @@ _PATTERNS = patterns()["performance"]
 _SCALE_NAMED = _PATTERNS.regex("scale_named")
 _LANSKY_THROUGH_AGE = _PATTERNS.regex("lansky_through_age")
 _ECOG_MAX = _PATTERNS.regex("ecog_max")
+_PS_MAX = _PATTERNS.regex("ps_max")
 _ECOG_CONDITION = _PATTERNS.regex("ecog_condition")  # matched from the end of the ECOG limit (`match` at a position)
 _SCALE = _PATTERNS.regex("scale")
 _AGE_ASIDE = _PATTERNS.regex("age_aside")
@@ -81,7 +82,7 @@ def extract_performance(context: CriterionContext) -> Rule | None:
     lansky_age = _LANSKY_THROUGH_AGE.search(text)
     if lansky_age is not None:
         fields["lansky_through_age_years"] = int(lansky_age.group(1))
-    ecog = _ECOG_MAX.search(text)
+    ecog = _ECOG_MAX.search(text) or (None if _SCALE.search(text) else _PS_MAX.search(text))
     if ecog is not None:
         if _ECOG_CONDITION.match(text, ecog.end()):
             return None  # another limit for some ("or 2 if due to bone pain") is no limit for everyone
