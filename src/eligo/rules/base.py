@@ -72,7 +72,20 @@ def split_sentences(text: str) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
-_SYMBOLS = (("=<", "≤"), ("<=", "≤"), ("=>", "≥"), (">=", "≥"), ("≧", "≥"), ("≦", "≤"), ("˂", "<"))
+# ">/=" and "</=" (and "=/>") are registry spellings of ≥ and ≤ ("Karnofsky performance score >/= 30").
+_SYMBOLS = (
+    (">/=", "≥"),
+    ("=/>", "≥"),
+    ("</=", "≤"),
+    ("=/<", "≤"),
+    ("=<", "≤"),
+    ("<=", "≤"),
+    ("=>", "≥"),
+    (">=", "≥"),
+    ("≧", "≥"),
+    ("≦", "≤"),
+    ("˂", "<"),
+)
 _SPACES = re.compile(r"\s+")
 
 

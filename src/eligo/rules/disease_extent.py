@@ -25,7 +25,22 @@ from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 
-Feature = Literal["measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease", "stage"]
+Feature = Literal[
+    "measurable_disease",
+    "measurable_or_evaluable",
+    "metastatic",
+    "cns_disease",
+    "stage",
+    "unresectable",
+    "unresectable_or_metastatic",
+    "locally_advanced_or_metastatic",
+]
+# The pattern group that names each extent reading (an inclusion or an exclusion alike).
+_EXTENT_GROUPS: dict[str, Feature] = {
+    "unresectable": "unresectable",
+    "unres_or_met": "unresectable_or_metastatic",
+    "la_or_met": "locally_advanced_or_metastatic",
+}
 CnsQualifier = Literal["symptomatic", "untreated", "unstable"]
 _QUALIFIER_WORDS: dict[str, CnsQualifier] = {
     "symptomatic": "symptomatic",
@@ -132,8 +147,8 @@ class DiseaseExtentRule(RuleBase):
             words = [_QUALIFIER_TEXT[q] for q in self.cns_qualifiers or ()]
             qualifiers = f" that is {_join(words).replace(' and ', ' or ')}" if words else ""
             return wording["cns_disease"].format(qualifiers=qualifiers)
-        if self.feature == "metastatic":
-            return wording["metastatic"]
+        if self.feature in ("metastatic", *_EXTENT_GROUPS.values()):
+            return wording[self.feature]
         if self.feature == "stage":
             return wording["stage"].format(stages=self.stages_text())
         return wording[self.feature].format(standard=standard)
@@ -159,10 +174,13 @@ def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | Non
             return DiseaseExtentRule(feature=feature, standard=standard)
         if groups.get("stages"):
             return DiseaseExtentRule(feature="stage", stages=_stage_items(groups["stages"]))
+        extent = next((feature for group, feature in _EXTENT_GROUPS.items() if groups.get(group)), None)
+        if extent is not None:
+            return DiseaseExtentRule(feature=extent)
+        if groups.get("metastatic"):
+            return DiseaseExtentRule(feature="metastatic")  # a requirement in an inclusion, a bar in an exclusion
         if context.section != "exclusion":
             return None
-        if groups.get("metastatic"):
-            return DiseaseExtentRule(feature="metastatic")
         found = r"actively progressing|progressing|symptomatic|untreated|unstable"
         words = re.findall(found, groups.get("quals") or "", re.IGNORECASE)
         qualifiers = tuple(dict.fromkeys(_QUALIFIER_WORDS[word.lower()] for word in words))
@@ -230,6 +248,34 @@ def _stage(rule: DiseaseExtentRule, profile: PatientProfile) -> Outcome:
     return Outcome.not_met(f"The profile gives stage {written}; {needs}.")
 
 
+def _extent(feature: Feature, profile: PatientProfile) -> Outcome:
+    """Unresectable, unresectable or metastatic, locally advanced or metastatic. The profile does not
+    record "locally advanced": metastatic (or unresectable) disease meets it, anything else is unknown."""
+    extent = profile.extent
+    if feature == "unresectable":
+        return _flag(extent.unresectable, "unresectable disease", "extent.unresectable",
+                     "the trial asks about disease that cannot be removed by surgery")  # fmt: skip
+    needs = (
+        "the trial asks about unresectable or metastatic disease"
+        if feature == "unresectable_or_metastatic"
+        else "the trial asks about locally advanced or metastatic disease"
+    )
+    facts = {"metastatic": extent.metastatic, "unresectable": extent.unresectable}
+    for what, value in facts.items():
+        if value:
+            return Outcome.met(f"The profile says the disease is {what}; {needs}.")
+    if feature == "unresectable_or_metastatic" and all(value is False for value in facts.values()):
+        return Outcome.not_met(f"The profile says the disease is neither unresectable nor metastatic; {needs}.")
+    missing = [f"extent.{what}" for what, value in facts.items() if value is None]
+    if feature == "locally_advanced_or_metastatic" and not missing:
+        return Outcome.unknown(
+            f"The profile says the disease is neither metastatic nor unresectable, and does not say whether it is "
+            f"locally advanced; {needs}.",
+            "extent.stage",
+        )
+    return Outcome.unknown(f"The profile does not say whether the disease is {' or '.join(facts)}; {needs}.", *missing)
+
+
 def evaluate_disease_extent(rule: DiseaseExtentRule, profile: PatientProfile, on: date) -> Outcome:
     extent = profile.extent
     if rule.feature == "cns_disease":
@@ -240,6 +286,8 @@ def evaluate_disease_extent(rule: DiseaseExtentRule, profile: PatientProfile, on
         return _flag(
             extent.metastatic, "metastatic disease", "extent.metastatic", "the trial asks about metastatic disease"
         )
+    if rule.feature in _EXTENT_GROUPS.values():
+        return _extent(rule.feature, profile)
     standard = f" ({rule.standard})" if rule.standard else ""
     if rule.feature == "measurable_disease":
         needs = f"the trial needs measurable disease{standard}"
@@ -260,7 +308,7 @@ def evaluate_disease_extent(rule: DiseaseExtentRule, profile: PatientProfile, on
 
 KIND = RuleKind(
     DiseaseExtentRule, general_wording,
-    ("measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease", "stage"),
+    ("measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease", "stage", *_EXTENT_GROUPS.values()),
     evaluate_disease_extent,
     (Step(extract_disease_extent, patterns()["disease_extent"].trigger),),
 )  # fmt: skip

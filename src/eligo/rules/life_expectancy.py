@@ -18,7 +18,14 @@ from eligo.rules.verdicts import Outcome
 from eligo.terms import Comparator
 
 _PERIOD_DAYS: dict[str, float] = {"days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25}
-_FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
+_FROM_SYMBOL: dict[str, Comparator] = {
+    "≥": ">=",
+    ">": ">",
+    "≤": "<=",
+    "<": "<",
+    "shorter than": "<",
+    "longer than": ">",
+}
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
@@ -49,13 +56,17 @@ class LifeExpectancyRule(RuleBase):
 
 def extract_life_expectancy(context: CriterionContext) -> LifeExpectancyRule | None:
     block = patterns()["life_expectancy"]
-    text = context.normalized.rstrip(".")
+    text = context.normalized.rstrip(".;, ")
     for pattern in block.compiled:
         match = pattern.match(text)
         if match is not None:
             unit = match["unit"].lower().rstrip("s") + "s"
+            written = match.groupdict().get("comparator")
             return LifeExpectancyRule(
-                comparator=_FROM_SYMBOL[match["comparator"]], amount=block.number(match["amount"]), unit=unit
+                # no comparator: "Minimum life expectancy of 3 months"
+                comparator=_FROM_SYMBOL[written.lower()] if written else ">=",
+                amount=block.number(match["amount"]),
+                unit=unit,
             )
     return None
 

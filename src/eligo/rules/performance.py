@@ -22,9 +22,14 @@ _PATTERNS = patterns()["performance"]
 _SCALE_NAMED = _PATTERNS.regex("scale_named")
 _LANSKY_THROUGH_AGE = _PATTERNS.regex("lansky_through_age")
 _ECOG_MAX = _PATTERNS.regex("ecog_max")
+_PS_MAX = _PATTERNS.regex("ps_max")
+_ECOG_CONDITION = _PATTERNS.regex("ecog_condition")  # matched from the end of the ECOG limit (`match` at a position)
 _SCALE = _PATTERNS.regex("scale")
 _AGE_ASIDE = _PATTERNS.regex("age_aside")
 _AGE_LEAD = _PATTERNS.regex("age_lead")
+# Characters past which a criterion is not read: each scale's part is searched to the end of the text,
+# so a hostile text naming a scale thousands of times would take quadratic time (issue #12).
+_LONGEST = 1500
 # A scale's minimum, tried in order; a strict one ("> 50") is the next score up.
 _MINIMUMS = tuple(
     (_PATTERNS.regex(name), name == "min_more_than")
@@ -61,25 +66,28 @@ class PerformanceRule(RuleBase):
         return _join(parts)
 
     def question(self, section: Section) -> str:
+        if self.lansky_min is None and self.karnofsky_min is None:
+            return _q("performance_ecog", ecog=str(self.ecog_max))
         return _q("performance", scores=self.thresholds_text())
 
 
 def extract_performance(context: CriterionContext) -> Rule | None:
     """Lansky / Karnofsky / ECOG thresholds, with the Lansky-Karnofsky age split."""
     text = context.normalized
-    if not _SCALE_NAMED.search(text):
-        return None
+    if len(text) > _LONGEST or not _SCALE_NAMED.search(text):
+        return None  # a performance limit is a short criterion; a longer text is never read whole
     if context.section == "exclusion":
         return None  # exclusions state a *low* score; the rule kind is written as a minimum
     fields: dict[str, int] = {}
     lansky_age = _LANSKY_THROUGH_AGE.search(text)
     if lansky_age is not None:
         fields["lansky_through_age_years"] = int(lansky_age.group(1))
-    ecog = _ECOG_MAX.search(text)
+    ecog = _ECOG_MAX.search(text) or (None if _SCALE.search(text) else _PS_MAX.search(text))
     if ecog is not None:
-        fields["ecog_max"] = (
-            int(ecog.group(2)) - (1 if ecog.group(1) == "<" else 0) if ecog.group(2) else int(ecog.group(3))
-        )
+        if _ECOG_CONDITION.match(text, ecog.end()):
+            return None  # another limit for some ("or 2 if due to bone pain") is no limit for everyone
+        below, limit, *highest = ecog.groups()
+        fields["ecog_max"] = int(limit) - (below == "<") if limit else int(next(g for g in highest if g))
 
     def minimum(segment: str) -> int | None:
         for regex, strict in _MINIMUMS:
@@ -157,7 +165,7 @@ def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: dat
 KIND = RuleKind(
     PerformanceRule,
     clinical_wording,
-    ("performance",),
+    ("performance", "performance_ecog"),
     evaluate_performance,
     (Step(extract_performance, _PATTERNS.trigger),),
 )

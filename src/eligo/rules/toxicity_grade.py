@@ -26,6 +26,26 @@ _RESOLVED_TO_GRADE = _PATTERNS.regex("nct04751383_resolved_to_grade")
 _FULLY_RECOVERED = _PATTERNS.regex("fully_recovered")
 _NAMED_GRADE = _PATTERNS.regex("named_grade")
 _GRADE_AFTER = _PATTERNS.regex("grade_after")
+# (pattern, the section it is written for): recovered in an inclusion, not recovered in an exclusion.
+_RECOVERY = (
+    (_PATTERNS.regex("recovered_to_grade"), "inclusion"),
+    (_PATTERNS.regex("resolved_to_grade"), "inclusion"),
+    (_PATTERNS.regex("not_recovered_to_grade"), "exclusion"),
+)
+
+
+def _recovery(context: CriterionContext) -> ToxicityGradeRule | None:
+    """Earlier therapy's toxicity recovered to a grade (inclusion) or not (exclusion: worse than it)."""
+    text = context.normalized.rstrip(".;, ")
+    for regex, section in _RECOVERY:
+        match = regex.match(text)
+        if match is None:
+            continue
+        if section != context.section:
+            return None  # "resolution ... to grade ≤ 1" as an exclusion says no clear thing
+        grade = int(match["at_most"] or match["or_less"] or int(match["below"]) - 1)
+        return ToxicityGradeRule(comparator="<=" if section == "inclusion" else ">", grade=grade)
+    return None
 
 
 class ToxicityGradeRule(RuleBase):
@@ -61,6 +81,8 @@ class ToxicityGradeRule(RuleBase):
                 grade=str(self.grade),
                 stabilized=" or at least stable" if self.or_stabilized else "",
             )
+        if self.what is None and not self.exceptions:
+            return _q("toxicity_unrecovered", grade=str(self.grade))
         exceptions = f", apart from {_join(list(self.exceptions), 'and')}" if self.exceptions else ""
         return _q(
             "toxicity_min",
@@ -84,6 +106,9 @@ def extract_toxicity(context: CriterionContext) -> Rule | None:
         return ToxicityGradeRule(comparator="<=", grade=int(resolved.group(1)), or_stabilized=bool(resolved.group(2)))
     if _FULLY_RECOVERED.match(text):
         return ToxicityGradeRule(comparator="<=", grade=1, fully_recovered=True)
+    recovery = _recovery(context)
+    if recovery is not None:
+        return recovery
     named: list[tuple[int, str]] = []
     remainder = text
     for match in _NAMED_GRADE.finditer(text):
@@ -128,7 +153,7 @@ def evaluate_toxicity(rule: ToxicityGradeRule, profile: PatientProfile, on: date
 KIND = RuleKind(
     ToxicityGradeRule,
     clinical_wording,
-    ("toxicity_max", "toxicity_recovered", "toxicity_min"),
+    ("toxicity_max", "toxicity_recovered", "toxicity_min", "toxicity_unrecovered"),
     evaluate_toxicity,
     (Step(extract_toxicity, _PATTERNS.trigger),),
 )
