@@ -47,7 +47,7 @@ from eligo.rules.walk import fold
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
 
 # "Arm A: ...", "Cohort 1 only: ...", "In Part II: ...", "For cohort B - ..." (issue #12: the scope is kept).
 _SCOPE = re.compile(
