@@ -8,9 +8,11 @@ its criterion, `partial: true` and/or `unparsed` (the parts left to the family, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from eligo.rules.base import CriterionContext
@@ -45,3 +47,20 @@ def check_extraction(case: dict[str, Any]) -> Extraction:
         assert list(found.unparsed) == case["unparsed"]
     assert found.partial is bool(case.get("partial") or case.get("unparsed")), found.unparsed
     return found
+
+
+def golden_tests(name: str) -> tuple[Callable[[dict[str, Any]], None], Callable[[], None]]:
+    """The two tests every golden_rules/*.yaml file gets, for a test module to bind at module level:
+    each case read as it says (and asked as `question` says, where given), and each case citing its trial."""
+    cases = load_cases(name)
+
+    @pytest.mark.parametrize("case", cases, ids=case_ids(cases))
+    def test_golden(case: dict[str, Any]) -> None:
+        found = check_extraction(case)
+        if "question" in case and found.rule is not None:
+            assert found.rule.question(case["section"]) == case["question"]
+
+    def test_every_case_cites_a_real_trial() -> None:
+        assert all(case["source"].startswith("NCT") for case in cases)
+
+    return test_golden, test_every_case_cites_a_real_trial

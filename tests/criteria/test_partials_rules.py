@@ -7,25 +7,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from golden_rules_support import case_ids, check_extraction, load_cases
+from golden_rules_support import golden_tests
 
 from eligo.criteria.parse import parse_criteria
 from eligo.matching.evaluate import evaluate_rule
 from eligo.patients.profile import PatientProfile
 from eligo.rules.registry import RULE_ADAPTER
 
-CASES = load_cases("partials.yaml")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_golden(case: dict[str, Any]) -> None:
-    found = check_extraction(case)
-    if "question" in case and found.rule is not None:
-        assert found.rule.question(case["section"]) == case["question"]
-
-
-def test_every_case_cites_a_real_trial() -> None:
-    assert all(case["source"].startswith("NCT") for case in CASES)
+test_golden, test_every_case_cites_a_real_trial = golden_tests("partials.yaml")
 
 
 def test_full_width_punctuation_reads_as_ascii() -> None:

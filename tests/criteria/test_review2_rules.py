@@ -6,27 +6,14 @@ middle of a criterion opens no list."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-import pytest
-from golden_rules_support import case_ids, check_extraction, load_cases
+from golden_rules_support import golden_tests
 
 from eligo.criteria.parse import ParsedCriteria, ParsedCriterion, parse_criteria
 from eligo.matching.evaluate import evaluate_trial
 from eligo.patients.load import profile_from_data
 
-CASES = load_cases("review2.yaml")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_golden(case: dict[str, Any]) -> None:
-    found = check_extraction(case)
-    if "question" in case and found.rule is not None:
-        assert found.rule.question(case["section"]) == case["question"]
-
-
-def test_every_case_cites_a_real_trial() -> None:
-    assert all(case["source"].startswith("NCT") for case in CASES)
+test_golden, test_every_case_cites_a_real_trial = golden_tests("review2.yaml")
 
 
 def _top(text: str) -> list[ParsedCriterion]:

@@ -7,25 +7,14 @@ from datetime import date
 from typing import Any, Literal
 
 import pytest
-from golden_rules_support import case_ids, check_extraction, load_cases
+from golden_rules_support import golden_tests
 
 from eligo.patients.profile import PatientProfile, Therapy
 from eligo.rules.base import CriterionContext
 from eligo.rules.extract import extract
 from eligo.rules.registry import EVALUATORS
 
-CASES = load_cases("therapy_history.yaml")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_golden(case: dict[str, Any]) -> None:
-    found = check_extraction(case)
-    if "question" in case and found.rule is not None:
-        assert found.rule.question(case["section"]) == case["question"]
-
-
-def test_every_case_cites_a_real_trial() -> None:
-    assert all(case["source"].startswith("NCT") for case in CASES)
+test_golden, test_every_case_cites_a_real_trial = golden_tests("therapy_history.yaml")
 
 
 # --- evaluation of what these readings add ----------------------------------------------------------

@@ -4,27 +4,13 @@ study treatment or entry, an umbrella's closing window, transfusions in a window
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-from golden_rules_support import case_ids, check_extraction, load_cases
+from golden_rules_support import golden_tests
 
 from eligo.rules.base import CriterionContext
 from eligo.rules.condition import ConditionRule, extract_condition
 from eligo.rules.recent_surgery import RecentSurgeryRule, extract_recent_surgery
 
-CASES = load_cases("windows_more.yaml")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_golden(case: dict[str, Any]) -> None:
-    found = check_extraction(case)
-    if "question" in case and found.rule is not None:
-        assert found.rule.question(case["section"]) == case["question"]
-
-
-def test_every_case_cites_a_real_trial() -> None:
-    assert all(case["source"].startswith("NCT") for case in CASES)
+test_golden, test_every_case_cites_a_real_trial = golden_tests("windows_more.yaml")
 
 
 def test_recent_surgery_in_the_past_month_is_one_month() -> None:
