@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-from golden_rules_support import case_ids, check_extraction, load_cases
+from golden_rules_support import golden_tests
 
 from eligo.matching.evaluate import evaluate_rule
 from eligo.patients.profile import PatientProfile
@@ -16,16 +15,7 @@ from eligo.rules.extract import extract
 from eligo.rules.lab_threshold import extract_lab_thresholds
 from eligo.rules.verdicts import CriterionVerdict
 
-CASES = load_cases("labs_round.yaml")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_golden(case: dict[str, Any]) -> None:
-    check_extraction(case)
-
-
-def test_every_case_cites_a_real_trial() -> None:
-    assert all(case["source"].startswith("NCT") for case in CASES)
+test_golden, test_every_case_cites_a_real_trial = golden_tests("labs_round.yaml")
 
 
 def _rule(text: str, section: str) -> Any:

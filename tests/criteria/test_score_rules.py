@@ -4,25 +4,14 @@ scores vocabulary's own checks."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from golden_rules_support import case_ids, check_extraction, load_cases
+from golden_rules_support import golden_tests
 from pydantic import ValidationError
 
 from eligo.rules.clinical_score import ClinicalScoreRule, scores_vocab
 from eligo.web.editor import layout
 
-CASES = load_cases("scores.yaml")
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_golden(case: dict[str, Any]) -> None:
-    check_extraction(case)
-
-
-def test_every_case_cites_a_real_trial() -> None:
-    assert all(case["source"].startswith("NCT") for case in CASES)
+test_golden, test_every_case_cites_a_real_trial = golden_tests("scores.yaml")
 
 
 def test_a_threshold_outside_the_scale_is_refused() -> None:
