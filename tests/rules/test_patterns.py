@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from eligo.rules.patterns import KindPatterns, patterns, required_words
+from eligo.rules.patterns import KindPatterns, literal_alternation, patterns, required_words
 from eligo.rules.prefilter import TriggerText
 
 
@@ -82,3 +84,28 @@ def test_a_number_part_lists_the_blocks_number_words() -> None:
     assert KindPatterns.model_validate({**block, "parts": {"number": r"\d+|one|two"}}).regex("n").match("two days")
     with pytest.raises(ValueError, match="number words"):
         KindPatterns.model_validate({**block, "parts": {"number": r"\d+|one|three"}})
+
+
+def _flat(words: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))})\b", re.IGNORECASE)
+
+
+def test_a_literal_alternation_shares_prefixes_and_prefers_the_longer_word() -> None:
+    pattern = literal_alternation(["heart attack", "heart failure", "heart", "Heart Failure"])
+    assert pattern.count("heart") == 1  # one branch per shared prefix; case merged as IGNORECASE compares
+    regex = re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
+    assert [m.group() for m in regex.finditer("Heart failure, heart disease, HEART ATTACK")] == [
+        "Heart failure",
+        "heart",
+        "HEART ATTACK",
+    ]
+
+
+@given(
+    st.lists(st.text(alphabet="abAB -.", min_size=1, max_size=5), min_size=1, max_size=8),
+    st.text(alphabet="abAB -.x", max_size=30),
+)
+def test_a_literal_alternation_matches_as_the_flat_longest_first_one(words: list[str], text: str) -> None:
+    """The trie finds what `"|".join(sorted(words, key=len, reverse=True))` finds, in the same places."""
+    trie = re.compile(rf"\b(?:{literal_alternation(words)})\b", re.IGNORECASE)
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in _flat(words).finditer(text)]

@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from typing import cast
 
 from eligo.rules._clinical import DiseaseStateName, clinical_vocab
-from eligo.rules.patterns import patterns
+from eligo.rules.patterns import literal_alternation, patterns
 
 _PATTERNS = patterns()["_clinical_text"]
 
@@ -34,8 +34,7 @@ def _scope(text: str) -> tuple[str | None, str]:
 
 @cache
 def _phrase_regex(phrases: tuple[str, ...]) -> str:
-    ordered = sorted(phrases, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(p) for p in ordered) + ")"
+    return f"(?:{literal_alternation(phrases)})"  # longest first, ignoring case as every use does
 
 
 @cache
@@ -128,8 +127,7 @@ _SHARED_JOINER = re.compile(
 
 @cache
 def _leading_qualifier() -> re.Pattern[str]:
-    words = sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True)
-    return re.compile(rf"\s*(?:{'|'.join(re.escape(w) for w in words)})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"\s*(?:{literal_alternation(clinical_vocab().condition_qualifiers)})(?![\w-])", re.IGNORECASE)
 
 
 def _shared_head(text: str) -> str | None:
@@ -177,8 +175,7 @@ def _read_names(text: str) -> list[str] | None:
 
 @cache
 def _framing_pattern() -> re.Pattern[str]:
-    framing = sorted(clinical_vocab().condition_framing, key=len, reverse=True)
-    return re.compile(rf"\b(?:{'|'.join(re.escape(f) for f in framing)})\b", re.IGNORECASE)
+    return re.compile(rf"\b(?:{literal_alternation(clinical_vocab().condition_framing)})\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=16384)

@@ -38,15 +38,24 @@ class RuleBase(BaseModel):
         raise NotImplementedError
 
 
-_COMPARATOR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), symbol)
-    for pattern, symbol in (
-        (r"greater than or equal to|at least|no less than|not less than|equal or above|or more than", "≥"),
-        (r"less than or equal to|no more than|not more than|up to", "≤"),
-        (r"greater than|more than|older than|above|over", ">"),
-        (r"less than|younger than|under|below", "<"),
-    )
+# Comparators written in words, as one pattern: at each place the first phrase that matches wins,
+# so a longer phrase ("not less than") is listed before one inside it ("less than").
+_COMPARATOR_SYMBOLS = {"ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
+_COMPARATOR_WORDS = re.compile(
+    r"\b(?:"
+    r"(?P<ge>greater than or equal to|at least|no less than|not less than|equal or above|or more than)"
+    r"|(?P<le>less than or equal to|no more than|not more than|up to)"
+    r"|(?P<gt>greater than|more than|older than|above|over)"
+    r"|(?P<lt>less than|younger than|under|below)"
+    r")\b",
+    re.IGNORECASE,
 )
+
+
+def _comparator_symbol(match: re.Match[str]) -> str:
+    return _COMPARATOR_SYMBOLS[match.lastgroup or ""]
+
+
 _BRACKET_OR_STOP = re.compile(r"[()\[\].]")
 
 
@@ -94,8 +103,7 @@ def normalize_comparators(text: str) -> str:
     text = text.replace("\\", "")
     for old, new in _SYMBOLS:
         text = text.replace(old, new)
-    for pattern, symbol in _COMPARATOR_WORDS:
-        text = pattern.sub(symbol, text)
+    text = _COMPARATOR_WORDS.sub(_comparator_symbol, text)
     return _SPACES.sub(" ", text).strip()
 
 

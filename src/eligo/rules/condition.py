@@ -16,7 +16,7 @@ from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.patterns import patterns
+from eligo.rules.patterns import literal_alternation, patterns
 from eligo.rules.prefilter import Trigger, phrase_words
 from eligo.rules.smoking import smoking_state
 from eligo.rules.verdicts import Outcome
@@ -147,8 +147,9 @@ class ConditionRule(RuleBase):
 @cache
 def _any_qualifier() -> re.Pattern[str]:
     """Every qualifier at once: most texts hold none, and then need not try them one by one."""
-    words = sorted(clinical_vocab().condition_qualifiers, key=len, reverse=True)
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(w) for w in words)})(?![\w-])", re.IGNORECASE)
+    return re.compile(
+        rf"(?<![\w-])(?:{literal_alternation(clinical_vocab().condition_qualifiers)})(?![\w-])", re.IGNORECASE
+    )
 
 
 @cache

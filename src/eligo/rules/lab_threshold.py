@@ -273,11 +273,17 @@ def _synonym_patterns() -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
     return tuple((pattern, test, word) for _, pattern, test, word in patterns)
 
 
+@cache
+def _synonym_words() -> frozenset[str]:
+    return frozenset(word for _, _, word in _synonym_patterns() if word is not None)
+
+
 def _mentions(text: str) -> list[_Mention]:
     taken: list[_Mention] = []
     words = TriggerText.of(text)
+    present = {word for word in _synonym_words() if words.contains(word)}  # each word tested once
     for pattern, test, word in _synonym_patterns():
-        if word is not None and not words.contains(word):
+        if word is not None and word not in present:
             continue  # the synonym cannot be there (see eligo.rules.prefilter); scanning is slow
         for match in pattern.finditer(text):
             if not any(m.start < match.end() and match.start() < m.end for m in taken):

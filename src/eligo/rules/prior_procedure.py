@@ -23,7 +23,7 @@ from eligo.patients.profile import PatientProfile
 from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.patterns import patterns
+from eligo.rules.patterns import literal_alternation, patterns
 from eligo.rules.prefilter import Trigger, phrase_words
 from eligo.rules.verdicts import Outcome
 from eligo.terms import RadiationField
@@ -58,7 +58,7 @@ def region_vocab() -> RegionVocab:
 
 
 def _words(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return literal_alternation(words)
 
 
 @cache

@@ -26,6 +26,7 @@ from eligo.patients.profile import PatientProfile, Procedure
 from eligo.rules._general import days_since, span_days, span_text
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
+from eligo.rules.patterns import literal_alternation
 from eligo.rules.prefilter import Trigger, phrase_words
 from eligo.rules.verdicts import Outcome
 from eligo.yamlfile import load_yaml
@@ -88,7 +89,7 @@ def procedure_wording() -> Mapping[str, str]:
 
 
 def _alternation(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return literal_alternation(words)
 
 
 def _whole(words: tuple[str, ...]) -> re.Pattern[str]:

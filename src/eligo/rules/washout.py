@@ -39,8 +39,8 @@ from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.cumulative_dose import CumulativeDoseRule
 from eligo.rules.drugs import Phrase, half_life_days, normalize_name, questions, therapy_vocabulary, vocabulary
 from eligo.rules.kind import RuleKind, Step
-from eligo.rules.patterns import patterns
-from eligo.rules.prefilter import Trigger
+from eligo.rules.patterns import patterns, required_words
+from eligo.rules.prefilter import Trigger, TriggerText
 from eligo.rules.prior_therapy import PriorTherapyRule
 from eligo.rules.stored_stem_cells import StemCellRule
 from eligo.rules.verdicts import Outcome
@@ -293,8 +293,12 @@ def _exposure(text: str) -> Exposure | None:
 
 
 @cache
-def _phrase_patterns() -> tuple[tuple[Phrase, re.Pattern[str]], ...]:
-    return tuple((phrase, phrase.regex) for phrase in therapy_vocabulary().phrases)
+def _phrase_patterns() -> tuple[tuple[Phrase, re.Pattern[str], tuple[str, ...] | None], ...]:
+    """Each phrase's pattern with the words one of which every match holds (None: no such words)."""
+    return tuple(
+        (phrase, phrase.regex, required_words(phrase.regex.pattern, phrase.regex.flags))
+        for phrase in therapy_vocabulary().phrases
+    )
 
 
 def _after_read(text: str, start: int, read_at: set[int]) -> bool:
@@ -378,7 +382,10 @@ def _phrases_in(text: str) -> tuple[list[Phrase], str]:
     """The phrases a text names, and the text with their spans blanked."""
     taken: list[tuple[int, int]] = []
     found: list[Phrase] = []
-    for phrase, regex in _phrase_patterns():
+    words = TriggerText.of(text)
+    for phrase, regex, required in _phrase_patterns():
+        if required is not None and not words.has_any(required):
+            continue  # the phrase cannot be there; scanning every phrase is the slow part
         for match in regex.finditer(text):
             span = match.span()
             if any(span[0] < end and start < span[1] for start, end in taken):
