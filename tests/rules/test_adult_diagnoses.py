@@ -68,3 +68,30 @@ def test_qualifiers_no_kind_reads_stay_unparsed(text: str, left: str) -> None:
     rule, unparsed = _parsed("inclusion", text)
     assert rule is not None and rule["kind"] == "diagnosis"
     assert unparsed == (left,)
+
+
+def test_childhood_and_blood_cancers_sit_under_their_umbrellas() -> None:
+    vocab = clinical_vocab()
+    assert vocab.diagnosis_covers("solid_tumor", "wilms_tumor")
+    assert vocab.diagnosis_covers("sarcoma", "leiomyosarcoma")  # sarcoma > soft tissue sarcoma > leiomyosarcoma
+    assert vocab.diagnosis_covers("glioma", "diffuse_midline_glioma")
+    assert vocab.diagnosis_covers("hematologic_malignancy", "mantle_cell_lymphoma")
+    assert not vocab.diagnosis_covers("solid_tumor", "myelodysplastic_syndrome")
+    assert not vocab.diagnosis_covers("hematologic_malignancy", "neuroblastoma")
+    assert vocab.canonical_diagnosis("nephroblastoma") == "wilms_tumor"
+    assert vocab.canonical_diagnosis("DIPG") == "diffuse_midline_glioma"
+
+
+def test_a_trial_for_another_cancer_is_not_met_and_an_umbrella_is() -> None:
+    from datetime import date
+
+    from eligo.patients.profile import PatientProfile
+    from eligo.rules.diagnosis import DiagnosisRule, evaluate_diagnosis
+
+    child = PatientProfile.model_validate({"diagnosis": "Wilms tumour"})
+    on = date(2026, 12, 3)
+    assert evaluate_diagnosis(DiagnosisRule(diagnoses=("solid_tumor",)), child, on).verdict == "met"
+    assert evaluate_diagnosis(DiagnosisRule(diagnoses=("medulloblastoma",)), child, on).verdict == "not_met"
+    listed = DiagnosisRule(diagnoses=("ovarian_cancer", "fallopian_tube_cancer", "primary_peritoneal_cancer"))
+    peritoneal = PatientProfile.model_validate({"diagnosis": "primary peritoneal carcinoma"})
+    assert evaluate_diagnosis(listed, peritoneal, on).verdict == "met"

@@ -3,6 +3,7 @@ evaluator and record. The catch-all kind: last in the extraction chain."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -11,7 +12,13 @@ from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _join, _q, clinical_vocab, clinical_wording
-from eligo.rules._clinical_text import _PERMISSIVE, _diagnoses_in, _synonyms_pattern
+from eligo.rules._clinical_text import (
+    _PERMISSIVE,
+    _SHARED_JOINER,
+    _diagnoses_in,
+    _diagnosis_pattern,
+    _synonyms_pattern,
+)
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
@@ -56,16 +63,38 @@ class _Reading:
     qualifiers: tuple[str, ...]
 
 
+_LISTED = re.compile(r"\b(?:or|and)\b|[,/]", re.IGNORECASE)
+
+
+def _written_out(dx: str) -> str:
+    """ "Ovarian, fallopian tube, or primary peritoneal cancer" as "ovarian cancer or fallopian tube
+    cancer or primary peritoneal cancer": the last item's head given to each item before it, when every
+    item then names a diagnosis whole (issue #12). Otherwise `dx` as it is."""
+    if not _LISTED.search(dx):
+        return dx
+    *items, last = _SHARED_JOINER.split(dx.strip())
+    words = last.split()
+    every, _ = _diagnosis_pattern()
+    if not items or len(words) < 2 or every.fullmatch(last) is None:
+        return dx
+    for cut in range(1, len(words)):
+        head = " ".join(words[cut:])
+        written = [f"{item} {head}" for item in items]
+        if all(every.fullmatch(name) is not None for name in written):
+            return " or ".join([*written, last])
+    return dx
+
+
 def _read(text: str) -> _Reading | None:
     """The diagnosis rule in `text` and the qualifiers beside it that it cannot carry ("metastatic",
     "EGFR-mutant", "stage IIIB or IV"); None when anything else is there."""
-    text = text.strip().rstrip(".")
+    text = text.strip().rstrip(".;, ")
     if _PERMISSIVE.search(text) or _HIGH_RISK.search(text):
         return None
     match = _DIAGNOSIS.match(text)
     if match is None:
         return None
-    dx = match.group("dx")
+    dx = _written_out(match.group("dx"))
     names = _diagnoses_in(dx)
     if not names:
         return None
@@ -79,8 +108,11 @@ def _read(text: str) -> _Reading | None:
             return None
         qualifiers.append(words)
     confirmation: Literal["histologic", "histologic_or_cytologic"] | None = None
-    if match.group(1):
-        how = match.group(1).lower()
+    # How it was confirmed, said before the diagnosis ("Histologically confirmed") or after it
+    # ("confirmed by biopsy", "on previous biopsy", "by pathological cytology and histology").
+    how = " ".join(part.lower() for part in (match.group(1), match.group("after")) if part)
+    if how:
+        # Pathology may be a cytology report too: only histology or a biopsy said means tissue.
         confirmation = "histologic_or_cytologic" if "cytolog" in how or "patholog" in how else "histologic"
     definition = match.group("defn").strip() if match.group("defn") else None
     rule = DiagnosisRule(diagnoses=tuple(names), confirmation=confirmation, definition=definition)
