@@ -15,6 +15,11 @@ family ("Arm", "Cohort") and the same rule kind (or all without a rule), with di
 are alternatives -- the child needs to fit one arm -- so parse wraps them in an any-of group with
 id "<first id>+<second id>+..." at the place of the first.
 
+Whom a list is for: an inclusion list that admits a healthy group by name ("preeclampsia" / "healthy
+pregnancy") is a list of groups, so its disease and procedure requirements are marked `scoped` (the
+patient group's, never ruling a healthy volunteer out). The exclusions are read knowing whether the
+inclusion criteria name a cancer diagnosis (`CriterionContext.cancer_trial`).
+
 `parse_trial` also turns the registry's structured fields into criteria: id "age" (minimum /
 maximum age) and id "sex" (when the trial is for one sex only), before the text criteria.
 
@@ -36,10 +41,10 @@ from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model
 
 from eligo.criteria.questions import QuestionPart, exception_in, question_parts
 from eligo.criteria.sections import SectionSource
-from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, split_criteria
+from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, names_a_healthy_group, split_criteria
 from eligo.rules.age import AgeRule
 from eligo.rules.base import CriterionContext, RuleBase, Section
-from eligo.rules.composite import ConditionalRule
+from eligo.rules.composite import AllOf, ConditionalRule
 from eligo.rules.extract import extract
 from eligo.rules.registry import Rule
 from eligo.rules.sex import SexRule
@@ -187,10 +192,14 @@ def _detail(node: CriteriaNode) -> ParsedCriterion:
     return ParsedCriterion(**_node_fields(node), children=tuple(_detail(child) for child in node.children))
 
 
-def _parse_node(node: CriteriaNode, parent_text: str | None, prefilter: bool) -> ParsedCriterion:
+def _parse_node(
+    node: CriteriaNode, parent_text: str | None, prefilter: bool, cancer_trial: bool = False
+) -> ParsedCriterion:
     if node.kind != "criterion":
-        children = tuple(_parse_node(child, node.text or parent_text, prefilter) for child in node.children)
-        return ParsedCriterion(**_node_fields(node), children=_combine_scopes(children))
+        children = tuple(
+            _parse_node(child, node.text or parent_text, prefilter, cancer_trial) for child in node.children
+        )
+        return ParsedCriterion(**_node_fields(node), children=_siblings(children))
     match = _SCOPE.match(node.text)
     scope = match["scope"] if match else None
     body = match["rest"] if match else node.text
@@ -199,11 +208,12 @@ def _parse_node(node: CriteriaNode, parent_text: str | None, prefilter: bool) ->
         section=node.section,
         parent_text=parent_text,
         children=tuple(child.text for child in node.children) if node.group_op is None else (),
+        cancer_trial=cancer_trial,
     )
     if node.group_op is None:
         children = tuple(_detail(child) for child in node.children)
     else:
-        children = _combine_scopes(tuple(_parse_node(child, node.text, prefilter) for child in node.children))
+        children = _siblings(tuple(_parse_node(child, node.text, prefilter, cancer_trial) for child in node.children))
     try:
         found = extract(ctx, prefilter=prefilter)
         rule = found.rule
@@ -227,6 +237,37 @@ def _parse_node(node: CriteriaNode, parent_text: str | None, prefilter: bool) ->
         open_question=free_text_question(node.section, " ".join(found.unparsed), "remainder") if found.partial else "",
         computable=rule is not None and is_computable(rule),
         children=children,
+    )
+
+
+def _siblings(items: tuple[ParsedCriterion, ...]) -> tuple[ParsedCriterion, ...]:
+    """One list of sibling criteria, read together: patient groups' requirements scoped, arms combined."""
+    return _combine_scopes(_scope_patient_groups(items))
+
+
+# Rule kinds that require a disease or a procedure, which a healthy comparison group does not have.
+_PATIENT_GROUP_KINDS = frozenset({"condition", "diagnosis", "procedure"})
+
+
+def _requires_a_patient(rule: Rule | None) -> bool:
+    if isinstance(rule, AllOf):
+        return any(_requires_a_patient(part) for part in rule.rules)
+    return rule is not None and rule.kind in _PATIENT_GROUP_KINDS and getattr(rule, "present", True)
+
+
+def _scope_patient_groups(items: tuple[ParsedCriterion, ...]) -> tuple[ParsedCriterion, ...]:
+    """An inclusion list that admits a healthy group by name ("preeclampsia" / "healthy pregnancy",
+    NCT03927014) is a list of groups: a sibling's disease or procedure is the patient group's, so it is
+    marked `scoped` and never rules a healthy volunteer out (see `names_a_healthy_group`)."""
+    if not any(
+        item.section == "inclusion" and item.kind == "criterion" and names_a_healthy_group(item.text) for item in items
+    ):
+        return items
+    return tuple(
+        item.model_copy(update={"section_source": "scoped"})
+        if item.section == "inclusion" and item.section_source == "heading" and _requires_a_patient(item.rule)
+        else item
+        for item in items
     )
 
 
@@ -292,9 +333,34 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
     `prefilter=False` runs every extractor on every criterion (the output is the same; for tests).
     """
     tree = split_criteria(text)
-    return _combine_scopes(tuple(_parse_node(node, None, prefilter) for node in tree.inclusion)) + _combine_scopes(
-        tuple(_parse_node(node, None, prefilter) for node in tree.exclusion)
-    )
+    inclusion = _siblings(tuple(_parse_node(node, None, prefilter) for node in tree.inclusion))
+    # The exclusions are read knowing whether the trial treats a cancer (see CriterionContext.cancer_trial).
+    cancer_trial = any(_names_a_cancer(node) for node in inclusion)
+    return inclusion + _siblings(tuple(_parse_node(node, None, prefilter, cancer_trial) for node in tree.exclusion))
+
+
+def _names_a_cancer(node: ParsedCriterion) -> bool:
+    """Whether an inclusion criterion (or one under it) requires a cancer diagnosis (the diagnosis kind's
+    vocabulary is cancers only); a scoped one (for part of the study) does not make the trial a cancer trial."""
+    if (
+        node.section_source == "heading"
+        and node.rule is not None
+        and fold(node.rule, _is_diagnosis, _any_part, _any_part, _conditional_if)
+    ):
+        return True
+    return node.group_op is not None and any(_names_a_cancer(child) for child in node.children)
+
+
+def _is_diagnosis(rule: Rule) -> bool:
+    return rule.kind == "diagnosis"
+
+
+def _any_part(_rule: Rule, parts: Sequence[bool]) -> bool:
+    return any(parts)
+
+
+def _conditional_if(_rule: ConditionalRule, _visit: Callable[[Rule], bool]) -> bool:
+    return False  # "if the child has X, then ...": X is not required
 
 
 def _structured(trial: Trial) -> list[ParsedCriterion]:

@@ -42,9 +42,11 @@ How the tree is recovered (each step works on the output of the one before):
 4. Operators. "at least one" / "one of" / "any of" / "either" -> any; siblings joined by a
    trailing "or" become an any-of group (the whole list, or a new group around the run); "the
    following" without a count is all-of in inclusion and any-of in exclusion (excluded if any
-   applies). A criterion with children is `group_op="all"` (it and its children must hold),
-   except when the children are table rows or exceptions ("EXCEPT for the following"): then
-   `group_op=None` and the children are detail read by the parent's rule, not criteria.
+   applies); the findings under a definition ("Severe Pre-Eclampsia defined by", "Postmenopausal is
+   defined as:") are any-of unless joined by "and". A criterion with children is `group_op="all"`
+   (it and its children must hold), except when the children are table rows or exceptions ("EXCEPT
+   for the following"): then `group_op=None` and the children are detail read by the parent's rule,
+   not criteria.
 
 Ids are positional ("inc-2.3" = third child of the second inclusion item), so they are stable
 for the same text and parser version.
@@ -124,6 +126,7 @@ class _Cues:
     or_lines: frozenset[str]
     nothing_lines: frozenset[str]
     nothing_starts: tuple[str, ...]
+    healthy_group: re.Pattern[str]
 
 
 @cache
@@ -139,7 +142,14 @@ def _cues() -> _Cues:
         or_lines=frozenset(raw["or_lines"]),
         nothing_lines=frozenset(raw["nothing_lines"]),
         nothing_starts=tuple(raw["nothing_starts"]),
+        healthy_group=re.compile("|".join(f"(?:{line})" for line in raw["healthy_group_lines"])),
     )
+
+
+def names_a_healthy_group(text: str) -> bool:
+    """Whether an inclusion line is only the name of a healthy comparison group ("healthy pregnancy",
+    "Healthy subjects"; `healthy_group_lines` in vocab/structure.yaml)."""
+    return _cues().healthy_group.fullmatch(text.strip().rstrip(".;,").strip().lower()) is not None
 
 
 _ESCAPE = re.compile(r"\\([\\<>=\[\]^*_~#()\-.+!|`{}])")
@@ -188,6 +198,19 @@ _REQUIREMENT = re.compile(
     re.IGNORECASE,
 )
 _ALL_CUE = re.compile(r"\b(all of|each of|both of)\b", re.IGNORECASE)
+# An opener that ends on a definition ("Severe Pre-Eclampsia defined by", "Postmenopausal is defined as:",
+# "Immunocompromised patient defined by:"): its items are the findings that each define the term, so any
+# one of them is enough, unless the opener says "all of" or the items are joined by "and" ("Frail is
+# defined as: * a G8 score <= 14 and * ...", "* SIZE: ... * In addition to size, ..."). A definition of
+# adequate or normal function ("Adequate bone marrow function defined as:") and criteria met "as defined
+# by:" ("meets the criteria for a TARGET lesion as defined by:", NCT01711554) list requirements that all hold.
+_DEFINITION = re.compile(r"(?<!\bas\s)\b(?:defined|characteri[sz]ed)\s+(?:by|as)\s*:?\s*$", re.IGNORECASE)
+_REQUIREMENTS_DEFINED = re.compile(
+    r"^(?:(?:patients?|subjects?|participants?)\s+(?:must|should)\s+have\s+)?(?:adequate|normal|sufficient|acceptable)\b",
+    re.IGNORECASE,
+)
+_AND_END = re.compile(r"(?:^|[\s;,])and\s*[;,:]?$", re.IGNORECASE)
+_AND_START = re.compile(r"^(?:and|also|plus|in addition)\b", re.IGNORECASE)
 # "defined by" opens a list only where the line ends on it ("Severe Pre-Eclampsia defined by", "... defined by:");
 # "Measurable disease as defined by RECIST v1.1" names its definition and opens nothing (issue #12 review).
 _FOLLOWING = re.compile(
@@ -538,11 +561,7 @@ def _restructure(items: list[_Item], section: Section, top: bool = False) -> lis
     for item in items:
         if item.children and not item.rows:
             item.children = _restructure(item.children, section)
-            if (
-                _SCOPING_OPENER.match(item.text)
-                or names_a_group(item.text)
-                or (len(groups) >= 2 and item in groups)
-            ):
+            if _SCOPING_OPENER.match(item.text) or names_a_group(item.text) or (len(groups) >= 2 and item in groups):
                 _scope(item.children)
     return _link_or(items, whole=top and any(item.or_after for item in items))
 
@@ -698,6 +717,17 @@ def _linked(item: _Item) -> bool:
     return item.or_after or _OR_END.search(item.text) is not None
 
 
+def _any_definition(item: _Item) -> bool:
+    """Whether the item opens a list of findings that each define a term (see `_DEFINITION`)."""
+    return (
+        _DEFINITION.search(item.text) is not None
+        and _ALL_CUE.search(item.text) is None
+        and _REQUIREMENTS_DEFINED.match(item.text) is None
+        and not any(_AND_END.search(child.text) for child in item.children[:-1])
+        and not any(_AND_START.match(child.text) for child in item.children[1:])
+    )
+
+
 def _min_count(text: str) -> int | None:
     """The count of an "at least two of the following" opener; None when the text states none."""
     cue = _AT_LEAST_CUE.search(text)
@@ -715,7 +745,7 @@ def _kind(item: _Item) -> tuple[NodeKind, GroupOp | None]:
         # Some but not all of the items are needed: never all-of (one failing item does not fail
         # the group) and never any-of (one item alone is not enough).
         return ("heading" if _shape(item.text) == "heading" else "group"), "at_least"
-    any_children = _all_linked(item.children)
+    any_children = _all_linked(item.children) or _any_definition(item)
     if item.nci or _shape(item.text) == "heading" or _short_label(item.text):
         return "heading", "any" if any_children or _ANY_CUE.search(item.text) else "all"
     if _ANY_CUE.search(item.text) or any_children:
@@ -758,4 +788,4 @@ def split_criteria(text: str) -> CriteriaTree:
     )
 
 
-__all__ = ["CriteriaNode", "CriteriaTree", "GroupOp", "NodeKind", "split_criteria", "unescape"]
+__all__ = ["CriteriaNode", "CriteriaTree", "GroupOp", "NodeKind", "names_a_healthy_group", "split_criteria", "unescape"]

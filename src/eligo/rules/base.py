@@ -123,6 +123,9 @@ class CriterionContext(BaseModel):
     parent_text: str | None = None
     # Direct children's texts, e.g. the rows of an age-adjusted creatinine table.
     children: tuple[str, ...] = ()
+    # Whether the trial's inclusion criteria name a cancer diagnosis (the trial treats a cancer): there an
+    # exclusion's "History of malignancy" means another cancer, not the child's own (issue #12).
+    cancer_trial: bool = False
 
     @cached_property
     def normalized(self) -> str:
@@ -147,4 +150,10 @@ class CriterionContext(BaseModel):
 
     def with_text(self, text: str) -> CriterionContext:
         """The same criterion's neighbours around another text (a sentence or clause of it)."""
-        return CriterionContext(text=text, section=self.section, parent_text=self.parent_text, children=self.children)
+        return CriterionContext(
+            text=text,
+            section=self.section,
+            parent_text=self.parent_text,
+            children=self.children,
+            cancer_trial=self.cancer_trial,
+        )

@@ -30,6 +30,8 @@ _LUNG_FUNCTION = _PATTERNS.regex("nct01370330_lung_function")
 _NEGATION = _PATTERNS.regex("negation")
 _WITHIN_MONTHS = _PATTERNS.regex("within_months")
 _EVER = _PATTERNS.regex("ever")
+_ANOTHER_CANCER = _PATTERNS.regex("another_cancer")
+_ANOTHER_CANCER_WORDS = frozenset({"concurrent", "current", "concomitant", "coexisting"})
 _NOT_MINE = _PATTERNS.regex("not_mine")
 _ALLERGY = _PATTERNS.regex("allergy")
 _PATIENTS_WITH = _PATTERNS.regex("patients_with")
@@ -274,7 +276,6 @@ _JOINER_ONLY = re.compile(r"\s*(?:,|and/or|or|and)?\s*", re.IGNORECASE)
 _LEADING_JOINER = re.compile(r"^(?:(?:,|and/or|or|and)(?:\s+|$))+", re.IGNORECASE)
 
 
-
 def _exception(text: str) -> tuple[str | None, str]:
     """A trailing exception ("..., except non-melanoma skin cancer") and the text before it.
 
@@ -456,6 +457,19 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         if allergy is None or exception is not None:
             return None
         return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
+    if "malignancy" in names_found and (
+        _ANOTHER_CANCER.search(body) or (context.cancer_trial and context.section == "exclusion" and present)
+    ):
+        # "Prior malignancy within 3 years": another cancer than the trial's own, not any cancer (a child in
+        # a cancer trial has one); framing took "prior" away with "history of". In a cancer trial's
+        # exclusions even "History of malignancy" can only mean another one.
+        names_found = [name for name in names_found if name != "malignancy"]
+        names_found = names_found if "prior_malignancy" in names_found else ["prior_malignancy", *names_found]
+        if qualifier is not None and qualifier.lower() in _ANOTHER_CANCER_WORDS:
+            qualifier = None  # "concurrent or previous malignant tumors": "another cancer" says both
+    elif "malignancy" in names_found and "prior_malignancy" in names_found:
+        # "Concurrent malignancy or a history of malignancy" (NCT02552212): any cancer covers the other one.
+        names_found = [name for name in names_found if name != "prior_malignancy"]
     if present and context.section == "inclusion" and qualifier is not None and _HINDERS.search(qualifier):
         return None  # "... that would limit compliance" under an inclusion heading: an exclusion misplaced
     if exception is not None:
