@@ -95,3 +95,14 @@ def test_a_trial_for_another_cancer_is_not_met_and_an_umbrella_is() -> None:
     listed = DiagnosisRule(diagnoses=("ovarian_cancer", "fallopian_tube_cancer", "primary_peritoneal_cancer"))
     peritoneal = PatientProfile.model_validate({"diagnosis": "primary peritoneal carcinoma"})
     assert evaluate_diagnosis(listed, peritoneal, on).verdict == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Patients with relapsed or refractory neuroblastoma", "Subjects must have relapsed or refractory solid tumors"],
+)
+def test_who_it_is_about_does_not_hide_the_disease_course(text: str) -> None:
+    rule, unparsed = _parsed("inclusion", text)
+    assert rule is not None and rule["kind"] == "all_of" and not unparsed
+    assert [part["kind"] for part in rule["rules"]] == ["diagnosis", "disease_state"]  # type: ignore[index]
+    assert rule["rules"][1]["states"] == ["relapsed", "refractory"]  # type: ignore[index]
