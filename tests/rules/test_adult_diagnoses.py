@@ -59,7 +59,7 @@ def test_qualifiers_read_by_their_own_kind_join_the_rule(text: str, kinds: list[
 @pytest.mark.parametrize(
     ("text", "left"),
     [
-        ("Patients with previously untreated DLBCL", "previously untreated"),
+        ("Patients with early DLBCL", "early"),
         ("metastatic or advanced PDAC", "metastatic or advanced"),  # NCT05380414
         ("Colorectal cancer stage 4.", "stage 4"),  # NCT03925662
     ],
@@ -98,11 +98,31 @@ def test_a_trial_for_another_cancer_is_not_met_and_an_umbrella_is() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["Patients with relapsed or refractory neuroblastoma", "Subjects must have relapsed or refractory solid tumors"],
+    ("text", "states"),
+    [
+        ("Patients with relapsed or refractory neuroblastoma", ["relapsed", "refractory"]),
+        ("Subjects must have relapsed or refractory solid tumors", ["relapsed", "refractory"]),
+        ("Patients with previously untreated DLBCL", ["newly_diagnosed"]),
+    ],
 )
-def test_who_it_is_about_does_not_hide_the_disease_course(text: str) -> None:
+def test_who_it_is_about_does_not_hide_the_disease_course(text: str, states: list[str]) -> None:
     rule, unparsed = _parsed("inclusion", text)
     assert rule is not None and rule["kind"] == "all_of" and not unparsed
     assert [part["kind"] for part in rule["rules"]] == ["diagnosis", "disease_state"]  # type: ignore[index]
-    assert rule["rules"][1]["states"] == ["relapsed", "refractory"]  # type: ignore[index]
+    assert rule["rules"][1]["states"] == states  # type: ignore[index]
+
+
+def test_a_relapsed_child_does_not_meet_a_newly_diagnosed_trial() -> None:
+    from datetime import date
+
+    from eligo.patients.profile import PatientProfile
+    from eligo.rules.disease_state import DiseaseStateRule, evaluate_disease_state
+
+    rule = DiseaseStateRule(states=("newly_diagnosed",))
+    on = date(2026, 12, 3)
+    relapsed = PatientProfile.model_validate({"disease_states": ["relapsed"]})
+    assert evaluate_disease_state(rule, relapsed, on).verdict == "not_met"
+    new = PatientProfile.model_validate({"disease_states": ["newly_diagnosed"]})
+    assert evaluate_disease_state(rule, new, on).verdict == "met"
+    progressive = PatientProfile.model_validate({"disease_states": ["progressive"]})
+    assert evaluate_disease_state(rule, progressive, on).verdict == "unknown"  # not said either way

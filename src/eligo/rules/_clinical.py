@@ -201,7 +201,7 @@ def describe_months(months: int) -> str:
     return " ".join(parts)
 
 
-DiseaseStateName = Literal["relapsed", "refractory", "progressive", "persistent", "metastatic"]
+DiseaseStateName = Literal["relapsed", "refractory", "progressive", "persistent", "metastatic", "newly_diagnosed"]
 
 
 def _yes_no(value: bool) -> str:
