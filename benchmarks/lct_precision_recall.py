@@ -19,10 +19,11 @@ detail rows. Within a criterion we compare two multisets of tuples:
   ObservationRule and ClinicalScoreRule comparator direction and `value` (LCT's Observation entity
   covers vital signs, body measures and clinical scores as well as labs, so these thresholds count
   as "lab", normalised the same way: direction only, value rounded to 0.001; a weight given in pounds is
-  compared in kg, as the rule holds it; a scale of classes (NYHA, Child-Pugh, GMFCS) is not
-  counted: the annotators write its values as labels, "III or IV", which the gold side does not read
-  as numbers); for the same reason the other observation kinds: OrganFunctionRule `percent` (LVEF),
-  and LifeExpectancyRule `amount` in the unit written (the annotators' Value is "6" of "6 months").
+  compared in kg (an annotated Unit "lbs"/"pounds": the Value × 0.45359237, rounded to 0.1), as the
+  rule holds it; a scale of classes (NYHA, Child-Pugh, GMFCS) is not counted: the annotators write its
+  values as labels, "III or IV", which the gold side does not read as numbers); for the same reason
+  the other observation kinds: OrganFunctionRule `percent` (LVEF), and LifeExpectancyRule `amount` in
+  the unit written (the annotators' Value is "6" of "6 months").
   Performance scores are not counted: "ECOG < 3" is held as at most 2, and "0 or 1" has no
   numeric gold; every
   time window of a rule (WashoutRule min_days / min_hours / min_months / longer_for, and
@@ -119,10 +120,15 @@ def _number(text: str, words: bool = False) -> float | None:
         return None
 
 
+KG_PER_LB = 0.45359237
+POUNDS = re.compile(r"(?:lbs?|pounds?)\.?", re.I)
+
+
 def _comparison(
     brat: Brat, event_id: str, words: bool = False
 ) -> tuple[int, str | None, list[float], str | None] | None:
-    """(start, operator, values, temporal unit) of an Eq-Comparison event."""
+    """(start, operator, values, temporal unit) of an Eq-Comparison event; a value in pounds is given
+    in kg rounded to 0.1, as an observation rule holds a weight."""
     if event_id not in brat.events:
         return None
     kind, trigger, args = brat.events[event_id]
@@ -130,6 +136,7 @@ def _comparison(
         return None
     operator = unit = None
     values: list[float] = []
+    pounds = False
     for role, target in args:
         if role.startswith("Operator"):
             operator = brat.values.get(target)
@@ -139,6 +146,10 @@ def _comparison(
                 values.append(number)
         elif role.startswith("Temporal-Unit"):
             unit = brat.values.get(target)
+        elif role.startswith("Unit") and target in brat.spans:
+            pounds = bool(POUNDS.fullmatch(brat.spans[target][3].strip()))
+    if pounds:
+        values = [round(value * KG_PER_LB, 1) for value in values]
     return brat.spans[trigger][1], operator, values, unit
 
 

@@ -126,5 +126,7 @@ def test_a_multiple_of_normal_in_words_is_the_rules() -> None:
 def test_a_compared_number_a_lab_composite_does_not_carry_makes_it_partial() -> None:
     node = parsed("inclusion", "ANC ≥ 1,500/µL, platelets ≥ 100,000/µL, hemoglobin ≥ 9 g/dL")
     assert node.unparsed == () and not node.partial  # every compared number is a part's
-    node = parsed("inclusion", "A. HB > 90 g/L; B. ANC > 1.5 * 109/L; C. PLT > 80 * 109 /L")
+    # "HB" is read as haemoglobin now (issue #12, labs and observations): a test Eligo has no name for
+    # ("D-dimer") is a compared number no part carries.
+    node = parsed("inclusion", "A. D-dimer > 0.5 mg/L; B. ANC > 1.5 * 109/L; C. PLT > 80 * 109 /L")
     assert node.rule is not None and node.partial

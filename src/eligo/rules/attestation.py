@@ -94,6 +94,9 @@ def _read(text: str, section: Section | None) -> Rule | None:
             return None
         if "action" in found:
             found["action"] = _ACTION_TAIL.sub("", found["action"])
+            if found["action"][1:2].islower():
+                # a verb opening the criterion ("Read and speak English") is asked mid-sentence
+                found["action"] = found["action"][:1].lower() + found["action"][1:]
         action = (reading.says or "").format(**found).strip()
         negated = bool(reading.fields.get("negated", False))
         rules: list[Rule] = [

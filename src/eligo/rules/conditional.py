@@ -86,6 +86,9 @@ def condition_rule(text: str) -> tuple[Rule, str] | None:
         return whole
     parts = [part for part in re.split(r",\s*or\s+", text.strip(" ,.")) if part.strip()]
     if len(parts) < 2:
+        # "Gilbert disease or HCC": a condition or a diagnosis, each a whole vocabulary term
+        parts = [part for part in re.split(r"\s+or\s+", text.strip(" ,.")) if part.strip()]
+    if len(parts) < 2:
         return None
     found = [_one_condition(part) for part in parts]
     if any(item is None for item in found):

@@ -1067,9 +1067,18 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if not exceptions:
         return checked
     if ctx.section == "inclusion":
+        if _reads_exception(checked.rule) and not checked.unparsed:
+            return checked  # "the limit, or the exception's condition (with its own limit)"
         return Checked(None)  # a limit the exception lifts for some would rule them out
     # In an exclusion the exception only narrows who is excluded: the rule stays, never decisive.
     return Checked(checked.rule, tuple(dict.fromkeys((*checked.unparsed, *exceptions))))
+
+
+def _reads_exception(rule: Rule) -> bool:
+    """Whether the lab step read an inclusion's exception with its limit: any of the limit and the
+    condition the exception names (`lab_threshold._with_exception`), the only way a lab reading holds
+    a condition or a diagnosis."""
+    return isinstance(rule, AnyOf) and any(part.kind in ("condition", "diagnosis") for part in _leaves(rule))
 
 
 def _age_of_someone_else(text: str) -> bool:

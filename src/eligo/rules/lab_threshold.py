@@ -54,6 +54,7 @@ from eligo.rules._labs import (
 )
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.conditional import condition_rule
 from eligo.rules.creatinine_for_age import AgeSexLimit, CreatinineForAgeRule
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
@@ -218,6 +219,10 @@ _SEX_JOINER = _PATTERNS.regex("sex_joiner")
 _SEX_TAIL = _PATTERNS.regex("sex_tail")
 _SEX_LEAD = _PATTERNS.regex("sex_lead")
 
+_EXCEPTION_READING = _PATTERNS.regex("exception_reading")
+_EXCEPTION_LIMIT_FIRST = _PATTERNS.regex("exception_limit_first")
+_EXCEPTION_PERMITTED = _PATTERNS.regex("exception_permitted")
+_EXCEPTION_INTRO = _PATTERNS.regex("exception_intro")
 _AGE_ROW = _PATTERNS.regex("age_row")
 _TIME_AFTER = _PATTERNS.regex("time_after")
 _NOTHING_AFTER = _PATTERNS.regex("nothing_after")
@@ -605,15 +610,25 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
         return ranged
     if _AGE_ROW.fullmatch(text.strip(" .;")):
         return None  # a row of a creatinine table: its parent criterion reads the whole table
-    rows = _age_rows(" ".join([text, *(_clean(child) for child in ctx.children)]))
     masked = _AGE_ROW.sub(lambda m: " " * len(m.group()), text)
     masked = _NOTE.sub(lambda m: " " * len(m.group()), masked)
     masked = _SCOPE.sub(lambda m: " " * len(m.group()), masked)
     masked, exceptions = mask_exceptions(masked)
     if exceptions and ctx.section == "inclusion":
         # "ALT ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)": a limit read for everyone would rule
-        # out the patients the exception admits (a part left unread still rules out in an inclusion).
-        return None
+        # out the patients the exception admits (a part left unread still rules out in an inclusion),
+        # so the exception is read with it, or nothing is.
+        if len(exceptions) != 1 or ctx.children:
+            return None
+        masked = _EXCEPTION_INTRO.sub(lambda m: " " * len(m.group()), masked.rstrip()).ljust(len(masked))
+        found = _read_all(ctx, text, masked)
+        return None if found is None else _with_exception(ctx, found, exceptions[0])
+    return _read_all(ctx, text, masked)
+
+
+def _read_all(ctx: CriterionContext, text: str, masked: str) -> Rule | None:
+    """The labs of the criterion's text with its exceptions blanked out (`masked`)."""
+    rows = _age_rows(" ".join([text, *(_clean(child) for child in ctx.children)]))
     groups = _groups(masked, _mentions(masked))
     if not groups:
         return None
@@ -640,6 +655,66 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     if found is None or lead_sex is None:
         return found
     return AllOf(rules=(SexRule(sex=lead_sex), found))
+
+
+def _lab_parts(rule: Rule) -> list[LabThresholdRule] | None:
+    """The limits of a rule that is one lab limit or all of several (None for anything else)."""
+    if isinstance(rule, LabThresholdRule):
+        return [rule]
+    if isinstance(rule, AllOf) and all(isinstance(part, LabThresholdRule) for part in rule.rules):
+        return [part for part in rule.rules if isinstance(part, LabThresholdRule)]
+    return None
+
+
+def _laxer(alternative: LabThresholdRule, limit: LabThresholdRule) -> bool:
+    """Whether every result within `limit` is within `alternative` too (same test, same side)."""
+    if alternative.test != limit.test or alternative.max_age_days != limit.max_age_days:
+        return False
+    below = {"<": True, "<=": True, ">": False, ">=": False}
+    if below[alternative.comparator] != below[limit.comparator] or alternative.for_age != limit.for_age:
+        return False
+    if alternative.uln_multiple is not None and limit.uln_multiple is not None:
+        first, second = alternative.uln_multiple, limit.uln_multiple
+    elif alternative.value is not None and limit.value is not None and alternative.unit == limit.unit:
+        first, second = alternative.value, limit.value
+    else:
+        return False
+    return first >= second if below[limit.comparator] else first <= second
+
+
+def _with_exception(ctx: CriterionContext, rule: Rule, exception: str) -> Rule | None:
+    """ "Bilirubin ≤ 1.5 × ULN (unless Gilbert's syndrome, for whom ≤ 3 × ULN)": in an inclusion, the
+    limit, or the exception's condition with its own limit (with none, the condition lifts the limit).
+    Read only where the condition is known vocabulary and its limit is a laxer one of the same tests:
+    then "the limit, or the condition and its limit" is exactly what the trial says (issue #12)."""
+    labs = _lab_parts(rule)
+    exception = exception.strip(" ,;()")
+    match = _EXCEPTION_LIMIT_FIRST.match(exception) or _EXCEPTION_READING.match(exception)
+    if labs is None or match is None:
+        return None
+    found = condition_rule(match["cond"])
+    if found is None:
+        return None
+    condition = found[0]
+    written = _EXCEPTION_PERMITTED.sub("", (match["limit"] or "").strip(" ."))
+    if not written:
+        return AnyOf(rules=(rule, condition)) if match.groupdict().get("exempt") else None
+    if not _mentions(written):
+        # "unless liver metastases, in which case ≤ 5 × ULN": the limit's tests are the rule's.
+        names = [lab_spec(lab.test).synonyms[0] for lab in labs]
+        written = f"{' and '.join(names)} {written}"
+    read = extract_lab_thresholds(ctx.with_text(written))
+    alternatives = _lab_parts(read) if read is not None else None
+    if alternatives is None or len(alternatives) != len(labs) or len({lab.max_age_days for lab in labs}) != 1:
+        return None
+    # A recency stated for the criterion ("Within 2 weeks prior to registration: ...") is the exception's too.
+    recency = labs[0].max_age_days
+    if any(alternative.max_age_days not in (None, recency) for alternative in alternatives):
+        return None
+    alternatives = [alternative.model_copy(update={"max_age_days": recency}) for alternative in alternatives]
+    if not all(any(_laxer(alternative, lab) for alternative in alternatives) for lab in labs):
+        return None
+    return AnyOf(rules=(rule, AllOf(rules=(condition, *alternatives))))
 
 
 Sex = Literal["female", "male"]

@@ -17,7 +17,7 @@ from eligo.rules.patterns import patterns
 from eligo.rules.verdicts import Outcome
 from eligo.terms import Comparator
 
-_PERIOD_DAYS: dict[str, float] = {"days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25}
+_PERIOD_DAYS: dict[str, float] = {"hours": 1 / 24, "days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25}
 _FROM_SYMBOL: dict[str, Comparator] = {
     "≥": ">=",
     ">": ">",
@@ -25,6 +25,7 @@ _FROM_SYMBOL: dict[str, Comparator] = {
     "<": "<",
     "shorter than": "<",
     "longer than": ">",
+    "within": "<=",  # "life expectancy within 12 months"
 }
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -40,7 +41,7 @@ class LifeExpectancyRule(RuleBase):
     kind: Literal["life_expectancy"] = "life_expectancy"
     comparator: Comparator
     amount: int = Field(gt=0, le=1000)
-    unit: Literal["days", "weeks", "months", "years"]
+    unit: Literal["hours", "days", "weeks", "months", "years"]
 
     @property
     def months(self) -> float:
@@ -60,7 +61,8 @@ def extract_life_expectancy(context: CriterionContext) -> LifeExpectancyRule | N
     for pattern in block.compiled:
         match = pattern.match(text)
         if match is not None:
-            unit = match["unit"].lower().rstrip("s") + "s"
+            written_unit = match["unit"].lower()
+            unit = "hours" if written_unit == "h" else written_unit.rstrip("s") + "s"
             written = match.groupdict().get("comparator")
             return LifeExpectancyRule(
                 # no comparator: "Minimum life expectancy of 3 months"

@@ -25,6 +25,7 @@ from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger
+from eligo.rules.sex import SexRule
 from eligo.rules.verdicts import Outcome
 from eligo.terms import Comparator
 
@@ -278,6 +279,7 @@ _VITALS = patterns()["observation.vitals"]
 _VITAL_SINGLE = _VITALS.regex("single")
 _VITAL_RANGE = _VITALS.regex("range")
 _VITAL_PRESSURE = _VITALS.regex("pressure")
+_VITAL_BY_SEX = _VITALS.regex("by_sex")
 _FAHRENHEIT = re.compile(r"°\s*f|℉|degrees?\s*(?:f|fahrenheit)|f", re.I)
 _CELSIUS = re.compile(r"°\s*c|℃|degrees?\s*(?:c|celsius|centigrade)|c", re.I)
 _PER_MINUTE = re.compile(r"(?:breaths?|beats?)?\s*(?:/|per)\s*min(?:ute)?s?(?:\s*\(min\))?|bpm", re.I)
@@ -340,6 +342,9 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
             # list, all of it required.
             return AllOf(rules=(first, second))
         return _two(first, second, match["join"] and match["join"].lower())
+    match = _VITAL_BY_SEX.match(text)
+    if match is not None:
+        return _by_sex(match)
     match = _VITAL_PRESSURE.match(text)
     if match is not None:
         symbol = _FROM_SYMBOL[match["c1"]]
@@ -351,6 +356,23 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
         return AnyOf(rules=parts) if symbol in (">=", ">") else AllOf(rules=parts)
     match = _VITAL_RANGE.match(text)
     return _range(match, _vital_bound) if match is not None else None
+
+
+def _sex_of(word: str) -> Literal["female", "male"]:
+    return "female" if word.lower().startswith(("wom", "fem", "girl")) else "male"
+
+
+def _by_sex(match: re.Match[str]) -> Rule | None:
+    """ "QTc > 450 ms (men) or > 470 ms (women)": one limit for each sex, on the same side, read as "a boy
+    with his limit or a girl with hers" (the unit written once serves both)."""
+    sexes = (_sex_of(match["s1"]), _sex_of(match["s2"]))
+    first = _vital_bound(match["m1"], match["c1"], match["v1"], match["u1"])
+    second = _vital_bound(match["m1"], match["c2"], match["v2"], match["u2"] or match["u1"])
+    if sexes[0] == sexes[1] or first is None or second is None or _lower(first) != _lower(second):
+        return None
+    return AnyOf(
+        rules=tuple(AllOf(rules=(SexRule(sex=sex), bound)) for sex, bound in zip(sexes, (first, second), strict=True))
+    )
 
 
 @cache
@@ -447,7 +469,7 @@ KIND = RuleKind(
     evaluate_observation,
     (
         Step(extract_observation, patterns()["observation"].trigger),
-        Step(extract_body_size, Trigger(("bmi", "mass", "weight", "height"))),
+        Step(extract_body_size, Trigger(("bmi", "mass", "weight", "weigh", "weighs", "weighing", "height"))),
         Step(extract_defined_condition, Trigger(_DEFINED_WORDS)),
         Step(
             extract_vital_sign,

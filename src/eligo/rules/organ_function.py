@@ -4,6 +4,7 @@ extractor, evaluator and record."""
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -65,7 +66,7 @@ def extract_cardiac(context: CriterionContext) -> Rule | None:
     rules = [
         OrganFunctionRule(
             measure="ejection_fraction"
-            if "ejection" in m.group("m").lower() or "LVEF" in m.group("m")
+            if re.search(r"ejection|\bLV ?EF\b", m.group("m"), re.I)
             else "shortening_fraction",
             comparator=_SYMBOL_CMP[m.group("c")],
             percent=float(m.group("v")),
