@@ -69,6 +69,9 @@ _EXAMPLES = _PATTERNS.regex("examples")
 _EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
 _REASON = _PATTERNS.regex("reason")
 _REASON_WORDS = ("because", " been ")
+_ENUMERATOR = _PATTERNS.regex("enumerator")
+_TRAILING_HISTORY = _PATTERNS.regex("trailing_history")
+_BRACKETED = re.compile(r"\([^()]*\)")
 # Example lists longer than this are left alone (their pattern is tried only on criterion-sized text).
 _EXAMPLES_MAX_CHARS = 600
 
@@ -342,6 +345,8 @@ def _with_examples(context: CriterionContext, text: str) -> Rule | None:
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
     text = context.text.translate(_FULL_WIDTH) if "，" in context.text or "；" in context.text else context.text
+    if text[:1].isdigit() or text.startswith("("):
+        text = _ENUMERATOR.sub("", text)
     if any(word in text for word in _REASON_WORDS):
         text = _REASON.sub("", text)
     if "required" in text:
@@ -408,8 +413,13 @@ def extract_condition(context: CriterionContext) -> Rule | None:
             # "No evidence of dementia" listed as an exclusion: which way it is meant is a guess.
             return None
         present, body = False, negation.group(1)
+    trailing = _TRAILING_HISTORY.match(body)
+    if trailing is not None and _consume_conditions(_strip_framing(trailing["what"])) is not None:
+        # "HIV positive history": only where the words before are names ("psychiatric diagnosis" is one).
+        body = f"{trailing['word'].lower()} of {trailing['what']}"
     # A plain condition in an inclusion is one the child must have ("Controlled type 2 diabetes").
     window: dict[str, int] = {}
+    unwindowed = body
     span = _WITHIN_BRACKET.search(body) or _WITHIN_MONTHS.search(body) or _LESS_THAN_WINDOW.search(body)
     one = None if span is not None else _WITHIN_ONE.search(body)
     window_at = span or one
@@ -438,16 +448,17 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         names_found = _shared_lead(shared)
     if names_found is None:
         qualifier, names_found = _qualified_names(_strip_framing(body), written=body)
-    clause = _CLAUSE.search(body) if names_found is None and not window else None
-    if clause is not None and _CLAUSE_TOO_MUCH.search(clause["clause"]) is None:
-        # "Heart disease that would be a risk for anesthesia", "Anemia due to reasons other than MDS":
-        # a closing clause that narrows the names, kept as written in the qualifier (issue #12).
-        head = body[: clause.start()]
-        named = _consume_conditions(_strip_framing(head))
-        narrowed, names_found = (None, named) if named is not None else _qualified_names(_strip_framing(head), head)
-        said = clause["clause"].strip(" .,;")
-        qualifier = f"{narrowed}, {said}" if narrowed else said
-    if names_found is not None and present and context.section == "inclusion" and _BOTH.search(body):
+    names_text = body
+    if names_found is None and not window and (clause := _closing_clause(body)) is not None:
+        qualifier, names_found, names_text = clause
+    elif names_found is None and window and (clause := _closing_clause(unwindowed, window_inside=True)) is not None:
+        # "Active autoimmune disease that has required systemic treatment in the past 2 years": the window
+        # closes the clause, so it dates the treatment, not the illness, and stays in the qualifier (issue #12).
+        (qualifier, names_found, names_text), window = clause, {}
+    if names_text is not body:
+        # Only the names' own words say "ever" ("pneumonitis that required prior steroids" asks about now).
+        ever = not window and present and _EVER.search(names_text) is not None
+    if names_found is not None and present and context.section == "inclusion" and _BOTH.search(names_text):
         # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
         return None
     if names_found is None:
@@ -471,6 +482,34 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         ever=True if ever else None,
         **window,
     )
+
+
+def _closing_clause(body: str, window_inside: bool = False) -> tuple[str, list[str], str] | None:
+    """ "Heart disease that would be a risk for anesthesia", "Anemia due to reasons other than MDS": a
+    closing clause that narrows the names before it, kept as written in the qualifier (issue #12); the
+    qualifier, the names and the text they were read from, or None. With `window_inside`, a time window
+    may close the clause ("that required systemic treatment in the past 2 years") when nothing else in
+    it is too much."""
+    clause = _CLAUSE.search(body)
+    if clause is None:
+        return None
+    said = clause["clause"].strip(" .,;")
+    checked = said
+    if window_inside:
+        windows = [m for p in (*_WINDOWS, _WITHIN_ONE) if (m := p.search(said)) is not None]
+        if len(windows) != 1:
+            return None
+        checked = said[: windows[0].start()] + said[windows[0].end() :]
+        if "," in _BRACKETED.sub("", checked):
+            return None  # "..., cancer treatment of any kind within the last 6 months": a list, the window an item's
+    if _CLAUSE_TOO_MUCH.search(checked) is not None:
+        return None
+    head = body[: clause.start()]
+    named = _consume_conditions(_strip_framing(head))
+    narrowed, names = (None, named) if named is not None else _qualified_names(_strip_framing(head), head)
+    if names is None:
+        return None
+    return (f"{narrowed}, {said}" if narrowed else said), names, head
 
 
 # "liver disease or dysfunction": two names sharing their first word (issue #12).
