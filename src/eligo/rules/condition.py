@@ -12,7 +12,13 @@ from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording
-from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_framing, _synonyms_pattern
+from eligo.rules._clinical_text import (
+    _PERMISSIVE,
+    _consume_after_leading_framing,
+    _consume_conditions,
+    _strip_framing,
+    _synonyms_pattern,
+)
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
@@ -443,7 +449,12 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
-    qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
+    # The framing before the names is tried alone first ("a prior malignancy" is another cancer, not any cancer).
+    qualifier, names_found = None, (
+        _consume_conditions(body)
+        or _consume_after_leading_framing(body)
+        or _consume_conditions(_strip_framing(body))
+    )
     if names_found is None and (shared := _SHARED_LEAD.fullmatch(_strip_framing(body))) is not None:
         names_found = _shared_lead(shared)
     if names_found is None:
