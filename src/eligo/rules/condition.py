@@ -77,6 +77,8 @@ _REASON = _PATTERNS.regex("reason")
 _REASON_WORDS = ("because", " been ")
 _ENUMERATOR = _PATTERNS.regex("enumerator")
 _TRAILING_HISTORY = _PATTERNS.regex("trailing_history")
+_DURATION = _PATTERNS.regex("duration")
+_ENUMERATOR_BARE = _PATTERNS.regex("enumerator_bare")
 _BRACKETED = re.compile(r"\([^()]*\)")
 # Example lists longer than this are left alone (their pattern is tried only on criterion-sized text).
 _EXAMPLES_MAX_CHARS = 600
@@ -225,6 +227,14 @@ def _gloss_dropped(found: list[str], names: list[str]) -> str | None:
 
 
 @cache
+def _any_condition_name() -> re.Pattern[str]:
+    return _synonyms_pattern(tuple(s for term in clinical_vocab().conditions.values() for s in term.synonyms))
+
+
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
+
+
+@cache
 def _names_with_qualifiers() -> re.Pattern[str]:
     """The condition names that hold a qualifier word ("chronic obstructive pulmonary disease", "active
     infection"): the only names a qualifier found in a text can stand inside."""
@@ -352,7 +362,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
     text = context.text.translate(_FULL_WIDTH) if "，" in context.text or "；" in context.text else context.text
     if text[:1].isdigit() or text.startswith("("):
-        text = _ENUMERATOR.sub("", text)
+        text = _ENUMERATOR_BARE.sub("", _ENUMERATOR.sub("", text))
     if any(word in text for word in _REASON_WORDS):
         text = _REASON.sub("", text)
     if "required" in text:
@@ -423,6 +433,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if trailing is not None and _consume_conditions(_strip_framing(trailing["what"])) is not None:
         # "HIV positive history": only where the words before are names ("psychiatric diagnosis" is one).
         body = f"{trailing['word'].lower()} of {trailing['what']}"
+    lasting = _DURATION.search(body) if present else None
+    if lasting is not None:
+        body = body[: lasting.start()]  # kept as written in the qualifier, below
     # A plain condition in an inclusion is one the child must have ("Controlled type 2 diabetes").
     window: dict[str, int] = {}
     unwindowed = body
@@ -479,6 +492,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
     if present and context.section == "inclusion" and qualifier is not None and _HINDERS.search(qualifier):
         return None  # "... that would limit compliance" under an inclusion heading: an exclusion misplaced
+    if lasting is not None:
+        qualifier = f"{qualifier}, {lasting['clause']}" if qualifier else lasting["clause"]
     if exception is not None:
         qualifier = f"{qualifier}, {exception}" if qualifier else exception
     if set(names_found) <= _ALLERGY_KIND_READS and qualifier is None and not window:
@@ -515,6 +530,8 @@ def _closing_clause(body: str, window_inside: bool = False) -> tuple[str, list[s
             return None  # "..., cancer treatment of any kind within the last 6 months": a list, the window an item's
     if _CLAUSE_TOO_MUCH.search(checked) is not None:
         return None
+    if any(_any_condition_name().search(part) for part in _OR.split(said)[1:]):
+        return None  # "... that requires treatment or diabetes": another item, not a narrowing
     head = body[: clause.start()]
     named = _consume_conditions(_strip_framing(head))
     narrowed, names = (None, named) if named is not None else _qualified_names(_strip_framing(head), head)
