@@ -66,7 +66,7 @@ _BRACKETED_LEAD = _PATTERNS.regex("bracketed_lead")
 _TEST_EXAMPLES = _PATTERNS.regex("test_examples")
 _OR_CLAUSE = _PATTERNS.regex("or_clause")
 _MAX_CLAUSES = 6
-_OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history")
+_OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history", " or known")
 _EXCLUDED_TAIL = _PATTERNS.regex("excluded_tail")
 _TESTING_NOTE = _PATTERNS.regex("testing_note")
 # "human immunodeficiency virus [HIV]": an abbreviation in square brackets, read as in round ones.
@@ -329,6 +329,8 @@ def _each_clause(context: CriterionContext, text: str) -> Rule | None:
         return None
     if any(_WITHIN_BRACKET.search(part) or _WITHIN_MONTHS.search(part) or _WITHIN_ONE.search(part) for part in parts):
         return None
+    if parts[-1].endswith(")"):
+        return None  # "Known HIV or known hepatitis B or C (with a detectable viral load)": the bracket may be for all
     rules = [extract_condition(context.with_text(part)) for part in parts]
     read = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
     if len(parts) < 2 or len(read) < len(parts):
@@ -367,6 +369,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         text = _REASON.sub("", text)
     if "required" in text:
         text = _TESTING_NOTE.sub("", text)
+    if "(e" in text or "(for" in text:
+        # Before square brackets become round ones: a test bracket may hold "[HBsAg]" (issue #12).
+        text = _TEST_EXAMPLES.sub("", text)
     if "[" in text:
         text = _SQUARE_ABBREVIATION.sub(r"(\1)", text)
     text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", " ".join(text.split()).rstrip(".").rstrip(";"))
@@ -374,8 +379,6 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if "infectious)" in text:
         text = _BRACKETED_LEAD.sub(r"\1 ", text)
-    if "(e" in text or "(for" in text:
-        text = _TEST_EXAMPLES.sub("", text)
     if ";" in text:
         return _each_part(context, text)
     lowered = text.lower()
