@@ -181,3 +181,22 @@ def _framing_pattern() -> re.Pattern[str]:
 @lru_cache(maxsize=16384)
 def _strip_framing(text: str) -> str:
     return _SPACES.sub(" ", _framing_pattern().sub(" ", text)).strip(" .,;")
+
+
+@cache
+def _leading_framing_pattern() -> re.Pattern[str]:
+    framing = sorted(clinical_vocab().condition_framing, key=len, reverse=True)
+    return re.compile(rf"^\s*\b(?:{'|'.join(re.escape(f) for f in framing)})\b[\s,]*", re.IGNORECASE)
+
+
+def _consume_after_leading_framing(text: str) -> list[str] | None:
+    """The names after the framing words before them, taking those off one at a time ("Patients with a prior
+    or concurrent malignancy": "prior or concurrent malignancy" is a name before "prior" would go too), so
+    a name that holds a framing word keeps it; None when no such reading is left."""
+    pattern = _leading_framing_pattern()
+    while (match := pattern.match(text)) is not None and match.end() > 0:
+        text = text[match.end() :]
+        names = _consume_conditions(text)
+        if names is not None:
+            return names
+    return None

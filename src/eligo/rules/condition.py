@@ -12,7 +12,13 @@ from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording
-from eligo.rules._clinical_text import _PERMISSIVE, _consume_conditions, _strip_framing, _synonyms_pattern
+from eligo.rules._clinical_text import (
+    _PERMISSIVE,
+    _consume_after_leading_framing,
+    _consume_conditions,
+    _strip_framing,
+    _synonyms_pattern,
+)
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
@@ -62,7 +68,7 @@ _BRACKETED_LEAD = _PATTERNS.regex("bracketed_lead")
 _TEST_EXAMPLES = _PATTERNS.regex("test_examples")
 _OR_CLAUSE = _PATTERNS.regex("or_clause")
 _MAX_CLAUSES = 6
-_OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history")
+_OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history", " or known")
 _EXCLUDED_TAIL = _PATTERNS.regex("excluded_tail")
 _TESTING_NOTE = _PATTERNS.regex("testing_note")
 # "human immunodeficiency virus [HIV]": an abbreviation in square brackets, read as in round ones.
@@ -71,6 +77,11 @@ _EXAMPLES = _PATTERNS.regex("examples")
 _EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
 _REASON = _PATTERNS.regex("reason")
 _REASON_WORDS = ("because", " been ")
+_ENUMERATOR = _PATTERNS.regex("enumerator")
+_TRAILING_HISTORY = _PATTERNS.regex("trailing_history")
+_DURATION = _PATTERNS.regex("duration")
+_ENUMERATOR_BARE = _PATTERNS.regex("enumerator_bare")
+_BRACKETED = re.compile(r"\([^()]*\)")
 # Example lists longer than this are left alone (their pattern is tried only on criterion-sized text).
 _EXAMPLES_MAX_CHARS = 600
 
@@ -219,6 +230,14 @@ def _gloss_dropped(found: list[str], names: list[str]) -> str | None:
 
 
 @cache
+def _any_condition_name() -> re.Pattern[str]:
+    return _synonyms_pattern(tuple(s for term in clinical_vocab().conditions.values() for s in term.synonyms))
+
+
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
+
+
+@cache
 def _names_with_qualifiers() -> re.Pattern[str]:
     """The condition names that hold a qualifier word ("chronic obstructive pulmonary disease", "active
     infection"): the only names a qualifier found in a text can stand inside."""
@@ -312,6 +331,8 @@ def _each_clause(context: CriterionContext, text: str) -> Rule | None:
         return None
     if any(_WITHIN_BRACKET.search(part) or _WITHIN_MONTHS.search(part) or _WITHIN_ONE.search(part) for part in parts):
         return None
+    if parts[-1].endswith(")"):
+        return None  # "Known HIV or known hepatitis B or C (with a detectable viral load)": the bracket may be for all
     rules = [extract_condition(context.with_text(part)) for part in parts]
     read = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
     if len(parts) < 2 or len(read) < len(parts):
@@ -344,10 +365,15 @@ def _with_examples(context: CriterionContext, text: str) -> Rule | None:
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
     text = context.text.translate(_FULL_WIDTH) if "，" in context.text or "；" in context.text else context.text
+    if text[:1].isdigit() or text.startswith("("):
+        text = _ENUMERATOR_BARE.sub("", _ENUMERATOR.sub("", text))
     if any(word in text for word in _REASON_WORDS):
         text = _REASON.sub("", text)
     if "required" in text:
         text = _TESTING_NOTE.sub("", text)
+    if "(e" in text or "(for" in text:
+        # Before square brackets become round ones: a test bracket may hold "[HBsAg]" (issue #12).
+        text = _TEST_EXAMPLES.sub("", text)
     if "[" in text:
         text = _SQUARE_ABBREVIATION.sub(r"(\1)", text)
     text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", " ".join(text.split()).rstrip(".").rstrip(";"))
@@ -355,8 +381,6 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if "infectious)" in text:
         text = _BRACKETED_LEAD.sub(r"\1 ", text)
-    if "(e" in text or "(for" in text:
-        text = _TEST_EXAMPLES.sub("", text)
     if ";" in text:
         return _each_part(context, text)
     lowered = text.lower()
@@ -410,8 +434,16 @@ def extract_condition(context: CriterionContext) -> Rule | None:
             # "No evidence of dementia" listed as an exclusion: which way it is meant is a guess.
             return None
         present, body = False, negation.group(1)
+    trailing = _TRAILING_HISTORY.match(body)
+    if trailing is not None and _consume_conditions(_strip_framing(trailing["what"])) is not None:
+        # "HIV positive history": only where the words before are names ("psychiatric diagnosis" is one).
+        body = f"{trailing['word'].lower()} of {trailing['what']}"
+    lasting = _DURATION.search(body) if present else None
+    if lasting is not None:
+        body = body[: lasting.start()]  # kept as written in the qualifier, below
     # A plain condition in an inclusion is one the child must have ("Controlled type 2 diabetes").
     window: dict[str, int] = {}
+    unwindowed = body
     span = _WITHIN_BRACKET.search(body) or _WITHIN_MONTHS.search(body) or _LESS_THAN_WINDOW.search(body)
     one = None if span is not None else _WITHIN_ONE.search(body)
     window_at = span or one
@@ -435,21 +467,27 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
-    qualifier, names_found = None, _consume_conditions(body) or _consume_conditions(_strip_framing(body))
+    # The framing before the names is tried alone first ("a prior malignancy" is another cancer, not any cancer).
+    qualifier, names_found = None, (
+        _consume_conditions(body)
+        or _consume_after_leading_framing(body)
+        or _consume_conditions(_strip_framing(body))
+    )
     if names_found is None and (shared := _SHARED_LEAD.fullmatch(_strip_framing(body))) is not None:
         names_found = _shared_lead(shared)
     if names_found is None:
         qualifier, names_found = _qualified_names(_strip_framing(body), written=body)
-    clause = _CLAUSE.search(body) if names_found is None and not window else None
-    if clause is not None and _CLAUSE_TOO_MUCH.search(clause["clause"]) is None:
-        # "Heart disease that would be a risk for anesthesia", "Anemia due to reasons other than MDS":
-        # a closing clause that narrows the names, kept as written in the qualifier (issue #12).
-        head = body[: clause.start()]
-        named = _consume_conditions(_strip_framing(head))
-        narrowed, names_found = (None, named) if named is not None else _qualified_names(_strip_framing(head), head)
-        said = clause["clause"].strip(" .,;")
-        qualifier = f"{narrowed}, {said}" if narrowed else said
-    if names_found is not None and present and context.section == "inclusion" and _BOTH.search(body):
+    names_text = body
+    if names_found is None and not window and (clause := _closing_clause(body)) is not None:
+        qualifier, names_found, names_text = clause
+    elif names_found is None and window and (clause := _closing_clause(unwindowed, window_inside=True)) is not None:
+        # "Active autoimmune disease that has required systemic treatment in the past 2 years": the window
+        # closes the clause, so it dates the treatment, not the illness, and stays in the qualifier (issue #12).
+        (qualifier, names_found, names_text), window = clause, {}
+    if names_text is not body:
+        # Only the names' own words say "ever" ("pneumonitis that required prior steroids" asks about now).
+        ever = not window and present and _EVER.search(names_text) is not None
+    if names_found is not None and present and context.section == "inclusion" and _BOTH.search(names_text):
         # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
         return None
     if names_found is None:
@@ -472,6 +510,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         names_found = [name for name in names_found if name != "prior_malignancy"]
     if present and context.section == "inclusion" and qualifier is not None and _HINDERS.search(qualifier):
         return None  # "... that would limit compliance" under an inclusion heading: an exclusion misplaced
+    if lasting is not None:
+        qualifier = f"{qualifier}, {lasting['clause']}" if qualifier else lasting["clause"]
     if exception is not None:
         qualifier = f"{qualifier}, {exception}" if qualifier else exception
     if set(names_found) <= _ALLERGY_KIND_READS and qualifier is None and not window:
@@ -486,6 +526,36 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         ever=True if ever else None,
         **window,
     )
+
+
+def _closing_clause(body: str, window_inside: bool = False) -> tuple[str, list[str], str] | None:
+    """ "Heart disease that would be a risk for anesthesia", "Anemia due to reasons other than MDS": a
+    closing clause that narrows the names before it, kept as written in the qualifier (issue #12); the
+    qualifier, the names and the text they were read from, or None. With `window_inside`, a time window
+    may close the clause ("that required systemic treatment in the past 2 years") when nothing else in
+    it is too much."""
+    clause = _CLAUSE.search(body)
+    if clause is None:
+        return None
+    said = clause["clause"].strip(" .,;")
+    checked = said
+    if window_inside:
+        windows = [m for p in (*_WINDOWS, _WITHIN_ONE) if (m := p.search(said)) is not None]
+        if len(windows) != 1:
+            return None
+        checked = said[: windows[0].start()] + said[windows[0].end() :]
+        if "," in _BRACKETED.sub("", checked):
+            return None  # "..., cancer treatment of any kind within the last 6 months": a list, the window an item's
+    if _CLAUSE_TOO_MUCH.search(checked) is not None:
+        return None
+    if any(_any_condition_name().search(part) for part in _OR.split(said)[1:]):
+        return None  # "... that requires treatment or diabetes": another item, not a narrowing
+    head = body[: clause.start()]
+    named = _consume_conditions(_strip_framing(head))
+    narrowed, names = (None, named) if named is not None else _qualified_names(_strip_framing(head), head)
+    if names is None:
+        return None
+    return (f"{narrowed}, {said}" if narrowed else said), names, head
 
 
 # "liver disease or dysfunction": two names sharing their first word (issue #12).

@@ -1050,6 +1050,9 @@ def _window_left(ctx: CriterionContext, checked: Checked) -> Checked:
     window = _re(vocabulary().unread_window).search(ctx.text)
     if window is None or any(window.group(0).strip() in left for left in checked.unparsed):
         return checked
+    if any(window.group(0).strip() in (getattr(part, "qualifier", None) or "") for part in leaves):
+        # The window is in the qualifier the question shows ("... that required treatment in the past 2 years").
+        return checked
     return Checked(checked.rule, tuple(dict.fromkeys((*checked.unparsed, window.group(0).strip()))))
 
 
