@@ -78,6 +78,7 @@ _UNREAD_QUALIFIER = _PATTERNS.regex("unread_qualifier")
 _REFERENCE_TAIL = _PATTERNS.regex("reference_tail")
 _PROGRESSED_ON = _PATTERNS.regex("progressed_on")
 _PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
+_CONCURRENT = _PATTERNS.regex("concurrent")
 _CARVE_OUT_END = re.compile(r"[,;()]|\b(?:within|prior|before|after|during|for|in|or|and)\b", re.IGNORECASE)
 _EXAMPLE_OPENER = re.compile(r"\(?\b(?:e\.g|i\.e)\b\.?,?", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"[,/]|\b(?:or|and)\b")
@@ -527,6 +528,9 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         if exposure.transplant == "autologous":
             exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
         return PriorTherapyRule(exposure=exposure, condition="permitted")
+    concurrent = _CONCURRENT.match(sentence.strip())
+    if concurrent is not None:
+        return _concurrent(concurrent, ctx)
     progressed = _PROGRESSED_ON.match(sentence.strip())
     if progressed is not None:
         return _progressed_on(progressed)
@@ -570,6 +574,25 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
     negative = _NEGATIVE.search(sentence)
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
+
+
+def _concurrent(match: re.Match[str], ctx: CriterionContext) -> PriorTherapyRule | None:
+    """ "No concurrent immunotherapy" (an inclusion): not receiving it now; "Concurrent radiotherapy" (an
+    exclusion), "receiving chemotherapy": receiving it now. Read only when every word of the therapy is read."""
+    negated = bool(match["no"])
+    if match["concurrent"] and negated != (ctx.section == "inclusion"):
+        return None  # "no concurrent X" as an exclusion, or a bare "concurrent X" as an inclusion: unclear
+    what = match["what"]
+    exposure = _exposure(what)
+    if exposure is None or not _wholly_read(what):
+        return None
+    return PriorTherapyRule(exposure=exposure, condition="not_received" if negated else "received", timing="current")
+
+
+def _wholly_read(text: str) -> bool:
+    """Whether nothing but list words is left once the therapy phrases and agent names are read."""
+    _, rest = _phrases_in(_masked(text))
+    return bool(_LIST_FILLER.match(_agents_in(rest)[1]))
 
 
 def _progressed_on(match: re.Match[str]) -> PriorTherapyRule | None:
@@ -789,7 +812,7 @@ KIND = RuleKind(
                 words=(
                     "stem", "stored", "cd34", "mibg",
                     "alloge", "eligible", "regardless", "relapse", "progress", "recurre", "concomitant",
-                    "prior", "previous", "receiving",
+                    "prior", "previous", "receiving", "concurrent",
                     "hour", "hr", "day", "week", "wk", "month", "year",
                 ),
                 parent_words=("time", "currently", "receiving", "following"),
