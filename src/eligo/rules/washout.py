@@ -184,6 +184,8 @@ _STORED_CELLS = _PATTERNS.gated("stored_cells")
 _CD34 = _PATTERNS.regex("cd34")
 _CUMULATIVE = _PATTERNS.regex("cumulative")
 _OTHER_CLAUSE = _PATTERNS.regex("other_clause")
+_REQUIREMENT_WORDING = _PATTERNS.regex("requirement_wording")
+_ORGAN_TRANSPLANT = _PATTERNS.regex("organ_transplant")
 
 
 _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
@@ -196,6 +198,8 @@ def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
         return None
     if _PREGNANCY.search(text):
         return None  # "at least 28 days before she starts taking lenalidomide" is about contraception
+    if ctx.section == "exclusion" and _REQUIREMENT_WORDING.search(text):
+        return None  # a requirement worded as one, listed among the exclusions: which way it counts is unclear
     whole = _stem_cells(text)
     if whole is not None:
         return whole
@@ -512,6 +516,8 @@ def _target_text(sentence: str) -> str:
 
 def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | None:
     parent = ctx.parent_text or ""
+    if _ORGAN_TRANSPLANT.search(sentence):
+        return None  # an organ transplant is no therapy the exposure can name: it would be dropped
     if _ALLOGENEIC.search(sentence):
         exposure = _exposure(sentence)
         if exposure is None:
