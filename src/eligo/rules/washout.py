@@ -584,15 +584,20 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
 
 def _concurrent(match: re.Match[str], ctx: CriterionContext) -> PriorTherapyRule | None:
     """ "No concurrent immunotherapy" (an inclusion): not receiving it now; "Concurrent radiotherapy" (an
-    exclusion), "receiving chemotherapy": receiving it now. Read only when every word of the therapy is read."""
+    exclusion), "receiving chemotherapy": receiving it now; "Patients who have been treated with docetaxel",
+    "Exposure to anthracyclines": had it. Read only when every word of the therapy is read."""
     negated = bool(match["no"])
     if match["concurrent"] and negated != (ctx.section == "inclusion"):
         return None  # "no concurrent X" as an exclusion, or a bare "concurrent X" as an inclusion: unclear
     what = match["what"]
     exposure = _exposure(what)
-    if exposure is None or not _wholly_read(what):
-        return None
-    return PriorTherapyRule(exposure=exposure, condition="not_received" if negated else "received", timing="current")
+    if exposure is None or not _wholly_read(what) or "biologic" in exposure.therapy_classes:
+        return None  # "biological therapy" is an anti-cancer biologic only in a cancer trial (NCT03863405 is arthritis)
+    return PriorTherapyRule(
+        exposure=exposure,
+        condition="not_received" if negated else "received",
+        timing="ever" if match["ever"] else "current",
+    )
 
 
 def _wholly_read(text: str) -> bool:
@@ -818,7 +823,7 @@ KIND = RuleKind(
                 words=(
                     "stem", "stored", "cd34", "mibg",
                     "alloge", "eligible", "regardless", "relapse", "progress", "recurre", "concomitant",
-                    "prior", "previous", "receiving", "concurrent",
+                    "prior", "previous", "receiving", "concurrent", "treated", "exposure",
                     "hour", "hr", "day", "week", "wk", "month", "year",
                 ),
                 parent_words=("time", "currently", "receiving", "following"),
