@@ -535,8 +535,9 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
             exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
         return PriorTherapyRule(exposure=exposure, condition="permitted")
     concurrent = _CONCURRENT.match(sentence.strip())
-    if concurrent is not None:
-        return _concurrent(concurrent, ctx)
+    whole = _concurrent(concurrent, ctx) if concurrent is not None else None
+    if whole is not None:
+        return whole  # otherwise the readings below may still take it ("who are receiving X at the time of ...")
     progressed = _PROGRESSED_ON.match(sentence.strip())
     if progressed is not None:
         return _progressed_on(progressed)
