@@ -53,6 +53,9 @@ class MedicationDrug(BaseModel):
 
     names: tuple[str, ...] = Field(min_length=1)
     classes: tuple[str, ...] = Field(min_length=1)
+    # The DrugBank accession, read from the drug-named-entity-recognition package's DrugBank data
+    # when the entry was written (not a run-time dependency), as in drugs.yaml.
+    drugbank_id: str | None = Field(default=None, pattern=r"^DB\d{5}$")
 
     @property
     def name(self) -> str:

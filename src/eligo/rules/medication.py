@@ -242,6 +242,10 @@ def _explains(inside: str, found: Sequence[Term], classes: frozenset[str]) -> bo
     term = _term(inside)
     if term is not None:
         return term in found or (term.medication_class is not None and term.medication_class in classes)
+    # "dupilumab (REGN668/ SAR231893)": the same drug's other names, every one of them.
+    others = [_term(name) for name in re.split(r"\s*/\s*|\s*,\s*", inside.strip()) if name]
+    if len(others) > 1 and all(other is not None and other.drug is not None and other in found for other in others):
+        return True
     examples = _EXAMPLES.match(inside.strip())
     if examples is None or not classes:
         return False
@@ -452,6 +456,7 @@ _LEAD_WORDS_TRIGGER = (
     "treatment",
     "therapy",
     "administration",
+    "application",
     "receipt",
     "chronic",
     "regular",

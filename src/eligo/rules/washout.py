@@ -78,6 +78,7 @@ _UNREAD_QUALIFIER = _PATTERNS.regex("unread_qualifier")
 _REFERENCE_TAIL = _PATTERNS.regex("reference_tail")
 _PROGRESSED_ON = _PATTERNS.regex("progressed_on")
 _PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
+_CONCURRENT = _PATTERNS.regex("concurrent")
 _CARVE_OUT_END = re.compile(r"[,;()]|\b(?:within|prior|before|after|during|for|in|or|and)\b", re.IGNORECASE)
 _EXAMPLE_OPENER = re.compile(r"\(?\b(?:e\.g|i\.e)\b\.?,?", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"[,/]|\b(?:or|and)\b")
@@ -183,6 +184,8 @@ _STORED_CELLS = _PATTERNS.gated("stored_cells")
 _CD34 = _PATTERNS.regex("cd34")
 _CUMULATIVE = _PATTERNS.regex("cumulative")
 _OTHER_CLAUSE = _PATTERNS.regex("other_clause")
+_REQUIREMENT_WORDING = _PATTERNS.regex("requirement_wording")
+_ORGAN_TRANSPLANT = _PATTERNS.regex("organ_transplant")
 
 
 _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
@@ -195,6 +198,8 @@ def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
         return None
     if _PREGNANCY.search(text):
         return None  # "at least 28 days before she starts taking lenalidomide" is about contraception
+    if ctx.section == "exclusion" and _REQUIREMENT_WORDING.search(text):
+        return None  # a requirement worded as one, listed among the exclusions: which way it counts is unclear
     whole = _stem_cells(text)
     if whole is not None:
         return whole
@@ -518,6 +523,8 @@ def _target_text(sentence: str) -> str:
 
 def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | None:
     parent = ctx.parent_text or ""
+    if _ORGAN_TRANSPLANT.search(sentence):
+        return None  # an organ transplant is no therapy the exposure can name: it would be dropped
     if _ALLOGENEIC.search(sentence):
         exposure = _exposure(sentence)
         if exposure is None:
@@ -534,6 +541,10 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         if exposure.transplant == "autologous":
             exposure = exposure.model_copy(update={"therapy_classes": (), "myeloablative": _myeloablative(sentence)})
         return PriorTherapyRule(exposure=exposure, condition="permitted")
+    concurrent = _CONCURRENT.match(sentence.strip())
+    whole = _concurrent(concurrent, ctx) if concurrent is not None else None
+    if whole is not None:
+        return whole  # otherwise the readings below may still take it ("who are receiving X at the time of ...")
     progressed = _PROGRESSED_ON.match(sentence.strip())
     if progressed is not None:
         return _progressed_on(progressed)
@@ -577,6 +588,30 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
     negative = _NEGATIVE.search(sentence)
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
+
+
+def _concurrent(match: re.Match[str], ctx: CriterionContext) -> PriorTherapyRule | None:
+    """ "No concurrent immunotherapy" (an inclusion): not receiving it now; "Concurrent radiotherapy" (an
+    exclusion), "receiving chemotherapy": receiving it now; "Patients who have been treated with docetaxel",
+    "Exposure to anthracyclines": had it. Read only when every word of the therapy is read."""
+    negated = bool(match["no"])
+    if match["concurrent"] and negated != (ctx.section == "inclusion"):
+        return None  # "no concurrent X" as an exclusion, or a bare "concurrent X" as an inclusion: unclear
+    what = match["what"]
+    exposure = _exposure(what)
+    if exposure is None or not _wholly_read(what) or "biologic" in exposure.therapy_classes:
+        return None  # "biological therapy" is an anti-cancer biologic only in a cancer trial (NCT03863405 is arthritis)
+    return PriorTherapyRule(
+        exposure=exposure,
+        condition="not_received" if negated else "received",
+        timing="ever" if match["ever"] else "current",
+    )
+
+
+def _wholly_read(text: str) -> bool:
+    """Whether nothing but list words is left once the therapy phrases and agent names are read."""
+    _, rest = _phrases_in(_masked(text))
+    return bool(_LIST_FILLER.match(_agents_in(rest)[1]))
 
 
 def _progressed_on(match: re.Match[str]) -> PriorTherapyRule | None:
@@ -796,7 +831,7 @@ KIND = RuleKind(
                 words=(
                     "stem", "stored", "cd34", "mibg",
                     "alloge", "eligible", "regardless", "relapse", "progress", "recurre", "concomitant",
-                    "prior", "previous", "receiving",
+                    "prior", "previous", "receiving", "concurrent", "treated", "exposure",
                     "hour", "hr", "day", "week", "wk", "month", "year",
                 ),
                 parent_words=("time", "currently", "receiving", "following"),
