@@ -623,7 +623,7 @@ class Evaluation:
 
 
 # Kinds whose evidence states the limit compared ("…; the trial needs ≥ 18 years"), the same in either section.
-_LIMIT_KINDS = frozenset({"age", "sex", "lab_threshold"})
+_LIMIT_KINDS = frozenset({"age", "sex", "lab_threshold", "performance"})
 
 
 def _reads_as_needs(rule: Rule | None) -> bool:

@@ -23,7 +23,9 @@ _SCALE_NAMED = _PATTERNS.regex("scale_named")
 _LANSKY_THROUGH_AGE = _PATTERNS.regex("lansky_through_age")
 _ECOG_MAX = _PATTERNS.regex("ecog_max")
 _PS_MAX = _PATTERNS.regex("ps_max")
-_ECOG_CONDITION = _PATTERNS.regex("ecog_condition")  # matched from the end of the ECOG limit (`match` at a position)
+_ECOG_CONDITION = _PATTERNS.regex("ecog_condition")
+_ECOG_LOW = _PATTERNS.regex("ecog_low")
+_SCALE_LOW = _PATTERNS.regex("scale_low")  # matched from the end of the ECOG limit (`match` at a position)
 _SCALE = _PATTERNS.regex("scale")
 _AGE_ASIDE = _PATTERNS.regex("age_aside")
 _AGE_LEAD = _PATTERNS.regex("age_lead")
@@ -39,19 +41,35 @@ _MINIMUMS = tuple(
 
 class PerformanceRule(RuleBase):
     """Activity score thresholds. With both Lansky and Karnofsky minimums, the scale that
-    fits the child's age is used (Lansky through `lansky_through_age_years` completed years)."""
+    fits the child's age is used (Lansky through `lansky_through_age_years` completed years).
+
+    An exclusion states a *low* score ("ECOG ≥ 2", "Karnofsky < 70"): `ecog_min`, `karnofsky_max` and
+    `lansky_max` hold it as written, so the rule is met by the scores the trial excludes (issue #12).
+    One rule holds limits of one direction only."""
 
     kind: Literal["performance"] = "performance"
     lansky_min: int | None = Field(default=None, ge=0, le=100)
     karnofsky_min: int | None = Field(default=None, ge=0, le=100)
     ecog_max: int | None = Field(default=None, ge=0, le=5)
+    lansky_max: int | None = Field(default=None, ge=0, le=100)
+    karnofsky_max: int | None = Field(default=None, ge=0, le=100)
+    ecog_min: int | None = Field(default=None, ge=1, le=5)
     lansky_through_age_years: int = Field(default=16, ge=1, le=30)
 
     @model_validator(mode="after")
     def _some_scale(self) -> PerformanceRule:
-        if self.lansky_min is None and self.karnofsky_min is None and self.ecog_max is None:
+        good = (self.lansky_min, self.karnofsky_min, self.ecog_max)
+        low = (self.lansky_max, self.karnofsky_max, self.ecog_min)
+        if all(value is None for value in (*good, *low)):
             raise ValueError("a performance rule needs at least one scale")
+        if any(value is not None for value in good) and any(value is not None for value in low):
+            raise ValueError("a performance rule holds minimum scores or low scores, not both")
         return self
+
+    @property
+    def low(self) -> bool:
+        """The rule names low scores (an exclusion's), met by a child at or below them."""
+        return self.lansky_max is not None or self.karnofsky_max is not None or self.ecog_min is not None
 
     def thresholds_text(self) -> str:
         parts = []
@@ -63,12 +81,54 @@ class PerformanceRule(RuleBase):
             parts.append(f"Karnofsky ≥ {self.karnofsky_min}{age}")
         if self.ecog_max is not None:
             parts.append(f"ECOG ≤ {self.ecog_max}")
+        if self.lansky_max is not None:
+            age = f" (age {self.lansky_through_age_years} or under)" if self.karnofsky_max is not None else ""
+            parts.append(f"Lansky ≤ {self.lansky_max}{age}")
+        if self.karnofsky_max is not None:
+            age = f" (age {self.lansky_through_age_years + 1} or over)" if self.lansky_max is not None else ""
+            parts.append(f"Karnofsky ≤ {self.karnofsky_max}")
+        if self.ecog_min is not None:
+            parts.append(f"ECOG ≥ {self.ecog_min}")
         return _join(parts)
 
     def question(self, section: Section) -> str:
+        if self.ecog_min is not None and self.lansky_max is None and self.karnofsky_max is None:
+            return _q("performance_ecog_low", ecog=str(self.ecog_min))
+        if self.low:
+            return _q("performance_low", scores=self.thresholds_text())
         if self.lansky_min is None and self.karnofsky_min is None:
             return _q("performance_ecog", ecog=str(self.ecog_max))
         return _q("performance", scores=self.thresholds_text())
+
+
+def _low_scores(text: str) -> PerformanceRule | None:
+    """An exclusion's low score: "ECOG performance status ≥ 2", "ECOG 3 or 4", "Karnofsky < 70", "Poor
+    performance status (ECOG > 2)"; one scale, one limit (issue #12)."""
+    ecog = _ECOG_LOW.search(text)
+    scales = list(_SCALE_LOW.finditer(text))
+    if (ecog is not None) + len(scales) != 1 or len(_SCALE.findall(text)) > len(scales):
+        return None
+    if ecog is not None:
+        if _ECOG_CONDITION.match(text, ecog.end()):
+            return None
+        above, limit, first, last, more = ecog.group("above", "limit", "first", "last", "more")
+        if limit is not None:
+            low = int(limit) + (above == ">")
+        elif first is not None:
+            if int(last) < 4 or int(last) <= int(first):
+                return None  # "ECOG 1-2" as an exclusion: which scores it means is not clear
+            low = int(first)
+        else:
+            low = int(more)
+        return PerformanceRule(ecog_min=low) if 1 <= low <= 5 else None
+    match = scales[0]
+    if _ECOG_CONDITION.match(text, match.end()):
+        return None
+    value = int(match["value"])
+    if match["below"] == "<":
+        value -= 10 if value % 10 == 0 else 1  # the scales run in tens: "< 70" is 60 or lower
+    field = "karnofsky_max" if match["scale"].lower() in {"karnofsky", "kps"} else "lansky_max"
+    return PerformanceRule(**{field: value})
 
 
 def extract_performance(context: CriterionContext) -> Rule | None:
@@ -77,7 +137,10 @@ def extract_performance(context: CriterionContext) -> Rule | None:
     if len(text) > _LONGEST or not _SCALE_NAMED.search(text):
         return None  # a performance limit is a short criterion; a longer text is never read whole
     if context.section == "exclusion":
-        return None  # exclusions state a *low* score; the rule kind is written as a minimum
+        try:
+            return _low_scores(text)  # exclusions state a *low* score
+        except ValidationError:
+            return None
     fields: dict[str, int] = {}
     lansky_age = _LANSKY_THROUGH_AGE.search(text)
     if lansky_age is not None:
@@ -129,7 +192,9 @@ def _score_text(score: PerformanceScore) -> str:
 
 def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: date) -> Outcome:
     needs = f"the trial needs {rule.thresholds_text()}"
-    checks: list[tuple[str, int, bool]] = []  # (scale, threshold, higher is better)
+    checks: list[tuple[str, int, bool]] = []  # (scale, threshold, met at or above it)
+    if rule.low:
+        return _evaluate_low(rule, profile, on, needs)
     if rule.lansky_min is not None and rule.karnofsky_min is not None:
         months = profile.age_in_months_on(on)
         if months is None:
@@ -162,10 +227,39 @@ def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: dat
     )
 
 
+def _evaluate_low(rule: PerformanceRule, profile: PatientProfile, on: date, needs: str) -> Outcome:
+    """Met when the child's latest score is as low as the rule names (the scores an exclusion names)."""
+    checks: list[tuple[str, int, bool]] = []  # (scale, threshold, met at or above it)
+    if rule.lansky_max is not None and rule.karnofsky_max is not None:
+        months = profile.age_in_months_on(on)
+        if months is None:
+            return Outcome.unknown(
+                f"Age unknown, so the right scale (Lansky or Karnofsky) is unknown; {needs}.", "birth_date"
+            )
+        young = months // 12 <= rule.lansky_through_age_years
+        checks.append(("lansky", rule.lansky_max, False) if young else ("karnofsky", rule.karnofsky_max, False))
+    elif rule.lansky_max is not None:
+        checks.append(("lansky", rule.lansky_max, False))
+    elif rule.karnofsky_max is not None:
+        checks.append(("karnofsky", rule.karnofsky_max, False))
+    if rule.ecog_min is not None:
+        checks.append(("ecog", rule.ecog_min, True))
+    for scale, threshold, at_or_above in checks:
+        score = _latest(profile, scale)
+        if score is None:
+            continue
+        holds = score.score >= threshold if at_or_above else score.score <= threshold
+        return (Outcome.met if holds else Outcome.not_met)(f"{_score_text(score)}; {needs}.")
+    wanted = tuple(f"performance.{scale}" for scale, _, _ in checks)
+    return Outcome.unknown(
+        f"No {' or '.join(s.split('.')[1].capitalize() for s in wanted)} score in the profile; {needs}.", *wanted
+    )
+
+
 KIND = RuleKind(
     PerformanceRule,
     clinical_wording,
-    ("performance", "performance_ecog"),
+    ("performance", "performance_ecog", "performance_low", "performance_ecog_low"),
     evaluate_performance,
     (Step(extract_performance, _PATTERNS.trigger),),
 )
