@@ -126,3 +126,18 @@ def test_a_relapsed_child_does_not_meet_a_newly_diagnosed_trial() -> None:
     assert evaluate_disease_state(rule, new, on).verdict == "met"
     progressive = PatientProfile.model_validate({"disease_states": ["progressive"]})
     assert evaluate_disease_state(rule, progressive, on).verdict == "unknown"  # not said either way
+
+
+def _exclusion_rule(inclusion: str, exclusion: str) -> dict[str, object] | None:
+    nodes = parse_criteria(f"Inclusion Criteria:\n\n* {inclusion}\n\nExclusion Criteria:\n\n* {exclusion}\n")
+    node = nodes[-1]
+    assert node.section == "exclusion"
+    return None if node.rule is None else json.loads(node.rule.model_dump_json(exclude_none=True))
+
+
+def test_an_excluded_cancer_of_the_trials_own_family_is_read_and_a_second_cancer_is_not() -> None:
+    own = _exclusion_rule("Histologically confirmed cholangiocarcinoma", "Gallbladder cancer")
+    assert own == {"kind": "diagnosis", "diagnoses": ["gallbladder_cancer"]}  # both biliary tract cancers
+    second = _exclusion_rule("Histologically confirmed non-small cell lung cancer", "Myelodysplastic syndrome")
+    assert second is None  # the main diagnosis is lung cancer: a second cancer needs the family's answer
+    assert _exclusion_rule("Gall stone disease", "Gallbladder cancer") is None  # no cancer of the trial's own

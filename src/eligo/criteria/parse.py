@@ -45,10 +45,11 @@ from eligo.criteria.tree import CriteriaNode, GroupOp, NodeKind, names_a_healthy
 from eligo.rules.age import AgeRule
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, ConditionalRule
+from eligo.rules.diagnosis import DiagnosisRule
 from eligo.rules.extract import extract
 from eligo.rules.registry import Rule
 from eligo.rules.sex import SexRule
-from eligo.rules.walk import fold
+from eligo.rules.walk import fold, walk
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
@@ -193,11 +194,16 @@ def _detail(node: CriteriaNode) -> ParsedCriterion:
 
 
 def _parse_node(
-    node: CriteriaNode, parent_text: str | None, prefilter: bool, cancer_trial: bool = False
+    node: CriteriaNode,
+    parent_text: str | None,
+    prefilter: bool,
+    cancer_trial: bool = False,
+    trial_diagnoses: tuple[str, ...] = (),
 ) -> ParsedCriterion:
     if node.kind != "criterion":
         children = tuple(
-            _parse_node(child, node.text or parent_text, prefilter, cancer_trial) for child in node.children
+            _parse_node(child, node.text or parent_text, prefilter, cancer_trial, trial_diagnoses)
+            for child in node.children
         )
         return ParsedCriterion(**_node_fields(node), children=_siblings(children))
     match = _SCOPE.match(node.text)
@@ -209,11 +215,14 @@ def _parse_node(
         parent_text=parent_text,
         children=tuple(child.text for child in node.children) if node.group_op is None else (),
         cancer_trial=cancer_trial,
+        trial_diagnoses=trial_diagnoses,
     )
     if node.group_op is None:
         children = tuple(_detail(child) for child in node.children)
     else:
-        children = _siblings(tuple(_parse_node(child, node.text, prefilter, cancer_trial) for child in node.children))
+        children = _siblings(
+            tuple(_parse_node(child, node.text, prefilter, cancer_trial, trial_diagnoses) for child in node.children)
+        )
     try:
         found = extract(ctx, prefilter=prefilter)
         rule = found.rule
@@ -336,7 +345,10 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
     inclusion = _siblings(tuple(_parse_node(node, None, prefilter) for node in tree.inclusion))
     # The exclusions are read knowing whether the trial treats a cancer (see CriterionContext.cancer_trial).
     cancer_trial = any(_names_a_cancer(node) for node in inclusion)
-    return inclusion + _siblings(tuple(_parse_node(node, None, prefilter, cancer_trial) for node in tree.exclusion))
+    diagnoses = tuple(dict.fromkeys(name for node in inclusion for name in _required_diagnoses(node)))
+    return inclusion + _siblings(
+        tuple(_parse_node(node, None, prefilter, cancer_trial, diagnoses) for node in tree.exclusion)
+    )
 
 
 def _names_a_cancer(node: ParsedCriterion) -> bool:
@@ -349,6 +361,17 @@ def _names_a_cancer(node: ParsedCriterion) -> bool:
     ):
         return True
     return node.group_op is not None and any(_names_a_cancer(child) for child in node.children)
+
+
+def _required_diagnoses(node: ParsedCriterion) -> Iterator[str]:
+    """The diagnoses an inclusion criterion under a declared heading (or one under it) names."""
+    if node.section_source == "heading" and node.rule is not None:
+        for part in walk(node.rule):
+            if isinstance(part, DiagnosisRule):
+                yield from part.diagnoses
+    if node.group_op is not None:
+        for child in node.children:
+            yield from _required_diagnoses(child)
 
 
 def _is_diagnosis(rule: Rule) -> bool:

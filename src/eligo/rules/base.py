@@ -126,6 +126,9 @@ class CriterionContext(BaseModel):
     # Whether the trial's inclusion criteria name a cancer diagnosis (the trial treats a cancer): there an
     # exclusion's "History of malignancy" means another cancer, not the child's own (issue #12).
     cancer_trial: bool = False
+    # The diagnoses the trial's inclusion criteria require (canonical names): an exclusion naming a cancer
+    # of the same family is about the child's own cancer; any other is a second cancer (issue #12).
+    trial_diagnoses: tuple[str, ...] = ()
 
     @cached_property
     def normalized(self) -> str:
@@ -156,4 +159,5 @@ class CriterionContext(BaseModel):
             parent_text=self.parent_text,
             children=self.children,
             cancer_trial=self.cancer_trial,
+            trial_diagnoses=self.trial_diagnoses,
         )

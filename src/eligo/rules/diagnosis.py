@@ -112,8 +112,9 @@ def _read(text: str) -> _Reading | None:
     # ("confirmed by biopsy", "on previous biopsy", "by pathological cytology and histology").
     how = " ".join(part.lower() for part in (match.group(1), match.group("after")) if part)
     if how:
-        # Pathology may be a cytology report too: only histology or a biopsy said means tissue.
-        confirmation = "histologic_or_cytologic" if "cytolog" in how or "patholog" in how else "histologic"
+        # Pathology alone may be a cytology report too; histology or a biopsy said means tissue.
+        tissue = "histolog" in how or "biops" in how
+        confirmation = "histologic_or_cytologic" if "cytolog" in how or not tissue else "histologic"
     definition = match.group("defn").strip() if match.group("defn") else None
     rule = DiagnosisRule(diagnoses=tuple(names), confirmation=confirmation, definition=definition)
     return _Reading(rule, tuple(qualifiers))
@@ -124,7 +125,31 @@ def extract_diagnosis(context: CriterionContext) -> Rule | None:
     osteosarcoma", "Diagnosis of neuroblastoma as defined per INRC", "Histologically or cytologically
     confirmed diagnosis of non-small cell lung cancer". Qualifiers are left to `diagnosis_qualifiers`."""
     reading = _read(context.text)
-    return reading.rule if reading is not None else None
+    if reading is None:
+        return None
+    own = context.trial_diagnoses
+    if context.section == "exclusion" and not all(_same_family(name, own) for name in reading.rule.diagnoses):
+        # The rule compares the child's main diagnosis. An excluded cancer of the trial's own family
+        # ("Gall bladder cancer" in a bile-duct cancer trial) is about that; any other is a second cancer
+        # ("myelodysplastic syndrome/acute myeloid leukaemia" in a lung-cancer trial), which the comparison
+        # would never catch: left to the family (issue #12).
+        return None
+    return reading.rule
+
+
+# Umbrellas too broad to make two cancers one family.
+_BROAD = frozenset({"solid_tumor", "hematologic_malignancy"})
+
+
+def _same_family(name: str, trial: tuple[str, ...]) -> bool:
+    vocab = clinical_vocab()
+    parents = [p for p in vocab.diagnoses if p not in _BROAD and vocab.diagnosis_covers(p, name)]
+    return any(
+        vocab.diagnosis_covers(own, name)
+        or vocab.diagnosis_covers(name, own)
+        or any(vocab.diagnosis_covers(parent, own) for parent in parents)
+        for own in trial
+    )
 
 
 def diagnosis_qualifiers(text: str) -> tuple[str, ...]:
