@@ -248,7 +248,10 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
             draw,
             name=line_text,
             result=st.sampled_from(
-                ["positive", "negative", "amplified", "not_amplified", "mutated", "wild_type", "high", "low"]
+                [
+                    "positive", "negative", "amplified", "not_amplified", "mutated", "wild_type", "high", "low",
+                    "deficient", "proficient",
+                ]
             ),
         ),
         "extent": _drop_none(
