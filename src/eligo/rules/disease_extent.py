@@ -75,11 +75,11 @@ def _before(low: Stage, high: Stage) -> bool:
     return (low[0], low[1] or "") < (high[0], high[1] or "")
 
 
-def _stage_items(written: str, token: re.Pattern[str] = _STAGE_TOKEN) -> tuple[str, ...]:
+def _stage_items(written: str, stage_token: re.Pattern[str] = _STAGE_TOKEN) -> tuple[str, ...]:
     """The stages a trial lists ("IIIB, IIIC, or IV" -> IIIB, IIIC, IV; "IIIB-IV" -> one range;
     "IIIB/C" -> IIIB, IIIC; with `_NUMBERED_TOKEN`, "3 or 4" -> 3, 4)."""
     written = _SUBSTAGES.sub(lambda m: ", ".join(m[1] + letter for letter in m[2].split("/")), written)
-    tokens = list(token.finditer(written))
+    tokens = list(stage_token.finditer(written))
     items: list[str] = []
     joined = False
     for before, token in zip([None, *tokens], tokens, strict=False):
