@@ -52,7 +52,7 @@ from eligo.rules._general import general_vocab
 from eligo.rules._labs import exceptions_in
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
-from eligo.rules.diagnosis import diagnosis_qualifiers
+from eligo.rules.diagnosis import diagnosis_qualifiers, qualifier_groups
 from eligo.rules.drugs import therapy_vocabulary
 from eligo.rules.drugs import vocabulary as drug_vocabulary
 from eligo.rules.patterns import patterns
@@ -1132,11 +1132,11 @@ def _diagnosis(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
 
 
 def _qualifier_rules(qualifier: str, read: Reader) -> list[Rule] | None:
-    """The rules of one diagnosis qualifier read whole, or else of each of its comma-separated parts, all
-    of which describe the one tumour ("metastatic, hormone-receptor positive, HER2 negative"); None
-    when any part is left unread."""
-    whole = [qualifier]
-    parts = [part.strip() for part in qualifier.split(",") if part.strip()]
+    """The rules of one diagnosis qualifier read whole, or else of each of its parts, all of which
+    describe the one tumour ("metastatic, hormone-receptor positive, HER2 negative", "metastatic
+    HER2-positive"); None when any part is left unread."""
+    whole = (qualifier,)
+    parts = qualifier_groups(qualifier)
     for pieces in (whole, parts) if len(parts) > 1 else (whole,):
         rules: list[Rule] = []
         for piece in pieces:

@@ -320,8 +320,9 @@ def _either(joins: set[str], findings: list[str], negated: bool) -> bool | None:
         return None if negated or absent == {False} else False
     join = joins.pop()
     if join == "/":
-        # "ER/PR-positive" is either; "EGFR/ALK wild-type" both. Mixed or negated: not said.
-        return None if negated or len(absent) != 1 else not absent.pop()
+        # "ER/PR-positive" is either; "EGFR/ALK wild-type" both, and so is a description of one tumour
+        # ("HR+/HER2-"). Negated: not said.
+        return None if negated else absent == {False}
     return (join in ("or", "and/or")) != negated
 
 
