@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from eligo.patients.profile import DiseaseState
+from eligo.patients.profile import DiseaseState, TumourMarker
 from eligo.terms import RADIATION_FIELDS
 from eligo.units import plausible, to_canonical
 
@@ -247,9 +247,7 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         "tumour_markers": _rows(
             draw,
             name=line_text,
-            result=st.sampled_from(
-                ["positive", "negative", "amplified", "not_amplified", "mutated", "wild_type", "high", "low"]
-            ),
+            result=st.sampled_from(get_args(TumourMarker.model_fields["result"].annotation)),
         ),
         "extent": _drop_none(
             {

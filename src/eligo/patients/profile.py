@@ -188,7 +188,10 @@ class TumourMarker(Fact):
     """A histology or molecular marker result as the report words it ("HER2", "positive")."""
 
     name: Text
-    result: Literal["positive", "negative", "amplified", "not_amplified", "mutated", "wild_type", "high", "low"]
+    result: Literal[
+        "positive", "negative", "amplified", "not_amplified", "mutated", "wild_type", "high", "low",
+        "deficient", "proficient",
+    ]  # fmt: skip
 
 
 class DiseaseExtent(Fact):

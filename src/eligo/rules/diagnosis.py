@@ -34,6 +34,8 @@ _HIGH_RISK = _PATTERNS.regex("high_risk")
 _FILLER = _PATTERNS.regex("filler")
 _QUALIFIER = _PATTERNS.regex("qualifier")
 _EDGE = _PATTERNS.regex("edge")
+_QUALIFIER_UNIT = _PATTERNS.regex("qualifier_unit")
+_QUALIFIER_JOIN = _PATTERNS.regex("qualifier_join")
 
 
 class DiagnosisRule(RuleBase):
@@ -159,6 +161,27 @@ def diagnosis_qualifiers(text: str) -> tuple[str, ...]:
     return reading.qualifiers if reading is not None else ()
 
 
+def qualifier_groups(qualifier: str) -> tuple[str, ...]:
+    """A diagnosis qualifier cut where nothing but a space or a comma stands between two of its words
+    ("metastatic HER2-positive" -> "metastatic", "HER2-positive"), each part describing the same
+    tumour; words joined by "or", "and" or "/" stay together ("locally advanced or metastatic",
+    "HR+/HER2-"). The whole qualifier alone when it does not cut into qualifier words."""
+    groups: list[str] = []
+    start = position = 0
+    while position < len(qualifier):
+        unit = _QUALIFIER_UNIT.match(qualifier, position)
+        if unit is None or unit.end() == position:
+            return (qualifier,)
+        join = _QUALIFIER_JOIN.match(qualifier, unit.end())
+        between = join[0] if join is not None else ""
+        end = unit.end() + len(between)
+        if end >= len(qualifier) or between.strip() in ("", ","):
+            groups.append(qualifier[start : unit.end()])
+            start = end
+        position = end
+    return tuple(groups)
+
+
 def evaluate_diagnosis(rule: DiagnosisRule, profile: PatientProfile, on: date) -> Outcome:
     vocab = clinical_vocab()
     wanted = " or ".join(vocab.diagnoses[d].display for d in rule.diagnoses)
@@ -211,4 +234,5 @@ __all__ = [
     "diagnosis_words",
     "evaluate_diagnosis",
     "extract_diagnosis",
+    "qualifier_groups",
 ]

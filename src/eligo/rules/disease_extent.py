@@ -53,6 +53,10 @@ _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 # A stage as a profile or a trial writes it: Roman or Arabic numeral and an optional substage letter.
 _STAGE = re.compile(r"^(?:stage\s*)?(IV|III|II|I|[1-4])([A-D])?$", re.IGNORECASE)
 _STAGE_TOKEN = re.compile(r"(?-i:IV|III|II|I)(?:[A-Da-d](?![A-Za-z]))?")
+# Substages of one stage written once ("IIIB/C", "IIIA/B"; the melanoma and lung cancer trials' shorthand).
+_SUBSTAGES = re.compile(r"(?-i:(IV|III|II|I))((?-i:[A-D])(?:/(?-i:[A-D]))+)(?![A-Za-z])")
+# An Arabic stage, read only after a cancer staging system's name ("INSS stage 4", "AJCC stage 3B").
+_NUMBERED_TOKEN = re.compile(r"[1-4](?:[A-Da-d](?![A-Za-z]))?")
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|to)\s*(?:stage\s+)?$", re.IGNORECASE)
 Stage = tuple[int, str | None]  # (number, substage letter or None when not given)
 
@@ -71,9 +75,11 @@ def _before(low: Stage, high: Stage) -> bool:
     return (low[0], low[1] or "") < (high[0], high[1] or "")
 
 
-def _stage_items(written: str) -> tuple[str, ...]:
-    """The stages a trial lists ("IIIB, IIIC, or IV" -> IIIB, IIIC, IV; "IIIB-IV" -> one range)."""
-    tokens = list(_STAGE_TOKEN.finditer(written))
+def _stage_items(written: str, stage_token: re.Pattern[str] = _STAGE_TOKEN) -> tuple[str, ...]:
+    """The stages a trial lists ("IIIB, IIIC, or IV" -> IIIB, IIIC, IV; "IIIB-IV" -> one range;
+    "IIIB/C" -> IIIB, IIIC; with `_NUMBERED_TOKEN`, "3 or 4" -> 3, 4)."""
+    written = _SUBSTAGES.sub(lambda m: ", ".join(m[1] + letter for letter in m[2].split("/")), written)
+    tokens = list(stage_token.finditer(written))
     items: list[str] = []
     joined = False
     for before, token in zip([None, *tokens], tokens, strict=False):
@@ -174,6 +180,8 @@ def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | Non
             return DiseaseExtentRule(feature=feature, standard=standard)
         if groups.get("stages"):
             return DiseaseExtentRule(feature="stage", stages=_stage_items(groups["stages"]))
+        if groups.get("numbered"):
+            return DiseaseExtentRule(feature="stage", stages=_stage_items(groups["numbered"], _NUMBERED_TOKEN))
         extent = next((feature for group, feature in _EXTENT_GROUPS.items() if groups.get(group)), None)
         if extent is not None:
             return DiseaseExtentRule(feature=extent)

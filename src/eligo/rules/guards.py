@@ -52,7 +52,7 @@ from eligo.rules._general import general_vocab
 from eligo.rules._labs import exceptions_in
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
-from eligo.rules.diagnosis import diagnosis_qualifiers
+from eligo.rules.diagnosis import diagnosis_qualifiers, qualifier_groups
 from eligo.rules.drugs import therapy_vocabulary
 from eligo.rules.drugs import vocabulary as drug_vocabulary
 from eligo.rules.patterns import patterns
@@ -1134,13 +1134,31 @@ def _diagnosis(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     kept: list[Rule] = [rule]
     unparsed: list[str] = []
     for qualifier in diagnosis_qualifiers(ctx.text):
-        found = read(qualifier)
-        if found is not None and found.rule is not None and not found.unparsed and found.rule.kind != "diagnosis":
-            kept.append(found.rule)
-        else:
+        rules = _qualifier_rules(qualifier, read)
+        if rules is None:
             unparsed.append(qualifier)
+        else:
+            kept.extend(rules)
     combined = kept[0] if len(kept) == 1 else AllOf(rules=tuple(kept))
     return Checked(combined, tuple(unparsed))
+
+
+def _qualifier_rules(qualifier: str, read: Reader) -> list[Rule] | None:
+    """The rules of one diagnosis qualifier read whole, or else of each of its parts, all of which
+    describe the one tumour ("metastatic, hormone-receptor positive, HER2 negative", "metastatic
+    HER2-positive"); None when any part is left unread."""
+    whole = (qualifier,)
+    parts = qualifier_groups(qualifier)
+    for pieces in (whole, parts) if len(parts) > 1 else (whole,):
+        rules: list[Rule] = []
+        for piece in pieces:
+            found = read(piece)
+            if found is None or found.rule is None or found.unparsed or found.rule.kind == "diagnosis":
+                break
+            rules.append(found.rule)
+        else:
+            return rules
+    return None
 
 
 __all__ = [

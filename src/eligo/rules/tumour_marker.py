@@ -37,6 +37,7 @@ _NEGATION = _PATTERNS.regex("negation")
 _FINDING = _PATTERNS.regex("finding")
 _JOIN = _PATTERNS.regex("join")
 _TAIL = _PATTERNS.regex("tail")
+_ABBREVIATION = _PATTERNS.regex("abbreviation")
 
 # The finding words as a criterion writes them, by the finding they name before a marker's aliases.
 _WORD_FINDING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -49,6 +50,8 @@ _WORD_FINDING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"rearrangements?|rearranged|translocations?|fusions?|fusion[- ]positive", "rearranged"),
         (r"amplified|amplification|over-?expression|over-?expressing", "amplified"),
         (r"high|h", "high"),
+        (r"deficient|deficiency", "deficient"),
+        (r"proficient", "proficient"),
     )
 )
 
@@ -57,6 +60,7 @@ class _Finding(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     says: str
     opposite: str | None = None
+    absent: bool = False  # the marker is not there or normal ("negative", "wild type")
 
 
 class _Named(BaseModel):
@@ -84,6 +88,15 @@ class _Group(_Named):
     findings: dict[str, _Combination]
 
 
+class _Written(BaseModel):
+    """A marker and its finding in one word ("dMMR", "MSS")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    marker: str
+    finding: str
+    cased: bool = False
+
+
 class MarkerVocab(BaseModel):
     """vocab/markers.yaml: the markers, their findings and the groups that stand for several."""
 
@@ -91,6 +104,7 @@ class MarkerVocab(BaseModel):
     findings: dict[str, _Finding]
     markers: dict[str, _Marker]
     groups: dict[str, _Group] = {}
+    written: dict[str, _Written] = {}
 
     @model_validator(mode="after")
     def _cross_checked(self) -> MarkerVocab:
@@ -103,6 +117,9 @@ class MarkerVocab(BaseModel):
                 for part, wanted in (*combination.any_of, *combination.all_of):
                     if part not in self.markers or wanted not in self.markers[part].results:
                         raise ValueError(f"group {name!r}: no marker {part!r} with finding {wanted!r}")
+        for name, fused in self.written.items():
+            if fused.marker not in self.markers or fused.finding not in self.markers[fused.marker].results:
+                raise ValueError(f"written {name!r}: no marker {fused.marker!r} with finding {fused.finding!r}")
         return self
 
     def canonical(self, name: str) -> str | None:
@@ -122,7 +139,8 @@ def marker_vocab() -> MarkerVocab:
 
 @cache
 def _names() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pattern for every marker and group name (longest first, whole words), and name -> key."""
+    """One pattern for every marker, group and written-with-its-finding name (longest first, whole
+    words), and name -> key (a `written` name's key is the name itself, as written in the vocabulary)."""
     vocab = marker_vocab()
     keys: dict[str, str] = {}
     parts: list[tuple[int, str]] = []
@@ -134,8 +152,12 @@ def _names() -> tuple[re.Pattern[str], dict[str, str]]:
         for synonym in entry.cased:
             keys[synonym] = key
             parts.append((len(synonym), f"(?-i:{re.escape(synonym)})"))
+    for name, fused in vocab.written.items():
+        keys[name if fused.cased else name.lower()] = name
+        parts.append((len(name), f"(?-i:{re.escape(name)})" if fused.cased else re.escape(name)))
     alternatives = "|".join(p for _, p in sorted(parts, key=lambda part: -part[0]))
-    return re.compile(rf"(?<![\w/-])(?:{alternatives})(?![\w/])", re.IGNORECASE), keys
+    # "/" may join two names ("ER/PR-positive"); the longer name is tried first ("HER2/neu").
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?!\w)", re.IGNORECASE), keys
 
 
 class TumourMarkerRule(RuleBase):
@@ -194,15 +216,41 @@ def _rules_for(key: str, finding: str, negated: bool) -> Rule | None:
     return TumourMarkerRule(marker=key, finding=finding)
 
 
+def _one(text: str) -> tuple[str, str] | None:
+    """The marker and finding of a text that is one marker with its finding ("MSI-H", "dMMR"), or None."""
+    names, keys = _names()
+    name = names.fullmatch(text) or names.match(text)
+    if name is None:
+        return None
+    key = keys.get(name[0].lower()) or keys.get(name[0])
+    written = marker_vocab().written.get(key or "")
+    if written is not None:
+        return (written.marker, written.finding) if name.end() == len(text) else None
+    found = _FINDING.fullmatch(text, name.end())
+    finding = None if key is None or found is None else _finding_of(key, found["word"])
+    return None if key is None or finding is None else (key, finding)
+
+
+def _abbreviation_end(text: str, end: int, key: str, finding: str | None) -> int:
+    """Past a bracketed abbreviation that says the same marker and finding again ("mismatch repair
+    deficient (dMMR)", "microsatellite instability-high (MSI-H)"); `end` when there is none."""
+    bracket = _ABBREVIATION.match(text, end)
+    if bracket is None or finding is None or _one(bracket["inside"].strip()) != (key, finding):
+        return end
+    return bracket.end()
+
+
 def extract_tumour_marker(context: CriterionContext) -> Rule | None:
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
+    vocab = marker_vocab()
     names, keys = _names()
     position = _LEAD.match(text).end()  # type: ignore[union-attr]  # the lead is optional: it always matches
     negation = _NEGATION.match(text, position)
     negated = negation is not None
     if negation is not None:
         position = _LEAD.match(text, negation.end()).end()  # type: ignore[union-attr]
-    items: list[tuple[str, str | None]] = []
+    # Each marker named: its key, the finding word after it, and the finding a written form carries.
+    items: list[tuple[str, str | None, str | None]] = []
     joins: set[str] = set()
     while True:
         name = names.match(text, position)
@@ -211,11 +259,19 @@ def extract_tumour_marker(context: CriterionContext) -> Rule | None:
         key = keys.get(name[0].lower()) or keys.get(name[0])
         if key is None:
             return None
-        found = _FINDING.match(text, name.end())
+        written = vocab.written.get(key)
+        found = None if written is not None else _FINDING.match(text, name.end())
         word = found["word"] if found is not None else None
         end = found.end() if found is not None else name.end()
-        items.append((key, word))
-        if word is not None and _TAIL.match(text[end:]):
+        if written is not None:
+            key, fixed = written.marker, written.finding
+            end = _abbreviation_end(text, end, key, fixed)
+        else:
+            fixed = None
+            if word is not None:
+                end = _abbreviation_end(text, end, key, _finding_of(key, word))
+        items.append((key, word, fixed))
+        if (word is not None or fixed is not None) and _TAIL.match(text[end:]):
             break
         following = names.search(text, end)
         join = _JOIN.match(text[end : following.start()]) if following is not None else None
@@ -224,28 +280,50 @@ def extract_tumour_marker(context: CriterionContext) -> Rule | None:
         joins.add(join["join"].lstrip(",").strip() or ",")
         position = following.start()
     # A marker without its own word takes the next one ("ER and PR negative").
-    words: list[str] = []
+    findings: list[str] = []
     pending = None
-    for _, word in reversed(items):
+    for key, word, fixed in reversed(items):
+        if fixed is not None:
+            findings.append(fixed)
+            continue
         pending = word or pending
-        if pending is None:
+        finding = None if pending is None else _finding_of(key, pending)
+        if finding is None:
             return None
-        words.append(pending)
-    words.reverse()
+        findings.append(finding)
+    findings.reverse()
     rules: list[Rule] = []
-    for (key, _), word in zip(items, words, strict=True):
-        finding = _finding_of(key, word)
-        rule = None if finding is None else _rules_for(key, finding, negated)
+    for (key, _, _), finding in zip(items, findings, strict=True):
+        rule = _rules_for(key, finding, negated)
         if rule is None:
             return None
         rules.append(rule)
     if len(rules) == 1:
         return rules[0]
     joins.discard(",")
-    if len(joins) != 1:
-        return None  # "or" and "and" together: which binds first is not written
-    either = (joins.pop() in ("or", "and/or")) != negated
+    either = _either(joins, findings, negated)
+    if either is None:
+        return None
     return AnyOf(rules=tuple(rules)) if either else AllOf(rules=tuple(rules))
+
+
+def _either(joins: set[str], findings: list[str], negated: bool) -> bool | None:
+    """Whether any one of several markers will do (True), all are asked for (False), or the joins do
+    not say (None): "or" and "and" together, a negated "/" or "," list, or one that could be either."""
+    if len(joins) > 1:
+        return None  # "or" and "and" together: which binds first is not written
+    absent = {marker_vocab().findings[finding].absent for finding in findings}
+    if not joins:
+        # Commas alone: a description of one tumour ("HR-positive, HER2-negative") or markers all
+        # absent ("ER, PR, HER2 negative") asks for all; a list of findings present ("EGFR mutation,
+        # ALK rearrangement") may be a list of alternatives or of reasons.
+        return None if negated or absent == {False} else False
+    join = joins.pop()
+    if join == "/":
+        # "ER/PR-positive" is either; "EGFR/ALK wild-type" both, and so is a description of one tumour
+        # ("HR+/HER2-"). Negated: not said.
+        return None if negated else absent == {False}
+    return (join in ("or", "and/or")) != negated
 
 
 def _shown(marker: str, result: str) -> str | None:
@@ -272,8 +350,11 @@ def evaluate_tumour_marker(rule: TumourMarkerRule, profile: PatientProfile, on: 
 def _trigger() -> Trigger | None:
     vocab = marker_vocab()
     entries: list[_Named] = [*vocab.markers.values(), *vocab.groups.values()]
-    lower = phrase_words(s for entry in entries for s in entry.synonyms)
-    cased = phrase_words((s for entry in entries for s in entry.cased), case_sensitive=True)
+    written = vocab.written.items()
+    lower = phrase_words([*(s for entry in entries for s in entry.synonyms), *(n for n, w in written if not w.cased)])
+    cased = phrase_words(
+        [*(s for entry in entries for s in entry.cased), *(n for n, w in written if w.cased)], case_sensitive=True
+    )
     return None if lower is None or cased is None else Trigger((*lower, *cased))
 
 
