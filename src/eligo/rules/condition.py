@@ -54,6 +54,8 @@ _WIDENING = _PATTERNS.regex("widening")
 _JUSTIFICATION = _PATTERNS.regex("justification")
 _BRACKET_SCOPE = _PATTERNS.regex("bracket_scope")
 _ALLERGY_KIND_READS = frozenset({"food_allergy", "drug_allergy"})
+# Any illness besides the one the trial is for (vocab/conditions/general.yaml).
+_ANY_ILLNESS = "medical_condition"
 _RECENT = _PATTERNS.regex("recent")
 _PARENT_NEGATION = _PATTERNS.regex("parent_negation")
 _BOTH = _PATTERNS.regex("both")
@@ -508,6 +510,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     elif "malignancy" in names_found and "prior_malignancy" in names_found:
         # "Concurrent malignancy or a history of malignancy" (NCT02552212): any cancer covers the other one.
         names_found = [name for name in names_found if name != "prior_malignancy"]
+    if present and context.section == "inclusion" and _ANY_ILLNESS in names_found:
+        return None  # "Patients with a serious illness" asks for the trial's own illness, not another one
     if present and context.section == "inclusion" and qualifier is not None and _HINDERS.search(qualifier):
         return None  # "... that would limit compliance" under an inclusion heading: an exclusion misplaced
     if lasting is not None:
