@@ -512,6 +512,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         names_found = [name for name in names_found if name != "prior_malignancy"]
     if present and context.section == "inclusion" and _ANY_ILLNESS in names_found:
         return None  # "Patients with a serious illness" asks for the trial's own illness, not another one
+    if present and names_found == [_ANY_ILLNESS] and qualifier is None and exception is None and not window:
+        return None  # "Any medical condition": every trial means one that matters; which is not said
     if present and context.section == "inclusion" and qualifier is not None and _HINDERS.search(qualifier):
         return None  # "... that would limit compliance" under an inclusion heading: an exclusion misplaced
     if lasting is not None:
