@@ -66,6 +66,8 @@ def extract_disease_with_diagnosis(context: CriterionContext) -> Rule | None:
     diagnosis based on ...", "High-risk neuroblastoma patients with either primary refractory
     disease or incomplete response to salvage treatment (...) evaluable in bone and/or bone marrow"."""
     text = context.text.strip().rstrip(".")
+    if _first_diagnosis(text) is None:
+        return None  # every reading names a diagnosis (most criteria name none)
     if _PERMISSIVE.search(text) or (_THERAPY.search(_ASIDE.sub("", text)) and "salvage" not in text):
         return None
     text = _HEADING.sub("", text)

@@ -364,6 +364,13 @@ def _with_examples(context: CriterionContext, text: str) -> Rule | None:
     return head.model_copy(update={"conditions": conditions})
 
 
+@cache
+def _any_name() -> re.Pattern[str]:
+    """Every condition name at the start of a word, as `_consume_conditions` reads them (one trie)."""
+    names = (synonym for term in clinical_vocab().conditions.values() for synonym in term.synonyms)
+    return re.compile(rf"(?<![\w']){literal_alternation(names)}(?!\w)", re.IGNORECASE)
+
+
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
     text = context.text.translate(_FULL_WIDTH) if "，" in context.text or "；" in context.text else context.text
@@ -383,6 +390,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if "infectious)" in text:
         text = _BRACKETED_LEAD.sub(r"\1 ", text)
+    if _any_name().search(text) is None:
+        return None  # no condition's name anywhere: every reading below needs one (most criteria)
     if ";" in text:
         return _each_part(context, text)
     lowered = text.lower()

@@ -91,6 +91,8 @@ def _read(text: str) -> _Reading | None:
     """The diagnosis rule in `text` and the qualifiers beside it that it cannot carry ("metastatic",
     "EGFR-mutant", "stage IIIB or IV"); None when anything else is there."""
     text = text.strip().rstrip(".;, ")
+    if _diagnosis_pattern()[0].search(text) is None:
+        return None  # no diagnosis named: nothing below can read one (and the pattern is costly)
     if _PERMISSIVE.search(text) or _HIGH_RISK.search(text):
         return None
     match = _DIAGNOSIS.match(text)
