@@ -41,6 +41,9 @@ class ConditionTerm(_Vocab):
     synonyms: tuple[str, ...] = Field(min_length=1)
     # Narrower conditions that count as this one ("kidney disease" includes chronic kidney disease).
     includes: tuple[str, ...] = ()
+    # A state of now ("another illness that is not under control"): "History of ..." with it asks two
+    # tenses at once, and the criterion stays free text (NCT05380882, review of round 1, issue #12).
+    now: bool = False
 
 
 class PregnancyAges(_Vocab):

@@ -56,7 +56,7 @@ _BRACKET_SCOPE = _PATTERNS.regex("bracket_scope")
 _ALLERGY_KIND_READS = frozenset({"food_allergy", "drug_allergy"})
 # Any illness besides the one the trial is for (vocab/conditions/general.yaml).
 _ANY_ILLNESS = "medical_condition"
-_RECENT = _PATTERNS.regex("recent")
+_RECENT_LEAD = re.compile(r"^(?:" + _RECENT.pattern + r")\s*", re.IGNORECASE)
 _PARENT_NEGATION = _PATTERNS.regex("parent_negation")
 _BOTH = _PATTERNS.regex("both")
 _PARENT_COUNT = _PATTERNS.regex("parent_count")
@@ -84,6 +84,16 @@ _TRAILING_HISTORY = _PATTERNS.regex("trailing_history")
 _DURATION = _PATTERNS.regex("duration")
 _ENUMERATOR_BARE = _PATTERNS.regex("enumerator_bare")
 _BRACKETED = re.compile(r"\([^()]*\)")
+_CITATION = _PATTERNS.regex("citation")
+_ABBREVIATION = _PATTERNS.regex("abbreviation")
+_DURATION_AMOUNT = _PATTERNS.regex("duration_amount")
+_DURATION_LASTING = _PATTERNS.regex("duration_lasting")
+_AT_LEAST_WORDS = frozenset({"at least", "a minimum of", "minimum of", "≥", ">="})
+_DIAGNOSED = re.compile(r"\bdiagnos", re.IGNORECASE)
+_BARE_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}(?![\w-])")
+_ACTIVE = re.compile(r"(?<![\w-])active(?![\w-])", re.IGNORECASE)
+_TIME_SAID = re.compile(r"\d|\b(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+_WORD = re.compile(r"[\w']+")
 # Example lists longer than this are left alone (their pattern is tried only on criterion-sized text).
 _EXAMPLES_MAX_CHARS = 600
 
@@ -148,6 +158,18 @@ class ConditionRule(RuleBase):
             text = f"{self.label.lower()} (for example {_join(names)})" if self.open_ended else self.label.lower()
         qualifier = f" ({self.qualifier})" if self.qualifier else ""
         window = self.window()
+        parts = [part.strip() for part in (self.qualifier or "").split(",")]
+        if (
+            self.present
+            and not window
+            and any(_RECENT.match(part) for part in parts)
+            and not _TIME_SAID.search(self.qualifier or "")
+        ):
+            # "Recent MI": asked in the past tense ("Has your child had a heart attack recently?"); a present
+            # "Does your child have a heart attack (recent)?" reads as "now" (review of round 1, issue #12). Not when
+            # the qualifier says a time of its own ("recent, for the last 6 weeks").
+            rest = ", ".join(kept for part in parts if (kept := _RECENT_LEAD.sub("", part)))
+            return _q("condition_recent", conditions=text, qualifier=f" ({rest})" if rest else "")
         if not self.present and window:
             return _q("condition_absent_window", conditions=text, qualifier=qualifier, window=window)
         if self.present and window:
@@ -309,7 +331,53 @@ def _exception(text: str) -> tuple[str | None, str]:
     if (match["open"] is None) == match.group(0).rstrip().endswith(")"):
         return None, text  # a bracket opened before the exception, or one left open by it
     lead = "other than" if match["kw"].lower() == "other than" else "except"
-    return f"{lead} {match['what'].strip(' .,;')}", text[: match.start()].strip()
+    what = _BARE_ABBREVIATION.sub(_said_in_full, match["what"].strip(" .,;"))
+    if _BARE_ABBREVIATION.search(what):
+        # "other than PD": an abbreviation the question would show unexplained, said as the condition it names
+        # ("other than HCV" as "other than hepatitis C"), or else left to the family (review of round 1, issue #12).
+        return None, text
+    return f"{lead} {what}", text[: match.start()].strip()
+
+
+def _said_in_full(match: re.Match[str]) -> str:
+    """An abbreviation in an exception as the condition it names, when it names one by a whole synonym."""
+    names = _consume_conditions(match.group(0))
+    return match.group(0) if names is None else _join([clinical_vocab().conditions[name].display for name in names])
+
+
+def _how_long(clause: str, diagnosed: bool) -> str:
+    """A duration in plain words: "for at least one year prior to Baseline visit" -> "for at least one
+    year"; "> 6 months" or "at least 12 weeks prior to inclusion" after "diagnosed with ..." ->
+    "diagnosed more than 6 months ago" (else "for more than 6 months"), the study's start being now."""
+    amount = _DURATION_AMOUNT.search(clause)
+    if amount is None:
+        return clause
+    longer = (amount["longer"] or "").strip().lower()
+    comparator = "at least" if longer in _AT_LEAST_WORDS else "more than" if longer else ""
+    span = " ".join(part for part in (comparator, amount["amount"], amount["unit"].lower()) if part)
+    if diagnosed and not _DURATION_LASTING.search(clause):
+        return f"diagnosed {span} ago"
+    return f"for {span}"
+
+
+def _spelled_out(text: str) -> str:
+    """ "Hidradenitis Suppurativa (HS)": a bracketed abbreviation of the words right before it says
+    nothing more, and is dropped (else a question would show it unexplained); where the criterion uses it
+    again ("(excluding diet-controlled DM)") it is said in those words (review of round 1, issue #12)."""
+    defined: dict[str, str] = {}
+
+    def drop(match: re.Match[str]) -> str:
+        abbreviation = match["abbr"]
+        words = _WORD.findall(match.string[: match.start()])[-len(abbreviation) :]
+        if len(words) != len(abbreviation) or "".join(word[0] for word in words).upper() != abbreviation:
+            return match.group(0)
+        defined[abbreviation] = " ".join(words)
+        return ""
+
+    text = _ABBREVIATION.sub(drop, text)
+    for abbreviation, words in defined.items():
+        text = re.sub(rf"(?<![\w-]){abbreviation}(?![\w-])", words, text)
+    return text
 
 
 def _each_part(context: CriterionContext, text: str) -> Rule | None:
@@ -384,7 +452,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         # Before square brackets become round ones: a test bracket may hold "[HBsAg]" (issue #12).
         text = _TEST_EXAMPLES.sub("", text)
     if "[" in text:
-        text = _SQUARE_ABBREVIATION.sub(r"(\1)", text)
+        text = _SQUARE_ABBREVIATION.sub(r"(\1)", _CITATION.sub("", text))
+    if "(" in text:
+        text = _spelled_out(text)
     text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", " ".join(text.split()).rstrip(".").rstrip(";"))
     if "emophilia" in text:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
@@ -492,9 +562,11 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if names_found is None and not window and (clause := _closing_clause(body)) is not None:
         qualifier, names_found, names_text = clause
     elif names_found is None and window and (clause := _closing_clause(unwindowed, window_inside=True)) is not None:
-        # "Active autoimmune disease that has required systemic treatment in the past 2 years": the window
-        # closes the clause, so it dates the treatment, not the illness, and stays in the qualifier (issue #12).
-        (qualifier, names_found, names_text), window = clause, {}
+        # "Active infection requiring intravenous antibiotics within 14 days prior to study intervention": the
+        # window closes the clause and dates what makes the illness count, so the rule asks about the window
+        # (an infection treated 10 days ago and gone now counts) and the rest of the clause is the qualifier
+        # (review of round 1, issue #12).
+        qualifier, names_found, names_text = clause
     if names_text is not body:
         # Only the names' own words say "ever" ("pneumonitis that required prior steroids" asks about now).
         ever = not window and present and _EVER.search(names_text) is not None
@@ -526,11 +598,21 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if present and context.section == "inclusion" and qualifier is not None and _HINDERS.search(qualifier):
         return None  # "... that would limit compliance" under an inclusion heading: an exclusion misplaced
     if lasting is not None:
-        qualifier = f"{qualifier}, {lasting['clause']}" if qualifier else lasting["clause"]
+        how_long = _how_long(lasting["clause"], diagnosed=_DIAGNOSED.search(body + " " + lasting["clause"]) is not None)
+        qualifier = f"{qualifier}, {how_long}" if qualifier else how_long
     if exception is not None:
         qualifier = f"{qualifier}, {exception}" if qualifier else exception
     if set(names_found) <= _ALLERGY_KIND_READS and qualifier is None and not window:
         return None  # "Food allergies": the allergy kind reads it against the profile's allergies
+    displays = [clinical_vocab().conditions[name].display for name in names_found]
+    if window and _ACTIVE.search(body) and not any(_ACTIVE.search(said) for said in (qualifier or "", *displays)):
+        # "Other active malignancy in past 5 years": a name read with "active" in it ("other active malignancy")
+        # whose words for the family lack it keeps it in the qualifier, as "Has your child had another cancer in
+        # the last 5 years?" asks about more than active ones (NCT03862677, review of round 1, issue #12). Without
+        # a window the present tense says "active" already ("Active tuberculosis").
+        qualifier = f"active, {qualifier}" if qualifier else "active"
+    if ever and any(clinical_vocab().conditions[name].now for name in names_found):
+        return None  # "History of uncontrolled intercurrent illness": ever and now at once (issue #12)
     if "active_infection" in names_found and qualifier is not None and _RECENT.search(qualifier):
         # "Recent infection": the profile says only whether there is one now (issue #12).
         return None
@@ -548,7 +630,7 @@ def _closing_clause(body: str, window_inside: bool = False) -> tuple[str, list[s
     closing clause that narrows the names before it, kept as written in the qualifier (issue #12); the
     qualifier, the names and the text they were read from, or None. With `window_inside`, a time window
     may close the clause ("that required systemic treatment in the past 2 years") when nothing else in
-    it is too much."""
+    it is too much; the qualifier is then the clause without it (the rule carries the window)."""
     clause = _CLAUSE.search(body)
     if clause is None:
         return None
@@ -563,6 +645,7 @@ def _closing_clause(body: str, window_inside: bool = False) -> tuple[str, list[s
             return None  # "..., cancer treatment of any kind within the last 6 months": a list, the window an item's
     if _CLAUSE_TOO_MUCH.search(checked) is not None:
         return None
+    said = " ".join(checked.split()).strip(" .,;")  # with `window_inside`, the clause without its window
     if any(_any_condition_name().search(part) for part in _OR.split(said)[1:]):
         return None  # "... that requires treatment or diabetes": another item, not a narrowing
     head = body[: clause.start()]
@@ -719,7 +802,8 @@ def _trigger() -> Trigger | None:
 
 KIND = RuleKind(
     ConditionRule, clinical_wording,
-    ("condition_present", "condition_within", "condition_ever", "condition_absent", "condition_absent_window"),
+    ("condition_present", "condition_within", "condition_ever", "condition_absent", "condition_absent_window",
+     "condition_recent"),
     evaluate_condition,
     (Step(extract_condition, _trigger()),),
 )  # fmt: skip

@@ -1050,8 +1050,12 @@ def _window_left(ctx: CriterionContext, checked: Checked) -> Checked:
     window = _re(vocabulary().unread_window).search(ctx.text)
     if window is None or any(window.group(0).strip() in left for left in checked.unparsed):
         return checked
-    if any(window.group(0).strip() in (getattr(part, "qualifier", None) or "") for part in leaves):
-        # The window is in the qualifier the question shows ("... that required treatment in the past 2 years").
+    said = window.group(0).strip()
+    span = _re(vocabulary().therapy.span).search(said)
+    qualifiers = [getattr(part, "qualifier", None) or "" for part in leaves]
+    if any(said in qualifier or (span is not None and span.group(0) in qualifier) for qualifier in qualifiers):
+        # The window is in the qualifier the question shows ("... that required treatment in the past 2 years"),
+        # or its span is, in plain words ("at least 12 weeks prior to inclusion" as "diagnosed at least 12 weeks ago").
         return checked
     return Checked(checked.rule, tuple(dict.fromkeys((*checked.unparsed, window.group(0).strip()))))
 
