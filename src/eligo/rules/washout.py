@@ -79,6 +79,7 @@ _REFERENCE_TAIL = _PATTERNS.regex("reference_tail")
 _PROGRESSED_ON = _PATTERNS.regex("progressed_on")
 _PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
 _CONCURRENT = _PATTERNS.regex("concurrent")
+_OTHER_THAN_ALLOWED = _PATTERNS.regex("other_than_allowed")
 _CARVE_OUT_END = re.compile(r"[,;()]|\b(?:within|prior|before|after|during|for|in|or|and)\b", re.IGNORECASE)
 _EXAMPLE_OPENER = re.compile(r"\(?\b(?:e\.g|i\.e)\b\.?,?", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"[,/]|\b(?:or|and)\b")
@@ -238,11 +239,21 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     mibg_allowed = _prior_mibg_allowed(sentence)
     if mibg_allowed:
         return mibg_allowed
-    prior = _prior_therapy(sentence, ctx)
-    if prior is not None:
-        return [prior]
-    washout = _washout(sentence, ctx)
-    return [washout] if washout is not None else []
+    found = _prior_therapy(sentence, ctx) or _washout(sentence, ctx)
+    if found is None:
+        return []
+    if ctx.section == "exclusion" and _OTHER_THAN_ALLOWED.search(sentence) and not _only_investigational(found):
+        return []  # "Other concurrent systemic corticosteroids": other than what the trial allows, unnamed
+    return [found]
+
+
+def _only_investigational(rule: PriorTherapyRule | WashoutRule) -> bool:
+    """ "Any other investigational agent": the other one is the trial's own, which a child does not
+    take before joining, so the exclusion reads as any investigational drug."""
+    exposure = rule.exposure
+    return exposure.therapy_classes == ("investigational",) and not (
+        exposure.agents or exposure.radiation_fields or exposure.transplant
+    )
 
 
 # Siblings under one heading look up the heading's exposure in turn (`ctx.parent_text`): a repeat
