@@ -290,7 +290,7 @@ def _exposure(text: str) -> Exposure | None:
         return None  # "immune-mediated therapy, including ... anti-PD-1": the examples are not the whole class
     # Only phrases whose classes survived the any-of reduction name the exposure.
     named = [p for p in matched if set(p.classes) & set(classes) or not p.classes]
-    labels = list(dict.fromkeys(p.label for p in named)) or list(agents)
+    labels = list(dict.fromkeys(p.label for p in named)) or [_as_written(agent, text) for agent in agents]
     examples = tuple(dict.fromkeys(e for p in named for e in p.examples)) if len(named) == 1 else ()
     if transplant == "autologous" and _myeloablative(text):
         labels = ["autologous stem cell infusion after high-dose (myeloablative) therapy"]
@@ -453,6 +453,18 @@ def _agents_in(text: str) -> tuple[tuple[str, ...], str]:
         else:
             i += 1
     return tuple(dict.fromkeys(found)), "".join(rest)
+
+
+def _as_written(agent: str, text: str) -> str:
+    """An agent with the other name the trial wrote for it ("bevacizumab (Avastin)"): a family knows a
+    medicine by the name on its pack."""
+    drug = vocabulary().drug(agent)
+    for name in drug.names[1:] if drug is not None else ():
+        if normalize_name(name) != normalize_name(agent) and re.search(
+            rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE
+        ):
+            return f"{agent} ({name})"
+    return agent
 
 
 def _myeloablative(text: str) -> bool | None:
