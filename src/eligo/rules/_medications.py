@@ -179,6 +179,12 @@ class Medications:
     def examples(self, name: str) -> tuple[str, ...]:
         return self.data.classes[name].examples
 
+    def spelling(self, name: str) -> str | None:
+        """The vocabulary's spelling of one of its own drug names ("PENTHROX" -> "Penthrox"), or None."""
+        key = normalize_name(name)
+        drug = self._by_key.get(key)
+        return next((synonym for synonym in drug.names if normalize_name(synonym) == key), None) if drug else None
+
     def known(self, name: str) -> bool:
         """Whether Eligo knows what a profile's medicine is (here, or as any drugs.yaml drug)."""
         return normalize_name(name) in self._by_key or therapy_vocabulary().drug(name) is not None

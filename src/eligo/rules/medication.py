@@ -30,6 +30,7 @@ from pydantic import Field, model_validator
 from eligo.patients.profile import PatientProfile
 from eligo.rules._medications import Term, medication_wording, medications
 from eligo.rules.base import CriterionContext, RuleBase, Section
+from eligo.rules.drugs import normalize_name
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns
 from eligo.rules.prefilter import Trigger
@@ -87,6 +88,10 @@ class MedicationRule(RuleBase):
     # None (not an empty tuple) when there is no exception, so a rule without one reads as before.
     except_drugs: tuple[str, ...] | None = None
     except_classes: tuple[str, ...] | None = None
+    # The names the trial wrote for drugs in `drugs` when not the preferred one ("PENTHROX" for
+    # methoxyflurane, NCT03868436), in the vocabulary's spelling: the question shows them, since a
+    # family knows a medicine by the name on its pack. None when the trial wrote the preferred names.
+    named_as: tuple[str, ...] | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> MedicationRule:
@@ -98,6 +103,8 @@ class MedicationRule(RuleBase):
             raise ValueError("an empty exception is written as none")
         if unknown:
             raise ValueError(f"unknown medication classes {unknown}")
+        if self.named_as == () or any(vocab.canonical(name) not in self.drugs for name in self.named_as or ()):
+            raise ValueError("names as written are none, or each names one of the rule's drugs")
         windows = (self.within_days is not None) + (self.within_months is not None)
         if (self.timing == "within") != (windows == 1) or windows > 1:
             raise ValueError("timing 'within' takes exactly one window, and only it")
@@ -107,7 +114,7 @@ class MedicationRule(RuleBase):
 
     def described(self) -> str:
         vocab = medications()
-        parts = [*self.drugs, *(vocab.label(name) for name in self.classes)]
+        parts = [*(self._named(drug) for drug in self.drugs), *(vocab.label(name) for name in self.classes)]
         text = _join(parts)
         if len(self.classes) == 1 and not self.drugs:
             examples = [e for e in vocab.examples(self.classes[0]) if not self.excepts(e)]
@@ -120,6 +127,10 @@ class MedicationRule(RuleBase):
         if excepted:
             text += f" (apart from {_join(excepted, 'and')})"
         return text
+
+    def _named(self, drug: str) -> str:
+        written = [name for name in self.named_as or () if medications().canonical(name) == drug]
+        return f"{drug} ({', '.join(written)})" if written else drug
 
     def excepts(self, name: str, explicit: Sequence[str] = ()) -> bool:
         """Whether the trial's exception covers a medicine."""
@@ -162,6 +173,7 @@ class _Read:
 
     terms: tuple[Term, ...]
     excepted: tuple[Term, ...] = ()
+    named_as: tuple[str, ...] = ()
 
 
 def _terms(what: str, section: Section) -> _Read | None:
@@ -178,7 +190,22 @@ def _terms(what: str, section: Section) -> _Read | None:
             excepted.append(term)
         what = what[: exception.start()]
     found = _listed(what, section)
-    return _Read(tuple(found), tuple(excepted)) if found else None
+    if not found:
+        return None
+    return _Read(tuple(found), tuple(excepted), _named_as(what))
+
+
+def _named_as(what: str) -> tuple[str, ...]:
+    """Names in the list that are not their drug's preferred name ("PENTHROX" for methoxyflurane)."""
+    vocab = medications()
+    named: list[str] = []
+    for item in _SPLIT.split(_PAREN.sub("", what).strip(" ,")):
+        name = _term_text(_REPEATED_VERB.sub("", _OTHER.sub("", item)))
+        term = vocab.term(name)
+        spelling = vocab.spelling(name) if term is not None and term.drug is not None else None
+        if spelling is not None and normalize_name(spelling) != normalize_name(vocab.canonical(spelling)):
+            named.append(spelling)
+    return tuple(dict.fromkeys(named))
 
 
 def _listed(what: str, section: Section) -> list[Term] | None:
@@ -224,9 +251,13 @@ def _listed(what: str, section: Section) -> list[Term] | None:
     return found
 
 
+def _term_text(item: str) -> str:
+    return _LEAD_WORDS.sub("", item.strip(" ."))
+
+
 def _term(item: str) -> Term | None:
     vocab = medications()
-    item = _LEAD_WORDS.sub("", item.strip(" ."))
+    item = _term_text(item)
     term = vocab.term(item)
     if term is None:
         shorter = _TAIL.sub("", item)
@@ -300,6 +331,7 @@ def _rule(read: _Read, timing: Timing, window: _Window | None, regular: bool, ta
         taking=taking,
         except_drugs=tuple(dict.fromkeys(t.drug for t in read.excepted if t.drug)) or None,
         except_classes=tuple(dict.fromkeys(t.medication_class for t in read.excepted if t.medication_class)) or None,
+        named_as=tuple(name for name in read.named_as if medications().canonical(name) in drugs) or None,
     )
 
 

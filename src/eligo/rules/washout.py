@@ -79,6 +79,7 @@ _REFERENCE_TAIL = _PATTERNS.regex("reference_tail")
 _PROGRESSED_ON = _PATTERNS.regex("progressed_on")
 _PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
 _CONCURRENT = _PATTERNS.regex("concurrent")
+_OTHER_THAN_ALLOWED = _PATTERNS.regex("other_than_allowed")
 _CARVE_OUT_END = re.compile(r"[,;()]|\b(?:within|prior|before|after|during|for|in|or|and)\b", re.IGNORECASE)
 _EXAMPLE_OPENER = re.compile(r"\(?\b(?:e\.g|i\.e)\b\.?,?", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"[,/]|\b(?:or|and)\b")
@@ -238,11 +239,21 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     mibg_allowed = _prior_mibg_allowed(sentence)
     if mibg_allowed:
         return mibg_allowed
-    prior = _prior_therapy(sentence, ctx)
-    if prior is not None:
-        return [prior]
-    washout = _washout(sentence, ctx)
-    return [washout] if washout is not None else []
+    found = _prior_therapy(sentence, ctx) or _washout(sentence, ctx)
+    if found is None:
+        return []
+    if ctx.section == "exclusion" and _OTHER_THAN_ALLOWED.search(sentence) and not _only_investigational(found):
+        return []  # "Other concurrent systemic corticosteroids": other than what the trial allows, unnamed
+    return [found]
+
+
+def _only_investigational(rule: PriorTherapyRule | WashoutRule) -> bool:
+    """ "Any other investigational agent": the other one is the trial's own, which a child does not
+    take before joining, so the exclusion reads as any investigational drug."""
+    exposure = rule.exposure
+    return exposure.therapy_classes == ("investigational",) and not (
+        exposure.agents or exposure.radiation_fields or exposure.transplant
+    )
 
 
 # Siblings under one heading look up the heading's exposure in turn (`ctx.parent_text`): a repeat
@@ -279,7 +290,7 @@ def _exposure(text: str) -> Exposure | None:
         return None  # "immune-mediated therapy, including ... anti-PD-1": the examples are not the whole class
     # Only phrases whose classes survived the any-of reduction name the exposure.
     named = [p for p in matched if set(p.classes) & set(classes) or not p.classes]
-    labels = list(dict.fromkeys(p.label for p in named)) or list(agents)
+    labels = list(dict.fromkeys(p.label for p in named)) or [_as_written(agent, text) for agent in agents]
     examples = tuple(dict.fromkeys(e for p in named for e in p.examples)) if len(named) == 1 else ()
     if transplant == "autologous" and _myeloablative(text):
         labels = ["autologous stem cell infusion after high-dose (myeloablative) therapy"]
@@ -442,6 +453,18 @@ def _agents_in(text: str) -> tuple[tuple[str, ...], str]:
         else:
             i += 1
     return tuple(dict.fromkeys(found)), "".join(rest)
+
+
+def _as_written(agent: str, text: str) -> str:
+    """An agent with the other name the trial wrote for it ("bevacizumab (Avastin)"): a family knows a
+    medicine by the name on its pack."""
+    drug = vocabulary().drug(agent)
+    for name in drug.names[1:] if drug is not None else ():
+        if normalize_name(name) != normalize_name(agent) and re.search(
+            rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE
+        ):
+            return f"{agent} ({name})"
+    return agent
 
 
 def _myeloablative(text: str) -> bool | None:
