@@ -336,6 +336,10 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
     inclusion = _siblings(tuple(_parse_node(node, None, prefilter) for node in tree.inclusion))
     # The exclusions are read knowing whether the trial treats a cancer (see CriterionContext.cancer_trial).
     cancer_trial = any(_names_a_cancer(node) for node in inclusion)
+    if cancer_trial:
+        # Read the inclusions again knowing it: "at least one prior line of therapy" counts lines of anticancer
+        # therapy only in a trial that treats a cancer (issue #12).
+        inclusion = _siblings(tuple(_parse_node(node, None, prefilter, cancer_trial) for node in tree.inclusion))
     return inclusion + _siblings(tuple(_parse_node(node, None, prefilter, cancer_trial) for node in tree.exclusion))
 
 
