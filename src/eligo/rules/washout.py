@@ -2,7 +2,7 @@
 evaluator, record, and the therapy extractor, which reads washouts, prior therapy, cumulative
 doses and stored stem cells in one pass over a criterion's sentences.
 
-Turns therapy-history criterion text into washout, prior-therapy, cumulative-dose and
+Turns therapy-history criterion text into washout, prior-therapy, prior-lines, cumulative-dose and
 stored-stem-cell rules, using the phrases of `vocab/therapy.yaml`.
 
 A criterion that states several therapy conditions in separate sentences ("At least 2 weeks
@@ -243,7 +243,7 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     if mibg_allowed:
         return mibg_allowed
     lines = _PRIOR_LINES.match(sentence.strip())
-    if lines is not None:
+    if lines is not None and not _DURATION.search(sentence):  # "At least 7 days ... regimen" is a washout
         counted = _prior_lines(lines, ctx)
         return [counted] if counted is not None else []
     prior = _prior_therapy(sentence, ctx)
@@ -883,7 +883,8 @@ def _latest(findings: Sequence[_Finding]) -> str:
 
 # Trigger words: stored stem cells ("stem", "stored", "cd34"); prior 131I-MIBG ("mibg"); each branch of
 # `_prior_therapy` (allogeneic, "eligible at any time", "regardless of response", "did not have
-# relapse / progression", "concomitant", "prior / previous", "receiving"); a washout's duration
+# relapse / progression", "concomitant", "prior / previous", "receiving"); a count of prior lines
+# ("line", "regimen"); a washout's duration
 # unit (`_UNITS`). An exclusion heading that says "currently" / "at the time of" / "on the
 # following" (`_CURRENT`) makes any named therapy under it a rule: its words count from the parent.
 KIND = RuleKind(
