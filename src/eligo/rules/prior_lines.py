@@ -3,7 +3,8 @@ regimens"): model, question, evaluator and record (the washout step reads it).
 
 A line (regimen) is one treatment plan, however many drugs it combines; the profile holds the
 care team's count of the child's lines of systemic anticancer therapy for this cancer
-(`prior_lines_of_therapy`), not which class each line was. A rule about lines of one class
+(`prior_lines_of_therapy`), not which class each line was; without it, a recorded anticancer
+therapy (of the class, where one is named) still shows at least one line. A rule about lines of one class
 ("≥2 previous platinum-containing regimens") is therefore settled only where the total decides
 it: the lines of a class are never more than the lines in all, so a total below the minimum is
 not met and a total within the maximum is met; otherwise it is unknown. A recorded therapy of the
@@ -12,6 +13,7 @@ class shows at least one such line."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -62,6 +64,12 @@ class PriorLinesRule(RuleBase):
         return q.prior_lines_of.format(count=self.count_text(), plans=plans, what=self.exposure.described())
 
 
+@cache
+def _any_line() -> Exposure:
+    """What a line of any systemic anticancer therapy holds: a recorded one shows at least one line."""
+    return Exposure(therapy_classes=("systemic_anticancer_therapy",), label="anti-cancer therapy")
+
+
 def _within(count: int, rule: PriorLinesRule) -> bool:
     return (rule.min_lines is None or count >= rule.min_lines) and (rule.max_lines is None or count <= rule.max_lines)
 
@@ -70,7 +78,7 @@ def evaluate_prior_lines(rule: PriorLinesRule, profile: PatientProfile, on: date
     what = "" if rule.exposure is None else f" of {rule.exposure.label}"
     needs = f"the trial needs {rule.count_text()} prior lines{what}"
     total = profile.prior_lines_of_therapy
-    seen = [i.name for i in _history(rule.exposure, profile).items] if rule.exposure is not None else []
+    seen = [i.name for i in _history(rule.exposure or _any_line(), profile).items]
     if total is None:
         if seen and rule.min_lines == 1 and rule.max_lines is None:
             return Outcome.met(f"The child has had {', '.join(seen)}, so at least one line{what}.")
