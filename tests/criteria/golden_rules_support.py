@@ -2,8 +2,9 @@
 check that the whole extraction chain (in registry order) reads a case's criterion as it says.
 
 A case: `id`, `source` (the NCT id it is copied from), `section`, `text`, optional `parent` (the text of
-the item above), `expected` (rule JSON, or null: no rule, on purpose) and, for a rule that covers part of
-its criterion, `partial: true` and/or `unparsed` (the parts left to the family, in order).
+the item above), optional `cancer_trial` (the trial's inclusions name a cancer), `expected` (rule JSON, or
+null: no rule, on purpose) and, for a rule that covers part of its criterion, `partial: true` and/or
+`unparsed` (the parts left to the family, in order).
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ def case_ids(cases: list[dict[str, Any]]) -> list[str]:
 
 
 def extracted(case: dict[str, Any]) -> Extraction:
-    return extract(CriterionContext(text=case["text"], section=case["section"], parent_text=case.get("parent")))
+    return extract(
+        CriterionContext(
+            text=case["text"],
+            section=case["section"],
+            parent_text=case.get("parent"),
+            cancer_trial=case.get("cancer_trial", False),
+        )
+    )
 
 
 def check_extraction(case: dict[str, Any]) -> Extraction:

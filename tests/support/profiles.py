@@ -170,6 +170,7 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
         "cardiac_ejection_fraction": draw(st.none() | _finite(0, 100)),
         "cardiac_shortening_fraction": draw(st.none() | _finite(0, 100)),
         "max_toxicity_grade": draw(st.none() | st.integers(0, 5)),
+        "prior_lines_of_therapy": draw(st.none() | st.integers(0, 30)),
         "active_infection": draw(tri),
         "pregnant": draw(tri),
         "breastfeeding": draw(tri),

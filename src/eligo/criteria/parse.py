@@ -342,13 +342,29 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
     `prefilter=False` runs every extractor on every criterion (the output is the same; for tests).
     """
     tree = split_criteria(text)
-    inclusion = _siblings(tuple(_parse_node(node, None, prefilter) for node in tree.inclusion))
+    first = tuple(_parse_node(node, None, prefilter) for node in tree.inclusion)
+    inclusion = _siblings(first)
     # The exclusions are read knowing whether the trial treats a cancer (see CriterionContext.cancer_trial).
     cancer_trial = any(_names_a_cancer(node) for node in inclusion)
+    if cancer_trial and any(_may_count_lines(raw) for raw in tree.inclusion):
+        # Read again knowing it the inclusions that may count lines of therapy: "at least one prior line of
+        # therapy" counts lines of anticancer therapy only in a trial that treats a cancer (issue #12).
+        first = tuple(
+            _parse_node(raw, None, prefilter, cancer_trial) if _may_count_lines(raw) else parsed
+            for raw, parsed in zip(tree.inclusion, first, strict=True)
+        )
+        inclusion = _siblings(first)
     diagnoses = tuple(dict.fromkeys(name for node in inclusion for name in _required_diagnoses(node)))
     return inclusion + _siblings(
         tuple(_parse_node(node, None, prefilter, cancer_trial, diagnoses) for node in tree.exclusion)
     )
+
+
+_LINES_WORDS = re.compile(r"\b(?:lines?|regimens?)\b", re.IGNORECASE)
+
+
+def _may_count_lines(node: CriteriaNode) -> bool:
+    return bool(_LINES_WORDS.search(node.text or "")) or any(_may_count_lines(child) for child in node.children)
 
 
 def _names_a_cancer(node: ParsedCriterion) -> bool:

@@ -123,6 +123,7 @@ SCALARS: dict[str, tuple[tuple[str, ...], str]] = {
     "alk": (("biomarkers", "alk"), "text"),
     "mycn_amplified": (("biomarkers", "mycn_amplified"), "tri"),
     "life_expectancy_months": (("life_expectancy_months",), "number"),
+    "prior_lines_of_therapy": (("prior_lines_of_therapy",), "integer"),
     "stored_stem_cells_cd34_per_kg": (("stored_stem_cells_cd34_per_kg",), "number"),
     "cardiac_ejection_fraction": (("cardiac_ejection_fraction",), "number"),
     "cardiac_shortening_fraction": (("cardiac_shortening_fraction",), "number"),

@@ -325,6 +325,10 @@ class PatientProfile(Fact):
     clinical_scores: tuple[ClinicalScore, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     life_expectancy_months: float | None = Field(default=None, ge=0)
     therapies: tuple[Therapy, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
+    # How many lines (regimens) of systemic anticancer therapy the child has had for this cancer, as the
+    # care team counts them (issue #12); None is "not told", never none. A line is one treatment plan,
+    # however many drugs it combines.
+    prior_lines_of_therapy: int | None = Field(default=None, ge=0, le=30)
     radiation: tuple[Radiation, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     transplants: tuple[Transplant, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     stored_stem_cells_cd34_per_kg: float | None = Field(default=None, ge=0)  # CD34+ cells/kg, e.g. 2e6

@@ -124,7 +124,8 @@ class CriterionContext(BaseModel):
     # Direct children's texts, e.g. the rows of an age-adjusted creatinine table.
     children: tuple[str, ...] = ()
     # Whether the trial's inclusion criteria name a cancer diagnosis (the trial treats a cancer): there an
-    # exclusion's "History of malignancy" means another cancer, not the child's own (issue #12).
+    # exclusion's "History of malignancy" means another cancer, not the child's own, and a count of prior
+    # lines or regimens counts lines of anticancer therapy (issue #12).
     cancer_trial: bool = False
     # The diagnoses the trial's inclusion criteria require (canonical names): an exclusion naming a cancer
     # of the same family is about the child's own cancer; any other is a second cancer (issue #12).

@@ -227,6 +227,10 @@ class QuestionTemplates(BaseModel):
     no_progression_on: str
     progressed_on: str
     progressed_on_or_after: str
+    prior_lines: str
+    prior_lines_of: str
+    prior_line_one: str
+    prior_lines_many: str
     not_concomitant: str
     cumulative_dose: str
     stem_cells: str

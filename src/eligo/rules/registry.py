@@ -46,6 +46,7 @@ from eligo.rules import (
     permitted,
     physical_status,
     pregnancy,
+    prior_lines,
     prior_pregnancy,
     prior_procedure,
     prior_therapy,
@@ -69,6 +70,7 @@ KINDS: tuple[RuleKind, ...] = (
     prior_procedure.KIND,  # before the therapy kinds, which read any radiation and lose the region
     washout.KIND,
     prior_therapy.KIND,
+    prior_lines.KIND,
     cumulative_dose.KIND,
     stored_stem_cells.KIND,
     transfusion_dependence.KIND,

@@ -2,7 +2,7 @@
 evaluator, record, and the therapy extractor, which reads washouts, prior therapy, cumulative
 doses and stored stem cells in one pass over a criterion's sentences.
 
-Turns therapy-history criterion text into washout, prior-therapy, cumulative-dose and
+Turns therapy-history criterion text into washout, prior-therapy, prior-lines, cumulative-dose and
 stored-stem-cell rules, using the phrases of `vocab/therapy.yaml`.
 
 A criterion that states several therapy conditions in separate sentences ("At least 2 weeks
@@ -41,6 +41,7 @@ from eligo.rules.drugs import Phrase, half_life_days, normalize_name, questions,
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns, required_words
 from eligo.rules.prefilter import Trigger, TriggerText
+from eligo.rules.prior_lines import PriorLinesRule
 from eligo.rules.prior_therapy import PriorTherapyRule
 from eligo.rules.stored_stem_cells import StemCellRule
 from eligo.rules.verdicts import Outcome
@@ -80,6 +81,9 @@ _PROGRESSED_ON = _PATTERNS.regex("progressed_on")
 _PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
 _CONCURRENT = _PATTERNS.regex("concurrent")
 _OTHER_THAN_ALLOWED = _PATTERNS.regex("other_than_allowed")
+_PRIOR_LINES = _PATTERNS.regex("prior_lines")
+_LINE_BOUNDS = _PATTERNS.regex("line_bounds")
+_ANY_LINE = _PATTERNS.regex("any_line")
 _CARVE_OUT_END = re.compile(r"[,;()]|\b(?:within|prior|before|after|during|for|in|or|and)\b", re.IGNORECASE)
 _EXAMPLE_OPENER = re.compile(r"\(?\b(?:e\.g|i\.e)\b\.?,?", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"[,/]|\b(?:or|and)\b")
@@ -239,6 +243,10 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     mibg_allowed = _prior_mibg_allowed(sentence)
     if mibg_allowed:
         return mibg_allowed
+    lines = _PRIOR_LINES.match(sentence.strip())
+    if lines is not None and not _DURATION.search(sentence):  # "At least 7 days ... regimen" is a washout
+        counted = _prior_lines(lines, ctx)
+        return [counted] if counted is not None else []
     found = _prior_therapy(sentence, ctx) or _washout(sentence, ctx)
     if found is None:
         return []
@@ -653,6 +661,65 @@ def _progressed_on(match: re.Match[str]) -> PriorTherapyRule | None:
     )
 
 
+def _prior_lines(match: re.Match[str], ctx: CriterionContext) -> PriorLinesRule | None:
+    """ "At least one prior line of systemic therapy", "≥2 previous platinum-containing regimens": the count
+    and what the lines were, read whole; a setting ("for metastatic disease") or an unread word leaves it."""
+    if _SETTING_SCOPE.search(match.string):
+        return None  # the profile counts lines for this cancer, not by setting
+    what = (match["what"] or match["before"] or "").strip()
+    bounds = _line_bounds(match["count"], match["lead"])
+    if bounds is None:
+        return None
+    if match["allowed"] and (ctx.section != "inclusion" or bounds[0] is not None):
+        return None  # "up to 2 prior lines are allowed" reads as a limit only as an inclusion
+    exposure: Exposure | None = None
+    if what and not _ANY_LINE.match(what):
+        exposure = _exposure(what)
+        if exposure is None or not _wholly_read(what):
+            return None
+        if exposure.therapy_classes == ("systemic_anticancer_therapy",) and not exposure.agents:
+            exposure = None  # "lines of anti-cancer therapy": any line
+    if not ctx.cancer_trial and not _chemotherapy_only(exposure):
+        return None  # the profile counts lines of anticancer therapy; "2 prior regimens" elsewhere means other drugs
+    return PriorLinesRule(min_lines=bounds[0], max_lines=bounds[1], exposure=exposure)
+
+
+def _chemotherapy_only(exposure: Exposure | None) -> bool:
+    """Whether the lines counted are chemotherapy (cancer treatment wherever a trial counts its lines)."""
+    drugs = vocabulary()
+    return (
+        exposure is not None
+        and not exposure.agents
+        and all("chemotherapy" in drugs.closure([c]) for c in exposure.therapy_classes)
+    )
+
+
+def _line_bounds(count: str, lead: str | None) -> tuple[int | None, int | None] | None:
+    """(min, max) lines from "at least 2", "no more than 1", "1-3", "2 or more", "more than two"; None
+    for a bare number, whose direction the text does not say."""
+    found = _LINE_BOUNDS.match(count.strip())
+    if found is None:
+        return None
+    if found["b1"] is not None:
+        return _number(found["b1"]), _number(found["b2"])
+    n = _number(found["n"])
+    if found["n2"] is not None:
+        return (n, _number(found["n2"])) if found["cmp"] is None and lead is None and not found["more"] else None
+    comparator = (found["cmp"] or lead or "").lower()
+    more = (found["more"] or "").lower()
+    if comparator and more:
+        return None
+    if comparator in ("at least", "≥", ">=", "a minimum of", "minimum of") or more == "more":
+        return n, None
+    if comparator in ("more than", ">"):
+        return n + 1, None
+    if comparator in ("no more than", "not more than", "≤", "<=", "up to", "a maximum of", "maximum of") or more:
+        return None, n
+    if comparator in ("fewer than", "less than", "<"):
+        return (None, n - 1) if n > 0 else None
+    return None
+
+
 def _closure_of(exposure: Exposure) -> frozenset[str]:
     drugs = vocabulary()
     return frozenset(c for c in drugs.data.classes if drugs.closure([c]) & set(exposure.therapy_classes))
@@ -841,7 +908,8 @@ def _latest(findings: Sequence[_Finding]) -> str:
 
 # Trigger words: stored stem cells ("stem", "stored", "cd34"); prior 131I-MIBG ("mibg"); each branch of
 # `_prior_therapy` (allogeneic, "eligible at any time", "regardless of response", "did not have
-# relapse / progression", "concomitant", "prior / previous", "receiving"); a washout's duration
+# relapse / progression", "concomitant", "prior / previous", "receiving"); a count of prior lines
+# ("line", "regimen"); a washout's duration
 # unit (`_UNITS`). An exclusion heading that says "currently" / "at the time of" / "on the
 # following" (`_CURRENT`) makes any named therapy under it a rule: its words count from the parent.
 KIND = RuleKind(
@@ -856,7 +924,7 @@ KIND = RuleKind(
                 words=(
                     "stem", "stored", "cd34", "mibg",
                     "alloge", "eligible", "regardless", "relapse", "progress", "recurre", "concomitant",
-                    "prior", "previous", "receiving", "concurrent", "treated", "exposure",
+                    "prior", "previous", "receiving", "concurrent", "treated", "exposure", "line", "regimen",
                     "hour", "hr", "day", "week", "wk", "month", "year",
                 ),
                 parent_words=("time", "currently", "receiving", "following"),
