@@ -2,7 +2,7 @@
 check that the whole extraction chain (in registry order) reads a case's criterion as it says.
 
 A case: `id`, `source` (the NCT id it is copied from), `section`, `text`, optional `parent` (the text of
-the item above), optional `cancer_trial` (the trial's inclusions name a cancer), `expected` (rule JSON, or
+the item above), optional `cancer_trial` (the trial's inclusions name a cancer), `newborn_participants` (they speak of births), `expected` (rule JSON, or
 null: no rule, on purpose) and, for a rule that covers part of its criterion, `partial: true` and/or
 `unparsed` (the parts left to the family, in order).
 """
@@ -40,6 +40,7 @@ def extracted(case: dict[str, Any]) -> Extraction:
             section=case["section"],
             parent_text=case.get("parent"),
             cancer_trial=case.get("cancer_trial", False),
+            newborn_participants=case.get("newborn_participants", False),
         )
     )
 

@@ -141,3 +141,13 @@ def test_an_excluded_cancer_of_the_trials_own_family_is_read_and_a_second_cancer
     second = _exclusion_rule("Histologically confirmed non-small cell lung cancer", "Myelodysplastic syndrome")
     assert second is None  # the main diagnosis is lung cancer: a second cancer needs the family's answer
     assert _exclusion_rule("Gall stone disease", "Gallbladder cancer") is None  # no cancer of the trial's own
+
+
+def test_a_trial_of_newborns_leaves_multiple_pregnancy_to_the_family() -> None:
+    newborns = parse_criteria(
+        "Inclusion Criteria:\n\n* All birth between 24 + 0 weeks of amenorrhea and 32 weeks\n\n"
+        "Exclusion Criteria:\n\n* multiple pregnancies\n"
+    )
+    assert newborns[-1].rule is None
+    mothers = parse_criteria("Inclusion Criteria:\n\n* Pregnant women\n\nExclusion Criteria:\n\n* multiple pregnancies\n")
+    assert mothers[-1].rule is not None and mothers[-1].rule.kind == "condition"

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -193,18 +194,24 @@ def _detail(node: CriteriaNode) -> ParsedCriterion:
     return ParsedCriterion(**_node_fields(node), children=tuple(_detail(child) for child in node.children))
 
 
+@dataclass(frozen=True)
+class _TrialFacts:
+    """What the trial's inclusion criteria say of everyone in it, read before the criteria that depend on it
+    (see the fields of the same names on `CriterionContext`)."""
+
+    cancer_trial: bool = False
+    trial_diagnoses: tuple[str, ...] = ()
+    newborn_participants: bool = False
+
+
+_NO_FACTS = _TrialFacts()
+
+
 def _parse_node(
-    node: CriteriaNode,
-    parent_text: str | None,
-    prefilter: bool,
-    cancer_trial: bool = False,
-    trial_diagnoses: tuple[str, ...] = (),
+    node: CriteriaNode, parent_text: str | None, prefilter: bool, facts: _TrialFacts = _NO_FACTS
 ) -> ParsedCriterion:
     if node.kind != "criterion":
-        children = tuple(
-            _parse_node(child, node.text or parent_text, prefilter, cancer_trial, trial_diagnoses)
-            for child in node.children
-        )
+        children = tuple(_parse_node(child, node.text or parent_text, prefilter, facts) for child in node.children)
         return ParsedCriterion(**_node_fields(node), children=_siblings(children))
     match = _SCOPE.match(node.text)
     scope = match["scope"] if match else None
@@ -214,15 +221,14 @@ def _parse_node(
         section=node.section,
         parent_text=parent_text,
         children=tuple(child.text for child in node.children) if node.group_op is None else (),
-        cancer_trial=cancer_trial,
-        trial_diagnoses=trial_diagnoses,
+        cancer_trial=facts.cancer_trial,
+        trial_diagnoses=facts.trial_diagnoses,
+        newborn_participants=facts.newborn_participants,
     )
     if node.group_op is None:
         children = tuple(_detail(child) for child in node.children)
     else:
-        children = _siblings(
-            tuple(_parse_node(child, node.text, prefilter, cancer_trial, trial_diagnoses) for child in node.children)
-        )
+        children = _siblings(tuple(_parse_node(child, node.text, prefilter, facts) for child in node.children))
     try:
         found = extract(ctx, prefilter=prefilter)
         rule = found.rule
@@ -350,14 +356,16 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
         # Read again knowing it the inclusions that may count lines of therapy: "at least one prior line of
         # therapy" counts lines of anticancer therapy only in a trial that treats a cancer (issue #12).
         first = tuple(
-            _parse_node(raw, None, prefilter, cancer_trial) if _may_count_lines(raw) else parsed
+            _parse_node(raw, None, prefilter, _TrialFacts(cancer_trial=True)) if _may_count_lines(raw) else parsed
             for raw, parsed in zip(tree.inclusion, first, strict=True)
         )
         inclusion = _siblings(first)
-    diagnoses = tuple(dict.fromkeys(name for node in inclusion for name in _required_diagnoses(node)))
-    return inclusion + _siblings(
-        tuple(_parse_node(node, None, prefilter, cancer_trial, diagnoses) for node in tree.exclusion)
+    facts = _TrialFacts(
+        cancer_trial=cancer_trial,
+        trial_diagnoses=tuple(dict.fromkeys(name for node in inclusion for name in _required_diagnoses(node))),
+        newborn_participants=any(_about_newborns(node) for node in tree.inclusion),
     )
+    return inclusion + _siblings(tuple(_parse_node(node, None, prefilter, facts) for node in tree.exclusion))
 
 
 _LINES_WORDS = re.compile(r"\b(?:lines?|regimens?)\b", re.IGNORECASE)
@@ -388,6 +396,14 @@ def _required_diagnoses(node: ParsedCriterion) -> Iterator[str]:
     if node.group_op is not None:
         for child in node.children:
             yield from _required_diagnoses(child)
+
+
+_NEWBORN_WORDS = re.compile(r"\b(?:births?|born|newborns?|neonates?|neonatal|infants?)\b", re.IGNORECASE)
+
+
+def _about_newborns(node: CriteriaNode) -> bool:
+    """Whether an inclusion (or one under it) speaks of births or newborns ("All birth between 24 + 0 weeks")."""
+    return bool(_NEWBORN_WORDS.search(node.text or "")) or any(_about_newborns(child) for child in node.children)
 
 
 def _is_diagnosis(rule: Rule) -> bool:

@@ -130,6 +130,9 @@ class CriterionContext(BaseModel):
     # The diagnoses the trial's inclusion criteria require (canonical names): an exclusion naming a cancer
     # of the same family is about the child's own cancer; any other is a second cancer (issue #12).
     trial_diagnoses: tuple[str, ...] = ()
+    # Whether the trial's inclusion criteria speak of births or newborns: there an exclusion's "multiple
+    # pregnancy" is the pregnancy the child was born of, not the participant's own (issue #12).
+    newborn_participants: bool = False
 
     @cached_property
     def normalized(self) -> str:
@@ -161,4 +164,5 @@ class CriterionContext(BaseModel):
             children=self.children,
             cancer_trial=self.cancer_trial,
             trial_diagnoses=self.trial_diagnoses,
+            newborn_participants=self.newborn_participants,
         )

@@ -595,6 +595,12 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         return None  # "Patients with a serious illness" asks for the trial's own illness, not another one
     if present and names_found == [_ANY_ILLNESS] and qualifier is None and exception is None and not window:
         return None  # "Any medical condition": every trial means one that matters; which is not said
+    if _ANY_ILLNESS in names_found and (len(names_found) > 1 or (qualifier is not None and "," in qualifier)):
+        # "Medical or neurological illness", "severe illness or active infection other than malaria",
+        # "comorbidities (DM, CKD)": one qualifier (or none) would be read for every name (review of 2026-12-03).
+        return None
+    if "multiple_pregnancy" in names_found and context.newborn_participants:
+        return None  # in a trial of newborns, the pregnancy the child was born of (NCT03869827)
     if present and context.section == "inclusion" and qualifier is not None and _HINDERS.search(qualifier):
         return None  # "... that would limit compliance" under an inclusion heading: an exclusion misplaced
     if lasting is not None:
