@@ -1,10 +1,10 @@
-"""Shared by the golden extraction tests: the cases of one tests/criteria/golden_rules/*.yaml file, and the
-check that the whole extraction chain (in registry order) reads a case's criterion as it says.
+"""Shared by the golden extraction tests: the cases of one tests/criteria/golden_rules/*.yaml file, and the check that
+the whole extraction chain (in registry order) reads a case's criterion as it says.
 
-A case: `id`, `source` (the NCT id it is copied from), `section`, `text`, optional `parent` (the text of
-the item above), optional `cancer_trial` (the trial's inclusions name a cancer), `newborn_participants` (they speak of births), `expected` (rule JSON, or
-null: no rule, on purpose) and, for a rule that covers part of its criterion, `partial: true` and/or
-`unparsed` (the parts left to the family, in order).
+A case: `id`, `source` (the NCT id it is copied from), `section`, `text`, optional `parent` (the text of the item
+above), optional `cancer_trial` (the trial's inclusions name a cancer), `newborn_participants` (they speak of
+births), `expected` (rule JSON, or null: no rule, on purpose) and, for a rule that covers part of its criterion,
+`partial: true` and/or `unparsed` (the parts left to the family, in order).
 """
 
 from __future__ import annotations

@@ -149,5 +149,7 @@ def test_a_trial_of_newborns_leaves_multiple_pregnancy_to_the_family() -> None:
         "Exclusion Criteria:\n\n* multiple pregnancies\n"
     )
     assert newborns[-1].rule is None
-    mothers = parse_criteria("Inclusion Criteria:\n\n* Pregnant women\n\nExclusion Criteria:\n\n* multiple pregnancies\n")
+    mothers = parse_criteria(
+        "Inclusion Criteria:\n\n* Pregnant women\n\nExclusion Criteria:\n\n* multiple pregnancies\n"
+    )
     assert mothers[-1].rule is not None and mothers[-1].rule.kind == "condition"
