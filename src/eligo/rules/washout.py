@@ -490,6 +490,8 @@ def _join(labels: list[str]) -> str:
 def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
     if _DURATION.search(sentence) is None:
         return None  # no time span anywhere (taking the longer windows out leaves none either)
+    if _SETTING_SCOPE.search(sentence):
+        return None  # "... for immunomodulation", "for the treatment of X": a purpose the profile does not record
     longer_for: dict[str, int] = {}
     longer = _LONGER_FOR.search(sentence)
     if longer:
