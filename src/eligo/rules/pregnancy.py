@@ -3,10 +3,11 @@ extractor, evaluator and record."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile, Sex
 from eligo.rules._clinical import _join, _q, _yes_no, clinical_vocab, clinical_wording, describe_months
@@ -67,6 +68,8 @@ class PregnancyRule(RuleBase):
     pregnant: bool = True
     breastfeeding: bool = False
     planning: bool | None = None  # True: or planning to become pregnant (during the trial or soon after)
+    # When the plan is for, in the trial's words ("in the coming month", "during the study"): asked as said.
+    planning_when: str | None = Field(default=None, max_length=120)
     present: bool = True
     sex: Literal["female", "male", "any"] = "female"
 
@@ -84,7 +87,8 @@ class PregnancyRule(RuleBase):
 
     def question(self, section: Section) -> str:
         if self.topic == "pregnant":
-            states = _join([w for w, on in _STATES if getattr(self, on)])
+            said = [f"{w} {self.planning_when}" if on == "planning" and self.planning_when else w for w, on in _STATES]
+            states = _join([w for w, (_, on) in zip(said, _STATES, strict=True) if getattr(self, on)])
             return _q("pregnant_present" if self.present else "pregnant_absent", states=states)
         if self.topic == "childbearing_potential":
             return _q("childbearing_potential" if self.present else "childbearing_potential_absent")
@@ -111,7 +115,8 @@ def extract_pregnancy(context: CriterionContext) -> Rule | None:
         # "Pregnant women are excluded ... because ... breastfeeding should be discontinued": the reason
         # after "because" names no one else who is excluded.
         stated = _BECAUSE.split(low, maxsplit=1)[0] if _ARE_EXCLUDED.search(low) else low
-        planning = _PLANNED.search(stated) is not None
+        plan = _PLANNED.search(stated)
+        planning = plan is not None
         pregnant = bool(_PREGNANT.search(_PLANNED.sub(" ", stated)))
         breastfeeding = bool(_BREASTFEEDING.search(low)) and not _SHOULD_BE_DISCONTINUED.search(low)
         if _NO_PATIENTS_PREGNANT.search(low):
@@ -121,6 +126,7 @@ def extract_pregnancy(context: CriterionContext) -> Rule | None:
             pregnant=pregnant or not (breastfeeding or planning),
             breastfeeding=breastfeeding,
             planning=planning or None,
+            planning_when=_when(plan),
         )
     if _MUST_NOT_BE.search(low):
         parts.append(
@@ -154,6 +160,21 @@ _STATE_BREASTFEEDING = _STATE.regex("breastfeeding")
 _PLANNED = _STATE.regex("planned")
 
 
+_PLAN_HEAD = re.compile(r"\b(?:pregnant|pregnancy)\b", re.IGNORECASE)
+
+
+def _when(plan: re.Match[str] | None) -> str | None:
+    """The time a planned pregnancy is for, as the trial words it ("within the next 12 months")."""
+    if plan is None:
+        return None
+    heads = list(_PLAN_HEAD.finditer(plan[0]))
+    when = plan[0][heads[0].end() :].strip(" ,.;") if heads else ""
+    if when.startswith("> "):
+        when = "over " + when[2:]  # the comparator words were normalised: "over the course of the study"
+    # A longer span (several doses and drugs) is no words for one question: the plan is asked without it.
+    return when if 0 < len(when) <= 80 else None
+
+
 def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
     """Being pregnant or breastfeeding as an exclusion ("Women who are pregnant or lactating"), or not
     being either as an inclusion ("Not pregnant or nursing") (issue #12). Words after the states
@@ -166,13 +187,14 @@ def extract_pregnancy_state(context: CriterionContext) -> Rule | None:
         if match is None:
             return None
         states = match["states"].lower()
-        planning = _PLANNED.search(states) is not None
+        plan = _PLANNED.search(states)
         now = _PLANNED.sub(" ", states)
         return PregnancyRule(
             topic="pregnant",
             pregnant="pregnan" in now or "parturient" in now,
             breastfeeding=bool(_STATE_BREASTFEEDING.search(now)),
-            planning=planning or None,
+            planning=plan is not None or None,
+            planning_when=_when(plan),
         )
     match = _STATE_ABSENT.match(text)
     if match is None:
@@ -263,6 +285,7 @@ def merged_states(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
             "pregnant": any(rule.pregnant for rule in states),
             "breastfeeding": any(rule.breastfeeding for rule in states),
             "planning": True if plans else None,
+            "planning_when": next((rule.planning_when for rule in states if rule.planning_when), None),
         }
     )
     return tuple(one if rule is states[0] else rule for rule in rules if rule is states[0] or rule not in states)
