@@ -432,6 +432,9 @@ def _consent(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
 # pregnancy
 
 
+_CONTRACEPTION_WORD = re.compile(r"contracept|birth control|abstinen|barrier method|condom|sterili[sz]", re.IGNORECASE)
+
+
 def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
     text = ctx.text
     topic = getattr(rule, "topic", None)
@@ -451,6 +454,8 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
             if _re(contraception.state).search(text):
                 return Checked(None)  # the pregnancy the exclusion also names is read from its own part
             rule = rule.model_copy(update={"present": False})  # "Women must use ...": excluded if they will not
+        if whole and _CONTRACEPTION_WORD.search(_BRACKETED.sub(" ", text)) is None:
+            return Checked(None)  # only in an aside: "comply with the study protocol (including contraception)"
         addressed = _re(contraception.partner).sub(" ", text)
         male = _re(contraception.male).search(addressed) is not None
         female = _re(contraception.female).search(addressed) is not None
