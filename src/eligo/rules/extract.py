@@ -128,10 +128,24 @@ def _listed_reasons(ctx: CriterionContext, prefilter: bool) -> Extraction | None
     return Extraction(AnyOf(rules=reasons) if len(reasons) > 1 else reasons[0])
 
 
+# An exclusion that says so at its end ("Patients who have received prior 131I-MIBG therapy are not
+# eligible", "Pregnant or breast-feeding women will not be entered on this study"): the words before it are
+# what excludes (issue #12).
+_SAYS_EXCLUDED = re.compile(
+    r"\s*,?\s+(?:(?:are|is|will be|shall be)\s+(?:ineligible|not eligible|excluded)"
+    r"(?:\s+from\s+(?:this|the)\s+(?:study|trial|protocol))?"
+    r"|(?:will|shall)\s+not\s+be\s+(?:eligible|entered|enrolled|included)"
+    r"(?:\s+(?:on|in|into|for|from)\s+(?:this|the)\s+(?:study|trial|protocol))?)\s*[.;]?$",
+    re.IGNORECASE,
+)
+
+
 def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     """The rule for one criterion, sentence by sentence when the whole does not read as one."""
     if guards.about_someone_else(ctx):
         return Extraction(None)
+    if ctx.section == "exclusion" and (said := _SAYS_EXCLUDED.search(ctx.text)) is not None and said.start() > 0:
+        ctx = ctx.with_text(ctx.text[: said.start()])
     items = guards.enumerated(ctx.text)
     if items is None:
         whole = _checked(ctx, prefilter)
