@@ -487,11 +487,15 @@ def _join(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
+_AT_LEAST_SIGN = re.compile(r"≥\s*(?=\d+\s*(?:hours?|days?|weeks?|months?|years?)\b)")
+
+
 def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
     if _DURATION.search(sentence) is None:
         return None  # no time span anywhere (taking the longer windows out leaves none either)
     if _SETTING_SCOPE.search(sentence):
         return None  # "... for immunomodulation", "for the treatment of X": a purpose the profile does not record
+    sentence = _AT_LEAST_SIGN.sub("at least ", sentence)  # "≥ 84 days after autologous stem cell infusion"
     longer_for: dict[str, int] = {}
     longer = _LONGER_FOR.search(sentence)
     if longer:
@@ -551,9 +555,13 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
     )
 
 
+_WITHOUT = re.compile(r"\bwithout\s+[^:;,.()]{1,40}?(?=\s*[:;,.()]|$)", re.IGNORECASE)
+
+
 def _target_text(sentence: str) -> str:
-    """The sentence without its reference point ("before 1st dose of GM-CSF" is not an exposure)."""
-    return _REFERENCE.sub("", sentence)
+    """The sentence without its reference point ("before 1st dose of GM-CSF" is not an exposure) and
+    without what it says is absent ("Stem cell infusion without TBI: ..." is no irradiation)."""
+    return _WITHOUT.sub(" ", _REFERENCE.sub("", sentence))
 
 
 def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | None:
