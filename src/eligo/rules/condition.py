@@ -455,7 +455,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         text = _SQUARE_ABBREVIATION.sub(r"(\1)", _CITATION.sub("", text))
     if "(" in text:
         text = _spelled_out(text)
-    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", " ".join(text.split()).rstrip(".").rstrip(";"))
+    text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", " ".join(text.split()).rstrip(".").rstrip(";").rstrip(","))
     if "emophilia" in text:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if "infectious)" in text:
