@@ -225,6 +225,26 @@ def _clean(text: str) -> str:
     return re.sub(r"^(?:[•·-]|\d{1,2}[.)])\s*", "", text)
 
 
+_SHARED = re.compile(r"(?<![\w-])(?P<first>[a-z]+)(?P<join>\s+or\s+|\s+and/or\s+|\s*/\s*)(?=[a-z])", re.IGNORECASE)
+
+
+def _shared_heads(text: str) -> str:
+    """"lung or liver transplantation" said in full ("lung transplantation or liver transplantation"), only
+    when both are names of the vocabulary."""
+    names, _ = _names()
+
+    def spread(match: re.Match[str]) -> str:
+        name = names.match(text, match.end())
+        if name is None or " " not in name[0]:
+            return match[0]
+        head = name[0].split(" ", 1)[1]
+        if names.fullmatch(f"{match['first']} {head}") is None:
+            return match[0]
+        return f"{match['first']} {head}{match['join']}"
+
+    return _SHARED.sub(spread, text)
+
+
 def _read(text: str, position: int, tail: str | None) -> tuple[tuple[str, ...], str | None] | None:
     """The procedures from `position` to the end of `text` (an allowed tail phrase aside), with the
     narrowing words as one qualifier."""
@@ -277,7 +297,7 @@ def _past_within(text: str) -> ProcedureRule | None:
 
 
 def extract_procedure(context: CriterionContext) -> ProcedureRule | None:
-    text = _clean(context.text)
+    text = _shared_heads(_clean(context.text))
     within = _past_within(text)
     if within is not None:
         return within
