@@ -64,6 +64,10 @@ _CARDIAC = (
             },
         ),
         (
+            "Creatinine clearance or radioisotope GFR ≥ 70 mL/min/1.73 m²",
+            {"kind": "lab_threshold", "test": "gfr", "comparator": ">=", "value": 70.0},
+        ),
+        (
             "At least 42 days must have elapsed if other substantial BM radiation",
             {
                 "kind": "washout",
@@ -96,6 +100,9 @@ def test_read_whole(text: str, expected: dict[str, object]) -> None:
             "are not eligible",
             "Exclusion",
         ),
+        # a name of another test, or a timing, beside the limit is no second name of the same test
+        ("Creatinine clearance or serum creatinine ≤ 1.5 mg/dL", "Inclusion"),
+        ("Neutrophil count on or just before chemotherapy due date of >1.5", "Inclusion"),
         # "Patients with measurable disease are eligible" is the requirement, not an allowance
         ("Patients with measurable disease are eligible", "Inclusion"),
         # dyspnea and exercise tolerance are not carried by any rule
@@ -109,7 +116,7 @@ def test_read_whole(text: str, expected: dict[str, object]) -> None:
 def test_not_read_as_a_plain_rule(text: str, section: str) -> None:
     node = _leaf(text, section)
     rule = None if node.rule is None else node.rule.model_dump(mode="json")
-    assert rule is None or rule["kind"] not in {"permitted", "washout", "prior_therapy"}
+    assert rule is None or rule["kind"] not in {"permitted", "washout", "prior_therapy", "lab_threshold"}
 
 
 def test_half_the_pelvis_is_not_dropped_from_a_radiation_window() -> None:
