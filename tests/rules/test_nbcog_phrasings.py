@@ -63,6 +63,7 @@ _CARDIAC = (
                 "requirement": "on anticonvulsants and well controlled",
             },
         ),
+        ("Measurable tumor on MRI or CT scan", {"kind": "disease_extent", "feature": "measurable_disease"}),
         (
             "Creatinine clearance or radioisotope GFR ≥ 70 mL/min/1.73 m²",
             {"kind": "lab_threshold", "test": "gfr", "comparator": ">=", "value": 70.0},
