@@ -58,6 +58,7 @@ from eligo.rules.drugs import vocabulary as drug_vocabulary
 from eligo.rules.patterns import patterns
 from eligo.rules.registry import RULE_ADAPTER, Rule
 from eligo.rules.sex import sex_remainder
+from eligo.units import lab_spec
 from eligo.yamlfile import load_yaml
 
 # Reads one part of a criterion with the extractor chain (and these checks); None: no rule.
@@ -849,7 +850,15 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     own = [clause for clause in clauses if holds(clause)]
     if not own:
         return Checked(rule)
-    left_out = [not holds(clause) and bool(_content(clause, words)) for clause in clauses]
+    named = _test_words(rule)
+    # "Creatinine clearance or radioisotope GFR ≥ 70": a clause with no number that only names the rule's
+    # own test again is no alternative the rule leaves out (nbcog, issue #12)
+    left_out = [
+        not holds(clause)
+        and bool(_content(clause, words))
+        and not (named and not _NUMBER.search(clause) and _only_names(clause, named))
+        for clause in clauses
+    ]
     spans = _spans(text, clauses, left_out)
     rest = [_as_written(ctx.text, part) for part in spans]
     # A bracket in the rule's own clause that states a condition ("≤ 5 × ULN if liver metastases").
@@ -887,6 +896,20 @@ def _numeric(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
             rules.append(found.rule)
             unparsed.extend(found.unparsed)
     return Checked(_combined(rules, ctx.section), tuple(unparsed))
+
+
+def _test_words(rule: Rule) -> frozenset[str]:
+    """The words of every name of a lab limit's test ("creatinine", "clearance", "gfr"); none for other kinds."""
+    test = getattr(rule, "test", None) if rule.kind == "lab_threshold" else None
+    if not isinstance(test, str):
+        return frozenset()
+    return frozenset(word for name in lab_spec(test).synonyms for word in _WORD.findall(name.lower()))
+
+
+def _only_names(clause: str, named: frozenset[str]) -> bool:
+    """Whether every word of `clause` is a word of the test's names or a joining word (not "on or just before")."""
+    words = _WORD.findall(clause.lower())
+    return bool(words) and all(word in named or word in {"or", "and", "a", "an", "the"} for word in words)
 
 
 def _own_alternatives(rule: Rule, outside: str, spans: Sequence[str], rest: Sequence[str]) -> set[int]:

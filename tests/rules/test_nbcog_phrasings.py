@@ -1,0 +1,155 @@
+"""Standard phrasings of relapsed/refractory neuroblastoma protocols (COG, NANT, SIOPEN, NCI), read whole or
+left free text (issue #12). The texts are written as those protocols word them; no local trial carries them,
+so they are checked here rather than in tests/criteria/golden_rules (which cite real criteria)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from eligo.criteria.parse import parse_criteria
+from eligo.matching.evaluate import evaluate_rule
+from eligo.patients.profile import PatientProfile
+
+
+def _leaf(text: str, section: str = "Inclusion"):  # type: ignore[no-untyped-def]
+    return parse_criteria(f"{section} Criteria:\n\n* {text}\n")[0]
+
+
+def _rule(text: str, section: str = "Inclusion") -> dict[str, object] | None:
+    node = _leaf(text, section)
+    assert not node.unparsed
+    return None if node.rule is None else json.loads(node.rule.model_dump_json(exclude_none=True))
+
+
+_CARDIAC = (
+    "Adequate cardiac function defined as: shortening fraction ≥ 27% by echocardiogram or ejection fraction "
+    "≥ 50% by gated radionuclide study"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            _CARDIAC,
+            {
+                "kind": "any_of",
+                "rules": [
+                    {"kind": "organ_function", "measure": "shortening_fraction", "comparator": ">=", "percent": 27.0},
+                    {"kind": "organ_function", "measure": "ejection_fraction", "comparator": ">=", "percent": 50.0},
+                ],
+            },
+        ),
+        (
+            "Patients who have received prior dinutuximab/ch14.18 are eligible",
+            {"kind": "prior_therapy", "exposure": {"agents": ["dinutuximab"]}, "condition": "permitted"},
+        ),
+        (
+            "Patients with prior 131I-MIBG therapy are eligible",
+            {"kind": "prior_therapy", "exposure": {"therapy_classes": ["mibg_therapy"]}, "condition": "permitted"},
+        ),
+        (
+            "Patients with bone marrow involvement are eligible but not evaluable for hematologic toxicity",
+            {"kind": "permitted", "who": "children with bone marrow involvement"},
+        ),
+        (
+            "Patients with seizure disorder may be enrolled if on anticonvulsants and well controlled",
+            {
+                "kind": "conditional",
+                "if_present": {"kind": "condition", "conditions": ["epilepsy"]},
+                "requirement": "on anticonvulsants and well controlled",
+            },
+        ),
+        ("Measurable tumor on MRI or CT scan", {"kind": "disease_extent", "feature": "measurable_disease"}),
+        (
+            "Creatinine clearance or radioisotope GFR ≥ 70 mL/min/1.73 m²",
+            {"kind": "lab_threshold", "test": "gfr", "comparator": ">=", "value": 70.0},
+        ),
+        (
+            "At least 42 days must have elapsed if other substantial BM radiation",
+            {
+                "kind": "washout",
+                "exposure": {
+                    "radiation_fields": ["substantial_marrow"],
+                    "label": "radiation to a large part of the bone marrow",
+                },
+                "min_days": 42,
+            },
+        ),
+    ],
+)
+def test_read_whole(text: str, expected: dict[str, object]) -> None:
+    rule = _rule(text)
+    assert rule is not None
+    got = {key: rule[key] for key in expected}
+    if expected["kind"] == "conditional":
+        got["if_present"] = {k: v for k, v in rule["if_present"].items() if k in expected["if_present"]}  # type: ignore[union-attr]
+    if expected["kind"] in {"washout", "prior_therapy"}:
+        got["exposure"] = {k: v for k, v in rule["exposure"].items() if k in expected["exposure"]}  # type: ignore[union-attr]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        # a second condition after the therapy: "received anti-GD2" alone would exclude every child who had it
+        (
+            "Patients who have received prior anti-GD2 therapy and developed human anti-chimeric antibody (HACA) "
+            "are not eligible",
+            "Exclusion",
+        ),
+        # a name of another test, or a timing, beside the limit is no second name of the same test
+        ("Creatinine clearance or serum creatinine ≤ 1.5 mg/dL", "Inclusion"),
+        ("Neutrophil count on or just before chemotherapy due date of >1.5", "Inclusion"),
+        # "Patients with measurable disease are eligible" is the requirement, not an allowance
+        ("Patients with measurable disease are eligible", "Inclusion"),
+        # dyspnea and exercise tolerance are not carried by any rule
+        (
+            "Adequate pulmonary function defined as: no evidence of dyspnea at rest, no exercise intolerance, and a "
+            "pulse oximetry > 94% on room air",
+            "Inclusion",
+        ),
+    ],
+)
+def test_not_read_as_a_plain_rule(text: str, section: str) -> None:
+    node = _leaf(text, section)
+    rule = None if node.rule is None else node.rule.model_dump(mode="json")
+    assert rule is None or rule["kind"] not in {"permitted", "washout", "prior_therapy", "lab_threshold"}
+
+
+def test_half_the_pelvis_is_not_dropped_from_a_radiation_window() -> None:
+    """The 150-day window names TBI, craniospinal and ≥ 50% pelvis radiation: it is never read as the first two."""
+    node = _leaf(
+        "XRT: at least 14 days after local palliative XRT (small port); at least 150 days must have elapsed if "
+        "prior TBI, craniospinal XRT or if ≥ 50% radiation of pelvis"
+    )
+    dumped = "" if node.rule is None else node.rule.model_dump_json()
+    assert "total_body" not in dumped or "substantial_marrow" in dumped
+    assert node.rule is None or node.unparsed or "substantial_marrow" in dumped
+
+
+def test_cardiac_alternatives_evaluate_either_way() -> None:
+    rule = _leaf(_CARDIAC).rule
+    assert rule is not None
+    on = date(2026, 12, 1)
+    good_sf = PatientProfile.model_validate({"cardiac_shortening_fraction": 30})
+    low_both = PatientProfile.model_validate({"cardiac_shortening_fraction": 20, "cardiac_ejection_fraction": 40})
+    assert evaluate_rule(rule, good_sf, on).verdict == "met"
+    assert evaluate_rule(rule, low_both, on).verdict == "not_met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients who have received prior dinutuximab/ch14.18 are eligible",
+        "Patients with bone marrow involvement are eligible but not evaluable for hematologic toxicity",
+    ],
+)
+def test_an_allowance_rules_no_one_out(text: str) -> None:
+    rule = _leaf(text).rule
+    assert rule is not None
+    outcome = evaluate_rule(rule, PatientProfile.model_validate({}), date(2026, 12, 1))
+    assert outcome.verdict in {"met", "not_applicable"}
