@@ -595,9 +595,13 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         return None  # "Patients with a serious illness" asks for the trial's own illness, not another one
     if present and names_found == [_ANY_ILLNESS] and qualifier is None and exception is None and not window:
         return None  # "Any medical condition": every trial means one that matters; which is not said
-    if _ANY_ILLNESS in names_found and (len(names_found) > 1 or (qualifier is not None and "," in qualifier)):
-        # "Medical or neurological illness", "severe illness or active infection other than malaria",
-        # "comorbidities (DM, CKD)": one qualifier (or none) would be read for every name (review of 2026-12-03).
+    # Any other illness beside another name, or with words from more than one place: only one qualifier
+    # shared by the whole list is read ("Medical or neurological illnesses likely to affect physiology",
+    # "Acute illness or infection within the last 4 weeks"); none ("Medical or neurological illness"), or
+    # several ("severe illness or active infection other than malaria", "comorbidities (DM, CKD)") leave it to
+    # the family (reviews of 2026-12-03).
+    several = qualifier is None or "," in qualifier or exception is not None
+    if _ANY_ILLNESS in names_found and several and (len(names_found) > 1 or qualifier):
         return None
     if "multiple_pregnancy" in names_found and context.newborn_participants:
         return None  # in a trial of newborns, the pregnancy the child was born of (NCT03869827)
