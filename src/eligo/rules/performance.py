@@ -192,64 +192,34 @@ def _score_text(score: PerformanceScore) -> str:
 
 def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: date) -> Outcome:
     needs = f"the trial needs {rule.thresholds_text()}"
+    low = rule.low  # an exclusion's low scores: met at or below a Lansky/Karnofsky limit, at or above an ECOG one
+    lansky, karnofsky = (rule.lansky_max, rule.karnofsky_max) if low else (rule.lansky_min, rule.karnofsky_min)
+    ecog = rule.ecog_min if low else rule.ecog_max
     checks: list[tuple[str, int, bool]] = []  # (scale, threshold, met at or above it)
-    if rule.low:
-        return _evaluate_low(rule, profile, on, needs)
-    if rule.lansky_min is not None and rule.karnofsky_min is not None:
+    if lansky is not None and karnofsky is not None:
         months = profile.age_in_months_on(on)
         if months is None:
             return Outcome.unknown(
                 f"Age unknown, so the right scale (Lansky or Karnofsky) is unknown; {needs}.", "birth_date"
             )
         # Lansky through the given age in completed years ("=< 16 years"), Karnofsky after it.
-        if months // 12 <= rule.lansky_through_age_years:
-            checks.append(("lansky", rule.lansky_min, True))
-        else:
-            checks.append(("karnofsky", rule.karnofsky_min, True))
-    elif rule.lansky_min is not None:
-        checks.append(("lansky", rule.lansky_min, True))
-    elif rule.karnofsky_min is not None:
-        checks.append(("karnofsky", rule.karnofsky_min, True))
-    # ECOG is the trial's alternative wording; it is used when the Lansky/Karnofsky score is missing.
-    if rule.ecog_max is not None:
-        checks.append(("ecog", rule.ecog_max, False))
-
-    for scale, threshold, higher in checks:
-        score = _latest(profile, scale)
-        if score is None:
-            continue
-        holds = score.score >= threshold if higher else score.score <= threshold
-        return (Outcome.met if holds else Outcome.not_met)(f"{_score_text(score)}; {needs}.")
-    # No mapping between scales is assumed: a Karnofsky score for a young child is not read as Lansky.
-    wanted = tuple(f"performance.{scale}" for scale, _, _ in checks)
-    return Outcome.unknown(
-        f"No {' or '.join(s.split('.')[1].capitalize() for s in wanted)} score in the profile; {needs}.", *wanted
-    )
-
-
-def _evaluate_low(rule: PerformanceRule, profile: PatientProfile, on: date, needs: str) -> Outcome:
-    """Met when the child's latest score is as low as the rule names (the scores an exclusion names)."""
-    checks: list[tuple[str, int, bool]] = []  # (scale, threshold, met at or above it)
-    if rule.lansky_max is not None and rule.karnofsky_max is not None:
-        months = profile.age_in_months_on(on)
-        if months is None:
-            return Outcome.unknown(
-                f"Age unknown, so the right scale (Lansky or Karnofsky) is unknown; {needs}.", "birth_date"
-            )
         young = months // 12 <= rule.lansky_through_age_years
-        checks.append(("lansky", rule.lansky_max, False) if young else ("karnofsky", rule.karnofsky_max, False))
-    elif rule.lansky_max is not None:
-        checks.append(("lansky", rule.lansky_max, False))
-    elif rule.karnofsky_max is not None:
-        checks.append(("karnofsky", rule.karnofsky_max, False))
-    if rule.ecog_min is not None:
-        checks.append(("ecog", rule.ecog_min, True))
+        checks.append(("lansky", lansky, not low) if young else ("karnofsky", karnofsky, not low))
+    elif lansky is not None:
+        checks.append(("lansky", lansky, not low))
+    elif karnofsky is not None:
+        checks.append(("karnofsky", karnofsky, not low))
+    # ECOG is the trial's alternative wording; it is used when the Lansky/Karnofsky score is missing.
+    if ecog is not None:
+        checks.append(("ecog", ecog, low))
+
     for scale, threshold, at_or_above in checks:
         score = _latest(profile, scale)
         if score is None:
             continue
         holds = score.score >= threshold if at_or_above else score.score <= threshold
         return (Outcome.met if holds else Outcome.not_met)(f"{_score_text(score)}; {needs}.")
+    # No mapping between scales is assumed: a Karnofsky score for a young child is not read as Lansky.
     wanted = tuple(f"performance.{scale}" for scale, _, _ in checks)
     return Outcome.unknown(
         f"No {' or '.join(s.split('.')[1].capitalize() for s in wanted)} score in the profile; {needs}.", *wanted
