@@ -68,3 +68,12 @@ def test_recovered_from_toxic_effects_without_a_closing_reference() -> None:
         "Patients must have fully recovered from the acute toxic effects of all prior anti-cancer chemotherapy"
     )
     assert rule is not None and rule["kind"] == "toxicity_grade" and rule.get("fully_recovered") is True
+
+
+def test_cns_disease_in_a_cancer_trial_is_the_cancers_spread_and_elsewhere_is_left_alone() -> None:
+    exclusion = "\n\nExclusion Criteria:\n\n* Patients with CNS disease are not eligible\n"
+    cancer = parse_criteria("Inclusion Criteria:\n\n* Histologically confirmed neuroblastoma" + exclusion)[-1]
+    assert cancer.rule is not None
+    assert json.loads(cancer.rule.model_dump_json(exclude_none=True))["conditions"] == ["cns_metastases"]
+    healthy = parse_criteria("Inclusion Criteria:\n\n* Healthy volunteers" + exclusion)[-1]
+    assert healthy.rule is None  # in another trial "CNS disease" may be any neurological disease

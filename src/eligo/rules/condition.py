@@ -432,6 +432,11 @@ def _with_examples(context: CriterionContext, text: str) -> Rule | None:
     return head.model_copy(update={"conditions": conditions})
 
 
+_CNS_DISEASE = re.compile(
+    r"\b(?:CNS|central nervous system(?: \(CNS\))?) (?:disease|involvement|tumou?r involvement)\b", re.IGNORECASE
+)
+
+
 @cache
 def _any_name() -> re.Pattern[str]:
     """Every condition name at the start of a word, as `_consume_conditions` reads them (one trie)."""
@@ -456,6 +461,10 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if "(" in text:
         text = _spelled_out(text)
     text = _HEPATITIS_B_OR_C.sub(r"\1\2hepatitis \3", " ".join(text.split()).rstrip(".").rstrip(";").rstrip(","))
+    if context.cancer_trial and "CNS" in text.upper():
+        # In a trial that treats a cancer, "CNS disease" / "CNS involvement" is the cancer's spread to the brain
+        # or spinal cord (elsewhere it may be any neurological disease, so it is read only here; issue #12).
+        text = _CNS_DISEASE.sub("CNS metastases", text)
     if "emophilia" in text:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if "infectious)" in text:
