@@ -71,24 +71,25 @@ class PerformanceRule(RuleBase):
         """The rule names low scores (an exclusion's), met by a child at or below them."""
         return self.lansky_max is not None or self.karnofsky_max is not None or self.ecog_min is not None
 
+    def limits(self) -> tuple[int | None, int | None, int | None]:
+        """The Lansky, Karnofsky and ECOG limits the rule holds, in its one direction."""
+        if self.low:
+            return self.lansky_max, self.karnofsky_max, self.ecog_min
+        return self.lansky_min, self.karnofsky_min, self.ecog_max
+
     def thresholds_text(self) -> str:
+        lansky, karnofsky, ecog = self.limits()
+        # Lansky and Karnofsky run higher-is-better, ECOG lower-is-better; low scores turn both round.
+        scale_sign, ecog_sign = ("≤", "≥") if self.low else ("≥", "≤")
         parts = []
-        if self.lansky_min is not None:
-            age = f" (age {self.lansky_through_age_years} or under)" if self.karnofsky_min is not None else ""
-            parts.append(f"Lansky ≥ {self.lansky_min}{age}")
-        if self.karnofsky_min is not None:
-            age = f" (age {self.lansky_through_age_years + 1} or over)" if self.lansky_min is not None else ""
-            parts.append(f"Karnofsky ≥ {self.karnofsky_min}{age}")
-        if self.ecog_max is not None:
-            parts.append(f"ECOG ≤ {self.ecog_max}")
-        if self.lansky_max is not None:
-            age = f" (age {self.lansky_through_age_years} or under)" if self.karnofsky_max is not None else ""
-            parts.append(f"Lansky ≤ {self.lansky_max}{age}")
-        if self.karnofsky_max is not None:
-            age = f" (age {self.lansky_through_age_years + 1} or over)" if self.lansky_max is not None else ""
-            parts.append(f"Karnofsky ≤ {self.karnofsky_max}")
-        if self.ecog_min is not None:
-            parts.append(f"ECOG ≥ {self.ecog_min}")
+        if lansky is not None:
+            age = f" (age {self.lansky_through_age_years} or under)" if karnofsky is not None else ""
+            parts.append(f"Lansky {scale_sign} {lansky}{age}")
+        if karnofsky is not None:
+            age = f" (age {self.lansky_through_age_years + 1} or over)" if lansky is not None else ""
+            parts.append(f"Karnofsky {scale_sign} {karnofsky}{age}")
+        if ecog is not None:
+            parts.append(f"ECOG {ecog_sign} {ecog}")
         return _join(parts)
 
     def question(self, section: Section) -> str:
@@ -193,8 +194,7 @@ def _score_text(score: PerformanceScore) -> str:
 def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: date) -> Outcome:
     needs = f"the trial needs {rule.thresholds_text()}"
     low = rule.low  # an exclusion's low scores: met at or below a Lansky/Karnofsky limit, at or above an ECOG one
-    lansky, karnofsky = (rule.lansky_max, rule.karnofsky_max) if low else (rule.lansky_min, rule.karnofsky_min)
-    ecog = rule.ecog_min if low else rule.ecog_max
+    lansky, karnofsky, ecog = rule.limits()
     checks: list[tuple[str, int, bool]] = []  # (scale, threshold, met at or above it)
     if lansky is not None and karnofsky is not None:
         months = profile.age_in_months_on(on)
