@@ -167,9 +167,25 @@ class DiseaseExtentRule(RuleBase):
         return wording[self.feature].format(standard=standard)
 
 
+_ALLOWED_CNS = patterns()["disease_extent.allowed"].regex("allowed")
+# What each word of the allowance says the child's CNS disease is not.
+_ALLOWED_WORDS: dict[str, CnsQualifier] = {"asymptomatic": "symptomatic", "treated": "untreated", "stable": "unstable"}
+
+
 def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | None:
     # The text as written: "at least one measurable lesion" is a count, not a comparator.
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
+    allowed = _ALLOWED_CNS.match(text) if "eligible" in text or "allowed" in text or "permitted" in text else None
+    if allowed is not None:
+        # "Symptomatic or untreated CNS metastases. Participants with asymptomatic, treated CNS metastases are
+        # eligible" (NCT05382559): the second sentence says again, the other way round, what the first excludes;
+        # read only when it allows exactly the children the first does not exclude (oncdx, issue #12).
+        rule = extract_disease_extent(context.with_text(allowed["head"]))
+        words = re.findall(r"asymptomatic|treated|stable", allowed["allowed"], re.IGNORECASE)
+        complement = {_ALLOWED_WORDS[word.lower()] for word in words}
+        if rule is None or rule.feature != "cns_disease" or set(rule.cns_qualifiers or ()) != complement:
+            return None
+        return rule
     text = re.sub(r"^\d{1,2}\s+", "", text)  # a list number kept in the text ("4 Patients with ...")
     for pattern in patterns()["disease_extent"].compiled:
         match = pattern.match(text)
