@@ -82,6 +82,9 @@ _EXAMPLES = _PATTERNS.regex("examples")
 _EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
 _REASON = _PATTERNS.regex("reason")
 _OWN_CANCER = _PATTERNS.regex("own_cancer")
+_NOT_EXCLUDED_NOTE = _PATTERNS.regex("not_excluded_note")
+_EXAMPLES_BRACKET = _PATTERNS.regex("examples_bracket")
+_NOTE_HEAD = _PATTERNS.regex("note_head")
 # The cancer's own spread: "as a manifestation of the current malignancy" says nothing more of these.
 _SPREAD = frozenset({"cns_metastases", "leptomeningeal_disease", "liver_metastases", "bone_metastases"})
 _REASON_WORDS = ("because", " been ")
@@ -471,6 +474,15 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         # In a trial that treats a cancer, "CNS disease" / "CNS involvement" is the cancer's spread to the brain
         # or spinal cord (elsewhere it may be any neurological disease, so it is read only here; issue #12).
         text = _CNS_DISEASE.sub("CNS metastases", text)
+    if context.section == "exclusion" and ("not excluded" in text or "Exception" in text) and (
+        note := _NOT_EXCLUDED_NOTE.match(text)
+    ) and _NOTE_HEAD.search(note["head"]):
+        # "Has a known additional malignancy that is progressing or has required active treatment within the
+        # past 5 years. Note: Participants with basal cell carcinoma of the skin, ... that have undergone
+        # potentially curative therapy are not excluded." (the pembrolizumab trials): the note is the
+        # exclusion's exception, read as one (oncdx, issue #12).
+        what = _EXAMPLES_BRACKET.sub("", note["what"] or note["listed"]).strip()
+        text = f"{note['head']}, except {what}{' ' + note['how'] if note['how'] else ''}"
     if "manifestation" in text and (own := _OWN_CANCER.match(text)) is not None:
         # "Participant has leptomeningeal disease as a manifestation of the current malignancy" (NCT05382559):
         # the cancer's spread, which the condition's name says already, in any trial (oncdx, issue #12).
