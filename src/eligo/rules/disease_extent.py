@@ -216,6 +216,10 @@ def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | Non
             return DiseaseExtentRule(feature="metastatic")  # a requirement in an inclusion, a bar in an exclusion
         if context.section != "exclusion":
             return None
+        if groups.get("unless"):
+            unless = re.findall(r"asymptomatic|treated|stable", groups["unless"], re.IGNORECASE)
+            excluded = tuple(dict.fromkeys(_ALLOWED_WORDS[word.lower()] for word in unless))
+            return DiseaseExtentRule(feature="cns_disease", cns_qualifiers=excluded)
         found = r"actively progressing|progressing|symptomatic|untreated|unstable"
         words = re.findall(found, groups.get("quals") or "", re.IGNORECASE)
         qualifiers = tuple(dict.fromkeys(_QUALIFIER_WORDS[word.lower()] for word in words))
