@@ -19,11 +19,14 @@ from eligo.rules._clinical_text import (
     _strip_framing,
     _synonyms_pattern,
 )
+from eligo.rules._therapy import Exposure
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.drugs import therapy_vocabulary
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import literal_alternation, patterns
 from eligo.rules.prefilter import Trigger, phrase_words
+from eligo.rules.prior_therapy import PriorTherapyRule
 from eligo.rules.smoking import smoking_state
 from eligo.rules.verdicts import Outcome
 
@@ -79,6 +82,12 @@ _SQUARE_ABBREVIATION = re.compile(r"\[([A-Z][A-Za-z0-9-]{0,7})\]")
 _EXAMPLES = _PATTERNS.regex("examples")
 _EXAMPLE_WORDS = ("such as", "e.g", "eg.", "for example", "for instance", "including")
 _REASON = _PATTERNS.regex("reason")
+_OWN_CANCER = _PATTERNS.regex("own_cancer")
+_NOT_EXCLUDED_NOTE = _PATTERNS.regex("not_excluded_note")
+_EXAMPLES_BRACKET = _PATTERNS.regex("examples_bracket")
+_NOTE_HEAD = _PATTERNS.regex("note_head")
+# The cancer's own spread: "as a manifestation of the current malignancy" says nothing more of these.
+_SPREAD = frozenset({"cns_metastases", "leptomeningeal_disease", "liver_metastases", "bone_metastases"})
 _REASON_WORDS = ("because", " been ")
 _ENUMERATOR = _PATTERNS.regex("enumerator")
 _TRAILING_HISTORY = _PATTERNS.regex("trailing_history")
@@ -466,6 +475,21 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         # In a trial that treats a cancer, "CNS disease" / "CNS involvement" is the cancer's spread to the brain
         # or spinal cord (elsewhere it may be any neurological disease, so it is read only here; issue #12).
         text = _CNS_DISEASE.sub("CNS metastases", text)
+    if context.section == "exclusion" and ("not excluded" in text or "Exception" in text) and (
+        note := _NOT_EXCLUDED_NOTE.match(text)
+    ) and _NOTE_HEAD.search(note["head"]):
+        # "Has a known additional malignancy that is progressing or has required active treatment within the
+        # past 5 years. Note: Participants with basal cell carcinoma of the skin, ... that have undergone
+        # potentially curative therapy are not excluded." (the pembrolizumab trials): the note is the
+        # exclusion's exception, read as one (oncdx, issue #12).
+        what = _EXAMPLES_BRACKET.sub("", note["what"] or note["listed"]).strip()
+        text = f"{note['head']}, except {what}{' ' + note['how'] if note['how'] else ''}"
+    if "manifestation" in text and (own := _OWN_CANCER.match(text)) is not None:
+        # "Participant has leptomeningeal disease as a manifestation of the current malignancy" (NCT05382559):
+        # the cancer's spread, which the condition's name says already, in any trial (oncdx, issue #12).
+        spread = _consume_conditions(_strip_framing(own["what"]))
+        if spread and set(spread) <= _SPREAD:
+            text = own["what"]
     if "emophilia" in text:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if "infectious)" in text:
@@ -822,12 +846,27 @@ def _trigger() -> Trigger | None:
     return Trigger(("allergic", *words)) if words is not None else None
 
 
+_DONOR_OR_ORGAN = _PATTERNS.regex("donor_or_organ_transplant")
+
+
+def extract_donor_or_organ_transplant(context: CriterionContext) -> Rule | None:
+    """ "Prior allogeneic stem cell or solid organ transplantation" (the Roche trials' exclusion, NCT03424005):
+    a stem cell transplant from a donor, or an organ transplant, each read as the kinds read it alone
+    (a prior_therapy and a condition rule), either one excluding (oncdx, issue #12)."""
+    if context.section != "exclusion" or _DONOR_OR_ORGAN.match(" ".join(context.text.split()).rstrip(".;,")) is None:
+        return None
+    label = next(p.label for p in therapy_vocabulary().phrases if p.transplant == "allogeneic")
+    donor = PriorTherapyRule(exposure=Exposure(transplant="allogeneic", label=label), condition="received")
+    return AnyOf(rules=(donor, ConditionRule(conditions=("organ_transplant",), present=True, ever=True)))
+
+
 KIND = RuleKind(
     ConditionRule, clinical_wording,
     ("condition_present", "condition_within", "condition_ever", "condition_absent", "condition_absent_window",
      "condition_recent"),
     evaluate_condition,
-    (Step(extract_condition, _trigger()),),
+    (Step(extract_donor_or_organ_transplant, Trigger(("allogeneic", "allogenic"))),
+     Step(extract_condition, _trigger())),
 )  # fmt: skip
 
 __all__ = ["KIND", "ConditionRule", "evaluate_condition", "extract_condition"]

@@ -129,9 +129,14 @@ class DiseaseExtentRule(RuleBase):
     # For `stage`: the stages the trial names, each one stage ("III": any substage of III, "IIIB")
     # or a range written "IIIB-IV" (IIIB up to any substage of IV).
     stages: tuple[str, ...] | None = Field(default=None, min_length=1)
+    # For `metastatic`: the trial asks for no distant spread ("No distant metastases" in an inclusion).
+    # None (left out of the rule's record) otherwise.
+    absent: Literal[True] | None = None
 
     @model_validator(mode="after")
     def _qualifiers_for_cns(self) -> DiseaseExtentRule:
+        if self.absent and self.feature != "metastatic":
+            raise ValueError("only metastatic disease is asked for as absent")
         if self.cns_qualifiers and self.feature != "cns_disease":
             raise ValueError("only CNS disease takes qualifiers")
         if (self.stages is not None) != (self.feature == "stage"):
@@ -153,6 +158,8 @@ class DiseaseExtentRule(RuleBase):
             words = [_QUALIFIER_TEXT[q] for q in self.cns_qualifiers or ()]
             qualifiers = f" that is {_join(words).replace(' and ', ' or ')}" if words else ""
             return wording["cns_disease"].format(qualifiers=qualifiers)
+        if self.absent:
+            return wording["no_metastatic"]
         if self.feature in ("metastatic", *_EXTENT_GROUPS.values()):
             return wording[self.feature]
         if self.feature == "stage":
@@ -160,9 +167,25 @@ class DiseaseExtentRule(RuleBase):
         return wording[self.feature].format(standard=standard)
 
 
+_ALLOWED_CNS = patterns()["disease_extent.allowed"].regex("allowed")
+# What each word of the allowance says the child's CNS disease is not.
+_ALLOWED_WORDS: dict[str, CnsQualifier] = {"asymptomatic": "symptomatic", "treated": "untreated", "stable": "unstable"}
+
+
 def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | None:
     # The text as written: "at least one measurable lesion" is a count, not a comparator.
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
+    allowed = _ALLOWED_CNS.match(text) if "eligible" in text or "allowed" in text or "permitted" in text else None
+    if allowed is not None:
+        # "Symptomatic or untreated CNS metastases. Participants with asymptomatic, treated CNS metastases are
+        # eligible" (NCT05382559): the second sentence says again, the other way round, what the first excludes;
+        # read only when it allows exactly the children the first does not exclude (oncdx, issue #12).
+        rule = extract_disease_extent(context.with_text(allowed["head"]))
+        words = re.findall(r"asymptomatic|treated|stable", allowed["allowed"], re.IGNORECASE)
+        complement = {_ALLOWED_WORDS[word.lower()] for word in words}
+        if rule is None or rule.feature != "cns_disease" or set(rule.cns_qualifiers or ()) != complement:
+            return None
+        return rule
     text = re.sub(r"^\d{1,2}\s+", "", text)  # a list number kept in the text ("4 Patients with ...")
     for pattern in patterns()["disease_extent"].compiled:
         match = pattern.match(text)
@@ -182,6 +205,10 @@ def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | Non
             return DiseaseExtentRule(feature="stage", stages=_stage_items(groups["stages"]))
         if groups.get("numbered"):
             return DiseaseExtentRule(feature="stage", stages=_stage_items(groups["numbered"], _NUMBERED_TOKEN))
+        if groups.get("absent") or groups.get("nonmet"):
+            # An inclusion asking for no distant spread; under an exclusion heading the same words are a
+            # requirement misplaced or a double negative, which a person reads (oncdx, issue #12).
+            return DiseaseExtentRule(feature="metastatic", absent=True) if context.section == "inclusion" else None
         extent = next((feature for group, feature in _EXTENT_GROUPS.items() if groups.get(group)), None)
         if extent is not None:
             return DiseaseExtentRule(feature=extent)
@@ -189,6 +216,10 @@ def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | Non
             return DiseaseExtentRule(feature="metastatic")  # a requirement in an inclusion, a bar in an exclusion
         if context.section != "exclusion":
             return None
+        if groups.get("unless"):
+            unless = re.findall(r"asymptomatic|treated|stable", groups["unless"], re.IGNORECASE)
+            excluded = tuple(dict.fromkeys(_ALLOWED_WORDS[word.lower()] for word in unless))
+            return DiseaseExtentRule(feature="cns_disease", cns_qualifiers=excluded)
         found = r"actively progressing|progressing|symptomatic|untreated|unstable"
         words = re.findall(found, groups.get("quals") or "", re.IGNORECASE)
         qualifiers = tuple(dict.fromkeys(_QUALIFIER_WORDS[word.lower()] for word in words))
@@ -290,6 +321,14 @@ def evaluate_disease_extent(rule: DiseaseExtentRule, profile: PatientProfile, on
         return _cns(rule, profile)
     if rule.feature == "stage":
         return _stage(rule, profile)
+    if rule.feature == "metastatic" and rule.absent:
+        needs = "the trial needs cancer that has not spread to distant parts of the body"
+        if extent.metastatic is None:
+            return Outcome.unknown(
+                f"The profile does not say whether the child has metastatic disease; {needs}.", "extent.metastatic"
+            )
+        said = f"The profile says the child {'has' if extent.metastatic else 'does not have'} metastatic disease"
+        return (Outcome.not_met if extent.metastatic else Outcome.met)(f"{said}; {needs}.")
     if rule.feature == "metastatic":
         return _flag(
             extent.metastatic, "metastatic disease", "extent.metastatic", "the trial asks about metastatic disease"
@@ -316,7 +355,8 @@ def evaluate_disease_extent(rule: DiseaseExtentRule, profile: PatientProfile, on
 
 KIND = RuleKind(
     DiseaseExtentRule, general_wording,
-    ("measurable_disease", "measurable_or_evaluable", "metastatic", "cns_disease", "stage", *_EXTENT_GROUPS.values()),
+    ("measurable_disease", "measurable_or_evaluable", "metastatic", "no_metastatic", "cns_disease", "stage",
+     *_EXTENT_GROUPS.values()),
     evaluate_disease_extent,
     (Step(extract_disease_extent, patterns()["disease_extent"].trigger),),
 )  # fmt: skip

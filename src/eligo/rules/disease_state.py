@@ -84,7 +84,7 @@ def extract_disease_state(context: CriterionContext) -> Rule | None:
         return None
     simple = _STATES.match(text)
     if simple is not None:
-        rest = simple.group("rest").strip(" -")
+        rest = (simple.group("rest") or "").strip(" -")
         if rest and not _WHEN.match(rest):
             return None
         return DiseaseStateRule(states=tuple(_states_in(simple.group("states"))), definition=rest or None)

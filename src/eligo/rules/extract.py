@@ -131,11 +131,15 @@ def _listed_reasons(ctx: CriterionContext, prefilter: bool) -> Extraction | None
 # An exclusion that says so at its end ("Patients who have received prior 131I-MIBG therapy are not
 # eligible", "Pregnant or breast-feeding women will not be entered on this study"): the words before it are
 # what excludes (issue #12).
+# "Participants with known brain metastases should be excluded from this clinical trial because of their poor
+# prognosis and because they often develop progressive neurologic dysfunction ..." (NCI's template,
+# NCT03861975): the reason after "because" says why, not who (oncdx, issue #12).
 _SAYS_EXCLUDED = re.compile(
-    r"\s*,?\s+(?:(?:are|is|will be|shall be)\s+(?:ineligible|not eligible|excluded)"
-    r"(?:\s+from\s+(?:this|the)\s+(?:study|trial|protocol))?"
+    r"\s*,?\s+(?:(?:are|is|will be|shall be|should be)\s+(?:ineligible|not eligible|excluded)"
+    r"(?:\s+from\s+(?:this|the)\s+(?:clinical\s+)?(?:study|trial|protocol))?"
     r"|(?:will|shall)\s+not\s+be\s+(?:eligible|entered|enrolled|included)"
-    r"(?:\s+(?:on|in|into|for|from)\s+(?:this|the)\s+(?:study|trial|protocol))?)\s*[.;]?$",
+    r"(?:\s+(?:on|in|into|for|from)\s+(?:this|the)\s+(?:study|trial|protocol))?)"
+    r"(?:\s+because\s+of\s+their\s+poor\s+prognosis\b[^;]*)?\s*[.;]?$",
     re.IGNORECASE,
 )
 
