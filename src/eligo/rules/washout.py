@@ -275,6 +275,10 @@ def _only_investigational(rule: PriorTherapyRule | WashoutRule) -> bool:
 @lru_cache(maxsize=64)
 def _exposure(text: str) -> Exposure | None:
     """The exposure a text names, from the phrase vocabulary (named agents when no class phrase)."""
+    if _ORGAN_TRANSPLANT.search(text):
+        # "Prior allogeneic stem cell or solid organ transplantation within 5 years": an organ transplant is no
+        # therapy an exposure can name, so any reading of the rest would drop it (issue #12).
+        return None
     text = _masked(_RADIOTHERAPY_EXCLUDED.sub("", text))
     except_match = _EXCEPT.search(text)
     excluded: tuple[str, ...] = ()
