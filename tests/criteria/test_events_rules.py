@@ -36,3 +36,16 @@ def test_prp_alone_is_not_the_eye_laser() -> None:
 def test_planned_surgery_is_major_surgery_only() -> None:
     with pytest.raises(ValidationError):
         RecentSurgeryRule(amount=4, unit="weeks", planned=True, any_surgery=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior radiation to > 25% of bone marrow",
+        "Prior radiotherapy to more than 25% of the bone marrow",
+        "Prior irradiation of the marrow",
+    ],
+)
+def test_radiation_to_the_marrow_is_not_any_radiation(text: str) -> None:
+    rule = extract(CriterionContext(text=text, section="exclusion", cancer_trial=True)).rule
+    assert rule is None, rule
