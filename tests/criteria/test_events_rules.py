@@ -49,3 +49,11 @@ def test_planned_surgery_is_major_surgery_only() -> None:
 def test_radiation_to_the_marrow_is_not_any_radiation(text: str) -> None:
     rule = extract(CriterionContext(text=text, section="exclusion", cancer_trial=True)).rule
     assert rule is None, rule
+
+
+@pytest.mark.parametrize(
+    "text", ["Planned major surgery within the next 12 months", "Previously enrolled in the study"]
+)
+def test_read_only_as_an_exclusion(text: str) -> None:
+    # As an inclusion the same words would ask for it, which these readings do not say.
+    assert extract(CriterionContext(text=text, section="inclusion")).rule is None
