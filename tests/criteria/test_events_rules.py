@@ -57,3 +57,9 @@ def test_radiation_to_the_marrow_is_not_any_radiation(text: str) -> None:
 def test_read_only_as_an_exclusion(text: str) -> None:
     # As an inclusion the same words would ask for it, which these readings do not say.
     assert extract(CriterionContext(text=text, section="inclusion")).rule is None
+
+
+@pytest.mark.parametrize("text", ["Patients enrolled in this study", "Previously enrolled in another study"])
+def test_this_study_before_needs_already_or_previously_and_this_study(text: str) -> None:
+    rule = extract(CriterionContext(text=text, section="exclusion")).rule
+    assert rule is None or getattr(rule, "subject", None) != "prior_enrolment", rule
