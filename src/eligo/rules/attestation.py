@@ -46,6 +46,7 @@ Subject = Literal[
     "detention",
     "legal_protection",
     "health_insurance",
+    "prior_enrolment",
 ]
 
 
@@ -64,7 +65,8 @@ class AttestationRule(RuleBase):
     # condition that, in the opinion of the investigator, would interfere with the study"): the action
     # quotes the trial. detention, legal_protection: "Prisoners", "Persons deprived of liberty", "Subject
     # under guardianship, curatorship or safeguard of justice"; health_insurance: "Affiliated to a social
-    # security scheme", which French trials require (issue #12).
+    # security scheme", which French trials require; prior_enrolment: "Previously enrolled in the study",
+    # this very study (issue #12).
     subject: Subject
     action: str = Field(min_length=3)  # plain-language verb phrase: "sign the informed consent form"
     negated: bool = False  # "Inability to swallow capsules", "Patient declines participation"

@@ -1,14 +1,14 @@
 """The recent-surgery rule kind ("Major surgery within 4 weeks prior to the first dose", "Surgery
-within six weeks of the study"): model, question, extractor, evaluator and record (issue #12). Minor
-procedures (biopsy, line insertion) are not major surgery; a criterion that adds another event ("or
-significant trauma") is not read."""
+within six weeks of the study", "Planned major surgery within the next 12 months"): model, question,
+extractor, evaluator and record (issue #12). Minor procedures (biopsy, line insertion) are not major
+surgery; a criterion that adds another event ("or significant trauma") is not read."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._general import days_since, general_wording, span_days, span_text
@@ -19,19 +19,29 @@ from eligo.rules.verdicts import Outcome
 
 
 class RecentSurgeryRule(RuleBase):
-    """Major surgery in the last `amount` `unit`s; any surgery, major or minor, when `any_surgery`."""
+    """Major surgery in the last `amount` `unit`s; any surgery, major or minor, when `any_surgery`;
+    with `planned`, major surgery the child is due to have in the next `amount` `unit`s."""
 
     kind: Literal["recent_surgery"] = "recent_surgery"
     amount: int = Field(gt=0, le=1000)
     unit: Literal["days", "weeks", "months", "years"]
     any_surgery: Literal[True] | None = None
+    planned: Literal[True] | None = None
+
+    @model_validator(mode="after")
+    def _one_reading(self) -> RecentSurgeryRule:
+        if self.planned and self.any_surgery:
+            raise ValueError("a planned operation is read as major surgery only")
+        return self
 
     def span(self) -> str:
         # "in the last month", not "in the last 1 month".
         return self.unit.rstrip("s") if self.amount == 1 else span_text(self.amount, self.unit)
 
     def question(self, section: Section) -> str:
-        key = "any_surgery_within" if self.any_surgery else "surgery_within"
+        key = "surgery_planned_within" if self.planned else "surgery_within"
+        if self.any_surgery:
+            key = "any_surgery_within"
         return general_wording()[key].format(span=self.span())
 
 
@@ -51,6 +61,7 @@ def extract_recent_surgery(context: CriterionContext) -> RecentSurgeryRule | Non
                 amount=amount,
                 unit=unit.lower().rstrip("s") + "s",
                 any_surgery=True if groups.get("any") is not None else None,
+                planned=True if groups.get("planned") is not None else None,
             )
     return None
 
@@ -80,7 +91,31 @@ def _evaluate_any_surgery(rule: RecentSurgeryRule, profile: PatientProfile, on: 
     )
 
 
+def _evaluate_planned(rule: RecentSurgeryRule, profile: PatientProfile, on: date) -> Outcome:
+    """Met on a planned major operation dated inside the window ahead; otherwise unknown: the list of
+    planned procedures is not sure to hold every one, nor to say which are major."""
+    needs = f"the trial asks about major surgery planned in the next {rule.span()}"
+    window = span_days(rule.amount, rule.unit)
+    unsure: list[str] = []
+    for procedure in profile.planned_procedures:
+        if procedure.major is False:
+            continue
+        if procedure.date is not None and not 0 <= (procedure.date - on).days <= window:
+            continue
+        if procedure.major and procedure.date is not None:
+            ahead = (procedure.date - on).days
+            said = f"Major surgery ({procedure.name}) planned for {procedure.date} (in {ahead} days)"
+            return Outcome.met(f"{said}; {needs}.")
+        unsure.append(procedure.name if procedure.date is not None else f"{procedure.name} (no date)")
+    said = "The profile lists no major operation planned in the window, but may not list every one"
+    if unsure:
+        said = f"The profile lists planned {', '.join(unsure)}, but not whether each is major and inside the window"
+    return Outcome.unknown(f"{said}; {needs}.", "planned_procedures")
+
+
 def evaluate_recent_surgery(rule: RecentSurgeryRule, profile: PatientProfile, on: date) -> Outcome:
+    if rule.planned:
+        return _evaluate_planned(rule, profile, on)
     if rule.any_surgery:
         return _evaluate_any_surgery(rule, profile, on)
     needs = f"the trial asks about major surgery in the last {rule.span()}"
@@ -105,7 +140,8 @@ def evaluate_recent_surgery(rule: RecentSurgeryRule, profile: PatientProfile, on
 
 
 KIND = RuleKind(
-    RecentSurgeryRule, general_wording, ("surgery_within", "any_surgery_within"), evaluate_recent_surgery,
+    RecentSurgeryRule, general_wording, ("surgery_within", "any_surgery_within", "surgery_planned_within"),
+    evaluate_recent_surgery,
     (Step(extract_recent_surgery, patterns()["recent_surgery"].trigger),),
 )  # fmt: skip
 

@@ -40,7 +40,10 @@ class TrialParticipationRule(RuleBase):
         return None if self.amount is None or self.unit is None else span_days(self.amount, self.unit)
 
     def span(self) -> str:
-        return "" if self.amount is None or self.unit is None else span_text(self.amount, self.unit)
+        if self.amount is None or self.unit is None:
+            return ""
+        # "in the last month", not "in the last 1 month".
+        return self.unit.rstrip("s") if self.amount == 1 else span_text(self.amount, self.unit)
 
     def question(self, section: Section) -> str:
         wording = general_wording()
@@ -65,18 +68,20 @@ def extract_trial_participation(context: CriterionContext) -> TrialParticipation
         what: Literal["other_trial", "investigational_agent"] = (
             "investigational_agent" if groups.get("agent") is not None else "other_trial"
         )
-        if groups.get("amount") is None:
+        written, said_unit = groups.get("amount"), groups.get("unit") or groups.get("one")
+        if said_unit is None:
             return TrialParticipationRule(what=what)
-        unit = match["unit"].lower().rstrip("s") + "s"
+        unit = said_unit.lower().rstrip("s") + "s"
+        amount = 1 if written is None else block.number(written)  # "within the past month": one of the unit
         if groups.get("both") is not None:
             # Either one excludes (the extractor reads exclusions only).
             return AnyOf(
                 rules=tuple(
-                    TrialParticipationRule(what=each, amount=block.number(match["amount"]), unit=unit)
+                    TrialParticipationRule(what=each, amount=amount, unit=unit)
                     for each in ("other_trial", "investigational_agent")
                 )
             )
-        return TrialParticipationRule(what=what, amount=block.number(match["amount"]), unit=unit)
+        return TrialParticipationRule(what=what, amount=amount, unit=unit)
     return None
 
 
