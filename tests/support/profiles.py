@@ -212,6 +212,8 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         "spo2_percent": draw(st.none() | _finite(50, 100)),
         "temperature_c": draw(st.none() | _finite(30, 42)),
         "respiratory_rate_per_min": draw(st.none() | _finite(5, 80)),
+        "fev1_percent_predicted": draw(st.none() | _finite(10, 150)),
+        "dlco_percent_predicted": draw(st.none() | _finite(10, 150)),
         "weight_kg": draw(st.none() | _finite(1, 200)),
         "height_cm": draw(st.none() | _finite(30, 220)),
         "bsa_m2": draw(st.none() | _finite(0.1, 3)),

@@ -49,7 +49,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from eligo.rules._general import general_vocab
-from eligo.rules._labs import exceptions_in
+from eligo.rules._labs import exceptions_in, without_implied_scope
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.diagnosis import diagnosis_qualifiers, qualifier_groups
@@ -1098,7 +1098,9 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     checked = _window_left(ctx, _check(ctx, rule, read))
     if checked.rule is None or not any(part.kind == "lab_threshold" for part in _leaves(checked.rule)):
         return checked
-    exceptions = exceptions_in(ctx.text)
+    # A lab reading with a closing "for patients with <test> above normal" was read only where its
+    # alternatives imply that scope: no exception (issue #12).
+    exceptions = exceptions_in(without_implied_scope(ctx.text))
     if not exceptions:
         return checked
     if ctx.section == "inclusion":

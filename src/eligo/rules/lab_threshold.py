@@ -205,6 +205,9 @@ _POSTFIX: tuple[tuple[re.Pattern[str], Comparator], ...] = (
 _NOTE = _PATTERNS.regex("note")
 _QUALIFIED_LEAD = _PATTERNS.regex("qualified_lead")
 _PER_BSA = _PATTERNS.regex("per_bsa")
+_GFR_NAMED = _PATTERNS.regex("gfr_named")
+_ABOVE_NORMAL_SCOPE = _PATTERNS.regex("above_normal_scope")
+_CLEARANCE_NAMED = _PATTERNS.regex("clearance_named")
 _LEAD_WORDS = _PATTERNS.regex("lead_words")
 _AND = _PATTERNS.regex("and")
 # A condition a lab limit may define ("Hyperkalemia (potassium > 5.0 mEq/L)") but not follow as a list item.
@@ -372,20 +375,20 @@ def _in_display_unit(test: str, value: float, written: str) -> float | None:
         return None
 
 
-def _threshold(test: str, clause: str, per_bsa: bool = False) -> _Threshold | None:
+def _threshold(test: str, clause: str, per_bsa: bool = False, bare_gfr: bool = False) -> _Threshold | None:
     found = _comparator(clause)
     if found is None:
-        return _postfix_threshold(test, clause, per_bsa)
-    return _threshold_at(test, clause, *found, per_bsa)
+        return _postfix_threshold(test, clause, per_bsa, bare_gfr)
+    return _threshold_at(test, clause, *found, per_bsa, bare_gfr)
 
 
-def _postfix_threshold(test: str, clause: str, per_bsa: bool) -> _Threshold | None:
+def _postfix_threshold(test: str, clause: str, per_bsa: bool, bare_gfr: bool = False) -> _Threshold | None:
     """ "AST 2.5 times ULN or less", "ANC 1,500/µL or more": the number first, the comparator after it."""
     start = re.match(r"\s*(?:(?:level|count|value)s?\s+)?(?:of\s+|is\s+|:\s*)?(?=\d)", clause)
     if start is None:
         return None
     # Read as if "<=" came first; the comparator after the threshold then says which it was.
-    read = _threshold_at(test, clause, "<=", start.end(), per_bsa)
+    read = _threshold_at(test, clause, "<=", start.end(), per_bsa, bare_gfr)
     if read is None:
         return None
     for pattern, comparator in _POSTFIX:
@@ -405,7 +408,7 @@ def _postfix_threshold(test: str, clause: str, per_bsa: bool) -> _Threshold | No
 
 
 def _threshold_at(
-    test: str, clause: str, comparator: Comparator, position: int, per_bsa: bool = False
+    test: str, clause: str, comparator: Comparator, position: int, per_bsa: bool = False, bare_gfr: bool = False
 ) -> _Threshold | None:
     uln = _ULN.match(clause, position)
     if uln is not None:
@@ -439,10 +442,11 @@ def _threshold_at(
     if unit is not None:
         shown, length = unit
         threshold = _Threshold(comparator, number.end() + length, value=value, unit=shown)
-    elif per_bsa and spec.unadjusted_test is not None and _NOTHING_AFTER.match(clause, number.end()):
-        # "eGFR < 45" (NCT03929822), the number ending the criterion: an estimated GFR is in
-        # mL/min/1.73 m² by definition; the unit is assumed, and the evidence says so. A bare creatinine
-        # clearance is still not read, nor a number followed by words ("ml/m", "at time of discharge").
+    elif (per_bsa or bare_gfr) and spec.unadjusted_test is not None and _NOTHING_AFTER.match(clause, number.end()):
+        # "eGFR < 45" (NCT03929822), "GFR < 60" (NCT03921034), the number ending the criterion: an
+        # estimated GFR is in mL/min/1.73 m² by definition, and a GFR is reported in it; the unit is
+        # assumed, and the evidence says so. A bare creatinine clearance is still not read, nor a number
+        # followed by words ("ml/m", "at time of discharge").
         threshold = _Threshold(comparator, number.end(), value=value, unit=spec.display, unit_assumed=True)
     elif (assumed := _assumed_unit(test, value, clause, number.end())) is not None:
         threshold = _Threshold(comparator, number.end(), value=value, unit=assumed, unit_assumed=True)
@@ -605,6 +609,10 @@ def _range_rule(text: str) -> Rule | None:
 def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     """Every lab named in the criterion with its threshold, joined by AND / OR as written."""
     text = _clean(ctx.text)
+    implied = _ABOVE_NORMAL_SCOPE.search(text)
+    if implied is not None:
+        read = extract_lab_thresholds(ctx.with_text(text[: implied.start()]))
+        return read if read is not None and _implied_scope(ctx, read, implied["test"]) else None
     ranged = _range_rule(ctx.normalized.strip().rstrip(".;,").strip())
     if ranged is not None:
         return ranged
@@ -624,6 +632,29 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
         found = _read_all(ctx, text, masked)
         return None if found is None else _with_exception(ctx, found, exceptions[0])
     return _read_all(ctx, text, masked)
+
+
+def _implied_scope(ctx: CriterionContext, rule: Rule, named: str) -> bool:
+    """Whether "for patients with <test> above normal", closing an inclusion's alternatives, is said by
+    the alternatives themselves: an earlier one holds the named test at or below a multiple (≥ 1) of its
+    upper limit of normal, so the last alternative is only ever needed when that test is above normal."""
+    if ctx.section != "inclusion" or not isinstance(rule, AnyOf):
+        return False
+    mentions = _mentions(named)
+    if len(mentions) != 1 or mentions[0].start != 0 or mentions[0].end != len(named.rstrip()):
+        return False  # more words than one test's name
+    tests = _tests_of(mentions[0].test)
+    if len(tests) != 1:
+        return False
+    *earlier, last = rule.rules
+    return not (isinstance(last, LabThresholdRule) and last.test == tests[0]) and any(
+        isinstance(part, LabThresholdRule)
+        and part.test == tests[0]
+        and part.comparator in ("<", "<=")
+        and (part.uln_multiple or 0) >= 1
+        and part.condition is None
+        for part in earlier
+    )
 
 
 def _read_all(ctx: CriterionContext, text: str, masked: str) -> Rule | None:
@@ -821,7 +852,9 @@ def _read_groups(
         lead = gap[boundaries[-1].end() :] if boundaries else gap
         parts: list[LabThresholdRule] = []
         for test in group.tests:
-            threshold = _threshold(test, clause, bool(_PER_BSA.search(masked[max(0, group.start - 10) : group.end])))
+            named = masked[max(0, group.start - 10) : group.end]
+            bare_gfr = bool(_GFR_NAMED.search(named)) and not _CLEARANCE_NAMED.search(named)
+            threshold = _threshold(test, clause, bool(_PER_BSA.search(named)), bare_gfr)
             if threshold is None:
                 return None
             rest = clause[threshold.end :]
