@@ -285,6 +285,7 @@ _VITAL_RANGE = _VITALS.regex("range")
 _VITAL_PRESSURE = _VITALS.regex("pressure")
 _VITAL_BY_SEX = _VITALS.regex("by_sex")
 _VITAL_VALUE_FIRST = _VITALS.regex("value_first")
+_SECOND_VITAL = _VITALS.regex("second_vital")
 _FAHRENHEIT = re.compile(r"°\s*f|℉|degrees?\s*(?:f|fahrenheit)|f", re.I)
 _CELSIUS = re.compile(r"°\s*c|℃|degrees?\s*(?:c|celsius|centigrade)|c", re.I)
 _PER_MINUTE = re.compile(r"(?:breaths?|beats?)?\s*(?:/|per)\s*min(?:ute)?s?(?:\s*\(min\))?|bpm", re.I)
@@ -338,6 +339,25 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
     the whole criterion is the limit(s)."""
     text = _symbols(context.normalized).strip().rstrip(".;,*").strip()
     text = re.sub(r"^\d{1,2}\.\s+", "", text)
+    whole = _read_vital(context, text)
+    if whole is not None or context.section != "inclusion":
+        return whole
+    # Limits on two measures listed in an inclusion ("SBP 90~150mmHg, DBP 60-95mmHg"), each part read
+    # whole, both required (an exclusion's list is not read: each part would be a reason of its own).
+    for split in _SECOND_VITAL.finditer(text):
+        if split.start() == 0:
+            continue
+        first, second = _read_vital(context, text[: split.start()]), _read_vital(context, text[split.end() :])
+        if first is None or second is None:
+            continue
+        measures = {getattr(p, "measure", None) for rule in (first, second) for p in getattr(rule, "rules", (rule,))}
+        if len(measures) == 2:
+            return AllOf(rules=(first, second))
+    return None
+
+
+def _read_vital(context: CriterionContext, text: str) -> Rule | None:
+    """The vital-sign limit(s) that are the whole of `text`."""
     match = _VITAL_SINGLE.match(text)
     if match is not None:
         bounds = _limits(match, _vital_bound)
@@ -472,8 +492,8 @@ def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: dat
 # Words one of which every vital-sign name in `observation.vitals` holds.
 _VITAL_WORDS = (
     "saturation", "spo", "sao2", "oximetry", "temperature", "respiratory", "respiration", "breathing",
-    "frequency", "heart", "pulse", "systolic", "diastolic", "qt", "hr", "fev", "fev1", "expiratory", "dlco",
-    "diffusing", "diffusion",
+    "frequency", "heart", "pulse", "systolic", "diastolic", "sbp", "dbp", "qt", "hr", "fev", "fev1", "expiratory",
+    "dlco", "diffusing", "diffusion",
 )  # fmt: skip
 # Words one of which every condition in general.yaml `defined_by` holds (checked by tests/criteria/test_prefilter.py).
 _DEFINED_WORDS = (
