@@ -54,6 +54,7 @@ def labs(draw: st.DrawFn) -> dict[str, Any]:
         "unit": unit,
         "date": draw(st.none() | dates),
         "upper_limit_normal": draw(st.none() | _finite(0.01, 1000)),
+        "lower_limit_normal": draw(st.none() | _finite(0.01, 1000)),
         "transfused_within_days": draw(st.none() | st.integers(0, 400)),
     }
     return _drop_none(lab)

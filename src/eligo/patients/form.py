@@ -46,6 +46,7 @@ ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
             "unit": "unit",
             "date": "date",
             "uln": "upper_limit_normal",
+            "lln": "lower_limit_normal",
             "transfused": "transfused_within_days",
         },
     ),

@@ -69,6 +69,7 @@ class LabResult(Fact):
     unit: Text | None = None
     date: dt.date | None = None
     upper_limit_normal: float | None = Field(default=None, gt=0)  # in the same unit as value
+    lower_limit_normal: float | None = Field(default=None, gt=0)  # in the same unit as value
     transfused_within_days: int | None = Field(default=None, ge=0)  # last transfusion of this product
     # The value in the test's canonical unit (the lab vocabulary's `display`), converted once when the
     # result is loaded, or why it cannot be (no unit, an unknown test or unit). `value` and `unit` stay

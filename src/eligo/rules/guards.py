@@ -1133,7 +1133,11 @@ def lab_exception_left(section: str, rule: Rule, unparsed: Sequence[str]) -> boo
 
 def _check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if isinstance(rule, AllOf | AnyOf):
-        uln = [part for part in _leaves(rule) if part.kind == "lab_threshold" and getattr(part, "value", 0) is None]
+        uln = [
+            part
+            for part in _leaves(rule)
+            if part.kind == "lab_threshold" and getattr(part, "value", 0) is None and not getattr(part, "lln", False)
+        ]
         uniform = all(getattr(part, "uln_multiple", None) == 1 for part in uln)
         parts = [_part(ctx, part, uniform) for part in rule.rules]
         kept = tuple(part.rule for part in parts if part.rule is not None)

@@ -91,7 +91,10 @@ class LabThresholdRule(RuleBase):
     # The trial gave a bare number and the unit is the vocabulary's convention for the test.
     unit_assumed: bool = False
     uln_multiple: float | None = Field(default=None, gt=0)
-    for_age: bool = False  # "ULN for age": the age-appropriate ULN reported with the result
+    # "≥ LLN": the threshold is the lower limit of normal reported with the result (issue #12); left out
+    # (None) otherwise, so the stored rules of other limits read as before.
+    lln: Literal[True] | None = None
+    for_age: bool = False  # "ULN for age": the age-appropriate ULN (or LLN) reported with the result
     # "independent": no transfusion of the product within `transfusion_window_days` before the
     # test (None = the window was not stated; the evaluator applies the vocabulary default).
     # "allowed": the value may be reached with transfusion support.
@@ -124,14 +127,14 @@ class LabThresholdRule(RuleBase):
     @model_validator(mode="after")
     def _shape(self) -> LabThresholdRule:
         lab_spec(self.test)  # an unknown test name is an error, not a silent unknown later
-        if (self.value is None) == (self.uln_multiple is None):
-            raise ValueError("give exactly one of value or uln_multiple")
+        if [self.value is not None, self.uln_multiple is not None, bool(self.lln)].count(True) != 1:
+            raise ValueError("give exactly one of value, uln_multiple or lln")
         if self.value is not None and not self.unit:
             raise ValueError("an absolute threshold needs its unit")
-        if self.uln_multiple is not None and (self.unit is not None or self.unit_assumed):
-            raise ValueError("a ULN multiple has no unit")
-        if self.for_age and self.uln_multiple is None:
-            raise ValueError("for_age qualifies a ULN multiple")
+        if (self.uln_multiple is not None or self.lln) and (self.unit is not None or self.unit_assumed):
+            raise ValueError("a ULN multiple or the LLN has no unit")
+        if self.for_age and self.uln_multiple is None and not self.lln:
+            raise ValueError("for_age qualifies a ULN multiple or the LLN")
         if self.transfusion_window_days is not None and self.transfusion != "independent":
             raise ValueError("a transfusion window belongs to transfusion independence")
         return self
@@ -139,6 +142,8 @@ class LabThresholdRule(RuleBase):
     def threshold_text(self) -> str:
         """The threshold for display: "≥ 1,000/µL", "≤ 1.5 × ULN for age", "≤ ULN"."""
         symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[self.comparator]
+        if self.lln:
+            return f"{symbol} LLN{' for age' if self.for_age else ''}"
         if self.uln_multiple is not None:
             multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} × "
             return f"{symbol} {multiple}ULN{' for age' if self.for_age else ''}"
@@ -147,7 +152,11 @@ class LabThresholdRule(RuleBase):
     def question(self, section: Section) -> str:
         spec = lab_spec(self.test)
         comparator = vocabulary().comparators[self.comparator]
-        if self.uln_multiple is not None:
+        if self.lln:
+            text = _question(
+                "lln", label=spec.label, comparator=comparator, for_age=" for their age" if self.for_age else ""
+            )
+        elif self.uln_multiple is not None:
             multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} times"
             text = _question(
                 "uln",
@@ -184,6 +193,7 @@ if any(comparator not in COMPARATORS for _, comparator in _COMPARATORS):
 _COMPARATOR = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(_COMPARATORS)), re.I)
 
 _ULN = _PATTERNS.regex("uln")
+_LLN = _PATTERNS.regex("lln")
 _NUMBER_AT = re.compile(rf"\s*(?P<number>{_NUMBER})")
 _FILLER_GAP = _PATTERNS.regex("filler_gap")
 _OR = _PATTERNS.regex("or")
@@ -328,7 +338,8 @@ class _Threshold:
     unit_assumed: bool = False
     uln_multiple: float | None = None
     for_age: bool = False
-    test: str | None = None  # the test the threshold's unit says it is, when not the one named
+    test: str | None = None
+    lln: bool = False  # the test the threshold's unit says it is, when not the one named
 
 
 def _comparator(clause: str) -> tuple[Comparator, int] | None:
@@ -403,6 +414,7 @@ def _postfix_threshold(test: str, clause: str, per_bsa: bool, bare_gfr: bool = F
                 uln_multiple=read.uln_multiple,
                 for_age=read.for_age,
                 test=read.test,
+                lln=read.lln,
             )
     return None
 
@@ -410,6 +422,9 @@ def _postfix_threshold(test: str, clause: str, per_bsa: bool, bare_gfr: bool = F
 def _threshold_at(
     test: str, clause: str, comparator: Comparator, position: int, per_bsa: bool = False, bare_gfr: bool = False
 ) -> _Threshold | None:
+    lln = _LLN.match(clause, position)
+    if lln is not None:
+        return _Threshold(comparator, lln.end(), lln=True, for_age=bool(lln.group("for_age")))
     uln = _ULN.match(clause, position)
     if uln is not None:
         multiple = uln.group("multiple")
@@ -527,7 +542,7 @@ def _dedupe(rules: list[LabThresholdRule]) -> list[LabThresholdRule]:
     the statement with a transfusion qualifier wins."""
     kept: dict[tuple[object, ...], LabThresholdRule] = {}
     for rule in rules:
-        key = (rule.test, rule.comparator, rule.value, rule.unit, rule.uln_multiple, rule.condition)
+        key = (rule.test, rule.comparator, rule.value, rule.unit, rule.uln_multiple, rule.lln, rule.condition)
         if key not in kept or (rule.transfusion and not kept[key].transfusion):
             kept[key] = rule
     return list(kept.values())
@@ -797,6 +812,7 @@ def _sex_limits(test: str, clause: str, scope: str | None, max_age_days: int | N
                         unit=threshold.unit,
                         unit_assumed=threshold.unit_assumed and not written,
                         uln_multiple=threshold.uln_multiple,
+                        lln=True if threshold.lln else None,
                         for_age=threshold.for_age,
                         max_age_days=max_age_days,
                     ),
@@ -879,6 +895,7 @@ def _read_groups(
                     unit=threshold.unit,
                     unit_assumed=threshold.unit_assumed,
                     uln_multiple=threshold.uln_multiple,
+                    lln=True if threshold.lln else None,
                     for_age=threshold.for_age,
                     transfusion=transfusion,
                     transfusion_window_days=window,
@@ -1016,6 +1033,19 @@ def _transfusion_outcome(rule: LabThresholdRule, result: LabResult, label: str) 
 def _compare(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[bool | None, str]:
     """(condition holds?, evidence) for the threshold alone; None when it cannot be decided."""
     needs = f"the trial needs {rule.threshold_text()}"
+    if rule.lln:
+        if result.lower_limit_normal is None:
+            return (
+                None,
+                f"{label} {format_number(result.value)} {_when(result)} has no lower limit of normal "
+                f"recorded; {needs}.",
+            )
+        unit = _unit_text(result.unit) if result.unit else ""
+        holds = satisfies(result.value, rule.comparator, result.lower_limit_normal)
+        return holds, (
+            f"{label} {format_number(result.value)}{unit} {_when(result)} "
+            f"(LLN {format_number(result.lower_limit_normal)}{unit}); {needs}."
+        )
     if rule.uln_multiple is not None:
         if result.upper_limit_normal is None:
             return (
