@@ -207,7 +207,9 @@ def test_lab_values_are_converted_once_when_loaded_and_failures_keep_their_reaso
         assert (lab.value, lab.unit) == (value, "x10^9/L")
         assert LabResult.model_validate_json(lab.model_dump_json()).canonical_value == lab.canonical_value
     lab = LabResult(test="anc", value=1.0, unit="furlongs")
-    assert set(lab.model_dump()) == {"test", "value", "unit", "date", "upper_limit_normal", "transfused_within_days"}
+    assert set(lab.model_dump()) == {
+        "test", "value", "unit", "date", "upper_limit_normal", "lower_limit_normal", "transfused_within_days"
+    }  # fmt: skip
     with pytest.raises(UnitError) as caught:
         _ = lab.canonical_value
     with pytest.raises(UnitError) as direct:

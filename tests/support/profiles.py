@@ -54,6 +54,7 @@ def labs(draw: st.DrawFn) -> dict[str, Any]:
         "unit": unit,
         "date": draw(st.none() | dates),
         "upper_limit_normal": draw(st.none() | _finite(0.01, 1000)),
+        "lower_limit_normal": draw(st.none() | _finite(0.01, 1000)),
         "transfused_within_days": draw(st.none() | st.integers(0, 400)),
     }
     return _drop_none(lab)
@@ -212,6 +213,8 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         "spo2_percent": draw(st.none() | _finite(50, 100)),
         "temperature_c": draw(st.none() | _finite(30, 42)),
         "respiratory_rate_per_min": draw(st.none() | _finite(5, 80)),
+        "fev1_percent_predicted": draw(st.none() | _finite(10, 150)),
+        "dlco_percent_predicted": draw(st.none() | _finite(10, 150)),
         "weight_kg": draw(st.none() | _finite(1, 200)),
         "height_cm": draw(st.none() | _finite(30, 220)),
         "bsa_m2": draw(st.none() | _finite(0.1, 3)),

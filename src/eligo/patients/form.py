@@ -46,6 +46,7 @@ ROW_GROUPS: dict[str, tuple[str, dict[str, str]]] = {
             "unit": "unit",
             "date": "date",
             "uln": "upper_limit_normal",
+            "lln": "lower_limit_normal",
             "transfused": "transfused_within_days",
         },
     ),
@@ -106,7 +107,7 @@ CNS_FLAGS = ("present", "treated", "stable", "symptomatic")
 CONTRAINDICATION_FLAGS = ("mri", "general_anaesthesia", "regional_anaesthesia")
 OBSERVATION_NUMBERS = (
     "qtc_ms", "systolic_bp_mmhg", "diastolic_bp_mmhg", "heart_rate_bpm", "weight_kg", "height_cm", "bsa_m2", "bmi",
-    "spo2_percent", "temperature_c", "respiratory_rate_per_min",
+    "spo2_percent", "temperature_c", "respiratory_rate_per_min", "fev1_percent_predicted", "dlco_percent_predicted",
 )  # fmt: skip
 
 # Top-level scalars: form name → (JSON path, kind).

@@ -69,6 +69,7 @@ class LabResult(Fact):
     unit: Text | None = None
     date: dt.date | None = None
     upper_limit_normal: float | None = Field(default=None, gt=0)  # in the same unit as value
+    lower_limit_normal: float | None = Field(default=None, gt=0)  # in the same unit as value
     transfused_within_days: int | None = Field(default=None, ge=0)  # last transfusion of this product
     # The value in the test's canonical unit (the lab vocabulary's `display`), converted once when the
     # result is loaded, or why it cannot be (no unit, an unknown test or unit). `value` and `unit` stay
@@ -254,6 +255,10 @@ class Observations(Fact):
     spo2_percent: float | None = Field(default=None, ge=30, le=100)
     temperature_c: float | None = Field(default=None, ge=25, le=45)
     respiratory_rate_per_min: float | None = Field(default=None, ge=2, le=150)
+    # Lung function tests (issue #12): FEV1 and DLCO (corrected for haemoglobin where reported), each as a
+    # percentage of the value predicted for the child's age, sex and height.
+    fev1_percent_predicted: float | None = Field(default=None, gt=0, le=200)
+    dlco_percent_predicted: float | None = Field(default=None, gt=0, le=200)
     weight_kg: float | None = Field(default=None, gt=0, le=500)
     height_cm: float | None = Field(default=None, gt=0, le=300)
     bsa_m2: float | None = Field(default=None, gt=0, le=5)

@@ -107,6 +107,15 @@ _DEFERRED = _PATTERNS.regex("exception_deferred")
 _ASIDES = (_PATTERNS.regex("note"), _PATTERNS.regex("scope"))
 
 
+_ABOVE_NORMAL_SCOPE = _PATTERNS.regex("above_normal_scope")
+
+
+def without_implied_scope(text: str) -> str:
+    """`text` with a closing "for patients with creatinine levels above institutional normal" blanked: the
+    lab kind reads a criterion holding it only where its alternatives imply it (`lab_threshold._implied_scope`)."""
+    return blank(_ABOVE_NORMAL_SCOPE, text)
+
+
 def blank(pattern: re.Pattern[str], text: str) -> str:
     """`text` with each match of `pattern` replaced by as many spaces (offsets stay the same)."""
     return pattern.sub(lambda m: " " * len(m.group()), text)

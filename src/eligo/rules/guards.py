@@ -49,7 +49,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from eligo.rules._general import general_vocab
-from eligo.rules._labs import exceptions_in
+from eligo.rules._labs import exceptions_in, without_implied_scope
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.diagnosis import diagnosis_qualifiers, qualifier_groups
@@ -1101,7 +1101,9 @@ def check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     checked = _window_left(ctx, _check(ctx, rule, read))
     if checked.rule is None or not any(part.kind == "lab_threshold" for part in _leaves(checked.rule)):
         return checked
-    exceptions = exceptions_in(ctx.text)
+    # A lab reading with a closing "for patients with <test> above normal" was read only where its
+    # alternatives imply that scope: no exception (issue #12).
+    exceptions = exceptions_in(without_implied_scope(ctx.text))
     if not exceptions:
         return checked
     if ctx.section == "inclusion":
@@ -1134,7 +1136,11 @@ def lab_exception_left(section: str, rule: Rule, unparsed: Sequence[str]) -> boo
 
 def _check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
     if isinstance(rule, AllOf | AnyOf):
-        uln = [part for part in _leaves(rule) if part.kind == "lab_threshold" and getattr(part, "value", 0) is None]
+        uln = [
+            part
+            for part in _leaves(rule)
+            if part.kind == "lab_threshold" and getattr(part, "value", 0) is None and not getattr(part, "lln", False)
+        ]
         uniform = all(getattr(part, "uln_multiple", None) == 1 for part in uln)
         parts = [_part(ctx, part, uniform) for part in rule.rules]
         kept = tuple(part.rule for part in parts if part.rule is not None)

@@ -91,7 +91,10 @@ class LabThresholdRule(RuleBase):
     # The trial gave a bare number and the unit is the vocabulary's convention for the test.
     unit_assumed: bool = False
     uln_multiple: float | None = Field(default=None, gt=0)
-    for_age: bool = False  # "ULN for age": the age-appropriate ULN reported with the result
+    # "≥ LLN": the threshold is the lower limit of normal reported with the result (issue #12); left out
+    # (None) otherwise, so the stored rules of other limits read as before.
+    lln: Literal[True] | None = None
+    for_age: bool = False  # "ULN for age": the age-appropriate ULN (or LLN) reported with the result
     # "independent": no transfusion of the product within `transfusion_window_days` before the
     # test (None = the window was not stated; the evaluator applies the vocabulary default).
     # "allowed": the value may be reached with transfusion support.
@@ -124,14 +127,14 @@ class LabThresholdRule(RuleBase):
     @model_validator(mode="after")
     def _shape(self) -> LabThresholdRule:
         lab_spec(self.test)  # an unknown test name is an error, not a silent unknown later
-        if (self.value is None) == (self.uln_multiple is None):
-            raise ValueError("give exactly one of value or uln_multiple")
+        if [self.value is not None, self.uln_multiple is not None, bool(self.lln)].count(True) != 1:
+            raise ValueError("give exactly one of value, uln_multiple or lln")
         if self.value is not None and not self.unit:
             raise ValueError("an absolute threshold needs its unit")
-        if self.uln_multiple is not None and (self.unit is not None or self.unit_assumed):
-            raise ValueError("a ULN multiple has no unit")
-        if self.for_age and self.uln_multiple is None:
-            raise ValueError("for_age qualifies a ULN multiple")
+        if (self.uln_multiple is not None or self.lln) and (self.unit is not None or self.unit_assumed):
+            raise ValueError("a ULN multiple or the LLN has no unit")
+        if self.for_age and self.uln_multiple is None and not self.lln:
+            raise ValueError("for_age qualifies a ULN multiple or the LLN")
         if self.transfusion_window_days is not None and self.transfusion != "independent":
             raise ValueError("a transfusion window belongs to transfusion independence")
         return self
@@ -139,6 +142,8 @@ class LabThresholdRule(RuleBase):
     def threshold_text(self) -> str:
         """The threshold for display: "≥ 1,000/µL", "≤ 1.5 × ULN for age", "≤ ULN"."""
         symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[self.comparator]
+        if self.lln:
+            return f"{symbol} LLN{' for age' if self.for_age else ''}"
         if self.uln_multiple is not None:
             multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} × "
             return f"{symbol} {multiple}ULN{' for age' if self.for_age else ''}"
@@ -147,7 +152,11 @@ class LabThresholdRule(RuleBase):
     def question(self, section: Section) -> str:
         spec = lab_spec(self.test)
         comparator = vocabulary().comparators[self.comparator]
-        if self.uln_multiple is not None:
+        if self.lln:
+            text = _question(
+                "lln", label=spec.label, comparator=comparator, for_age=" for their age" if self.for_age else ""
+            )
+        elif self.uln_multiple is not None:
             multiple = "" if self.uln_multiple == 1 else f"{format_number(self.uln_multiple)} times"
             text = _question(
                 "uln",
@@ -184,6 +193,7 @@ if any(comparator not in COMPARATORS for _, comparator in _COMPARATORS):
 _COMPARATOR = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(_COMPARATORS)), re.I)
 
 _ULN = _PATTERNS.regex("uln")
+_LLN = _PATTERNS.regex("lln")
 _NUMBER_AT = re.compile(rf"\s*(?P<number>{_NUMBER})")
 _FILLER_GAP = _PATTERNS.regex("filler_gap")
 _OR = _PATTERNS.regex("or")
@@ -205,6 +215,9 @@ _POSTFIX: tuple[tuple[re.Pattern[str], Comparator], ...] = (
 _NOTE = _PATTERNS.regex("note")
 _QUALIFIED_LEAD = _PATTERNS.regex("qualified_lead")
 _PER_BSA = _PATTERNS.regex("per_bsa")
+_GFR_NAMED = _PATTERNS.regex("gfr_named")
+_ABOVE_NORMAL_SCOPE = _PATTERNS.regex("above_normal_scope")
+_CLEARANCE_NAMED = _PATTERNS.regex("clearance_named")
 _LEAD_WORDS = _PATTERNS.regex("lead_words")
 _AND = _PATTERNS.regex("and")
 # A condition a lab limit may define ("Hyperkalemia (potassium > 5.0 mEq/L)") but not follow as a list item.
@@ -325,7 +338,8 @@ class _Threshold:
     unit_assumed: bool = False
     uln_multiple: float | None = None
     for_age: bool = False
-    test: str | None = None  # the test the threshold's unit says it is, when not the one named
+    test: str | None = None
+    lln: bool = False  # the test the threshold's unit says it is, when not the one named
 
 
 def _comparator(clause: str) -> tuple[Comparator, int] | None:
@@ -372,20 +386,20 @@ def _in_display_unit(test: str, value: float, written: str) -> float | None:
         return None
 
 
-def _threshold(test: str, clause: str, per_bsa: bool = False) -> _Threshold | None:
+def _threshold(test: str, clause: str, per_bsa: bool = False, bare_gfr: bool = False) -> _Threshold | None:
     found = _comparator(clause)
     if found is None:
-        return _postfix_threshold(test, clause, per_bsa)
-    return _threshold_at(test, clause, *found, per_bsa)
+        return _postfix_threshold(test, clause, per_bsa, bare_gfr)
+    return _threshold_at(test, clause, *found, per_bsa, bare_gfr)
 
 
-def _postfix_threshold(test: str, clause: str, per_bsa: bool) -> _Threshold | None:
+def _postfix_threshold(test: str, clause: str, per_bsa: bool, bare_gfr: bool = False) -> _Threshold | None:
     """ "AST 2.5 times ULN or less", "ANC 1,500/µL or more": the number first, the comparator after it."""
     start = re.match(r"\s*(?:(?:level|count|value)s?\s+)?(?:of\s+|is\s+|:\s*)?(?=\d)", clause)
     if start is None:
         return None
     # Read as if "<=" came first; the comparator after the threshold then says which it was.
-    read = _threshold_at(test, clause, "<=", start.end(), per_bsa)
+    read = _threshold_at(test, clause, "<=", start.end(), per_bsa, bare_gfr)
     if read is None:
         return None
     for pattern, comparator in _POSTFIX:
@@ -400,13 +414,17 @@ def _postfix_threshold(test: str, clause: str, per_bsa: bool) -> _Threshold | No
                 uln_multiple=read.uln_multiple,
                 for_age=read.for_age,
                 test=read.test,
+                lln=read.lln,
             )
     return None
 
 
 def _threshold_at(
-    test: str, clause: str, comparator: Comparator, position: int, per_bsa: bool = False
+    test: str, clause: str, comparator: Comparator, position: int, per_bsa: bool = False, bare_gfr: bool = False
 ) -> _Threshold | None:
+    lln = _LLN.match(clause, position)
+    if lln is not None:
+        return _Threshold(comparator, lln.end(), lln=True, for_age=bool(lln.group("for_age")))
     uln = _ULN.match(clause, position)
     if uln is not None:
         multiple = uln.group("multiple")
@@ -439,10 +457,11 @@ def _threshold_at(
     if unit is not None:
         shown, length = unit
         threshold = _Threshold(comparator, number.end() + length, value=value, unit=shown)
-    elif per_bsa and spec.unadjusted_test is not None and _NOTHING_AFTER.match(clause, number.end()):
-        # "eGFR < 45" (NCT03929822), the number ending the criterion: an estimated GFR is in
-        # mL/min/1.73 m² by definition; the unit is assumed, and the evidence says so. A bare creatinine
-        # clearance is still not read, nor a number followed by words ("ml/m", "at time of discharge").
+    elif (per_bsa or bare_gfr) and spec.unadjusted_test is not None and _NOTHING_AFTER.match(clause, number.end()):
+        # "eGFR < 45" (NCT03929822), "GFR < 60" (NCT03921034), the number ending the criterion: an
+        # estimated GFR is in mL/min/1.73 m² by definition, and a GFR is reported in it; the unit is
+        # assumed, and the evidence says so. A bare creatinine clearance is still not read, nor a number
+        # followed by words ("ml/m", "at time of discharge").
         threshold = _Threshold(comparator, number.end(), value=value, unit=spec.display, unit_assumed=True)
     elif (assumed := _assumed_unit(test, value, clause, number.end())) is not None:
         threshold = _Threshold(comparator, number.end(), value=value, unit=assumed, unit_assumed=True)
@@ -523,7 +542,7 @@ def _dedupe(rules: list[LabThresholdRule]) -> list[LabThresholdRule]:
     the statement with a transfusion qualifier wins."""
     kept: dict[tuple[object, ...], LabThresholdRule] = {}
     for rule in rules:
-        key = (rule.test, rule.comparator, rule.value, rule.unit, rule.uln_multiple, rule.condition)
+        key = (rule.test, rule.comparator, rule.value, rule.unit, rule.uln_multiple, rule.lln, rule.condition)
         if key not in kept or (rule.transfusion and not kept[key].transfusion):
             kept[key] = rule
     return list(kept.values())
@@ -605,6 +624,10 @@ def _range_rule(text: str) -> Rule | None:
 def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     """Every lab named in the criterion with its threshold, joined by AND / OR as written."""
     text = _clean(ctx.text)
+    implied = _ABOVE_NORMAL_SCOPE.search(text)
+    if implied is not None:
+        read = extract_lab_thresholds(ctx.with_text(text[: implied.start()]))
+        return read if read is not None and _implied_scope(ctx, read, implied["test"]) else None
     ranged = _range_rule(ctx.normalized.strip().rstrip(".;,").strip())
     if ranged is not None:
         return ranged
@@ -624,6 +647,29 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
         found = _read_all(ctx, text, masked)
         return None if found is None else _with_exception(ctx, found, exceptions[0])
     return _read_all(ctx, text, masked)
+
+
+def _implied_scope(ctx: CriterionContext, rule: Rule, named: str) -> bool:
+    """Whether "for patients with <test> above normal", closing an inclusion's alternatives, is said by
+    the alternatives themselves: an earlier one holds the named test at or below a multiple (≥ 1) of its
+    upper limit of normal, so the last alternative is only ever needed when that test is above normal."""
+    if ctx.section != "inclusion" or not isinstance(rule, AnyOf):
+        return False
+    mentions = _mentions(named)
+    if len(mentions) != 1 or mentions[0].start != 0 or mentions[0].end != len(named.rstrip()):
+        return False  # more words than one test's name
+    tests = _tests_of(mentions[0].test)
+    if len(tests) != 1:
+        return False
+    *earlier, last = rule.rules
+    return not (isinstance(last, LabThresholdRule) and last.test == tests[0]) and any(
+        isinstance(part, LabThresholdRule)
+        and part.test == tests[0]
+        and part.comparator in ("<", "<=")
+        and (part.uln_multiple or 0) >= 1
+        and part.condition is None
+        for part in earlier
+    )
 
 
 def _read_all(ctx: CriterionContext, text: str, masked: str) -> Rule | None:
@@ -766,6 +812,7 @@ def _sex_limits(test: str, clause: str, scope: str | None, max_age_days: int | N
                         unit=threshold.unit,
                         unit_assumed=threshold.unit_assumed and not written,
                         uln_multiple=threshold.uln_multiple,
+                        lln=True if threshold.lln else None,
                         for_age=threshold.for_age,
                         max_age_days=max_age_days,
                     ),
@@ -821,7 +868,9 @@ def _read_groups(
         lead = gap[boundaries[-1].end() :] if boundaries else gap
         parts: list[LabThresholdRule] = []
         for test in group.tests:
-            threshold = _threshold(test, clause, bool(_PER_BSA.search(masked[max(0, group.start - 10) : group.end])))
+            named = masked[max(0, group.start - 10) : group.end]
+            bare_gfr = bool(_GFR_NAMED.search(named)) and not _CLEARANCE_NAMED.search(named)
+            threshold = _threshold(test, clause, bool(_PER_BSA.search(named)), bare_gfr)
             if threshold is None:
                 return None
             rest = clause[threshold.end :]
@@ -846,6 +895,7 @@ def _read_groups(
                     unit=threshold.unit,
                     unit_assumed=threshold.unit_assumed,
                     uln_multiple=threshold.uln_multiple,
+                    lln=True if threshold.lln else None,
                     for_age=threshold.for_age,
                     transfusion=transfusion,
                     transfusion_window_days=window,
@@ -983,6 +1033,19 @@ def _transfusion_outcome(rule: LabThresholdRule, result: LabResult, label: str) 
 def _compare(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[bool | None, str]:
     """(condition holds?, evidence) for the threshold alone; None when it cannot be decided."""
     needs = f"the trial needs {rule.threshold_text()}"
+    if rule.lln:
+        if result.lower_limit_normal is None:
+            return (
+                None,
+                f"{label} {format_number(result.value)} {_when(result)} has no lower limit of normal "
+                f"recorded; {needs}.",
+            )
+        unit = _unit_text(result.unit) if result.unit else ""
+        holds = satisfies(result.value, rule.comparator, result.lower_limit_normal)
+        return holds, (
+            f"{label} {format_number(result.value)}{unit} {_when(result)} "
+            f"(LLN {format_number(result.lower_limit_normal)}{unit}); {needs}."
+        )
     if rule.uln_multiple is not None:
         if result.upper_limit_normal is None:
             return (

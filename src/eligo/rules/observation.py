@@ -43,6 +43,8 @@ MeasureName = Literal[
     "oxygen_saturation",
     "temperature",
     "respiratory_rate",
+    "fev1",
+    "dlco",
 ]
 
 _FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
@@ -65,6 +67,8 @@ _FIELD: dict[str, str] = {
     "oxygen_saturation": "spo2_percent",
     "temperature": "temperature_c",
     "respiratory_rate": "respiratory_rate_per_min",
+    "fev1": "fev1_percent_predicted",
+    "dlco": "dlco_percent_predicted",
 }
 # "equal or greater than" is left as "equal or >" by the comparator words; so is "> or equal to".
 _EQUAL_OR = ((re.compile(r"\bequal (?:to )?or\s*([<>])"), r"\1="), (re.compile(r"([<>])\s*or equal(?: to)?\b"), r"\1="))
@@ -280,11 +284,14 @@ _VITAL_SINGLE = _VITALS.regex("single")
 _VITAL_RANGE = _VITALS.regex("range")
 _VITAL_PRESSURE = _VITALS.regex("pressure")
 _VITAL_BY_SEX = _VITALS.regex("by_sex")
+_VITAL_VALUE_FIRST = _VITALS.regex("value_first")
+_SECOND_VITAL = _VITALS.regex("second_vital")
 _FAHRENHEIT = re.compile(r"°\s*f|℉|degrees?\s*(?:f|fahrenheit)|f", re.I)
 _CELSIUS = re.compile(r"°\s*c|℃|degrees?\s*(?:c|celsius|centigrade)|c", re.I)
 _PER_MINUTE = re.compile(r"(?:breaths?|beats?)?\s*(?:/|per)\s*min(?:ute)?s?(?:\s*\(min\))?|bpm", re.I)
 _MILLISECONDS = re.compile(r"ms(?:ec)?|milliseconds", re.I)
 _MM_HG = re.compile(r"mm ?hg", re.I)
+_PERCENT_PREDICTED = re.compile(r"(?:%|percent)(?:\s*(?:of\s+(?:the\s+)?)?(?:predicted|pred\.?)(?:\s+values?)?)?", re.I)
 # A vital-sign name as the vocabulary lists it, once a bracketed abbreviation is dropped ("Oxygen saturation (SpO2)").
 _VITAL_BRACKET = re.compile(r"\s*\((?:spo2|sao2|spo 2|rr|hr)\)", re.I)
 
@@ -319,6 +326,9 @@ def _vital_bound(written: str, symbol: str, value: str, unit: str | None) -> Obs
     elif name == "qtc":
         if not _MILLISECONDS.fullmatch(unit):
             return None
+    elif name in ("fev1", "dlco"):
+        if not _PERCENT_PREDICTED.fullmatch(unit):
+            return None  # a volume ("FEV1 > 0.8 L") or a bare number is not read: only % of predicted
     else:
         return None
     return ObservationRule(measure=name, comparator=_FROM_SYMBOL[symbol], value=number)
@@ -329,6 +339,25 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
     the whole criterion is the limit(s)."""
     text = _symbols(context.normalized).strip().rstrip(".;,*").strip()
     text = re.sub(r"^\d{1,2}\.\s+", "", text)
+    whole = _read_vital(context, text)
+    if whole is not None or context.section != "inclusion":
+        return whole
+    # Limits on two measures listed in an inclusion ("SBP 90~150mmHg, DBP 60-95mmHg"), each part read
+    # whole, both required (an exclusion's list is not read: each part would be a reason of its own).
+    for split in _SECOND_VITAL.finditer(text):
+        if split.start() == 0:
+            continue
+        first, second = _read_vital(context, text[: split.start()]), _read_vital(context, text[split.end() :])
+        if first is None or second is None:
+            continue
+        measures = {getattr(p, "measure", None) for rule in (first, second) for p in getattr(rule, "rules", (rule,))}
+        if len(measures) == 2:
+            return AllOf(rules=(first, second))
+    return None
+
+
+def _read_vital(context: CriterionContext, text: str) -> Rule | None:
+    """The vital-sign limit(s) that are the whole of `text`."""
     match = _VITAL_SINGLE.match(text)
     if match is not None:
         bounds = _limits(match, _vital_bound)
@@ -355,7 +384,16 @@ def extract_vital_sign(context: CriterionContext) -> Rule | None:
         # As the first pattern reads "BP > 140/90": above is either number above, below both below.
         return AnyOf(rules=parts) if symbol in (">=", ">") else AllOf(rules=parts)
     match = _VITAL_RANGE.match(text)
-    return _range(match, _vital_bound) if match is not None else None
+    if match is not None:
+        return _range(match, _vital_bound)
+    match = _VITAL_VALUE_FIRST.match(text)
+    if match is None:
+        return None
+    bounds = _limits(match, _vital_bound)
+    if bounds is None:
+        return None
+    first, second = bounds
+    return first if second is None else _two(first, second, match["join"] and match["join"].lower())
 
 
 def _sex_of(word: str) -> Literal["female", "male"]:
@@ -454,7 +492,8 @@ def evaluate_observation(rule: ObservationRule, profile: PatientProfile, on: dat
 # Words one of which every vital-sign name in `observation.vitals` holds.
 _VITAL_WORDS = (
     "saturation", "spo", "sao2", "oximetry", "temperature", "respiratory", "respiration", "breathing",
-    "frequency", "heart", "pulse", "systolic", "diastolic", "qt", "hr",
+    "frequency", "heart", "pulse", "systolic", "diastolic", "sbp", "dbp", "qt", "hr", "fev", "fev1", "expiratory",
+    "dlco", "diffusing", "diffusion",
 )  # fmt: skip
 # Words one of which every condition in general.yaml `defined_by` holds (checked by tests/criteria/test_prefilter.py).
 _DEFINED_WORDS = (
