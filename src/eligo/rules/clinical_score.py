@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eligo.patients.profile import ClinicalScore, PatientProfile
 from eligo.rules.base import CriterionContext, RuleBase, Section
-from eligo.rules.composite import AllOf
+from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
@@ -143,6 +143,9 @@ class ClinicalScoreRule(RuleBase):
 
     def bound_text(self) -> str:
         scale = scores_vocab().scales[self.scale]
+        if scale.levels and scale.levels[0] == "A":
+            # Letters have no "higher" a parent could read ("C or lower" of A to E): the grades themselves.
+            return _listed_levels(scale, self.comparator, self.value)
         if scale.levels:
             return _LEVEL_WORDS[self.comparator].format(scale.label(self.value))
         return f"{_WORDS[self.comparator]} {self.value:g}"
@@ -150,6 +153,14 @@ class ClinicalScoreRule(RuleBase):
     def question(self, section: Section) -> str:
         scale = scores_vocab().scales[self.scale]
         return scores_wording()["clinical_score"].format(scale=scale.display, comparison=self.bound_text())
+
+
+def _listed_levels(scale: Scale, comparator: Comparator, value: float) -> str:
+    low = scale.range[0]
+    included = [label for position, label in enumerate(scale.levels) if _COMPARE[comparator](low + position, value)]
+    if len(included) == 1:
+        return included[0]
+    return f"{', '.join(included[:-1])} or {included[-1]}"
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -169,12 +180,15 @@ _ROMAN = {
 }
 _LEAD = re.compile(
     r"^(?:(?:the\s+)?(?:patients?|subjects?|participants?|individuals?|those|people|persons?)\s+"
-    r"(?:with|having|who have|whose|has|have|had|must have|is|are)\s+|(?:must\s+)?(?:to\s+)?have\s+|has\s+|with\s+)?"
+    r"(?:with|having|who have|whose|has|have|had|must have|is|are|in|"
+    r"who\s+(?:(?:are|were|is|was|have\s+been|has\s+been)\s+)?diagnosed(?:\s+with)?)\s+"
+    r"|(?:must\s+)?(?:to\s+)?have\s+|has\s+|with\s+|being\s+classified\s+(?:at|as|in)\s+)?"
     r"(?:an?\s+|the\s+)?(?:(?:baseline|screening|current|total|preoperative|pre-operative|estimated)\s+)?",
     re.I,
 )
 _NOUN = re.compile(
-    r"(?:\s*(?:total\s+|global\s+|functional\s+|cardiac\s+function\s+|clinical\s+)?"
+    r"(?:\s*for\s+(?:depression|anxiety))?"  # "Patient Health Questionnaire (PHQ9) for depression score ≥15"
+    r"(?:\s*,?\s*(?:total\s+|global\s+|functional\s+|cardiac\s+function\s+|clinical\s+)?"
     r"(?:scale\s+score|score|scale|rating|index|classification|classes|class|stages?|grade|levels?|sum))*"
     r"(?:\s*(?:of|is|=|:|was|was\s+a))?\s*",
     re.I,
@@ -183,7 +197,11 @@ _TAIL = re.compile(
     r"(?:\s*,?\s*\(?(?:inclusive|both inclusive)\)?)?"
     r"(?:\s*(?:at|during|on|prior(?:\s+to)?|before)(?:\s+the)?\s+(?:time\s+of\s+)?(?:screening|baseline|enrol?lment|"
     r"randomi[sz]ation|study\s+entry|admission|inclusion)(?:\s+(?:period|visits?))?"
-    r"(?:\s+(?:and|or)\s+(?:at\s+)?(?:the\s+)?(?:screening|baseline|randomi[sz]ation)(?:\s+(?:period|visits?))?)?)?\s*$",
+    r"(?:\s+(?:and|or)\s+(?:at\s+)?(?:the\s+)?(?:screening|baseline|randomi[sz]ation)(?:\s+(?:period|visits?))?)?)?"
+    # A severity the threshold stands for, in brackets: "modified Rankin scale > 4 at the time of enrollment
+    # (severe disability)" (NCT03923790).
+    r"(?:\s*\(\s*(?:mild|moderate|moderately\s+severe|severe|very\s+severe)(?:\s*(?:to|-)\s*(?:moderate|severe))?"
+    r"(?:\s+(?:disability|impairment|disease|depression|anxiety|symptoms))?\s*\))?\s*$",
     re.I,
 )
 _POINTS = r"(?:\s*points?)?"
@@ -342,9 +360,13 @@ def _read_body(key: str, body: str) -> Rule | None:
         second = _bound(key, single["c2"], second_value)
         low, high = (first, second) if first.comparator in (">=", ">") else (second, first)
         lower_first = first.comparator in (">=", ">")
-        if (second.comparator in (">=", ">")) == lower_first or low.value >= high.value:
-            return None  # two lower bounds, or "< 2 or > 5" (outside a range): not one range
-        if single["join"].lower() not in ("and", ","):
+        if (second.comparator in (">=", ">")) == lower_first:
+            return None  # two lower bounds: not one range
+        join = single["join"].lower()
+        if low.value >= high.value:
+            # "> 1 or < -1", "< 2 or > 5": outside a range, either side.
+            return AnyOf(rules=(first, second)) if join == "or" else None
+        if join not in ("and", ","):
             return None
         return AllOf(rules=(first, second))
     ranged = re.fullmatch(
@@ -388,7 +410,8 @@ def _listed(key: str, body: str) -> Rule | None:
     if scale.step is None:
         return None
     token = _value_token(scale)
-    if not re.fullmatch(rf"(?:{token})(?:\s*(?:,|/|or|and|and/or|&)\s*(?:{token}))*{_POINTS}", body, re.I):
+    joins = r",\s*or|,\s*and|,|/|or|and|and/or|&"  # "A, B, or C"
+    if not re.fullmatch(rf"(?:{token})(?:\s*(?:{joins})\s*(?:{token}))*{_POINTS}", body, re.I):
         return None
     values = [_value(scale, found) for found in re.findall(token, body, re.I)]
     if not values or any(value is None for value in values):
@@ -414,10 +437,28 @@ def _strip_context(key: str, text: str) -> str | None:
                 return None
             rest = rest[:-1]
         return rest.strip()
-    trail = re.search(rf"\s+(?:{pattern.pattern})$", text)
+    trail = re.search(rf"\s+(?:{pattern.pattern})(?:\s+-\s+(?P<named>[^-]+))?$", text)
     if trail is not None:
+        # "Class III or IV congestive heart failure - New York Heart Association (NYHA)": the scale named after.
+        if trail["named"] is not None and not _is_name(key, trail["named"]):
+            return None
         return text[: trail.start()].strip()
     return text
+
+
+def _is_name(key: str, written: str) -> bool:
+    """Whether `written` is the scale's name, maybe with its abbreviation in brackets, and nothing else."""
+    for pattern, k in _names():
+        found = pattern.match(written) if k == key else None
+        if found is None:
+            continue
+        rest = written[found.end() :]
+        bracket = _PARENTHESIS.match(rest)
+        if bracket is not None and _names_scale(key, bracket.group(1)):
+            rest = rest[bracket.end() :]
+        if not rest.strip():
+            return True
+    return False
 
 
 def _read(text: str) -> Rule | None:
@@ -484,17 +525,39 @@ _RANGE_GLOSS = re.compile(
 )
 _AFTER_VALUE = re.compile(r"\s+(?:score|class|stage|grade|level)$", re.I)
 _SCORE_ON = re.compile(
-    r"^(?:an?\s+)?(?:(?:total|baseline|average)\s+)?score\s+(?:of\s+)?(?P<body>.+?)\s+(?:on|in)\s+(?:the\s+)?(?P<name>.+)$",
+    r"^(?:an?\s+)?(?:(?:total|baseline|average)\s+)?(?P<pre>[≥>≤<]\s*)?(?:score|stage|level|class|grade)\s+(?:of\s+)?"
+    r"(?P<body>.+?)\s+(?:on|in)\s+(?:the\s+)?(?P<name>.+)$",
+    re.I,
+)
+# "a score on the comprehensive G8 assessment with cut-off ≤14 points" (NCT03927391).
+_CUT_OFF = re.compile(
+    r"^(?:an?\s+)?score\s+on\s+(?:the\s+)?(?:comprehensive\s+)?(?P<name>.+?)(?:\s+assessment)?\s+with\s+(?:an?\s+)?"
+    r"cut-?\s*off\s+(?:of\s+)?(?P<body>[≥>≤<].+)$",
+    re.I,
+)
+# Pain on a 0-10 numeric scale, pain itself the subject ("Baseline pain assessed at screening of ≥ 5 on the
+# pain numeric rating score (NRS)" NCT03928015, "Pain > 4 on a visual numerical scale" NCT03927729); pain at
+# a site ("Spinal pain", "leg pain"), an average or a diary stays free text.
+_PAIN_ON = re.compile(
+    r"^(?:(?:baseline|current)\s+)?(?:level\s+of\s+)?pain(?:\s+(?:assessed|measured)\s+at\s+(?:screening|baseline))?"
+    r"\s+(?:score\s+)?(?:of\s+)?(?P<body>[≥>≤<]?\s*\d.*?)\s+on\s+(?:an?|the)\s+"
+    r"(?:(?:0\s*-\s*10|0\s+to\s+10|11[\s-]point|10[\s-]point)\s+)?(?:pain\s+)?(?:intensity\s+)?"
+    r"(?:(?:visual|verbal)\s+)?numeric(?:al)?\s+(?:pain\s+)?(?:rating\s+)?(?:scale|score)"
+    r"(?:\s*\((?:NRS|NPRS|VNS|VNRS)\))?$",
     re.I,
 )
 
 
 def _score_on(text: str) -> Rule | None:
     """ "A score of 24 or above on the Folstein Mini-Mental State Exam": the threshold first."""
-    match = _SCORE_ON.match(text)
+    pain = _PAIN_ON.match(text)
+    if pain is not None:
+        return _read_body("pain_nrs", pain["body"].strip())
+    match = _SCORE_ON.match(text) or _CUT_OFF.match(text)
     if match is None:
         return None
     name = match["name"]
+    pre = match.groupdict().get("pre") or ""
     for pattern, key in _names():
         found = pattern.fullmatch(name) or pattern.match(name)
         if found is None:
@@ -505,7 +568,7 @@ def _score_on(text: str) -> Rule | None:
             rest = rest[bracket.end() :]
         if rest.strip(" .,;"):
             return None
-        return _read_body(key, match["body"].strip())
+        return _read_body(key, f"{pre.strip()} {match['body'].strip()}".strip())
     return None
 
 
@@ -515,7 +578,7 @@ def _defined_by() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
         (
             re.compile(
                 rf"^(?:{row.words})\s*(?:\((?P<inner>[^()]+)\)"
-                r"|,?\s*(?:i\.\s?e\.,?|defined as|defined by|with)\s+(?P<rest>.+))$",
+                r"|,?\s*(?:i\.\s?e\.,?|defined as|defined by|with|and)\s+(?P<rest>.+))$",
                 re.I,
             ),
             frozenset(row.scales),
@@ -538,11 +601,12 @@ def _points_worse(rule: Rule, scales: frozenset[str]) -> bool:
 
 def _defined_condition(text: str) -> Rule | None:
     """ "Presence of prenatal depression (EPDS score ≥10)": the condition read as the score that defines it."""
+    text = text[_LEAD.match(text).end() :]  # type: ignore[union-attr]  # the lead-in is optional: always matches
     for pattern, scales in _defined_by():
         match = pattern.match(text)
         if match is None:
             continue
-        inner = (match["inner"] or match["rest"] or "").strip()
+        inner = re.sub(r"^i\.\s?e\.,?\s*", "", (match["inner"] or match["rest"] or "").strip())
         rule = _read(inner) if inner else None
         return rule if rule is not None and not isinstance(rule, AllOf) and _points_worse(rule, scales) else None
     return None
@@ -554,6 +618,9 @@ def extract_clinical_score(context: CriterionContext) -> Rule | None:
         text = text.replace(old, new)
     text = re.sub(r"^\d{1,2}[.)]\s+", "", text.strip())  # a list number kept in the text
     text = _symbols(text.strip().rstrip(".;,*").strip())
+    if context.section == "inclusion":
+        # "... with cut-off ≤14 points and": an inclusion's items all hold, the "and" adds nothing.
+        text = re.sub(r"\s+and$", "", text)
     return _read(text) or _defined_condition(text)
 
 

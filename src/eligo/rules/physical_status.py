@@ -6,6 +6,7 @@ range, or the criterion is left unread."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
@@ -54,9 +55,34 @@ def _number(written: str) -> int:
     return int(written) if written.isdigit() else _NUMERALS[written.lower()]
 
 
+_CLASS = r"(?:vi|iv|v|iii|ii|i|[1-6])"
+_REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # "High American Society of Anesthesiologists(ASA) score (over 3)" (NCT03922282): the bound in brackets.
+    (re.compile(rf"^high\s+(.*?\bscore)\s*\(\s*(?:over|above|>)\s*({_CLASS})\s*\)$", re.I), r"\1 > \2"),
+    # "Co-morbidity >ASA II" (NCT03923621), "(≥ASA IV)" (NCT05381623): the comparator before "ASA".
+    (re.compile(r"^co-?morbidit(?:y|ies)\s*(?=[<>≤≥]\s*asa\b)", re.I), ""),
+    (re.compile(r"([<>≤≥])\s*asa\s*(?=" + _CLASS + r"\b)", re.I), r"ASA \1 "),
+    # "Subjects that are not ASA I" (NCT00973089): any class above the ones named from I up.
+    (
+        re.compile(
+            rf"^(?:subjects?|patients?|participants?)\s+(?:that|who)\s+(?:are|is)\s+not\s+asa\s+(?:class\s+)?(?:i|1)"
+            rf"(?:\s*(?:-|to|or|and|,)\s*(?P<hi>{_CLASS}))?$",
+            re.I,
+        ),
+        lambda match: f"ASA > {match['hi'] or 1}",
+    ),
+)
+
+
+def _rewritten(text: str) -> str:
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def extract_physical_status(context: CriterionContext) -> PhysicalStatusRule | None:
     text = " ".join(context.normalized.replace("－", "-").replace("Ⅰ", "I").split()).strip().rstrip(".;,").strip()
-    text = re.sub(r"\s*</=\s*", " ≤ ", text)
+    text = _rewritten(re.sub(r"\s*</=\s*", " ≤ ", text))
     for pattern in patterns()["physical_status"].compiled:
         match = pattern.match(text)
         if match is None:
