@@ -175,7 +175,11 @@ def _read_names(text: str) -> list[str] | None:
 
 @cache
 def _framing_pattern() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{literal_alternation(clinical_vocab().condition_framing)})\b", re.IGNORECASE)
+    # "known" in "known or suspected infection" is half of a qualifier, not framing (issue #12).
+    return re.compile(
+        rf"(?<!suspected or )\b(?:{literal_alternation(clinical_vocab().condition_framing)})\b(?! or suspected\b)",
+        re.IGNORECASE,
+    )
 
 
 @lru_cache(maxsize=16384)
