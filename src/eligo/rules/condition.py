@@ -16,6 +16,7 @@ from eligo.rules._clinical_text import (
     _PERMISSIVE,
     _consume_after_leading_framing,
     _consume_conditions,
+    _framing_pattern,
     _leading_framing_pattern,
     _leading_qualifier,
     _strip_framing,
@@ -94,8 +95,15 @@ _AT_LEAST_WORDS = frozenset({"at least", "a minimum of", "minimum of", "≥", ">
 _DIAGNOSED = re.compile(r"\bdiagnos", re.IGNORECASE)
 _BARE_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}(?![\w-])")
 _ACTIVE = re.compile(r"(?<![\w-])active(?![\w-])", re.IGNORECASE)
+# "active or latent tuberculosis": "active" names one of two kinds, read into the names (issue #12).
+_ACTIVE_JOINED = re.compile(r"(?<![\w-])active\s*,?\s*(?:or|and/or)\s", re.IGNORECASE)
 _TIME_SAID = re.compile(r"\d|\b(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w']+")
+_RECENT_BRACKET_LEAD = re.compile(
+    r"^(?:(?:current(?:ly)?|active) or )?recent(?:ly)?\s*(?P<window>\((?:within|in the (?:last|past)|<|≤|less than)"
+    r"[^()]*\))\s+(?P<what>[^()]+)$",
+    re.IGNORECASE,
+)
 # "HIV(+)", "HBsAg (+)": the test is positive (issue #12).
 _PLUS_SIGN = re.compile(r"\s*\(\+\)")
 # "diagnosed with AIDS": the capitals name the syndrome ("hearing aids" is no such word, so the vocabulary
@@ -250,6 +258,9 @@ def _qualified_names(
         more_exact = _consume_conditions(_strip_framing(_without(text, fewer)))
         if more_exact is not None:
             taken, names = fewer, more_exact
+    source = written if written is not None and all(p.search(written) for p in taken) else text
+    if any(_coordinated(source, pattern, taken) for pattern in taken):
+        return None, None
     if whole_list and len(names) > 1 and not _leading(text, taken):
         # "Serious, non-healing wound, active ulcer, or untreated bone fracture": each word narrows its own item,
         # not the whole list (read item by item by `_each_item`, issue #12).
@@ -321,6 +332,27 @@ def _as_written(text: str, taken: list[re.Pattern[str]]) -> str:
         else:
             groups.append([start, end])
     return ", ".join(_sentence_case(text[start:end]) for start, end in groups)
+
+
+_JOINED_WORD = re.compile(r"\s*(?:,\s*)?(?:or|and/or|and)\s+[\w'-]+", re.IGNORECASE)
+
+
+def _coordinated(text: str, pattern: re.Pattern[str], taken: list[re.Pattern[str]]) -> bool:
+    """Whether the qualifier `pattern` finds in `text` is joined to a word that is no qualifier taken out ("active
+    or latent tuberculosis": two kinds of tuberculosis, not latent tuberculosis that is active; "Active or chronic
+    hepatitis B", where "chronic" stays in the name; issue #12)."""
+    match = pattern.search(text)
+    joined = _JOINED_WORD.match(text, match.end()) if match is not None else None
+    if joined is None:
+        return False
+    word_at = joined.end() - len(joined.group(0).split()[-1])
+    if any((other := p.search(text)) is not None and other.start() == word_at for p in taken):
+        return False  # "severe or uncontrolled hypertension"
+    if _framing_pattern().match(text, word_at) is not None:
+        return False  # "concurrent or previous malignant tumors"
+    qualifier = _any_qualifier().match(text, word_at)
+    # A word of a name ("latent"), or a qualifier word the names hold ("chronic" in "chronic hepatitis B").
+    return qualifier is None or _within(qualifier.span(), _name_spans(text))
 
 
 def _leading(text: str, taken: list[re.Pattern[str]]) -> bool:
@@ -492,6 +524,10 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         # In a trial that treats a cancer, "CNS disease" / "CNS involvement" is the cancer's spread to the brain
         # or spinal cord (elsewhere it may be any neurological disease, so it is read only here; issue #12).
         text = _CNS_DISEASE.sub("CNS metastases", text)
+    if "ecent" in text and "(" in text:
+        # "Current or recent (within 3 months) gastrointestinal disease": the bracket says how recent, and dates
+        # the whole, the present included; read as "gastrointestinal disease (within 3 months)" (issue #12).
+        text = _RECENT_BRACKET_LEAD.sub(r"\g<what> \g<window>", text)
     if "(+)" in text:
         text = _PLUS_SIGN.sub(" positive", text)  # "Known HIV(+)": a positive test, not a qualifier "+"
     if "AIDS" in text:
@@ -657,7 +693,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if set(names_found) <= _ALLERGY_KIND_READS and qualifier is None and not window:
         return None  # "Food allergies": the allergy kind reads it against the profile's allergies
     displays = [clinical_vocab().conditions[name].display for name in names_found]
-    if window and _ACTIVE.search(body) and not any(_ACTIVE.search(said) for said in (qualifier or "", *displays)):
+    said_active = any(_ACTIVE.search(said) for said in (qualifier or "", *displays))
+    if window and _ACTIVE.search(body) and not _ACTIVE_JOINED.search(body) and not said_active:
         # "Other active malignancy in past 5 years": a name read with "active" in it ("other active malignancy")
         # whose words for the family lack it keeps it in the qualifier, as "Has your child had another cancer in
         # the last 5 years?" asks about more than active ones (NCT03862677, review of round 1, issue #12). Without
