@@ -737,13 +737,15 @@ _NYHA_ALONE = re.compile(
 def _top_level_items(text: str) -> list[str]:
     """`text` cut at the list joiners that stand outside brackets ("symptomatic heart failure (NYHA class II,
     III or IV), or unstable angina" is two items)."""
-    depth, level = 0, []
-    for char in text:
-        depth += 1 if char in "([" else -1 if char in ")]" else 0
-        level.append(depth)
+    level: list[int] = []
+    if "(" in text or "[" in text:
+        depth = 0
+        for char in text:
+            depth += 1 if char in "([" else -1 if char in ")]" else 0
+            level.append(depth)
     items, start = [], 0
     for joiner in _ITEM_JOINER.finditer(text):
-        if level[joiner.start()] == 0 and joiner.end() > joiner.start():
+        if (not level or level[joiner.start()] == 0) and joiner.end() > joiner.start():
             items.append(text[start : joiner.start()])
             start = joiner.end()
     items.append(text[start:])
@@ -758,6 +760,8 @@ def _each_item(context: CriterionContext, body: str, window_words: str) -> Rule 
     narrowing, so the list is then left to the family; so are lists with examples, a colon or a bracket left open."""
     if len(body) > _ITEMS_MAX_CHARS or ":" in body or any(word in body.lower() for word in _EXAMPLE_WORDS):
         return None
+    if _ITEM_JOINER.search(body) is None:
+        return None  # one item: the readings before have had it
     lead, rest = "", body
     framing = _leading_framing_pattern()
     while (match := framing.match(rest)) is not None and match.end() > 0:
@@ -775,6 +779,8 @@ def _each_item(context: CriterionContext, body: str, window_words: str) -> Rule 
         items.append(item)
     if len(items) < 2 or not all(items) or rest.count("(") != rest.count(")"):
         return None
+    if not all(_any_name().search(item) for item in items):
+        return None  # an item without a condition's name: none of the readings below can read it
     rules: list[ConditionRule] = []
     carried = False  # a word before an earlier item's name that might narrow the items after it too
     for item in items:
