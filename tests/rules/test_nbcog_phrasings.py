@@ -153,3 +153,23 @@ def test_an_allowance_rules_no_one_out(text: str) -> None:
     assert rule is not None
     outcome = evaluate_rule(rule, PatientProfile.model_validate({}), date(2026, 12, 1))
     assert outcome.verdict in {"met", "not_applicable"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Karnofsky ≥ 50% for patients > 16 years of age and Lansky ≥ 50 for patients ≤ 16 years of age; "
+        "performance status must be stable for at least 7 days",
+        "Karnofsky >= 50 for patients > 16 years of age and Lansky >= 50 for patients <= 16 years of age. "
+        "Note: Performance status should be stable for at least 7 days prior to enrollment.",
+    ],
+)
+def test_performance_score_is_never_read_from_a_stability_window(text: str) -> None:
+    # Regression: the age after a score ("Lansky ≥ 50 for patients ≤ 16 years of age") was stripped as if it
+    # came before one, and "stable for at least 7 days" gave "Lansky ≥ 7". The window stays the family's question.
+    node = _leaf(text)
+    assert node.rule is not None
+    rule = json.loads(node.rule.model_dump_json(exclude_none=True))
+    assert rule == {"kind": "performance", "lansky_min": 50, "karnofsky_min": 50, "lansky_through_age_years": 16}
+    assert node.partial
+    assert any("7 days" in part for part in node.unparsed)

@@ -75,6 +75,7 @@ _OR_CLAUSE = _PATTERNS.regex("or_clause")
 _MAX_CLAUSES = 6
 _OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history", " or known")
 _EXCLUDED_TAIL = _PATTERNS.regex("excluded_tail")
+_TRAILING_CONJUNCTION = _PATTERNS.regex("trailing_conjunction")
 _TESTING_NOTE = _PATTERNS.regex("testing_note")
 # "human immunodeficiency virus [HIV]": an abbreviation in square brackets, read as in round ones.
 _SQUARE_ABBREVIATION = re.compile(r"\[([A-Z][A-Za-z0-9-]{0,7})\]")
@@ -556,6 +557,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     exception, text = _exception(text)
     if context.section == "exclusion" and ("eligible" in text or "excluded" in text):
         text = _EXCLUDED_TAIL.sub("", text)
+    if context.section == "exclusion" and text[-1:] in "rRdD":
+        text = _TRAILING_CONJUNCTION.sub("", text)
     if _PERMISSIVE.search(text) or _NOT_MINE.search(text):
         return None
     umbrella = _UMBRELLA.match(text)
