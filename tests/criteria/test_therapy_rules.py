@@ -22,7 +22,12 @@ GOLDEN: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "golden_r
 
 @pytest.mark.parametrize("case", GOLDEN, ids=[c["text"][:60] for c in GOLDEN])
 def test_golden_extraction(case: dict[str, Any]) -> None:
-    ctx = CriterionContext(text=case["text"], section=case["section"], parent_text=case.get("parent_text"))
+    ctx = CriterionContext(
+        text=case["text"],
+        section=case["section"],
+        parent_text=case.get("parent_text"),
+        cancer_trial=case.get("cancer_trial", False),
+    )
     rule = extract_therapy_rule(ctx)
     if case["rule"] is None:
         assert rule is None

@@ -354,7 +354,8 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
     cancer_trial = any(_names_a_cancer(node) for node in inclusion)
     if cancer_trial and any(_may_count_lines(raw) for raw in tree.inclusion):
         # Read again knowing it the inclusions that may count lines of therapy: "at least one prior line of
-        # therapy" counts lines of anticancer therapy only in a trial that treats a cancer (issue #12).
+        # therapy" counts lines of anticancer therapy only in a trial that treats a cancer (issue #12); so
+        # with "biologic" therapy.
         first = tuple(
             _parse_node(raw, None, prefilter, _TrialFacts(cancer_trial=True)) if _may_count_lines(raw) else parsed
             for raw, parsed in zip(tree.inclusion, first, strict=True)
@@ -368,7 +369,9 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
     return inclusion + _siblings(tuple(_parse_node(node, None, prefilter, facts) for node in tree.exclusion))
 
 
-_LINES_WORDS = re.compile(r"\b(?:lines?|regimens?)\b", re.IGNORECASE)
+# Inclusions read differently in a cancer trial: a count of lines or regimens, and "biologic" therapy
+# (an anti-cancer biologic only in a cancer trial; adalimumab and the like elsewhere).
+_LINES_WORDS = re.compile(r"\b(?:lines?|regimens?|biolog\w*)\b", re.IGNORECASE)
 
 
 def _may_count_lines(node: CriteriaNode) -> bool:

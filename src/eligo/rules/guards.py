@@ -29,9 +29,9 @@ What is checked, by kind:
 - therapy history and washouts: radiation to a named region or target, a count or dose the rule
   does not carry ("2 or more lines", "cumulative dose"), a therapy still to come or named as a
   condition's cause, a duration of use read as the time since the last dose, a window that
-  belongs to another event ("malignancy within 5 years"), a local or topical steroid read as a
-  systemic one, a class named only as "non-…" or only in a later note; a washout's clauses that
-  name no therapy are unparsed.
+  belongs to another event ("malignancy within 5 years"), a local or topical medicine (a steroid,
+  a retinoid) read as one by mouth or vein, a class named only as "non-…" or only in a later note;
+  a washout's clauses that name no therapy are unparsed.
 
 Rules are built by kind name through `RULE_ADAPTER`, so the checks do not depend on where a kind's
 model lives.
@@ -656,10 +656,13 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(None)  # "non-biologic therapies" are not biologics
     if _only_as_cause(text, exposure.therapy_classes):
         return Checked(None)  # "bone marrow suppression due to chemotherapy" is about the suppression
-    steroid = "systemic_corticosteroid" in exposure.therapy_classes
+    # A medicine put on the skin, inhaled or injected into one place is not the therapy by mouth or vein
+    # the exposure stands for: a steroid cream is no systemic steroid, a "topical retinoid" no
+    # isotretinoin (NCT04207047).
+    drug = bool(exposure.therapy_classes or exposure.agents) and not (exposure.radiation_fields or exposure.transplant)
     routes = _re(cues.exception).sub(" ", _window_clause(text, rule))
-    if steroid and _re(cues.local_steroid).search(routes) and not _re(cues.systemic).search(routes):
-        return Checked(None)  # a steroid injection or cream is not a systemic steroid
+    if drug and _re(cues.local_steroid).search(routes) and not _re(cues.systemic).search(routes):
+        return Checked(None)  # a steroid injection or a retinoid cream is no therapy by mouth or vein
     if rule.kind == "prior_therapy" and _re(cues.future).search(text):
         return Checked(None)  # a therapy still to come is not one the child has had
     if _re(cues.planned).search(text):

@@ -65,6 +65,13 @@ _EXCEPT = re.compile(
     r"(?:,?\s+|\s*\(\s*)(?:except(?: for)?|excluding|other than|not including|with the exception of)\s+([^()]+?)\)?$",
     re.IGNORECASE,
 )
+# "...; Occasional use of NSAIDs for the symptomatic relief of ... is allowed" (NCT05482516) after a rule of
+# chronic or regular use: the allowance restates what "chronic" already leaves out, whatever the purpose.
+_OCCASIONAL_ALLOWED = re.compile(
+    r"\s*[;.]\s*(?:o\s+|-\s+|•\s*)?(?:occasional|intermittent|sporadic|as[- ]needed|PRN)\s+(?:use|intake)\s+of\s+"
+    r"(?P<what>[^.;]+?)(?:\s+for\s+[^.;]+?)?\s+(?:is|are)\s+(?:allowed|permitted|acceptable)\.?$",
+    re.IGNORECASE,
+)
 _REPEATED_VERB = re.compile(r"^(?:taking|using|receiving|on)\s+(?=\S)", re.IGNORECASE)
 _OTHER = re.compile(r"^other\s+(?!than\b)", re.IGNORECASE)
 
@@ -221,7 +228,9 @@ def _listed(what: str, section: Section) -> list[Term] | None:
         return None
     if section == "inclusion" and _AND.search(bare):
         return None  # "taking A and B" asks for both: not one rule of this kind
-    items = [item for item in _SPLIT.split(bare) if item]
+    # A class phrase with a list word inside it ("strong and/or moderate CYP3A inducers") is one item.
+    whole = _term(bare)
+    items = [bare] if whole is not None else [item for item in _SPLIT.split(bare) if item]
     # "anti-aggregant or anti-coagulant drugs": the last item's closing word belongs to each.
     tail = _TAIL.search(items[-1]) if items else None
     found: list[Term] = []
@@ -342,6 +351,11 @@ def _most_general(classes: tuple[str, ...]) -> tuple[str, ...]:
 
 def extract_medication(context: CriterionContext) -> MedicationRule | None:
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
+    allowed = _OCCASIONAL_ALLOWED.search(text)
+    if allowed is not None:
+        rule = _with_occasional_allowed(context, text[: allowed.start()], allowed["what"])
+        if rule is not None:
+            return rule
     patterns = (_USE, _POSTFIX, _BARE_WINDOW) if context.section == "exclusion" else (_USE, _POSTFIX)
     for pattern in patterns:
         match = pattern.match(text)
@@ -363,6 +377,26 @@ def extract_medication(context: CriterionContext) -> MedicationRule | None:
     timing: Timing = "ever" if heading["ever"] else "current"
     regular = bool(heading["reg"] or heading["reg2"] or heading["reg3"])
     return _rule(terms, timing, _window(heading), regular, taking=True)
+
+
+def _with_occasional_allowed(context: CriterionContext, head: str, what: str) -> MedicationRule | None:
+    """The rule of `head` when it is regular use now of medicines among which all those `what` allows
+    occasionally fall; None otherwise (the allowance would then change what the rule counts)."""
+    match = _USE.match(head.strip())
+    rule = _from_match(match, context.section) if match is not None else None
+    allowed = _terms(what, context.section)
+    if rule is None or not rule.regular or rule.timing != "current" or not rule.taking or allowed is None:
+        return None
+    vocab = medications()
+    for term in allowed.terms:
+        inside = (
+            term.drug in rule.drugs or bool(vocab.classes_of(term.drug) & set(rule.classes))
+            if term.drug is not None
+            else bool(vocab.closure([term.medication_class or ""]) & set(rule.classes))
+        )
+        if not inside:
+            return None
+    return rule
 
 
 def _from_match(match: re.Match[str], section: Section) -> MedicationRule | None:

@@ -90,6 +90,8 @@ _LIST_SEPARATOR = re.compile(r"[,/]|\b(?:or|and)\b")
 _EXAMPLE_INTRO = _PATTERNS.regex("example_intro")
 _THERAPY_NOUN = _PATTERNS.regex("therapy_noun")
 _NO_PRIOR = re.compile(r"^no (?:prior|previous) ", re.IGNORECASE)
+# "Biologic (anti-neoplastic agent)": the text itself says the biologic treats cancer.
+_FOR_CANCER = re.compile(r"\banti-?(?:neoplastic|cancer|tumou?r)|\bcancer\b|\boncolog", re.IGNORECASE)
 
 
 class WashoutRule(RuleBase):
@@ -249,6 +251,10 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
         return [counted] if counted is not None else []
     found = _prior_therapy(sentence, ctx) or _washout(sentence, ctx)
     if found is None:
+        return []
+    if not ctx.cancer_trial and "biologic" in found.exposure.therapy_classes and not _FOR_CANCER.search(sentence):
+        # "Treatment with biologics within 4 months" in an arthritis or psoriasis trial means adalimumab and
+        # the like, which the anti-cancer class does not hold; it holds isotretinoin, which they do not mean.
         return []
     if ctx.section == "exclusion" and _OTHER_THAN_ALLOWED.search(sentence) and not _only_investigational(found):
         return []  # "Other concurrent systemic corticosteroids": other than what the trial allows, unnamed
