@@ -135,9 +135,14 @@ def _shared_head(text: str) -> str | None:
     item with the last item's head ("impairment", "deficiency" in "vitamin B12 or folic acid deficiency")
     is a condition's whole name (else None) (issue #12). Commas alone ("active, uncontrolled infection")
     join words that narrow one name, not names."""
-    if not _SHARED_OR.search(text) or _leading_qualifier().match(text):
-        return None  # "chronic liver or kidney disease": the qualifier is for every item, read as one
+    if not _SHARED_OR.search(text):
+        return None
     *items, last = _SHARED_JOINER.split(text.strip(" .,;"))
+    if _leading_qualifier().match(text) and not (
+        # "active or latent tuberculosis": a qualifier that is an item of its own, beside a word that is none
+        len(items) == 1 and _leading_qualifier().fullmatch(items[0]) and not _leading_qualifier().match(last)
+    ):
+        return None  # "chronic liver or kidney disease": the qualifier is for every item, read as one
     words = last.split()
     if not items or len(words) < 2 or any(not re.fullmatch(r"[\w'-]+(?: [\w'-]+){0,2}", item) for item in items):
         return None
@@ -175,7 +180,11 @@ def _read_names(text: str) -> list[str] | None:
 
 @cache
 def _framing_pattern() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{literal_alternation(clinical_vocab().condition_framing)})\b", re.IGNORECASE)
+    # "known" in "known or suspected infection" is half of a qualifier, not framing (issue #12).
+    return re.compile(
+        rf"(?<!suspected or )\b(?:{literal_alternation(clinical_vocab().condition_framing)})\b(?! or suspected\b)",
+        re.IGNORECASE,
+    )
 
 
 @lru_cache(maxsize=16384)

@@ -16,6 +16,9 @@ from eligo.rules._clinical_text import (
     _PERMISSIVE,
     _consume_after_leading_framing,
     _consume_conditions,
+    _framing_pattern,
+    _leading_framing_pattern,
+    _leading_qualifier,
     _strip_framing,
     _synonyms_pattern,
 )
@@ -102,8 +105,20 @@ _AT_LEAST_WORDS = frozenset({"at least", "a minimum of", "minimum of", "≥", ">
 _DIAGNOSED = re.compile(r"\bdiagnos", re.IGNORECASE)
 _BARE_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}(?![\w-])")
 _ACTIVE = re.compile(r"(?<![\w-])active(?![\w-])", re.IGNORECASE)
+# "active or latent tuberculosis": "active" names one of two kinds, read into the names (issue #12).
+_ACTIVE_JOINED = re.compile(r"(?<![\w-])active\s*,?\s*(?:or|and/or)\s", re.IGNORECASE)
 _TIME_SAID = re.compile(r"\d|\b(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w']+")
+_RECENT_BRACKET_LEAD = re.compile(
+    r"^(?:(?:current(?:ly)?|active) or )?recent(?:ly)?\s*(?P<window>\((?:within|in the (?:last|past)|<|≤|less than)"
+    r"[^()]*\))\s+(?P<what>[^()]+)$",
+    re.IGNORECASE,
+)
+# "HIV(+)", "HBsAg (+)": the test is positive (issue #12).
+_PLUS_SIGN = re.compile(r"\s*\(\+\)")
+# "diagnosed with AIDS": the capitals name the syndrome ("hearing aids" is no such word, so the vocabulary
+# leaves bare "AIDS" out of its synonyms; issue #12).
+_AIDS = re.compile(r"(?<![\w-])AIDS(?![\w-])")
 # Example lists longer than this are left alone (their pattern is tried only on criterion-sized text).
 _EXAMPLES_MAX_CHARS = 600
 
@@ -207,13 +222,16 @@ def _qualifier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
-def _qualified_names(text: str, written: str | None = None) -> tuple[str | None, list[str] | None]:
+def _qualified_names(
+    text: str, written: str | None = None, whole_list: bool = True
+) -> tuple[str | None, list[str] | None]:
     """The names in `text` (framing words taken out; `written`: as the trial wrote it) once the words
     that narrow them are taken out, until the rest reads as names: a closing bracket such as "(NYHA
     class III or IV)", then "severe", "uncontrolled ... despite medication"; with those words as the
     qualifier. A word inside a name ("chronic" in "chronic
     obstructive pulmonary disease") stays in the name, and of the words taken out, one the names read
-    with ("chronic" in "chronic active liver disease") goes back into them."""
+    with ("chronic" in "chronic active liver disease") goes back into them. With `whole_list`, words that
+    stand inside a list of names rather than before it narrow only their own item, and nothing is read."""
     found: list[str] = []
     bracket = _BRACKET.search(text)
     if bracket is not None and (_JUSTIFICATION.match(bracket["inner"]) or _BRACKET_SCOPE.search(bracket["inner"])):
@@ -250,6 +268,13 @@ def _qualified_names(text: str, written: str | None = None) -> tuple[str | None,
         more_exact = _consume_conditions(_strip_framing(_without(text, fewer)))
         if more_exact is not None:
             taken, names = fewer, more_exact
+    source = written if written is not None and all(p.search(written) for p in taken) else text
+    if any(_coordinated(source, pattern, taken) for pattern in taken):
+        return None, None
+    if whole_list and len(names) > 1 and not _leading(text, taken):
+        # "Serious, non-healing wound, active ulcer, or untreated bone fracture": each word narrows its own item,
+        # not the whole list (read item by item by `_each_item`, issue #12).
+        return None, None
     written = _as_written(text, taken)
     return ", ".join([*([written] if written else []), _gloss_dropped(found, names) or ""]).strip(", ") or None, names
 
@@ -317,6 +342,39 @@ def _as_written(text: str, taken: list[re.Pattern[str]]) -> str:
         else:
             groups.append([start, end])
     return ", ".join(_sentence_case(text[start:end]) for start, end in groups)
+
+
+_JOINED_WORD = re.compile(r"\s*(?:,\s*)?(?:or|and/or|and)\s+[\w'-]+", re.IGNORECASE)
+
+
+def _coordinated(text: str, pattern: re.Pattern[str], taken: list[re.Pattern[str]]) -> bool:
+    """Whether the qualifier `pattern` finds in `text` is joined to a word that is no qualifier taken out ("active
+    or latent tuberculosis": two kinds of tuberculosis, not latent tuberculosis that is active; "Active or chronic
+    hepatitis B", where "chronic" stays in the name; issue #12)."""
+    match = pattern.search(text)
+    joined = _JOINED_WORD.match(text, match.end()) if match is not None else None
+    if joined is None:
+        return False
+    word_at = joined.end() - len(joined.group(0).split()[-1])
+    if any((other := p.search(text)) is not None and other.start() == word_at for p in taken):
+        return False  # "severe or uncontrolled hypertension"
+    if _framing_pattern().match(text, word_at) is not None:
+        return False  # "concurrent or previous malignant tumors"
+    qualifier = _any_qualifier().match(text, word_at)
+    # A word of a name ("latent"), or a qualifier word the names hold ("chronic" in "chronic hepatitis B").
+    return qualifier is None or _within(qualifier.span(), _name_spans(text))
+
+
+def _leading(text: str, taken: list[re.Pattern[str]]) -> bool:
+    """Whether the qualifiers taken out of `text` stand together before every name ("severe or uncontrolled
+    hypertension or diabetes"), so that they narrow the whole list."""
+    spans = sorted(match.span() for pattern in taken if (match := pattern.search(text)) is not None)
+    end = 0
+    for start, stop in spans:
+        if not _JOINER_ONLY.fullmatch(text[end:start]):
+            return False
+        end = stop
+    return True
 
 
 def _sentence_case(phrase: str) -> str:
@@ -435,7 +493,8 @@ def _with_examples(context: CriterionContext, text: str) -> Rule | None:
     items = match["items"].strip(" .,;:")
     named = _consume_conditions(_strip_framing(items))
     if named is None and head.qualifier is not None:
-        named = _qualified_names(_strip_framing(items), written=items)[1]
+        # Examples under a qualified head: only their names are read (the head's qualifier is the rule's).
+        named = _qualified_names(_strip_framing(items), written=items, whole_list=False)[1]
     if named is None:
         return None
     conditions = tuple(dict.fromkeys([*head.conditions, *named]))
@@ -490,6 +549,14 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         spread = _consume_conditions(_strip_framing(own["what"]))
         if spread and set(spread) <= _SPREAD:
             text = own["what"]
+    if "ecent" in text and "(" in text:
+        # "Current or recent (within 3 months) gastrointestinal disease": the bracket says how recent, and dates
+        # the whole, the present included; read as "gastrointestinal disease (within 3 months)" (issue #12).
+        text = _RECENT_BRACKET_LEAD.sub(r"\g<what> \g<window>", text)
+    if "(+)" in text:
+        text = _PLUS_SIGN.sub(" positive", text)  # "Known HIV(+)": a positive test, not a qualifier "+"
+    if "AIDS" in text:
+        text = _AIDS.sub("acquired immunodeficiency syndrome", text)
     if "emophilia" in text:
         text = _HEMOPHILIA_A_OR_B.sub(r"\1 \2 or \1 \4", text)
     if "infectious)" in text:
@@ -567,8 +634,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     after = body[window_at.end() :].strip(" .,;") if window_at is not None else ""
     if window_at is not None and after and not _BRACKET.fullmatch(after) and body[: window_at.start()].strip(" ,:;"):
         return None  # "MI or stroke within 6 months, or hypertension": the window covers only some names
+    window_words = "" if window_at is None else " " + window_at.group(0).strip()
     if span is not None:
-        window = _window(_PATTERNS.number(span["amount"]), span["unit"].lower())
+        window = _span_window(span)
         body = (body[: span.start()] + " " + body[span.end() :]).strip()
     elif one is not None:
         window = {"within_months": 12 if one["unit"].lower() == "year" else 1}
@@ -609,11 +677,12 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if names_found is not None and present and context.section == "inclusion" and _BOTH.search(names_text):
         # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
         return None
+    if names_found is None and present and context.section == "exclusion" and exception is None and lasting is None:
+        # "Serious, non-healing wound, active ulcer, or untreated bone fracture": each item with a qualifier of
+        # its own, and any window the list closes with for all of them (issue #12).
+        return _each_item(context, body, window_words) or _allergy(text, exception)
     if names_found is None:
-        allergy = _ALLERGY.match(text)
-        if allergy is None or exception is not None:
-            return None
-        return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
+        return _allergy(text, exception)
     if "malignancy" in names_found and (
         _ANOTHER_CANCER.search(body) or (context.cancer_trial and context.section == "exclusion" and present)
     ):
@@ -651,7 +720,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if set(names_found) <= _ALLERGY_KIND_READS and qualifier is None and not window:
         return None  # "Food allergies": the allergy kind reads it against the profile's allergies
     displays = [clinical_vocab().conditions[name].display for name in names_found]
-    if window and _ACTIVE.search(body) and not any(_ACTIVE.search(said) for said in (qualifier or "", *displays)):
+    said_active = any(_ACTIVE.search(said) for said in (qualifier or "", *displays))
+    if window and _ACTIVE.search(body) and not _ACTIVE_JOINED.search(body) and not said_active:
         # "Other active malignancy in past 5 years": a name read with "active" in it ("other active malignancy")
         # whose words for the family lack it keeps it in the qualifier, as "Has your child had another cancer in
         # the last 5 years?" asks about more than active ones (NCT03862677, review of round 1, issue #12). Without
@@ -669,6 +739,92 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         ever=True if ever else None,
         **window,
     )
+
+
+def _allergy(text: str, exception: str | None) -> ConditionRule | None:
+    """ "Allergic reactions attributed to ...": an allergy, with what it is to as the qualifier."""
+    allergy = _ALLERGY.match(text)
+    if allergy is None or exception is not None:
+        return None
+    return ConditionRule(conditions=("allergy",), qualifier="to " + allergy.group(1))
+
+
+# Where a list's items part: commas (with "or", "and/or" or "and" after them), "or", "and/or" or a slash alone.
+_ITEM_JOINER = re.compile(r"\s*,\s*(?:and/or\s+|or\s+|and\s+)?|\s+(?:and/or|or)\s+|\s*/\s*", re.IGNORECASE)
+_ITEMS_MAX_CHARS = 400
+# A list item that is only a heart-failure class ("New York Heart Association (NYHA) Grade III-IV", "NYHA class
+# >= 3"); the abbreviation in brackets is gone by then (`_spelled_out`).
+_NYHA_ALONE = re.compile(
+    r"(?:New York Heart Association|NYHA)(?: functional)? (?:class(?:ification)?|grade|stage)(?:es|s)? ?"
+    r"(?:≥|>=|>)? ?(?:[1-4]|I{1,3}|IV)(?: ?(?:-|–|or|to|/) ?(?:[1-4]|I{1,3}|IV))?",
+    re.IGNORECASE,
+)
+
+
+def _top_level_items(text: str) -> list[str]:
+    """`text` cut at the list joiners that stand outside brackets ("symptomatic heart failure (NYHA class II,
+    III or IV), or unstable angina" is two items)."""
+    level: list[int] = []
+    if "(" in text or "[" in text:
+        depth = 0
+        for char in text:
+            depth += 1 if char in "([" else -1 if char in ")]" else 0
+            level.append(depth)
+    items, start = [], 0
+    for joiner in _ITEM_JOINER.finditer(text):
+        if (not level or level[joiner.start()] == 0) and joiner.end() > joiner.start():
+            items.append(text[start : joiner.start()])
+            start = joiner.end()
+    items.append(text[start:])
+    return [item.strip() for item in items]
+
+
+def _each_item(context: CriterionContext, body: str, window_words: str) -> Rule | None:
+    """ "History of myocardial infarction, uncontrolled heart failure, significant liver disease or unstable angina
+    within 6 months": an exclusion's list whose items narrow their names each in their own way, read item by item
+    with the framing before the list and the window after it (each item a condition rule of its own, any one of
+    which excludes). A bare name after a narrowed one ("uncontrolled hypertension, diabetes") may share its
+    narrowing, so the list is then left to the family; so are lists with examples, a colon or a bracket left open."""
+    if len(body) > _ITEMS_MAX_CHARS or ":" in body or any(word in body.lower() for word in _EXAMPLE_WORDS):
+        return None
+    if _ITEM_JOINER.search(body) is None:
+        return None  # one item: the readings before have had it
+    lead, rest = "", body
+    framing = _leading_framing_pattern()
+    while (match := framing.match(rest)) is not None and match.end() > 0:
+        lead, rest = lead + rest[: match.end()], rest[match.end() :]
+    items: list[str] = []
+    classed = False
+    for item in _top_level_items(rest):
+        # "Serious, non-healing wound": a qualifier alone before a comma narrows the item after it.
+        if items and _any_qualifier().fullmatch(items[-1]):
+            item = f"{items.pop()}, {item}"
+        if _NYHA_ALONE.fullmatch(item):
+            # "..., or New York Heart Association (NYHA) Grade III-IV within 6 months": the class is of heart failure.
+            item = f"heart failure ({item})"
+            classed = True
+        items.append(item)
+    if len(items) < 2 or not all(items) or rest.count("(") != rest.count(")"):
+        return None
+    if not all(_any_name().search(item) for item in items):
+        return None  # an item without a condition's name: none of the readings below can read it
+    rules: list[ConditionRule] = []
+    carried = False  # a word before an earlier item's name that might narrow the items after it too
+    for item in items:
+        rule = extract_condition(context.with_text(f"{lead}{item}{window_words}"))
+        if not isinstance(rule, ConditionRule) or rule.label is not None or not rule.present:
+            return None
+        if carried and rule.qualifier is None and _any_qualifier().search(item) is None:
+            return None  # "uncontrolled hypertension, diabetes": is the diabetes uncontrolled too?
+        # Not when a bracket closes the item ("severe heart dysfunction (NYHA class >= 3) or tachyarrhythmia").
+        leads = _leading_qualifier().match(_strip_framing(item)) is not None and not item.endswith(")")
+        carried = carried or (rule.qualifier is not None and leads)
+        rules.append(rule)
+    if all(rule.qualifier is None for rule in rules):
+        return None
+    if classed and sum("heart_failure" in rule.conditions for rule in rules) > 1:
+        return None  # "NYHA classification I or decompensated heart failure": whose class, which failure?
+    return AnyOf(rules=tuple(rules))
 
 
 def _closing_clause(body: str, window_inside: bool = False) -> tuple[str, list[str], str] | None:
@@ -734,9 +890,16 @@ def _head_window(head: str, items: str) -> tuple[str, dict[str, int]]:
         rest = stripped[: found.start()].strip(" ,")
         if any(p.search(rest) or p.search(items) for p in (*_WINDOWS, _WITHIN_ONE)):
             break
-        window = _window(_PATTERNS.number(found["amount"]), found["unit"].lower())
+        window = _span_window(found)
         return " ".join(_RECENT.sub(" ", rest).split()), window
     return head, {}
+
+
+def _span_window(found: re.Match[str]) -> dict[str, int]:
+    """The window a matched window pattern says: "6 months", or "(past year)" without a number."""
+    if found["amount"] is None:
+        return _window(1, found["one"].lower())
+    return _window(_PATTERNS.number(found["amount"]), found["unit"].lower())
 
 
 def _window(amount: int, unit: str) -> dict[str, int]:
