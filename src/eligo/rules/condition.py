@@ -76,6 +76,8 @@ _BRACKETED_LEAD = _PATTERNS.regex("bracketed_lead")
 _TEST_EXAMPLES = _PATTERNS.regex("test_examples")
 _OR_CLAUSE = _PATTERNS.regex("or_clause")
 _MAX_CLAUSES = 6
+# How many places a closing clause is looked for, the first ones opening before any condition's name.
+_CLAUSE_TRIES = 3
 _OR_CLAUSE_WORDS = (" or has", " or have", " or had", " or current", " or evidence", " or history", " or known")
 _EXCLUDED_TAIL = _PATTERNS.regex("excluded_tail")
 _TRAILING_CONJUNCTION = _PATTERNS.regex("trailing_conjunction")
@@ -834,6 +836,11 @@ def _closing_clause(body: str, window_inside: bool = False) -> tuple[str, list[s
     may close the clause ("that required systemic treatment in the past 2 years") when nothing else in
     it is too much; the qualifier is then the clause without it (the rule carries the window)."""
     clause = _CLAUSE.search(body)
+    tries = 1
+    while clause is not None and tries < _CLAUSE_TRIES and _any_name().search(body, 0, clause.start()) is None:
+        # "subjects diagnosed with knee OA according to the clinical criteria of ...": a clause that would open
+        # before every name ("diagnosed with ...") is the framing; the narrowing clause, if any, comes later.
+        clause, tries = _CLAUSE.search(body, clause.start() + 1), tries + 1
     if clause is None:
         return None
     said = clause["clause"].strip(" .,;")
