@@ -181,6 +181,12 @@ def heading(line: str) -> Heading | None:
     """
     if len(line) > _MAX_HEADING or not line:
         return None
+    if line[0] == "[" and line[-1] == "]" and len(line) > 2 and "[" not in line[1:-1]:
+        # "[Inclusion Criteria]" / "[Exclusion Criteria]" (NCT05482828): a heading in square brackets.
+        inner = heading(line[1:-1].strip())
+        if inner is None or inner.rest_offset < len(line[1:-1].strip()):
+            return None
+        return Heading(inner.section, len(line), inner.scoped)
     lowered = line.lower()
     if not any(stem in lowered for stem in _compiled().stems):
         return None  # most lines: no regex work (every heading pattern holds one of these stems)
