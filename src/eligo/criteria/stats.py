@@ -12,7 +12,8 @@ Permissive statements (`permitted`: "patients with marrow disease will be eligib
 ...") count as computable: they are typed and always evaluate, from no fact, to not_applicable.
 Leaves are criteria without children, or whose children are detail rows (a creatinine table),
 plus criteria with sub-criteria (they state a condition of their own). Groups, headings and
-detail rows are not criteria. `by_kind` counts the rule kinds inside each leaf's rule (an
+detail rows are not criteria, nor are the lines the splitter keeps as notes ("Not specified" under an old
+NCI PDQ field heading). `by_kind` counts the rule kinds inside each leaf's rule (an
 `all_of` of a lab and a washout counts one of each; a `conditional` counts itself and its
 parts). `stale` counts trials parsed by another
 parser version than `current_version`.

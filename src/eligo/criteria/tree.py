@@ -47,6 +47,12 @@ How the tree is recovered (each step works on the output of the one before):
    (it and its children must hold), except when the children are table rows or exceptions ("EXCEPT
    for the following"): then `group_op=None` and the children are detail read by the parent's rule,
    not criteria.
+5. Old NCI PDQ field headings ("Age:", "Endocrine therapy:"): a line under one that states no criterion
+   ("Not specified", "See Disease Characteristics"; `field_nothing` in vocab/structure.yaml) is a note of
+   the heading, never a criterion, and so is a line with both ("Age: Not specified"); a field heading left
+   with nothing under it becomes a note of the heading above it ("Endocrine therapy: Not specified"), or
+   goes. An item whose last sub-item ends with "or" is linked by it to the sibling after it (the sub-item
+   has no sibling of its own to be the alternative).
 
 Ids are positional ("inc-2.3" = third child of the second inclusion item), so they are stable
 for the same text and parser version.
@@ -127,6 +133,7 @@ class _Cues:
     nothing_lines: frozenset[str]
     nothing_starts: tuple[str, ...]
     healthy_group: re.Pattern[str]
+    field_nothing: re.Pattern[str]
 
 
 @cache
@@ -143,7 +150,59 @@ def _cues() -> _Cues:
         nothing_lines=frozenset(raw["nothing_lines"]),
         nothing_starts=tuple(raw["nothing_starts"]),
         healthy_group=re.compile("|".join(f"(?:{line})" for line in raw["healthy_group_lines"])),
+        field_nothing=re.compile(raw["field_nothing"], re.IGNORECASE),
     )
+
+
+def _says_nothing(item: _Item) -> bool:
+    """A line under a field heading that states no criterion ("Not specified", "See Disease Characteristics")."""
+    bare = item.text.strip("*_# ").strip(" .;,:")
+    return not item.children and _cues().field_nothing.fullmatch(bare) is not None
+
+
+def _labelled_nothing(item: _Item) -> bool:
+    """A field heading and its "Not specified" on one line ("Age: Not specified", "Chemotherapy: See Disease
+    Characteristics"): no criterion either."""
+    label = _label(item.text.strip("*_# ").strip(" .;,"))
+    return (
+        not item.children
+        and label is not None
+        and len(label[0].split()) <= 4
+        and _cues().field_nothing.fullmatch(label[1].strip(" .;,:")) is not None
+    )
+
+
+def _field_heading(item: _Item) -> bool:
+    """An NCI heading, or a label heading ("Age:", "Performance status", "Chemotherapy:")."""
+    return item.nci or _shape(item.text) == "heading" or (not item.marked and _short_label(item.text))
+
+
+def _field_notes(items: list[_Item], owner: _Item | None = None) -> list[_Item]:
+    """Lines under a field heading that state no criterion become notes of the heading; a field heading
+    left with nothing under it, or a line that is a field and its "Not specified" ("Age: Not specified"),
+    becomes a note of `owner`, the heading above it ("Age: Not specified"), or goes when it has none. (Old
+    NCI PDQ text, issue #12: such a line is no question for a family, and a heading with nothing under it
+    is no criterion.)"""
+    kept: list[_Item] = []
+    for item in items:
+        emptied = False
+        if item.children and not item.rows:
+            if _field_heading(item) and any(_says_nothing(child) for child in item.children):
+                item.notes.extend(child.text for child in item.children if _says_nothing(child))
+                item.children = [child for child in item.children if not _says_nothing(child)]
+            item.children = _field_notes(item.children, item)
+            emptied = not item.children
+        if _labelled_nothing(item):
+            if owner is not None:
+                owner.notes.extend((item.text, *item.notes))
+            continue
+        if emptied and _field_heading(item):
+            if owner is not None:
+                label = item.text.strip().rstrip(":").strip()
+                owner.notes.extend(f"{label}: {note}" for note in item.notes)
+            continue
+        kept.append(item)
+    return kept
 
 
 def names_a_healthy_group(text: str) -> bool:
@@ -563,7 +622,8 @@ def _restructure(items: list[_Item], section: Section, top: bool = False) -> lis
             item.children = _restructure(item.children, section)
             if _SCOPING_OPENER.match(item.text) or names_a_group(item.text) or (len(groups) >= 2 and item in groups):
                 _scope(item.children)
-    return _link_or(items, whole=top and any(item.or_after for item in items))
+    # At an exclusion section's top, a trailing "or" between reasons changes nothing (each excludes): left as is.
+    return _link_or(items, whole=top and (section == "inclusion" or any(item.or_after for item in items)))
 
 
 def _scope(items: list[_Item]) -> None:
@@ -686,7 +746,8 @@ def _belongs(opener: _Item, style: str | None, taken: list[_Item], item: _Item, 
 def _link_or(items: list[_Item], whole: bool = False) -> list[_Item]:
     """Siblings joined by a trailing "or" become one any-of group; a run that is the whole list is left
     to its parent's operator, unless `whole` (a section's top level, which has no parent: its items
-    joined by "OR" lines are a group of their own)."""
+    joined by "OR" lines or by a trailing "or" are a group of their own, NCT03923413's "chronic heart
+    failure INTERMASC 5-7 or" / "Patients on LVAD support"; issue #12)."""
     if len(items) < 2:
         return items
     out: list[_Item] = []
@@ -713,8 +774,13 @@ def _all_linked(items: list[_Item]) -> bool:
 
 
 def _linked(item: _Item) -> bool:
-    """Whether the item and the sibling after it are alternatives (a trailing "or", or an "OR" line)."""
-    return item.or_after or _OR_END.search(item.text) is not None
+    """Whether the item and the sibling after it are alternatives (a trailing "or", or an "OR" line). An
+    item whose last line is its last sub-item's ("Serum creatinine based on age as follows: ... * 1.5 mg/dL
+    (age over 15) OR" / "* GFR at least 70 mL/min", NCT02465060's "... minimum requirements OR") is linked
+    by that "or" too: the sub-item has no sibling after it to be the alternative (issue #12)."""
+    if item.or_after or _OR_END.search(item.text) is not None:
+        return True
+    return bool(item.children) and _linked(item.children[-1])
 
 
 def _any_definition(item: _Item) -> bool:
@@ -780,10 +846,12 @@ def split_criteria(text: str) -> CriteriaTree:
     inclusion, exclusion = _read_items(text)
     return CriteriaTree(
         inclusion=tuple(
-            _freeze(item, f"inc-{n}", text) for n, item in enumerate(_restructure(inclusion, "inclusion", top=True), 1)
+            _freeze(item, f"inc-{n}", text)
+            for n, item in enumerate(_field_notes(_restructure(inclusion, "inclusion", top=True)), 1)
         ),
         exclusion=tuple(
-            _freeze(item, f"exc-{n}", text) for n, item in enumerate(_restructure(exclusion, "exclusion", top=True), 1)
+            _freeze(item, f"exc-{n}", text)
+            for n, item in enumerate(_field_notes(_restructure(exclusion, "exclusion", top=True)), 1)
         ),
     )
 

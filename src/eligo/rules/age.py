@@ -631,7 +631,24 @@ KIND = RuleKind(
 LAST_STEPS = (
     Step(
         extract_age_inside,
-        Trigger(("age", "year", "yr", "month", "older", "yo", "y.o", "y/o", "patient", "subject", "participant")),
+        # "over" / "above": a bare "18 and over" (`age_whole_rewrites`; old NCI PDQ's "Age" / "18 and over")
+        Trigger(
+            (
+                "age",
+                "year",
+                "yr",
+                "month",
+                "older",
+                "over",
+                "above",
+                "yo",
+                "y.o",
+                "y/o",
+                "patient",
+                "subject",
+                "participant",
+            )
+        ),
     ),
 )
 

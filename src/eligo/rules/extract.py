@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from pydantic import ValidationError
 
@@ -34,6 +35,7 @@ from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.prefilter import Trigger, TriggerIndex
 from eligo.rules.pregnancy import merged_states
 from eligo.rules.registry import CHAIN, Rule
+from eligo.yamlfile import load_yaml
 
 Extractor = Callable[[CriterionContext], "Rule | None"]
 
@@ -144,10 +146,47 @@ _SAYS_EXCLUDED = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class _FieldCues:
+    subjects: frozenset[str]
+    value_start: re.Pattern[str]
+
+
+@cache
+def _field_cues() -> _FieldCues:
+    raw = load_yaml(resources.files("eligo.criteria.vocab").joinpath("structure.yaml").read_text("utf-8"))
+    return _FieldCues(frozenset(raw["field_subjects"]), re.compile(raw["field_value_start"], re.IGNORECASE))
+
+
+# The "or" that ends a criterion links it to the next one, and the criteria splitter reads it so (an any-of
+# group, eligo.criteria.tree): it is no part of this criterion's own condition ("Creatinine clearance or
+# radioisotope GFR at least 70 mL/min/1.73 m^2 OR" / "Serum creatinine based on age ...", issue #12).
+_LINKING_OR = re.compile(r"(?<=\S)[\s;,]+(?:or|and/or)\s*[;,:]?\s*$", re.IGNORECASE)
+
+
+def field_value(text: str, parent_text: str | None) -> str | None:
+    """A bare value under an old NCI PDQ field heading read with the heading's subject ("Age:" / "1 to 21" ->
+    "Age: 1 to 21"; `field_subjects` in vocab/structure.yaml), or None when the heading names no such subject
+    or the line does not start like a value (issue #12)."""
+    if not parent_text:
+        return None
+    cues = _field_cues()
+    label = parent_text.strip().rstrip(":").strip()
+    if label.lower() not in cues.subjects or not cues.value_start.match(text.strip()):
+        return None
+    return f"{label}: {text.strip()}"
+
+
 def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
     """The rule for one criterion, sentence by sentence when the whole does not read as one."""
     if guards.about_someone_else(ctx):
         return Extraction(None)
+    linked = _LINKING_OR.search(ctx.text)
+    if linked is not None:
+        ctx = ctx.with_text(ctx.text[: linked.start()])
+    subject = field_value(ctx.text, ctx.parent_text)
+    if subject is not None:
+        ctx = ctx.with_text(subject)  # "Age:" / "1 to 21": the heading names what the value is
     if ctx.section == "exclusion" and (said := _SAYS_EXCLUDED.search(ctx.text)) is not None and said.start() > 0:
         ctx = ctx.with_text(ctx.text[: said.start()])
     items = guards.enumerated(ctx.text)
@@ -231,4 +270,4 @@ def extract_rule(ctx: CriterionContext) -> Rule | None:
     return extract(ctx).rule
 
 
-__all__ = ["Extraction", "Extractor", "extract", "extract_rule", "extractors", "trigger_of"]
+__all__ = ["Extraction", "Extractor", "extract", "extract_rule", "extractors", "field_value", "trigger_of"]

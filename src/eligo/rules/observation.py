@@ -136,11 +136,16 @@ def _two(first: ObservationRule, second: ObservationRule, join: str | None) -> R
     return None
 
 
+_WEIGHT_UNIT = re.compile(r"\d\s*(?:kg|kilograms?)\b", re.IGNORECASE)
+
+
 def _read(text: str) -> Rule | None:
     block = patterns()["observation"]
     single, ranged, pressure = block.compiled
     match = single.match(text)
     if match is not None:
+        if general_vocab().measure_named(match["m1"]) == "weight" and not _WEIGHT_UNIT.search(text):
+            return None  # a weight needs its unit (a bare number could be pounds or kilograms)
         first = _bound(match["m1"], match["c1"], match["v1"])
         if match["c2"] is None:
             return first

@@ -3,6 +3,7 @@ evaluator and record."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -29,6 +30,7 @@ _SCALE_LOW = _PATTERNS.regex("scale_low")  # matched from the end of the ECOG li
 _SCALE = _PATTERNS.regex("scale")
 _AGE_ASIDE = _PATTERNS.regex("age_aside")
 _AGE_LEAD = _PATTERNS.regex("age_lead")
+_AGE_SCOPE = _PATTERNS.regex("age_scope")
 # Characters past which a criterion is not read: each scale's part is searched to the end of the text,
 # so a hostile text naming a scale thousands of times would take quadratic time (issue #12).
 _LONGEST = 1500
@@ -55,6 +57,10 @@ class PerformanceRule(RuleBase):
     karnofsky_max: int | None = Field(default=None, ge=0, le=100)
     ecog_min: int | None = Field(default=None, ge=1, le=5)
     lansky_through_age_years: int = Field(default=16, ge=1, le=30)
+    # One scale's line of an age split ("Karnofsky 50-100% (over 10 years of age)" / "Lansky 50-100% (10
+    # years of age and under)", old NCI PDQ text): the limit is for the children over (`over`) or through
+    # (`through`) `lansky_through_age_years` completed years only, and does not apply to the others.
+    age_scope: Literal["over", "through"] | None = None
 
     @model_validator(mode="after")
     def _some_scale(self) -> PerformanceRule:
@@ -64,7 +70,19 @@ class PerformanceRule(RuleBase):
             raise ValueError("a performance rule needs at least one scale")
         if any(value is not None for value in good) and any(value is not None for value in low):
             raise ValueError("a performance rule holds minimum scores or low scores, not both")
+        if self.age_scope is not None and [self.lansky_min, self.karnofsky_min, self.ecog_max, *low].count(None) != 5:
+            raise ValueError("an age-scoped performance rule holds one Lansky or Karnofsky minimum")
+        if self.age_scope is not None and self.ecog_max is not None:
+            raise ValueError("an age-scoped performance rule holds one Lansky or Karnofsky minimum")
         return self
+
+    def ages_text(self) -> str:
+        """The ages an age-scoped rule is for ("age 11 or over"), "" for a rule for every age."""
+        if self.age_scope == "over":
+            return f"age {self.lansky_through_age_years + 1} or over"
+        if self.age_scope == "through":
+            return f"age {self.lansky_through_age_years} or under"
+        return ""
 
     @property
     def low(self) -> bool:
@@ -90,6 +108,8 @@ class PerformanceRule(RuleBase):
             parts.append(f"Karnofsky {scale_sign} {karnofsky}{age}")
         if ecog is not None:
             parts.append(f"ECOG {ecog_sign} {ecog}")
+        if self.age_scope is not None:
+            return f"{_join(parts)} (for children {self.ages_text()})"
         return _join(parts)
 
     def question(self, section: Section) -> str:
@@ -137,15 +157,31 @@ def extract_performance(context: CriterionContext) -> Rule | None:
     text = context.normalized
     if len(text) > _LONGEST or not _SCALE_NAMED.search(text):
         return None  # a performance limit is a short criterion; a longer text is never read whole
+    scope = _AGE_SCOPE.search(text)
     if context.section == "exclusion":
+        if scope is not None:
+            return None  # a low score for some ages only: left to the family (issue #12)
         try:
             return _low_scores(text)  # exclusions state a *low* score
         except ValidationError:
             return None
+    if scope is not None and len(_SCALE.findall(text)) == 1 and len(_AGE_SCOPE.findall(text)) == 1:
+        return _one_scale_for_some_ages(text, scope)
     fields: dict[str, int] = {}
     lansky_age = _LANSKY_THROUGH_AGE.search(text)
     if lansky_age is not None:
         fields["lansky_through_age_years"] = int(lansky_age.group(1))
+    if scope is not None:
+        # "Karnofsky 50-100% (over 10 years of age) OR Lansky 50-100% (10 years of age and under)": the split
+        # the brackets name, one age for both (issue #12)
+        splits = [_age_split(found) for found in _AGE_SCOPE.finditer(text)]
+        throughs = {split[1] for split in splits if split is not None}
+        if lansky_age is not None:
+            throughs.add(int(lansky_age.group(1)))
+        if None in splits or len(throughs) != 1:
+            return None
+        fields["lansky_through_age_years"] = throughs.pop()
+        text = _AGE_SCOPE.sub(" ", text)
     ecog = _ECOG_MAX.search(text) or (None if _SCALE.search(text) else _PS_MAX.search(text))
     if ecog is not None:
         if _ECOG_CONDITION.match(text, ecog.end()):
@@ -179,6 +215,48 @@ def extract_performance(context: CriterionContext) -> Rule | None:
         return None
 
 
+def _age_split(scope: re.Match[str]) -> tuple[str, int] | None:
+    """Which side of which age a bracketed age names: ("over", 10) for "(over 10 years of age)", ("through",
+    10) for "(10 years of age and under)"; None for "(age 16)", which names no side."""
+    before, after = scope["before"], scope["after"]
+    if (before is None) == (after is None):
+        return None  # "(age 16)": which side of 16 is not said; "(> 10 and <)" is no one side
+    age = int(scope["first"] or scope["age"])
+    if before is not None:
+        # "> 10" is over 10, "≥ 16" over 15, "≤ 10" through 10, "< 16" through 15
+        return {">": ("over", age), "≥": ("over", age - 1), "≤": ("through", age), "<": ("through", age - 1)}[before]
+    # "10 and under", "10 or younger", "10 or less": through 10; "16 and over", "16 or older": over 15
+    return ("through", age) if after in ("<", "younger", "less", "below") else ("over", age - 1)
+
+
+def _one_scale_for_some_ages(text: str, scope: re.Match[str]) -> Rule | None:
+    """One scale's limit for the children over or through an age ("Karnofsky 50-100% (over 10 years of age)",
+    "Lansky 50-100% (10 years of age and under)"): the age as written is the split (issue #12)."""
+    if _ECOG_MAX.search(text) or _PS_MAX.search(text.replace(scope.group(0), " ")):
+        return None
+    split = _age_split(scope)
+    if split is None:
+        return None
+    side, through = split
+    rest = (text[: scope.start()] + " " + text[scope.end() :]).strip()
+    scale = _SCALE.search(rest)
+    if scale is None:
+        return None
+    value = None
+    for regex, strict in _MINIMUMS:
+        match = regex.search(rest, scale.end())
+        if match is not None:
+            value = int(match.group(1)) + (1 if strict else 0)
+            break
+    if value is None:
+        return None
+    field = "karnofsky_min" if scale.group(1).lower() in {"karnofsky", "kps"} else "lansky_min"
+    try:
+        return PerformanceRule(**{field: value, "lansky_through_age_years": through, "age_scope": side})
+    except ValidationError:
+        return None
+
+
 def _latest(profile: PatientProfile, scale: str) -> PerformanceScore | None:
     scores = [p for p in profile.performance if p.scale == scale]
     if not scores:
@@ -193,6 +271,14 @@ def _score_text(score: PerformanceScore) -> str:
 
 def evaluate_performance(rule: PerformanceRule, profile: PatientProfile, on: date) -> Outcome:
     needs = f"the trial needs {rule.thresholds_text()}"
+    if rule.age_scope is not None:
+        months = profile.age_in_months_on(on)
+        if months is None:
+            return Outcome.unknown(
+                f"Age unknown, so whether this limit is for your child is unknown; {needs}.", "birth_date"
+            )
+        if (months // 12 <= rule.lansky_through_age_years) != (rule.age_scope == "through"):
+            return Outcome.not_applicable(f"This limit is for children {rule.ages_text()} only.")
     low = rule.low  # an exclusion's low scores: met at or below a Lansky/Karnofsky limit, at or above an ECOG one
     lansky, karnofsky, ecog = rule.limits()
     checks: list[tuple[str, int, bool]] = []  # (scale, threshold, met at or above it)
