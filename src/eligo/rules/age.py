@@ -253,6 +253,13 @@ def _above_min(rule: AgeRule, months: int, exact: bool | None) -> bool | None:
     return None if exact is None else not exact
 
 
+def _within_the_year_over(rule: AgeRule, months: int) -> bool:
+    """Whether the age is past an exclusive lower limit in years ("over 69 years") but short of the next
+    birthday: over it counted in months, not over it counted in whole years."""
+    low = rule.min_months
+    return low is not None and not rule.min_inclusive and rule.unit == "years" and low < months < low + 12
+
+
 def _below_max(rule: AgeRule, months: int) -> bool:
     """Whether the age is within the upper limit; one reading of upper limits, shared with the
     store's prefilter ("≤ 18 years" runs to 18y 11m, "< 18 years" ends at the 18th birthday)."""
@@ -280,6 +287,15 @@ def evaluate_age(rule: AgeRule, profile: PatientProfile, on: date) -> Outcome:
     if above is None:
         return Outcome.unknown(
             f"{age} (from age in years, no birth date); {needs}, so the exact birthday matters.", "birth_date"
+        )
+    if above and below and _within_the_year_over(rule, months):
+        # "> 69 years" (NCT03925142 excludes "<30 or >69 years old" and includes "30-69 years old"): counted in
+        # whole years, 69 and a half is not over 69; counted in months it is. Both readings are in use, so an
+        # age inside that year is left to the study team rather than decided either way (issue #12).
+        years = (rule.min_months or 0) // 12
+        return Outcome.unknown(
+            f"{age}; {needs}. Whether an age between {years} and {years + 1} counts as over {years} is for "
+            "the study team to say."
         )
     if above and below:
         return Outcome.met(f"{age}; {needs}.")
