@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 _PATTERNS = patterns()["attestation"]
 _CONSENT = _PATTERNS.regex("consent")
 _CONSENT_ANY = _PATTERNS.regex("consent_any")
+_CONSENT_ELSEWHERE = _PATTERNS.regex("consent_elsewhere")
 _ASSENT = _PATTERNS.regex("assent")
 _ABLE = _PATTERNS.regex("able")
 _UNABLE = _PATTERNS.regex("unable")
@@ -130,7 +131,7 @@ def _attestation(text: str, section: Section | None = None) -> Rule | None:
     if willing is not None:
         return AttestationRule(subject="willingness", action=willing.group(1))
     read = _read(text, section)
-    if read is None and _CONSENT_ANY.search(t) and not _list_after_consent(t):
+    if read is None and _CONSENT_ANY.search(t) and not _list_after_consent(t) and not _CONSENT_ELSEWHERE.search(t):
         return AttestationRule(subject="consent", action=_consent_form(t))
     return read
 
