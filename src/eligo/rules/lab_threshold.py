@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import Field, PrivateAttr, model_validator
@@ -237,6 +238,9 @@ _EXCEPTION_LIMIT_FIRST = _PATTERNS.regex("exception_limit_first")
 _EXCEPTION_PERMITTED = _PATTERNS.regex("exception_permitted")
 _EXCEPTION_INTRO = _PATTERNS.regex("exception_intro")
 _AGE_ROW = _PATTERNS.regex("age_row")
+_AGE_TABLE_ROW = _PATTERNS.regex("age_table_row")
+_AGE_TABLE_HEADER = _PATTERNS.regex("age_table_header")
+_AGE_TABLE_LEAD = _PATTERNS.regex("age_table_lead")
 _TIME_AFTER = _PATTERNS.regex("time_after")
 _NOTHING_AFTER = _PATTERNS.regex("nothing_after")
 
@@ -564,6 +568,69 @@ def _age_rows(text: str) -> list[AgeSexLimit]:
     return rows
 
 
+def _months(count: str, unit: str | None) -> int:
+    return int(count) * (1 if (unit or "years").lower().startswith("month") else 12)
+
+
+def age_table_row(text: str) -> AgeSexLimit | None:
+    """One row of the creatinine table as COG/NANT lay it out ("| 1 to < 2 years | 0.6 | 0.6 |",
+    "≥ 16 years 1.7 1.4": the age band, the male and the female maximum), or None."""
+    match = _AGE_TABLE_ROW.match(_clean(text))
+    if match is None:
+        return None
+    male, female = _number(match["male"]), _number(match["female"])
+    if match["open"]:
+        low, high = _months(match["open"], match["open_unit"]), None
+    else:
+        high = _months(match["hi"], match["hi_unit"])
+        low = _months(match["lo"], match["lo_unit"] or match["hi_unit"])
+        if high <= low:
+            return None
+    if male <= 0 or female <= 0:
+        return None
+    return AgeSexLimit(min_months=low, max_months=high, male=male, female=female)
+
+
+def is_age_table_line(text: str) -> bool:
+    """Whether a line is a row or the heading line of the creatinine table (what its lead reads)."""
+    return age_table_row(text) is not None or _AGE_TABLE_HEADER.match(_clean(text)) is not None
+
+
+def opens_age_table(text: str) -> bool:
+    """Whether the text is the lead of a creatinine table ("A serum creatinine based on age/gender as follows:")."""
+    return _AGE_TABLE_LEAD.match(_clean(text)) is not None
+
+
+# Plausible maxima of the table (mg/dL): the COG rows run from 0.4 (infants) to 1.7 (boys of 16 and over).
+_TABLE_LIMITS = (0.2, 3.0)
+
+
+def _age_table(ctx: CriterionContext) -> CreatinineForAgeRule | None:
+    """ "A serum creatinine based on age/gender as follows:" with its rows as the children: the table read
+    whole, or nothing. The rows must be the whole of the children (a heading line aside), follow on from
+    one another without gap or overlap, lie within `_TABLE_LIMITS`, and give boys a limit no lower than
+    girls (the protocols' Male | Female order; a table that reads the other way is not guessed)."""
+    rows: list[AgeSexLimit] = []
+    for child in ctx.children:
+        row = age_table_row(child)
+        if row is None:
+            if _AGE_TABLE_HEADER.match(_clean(child)) is None or rows:
+                return None  # a line that is neither a row nor the heading line above the rows
+            continue
+        rows.append(row)
+    if len(rows) < 2:
+        return None
+    for before, after in pairwise(rows):
+        if before.max_months != after.min_months:
+            return None
+    low, high = _TABLE_LIMITS
+    if any(not (low <= limit <= high) for row in rows for limit in (row.male, row.female)):
+        return None
+    if any(row.male < row.female for row in rows):
+        return None
+    return CreatinineForAgeRule(rows=tuple(rows))
+
+
 _RANGE_LEAD = _PATTERNS.regex("range_lead")
 _RANGE_BODY = _PATTERNS.regex("range_body")
 _RANGE_TAIL = _PATTERNS.regex("range_tail")
@@ -631,8 +698,10 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     ranged = _range_rule(ctx.normalized.strip().rstrip(".;,").strip())
     if ranged is not None:
         return ranged
-    if _AGE_ROW.fullmatch(text.strip(" .;")):
+    if _AGE_ROW.fullmatch(text.strip(" .;")) or is_age_table_line(text):
         return None  # a row of a creatinine table: its parent criterion reads the whole table
+    if _AGE_TABLE_LEAD.match(text):
+        return _age_table(ctx) if ctx.section == "inclusion" else None
     masked = _AGE_ROW.sub(lambda m: " " * len(m.group()), text)
     masked = _NOTE.sub(lambda m: " " * len(m.group()), masked)
     masked = _SCOPE.sub(lambda m: " " * len(m.group()), masked)
