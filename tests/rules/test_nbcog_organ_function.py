@@ -118,7 +118,9 @@ def test_a_line_that_is_no_row_leaves_the_table_free_text() -> None:
 
 
 def test_the_table_lead_alone_is_no_rule() -> None:
-    node = next(leaf_criteria(parse_criteria("Inclusion Criteria:\n\n* A serum creatinine based on age/gender as follows:\n")))
+    node = next(
+        leaf_criteria(parse_criteria("Inclusion Criteria:\n\n* A serum creatinine based on age/gender as follows:\n"))
+    )
     assert node.rule is None
 
 
@@ -218,8 +220,10 @@ def test_the_liver_and_marrow_parts_are_each_read() -> None:
         "Patients with known bone marrow metastatic disease will be eligible for study provided they meet the blood "
         "counts (may receive transfusions provided they are not known to be refractory to red cell or platelet "
         "transfusions)",
-        # the old per-age list with bare limits after the first: not read as a table here
-        "Serum creatinine ≤ 0.8 mg/dL (age 5 and under), ≤ 1.0 (age 6-10), ≤ 1.2 (age 11-15), ≤ 1.5 (over 15)",
+        # the old per-age list with a band missing (6-10): no whole table
+        "Serum creatinine ≤ 0.8 mg/dL (age 5 and under), ≤ 1.2 (age 11-15), ≤ 1.5 (over 15)",
+        # a band that names no age range
+        "Serum creatinine ≤ 0.8 mg/dL (age 5 and under), ≤ 1.5 (adolescents)",
     ],
 )
 def test_not_read_as_a_plain_lab_rule(text: str) -> None:
@@ -239,3 +243,93 @@ def test_neurologic_function_keeps_the_seizure_clause() -> None:
 def test_a_table_in_an_exclusion_is_not_read() -> None:
     text = _nested(_ROWS).replace("Inclusion Criteria:", "Exclusion Criteria:")
     assert _find(parse_criteria(text), "A serum creatinine").rule is None
+
+
+_BANDS = [
+    {"min_months": 0, "max_months": 72, "male": 0.8, "female": 0.8},
+    {"min_months": 72, "max_months": 132, "male": 1.0, "female": 1.0},
+    {"min_months": 132, "max_months": 192, "male": 1.2, "female": 1.2},
+    {"min_months": 192, "male": 1.5, "female": 1.5},
+]
+
+
+def test_the_older_per_age_list_on_one_line_is_the_table() -> None:
+    rule, unparsed, _ = _rule(
+        "Serum creatinine ≤ 0.8 mg/dL (age 5 and under), ≤ 1.0 (age 6-10), ≤ 1.2 (age 11-15), ≤ 1.5 (over 15)"
+    )
+    assert rule == {
+        "kind": "creatinine_for_age",
+        "test": "creatinine",
+        "comparator": "<=",
+        "rows": _BANDS,
+        "unit": "mg/dL",
+    }
+    assert not unparsed
+    excluded, _, _ = _rule("Serum creatinine ≤ 0.8 mg/dL (age 5 and under), ≤ 1.0 (age 6-10)", "Exclusion")
+    assert excluded is None or excluded["kind"] != "creatinine_for_age"
+
+
+_PDQ_RENAL = """
+        PATIENT CHARACTERISTICS:
+
+        Renal:
+
+          -  Creatinine clearance or radioisotope GFR at least 70 mL/min/1.73 m^2 OR
+
+          -  Serum creatinine based on age as follows:
+
+               -  No greater than 0.8 mg/dL (for patients 5 years of age and under)
+
+               -  No greater than 1.0 mg/dL (for patients 6 to 10 years of age)
+
+               -  No greater than 1.2 mg/dL (for patients 11 to 15 years of age)
+
+               -  No greater than 1.5 mg/dL (for patients over 15 years of age)
+
+        Hepatic:
+
+          -  Bilirubin no greater than 1.5 times upper limit of normal (ULN)
+"""
+
+
+def test_a_pdq_renal_section_reads_the_per_age_rows_as_the_table() -> None:
+    criteria = parse_criteria(_PDQ_RENAL)
+    renal = _find(criteria, "Renal:")
+    assert renal.group_op == "any"
+    table = _find(criteria, "Serum creatinine based on age")
+    assert _dump(table) == {
+        "kind": "creatinine_for_age",
+        "test": "creatinine",
+        "comparator": "<=",
+        "rows": _BANDS,
+        "unit": "mg/dL",
+    }
+    child = PatientProfile.model_validate(
+        {
+            "birth_date": "2018-06-01",
+            "labs": [{"test": "creatinine", "value": 0.9, "unit": "mg/dL", "date": "2026-11-20"}],
+        }
+    )
+    assert evaluate_rule(table.rule, child, date(2026, 12, 1)).verdict == "met"  # type: ignore[arg-type]  # 8 years: ≤ 1.0
+
+
+_INLINE = (
+    "A serum creatinine based on age/gender as follows: Age Maximum Serum Creatinine (mg/dL) Male Female "
+    "1 to < 2 years 0.6 0.6 2 to < 6 years 0.8 0.8 6 to < 10 years 1 1 10 to < 13 years 1.2 1.2 "
+    "13 to < 16 years 1.5 1.4 ≥ 16 years 1.7 1.4."
+)
+
+
+def test_the_table_flattened_onto_its_leads_line_is_read_whole() -> None:
+    rule, unparsed, _ = _rule(_INLINE)
+    assert rule == {
+        "kind": "creatinine_for_age",
+        "test": "creatinine",
+        "comparator": "<=",
+        "rows": _TABLE,
+        "unit": "mg/dL",
+    }
+    assert not unparsed
+    # words after the rows, or a row missing, leave it free text
+    assert _rule(_INLINE.rstrip(".") + " (see protocol for infants)")[0] is None
+    assert _rule(_INLINE.replace("6 to < 10 years 1 1 ", ""))[0] is None

@@ -241,6 +241,13 @@ _AGE_ROW = _PATTERNS.regex("age_row")
 _AGE_TABLE_ROW = _PATTERNS.regex("age_table_row")
 _AGE_TABLE_HEADER = _PATTERNS.regex("age_table_header")
 _AGE_TABLE_LEAD = _PATTERNS.regex("age_table_lead")
+_AGE_BAND_ROW = _PATTERNS.regex("age_band_row")
+_AGE_BAND_THROUGH = _PATTERNS.regex("age_band_through")
+_AGE_BAND_BETWEEN = _PATTERNS.regex("age_band_between")
+_AGE_BAND_OVER = _PATTERNS.regex("age_band_over")
+_AGE_BAND_LEAD = _PATTERNS.regex("age_band_lead")
+_AGE_TABLE_INLINE_LEAD = _PATTERNS.regex("age_table_inline_lead")
+_AGE_TABLE_INLINE_ROW = _PATTERNS.regex("age_table_inline_row")
 _TIME_AFTER = _PATTERNS.regex("time_after")
 _NOTHING_AFTER = _PATTERNS.regex("nothing_after")
 
@@ -591,9 +598,35 @@ def age_table_row(text: str) -> AgeSexLimit | None:
     return AgeSexLimit(min_months=low, max_months=high, male=male, female=female)
 
 
+def _band_row(text: str) -> tuple[str, AgeSexLimit] | None:
+    """ "No greater than 0.8 mg/dL (for patients 5 years of age and under)": the comparator and the row (one
+    limit for both sexes; whole years, so "6 to 10" ends at the 11th birthday), or None. A band that starts
+    at no age ("5 and under") starts at birth; the table's order is checked by its reader."""
+    match = _AGE_BAND_ROW.match(_clean(text))
+    if match is None:
+        return None
+    band, value = match["band"], _number(match["value"])
+    comparator = "<" if match["cmp"] == "<" else "<="
+    if (found := _AGE_BAND_THROUGH.match(band)) is not None:
+        low, high = 0, (int(found["hi"]) + 1) * 12
+    elif (found := _AGE_BAND_BETWEEN.match(band)) is not None:
+        low, high = int(found["lo"]) * 12, (int(found["hi"]) + 1) * 12
+    elif (found := _AGE_BAND_OVER.match(band)) is not None:
+        low, high = (int(found["lo"]) + 1) * 12, None
+    else:
+        return None
+    if (high is not None and high <= low) or value <= 0:
+        return None
+    return comparator, AgeSexLimit(min_months=low, max_months=high, male=value, female=value)
+
+
 def is_age_table_line(text: str) -> bool:
     """Whether a line is a row or the heading line of the creatinine table (what its lead reads)."""
-    return age_table_row(text) is not None or _AGE_TABLE_HEADER.match(_clean(text)) is not None
+    return (
+        age_table_row(text) is not None
+        or _band_row(text) is not None
+        or _AGE_TABLE_HEADER.match(_clean(text)) is not None
+    )
 
 
 def opens_age_table(text: str) -> bool:
@@ -611,14 +644,63 @@ def _age_table(ctx: CriterionContext) -> CreatinineForAgeRule | None:
     one another without gap or overlap, lie within `_TABLE_LIMITS`, and give boys a limit no lower than
     girls (the protocols' Male | Female order; a table that reads the other way is not guessed)."""
     rows: list[AgeSexLimit] = []
+    comparators: set[str] = set()
     for child in ctx.children:
         row = age_table_row(child)
+        band = _band_row(child) if row is None else None
+        if band is not None:
+            comparators.add(band[0])
+            row = band[1]
         if row is None:
             if _AGE_TABLE_HEADER.match(_clean(child)) is None or rows:
                 return None  # a line that is neither a row nor the heading line above the rows
             continue
         rows.append(row)
-    if len(rows) < 2:
+    return _table_rule(rows, comparators)
+
+
+def _inline_table(text: str) -> CreatinineForAgeRule | None:
+    """The creatinine table flattened onto its lead's line (CT.gov's layout of a table inside an item): the
+    lead, an optional heading, then rows that must run to the end of the text; read whole or not at all."""
+    text = text.rstrip(" .;")
+    lead = _AGE_TABLE_INLINE_LEAD.match(text)
+    if lead is None:
+        return None
+    rows: list[AgeSexLimit] = []
+    position, end = lead.end(), len(text)
+    while position < end:
+        match = _AGE_TABLE_INLINE_ROW.match(text, position)
+        if match is None:
+            return None  # words that are no row: the table is not read whole
+        row = age_table_row(match.group().strip())
+        if row is None:
+            return None
+        rows.append(row)
+        position = match.end()
+    return _table_rule(rows)
+
+
+def _age_band_list(text: str) -> CreatinineForAgeRule | None:
+    """ "Serum creatinine ≤ 0.8 mg/dL (age 5 and under), ≤ 1.0 (age 6-10), ≤ 1.2 (age 11-15), ≤ 1.5 (over
+    15)": the per-age limits listed on one line, read whole as the table (the unit written once), or None."""
+    lead = _AGE_BAND_LEAD.match(text)
+    if lead is None:
+        return None
+    rows: list[AgeSexLimit] = []
+    comparators: set[str] = set()
+    for item in re.split(r"\s*[,;]\s*(?:(?:and|or)\s+)?", text[lead.end() :].strip(" .;")):
+        band = _band_row(item)
+        if band is None:
+            return None
+        comparators.add(band[0])
+        rows.append(band[1])
+    return _table_rule(rows, comparators)
+
+
+def _table_rule(rows: list[AgeSexLimit], comparators: set[str] | None = None) -> CreatinineForAgeRule | None:
+    """The rows as one creatinine-for-age rule when they make a whole table, or None."""
+    comparators = comparators or set()
+    if len(rows) < 2 or len(comparators) > 1:
         return None
     for before, after in pairwise(rows):
         if before.max_months != after.min_months:
@@ -628,7 +710,8 @@ def _age_table(ctx: CriterionContext) -> CreatinineForAgeRule | None:
         return None
     if any(row.male < row.female for row in rows):
         return None
-    return CreatinineForAgeRule(rows=tuple(rows))
+    comparator = "<" if comparators == {"<"} else "<="
+    return CreatinineForAgeRule(rows=tuple(rows), comparator=comparator)
 
 
 _RANGE_LEAD = _PATTERNS.regex("range_lead")
@@ -702,6 +785,13 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
         return None  # a row of a creatinine table: its parent criterion reads the whole table
     if _AGE_TABLE_LEAD.match(text):
         return _age_table(ctx) if ctx.section == "inclusion" else None
+    if _AGE_TABLE_INLINE_LEAD.match(text):
+        inline = _inline_table(text)
+        return inline if inline is not None and ctx.section == "inclusion" and not ctx.children else None
+    if _AGE_BAND_LEAD.match(text) and "(" in text:
+        listed = _age_band_list(text)
+        if listed is not None:
+            return listed if ctx.section == "inclusion" and not ctx.children else None
     masked = _AGE_ROW.sub(lambda m: " " * len(m.group()), text)
     masked = _NOTE.sub(lambda m: " " * len(m.group()), masked)
     masked = _SCOPE.sub(lambda m: " " * len(m.group()), masked)
