@@ -333,3 +333,28 @@ def test_the_table_flattened_onto_its_leads_line_is_read_whole() -> None:
     # words after the rows, or a row missing, leave it free text
     assert _rule(_INLINE.rstrip(".") + " (see protocol for infants)")[0] is None
     assert _rule(_INLINE.replace("6 to < 10 years 1 1 ", ""))[0] is None
+
+
+def test_the_lead_as_the_last_alternative_of_its_item_reads_either_limit() -> None:
+    text = _markdown(_ROWS).replace(
+        "* Adequate renal function defined as:\n\n"
+        "  * Creatinine clearance or radioisotope glomerular filtration rate (GFR) ≥ 70 mL/min/1.73 m² or\n"
+        "  * A serum creatinine based on age/gender as follows:\n",
+        "* Adequate renal function defined as: Creatinine clearance or radioisotope GFR ≥ 70 mL/min/1.73 m² or a "
+        "serum creatinine based on age/gender as follows:\n",
+    )
+    node = _find(parse_criteria(text), "Adequate renal function")
+    rule = _dump(node)
+    assert rule is not None and rule["kind"] == "any_of" and not node.unparsed
+    gfr, table = rule["rules"]  # type: ignore[misc]
+    assert (gfr["test"], gfr["value"]) == ("gfr", 70.0)
+    assert table == {
+        "kind": "creatinine_for_age",
+        "test": "creatinine",
+        "comparator": "<=",
+        "rows": _TABLE,
+        "unit": "mg/dL",
+    }
+    # a limit before the lead that is not read whole leaves the whole criterion free text
+    vague = text.replace("≥ 70 mL/min/1.73 m² or a", "≥ 70 mL/min/1.73 m² if feasible or a")
+    assert _find(parse_criteria(vague), "Adequate renal function").rule is None

@@ -247,6 +247,7 @@ _AGE_BAND_BETWEEN = _PATTERNS.regex("age_band_between")
 _AGE_BAND_OVER = _PATTERNS.regex("age_band_over")
 _AGE_BAND_LEAD = _PATTERNS.regex("age_band_lead")
 _AGE_TABLE_INLINE_LEAD = _PATTERNS.regex("age_table_inline_lead")
+_AGE_TABLE_LEAD_LAST = _PATTERNS.regex("age_table_lead_last")
 _AGE_TABLE_INLINE_ROW = _PATTERNS.regex("age_table_inline_row")
 _TIME_AFTER = _PATTERNS.regex("time_after")
 _NOTHING_AFTER = _PATTERNS.regex("nothing_after")
@@ -630,8 +631,10 @@ def is_age_table_line(text: str) -> bool:
 
 
 def opens_age_table(text: str) -> bool:
-    """Whether the text is the lead of a creatinine table ("A serum creatinine based on age/gender as follows:")."""
-    return _AGE_TABLE_LEAD.match(_clean(text)) is not None
+    """Whether the text is the lead of a creatinine table ("A serum creatinine based on age/gender as follows:"),
+    alone or as the last alternative of its item ("GFR ≥ 70 mL/min/1.73 m² or a serum creatinine based on ...")."""
+    text = _clean(text)
+    return _AGE_TABLE_LEAD.match(text) is not None or _AGE_TABLE_LEAD_LAST.search(text) is not None
 
 
 # Plausible maxima of the table (mg/dL): the COG rows run from 0.4 (infants) to 1.7 (boys of 16 and over).
@@ -785,6 +788,14 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
         return None  # a row of a creatinine table: its parent criterion reads the whole table
     if _AGE_TABLE_LEAD.match(text):
         return _age_table(ctx) if ctx.section == "inclusion" else None
+    last = _AGE_TABLE_LEAD_LAST.search(text) if ctx.children else None
+    if last is not None:
+        # "GFR ≥ 70 mL/min/1.73 m² or a serum creatinine based on age/gender as follows:" over the table:
+        # either the limits before the lead, read whole, or the table.
+        table = _age_table(ctx) if ctx.section == "inclusion" else None
+        before = CriterionContext(text=text[: last.start()].rstrip(" ,;"), section=ctx.section)
+        head = extract_lab_thresholds(before) if table is not None else None
+        return None if head is None or table is None else AnyOf(rules=(head, table))
     if _AGE_TABLE_INLINE_LEAD.match(text):
         inline = _inline_table(text)
         return inline if inline is not None and ctx.section == "inclusion" and not ctx.children else None
