@@ -216,10 +216,6 @@ def test_the_liver_and_marrow_parts_are_each_read() -> None:
         # dyspnea and exercise tolerance are carried by no rule; the oximetry is only "if clinically indicated"
         "No evidence of dyspnea at rest, no exercise intolerance, and a pulse oximetry > 94% on room air if there is "
         "clinical indication for determination",
-        # an allowance that rests on meeting the blood counts, with a transfusion proviso: no plain rule
-        "Patients with known bone marrow metastatic disease will be eligible for study provided they meet the blood "
-        "counts (may receive transfusions provided they are not known to be refractory to red cell or platelet "
-        "transfusions)",
         # the old per-age list with a band missing (6-10): no whole table
         "Serum creatinine ≤ 0.8 mg/dL (age 5 and under), ≤ 1.2 (age 11-15), ≤ 1.5 (over 15)",
         # a band that names no age range
@@ -358,3 +354,17 @@ def test_the_lead_as_the_last_alternative_of_its_item_reads_either_limit() -> No
     # a limit before the lead that is not read whole leaves the whole criterion free text
     vague = text.replace("≥ 70 mL/min/1.73 m² or a", "≥ 70 mL/min/1.73 m² if feasible or a")
     assert _find(parse_criteria(vague), "Adequate renal function").rule is None
+
+
+def test_the_marrow_allowance_points_back_to_the_blood_counts() -> None:
+    rule, unparsed, _ = _rule(
+        "Patients with known bone marrow metastatic disease will be eligible for study provided they meet the blood "
+        "counts (may receive transfusions provided they are not known to be refractory to red cell or platelet "
+        "transfusions)"
+    )
+    assert rule is not None and not unparsed
+    assert (rule["kind"], rule["who"]) == ("permitted", "children with known bone marrow metastatic disease")
+    assert "refractory" in str(rule["provided"])  # the proviso is kept, verbatim
+    # a proviso that is a requirement of its own is not an allowance
+    other, _, _ = _rule("Patients with CNS metastases will be eligible for study provided they have been treated")
+    assert other is None or other["kind"] != "permitted"
