@@ -71,6 +71,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from eligo.criteria.sections import SectionSource, heading, inline_heading_starts, names_a_group, wording
+from eligo.rules.lab_threshold import is_age_table_line, opens_age_table
 from eligo.yamlfile import load_yaml
 
 # Same values as eligo.rules.base.Section; the splitter does not depend on the rule kinds.
@@ -610,7 +611,39 @@ def _continues(current: _Item, text: str, column: int, blank_before: bool) -> bo
 # ---------------------------------------------------------------- step 3 and 4: flat lists and operators
 
 
+def _absorb_age_table(items: list[_Item]) -> list[_Item]:
+    """The creatinine table under "A serum creatinine based on age/gender as follows:" as that lead's rows,
+    read with it by the lab kind (issue #12): its own sub-items when they are all table lines, or the run of
+    table lines (markdown "| 1 to < 2 years | 0.6 | 0.6 |" or flattened "1 to < 2 years 0.6 0.6") that
+    follows the lead, itself or as the last sub-item of the item before (CT.gov leaves a table's lines
+    outside the list they belong to)."""
+    out: list[_Item] = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        table = item.children and not any(child.children for child in item.children)
+        if table and opens_age_table(item.text) and all(is_age_table_line(c.text) for c in item.children):
+            item.rows = True
+        if out and not item.children and is_age_table_line(item.text):
+            lead = out[-1]
+            while lead.children and not lead.rows:
+                lead = lead.children[-1]
+            run_end = index
+            while run_end < len(items) and not items[run_end].children and is_age_table_line(items[run_end].text):
+                run_end += 1
+            if not lead.children and opens_age_table(lead.text) and run_end - index >= 2:
+                lead.children = items[index:run_end]
+                lead.rows = True
+                lead.end = max(lead.end, items[run_end - 1].end)
+                index = run_end
+                continue
+        out.append(item)
+        index += 1
+    return out
+
+
 def _restructure(items: list[_Item], section: Section, top: bool = False) -> list[_Item]:
+    items = _absorb_age_table(items)
     items = _absorb_rows(items)
     items = _capture(items, 0, None, section)[0]
     for item in items:

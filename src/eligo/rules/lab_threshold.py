@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import Field, PrivateAttr, model_validator
@@ -237,6 +238,17 @@ _EXCEPTION_LIMIT_FIRST = _PATTERNS.regex("exception_limit_first")
 _EXCEPTION_PERMITTED = _PATTERNS.regex("exception_permitted")
 _EXCEPTION_INTRO = _PATTERNS.regex("exception_intro")
 _AGE_ROW = _PATTERNS.regex("age_row")
+_AGE_TABLE_ROW = _PATTERNS.regex("age_table_row")
+_AGE_TABLE_HEADER = _PATTERNS.regex("age_table_header")
+_AGE_TABLE_LEAD = _PATTERNS.regex("age_table_lead")
+_AGE_BAND_ROW = _PATTERNS.regex("age_band_row")
+_AGE_BAND_THROUGH = _PATTERNS.regex("age_band_through")
+_AGE_BAND_BETWEEN = _PATTERNS.regex("age_band_between")
+_AGE_BAND_OVER = _PATTERNS.regex("age_band_over")
+_AGE_BAND_LEAD = _PATTERNS.regex("age_band_lead")
+_AGE_TABLE_INLINE_LEAD = _PATTERNS.regex("age_table_inline_lead")
+_AGE_TABLE_LEAD_LAST = _PATTERNS.regex("age_table_lead_last")
+_AGE_TABLE_INLINE_ROW = _PATTERNS.regex("age_table_inline_row")
 _TIME_AFTER = _PATTERNS.regex("time_after")
 _NOTHING_AFTER = _PATTERNS.regex("nothing_after")
 
@@ -564,6 +576,147 @@ def _age_rows(text: str) -> list[AgeSexLimit]:
     return rows
 
 
+def _months(count: str, unit: str | None) -> int:
+    return int(count) * (1 if (unit or "years").lower().startswith("month") else 12)
+
+
+def age_table_row(text: str) -> AgeSexLimit | None:
+    """One row of the creatinine table as COG/NANT lay it out ("| 1 to < 2 years | 0.6 | 0.6 |",
+    "≥ 16 years 1.7 1.4": the age band, the male and the female maximum), or None."""
+    match = _AGE_TABLE_ROW.match(_clean(text))
+    if match is None:
+        return None
+    male, female = _number(match["male"]), _number(match["female"])
+    if match["open"]:
+        low, high = _months(match["open"], match["open_unit"]), None
+    else:
+        high = _months(match["hi"], match["hi_unit"])
+        low = _months(match["lo"], match["lo_unit"] or match["hi_unit"])
+        if high <= low:
+            return None
+    if male <= 0 or female <= 0:
+        return None
+    return AgeSexLimit(min_months=low, max_months=high, male=male, female=female)
+
+
+def _band_row(text: str) -> tuple[str, AgeSexLimit] | None:
+    """ "No greater than 0.8 mg/dL (for patients 5 years of age and under)": the comparator and the row (one
+    limit for both sexes; whole years, so "6 to 10" ends at the 11th birthday), or None. A band that starts
+    at no age ("5 and under") starts at birth; the table's order is checked by its reader."""
+    match = _AGE_BAND_ROW.match(_clean(text))
+    if match is None:
+        return None
+    band, value = match["band"], _number(match["value"])
+    comparator = "<" if match["cmp"] == "<" else "<="
+    if (found := _AGE_BAND_THROUGH.match(band)) is not None:
+        low, high = 0, (int(found["hi"]) + 1) * 12
+    elif (found := _AGE_BAND_BETWEEN.match(band)) is not None:
+        low, high = int(found["lo"]) * 12, (int(found["hi"]) + 1) * 12
+    elif (found := _AGE_BAND_OVER.match(band)) is not None:
+        low, high = (int(found["lo"]) + 1) * 12, None
+    else:
+        return None
+    if (high is not None and high <= low) or value <= 0:
+        return None
+    return comparator, AgeSexLimit(min_months=low, max_months=high, male=value, female=value)
+
+
+def is_age_table_line(text: str) -> bool:
+    """Whether a line is a row or the heading line of the creatinine table (what its lead reads)."""
+    return (
+        age_table_row(text) is not None
+        or _band_row(text) is not None
+        or _AGE_TABLE_HEADER.match(_clean(text)) is not None
+    )
+
+
+def opens_age_table(text: str) -> bool:
+    """Whether the text is the lead of a creatinine table ("A serum creatinine based on age/gender as follows:"),
+    alone or as the last alternative of its item ("GFR ≥ 70 mL/min/1.73 m² or a serum creatinine based on ...")."""
+    text = _clean(text)
+    return _AGE_TABLE_LEAD.match(text) is not None or _AGE_TABLE_LEAD_LAST.search(text) is not None
+
+
+# Plausible maxima of the table (mg/dL): the COG rows run from 0.4 (infants) to 1.7 (boys of 16 and over).
+_TABLE_LIMITS = (0.2, 3.0)
+
+
+def _age_table(ctx: CriterionContext) -> CreatinineForAgeRule | None:
+    """ "A serum creatinine based on age/gender as follows:" with its rows as the children: the table read
+    whole, or nothing. The rows must be the whole of the children (a heading line aside), follow on from
+    one another without gap or overlap, lie within `_TABLE_LIMITS`, and give boys a limit no lower than
+    girls (the protocols' Male | Female order; a table that reads the other way is not guessed)."""
+    rows: list[AgeSexLimit] = []
+    comparators: set[str] = set()
+    for child in ctx.children:
+        row = age_table_row(child)
+        band = _band_row(child) if row is None else None
+        if band is not None:
+            comparators.add(band[0])
+            row = band[1]
+        if row is None:
+            if _AGE_TABLE_HEADER.match(_clean(child)) is None or rows:
+                return None  # a line that is neither a row nor the heading line above the rows
+            continue
+        rows.append(row)
+    return _table_rule(rows, comparators)
+
+
+def _inline_table(text: str) -> CreatinineForAgeRule | None:
+    """The creatinine table flattened onto its lead's line (CT.gov's layout of a table inside an item): the
+    lead, an optional heading, then rows that must run to the end of the text; read whole or not at all."""
+    text = text.rstrip(" .;")
+    lead = _AGE_TABLE_INLINE_LEAD.match(text)
+    if lead is None:
+        return None
+    rows: list[AgeSexLimit] = []
+    position, end = lead.end(), len(text)
+    while position < end:
+        match = _AGE_TABLE_INLINE_ROW.match(text, position)
+        if match is None:
+            return None  # words that are no row: the table is not read whole
+        row = age_table_row(match.group().strip())
+        if row is None:
+            return None
+        rows.append(row)
+        position = match.end()
+    return _table_rule(rows)
+
+
+def _age_band_list(text: str) -> CreatinineForAgeRule | None:
+    """ "Serum creatinine ≤ 0.8 mg/dL (age 5 and under), ≤ 1.0 (age 6-10), ≤ 1.2 (age 11-15), ≤ 1.5 (over
+    15)": the per-age limits listed on one line, read whole as the table (the unit written once), or None."""
+    lead = _AGE_BAND_LEAD.match(text)
+    if lead is None:
+        return None
+    rows: list[AgeSexLimit] = []
+    comparators: set[str] = set()
+    for item in re.split(r"\s*[,;]\s*(?:(?:and|or)\s+)?", text[lead.end() :].strip(" .;")):
+        band = _band_row(item)
+        if band is None:
+            return None
+        comparators.add(band[0])
+        rows.append(band[1])
+    return _table_rule(rows, comparators)
+
+
+def _table_rule(rows: list[AgeSexLimit], comparators: set[str] | None = None) -> CreatinineForAgeRule | None:
+    """The rows as one creatinine-for-age rule when they make a whole table, or None."""
+    comparators = comparators or set()
+    if len(rows) < 2 or len(comparators) > 1:
+        return None
+    for before, after in pairwise(rows):
+        if before.max_months != after.min_months:
+            return None
+    low, high = _TABLE_LIMITS
+    if any(not (low <= limit <= high) for row in rows for limit in (row.male, row.female)):
+        return None
+    if any(row.male < row.female for row in rows):
+        return None
+    comparator = "<" if comparators == {"<"} else "<="
+    return CreatinineForAgeRule(rows=tuple(rows), comparator=comparator)
+
+
 _RANGE_LEAD = _PATTERNS.regex("range_lead")
 _RANGE_BODY = _PATTERNS.regex("range_body")
 _RANGE_TAIL = _PATTERNS.regex("range_tail")
@@ -631,8 +784,25 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     ranged = _range_rule(ctx.normalized.strip().rstrip(".;,").strip())
     if ranged is not None:
         return ranged
-    if _AGE_ROW.fullmatch(text.strip(" .;")):
+    if _AGE_ROW.fullmatch(text.strip(" .;")) or is_age_table_line(text):
         return None  # a row of a creatinine table: its parent criterion reads the whole table
+    if _AGE_TABLE_LEAD.match(text):
+        return _age_table(ctx) if ctx.section == "inclusion" else None
+    last = _AGE_TABLE_LEAD_LAST.search(text) if ctx.children else None
+    if last is not None:
+        # "GFR ≥ 70 mL/min/1.73 m² or a serum creatinine based on age/gender as follows:" over the table:
+        # either the limits before the lead, read whole, or the table.
+        table = _age_table(ctx) if ctx.section == "inclusion" else None
+        before = CriterionContext(text=text[: last.start()].rstrip(" ,;"), section=ctx.section)
+        head = extract_lab_thresholds(before) if table is not None else None
+        return None if head is None or table is None else AnyOf(rules=(head, table))
+    if _AGE_TABLE_INLINE_LEAD.match(text):
+        inline = _inline_table(text)
+        return inline if inline is not None and ctx.section == "inclusion" and not ctx.children else None
+    if _AGE_BAND_LEAD.match(text) and "(" in text:
+        listed = _age_band_list(text)
+        if listed is not None:
+            return listed if ctx.section == "inclusion" and not ctx.children else None
     masked = _AGE_ROW.sub(lambda m: " " * len(m.group()), text)
     masked = _NOTE.sub(lambda m: " " * len(m.group()), masked)
     masked = _SCOPE.sub(lambda m: " " * len(m.group()), masked)
