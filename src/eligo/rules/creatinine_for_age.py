@@ -43,6 +43,18 @@ class AgeSexLimit(BaseModel):
         return self
 
 
+
+def _ages(low: int, high: int | None) -> str:
+    """A table row's ages as a parent reads them: "age 2 to under 6", "age 16 and over" (whole years where the
+    table has them), else in months ("age 3 to under 18 months")."""
+    if low % 12 == 0 and (high is None or high % 12 == 0):
+        if high is None:
+            return f"age {low // 12} and over"
+        return f"under age {high // 12}" if low == 0 else f"age {low // 12} to under {high // 12}"
+    if high is None:
+        return f"age {low} months and over"
+    return f"under {high} months" if low == 0 else f"age {low} to under {high} months"
+
 class CreatinineForAgeRule(RuleBase):
     """Serum creatinine at or below an age- and sex-specific limit (the COG/NANT table).
 
@@ -67,13 +79,12 @@ class CreatinineForAgeRule(RuleBase):
     def limits_text(self) -> str:
         parts = []
         for row in self.rows:
-            end = "" if row.max_months is None else f"–{row.max_months}"
             limit = (
                 format_number(row.male)
                 if row.male == row.female
                 else f"{format_number(row.male)} boys / {format_number(row.female)} girls"
             )
-            parts.append(f"{row.min_months}{end or '+'} months: {limit}")
+            parts.append(f"{_ages(row.min_months, row.max_months)}: {limit}")
         return f"{'; '.join(parts)} {self.unit}"
 
     def question(self, section: Section) -> str:
