@@ -135,6 +135,7 @@ class _Cues:
     nothing_starts: tuple[str, ...]
     healthy_group: re.Pattern[str]
     field_nothing: re.Pattern[str]
+    page_furniture: re.Pattern[str]
 
 
 @cache
@@ -152,7 +153,23 @@ def _cues() -> _Cues:
         nothing_starts=tuple(raw["nothing_starts"]),
         healthy_group=re.compile("|".join(f"(?:{line})" for line in raw["healthy_group_lines"])),
         field_nothing=re.compile(raw["field_nothing"], re.IGNORECASE),
+        page_furniture=re.compile(raw["page_furniture"]),
     )
+
+
+def _without_furniture(original: str, start: int, end: int) -> tuple[int, str]:
+    """The end of original[start:end] and its text (`unescape`) with a protocol page's header or footer
+    ("Protocol Number: L18006 v5.0 11192018 Page 9 of 52") taken out: off the end, where it closes the
+    item, so the source offsets stay the criterion's own; out of the text alone, where it sits inside."""
+    body = original[start:end]
+    if "Page" not in body:
+        return end, unescape(body)
+    furniture = _cues().page_furniture
+    found = list(furniture.finditer(body))
+    if found and not body[found[-1].end() :].strip():
+        end = start + len(body[: found[-1].start()].rstrip())
+        body = original[start:end]
+    return end, unescape(furniture.sub(" ", body))
 
 
 def _says_nothing(item: _Item) -> bool:
@@ -479,9 +496,8 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
         marker = _MARKER.match(line, lead)
         if marker is not None:
             body_start = line_start + marker.end()
-        body_end = line_start + len(line.rstrip())
+        body_end, text = _without_furniture(original, body_start, line_start + len(line.rstrip()))
         body = original[body_start:body_end]
-        text = unescape(body)
         plain = text.strip("*_# ").strip()
 
         found = heading(plain)
@@ -509,8 +525,8 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
             # "Exclusion Criteria: pregnancy": the text after the colon is the section's first item.
             body_start += _heading_end(body, plain, found.rest_offset)
             marker = None
+            body_end, text = _without_furniture(original, body_start, body_end)
             body = original[body_start:body_end]
-            text = unescape(body)
         if plain.rstrip(":").strip().lower() in cues.nci_headings and marker is None:
             section = "inclusion"
             source = "heading"
@@ -540,7 +556,7 @@ def _read_items(original: str) -> tuple[list[_Item], list[_Item]]:
 
         if joins and current is not None:
             current.end = body_end
-            current.text = unescape(original[current.start : current.end])
+            current.end, current.text = _without_furniture(original, current.start, current.end)
             blank_before = False
             continue
 

@@ -44,6 +44,11 @@ class ConditionTerm(_Vocab):
     # A state of now ("another illness that is not under control"): "History of ..." with it asks two
     # tenses at once, and the criterion stays free text (NCT05380882, review of round 1, issue #12).
     now: bool = False
+    # Born with or passed down in some children ("congenital spinal stenosis", "hereditary kidney disease"):
+    # only then does "congenital", "hereditary" or "inherited" narrow the name. Before any other condition
+    # ("congenital spondyloarthropathy", an arthritis that is acquired) the word makes a different disease of
+    # it, and the item stays free text (NCT03923920, issue #12).
+    inborn: bool = False
 
 
 class PregnancyAges(_Vocab):

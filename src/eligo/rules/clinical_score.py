@@ -2,7 +2,8 @@
 "Glasgow Coma Scale < 12"): model, question, extractor, evaluator and record (issue #12).
 
 The scales, their names, ranges, classes and which end is worse are data (`criteria/vocab/scores.yaml`).
-One rule is one bound on one scale; a range or a run of classes reads as `all_of` of two bounds.
+One rule is one bound on one scale, or a range with `upper` its top ("NYHA class II-III": one
+question, "between II and III"; review of round 3, issue #12).
 The extractor reads a criterion only when the whole text is the scale and its threshold (with a
 lead-in such as "Patients with", a time such as "at screening", or the condition the scale grades,
 "heart failure" for NYHA); anything more leaves it to other kinds or free text.
@@ -126,6 +127,10 @@ class ClinicalScoreRule(RuleBase):
     scale: str
     comparator: Comparator
     value: float
+    # A range's top: the score must also be at most `upper` (below it with `upper_strict`); then
+    # `comparator` is the bottom's, ">=" or ">".
+    upper: float | None = None
+    upper_strict: Literal[True] | None = None
 
     @model_validator(mode="after")
     def _known(self) -> ClinicalScoreRule:
@@ -134,7 +139,18 @@ class ClinicalScoreRule(RuleBase):
             raise ValueError(f"unknown scale {self.scale!r}")
         if not found.range[0] <= self.value <= found.range[1]:
             raise ValueError(f"{self.value:g} is outside the {self.scale} range {found.range}")
+        if self.upper is not None:
+            if self.comparator not in (">=", ">") or not self.value < self.upper <= found.range[1]:
+                raise ValueError("a range goes from a lower bound (>= or >) up to a higher `upper`")
+        elif self.upper_strict:
+            raise ValueError("upper_strict is for a range's top")
         return self
+
+    def holds(self, score: float) -> bool:
+        """Whether `score` meets the bound (both ends of a range)."""
+        if not _COMPARE[self.comparator](score, self.value):
+            return False
+        return self.upper is None or (score < self.upper if self.upper_strict else score <= self.upper)
 
     @property
     def levelled(self) -> bool:
@@ -143,12 +159,31 @@ class ClinicalScoreRule(RuleBase):
 
     def bound_text(self) -> str:
         scale = scores_vocab().scales[self.scale]
+        if self.upper is not None:
+            return self._range_text(scale)
         if scale.levels and scale.levels[0] == "A":
             # Letters have no "higher" a parent could read ("C or lower" of A to E): the grades themselves.
             return _listed_levels(scale, self.comparator, self.value)
         if scale.levels:
             return _LEVEL_WORDS[self.comparator].format(scale.label(self.value))
         return f"{_WORDS[self.comparator]} {self.value:g}"
+
+    def _range_text(self, scale: Scale) -> str:
+        upper = self.upper if self.upper is not None else scale.range[1]
+        if scale.levels:
+            low = scale.range[0]
+            included = [label for position, label in enumerate(scale.levels) if self.holds(low + position)]
+            if len(included) == 1:
+                return included[0]
+            if len(included) == 2 or scale.levels[0] == "A":
+                return f"{', '.join(included[:-1])} or {included[-1]}"
+            return f"between {included[0]} and {included[-1]}"
+        if self.comparator == ">=" and not self.upper_strict:
+            if scale.step is not None and round((upper - self.value) / scale.step) == 1:
+                return f"{self.value:g} or {upper:g}"  # "CDR global score of 0.5 or 1": the two values
+            return f"between {self.value:g} and {upper:g}"
+        top = "less than" if self.upper_strict else "at most"
+        return f"{_WORDS[self.comparator]} {self.value:g} and {top} {upper:g}"
 
     def question(self, section: Section) -> str:
         scale = scores_vocab().scales[self.scale]
@@ -621,7 +656,28 @@ def extract_clinical_score(context: CriterionContext) -> Rule | None:
     if context.section == "inclusion":
         # "... with cut-off ≤14 points and": an inclusion's items all hold, the "and" adds nothing.
         text = re.sub(r"\s+and$", "", text)
-    return _read(text) or _defined_condition(text)
+    return _one_range(_read(text)) or _defined_condition(text)
+
+
+def _one_range(rule: Rule | None) -> Rule | None:
+    """Two bounds on one scale, a bottom and a top, as one range: asked as one question (issue #12)."""
+    if not isinstance(rule, AllOf) or len(rule.rules) != 2:
+        return rule
+    first, second = rule.rules
+    if not isinstance(first, ClinicalScoreRule) or not isinstance(second, ClinicalScoreRule):
+        return rule
+    if first.scale != second.scale or first.upper is not None or second.upper is not None:
+        return rule
+    low, high = (first, second) if first.comparator in (">=", ">") else (second, first)
+    if low.comparator not in (">=", ">") or high.comparator not in ("<=", "<") or low.value >= high.value:
+        return rule
+    return ClinicalScoreRule(
+        scale=low.scale,
+        comparator=low.comparator,
+        value=low.value,
+        upper=high.value,
+        upper_strict=True if high.comparator == "<" else None,
+    )
 
 
 @cache
@@ -674,7 +730,7 @@ def evaluate_clinical_score(rule: ClinicalScoreRule, profile: PatientProfile, on
     when = f" on {result.date.isoformat()}" if result.date else " (undated)"
     shown = scale.label(result.score) if scale.levels and result.score.is_integer() else f"{result.score:g}"
     said = f"{scale.display[0].upper()}{scale.display[1:]} {shown}{when}"
-    holds = _COMPARE[rule.comparator](result.score, rule.value)
+    holds = rule.holds(result.score)
     return (Outcome.met if holds else Outcome.not_met)(f"{said}; {needs}.")
 
 

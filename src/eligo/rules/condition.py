@@ -58,6 +58,11 @@ _RECENT = _PATTERNS.regex("recent")
 _BRACKET = _PATTERNS.regex("bracket")
 _WIDENING = _PATTERNS.regex("widening")
 _JUSTIFICATION = _PATTERNS.regex("justification")
+_EXPLANATION = _PATTERNS.regex("explanation")
+_DIAGNOSED = re.compile(r"\bdiagnos[ei]s\b|\bdiagnosed\b", re.IGNORECASE)
+# The qualifiers that say a condition is inborn (`ConditionTerm.inborn`).
+_INBORN = re.compile(r"congenital|hereditary|inherited|inborn|familial")
+_OWN_CLAUSE = _PATTERNS.regex("own_clause")
 _BRACKET_SCOPE = _PATTERNS.regex("bracket_scope")
 _ALLERGY_KIND_READS = frozenset({"food_allergy", "drug_allergy"})
 # Any illness besides the one the trial is for (vocab/conditions/general.yaml).
@@ -236,7 +241,11 @@ def _qualified_names(
     stand inside a list of names rather than before it narrow only their own item, and nothing is read."""
     found: list[str] = []
     bracket = _BRACKET.search(text)
-    if bracket is not None and (_JUSTIFICATION.match(bracket["inner"]) or _BRACKET_SCOPE.search(bracket["inner"])):
+    if bracket is not None and (
+        _JUSTIFICATION.match(bracket["inner"])
+        or _BRACKET_SCOPE.search(bracket["inner"])
+        or _OWN_CLAUSE.match(bracket["inner"])
+    ):
         return None, None
     if bracket is not None and _WIDENING.search(bracket["inner"]) is None:
         text = text[: bracket.start()]
@@ -270,6 +279,10 @@ def _qualified_names(
         more_exact = _consume_conditions(_strip_framing(_without(text, fewer)))
         if more_exact is not None:
             taken, names = fewer, more_exact
+    if any(_INBORN.search(pattern.pattern) for pattern in taken) and not all(
+        clinical_vocab().conditions[name].inborn for name in names
+    ):
+        return None, None  # "congenital spondyloarthropathy": no longer the condition named (issue #12)
     source = written if written is not None and all(p.search(written) for p in taken) else text
     if any(_coordinated(source, pattern, taken) for pattern in taken):
         return None, None
@@ -536,9 +549,12 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         # In a trial that treats a cancer, "CNS disease" / "CNS involvement" is the cancer's spread to the brain
         # or spinal cord (elsewhere it may be any neurological disease, so it is read only here; issue #12).
         text = _CNS_DISEASE.sub("CNS metastases", text)
-    if context.section == "exclusion" and ("not excluded" in text or "Exception" in text) and (
-        note := _NOT_EXCLUDED_NOTE.match(text)
-    ) and _NOTE_HEAD.search(note["head"]):
+    if (
+        context.section == "exclusion"
+        and ("not excluded" in text or "Exception" in text)
+        and (note := _NOT_EXCLUDED_NOTE.match(text))
+        and _NOTE_HEAD.search(note["head"])
+    ):
         # "Has a known additional malignancy that is progressing or has required active treatment within the
         # past 5 years. Note: Participants with basal cell carcinoma of the skin, ... that have undergone
         # potentially curative therapy are not excluded." (the pembrolizumab trials): the note is the
@@ -555,6 +571,11 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         # "Current or recent (within 3 months) gastrointestinal disease": the bracket says how recent, and dates
         # the whole, the present included; read as "gastrointestinal disease (within 3 months)" (issue #12).
         text = _RECENT_BRACKET_LEAD.sub(r"\g<what> \g<window>", text)
+    if ")" in text and (closing := _BRACKET.search(text)) is not None and _EXPLANATION.search(closing["inner"]):
+        # "Previous diagnosis of Pneumocystis jiroveci pneumonia (cotrimoxazole is secondary prophylaxis and should
+        # not be discontinued)" (NCT02028676): the bracket explains the criterion and narrows nothing, so the
+        # condition is read without it (issue #12).
+        text = text[: closing.start()]
     if "(+)" in text:
         text = _PLUS_SIGN.sub(" positive", text)  # "Known HIV(+)": a positive test, not a qualifier "+"
     if "AIDS" in text:
@@ -645,6 +666,11 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         body = (body[: one.start()] + " " + body[one.end() :]).strip()
     if window:
         body = _RECENT.sub(" ", body).strip()  # "recent stroke (within the last 6 months)": the window says how recent
+    if window and _DIAGNOSED.search(unwindowed):
+        # "diagnosed with a malignancy within 5 years" (NCT03867617) counts from the diagnosis; the rule's
+        # window counts from the illness's end (a cancer diagnosed 7 years ago and treated until 4 years ago
+        # is in it), so the criterion stays free text (review of round 3, issue #12).
+        return None
     if window and any(
         pattern.search(body) for pattern in (_WITHIN_BRACKET, _WITHIN_MONTHS, _WITHIN_ONE, _LESS_THAN_WINDOW)
     ):
@@ -655,10 +681,13 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
     # The framing before the names is tried alone first ("a prior malignancy" is another cancer, not any cancer).
-    qualifier, names_found = None, (
-        _consume_conditions(body)
-        or _consume_after_leading_framing(body)
-        or _consume_conditions(_strip_framing(body))
+    qualifier, names_found = (
+        None,
+        (
+            _consume_conditions(body)
+            or _consume_after_leading_framing(body)
+            or _consume_conditions(_strip_framing(body))
+        ),
     )
     if names_found is None and (shared := _SHARED_LEAD.fullmatch(_strip_framing(body))) is not None:
         names_found = _shared_lead(shared)

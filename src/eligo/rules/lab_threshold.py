@@ -215,6 +215,7 @@ _POSTFIX: tuple[tuple[re.Pattern[str], Comparator], ...] = (
 )
 _NOTE = _PATTERNS.regex("note")
 _QUALIFIED_LEAD = _PATTERNS.regex("qualified_lead")
+_LASTING_LEAD = _PATTERNS.regex("lasting_lead")
 _PER_BSA = _PATTERNS.regex("per_bsa")
 _GFR_NAMED = _PATTERNS.regex("gfr_named")
 _ABOVE_NORMAL_SCOPE = _PATTERNS.regex("above_normal_scope")
@@ -853,7 +854,7 @@ def _read_all(ctx: CriterionContext, text: str, masked: str) -> Rule | None:
     recency = _RECENCY.search(text)
     max_age_days = _days(*recency.groups()) if recency else None
     general = text[: groups[0].start]
-    if _QUALIFIED_LEAD.search(general) or _lead_says_more(general):
+    if _QUALIFIED_LEAD.search(general) or _LASTING_LEAD.search(general) or _lead_says_more(general):
         return None
 
     lead_sex: Sex | None = None
