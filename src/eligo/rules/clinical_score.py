@@ -487,13 +487,18 @@ def _is_name(key: str, written: str) -> bool:
         found = pattern.match(written) if k == key else None
         if found is None:
             continue
-        rest = written[found.end() :]
-        bracket = _PARENTHESIS.match(rest)
-        if bracket is not None and _names_scale(key, bracket.group(1)):
-            rest = rest[bracket.end() :]
-        if not rest.strip():
+        if not _after_name(key, written, found.end()).strip():
             return True
     return False
+
+
+def _after_name(key: str, written: str, end: int) -> str:
+    """What follows a scale's name at `end`, past its abbreviation in brackets ("(NRS)") if one follows."""
+    rest = written[end:]
+    bracket = _PARENTHESIS.match(rest)
+    if bracket is not None and _names_scale(key, bracket.group(1)):
+        rest = rest[bracket.end() :]
+    return rest
 
 
 def _read(text: str) -> Rule | None:
@@ -597,11 +602,7 @@ def _score_on(text: str) -> Rule | None:
         found = pattern.fullmatch(name) or pattern.match(name)
         if found is None:
             continue
-        rest = name[found.end() :]
-        bracket = _PARENTHESIS.match(rest)
-        if bracket is not None and _names_scale(key, bracket.group(1)):
-            rest = rest[bracket.end() :]
-        if rest.strip(" .,;"):
+        if _after_name(key, name, found.end()).strip(" .,;"):
             return None
         return _read_body(key, f"{pre.strip()} {match['body'].strip()}".strip())
     return None

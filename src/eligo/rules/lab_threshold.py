@@ -1201,35 +1201,34 @@ def _transfusion_outcome(rule: LabThresholdRule, result: LabResult, label: str) 
     return True, f"No {product} transfusion in the {window} days before the test{default_note}."
 
 
+def _against_normal_limit(
+    result: LabResult, label: str, needs: str, name: str, limit: float | None, comparator: Comparator, multiple: float
+) -> tuple[bool | None, str]:
+    """A limit set by the lab's own normal range ("≥ LLN", "≤ 2.5 × ULN"): the result's recorded limit of normal
+    times the multiple; unknown when the result has no limit of normal recorded."""
+    if limit is None:
+        lower_or_upper = "lower" if name == "LLN" else "upper"
+        return None, (
+            f"{label} {format_number(result.value)} {_when(result)} has no {lower_or_upper} limit of normal "
+            f"recorded; {needs}."
+        )
+    unit = _unit_text(result.unit) if result.unit else ""
+    holds = satisfies(result.value, comparator, multiple * limit)
+    ratio = "" if name == "LLN" else f", so {format_number(result.value / limit)} × ULN"
+    return holds, (
+        f"{label} {format_number(result.value)}{unit} {_when(result)} ({name} {format_number(limit)}{unit}{ratio}); "
+        f"{needs}."
+    )
+
+
 def _compare(rule: LabThresholdRule, result: LabResult, label: str) -> tuple[bool | None, str]:
     """(condition holds?, evidence) for the threshold alone; None when it cannot be decided."""
     needs = f"the trial needs {rule.threshold_text()}"
     if rule.lln:
-        if result.lower_limit_normal is None:
-            return (
-                None,
-                f"{label} {format_number(result.value)} {_when(result)} has no lower limit of normal "
-                f"recorded; {needs}.",
-            )
-        unit = _unit_text(result.unit) if result.unit else ""
-        holds = satisfies(result.value, rule.comparator, result.lower_limit_normal)
-        return holds, (
-            f"{label} {format_number(result.value)}{unit} {_when(result)} "
-            f"(LLN {format_number(result.lower_limit_normal)}{unit}); {needs}."
-        )
+        return _against_normal_limit(result, label, needs, "LLN", result.lower_limit_normal, rule.comparator, 1.0)
     if rule.uln_multiple is not None:
-        if result.upper_limit_normal is None:
-            return (
-                None,
-                f"{label} {format_number(result.value)} {_when(result)} has no upper limit of normal "
-                f"recorded; {needs}.",
-            )
-        unit = _unit_text(result.unit) if result.unit else ""
-        ratio = result.value / result.upper_limit_normal
-        holds = satisfies(result.value, rule.comparator, rule.uln_multiple * result.upper_limit_normal)
-        return holds, (
-            f"{label} {format_number(result.value)}{unit} {_when(result)} "
-            f"(ULN {format_number(result.upper_limit_normal)}{unit}, so {format_number(ratio)} × ULN); {needs}."
+        return _against_normal_limit(
+            result, label, needs, "ULN", result.upper_limit_normal, rule.comparator, rule.uln_multiple
         )
     if result.unit is None:
         return None, f"{label} {format_number(result.value)} {_when(result)} has no unit recorded; {needs}."
