@@ -59,7 +59,6 @@ _BRACKET = _PATTERNS.regex("bracket")
 _WIDENING = _PATTERNS.regex("widening")
 _JUSTIFICATION = _PATTERNS.regex("justification")
 _EXPLANATION = _PATTERNS.regex("explanation")
-_DIAGNOSED = re.compile(r"\bdiagnos[ei]s\b|\bdiagnosed\b", re.IGNORECASE)
 # The qualifiers that say a condition is inborn (`ConditionTerm.inborn`).
 _INBORN = re.compile(r"congenital|hereditary|inherited|inborn|familial")
 _OWN_CLAUSE = _PATTERNS.regex("own_clause")
@@ -666,11 +665,6 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         body = (body[: one.start()] + " " + body[one.end() :]).strip()
     if window:
         body = _RECENT.sub(" ", body).strip()  # "recent stroke (within the last 6 months)": the window says how recent
-    if window and _DIAGNOSED.search(unwindowed):
-        # "diagnosed with a malignancy within 5 years" (NCT03867617) counts from the diagnosis; the rule's
-        # window counts from the illness's end (a cancer diagnosed 7 years ago and treated until 4 years ago
-        # is in it), so the criterion stays free text (review of round 3, issue #12).
-        return None
     if window and any(
         pattern.search(body) for pattern in (_WITHIN_BRACKET, _WITHIN_MONTHS, _WITHIN_ONE, _LESS_THAN_WINDOW)
     ):
