@@ -94,6 +94,7 @@ class PregnancyCues(_Model):
     absent_words: Words
     test_words: Words
     test_clause: str
+    positive_test: str
     reason: str
 
 
@@ -508,7 +509,13 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         read.append(masked[start : start + len(clause)])
         position = start + len(clause)
     own = cues.words if getattr(rule, "present", True) else cues.words | cues.absent_words
-    left_out = [bool(_content(_BRACKETED.sub(" ", clause), own)) for clause in read]
+    # "A WOCBP who has a positive urine pregnancy test within 72 hours prior to randomization": when and how the
+    # test is done is how the pregnancy is found, not a second condition (issue #12).
+    positive = _re(cues.positive_test)
+    left_out = [
+        bool(_content(_BRACKETED.sub(" ", clause), own | cues.test_words if positive.search(clause) else own))
+        for clause in read
+    ]
 
     return Checked(rule, _spans(condition, clauses, left_out))
 
