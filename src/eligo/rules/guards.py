@@ -112,6 +112,7 @@ class TherapyCues(_Model):
     future: str
     planned: str
     still_to_come: str
+    other_target: str
     cause: str
     stopped: str
     exception: str
@@ -676,6 +677,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(None)  # a treatment the criterion plans is no window since one
     if _all_fields(rule) and _named_region(text):
         return Checked(None)  # radiation to one region or target is not "any radiation"
+    if _re(cues.other_target).search(text):
+        return Checked(None)  # "... or an agent directed to another T-cell receptor": a class no rule names
     to_come = _re(cues.still_to_come).search(text)
     if rule.kind == "washout" and to_come is not None:
         # "... or anticipation of need for such a vaccine during treatment": a second reason the
@@ -964,6 +967,15 @@ def still_to_come(text: str) -> list[str]:
     """The criterion before and from a second, future reason ("..., or anticipation of need for such a
     vaccine during the study"), or the whole text when it gives none."""
     match = _re(vocabulary().therapy.still_to_come).search(text)
+    if match is None or not text[: match.start()].strip(" ,;"):
+        return [text]
+    return [text[: match.start()].strip(" ,;"), text[match.start() :].strip(" ,;.")]
+
+
+def other_target(text: str) -> list[str]:
+    """The criterion before and from a second therapy named only by its target ("... or with an agent
+    directed to another stimulatory or co-inhibitory T-cell receptor"), or the whole text when it names none."""
+    match = _re(vocabulary().therapy.other_target).search(text)
     if match is None or not text[: match.start()].strip(" ,;"):
         return [text]
     return [text[: match.start()].strip(" ,;"), text[match.start() :].strip(" ,;.")]
