@@ -108,3 +108,20 @@ def test_received_more_than_two_lines() -> None:
 )
 def test_lines_left_free_text(text: str) -> None:
     assert _leaf(text, "Exclusion" if "metastatic" in text else "Inclusion").rule is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An either-of whose steroid part carries a dose no rule holds: the dose is kept by leaving it free.
+        "Has a diagnosis of immunodeficiency or is receiving chronic systemic steroid therapy (in dosing exceeding "
+        "10 mg daily of prednisone equivalent) or any other form of immunosuppressive therapy within 7 days prior "
+        "to the first dose of study drug.",
+        # A washout that would drop the dose ("any steroid in the last 7 days" is not what the trial asks).
+        "Is receiving chronic systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone equivalent) "
+        "within 7 days prior to the first dose of study drug",
+        "Systemic corticosteroids > 10 mg/day prednisone equivalent within 7 days",
+    ],
+)
+def test_steroid_dose_is_never_dropped(text: str) -> None:
+    assert _leaf(text, "Exclusion").rule is None

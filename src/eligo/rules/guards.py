@@ -113,6 +113,7 @@ class TherapyCues(_Model):
     planned: str
     still_to_come: str
     other_target: str
+    dose: str
     cause: str
     stopped: str
     exception: str
@@ -690,6 +691,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(rule)
     if _re(cues.qualifier).search(text):
         return Checked(None)  # a number of lines or a dose the rule does not carry
+    if rule.kind in ("washout", "prior_therapy") and _re(cues.dose).search(_re(cues.exception).sub(" ", text)):
+        return Checked(None)  # "steroids (in dosing exceeding 10 mg daily of prednisone equivalent)": a dose it drops
     days = _window_days(rule)
     if rule.kind != "washout" or days is None:
         return Checked(rule)
