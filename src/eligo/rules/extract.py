@@ -83,14 +83,21 @@ def _first_rule(ctx: CriterionContext, prefilter: bool) -> Rule | None:
     return None
 
 
-def _parts(text: str) -> list[str]:
+def _parts(text: str, section: str = "inclusion") -> list[str]:
     sentences = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
     if len(sentences) > 1:
         return sentences
     clauses = [part.strip() for part in text.split(";") if part.strip()]
     # "Major surgery within 4 weeks ..., or anticipated need for major surgery during the study": the
     # window is read, the event still to come is left over (issue #12).
-    return clauses if len(clauses) > 1 else guards.still_to_come(text)
+    if len(clauses) > 1:
+        return clauses
+    to_come = guards.still_to_come(text)
+    if len(to_come) > 1 or section != "exclusion":
+        return to_come
+    # An exclusion's second therapy named only by its target: each is a reason to exclude, the one read
+    # decides what it can (in an inclusion either would do, and the unread one may be the child's).
+    return guards.other_target(text)
 
 
 def _checked(ctx: CriterionContext, prefilter: bool, depth: int = 0) -> guards.Checked | None:
@@ -203,7 +210,7 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
             listed = _listed_reasons(ctx, prefilter)
             if listed is not None:
                 return listed
-        return _from_parts(ctx, _parts(ctx.text), None, prefilter)
+        return _from_parts(ctx, _parts(ctx.text, ctx.section), None, prefilter)
     return _from_parts(ctx, items, items, prefilter)
 
 

@@ -94,6 +94,7 @@ class PregnancyCues(_Model):
     absent_words: Words
     test_words: Words
     test_clause: str
+    positive_test: str
     reason: str
 
 
@@ -111,6 +112,8 @@ class TherapyCues(_Model):
     future: str
     planned: str
     still_to_come: str
+    other_target: str
+    dose: str
     cause: str
     stopped: str
     exception: str
@@ -508,7 +511,13 @@ def _pregnancy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked
         read.append(masked[start : start + len(clause)])
         position = start + len(clause)
     own = cues.words if getattr(rule, "present", True) else cues.words | cues.absent_words
-    left_out = [bool(_content(_BRACKETED.sub(" ", clause), own)) for clause in read]
+    # "A WOCBP who has a positive urine pregnancy test within 72 hours prior to randomization": when and how the
+    # test is done is how the pregnancy is found, not a second condition (issue #12).
+    positive = _re(cues.positive_test)
+    left_out = [
+        bool(_content(_BRACKETED.sub(" ", clause), own | cues.test_words if positive.search(clause) else own))
+        for clause in read
+    ]
 
     return Checked(rule, _spans(condition, clauses, left_out))
 
@@ -669,6 +678,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(None)  # a treatment the criterion plans is no window since one
     if _all_fields(rule) and _named_region(text):
         return Checked(None)  # radiation to one region or target is not "any radiation"
+    if _re(cues.other_target).search(text):
+        return Checked(None)  # "... or an agent directed to another T-cell receptor": a class no rule names
     to_come = _re(cues.still_to_come).search(text)
     if rule.kind == "washout" and to_come is not None:
         # "... or anticipation of need for such a vaccine during treatment": a second reason the
@@ -680,6 +691,8 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(rule)
     if _re(cues.qualifier).search(text):
         return Checked(None)  # a number of lines or a dose the rule does not carry
+    if rule.kind in ("washout", "prior_therapy") and _re(cues.dose).search(_re(cues.exception).sub(" ", text)):
+        return Checked(None)  # "steroids (in dosing exceeding 10 mg daily of prednisone equivalent)": a dose it drops
     days = _window_days(rule)
     if rule.kind != "washout" or days is None:
         return Checked(rule)
@@ -957,6 +970,15 @@ def still_to_come(text: str) -> list[str]:
     """The criterion before and from a second, future reason ("..., or anticipation of need for such a
     vaccine during the study"), or the whole text when it gives none."""
     match = _re(vocabulary().therapy.still_to_come).search(text)
+    if match is None or not text[: match.start()].strip(" ,;"):
+        return [text]
+    return [text[: match.start()].strip(" ,;"), text[match.start() :].strip(" ,;.")]
+
+
+def other_target(text: str) -> list[str]:
+    """The criterion before and from a second therapy named only by its target ("... or with an agent
+    directed to another stimulatory or co-inhibitory T-cell receptor"), or the whole text when it names none."""
+    match = _re(vocabulary().therapy.other_target).search(text)
     if match is None or not text[: match.start()].strip(" ,;"):
         return [text]
     return [text[: match.start()].strip(" ,;"), text[match.start() :].strip(" ,;.")]

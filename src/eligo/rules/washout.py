@@ -722,6 +722,8 @@ def _line_bounds(count: str, lead: str | None) -> tuple[int | None, int | None] 
         return None
     if found["b1"] is not None:
         return _number(found["b1"]), _number(found["b2"])
+    if found["lo"] is not None:  # "at least 1 but no more than 3"
+        return _number(found["lo"]), _number(found["hi"])
     n = _number(found["n"])
     if found["n2"] is not None:
         return (n, _number(found["n2"])) if found["cmp"] is None and lead is None and not found["more"] else None
