@@ -125,3 +125,11 @@ def test_lines_left_free_text(text: str) -> None:
 )
 def test_steroid_dose_is_never_dropped(text: str) -> None:
     assert _leaf(text, "Exclusion").rule is None
+
+
+def test_an_exception_that_allows_a_dose_of_a_drug_does_not_leave_out_the_drug() -> None:
+    # "except prednisone ≤ 10 mg daily" allows a low dose, not prednisone: reading it as every dose of prednisone
+    # left out would clear a child on 40 mg a day (review of this round, issue #12).
+    text = "Systemic corticosteroids within 7 days, except prednisone ≤ 10 mg daily"
+    node = parse_criteria(f"Exclusion Criteria:\n\n* {text}\n")[0]
+    assert node.rule is None

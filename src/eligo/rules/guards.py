@@ -693,6 +693,13 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
         return Checked(None)  # a number of lines or a dose the rule does not carry
     if rule.kind in ("washout", "prior_therapy") and _re(cues.dose).search(_re(cues.exception).sub(" ", text)):
         return Checked(None)  # "steroids (in dosing exceeding 10 mg daily of prednisone equivalent)": a dose it drops
+    named = getattr(rule, "exposure", None) if rule.kind in ("washout", "prior_therapy") else None
+    if named is not None and named.excluded_agents:
+        exceptions = " ".join(found.group(0) for found in _re(cues.exception).finditer(text))
+        if _re(cues.dose).search(exceptions):
+            # "except prednisone ≤ 10 mg daily": the exception allows a dose of the drug, not the drug, and the
+            # rule would leave out every dose of it (issue #12 review).
+            return Checked(None)
     days = _window_days(rule)
     if rule.kind != "washout" or days is None:
         return Checked(rule)
