@@ -716,12 +716,16 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
 # --------------------------------------------------------------------------------------------
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# "100 000/µL": a space as the thousands separator (industry templates), three digits in each group.
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?:\s\d{3})+")
 
 
 def _number(text: str) -> float:
-    """ "100,000" is a hundred thousand; "1,5" is one and a half."""
+    """ "100,000" and "100 000" are a hundred thousand; "1,5" is one and a half."""
+    if _SPACED_THOUSANDS.fullmatch(text):
+        return float("".join(text.split()))
     if _THOUSANDS.fullmatch(text):
         return float(text.replace(",", ""))
     try:

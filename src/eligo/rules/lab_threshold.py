@@ -196,6 +196,10 @@ _COMPARATOR = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in 
 _ULN = _PATTERNS.regex("uln")
 _LLN = _PATTERNS.regex("lln")
 _NUMBER_AT = re.compile(rf"\s*(?P<number>{_NUMBER})")
+# "Platelets ≥100 000/µL", "ANC ≥ 1 500/mm³": a space (or a thin/no-break space) as the thousands
+# separator, as industry templates write it. Read only right after a comparator, with exactly three digits
+# in each group after a space and a unit following (checked by the caller), never "1000 0 /uL".
+_SPACED_NUMBER_AT = re.compile(r"\s*(?P<number>\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+)(?![\d.,])")
 _FILLER_GAP = _PATTERNS.regex("filler_gap")
 _OR = _PATTERNS.regex("or")
 _BOUNDARY = re.compile(r";|\.(?=\s|$)")
@@ -447,12 +451,15 @@ def _threshold_at(
             uln_multiple=_number(multiple) if multiple else 1.0,
             for_age=bool(uln.group("for_age")),
         )
-    number = _NUMBER_AT.match(clause, position)
+    spaced = _SPACED_NUMBER_AT.match(clause, position)
+    number = spaced or _NUMBER_AT.match(clause, position)
     if number is None:
         return None
-    value = _number(number.group("number"))
+    value = _number(re.sub(r"\s", "", number.group("number")))
     spec = lab_spec(test)
     unit = _unit_after(test, clause[number.end() :])
+    if spaced is not None and unit is None:
+        return None  # "≥ 100 000" with no unit: not read as a number (a list "100 000" is ambiguous)
     if unit is None and spec.unadjusted_test is not None:
         unadjusted = _unit_after(spec.unadjusted_test, clause[number.end() :])
         if unadjusted is not None and per_bsa:
