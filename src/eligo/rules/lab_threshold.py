@@ -1057,6 +1057,10 @@ def _read_groups(
                 # "blood glucose <50 or > 400 mg/dL": outside a range, either limit (NCT03925298).
                 threshold, second = other
                 rest = clause[second.end :]
+            if other is None and (same := _same_limit(test, clause, threshold)) is not None:
+                # "Hemoglobin ≥9.0 g/dL or ≥5.6 mmol/L": one limit written in two units (templates).
+                threshold = same
+                rest = clause[threshold.end :]
             if _LEFTOVER_LIMIT.search(rest) or _SEX_SPECIFIC.search(clause):
                 return None
             stop = _BOUNDARY.search(text, group.end + threshold.end)
@@ -1106,6 +1110,50 @@ def _read_groups(
 
 
 _OTHER_SIDE = re.compile(r"\s*,?\s*or\s+", re.I)
+
+
+# "≥9.0 g/dL or ≥5.6 mmol/L", "≥ 9 g/dL (5.6 mmol/L)": the same limit again in another unit.
+_SAME_LIMIT = re.compile(r"\s*(?:,?\s*or\b|/|\(|\[)\s*", re.I)
+# How far the second unit's value may stand from the first's conversion: the rounding of a printed limit.
+_SAME_LIMIT_TOLERANCE = 0.02
+
+
+def _same_limit(test: str, clause: str, first: _Threshold) -> _Threshold | None:
+    """The threshold `first` extended over the same limit restated in another unit ("≥9.0 g/dL or
+    ≥5.6 mmol/L"), when both units are written, the comparator is the same (or left out in a bracket)
+    and the two values agree by conversion; None otherwise (then "or" is a real alternative)."""
+    if first.value is None or first.unit is None or first.unit_assumed or first.test is not None:
+        return None
+    joined = _SAME_LIMIT.match(clause, first.end)
+    if joined is None:
+        return None
+    bracket = joined.group(0).strip() in ("(", "[")
+    after = _COMPARATOR.match(clause, joined.end())
+    if after is not None:
+        index = int(next(name for name, value in after.groupdict().items() if value is not None)[1:])
+        comparator, position = _COMPARATORS[index][1], after.end()
+        if comparator != first.comparator:
+            return None
+    elif bracket:
+        comparator, position = first.comparator, joined.end()
+    else:
+        return None
+    second = _threshold_at(test, clause, comparator, position)
+    if second is None or second.value is None or second.unit_assumed or second.test is not None:
+        return None
+    if second.unit == first.unit:
+        return None
+    one = _in_display_unit(test, first.value, first.unit)
+    two = _in_display_unit(test, second.value, second.unit or "")
+    if one is None or two is None or one <= 0 or abs(one - two) > _SAME_LIMIT_TOLERANCE * one:
+        return None
+    end = second.end
+    if bracket:
+        close = re.match(r"\s*[)\]]", clause[end:])
+        if close is None:
+            return None
+        end += close.end()
+    return _Threshold(first.comparator, end, value=first.value, unit=first.unit, for_age=first.for_age)
 
 
 def _other_side(test: str, clause: str, first: _Threshold) -> tuple[_Threshold, _Threshold] | None:
