@@ -48,6 +48,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from eligo.rules.allergy import allergy_severity
 from eligo.rules._general import general_vocab
 from eligo.rules._labs import exceptions_in, without_implied_scope
 from eligo.rules.base import CriterionContext
@@ -1162,6 +1163,8 @@ def _check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         return _consent(ctx, rule, read)
     if rule.kind == "pregnancy":
         return _pregnancy(ctx, rule)
+    if rule.kind == "allergy" and (severity := allergy_severity(ctx.text)) is not None:
+        return Checked(rule, (severity,))  # "severe (≥Grade 3)": the rule asks about any allergy
     if rule.kind in ("washout", "prior_therapy"):
         return _therapy(ctx, rule)
     if rule.kind == "sex":
