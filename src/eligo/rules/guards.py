@@ -48,9 +48,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from eligo.rules.allergy import allergy_severity
 from eligo.rules._general import general_vocab
 from eligo.rules._labs import exceptions_in, without_implied_scope
+from eligo.rules.allergy import allergy_severity
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.diagnosis import diagnosis_qualifiers, qualifier_groups
