@@ -104,11 +104,16 @@ def test_surgery_not_recovered_or_complications() -> None:
     assert _leaf("Has adequately recovered from major surgery", "Exclusion").rule is None
 
 
-def test_investigational_agent_or_device_stays_free_text() -> None:
-    # "a study of an investigational agent" is narrower than any trial, and a device is no medicine: no
-    # rule kind carries both, so the template criterion is left to the family.
+def test_investigational_agent_or_device_is_partial() -> None:
+    # "a study of an investigational agent" may be its control arm, and a device is no medicine: the
+    # medicine in the window is asked, and the whole text is left to the family too (partial, never decides).
     text = (
         "Is currently participating in or has participated in a study of an investigational agent or has used an "
         "investigational device within 4 weeks prior to the first dose of study treatment."
     )
-    assert _leaf(text, "Exclusion").rule is None
+    node = _leaf(text, "Exclusion")
+    assert node.rule is not None
+    assert json.loads(node.rule.model_dump_json(exclude_none=True)) == {
+        "kind": "trial_participation", "what": "investigational_agent", "amount": 4, "unit": "weeks",
+    }  # fmt: skip
+    assert node.unparsed == (text,)

@@ -1163,6 +1163,10 @@ def _check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         return _consent(ctx, rule, read)
     if rule.kind == "pregnancy":
         return _pregnancy(ctx, rule)
+    if rule.kind == "trial_participation" and "investigational device" in ctx.text.lower():
+        # "... a study of an investigational agent or has used an investigational device within 4 weeks":
+        # the medicine is asked; a study's control arm and a device are left to the family (issue #12).
+        return Checked(rule, (ctx.text.strip(),))
     if rule.kind == "allergy" and (severity := allergy_severity(ctx.text)) is not None:
         return Checked(rule, (severity,))  # "severe (≥Grade 3)": the rule asks about any allergy
     if rule.kind in ("washout", "prior_therapy"):
