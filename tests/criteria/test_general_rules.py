@@ -31,12 +31,17 @@ def test_golden(case: dict[str, Any]) -> None:
     [
         "No known allergy to mannitol",
         "Known allergy to mannitol, unless premedicated",
-        "Known severe hypersensitivity to penicillin",
         "Known allergy to drugs such as penicillin",
     ],
 )
 def test_allergy_read_only_when_whole(text: str) -> None:
     assert extract(CriterionContext(text=text, section="exclusion")).rule is None
+
+
+def test_allergy_severity_left_unparsed() -> None:
+    # A listed allergy need not be severe: the severity is left to the family, the rule partial (issue #12).
+    found = extract(CriterionContext(text="Known severe hypersensitivity to penicillin", section="exclusion"))
+    assert found.partial and found.unparsed == ("severe",)
 
 
 def test_allergy_and_trial_read_only_as_exclusions() -> None:

@@ -35,6 +35,24 @@ _NOT_WHOLE = re.compile(
     r"family|in the opinion|investigator|per|required|should|must|will|is|are|be|been|was|were|can|may)\b",
     re.IGNORECASE,
 )
+# A severity the industry templates put on the study-drug allergy ("Has severe hypersensitivity (≥Grade 3)
+# to pembrolizumab and/or any of its excipients", KEYNOTE-style protocols): read past by the extractor and
+# left `unparsed` by the guards (`allergy_severity`), so the rule is partial, never an allergy of any grade.
+_SEVERITY = re.compile(
+    r"\b(?P<word>severe|serious|life-threatening)\s+(?=(?:allerg\w*|hypersensitivity)\b)"
+    r"|(?<=hypersensitivity)(?P<grade>\s*\(\s*(?:≥|>=|grade\s*(?:≥|>=))\s*(?:grade\s*)?3\s*\))",
+    re.IGNORECASE,
+)
+
+
+def allergy_severity(text: str) -> str | None:
+    """The severity an allergy criterion puts on the allergy ("severe (≥Grade 3)"), or None."""
+    found = list(_SEVERITY.finditer(text))
+    if not found:
+        return None
+    return " ".join(match.group(0).strip() for match in found)
+
+
 _SPLIT = re.compile(r"\s*(?:,?\s*\b(?:and/or|or|and)\b|,|/)\s*", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\d{1,2}[.)]\s+")
 _LEAD = re.compile(r"^(?:to |either |any of |any |the |its |their )+", re.IGNORECASE)
@@ -106,6 +124,7 @@ def extract_allergy(context: CriterionContext) -> AllergyRule | None:
     # The text as written: comparator words are names here ("the product under study").
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
     text = _NUMBERED.sub("", text)  # "7. allergy to propofol": the list's own number
+    text = _SEVERITY.sub("", text)  # "severe hypersensitivity (≥Grade 3) to ...": the guards leave it unparsed
     for pattern in patterns()["allergy"].compiled:
         match = pattern.match(text)
         if match is not None:
@@ -170,4 +189,4 @@ KIND = RuleKind(
     (Step(extract_allergy, patterns()["allergy"].trigger),),
 )  # fmt: skip
 
-__all__ = ["KIND", "AllergyRule", "evaluate_allergy", "extract_allergy"]
+__all__ = ["KIND", "AllergyRule", "allergy_severity", "evaluate_allergy", "extract_allergy"]

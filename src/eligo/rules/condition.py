@@ -78,6 +78,7 @@ _CLAUSE_TOO_MUCH = _PATTERNS.regex("clause_too_much")
 _HEMOPHILIA_A_OR_B = _PATTERNS.regex("hemophilia_a_or_b")
 _BRACKETED_LEAD = _PATTERNS.regex("bracketed_lead")
 _TEST_EXAMPLES = _PATTERNS.regex("test_examples")
+_TEST_DEFINITION = _PATTERNS.regex("test_definition")
 _OR_CLAUSE = _PATTERNS.regex("or_clause")
 _MAX_CLAUSES = 6
 # How many places a closing clause is looked for, the first ones opening before any condition's name.
@@ -539,6 +540,9 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     if "(e" in text or "(for" in text:
         # Before square brackets become round ones: a test bracket may hold "[HBsAg]" (issue #12).
         text = _TEST_EXAMPLES.sub("", text)
+    if "defined as" in text:
+        # "history of Hepatitis B (defined as HBsAg reactive)": the infection now, as the test shows it.
+        text = _TEST_DEFINITION.sub(r"\g<name>", text)
     if "[" in text:
         text = _SQUARE_ABBREVIATION.sub(r"(\1)", _CITATION.sub("", text))
     if "(" in text:

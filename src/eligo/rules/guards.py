@@ -50,6 +50,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from eligo.rules._general import general_vocab
 from eligo.rules._labs import exceptions_in, without_implied_scope
+from eligo.rules.allergy import allergy_severity
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.diagnosis import diagnosis_qualifiers, qualifier_groups
@@ -736,12 +737,16 @@ def _therapy(ctx: CriterionContext, rule: Rule, whole: bool = True) -> Checked:
 # --------------------------------------------------------------------------------------------
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# "100 000/µL": a space as the thousands separator (industry templates), three digits in each group.
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?:\s\d{3})+")
 
 
 def _number(text: str) -> float:
-    """ "100,000" is a hundred thousand; "1,5" is one and a half."""
+    """ "100,000" and "100 000" are a hundred thousand; "1,5" is one and a half."""
+    if _SPACED_THOUSANDS.fullmatch(text):
+        return float("".join(text.split()))
     if _THOUSANDS.fullmatch(text):
         return float(text.replace(",", ""))
     try:
@@ -1187,6 +1192,12 @@ def _check(ctx: CriterionContext, rule: Rule, read: Reader) -> Checked:
         return _consent(ctx, rule, read)
     if rule.kind == "pregnancy":
         return _pregnancy(ctx, rule)
+    if rule.kind == "trial_participation" and "investigational device" in ctx.text.lower():
+        # "... a study of an investigational agent or has used an investigational device within 4 weeks":
+        # the medicine is asked; a study's control arm and a device are left to the family (issue #12).
+        return Checked(rule, (ctx.text.strip(),))
+    if rule.kind == "allergy" and (severity := allergy_severity(ctx.text)) is not None:
+        return Checked(rule, (severity,))  # "severe (≥Grade 3)": the rule asks about any allergy
     if rule.kind in ("washout", "prior_therapy"):
         return _therapy(ctx, rule)
     if rule.kind == "sex":

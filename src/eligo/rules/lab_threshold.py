@@ -196,6 +196,10 @@ _COMPARATOR = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in 
 _ULN = _PATTERNS.regex("uln")
 _LLN = _PATTERNS.regex("lln")
 _NUMBER_AT = re.compile(rf"\s*(?P<number>{_NUMBER})")
+# "Platelets ≥100 000/µL", "ANC ≥ 1 500/mm³": a space (or a thin/no-break space) as the thousands
+# separator, as industry templates write it. Read only right after a comparator, with exactly three digits
+# in each group after a space and a unit following (checked by the caller), never "1000 0 /uL".
+_SPACED_NUMBER_AT = re.compile(r"\s*(?P<number>\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+)(?![\d.,])")
 _FILLER_GAP = _PATTERNS.regex("filler_gap")
 _OR = _PATTERNS.regex("or")
 _BOUNDARY = re.compile(r";|\.(?=\s|$)")
@@ -447,12 +451,15 @@ def _threshold_at(
             uln_multiple=_number(multiple) if multiple else 1.0,
             for_age=bool(uln.group("for_age")),
         )
-    number = _NUMBER_AT.match(clause, position)
+    spaced = _SPACED_NUMBER_AT.match(clause, position)
+    number = spaced or _NUMBER_AT.match(clause, position)
     if number is None:
         return None
-    value = _number(number.group("number"))
+    value = _number(re.sub(r"\s", "", number.group("number")))
     spec = lab_spec(test)
     unit = _unit_after(test, clause[number.end() :])
+    if spaced is not None and unit is None:
+        return None  # "≥ 100 000" with no unit: not read as a number (a list "100 000" is ambiguous)
     if unit is None and spec.unadjusted_test is not None:
         unadjusted = _unit_after(spec.unadjusted_test, clause[number.end() :])
         if unadjusted is not None and per_bsa:
@@ -1050,6 +1057,10 @@ def _read_groups(
                 # "blood glucose <50 or > 400 mg/dL": outside a range, either limit (NCT03925298).
                 threshold, second = other
                 rest = clause[second.end :]
+            if other is None and (same := _same_limit(test, clause, threshold)) is not None:
+                # "Hemoglobin ≥9.0 g/dL or ≥5.6 mmol/L": one limit written in two units (templates).
+                threshold = same
+                rest = clause[threshold.end :]
             if _LEFTOVER_LIMIT.search(rest) or _SEX_SPECIFIC.search(clause):
                 return None
             stop = _BOUNDARY.search(text, group.end + threshold.end)
@@ -1099,6 +1110,50 @@ def _read_groups(
 
 
 _OTHER_SIDE = re.compile(r"\s*,?\s*or\s+", re.I)
+
+
+# "≥9.0 g/dL or ≥5.6 mmol/L", "≥ 9 g/dL (5.6 mmol/L)": the same limit again in another unit.
+_SAME_LIMIT = re.compile(r"\s*(?:,?\s*or\b|/|\(|\[)\s*", re.I)
+# How far the second unit's value may stand from the first's conversion: the rounding of a printed limit.
+_SAME_LIMIT_TOLERANCE = 0.02
+
+
+def _same_limit(test: str, clause: str, first: _Threshold) -> _Threshold | None:
+    """The threshold `first` extended over the same limit restated in another unit ("≥9.0 g/dL or
+    ≥5.6 mmol/L"), when both units are written, the comparator is the same (or left out in a bracket)
+    and the two values agree by conversion; None otherwise (then "or" is a real alternative)."""
+    if first.value is None or first.unit is None or first.unit_assumed or first.test is not None:
+        return None
+    joined = _SAME_LIMIT.match(clause, first.end)
+    if joined is None:
+        return None
+    bracket = joined.group(0).strip() in ("(", "[")
+    after = _COMPARATOR.match(clause, joined.end())
+    if after is not None:
+        index = int(next(name for name, value in after.groupdict().items() if value is not None)[1:])
+        comparator, position = _COMPARATORS[index][1], after.end()
+        if comparator != first.comparator:
+            return None
+    elif bracket:
+        comparator, position = first.comparator, joined.end()
+    else:
+        return None
+    second = _threshold_at(test, clause, comparator, position)
+    if second is None or second.value is None or second.unit_assumed or second.test is not None:
+        return None
+    if second.unit == first.unit:
+        return None
+    one = _in_display_unit(test, first.value, first.unit)
+    two = _in_display_unit(test, second.value, second.unit or "")
+    if one is None or two is None or one <= 0 or abs(one - two) > _SAME_LIMIT_TOLERANCE * one:
+        return None
+    end = second.end
+    if bracket:
+        close = re.match(r"\s*[)\]]", clause[end:])
+        if close is None:
+            return None
+        end += close.end()
+    return _Threshold(first.comparator, end, value=first.value, unit=first.unit, for_age=first.for_age)
 
 
 def _other_side(test: str, clause: str, first: _Threshold) -> tuple[_Threshold, _Threshold] | None:
