@@ -629,8 +629,15 @@ def _band_row(text: str) -> tuple[str, AgeSexLimit] | None:
     return comparator, AgeSexLimit(min_months=low, max_months=high, male=value, female=value)
 
 
+# Every row, band row or heading line of the table names an age ("years", "months", "Age") or is a markdown rule
+# ("|---|---|"): a cheap test that spares most lines of a trial's text the three patterns below.
+_AGE_TABLE_GATE = re.compile(r"year|month|\bage\b|\byrs?\b|^[\s|:\-]+$", re.IGNORECASE)
+
+
 def is_age_table_line(text: str) -> bool:
     """Whether a line is a row or the heading line of the creatinine table (what its lead reads)."""
+    if _AGE_TABLE_GATE.search(text) is None:
+        return False
     return (
         age_table_row(text) is not None
         or _band_row(text) is not None
