@@ -173,3 +173,18 @@ def test_performance_score_is_never_read_from_a_stability_window(text: str) -> N
     assert rule == {"kind": "performance", "lansky_min": 50, "karnofsky_min": 50, "lansky_through_age_years": 16}
     assert node.partial
     assert any("7 days" in part for part in node.unparsed)
+
+
+def test_a_washout_line_with_its_own_unread_subject_does_not_take_the_heading_s() -> None:
+    # "Stem cell infusion without TBI: At least 84 days after stem cell infusion" under "... minimum duration from
+    # prior anti-cancer directed therapy ...:" was read as 84 days since any anti-cancer therapy, which would turn
+    # away a child 21 days after chemotherapy; a line with its own label keeps its own subject (issue #12).
+    text = (
+        "Inclusion Criteria:\n\n* Patients must meet the following minimum duration from prior anti-cancer directed "
+        "therapy prior to enrollment:\n  * Stem cell infusion without TBI: At least 84 days after stem cell infusion\n"
+        "  * Myelosuppressive chemotherapy: At least 21 days after the last dose of myelosuppressive chemotherapy\n"
+    )
+    heading = parse_criteria(text)[0]
+    own, named = heading.children
+    assert own.rule is None
+    assert named.rule is not None and named.rule.kind == "washout"

@@ -534,7 +534,10 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
     exposure = _exposure(_target_text(sentence))
     if off_treatment:
         exposure = Exposure(therapy_classes=("systemic_anticancer_therapy",), label="anti-cancer treatment")
-    if exposure is None and ctx.parent_text:
+    if exposure is None and ctx.parent_text and not _OWN_LABEL.match(sentence):
+        # "≥ 21 days" under "Minimum duration from prior anti-cancer therapy:" counts from the heading's therapy;
+        # "Stem cell infusion without TBI: At least 84 days after stem cell infusion" names its own, which the
+        # vocabulary does not hold: the heading's "anti-cancer therapy" would be a different rule (issue #12).
         exposure = _exposure(ctx.parent_text)
     if exposure is None:
         return None
@@ -565,6 +568,8 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
     )
 
 
+# A criterion that opens with its own label ("Stem cell infusion without TBI: ..."): it names what it counts from.
+_OWN_LABEL = re.compile(r"^\s*[A-Za-z0-9][^:;.]{2,60}:\s")
 _WITHOUT = re.compile(r"\bwithout\s+[^:;,.()]{1,40}?(?=\s*[:;,.()]|$)", re.IGNORECASE)
 
 
