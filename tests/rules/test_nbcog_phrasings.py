@@ -188,3 +188,21 @@ def test_a_washout_line_with_its_own_unread_subject_does_not_take_the_heading_s(
     own, named = heading.children
     assert own.rule is None
     assert named.rule is not None and named.rule.kind == "washout"
+
+
+def test_may_have_received_is_an_allowance_not_a_requirement() -> None:
+    # "Patients may have received prior dinutuximab" was read as dinutuximab required, which would turn away
+    # every child who never had it (issue #12).
+    rule = _rule("Patients may have received prior dinutuximab")
+    assert rule is not None
+    assert rule["kind"] == "prior_therapy"
+    assert rule["condition"] == "permitted"
+
+
+def test_a_required_earlier_transplant_is_not_read_as_only_the_time_since_it() -> None:
+    # "must have had a prior autologous stem cell transplant at least 3 months prior": a washout alone would let
+    # through a child who never had a transplant; the time since one alone is still read (issue #12).
+    assert _leaf("Patients must have had a prior autologous stem cell transplant at least 3 months prior to study "
+                 "entry").rule is None
+    rule = _rule("At least 3 months since prior autologous stem cell transplant")
+    assert rule is not None and rule["kind"] == "washout"

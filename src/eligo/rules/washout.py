@@ -526,6 +526,11 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
         return None
     off_treatment = bool(_OFF_TREATMENT.search(sentence))
     if _ELAPSED.search(sentence) and not off_treatment:
+        if _REQUIRED_BEFORE.search(sentence):
+            # "Patients must have had a prior autologous stem cell transplant at least 3 months prior to study
+            # entry": the therapy is required as well as the time since it; a washout alone would let through a
+            # child who never had it (issue #12).
+            return None
         mode = "elapsed"
     elif off_treatment or _WITHIN.search(sentence):
         mode = "within"
@@ -568,6 +573,11 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
     )
 
 
+# A therapy the criterion requires ("must have had a prior autologous stem cell transplant at least 3 months ...").
+_REQUIRED_BEFORE = re.compile(
+    r"\bmust\s+have\s+(?:had|received|undergone|completed)\s+(?:an?\s+|one\s+|at\s+least\s+one\s+)?(?:prior|previous)\b",
+    re.IGNORECASE,
+)
 # A criterion that opens with its own label ("Stem cell infusion without TBI: ..."): it names what it counts from.
 _OWN_LABEL = re.compile(r"^\s*[A-Za-z0-9][^:;.]{2,60}:\s")
 _WITHOUT = re.compile(r"\bwithout\s+[^:;,.()]{1,40}?(?=\s*[:;,.()]|$)", re.IGNORECASE)
