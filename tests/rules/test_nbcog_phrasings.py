@@ -202,7 +202,68 @@ def test_may_have_received_is_an_allowance_not_a_requirement() -> None:
 def test_a_required_earlier_transplant_is_not_read_as_only_the_time_since_it() -> None:
     # "must have had a prior autologous stem cell transplant at least 3 months prior": a washout alone would let
     # through a child who never had a transplant; the time since one alone is still read (issue #12).
-    assert _leaf("Patients must have had a prior autologous stem cell transplant at least 3 months prior to study "
-                 "entry").rule is None
+    assert (
+        _leaf(
+            "Patients must have had a prior autologous stem cell transplant at least 3 months prior to study entry"
+        ).rule
+        is None
+    )
     rule = _rule("At least 3 months since prior autologous stem cell transplant")
     assert rule is not None and rule["kind"] == "washout"
+
+
+_AGE = {"kind": "age", "min_inclusive": True, "max_inclusive": True, "unit": "years", "at_diagnosis": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The COG template's field label before the clause, and its "at the time of study enrollment".
+        (
+            "Age: Patients must be ≥ 1 year and ≤ 30 years of age at the time of enrollment",
+            {**_AGE, "min_months": 12, "max_months": 360},
+        ),
+        (
+            "Age: Patients must be between 1 and 21 years of age at the time of study entry.",
+            {**_AGE, "min_months": 12, "max_months": 252},
+        ),
+        (
+            "Patients must be >= 12 months and <= 21 years of age at the time of study enrollment",
+            {**_AGE, "min_months": 12, "max_months": 252},
+        ),
+        (
+            "Patients must be less than or equal to 21 years of age at the time of study enrollment",
+            {**_AGE, "max_months": 252},
+        ),
+        # The age at diagnosis: the limit is about then, not now.
+        (
+            "Age: Patients must be ≤ 21 years of age at the time of initial diagnosis",
+            {**_AGE, "max_months": 252, "at_diagnosis": True},
+        ),
+    ],
+)
+def test_cog_age_lines_read_whole(text: str, expected: dict[str, object]) -> None:
+    assert _rule(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A subgroup's limit is not a limit for everyone; a marker beside the age is more than an age.
+        "Age: Patients with neuroblastoma must be ≤ 21 years",
+        "Age at diagnosis < 18 months, and MYCN amplified",
+    ],
+)
+def test_cog_age_lines_with_more_than_an_age_stay_free_text(text: str) -> None:
+    node = _leaf(text)
+    assert node.rule is None or node.rule.kind != "age"
+
+
+def test_an_age_at_diagnosis_is_not_today_s_age() -> None:
+    rule = _leaf("Age: Patients must be ≤ 21 years of age at the time of initial diagnosis").rule
+    assert rule is not None
+    today = date(2026, 12, 3)
+    young = PatientProfile.model_validate({"birth_date": "2016-01-01"})
+    older_now = PatientProfile.model_validate({"birth_date": "2000-01-01"})  # 26 now; at diagnosis: not known
+    assert evaluate_rule(rule, young, today).verdict == "met"
+    assert evaluate_rule(rule, older_now, today).verdict == "unknown"

@@ -320,6 +320,8 @@ def extract_age_phrase(context: CriterionContext) -> Rule | None:
     return None
 
 
+_CLAUSE_LABEL = _PATTERNS.regex("clause_label")
+_CLAUSE_AT_DIAGNOSIS = _PATTERNS.regex("clause_at_diagnosis")
 _CLAUSE_SUBJECT = _PATTERNS.regex("clause_subject")
 _CLAUSE_VERB = _PATTERNS.regex("clause_verb")
 _CLAUSE_AGE_WORD = _PATTERNS.regex("clause_age_word")
@@ -417,11 +419,13 @@ def age_clause(
     years", "Men or women age 18-64", "Age <18 or >80 years"): the rule, the one sex it names
     ("female", "male"; None for none or both) and the words after it that it does not account for."""
     text = (text if normalized else normalize_comparators(text)).strip()
+    label = _CLAUSE_LABEL.match(text)
+    text = text[label.end() :] if label else text
     subject = _CLAUSE_SUBJECT.match(text)
     lead = subject.group(0) if subject else ""
     rest = _CLAUSE_VERB.sub("", text[len(lead) :], count=1)
     word = _CLAUSE_AGE_WORD.match(rest)
-    had_age = word is not None
+    had_age = word is not None or label is not None
     if word is not None:
         rest = rest[word.end() :]
     if rest.startswith("(") and ")" in rest:  # "Adult patients (age ≥ 18)", "Older adults (≥ 65 years)"
@@ -452,6 +456,8 @@ def age_clause(
     if sex_after is not None:
         sexes |= {name for m in _SEX_WORD.finditer(sex_after["sex"]) for name, said in m.groupdict().items() if said}
         after = ""
+    if _CLAUSE_AT_DIAGNOSIS.match(after) and isinstance(rule, AgeRule):
+        rule, after = rule.model_copy(update={"at_diagnosis": True}), ""
     if after and (not _CLAUSE_REST.match(after) or _CLAUSE_ANOTHER_AGE.search(after) or isinstance(rule, AnyOf)):
         return None  # the checks account for the rest of a single limit, not of an "either"
     return rule, (sexes.pop() if len(sexes) == 1 else None), after
