@@ -267,3 +267,74 @@ def test_an_age_at_diagnosis_is_not_today_s_age() -> None:
     older_now = PatientProfile.model_validate({"birth_date": "2000-01-01"})  # 26 now; at diagnosis: not known
     assert evaluate_rule(rule, young, today).verdict == "met"
     assert evaluate_rule(rule, older_now, today).verdict == "unknown"
+
+
+def _in_a_neuroblastoma_trial(exclusion: str):  # type: ignore[no-untyped-def]
+    """The exclusion as read in a trial whose inclusions name a cancer (`CriterionContext.cancer_trial`)."""
+    parsed = parse_criteria(
+        "Inclusion Criteria:\n\n* Patients must have recurrent or refractory neuroblastoma\n\n"
+        f"Exclusion Criteria:\n\n* {exclusion}\n"
+    )
+    return parsed[-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "therapy_class"),
+    [
+        # Listed under "Exclusion Criteria", a prohibition reads the same either way: receiving it now excludes.
+        ("Patients must not be receiving any other investigational agents", "investigational"),
+        ("Patients must not be receiving other anti-cancer agents", "systemic_anticancer_therapy"),
+        # "Other": other than the trial's own treatment, which a child does not receive before joining.
+        (
+            "Patients who are currently receiving other anti-cancer agents are not eligible",
+            "systemic_anticancer_therapy",
+        ),
+    ],
+)
+def test_receiving_now_is_read_from_a_cog_exclusion(text: str, therapy_class: str) -> None:
+    node = _in_a_neuroblastoma_trial(text)
+    assert node.section == "exclusion" and not node.unparsed
+    rule = json.loads(node.rule.model_dump_json(exclude_none=True)) if node.rule is not None else None
+    assert rule is not None
+    assert (rule["kind"], rule["condition"], rule["timing"]) == ("prior_therapy", "received", "current")
+    assert rule["exposure"]["therapy_classes"] == [therapy_class]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A window after a prohibition inverts under an exclusion heading: left to the family.
+        "Patients must not be receiving investigational agents within 2 weeks",
+        "Patients must not have received prior chemotherapy",
+        # "Other" steroids: other than what the trial allows, which it does not name.
+        "Patients must not be receiving other concurrent systemic corticosteroids",
+    ],
+)
+def test_other_prohibitions_in_an_exclusion_stay_free_text(text: str) -> None:
+    assert _in_a_neuroblastoma_trial(text).rule is None
+
+
+def test_other_anti_cancer_agents_outside_a_cancer_trial_stay_free_text() -> None:
+    # In a trial of another disease, "other anti-cancer agents" is no statement about the trial's own treatment.
+    assert (
+        _leaf("Patients who are currently receiving other anti-cancer agents are not eligible", "Exclusion").rule
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients must have a diagnosis of neuroblastoma either by histologic verification of the tumor and/or "
+        "demonstration of tumor cells in the bone marrow with increased urinary catecholamines",
+        "Patients must have high-risk neuroblastoma at the time of study enrollment",
+    ],
+)
+def test_cog_diagnosis_lines_are_the_diagnosis(text: str) -> None:
+    rule = _rule(text)
+    assert rule is not None
+    kinds = [part["kind"] for part in rule["rules"]] if rule["kind"] == "all_of" else [rule["kind"]]
+    assert kinds[0] == "diagnosis"
+    diagnosis = rule["rules"][0] if rule["kind"] == "all_of" else rule
+    assert diagnosis["diagnoses"] == ["neuroblastoma"]
+    assert ("high_risk" in kinds) == ("high-risk" in text)

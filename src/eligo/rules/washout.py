@@ -192,6 +192,7 @@ _CD34 = _PATTERNS.regex("cd34")
 _CUMULATIVE = _PATTERNS.regex("cumulative")
 _OTHER_CLAUSE = _PATTERNS.regex("other_clause")
 _REQUIREMENT_WORDING = _PATTERNS.regex("requirement_wording")
+_MUST_NOT_BE_RECEIVING = _PATTERNS.regex("must_not_be_receiving")
 _ORGAN_TRANSPLANT = _PATTERNS.regex("organ_transplant")
 
 
@@ -206,6 +207,9 @@ def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
     if _PREGNANCY.search(text):
         return None  # "at least 28 days before she starts taking lenalidomide" is about contraception
     if ctx.section == "exclusion" and _REQUIREMENT_WORDING.search(text):
+        receiving = _MUST_NOT_BE_RECEIVING.match(text)
+        if receiving is not None:
+            return _receiving_now(receiving["what"], ctx)
         return None  # a requirement worded as one, listed among the exclusions: which way it counts is unclear
     whole = _stem_cells(text)
     if whole is not None:
@@ -256,17 +260,40 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
         # "Treatment with biologics within 4 months" in an arthritis or psoriasis trial means adalimumab and
         # the like, which the anti-cancer class does not hold; it holds isotretinoin, which they do not mean.
         return []
-    if ctx.section == "exclusion" and _OTHER_THAN_ALLOWED.search(sentence) and not _only_investigational(found):
+    if ctx.section == "exclusion" and _OTHER_THAN_ALLOWED.search(sentence) and not _only_investigational(found, ctx):
         return []  # "Other concurrent systemic corticosteroids": other than what the trial allows, unnamed
     return [found]
 
 
-def _only_investigational(rule: PriorTherapyRule | WashoutRule) -> bool:
+def _receiving_now(what: str, ctx: CriterionContext) -> PriorTherapyRule | None:
+    """ "Patients must not be receiving any other investigational agents" listed as an exclusion: receiving
+    it now excludes. Read only when every word of the therapy is read; "other" only where the other one is
+    the trial's own (`_only_investigational`)."""
+    exposure = _exposure(what)
+    if exposure is None or not _wholly_read(what) or "biologic" in exposure.therapy_classes:
+        return None
+    rule = PriorTherapyRule(exposure=exposure, condition="received", timing="current")
+    if _OTHER_THAN_ALLOWED.search(what) and not _only_investigational(rule, ctx):
+        return None
+    return rule
+
+
+def _only_investigational(rule: PriorTherapyRule | WashoutRule, ctx: CriterionContext | None = None) -> bool:
     """ "Any other investigational agent": the other one is the trial's own, which a child does not
     take before joining, so the exclusion reads as any investigational drug."""
     exposure = rule.exposure
-    return exposure.therapy_classes == ("investigational",) and not (
-        exposure.agents or exposure.radiation_fields or exposure.transplant
+    if exposure.agents or exposure.radiation_fields or exposure.transplant:
+        return False
+    if exposure.therapy_classes == ("investigational",):
+        return True
+    # "Currently receiving other anti-cancer agents" in a cancer trial: other than the trial's own treatment,
+    # which a child does not receive before joining; now, not ever (a past one is the washout's).
+    return (
+        ctx is not None
+        and ctx.cancer_trial
+        and exposure.therapy_classes == ("systemic_anticancer_therapy",)
+        and isinstance(rule, PriorTherapyRule)
+        and rule.timing == "current"
     )
 
 
