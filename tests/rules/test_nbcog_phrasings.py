@@ -338,3 +338,34 @@ def test_cog_diagnosis_lines_are_the_diagnosis(text: str) -> None:
     diagnosis = rule["rules"][0] if rule["kind"] == "all_of" else rule
     assert diagnosis["diagnoses"] == ["neuroblastoma"]
     assert ("high_risk" in kinds) == ("high-risk" in text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients must have recovered from the acute toxic effects of all prior chemotherapy, immunotherapy, or "
+        "radiotherapy prior to entering this study",
+        "Recovered from prior therapy",  # the old NCI PDQ form
+    ],
+)
+def test_recovered_from_listed_prior_therapies_is_full_recovery(text: str) -> None:
+    rule = _rule(text)
+    assert rule is not None
+    assert (rule["kind"], rule["fully_recovered"], rule["grade"]) == ("toxicity_grade", True, 1)
+
+
+def test_recovery_with_an_exception_stays_free_text() -> None:
+    assert _leaf("Recovered from prior therapy except alopecia").rule is None
+
+
+def test_either_measurable_or_evaluable_disease() -> None:
+    assert _rule("Patients must have either measurable or evaluable disease") == {
+        "kind": "disease_extent",
+        "feature": "measurable_or_evaluable",
+    }
+
+
+def test_an_allowance_for_children_who_cannot_swallow_is_no_ability_question() -> None:
+    # Read as an ability, it asked "Is your child unable to swallow capsules may have the capsule contents ...?"
+    node = _leaf("Patients who are unable to swallow capsules may have the capsule contents mixed with food")
+    assert node.rule is None or node.rule.kind != "attestation"
