@@ -369,3 +369,15 @@ def test_an_allowance_for_children_who_cannot_swallow_is_no_ability_question() -
     # Read as an ability, it asked "Is your child unable to swallow capsules may have the capsule contents ...?"
     node = _leaf("Patients who are unable to swallow capsules may have the capsule contents mixed with food")
     assert node.rule is None or node.rule.kind != "attestation"
+
+
+def test_a_neuroblastoma_diagnosis_by_its_international_criteria() -> None:
+    rule = _rule(
+        "Established diagnosis of neuroblastoma according to the International Neuroblastoma Risk Group (INRG) criteria"
+    )
+    assert rule is not None and rule["kind"] == "diagnosis" and rule["diagnoses"] == ["neuroblastoma"]
+
+
+def test_words_after_the_criteria_name_are_not_swallowed_into_the_definition() -> None:
+    node = _leaf("Diagnosis of neuroblastoma according to the INRG criteria and MYCN amplified")
+    assert node.rule is None or node.unparsed or "mycn" in node.rule.model_dump_json()
