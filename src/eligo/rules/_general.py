@@ -68,6 +68,8 @@ class GeneralVocab(BaseModel):
     contraindication_targets: dict[str, str] = {}
     # Procedures it cannot answer for, asked of the child's doctor and the study team instead.
     contraindication_procedures: dict[str, Procedure] = {}
+    # Chemical and material classes an allergy criterion names after a member ("other phenylethylamines").
+    allergy_classes: tuple[str, ...] = ()
 
     def procedure_named(self, written: str) -> Procedure | None:
         """The procedure a whole phrase names ("TMS", "vaginal delivery"), if any."""

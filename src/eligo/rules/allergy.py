@@ -19,8 +19,8 @@ from pydantic import Field, model_validator
 
 from eligo.patients.profile import Allergy, PatientProfile
 from eligo.rules._clinical import _join
-from eligo.rules._general import general_wording
-from eligo.rules._medications import medications
+from eligo.rules._general import general_vocab, general_wording
+from eligo.rules._medications import medications, written_key
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.drugs import canonical_name
 from eligo.rules.kind import RuleKind, Step
@@ -38,8 +38,12 @@ _NOT_WHOLE = re.compile(
 # A severity the industry templates put on the study-drug allergy ("Has severe hypersensitivity (≥Grade 3)
 # to pembrolizumab and/or any of its excipients", KEYNOTE-style protocols): read past by the extractor and
 # left `unparsed` by the guards (`allergy_severity`), so the rule is partial, never an allergy of any grade.
+# A grade before the allergy ("Known Grade 3 or 4 hypersensitivity to macrolide antibiotics", NCT00739830)
+# is such a severity too.
 _SEVERITY = re.compile(
-    r"\b(?P<word>severe|serious|life-threatening)\s+(?=(?:allerg\w*|hypersensitivity)\b)"
+    r"\b(?P<word>severe|serious|life-threatening)\s+(?=(?:allerg\w*|hypersensitivity|intoleran\w*)\b)"
+    r"|\b(?P<before>(?:ctcae\s+)?grade\s*(?:(?:≥|>=)\s*3|3\s*(?:or|-|–|/)\s*4|iii\s*(?:or|-|–|/)\s*iv))\s+"
+    r"(?=(?:allerg\w*|hypersensitivity)\b)"
     r"|(?<=hypersensitivity)(?P<grade>\s*\(\s*(?:≥|>=|grade\s*(?:≥|>=))\s*(?:grade\s*)?3\s*\))",
     re.IGNORECASE,
 )
@@ -98,16 +102,15 @@ def _substances(what: str) -> tuple[tuple[str, ...], bool] | None:
     """(the substances named, whether the study's own medicine is named too), or None when the words
     are more than a list of names."""
     what = what.replace("(s)", "s").strip(" .,;")  # "the study product(s)"
-    if not what or _NOT_WHOLE.search(what) or len(what) > 120:
+    screened = _without_other_classes(what)
+    if not what or _NOT_WHOLE.search(screened) or len(screened) > 120:
         return None
     if any(_LISTING.search(alias) for alias in _ALIAS.findall(what)):
         return None  # "(fentanyl, ropivacaine, lidocaine)", "(e.g. ...)": a list inside, not one name's alias
     study = patterns()["allergy"].regex("study_products")
     if study.match(what):
         return (), True
-    # "any component of the atezolizumab or bevacizumab formulation" is one thing, not two.
-    parts = [what] if re.search(r"\bof\b[^,]*\b(?:or|and)\b", what, re.IGNORECASE) else _SPLIT.split(what)
-    names = [_LEAD.sub("", part).strip(" .,*") for part in parts]  # "ketamine*": a footnote mark
+    names = [_LEAD.sub("", part).strip(" .,*") for part in _items(what)]  # "ketamine*": a footnote mark
     if any(len(name) < 2 for name in names):
         return None  # a stray list letter ("a. Allergy to contrast, b"): not one criterion
     products = [name for name in names if study.match(name)]
@@ -116,6 +119,50 @@ def _substances(what: str) -> tuple[tuple[str, ...], bool] | None:
         products += [name for name in names if _GENERIC.match(name)]
     named = tuple(dict.fromkeys(name for name in names if name not in products))
     return (named, bool(products)) if named or products else None
+
+
+# An item that starts again with its own "to" ("... cell products or to any component of ...").
+_RESTART = re.compile(r"\s*(?:,\s*(?:(?:and/or|or|and)\s+)?|\s+(?:and/or|or|and)\s+)(?=to\s)", re.IGNORECASE)
+_OF_LIST = re.compile(r"\bof\b[^,]*\b(?:or|and)\b", re.IGNORECASE)
+
+
+def _items(what: str) -> list[str]:
+    """The list's items. "any component of the atezolizumab or bevacizumab formulation" is one thing, not
+    two; an item restarted with "to" is its own ("Chinese hamster ovary cell products or to any component
+    of the atezolizumab or bevacizumab formulation", NCT05482516)."""
+    items: list[str] = []
+    for chunk in _RESTART.split(what):
+        items.extend([chunk] if _OF_LIST.search(chunk) else _SPLIT.split(chunk))
+    return items
+
+
+def _without_other_classes(what: str) -> str:
+    """`what` less its list items "other <class>" that follow a name ("CX157 or excipients, other MAO
+    inhibitors, or other phenylethylamines", NCT00739908) and the items that name the study's own medicine
+    whole ("or other substances in the tablets", NCT03866512): such a class is kept whole as written,
+    where the vocabularies know it; any other "other ..." ("or other drugs") is left to the checks."""
+    study = patterns()["allergy"].regex("study_products")
+    kept = []
+    for index, part in enumerate(_items(what)):
+        name = _LEAD.sub("", part).strip(" .,*")
+        other = _OTHER.match(name)
+        if index and (study.match(name) or (other is not None and _a_class(other["cls"]))):
+            continue
+        kept.append(part)
+    return " , ".join(kept)
+
+
+_OTHER = re.compile(r"^other (?P<cls>[\w -]+)$", re.IGNORECASE)
+
+
+def _a_class(name: str) -> bool:
+    """Whether the whole name is a class: of medicines (medications.yaml) or of chemicals or materials
+    (general.yaml `allergy_classes`)."""
+    term = medications().term(name)
+    if term is not None and term.medication_class is not None:
+        return True
+    key = written_key(name)
+    return any(written_key(known) == key for known in general_vocab().allergy_classes)
 
 
 def extract_allergy(context: CriterionContext) -> AllergyRule | None:
@@ -130,7 +177,7 @@ def extract_allergy(context: CriterionContext) -> AllergyRule | None:
         if match is not None:
             found = _substances(match["what"])
             if found is None:
-                return None
+                continue  # "Hypersensitivity to or intolerance of ...": another pattern may read it whole
             groups = match.groupdict()
             if groups.get("drugs_only") is not None:
                 if found[1] or not all(_a_medicine(name) for name in found[0]):
