@@ -58,7 +58,9 @@ def extract_contraindication(context: CriterionContext) -> ContraindicationRule 
             return None  # "Contraindication to MRI" as an inclusion, "No contraindication" as an exclusion
         examples = groups.get("examples") or groups.get("listed")
         if examples is not None:
-            examples = re.sub(r"^(?:e\.g\.?|i\.e\.?|eg|ie|such as),?\s*", "", examples.strip(), flags=re.I)
+            # "(including the presence of pacemakers, ...)": the list's lead is no example (NCT00055575).
+            lead = r"^(?:e\.g\.?|i\.e\.?|eg|ie|such as|including(?: the presence of)?),?\s*"
+            examples = re.sub(lead, "", examples.strip(), flags=re.I)
             if not examples or _NOT_EXAMPLES.search(examples):
                 return None
         if target is None:
