@@ -381,3 +381,14 @@ def test_a_neuroblastoma_diagnosis_by_its_international_criteria() -> None:
 def test_words_after_the_criteria_name_are_not_swallowed_into_the_definition() -> None:
     node = _leaf("Diagnosis of neuroblastoma according to the INRG criteria and MYCN amplified")
     assert node.rule is None or node.unparsed or "mycn" in node.rule.model_dump_json()
+
+
+def test_who_have_had_a_prior_organ_transplant() -> None:
+    rule = _rule("Patients who have had a prior solid organ transplant", "Exclusion")
+    assert rule == {
+        "kind": "condition",
+        "conditions": ["organ_transplant"],
+        "present": True,
+        "open_ended": False,
+        "ever": True,
+    }
