@@ -12,6 +12,7 @@ import pytest
 from eligo.criteria.parse import parse_criteria
 from eligo.matching.evaluate import evaluate_rule
 from eligo.patients.profile import PatientProfile
+from eligo.rules.washout import WashoutRule
 
 
 def _leaf(text: str, section: str = "Inclusion"):  # type: ignore[no-untyped-def]
@@ -186,7 +187,13 @@ def test_a_washout_line_with_its_own_unread_subject_does_not_take_the_heading_s(
     )
     heading = parse_criteria(text)[0]
     own, named = heading.children
-    assert own.rule is None
+    # Its own subject, a stem cell infusion of either kind, or nothing; never the heading's anti-cancer therapy.
+    assert own.rule is None or (
+        isinstance(own.rule, WashoutRule)
+        and own.rule.exposure.transplant == "any"
+        and not own.rule.exposure.therapy_classes
+        and own.rule.min_days == 84
+    )
     assert named.rule is not None and named.rule.kind == "washout"
 
 
@@ -392,3 +399,36 @@ def test_who_have_had_a_prior_organ_transplant() -> None:
         "open_ended": False,
         "ever": True,
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["At least 2 months since prior stem cell transplantation", "At least 2 months since prior bone marrow transplant"],
+)
+def test_a_transplant_of_no_named_kind_is_either_kind(text: str) -> None:
+    rule = _leaf(text).rule
+    assert isinstance(rule, WashoutRule) and rule.exposure.transplant == "any" and rule.min_months == 2
+    today = date(2026, 12, 3)
+    recent_allo = PatientProfile.model_validate(
+        {"birth_date": "2016-01-01", "transplants": [{"type": "allogeneic", "date": "2026-11-01"}]}
+    )
+    long_ago_auto = PatientProfile.model_validate(
+        {"birth_date": "2016-01-01", "transplants": [{"type": "autologous", "date": "2025-01-01"}]}
+    )
+    assert evaluate_rule(rule, recent_allo, today).verdict == "not_met"
+    assert evaluate_rule(rule, long_ago_auto, today).verdict == "met"
+
+
+def test_a_named_kind_of_transplant_stays_that_kind() -> None:
+    rule = _leaf("At least 3 months since prior allogeneic stem cell transplant").rule
+    assert isinstance(rule, WashoutRule) and rule.exposure.transplant == "allogeneic"
+
+
+def test_previous_that_is_not_about_a_therapy_reads_no_transplant() -> None:
+    # NCT03147742: "Previous test results obtained ... before allo-HSCT ... may be used": a time, not a transplant.
+    node = _leaf(
+        "Previous test results obtained as part of standard of care before allo-HSCT that confirm a patient is "
+        "immune may be used for purposes of eligibility.",
+        "Exclusion",
+    )
+    assert node.rule is None

@@ -49,7 +49,8 @@ class Exposure(BaseModel):
     # Agents the criterion carves out ("growth factors EXCEPT erythropoietin and darbepoetin").
     excluded_agents: tuple[str, ...] = ()
     radiation_fields: tuple[RadiationField, ...] = ()
-    transplant: Literal["autologous", "allogeneic"] | None = None
+    # "any": a transplant of either kind ("prior stem cell transplantation" names none).
+    transplant: Literal["autologous", "allogeneic", "any"] | None = None
     myeloablative: bool | None = None  # None: any conditioning
     live_vaccine: bool = False
     # Plain words for questions and evidence ("a monoclonal antibody"); examples for parents.
@@ -194,7 +195,7 @@ def _history(exposure: Exposure, profile: PatientProfile) -> _History:
         if not profile.transplants:
             gaps.append("transplants")
         for tx in profile.transplants:
-            if tx.type != exposure.transplant:
+            if exposure.transplant not in ("any", tx.type):
                 continue
             item = _Item(f"{tx.type} stem cell transplant", tx.date)
             if exposure.myeloablative is None or tx.myeloablative == exposure.myeloablative:

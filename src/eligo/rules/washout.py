@@ -658,6 +658,8 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
     heading_current = bool(_CURRENT.search(parent)) and ctx.section == "exclusion"
     if not received and not heading_current:
         return None
+    if received is not None and received.start() == 0 and not _read_after_lead(sentence, received.end()):
+        return None  # "Previous test results obtained ... before allo-HSCT": "previous" is not about a therapy
     if _SETTING_SCOPE.search(sentence):
         return None  # "for metastatic disease": the profile does not record a therapy's setting
     if _NO_PRIOR.search(sentence) and ctx.section != "inclusion":
@@ -683,6 +685,21 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
     negative = _NEGATIVE.search(sentence)
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
+
+
+_LEAD_FILLER = re.compile(
+    r"^(?:\s|\b(?:treatment|therapy|therapies|exposure|use|with|to|of|any|an?|the|systemic)\b)*$", re.IGNORECASE
+)
+
+
+def _read_after_lead(sentence: str, lead_end: int) -> bool:
+    """Whether the therapy read follows the opening "Prior" / "Previous" with no more than "treatment with"
+    between: "Previous test results obtained before allo-HSCT" names a transplant, but as a time."""
+    masked = _masked(sentence)
+    _, rest = _phrases_in(masked)
+    _, rest = _agents_in(rest)
+    first = next((i for i, (a, b) in enumerate(zip(masked, rest, strict=True)) if a != b), None)
+    return first is not None and bool(_LEAD_FILLER.match(masked[lead_end:first]))
 
 
 def _concurrent(match: re.Match[str], ctx: CriterionContext) -> PriorTherapyRule | None:
