@@ -933,7 +933,8 @@ def _span_window(found: re.Match[str]) -> dict[str, int]:
     """The window a matched window pattern says: "6 months", or "(past year)" without a number."""
     if found["amount"] is None:
         return _window(1, found["one"].lower())
-    return _window(_PATTERNS.number(found["amount"]), found["unit"].lower())
+    unit = found["unit"].lower()
+    return _window(_PATTERNS.number(found["amount"]), "months" if unit in ("mo", "mos") else unit)
 
 
 def _window(amount: int, unit: str) -> dict[str, int]:

@@ -169,8 +169,8 @@ class ProcedureRule(RuleBase):
             raise ValueError("only an unqualified past procedure is read as never had")
         if (self.within_amount is None) != (self.within_unit is None):
             raise ValueError("a window needs both its amount and its unit")
-        if self.within_amount is not None and (self.when == "planned" or self.never or self.qualifier):
-            raise ValueError("a window is read only for a plain past procedure")
+        if self.within_amount is not None and (self.when == "planned" or self.qualifier):
+            raise ValueError("a window is read only for a plain past procedure (had, or not had, in it)")
         return self
 
     def span(self) -> str | None:
@@ -186,7 +186,7 @@ class ProcedureRule(RuleBase):
     def question(self, section: Section) -> str:
         key = "never" if self.never else f"{self.when}{'_qualified' if self.qualifier else ''}"
         if self.span() is not None:
-            key = "past_within"
+            key = "never_within" if self.never else "past_within"
         said = self.qualifier.split(", ") if self.qualifier else []
         words = [_qualifier_words()[word] for word in said]
         qualifier = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
@@ -218,6 +218,9 @@ def _procedures_at(text: str, position: int) -> tuple[tuple[str, ...], tuple[str
         if joined is None or joined.end() == len(text):
             return tuple(dict.fromkeys(found)), tuple(dict.fromkeys(qualifiers)), end
         position = joined.end()
+
+
+_FIRST_TIME = re.compile(r"\bfirst[ -]time\b")
 
 
 def _clean(text: str) -> str:
@@ -280,25 +283,35 @@ def _window(text: str) -> tuple[str, int, Unit, bool] | None:
     return None
 
 
-def _past_within(text: str) -> ProcedureRule | None:
+def _past_within(text: str, section: Section) -> ProcedureRule | None:
     """A past procedure in a window: "History of thymectomy within the 12 months prior to
-    screening", "had a cardiac surgery in the past three months", "Shoulder surgery within the past year"."""
+    screening", "had a cardiac surgery in the past three months", "Shoulder surgery within the past year",
+    "Received dry needling or acupuncture within the past 6 months"; in an inclusion, one not had in it
+    ("No periodontal therapy carried out in the past 6 months")."""
     window = _window(text)
     if window is None:
         return None
     body, amount, unit, back = window
-    past = _phrase("past").match(body)
-    if past is None and not back:
+    if section == "inclusion":
+        never = _phrase("never").match(body) or _phrase("never_window").match(body)
+        if never is not None:
+            read = _read(body, never.end(), None)
+            if read is None or read[1] is not None:
+                return None
+            return ProcedureRule(when="past", procedures=read[0], never=True, within_amount=amount, within_unit=unit)
+    starts = [lead.end() for lead in (_phrase("past").match(body), _phrase("window_lead").match(body)) if lead]
+    if not starts and not back:
         return None
-    read = _read(body, past.end() if past is not None else 0, None)
-    if read is None or read[1] is not None:
-        return None
-    return ProcedureRule(when="past", procedures=read[0], within_amount=amount, within_unit=unit)
+    for start in starts or [0]:
+        read = _read(body, start, None)
+        if read is not None and read[1] is None:
+            return ProcedureRule(when="past", procedures=read[0], within_amount=amount, within_unit=unit)
+    return None
 
 
 def extract_procedure(context: CriterionContext) -> ProcedureRule | None:
     text = _shared_heads(_clean(context.text))
-    within = _past_within(text)
+    within = _past_within(text, context.section)
     if within is not None:
         return within
     never = _phrase("never").match(text)
@@ -310,7 +323,9 @@ def extract_procedure(context: CriterionContext) -> ProcedureRule | None:
     past = _phrase("past").match(text)
     if past is not None:
         read = _read(text, past.end(), "past_tail")
-        if read is not None:
+        # "Patients who underwent first time intravitreal injection" (NCT03927118) is the study's own,
+        # first injection: "ever had it for the first time" asks nothing a parent can answer.
+        if read is not None and not _FIRST_TIME.search(read[1] or ""):
             return ProcedureRule(when="past", procedures=read[0], qualifier=read[1])
     leads = ("planned_lead", "planned_adjective", *(("planned_elective",) if context.section == "inclusion" else ()))
     for lead in leads:
@@ -363,9 +378,12 @@ def evaluate_procedure(rule: ProcedureRule, profile: PatientProfile, on: date) -
 
 
 def _within(rule: ProcedureRule, listed: tuple[Procedure, ...], pattern: re.Pattern[str], on: date) -> Outcome:
-    """Met on a listed procedure dated inside the window; otherwise unknown: the list may not hold
-    every operation, so an older or undated one does not show there has been none since."""
+    """Met on a listed procedure dated inside the window (for `never`, not met); otherwise unknown:
+    the list may not hold every operation, so an older or undated one does not show there has been
+    none since."""
     needs = f"the trial asks whether the child has had {rule.names()} in the last {rule.span()}"
+    if rule.never:
+        needs = f"the trial needs no {rule.names()} in the last {rule.span()}"
     window = span_days(rule.within_amount or 0, rule.within_unit or "days")
     older: list[str] = []
     for procedure in listed:
@@ -376,9 +394,8 @@ def _within(rule: ProcedureRule, listed: tuple[Procedure, ...], pattern: re.Patt
             continue
         since = days_since(procedure.date, on)
         if 0 <= since <= window:
-            return Outcome.met(
-                f"The profile lists {procedure.name} on {procedure.date.isoformat()} ({since} days ago); {needs}."
-            )
+            said = f"The profile lists {procedure.name} on {procedure.date.isoformat()} ({since} days ago); {needs}."
+            return Outcome.not_met(said) if rule.never else Outcome.met(said)
         older.append(f"{procedure.name} on {procedure.date.isoformat()}")
     if older:
         said = f"The profile lists {', '.join(older)}, but may not list a later one"
@@ -394,7 +411,7 @@ def _trigger() -> Trigger | None:
 
 KIND = RuleKind(
     ProcedureRule, procedure_wording,
-    ("planned", "planned_qualified", "past", "past_qualified", "past_within", "never"),
+    ("planned", "planned_qualified", "past", "past_qualified", "past_within", "never", "never_within"),
     evaluate_procedure,
     (Step(extract_procedure, _trigger()),),
 )  # fmt: skip
