@@ -4,7 +4,7 @@ part is never spread over the other items."""
 
 from __future__ import annotations
 
-from eligo.rules._clinical_text import _consume_conditions
+from eligo.rules._clinical_text import _consume_conditions, headed_item
 
 
 def test_a_suspended_hyphen_takes_the_head() -> None:
@@ -39,3 +39,14 @@ def test_a_qualifier_in_the_shared_part_leaves_the_list_unread() -> None:
 def test_a_word_that_is_no_name_leaves_the_list_unread() -> None:
     # "Congenital cardiac disease or deformation" (NCT03860363)
     assert _consume_conditions("Congenital cardiac disease or deformation") is None
+
+
+def test_a_bare_word_takes_the_head_of_a_qualified_last_item() -> None:
+    # "Cardiac or active hepatic disease" (NCT03867201): "active" stays with the liver.
+    assert headed_item("Cardiac", "active hepatic disease") == "Cardiac disease"
+
+
+def test_no_head_is_lent_without_a_qualifier_or_to_a_name_or_a_qualified_word() -> None:
+    assert headed_item("Cardiac", "hepatic disease") is None  # the whole list reads with the shared head
+    assert headed_item("asthma", "active hepatic disease") is None  # a name of its own
+    assert headed_item("severe cardiac", "active hepatic disease") is None  # its own qualifier: left free

@@ -173,6 +173,26 @@ def _shared_head(text: str) -> str | None:
     return None
 
 
+
+def headed_item(item: str, last: str) -> str | None:
+    """ "Cardiac" before "active hepatic disease" (NCT03867201): a bare word of a list written with the head
+    the last item ends in, when a qualifier before that item's name is the last item's own (it is read with
+    that item alone); None unless the word then reads as one name and the last item's rest as names
+    (issue #12). Without such a qualifier `_shared_head` reads the list whole."""
+    if not re.fullmatch(r"[\w'-]+(?: [\w'-]+){0,2}", item) or _read_names(item) is not None:
+        return None
+    bare = last
+    while (match := _leading_qualifier().match(bare)) is not None and match.end() > 0:
+        bare = bare[match.end() :].lstrip(" ,")
+    words = bare.split()
+    if bare == last or len(words) < 2 or _read_names(bare) is None:
+        return None
+    for joiner, head in _heads(words):
+        written = f"{item.rstrip('-')}{joiner}{head}"
+        if len(_read_names(written) or ()) == 1:
+            return written
+    return None
+
 def _heads(words: list[str]) -> list[tuple[str, str]]:
     """The heads the items may share, longest first, each with the joiner that puts an item before it; last
     the end of a hyphened first word ("Second and third-degree heart block", NCT03925779, shares
