@@ -173,7 +173,6 @@ def _shared_head(text: str) -> str | None:
     return None
 
 
-
 def headed_item(item: str, last: str) -> str | None:
     """ "Cardiac" before "active hepatic disease" (NCT03867201): a bare word of a list written with the head
     the last item ends in, when a qualifier before that item's name is the last item's own (it is read with
@@ -192,6 +191,7 @@ def headed_item(item: str, last: str) -> str | None:
         if len(_read_names(written) or ()) == 1:
             return written
     return None
+
 
 def _heads(words: list[str]) -> list[tuple[str, str]]:
     """The heads the items may share, longest first, each with the joiner that puts an item before it; last
