@@ -115,7 +115,26 @@ def _consume_conditions(text: str) -> list[str] | None:
     names = _read_names(text)
     if names is None and (shared := _shared_head(text)) is not None:
         return _read_names(shared)
+    if names is None:
+        return _names_then_shared_head(text)
     return names
+
+
+_LIST_COMMA = re.compile(r"\s*,\s*")
+
+
+def _names_then_shared_head(text: str) -> list[str] | None:
+    """A list whose last items share one head after names of their own ("cardiovascular diseases, diabetes
+    mellitus, liver and kidney disease", NCT03925909): the names before a comma, then the shared head's
+    names; None unless both read whole (issue #12)."""
+    parts = _LIST_COMMA.split(text.strip(" .,;"))
+    for cut in range(1, len(parts)):
+        rest = _LIST_JOINER.sub("", ", ".join(parts[cut:]), count=1)
+        first = _read_names(", ".join(parts[:cut]))
+        if first is None or (shared := _shared_head(rest)) is None or (last := _read_names(shared)) is None:
+            continue
+        return [*first, *(name for name in last if name not in first)]
+    return None
 
 
 # "hepatic or renal impairment": items joined by "or", "and/or", "and", "/" or commas, the last holding the head.
@@ -146,12 +165,42 @@ def _shared_head(text: str) -> str | None:
     words = last.split()
     if not items or len(words) < 2 or any(not re.fullmatch(r"[\w'-]+(?: [\w'-]+){0,2}", item) for item in items):
         return None
-    for cut in range(1, len(words)):
-        head = " ".join(words[cut:])
-        written = [f"{item} {head}" for item in items]
+    for joiner, head in _heads(words):
+        # "liver- or renal disease" (NCT03928171): the hyphen only says the head is to come.
+        written = [f"{item.rstrip('-')}{joiner}{head}" for item in items]
         if all(len(_read_names(name) or ()) == 1 for name in written) and _read_names(last) is not None:
             return " or ".join([*written, last])
     return None
+
+
+def headed_item(item: str, last: str) -> str | None:
+    """ "Cardiac" before "active hepatic disease" (NCT03867201): a bare word of a list written with the head
+    the last item ends in, when a qualifier before that item's name is the last item's own (it is read with
+    that item alone); None unless the word then reads as one name and the last item's rest as names
+    (issue #12). Without such a qualifier `_shared_head` reads the list whole."""
+    if not re.fullmatch(r"[\w'-]+(?: [\w'-]+){0,2}", item) or _read_names(item) is not None:
+        return None
+    bare = last
+    while (match := _leading_qualifier().match(bare)) is not None and match.end() > 0:
+        bare = bare[match.end() :].lstrip(" ,")
+    words = bare.split()
+    if bare == last or len(words) < 2 or _read_names(bare) is None:
+        return None
+    for joiner, head in _heads(words):
+        written = f"{item.rstrip('-')}{joiner}{head}"
+        if len(_read_names(written) or ()) == 1:
+            return written
+    return None
+
+
+def _heads(words: list[str]) -> list[tuple[str, str]]:
+    """The heads the items may share, longest first, each with the joiner that puts an item before it; last
+    the end of a hyphened first word ("Second and third-degree heart block", NCT03925779, shares
+    "-degree heart block"), so a whole word of the last item is tried as the head before a part of one."""
+    heads = [(" ", " ".join(words[cut:])) for cut in range(1, len(words))]
+    if "-" in words[0].strip("-"):
+        heads.append(("-", " ".join([words[0].split("-", 1)[1], *words[1:]])))
+    return heads
 
 
 def _read_names(text: str) -> list[str] | None:

@@ -21,6 +21,7 @@ from eligo.rules._clinical_text import (
     _leading_qualifier,
     _strip_framing,
     _synonyms_pattern,
+    headed_item,
 )
 from eligo.rules._therapy import Exposure
 from eligo.rules.base import CriterionContext, RuleBase, Section
@@ -835,6 +836,8 @@ def _each_item(context: CriterionContext, body: str, window_words: str) -> Rule 
         items.append(item)
     if len(items) < 2 or not all(items) or rest.count("(") != rest.count(")"):
         return None
+    # "Cardiac or active hepatic disease": a bare word before the last item shares its head, not its qualifier.
+    items = [headed_item(item, items[-1]) or item for item in items[:-1]] + items[-1:]
     if not all(_any_name().search(item) for item in items):
         return None  # an item without a condition's name: none of the readings below can read it
     rules: list[ConditionRule] = []
