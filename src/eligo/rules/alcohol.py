@@ -63,6 +63,25 @@ def evaluate_alcohol(rule: AlcoholRule, profile: PatientProfile, on: date) -> Ou
     return (Outcome.met if holds[rule.comparator] else Outcome.not_met)(f"{said}; {needs}.")
 
 
+_DRINKING = frozenset({"alcohol_use", "heavy_drinking", "binge_drinking"})
+
+
+def alcohol_state(
+    name: str, profile: PatientProfile, within_months: float | None, ever: bool
+) -> tuple[bool | None, str, bool] | None:
+    """What the profile's average drinks a week say of the condition kind's drinking (`alcohol_use`, and
+    the heavy or binge drinking within it), in the shape of `eligo.rules.condition._condition_state`; None
+    when they do not say. An average of now tells nothing of a window or of ever, and some drinks a week
+    say nothing of how heavy (issue #12): only no drinks at all settles the narrower ones."""
+    weekly = profile.lifestyle.alcohol_drinks_per_week
+    if weekly is None or name not in _DRINKING or within_months is not None or ever:
+        return None
+    said = f"the profile says the child drinks {weekly:g} alcoholic drinks a week on average"
+    if weekly == 0:
+        return False, said, True
+    return (True, said, True) if name == "alcohol_use" else None
+
+
 KIND = RuleKind(
     AlcoholRule,
     general_wording,
@@ -71,4 +90,4 @@ KIND = RuleKind(
     (Step(extract_alcohol, _PATTERNS.trigger),),
 )
 
-__all__ = ["KIND", "AlcoholRule", "evaluate_alcohol", "extract_alcohol"]
+__all__ = ["KIND", "AlcoholRule", "alcohol_state", "evaluate_alcohol", "extract_alcohol"]

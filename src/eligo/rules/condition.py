@@ -24,6 +24,7 @@ from eligo.rules._clinical_text import (
     headed_item,
 )
 from eligo.rules._therapy import Exposure
+from eligo.rules.alcohol import alcohol_state
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.drugs import therapy_vocabulary
@@ -997,6 +998,9 @@ def _condition_state(
     from_smoking = smoking_state(name, profile, within_months, on or date.today(), ever)
     if from_smoking is not None:  # the profile's `lifestyle.smoking` answers "Smokers", "Non-smokers"
         return from_smoking
+    from_drinks = alcohol_state(name, profile, within_months, ever)
+    if from_drinks is not None:  # the profile's `lifestyle.alcohol_drinks_per_week` answers "Alcohol consumption"
+        return from_drinks
     from_record = _record_state(name, profile, within_months, on or date.today(), ever)
     if from_record is not None:
         return from_record

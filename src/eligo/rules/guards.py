@@ -195,6 +195,8 @@ _SENTENCE = re.compile(r"(?<=[.;])\s+|\s*;\s*")
 # A comma between digits ("100,000") separates nothing.
 _COMMA = re.compile(r"\s*(?:(?<!\d),|,(?!\d))\s*")
 _CLAUSE = re.compile(r"\s*;\s*|\s*(?:(?<!\d),|,(?!\d))\s*|\s+(?:and/or|or|and)\s+(?=[a-z])", re.IGNORECASE)
+# A numbered item that ends joining the next one with "or" ("... suicide attempt and/or 2) ...").
+_ITEM_JOINED_BY_OR = re.compile(r"(?:\band/or|\bor)[\s,]*$", re.IGNORECASE)
 
 
 def _content(text: str, own: Iterable[str] = ()) -> list[str]:
@@ -1004,9 +1006,13 @@ def says_something(text: str) -> bool:
 
 def alternatives(text: str) -> bool:
     """Whether a criterion's lead, before its first numbered item, says the items are alternatives
-    ("at least one of the following:"); an "either" inside an item is that item's own."""
-    first = _re(vocabulary().enumerator).search(text)
-    lead = text[: first.start()] if first is not None else text
+    ("at least one of the following:"), or an item ends by joining the next one with "or" ("1) intentional
+    self-injury and/or suicide attempt and/or 2) substance use disorder", NCT03861858, issue #12); an
+    "either" inside an item is that item's own."""
+    found = list(_re(vocabulary().enumerator).finditer(text))
+    lead = text[: found[0].start()] if found else text
+    if any(_ITEM_JOINED_BY_OR.search(text[: item.start()]) for item in found[1:]):
+        return True
     return _re(vocabulary().alternatives_lead).search(lead) is not None
 
 
