@@ -512,10 +512,34 @@ def _with_examples(context: CriterionContext, text: str) -> Rule | None:
     if named is None and head.qualifier is not None:
         # Examples under a qualified head: only their names are read (the head's qualifier is the rule's).
         named = _qualified_names(_strip_framing(items), written=items, whole_list=False)[1]
+        if named is None and (each := _each_example(items)) is not None:
+            named, narrowing = each
+            qualifier = ", ".join(dict.fromkeys([head.qualifier, *narrowing]))
+            head = head.model_copy(update={"qualifier": qualifier})
     if named is None:
         return None
     conditions = tuple(dict.fromkeys([*head.conditions, *named]))
     return head.model_copy(update={"conditions": conditions})
+
+
+def _each_example(items: str) -> tuple[list[str], list[str]] | None:
+    """ "uncontrolled diabetes mellitus, uncontrolled hypertension, nutritional deficiency or uncontrolled thyroid
+    disease" (NCT03860857, issue #12): examples that each carry their own narrowing word (one pass takes a repeated
+    word out of the first item only), read item by item: their names, and their narrowing words, which the rule
+    keeps beside the head's qualifier. Every item must be a condition by name, or none is read."""
+    names: list[str] = []
+    narrowing: list[str] = []
+    for item in _top_level_items(items):
+        stripped = _strip_framing(item)
+        found = _consume_conditions(stripped)
+        if found is None:
+            words, found = _qualified_names(stripped, written=item, whole_list=False)
+            if words is not None:
+                narrowing.append(_sentence_case(words))
+        if not found:
+            return None
+        names.extend(found)
+    return (names, narrowing) if names else None
 
 
 _CNS_DISEASE = re.compile(
@@ -783,6 +807,9 @@ def _allergy(text: str, exception: str | None) -> ConditionRule | None:
 # Where a list's items part: commas (with "or", "and/or" or "and" after them), "or", "and/or" or a slash alone.
 _ITEM_JOINER = re.compile(r"\s*,\s*(?:and/or\s+|or\s+|and\s+)?|\s+(?:and/or|or)\s+|\s*/\s*", re.IGNORECASE)
 _ITEMS_MAX_CHARS = 400
+# A cause said after a name ("due to drug withdrawal", "not induced by ..."): in a list, the items after it may be
+# more causes rather than conditions of their own (issue #12).
+_CAUSE_CLAUSE = re.compile(r"\b(?:due to|secondary to|(?:induced|caused|provoked) by|related to)\s", re.IGNORECASE)
 # A list item that is only a heart-failure class ("New York Heart Association (NYHA) Grade III-IV", "NYHA class
 # >= 3"); the abbreviation in brackets is gone by then (`_spelled_out`).
 _NYHA_ALONE = re.compile(
@@ -841,6 +868,8 @@ def _each_item(context: CriterionContext, body: str, window_words: str) -> Rule 
     items = [headed_item(item, items[-1]) or item for item in items[:-1]] + items[-1:]
     if not all(_any_name().search(item) for item in items):
         return None  # an item without a condition's name: none of the readings below can read it
+    if any(_CAUSE_CLAUSE.search(item) for item in items[:-1]):
+        return None  # "Seizures not induced by drug withdrawal or fever": the items after a cause may be causes too
     rules: list[ConditionRule] = []
     carried = False  # a word before an earlier item's name that might narrow the items after it too
     for item in items:
