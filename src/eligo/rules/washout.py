@@ -54,6 +54,7 @@ _PATTERNS = patterns()["washout.therapy"]
 _RADIOTHERAPY_EXCLUDED = _PATTERNS.regex("radiotherapy_excluded")
 _NON_MYELOABLATIVE = _PATTERNS.regex("non_myeloablative")
 _MYELOABLATIVE = _PATTERNS.regex("myeloablative")
+_CONDITIONING = _PATTERNS.regex("conditioning")
 _CONCOMITANT = _PATTERNS.regex("concomitant")
 _CONCOMITANTLY = _PATTERNS.regex("concomitantly")
 _NEGATIVE = _PATTERNS.regex("negative")
@@ -312,13 +313,20 @@ def _exposure(text: str) -> Exposure | None:
     examples = tuple(dict.fromkeys(e for p in named for e in p.examples)) if len(named) == 1 else ()
     if transplant == "autologous" and _myeloablative(text):
         labels = ["autologous stem cell infusion after high-dose (myeloablative) therapy"]
+    if transplant == "autologous" and _CONDITIONING.search(text):
+        # "high-dose chemotherapy with autologous stem cell rescue" is the transplant with its conditioning: the
+        # chemotherapy is no exposure of its own, which the any-of would make it (cancer, issue #12).
+        classes = tuple(c for c in classes if c != "chemotherapy")
+        labels = ["autologous stem cell infusion after high-dose (myeloablative) therapy"]
     values: dict[str, Any] = {
         "therapy_classes": classes,
         "agents": agents,
         "excluded_agents": excluded,
         "radiation_fields": fields,
         "transplant": transplant,
-        "myeloablative": _myeloablative(text) if transplant == "autologous" else None,
+        "myeloablative": (_myeloablative(text) or bool(_CONDITIONING.search(text)) or None)
+        if transplant == "autologous"
+        else None,
         "live_vaccine": live,
         "label": _join(labels),
         "examples": examples,
