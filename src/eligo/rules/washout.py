@@ -185,6 +185,8 @@ _HALF_LIVES = _PATTERNS.gated("half_lives")
 _EXCEPT = _PATTERNS.regex("except")
 _CURRENT = _PATTERNS.gated("current")
 _ALLOGENEIC = _PATTERNS.gated("allogeneic")
+_ALLOGENEIC_RULED_OUT = _PATTERNS.regex("allogeneic_ruled_out")
+_NOT_ELIGIBLE = _PATTERNS.regex("not_eligible")
 _PERMITTED = _PATTERNS.gated("permitted")
 _NO_PROGRESSION_ON = _PATTERNS.gated("no_progression_on")
 _RECEIVED = _PATTERNS.gated("received")
@@ -605,7 +607,10 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         exposure = _exposure(sentence)
         if exposure is None:
             return None
-        condition = "not_received" if ctx.section == "inclusion" else "received"
+        ruled_out = bool(_ALLOGENEIC_RULED_OUT.search(sentence))
+        if ctx.section == "exclusion" and ruled_out and not re.search(r"\bnot eligible\b", sentence, re.IGNORECASE):
+            return None  # "must not have had ..." listed as an exclusion: which way it is meant is not clear
+        condition = "not_received" if ctx.section == "inclusion" and ruled_out else "received"
         return PriorTherapyRule(
             exposure=exposure.model_copy(update={"transplant": "allogeneic", "myeloablative": None}),
             condition=condition,
@@ -661,7 +666,7 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
                 "caveat": _STEROID_CAVEAT,
             }
         )
-    negative = _NEGATIVE.search(sentence)
+    negative = _NEGATIVE.search(sentence) or (ctx.section == "inclusion" and _NOT_ELIGIBLE.search(sentence))
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
 
