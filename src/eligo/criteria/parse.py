@@ -373,7 +373,8 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
 # (an anti-cancer biologic only in a cancer trial; adalimumab and the like elsewhere), and the course of
 # "disease" after a subject ("Patients must have refractory disease": the cancer's, in a cancer trial).
 _LINES_WORDS = re.compile(
-    r"\b(?:lines?|regimens?|biolog\w*|(?:recurrent|relapsed|refractory|progressive|persistent) disease)\b", re.IGNORECASE
+    r"\b(?:lines?|regimens?|biolog\w*|(?:recurrent|relapsed|refractory|progressive|persistent) disease)\b",
+    re.IGNORECASE,
 )
 
 
