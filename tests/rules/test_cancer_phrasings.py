@@ -140,3 +140,12 @@ def test_prior_therapy_is_allowed_is_an_allowance() -> None:
 def test_second_malignant_neoplasm_is_another_cancer() -> None:
     rule = _rule("History of a second malignant neoplasm", section="exclusion")
     assert rule.conditions == ("prior_malignancy",) and rule.ever is True
+
+
+def test_one_cancer_as_a_condition_is_left_to_the_diagnosis_in_its_own_family() -> None:
+    text = "History of prostate cancer."  # NCT00056407's exclusion
+    context = CriterionContext(text=text, section="exclusion", cancer_trial=True, trial_diagnoses=("prostate_cancer",))
+    found = extract(context).rule
+    assert found is None or found.kind == "diagnosis"
+    other = CriterionContext(text=text, section="exclusion", cancer_trial=True, trial_diagnoses=("neuroblastoma",))
+    assert extract(other).rule.conditions == ("prostate_cancer",)  # type: ignore[union-attr]
