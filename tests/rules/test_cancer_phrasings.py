@@ -149,3 +149,11 @@ def test_one_cancer_as_a_condition_is_left_to_the_diagnosis_in_its_own_family() 
     assert found is None or found.kind == "diagnosis"
     other = CriterionContext(text=text, section="exclusion", cancer_trial=True, trial_diagnoses=("neuroblastoma",))
     assert extract(other).rule.conditions == ("prostate_cancer",)  # type: ignore[union-attr]
+
+
+def test_not_eligible_or_not_allowed_in_an_inclusion_rules_the_therapy_out() -> None:
+    assert _rule("Prior treatment with anti-PD-1 is not allowed").condition == "not_received"
+    assert _rule("Prior treatment with anti-PD-1 is not allowed", section="exclusion").condition == "received"
+    text = "Patients who have received myelosuppressive chemotherapy within 3 weeks are not eligible"
+    assert _rule(text).mode == "elapsed" and _rule(text).min_days == 21
+    assert _rule(text, section="exclusion").mode == "within"

@@ -546,6 +546,10 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
         mode = "within"
     else:
         return None
+    if mode == "within" and not off_treatment and ctx.section == "inclusion" and _NOT_ELIGIBLE.search(sentence):
+        # "Patients who have received myelosuppressive chemotherapy within 3 weeks are not eligible" listed among the
+        # inclusions: the time since it must have passed, not the therapy in the window (cancer, issue #12).
+        mode = "elapsed"
     exposure = _exposure(_target_text(sentence))
     if off_treatment:
         exposure = Exposure(therapy_classes=("systemic_anticancer_therapy",), label="anti-cancer treatment")
