@@ -370,8 +370,12 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
 
 
 # Inclusions read differently in a cancer trial: a count of lines or regimens, and "biologic" therapy
-# (an anti-cancer biologic only in a cancer trial; adalimumab and the like elsewhere).
-_LINES_WORDS = re.compile(r"\b(?:lines?|regimens?|biolog\w*)\b", re.IGNORECASE)
+# (an anti-cancer biologic only in a cancer trial; adalimumab and the like elsewhere), and the course of
+# "disease" after a subject ("Patients must have refractory disease": the cancer's, in a cancer trial).
+_LINES_WORDS = re.compile(
+    r"\b(?:lines?|regimens?|biolog\w*|(?:recurrent|relapsed|refractory|progressive|persistent) disease)\b",
+    re.IGNORECASE,
+)
 
 
 def _may_count_lines(node: CriteriaNode) -> bool:

@@ -27,6 +27,7 @@ from eligo.rules._therapy import Exposure
 from eligo.rules.alcohol import alcohol_state
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.diagnosis import same_family
 from eligo.rules.drugs import therapy_vocabulary
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import literal_alternation, patterns
@@ -738,6 +739,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         return _each_item(context, body, window_words) or _allergy(text, exception)
     if names_found is None:
         return _allergy(text, exception)
+    if _one_cancer_left_alone(names_found, context):
+        return None  # "History of breast cancer" in a breast-cancer trial: the diagnosis kind's, not another cancer
     if "malignancy" in names_found and (
         _ANOTHER_CANCER.search(body) or (context.cancer_trial and context.section == "exclusion" and present)
     ):
@@ -794,6 +797,21 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         ever=True if ever else None,
         **window,
     )
+
+
+def _one_cancer_left_alone(names: list[str], context: CriterionContext) -> bool:
+    """Whether a cancer named as a condition ("prostate cancer") is left to the family or the diagnosis kind
+    (cancer, issue #12): in an inclusion ("No lung cancer within the past 2 years" in NCT00023673, a lung-cancer
+    trial whose own diagnosis is not read, means an earlier one), or of the family of a cancer the trial treats,
+    which the diagnosis kind reads against the child's own diagnosis."""
+    vocab = clinical_vocab()
+    cancers = [name for name in names if name in vocab.diagnoses]
+    if not cancers:
+        return False
+    if {"malignancy", "prior_malignancy"} & set(names):
+        return True  # "Breast cancer or other malignancies" (NCT03459976): other than which, the trial's own?
+    trial = context.trial_diagnoses
+    return context.section != "exclusion" or any(same_family(name, trial) for name in cancers if trial)
 
 
 def _allergy(text: str, exception: str | None) -> ConditionRule | None:

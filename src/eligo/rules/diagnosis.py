@@ -132,7 +132,7 @@ def extract_diagnosis(context: CriterionContext) -> Rule | None:
     if reading is None:
         return None
     own = context.trial_diagnoses
-    if context.section == "exclusion" and not all(_same_family(name, own) for name in reading.rule.diagnoses):
+    if context.section == "exclusion" and not all(same_family(name, own) for name in reading.rule.diagnoses):
         # The rule compares the child's main diagnosis. An excluded cancer of the trial's own family
         # ("Gall bladder cancer" in a bile-duct cancer trial) is about that; any other is a second cancer
         # ("myelodysplastic syndrome/acute myeloid leukaemia" in a lung-cancer trial), which the comparison
@@ -145,7 +145,8 @@ def extract_diagnosis(context: CriterionContext) -> Rule | None:
 _BROAD = frozenset({"solid_tumor", "hematologic_malignancy"})
 
 
-def _same_family(name: str, trial: tuple[str, ...]) -> bool:
+def same_family(name: str, trial: tuple[str, ...]) -> bool:
+    """Whether diagnosis `name` is of the family of one of the trial's own diagnoses (a broad umbrella aside)."""
     vocab = clinical_vocab()
     parents = [p for p in vocab.diagnoses if p not in _BROAD and vocab.diagnosis_covers(p, name)]
     return any(

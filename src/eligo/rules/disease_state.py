@@ -87,6 +87,8 @@ def extract_disease_state(context: CriterionContext) -> Rule | None:
         rest = (simple.group("rest") or "").strip(" -")
         if rest and not _WHEN.match(rest):
             return None
+        if simple.group("lead") and (not context.cancer_trial or simple.group("rest") is None):
+            return None  # "Patients with progressive disease" outside a cancer trial may be any disease's course
         return DiseaseStateRule(states=tuple(_states_in(simple.group("states"))), definition=rest or None)
     failure = _FAILURE_TO_RESPOND.match(text)
     if failure is not None:

@@ -24,6 +24,7 @@ _PATTERNS = patterns()["toxicity_grade"]
 _ORGAN_DYSFUNCTION = _PATTERNS.regex("nct03363373_organ_dysfunction")
 _RESOLVED_TO_GRADE = _PATTERNS.regex("nct04751383_resolved_to_grade")
 _FULLY_RECOVERED = _PATTERNS.regex("fully_recovered")
+_PDQ_RECOVERED = _PATTERNS.regex("pdq_recovered")
 _NAMED_GRADE = _PATTERNS.regex("named_grade")
 _GRADE_AFTER = _PATTERNS.regex("grade_after")
 # (pattern, the section it is written for): recovered in an inclusion, not recovered in an exclusion.
@@ -104,7 +105,7 @@ def extract_toxicity(context: CriterionContext) -> Rule | None:
     resolved = _RESOLVED_TO_GRADE.search(text)
     if resolved is not None:
         return ToxicityGradeRule(comparator="<=", grade=int(resolved.group(1)), or_stabilized=bool(resolved.group(2)))
-    if _FULLY_RECOVERED.match(text):
+    if _FULLY_RECOVERED.match(text) or _PDQ_RECOVERED.match(text):
         return ToxicityGradeRule(comparator="<=", grade=1, fully_recovered=True)
     recovery = _recovery(context)
     if recovery is not None:

@@ -54,6 +54,7 @@ _PATTERNS = patterns()["washout.therapy"]
 _RADIOTHERAPY_EXCLUDED = _PATTERNS.regex("radiotherapy_excluded")
 _NON_MYELOABLATIVE = _PATTERNS.regex("non_myeloablative")
 _MYELOABLATIVE = _PATTERNS.regex("myeloablative")
+_CONDITIONING = _PATTERNS.regex("conditioning")
 _CONCOMITANT = _PATTERNS.regex("concomitant")
 _CONCOMITANTLY = _PATTERNS.regex("concomitantly")
 _NEGATIVE = _PATTERNS.regex("negative")
@@ -184,6 +185,8 @@ _HALF_LIVES = _PATTERNS.gated("half_lives")
 _EXCEPT = _PATTERNS.regex("except")
 _CURRENT = _PATTERNS.gated("current")
 _ALLOGENEIC = _PATTERNS.gated("allogeneic")
+_ALLOGENEIC_RULED_OUT = _PATTERNS.regex("allogeneic_ruled_out")
+_NOT_ELIGIBLE = _PATTERNS.regex("not_eligible")
 _PERMITTED = _PATTERNS.gated("permitted")
 _NO_PROGRESSION_ON = _PATTERNS.gated("no_progression_on")
 _RECEIVED = _PATTERNS.gated("received")
@@ -339,13 +342,20 @@ def _exposure(text: str) -> Exposure | None:
     examples = tuple(dict.fromkeys(e for p in named for e in p.examples)) if len(named) == 1 else ()
     if transplant == "autologous" and _myeloablative(text):
         labels = ["autologous stem cell infusion after high-dose (myeloablative) therapy"]
+    if transplant == "autologous" and _CONDITIONING.search(text):
+        # "high-dose chemotherapy with autologous stem cell rescue" is the transplant with its conditioning: the
+        # chemotherapy is no exposure of its own, which the any-of would make it (cancer, issue #12).
+        classes = tuple(c for c in classes if c != "chemotherapy")
+        labels = ["autologous stem cell infusion after high-dose (myeloablative) therapy"]
     values: dict[str, Any] = {
         "therapy_classes": classes,
         "agents": agents,
         "excluded_agents": excluded,
         "radiation_fields": fields,
         "transplant": transplant,
-        "myeloablative": _myeloablative(text) if transplant == "autologous" else None,
+        "myeloablative": (_myeloablative(text) or bool(_CONDITIONING.search(text)) or None)
+        if transplant == "autologous"
+        else None,
         "live_vaccine": live,
         "label": _join(labels),
         "examples": examples,
@@ -563,6 +573,10 @@ def _washout(sentence: str, ctx: CriterionContext) -> WashoutRule | None:
         mode = "within"
     else:
         return None
+    if mode == "within" and not off_treatment and ctx.section == "inclusion" and _NOT_ELIGIBLE.search(sentence):
+        # "Patients who have received myelosuppressive chemotherapy within 3 weeks are not eligible" listed among the
+        # inclusions: the time since it must have passed, not the therapy in the window (cancer, issue #12).
+        mode = "elapsed"
     exposure = _exposure(_target_text(sentence))
     if off_treatment:
         exposure = Exposure(therapy_classes=("systemic_anticancer_therapy",), label="anti-cancer treatment")
@@ -624,7 +638,10 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
         exposure = _exposure(sentence)
         if exposure is None:
             return None
-        condition = "not_received" if ctx.section == "inclusion" else "received"
+        ruled_out = bool(_ALLOGENEIC_RULED_OUT.search(sentence))
+        if ctx.section == "exclusion" and ruled_out and not re.search(r"\bnot eligible\b", sentence, re.IGNORECASE):
+            return None  # "must not have had ..." listed as an exclusion: which way it is meant is not clear
+        condition = "not_received" if ctx.section == "inclusion" and ruled_out else "received"
         return PriorTherapyRule(
             exposure=exposure.model_copy(update={"transplant": "allogeneic", "myeloablative": None}),
             condition=condition,
@@ -682,7 +699,7 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
                 "caveat": _STEROID_CAVEAT,
             }
         )
-    negative = _NEGATIVE.search(sentence)
+    negative = _NEGATIVE.search(sentence) or (ctx.section == "inclusion" and _NOT_ELIGIBLE.search(sentence))
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
 
