@@ -22,6 +22,39 @@ def test_shipped_yaml_reads_the_same_with_the_fast_loader() -> None:
         assert load_yaml(text) == yaml.safe_load(text), path.name
 
 
+def _duplicate_keys(node: yaml.Node, where: str) -> list[str]:
+    """Keys a mapping in `node` (at any depth) gives twice: YAML keeps the last silently."""
+    found: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                found.append(f"{where}:{key.start_mark.line + 1}: {name}")
+            seen.add(name)
+            found += _duplicate_keys(value, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found += _duplicate_keys(item, where)
+    return found
+
+
+def test_shipped_yaml_names_no_key_twice() -> None:
+    # Two rounds of vocabulary work once both added "ureteral_stent" to one file: the second entry silently
+    # replaced the first, and with it the narrower term it held.
+    duplicates: list[str] = []
+    for path in sorted(SRC.rglob("*.yaml")):
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        if root is not None:
+            duplicates += _duplicate_keys(root, path.relative_to(SRC).as_posix())
+    assert duplicates == []
+
+
+def test_a_repeated_key_is_found() -> None:
+    root = yaml.compose("a:\n  b: 1\n  b: 2\n", Loader=yaml.SafeLoader)
+    assert root is not None and _duplicate_keys(root, "x") == ["x:3: b"]
+
+
 def test_the_fast_loader_is_still_safe() -> None:
     hostile = "!!python/object/apply:os.system ['echo pwned']"
     try:
