@@ -290,6 +290,7 @@ _VITAL_RANGE = _VITALS.regex("range")
 _VITAL_PRESSURE = _VITALS.regex("pressure")
 _VITAL_BY_SEX = _VITALS.regex("by_sex")
 _VITAL_VALUE_FIRST = _VITALS.regex("value_first")
+_VITAL_VALUE_RANGE = _VITALS.regex("value_range")
 _SECOND_VITAL = _VITALS.regex("second_vital")
 _FAHRENHEIT = re.compile(r"°\s*f|℉|degrees?\s*(?:f|fahrenheit)|f", re.I)
 _CELSIUS = re.compile(r"°\s*c|℃|degrees?\s*(?:c|celsius|centigrade)|c", re.I)
@@ -391,6 +392,9 @@ def _read_vital(context: CriterionContext, text: str) -> Rule | None:
     match = _VITAL_RANGE.match(text)
     if match is not None:
         return _range(match, _vital_bound)
+    match = _VITAL_VALUE_RANGE.match(text)
+    if match is not None:
+        return _value_range(match)
     match = _VITAL_VALUE_FIRST.match(text)
     if match is None:
         return None
@@ -399,6 +403,17 @@ def _read_vital(context: CriterionContext, text: str) -> Rule | None:
         return None
     first, second = bounds
     return first if second is None else _two(first, second, match["join"] and match["join"].lower())
+
+
+def _value_range(match: re.Match[str]) -> Rule | None:
+    """ "145 mmHg ≤ msSBP ≤ 190 mmHg": the measure between two limits, each bound as written (≤ or <),
+    the unit written once serving both; None unless the lower limit is below the upper."""
+    unit = match["u2"] or match["u1"]
+    low = _vital_bound(match["m1"], "≥" if match["c1"] == "≤" else ">", match["lo"], match["u1"] or unit)
+    high = _vital_bound(match["m1"], match["c2"], match["hi"], unit)
+    if low is None or high is None or low.value >= high.value:
+        return None
+    return AllOf(rules=(low, high))
 
 
 def _sex_of(word: str) -> Literal["female", "male"]:
@@ -454,6 +469,24 @@ def extract_defined_condition(context: CriterionContext) -> Rule | None:
     the measurement that defines it, when every bound is on its measures and points its way (issue #12)."""
     text = context.normalized.strip().rstrip(".;,*").strip()
     text = re.sub(r"^\d{1,2}\.\s+", "", text)
+    whole = _one_defined(context, text)
+    if whole is not None:
+        return whole
+    # "Resting hypotension (systolic < 90 mmHg) or hypertension (resting blood pressure >170/110)"
+    # (NCT03860350): two conditions, each defined in its brackets, either one.
+    for split in _EITHER_DEFINED.finditer(text):
+        first = _one_defined(context, text[: split.start() + 1])
+        second = _one_defined(context, text[split.end() :]) if first is not None else None
+        if first is not None and second is not None:
+            return AnyOf(rules=(first, second))
+    return None
+
+
+_EITHER_DEFINED = re.compile(r"\)\s*,?\s*(?:or|and/or)\s+", re.I)
+
+
+def _one_defined(context: CriterionContext, text: str) -> Rule | None:
+    """The one condition of `text` read as the measurement that defines it (see `extract_defined_condition`)."""
     for pattern, measures, above in _defined_by():
         match = pattern.match(text)
         if match is None:
