@@ -787,6 +787,12 @@ def _range_rule(text: str) -> Rule | None:
     second_unit = _unit_after(test, rest)
     if second_unit is not None:
         rest = rest[second_unit[1] :]
+    recency = _RECENCY.match(rest.lstrip())
+    max_age_days = _days(*recency.groups()) if recency else None
+    if recency is not None:
+        # "Hemoglobin A1C: 5.7 - 6.4 within the 3 months prior to enrollment" (NCT03865342): how recent the
+        # result must be, as a single limit's window is read.
+        rest = rest.lstrip()[recency.end() :]
     if not _RANGE_TAIL.fullmatch(rest):
         return None
     unit, assumed = (second_unit or first_unit or (None, 0))[0], False
@@ -809,8 +815,12 @@ def _range_rule(text: str) -> Rule | None:
         return None
     return AllOf(
         rules=(
-            LabThresholdRule(test=test, comparator=">=", value=low, unit=unit, unit_assumed=assumed),
-            LabThresholdRule(test=test, comparator="<=", value=high, unit=unit, unit_assumed=assumed),
+            LabThresholdRule(
+                test=test, comparator=">=", value=low, unit=unit, unit_assumed=assumed, max_age_days=max_age_days
+            ),
+            LabThresholdRule(
+                test=test, comparator="<=", value=high, unit=unit, unit_assumed=assumed, max_age_days=max_age_days
+            ),
         )
     )
 
