@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._general import general_vocab, general_wording
@@ -45,6 +45,7 @@ MeasureName = Literal[
     "respiratory_rate",
     "fev1",
     "dlco",
+    "birth_weight",
 ]
 
 _FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
@@ -69,6 +70,7 @@ _FIELD: dict[str, str] = {
     "respiratory_rate": "respiratory_rate_per_min",
     "fev1": "fev1_percent_predicted",
     "dlco": "dlco_percent_predicted",
+    "birth_weight": "birth_weight_g",
 }
 # "equal or greater than" is left as "equal or >" by the comparator words; so is "> or equal to".
 _EQUAL_OR = ((re.compile(r"\bequal (?:to )?or\s*([<>])"), r"\1="), (re.compile(r"([<>])\s*or equal(?: to)?\b"), r"\1="))
@@ -86,7 +88,13 @@ class ObservationRule(RuleBase):
     kind: Literal["observation"] = "observation"
     measure: MeasureName
     comparator: Comparator
-    value: float = Field(gt=0, le=1000)
+    value: float = Field(gt=0, le=7000)  # a weight at birth in grams; every other measure at most 1000
+
+    @model_validator(mode="after")
+    def _plausible(self) -> ObservationRule:
+        if self.measure != "birth_weight" and self.value > 1000:
+            raise ValueError(f"{self.value:g} is no limit on {self.measure}")
+        return self
 
     def bound_text(self) -> str:
         unit = general_vocab().measures[self.measure].unit
@@ -199,6 +207,7 @@ _NON_OBESE = _BODY.regex("non_obese")
 _SECOND_MEASURE = _BODY.regex("second_measure")
 _KG_PER_LB = 0.45359237
 _BRACKET = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+_GRAMS = re.compile(r"g|grams?|gr", re.I)
 
 
 def _body_bound(written: str, symbol: str, value: str, unit: str | None) -> ObservationRule | None:
@@ -208,9 +217,13 @@ def _body_bound(written: str, symbol: str, value: str, unit: str | None) -> Obse
         return None
     unit = (unit or "").lower()
     number = _number(value)
+    if name == "birth_weight":
+        if _GRAMS.fullmatch(unit):
+            return ObservationRule(measure=name, comparator=_FROM_SYMBOL[symbol], value=number)
+        return None  # a weight at birth is read in grams; a bare number or another unit is not
     if name == "weight":
-        if not unit or unit.startswith(("cm", "cent")) or "/" in unit or "per" in unit or unit.endswith("-2"):
-            return None  # a weight needs its unit (a bare number could be pounds or kilograms)
+        if not unit or unit.startswith(("cm", "cent", "g")) or "/" in unit or "per" in unit or unit.endswith("-2"):
+            return None  # a weight needs its unit (a bare number could be pounds or kilograms); grams are not read
         if _POUNDS.match(unit):
             number = round(number * _KG_PER_LB, 1)
     elif name == "height":
@@ -546,7 +559,10 @@ KIND = RuleKind(
     evaluate_observation,
     (
         Step(extract_observation, patterns()["observation"].trigger),
-        Step(extract_body_size, Trigger(("bmi", "mass", "weight", "weigh", "weighs", "weighing", "height"))),
+        Step(
+            extract_body_size,
+            Trigger(("bmi", "mass", "weight", "weigh", "weighs", "weighing", "height", "birthweight")),
+        ),
         Step(extract_defined_condition, Trigger(_DEFINED_WORDS)),
         Step(
             extract_vital_sign,
