@@ -23,7 +23,8 @@ detail rows. Within a criterion we compare two multisets of tuples:
   rule holds it; a scale of classes (NYHA, Child-Pugh, GMFCS) is not counted: the annotators write its
   values as labels, "III or IV", which the gold side does not read as numbers); for the same reason
   the other observation kinds: OrganFunctionRule `percent` (LVEF), and LifeExpectancyRule `amount` in
-  the unit written (the annotators' Value is "6" of "6 months").
+  the unit written (the annotators' Value is "6" of "6 months"), and GestationRule `min_weeks` / `max_weeks`
+  (the annotators' Value is "32" of "< 32 weeks").
   Performance scores are not counted: "ECOG < 3" is held as at most 2, and "0 or 1" has no
   numeric gold; every
   time window of a rule (WashoutRule min_days / min_hours / min_months / longer_for, and
@@ -57,6 +58,7 @@ from eligo.criteria.stats import leaf_criteria
 from eligo.rules.age import AgeRule
 from eligo.rules.clinical_score import ClinicalScoreRule
 from eligo.rules.composite import AllOf, AnyOf
+from eligo.rules.gestation import GestationRule
 from eligo.rules.lab_threshold import LabThresholdRule
 from eligo.rules.life_expectancy import LifeExpectancyRule
 from eligo.rules.observation import ObservationRule
@@ -206,6 +208,11 @@ def extracted_tuples(rule: Rule) -> Iterator[Gold]:
             yield ("lab", part.comparator[0], round(part.percent, 3))
         elif isinstance(part, LifeExpectancyRule):
             yield ("lab", part.comparator[0], float(part.amount))
+        elif isinstance(part, GestationRule):
+            if part.min_weeks is not None:
+                yield ("lab", ">", float(part.min_weeks))
+            if part.max_weeks is not None:
+                yield ("lab", "<", float(part.max_weeks))
         if isinstance(part, WashoutRule):
             days = part.min_days or ((part.min_hours or 0) / 24) or (part.min_months or 0) * 30
             yield ("window", "", round(float(days), 1))

@@ -3,8 +3,9 @@ the whole extraction chain (in registry order) reads a case's criterion as it sa
 
 A case: `id`, `source` (the NCT id it is copied from), `section`, `text`, optional `parent` (the text of the item
 above), optional `cancer_trial` (the trial's inclusions name a cancer), `newborn_participants` (they speak of
-births), `expected` (rule JSON, or null: no rule, on purpose) and, for a rule that covers part of its criterion,
-`partial: true` and/or `unparsed` (the parts left to the family, in order).
+births), `pregnant_participants` (they speak of pregnancy), `expected` (rule JSON, or null: no rule, on
+purpose) and, for a rule that covers part of its criterion, `partial: true` and/or `unparsed` (the parts left
+to the family, in order).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def extracted(case: dict[str, Any]) -> Extraction:
             parent_text=case.get("parent"),
             cancer_trial=case.get("cancer_trial", False),
             newborn_participants=case.get("newborn_participants", False),
+            pregnant_participants=case.get("pregnant_participants", False),
         )
     )
 

@@ -220,6 +220,7 @@ def general_model(draw: st.DrawFn) -> dict[str, Any]:
         "bsa_m2": draw(st.none() | _finite(0.1, 3)),
         "bmi": draw(st.none() | _finite(8, 60)),
         "asa_class": draw(st.none() | st.integers(1, 6)),
+        "birth_weight_g": draw(st.none() | _finite(300, 5000)),
         "date": draw(st.none() | dates),
     }
     smoking = draw(st.sampled_from([None, "never", "former", "current"]))

@@ -202,6 +202,7 @@ class _TrialFacts:
     cancer_trial: bool = False
     trial_diagnoses: tuple[str, ...] = ()
     newborn_participants: bool = False
+    pregnant_participants: bool = False
 
 
 _NO_FACTS = _TrialFacts()
@@ -224,6 +225,7 @@ def _parse_node(
         cancer_trial=facts.cancer_trial,
         trial_diagnoses=facts.trial_diagnoses,
         newborn_participants=facts.newborn_participants,
+        pregnant_participants=facts.pregnant_participants,
     )
     if node.group_op is None:
         children = tuple(_detail(child) for child in node.children)
@@ -365,7 +367,21 @@ def parse_criteria(text: str, *, prefilter: bool = True) -> tuple[ParsedCriterio
         cancer_trial=cancer_trial,
         trial_diagnoses=tuple(dict.fromkeys(name for node in inclusion for name in _required_diagnoses(node))),
         newborn_participants=any(_about_newborns(node) for node in tree.inclusion),
+        pregnant_participants=any(_about_pregnancy(node) for node in tree.inclusion),
     )
+    if facts.newborn_participants != facts.pregnant_participants and any(_names_gestation(n) for n in tree.inclusion):
+        # Read again knowing whose a bare gestational age is: the inclusions that name one (issue #12).
+        again = _TrialFacts(
+            cancer_trial=cancer_trial,
+            newborn_participants=facts.newborn_participants,
+            pregnant_participants=facts.pregnant_participants,
+        )
+        inclusion = _siblings(
+            tuple(
+                _parse_node(raw, None, prefilter, again) if _names_gestation(raw) else parsed
+                for raw, parsed in zip(tree.inclusion, inclusion, strict=True)
+            )
+        )
     return inclusion + _siblings(tuple(_parse_node(node, None, prefilter, facts) for node in tree.exclusion))
 
 
@@ -405,12 +421,34 @@ def _required_diagnoses(node: ParsedCriterion) -> Iterator[str]:
             yield from _required_diagnoses(child)
 
 
-_NEWBORN_WORDS = re.compile(r"\b(?:births?|born|newborns?|neonates?|neonatal|infants?)\b", re.IGNORECASE)
+# "Birthweight <1500 g" (NCT03860428) speaks of newborns too.
+_NEWBORN_WORDS = re.compile(
+    r"\b(?:births?|born|newborns?|neonates?|neonatal|infants?|birth ?weights?)\b", re.IGNORECASE
+)
 
 
 def _about_newborns(node: CriteriaNode) -> bool:
     """Whether an inclusion (or one under it) speaks of births or newborns ("All birth between 24 + 0 weeks")."""
     return bool(_NEWBORN_WORDS.search(node.text or "")) or any(_about_newborns(child) for child in node.children)
+
+
+# "Nulliparous singleton pregnancy" (NCT03925922), "singleton parturient" (NCT03864692), "primipara and
+# their spouses" with "routine prenatal visits" (NCT03863444: there "plan to have the birth" names a birth
+# too, and a bare gestational age is left to the family).
+_PREGNANCY_WORDS = re.compile(
+    r"\b(?:pregnan\w*|parturients?|gravid\w*|primigravid\w*|(?:primi|nulli|multi)par\w*|prenatal|antenatal)\b",
+    re.IGNORECASE,
+)
+_GESTATION_WORD = re.compile(r"\bgestation", re.IGNORECASE)
+
+
+def _about_pregnancy(node: CriteriaNode) -> bool:
+    """Whether an inclusion (or one under it) speaks of a pregnancy or a woman in labour."""
+    return bool(_PREGNANCY_WORDS.search(node.text or "")) or any(_about_pregnancy(child) for child in node.children)
+
+
+def _names_gestation(node: CriteriaNode) -> bool:
+    return bool(_GESTATION_WORD.search(node.text or "")) or any(_names_gestation(child) for child in node.children)
 
 
 def _is_diagnosis(rule: Rule) -> bool:

@@ -108,6 +108,7 @@ CONTRAINDICATION_FLAGS = ("mri", "general_anaesthesia", "regional_anaesthesia")
 OBSERVATION_NUMBERS = (
     "qtc_ms", "systolic_bp_mmhg", "diastolic_bp_mmhg", "heart_rate_bpm", "weight_kg", "height_cm", "bsa_m2", "bmi",
     "spo2_percent", "temperature_c", "respiratory_rate_per_min", "fev1_percent_predicted", "dlco_percent_predicted",
+    "birth_weight_g",
 )  # fmt: skip
 
 # Top-level scalars: form name → (JSON path, kind).

@@ -265,6 +265,8 @@ class Observations(Fact):
     bmi: float | None = Field(default=None, gt=0, le=150)
     # ASA physical status (American Society of Anesthesiologists): 1 = healthy ... 6 = brain-dead donor.
     asa_class: int | None = Field(default=None, ge=1, le=6)
+    # The child's weight at birth in grams (issue #12), for newborn trials' "Birthweight <1500 g" (NCT03860428).
+    birth_weight_g: float | None = Field(default=None, ge=200, le=7000)
     date: dt.date | None = None
 
     def body_mass_index(self) -> float | None:

@@ -133,6 +133,9 @@ class CriterionContext(BaseModel):
     # Whether the trial's inclusion criteria speak of births or newborns: there an exclusion's "multiple
     # pregnancy" is the pregnancy the child was born of, not the participant's own (issue #12).
     newborn_participants: bool = False
+    # Whether the trial's inclusion criteria speak of pregnancy or women in labour: with `newborn_participants`,
+    # whose a bare "Gestational age < 36 weeks" is (issue #12).
+    pregnant_participants: bool = False
 
     @cached_property
     def normalized(self) -> str:

@@ -17,6 +17,7 @@ from eligo.rules._general import general_wording
 from eligo.rules.base import CriterionContext, RuleBase, Section
 from eligo.rules.kind import RuleKind, Step
 from eligo.rules.patterns import patterns, short_matches
+from eligo.rules.prefilter import Trigger
 from eligo.rules.verdicts import Outcome
 
 _PATTERNS = patterns()["gestation"]
@@ -76,6 +77,31 @@ def extract_gestation(context: CriterionContext) -> GestationRule | None:
     return None
 
 
+_BARE = patterns()["gestation.bare"]
+_BARE_RANGE = _BARE.regex("range")
+_BARE_BOUND = _BARE.regex("bound")
+
+
+def extract_bare_gestation(context: CriterionContext) -> GestationRule | None:
+    """ "Gestational age < 32 weeks": whose is said by the trial's inclusions, of newborns (at birth) or of
+    pregnant women (now); read only when they speak of one and not the other (issue #12)."""
+    if context.newborn_participants == context.pregnant_participants:
+        return None
+    subject: Literal["pregnancy", "birth"] = "birth" if context.newborn_participants else "pregnancy"
+    tidy = " ".join(context.normalized.split()).strip().rstrip(".;,").strip()
+    match = _BARE_RANGE.match(tidy)
+    if match is not None:
+        low, high = int(match["lo"]), int(match["hi"])
+        return GestationRule(subject=subject, min_weeks=low, max_weeks=high) if low < high else None
+    match = _BARE_BOUND.match(tidy)
+    if match is None:
+        return None
+    cmp, weeks = match["cmp"], int(match["num"])
+    if cmp in (">", "≥"):
+        return GestationRule(subject=subject, min_weeks=weeks, min_inclusive=cmp == "≥")
+    return GestationRule(subject=subject, max_weeks=weeks, max_inclusive=cmp == "≤")
+
+
 def evaluate_gestation(rule: GestationRule, profile: PatientProfile, on: date) -> Outcome:
     needs = f"the trial's condition is {rule.range_text()} of gestation"
     if rule.subject == "birth":
@@ -113,7 +139,7 @@ KIND = RuleKind(
     general_wording,
     ("gestation_pregnancy", "gestation_birth"),
     evaluate_gestation,
-    (Step(extract_gestation, _PATTERNS.trigger),),
+    (Step(extract_gestation, _PATTERNS.trigger), Step(extract_bare_gestation, Trigger(("gestation", "gestational")))),
 )
 
-__all__ = ["KIND", "GestationRule", "evaluate_gestation", "extract_gestation"]
+__all__ = ["KIND", "GestationRule", "evaluate_gestation", "extract_bare_gestation", "extract_gestation"]

@@ -736,6 +736,27 @@ _RANGE_LEAD = _PATTERNS.regex("range_lead")
 _RANGE_BODY = _PATTERNS.regex("range_body")
 _RANGE_TAIL = _PATTERNS.regex("range_tail")
 _RANGE_HINT = _PATTERNS.regex("range_hint")
+_GFR_EQUATION = _PATTERNS.regex("gfr_equation")
+
+
+# "Haemoglobin A 1 C (HbA1c)": a test's name with its own abbreviation in brackets straight after it.
+_RESTATED = re.compile(r"\s*\(\s*")
+_RESTATED_CLOSE = re.compile(r"\s*\)")
+
+
+def _restated(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Two mentions of one test, the second its bracketed restatement ("Haemoglobin A 1 C (HbA1c) level
+    between 7% to 11%", NCT03928340), as one mention over both; other mentions as they are."""
+    if len(mentions) != 2 or mentions[0].test != mentions[1].test:
+        return mentions
+    first, second = mentions
+    opened = _RESTATED.match(text, first.end)
+    if opened is None or opened.end() != second.start:
+        return mentions
+    closed = _RESTATED_CLOSE.match(text, second.end)
+    if closed is None:
+        return mentions
+    return [_Mention(first.start, closed.end(), first.test)]
 
 
 def _range_rule(text: str) -> Rule | None:
@@ -743,7 +764,12 @@ def _range_rule(text: str) -> Rule | None:
     test between two values, the whole criterion (issue #12). Both bounds inclusive, as written ranges are."""
     if _RANGE_HINT.search(text) is None:
         return None  # no two numbers joined as a range: spare the synonym scan
-    mentions = _mentions(text)
+    equation = _GFR_EQUATION.search(text)
+    if equation is not None and equation.end() == len(text):
+        # How a GFR was estimated ("based on CKD-EPI(Cr) equation"): read without, for a GFR only.
+        read = _range_rule(text[: equation.start()])
+        return read if read is not None and all(part.test == "gfr" for part in _lab_parts(read) or ()) else None
+    mentions = _restated(text, _mentions(text))
     if len(mentions) != 1:
         return None
     mention = mentions[0]
@@ -761,6 +787,12 @@ def _range_rule(text: str) -> Rule | None:
     second_unit = _unit_after(test, rest)
     if second_unit is not None:
         rest = rest[second_unit[1] :]
+    recency = _RECENCY.match(rest.lstrip())
+    max_age_days = _days(*recency.groups()) if recency else None
+    if recency is not None:
+        # "Hemoglobin A1C: 5.7 - 6.4 within the 3 months prior to enrollment" (NCT03865342): how recent the
+        # result must be, as a single limit's window is read.
+        rest = rest.lstrip()[recency.end() :]
     if not _RANGE_TAIL.fullmatch(rest):
         return None
     unit, assumed = (second_unit or first_unit or (None, 0))[0], False
@@ -783,8 +815,12 @@ def _range_rule(text: str) -> Rule | None:
         return None
     return AllOf(
         rules=(
-            LabThresholdRule(test=test, comparator=">=", value=low, unit=unit, unit_assumed=assumed),
-            LabThresholdRule(test=test, comparator="<=", value=high, unit=unit, unit_assumed=assumed),
+            LabThresholdRule(
+                test=test, comparator=">=", value=low, unit=unit, unit_assumed=assumed, max_age_days=max_age_days
+            ),
+            LabThresholdRule(
+                test=test, comparator="<=", value=high, unit=unit, unit_assumed=assumed, max_age_days=max_age_days
+            ),
         )
     )
 
@@ -882,10 +918,29 @@ def _read_all(ctx: CriterionContext, text: str, masked: str) -> Rule | None:
         if by_sex is None or lead_sex is not None:
             return None
         return by_sex
+    last = groups[-1]
+    if len(groups) > 1 and len(last.tests) == 1 and _SEX_SPECIFIC.search(masked, last.end):
+        return None if lead_sex is not None else _or_sex_limits(ctx, text, masked, last, scope, max_age_days)
     found = _read_groups(ctx, text, masked, groups, general, scope, max_age_days, rows)
     if found is None or lead_sex is None:
         return found
     return AllOf(rules=(SexRule(sex=lead_sex), found))
+
+
+_OR_BEFORE = re.compile(r"\s*,?\s*\bor\s*$", re.I)
+
+
+def _or_sex_limits(
+    ctx: CriterionContext, text: str, masked: str, last: _Group, scope: str | None, max_age_days: int | None
+) -> Rule | None:
+    """ "Triglycerides > 150 mg/dL OR HDL <50 in females, <40 mg/dL in males" (NCT03929198): the limits
+    before a last "or", read whole, or the last test's limit for each sex; None for any other join."""
+    joined = _OR_BEFORE.search(masked, 0, last.start)
+    if joined is None or _SEX_SPECIFIC.search(masked, 0, joined.start()):
+        return None
+    head = _read_all(ctx, text[: joined.start()], masked[: joined.start()])
+    by_sex = _sex_limits(last.tests[0], masked[last.end :], scope, max_age_days)
+    return None if head is None or by_sex is None else AnyOf(rules=(head, by_sex))
 
 
 def _lab_parts(rule: Rule) -> list[LabThresholdRule] | None:

@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from eligo.patients.profile import PatientProfile
 from eligo.rules._general import general_vocab, general_wording
@@ -45,6 +45,7 @@ MeasureName = Literal[
     "respiratory_rate",
     "fev1",
     "dlco",
+    "birth_weight",
 ]
 
 _FROM_SYMBOL: dict[str, Comparator] = {"≥": ">=", ">": ">", "≤": "<=", "<": "<"}
@@ -69,6 +70,7 @@ _FIELD: dict[str, str] = {
     "respiratory_rate": "respiratory_rate_per_min",
     "fev1": "fev1_percent_predicted",
     "dlco": "dlco_percent_predicted",
+    "birth_weight": "birth_weight_g",
 }
 # "equal or greater than" is left as "equal or >" by the comparator words; so is "> or equal to".
 _EQUAL_OR = ((re.compile(r"\bequal (?:to )?or\s*([<>])"), r"\1="), (re.compile(r"([<>])\s*or equal(?: to)?\b"), r"\1="))
@@ -86,7 +88,13 @@ class ObservationRule(RuleBase):
     kind: Literal["observation"] = "observation"
     measure: MeasureName
     comparator: Comparator
-    value: float = Field(gt=0, le=1000)
+    value: float = Field(gt=0, le=7000)  # a weight at birth in grams; every other measure at most 1000
+
+    @model_validator(mode="after")
+    def _plausible(self) -> ObservationRule:
+        if self.measure != "birth_weight" and self.value > 1000:
+            raise ValueError(f"{self.value:g} is no limit on {self.measure}")
+        return self
 
     def bound_text(self) -> str:
         unit = general_vocab().measures[self.measure].unit
@@ -199,6 +207,7 @@ _NON_OBESE = _BODY.regex("non_obese")
 _SECOND_MEASURE = _BODY.regex("second_measure")
 _KG_PER_LB = 0.45359237
 _BRACKET = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+_GRAMS = re.compile(r"g|grams?|gr", re.I)
 
 
 def _body_bound(written: str, symbol: str, value: str, unit: str | None) -> ObservationRule | None:
@@ -208,9 +217,13 @@ def _body_bound(written: str, symbol: str, value: str, unit: str | None) -> Obse
         return None
     unit = (unit or "").lower()
     number = _number(value)
+    if name == "birth_weight":
+        if _GRAMS.fullmatch(unit):
+            return ObservationRule(measure=name, comparator=_FROM_SYMBOL[symbol], value=number)
+        return None  # a weight at birth is read in grams; a bare number or another unit is not
     if name == "weight":
-        if not unit or unit.startswith(("cm", "cent")) or "/" in unit or "per" in unit or unit.endswith("-2"):
-            return None  # a weight needs its unit (a bare number could be pounds or kilograms)
+        if not unit or unit.startswith(("cm", "cent", "g")) or "/" in unit or "per" in unit or unit.endswith("-2"):
+            return None  # a weight needs its unit (a bare number could be pounds or kilograms); grams are not read
         if _POUNDS.match(unit):
             number = round(number * _KG_PER_LB, 1)
     elif name == "height":
@@ -290,6 +303,7 @@ _VITAL_RANGE = _VITALS.regex("range")
 _VITAL_PRESSURE = _VITALS.regex("pressure")
 _VITAL_BY_SEX = _VITALS.regex("by_sex")
 _VITAL_VALUE_FIRST = _VITALS.regex("value_first")
+_VITAL_VALUE_RANGE = _VITALS.regex("value_range")
 _SECOND_VITAL = _VITALS.regex("second_vital")
 _FAHRENHEIT = re.compile(r"°\s*f|℉|degrees?\s*(?:f|fahrenheit)|f", re.I)
 _CELSIUS = re.compile(r"°\s*c|℃|degrees?\s*(?:c|celsius|centigrade)|c", re.I)
@@ -391,6 +405,9 @@ def _read_vital(context: CriterionContext, text: str) -> Rule | None:
     match = _VITAL_RANGE.match(text)
     if match is not None:
         return _range(match, _vital_bound)
+    match = _VITAL_VALUE_RANGE.match(text)
+    if match is not None:
+        return _value_range(match)
     match = _VITAL_VALUE_FIRST.match(text)
     if match is None:
         return None
@@ -399,6 +416,17 @@ def _read_vital(context: CriterionContext, text: str) -> Rule | None:
         return None
     first, second = bounds
     return first if second is None else _two(first, second, match["join"] and match["join"].lower())
+
+
+def _value_range(match: re.Match[str]) -> Rule | None:
+    """ "145 mmHg ≤ msSBP ≤ 190 mmHg": the measure between two limits, each bound as written (≤ or <),
+    the unit written once serving both; None unless the lower limit is below the upper."""
+    unit = match["u2"] or match["u1"]
+    low = _vital_bound(match["m1"], "≥" if match["c1"] == "≤" else ">", match["lo"], match["u1"] or unit)
+    high = _vital_bound(match["m1"], match["c2"], match["hi"], unit)
+    if low is None or high is None or low.value >= high.value:
+        return None
+    return AllOf(rules=(low, high))
 
 
 def _sex_of(word: str) -> Literal["female", "male"]:
@@ -454,6 +482,24 @@ def extract_defined_condition(context: CriterionContext) -> Rule | None:
     the measurement that defines it, when every bound is on its measures and points its way (issue #12)."""
     text = context.normalized.strip().rstrip(".;,*").strip()
     text = re.sub(r"^\d{1,2}\.\s+", "", text)
+    whole = _one_defined(context, text)
+    if whole is not None:
+        return whole
+    # "Resting hypotension (systolic < 90 mmHg) or hypertension (resting blood pressure >170/110)"
+    # (NCT03860350): two conditions, each defined in its brackets, either one.
+    for split in _EITHER_DEFINED.finditer(text):
+        first = _one_defined(context, text[: split.start() + 1])
+        second = _one_defined(context, text[split.end() :]) if first is not None else None
+        if first is not None and second is not None:
+            return AnyOf(rules=(first, second))
+    return None
+
+
+_EITHER_DEFINED = re.compile(r"\)\s*,?\s*(?:or|and/or)\s+", re.I)
+
+
+def _one_defined(context: CriterionContext, text: str) -> Rule | None:
+    """The one condition of `text` read as the measurement that defines it (see `extract_defined_condition`)."""
     for pattern, measures, above in _defined_by():
         match = pattern.match(text)
         if match is None:
@@ -513,7 +559,10 @@ KIND = RuleKind(
     evaluate_observation,
     (
         Step(extract_observation, patterns()["observation"].trigger),
-        Step(extract_body_size, Trigger(("bmi", "mass", "weight", "weigh", "weighs", "weighing", "height"))),
+        Step(
+            extract_body_size,
+            Trigger(("bmi", "mass", "weight", "weigh", "weighs", "weighing", "height", "birthweight")),
+        ),
         Step(extract_defined_condition, Trigger(_DEFINED_WORDS)),
         Step(
             extract_vital_sign,
