@@ -35,6 +35,10 @@ def _exclusion(text: str) -> dict[str, object] | None:
             {"kind": "medication", "classes": ["cyp3a_strong_inducer", "cyp3a_strong_inhibitor"], "timing": "current"},
         ),
         (
+            "Patients who are receiving strong CYP3A4 inhibitors or inducers",
+            {"kind": "medication", "classes": ["cyp3a_strong_inhibitor", "cyp3a_strong_inducer"], "timing": "current"},
+        ),
+        (
             "Patients who are currently receiving drugs that are strong inducers or inhibitors of CYP3A4 are not "
             "eligible",
             {"kind": "medication", "classes": ["cyp3a_strong_inducer", "cyp3a_strong_inhibitor"], "timing": "current"},
@@ -58,6 +62,8 @@ def test_read_whole(text: str, expected: dict[str, object]) -> None:
         "Patients who require chronic systemic corticosteroids, except for adrenal replacement",
         # moderate inhibitors are no class here: the shared words never make one up
         "Patients who are receiving moderate inducers or inhibitors of CYP3A4",
+        # substrates are no class: the first item's words never make one up
+        "Use of strong CYP3A4 inhibitors or substrates",
         # CYP3A4/5/7 is not the CYP3A4 of the FDA table's classes
         "Concurrent use of strong inducers or inhibitors of CYP3A4/5/7 is not permitted",
         # "i.e." defines a vasodilator class the vocabulary does not hold, with an open "or other"

@@ -276,11 +276,19 @@ def _listed(what: str, section: Section) -> list[Term] | None:
 def _shared_words(items: Sequence[str]) -> list[str] | None:
     """Two items that share words of the phrase around them, each whole only with them: "strong
     inducers or inhibitors of CYP3A4" (COG template, issue #12) is "strong inducers of CYP3A4" and
-    "strong inhibitors of CYP3A4". None unless both items fail alone and both completions are whole
-    vocabulary phrases (so a narrower or other phrase is never made up)."""
-    if len(items) != 2 or _term(items[0]) is not None or _term(items[1]) is not None:
+    "strong inhibitors of CYP3A4"; "strong CYP3A4 inhibitors or inducers" is "strong CYP3A4 inhibitors"
+    and "strong CYP3A4 inducers". None unless the second item fails alone and every completion is a
+    whole vocabulary phrase (so a narrower or other phrase is never made up)."""
+    if len(items) != 2 or _term(items[1]) is not None:
         return None
     left, right = items[0].split(), items[1].split()
+    if _term(items[0]) is not None:
+        # the first item whole, the second sharing its opening words
+        for keep in range(1, len(left)):
+            second = " ".join([*left[:keep], *right])
+            if _term(second) is not None:
+                return [items[0], second]
+        return None
     for cut in range(1, len(right)):
         first = " ".join([*left, *right[cut:]])
         if _term(first) is None:
