@@ -74,7 +74,9 @@ _OCCASIONAL_ALLOWED = re.compile(
 )
 # "receiving drugs that are strong inducers or inhibitors of CYP3A4" (COG template, issue #12): the
 # medicines named by what they are, which the class phrase after says whole.
-_THAT_ARE = re.compile(r"^(?:drugs?|medications?|medicines?|agents?) (?:that|which) (?:are|is) (?:an? )?(?=\S)", re.IGNORECASE)
+_THAT_ARE = re.compile(
+    r"^(?:drugs?|medications?|medicines?|agents?) (?:that|which) (?:are|is) (?:an? )?(?=\S)", re.IGNORECASE
+)
 # "any systemic (including oral) antibiotic treatment" (NCT03926169): routes in brackets after "systemic"
 # restate it, so they are read as the word alone.
 _SYSTEMIC_ROUTES = re.compile(
@@ -411,6 +413,8 @@ def extract_medication(context: CriterionContext) -> MedicationRule | None:
     heading = _HEADING.match(" ".join((context.parent_text or "").split()).strip().rstrip(".;,").strip())
     if heading is None or heading["neg"] or (heading["desc"] and _CHANGES_MEANING.search(heading["desc"])):
         return None
+    if heading["reg6"] and context.section != "exclusion":
+        return None  # a need for chronic use asked for may not be treated yet (as in _from_match)
     terms = _terms(text, context.section)
     if not terms:
         return None
@@ -448,6 +452,10 @@ def _from_match(match: re.Match[str], section: Section) -> MedicationRule | None
         return None
     if negated and section != "inclusion":
         return None  # "no use of X" as an exclusion is a double negative: left to a person
+    if groups.get("reg6") and section != "exclusion":
+        # "requiring chronic anticoagulation" asked for may be a need not yet treated: only an exclusion,
+        # where a child already on it is the one ruled out, reads it as use
+        return None
     terms = _terms(match["what"], section)
     if not terms:
         return None
