@@ -72,6 +72,18 @@ _OCCASIONAL_ALLOWED = re.compile(
     r"(?P<what>[^.;]+?)(?:\s+for\s+[^.;]+?)?\s+(?:is|are)\s+(?:allowed|permitted|acceptable)\.?$",
     re.IGNORECASE,
 )
+# "receiving drugs that are strong inducers or inhibitors of CYP3A4" (COG template, issue #12): the
+# medicines named by what they are, which the class phrase after says whole.
+_THAT_ARE = re.compile(
+    r"^(?:drugs?|medications?|medicines?|agents?) (?:that|which) (?:are|is) (?:an? )?(?=\S)", re.IGNORECASE
+)
+# "any systemic (including oral) antibiotic treatment" (NCT03926169): routes in brackets after "systemic"
+# restate it, so they are read as the word alone.
+_SYSTEMIC_ROUTES = re.compile(
+    r"\bsystemic\s*\((?:including |i\.e\.,? |e\.g\.,? |such as )?(?:oral|intravenous|IV|parenteral|intramuscular)"
+    r"(?:(?:,| or| and| and/or|,? or| /) ?(?:oral|intravenous|IV|parenteral|intramuscular))*\)",
+    re.IGNORECASE,
+)
 _REPEATED_VERB = re.compile(r"^(?:taking|using|receiving|on)\s+(?=\S)", re.IGNORECASE)
 _OTHER = re.compile(r"^other\s+(?!than\b)", re.IGNORECASE)
 
@@ -217,13 +229,13 @@ def _named_as(what: str) -> tuple[str, ...]:
 
 def _listed(what: str, section: Section) -> list[Term] | None:
     vocab = medications()
-    what = what.strip(" .,")
+    what = _SYSTEMIC_ROUTES.sub("systemic", what.strip(" .,"))
     parens = _PAREN.findall(what)
     after = _EXAMPLES_AFTER.search(what)
     if after is not None:
         parens.append(after.group(1))
         what = what[: after.start()]
-    bare = _PAREN.sub("", what).strip(" ,")
+    bare = _THAT_ARE.sub("", _PAREN.sub("", what).strip(" ,"))
     if not bare or "(" in bare or ")" in bare:
         return None
     if section == "inclusion" and _AND.search(bare):
@@ -231,6 +243,9 @@ def _listed(what: str, section: Section) -> list[Term] | None:
     # A class phrase with a list word inside it ("strong and/or moderate CYP3A inducers") is one item.
     whole = _term(bare)
     items = [bare] if whole is not None else [item for item in _SPLIT.split(bare) if item]
+    shared = _shared_words(items)
+    if shared is not None:
+        items = shared
     # "anti-aggregant or anti-coagulant drugs": the last item's closing word belongs to each.
     tail = _TAIL.search(items[-1]) if items else None
     found: list[Term] = []
@@ -258,6 +273,33 @@ def _listed(what: str, section: Section) -> list[Term] | None:
         if not _explains(inside, found, classes):
             return None
     return found
+
+
+def _shared_words(items: Sequence[str]) -> list[str] | None:
+    """Two items that share words of the phrase around them, each whole only with them: "strong
+    inducers or inhibitors of CYP3A4" (COG template, issue #12) is "strong inducers of CYP3A4" and
+    "strong inhibitors of CYP3A4"; "strong CYP3A4 inhibitors or inducers" is "strong CYP3A4 inhibitors"
+    and "strong CYP3A4 inducers". None unless the second item fails alone and every completion is a
+    whole vocabulary phrase (so a narrower or other phrase is never made up)."""
+    if len(items) != 2 or _term(items[1]) is not None:
+        return None
+    left, right = items[0].split(), items[1].split()
+    if _term(items[0]) is not None:
+        # the first item whole, the second sharing its opening words
+        for keep in range(1, len(left)):
+            second = " ".join([*left[:keep], *right])
+            if _term(second) is not None:
+                return [items[0], second]
+        return None
+    for cut in range(1, len(right)):
+        first = " ".join([*left, *right[cut:]])
+        if _term(first) is None:
+            continue
+        for keep in range(1, len(left)):
+            second = " ".join([*left[:keep], *right])
+            if _term(second) is not None:
+                return [first, second]
+    return None
 
 
 def _term_text(item: str) -> str:
@@ -371,11 +413,13 @@ def extract_medication(context: CriterionContext) -> MedicationRule | None:
     heading = _HEADING.match(" ".join((context.parent_text or "").split()).strip().rstrip(".;,").strip())
     if heading is None or heading["neg"] or (heading["desc"] and _CHANGES_MEANING.search(heading["desc"])):
         return None
+    if heading["reg6"] and context.section != "exclusion":
+        return None  # a need for chronic use asked for may not be treated yet (as in _from_match)
     terms = _terms(text, context.section)
     if not terms:
         return None
     timing: Timing = "ever" if heading["ever"] else "current"
-    regular = bool(heading["reg"] or heading["reg2"] or heading["reg3"])
+    regular = bool(heading["reg"] or heading["reg2"] or heading["reg3"] or heading["reg6"])
     return _rule(terms, timing, _window(heading), regular, taking=True)
 
 
@@ -408,6 +452,10 @@ def _from_match(match: re.Match[str], section: Section) -> MedicationRule | None
         return None
     if negated and section != "inclusion":
         return None  # "no use of X" as an exclusion is a double negative: left to a person
+    if groups.get("reg6") and section != "exclusion":
+        # "requiring chronic anticoagulation" asked for may be a need not yet treated: only an exclusion,
+        # where a child already on it is the one ruled out, reads it as use
+        return None
     terms = _terms(match["what"], section)
     if not terms:
         return None
@@ -415,7 +463,7 @@ def _from_match(match: re.Match[str], section: Section) -> MedicationRule | None
     window = _window(match)
     if negated and (ever or window is not None):
         return None
-    regular = any(groups.get(name) for name in ("reg", "reg2", "reg3", "reg4", "reg5"))
+    regular = any(groups.get(name) for name in ("reg", "reg2", "reg3", "reg4", "reg5", "reg6"))
     return _rule(terms, "ever" if ever else "current", window, regular, taking=not negated)
 
 
