@@ -432,3 +432,9 @@ def test_previous_that_is_not_about_a_therapy_reads_no_transplant() -> None:
         "Exclusion",
     )
     assert node.rule is None
+
+
+def test_chronic_steroids_are_not_any_steroid_now() -> None:
+    # Read as a therapy received now, "chronic" was dropped: a child on a five-day course would have been ruled out.
+    rule = _rule("Patients who are receiving chronic systemic corticosteroids", "Exclusion")
+    assert rule is not None and rule["kind"] == "medication" and rule["regular"] is True
