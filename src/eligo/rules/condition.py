@@ -787,6 +787,10 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         qualifier = f"active, {qualifier}" if qualifier else "active"
     if ever and any(clinical_vocab().conditions[name].now for name in names_found):
         return None  # "History of uncontrolled intercurrent illness": ever and now at once (issue #12)
+    if ever and qualifier is not None and _ACTIVE.search(qualifier):
+        # "History of active, serious or persistent infections": an active one now or a serious one before;
+        # asked as one "ever", every child who once had a cold answers yes (review of round 1, issue #12).
+        return None
     if "active_infection" in names_found and qualifier is not None and _RECENT.search(qualifier):
         # "Recent infection": the profile says only whether there is one now (issue #12).
         return None
