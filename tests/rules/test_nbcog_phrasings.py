@@ -438,3 +438,21 @@ def test_chronic_steroids_are_not_any_steroid_now() -> None:
     # Read as a therapy received now, "chronic" was dropped: a child on a five-day course would have been ruled out.
     rule = _rule("Patients who are receiving chronic systemic corticosteroids", "Exclusion")
     assert rule is not None and rule["kind"] == "medication" and rule["regular"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients who have received prior therapy with irinotecan and temozolomide in combination",
+        "Patients who have received prior therapy with irinotecan and temozolomide",
+    ],
+)
+def test_two_drugs_joined_by_and_are_not_either_drug(text: str) -> None:
+    # Read as "irinotecan or temozolomide", a child who had temozolomide alone would be ruled out.
+    node = _in_a_neuroblastoma_trial(text)
+    assert node.rule is None or node.unparsed
+
+
+def test_two_drugs_joined_by_or_are_either_drug() -> None:
+    rule = _in_a_neuroblastoma_trial("Prior treatment with irinotecan or temozolomide").rule
+    assert rule is not None and rule.kind == "prior_therapy"

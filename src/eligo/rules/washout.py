@@ -699,9 +699,22 @@ def _prior_therapy(sentence: str, ctx: CriterionContext) -> PriorTherapyRule | N
                 "caveat": _STEROID_CAVEAT,
             }
         )
+    if _both_named(exposure, sentence):
+        return None
     negative = _NEGATIVE.search(sentence) or (ctx.section == "inclusion" and _NOT_ELIGIBLE.search(sentence))
     condition = "not_received" if negative else "received"
     return PriorTherapyRule(exposure=exposure, condition=condition, timing="current" if current else "ever")
+
+
+def _both_named(exposure: Exposure, sentence: str) -> bool:
+    """ "Prior therapy with irinotecan and temozolomide": two drugs joined by "and" may be the pair given together
+    (the usual relapse regimen for neuroblastoma) or either one; read as either, a child who had one alone
+    would be ruled out. Left to the family (issue #12). A list with commas ("A, B and C") reads as any."""
+    if len(exposure.agents) != 2 or exposure.therapy_classes or "," in sentence:
+        return False
+    names = "|".join(re.escape(agent) for agent in exposure.agents)
+    joined = rf"\b(?:{names})\s+(?:and|&|\+|plus)\s+(?:{names})\b"
+    return re.search(joined, sentence, re.IGNORECASE) is not None
 
 
 _LEAD_FILLER = re.compile(
