@@ -91,6 +91,9 @@ _SYMBOLS = (
     ("<=", "≤"),
     ("=>", "≥"),
     (">=", "≥"),
+    # "Baseline ECOG (Easthern Cooperative Oncology Group) > = 4" (NCT03921502): the pair spaced apart.
+    ("> =", "≥"),
+    ("< =", "≤"),
     ("≧", "≥"),
     ("≦", "≤"),
     ("˂", "<"),

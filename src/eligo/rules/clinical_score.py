@@ -542,6 +542,7 @@ def _read(text: str) -> Rule | None:
 def _read_after(key: str, rest: str) -> Rule | None:
     noun = _NOUN.match(rest)
     rest = rest[noun.end() :] if noun is not None else rest
+    rest = _without_name_gloss(key, rest)
     tail = _TAIL.search(rest)
     body = rest[: tail.start()] if tail is not None else rest
     body = body.strip().strip(",;:").strip()
@@ -558,6 +559,23 @@ def _read_after(key: str, rest: str) -> Rule | None:
     return _read_body(key, body) if body else None
 
 
+# "GMFCS levels I-III (GMFCS = Gross Motor Function Classification Score, expressing the overall functional
+# level of impairment)" (NCT03863197): the abbreviation spelt out, with at most what the scale describes.
+_NAME_GLOSS = re.compile(
+    r"\s*\(\s*(?P<short>[A-Za-z][\w-]*)\s*=\s*(?P<full>[^(),;]+?)"
+    r"(?:\s*,\s*(?:expressing|describing|which\s+(?:describes|expresses))\s+[^(),;]+)?\s*\)$"
+)
+
+
+def _without_name_gloss(key: str, rest: str) -> str:
+    """`rest` without a closing bracket that only spells out the scale's name (and says what it describes)."""
+    gloss = _NAME_GLOSS.search(rest)
+    if gloss is None or not _names_scale(key, gloss["short"]):
+        return rest
+    full = re.sub(r"\s+(?:score|scale|system)$", "", gloss["full"].strip(), flags=re.I)
+    return rest[: gloss.start()] if _names_scale(key, full) else rest
+
+
 _RANGE_GLOSS = re.compile(
     r"\s*\(\s*(?:on\s+)?(?:the|a)\s+(?P<low>\d+)\s*(?:-|to)\s*(?P<high>\d+)(?:[\s-]+point)?"
     r"\s+[\w' -]{0,30}?scale\s*\)$",
@@ -565,7 +583,8 @@ _RANGE_GLOSS = re.compile(
 )
 _AFTER_VALUE = re.compile(r"\s+(?:score|class|stage|grade|level)$", re.I)
 _SCORE_ON = re.compile(
-    r"^(?:an?\s+)?(?:(?:total|baseline|average)\s+)?(?P<pre>[≥>≤<]\s*)?(?:score|stage|level|class|grade)\s+(?:of\s+)?"
+    # "defined by a minimum score of ≥ 22 on the Montgomery-Åsberg Depression Scale" (NCT03920475).
+    r"^(?:an?\s+)?(?:(?:total|baseline|average|(?P<least>minimum))\s+)?(?P<pre>[≥>≤<]\s*)?(?:score|stage|level|class|grade)\s+(?:of\s+)?"
     r"(?P<body>.+?)\s+(?:on|in)\s+(?:the\s+)?(?P<name>.+)$",
     re.I,
 )
@@ -598,6 +617,12 @@ def _score_on(text: str) -> Rule | None:
         return None
     name = match["name"]
     pre = match.groupdict().get("pre") or ""
+    if match.groupdict().get("least"):
+        # "a minimum score of 22": at least 22, never exactly 22; "a minimum score of ≤ 22" says both ways.
+        if pre or match["body"].lstrip().startswith(("≤", "<")):
+            return None
+        if re.fullmatch(_NUMBER, match["body"].strip()):
+            pre = "≥"
     for pattern, key in _names():
         found = pattern.fullmatch(name) or pattern.match(name)
         if found is None:

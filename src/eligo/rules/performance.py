@@ -27,6 +27,7 @@ _PS_MAX = _PATTERNS.regex("ps_max")
 _ECOG_CONDITION = _PATTERNS.regex("ecog_condition")
 _ECOG_LOW = _PATTERNS.regex("ecog_low")
 _SCALE_LOW = _PATTERNS.regex("scale_low")  # matched from the end of the ECOG limit (`match` at a position)
+_SCALE_LOW_FIRST = _PATTERNS.regex("scale_low_first")
 _SCALE = _PATTERNS.regex("scale")
 _AGE_ASIDE = _PATTERNS.regex("age_aside")
 _AGE_LEAD = _PATTERNS.regex("age_lead")
@@ -126,7 +127,7 @@ def _low_scores(text: str) -> PerformanceRule | None:
     """An exclusion's low score: "ECOG performance status ≥ 2", "ECOG 3 or 4", "Karnofsky < 70", "Poor
     performance status (ECOG > 2)"; one scale, one limit (issue #12)."""
     ecog = _ECOG_LOW.search(text)
-    scales = list(_SCALE_LOW.finditer(text))
+    scales = list(_SCALE_LOW.finditer(text)) or list(_SCALE_LOW_FIRST.finditer(text.rstrip(" .;")))
     if (ecog is not None) + len(scales) != 1 or len(_SCALE.findall(text)) > len(scales):
         return None
     if ecog is not None:
