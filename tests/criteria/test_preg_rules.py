@@ -36,6 +36,10 @@ _AGREEMENT = PregnancyRule(topic="no_breastfeeding", pregnant=False)
         ("not pregnant for all subjects over 12", "inclusion"),
         # "If female" without sexual activity: not the refusal's wording
         ("If female, not on birth control", "exclusion"),
+        # an exception in the brackets after the state is no test that finds it
+        ("Current pregnancy (except in cohort B)", "exclusion"),
+        # a tag that is no requirement
+        ("Female (preferred)", "inclusion"),
     ],
 )
 def test_near_misses_stay_free_text(text: str, section: str) -> None:
