@@ -27,6 +27,7 @@ _AGREEMENT = PregnancyRule(topic="no_breastfeeding", pregnant=False)
         # a condition, an exception or a second agreement beside it: not the agreement alone
         ("Female participant must agree not to breastfeed unless she pumps milk", "inclusion"),
         ("Female participant must agree not to breastfeed or donate eggs during the study", "inclusion"),
+        ("Women must agree not to breastfeed during the study and not donate eggs", "inclusion"),
         # no one named who could breastfeed: the sex would be guessed
         ("Participants must agree not to breastfeed during the study", "inclusion"),
         # the agreement as an exclusion would exclude those who agree
@@ -73,3 +74,12 @@ def test_breastfeeding_agreement_evaluation() -> None:
         evaluate_pregnancy(_AGREEMENT.model_copy(update={"present": False}), teen, on).verdict
         == CriterionVerdict.UNKNOWN
     )
+
+
+def test_a_second_agreement_is_not_swallowed_as_the_time() -> None:
+    # "... during the study and to use contraception": not the breastfeeding agreement with a long window.
+    text = "Women must agree not to breastfeed during the study and to use contraception"
+    rule = extract(CriterionContext(text=text, section="inclusion")).rule
+    assert getattr(rule, "topic", None) != "no_breastfeeding"
+    text = "Women must agree not to breastfeed for up to 6 months after the last dose"
+    assert extract(CriterionContext(text=text, section="inclusion")).rule == _AGREEMENT
