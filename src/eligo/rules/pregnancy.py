@@ -55,7 +55,9 @@ class PregnancyRule(RuleBase):
     pregnant, per the flags); `present=False` for "must not be pregnant". "negative_test": has had
     the negative test the trial asks for. "contraception": will use contraception; `sex` says who is
     meant. "childbearing_potential": is a woman or girl who could become pregnant (`present=False`:
-    "Not a woman of childbearing potential").
+    "Not a woman of childbearing potential"). "no_breastfeeding": will not breastfeed during the study
+    (and for as long after it as the trial says), an agreement like contraception's, about girls and
+    women (`present=False`: unwilling to agree).
 
     Every topic is about people who could have children: a profile that says the child is not of
     childbearing potential (before puberty, sterilised, post-menopausal), or a child younger than
@@ -64,7 +66,7 @@ class PregnancyRule(RuleBase):
     """
 
     kind: Literal["pregnancy"] = "pregnancy"
-    topic: Literal["pregnant", "negative_test", "contraception", "childbearing_potential"]
+    topic: Literal["pregnant", "negative_test", "contraception", "childbearing_potential", "no_breastfeeding"]
     pregnant: bool = True
     breastfeeding: bool = False
     planning: bool | None = None  # True: or planning to become pregnant (during the trial or soon after)
@@ -77,8 +79,8 @@ class PregnancyRule(RuleBase):
     def _coherent(self) -> PregnancyRule:
         if self.topic == "pregnant" and not (self.pregnant or self.breastfeeding or self.planning):
             raise ValueError("a pregnancy rule needs pregnant, breastfeeding and/or planning")
-        if self.topic in ("negative_test", "childbearing_potential") and self.sex != "female":
-            raise ValueError("a pregnancy test or childbearing-potential rule is about girls and women")
+        if self.topic in ("negative_test", "childbearing_potential", "no_breastfeeding") and self.sex != "female":
+            raise ValueError("a pregnancy test, childbearing-potential or breastfeeding rule is about girls and women")
         if self.topic == "negative_test" and not self.present:
             raise ValueError("a pregnancy test rule cannot be negated")
         if self.topic != "pregnant" and self.planning:
@@ -94,6 +96,8 @@ class PregnancyRule(RuleBase):
             return _q("childbearing_potential" if self.present else "childbearing_potential_absent")
         if self.topic == "negative_test":
             return _q("negative_test")
+        if self.topic == "no_breastfeeding":
+            return _q("no_breastfeeding" if self.present else "no_breastfeeding_absent")
         who = {
             "female": "girls old enough to become pregnant",
             "male": "boys old enough to father a child",
@@ -273,6 +277,25 @@ def extract_potential(context: CriterionContext) -> Rule | None:
     return PregnancyRule(topic="childbearing_potential", present=present)
 
 
+_AGREEMENT = patterns()["pregnancy.agreement"]
+_AGREES = _AGREEMENT.regex("agrees")
+_UNWILLING = _AGREEMENT.regex("unwilling")
+
+
+def extract_breastfeeding_agreement(context: CriterionContext) -> Rule | None:
+    """A woman's agreement not to breastfeed during the study and after it, the whole criterion ("Female
+    participant must agree not to breastfeed starting at screening and throughout the study period and
+    for 6 months after study intervention administration", NCT05382559): an agreement like
+    contraception's, for the study team; in an exclusion, unwillingness to agree (issue #12)."""
+    if len(context.text) > 250 or len(context.sentences) > 1:
+        return None
+    text = context.normalized.strip().rstrip(".;,").strip()
+    pattern = _AGREES if context.section == "inclusion" else _UNWILLING
+    if pattern.match(text) is None:
+        return None
+    return PregnancyRule(topic="no_breastfeeding", pregnant=False, present=context.section == "inclusion")
+
+
 def merged_states(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
     """Reasons listed apart ("Pregnant women, breastfeeding and ..."): the pregnancy states among them
     as one rule (pregnant or breastfeeding), in the place of the first (issue #12)."""
@@ -353,6 +376,10 @@ def evaluate_pregnancy(rule: PregnancyRule, profile: PatientProfile, on: date) -
         return Outcome.not_applicable(reason)
     if rule.topic == "contraception":
         return Outcome.unknown("Contraception is agreed with the study team; the profile cannot answer it.")
+    if rule.topic == "no_breastfeeding":
+        return Outcome.unknown(
+            "Not breastfeeding during the study is agreed with the study team; the profile cannot answer it."
+        )
     if rule.topic == "negative_test":
         if profile.pregnant:
             return Outcome.not_met("The profile says the child is pregnant; the trial needs a negative test.")
@@ -388,9 +415,12 @@ KIND = RuleKind(
         "contraception_absent",
         "childbearing_potential",
         "childbearing_potential_absent",
+        "no_breastfeeding",
+        "no_breastfeeding_absent",
     ),
     evaluate_pregnancy,
     (
+        Step(extract_breastfeeding_agreement, Trigger(("breast", "nursing", "lactat"))),
         Step(extract_pregnant_or_refusal, Trigger(("contracept", "birth", "avoid"))),
         Step(extract_contraception_refusal, Trigger(("contracept", "birth", "avoid"))),
         Step(
@@ -406,6 +436,7 @@ __all__ = [
     "KIND",
     "PregnancyRule",
     "evaluate_pregnancy",
+    "extract_breastfeeding_agreement",
     "extract_contraception_refusal",
     "extract_potential",
     "extract_pregnancy",
