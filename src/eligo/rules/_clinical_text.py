@@ -230,8 +230,10 @@ def _read_names(text: str) -> list[str] | None:
 @cache
 def _framing_pattern() -> re.Pattern[str]:
     # "known" in "known or suspected infection" is half of a qualifier, not framing (issue #12).
+    vocab = clinical_vocab()
+    leading = rf"^\s*(?:{literal_alternation(vocab.condition_leading_framing)})\b|" if vocab.condition_leading_framing else ""
     return re.compile(
-        rf"(?<!suspected or )\b(?:{literal_alternation(clinical_vocab().condition_framing)})\b(?! or suspected\b)",
+        rf"{leading}(?<!suspected or )\b(?:{literal_alternation(vocab.condition_framing)})\b(?! or suspected\b)",
         re.IGNORECASE,
     )
 
@@ -243,7 +245,8 @@ def _strip_framing(text: str) -> str:
 
 @cache
 def _leading_framing_pattern() -> re.Pattern[str]:
-    framing = sorted(clinical_vocab().condition_framing, key=len, reverse=True)
+    vocab = clinical_vocab()
+    framing = sorted(vocab.condition_framing + vocab.condition_leading_framing, key=len, reverse=True)
     return re.compile(rf"^\s*\b(?:{'|'.join(re.escape(f) for f in framing)})\b[\s,]*", re.IGNORECASE)
 
 
