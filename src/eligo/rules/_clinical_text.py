@@ -230,10 +230,8 @@ def _read_names(text: str) -> list[str] | None:
 @cache
 def _framing_pattern() -> re.Pattern[str]:
     # "known" in "known or suspected infection" is half of a qualifier, not framing (issue #12).
-    vocab = clinical_vocab()
-    leading = rf"^\s*(?:{literal_alternation(vocab.condition_leading_framing)})\b|" if vocab.condition_leading_framing else ""
     return re.compile(
-        rf"{leading}(?<!suspected or )\b(?:{literal_alternation(vocab.condition_framing)})\b(?! or suspected\b)",
+        rf"(?<!suspected or )\b(?:{literal_alternation(clinical_vocab().condition_framing)})\b(?! or suspected\b)",
         re.IGNORECASE,
     )
 
@@ -248,6 +246,19 @@ def _leading_framing_pattern() -> re.Pattern[str]:
     vocab = clinical_vocab()
     framing = sorted(vocab.condition_framing + vocab.condition_leading_framing, key=len, reverse=True)
     return re.compile(rf"^\s*\b(?:{'|'.join(re.escape(f) for f in framing)})\b[\s,]*", re.IGNORECASE)
+
+
+@cache
+def _continuation_pattern() -> re.Pattern[str] | None:
+    words = clinical_vocab().condition_leading_framing
+    return re.compile(rf"(?:{literal_alternation(words)})\b", re.IGNORECASE) if words else None
+
+
+def continues_the_one_before(parts: list[str]) -> bool:
+    """Whether a part after the first opens with a word that only frames a whole criterion ("Diabetes mellitus;
+    with neuropathy"): it goes on from the part before it, so the parts are no separate reasons (issue #12)."""
+    pattern = _continuation_pattern()
+    return pattern is not None and any(pattern.match(part.lstrip()) is not None for part in parts[1:])
 
 
 def _consume_after_leading_framing(text: str) -> list[str] | None:
