@@ -36,6 +36,11 @@ from eligo.rules.extract import extract
         ("hip_fracture", "distal femur fracture", False),
         ("osteoporosis", "secondary osteoporosis", True),
         ("secondary_osteoporosis", "osteoporosis", False),
+        ("fracture", "open fracture", True),
+        ("gastrointestinal_disease", "eosinophilic oesophagitis", True),
+        ("eosinophilic_gastrointestinal_disorder", "eosinophilic esophagitis", True),
+        ("eosinophilic_esophagitis", "eosinophilic gastrointestinal disorder", False),
+        ("intestinal_disease", "FPIES", True),
     ],
 )
 def test_profile_text_names_a_condition_by_its_longest_term(name: str, entry: str, found: bool) -> None:
