@@ -76,6 +76,8 @@ class ClinicalVocab(_Vocab):
     conditions: dict[str, ConditionTerm]
     condition_qualifiers: tuple[str, ...]
     condition_framing: tuple[str, ...]
+    # Framing only at a criterion's start ("with ..." going on from a heading); inside one the word joins.
+    condition_leading_framing: tuple[str, ...] = ()
     pregnancy: PregnancyAges
     performance: PerformanceVocab
     questions: dict[str, str]

@@ -243,8 +243,22 @@ def _strip_framing(text: str) -> str:
 
 @cache
 def _leading_framing_pattern() -> re.Pattern[str]:
-    framing = sorted(clinical_vocab().condition_framing, key=len, reverse=True)
+    vocab = clinical_vocab()
+    framing = sorted(vocab.condition_framing + vocab.condition_leading_framing, key=len, reverse=True)
     return re.compile(rf"^\s*\b(?:{'|'.join(re.escape(f) for f in framing)})\b[\s,]*", re.IGNORECASE)
+
+
+@cache
+def _continuation_pattern() -> re.Pattern[str] | None:
+    words = clinical_vocab().condition_leading_framing
+    return re.compile(rf"(?:{literal_alternation(words)})\b", re.IGNORECASE) if words else None
+
+
+def continues_the_one_before(parts: list[str]) -> bool:
+    """Whether a part after the first opens with a word that only frames a whole criterion ("Diabetes mellitus;
+    with neuropathy"): it goes on from the part before it, so the parts are no separate reasons (issue #12)."""
+    pattern = _continuation_pattern()
+    return pattern is not None and any(pattern.match(part.lstrip()) is not None for part in parts[1:])
 
 
 def _consume_after_leading_framing(text: str) -> list[str] | None:

@@ -21,6 +21,7 @@ from eligo.rules._clinical_text import (
     _leading_qualifier,
     _strip_framing,
     _synonyms_pattern,
+    continues_the_one_before,
     headed_item,
 )
 from eligo.rules._therapy import Exposure
@@ -470,6 +471,8 @@ def _each_part(context: CriterionContext, text: str) -> Rule | None:
     """ "Known HIV infection; known hepatitis C": each part a condition of its own, any one of which
     excludes (an inclusion needs them all); a part that is no condition leaves the whole to the chain."""
     parts = [part.strip() for part in text.split(";") if part.strip()]
+    if continues_the_one_before(parts):
+        return None
     rules = [extract_condition(context.with_text(part)) for part in parts]
     read = tuple(rule for rule in rules if isinstance(rule, ConditionRule))
     if len(parts) < 2 or len(read) < len(parts):

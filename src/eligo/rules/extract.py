@@ -30,6 +30,7 @@ from importlib import resources
 from pydantic import ValidationError
 
 from eligo.rules import guards
+from eligo.rules._clinical_text import continues_the_one_before
 from eligo.rules.base import CriterionContext
 from eligo.rules.composite import AllOf, AnyOf
 from eligo.rules.prefilter import Trigger, TriggerIndex
@@ -85,12 +86,13 @@ def _first_rule(ctx: CriterionContext, prefilter: bool) -> Rule | None:
 
 def _parts(text: str, section: str = "inclusion") -> list[str]:
     sentences = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
-    if len(sentences) > 1:
+    # A part that goes on from the one before ("Diabetes mellitus; with neuropathy") is no reason of its own.
+    if len(sentences) > 1 and not continues_the_one_before(sentences):
         return sentences
     clauses = [part.strip() for part in text.split(";") if part.strip()]
     # "Major surgery within 4 weeks ..., or anticipated need for major surgery during the study": the
     # window is read, the event still to come is left over (issue #12).
-    if len(clauses) > 1:
+    if len(clauses) > 1 and not continues_the_one_before(clauses):
         return clauses
     to_come = guards.still_to_come(text)
     if len(to_come) > 1 or section != "exclusion":
