@@ -541,10 +541,15 @@ def _read_age(context: CriterionContext, clause: str) -> bool:
     return _DIGIT.search(clause) is not None and _read_whole_clause(context, _rewritten(clause)) is not None
 
 
+# A comparator written with "or equal" (NCT03867422 "more or equal 18 years-old and less or equal 45 years-old").
+_OR_EQUAL = re.compile(r"\b(?:more|greater|older|less|younger)(?: than)? or equal(?: to)?\b", re.IGNORECASE)
+
+
 def _both_limits(first: Rule, second: Rule, text: str) -> AgeRule | None:
     """ "Age ≥18 years old and age ≤80 years old": a lower and an upper limit joined by "and" are
     one range; anything else (two lower limits, an "or") is not."""
-    if not isinstance(first, AgeRule) or not isinstance(second, AgeRule) or re.search(r"\bor\b", text, re.I):
+    joined = _OR_EQUAL.sub(" ", text)  # "more or equal 18 ... and less or equal 45": comparators, no "or"
+    if not isinstance(first, AgeRule) or not isinstance(second, AgeRule) or re.search(r"\bor\b", joined, re.I):
         return None
     low, high = (first, second) if first.max_months is None else (second, first)
     if low.min_months is None or low.max_months is not None or high.max_months is None or high.min_months is not None:
