@@ -345,6 +345,15 @@ _CLAUSE_INNER_OLD = _PATTERNS.regex("clause_inner_old")
 _DIGIT = re.compile(r"\d")
 _CLAUSE_OPENS = re.compile(r"^(?:\d|[<>≤≥=]|between\b)", re.IGNORECASE)
 _SEX_WORD = re.compile(r"\b(?:(?P<female>females?|women|woman|girls?)|(?P<male>males?|men|man|boys?))\b", re.I)
+# Full-width comparators as East Asian registries type them ("Age＜18 years, or age＞80 years",
+# NCT03924518; "The age＞18", NCT03925688): the age readers' own, as `normalize_comparators` leaves them.
+_FULL_WIDTH = str.maketrans({"＜": "<", "＞": ">", "≦": "≤", "≧": "≥", "＝": "="})
+
+
+def _half_width(text: str) -> str:
+    """`text` with full-width comparators as ASCII or math symbols, spaced as typed ones are."""
+    translated = text.translate(_FULL_WIDTH)
+    return translated if translated == text else normalize_comparators(re.sub(r"\s*([<>≤≥])\s*", r" \1 ", translated))
 
 
 def _limit(symbol: str, value: str, unit: str | None) -> AgeRule | None:
@@ -418,7 +427,7 @@ def age_clause(
     """An age limit at the start of `text`, with who it is about before it ("Adult patients over 18
     years", "Men or women age 18-64", "Age <18 or >80 years"): the rule, the one sex it names
     ("female", "male"; None for none or both) and the words after it that it does not account for."""
-    text = (text if normalized else normalize_comparators(text)).strip()
+    text = _half_width(text if normalized else normalize_comparators(text)).strip()
     label = _CLAUSE_LABEL.match(text)
     text = text[label.end() :] if label else text
     subject = _CLAUSE_SUBJECT.match(text)
@@ -532,10 +541,15 @@ def _read_age(context: CriterionContext, clause: str) -> bool:
     return _DIGIT.search(clause) is not None and _read_whole_clause(context, _rewritten(clause)) is not None
 
 
+# A comparator written with "or equal" (NCT03867422 "more or equal 18 years-old and less or equal 45 years-old").
+_OR_EQUAL = re.compile(r"\b(?:more|greater|older|less|younger)(?: than)? or equal(?: to)?\b", re.IGNORECASE)
+
+
 def _both_limits(first: Rule, second: Rule, text: str) -> AgeRule | None:
     """ "Age ≥18 years old and age ≤80 years old": a lower and an upper limit joined by "and" are
     one range; anything else (two lower limits, an "or") is not."""
-    if not isinstance(first, AgeRule) or not isinstance(second, AgeRule) or re.search(r"\bor\b", text, re.I):
+    joined = _OR_EQUAL.sub(" ", text)  # "more or equal 18 ... and less or equal 45": comparators, no "or"
+    if not isinstance(first, AgeRule) or not isinstance(second, AgeRule) or re.search(r"\bor\b", joined, re.I):
         return None
     low, high = (first, second) if first.max_months is None else (second, first)
     if low.min_months is None or low.max_months is not None or high.max_months is None or high.min_months is not None:
