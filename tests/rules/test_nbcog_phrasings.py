@@ -456,3 +456,17 @@ def test_two_drugs_joined_by_and_are_not_either_drug(text: str) -> None:
 def test_two_drugs_joined_by_or_are_either_drug() -> None:
     rule = _in_a_neuroblastoma_trial("Prior treatment with irinotecan or temozolomide").rule
     assert rule is not None and rule.kind == "prior_therapy"
+
+
+def test_brain_metastases_are_narrower_than_cns_disease() -> None:
+    # "Brain metastasis" (NCT03869294) was asked as cancer in the brain or spinal cord: spread to the spinal cord
+    # alone, which the criterion admits, would have ruled a patient out.
+    rule = _leaf("Known brain metastases", "Exclusion").rule
+    assert rule is not None
+    today = date(2026, 12, 3)
+    none = PatientProfile.model_validate({"cns_disease": {"present": False}})
+    some = PatientProfile.model_validate({"cns_disease": {"present": True}})
+    assert evaluate_rule(rule, none, today).verdict == "not_met"
+    assert evaluate_rule(rule, some, today).verdict == "unknown"
+    cns = _leaf("Known CNS metastases", "Exclusion").rule
+    assert cns is not None and evaluate_rule(cns, some, today).verdict == "met"

@@ -101,7 +101,9 @@ _NOT_EXCLUDED_NOTE = _PATTERNS.regex("not_excluded_note")
 _EXAMPLES_BRACKET = _PATTERNS.regex("examples_bracket")
 _NOTE_HEAD = _PATTERNS.regex("note_head")
 # The cancer's own spread: "as a manifestation of the current malignancy" says nothing more of these.
-_SPREAD = frozenset({"cns_metastases", "leptomeningeal_disease", "liver_metastases", "bone_metastases"})
+_SPREAD = frozenset(
+    {"cns_metastases", "brain_metastases", "leptomeningeal_disease", "liver_metastases", "bone_metastases"}
+)
 _REASON_WORDS = ("because", " been ")
 _ENUMERATOR = _PATTERNS.regex("enumerator")
 _TRAILING_HISTORY = _PATTERNS.regex("trailing_history")
@@ -1049,6 +1051,9 @@ def _condition_state(
     if name == "cns_metastases" and profile.cns_disease.present is not None and within_months is None:
         present = profile.cns_disease.present
         return present, f"CNS disease: {_yes_no(present)}", True
+    if name == "brain_metastases" and profile.cns_disease.present is False and within_months is None:
+        # No CNS disease: none in the brain. CNS disease may be in the spinal cord only, so a "yes" says nothing.
+        return False, "CNS disease: no", True
     from_smoking = smoking_state(name, profile, within_months, on or date.today(), ever)
     if from_smoking is not None:  # the profile's `lifestyle.smoking` answers "Smokers", "Non-smokers"
         return from_smoking

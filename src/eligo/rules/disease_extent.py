@@ -132,12 +132,15 @@ class DiseaseExtentRule(RuleBase):
     # For `metastatic`: the trial asks for no distant spread ("No distant metastases" in an inclusion).
     # None (left out of the rule's record) otherwise.
     absent: Literal[True] | None = None
+    # For `cns_disease`: the trial names the brain only ("Known brain metastases"), narrower than CNS disease,
+    # which takes in the spinal cord and its lining (review of round 2, issue #12). None otherwise.
+    brain_only: Literal[True] | None = None
 
     @model_validator(mode="after")
     def _qualifiers_for_cns(self) -> DiseaseExtentRule:
         if self.absent and self.feature != "metastatic":
             raise ValueError("only metastatic disease is asked for as absent")
-        if self.cns_qualifiers and self.feature != "cns_disease":
+        if (self.cns_qualifiers or self.brain_only) and self.feature != "cns_disease":
             raise ValueError("only CNS disease takes qualifiers")
         if (self.stages is not None) != (self.feature == "stage"):
             raise ValueError("a stage rule, and only a stage rule, lists stages")
@@ -157,7 +160,7 @@ class DiseaseExtentRule(RuleBase):
         if self.feature == "cns_disease":
             words = [_QUALIFIER_TEXT[q] for q in self.cns_qualifiers or ()]
             qualifiers = f" that is {_join(words).replace(' and ', ' or ')}" if words else ""
-            return wording["cns_disease"].format(qualifiers=qualifiers)
+            return wording["brain_metastases" if self.brain_only else "cns_disease"].format(qualifiers=qualifiers)
         if self.absent:
             return wording["no_metastatic"]
         if self.feature in ("metastatic", *_EXTENT_GROUPS.values()):
@@ -219,12 +222,21 @@ def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | Non
         if groups.get("unless"):
             unless = re.findall(r"asymptomatic|treated|stable", groups["unless"], re.IGNORECASE)
             excluded = tuple(dict.fromkeys(_ALLOWED_WORDS[word.lower()] for word in unless))
-            return DiseaseExtentRule(feature="cns_disease", cns_qualifiers=excluded)
+            return DiseaseExtentRule(
+                feature="cns_disease", cns_qualifiers=excluded, brain_only=_brain_only(groups.get("cns_unless"))
+            )
         found = r"actively progressing|progressing|symptomatic|untreated|unstable"
         words = re.findall(found, groups.get("quals") or "", re.IGNORECASE)
         qualifiers = tuple(dict.fromkeys(_QUALIFIER_WORDS[word.lower()] for word in words))
-        return DiseaseExtentRule(feature="cns_disease", cns_qualifiers=qualifiers or None)
+        return DiseaseExtentRule(
+            feature="cns_disease", cns_qualifiers=qualifiers or None, brain_only=_brain_only(groups.get("cns"))
+        )
     return None
+
+
+def _brain_only(named: str | None) -> Literal[True] | None:
+    """True when the CNS words name the brain alone ("brain", not "brain or other CNS" / "brain/CNS")."""
+    return True if named is not None and named.strip().lower() == "brain" else None
 
 
 def _flag(value: bool | None, what: str, field: str, needs: str) -> Outcome:
@@ -245,6 +257,12 @@ def _cns(rule: DiseaseExtentRule, profile: PatientProfile) -> Outcome:
         )
     if not cns.present:
         return Outcome.not_met(f"The profile says there is no CNS disease; {needs}.")
+    if rule.brain_only:
+        # CNS disease may be in the spinal cord or its lining alone: the profile does not say it is in the brain.
+        return Outcome.unknown(
+            f"The profile says there is CNS disease, not whether it is in the brain; {needs} in the brain.",
+            "cns_disease.present",
+        )
     if not qualifiers:
         return Outcome.met(f"The profile says there is CNS disease; {needs}.")
     # Each qualifier as a yes / no / unknown fact of the profile.
