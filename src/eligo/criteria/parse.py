@@ -54,7 +54,7 @@ from eligo.rules.walk import fold, walk
 from eligo.trials.model import Trial
 from eligo.yamlfile import load_yaml
 
-PARSER_VERSION = "10"
+PARSER_VERSION = "11"
 
 # "Arm A: ...", "Cohort 1 only: ...", "In Part II: ...", "For cohort B - ..." (issue #12: the scope is kept).
 _SCOPE = re.compile(
