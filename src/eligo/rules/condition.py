@@ -560,8 +560,15 @@ def _any_name() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w']){literal_alternation(names)}(?!\w)", re.IGNORECASE)
 
 
+# A parent that is only "Prior history of:" (NCT03925649): each item under it is a condition ever had.
+_HISTORY_HEADING = re.compile(
+    r"^\s*(?:(?:prior|past|previous|medical|personal)\s+)?history\s+of\s*:?\s*$", re.IGNORECASE
+)
+
+
 def extract_condition(context: CriterionContext) -> Rule | None:
     """Named conditions: infection, dialysis, bleeding disorders, HIV, heart or lung problems."""
+    parent = context.parent_text or ""
     text = context.text.translate(_FULL_WIDTH) if "，" in context.text or "；" in context.text else context.text
     if text[:1].isdigit() or text.startswith("("):
         text = _ENUMERATOR_BARE.sub("", _ENUMERATOR.sub("", text))
@@ -706,7 +713,7 @@ def extract_condition(context: CriterionContext) -> Rule | None:
     ):
         return None  # a second window ("MI in the last 6 months or stroke in the last 3 months")
     # "History of stroke": the trial asks about ever having had it (a resolved illness counts).
-    ever = not window and present and _EVER.search(body) is not None
+    ever = not window and present and (_EVER.search(body) is not None or _HISTORY_HEADING.match(parent) is not None)
     # A phrase such as "active or uncontrolled infection" is a name in its own right; only
     # when the whole does not read as names is a qualifier ("life-threatening") taken out.
     # A name may hold a framing word itself ("prior malignancy"): the text as written is tried first.
@@ -734,7 +741,8 @@ def extract_condition(context: CriterionContext) -> Rule | None:
         qualifier, names_found, names_text = clause
     if names_text is not body:
         # Only the names' own words say "ever" ("pneumonitis that required prior steroids" asks about now).
-        ever = not window and present and _EVER.search(names_text) is not None
+        said_ever = _EVER.search(names_text) is not None or _HISTORY_HEADING.match(parent) is not None
+        ever = not window and present and said_ever
     if names_found is not None and present and context.section == "inclusion" and _BOTH.search(names_text):
         # "Hypertension and diabetes" as an inclusion asks for both; the rule means any one of them.
         return None
