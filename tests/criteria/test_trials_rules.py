@@ -54,3 +54,16 @@ def test_exclusion_period_goes_to_the_family() -> None:
     rule = AttestationRule(subject="exclusion_period", action="in an exclusion period set by another study")
     outcome = evaluate_attestation(rule, PatientProfile(), date(2026, 1, 1))
     assert outcome.verdict is CriterionVerdict.UNKNOWN
+
+
+def test_investigational_drug_washout_still_read_beside_the_study_start() -> None:
+    # "enrolment into the study" dates the trial's own start, not another study (NCT03929679)
+    text = "Treatment with any investigational drug within 90 days prior to enrolment into the study"
+    rule = extract(CriterionContext(text=text, section="exclusion")).rule
+    assert rule is not None and rule.kind == "washout", rule
+
+
+def test_a_study_with_an_investigational_drug_is_not_any_trial() -> None:
+    text = "Patients who have participated in another clinical study with an investigational drug within 30 days"
+    rule = extract(CriterionContext(text=text, section="exclusion")).rule
+    assert rule is None or rule.kind != "trial_participation", rule

@@ -81,6 +81,7 @@ _REFERENCE_TAIL = _PATTERNS.regex("reference_tail")
 _PROGRESSED_ON = _PATTERNS.regex("progressed_on")
 _PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
 _CONCURRENT = _PATTERNS.regex("concurrent")
+_ANOTHER_STUDY = _PATTERNS.regex("another_study")
 _OTHER_THAN_ALLOWED = _PATTERNS.regex("other_than_allowed")
 _PRIOR_LINES = _PATTERNS.regex("prior_lines")
 _LINE_BOUNDS = _PATTERNS.regex("line_bounds")
@@ -249,6 +250,8 @@ def _sentences(text: str) -> list[str]:
 def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     if _NOT_MINE.search(sentence) and not _ELAPSED_WORDS.search(sentence):
         return []
+    if _ANOTHER_STUDY.search(sentence):
+        return []  # a window on taking part in another study is not one on a medicine
     mibg_allowed = _prior_mibg_allowed(sentence)
     if mibg_allowed:
         return mibg_allowed
