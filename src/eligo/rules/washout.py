@@ -250,8 +250,6 @@ def _sentences(text: str) -> list[str]:
 def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     if _NOT_MINE.search(sentence) and not _ELAPSED_WORDS.search(sentence):
         return []
-    if _ANOTHER_STUDY.search(sentence):
-        return []  # a window on taking part in another study is not one on a medicine
     mibg_allowed = _prior_mibg_allowed(sentence)
     if mibg_allowed:
         return mibg_allowed
@@ -262,6 +260,8 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     found = _prior_therapy(sentence, ctx) or _washout(sentence, ctx)
     if found is None:
         return []
+    if "investigational" in found.exposure.therapy_classes and _ANOTHER_STUDY.search(sentence):
+        return []  # a window on taking part in another study is not one on an investigational medicine
     if not ctx.cancer_trial and "biologic" in found.exposure.therapy_classes and not _FOR_CANCER.search(sentence):
         # "Treatment with biologics within 4 months" in an arthritis or psoriasis trial means adalimumab and
         # the like, which the anti-cancer class does not hold; it holds isotretinoin, which they do not mean.
