@@ -48,6 +48,7 @@ Subject = Literal[
     "legal_protection",
     "health_insurance",
     "prior_enrolment",
+    "exclusion_period",
 ]
 
 
@@ -67,7 +68,8 @@ class AttestationRule(RuleBase):
     # quotes the trial. detention, legal_protection: "Prisoners", "Persons deprived of liberty", "Subject
     # under guardianship, curatorship or safeguard of justice"; health_insurance: "Affiliated to a social
     # security scheme", which French trials require; prior_enrolment: "Previously enrolled in the study",
-    # this very study (issue #12).
+    # this very study; exclusion_period: "Patient in an exclusion period determined by another study",
+    # a time after another study during which the person may not join a new one (issue #12).
     subject: Subject
     action: str = Field(min_length=3)  # plain-language verb phrase: "sign the informed consent form"
     negated: bool = False  # "Inability to swallow capsules", "Patient declines participation"
@@ -247,7 +249,7 @@ def extract_study_team(context: CriterionContext) -> Rule | None:
 def evaluate_attestation(rule: AttestationRule, profile: PatientProfile, on: date) -> Outcome:
     if rule.subject == "study_team":
         return Outcome.unknown(f"The study doctor decides this ({rule.action}); no profile fact settles it.")
-    if rule.subject in {"detention", "legal_protection", "health_insurance"}:
+    if rule.subject in {"detention", "legal_protection", "health_insurance", "exclusion_period"}:
         return Outcome.unknown(f"The family and the study team answer this ({rule.action}).")
     if rule.subject == "protocol_reference":
         return Outcome.unknown("The protocol lists further criteria; the study team checks them.")
@@ -279,6 +281,7 @@ KIND = RuleKind(
         "legal_protection",
         "health_insurance",
         "health_insurance_negated",
+        "exclusion_period",
     ),
     evaluate_attestation,
     (Step(extract_attestation, _PATTERNS.trigger), Step(extract_study_team, _TEAM.trigger)),

@@ -81,6 +81,7 @@ _REFERENCE_TAIL = _PATTERNS.regex("reference_tail")
 _PROGRESSED_ON = _PATTERNS.regex("progressed_on")
 _PROGRESSED_ON_UNREAD = _PATTERNS.regex("progressed_on_unread")
 _CONCURRENT = _PATTERNS.regex("concurrent")
+_ANOTHER_STUDY = _PATTERNS.regex("another_study")
 _OTHER_THAN_ALLOWED = _PATTERNS.regex("other_than_allowed")
 _PRIOR_LINES = _PATTERNS.regex("prior_lines")
 _LINE_BOUNDS = _PATTERNS.regex("line_bounds")
@@ -259,6 +260,8 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
     found = _prior_therapy(sentence, ctx) or _washout(sentence, ctx)
     if found is None:
         return []
+    if "investigational" in found.exposure.therapy_classes and _ANOTHER_STUDY.search(sentence):
+        return []  # a window on taking part in another study is not one on an investigational medicine
     if not ctx.cancer_trial and "biologic" in found.exposure.therapy_classes and not _FOR_CANCER.search(sentence):
         # "Treatment with biologics within 4 months" in an arthritis or psoriasis trial means adalimumab and
         # the like, which the anti-cancer class does not hold; it holds isotretinoin, which they do not mean.
