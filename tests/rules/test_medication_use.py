@@ -3,10 +3,10 @@ texts are written as those protocols word them; what is not the whole criterion 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
+from tests.support.reading import whole_rule
 
 from eligo.criteria.parse import parse_criteria
 from eligo.patients.profile import PatientProfile
@@ -14,9 +14,7 @@ from eligo.rules.medication import MedicationRule, evaluate_medication
 
 
 def _exclusion(text: str) -> dict[str, object] | None:
-    node = parse_criteria(f"Exclusion Criteria:\n\n* {text}\n")[0]
-    assert not node.unparsed
-    return None if node.rule is None else json.loads(node.rule.model_dump_json(exclude_none=True))
+    return whole_rule(text, "Exclusion")
 
 
 @pytest.mark.parametrize(

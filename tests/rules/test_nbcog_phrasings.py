@@ -8,21 +8,15 @@ import json
 from datetime import date
 
 import pytest
+from tests.support.reading import leaf, whole_rule
 
 from eligo.criteria.parse import parse_criteria
 from eligo.matching.evaluate import evaluate_rule
 from eligo.patients.profile import PatientProfile
 from eligo.rules.washout import WashoutRule
 
-
-def _leaf(text: str, section: str = "Inclusion"):  # type: ignore[no-untyped-def]
-    return parse_criteria(f"{section} Criteria:\n\n* {text}\n")[0]
-
-
-def _rule(text: str, section: str = "Inclusion") -> dict[str, object] | None:
-    node = _leaf(text, section)
-    assert not node.unparsed
-    return None if node.rule is None else json.loads(node.rule.model_dump_json(exclude_none=True))
+_leaf = leaf
+_rule = whole_rule
 
 
 _CARDIAC = (

@@ -6,14 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.support.reading import whole_rule as _inclusion
 
 from eligo.criteria.parse import parse_criteria
-
-
-def _inclusion(text: str) -> dict[str, object] | None:
-    node = parse_criteria(f"Inclusion Criteria:\n\n* {text}\n")[0]
-    assert not node.unparsed
-    return None if node.rule is None else json.loads(node.rule.model_dump_json(exclude_none=True))
 
 
 @pytest.mark.parametrize(
