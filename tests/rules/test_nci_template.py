@@ -44,6 +44,8 @@ _FETUS = (
         # "within normal institutional limits": for bilirubin and creatinine only the upper limit rules out.
         ("total bilirubin within normal institutional limits", _uln("total_bilirubin")),
         ("creatinine within normal institutional limits", _uln("creatinine")),
+        ("Serum creatinine within normal limits for age", {**_uln("creatinine"), "for_age": True}),
+        ("Creatinine clearance within normal limits", None),  # a clearance has no upper limit that matters
         ("total bilirubin ≤ institutional upper limit of normal (ULN)", _uln("total_bilirubin")),
         (
             "AST(SGOT)/ALT(SGPT) ≤2.5 × institutional upper limit of normal",
@@ -71,7 +73,7 @@ _FETUS = (
         ),
     ],
 )
-def test_organ_function(text: str, expected: dict[str, object]) -> None:
+def test_organ_function(text: str, expected: dict[str, object] | None) -> None:
     assert _rule(text) == expected
 
 
