@@ -123,10 +123,14 @@ def _measurable(text: str, scope: str | None) -> DiseaseSiteRule | None:
     (any method will do); a size stated only for chest x-ray is not enough to go on."""
     if not _MEASURABLE.search(text):
         return None
-    sizes = [(float(m.group(1)), m.group(2)) for m in re.finditer(r"≥ ?(\d+(?:\.\d+)?) ?mm\b([^,;)]*)", text)]
+    # Each size's method runs to the next size: "as ≥20 mm with conventional techniques or as ≥10 mm with
+    # spiral CT scan" (the NCI CTEP template) is two sizes, not one that swallows the other (nci, issue #12).
+    sizes = [(float(m.group(1)), m.group(2)) for m in re.finditer(r"≥ ?(\d+(?:\.\d+)?) ?mm\b([^,;)≥]*)", text)]
     if not sizes:
         return None
-    long_axis = [(mm, how) for mm, how in sizes if "short axis" not in how.lower() and "lymph" not in how.lower()]
+    # A size right after a node's or short axis's words is that node's ("... and the short axis ≥ 12 mm").
+    nodal = [re.search(r"short axis|lymph", how, re.I) is not None for _, how in sizes]
+    long_axis = [size for i, size in enumerate(sizes) if not nodal[i] and not (i and nodal[i - 1])]
     if any("x-ray" in how.lower() or "chest" in how.lower() for _, how in long_axis) and not any(
         re.search(r"\bCT\b|computed|MRI|calipers", how) for _, how in long_axis
     ):

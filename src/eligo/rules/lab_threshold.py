@@ -223,6 +223,7 @@ _LASTING_LEAD = _PATTERNS.regex("lasting_lead")
 _PER_BSA = _PATTERNS.regex("per_bsa")
 _GFR_NAMED = _PATTERNS.regex("gfr_named")
 _ABOVE_NORMAL_SCOPE = _PATTERNS.regex("above_normal_scope")
+_WITHIN_NORMAL = _PATTERNS.regex("within_normal")
 _CLEARANCE_NAMED = _PATTERNS.regex("clearance_named")
 _LEAD_WORDS = _PATTERNS.regex("lead_words")
 _AND = _PATTERNS.regex("and")
@@ -828,6 +829,9 @@ def _range_rule(text: str) -> Rule | None:
 def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     """Every lab named in the criterion with its threshold, joined by AND / OR as written."""
     text = _clean(ctx.text)
+    if ctx.section == "inclusion":
+        # "total bilirubin within normal institutional limits": at most the ULN (see `within_normal`).
+        text = _WITHIN_NORMAL.sub(r"\g<test>\g<be>≤ institutional upper limit of normal", text)
     implied = _ABOVE_NORMAL_SCOPE.search(text)
     if implied is not None:
         read = extract_lab_thresholds(ctx.with_text(text[: implied.start()]))
