@@ -202,6 +202,10 @@ _ORGAN_TRANSPLANT = _PATTERNS.regex("organ_transplant")
 _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
 
 
+# An exception clause's cue: what follows it is the exception, not the criterion.
+_UNLESS = re.compile(r"\b(?:unless|except\s+(?:if|when|where)|provided(?:\s+that)?)\b", re.IGNORECASE)
+
+
 def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
     """A therapy-history rule for one criterion, or None when the text is not about one."""
     text = ctx.text.strip()
@@ -258,6 +262,12 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
         return [counted] if counted is not None else []
     found = _prior_therapy(sentence, ctx) or _washout(sentence, ctx)
     if found is None:
+        return []
+    unless = _UNLESS.search(sentence)
+    if unless is not None and _exposure(sentence[: unless.start()]) is None:
+        # "Brain metastases unless treated and stable and off steroids for at least 4 weeks prior to start of
+        # study treatment" (AstraZeneca template): the therapy is only the exception's, and the criterion is
+        # about what comes before it; a steroid washout read from it would exclude any child on steroids.
         return []
     if not ctx.cancer_trial and "biologic" in found.exposure.therapy_classes and not _FOR_CANCER.search(sentence):
         # "Treatment with biologics within 4 months" in an arthritis or psoriasis trial means adalimumab and
