@@ -171,6 +171,7 @@ class DiseaseExtentRule(RuleBase):
 
 
 _ALLOWED_CNS = patterns()["disease_extent.allowed"].regex("allowed")
+_IRRADIATED_NOTE = patterns()["disease_extent.allowed"].regex("irradiated_note")
 # What each word of the allowance says the child's CNS disease is not.
 _ALLOWED_WORDS: dict[str, CnsQualifier] = {"asymptomatic": "symptomatic", "treated": "untreated", "stable": "unstable"}
 
@@ -178,6 +179,11 @@ _ALLOWED_WORDS: dict[str, CnsQualifier] = {"asymptomatic": "symptomatic", "treat
 def extract_disease_extent(context: CriterionContext) -> DiseaseExtentRule | None:
     # The text as written: "at least one measurable lesion" is a count, not a comparator.
     text = " ".join(context.text.split()).strip().rstrip(".;,").strip()
+    note = _IRRADIATED_NOTE.search(text)
+    if note is not None:
+        # RECIST's own rule for lesions in an irradiated field after measurable disease: said by the standard.
+        rule = extract_disease_extent(context.with_text(text[: note.start()]))
+        return rule if rule is not None and rule.feature == "measurable_disease" else None
     allowed = _ALLOWED_CNS.match(text) if "eligible" in text or "allowed" in text or "permitted" in text else None
     if allowed is not None:
         # "Symptomatic or untreated CNS metastases. Participants with asymptomatic, treated CNS metastases are

@@ -835,7 +835,8 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     implied = _ABOVE_NORMAL_SCOPE.search(text)
     if implied is not None:
         read = extract_lab_thresholds(ctx.with_text(text[: implied.start()]))
-        return read if read is not None and _implied_scope(ctx, read, implied["test"]) else None
+        multiple = float(implied["multiple"]) if implied["multiple"] else 1.0
+        return read if read is not None and _implied_scope(ctx, read, implied["test"], multiple) else None
     ranged = _range_rule(ctx.normalized.strip().rstrip(".;,").strip())
     if ranged is not None:
         return ranged
@@ -874,10 +875,11 @@ def extract_lab_thresholds(ctx: CriterionContext) -> Rule | None:
     return _read_all(ctx, text, masked)
 
 
-def _implied_scope(ctx: CriterionContext, rule: Rule, named: str) -> bool:
-    """Whether "for patients with <test> above normal", closing an inclusion's alternatives, is said by
-    the alternatives themselves: an earlier one holds the named test at or below a multiple (≥ 1) of its
-    upper limit of normal, so the last alternative is only ever needed when that test is above normal."""
+def _implied_scope(ctx: CriterionContext, rule: Rule, named: str, multiple: float = 1.0) -> bool:
+    """Whether "for patients with <test> above normal" (or "> 1.5 × ULN", `multiple`), closing an inclusion's
+    alternatives, is said by the alternatives themselves: an earlier one holds the named test at or below a
+    multiple (≥ `multiple`) of its upper limit of normal, so the last alternative is only ever needed when that
+    test is above the scope's limit."""
     if ctx.section != "inclusion" or not isinstance(rule, AnyOf):
         return False
     mentions = _mentions(named)
@@ -891,7 +893,7 @@ def _implied_scope(ctx: CriterionContext, rule: Rule, named: str) -> bool:
         isinstance(part, LabThresholdRule)
         and part.test == tests[0]
         and part.comparator in ("<", "<=")
-        and (part.uln_multiple or 0) >= 1
+        and (part.uln_multiple or 0) >= max(multiple, 1.0)
         and part.condition is None
         for part in earlier
     )

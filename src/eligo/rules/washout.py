@@ -203,6 +203,10 @@ _ORGAN_TRANSPLANT = _PATTERNS.regex("organ_transplant")
 _STEROID_CAVEAT = "the trial allows some steroid uses (premedication for blood products, inhaled or replacement doses)"
 
 
+# An exception clause's cue: what follows it is the exception, not the criterion.
+_UNLESS = re.compile(r"\b(?:unless|except\s+(?:if|when|where)|provided(?:\s+that)?)\b", re.IGNORECASE)
+
+
 def extract_therapy_rule(ctx: CriterionContext) -> Rule | None:
     """A therapy-history rule for one criterion, or None when the text is not about one."""
     text = ctx.text.strip()
@@ -262,6 +266,12 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
         return []
     if "investigational" in found.exposure.therapy_classes and _ANOTHER_STUDY.search(sentence):
         return []  # a window on taking part in another study is not one on an investigational medicine
+    unless = _UNLESS.search(sentence)
+    if unless is not None and _exposure(sentence[: unless.start()]) is None:
+        # "Brain metastases unless treated and stable and off steroids for at least 4 weeks prior to start of
+        # study treatment" (AstraZeneca template): the therapy is only the exception's, and the criterion is
+        # about what comes before it; a steroid washout read from it would exclude any child on steroids.
+        return []
     if not ctx.cancer_trial and "biologic" in found.exposure.therapy_classes and not _FOR_CANCER.search(sentence):
         # "Treatment with biologics within 4 months" in an arthritis or psoriasis trial means adalimumab and
         # the like, which the anti-cancer class does not hold; it holds isotretinoin, which they do not mean.
