@@ -206,10 +206,6 @@ def extract(ctx: CriterionContext, *, prefilter: bool = True) -> Extraction:
                 better = _read_apart(ctx, whole.rule, prefilter)
                 if better is not None:
                     return better
-            if ctx.section == "exclusion" and whole.unparsed and whole.rule.kind in _NOT_A_REASON:
-                # "women with hereditary genetic diseases": "women" says who the trial takes, the disease is the
-                # reason; a sex or an allowance read alone would make being a woman the reason (issue #12).
-                return Extraction(None)
             return Extraction(whole.rule, partial=bool(whole.unparsed), unparsed=whole.unparsed)
         if ctx.section == "exclusion" and _PREGNANCY_LISTED.search(ctx.text):
             # "contraindication for MRI, or pregnancy": no one reading of the whole, each item one reason
