@@ -464,3 +464,14 @@ def test_brain_metastases_are_narrower_than_cns_disease() -> None:
     assert evaluate_rule(rule, some, today).verdict == "unknown"
     cns = _leaf("Known CNS metastases", "Exclusion").rule
     assert cns is not None and evaluate_rule(cns, some, today).verdict == "met"
+
+
+def test_an_allowed_if_sentence_is_no_washout() -> None:
+    # NCT02679963: read as "at least 1 month since the last steroid" under the exclusions, it ruled out every
+    # patient not on steroids; the sentence allows steroids at a stable dose.
+    node = _leaf(
+        "Corticosteroids therapy will be allowed if administered at a stable dose for at least one month before "
+        "entering the trial.",
+        "Exclusion",
+    )
+    assert node.rule is None or node.rule.kind != "washout"

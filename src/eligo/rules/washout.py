@@ -197,6 +197,10 @@ _CUMULATIVE = _PATTERNS.regex("cumulative")
 _OTHER_CLAUSE = _PATTERNS.regex("other_clause")
 _REQUIREMENT_WORDING = _PATTERNS.regex("requirement_wording")
 _MUST_NOT_BE_RECEIVING = _PATTERNS.regex("must_not_be_receiving")
+_ALLOWED_IF = re.compile(
+    r"\b(?:will be|is|are|may be)\s+(?:allowed|permitted|acceptable|accepted)\s+(?:if|provided|as long as|when)\b",
+    re.IGNORECASE,
+)
 _ORGAN_TRANSPLANT = _PATTERNS.regex("organ_transplant")
 
 
@@ -266,6 +270,11 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
         return []
     if "investigational" in found.exposure.therapy_classes and _ANOTHER_STUDY.search(sentence):
         return []  # a window on taking part in another study is not one on an investigational medicine
+    if _ALLOWED_IF.search(sentence):
+        # "Corticosteroids therapy will be allowed if administered at a stable dose for at least one month before
+        # entering the trial" (NCT02679963): an allowance with its condition; read as a washout, it would exclude
+        # every child not on steroids (review of round 3, issue #12).
+        return []
     unless = _UNLESS.search(sentence)
     if unless is not None and _exposure(sentence[: unless.start()]) is None:
         # "Brain metastases unless treated and stable and off steroids for at least 4 weeks prior to start of
