@@ -4,23 +4,11 @@ local trials do not carry them, so they are checked here rather than in tests/cr
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from tests.support.reading import leaf_in_cancer_trial, rule_of
 
-from eligo.criteria.parse import parse_criteria
-
-# A cancer diagnosis first, so the trial reads as a cancer trial.
-_CANCER = "* Histologically confirmed metastatic non-small cell lung cancer\n"
-
-
-def _leaf(text: str, section: str = "Inclusion"):  # type: ignore[no-untyped-def]
-    parsed = parse_criteria(f"Inclusion Criteria:\n\n{_CANCER}\n{section} Criteria:\n\n* {text}\n")
-    return [node for node in parsed if node.text == text or text in (node.text or "")][-1]
-
-
-def _rule(node) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
-    return None if node.rule is None else json.loads(node.rule.model_dump_json(exclude_none=True))
+_leaf = leaf_in_cancer_trial
+_rule = rule_of
 
 
 def _uln(test: str, multiple: float) -> dict[str, object]:
