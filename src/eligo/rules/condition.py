@@ -560,10 +560,7 @@ def _any_name() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w']){literal_alternation(names)}(?!\w)", re.IGNORECASE)
 
 
-# A parent that is only "Prior history of:" (NCT03925649): each item under it is a condition ever had.
-_HISTORY_HEADING = re.compile(
-    r"^\s*(?:(?:prior|past|previous|medical|personal)\s+)?history\s+of\s*:?\s*$", re.IGNORECASE
-)
+_HISTORY_HEADING = _PATTERNS.regex("history_heading")  # "Prior history of:" over its items
 
 
 def extract_condition(context: CriterionContext) -> Rule | None:

@@ -197,10 +197,7 @@ _CUMULATIVE = _PATTERNS.regex("cumulative")
 _OTHER_CLAUSE = _PATTERNS.regex("other_clause")
 _REQUIREMENT_WORDING = _PATTERNS.regex("requirement_wording")
 _MUST_NOT_BE_RECEIVING = _PATTERNS.regex("must_not_be_receiving")
-_ALLOWED_IF = re.compile(
-    r"\b(?:will be|is|are|may be)\s+(?:allowed|permitted|acceptable|accepted)\s+(?:if|provided|as long as|when)\b",
-    re.IGNORECASE,
-)
+_ALLOWED_IF = _PATTERNS.regex("allowed_if")
 _ORGAN_TRANSPLANT = _PATTERNS.regex("organ_transplant")
 
 
@@ -285,7 +282,7 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
         # "Treatment with biologics within 4 months" in an arthritis or psoriasis trial means adalimumab and
         # the like, which the anti-cancer class does not hold; it holds isotretinoin, which they do not mean.
         return []
-    if ctx.section == "exclusion" and _OTHER_THAN_ALLOWED.search(sentence) and not _only_investigational(found, ctx):
+    if ctx.section == "exclusion" and _OTHER_THAN_ALLOWED.search(sentence) and not _other_is_the_trials_own(found, ctx):
         return []  # "Other concurrent systemic corticosteroids": other than what the trial allows, unnamed
     return [found]
 
@@ -293,17 +290,17 @@ def _sentence_rules(sentence: str, ctx: CriterionContext) -> list[Rule]:
 def _receiving_now(what: str, ctx: CriterionContext) -> PriorTherapyRule | None:
     """ "Patients must not be receiving any other investigational agents" listed as an exclusion: receiving
     it now excludes. Read only when every word of the therapy is read; "other" only where the other one is
-    the trial's own (`_only_investigational`)."""
+    the trial's own (`_other_is_the_trials_own`)."""
     exposure = _exposure(what)
     if exposure is None or not _wholly_read(what) or "biologic" in exposure.therapy_classes:
         return None
     rule = PriorTherapyRule(exposure=exposure, condition="received", timing="current")
-    if _OTHER_THAN_ALLOWED.search(what) and not _only_investigational(rule, ctx):
+    if _OTHER_THAN_ALLOWED.search(what) and not _other_is_the_trials_own(rule, ctx):
         return None
     return rule
 
 
-def _only_investigational(rule: PriorTherapyRule | WashoutRule, ctx: CriterionContext | None = None) -> bool:
+def _other_is_the_trials_own(rule: PriorTherapyRule | WashoutRule, ctx: CriterionContext | None = None) -> bool:
     """ "Any other investigational agent": the other one is the trial's own, which a child does not
     take before joining, so the exclusion reads as any investigational drug."""
     exposure = rule.exposure
@@ -739,9 +736,7 @@ def _both_named(exposure: Exposure, sentence: str) -> bool:
     return re.search(joined, sentence, re.IGNORECASE) is not None
 
 
-_LEAD_FILLER = re.compile(
-    r"^(?:\s|\b(?:treatment|therapy|therapies|exposure|use|with|to|of|any|an?|the|systemic)\b)*$", re.IGNORECASE
-)
+_LEAD_FILLER = _PATTERNS.regex("lead_filler")
 
 
 def _read_after_lead(sentence: str, lead_end: int) -> bool:
